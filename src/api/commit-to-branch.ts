@@ -1,0 +1,59 @@
+/**
+ * Writes a commit and moves a branch to it, in the order that makes crashes harmless
+ * (layer: api).
+ *
+ * 1. snapshot and commit chunks are staged; 2. the chunk store is flushed (durable);
+ * 3. the commit is indexed; 4. the branch moves by compare-and-swap from `expectedHead`.
+ * A crash before 4 leaves the branch where it was (the new chunks are unreachable garbage for
+ * gc); a writer that lost the race gets `RefUpdateRaceError` and nothing moved.
+ */
+import type { JsonValue } from '../core/canonical.js';
+import type { ChunkHash } from '../core/hash.js';
+import { getCommit, putCommit } from '../vcs/commit.js';
+import { putSnapshot, type Snapshot } from '../vcs/snapshot.js';
+import { currentAuthor, currentTime } from './identity.js';
+import type { Repository } from './repository.js';
+
+export interface NewCommit {
+  readonly branch: string;
+  /** The branch head this commit builds on (its first parent); null for a new root commit. */
+  readonly expectedHead: ChunkHash | null;
+  readonly extraParents?: readonly ChunkHash[];
+  readonly snapshot: Snapshot;
+  readonly message: string;
+  readonly author?: string;
+  readonly operations: { readonly [k: string]: JsonValue };
+}
+
+export interface CommitResult {
+  readonly commit: ChunkHash;
+  readonly snapshot: ChunkHash;
+}
+
+export async function commitToBranch(repo: Repository, c: NewCommit): Promise<CommitResult> {
+  const snapshot = putSnapshot(repo.chunks, c.snapshot);
+  const parents = [...(c.expectedHead ? [c.expectedHead] : []), ...(c.extraParents ?? [])];
+  const time = currentTime();
+  const commit = putCommit(repo.chunks, {
+    snapshot,
+    parents,
+    author: currentAuthor(c.author),
+    time,
+    message: c.message,
+    operations: c.operations,
+  });
+  await repo.chunks.flush();
+  await repo.catalog.recordCommit({ id: commit, snapshot, parents, generation: await generationOf(repo, parents), time });
+  await repo.catalog.updateRef(c.branch, 'branch', c.expectedHead, commit);
+  return { commit, snapshot };
+}
+
+async function generationOf(repo: Repository, parents: readonly ChunkHash[]): Promise<number> {
+  let max = 0;
+  for (const p of parents) {
+    const entry = await repo.catalog.getCommit(p);
+    if (entry) max = Math.max(max, entry.generation);
+    else await getCommit(repo.chunks, p); // throws if the parent does not exist at all
+  }
+  return max + 1;
+}

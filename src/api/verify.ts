@@ -1,0 +1,63 @@
+/**
+ * `verso verify [REF]`: recomputes the hash of every chunk reachable from REF (or from every
+ * ref), and checks the tree structure: keys strictly increasing, each child's entry count and
+ * last key as its parent records them (layer: api). Problems are collected, not thrown, so one
+ * run reports them all.
+ */
+import { hashToHex, type ChunkHash } from '../core/hash.js';
+import { bytesEqual, compareBytes } from '../tree/bytes.js';
+import { sha256 } from '../core/hash.js';
+import { walkReachable, type ReachableChunk } from '../vcs/reachable.js';
+import { resolveRef } from '../vcs/resolve-ref.js';
+import { throttled, type ProgressFn } from './progress.js';
+import type { Repository } from './repository.js';
+
+export interface VerifyProblem {
+  readonly id: ChunkHash;
+  readonly kind: string;
+  readonly problem: string;
+}
+
+export interface VerifyResult {
+  readonly roots: readonly string[];
+  readonly chunks: number;
+  readonly bytes: number;
+  readonly problems: readonly VerifyProblem[];
+}
+
+export async function verifyRepository(repo: Repository, refSpec?: string, onProgress?: ProgressFn): Promise<VerifyResult> {
+  const roots = refSpec ? [refSpec] : (await repo.catalog.listRefs()).map((r) => r.name);
+  const commits = await Promise.all(roots.map((r) => resolveRef(repo.catalog, repo.chunks, r)));
+  const problems: VerifyProblem[] = [];
+  const progress = throttled(onProgress, 'verify', 10_000);
+  let chunks = 0;
+  let bytes = 0;
+  for await (const c of walkReachable(repo.chunks, commits)) {
+    chunks++;
+    bytes += c.bytes?.length ?? 0;
+    for (const problem of checkChunk(c)) problems.push({ id: c.id, kind: c.kind, problem });
+    progress.tick(chunks);
+  }
+  progress.end(chunks);
+  return { roots, chunks, bytes, problems };
+}
+
+function checkChunk(c: ReachableChunk): string[] {
+  if (!c.bytes) return ['missing'];
+  const out: string[] = [];
+  if (hashToHex(sha256(c.bytes)) !== c.id) out.push('content does not match its hash');
+  const node = c.node;
+  if (!node) return out;
+  for (let i = 1; i < node.keys.length; i++) {
+    if (compareBytes(node.keys[i - 1]!, node.keys[i]!) >= 0) {
+      out.push(`keys not strictly increasing at item ${i}`);
+      break;
+    }
+  }
+  if (c.expected) {
+    if (c.expected.total !== node.total) out.push(`parent records ${c.expected.total} entries, node holds ${node.total}`);
+    const last = node.keys[node.keys.length - 1];
+    if (!last || !bytesEqual(last, c.expected.lastKey)) out.push('last key differs from the key its parent records');
+  }
+  return out;
+}

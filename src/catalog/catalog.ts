@@ -1,0 +1,70 @@
+/**
+ * Catalog: the small mutable state of a repository (layer: catalog).
+ *
+ * Everything else is immutable chunks; the catalog holds what moves: refs (moved only by
+ * compare-and-swap), the commit index (for log, prefix lookup and merge-base generation
+ * numbers), repository config, and leases that keep gc and writers apart.
+ *
+ * Contract (checked for every backend by `catalog.contract.ts`):
+ * - `updateRef(name, kind, expected, next)` is atomic: it sets the ref to `next` (or deletes it
+ *   when `next` is null) only if its current target is `expected` (null = must not exist) and,
+ *   for an existing ref, its kind is `kind`. Otherwise it throws `RefUpdateRaceError` (or
+ *   `RefExistsError` when `expected` is null and the name is taken). Tags are immutable: any
+ *   update of an existing tag throws `RefExistsError`.
+ * - `recordCommit` is idempotent. Commit ids are 64-hex chunk hashes.
+ * - `acquireLease` grants a `writer` lease unless a live `gc` lease exists, and a `gc` lease
+ *   unless any live lease exists; otherwise it throws `RepositoryBusyError`. A lease whose
+ *   holder `isStale` judges dead is removed first.
+ * Backends: `SqliteCatalog` (embedded default).
+ */
+import type { ChunkHash } from '../core/hash.js';
+
+export type RefKind = 'branch' | 'tag';
+
+export interface RefRecord {
+  readonly name: string;
+  readonly kind: RefKind;
+  readonly target: ChunkHash;
+  readonly updatedAt: string;
+}
+
+export interface CommitIndexEntry {
+  readonly id: ChunkHash;
+  readonly snapshot: ChunkHash;
+  readonly parents: readonly ChunkHash[];
+  /** 1 + max generation of the parents (root commits: 1); lets merge-base prune by depth. */
+  readonly generation: number;
+  readonly time: string;
+}
+
+export type LeaseKind = 'writer' | 'gc';
+
+export interface LeaseHolder {
+  readonly pid: number;
+  readonly host: string;
+}
+
+export interface LeaseRecord extends LeaseHolder {
+  readonly id: number;
+  readonly kind: LeaseKind;
+  readonly acquiredAt: string;
+}
+
+export interface Catalog {
+  getRef(name: string): Promise<RefRecord | undefined>;
+  listRefs(kind?: RefKind): Promise<RefRecord[]>;
+  updateRef(name: string, kind: RefKind, expected: ChunkHash | null, next: ChunkHash | null): Promise<void>;
+
+  recordCommit(entry: CommitIndexEntry): Promise<void>;
+  getCommit(id: ChunkHash): Promise<CommitIndexEntry | undefined>;
+  /** Ids of indexed commits starting with `prefix` (at most `limit`). */
+  findCommitsByPrefix(prefix: string, limit: number): Promise<ChunkHash[]>;
+
+  getConfig(key: string): Promise<string | undefined>;
+  setConfig(key: string, value: string): Promise<void>;
+
+  acquireLease(kind: LeaseKind, holder: LeaseHolder, isStale: (lease: LeaseRecord) => boolean): Promise<number>;
+  releaseLease(id: number): Promise<void>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,42 @@
+/**
+ * Content hashing (layer: core).
+ *
+ * Every chunk, snapshot and commit is named by the SHA-256 of its bytes. In memory a hash is a
+ * 32-byte `Uint8Array`; at the edges (CLI, catalog, JSON) it is the 64-char lowercase hex
+ * `ChunkHash` brand, created only by `sha256Hex`, `hashToHex` or `parseChunkHash`.
+ */
+import { createHash } from 'node:crypto';
+import { InvalidArgumentError } from './errors.js';
+
+export const HASH_BYTES = 32;
+
+declare const chunkHashBrand: unique symbol;
+/** 64 lowercase hex chars: the SHA-256 of a stored chunk. */
+export type ChunkHash = string & { readonly [chunkHashBrand]: true };
+
+export function sha256(bytes: Uint8Array): Uint8Array {
+  return createHash('sha256').update(bytes).digest();
+}
+
+export function hashToHex(hash: Uint8Array): ChunkHash {
+  return Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('hex') as ChunkHash;
+}
+
+export function hexToHash(hex: ChunkHash): Uint8Array {
+  return Buffer.from(hex, 'hex');
+}
+
+export function sha256Hex(bytes: Uint8Array): ChunkHash {
+  return createHash('sha256').update(bytes).digest('hex') as ChunkHash;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+export function isChunkHash(s: string): s is ChunkHash {
+  return HEX64.test(s);
+}
+
+export function parseChunkHash(s: string): ChunkHash {
+  if (!isChunkHash(s)) throw new InvalidArgumentError('hash', s, 'expected 64 lowercase hex chars');
+  return s;
+}

@@ -1,0 +1,100 @@
+/**
+ * The native label interchange: one JSON object per line (layer: dataset).
+ *
+ * A label line is `{"image": ID, "label": ID, ...content, "review": {...}|null}`; an edit line
+ * adds `"op": "put"|"delete"` (a delete needs only image and label). `image` and `label` are
+ * non-empty strings (integers are accepted and read as their decimal string). The `review`
+ * object goes to the reviews tree, everything else of the label to the labels tree. In an edit,
+ * a put without `review` leaves the stored review as it is; `"review": null` removes it.
+ * Errors name the file, the line and the field (see docs/formats.md).
+ */
+import { FormatParseError } from '../core/errors.js';
+import type { JsonValue } from '../core/canonical.js';
+
+export type LabelContent = { readonly [field: string]: JsonValue };
+
+export interface LabelPut {
+  readonly op: 'put';
+  readonly image: string;
+  readonly label: string;
+  readonly content: LabelContent;
+  /** undefined: not given (keep); null: remove; object: the review. */
+  readonly review: LabelContent | null | undefined;
+  readonly line: number;
+}
+
+export interface LabelDelete {
+  readonly op: 'delete';
+  readonly image: string;
+  readonly label: string;
+  readonly line: number;
+}
+
+export type LabelOp = LabelPut | LabelDelete;
+
+const RESERVED = new Set(['op', 'image', 'label', 'review']);
+
+/** Parse one line; `edits` allows (and requires) the `op` field. */
+export function parseLabelLine(text: string, file: string, line: number, edits: boolean): LabelOp {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (e) {
+    throw new FormatParseError(file, line, null, `malformed JSON (${(e as Error).message})`);
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+    throw new FormatParseError(file, line, null, 'expected a JSON object');
+  }
+  const rec = obj as Record<string, JsonValue>;
+  const op = parseOp(rec, file, line, edits);
+  const image = parseId(rec, 'image', file, line);
+  const label = parseId(rec, 'label', file, line);
+  if (op === 'delete') return { op, image, label, line };
+  const content: Record<string, JsonValue> = {};
+  for (const k in rec) if (!RESERVED.has(k)) content[k] = rec[k]!;
+  validateContent(content, file, line);
+  return { op, image, label, content, review: parseReview(rec, file, line), line };
+}
+
+function parseOp(rec: Record<string, JsonValue>, file: string, line: number, edits: boolean): 'put' | 'delete' {
+  const op = rec['op'];
+  if (!edits) {
+    if (op === undefined || op === 'put') return 'put';
+    throw new FormatParseError(file, line, 'op', `a label file holds labels, not edit ops (got op ${JSON.stringify(op)}); use 'verso apply'`);
+  }
+  if (op === 'put' || op === 'delete') return op;
+  if (op === undefined) throw new FormatParseError(file, line, 'op', 'missing required field (expected "put" or "delete")');
+  throw new FormatParseError(file, line, 'op', `unknown op ${JSON.stringify(op)} (expected "put" or "delete")`);
+}
+
+function parseId(rec: Record<string, JsonValue>, field: 'image' | 'label', file: string, line: number): string {
+  const v = rec[field];
+  if (v === undefined || v === null) throw new FormatParseError(file, line, field, 'missing required field');
+  if (typeof v === 'string' && v.length > 0) return v;
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return String(v);
+  throw new FormatParseError(file, line, field, `expected a non-empty string id, got ${JSON.stringify(v)}`);
+}
+
+function parseReview(rec: Record<string, JsonValue>, file: string, line: number): LabelContent | null | undefined {
+  if (!('review' in rec)) return undefined;
+  const r = rec['review'];
+  if (r === null) return null;
+  if (typeof r !== 'object' || Array.isArray(r)) throw new FormatParseError(file, line, 'review', 'expected an object or null');
+  const status = r['status'];
+  if (status !== undefined && (typeof status !== 'string' || status.length === 0)) {
+    throw new FormatParseError(file, line, 'review.status', 'expected a non-empty string');
+  }
+  return r;
+}
+
+function validateContent(content: Record<string, JsonValue>, file: string, line: number): void {
+  const bbox = content['bbox'];
+  if (bbox === undefined) return;
+  const ok =
+    Array.isArray(bbox) &&
+    bbox.length === 4 &&
+    bbox.every((v) => typeof v === 'number' && Number.isFinite(v)) &&
+    (bbox[2] as number) >= 0 &&
+    (bbox[3] as number) >= 0;
+  if (!ok) throw new FormatParseError(file, line, 'bbox', `expected [x, y, width, height] with width, height >= 0, got ${JSON.stringify(bbox)}`);
+}

@@ -1,0 +1,60 @@
+/**
+ * Cuts one level's item sequence into nodes (layer: tree).
+ *
+ * Items go in one by one, in key order; when the splitter says the chunk ends, the pending
+ * items become a node (written through the NodeStore) and the node's ref is handed to `emit`.
+ * `pendingEmpty` after an item means a boundary fell exactly there: mutation uses it to detect
+ * that a rewrite has resynchronised with the old chunking.
+ */
+import type { NodeStore } from './node-store.js';
+import type { NodeRef, TreeNode } from './node.js';
+import { KeySplitter } from './splitter.js';
+
+/** Per-item bytes beyond key and value in the encoding (two varint lengths, roughly). */
+const LEAF_ITEM_OVERHEAD = 2;
+/** Per-item bytes beyond key and child hash in an internal node (length + count varints). */
+const INTERNAL_ITEM_OVERHEAD = 4;
+
+export class LevelChunker {
+  private keys: Uint8Array[] = [];
+  private values: Uint8Array[] = [];
+  private counts: number[] = [];
+  private readonly splitter: KeySplitter;
+  private readonly overhead: number;
+
+  constructor(
+    private readonly nodes: NodeStore,
+    readonly level: number,
+    private readonly emit: (ref: NodeRef, node: TreeNode) => void,
+  ) {
+    this.splitter = new KeySplitter(level);
+    this.overhead = level === 0 ? LEAF_ITEM_OVERHEAD : INTERNAL_ITEM_OVERHEAD;
+  }
+
+  get pendingEmpty(): boolean {
+    return this.keys.length === 0;
+  }
+
+  /** Append one item; `count` is 1 for leaf entries, the subtree count for child refs. */
+  add(key: Uint8Array, value: Uint8Array, count: number): void {
+    this.keys.push(key);
+    this.values.push(value);
+    if (this.level > 0) this.counts.push(count);
+    if (this.splitter.append(key, key.length + value.length + this.overhead)) this.cut();
+  }
+
+  /** End the sequence: the pending items, if any, become the last node. */
+  finish(): void {
+    if (this.keys.length > 0) this.cut();
+  }
+
+  private cut(): void {
+    const node = this.nodes.write(this.level, this.keys, this.values, this.counts);
+    const lastKey = this.keys[this.keys.length - 1]!;
+    this.keys = [];
+    this.values = [];
+    this.counts = [];
+    this.splitter.reset();
+    this.emit({ lastKey, hash: node.hash, total: node.total }, node);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Reads and writes tree nodes over a ChunkStore, with a bounded cache of decoded nodes
+ * (layer: tree).
+ *
+ * Writes stage the encoded chunk in the ChunkStore (durable after the store's flush) and keep
+ * the decoded node in the cache, so a build or mutation that re-reads what it just wrote never
+ * decodes twice. The cache is an LRU bounded by encoded bytes (default 64 MiB).
+ */
+import { CorruptionError } from '../core/errors.js';
+import { hashToHex, sha256 } from '../core/hash.js';
+import type { ChunkStore } from '../store/chunk-store.js';
+import { decodeNode, encodeNode, type TreeNode } from './node.js';
+
+const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+
+export class NodeStore {
+  private readonly cache = new Map<string, TreeNode>();
+  private cachedBytes = 0;
+
+  constructor(
+    readonly chunks: ChunkStore,
+    private readonly cacheBytes = DEFAULT_CACHE_BYTES,
+  ) {}
+
+  async load(hash: Uint8Array): Promise<TreeNode> {
+    const id = hashToHex(hash);
+    const hit = this.cache.get(id);
+    if (hit) {
+      this.cache.delete(id);
+      this.cache.set(id, hit);
+      return hit;
+    }
+    const bytes = await this.chunks.get(hash);
+    if (!bytes) throw new CorruptionError(`tree chunk ${id} is missing`, { hash: id });
+    const node = decodeNode(hash, bytes);
+    this.remember(id, node);
+    return node;
+  }
+
+  write(
+    level: number,
+    keys: readonly Uint8Array[],
+    values: readonly Uint8Array[],
+    counts: readonly number[],
+  ): TreeNode {
+    const bytes = encodeNode(level, keys, values, counts);
+    const hash = sha256(bytes);
+    this.chunks.put(hash, bytes);
+    let total = keys.length;
+    if (level > 0) {
+      total = 0;
+      for (const c of counts) total += c;
+    }
+    const node: TreeNode = { hash, level, keys, values, counts, total, size: bytes.length };
+    this.remember(hashToHex(hash), node);
+    return node;
+  }
+
+  private remember(id: string, node: TreeNode): void {
+    if (this.cache.has(id)) return;
+    this.cache.set(id, node);
+    this.cachedBytes += node.size;
+    while (this.cachedBytes > this.cacheBytes) {
+      const oldest = this.cache.keys().next();
+      if (oldest.done) break;
+      const evicted = this.cache.get(oldest.value)!;
+      this.cache.delete(oldest.value);
+      this.cachedBytes -= evicted.size;
+    }
+  }
+}

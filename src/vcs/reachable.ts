@@ -1,0 +1,70 @@
+/**
+ * Walks every chunk reachable from a set of commits (layer: vcs): commits, their parents,
+ * snapshots, and every tree node below them, each once. `verify` re-hashes what it yields;
+ * `gc` keeps exactly this set.
+ *
+ * Each yielded node also carries what its parent claimed about it (subtree count and last
+ * key), so a verifier can check the Merkle structure, not only the bytes.
+ */
+import { CorruptionError } from '../core/errors.js';
+import { hashToHex, hexToHash, type ChunkHash } from '../core/hash.js';
+import { TREE_NAMES } from '../dataset/tree-names.js';
+import type { ChunkStore } from '../store/chunk-store.js';
+import { decodeNode, type TreeNode } from '../tree/node.js';
+import { getCommit } from './commit.js';
+import { getSnapshot } from './snapshot.js';
+
+export type ChunkKind = 'commit' | 'snapshot' | 'node';
+
+export interface ReachableChunk {
+  readonly id: ChunkHash;
+  readonly kind: ChunkKind;
+  /** undefined: the chunk is missing from the store. */
+  readonly bytes: Uint8Array | undefined;
+  /** For nodes: the decoded node and what the parent expected of it. */
+  readonly node?: TreeNode;
+  readonly expected?: { readonly total: number; readonly lastKey: Uint8Array };
+}
+
+interface Pending {
+  readonly id: ChunkHash;
+  readonly kind: ChunkKind;
+  readonly expected?: { readonly total: number; readonly lastKey: Uint8Array };
+}
+
+export async function* walkReachable(chunks: ChunkStore, commits: readonly ChunkHash[], seen = new Set<string>()): AsyncGenerator<ReachableChunk> {
+  const stack: Pending[] = commits.map((id) => ({ id, kind: 'commit' as const }));
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (seen.has(item.id)) continue;
+    seen.add(item.id);
+    const bytes = await chunks.get(hexToHash(item.id));
+    if (!bytes) {
+      yield { id: item.id, kind: item.kind, bytes: undefined };
+      continue;
+    }
+    if (item.kind === 'commit') {
+      const c = await getCommit(chunks, item.id);
+      stack.push({ id: c.snapshot, kind: 'snapshot' });
+      for (const p of c.parents) stack.push({ id: p, kind: 'commit' });
+      yield { id: item.id, kind: 'commit', bytes };
+    } else if (item.kind === 'snapshot') {
+      const s = await getSnapshot(chunks, item.id);
+      for (const t of TREE_NAMES) stack.push({ id: s.trees[t], kind: 'node' });
+      yield { id: item.id, kind: 'snapshot', bytes };
+    } else {
+      let node: TreeNode;
+      try {
+        node = decodeNode(hexToHash(item.id), bytes);
+      } catch (e) {
+        throw new CorruptionError(`tree node ${item.id} does not decode: ${(e as Error).message}`, { id: item.id });
+      }
+      if (node.level > 0) {
+        for (let i = 0; i < node.keys.length; i++) {
+          stack.push({ id: hashToHex(node.values[i]!), kind: 'node', expected: { total: node.counts[i]!, lastKey: node.keys[i]! } });
+        }
+      }
+      yield { id: item.id, kind: 'node', bytes, node, ...(item.expected ? { expected: item.expected } : {}) };
+    }
+  }
+}
