@@ -6,9 +6,8 @@
  * (numbers print as JavaScript prints them, object members in canonical key order).
  */
 import { ByteReader } from './byte-writer.js';
+import { DECIMAL_TAG_BASE, isDecimalTag, readDecimal } from './canonical.js';
 import { CorruptionError } from './errors.js';
-
-const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
 
 export function canonicalToJson(bytes: Uint8Array): string {
   return readJson(new ByteReader(bytes));
@@ -44,12 +43,6 @@ function readJson(r: ByteReader): string {
       return String(r.varint());
     case 4:
       return String(-r.varint());
-    case 5: {
-      const k = r.byte();
-      const z = r.varint();
-      const n = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-      return String(n / POW10[k]!);
-    }
     case 6:
       return String(r.float64());
     case 7:
@@ -63,6 +56,7 @@ function readJson(r: ByteReader): string {
     case 9:
       return '{' + readMembers(r) + '}';
     default:
+      if (isDecimalTag(tag)) return String(readDecimal(r, tag - DECIMAL_TAG_BASE));
       throw new CorruptionError(`unknown canonical value tag ${tag}`);
   }
 }

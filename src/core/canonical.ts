@@ -8,8 +8,8 @@
  * are stored as (k, n), the smallest k that reproduces the double exactly, else as float64.
  * NaN and ±Infinity are not JSON and are rejected.
  *
- * Tags (one byte): 0 null, 1 false, 2 true, 3 non-negative int, 4 negative int, 5 decimal,
- * 6 float64, 7 string, 8 array, 9 object.
+ * Tags (one byte): 0 null, 1 false, 2 true, 3 non-negative int, 4 negative int, 6 float64,
+ * 7 string, 8 array, 9 object, 10 + k (k = 1..6) decimal n / 10^k with n zigzag-varint.
  */
 import { ByteReader, ByteWriter } from './byte-writer.js';
 import { CorruptionError, InvalidArgumentError } from './errors.js';
@@ -22,7 +22,8 @@ const enum Tag {
   True = 2,
   UInt = 3,
   NegInt = 4,
-  Decimal = 5,
+  /** Decimal with scale k is tag DecimalBase + k. */
+  DecimalBase = 10,
   Float = 6,
   Str = 7,
   Arr = 8,
@@ -94,8 +95,7 @@ function writeNumber(w: ByteWriter, x: number): void {
   for (let k = 1; k <= MAX_DECIMAL_SCALE; k++) {
     const n = Math.round(x * POW10[k]!);
     if (Math.abs(n) < 2 ** 52 && n / POW10[k]! === x) {
-      w.byte(Tag.Decimal);
-      w.byte(k);
+      w.byte(Tag.DecimalBase + k);
       w.varint(n >= 0 ? n * 2 : -n * 2 - 1);
       return;
     }
@@ -124,12 +124,6 @@ export function readValue(r: ByteReader): JsonValue {
       return r.varint();
     case Tag.NegInt:
       return -r.varint();
-    case Tag.Decimal: {
-      const k = r.byte();
-      const z = r.varint();
-      const n = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-      return n / POW10[k]!;
-    }
     case Tag.Float:
       return r.float64();
     case Tag.Str:
@@ -152,6 +146,20 @@ export function readValue(r: ByteReader): JsonValue {
       return out;
     }
     default:
+      if (tag > Tag.DecimalBase && tag <= Tag.DecimalBase + MAX_DECIMAL_SCALE) return readDecimal(r, tag - Tag.DecimalBase);
       throw new CorruptionError(`unknown canonical value tag ${tag}`);
   }
 }
+
+/** The decimal n / 10^k whose zigzag-encoded n comes next. */
+export function readDecimal(r: ByteReader, k: number): number {
+  const z = r.varint();
+  const n = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+  return n / POW10[k]!;
+}
+
+export function isDecimalTag(tag: number): boolean {
+  return tag > Tag.DecimalBase && tag <= Tag.DecimalBase + MAX_DECIMAL_SCALE;
+}
+
+export const DECIMAL_TAG_BASE: number = Tag.DecimalBase;

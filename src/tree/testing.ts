@@ -28,4 +28,6 @@ export const valueArb = fc.oneof(
   fc.string({ minLength: 0, maxLength: 20 }),
   fc.string({ minLength: 100, maxLength: 400 }),
 );
-export const modelArb = (maxKeys: number) => fc.dictionary(keyArb, valueArb, { maxKeys }).map((d) => new Map(Object.entries(d)));
+/** Models of up to `maxKeys` entries, sized across the whole range (multi-level trees included). */
+export const modelArb = (maxKeys: number) =>
+  fc.dictionary(keyArb, valueArb, { maxKeys, size: 'max' }).map((d) => new Map(Object.entries(d)));

@@ -95,7 +95,7 @@ describe('prolly tree: build and read', () => {
 
 const editBatchArb = fc.array(
   fc.tuple(keyArb, fc.option(valueArb, { nil: null })),
-  { maxLength: 120 },
+  { maxLength: 120, size: 'max' },
 );
 
 function applyToModel(model: Model, batch: ReadonlyArray<readonly [string, string | null]>): Model {
@@ -118,7 +118,7 @@ function toEdits(batch: ReadonlyArray<readonly [string, string | null]>): Edit[]
 describe('prolly tree: history independence', () => {
   it('any sequence of batched edits gives the tree built from the final entries', async () => {
     await fc.assert(
-      fc.asyncProperty(modelArb(500), fc.array(editBatchArb, { minLength: 1, maxLength: 5 }), async (initial, batches) => {
+      fc.asyncProperty(modelArb(500), fc.array(editBatchArb, { minLength: 1, maxLength: 5, size: 'max' }), async (initial, batches) => {
         const nodes = freshNodes();
         let root = await buildTree(nodes, sortedEntries(initial));
         let model = initial;
@@ -173,6 +173,35 @@ describe('prolly tree: history independence', () => {
         expect(hashToHex(root)).toBe(hashToHex(await buildTree(freshNodes(), sortedEntries(model))));
       }),
       opts(60),
+    );
+  });
+});
+
+describe('prolly tree: deep trees under random batches', () => {
+  const base = syntheticModel(12000, 150);
+  const baseKeys = [...base.keys()].sort();
+  /** Edits on existing keys (by index) and new keys, so both updates and inserts hit every level. */
+  const deepBatchArb = fc.array(
+    fc.tuple(
+      fc.oneof(fc.nat(baseKeys.length - 1).map((i) => baseKeys[i]!), keyArb),
+      fc.option(valueArb, { nil: null }),
+    ),
+    { minLength: 1, maxLength: 300, size: 'max' },
+  );
+
+  it('mutation equals a fresh build and diff equals the model diff', async () => {
+    const nodes = freshNodes();
+    const root0 = await buildTree(nodes, sortedEntries(base));
+    expect((await nodes.load(root0)).level).toBeGreaterThanOrEqual(2);
+    await fc.assert(
+      fc.asyncProperty(deepBatchArb, async (batch) => {
+        const next = applyToModel(base, batch);
+        const root = await mutateTree(nodes, root0, toEdits(batch));
+        expect(hashToHex(root)).toBe(hashToHex(await buildTree(freshNodes(), sortedEntries(next))));
+        const changes = await collect(diffTrees(nodes, root0, root));
+        expect(changes.map((c) => [dec(c.key), c.type])).toEqual(modelDiff(base, next));
+      }),
+      opts(25),
     );
   });
 });

@@ -1,0 +1,280 @@
+/**
+ * The Catalog contract suite (layer: catalog, tests only).
+ *
+ * Every backend runs these same tests through `describeCatalogContract`, given a factory for a
+ * fresh, empty catalog; `reopen` (close, then open the same storage) is optional. One test per
+ * clause of the contract in `catalog.ts`: ref compare-and-swap, tags, the shared namespace, the
+ * commit index, config and leases.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RefExistsError, RefUpdateRaceError, RepositoryBusyError } from '../core/errors.js';
+import { sha256Hex } from '../core/hash.js';
+import type { ChunkHash } from '../core/hash.js';
+import type { Catalog, CommitIndexEntry, LeaseHolder, LeaseRecord } from './catalog.js';
+
+export interface CatalogHarness {
+  readonly catalog: Catalog;
+  readonly reopen?: () => Promise<Catalog>;
+  cleanup(): Promise<void>;
+}
+
+const A = sha256Hex(new TextEncoder().encode('a'));
+const B = sha256Hex(new TextEncoder().encode('b'));
+const C = sha256Hex(new TextEncoder().encode('c'));
+const ME: LeaseHolder = { pid: 1001, host: 'test-host' };
+const never = (): boolean => false;
+
+/** A fake commit id: `prefix` padded with zeros to 64 hex chars. */
+function id(prefix: string): ChunkHash {
+  return prefix.padEnd(64, '0') as ChunkHash;
+}
+
+function commit(
+  commitId: ChunkHash,
+  parents: readonly ChunkHash[] = [],
+  generation = 1,
+): CommitIndexEntry {
+  return { id: commitId, snapshot: A, parents, generation, time: '2024-01-02T03:04:05.000Z' };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => expect.fail('expected a rejection'),
+    (error: unknown) => error,
+  );
+}
+
+export function describeCatalogContract(name: string, create: () => Promise<CatalogHarness>): void {
+  describe(`Catalog contract: ${name}`, () => {
+    let h: CatalogHarness;
+    let cat: Catalog;
+    beforeEach(async () => {
+      h = await create();
+      cat = h.catalog;
+    });
+    afterEach(async () => {
+      await h.cleanup();
+    });
+
+    describe('refs', () => {
+      it('creates a ref when expected is null and reads it back', async () => {
+        expect(await cat.getRef('main')).toBeUndefined();
+        await cat.updateRef('main', 'branch', null, A);
+        const ref = await cat.getRef('main');
+        expect(ref).toMatchObject({ name: 'main', kind: 'branch', target: A });
+        expect(Number.isNaN(Date.parse(ref?.updatedAt ?? ''))).toBe(false);
+      });
+
+      it('refuses to create a ref whose name is taken (RefExistsError)', async () => {
+        await cat.updateRef('main', 'branch', null, A);
+        const error = await rejection(cat.updateRef('main', 'branch', null, B));
+        expect(error).toBeInstanceOf(RefExistsError);
+        expect((error as RefExistsError).data).toEqual({ ref: 'main' });
+        expect((await cat.getRef('main'))?.target).toBe(A);
+      });
+
+      it('moves a ref when expected matches', async () => {
+        await cat.updateRef('main', 'branch', null, A);
+        await cat.updateRef('main', 'branch', A, B);
+        expect((await cat.getRef('main'))?.target).toBe(B);
+      });
+
+      it('refuses a move from a stale expected, naming expected and actual', async () => {
+        await cat.updateRef('main', 'branch', null, A);
+        await cat.updateRef('main', 'branch', A, B);
+        const error = await rejection(cat.updateRef('main', 'branch', A, C));
+        expect(error).toBeInstanceOf(RefUpdateRaceError);
+        expect((error as RefUpdateRaceError).data).toEqual({ ref: 'main', expected: A, actual: B });
+        expect((await cat.getRef('main'))?.target).toBe(B);
+      });
+
+      it('refuses to move a ref that does not exist (actual null)', async () => {
+        const error = await rejection(cat.updateRef('ghost', 'branch', A, B));
+        expect(error).toBeInstanceOf(RefUpdateRaceError);
+        expect((error as RefUpdateRaceError).data).toEqual({
+          ref: 'ghost',
+          expected: A,
+          actual: null,
+        });
+        expect(await cat.getRef('ghost')).toBeUndefined();
+      });
+
+      it('deletes a ref when expected matches and next is null', async () => {
+        await cat.updateRef('topic', 'branch', null, A);
+        const error = await rejection(cat.updateRef('topic', 'branch', B, null));
+        expect(error).toBeInstanceOf(RefUpdateRaceError);
+        expect((await cat.getRef('topic'))?.target).toBe(A);
+        await cat.updateRef('topic', 'branch', A, null);
+        expect(await cat.getRef('topic')).toBeUndefined();
+        await cat.updateRef('topic', 'branch', null, B);
+        expect((await cat.getRef('topic'))?.target).toBe(B);
+      });
+
+      it('lets exactly one of many concurrent compare-and-swaps win', async () => {
+        await cat.updateRef('main', 'branch', null, A);
+        const nexts = Array.from({ length: 10 }, (_, i) => sha256Hex(new Uint8Array([i])));
+        const results = await Promise.allSettled(
+          nexts.map((next) => cat.updateRef('main', 'branch', A, next)),
+        );
+        const won = results.flatMap((result, i) =>
+          result.status === 'fulfilled' ? [nexts[i]] : [],
+        );
+        expect(won).toHaveLength(1);
+        for (const result of results) {
+          if (result.status === 'rejected')
+            expect(result.reason).toBeInstanceOf(RefUpdateRaceError);
+        }
+        expect((await cat.getRef('main'))?.target).toBe(won[0]);
+      });
+
+      it('makes tags immutable: moving or deleting one throws RefExistsError', async () => {
+        await cat.updateRef('v1', 'tag', null, A);
+        expect(await cat.getRef('v1')).toMatchObject({ kind: 'tag', target: A });
+        expect(await rejection(cat.updateRef('v1', 'tag', A, B))).toBeInstanceOf(RefExistsError);
+        expect(await rejection(cat.updateRef('v1', 'tag', A, null))).toBeInstanceOf(RefExistsError);
+        expect(await rejection(cat.updateRef('v1', 'tag', null, B))).toBeInstanceOf(RefExistsError);
+        expect(await rejection(cat.updateRef('v1', 'branch', A, B))).toBeInstanceOf(RefExistsError);
+        expect((await cat.getRef('v1'))?.target).toBe(A);
+      });
+
+      it('shares one namespace between branches and tags', async () => {
+        await cat.updateRef('x', 'branch', null, A);
+        expect(await rejection(cat.updateRef('x', 'tag', null, A))).toBeInstanceOf(RefExistsError);
+        await cat.updateRef('y', 'tag', null, A);
+        expect(await rejection(cat.updateRef('y', 'branch', null, A))).toBeInstanceOf(
+          RefExistsError,
+        );
+        expect((await cat.getRef('x'))?.kind).toBe('branch');
+        expect((await cat.getRef('y'))?.kind).toBe('tag');
+      });
+
+      it('refuses to update a branch under the wrong kind (RefUpdateRaceError)', async () => {
+        await cat.updateRef('main', 'branch', null, A);
+        const error = await rejection(cat.updateRef('main', 'tag', A, B));
+        expect(error).toBeInstanceOf(RefUpdateRaceError);
+        expect((error as RefUpdateRaceError).data).toMatchObject({ ref: 'main', actual: A });
+        expect(await cat.getRef('main')).toMatchObject({ kind: 'branch', target: A });
+      });
+
+      it('lists refs sorted by name, optionally of one kind', async () => {
+        for (const [refName, kind] of [
+          ['b', 'branch'],
+          ['v2', 'tag'],
+          ['a', 'branch'],
+          ['v10', 'tag'],
+          ['Z', 'branch'],
+        ] as const) {
+          await cat.updateRef(refName, kind, null, A);
+        }
+        expect((await cat.listRefs()).map((ref) => ref.name)).toEqual(['Z', 'a', 'b', 'v10', 'v2']);
+        expect((await cat.listRefs('branch')).map((ref) => ref.name)).toEqual(['Z', 'a', 'b']);
+        expect((await cat.listRefs('tag')).map((ref) => ref.name)).toEqual(['v10', 'v2']);
+        expect(
+          (await cat.listRefs('tag')).every((ref) => ref.kind === 'tag' && ref.target === A),
+        ).toBe(true);
+      });
+    });
+
+    describe('commit index', () => {
+      it('records a commit idempotently and reads it back', async () => {
+        const root = commit(id('aa'));
+        const child = commit(id('ab'), [id('aa'), id('cc')], 2);
+        await cat.recordCommit(root);
+        await cat.recordCommit(child);
+        await cat.recordCommit(child);
+        expect(await cat.getCommit(id('aa'))).toEqual(root);
+        expect(await cat.getCommit(id('ab'))).toEqual(child);
+        expect(await cat.getCommit(id('ff'))).toBeUndefined();
+        expect(await cat.findCommitsByPrefix('ab', 10)).toEqual([id('ab')]);
+      });
+
+      it('finds commits by prefix, in id order, at most limit, without spilling into neighbours', async () => {
+        const ids = ['a8', 'a9', 'a9f', 'a9ff', 'aa', 'af', 'b0', '9f', 'ff'].map(id);
+        for (const commitId of ids) await cat.recordCommit(commit(commitId));
+        expect(await cat.findCommitsByPrefix('a9', 10)).toEqual([id('a9'), id('a9f'), id('a9ff')]);
+        expect(await cat.findCommitsByPrefix('a9', 2)).toEqual([id('a9'), id('a9f')]);
+        expect(await cat.findCommitsByPrefix('af', 10)).toEqual([id('af')]);
+        expect(await cat.findCommitsByPrefix('9', 10)).toEqual([id('9f')]);
+        expect(await cat.findCommitsByPrefix('f', 10)).toEqual([id('ff')]);
+        expect(await cat.findCommitsByPrefix(id('a9f'), 10)).toEqual([id('a9f')]);
+        expect(await cat.findCommitsByPrefix('c', 10)).toEqual([]);
+        expect(await cat.findCommitsByPrefix('', 3)).toEqual([id('9f'), id('a8'), id('a9')]);
+        expect(await cat.findCommitsByPrefix('a', 0)).toEqual([]);
+      });
+    });
+
+    describe('config', () => {
+      it('gets, sets and overwrites values', async () => {
+        expect(await cat.getConfig('user.name')).toBeUndefined();
+        await cat.setConfig('user.name', 'Ada');
+        await cat.setConfig('user.name', 'Grace');
+        await cat.setConfig('core.other', '');
+        expect(await cat.getConfig('user.name')).toBe('Grace');
+        expect(await cat.getConfig('core.other')).toBe('');
+      });
+    });
+
+    describe('leases', () => {
+      it('grants concurrent writer leases with distinct ids', async () => {
+        const first = await cat.acquireLease('writer', ME, never);
+        const second = await cat.acquireLease('writer', { pid: 1002, host: 'other' }, never);
+        expect(first).not.toBe(second);
+      });
+
+      it('refuses gc while a writer lease is live, and writers while gc is', async () => {
+        const writer = await cat.acquireLease('writer', ME, never);
+        const error = await rejection(cat.acquireLease('gc', ME, never));
+        expect(error).toBeInstanceOf(RepositoryBusyError);
+        expect((error as RepositoryBusyError).code).toBe('REPOSITORY_BUSY');
+        await cat.releaseLease(writer);
+        const gc = await cat.acquireLease('gc', ME, never);
+        expect(await rejection(cat.acquireLease('writer', ME, never))).toBeInstanceOf(
+          RepositoryBusyError,
+        );
+        expect(await rejection(cat.acquireLease('gc', ME, never))).toBeInstanceOf(
+          RepositoryBusyError,
+        );
+        await cat.releaseLease(gc);
+        await cat.acquireLease('writer', ME, never);
+      });
+
+      it('removes leases that isStale judges dead, passing it the full record', async () => {
+        const dead: LeaseHolder = { pid: 4242, host: 'gone' };
+        const deadId = await cat.acquireLease('writer', dead, never);
+        const seen: LeaseRecord[] = [];
+        const gc = await cat.acquireLease('gc', ME, (lease) => {
+          seen.push(lease);
+          return lease.pid === dead.pid;
+        });
+        expect(seen).toHaveLength(1);
+        expect(seen[0]).toMatchObject({ id: deadId, kind: 'writer', pid: 4242, host: 'gone' });
+        expect(Number.isNaN(Date.parse(seen[0]?.acquiredAt ?? ''))).toBe(false);
+        await cat.releaseLease(gc);
+        // The stale writer is gone for good: a gc that trusts every lease now succeeds.
+        await cat.releaseLease(await cat.acquireLease('gc', ME, never));
+      });
+
+      it('releases leases; releasing an unknown id is a no-op', async () => {
+        const gc = await cat.acquireLease('gc', ME, never);
+        await cat.releaseLease(gc);
+        await cat.releaseLease(gc);
+        await cat.releaseLease(987654);
+        await cat.releaseLease(await cat.acquireLease('gc', ME, never));
+      });
+    });
+
+    it('keeps refs, commits, config and leases across reopen', async () => {
+      await cat.updateRef('main', 'branch', null, A);
+      await cat.recordCommit(commit(id('abc')));
+      await cat.setConfig('k', 'v');
+      await cat.acquireLease('writer', ME, never);
+      const again = h.reopen ? await h.reopen() : cat;
+      expect((await again.getRef('main'))?.target).toBe(A);
+      expect(await again.findCommitsByPrefix('abc', 5)).toEqual([id('abc')]);
+      expect(await again.getConfig('k')).toBe('v');
+      expect(await rejection(again.acquireLease('gc', ME, never))).toBeInstanceOf(
+        RepositoryBusyError,
+      );
+    });
+  });
+}

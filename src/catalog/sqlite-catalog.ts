@@ -1,0 +1,292 @@
+/**
+ * SqliteCatalog: the embedded default Catalog, one SQLite file (layer: catalog).
+ *
+ * Settings and why: WAL so readers never block the writer; `synchronous = FULL` so a resolved
+ * ref update survives power loss (a moved branch is the one write users cannot redo);
+ * `busy_timeout = 5000` ms so a process waits for another's short transaction instead of failing.
+ *
+ * Invariants:
+ * - Every read-check-write (`updateRef`, `acquireLease`) runs in a `BEGIN IMMEDIATE`
+ *   transaction, which takes SQLite's write lock before reading: two processes racing are
+ *   serialised, so a compare-and-swap can neither lose an update nor grant conflicting leases.
+ * - Branches and tags share the `refs` table, hence one namespace.
+ * - The schema version is `PRAGMA user_version`; `MIGRATIONS[i]` upgrades version i to i + 1 and
+ *   all pending steps run in one immediate transaction at open, so concurrent openers agree.
+ * Methods are async although better-sqlite3 is synchronous, so a networked backend fits the
+ * same interface.
+ */
+import Database from 'better-sqlite3';
+import {
+  RefExistsError,
+  RefUpdateRaceError,
+  RepositoryBusyError,
+  VersoError,
+} from '../core/errors.js';
+import type { ChunkHash } from '../core/hash.js';
+import type {
+  Catalog,
+  CommitIndexEntry,
+  LeaseHolder,
+  LeaseKind,
+  LeaseRecord,
+  RefKind,
+  RefRecord,
+} from './catalog.js';
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE refs (
+     name TEXT PRIMARY KEY,
+     kind TEXT NOT NULL CHECK (kind IN ('branch', 'tag')),
+     target TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE commits (
+     id TEXT PRIMARY KEY,
+     snapshot TEXT NOT NULL,
+     parents TEXT NOT NULL,
+     generation INTEGER NOT NULL,
+     time TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE config (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+   CREATE TABLE leases (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     kind TEXT NOT NULL CHECK (kind IN ('writer', 'gc')),
+     pid INTEGER NOT NULL,
+     host TEXT NOT NULL,
+     acquired_at TEXT NOT NULL
+   );`,
+];
+
+interface RefRow {
+  readonly name: string;
+  readonly kind: RefKind;
+  readonly target: string;
+  readonly updated_at: string;
+}
+interface CommitRow {
+  readonly id: string;
+  readonly snapshot: string;
+  readonly parents: string;
+  readonly generation: number;
+  readonly time: string;
+}
+interface LeaseRow {
+  readonly id: number;
+  readonly kind: LeaseKind;
+  readonly pid: number;
+  readonly host: string;
+  readonly acquired_at: string;
+}
+
+const HEX_PREFIX = /^[0-9a-f]*$/;
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+function prepareStatements(db: Database.Database) {
+  return {
+    getRef: db.prepare<[string], RefRow>('SELECT * FROM refs WHERE name = ?'),
+    listRefs: db.prepare<[], RefRow>('SELECT * FROM refs ORDER BY name'),
+    listRefsOfKind: db.prepare<[RefKind], RefRow>(
+      'SELECT * FROM refs WHERE kind = ? ORDER BY name',
+    ),
+    insertRef: db.prepare<[string, RefKind, string, string]>(
+      'INSERT INTO refs (name, kind, target, updated_at) VALUES (?, ?, ?, ?)',
+    ),
+    moveRef: db.prepare<[string, string, string]>(
+      'UPDATE refs SET target = ?, updated_at = ? WHERE name = ?',
+    ),
+    deleteRef: db.prepare<[string]>('DELETE FROM refs WHERE name = ?'),
+    insertCommit: db.prepare<[string, string, string, number, string]>(
+      'INSERT OR IGNORE INTO commits (id, snapshot, parents, generation, time) VALUES (?, ?, ?, ?, ?)',
+    ),
+    getCommit: db.prepare<[string], CommitRow>('SELECT * FROM commits WHERE id = ?'),
+    commitsInRange: db.prepare<[string, string, number], { id: string }>(
+      'SELECT id FROM commits WHERE id >= ? AND id < ? ORDER BY id LIMIT ?',
+    ),
+    commitsFrom: db.prepare<[string, number], { id: string }>(
+      'SELECT id FROM commits WHERE id >= ? ORDER BY id LIMIT ?',
+    ),
+    getConfig: db.prepare<[string], { value: string }>('SELECT value FROM config WHERE key = ?'),
+    setConfig: db.prepare<[string, string]>(
+      'INSERT INTO config (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
+    listLeases: db.prepare<[], LeaseRow>('SELECT * FROM leases ORDER BY id'),
+    insertLease: db.prepare<[LeaseKind, number, string, string]>(
+      'INSERT INTO leases (kind, pid, host, acquired_at) VALUES (?, ?, ?, ?)',
+    ),
+    deleteLease: db.prepare<[number]>('DELETE FROM leases WHERE id = ?'),
+  };
+}
+
+export class SqliteCatalog implements Catalog {
+  private readonly sql: Statements;
+
+  private constructor(private readonly db: Database.Database) {
+    this.sql = prepareStatements(db);
+  }
+
+  /** Opens (creating and migrating if needed) the catalog in SQLite file `file`. */
+  static open(file: string): SqliteCatalog {
+    const db = new Database(file, { timeout: 5000 });
+    try {
+      db.pragma('busy_timeout = 5000');
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      migrate(db, file);
+      return new SqliteCatalog(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  async getRef(name: string): Promise<RefRecord | undefined> {
+    const row = this.sql.getRef.get(name);
+    return row === undefined ? undefined : toRef(row);
+  }
+
+  async listRefs(kind?: RefKind): Promise<RefRecord[]> {
+    const rows = kind === undefined ? this.sql.listRefs.all() : this.sql.listRefsOfKind.all(kind);
+    return rows.map(toRef);
+  }
+
+  async updateRef(
+    name: string,
+    kind: RefKind,
+    expected: ChunkHash | null,
+    next: ChunkHash | null,
+  ): Promise<void> {
+    this.db
+      .transaction(() => {
+        const row = this.sql.getRef.get(name);
+        if (row === undefined) {
+          if (expected !== null) throw new RefUpdateRaceError(name, expected, null);
+          if (next !== null) this.sql.insertRef.run(name, kind, next, now());
+          return;
+        }
+        if (expected === null || row.kind === 'tag') throw new RefExistsError(name);
+        if (row.kind !== kind || row.target !== expected)
+          throw new RefUpdateRaceError(name, expected, row.target);
+        if (next === null) this.sql.deleteRef.run(name);
+        else this.sql.moveRef.run(next, now(), name);
+      })
+      .immediate();
+  }
+
+  async recordCommit(entry: CommitIndexEntry): Promise<void> {
+    const { id, snapshot, parents, generation, time } = entry;
+    this.sql.insertCommit.run(id, snapshot, JSON.stringify(parents), generation, time);
+  }
+
+  async getCommit(id: ChunkHash): Promise<CommitIndexEntry | undefined> {
+    const row = this.sql.getCommit.get(id);
+    if (row === undefined) return undefined;
+    return {
+      id: row.id as ChunkHash,
+      snapshot: row.snapshot as ChunkHash,
+      parents: JSON.parse(row.parents) as ChunkHash[],
+      generation: row.generation,
+      time: row.time,
+    };
+  }
+
+  /** A range scan on the primary key; a prefix that is not lowercase hex matches nothing. */
+  async findCommitsByPrefix(prefix: string, limit: number): Promise<ChunkHash[]> {
+    if (!HEX_PREFIX.test(prefix) || limit <= 0) return [];
+    const rows =
+      prefix === ''
+        ? this.sql.commitsFrom.all('', limit)
+        : this.sql.commitsInRange.all(prefix, successor(prefix), limit);
+    return rows.map((row) => row.id as ChunkHash);
+  }
+
+  async getConfig(key: string): Promise<string | undefined> {
+    return this.sql.getConfig.get(key)?.value;
+  }
+
+  async setConfig(key: string, value: string): Promise<void> {
+    this.sql.setConfig.run(key, value);
+  }
+
+  async acquireLease(
+    kind: LeaseKind,
+    holder: LeaseHolder,
+    isStale: (lease: LeaseRecord) => boolean,
+  ): Promise<number> {
+    return this.db
+      .transaction(() => {
+        const live: LeaseRecord[] = [];
+        for (const lease of this.sql.listLeases.all().map(toLease)) {
+          if (isStale(lease)) this.sql.deleteLease.run(lease.id);
+          else live.push(lease);
+        }
+        const blockers = kind === 'gc' ? live : live.filter((lease) => lease.kind === 'gc');
+        if (blockers.length > 0) throw busy(kind, blockers);
+        return Number(
+          this.sql.insertLease.run(kind, holder.pid, holder.host, now()).lastInsertRowid,
+        );
+      })
+      .immediate();
+  }
+
+  async releaseLease(id: number): Promise<void> {
+    this.sql.deleteLease.run(id);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function migrate(db: Database.Database, file: string): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new VersoError(
+        'InvalidInput',
+        'CATALOG_TOO_NEW',
+        `catalog '${file}' has schema version ${version}; this Verso understands up to ${MIGRATIONS.length}`,
+        { file, version, supported: MIGRATIONS.length },
+      );
+    }
+    for (const step of MIGRATIONS.slice(version)) db.exec(step);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
+
+/** The least string greater than every string starting with `hexPrefix` (non-empty, [0-9a-f]). */
+function successor(hexPrefix: string): string {
+  const last = hexPrefix.charCodeAt(hexPrefix.length - 1);
+  return hexPrefix.slice(0, -1) + String.fromCharCode(last + 1);
+}
+
+function busy(kind: LeaseKind, blockers: readonly LeaseRecord[]): RepositoryBusyError {
+  const held = blockers.map(
+    (lease) => `${lease.kind} (pid ${lease.pid} on ${lease.host} since ${lease.acquiredAt})`,
+  );
+  const action = kind === 'gc' ? 'garbage collection' : 'this write';
+  return new RepositoryBusyError(
+    `repository is busy, ${action} must wait: held by ${held.join(', ')}`,
+    {
+      requested: kind,
+      holders: blockers,
+    },
+  );
+}
+
+function toRef(row: RefRow): RefRecord {
+  return {
+    name: row.name,
+    kind: row.kind,
+    target: row.target as ChunkHash,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toLease(row: LeaseRow): LeaseRecord {
+  return { id: row.id, kind: row.kind, pid: row.pid, host: row.host, acquiredAt: row.acquired_at };
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
