@@ -12,7 +12,7 @@ import { FormatParseError } from '../core/errors.js';
 import { hashToHex, hexToHash } from '../core/hash.js';
 import { zeroCounts, type ChangeCounts } from '../dataset/change-counts.js';
 import { encodeLabelKey } from '../dataset/label-key.js';
-import { parseLabelLine } from '../dataset/label-line.js';
+import { encodeLabelContent, parseLabelLine } from '../dataset/label-line.js';
 import { readLines } from '../io/line-reader.js';
 import { bytesEqual, compareBytes } from '../tree/bytes.js';
 import { mutateTree, type Edit } from '../tree/mutate.js';
@@ -62,7 +62,7 @@ export async function applyEdits(repo: Repository, opts: ApplyEditsOptions): Pro
         reviewOps.set(id, { key, value: null });
         continue;
       }
-      labelOps.set(id, { key, value: encodeValue(op.content) });
+      labelOps.set(id, { key, value: encodeLabelContent(op) });
       if (op.review !== undefined) reviewOps.set(id, { key, value: op.review ? encodeValue(op.review) : null });
     }
     const labelEdits = await effectiveEdits(repo, labelsRoot, labelOps);

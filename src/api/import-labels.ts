@@ -9,21 +9,18 @@
  * Any bad line aborts the whole import before anything moves; duplicate keys are an error.
  */
 import { basename, join } from 'node:path';
-import { ByteReader, ByteWriter } from '../core/byte-writer.js';
-import { encodeValue } from '../core/canonical.js';
 import { FormatParseError } from '../core/errors.js';
 import { hashToHex, hexToHash, type ChunkHash } from '../core/hash.js';
 import { countChange, zeroCounts, type ChangeCounts } from '../dataset/change-counts.js';
-import { decodeLabelKey, encodeLabelKey } from '../dataset/label-key.js';
-import { parseLabelLine, type LabelPut } from '../dataset/label-line.js';
+import { decodeLabelKey } from '../dataset/label-key.js';
 import { ExternalSorter } from '../io/external-sort.js';
-import { readLines } from '../io/line-reader.js';
 import { TreeBuilder } from '../tree/builder.js';
 import { diffTrees } from '../tree/diff.js';
 import { mutateTree, type Edit } from '../tree/mutate.js';
 import { countEntries } from '../tree/read.js';
 import { branchHead } from './branch-head.js';
 import { commitToBranch, type CommitResult } from './commit-to-branch.js';
+import { decodePayload, readLabelFile, unpackBatch, type LabelFileReader, type LineNumbers } from './label-file-records.js';
 import { withLease } from './lease.js';
 import { throttled, type ProgressFn } from './progress.js';
 import type { Repository } from './repository.js';
@@ -48,11 +45,13 @@ export async function importLabels(repo: Repository, opts: ImportLabelsOptions):
     const mode = opts.mode ?? 'replace';
     const sorter = new ExternalSorter(join(repo.scratchDir(), 'import-sort'));
     try {
-      const lines = await readIntoSorter(opts.file, sorter, opts.onProgress);
+      const reader = readLabelFile(opts.file);
+      const lines = await readIntoSorter(reader, sorter, opts.onProgress);
+      const records = uniqueSorted(sorter, opts.file, reader.lines);
       const roots =
         mode === 'replace'
-          ? await buildFromSorted(repo, sorter, opts.file, opts.onProgress)
-          : await upsertFromSorted(repo, sorter, opts.file, base.snapshot.trees.labels, base.snapshot.trees.reviews);
+          ? await buildFromSorted(repo, records, sorter.count, opts.onProgress)
+          : await upsertFromSorted(repo, records, base.snapshot.trees.labels, base.snapshot.trees.reviews);
       const labels = await changeCounts(repo, hexToHash(base.snapshot.trees.labels), roots.labels);
       const reviews = await changeCounts(repo, hexToHash(base.snapshot.trees.reviews), roots.reviews);
       const result = await commitToBranch(repo, {
@@ -69,66 +68,49 @@ export async function importLabels(repo: Repository, opts: ImportLabelsOptions):
   });
 }
 
-const REVIEW_ABSENT = 0;
-const REVIEW_PRESENT = 1;
-const REVIEW_NULL = 2;
-
-/** Sort payload: line number, encoded label content, review flag (+ encoded review). */
-function encodePayload(put: LabelPut): Buffer {
-  const w = new ByteWriter(256);
-  w.varint(put.line);
-  w.blob(encodeValue(put.content));
-  if (put.review) {
-    w.byte(REVIEW_PRESENT);
-    w.blob(encodeValue(put.review));
-  } else w.byte(put.review === null ? REVIEW_NULL : REVIEW_ABSENT);
-  return w.finish() as Buffer;
-}
-
-/** `review`: bytes, null (explicitly none) or undefined (not given). */
-function decodePayload(payload: Buffer): { line: number; label: Uint8Array; review: Uint8Array | null | undefined } {
-  const r = new ByteReader(payload);
-  const line = r.varint();
-  const label = r.blob();
-  const flag = r.byte();
-  const review = flag === REVIEW_PRESENT ? r.blob() : flag === REVIEW_NULL ? null : undefined;
-  return { line, label, review };
-}
-
-async function readIntoSorter(file: string, sorter: ExternalSorter, onProgress?: ProgressFn): Promise<number> {
+async function readIntoSorter(reader: LabelFileReader, sorter: ExternalSorter, onProgress?: ProgressFn): Promise<number> {
   const progress = throttled(onProgress, 'read');
   let n = 0;
-  for await (const { text, line } of readLines(file)) {
-    const op = parseLabelLine(text, file, line, false) as LabelPut;
-    sorter.add(Buffer.from(encodeLabelKey(op.image, op.label)).toString('latin1'), encodePayload(op));
-    progress.tick(++n);
+  for await (const batch of reader.batches) {
+    for (const rec of unpackBatch(batch)) {
+      sorter.add(Buffer.from(rec.key.buffer, rec.key.byteOffset, rec.key.byteLength).toString('latin1'), rec.payload);
+      n++;
+    }
+    progress.tick(n);
   }
   progress.end(n);
   return n;
 }
 
+interface SortedRecord {
+  readonly key: Uint8Array;
+  readonly label: Uint8Array;
+  readonly review: Uint8Array | null | undefined;
+}
+
 /** Yields sorted records, rejecting duplicate keys with both line numbers. */
-async function* uniqueSorted(sorter: ExternalSorter, file: string) {
+async function* uniqueSorted(sorter: ExternalSorter, file: string, lines: LineNumbers): AsyncGenerator<SortedRecord> {
   let prevKey: string | undefined;
-  let prevLine = 0;
+  let prevTag = 0;
   for await (const rec of sorter.sorted()) {
     const p = decodePayload(rec.payload);
     if (rec.key === prevKey) {
       const k = decodeLabelKey(Buffer.from(rec.key, 'latin1'));
-      throw new FormatParseError(file, p.line, 'label', `duplicate label (image '${k.image}', label '${k.label}'), first at line ${prevLine}`);
+      const [first, second] = [lines.absolute(prevTag), lines.absolute(p.lineTag)].sort((a, b) => a - b);
+      throw new FormatParseError(file, second!, 'label', `duplicate label (image '${k.image}', label '${k.label}'), first at line ${first}`);
     }
     prevKey = rec.key;
-    prevLine = p.line;
-    yield { key: Buffer.from(rec.key, 'latin1'), ...p };
+    prevTag = p.lineTag;
+    yield { key: Buffer.from(rec.key, 'latin1'), label: p.label, review: p.review };
   }
 }
 
-async function buildFromSorted(repo: Repository, sorter: ExternalSorter, file: string, onProgress?: ProgressFn) {
+async function buildFromSorted(repo: Repository, records: AsyncIterable<SortedRecord>, total: number, onProgress?: ProgressFn) {
   const labels = new TreeBuilder(repo.nodes);
   const reviews = new TreeBuilder(repo.nodes);
-  const progress = throttled(onProgress, 'build', 50_000, sorter.count);
+  const progress = throttled(onProgress, 'build', 50_000, total);
   let n = 0;
-  for await (const rec of uniqueSorted(sorter, file)) {
+  for await (const rec of records) {
     labels.add(rec.key, rec.label);
     if (rec.review) reviews.add(rec.key, rec.review);
     progress.tick(++n);
@@ -137,10 +119,10 @@ async function buildFromSorted(repo: Repository, sorter: ExternalSorter, file: s
   return { labels: labels.finish(), reviews: reviews.finish() };
 }
 
-async function upsertFromSorted(repo: Repository, sorter: ExternalSorter, file: string, labelsRoot: ChunkHash, reviewsRoot: ChunkHash) {
+async function upsertFromSorted(repo: Repository, records: AsyncIterable<SortedRecord>, labelsRoot: ChunkHash, reviewsRoot: ChunkHash) {
   const labelEdits: Edit[] = [];
   const reviewEdits: Edit[] = [];
-  for await (const rec of uniqueSorted(sorter, file)) {
+  for await (const rec of records) {
     labelEdits.push({ key: rec.key, value: rec.label });
     if (rec.review !== undefined) reviewEdits.push({ key: rec.key, value: rec.review });
   }

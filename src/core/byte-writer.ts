@@ -61,6 +61,17 @@ export class ByteWriter {
     this.pos += len;
   }
 
+  /** Write a 4-byte placeholder; returns its position for `patchU32`. */
+  reserveU32(): number {
+    this.ensure(4);
+    this.pos += 4;
+    return this.pos - 4;
+  }
+
+  patchU32(at: number, value: number): void {
+    this.buf.writeUInt32BE(value, at);
+  }
+
   float64(x: number): void {
     this.ensure(8);
     this.buf.writeDoubleBE(x, this.pos);
@@ -70,6 +81,18 @@ export class ByteWriter {
   /** A copy of the written bytes (safe to keep after further writes). */
   finish(): Uint8Array {
     return Buffer.from(this.buf.subarray(0, this.pos));
+  }
+
+  /** A copy in its own memory (never a slice of Node's shared pool): safe to transfer to a thread. */
+  finishUnpooled(): Uint8Array {
+    const out = Buffer.allocUnsafeSlow(this.pos);
+    this.buf.copy(out, 0, 0, this.pos);
+    return out;
+  }
+
+  /** The written bytes without copying; valid until the next write or reset. */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
   }
 
   reset(): void {
@@ -129,6 +152,18 @@ export class ByteReader {
     const s = this.buf.toString('utf8', this.pos, this.pos + len);
     this.pos += len;
     return s;
+  }
+
+  u32(): number {
+    this.need(4);
+    const v = this.buf.readUInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  /** Everything not yet read. */
+  rest(): Uint8Array {
+    return this.bytes(this.buf.length - this.pos);
   }
 
   float64(): number {

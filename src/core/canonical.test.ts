@@ -1,11 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalObjectMembers, canonicalToJson } from './canonical-json.js';
+import { CANONICAL_DICTIONARY } from './canonical-dictionary.js';
 import { decodeValue, encodeValue } from './canonical.js';
 import { VersoError } from './errors.js';
 import { sha256Hex } from './hash.js';
 
-const json = fc.jsonValue({ noUnicodeString: false }) as fc.Arbitrary<unknown>;
+const isoInstant = fc.date({ min: new Date(-1e13), max: new Date(1e13), noInvalidDate: true }).map((d) => d.toISOString());
+const json = fc.oneof(
+  fc.jsonValue(),
+  fc.dictionary(fc.constantFrom('status', 'bbox', 'x-custom', 'annotated_at'), fc.oneof(isoInstant, fc.constantFrom('approved', 'car', 'free text'), fc.double({ noNaN: true, noDefaultInfinity: true }))),
+) as fc.Arbitrary<unknown>;
 const normalise = (v: unknown) => JSON.parse(JSON.stringify(v));
 
 function shuffledKeys(v: unknown, rnd: () => number): unknown {
@@ -40,11 +45,13 @@ describe('canonical value encoding', () => {
     );
   });
 
-  it('renders straight to the same JSON text as JSON.stringify of the decoded value', () => {
+  it('renders straight to JSON text of the same value, members in canonical order', () => {
     fc.assert(
       fc.property(json, (v) => {
         const bytes = encodeValue(v);
-        expect(canonicalToJson(bytes)).toBe(JSON.stringify(decodeValue(bytes)));
+        const text = canonicalToJson(bytes);
+        expect(JSON.parse(text)).toEqual(decodeValue(bytes));
+        expect(Buffer.from(encodeValue(JSON.parse(text)))).toEqual(Buffer.from(bytes));
       }),
       { seed: 44, numRuns: 500 },
     );
@@ -63,9 +70,23 @@ describe('canonical value encoding', () => {
     expect(Buffer.from(encodeValue(-0))).toEqual(Buffer.from(encodeValue(0)));
   });
 
-  it('stores short decimals compactly', () => {
+  it('stores short decimals, dictionary strings and ISO instants compactly', () => {
     expect(encodeValue(123.45).length).toBeLessThanOrEqual(4);
     expect(encodeValue(1920).length).toBeLessThanOrEqual(3);
+    expect(encodeValue('approved').length).toBe(2);
+    expect(encodeValue('2026-02-01T10:00:00Z').length).toBeLessThanOrEqual(6);
+    expect(encodeValue({ annotated_at: 1 }).length).toBe(5); // tag, count, name index, int tag, int
+  });
+
+  it('keeps strings that look like instants but are not printed canonically', () => {
+    for (const s of ['2026-02-30T10:00:00Z', '2026-02-01T10:00:00.5Z', '2026-02-01T10:00:00+00:00', '2026-02-01T24:00:00Z', '0000-01-01T00:00:00Z', '2026-02-01T10:00:00.000Z', '1969-12-31T23:59:59Z']) {
+      expect(decodeValue(encodeValue(s))).toBe(s);
+      expect(decodeValue(encodeValue({ [s]: s }))).toEqual({ [s]: s });
+    }
+  });
+
+  it('has no duplicate dictionary entries', () => {
+    expect(new Set(CANONICAL_DICTIONARY).size).toBe(CANONICAL_DICTIONARY.length);
   });
 
   it('rejects values JSON cannot carry', () => {
@@ -88,7 +109,7 @@ describe('canonical value encoding', () => {
       offset: -7,
       note: null,
     };
-    expect(Buffer.from(encodeValue(label)).toString('hex')).toMatchInlineSnapshot(`"090b0c616e6e6f74617465645f61740714323032362d30322d30315431303a30303a30305a09616e6e6f7461746f720705616e6e5f3304617265610cacf3610a617474726962757465730902086f63636c7564656401097472756e6361746564020462626f7808040bfa0103280cd29c0103500863617465676f727907036361720b63617465676f72795f6964030307697363726f77640300046e6f746500066f666673657404070573636f7265063fd3333333333334"`);
-    expect(sha256Hex(encodeValue(label))).toMatchInlineSnapshot(`"28509a44691ed9e59e4863c939bedd517d96602ca9cfb039c9905e520bc6d8d5"`);
+    expect(Buffer.from(encodeValue(label)).toString('hex')).toMatchInlineSnapshot(`"090b0111c090f9970d030705616e6e5f33050cacf3610709021b011d020908040bfa0103280cd29c0103500b05530d03030f0300086e6f7465000c6f6666736574040717063fd3333333333334"`);
+    expect(sha256Hex(encodeValue(label))).toMatchInlineSnapshot(`"74c0b981475936dd3c005b937f034ce652e1d4194173186cefbca7bc69527897"`);
   });
 });

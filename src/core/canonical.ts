@@ -2,16 +2,24 @@
  * Canonical binary encoding of JSON-like values (layer: core).
  *
  * Invariant: one logical value has exactly one encoding, on every machine, so content hashes are
- * stable. Rules: object keys are sorted by UTF-16 code units and `undefined` members are
- * dropped (as JSON does); -0 is 0; safe integers are varints; other finite numbers that are an
- * exact short decimal (n / 10^k, k = 1..6, the usual case for pixel coordinates such as 12.35)
- * are stored as (k, n), the smallest k that reproduces the double exactly, else as float64.
- * NaN and ±Infinity are not JSON and are rejected.
+ * stable. Rules:
+ * - object members are sorted by name (UTF-16 code units); `undefined` members are dropped, as
+ *   JSON drops them;
+ * - -0 is 0; safe integers are varints; other finite numbers that are an exact short decimal
+ *   (n / 10^k, k = 1..6: pixel coordinates such as 12.35) are (k, n) with the smallest such k,
+ *   else float64; NaN and ±Infinity are rejected (not JSON);
+ * - strings in the static dictionary (`canonical-dictionary.ts`) are stored as their index;
+ * - strings that are exactly an ISO-8601 UTC instant as `Date#toISOString` prints it, with or
+ *   without the `.sss` milliseconds, are stored as a zigzag varint of seconds or milliseconds
+ *   and print back to the identical string.
  *
- * Tags (one byte): 0 null, 1 false, 2 true, 3 non-negative int, 4 negative int, 6 float64,
- * 7 string, 8 array, 9 object, 10 + k (k = 1..6) decimal n / 10^k with n zigzag-varint.
+ * Tags (one byte): 0 null, 1 false, 2 true, 3 non-negative int, 4 negative int, 5 dictionary
+ * string, 6 float64, 7 string, 8 array, 9 object, 10 + k (k = 1..6) decimal, 17 instant in
+ * seconds, 18 instant in milliseconds. Object member names: varint 2·len then UTF-8, or
+ * varint 2·index + 1 for a dictionary name.
  */
 import { ByteReader, ByteWriter } from './byte-writer.js';
+import { CANONICAL_DICTIONARY, dictionaryIndex } from './canonical-dictionary.js';
 import { CorruptionError, InvalidArgumentError } from './errors.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
@@ -22,29 +30,33 @@ const enum Tag {
   True = 2,
   UInt = 3,
   NegInt = 4,
-  /** Decimal with scale k is tag DecimalBase + k. */
-  DecimalBase = 10,
+  DictStr = 5,
   Float = 6,
   Str = 7,
   Arr = 8,
   Obj = 9,
+  /** Decimal with scale k is tag DecimalBase + k. */
+  DecimalBase = 10,
+  InstantSeconds = 17,
+  InstantMillis = 18,
 }
 
 const MAX_DECIMAL_SCALE = 6;
 const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
 
+const scratch = new ByteWriter(1 << 16);
+
 export function encodeValue(value: unknown): Uint8Array {
-  const w = new ByteWriter(128);
-  writeValue(w, value);
-  return w.finish();
+  scratch.reset();
+  writeValue(scratch, value);
+  return scratch.finish();
 }
 
 /** Append the canonical encoding of `value` to `w`. */
 export function writeValue(w: ByteWriter, value: unknown): void {
   switch (typeof value) {
     case 'string':
-      w.byte(Tag.Str);
-      w.utf8(value);
+      writeString(w, value);
       return;
     case 'number':
       writeNumber(w, value);
@@ -62,21 +74,116 @@ export function writeValue(w: ByteWriter, value: unknown): void {
   }
 }
 
+function writeString(w: ByteWriter, s: string): void {
+  const d = dictionaryIndex(s);
+  if (d >= 0) {
+    w.byte(Tag.DictStr);
+    w.varint(d);
+    return;
+  }
+  if (s.length === 20 || s.length === 24) {
+    const ms = instantMillis(s);
+    if (ms !== undefined) {
+      const seconds = s.length === 20;
+      w.byte(seconds ? Tag.InstantSeconds : Tag.InstantMillis);
+      w.varint(zigzag(seconds ? ms / 1000 : ms));
+      return;
+    }
+  }
+  w.byte(Tag.Str);
+  w.utf8(s);
+}
+
+/** Milliseconds since the epoch if `s` is exactly how `toISOString` (optionally without .sss) prints it. */
+function instantMillis(s: string): number | undefined {
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  if (s.charCodeAt(s.length - 1) !== 90) return undefined; // 'Z'
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  let millis = 0;
+  if (s.length === 24) {
+    if (s.charCodeAt(19) !== 46) return undefined; // '.'
+    millis = digits(s, 20, 3);
+  }
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millis < 0) return undefined;
+  return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60000 + second * 1000 + millis;
+}
+
+/** The decimal number in s[at, at + n), or -1 if any char is not a digit. */
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's civil-date algorithm). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
 function writeArray(w: ByteWriter, arr: readonly unknown[]): void {
   w.byte(Tag.Arr);
   w.varint(arr.length);
   for (const item of arr) writeValue(w, item === undefined ? null : item);
 }
 
-function writeObject(w: ByteWriter, obj: Record<string, unknown>): void {
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
+/** Member names in canonical order; insertion sort, fastest for the few members records have. */
+function sortedKeys(obj: Record<string, unknown>): readonly string[] {
+  const keys = Object.keys(obj);
+  if (keys.length > 32) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > k) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  return keys;
+}
+
+/** Members named in `skip` are left out (callers encode part of a record without copying it). */
+export function writeObject(w: ByteWriter, obj: Record<string, unknown>, skip?: ReadonlySet<string>): void {
+  const keys = sortedKeys(obj);
+  let n = 0;
+  for (const k of keys) if (obj[k] !== undefined && !skip?.has(k)) n++;
   w.byte(Tag.Obj);
-  w.varint(keys.length);
+  w.varint(n);
   for (const k of keys) {
-    w.utf8(k);
-    writeValue(w, obj[k]);
+    const v = obj[k];
+    if (v === undefined || skip?.has(k)) continue;
+    writeMemberName(w, k);
+    writeValue(w, v);
+  }
+}
+
+function writeMemberName(w: ByteWriter, name: string): void {
+  const d = dictionaryIndex(name);
+  if (d >= 0) w.varint(2 * d + 1);
+  else {
+    const len = Buffer.byteLength(name, 'utf8');
+    w.varint(2 * len);
+    w.bytes(Buffer.from(name, 'utf8'));
   }
 }
 
@@ -96,13 +203,16 @@ function writeNumber(w: ByteWriter, x: number): void {
     const n = Math.round(x * POW10[k]!);
     if (Math.abs(n) < 2 ** 52 && n / POW10[k]! === x) {
       w.byte(Tag.DecimalBase + k);
-      w.varint(n >= 0 ? n * 2 : -n * 2 - 1);
+      w.varint(zigzag(n));
       return;
     }
   }
   w.byte(Tag.Float);
   w.float64(x);
 }
+
+const zigzag = (n: number): number => (n >= 0 ? n * 2 : -n * 2 - 1);
+const unzigzag = (z: number): number => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
 
 export function decodeValue(bytes: Uint8Array): JsonValue {
   const r = new ByteReader(bytes);
@@ -111,55 +221,87 @@ export function decodeValue(bytes: Uint8Array): JsonValue {
   return v;
 }
 
+/** Visitor over one encoded value: `decodeValue` builds objects, `canonical-json.ts` prints text. */
+export interface ValueVisitor<T> {
+  scalar(v: null | boolean | number | string): T;
+  array(items: T[]): T;
+  object(names: string[], values: T[]): T;
+}
+
 export function readValue(r: ByteReader): JsonValue {
+  return visitValue(r, BUILD);
+}
+
+const BUILD: ValueVisitor<JsonValue> = {
+  scalar: (v) => v,
+  array: (items) => items,
+  object(names, values) {
+    const out: Record<string, JsonValue> = {};
+    for (let i = 0; i < names.length; i++) {
+      const k = names[i]!;
+      if (k === '__proto__') Object.defineProperty(out, k, { value: values[i], enumerable: true, writable: true, configurable: true });
+      else out[k] = values[i]!;
+    }
+    return out;
+  },
+};
+
+export function visitValue<T>(r: ByteReader, v: ValueVisitor<T>): T {
   const tag = r.byte();
   switch (tag) {
     case Tag.Null:
-      return null;
+      return v.scalar(null);
     case Tag.False:
-      return false;
+      return v.scalar(false);
     case Tag.True:
-      return true;
+      return v.scalar(true);
     case Tag.UInt:
-      return r.varint();
+      return v.scalar(r.varint());
     case Tag.NegInt:
-      return -r.varint();
+      return v.scalar(-r.varint());
+    case Tag.DictStr:
+      return v.scalar(dictionaryString(r.varint()));
     case Tag.Float:
-      return r.float64();
+      return v.scalar(r.float64());
     case Tag.Str:
-      return r.utf8();
+      return v.scalar(r.utf8());
+    case Tag.InstantSeconds:
+      return v.scalar(new Date(unzigzag(r.varint()) * 1000).toISOString().slice(0, 19) + 'Z');
+    case Tag.InstantMillis:
+      return v.scalar(new Date(unzigzag(r.varint())).toISOString());
     case Tag.Arr: {
       const n = r.varint();
-      const out: JsonValue[] = new Array(n);
-      for (let i = 0; i < n; i++) out[i] = readValue(r);
-      return out;
+      const items: T[] = new Array(n);
+      for (let i = 0; i < n; i++) items[i] = visitValue(r, v);
+      return v.array(items);
     }
     case Tag.Obj: {
       const n = r.varint();
-      const out: Record<string, JsonValue> = {};
+      const names: string[] = new Array(n);
+      const values: T[] = new Array(n);
       for (let i = 0; i < n; i++) {
-        const k = r.utf8();
-        const v = readValue(r);
-        if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-        else out[k] = v;
+        names[i] = readMemberName(r);
+        values[i] = visitValue(r, v);
       }
-      return out;
+      return v.object(names, values);
     }
     default:
-      if (tag > Tag.DecimalBase && tag <= Tag.DecimalBase + MAX_DECIMAL_SCALE) return readDecimal(r, tag - Tag.DecimalBase);
+      if (tag > Tag.DecimalBase && tag <= Tag.DecimalBase + MAX_DECIMAL_SCALE) {
+        return v.scalar(unzigzag(r.varint()) / POW10[tag - Tag.DecimalBase]!);
+      }
       throw new CorruptionError(`unknown canonical value tag ${tag}`);
   }
 }
 
-/** The decimal n / 10^k whose zigzag-encoded n comes next. */
-export function readDecimal(r: ByteReader, k: number): number {
-  const z = r.varint();
-  const n = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-  return n / POW10[k]!;
+function readMemberName(r: ByteReader): string {
+  const x = r.varint();
+  if (x % 2 === 1) return dictionaryString((x - 1) / 2);
+  const bytes = r.bytes(x / 2);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
-export function isDecimalTag(tag: number): boolean {
-  return tag > Tag.DecimalBase && tag <= Tag.DecimalBase + MAX_DECIMAL_SCALE;
+function dictionaryString(i: number): string {
+  const s = CANONICAL_DICTIONARY[i];
+  if (s === undefined) throw new CorruptionError(`unknown dictionary string ${i}`);
+  return s;
 }
-
-export const DECIMAL_TAG_BASE: number = Tag.DecimalBase;

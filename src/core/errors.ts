@@ -85,7 +85,7 @@ export class InvalidArgumentError extends VersoError {
 export class FormatParseError extends VersoError {
   constructor(file: string, line: number, field: string | null, why: string) {
     const where = `${file}:${line}${field ? ` field '${field}'` : ''}`;
-    super('InvalidInput', 'FORMAT_PARSE', `${where}: ${why}`, { file, line, field });
+    super('InvalidInput', 'FORMAT_PARSE', `${where}: ${why}`, { file, line, field, why });
   }
 }
 

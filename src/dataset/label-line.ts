@@ -8,8 +8,9 @@
  * a put without `review` leaves the stored review as it is; `"review": null` removes it.
  * Errors name the file, the line and the field (see docs/formats.md).
  */
+import type { ByteWriter } from '../core/byte-writer.js';
+import { encodeValue, writeObject, type JsonValue } from '../core/canonical.js';
 import { FormatParseError } from '../core/errors.js';
-import type { JsonValue } from '../core/canonical.js';
 
 export type LabelContent = { readonly [field: string]: JsonValue };
 
@@ -17,7 +18,8 @@ export interface LabelPut {
   readonly op: 'put';
   readonly image: string;
   readonly label: string;
-  readonly content: LabelContent;
+  /** The whole parsed line; the label content is every member but op, image, label, review. */
+  readonly record: LabelContent;
   /** undefined: not given (keep); null: remove; object: the review. */
   readonly review: LabelContent | null | undefined;
   readonly line: number;
@@ -50,10 +52,19 @@ export function parseLabelLine(text: string, file: string, line: number, edits: 
   const image = parseId(rec, 'image', file, line);
   const label = parseId(rec, 'label', file, line);
   if (op === 'delete') return { op, image, label, line };
+  validateContent(rec, file, line);
+  return { op, image, label, record: rec, review: parseReview(rec, file, line), line };
+}
+
+/** Append the canonical encoding of the label content (the record without its reserved members). */
+export function writeLabelContent(w: ByteWriter, put: LabelPut): void {
+  writeObject(w, put.record, RESERVED);
+}
+
+export function encodeLabelContent(put: LabelPut): Uint8Array {
   const content: Record<string, JsonValue> = {};
-  for (const k in rec) if (!RESERVED.has(k)) content[k] = rec[k]!;
-  validateContent(content, file, line);
-  return { op, image, label, content, review: parseReview(rec, file, line), line };
+  for (const k in put.record) if (!RESERVED.has(k)) content[k] = put.record[k]!;
+  return encodeValue(content);
 }
 
 function parseOp(rec: Record<string, JsonValue>, file: string, line: number, edits: boolean): 'put' | 'delete' {
@@ -87,7 +98,7 @@ function parseReview(rec: Record<string, JsonValue>, file: string, line: number)
   return r;
 }
 
-function validateContent(content: Record<string, JsonValue>, file: string, line: number): void {
+function validateContent(content: LabelContent, file: string, line: number): void {
   const bbox = content['bbox'];
   if (bbox === undefined) return;
   const ok =

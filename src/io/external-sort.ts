@@ -14,7 +14,7 @@ import { ByteWriter } from '../core/byte-writer.js';
 
 export interface SortRecord {
   readonly key: string;
-  readonly payload: Buffer;
+  readonly payload: Uint8Array;
 }
 
 const DEFAULT_RUN_BYTES = 192 * 1024 * 1024;
@@ -22,7 +22,7 @@ const READ_BLOCK = 4 << 20;
 
 export class ExternalSorter {
   private keys: string[] = [];
-  private payloads: Buffer[] = [];
+  private payloads: Uint8Array[] = [];
   private bytes = 0;
   private readonly runs: string[] = [];
 
@@ -35,7 +35,7 @@ export class ExternalSorter {
     return this.keys.length;
   }
 
-  add(key: string, payload: Buffer): void {
+  add(key: string, payload: Uint8Array): void {
     this.keys.push(key);
     this.payloads.push(payload);
     this.bytes += key.length + payload.length + 64;

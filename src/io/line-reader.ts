@@ -3,9 +3,9 @@
  *
  * Reads 1 MiB blocks and splits on '\n' (a trailing '\r' is dropped), so memory stays bounded
  * however large the file; blank lines are skipped but still counted, so `line` is the 1-based
- * line number an editor shows.
+ * line number an editor shows (counted from the start of the range read).
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 
 export interface NumberedLine {
   readonly text: string;
@@ -14,8 +14,13 @@ export interface NumberedLine {
 
 const BLOCK_BYTES = 1 << 20;
 
-export async function* readLines(file: string): AsyncGenerator<NumberedLine> {
-  const stream = createReadStream(file, { highWaterMark: BLOCK_BYTES });
+/** Lines of `file`, or of the byte range [start, end) which must begin at a line start. */
+export async function* readLines(file: string, range: { start?: number; end?: number } = {}): AsyncGenerator<NumberedLine> {
+  const stream = createReadStream(file, {
+    highWaterMark: BLOCK_BYTES,
+    ...(range.start !== undefined ? { start: range.start } : {}),
+    ...(range.end !== undefined ? { end: range.end - 1 } : {}),
+  });
   let carry: Buffer | null = null;
   let line = 0;
   try {
@@ -39,5 +44,40 @@ export async function* readLines(file: string): AsyncGenerator<NumberedLine> {
     }
   } finally {
     stream.destroy();
+  }
+}
+
+/** The byte offset just after the first newline at or after `near` (or the file size). */
+export function lineStartAfter(file: string, near: number): number {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const block = Buffer.allocUnsafe(64 * 1024);
+    for (let pos = near; pos < size; pos += block.length) {
+      const n = readSync(fd, block, 0, block.length, pos);
+      const nl = block.subarray(0, n).indexOf(10);
+      if (nl >= 0) return pos + nl + 1;
+    }
+    return size;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Newlines in the first `end` bytes of `file`: the line number offset of a range starting there. */
+export function countLines(file: string, end: number): number {
+  const fd = openSync(file, 'r');
+  try {
+    const block = Buffer.allocUnsafe(BLOCK_BYTES);
+    let lines = 0;
+    for (let pos = 0; pos < end; ) {
+      const n = readSync(fd, block, 0, Math.min(block.length, end - pos), pos);
+      if (n === 0) break;
+      for (let i = block.indexOf(10, 0); i >= 0 && i < n; i = block.indexOf(10, i + 1)) lines++;
+      pos += n;
+    }
+    return lines;
+  } finally {
+    closeSync(fd);
   }
 }

@@ -30,6 +30,9 @@ import type { ChunkStore } from './chunk-store.js';
 
 type ChunkDb = RootDatabase<Uint8Array, Uint8Array>;
 
+/** Staged chunks are copied into slabs of this size (see `copyToSlab`). */
+const SLAB_BYTES = 1 << 20;
+
 /** The staged chunks of one lmdb-js commit, and a promise that settles (never rejects) after it. */
 interface Batch {
   readonly entries: Array<readonly [ChunkHash, Uint8Array]>;
@@ -40,6 +43,8 @@ export class LmdbChunkStore implements ChunkStore {
   private readonly staged = new Map<ChunkHash, Uint8Array>();
   private readonly batches = new Map<Promise<boolean>, Batch>();
   private failures: unknown[] = [];
+  private slab = new Uint8Array(SLAB_BYTES);
+  private slabUsed = 0;
   private closed = false;
 
   private constructor(
@@ -77,7 +82,7 @@ export class LmdbChunkStore implements ChunkStore {
       throw new InvalidArgumentError('chunk hash', hash.length, 'expected 32 bytes');
     const key = hashToHex(hash);
     if (this.staged.has(key) || this.isStored(hash)) return;
-    const owned = new Uint8Array(bytes);
+    const owned = this.copyToSlab(bytes);
     let commit: Promise<boolean>;
     try {
       commit = this.db.put(hash, owned);
@@ -135,6 +140,24 @@ export class LmdbChunkStore implements ChunkStore {
     } finally {
       await this.db.close();
     }
+  }
+
+  /**
+   * A copy of `bytes` inside a shared slab. lmdb-js resolves (and caches) the native address of
+   * each ArrayBuffer it is handed; one ArrayBuffer per chunk made that lookup the most expensive
+   * step of a bulk import. A slab is never written again once full, and lmdb-js holds no pointer
+   * past the commit, so garbage collection frees it when its last chunk is unstaged.
+   */
+  private copyToSlab(bytes: Uint8Array): Uint8Array {
+    if (bytes.length > SLAB_BYTES / 4) return new Uint8Array(bytes);
+    if (this.slabUsed + bytes.length > SLAB_BYTES) {
+      this.slab = new Uint8Array(SLAB_BYTES);
+      this.slabUsed = 0;
+    }
+    const view = this.slab.subarray(this.slabUsed, this.slabUsed + bytes.length);
+    view.set(bytes);
+    this.slabUsed += bytes.length;
+    return view;
   }
 
   /**

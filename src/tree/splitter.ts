@@ -29,9 +29,10 @@ const LEVEL_SEEDS = [
   0x428a2f98, 0x71374491, 0x3956c25b, 0x59f111f1, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74,
 ];
 
-function weibullCdf(size: number): number {
-  return -Math.expm1(-Math.pow(size / TARGET_CHUNK_BYTES, WEIBULL_SHAPE));
-}
+/** The Weibull CDF at every size from 0 to MAX_CHUNK_BYTES, computed once. */
+const WEIBULL_CDF = Float64Array.from({ length: MAX_CHUNK_BYTES + 1 }, (_, size) =>
+  -Math.expm1(-Math.pow(size / TARGET_CHUNK_BYTES, WEIBULL_SHAPE)),
+);
 
 export class KeySplitter {
   private size = 0;
@@ -47,8 +48,8 @@ export class KeySplitter {
     this.size += itemBytes;
     if (this.size < MIN_CHUNK_BYTES) return false;
     if (this.size >= MAX_CHUNK_BYTES) return true;
-    const start = weibullCdf(before);
-    const end = weibullCdf(this.size);
+    const start = WEIBULL_CDF[before]!;
+    const end = WEIBULL_CDF[this.size]!;
     const remaining = 1 - start;
     if (remaining <= 0) return true;
     const p = (end - start) / remaining;

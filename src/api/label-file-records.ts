@@ -1,0 +1,203 @@
+/**
+ * Reads a native JSONL label file as encoded sort records (layer: api).
+ *
+ * Each line becomes (key, payload): the tuple key of (image, label) and a payload holding the
+ * line tag, the canonical label content and the review (`encodeLabelRecord`). Parsing and
+ * encoding is the CPU-heavy half of an import, so a large file is split at a line boundary into
+ * two ranges: a worker thread (`label-file-worker.ts`) encodes the first while this thread
+ * encodes the second, and batches from both are yielded as they come (sorting follows, so
+ * their order does not matter). Line numbers travel as tags (relative line, range) and are made
+ * absolute only when an error is reported (`LineNumbers`).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ByteReader, ByteWriter } from '../core/byte-writer.js';
+import { writeValue } from '../core/canonical.js';
+import { FormatParseError, VersoError, isVersoError } from '../core/errors.js';
+import { encodeLabelKey } from '../dataset/label-key.js';
+import { parseLabelLine, writeLabelContent, type LabelPut } from '../dataset/label-line.js';
+import { countLines, lineStartAfter, readLines } from '../io/line-reader.js';
+
+export interface LabelRecord {
+  readonly key: Uint8Array;
+  readonly payload: Uint8Array;
+}
+
+export interface DecodedPayload {
+  /** Relative line and range, see `LineNumbers.absolute`. */
+  readonly lineTag: number;
+  readonly label: Uint8Array;
+  /** bytes; null: explicitly no review; undefined: not given. */
+  readonly review: Uint8Array | null | undefined;
+}
+
+const REVIEW_ABSENT = 0;
+const REVIEW_PRESENT = 1;
+const REVIEW_NULL = 2;
+
+/** Bytes per batch, and batches in flight before the worker waits for this thread. */
+export const BATCH_BYTES = 1 << 20;
+export const MAX_BATCHES_IN_FLIGHT = 8;
+/** Below this size a file is encoded on this thread alone (a worker costs ~40 ms to start). */
+const SPLIT_MIN_BYTES = 4 << 20;
+
+/** Append one record (key blob, payload blob) to a batch. */
+export function encodeLabelRecord(batch: ByteWriter, scratch: ByteWriter, put: LabelPut, range: number): void {
+  scratch.reset();
+  scratch.varint(put.line * 2 + range);
+  const at = scratch.reserveU32();
+  writeLabelContent(scratch, put);
+  scratch.patchU32(at, scratch.length - at - 4);
+  if (put.review) {
+    scratch.byte(REVIEW_PRESENT);
+    writeValue(scratch, put.review);
+  } else scratch.byte(put.review === null ? REVIEW_NULL : REVIEW_ABSENT);
+  batch.blob(encodeLabelKey(put.image, put.label));
+  batch.blob(scratch.view());
+}
+
+export function decodePayload(payload: Uint8Array): DecodedPayload {
+  const r = new ByteReader(payload);
+  const lineTag = r.varint();
+  const label = r.bytes(r.u32());
+  const flag = r.byte();
+  const review = flag === REVIEW_PRESENT ? r.rest() : flag === REVIEW_NULL ? null : undefined;
+  return { lineTag, label, review };
+}
+
+export function* unpackBatch(batch: Uint8Array): Generator<LabelRecord> {
+  const r = new ByteReader(batch);
+  while (!r.done) {
+    const key = r.blob();
+    yield { key, payload: r.blob() };
+  }
+}
+
+/** Turns line tags (relative line, range) into file line numbers; counts lines only if asked. */
+export class LineNumbers {
+  private offset: number | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly splitAt: number,
+  ) {}
+
+  absolute(tag: number): number {
+    const line = Math.floor(tag / 2);
+    if (tag % 2 === 0) return line;
+    this.offset ??= countLines(this.file, this.splitAt);
+    return this.offset + line;
+  }
+}
+
+export interface LabelFileReader {
+  readonly batches: AsyncGenerator<Uint8Array>;
+  readonly lines: LineNumbers;
+}
+
+/** Encoded records of every line of `file`, in batches, in no particular order. */
+export function readLabelFile(file: string): LabelFileReader {
+  const workerFile = fileURLToPath(new URL('./label-file-worker.js', import.meta.url));
+  const size = statSync(file).size;
+  if (size < SPLIT_MIN_BYTES || !existsSync(workerFile)) {
+    return { batches: encodeRange(file, 0, size, 0), lines: new LineNumbers(file, size) };
+  }
+  const splitAt = lineStartAfter(file, Math.floor(size / 2));
+  const lines = new LineNumbers(file, splitAt);
+  return { batches: interleave(viaWorker(workerFile, file, splitAt), encodeRange(file, splitAt, size, 1, lines)), lines };
+}
+
+/** Encode lines of [start, end); `range` 0 numbers lines from the file start, 1 from `start`. */
+export async function* encodeRange(file: string, start: number, end: number, range: number, lines?: LineNumbers): AsyncGenerator<Uint8Array> {
+  const batch = new ByteWriter(BATCH_BYTES + (1 << 16));
+  const scratch = new ByteWriter(1 << 16);
+  try {
+    for await (const { text, line } of readLines(file, { start, end })) {
+      encodeLabelRecord(batch, scratch, parseLabelLine(text, file, line, false) as LabelPut, range);
+      if (batch.length >= BATCH_BYTES) {
+        yield batch.finishUnpooled();
+        batch.reset();
+      }
+    }
+  } catch (e) {
+    if (lines && e instanceof FormatParseError) {
+      const d = e.data as { line: number; field: string | null; why: string };
+      throw new FormatParseError(file, lines.absolute(d.line * 2 + range), d.field, d.why);
+    }
+    throw e;
+  }
+  if (batch.length > 0) yield batch.finishUnpooled();
+}
+
+/** Yields from both sources as they produce, until both end; the first error wins. */
+async function* interleave(a: AsyncGenerator<Uint8Array>, b: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const sources = [a, b];
+  const pending = new Map<number, Promise<{ i: number; r: IteratorResult<Uint8Array> }>>();
+  const pull = (i: number) => pending.set(i, sources[i]!.next().then((r) => ({ i, r })));
+  pull(0);
+  pull(1);
+  try {
+    while (pending.size > 0) {
+      const { i, r } = await Promise.race(pending.values());
+      pending.delete(i);
+      if (r.done) continue;
+      pull(i);
+      yield r.value;
+    }
+  } finally {
+    await Promise.allSettled([...pending.values()]);
+    await Promise.allSettled(sources.map((s) => s.return(undefined)));
+  }
+}
+
+type WorkerMessage =
+  | { readonly kind: 'batch'; readonly bytes: Uint8Array }
+  | { readonly kind: 'done' }
+  | { readonly kind: 'error'; readonly error: WorkerError };
+
+export interface WorkerError {
+  readonly message: string;
+  readonly code?: string;
+  readonly line?: number;
+  readonly field?: string | null;
+  readonly why?: string;
+}
+
+export function toWorkerError(e: unknown): WorkerError {
+  if (!isVersoError(e)) return { message: (e as Error)?.message ?? String(e) };
+  const d = e.data as { line?: number; field?: string | null; why?: string };
+  return { message: e.message, code: e.code, ...(d.line !== undefined ? { line: d.line, field: d.field ?? null, why: d.why ?? e.message } : {}) };
+}
+
+async function* viaWorker(workerFile: string, file: string, end: number): AsyncGenerator<Uint8Array> {
+  const worker = new Worker(workerFile, { workerData: { file, end } });
+  const queue: WorkerMessage[] = [];
+  let wake: (() => void) | undefined;
+  let failure: unknown;
+  worker.on('message', (m: WorkerMessage) => {
+    queue.push(m);
+    wake?.();
+  });
+  worker.on('error', (e) => {
+    failure = e;
+    wake?.();
+  });
+  try {
+    for (;;) {
+      while (queue.length === 0 && failure === undefined) await new Promise<void>((r) => (wake = r));
+      if (failure !== undefined) throw failure;
+      const m = queue.shift()!;
+      if (m.kind === 'done') return;
+      if (m.kind === 'error') {
+        const e = m.error;
+        if (e.code === 'FORMAT_PARSE' && e.line !== undefined) throw new FormatParseError(file, e.line, e.field ?? null, e.why ?? e.message);
+        throw new VersoError('Internal', 'IMPORT_WORKER_FAILED', `reading ${file}: ${e.message}`, { file });
+      }
+      worker.postMessage('credit');
+      yield m.bytes;
+    }
+  } finally {
+    await worker.terminate();
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Worker thread of `label-file-records.ts` (layer: api): encodes the first range of a JSONL
+ * label file and posts packed record batches, waiting while MAX_BATCHES_IN_FLIGHT are
+ * unacknowledged so memory stays bounded.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { encodeRange, MAX_BATCHES_IN_FLIGHT, toWorkerError } from './label-file-records.js';
+
+const { file, end } = workerData as { file: string; end: number };
+const port = parentPort!;
+let inFlight = 0;
+let resume: (() => void) | undefined;
+port.on('message', () => {
+  inFlight--;
+  resume?.();
+});
+
+try {
+  for await (const batch of encodeRange(file, 0, end, 0)) {
+    while (inFlight >= MAX_BATCHES_IN_FLIGHT) await new Promise<void>((r) => (resume = r));
+    inFlight++;
+    port.postMessage({ kind: 'batch', bytes: batch }, [batch.buffer as ArrayBuffer]);
+  }
+  port.postMessage({ kind: 'done' });
+} catch (e) {
+  port.postMessage({ kind: 'error', error: toWorkerError(e) });
+}
+port.close();

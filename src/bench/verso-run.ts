@@ -1,0 +1,108 @@
+/**
+ * One Verso benchmark run on one dataset, in its own process so that its peak RSS is its own
+ * (layer: bench). Prints one JSON object (`VersoRunResult`) on stdout.
+ *
+ *   node dist/bench/verso-run.js --labels-file F --edits-file E --repo DIR
+ */
+import { createWriteStream, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { applyEdits } from '../api/apply-edits.js';
+import { catLabels } from '../api/cat.js';
+import { diffRefs } from '../api/diff.js';
+import { importLabels } from '../api/import-labels.js';
+import { initRepository } from '../api/init-repository.js';
+import { createBranch } from '../api/refs.js';
+import { openRepository, versoDir, type Repository } from '../api/repository.js';
+import { diskUsage, median, peakRssBytes, timeMs } from './measure.js';
+
+export interface VersoRunResult {
+  readonly labels: number;
+  readonly importMs: number;
+  readonly importRssBytes: number;
+  readonly repoBytesAfterImport: number;
+  readonly branchCreateMedianMs: number;
+  readonly branchCreateMaxMs: number;
+  readonly applyMs: number;
+  readonly applyGrowthBytes: number;
+  readonly diffChanges: number;
+  readonly diffColdMs: number;
+  readonly diffWarmMedianMs: number;
+  readonly catMs: number;
+  readonly catLines: number;
+}
+
+const { values } = parseArgs({
+  options: { 'labels-file': { type: 'string' }, 'edits-file': { type: 'string' }, repo: { type: 'string' } },
+});
+const labelsFile = values['labels-file']!;
+const editsFile = values['edits-file']!;
+const dir = values.repo!;
+
+rmSync(dir, { recursive: true, force: true });
+await initRepository(dir);
+let repo: Repository = await openRepository(dir);
+
+const imported = await timeMs(() => importLabels(repo, { file: labelsFile, branch: 'main' }));
+const importRssBytes = peakRssBytes();
+await repo.close();
+const repoBytesAfterImport = diskUsage(versoDir(dir));
+repo = await openRepository(dir);
+
+const branchTimes: number[] = [];
+for (let i = 0; i < 200; i++) branchTimes.push((await timeMs(() => createBranch(repo, `b${i}`, 'main'))).ms);
+await createBranch(repo, 'edit', 'main');
+
+await repo.close();
+const before = diskUsage(versoDir(dir));
+repo = await openRepository(dir);
+const applied = await timeMs(() => applyEdits(repo, { file: editsFile, branch: 'edit' }));
+await repo.close();
+const applyGrowthBytes = diskUsage(versoDir(dir)) - before;
+
+async function diffOnce(r: Repository): Promise<number> {
+  let n = 0;
+  for await (const _ of diffRefs(r, 'edit~1', 'edit')) n++;
+  return n;
+}
+repo = await openRepository(dir);
+const cold = await timeMs(() => diffOnce(repo));
+const warm: number[] = [];
+for (let i = 0; i < 7; i++) warm.push((await timeMs(() => diffOnce(repo))).ms);
+
+const catFile = `${dir}.cat.jsonl`;
+const cat = await timeMs(async () => {
+  const out = createWriteStream(catFile);
+  let lines = 0;
+  let buf = '';
+  for await (const line of catLabels(repo, 'main')) {
+    buf += line + '\n';
+    lines++;
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await once(out, 'finish');
+  return lines;
+});
+rmSync(catFile, { force: true });
+await repo.close();
+
+const result: VersoRunResult = {
+  labels: imported.value.lines,
+  importMs: imported.ms,
+  importRssBytes,
+  repoBytesAfterImport,
+  branchCreateMedianMs: median(branchTimes),
+  branchCreateMaxMs: Math.max(...branchTimes),
+  applyMs: applied.ms,
+  applyGrowthBytes,
+  diffChanges: cold.value,
+  diffColdMs: cold.ms,
+  diffWarmMedianMs: median(warm),
+  catMs: cat.ms,
+  catLines: cat.value,
+};
+process.stdout.write(JSON.stringify(result) + '\n');

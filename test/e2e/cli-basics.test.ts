@@ -1,0 +1,248 @@
+/**
+ * The everyday CLI surface, end to end: init, import, show, log, branches, tags, cat round trip,
+ * usage errors (exit 2) and how the repository is found (--repo, VERSO_REPO, current folder).
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  E2E_AUTHOR,
+  compareKeys,
+  countLines,
+  expectFailure,
+  expectOk,
+  generateProjectData,
+  initRepo,
+  readJsonLines,
+  useTempRoot,
+  verso,
+  type TestRepo,
+} from './helpers.js';
+
+const tmp = useTempRoot('basics');
+const HEX64 = /^[0-9a-f]{64}$/;
+const LABELS = 3000;
+
+let labelsFile: string;
+let repo: TestRepo;
+let rootCommit: string;
+
+beforeAll(async () => {
+  labelsFile = (await generateProjectData(tmp.dir('data'), LABELS, 11)).labelsFile;
+  repo = initRepo(tmp.root(), 'main-repo');
+  rootCommit = repo.head();
+});
+
+describe('init', () => {
+  it('creates branch main at an empty root commit', () => {
+    const r = expectOk(verso(['init', join(tmp.root(), 'fresh'), '--json']));
+    const init = JSON.parse(r.stdout) as { root: string; branch: string; commit: string; snapshot: string };
+    expect(init.branch).toBe('main');
+    expect(init.commit).toMatch(HEX64);
+    expect(existsSync(join(tmp.root(), 'fresh', '.verso', 'catalog.sqlite'))).toBe(true);
+
+    const show = JSON.parse(expectOk(verso(['--repo', init.root, 'show', 'main', '--json'])).stdout) as { commit: string; snapshot: string; parents: string[]; counts: Record<string, number> };
+    expect(show.commit).toBe(init.commit);
+    expect(show.snapshot).toBe(init.snapshot);
+    expect(show.parents).toEqual([]);
+    expect(show.counts).toEqual({ assets: 0, labels: 0, reviews: 0, splits: 0 });
+  });
+
+  it('refuses to initialise an existing repository (exit 1)', () => {
+    expectFailure(verso(['init', repo.root]), 1, 'already exists');
+    expect(repo.head()).toBe(rootCommit);
+  });
+});
+
+describe('import, show, log', () => {
+  let imported: { commit: string; snapshot: string };
+
+  beforeAll(() => {
+    imported = repo.importLabels(labelsFile, 'main', '-m', 'Initial labels');
+  });
+
+  it('import reports what it wrote', () => {
+    const r = repo.show('main');
+    expect(r.commit).toBe(imported.commit);
+    expect(r.snapshot).toBe(imported.snapshot);
+  });
+
+  it('show --json has the snapshot id and per-tree counts equal to the file', () => {
+    const lines = readJsonLines(labelsFile);
+    const s = repo.show('main');
+    expect(s.snapshot).toMatch(HEX64);
+    expect(s.snapshot).not.toBe(repo.show(rootCommit).snapshot);
+    expect(s.counts.labels).toBe(countLines(labelsFile));
+    expect(s.counts.labels).toBe(LABELS);
+    expect(s.counts.reviews).toBe(lines.filter((l) => l.review != null).length);
+    expect(s.counts.assets).toBe(0);
+    expect(s.counts.splits).toBe(0);
+    expect(s.parents).toEqual([rootCommit]);
+    expect(s.author).toBe(E2E_AUTHOR);
+    expect(s.message).toBe('Initial labels');
+    expect(s.operations).toMatchObject({ op: 'import', lines: LABELS, labels: { added: LABELS, removed: 0, modified: 0 } });
+  });
+
+  it('log --json lists the commits newest first, linked by parents', () => {
+    const log = repo.log('main');
+    expect(log.map((c) => c.id)).toEqual([imported.commit, rootCommit]);
+    expect(log[0]!.parents).toEqual([rootCommit]);
+    expect(log[0]!.snapshot).toBe(imported.snapshot);
+    expect(log[0]!.author).toBe(E2E_AUTHOR);
+    expect(log[0]!.message).toBe('Initial labels');
+    expect(log[1]!.parents).toEqual([]);
+    const one = repo.ok(['log', 'main', '-n', '1', '--json']).trim().split('\n');
+    expect(one).toHaveLength(1);
+    expect((JSON.parse(one[0]!) as { id: string }).id).toBe(imported.commit);
+  });
+});
+
+describe('branches', () => {
+  it('create, list and delete', () => {
+    const head = repo.head('main');
+    const created = repo.json<{ name: string; target: string }>(['branch', 'create', 'relabel', '--from', 'main']);
+    expect(created).toEqual({ name: 'relabel', target: head });
+    expect(repo.head('relabel')).toBe(head);
+
+    const fromRoot = repo.json<{ target: string }>(['branch', 'create', 'from-root', '--from', 'main~1']);
+    expect(fromRoot.target).toBe(rootCommit);
+    const fromPrefix = repo.json<{ target: string }>(['branch', 'create', 'from-prefix', '--from', head.slice(0, 10)]);
+    expect(fromPrefix.target).toBe(head);
+
+    const listed = repo.refs('branch');
+    expect(listed.map((b) => [b.name, b.target])).toEqual(
+      expect.arrayContaining([
+        ['main', head],
+        ['relabel', head],
+        ['from-root', rootCommit],
+      ]),
+    );
+    expect(listed.every((b) => b.kind === 'branch')).toBe(true);
+
+    expectFailure(repo.run(['branch', 'create', 'relabel', '--from', 'main~1']), 1, 'already exists', 'relabel');
+    expect(repo.head('relabel')).toBe(head);
+
+    const deleted = repo.json<{ name: string; target: string }>(['branch', 'delete', 'relabel']);
+    expect(deleted).toEqual({ name: 'relabel', target: head });
+    expect(repo.refs('branch').map((b) => b.name)).not.toContain('relabel');
+    expectFailure(repo.run(['branch', 'delete', 'relabel']), 1, "'relabel'");
+    expectFailure(repo.run(['show', 'relabel']), 1, "'relabel'");
+    expect(repo.head('main')).toBe(head);
+  });
+});
+
+describe('tags', () => {
+  it('create and list; a tag never moves', () => {
+    const head = repo.head('main');
+    const snapshot = repo.show('main').snapshot;
+    expect(repo.json<{ name: string; target: string }>(['tag', 'create', 'v1', 'main'])).toEqual({ name: 'v1', target: head });
+    expect(repo.refs('tag').map((t) => [t.name, t.kind, t.target])).toEqual([['v1', 'tag', head]]);
+
+    // creating an existing tag fails, whatever it would point at
+    expectFailure(repo.run(['tag', 'create', 'v1', rootCommit]), 1, 'already exists', 'v1');
+    expectFailure(repo.run(['tag', 'create', 'v1', 'main']), 1, 'already exists');
+    // a tag is not a branch: no commits onto it, no deleting it as a branch
+    const edit = join(tmp.dir('tag-edits'), 'edit.jsonl');
+    writeFileSync(edit, '{"op":"put","image":"zz-tag-test","label":"1","category":"cat"}\n');
+    expectFailure(repo.run(['apply', edit, '--branch', 'v1']), 1, 'v1');
+    expectFailure(repo.run(['branch', 'delete', 'v1']), 1, 'v1');
+    // tags and branches share one namespace
+    expectFailure(repo.run(['tag', 'create', 'main', 'main']), 1, 'already exists');
+    expectFailure(repo.run(['branch', 'create', 'v1']), 1, 'already exists');
+
+    // main moves on, the tag stays
+    repo.ok(['branch', 'create', 'tag-moves']);
+    repo.apply(edit, 'tag-moves');
+    expect(repo.head('tag-moves')).not.toBe(head);
+    expect(repo.refs('tag')).toEqual([expect.objectContaining({ name: 'v1', target: head })]);
+    expect(repo.show('v1').snapshot).toBe(snapshot);
+  });
+});
+
+describe('cat', () => {
+  it('prints every label in key order, and re-importing it reproduces the snapshot', () => {
+    const catText = repo.ok(['cat', 'main']);
+    const records = catText.trim().split('\n').map((l) => JSON.parse(l) as { image: string; label: string });
+    expect(records).toHaveLength(LABELS);
+    for (let i = 1; i < records.length; i++) expect(compareKeys(records[i - 1]!, records[i]!)).toBeLessThan(0);
+    expect(Object.keys(records[0]!).slice(0, 2)).toEqual(['image', 'label']);
+
+    const file = join(tmp.dir('cat'), 'main.jsonl');
+    writeFileSync(file, catText);
+    repo.ok(['branch', 'create', 'copy', '--from', rootCommit]);
+    const r = repo.importLabels(file, 'copy');
+    expect(r.snapshot).toBe(repo.show('main').snapshot);
+    expect(repo.show('copy').snapshot).toBe(repo.show('main').snapshot);
+    expect(repo.show('copy').trees).toEqual(repo.show('main').trees);
+    expect(repo.ok(['diff', 'main', 'copy', '--json'])).toBe('');
+    expect(repo.ok(['cat', 'copy'])).toBe(catText);
+  });
+});
+
+describe('usage errors exit with status 2', () => {
+  it.each([
+    ['unknown command', ['frobnicate']],
+    ['unknown subcommand', ['branch', 'rename', 'a', 'b']],
+    ['missing ref for show', ['show']],
+    ['missing second ref for diff', ['diff', 'main']],
+    ['missing file for import', ['import', 'labels']],
+    ['missing --branch for apply', ['apply', 'edits.jsonl']],
+    ['missing ref for tag create', ['tag', 'create', 'only-a-name']],
+    ['unknown option', ['log', '--frobnicate']],
+  ])('%s', (_name, args) => {
+    const r = repo.run(args);
+    expectFailure(r, 2, 'error:');
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('finding the repository', () => {
+  let other: TestRepo;
+  let sub: string;
+  let outside: string;
+
+  beforeAll(() => {
+    other = initRepo(tmp.root(), 'other-repo');
+    sub = join(repo.root, 'images', 'batch-7');
+    mkdirSync(sub, { recursive: true });
+    outside = tmp.dir('not-a-repo');
+  });
+
+  const headVia = (opts: { cwd: string; env?: string; repo?: string }): string => {
+    const r = verso([...(opts.repo ? ['--repo', opts.repo] : []), 'show', 'main', '--json'], { cwd: opts.cwd, env: { VERSO_REPO: opts.env } });
+    expectOk(r);
+    return (JSON.parse(r.stdout) as { commit: string }).commit;
+  };
+
+  it('from the current folder or any folder below the repository', () => {
+    expect(headVia({ cwd: repo.root })).toBe(repo.head());
+    expect(headVia({ cwd: sub })).toBe(repo.head());
+    expect(headVia({ cwd: other.root })).toBe(other.head());
+  });
+
+  it('VERSO_REPO beats the current folder, and is searched upwards too', () => {
+    expect(headVia({ cwd: sub, env: other.root })).toBe(other.head());
+    expect(headVia({ cwd: other.root, env: sub })).toBe(repo.head());
+  });
+
+  it('--repo beats VERSO_REPO and the current folder', () => {
+    expect(headVia({ cwd: sub, env: sub, repo: other.root })).toBe(other.head());
+    expect(headVia({ cwd: outside, env: other.root, repo: sub })).toBe(repo.head());
+  });
+
+  it('no repository anywhere is an error (exit 1)', () => {
+    expectFailure(verso(['show', 'main'], { cwd: outside }), 1, 'no Verso repository');
+    expectFailure(verso(['--repo', outside, 'show', 'main'], { cwd: repo.root }), 1, 'no Verso repository');
+    expectFailure(verso(['show', 'main'], { cwd: repo.root, env: { VERSO_REPO: outside } }), 1, 'no Verso repository');
+  });
+
+  // BUG: `init` ignores the global --repo option and initialises the current folder instead.
+  it('init honours --repo', () => {
+    const target = join(tmp.root(), 'init-via-flag');
+    const cwd = tmp.dir('init-cwd');
+    const r = verso(['--repo', target, 'init'], { cwd });
+    expectOk(r);
+    expect(existsSync(join(cwd, '.verso')), 'init wrote a repository into the current folder').toBe(false);
+    expect(existsSync(join(target, '.verso', 'catalog.sqlite'))).toBe(true);
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * Crash safety: `import` and `apply` killed with SIGKILL at several moments leave the branch at
+ * its previous commit (or, if the kill came after the branch moved, at the complete new commit),
+ * the repository verifies clean, and rerunning the same command gives the snapshot a fresh
+ * repository gets. The kill moments are fractions of a measured uninterrupted run on the same
+ * data, so they land mid-operation on fast and slow machines alike.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateProjectData, initRepo, useTempRoot, waitFor, type RunResult, type TestRepo } from './helpers.js';
+
+const tmp = useTempRoot('crash');
+const LABELS = 200_000;
+const EDITS = 20_000;
+const IMPORT_KILL_AT = [0.1, 0.35, 0.6];
+const APPLY_KILL_AT = [0.15, 0.4, 0.65];
+const SLOW = 180_000;
+
+let labelsFile: string;
+let editsFile: string;
+/** An uninterrupted import and apply in a fresh repository: results and wall times. */
+const reference = { importSnapshot: '', applySnapshot: '', importMs: 0, applyMs: 0 };
+
+beforeAll(async () => {
+  const ds = await generateProjectData(tmp.dir('data'), LABELS, 77, [EDITS]);
+  labelsFile = ds.labelsFile;
+  editsFile = ds.editFiles[0]!.file;
+  const fresh = initRepo(tmp.root(), 'reference');
+  let t = Date.now();
+  reference.importSnapshot = fresh.importLabels(labelsFile).snapshot;
+  reference.importMs = Date.now() - t;
+  t = Date.now();
+  reference.applySnapshot = fresh.apply(editsFile, 'main').snapshot;
+  reference.applyMs = Date.now() - t;
+}, SLOW);
+
+interface KillOutcome {
+  readonly pid: number;
+  /** The process died of the SIGKILL (false: it had finished before the kill). */
+  readonly killed: boolean;
+  /** The import's scratch folder existed, i.e. the kill came after the import had started. */
+  readonly started: boolean;
+  readonly result: RunResult;
+}
+
+/**
+ * Starts `verso ARGS`, waits until it has started working (its `.verso/tmp/<pid>-*` scratch
+ * folder exists, when `waitForScratch`) and then `delayMs` more, and kills it with SIGKILL.
+ */
+async function killDuring(repo: TestRepo, args: readonly string[], delayMs: number, waitForScratch: boolean): Promise<KillOutcome> {
+  const run = repo.spawn(args);
+  const started = waitForScratch ? await waitFor(() => run.exited() || repo.scratchDirs().some((d) => d.startsWith(`${run.pid}-`)), 60_000) && !run.exited() : true;
+  await waitFor(run.exited, delayMs, 5);
+  if (!run.exited()) run.child.kill('SIGKILL');
+  const result = await run.done;
+  console.info('DEBUG kill', args[0], delayMs, result.signal, result.code, started);
+  return { pid: run.pid, killed: result.signal === 'SIGKILL', started, result };
+}
+
+/**
+ * After a kill: main is at `before`, or (if the kill came after the branch moved) at a complete
+ * commit on top of it with the expected snapshot; `verify` is clean; the dead process's scratch
+ * folder is gone. Returns whether the branch moved.
+ */
+function expectIntact(repo: TestRepo, before: string, outcome: KillOutcome, want: string): boolean {
+  if (!outcome.killed) expect(outcome.result.code, `finished before the kill but failed:\n${outcome.result.stderr}`).toBe(0);
+  const head = repo.show('main');
+  const moved = head.commit !== before;
+  if (moved) {
+    expect(head.parents).toEqual([before]);
+    expect(head.snapshot).toBe(want);
+  }
+  if (!outcome.killed) expect(moved, 'an operation that finished moved the branch').toBe(true);
+  repo.verify();
+  expect(repo.scratchDirs().filter((d) => d.startsWith(`${outcome.pid}-`)), 'scratch folder of the dead process').toEqual([]);
+  return moved;
+}
+
+describe('SIGKILL during a write', () => {
+  let repo: TestRepo;
+
+  beforeAll(() => {
+    repo = initRepo(tmp.root(), 'crashing');
+    expect(reference.importMs).toBeGreaterThan(0);
+  });
+
+  it(
+    'import: killed at 3 moments, the branch stays put; a rerun gives the fresh-repo snapshot',
+    async () => {
+      const before = repo.head();
+      let killedBeforeCommit = 0;
+      for (const frac of IMPORT_KILL_AT) {
+        const outcome = await killDuring(repo, ['import', 'labels', labelsFile], frac * reference.importMs, true);
+        expect(outcome.started || !outcome.killed, `import never started:\n${outcome.result.stderr}`).toBe(true);
+        const moved = expectIntact(repo, before, outcome, reference.importSnapshot);
+        if (outcome.killed && !moved) killedBeforeCommit++;
+        if (moved) break; // too late to interrupt: nothing left to test with this repository
+      }
+      expect(killedBeforeCommit, 'kills that landed mid-import').toBeGreaterThanOrEqual(2);
+
+      const head = repo.head();
+      const rerun = repo.importLabels(labelsFile);
+      expect(rerun.snapshot).toBe(reference.importSnapshot);
+      const show = repo.show('main');
+      expect(show.parents).toEqual([head]);
+      expect(show.counts.labels).toBe(LABELS);
+      repo.verify();
+    },
+    SLOW,
+  );
+
+  it(
+    'apply: killed at 3 moments, the branch stays put; a rerun gives the fresh-repo snapshot',
+    async () => {
+      const before = repo.head();
+      expect(repo.show('main').snapshot).toBe(reference.importSnapshot);
+      let killedBeforeCommit = 0;
+      let moved = false;
+      for (const frac of APPLY_KILL_AT) {
+        const outcome = await killDuring(repo, ['apply', editsFile, '--branch', 'main'], frac * reference.applyMs, false);
+        moved = expectIntact(repo, before, outcome, reference.applySnapshot);
+        if (outcome.killed && !moved) killedBeforeCommit++;
+        if (moved) break;
+      }
+      expect(killedBeforeCommit, 'kills that landed mid-apply').toBeGreaterThanOrEqual(2);
+
+      if (!moved) expect(repo.apply(editsFile, 'main').snapshot).toBe(reference.applySnapshot);
+      const show = repo.show('main');
+      expect(show.snapshot).toBe(reference.applySnapshot);
+      expect(show.parents).toEqual([before]);
+      repo.verify();
+    },
+    SLOW,
+  );
+
+  it(
+    'gc afterwards reclaims the dead writers’ leases, keeps everything reachable',
+    () => {
+      const show = repo.show('main');
+      const gc = repo.json<{ reachable: number; deleted: number }>(['gc']);
+      console.info('DEBUG gc', gc, reference);
+      expect(gc.reachable).toBeGreaterThan(0);
+      expect(repo.show('main')).toEqual(show);
+      repo.verify();
+      // both trees of main and of its parent are still whole: the diff between them reproduces
+      // the counts the apply recorded in its commit
+      const stat = repo.json<Record<string, unknown>>(['diff', 'main~1', 'main', '--stat']);
+      expect(stat['labels']).toEqual(show.operations['labels']);
+      expect(stat['reviews']).toEqual(show.operations['reviews']);
+    },
+    SLOW,
+  );
+});
+

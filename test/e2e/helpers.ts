@@ -1,0 +1,409 @@
+/**
+ * Shared helpers for the end-to-end CLI tests: run the real `verso` executable in a child
+ * process, make throw-away repositories, generate and read JSONL data.
+ *
+ * Every test runs the compiled CLI (`bin/verso.js` -> `dist/`), so `npm run build` must have run.
+ * Child processes get a clean environment: `VERSO_REPO` is removed (a test that wants it sets
+ * it), `VERSO_AUTHOR` is set to `E2E_AUTHOR`. Temporary folders live under `os.tmpdir()` and are
+ * removed by the `afterAll` hook that `useTempRoot` registers.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect } from 'vitest';
+import { generateDataset, type GeneratedDataset } from '../../src/bench/gen-data.js';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const VERSO_BIN = join(REPO_ROOT, 'bin', 'verso.js');
+/** The shared generator; present on the dev machine and in CI (`../shared` beside the repo). */
+export const SHARED_GENERATOR = resolve(REPO_ROOT, '../shared/tools/gen-dataset.mjs');
+export const HAS_SHARED_GENERATOR = existsSync(SHARED_GENERATOR);
+export const E2E_AUTHOR = 'e2e-tester <e2e@example.test>';
+
+// ------------------------------------------------------------------ running the CLI
+
+export interface RunOptions {
+  readonly cwd?: string;
+  /** Extra environment; a `undefined` value removes the variable. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface RunResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function childEnv(extra: RunOptions['env']): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, VERSO_AUTHOR: E2E_AUTHOR };
+  delete env['VERSO_REPO'];
+  delete env['VERSO_COMMIT_TIME'];
+  for (const [k, v] of Object.entries(extra ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+/** Runs `verso ARGS` to completion. */
+export function verso(args: readonly string[], opts: RunOptions = {}): RunResult {
+  const r = spawnSync(process.execPath, [VERSO_BIN, ...args], {
+    cwd: opts.cwd ?? tmpdir(),
+    env: childEnv(opts.env),
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  if (r.error) throw r.error;
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface RunningVerso {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** Settles when the process has exited and its output streams are closed. */
+  readonly done: Promise<RunResult>;
+  /** Whether the process has exited. */
+  exited(): boolean;
+}
+
+/** Starts `verso ARGS` without waiting for it (for races and kills). */
+export function spawnVerso(args: readonly string[], opts: RunOptions = {}): RunningVerso {
+  const child = spawn(process.execPath, [VERSO_BIN, ...args], {
+    cwd: opts.cwd ?? tmpdir(),
+    env: childEnv(opts.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let hasExited = false;
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const done = new Promise<RunResult>((res, rej) => {
+    child.on('error', rej);
+    child.on('close', (code, signal) => {
+      hasExited = true;
+      res({ code, signal, stdout, stderr });
+    });
+  });
+  if (child.pid === undefined) throw new Error('could not spawn verso');
+  return { child, pid: child.pid, done, exited: () => hasExited };
+}
+
+/** Asserts exit status 0 (showing stderr on failure) and returns the result. */
+export function expectOk(r: RunResult, what = 'verso'): RunResult {
+  expect(r.code, `${what} failed (signal ${r.signal}):\n${r.stderr}`).toBe(0);
+  return r;
+}
+
+/** Asserts a failed run: exit status `code` and every fragment present in stderr. */
+export function expectFailure(r: RunResult, code: number, ...fragments: readonly (string | RegExp)[]): void {
+  expect(r.code, `expected exit ${code}; stdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBe(code);
+  for (const f of fragments) {
+    if (typeof f === 'string') expect(r.stderr).toContain(f);
+    else expect(r.stderr).toMatch(f);
+  }
+}
+
+// ------------------------------------------------------------------ repositories
+
+export interface ShowJson {
+  readonly commit: string;
+  readonly snapshot: string;
+  readonly parents: readonly string[];
+  readonly author: string;
+  readonly time: string;
+  readonly message: string;
+  readonly counts: Readonly<Record<'assets' | 'labels' | 'reviews' | 'splits', number>>;
+  readonly trees: Readonly<Record<'assets' | 'labels' | 'reviews' | 'splits', string>>;
+  readonly operations: Readonly<Record<string, unknown>>;
+}
+
+export interface LogJson {
+  readonly id: string;
+  readonly snapshot: string;
+  readonly parents: readonly string[];
+  readonly author: string;
+  readonly time: string;
+  readonly message: string;
+}
+
+export interface RefJson {
+  readonly name: string;
+  readonly kind: 'branch' | 'tag';
+  readonly target: string;
+}
+
+export interface ChangeCountsJson {
+  readonly added: number;
+  readonly removed: number;
+  readonly modified: number;
+}
+
+export interface WriteJson {
+  readonly commit: string;
+  readonly snapshot: string;
+  readonly labels: ChangeCountsJson;
+  readonly reviews: ChangeCountsJson;
+}
+
+/** A repository on disk, driven through the CLI with `--repo`. */
+export class TestRepo {
+  constructor(readonly root: string) {}
+
+  run(args: readonly string[], opts: RunOptions = {}): RunResult {
+    return verso(['--repo', this.root, ...args], opts);
+  }
+
+  spawn(args: readonly string[], opts: RunOptions = {}): RunningVerso {
+    return spawnVerso(['--repo', this.root, ...args], opts);
+  }
+
+  /** Runs and asserts success; returns stdout. */
+  ok(args: readonly string[], opts: RunOptions = {}): string {
+    return expectOk(this.run(args, opts), `verso ${args.join(' ')}`).stdout;
+  }
+
+  /** Runs with `--json` appended and parses stdout as one JSON value. */
+  json<T>(args: readonly string[], opts: RunOptions = {}): T {
+    return JSON.parse(this.ok([...args, '--json'], opts)) as T;
+  }
+
+  show(ref = 'main'): ShowJson {
+    return this.json<ShowJson>(['show', ref]);
+  }
+
+  head(ref = 'main'): string {
+    return this.show(ref).commit;
+  }
+
+  log(ref = 'main'): LogJson[] {
+    return parseJsonLines<LogJson>(this.ok(['log', ref, '--json']));
+  }
+
+  refs(kind: 'branch' | 'tag'): RefJson[] {
+    return this.json<RefJson[]>([kind, 'list']);
+  }
+
+  importLabels(file: string, branch = 'main', ...extra: string[]): WriteJson {
+    return this.json<WriteJson>(['import', 'labels', file, '--branch', branch, ...extra]);
+  }
+
+  apply(file: string, branch: string, ...extra: string[]): WriteJson {
+    return this.json<WriteJson>(['apply', file, '--branch', branch, ...extra]);
+  }
+
+  /** `verso cat REF`, one parsed object per label. */
+  cat(ref = 'main'): LabelRecord[] {
+    return parseJsonLines<LabelRecord>(this.ok(['cat', ref]));
+  }
+
+  /** Asserts that `verso verify` is clean. */
+  verify(): void {
+    const r = this.run(['verify', '--json']);
+    expectOk(r, 'verso verify');
+    const v = JSON.parse(r.stdout) as { problems: unknown[]; chunks: number };
+    expect(v.problems).toEqual([]);
+  }
+
+  /** Names of the per-process scratch folders in `.verso/tmp/` (`<pid>-*`). */
+  scratchDirs(): string[] {
+    const tmp = join(this.root, '.verso', 'tmp');
+    return existsSync(tmp) ? readdirSync(tmp) : [];
+  }
+}
+
+/** `verso init` in a fresh folder under `parent`. */
+export function initRepo(parent: string, name = 'repo'): TestRepo {
+  const root = join(parent, name);
+  expectOk(verso(['init', root, '--json']), 'verso init');
+  return new TestRepo(root);
+}
+
+// ------------------------------------------------------------------ temp folders
+
+/**
+ * A temp folder for one test file, removed after all its tests; `dir(name)` makes a subfolder.
+ * Call at the top level of a test file (it registers an `afterAll` hook).
+ */
+export function useTempRoot(prefix: string): { readonly root: () => string; dir(name: string): string } {
+  let root: string | undefined;
+  const ensure = (): string => (root ??= mkdtempSync(join(tmpdir(), `verso-e2e-${prefix}-`)));
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+  return {
+    root: ensure,
+    dir(name: string): string {
+      const d = join(ensure(), name);
+      mkdirSync(d, { recursive: true });
+      return d;
+    },
+  };
+}
+
+// ------------------------------------------------------------------ data
+
+export type JsonPrimitive = null | boolean | number | string;
+export type Json = JsonPrimitive | Json[] | { [k: string]: Json };
+
+/** One parsed line of a label file, an edit file or `verso cat` output. */
+export interface LabelRecord {
+  readonly image: string;
+  readonly label: string;
+  readonly op?: 'put' | 'delete';
+  readonly review?: { [k: string]: Json } | null;
+  readonly [field: string]: Json | undefined;
+}
+
+export function parseJsonLines<T>(text: string): T[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim().length > 0)
+    .map((l) => JSON.parse(l) as T);
+}
+
+export function readJsonLines<T = LabelRecord>(file: string): T[] {
+  return parseJsonLines<T>(readFileSync(file, 'utf8'));
+}
+
+export function writeJsonLines(file: string, records: readonly unknown[]): string {
+  writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : ''));
+  return file;
+}
+
+/** Number of non-blank lines in a text file. */
+export function countLines(file: string): number {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim().length > 0).length;
+}
+
+/** The project's generator (src/bench/gen-data.ts): labels.jsonl + edits-K.jsonl in `outDir`. */
+export function generateProjectData(outDir: string, labels: number, seed: number, editSizes: readonly number[] = []): Promise<GeneratedDataset> {
+  return generateDataset({ labels, seed, outDir, editSizes });
+}
+
+/** The shared generator (../shared/tools/gen-dataset.mjs); the caller checks HAS_SHARED_GENERATOR. */
+export function generateSharedData(outDir: string, images: number, seed: number, editSizes: readonly number[]): { labelsFile: string; editFile: (k: number) => string } {
+  const r = spawnSync(process.execPath, [SHARED_GENERATOR, '--images', String(images), '--seed', String(seed), '--out', outDir, '--edits', editSizes.join(',')], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`shared generator failed: ${r.stderr}`);
+  return { labelsFile: join(outDir, 'labels.jsonl'), editFile: (k) => join(outDir, `edits-${k}.jsonl`) };
+}
+
+// ------------------------------------------------------------------ the label model
+
+/** `(image, label)` as one map key. */
+export const keyOf = (r: { readonly image: unknown; readonly label: unknown }): string => `${String(r.image)}\u0000${String(r.label)}`;
+
+/** A JSON value with object members in sorted order: equal values give equal strings. */
+export function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o)
+    .filter((k) => o[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+}
+
+/** What Verso stores for one label: its content (the labels tree) and its review (the reviews tree). */
+export interface StoredLabel {
+  readonly image: string;
+  readonly label: string;
+  readonly content: string;
+  readonly review: string | null;
+}
+
+function splitRecord(r: LabelRecord): StoredLabel {
+  const content: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(r)) if (k !== 'op' && k !== 'image' && k !== 'label' && k !== 'review') content[k] = v;
+  return {
+    image: String(r.image),
+    label: String(r.label),
+    content: canonicalJson(content),
+    review: r.review === undefined || r.review === null ? null : canonicalJson(r.review),
+  };
+}
+
+/** The dataset a label file (or `cat` output) describes, keyed by `keyOf`. */
+export function modelOf(records: readonly LabelRecord[]): Map<string, StoredLabel> {
+  const m = new Map<string, StoredLabel>();
+  for (const r of records) m.set(keyOf(r), splitRecord(r));
+  return m;
+}
+
+/**
+ * Applies an edit batch to a model as docs/formats.md specifies: ops in file order, a put
+ * without `review` keeps the stored review, `review: null` removes it, a delete removes both.
+ */
+export function applyToModel(model: Map<string, StoredLabel>, ops: readonly LabelRecord[]): Map<string, StoredLabel> {
+  const m = new Map(model);
+  for (const op of ops) {
+    const k = keyOf(op);
+    if (op.op === 'delete') {
+      if (!m.has(k)) throw new Error(`model: delete of missing ${k}`);
+      m.delete(k);
+      continue;
+    }
+    const next = splitRecord(op);
+    const review = op.review === undefined ? (m.get(k)?.review ?? null) : next.review;
+    m.set(k, { ...next, review });
+  }
+  return m;
+}
+
+/** The model as label-file records (for `import labels`), in no particular order. */
+export function modelToRecords(model: Map<string, StoredLabel>): LabelRecord[] {
+  return [...model.values()].map((s) => ({
+    image: s.image,
+    label: s.label,
+    ...(JSON.parse(s.content) as Record<string, Json>),
+    ...(s.review === null ? {} : { review: JSON.parse(s.review) as { [k: string]: Json } }),
+  }));
+}
+
+/** Sorts by `(image, label)` compared as UTF-8 bytes: the order of Verso keys and `cat`. */
+export function compareKeys(a: { image: string; label?: string }, b: { image: string; label?: string }): number {
+  const c = Buffer.compare(Buffer.from(a.image), Buffer.from(b.image));
+  return c !== 0 ? c : Buffer.compare(Buffer.from(a.label ?? ''), Buffer.from(b.label ?? ''));
+}
+
+// ------------------------------------------------------------------ misc
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `cond` every `everyMs` until it holds or `timeoutMs` passes; returns whether it held. */
+export async function waitFor(cond: () => boolean, timeoutMs: number, everyMs = 5): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (cond()) return true;
+    if (Date.now() > end) return false;
+    await sleep(everyMs);
+  }
+}
+
+/** A small seeded PRNG (mulberry32) for shuffles and picks that must be reproducible. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffled<T>(items: readonly T[], rand: () => number): T[] {
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
