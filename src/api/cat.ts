@@ -1,38 +1,110 @@
 /**
  * `verso cat REF`: every label of a snapshot as native JSONL, in key order (layer: api).
  *
- * The labels and reviews trees are scanned side by side (both keyed by (image, label)) and
+ * The labels and reviews trees (both keyed by (image, label)) are walked leaf by leaf and
  * joined; each line is `{"image","label",...content,"review":{...}}`, which `verso import
- * labels` reads back to the same snapshot trees.
+ * labels` reads back to the same trees. Output comes as byte blocks of whole lines, rendered
+ * straight from the canonical encoding (`core/canonical-json.ts`).
  */
-import { canonicalObjectMembers, canonicalToJson } from '../core/canonical-json.js';
-import { decodeLabelKey } from '../dataset/label-key.js';
+import { JsonBytes, renderJson, renderObjectMembers } from '../core/canonical-json.js';
 import { compareBytes } from '../tree/bytes.js';
-import { scan, type Entry } from '../tree/read.js';
+import { scanLeaves, type LeafRun } from '../tree/read.js';
 import { getCommit } from '../vcs/commit.js';
 import { resolveRef } from '../vcs/resolve-ref.js';
 import { getSnapshot, treeRoot } from '../vcs/snapshot.js';
 import type { Repository } from './repository.js';
 
-/** JSONL lines (without newline) of every label at `refSpec`. */
-export async function* catLabels(repo: Repository, refSpec: string): AsyncGenerator<string> {
+const BLOCK_BYTES = 1 << 20;
+const IMAGE_PREFIX = Buffer.from('{"image":');
+const LABEL_PREFIX = Buffer.from(',"label":');
+const REVIEW_PREFIX = Buffer.from(',"review":');
+
+/** Blocks of JSONL bytes (each a whole number of '\n'-terminated lines) of every label at `refSpec`. */
+export async function* catLabelBlocks(repo: Repository, refSpec: string): AsyncGenerator<Buffer> {
   const id = await resolveRef(repo.catalog, repo.chunks, refSpec);
   const snap = await getSnapshot(repo.chunks, (await getCommit(repo.chunks, id)).snapshot);
-  const reviews = scan(repo.nodes, treeRoot(snap, 'reviews'))[Symbol.asyncIterator]();
-  let review: Entry | undefined = (await reviews.next()).value;
-  for await (const [key, value] of scan(repo.nodes, treeRoot(snap, 'labels'))) {
-    while (review && compareBytes(review[0], key) < 0) review = (await reviews.next()).value;
-    let reviewJson = '';
-    if (review && compareBytes(review[0], key) === 0) {
-      reviewJson = `,"review":${canonicalToJson(review[1])}`;
-      review = (await reviews.next()).value;
+  const reviews = new RunCursor(scanLeaves(repo.nodes, treeRoot(snap, 'reviews')));
+  const out = new JsonBytes();
+  for await (const run of scanLeaves(repo.nodes, treeRoot(snap, 'labels'))) {
+    for (let i = run.from; i < run.to; i++) {
+      const key = run.keys[i]!;
+      renderLine(out, key, run.values[i]!, await reviews.valueAt(key));
     }
-    yield renderLine(key, value, reviewJson);
+    if (out.pos >= BLOCK_BYTES) yield out.take();
+  }
+  if (out.pos > 0) yield out.take();
+}
+
+/** Lines (without '\n') of every label at `refSpec`. */
+export async function* catLabels(repo: Repository, refSpec: string): AsyncGenerator<string> {
+  for await (const block of catLabelBlocks(repo, refSpec)) {
+    const lines = block.toString('utf8').split('\n');
+    lines.pop();
+    yield* lines;
   }
 }
 
-function renderLine(key: Uint8Array, value: Uint8Array, reviewJson: string): string {
-  const k = decodeLabelKey(key);
-  const members = canonicalObjectMembers(value);
-  return `{"image":${JSON.stringify(k.image)},"label":${JSON.stringify(k.label)}${members ? ',' + members : ''}${reviewJson}}`;
+/** `{"image":..,"label":..,<content members>,"review":{..}}\n` from the key and encoded values. */
+function renderLine(out: JsonBytes, key: Uint8Array, value: Uint8Array, review: Uint8Array | undefined): void {
+  // The key is the tuple (image, label): type byte, UTF-8 with 0x00 escaped as 0x00 0xFF, 0x00.
+  const imageEnd = elementEnd(key, 1);
+  out.bytes(IMAGE_PREFIX);
+  quotedElement(out, key, 1, imageEnd);
+  out.bytes(LABEL_PREFIX);
+  quotedElement(out, key, imageEnd + 2, elementEnd(key, imageEnd + 2));
+  const mark = out.pos;
+  out.byte(0x2c);
+  if (renderObjectMembers(value, out) === 0) out.pos = mark;
+  if (review) {
+    out.bytes(REVIEW_PREFIX);
+    renderJson(review, out);
+  }
+  out.byte(0x7d);
+  out.byte(0x0a);
+}
+
+/** Index of the terminating 0x00 of the tuple element starting at `start`. */
+function elementEnd(key: Uint8Array, start: number): number {
+  let i = start;
+  for (;;) {
+    i = key.indexOf(0, i);
+    if (i < 0) return key.length;
+    if (key[i + 1] !== 0xff) return i;
+    i += 2;
+  }
+}
+
+function quotedElement(out: JsonBytes, key: Uint8Array, start: number, end: number): void {
+  if (key.subarray(start, end).includes(0)) {
+    const unescaped = Buffer.from(key.subarray(start, end)).toString('latin1').replaceAll('\u0000\u00ff', '\u0000');
+    out.utf8(JSON.stringify(Buffer.from(unescaped, 'latin1').toString('utf8')));
+  } else out.quoted(key, start, end);
+}
+
+/** Walks a leaf-run stream forward to find values by ascending key. */
+class RunCursor {
+  private run: LeafRun | undefined;
+  private i = 0;
+  private done = false;
+
+  constructor(private readonly runs: AsyncGenerator<LeafRun>) {}
+
+  async valueAt(key: Uint8Array): Promise<Uint8Array | undefined> {
+    for (;;) {
+      if (!this.run || this.i >= this.run.to) {
+        if (this.done) return undefined;
+        const next = await this.runs.next();
+        if (next.done) {
+          this.done = true;
+          return undefined;
+        }
+        this.run = next.value;
+        this.i = this.run.from;
+      }
+      const cmp = compareBytes(this.run.keys[this.i]!, key);
+      if (cmp > 0) return undefined;
+      if (cmp === 0) return this.run.values[this.i++];
+      this.i++;
+    }
+  }
 }

@@ -8,7 +8,7 @@ import { createWriteStream, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { applyEdits } from '../api/apply-edits.js';
-import { catLabels } from '../api/cat.js';
+import { catLabelBlocks } from '../api/cat.js';
 import { diffRefs } from '../api/diff.js';
 import { importLabels } from '../api/import-labels.js';
 import { initRepository } from '../api/init-repository.js';
@@ -74,16 +74,11 @@ const catFile = `${dir}.cat.jsonl`;
 const cat = await timeMs(async () => {
   const out = createWriteStream(catFile);
   let lines = 0;
-  let buf = '';
-  for await (const line of catLabels(repo, 'main')) {
-    buf += line + '\n';
-    lines++;
-    if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await once(out, 'drain');
-      buf = '';
-    }
+  for await (const block of catLabelBlocks(repo, 'main')) {
+    for (let i = block.indexOf(10); i >= 0; i = block.indexOf(10, i + 1)) lines++;
+    if (!out.write(block)) await once(out, 'drain');
   }
-  out.end(buf);
+  out.end();
   await once(out, 'finish');
   return lines;
 });

@@ -28,6 +28,14 @@ export async function printLines(lines: Iterable<string> | AsyncIterable<string>
   await out.flush();
 }
 
+/** Print byte blocks of whole lines, as they come. */
+export async function printBlocks(blocks: AsyncIterable<Uint8Array>): Promise<void> {
+  const stream = process.stdout;
+  for await (const b of blocks) {
+    if (!stream.write(b)) await new Promise<void>((resolve) => stream.once('drain', resolve));
+  }
+}
+
 export function printJson(value: unknown): Promise<void> {
   return printLines([JSON.stringify(value, null, 2)]);
 }

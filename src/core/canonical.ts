@@ -114,6 +114,40 @@ function instantMillis(s: string): number | undefined {
   return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60000 + second * 1000 + millis;
 }
 
+/** `Date#toISOString` of `ms` (without `.sss` unless `withMillis`); years 0000-9999. */
+export function formatInstant(ms: number, withMillis: boolean): string {
+  const days = Math.floor(ms / 86400000);
+  let rest = ms - days * 86400000;
+  const ymd = civilFromDays(days);
+  const y = Math.floor(ymd / 10000);
+  const m = Math.floor(ymd / 100) % 100;
+  const d = ymd % 100;
+  const hh = Math.floor(rest / 3600000);
+  rest -= hh * 3600000;
+  const mi = Math.floor(rest / 60000);
+  rest -= mi * 60000;
+  const ss = Math.floor(rest / 1000);
+  const msPart = rest - ss * 1000;
+  const date = `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}T${pad(hh, 2)}:${pad(mi, 2)}:${pad(ss, 2)}`;
+  return withMillis ? `${date}.${pad(msPart, 3)}Z` : `${date}Z`;
+}
+
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const pad = (n: number, width: number): string => (width === 2 ? TWO_DIGITS[n]! : String(n).padStart(width, '0'));
+
+/** Inverse of `daysFromCivil`, packed as y * 10000 + m * 100 + d (no allocation). */
+export function civilFromDays(z: number): number {
+  const zz = z + 719468;
+  const era = Math.floor(zz / 146097);
+  const doe = zz - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return (yoe + era * 400 + (m <= 2 ? 1 : 0)) * 10000 + m * 100 + d;
+}
+
 /** The decimal number in s[at, at + n), or -1 if any char is not a digit. */
 function digits(s: string, at: number, n: number): number {
   let v = 0;
@@ -266,9 +300,9 @@ export function visitValue<T>(r: ByteReader, v: ValueVisitor<T>): T {
     case Tag.Str:
       return v.scalar(r.utf8());
     case Tag.InstantSeconds:
-      return v.scalar(new Date(unzigzag(r.varint()) * 1000).toISOString().slice(0, 19) + 'Z');
+      return v.scalar(formatInstant(unzigzag(r.varint()) * 1000, false));
     case Tag.InstantMillis:
-      return v.scalar(new Date(unzigzag(r.varint())).toISOString());
+      return v.scalar(formatInstant(unzigzag(r.varint()), true));
     case Tag.Arr: {
       const n = r.varint();
       const items: T[] = new Array(n);

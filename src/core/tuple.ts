@@ -8,6 +8,7 @@
  * it is a prefix of; so all keys that share leading elements (all labels of one image) form
  * one contiguous range, bounded by `tuplePrefixRange`.
  */
+import { decodeUtf8 } from './utf8.js';
 import { CorruptionError } from './errors.js';
 
 const STRING_TYPE = 0x02;
@@ -42,6 +43,13 @@ export function decodeTuple(key: Uint8Array): string[] {
   while (i < key.length) {
     if (key[i] !== STRING_TYPE) throw new CorruptionError(`unknown tuple element type ${key[i]}`);
     i++;
+    const end = key.indexOf(0, i);
+    if (end < 0) throw new CorruptionError('unterminated tuple element');
+    if (key[end + 1] !== 0xff) {
+      parts.push(decodeUtf8(key, i, end)); // no escaped zero: the common case
+      i = end + 1;
+      continue;
+    }
     const bytes: number[] = [];
     for (;;) {
       if (i >= key.length) throw new CorruptionError('unterminated tuple element');

@@ -42,26 +42,45 @@ export async function entryAt(nodes: NodeStore, root: Uint8Array, index: number)
   return [node.keys[rest]!, node.values[rest]!];
 }
 
-export async function* scan(nodes: NodeStore, root: Uint8Array, range: KeyRange = {}): AsyncGenerator<Entry> {
+/** A run of consecutive entries from one leaf (views into the leaf, never copied). */
+export interface LeafRun {
+  readonly keys: readonly Uint8Array[];
+  readonly values: readonly Uint8Array[];
+  /** Index range [from, to) of the run within keys/values. */
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The entries of `range` leaf by leaf: one await per leaf instead of one per entry. */
+export async function* scanLeaves(nodes: NodeStore, root: Uint8Array, range: KeyRange = {}): AsyncGenerator<LeafRun> {
   const rootNode = await nodes.load(root);
   const cursor = range.start
     ? await LevelCursor.seek(nodes, rootNode, 0, range.start)
     : await LevelCursor.first(nodes, rootNode, 0);
-  let i = 0;
+  let from = 0;
   if (range.start) {
     const first = cursor.node;
-    i = childIndexFor(first, range.start);
-    const k = first.keys[i];
-    if (k && compareBytes(k, range.start) < 0) i = first.keys.length;
+    from = childIndexFor(first, range.start);
+    const k = first.keys[from];
+    if (k && compareBytes(k, range.start) < 0) from = first.keys.length;
   }
   for (;;) {
     const leaf = cursor.node;
-    for (; i < leaf.keys.length; i++) {
-      const key = leaf.keys[i]!;
-      if (range.end && compareBytes(key, range.end) >= 0) return;
-      yield [key, leaf.values[i]!];
+    let to = leaf.keys.length;
+    let last = false;
+    if (range.end && to > from && compareBytes(leaf.keys[to - 1]!, range.end) >= 0) {
+      to = from;
+      while (to < leaf.keys.length && compareBytes(leaf.keys[to]!, range.end) < 0) to++;
+      last = true;
     }
-    if (!(await cursor.next())) return;
-    i = 0;
+    if (to > from) yield { keys: leaf.keys, values: leaf.values, from, to };
+    if (last || !(await cursor.next())) return;
+    from = 0;
+  }
+}
+
+export async function* scan(nodes: NodeStore, root: Uint8Array, range: KeyRange = {}): AsyncGenerator<Entry> {
+  for await (const run of scanLeaves(nodes, root, range)) {
+    for (let i = run.from; i < run.to; i++) yield [run.keys[i]!, run.values[i]!];
   }
 }

@@ -11,8 +11,8 @@ import { generateProjectData, initRepo, useTempRoot, waitFor, type RunResult, ty
 const tmp = useTempRoot('crash');
 const LABELS = 200_000;
 const EDITS = 20_000;
-const IMPORT_KILL_AT = [0.1, 0.35, 0.6];
-const APPLY_KILL_AT = [0.15, 0.4, 0.65];
+const IMPORT_KILL_AT = [0.1, 0.4, 0.75];
+const APPLY_KILL_AT = [0.15, 0.45, 0.75];
 const SLOW = 180_000;
 
 let labelsFile: string;
@@ -52,7 +52,6 @@ async function killDuring(repo: TestRepo, args: readonly string[], delayMs: numb
   await waitFor(run.exited, delayMs, 5);
   if (!run.exited()) run.child.kill('SIGKILL');
   const result = await run.done;
-  console.info('DEBUG kill', args[0], delayMs, result.signal, result.code, started);
   return { pid: run.pid, killed: result.signal === 'SIGKILL', started, result };
 }
 
@@ -137,7 +136,6 @@ describe('SIGKILL during a write', () => {
     () => {
       const show = repo.show('main');
       const gc = repo.json<{ reachable: number; deleted: number }>(['gc']);
-      console.info('DEBUG gc', gc, reference);
       expect(gc.reachable).toBeGreaterThan(0);
       expect(repo.show('main')).toEqual(show);
       repo.verify();

@@ -3,7 +3,7 @@
  */
 import type { Command } from 'commander';
 import { withRepository } from '../context.js';
-import { printJson, printLines } from '../output.js';
+import { printBlocks, printJson, printLines } from '../output.js';
 
 export function registerReadCommands(program: Command): void {
   program
@@ -74,8 +74,8 @@ export function registerReadCommands(program: Command): void {
     .option('--json', 'JSONL output (the default and only format)')
     .action(async (ref: string, _opts: { json?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { catLabels } = await import('../../api/cat.js');
-        return printLines(catLabels(repo, ref));
+        const { catLabelBlocks } = await import('../../api/cat.js');
+        return printBlocks(catLabelBlocks(repo, ref));
       }),
     );
 }
