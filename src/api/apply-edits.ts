@@ -37,7 +37,10 @@ export interface ApplyEditsResult extends CommitResult {
 /** The final effect of the file's ops on one key of one tree: a value, or null (deleted). */
 type Pending = Map<string, { key: Uint8Array; value: Uint8Array | null }>;
 
-export async function applyEdits(repo: Repository, opts: ApplyEditsOptions): Promise<ApplyEditsResult> {
+export async function applyEdits(
+  repo: Repository,
+  opts: ApplyEditsOptions,
+): Promise<ApplyEditsResult> {
   return withLease(repo, 'writer', async () => {
     const base = await branchHead(repo, opts.branch);
     const labelsRoot = hexToHash(base.snapshot.trees.labels);
@@ -46,7 +49,9 @@ export async function applyEdits(repo: Repository, opts: ApplyEditsOptions): Pro
     const reviewOps: Pending = new Map();
     const exists = async (id: string, key: Uint8Array) => {
       const pending = labelOps.get(id);
-      return pending ? pending.value !== null : (await getValue(repo.nodes, labelsRoot, key)) !== undefined;
+      return pending
+        ? pending.value !== null
+        : (await getValue(repo.nodes, labelsRoot, key)) !== undefined;
     };
     let ops = 0;
     for await (const { text, line } of readLines(opts.file)) {
@@ -56,14 +61,20 @@ export async function applyEdits(repo: Repository, opts: ApplyEditsOptions): Pro
       ops++;
       if (op.op === 'delete') {
         if (!(await exists(id, key))) {
-          throw new FormatParseError(opts.file, line, 'label', `delete of a label that does not exist (image '${op.image}', label '${op.label}')`);
+          throw new FormatParseError(
+            opts.file,
+            line,
+            'label',
+            `delete of a label that does not exist (image '${op.image}', label '${op.label}')`,
+          );
         }
         labelOps.set(id, { key, value: null });
         reviewOps.set(id, { key, value: null });
         continue;
       }
       labelOps.set(id, { key, value: encodeLabelContent(op) });
-      if (op.review !== undefined) reviewOps.set(id, { key, value: op.review ? encodeValue(op.review) : null });
+      if (op.review !== undefined)
+        reviewOps.set(id, { key, value: op.review ? encodeValue(op.review) : null });
     }
     const labelEdits = await effectiveEdits(repo, labelsRoot, labelOps);
     const reviewEdits = await effectiveEdits(repo, reviewsRoot, reviewOps);
@@ -72,16 +83,29 @@ export async function applyEdits(repo: Repository, opts: ApplyEditsOptions): Pro
     const result = await commitToBranch(repo, {
       branch: opts.branch,
       expectedHead: base.head,
-      snapshot: { ...base.snapshot, trees: { ...base.snapshot.trees, labels: hashToHex(labels), reviews: hashToHex(reviews) } },
+      snapshot: {
+        ...base.snapshot,
+        trees: { ...base.snapshot.trees, labels: hashToHex(labels), reviews: hashToHex(reviews) },
+      },
       message: opts.message ?? `Apply ${basename(opts.file)}`,
-      operations: { op: 'apply', file: basename(opts.file), ops, labels: { ...labelEdits.counts }, reviews: { ...reviewEdits.counts } },
+      operations: {
+        op: 'apply',
+        file: basename(opts.file),
+        ops,
+        labels: { ...labelEdits.counts },
+        reviews: { ...reviewEdits.counts },
+      },
     });
     return { ...result, ops, labels: labelEdits.counts, reviews: reviewEdits.counts };
   });
 }
 
 /** Drops no-op edits (same value, or deleting what is absent), sorts by key, counts changes. */
-async function effectiveEdits(repo: Repository, root: Uint8Array, pending: Pending): Promise<{ edits: Edit[]; counts: ChangeCounts }> {
+async function effectiveEdits(
+  repo: Repository,
+  root: Uint8Array,
+  pending: Pending,
+): Promise<{ edits: Edit[]; counts: ChangeCounts }> {
   const edits: Edit[] = [];
   const counts = zeroCounts();
   for (const { key, value } of pending.values()) {

@@ -16,7 +16,12 @@ export interface BranchHead {
 export async function branchHead(repo: Repository, branch: string): Promise<BranchHead> {
   const ref = await repo.catalog.getRef(branch);
   if (!ref) throw new RefNotFoundError(branch);
-  if (ref.kind !== 'branch') throw new InvalidArgumentError('branch', branch, 'is a tag; tags never move, commit to a branch');
+  if (ref.kind !== 'branch')
+    throw new InvalidArgumentError(
+      'branch',
+      branch,
+      'is a tag; tags never move, commit to a branch',
+    );
   const commit = await getCommit(repo.chunks, ref.target);
   return { branch, head: ref.target, snapshot: await getSnapshot(repo.chunks, commit.snapshot) };
 }

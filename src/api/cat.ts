@@ -45,7 +45,12 @@ export async function* catLabels(repo: Repository, refSpec: string): AsyncGenera
 }
 
 /** `{"image":..,"label":..,<content members>,"review":{..}}\n` from the key and encoded values. */
-function renderLine(out: JsonBytes, key: Uint8Array, value: Uint8Array, review: Uint8Array | undefined): void {
+function renderLine(
+  out: JsonBytes,
+  key: Uint8Array,
+  value: Uint8Array,
+  review: Uint8Array | undefined,
+): void {
   // The key is the tuple (image, label): type byte, UTF-8 with 0x00 escaped as 0x00 0xFF, 0x00.
   const imageEnd = elementEnd(key, 1);
   out.bytes(IMAGE_PREFIX);
@@ -76,7 +81,9 @@ function elementEnd(key: Uint8Array, start: number): number {
 
 function quotedElement(out: JsonBytes, key: Uint8Array, start: number, end: number): void {
   if (key.subarray(start, end).includes(0)) {
-    const unescaped = Buffer.from(key.subarray(start, end)).toString('latin1').replaceAll('\u0000\u00ff', '\u0000');
+    const unescaped = Buffer.from(key.subarray(start, end))
+      .toString('latin1')
+      .replaceAll('\u0000\u00ff', '\u0000');
     out.utf8(JSON.stringify(Buffer.from(unescaped, 'latin1').toString('utf8')));
   } else out.quoted(key, start, end);
 }

@@ -43,7 +43,13 @@ export async function commitToBranch(repo: Repository, c: NewCommit): Promise<Co
     operations: c.operations,
   });
   await repo.chunks.flush();
-  await repo.catalog.recordCommit({ id: commit, snapshot, parents, generation: await generationOf(repo, parents), time });
+  await repo.catalog.recordCommit({
+    id: commit,
+    snapshot,
+    parents,
+    generation: await generationOf(repo, parents),
+    time,
+  });
   await repo.catalog.updateRef(c.branch, 'branch', c.expectedHead, commit);
   return { commit, snapshot };
 }

@@ -29,23 +29,52 @@ export interface DiffEnds {
   readonly to: ChunkHash;
 }
 
-async function snapshotAt(repo: Repository, refSpec: string): Promise<{ commit: ChunkHash; snapshot: Snapshot }> {
+async function snapshotAt(
+  repo: Repository,
+  refSpec: string,
+): Promise<{ commit: ChunkHash; snapshot: Snapshot }> {
   const commit = await resolveRef(repo.catalog, repo.chunks, refSpec);
-  return { commit, snapshot: await getSnapshot(repo.chunks, (await getCommit(repo.chunks, commit)).snapshot) };
+  return {
+    commit,
+    snapshot: await getSnapshot(repo.chunks, (await getCommit(repo.chunks, commit)).snapshot),
+  };
 }
 
-export async function* diffRefs(repo: Repository, fromSpec: string, toSpec: string): AsyncGenerator<RecordChange> {
+export async function* diffRefs(
+  repo: Repository,
+  fromSpec: string,
+  toSpec: string,
+): AsyncGenerator<RecordChange> {
   const a = await snapshotAt(repo, fromSpec);
   const b = await snapshotAt(repo, toSpec);
   for (const tree of DIFF_TREE_ORDER) {
-    for await (const c of diffTrees(repo.nodes, treeRoot(a.snapshot, tree), treeRoot(b.snapshot, tree))) {
-      yield { tree, key: decodeRecordKey(c.key), change: c.type, ...(c.from ? { from: c.from } : {}), ...(c.to ? { to: c.to } : {}) };
+    for await (const c of diffTrees(
+      repo.nodes,
+      treeRoot(a.snapshot, tree),
+      treeRoot(b.snapshot, tree),
+    )) {
+      yield {
+        tree,
+        key: decodeRecordKey(c.key),
+        change: c.type,
+        ...(c.from ? { from: c.from } : {}),
+        ...(c.to ? { to: c.to } : {}),
+      };
     }
   }
 }
 
-export async function diffStat(repo: Repository, fromSpec: string, toSpec: string): Promise<Record<TreeName, ChangeCounts>> {
-  const stat = { labels: zeroCounts(), reviews: zeroCounts(), assets: zeroCounts(), splits: zeroCounts() };
+export async function diffStat(
+  repo: Repository,
+  fromSpec: string,
+  toSpec: string,
+): Promise<Record<TreeName, ChangeCounts>> {
+  const stat = {
+    labels: zeroCounts(),
+    reviews: zeroCounts(),
+    assets: zeroCounts(),
+    splits: zeroCounts(),
+  };
   for await (const c of diffRefs(repo, fromSpec, toSpec)) countChange(stat[c.tree], c.change);
   return stat;
 }

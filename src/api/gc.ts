@@ -27,7 +27,12 @@ export async function collectGarbage(repo: Repository, onProgress?: ProgressFn):
     const seen = new Set<string>();
     const mark = throttled(onProgress, 'mark', 10_000);
     let reachable = 0;
-    for await (const _ of walkReachable(repo.chunks, refs.map((r) => r.target), seen)) mark.tick(++reachable);
+    for await (const _ of walkReachable(
+      repo.chunks,
+      refs.map((r) => r.target),
+      seen,
+    ))
+      mark.tick(++reachable);
     mark.end(reachable);
     let deleted = 0;
     let batch: Uint8Array[] = [];

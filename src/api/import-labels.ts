@@ -20,7 +20,13 @@ import { mutateTree, type Edit } from '../tree/mutate.js';
 import { countEntries } from '../tree/read.js';
 import { branchHead } from './branch-head.js';
 import { commitToBranch, type CommitResult } from './commit-to-branch.js';
-import { decodePayload, readLabelFile, unpackBatch, type LabelFileReader, type LineNumbers } from './label-file-records.js';
+import {
+  decodePayload,
+  readLabelFile,
+  unpackBatch,
+  type LabelFileReader,
+  type LineNumbers,
+} from './label-file-records.js';
 import { withLease } from './lease.js';
 import { throttled, type ProgressFn } from './progress.js';
 import type { Repository } from './repository.js';
@@ -39,7 +45,10 @@ export interface ImportLabelsResult extends CommitResult {
   readonly reviews: ChangeCounts;
 }
 
-export async function importLabels(repo: Repository, opts: ImportLabelsOptions): Promise<ImportLabelsResult> {
+export async function importLabels(
+  repo: Repository,
+  opts: ImportLabelsOptions,
+): Promise<ImportLabelsResult> {
   return withLease(repo, 'writer', async () => {
     const base = await branchHead(repo, opts.branch);
     const mode = opts.mode ?? 'replace';
@@ -51,15 +60,39 @@ export async function importLabels(repo: Repository, opts: ImportLabelsOptions):
       const roots =
         mode === 'replace'
           ? await buildFromSorted(repo, records, sorter.count, opts.onProgress)
-          : await upsertFromSorted(repo, records, base.snapshot.trees.labels, base.snapshot.trees.reviews);
+          : await upsertFromSorted(
+              repo,
+              records,
+              base.snapshot.trees.labels,
+              base.snapshot.trees.reviews,
+            );
       const labels = await changeCounts(repo, hexToHash(base.snapshot.trees.labels), roots.labels);
-      const reviews = await changeCounts(repo, hexToHash(base.snapshot.trees.reviews), roots.reviews);
+      const reviews = await changeCounts(
+        repo,
+        hexToHash(base.snapshot.trees.reviews),
+        roots.reviews,
+      );
       const result = await commitToBranch(repo, {
         branch: opts.branch,
         expectedHead: base.head,
-        snapshot: { ...base.snapshot, trees: { ...base.snapshot.trees, labels: hashToHex(roots.labels), reviews: hashToHex(roots.reviews) } },
+        snapshot: {
+          ...base.snapshot,
+          trees: {
+            ...base.snapshot.trees,
+            labels: hashToHex(roots.labels),
+            reviews: hashToHex(roots.reviews),
+          },
+        },
         message: opts.message ?? `Import ${basename(opts.file)}`,
-        operations: { op: 'import', format: 'jsonl', mode, file: basename(opts.file), lines, labels: { ...labels }, reviews: { ...reviews } },
+        operations: {
+          op: 'import',
+          format: 'jsonl',
+          mode,
+          file: basename(opts.file),
+          lines,
+          labels: { ...labels },
+          reviews: { ...reviews },
+        },
       });
       return { ...result, lines, labels, reviews };
     } finally {
@@ -68,12 +101,19 @@ export async function importLabels(repo: Repository, opts: ImportLabelsOptions):
   });
 }
 
-async function readIntoSorter(reader: LabelFileReader, sorter: ExternalSorter, onProgress?: ProgressFn): Promise<number> {
+async function readIntoSorter(
+  reader: LabelFileReader,
+  sorter: ExternalSorter,
+  onProgress?: ProgressFn,
+): Promise<number> {
   const progress = throttled(onProgress, 'read');
   let n = 0;
   for await (const batch of reader.batches) {
     for (const rec of unpackBatch(batch)) {
-      sorter.add(Buffer.from(rec.key.buffer, rec.key.byteOffset, rec.key.byteLength).toString('latin1'), rec.payload);
+      sorter.add(
+        Buffer.from(rec.key.buffer, rec.key.byteOffset, rec.key.byteLength).toString('latin1'),
+        rec.payload,
+      );
       n++;
     }
     progress.tick(n);
@@ -82,6 +122,9 @@ async function readIntoSorter(reader: LabelFileReader, sorter: ExternalSorter, o
   return n;
 }
 
+/** Records between `ChunkStore.ready()` calls while building (about 100 chunks). */
+const READY_EVERY = 4096;
+
 interface SortedRecord {
   readonly key: Uint8Array;
   readonly label: Uint8Array;
@@ -89,15 +132,26 @@ interface SortedRecord {
 }
 
 /** Yields sorted records, rejecting duplicate keys with both line numbers. */
-async function* uniqueSorted(sorter: ExternalSorter, file: string, lines: LineNumbers): AsyncGenerator<SortedRecord> {
+async function* uniqueSorted(
+  sorter: ExternalSorter,
+  file: string,
+  lines: LineNumbers,
+): AsyncGenerator<SortedRecord> {
   let prevKey: string | undefined;
   let prevTag = 0;
   for await (const rec of sorter.sorted()) {
     const p = decodePayload(rec.payload);
     if (rec.key === prevKey) {
       const k = decodeLabelKey(Buffer.from(rec.key, 'latin1'));
-      const [first, second] = [lines.absolute(prevTag), lines.absolute(p.lineTag)].sort((a, b) => a - b);
-      throw new FormatParseError(file, second!, 'label', `duplicate label (image '${k.image}', label '${k.label}'), first at line ${first}`);
+      const [first, second] = [lines.absolute(prevTag), lines.absolute(p.lineTag)].sort(
+        (a, b) => a - b,
+      );
+      throw new FormatParseError(
+        file,
+        second!,
+        'label',
+        `duplicate label (image '${k.image}', label '${k.label}'), first at line ${first}`,
+      );
     }
     prevKey = rec.key;
     prevTag = p.lineTag;
@@ -105,7 +159,12 @@ async function* uniqueSorted(sorter: ExternalSorter, file: string, lines: LineNu
   }
 }
 
-async function buildFromSorted(repo: Repository, records: AsyncIterable<SortedRecord>, total: number, onProgress?: ProgressFn) {
+async function buildFromSorted(
+  repo: Repository,
+  records: AsyncIterable<SortedRecord>,
+  total: number,
+  onProgress?: ProgressFn,
+) {
   const labels = new TreeBuilder(repo.nodes);
   const reviews = new TreeBuilder(repo.nodes);
   const progress = throttled(onProgress, 'build', 50_000, total);
@@ -114,12 +173,18 @@ async function buildFromSorted(repo: Repository, records: AsyncIterable<SortedRe
     labels.add(rec.key, rec.label);
     if (rec.review) reviews.add(rec.key, rec.review);
     progress.tick(++n);
+    if (n % READY_EVERY === 0) await repo.chunks.ready();
   }
   progress.end(n);
   return { labels: labels.finish(), reviews: reviews.finish() };
 }
 
-async function upsertFromSorted(repo: Repository, records: AsyncIterable<SortedRecord>, labelsRoot: ChunkHash, reviewsRoot: ChunkHash) {
+async function upsertFromSorted(
+  repo: Repository,
+  records: AsyncIterable<SortedRecord>,
+  labelsRoot: ChunkHash,
+  reviewsRoot: ChunkHash,
+) {
   const labelEdits: Edit[] = [];
   const reviewEdits: Edit[] = [];
   for await (const rec of records) {
@@ -133,7 +198,11 @@ async function upsertFromSorted(repo: Repository, records: AsyncIterable<SortedR
 }
 
 /** Added/removed/modified between two roots; an empty base needs no diff. */
-async function changeCounts(repo: Repository, from: Uint8Array, to: Uint8Array): Promise<ChangeCounts> {
+async function changeCounts(
+  repo: Repository,
+  from: Uint8Array,
+  to: Uint8Array,
+): Promise<ChangeCounts> {
   const counts = zeroCounts();
   if ((await countEntries(repo.nodes, from)) === 0) {
     counts.added = await countEntries(repo.nodes, to);

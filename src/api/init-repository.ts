@@ -19,7 +19,13 @@ export interface InitResult extends CommitResult {
 
 export async function initRepository(dir: string): Promise<InitResult> {
   const root = resolve(dir);
-  if (existsSync(join(versoDir(root), 'catalog.sqlite'))) throw new VersoError('AlreadyExists', 'REPOSITORY_EXISTS', `a Verso repository already exists at ${root}`, { root });
+  if (existsSync(join(versoDir(root), 'catalog.sqlite')))
+    throw new VersoError(
+      'AlreadyExists',
+      'REPOSITORY_EXISTS',
+      `a Verso repository already exists at ${root}`,
+      { root },
+    );
   mkdirSync(root, { recursive: true });
   const repo: Repository = await openBackends(root);
   try {

@@ -43,7 +43,12 @@ export const MAX_BATCHES_IN_FLIGHT = 8;
 const SPLIT_MIN_BYTES = 4 << 20;
 
 /** Append one record (key blob, payload blob) to a batch. */
-export function encodeLabelRecord(batch: ByteWriter, scratch: ByteWriter, put: LabelPut, range: number): void {
+export function encodeLabelRecord(
+  batch: ByteWriter,
+  scratch: ByteWriter,
+  put: LabelPut,
+  range: number,
+): void {
   scratch.reset();
   scratch.varint(put.line * 2 + range);
   const at = scratch.reserveU32();
@@ -105,11 +110,23 @@ export function readLabelFile(file: string): LabelFileReader {
   }
   const splitAt = lineStartAfter(file, Math.floor(size / 2));
   const lines = new LineNumbers(file, splitAt);
-  return { batches: interleave(viaWorker(workerFile, file, splitAt), encodeRange(file, splitAt, size, 1, lines)), lines };
+  return {
+    batches: interleave(
+      viaWorker(workerFile, file, splitAt),
+      encodeRange(file, splitAt, size, 1, lines),
+    ),
+    lines,
+  };
 }
 
 /** Encode lines of [start, end); `range` 0 numbers lines from the file start, 1 from `start`. */
-export async function* encodeRange(file: string, start: number, end: number, range: number, lines?: LineNumbers): AsyncGenerator<Uint8Array> {
+export async function* encodeRange(
+  file: string,
+  start: number,
+  end: number,
+  range: number,
+  lines?: LineNumbers,
+): AsyncGenerator<Uint8Array> {
   const batch = new ByteWriter(BATCH_BYTES + (1 << 16));
   const scratch = new ByteWriter(1 << 16);
   try {
@@ -131,10 +148,17 @@ export async function* encodeRange(file: string, start: number, end: number, ran
 }
 
 /** Yields from both sources as they produce, until both end; the first error wins. */
-async function* interleave(a: AsyncGenerator<Uint8Array>, b: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
+async function* interleave(
+  a: AsyncGenerator<Uint8Array>,
+  b: AsyncGenerator<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
   const sources = [a, b];
   const pending = new Map<number, Promise<{ i: number; r: IteratorResult<Uint8Array> }>>();
-  const pull = (i: number) => pending.set(i, sources[i]!.next().then((r) => ({ i, r })));
+  const pull = (i: number) =>
+    pending.set(
+      i,
+      sources[i]!.next().then((r) => ({ i, r })),
+    );
   pull(0);
   pull(1);
   try {
@@ -167,10 +191,20 @@ export interface WorkerError {
 export function toWorkerError(e: unknown): WorkerError {
   if (!isVersoError(e)) return { message: (e as Error)?.message ?? String(e) };
   const d = e.data as { line?: number; field?: string | null; why?: string };
-  return { message: e.message, code: e.code, ...(d.line !== undefined ? { line: d.line, field: d.field ?? null, why: d.why ?? e.message } : {}) };
+  return {
+    message: e.message,
+    code: e.code,
+    ...(d.line !== undefined
+      ? { line: d.line, field: d.field ?? null, why: d.why ?? e.message }
+      : {}),
+  };
 }
 
-async function* viaWorker(workerFile: string, file: string, end: number): AsyncGenerator<Uint8Array> {
+async function* viaWorker(
+  workerFile: string,
+  file: string,
+  end: number,
+): AsyncGenerator<Uint8Array> {
   const worker = new Worker(workerFile, { workerData: { file, end } });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | undefined;
@@ -185,14 +219,18 @@ async function* viaWorker(workerFile: string, file: string, end: number): AsyncG
   });
   try {
     for (;;) {
-      while (queue.length === 0 && failure === undefined) await new Promise<void>((r) => (wake = r));
+      while (queue.length === 0 && failure === undefined)
+        await new Promise<void>((r) => (wake = r));
       if (failure !== undefined) throw failure;
       const m = queue.shift()!;
       if (m.kind === 'done') return;
       if (m.kind === 'error') {
         const e = m.error;
-        if (e.code === 'FORMAT_PARSE' && e.line !== undefined) throw new FormatParseError(file, e.line, e.field ?? null, e.why ?? e.message);
-        throw new VersoError('Internal', 'IMPORT_WORKER_FAILED', `reading ${file}: ${e.message}`, { file });
+        if (e.code === 'FORMAT_PARSE' && e.line !== undefined)
+          throw new FormatParseError(file, e.line, e.field ?? null, e.why ?? e.message);
+        throw new VersoError('Internal', 'IMPORT_WORKER_FAILED', `reading ${file}: ${e.message}`, {
+          file,
+        });
       }
       worker.postMessage('credit');
       yield m.bytes;

@@ -17,7 +17,11 @@ function isStale(lease: LeaseRecord): boolean {
   return Date.now() - Date.parse(lease.acquiredAt) > REMOTE_LEASE_TTL_MS;
 }
 
-export async function withLease<T>(repo: Repository, kind: LeaseKind, fn: () => Promise<T>): Promise<T> {
+export async function withLease<T>(
+  repo: Repository,
+  kind: LeaseKind,
+  fn: () => Promise<T>,
+): Promise<T> {
   const id = await repo.catalog.acquireLease(kind, { pid: process.pid, host: hostname() }, isStale);
   try {
     return await fn();

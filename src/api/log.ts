@@ -13,7 +13,11 @@ export interface LogEntry extends Commit {
   readonly id: ChunkHash;
 }
 
-export async function* logCommits(repo: Repository, refSpec: string, limit = Infinity): AsyncGenerator<LogEntry> {
+export async function* logCommits(
+  repo: Repository,
+  refSpec: string,
+  limit = Infinity,
+): AsyncGenerator<LogEntry> {
   const start = await resolveRef(repo.catalog, repo.chunks, refSpec);
   const seen = new Set<string>([start]);
   const queue: LogEntry[] = [{ id: start, ...(await getCommit(repo.chunks, start)) }];

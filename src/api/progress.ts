@@ -11,7 +11,12 @@ export interface Progress {
 export type ProgressFn = (p: Progress) => void;
 
 /** Calls `fn` at most every `every` units of work. */
-export function throttled(fn: ProgressFn | undefined, phase: string, every = 50_000, total?: number) {
+export function throttled(
+  fn: ProgressFn | undefined,
+  phase: string,
+  every = 50_000,
+  total?: number,
+) {
   let next = every;
   return {
     tick(done: number): void {

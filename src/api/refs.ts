@@ -15,21 +15,32 @@ export async function listRefs(repo: Repository, kind: RefKind): Promise<RefReco
   return repo.catalog.listRefs(kind);
 }
 
-export async function createBranch(repo: Repository, name: string, from = DEFAULT_BRANCH): Promise<{ name: string; target: ChunkHash }> {
+export async function createBranch(
+  repo: Repository,
+  name: string,
+  from = DEFAULT_BRANCH,
+): Promise<{ name: string; target: ChunkHash }> {
   const valid = parseRefName(name, 'branch');
   const target = await resolveRef(repo.catalog, repo.chunks, from);
   await repo.catalog.updateRef(valid, 'branch', null, target);
   return { name: valid, target };
 }
 
-export async function deleteBranch(repo: Repository, name: string): Promise<{ name: string; target: ChunkHash }> {
+export async function deleteBranch(
+  repo: Repository,
+  name: string,
+): Promise<{ name: string; target: ChunkHash }> {
   const ref = await repo.catalog.getRef(name);
   if (!ref || ref.kind !== 'branch') throw new RefNotFoundError(name);
   await repo.catalog.updateRef(name, 'branch', ref.target, null);
   return { name, target: ref.target };
 }
 
-export async function createTag(repo: Repository, name: string, refSpec: string): Promise<{ name: string; target: ChunkHash }> {
+export async function createTag(
+  repo: Repository,
+  name: string,
+  refSpec: string,
+): Promise<{ name: string; target: ChunkHash }> {
   const valid = parseRefName(name, 'tag');
   if (!refSpec) throw new InvalidArgumentError('ref', refSpec, 'a tag needs a commit to point at');
   const target = await resolveRef(repo.catalog, repo.chunks, refSpec);

@@ -91,7 +91,12 @@ function removeDeadScratch(tmpRoot: string): void {
   for (const name of readdirSync(tmpRoot)) {
     const pid = Number(name.split('-')[0]);
     const path = join(tmpRoot, name);
-    if (Number.isInteger(pid) && pid !== process.pid && !isProcessAlive(pid) && statSync(path).isDirectory()) {
+    if (
+      Number.isInteger(pid) &&
+      pid !== process.pid &&
+      !isProcessAlive(pid) &&
+      statSync(path).isDirectory()
+    ) {
       rmSync(path, { recursive: true, force: true });
     }
   }

@@ -22,6 +22,7 @@ export async function showCommit(repo: Repository, refSpec: string): Promise<Sho
   const commit = await getCommit(repo.chunks, id);
   const snap = await getSnapshot(repo.chunks, commit.snapshot);
   const counts = {} as Record<TreeName, number>;
-  for (const name of TREE_NAMES) counts[name] = await countEntries(repo.nodes, treeRoot(snap, name));
+  for (const name of TREE_NAMES)
+    counts[name] = await countEntries(repo.nodes, treeRoot(snap, name));
   return { id, ...commit, schema: snap.schema, trees: snap.trees, counts };
 }

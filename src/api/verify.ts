@@ -25,7 +25,11 @@ export interface VerifyResult {
   readonly problems: readonly VerifyProblem[];
 }
 
-export async function verifyRepository(repo: Repository, refSpec?: string, onProgress?: ProgressFn): Promise<VerifyResult> {
+export async function verifyRepository(
+  repo: Repository,
+  refSpec?: string,
+  onProgress?: ProgressFn,
+): Promise<VerifyResult> {
   const roots = refSpec ? [refSpec] : (await repo.catalog.listRefs()).map((r) => r.name);
   const commits = await Promise.all(roots.map((r) => resolveRef(repo.catalog, repo.chunks, r)));
   const problems: VerifyProblem[] = [];
@@ -55,9 +59,11 @@ function checkChunk(c: ReachableChunk): string[] {
     }
   }
   if (c.expected) {
-    if (c.expected.total !== node.total) out.push(`parent records ${c.expected.total} entries, node holds ${node.total}`);
+    if (c.expected.total !== node.total)
+      out.push(`parent records ${c.expected.total} entries, node holds ${node.total}`);
     const last = node.keys[node.keys.length - 1];
-    if (!last || !bytesEqual(last, c.expected.lastKey)) out.push('last key differs from the key its parent records');
+    if (!last || !bytesEqual(last, c.expected.lastKey))
+      out.push('last key differs from the key its parent records');
   }
   return out;
 }

@@ -15,5 +15,12 @@ const { values } = parseArgs({
 });
 
 const edits = values.edits.split(',').filter(Boolean).map(Number);
-const result = await generateDataset({ labels: Number(values.labels), seed: Number(values.seed), outDir: values.out, editSizes: edits });
-process.stdout.write(`generated ${result.labels} labels on ${result.images} images in ${values.out}\n`);
+const result = await generateDataset({
+  labels: Number(values.labels),
+  seed: Number(values.seed),
+  outDir: values.out,
+  editSizes: edits,
+});
+process.stdout.write(
+  `generated ${result.labels} labels on ${result.images} images in ${values.out}\n`,
+);

@@ -42,14 +42,28 @@ function log(msg: string): void {
 
 async function dataset(labels: number): Promise<GeneratedDataset> {
   log(`dataset ${labels} labels`);
-  return ensureDataset({ labels, seed, outDir: resolve(values['data-dir'], `labels-${labels}-seed-${seed}`), editSizes: [500] });
+  return ensureDataset({
+    labels,
+    seed,
+    outDir: resolve(values['data-dir'], `labels-${labels}-seed-${seed}`),
+    editSizes: [500],
+  });
 }
 
 function runVerso(ds: GeneratedDataset, name: string): VersoRunResult {
   log(`verso run on ${ds.labels} labels`);
   const out = execFileSync(
     process.execPath,
-    ['--max-old-space-size=3072', join(distDir, 'verso-run.js'), '--labels-file', ds.labelsFile, '--edits-file', ds.editFiles[0]!.file, '--repo', join(work, name)],
+    [
+      '--max-old-space-size=3072',
+      join(distDir, 'verso-run.js'),
+      '--labels-file',
+      ds.labelsFile,
+      '--edits-file',
+      ds.editFiles[0]!.file,
+      '--repo',
+      join(work, name),
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
   );
   return JSON.parse(out.trim().split('\n').pop()!) as VersoRunResult;
@@ -60,7 +74,9 @@ function logColdStartMs(repoDir: string): number {
   const times: number[] = [];
   for (let i = 0; i < 7; i++) {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [cli, '--repo', repoDir, 'log', '-n', '20'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const r = spawnSync(process.execPath, [cli, '--repo', repoDir, 'log', '-n', '20'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     if (r.status !== 0) throw new Error(`verso log failed with ${r.status}`);
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
@@ -77,17 +93,27 @@ let git: { labels: number; git: GitBaselineResult; verso: VersoRunResult } | und
 if (!values['no-git']) {
   const baseN = Math.min(N, BASELINE_MAX);
   const baseDs = baseN === N ? main : await dataset(baseN);
-  const versoAtBase = baseN === N ? mainRun : baseN === SMALL ? smallRun : runVerso(baseDs, `verso-${baseN}`);
+  const versoAtBase =
+    baseN === N ? mainRun : baseN === SMALL ? smallRun : runVerso(baseDs, `verso-${baseN}`);
   log(`git baseline on ${baseN} labels`);
   const gitDir = join(work, `git-${baseN}`);
   rmSync(gitDir, { recursive: true, force: true });
-  const g = await runGitBaseline({ labelsFile: baseDs.labelsFile, editsFile: baseDs.editFiles[0]!.file, workDir: gitDir });
+  const g = await runGitBaseline({
+    labelsFile: baseDs.labelsFile,
+    editsFile: baseDs.editFiles[0]!.file,
+    workDir: gitDir,
+  });
   rmSync(gitDir, { recursive: true, force: true });
   git = { labels: baseN, git: g, verso: versoAtBase };
 }
 
 const report: BenchReport = {
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryBytes: totalmem(), node: process.version },
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryBytes: totalmem(),
+    node: process.version,
+  },
   date: new Date().toISOString(),
   labels: N,
   labelsFileBytes: main.labelsBytes,

@@ -26,7 +26,8 @@ interface Row {
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
-const fmt = (x: number, d = 1) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const fmt = (x: number, d = 1) =>
+  x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 export function rows(r: BenchReport): Row[] {
   const m = r.main;
@@ -35,28 +36,113 @@ export function rows(r: BenchReport): Row[] {
   const sizeRatio = m.repoBytesAfterImport / r.labelsFileBytes;
   const diffScale = m.diffWarmMedianMs / r.small.diffWarmMedianMs;
   return [
-    { operation: `import labels.jsonl (${fmt(m.labels, 0)} labels)`, measured: `${fmt(importRate, 0)} labels/s (${fmt(m.importMs / 1000)} s)`, target: '>= 100,000 labels/s', ok: importRate >= 100_000, value: importRate },
-    { operation: 'import peak RSS', measured: `${fmt(m.importRssBytes / GiB, 2)} GiB`, target: '<= 3 GiB', ok: m.importRssBytes <= 3 * GiB, value: m.importRssBytes },
-    { operation: 'branch create (in-library, median of 200)', measured: `${fmt(m.branchCreateMedianMs, 2)} ms (max ${fmt(m.branchCreateMaxMs, 2)})`, target: '<= 5 ms', ok: m.branchCreateMedianMs <= 5, value: m.branchCreateMedianMs },
-    { operation: 'apply edits-500 + commit (in-library)', measured: `${fmt(m.applyMs, 0)} ms`, target: '<= 300 ms', ok: m.applyMs <= 300, value: m.applyMs },
-    { operation: 'repository growth for that commit', measured: `${fmt(m.applyGrowthBytes / MiB, 2)} MiB`, target: '<= 8 MiB', ok: m.applyGrowthBytes <= 8 * MiB, value: m.applyGrowthBytes },
-    { operation: `diff commit vs parent (${m.diffChanges} changes), warm median`, measured: `${fmt(m.diffWarmMedianMs, 1)} ms (cold ${fmt(m.diffColdMs, 1)})`, target: '<= 100 ms', ok: m.diffWarmMedianMs <= 100, value: m.diffWarmMedianMs },
-    { operation: `diff time vs 100k labels (${fmt(r.small.diffWarmMedianMs, 1)} ms)`, measured: `${fmt(diffScale, 2)}x`, target: '<= 2x', ok: diffScale <= 2, value: diffScale },
-    { operation: 'cat every label as JSONL to a file', measured: `${fmt(catRate, 0)} labels/s`, target: '>= 400,000 labels/s', ok: catRate >= 400_000, value: catRate },
-    { operation: 'repository size after import / labels.jsonl', measured: `${fmt(sizeRatio, 3)} (${fmt(m.repoBytesAfterImport / MiB, 0)} MiB / ${fmt(r.labelsFileBytes / MiB, 0)} MiB)`, target: '<= 0.5', ok: sizeRatio <= 0.5, value: sizeRatio },
-    { operation: '`verso log` CLI cold start (median of 7)', measured: `${fmt(r.coldStartMs, 0)} ms`, target: '<= 250 ms', ok: r.coldStartMs <= 250, value: r.coldStartMs },
+    {
+      operation: `import labels.jsonl (${fmt(m.labels, 0)} labels)`,
+      measured: `${fmt(importRate, 0)} labels/s (${fmt(m.importMs / 1000)} s)`,
+      target: '>= 100,000 labels/s',
+      ok: importRate >= 100_000,
+      value: importRate,
+    },
+    {
+      operation: 'import peak RSS',
+      measured: `${fmt(m.importRssBytes / GiB, 2)} GiB`,
+      target: '<= 3 GiB',
+      ok: m.importRssBytes <= 3 * GiB,
+      value: m.importRssBytes,
+    },
+    {
+      operation: 'branch create (in-library, median of 200)',
+      measured: `${fmt(m.branchCreateMedianMs, 2)} ms (max ${fmt(m.branchCreateMaxMs, 2)})`,
+      target: '<= 5 ms',
+      ok: m.branchCreateMedianMs <= 5,
+      value: m.branchCreateMedianMs,
+    },
+    {
+      operation: 'apply edits-500 + commit (in-library)',
+      measured: `${fmt(m.applyMs, 0)} ms`,
+      target: '<= 300 ms',
+      ok: m.applyMs <= 300,
+      value: m.applyMs,
+    },
+    {
+      operation: 'repository growth for that commit',
+      measured: `${fmt(m.applyGrowthBytes / MiB, 2)} MiB`,
+      target: '<= 8 MiB',
+      ok: m.applyGrowthBytes <= 8 * MiB,
+      value: m.applyGrowthBytes,
+    },
+    {
+      operation: `diff commit vs parent (${m.diffChanges} changes), warm median`,
+      measured: `${fmt(m.diffWarmMedianMs, 1)} ms (cold ${fmt(m.diffColdMs, 1)})`,
+      target: '<= 100 ms',
+      ok: m.diffWarmMedianMs <= 100,
+      value: m.diffWarmMedianMs,
+    },
+    {
+      operation: `diff time vs 100k labels (${fmt(r.small.diffWarmMedianMs, 1)} ms)`,
+      measured: `${fmt(diffScale, 2)}x`,
+      target: '<= 2x',
+      ok: diffScale <= 2,
+      value: diffScale,
+    },
+    {
+      operation: 'cat every label as JSONL to a file',
+      measured: `${fmt(catRate, 0)} labels/s`,
+      target: '>= 400,000 labels/s',
+      ok: catRate >= 400_000,
+      value: catRate,
+    },
+    {
+      operation: 'repository size after import / labels.jsonl',
+      measured: `${fmt(sizeRatio, 3)} (${fmt(m.repoBytesAfterImport / MiB, 0)} MiB / ${fmt(r.labelsFileBytes / MiB, 0)} MiB)`,
+      target: '<= 0.5',
+      ok: sizeRatio <= 0.5,
+      value: sizeRatio,
+    },
+    {
+      operation: '`verso log` CLI cold start (median of 7)',
+      measured: `${fmt(r.coldStartMs, 0)} ms`,
+      target: '<= 250 ms',
+      ok: r.coldStartMs <= 250,
+      value: r.coldStartMs,
+    },
   ];
 }
 
 function gitRows(r: BenchReport): Row[] {
   if (!r.git) return [];
   const { git, verso, labels } = r.git;
-  const ratio = (g: number, v: number) => `git ${fmt(g / 1000, 2)} s vs verso ${fmt(v / 1000, 3)} s = ${fmt(g / v, 1)}x`;
+  const ratio = (g: number, v: number) =>
+    `git ${fmt(g / 1000, 2)} s vs verso ${fmt(v / 1000, 3)} s = ${fmt(g / v, 1)}x`;
   return [
-    { operation: `baseline @${fmt(labels, 0)}: import + commit`, measured: ratio(git.importCommitMs, verso.importMs), target: 'info', ok: null, value: git.importCommitMs / verso.importMs },
-    { operation: `baseline @${fmt(labels, 0)}: 500-edit commit`, measured: ratio(git.editCommitMs, verso.applyMs), target: 'info', ok: null, value: git.editCommitMs / verso.applyMs },
-    { operation: `baseline @${fmt(labels, 0)}: diff (git --name-only)`, measured: ratio(git.diffNameOnlyMs, verso.diffWarmMedianMs), target: 'info', ok: null, value: git.diffNameOnlyMs / verso.diffWarmMedianMs },
-    { operation: `baseline @${fmt(labels, 0)}: repository size`, measured: `git ${fmt(git.gitDirBytes / MiB, 0)} MiB vs verso ${fmt(verso.repoBytesAfterImport / MiB, 0)} MiB`, target: 'info', ok: null, value: git.gitDirBytes / verso.repoBytesAfterImport },
+    {
+      operation: `baseline @${fmt(labels, 0)}: import + commit`,
+      measured: ratio(git.importCommitMs, verso.importMs),
+      target: 'info',
+      ok: null,
+      value: git.importCommitMs / verso.importMs,
+    },
+    {
+      operation: `baseline @${fmt(labels, 0)}: 500-edit commit`,
+      measured: ratio(git.editCommitMs, verso.applyMs),
+      target: 'info',
+      ok: null,
+      value: git.editCommitMs / verso.applyMs,
+    },
+    {
+      operation: `baseline @${fmt(labels, 0)}: diff (git --name-only)`,
+      measured: ratio(git.diffNameOnlyMs, verso.diffWarmMedianMs),
+      target: 'info',
+      ok: null,
+      value: git.diffNameOnlyMs / verso.diffWarmMedianMs,
+    },
+    {
+      operation: `baseline @${fmt(labels, 0)}: repository size`,
+      measured: `git ${fmt(git.gitDirBytes / MiB, 0)} MiB vs verso ${fmt(verso.repoBytesAfterImport / MiB, 0)} MiB`,
+      target: 'info',
+      ok: null,
+      value: git.gitDirBytes / verso.repoBytesAfterImport,
+    },
   ];
 }
 
@@ -65,10 +151,12 @@ export function renderReport(r: BenchReport): { text: string; json: unknown } {
   const w0 = Math.max(...all.map((x) => x.operation.length));
   const w1 = Math.max(...all.map((x) => x.measured.length));
   const w2 = Math.max(...all.map((x) => x.target.length));
-  const line = (a: string, b: string, c: string, d: string) => `| ${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c.padEnd(w2)} | ${d.padEnd(4)} |\n`;
+  const line = (a: string, b: string, c: string, d: string) =>
+    `| ${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c.padEnd(w2)} | ${d.padEnd(4)} |\n`;
   let text = `\nVerso core benchmark: ${r.labels.toLocaleString('en-US')} labels, ${r.machine.cpus} cores (${r.machine.cpuModel}), node ${r.machine.node}, ${r.date}\n\n`;
   text += line('operation', 'measured', 'target', 'ok');
   text += `|${'-'.repeat(w0 + 2)}|${'-'.repeat(w1 + 2)}|${'-'.repeat(w2 + 2)}|------|\n`;
-  for (const x of all) text += line(x.operation, x.measured, x.target, x.ok === null ? '' : x.ok ? 'ok' : 'MISS');
+  for (const x of all)
+    text += line(x.operation, x.measured, x.target, x.ok === null ? '' : x.ok ? 'ok' : 'MISS');
   return { text, json: { ...r, rows: all } };
 }

@@ -33,7 +33,11 @@ export interface VersoRunResult {
 }
 
 const { values } = parseArgs({
-  options: { 'labels-file': { type: 'string' }, 'edits-file': { type: 'string' }, repo: { type: 'string' } },
+  options: {
+    'labels-file': { type: 'string' },
+    'edits-file': { type: 'string' },
+    repo: { type: 'string' },
+  },
 });
 const labelsFile = values['labels-file']!;
 const editsFile = values['edits-file']!;
@@ -50,7 +54,8 @@ const repoBytesAfterImport = diskUsage(versoDir(dir));
 repo = await openRepository(dir);
 
 const branchTimes: number[] = [];
-for (let i = 0; i < 200; i++) branchTimes.push((await timeMs(() => createBranch(repo, `b${i}`, 'main'))).ms);
+for (let i = 0; i < 200; i++)
+  branchTimes.push((await timeMs(() => createBranch(repo, `b${i}`, 'main'))).ms);
 await createBranch(repo, 'edit', 'main');
 
 await repo.close();

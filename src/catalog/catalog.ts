@@ -53,7 +53,12 @@ export interface LeaseRecord extends LeaseHolder {
 export interface Catalog {
   getRef(name: string): Promise<RefRecord | undefined>;
   listRefs(kind?: RefKind): Promise<RefRecord[]>;
-  updateRef(name: string, kind: RefKind, expected: ChunkHash | null, next: ChunkHash | null): Promise<void>;
+  updateRef(
+    name: string,
+    kind: RefKind,
+    expected: ChunkHash | null,
+    next: ChunkHash | null,
+  ): Promise<void>;
 
   recordCommit(entry: CommitIndexEntry): Promise<void>;
   getCommit(id: ChunkHash): Promise<CommitIndexEntry | undefined>;
@@ -63,7 +68,11 @@ export interface Catalog {
   getConfig(key: string): Promise<string | undefined>;
   setConfig(key: string, value: string): Promise<void>;
 
-  acquireLease(kind: LeaseKind, holder: LeaseHolder, isStale: (lease: LeaseRecord) => boolean): Promise<number>;
+  acquireLease(
+    kind: LeaseKind,
+    holder: LeaseHolder,
+    isStale: (lease: LeaseRecord) => boolean,
+  ): Promise<number>;
   releaseLease(id: number): Promise<void>;
 
   close(): Promise<void>;

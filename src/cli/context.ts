@@ -8,7 +8,10 @@ export interface GlobalOptions {
   readonly repo?: string;
 }
 
-export async function withRepository<T>(opts: GlobalOptions, fn: (repo: Repository) => Promise<T>): Promise<T> {
+export async function withRepository<T>(
+  opts: GlobalOptions,
+  fn: (repo: Repository) => Promise<T>,
+): Promise<T> {
   const { findRepositoryRoot, openRepository } = await import('../api/repository.js');
   const start = opts.repo ?? process.env['VERSO_REPO'] ?? process.cwd();
   const repo = await openRepository(findRepositoryRoot(start));

@@ -14,7 +14,10 @@ import { EXIT_CODE_BY_CATEGORY, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-c
 function buildProgram(): Command {
   const program = new Command('verso')
     .description('Label-first version control for computer-vision datasets')
-    .option('--repo <dir>', 'repository folder (default: $VERSO_REPO, else the current folder or a parent)')
+    .option(
+      '--repo <dir>',
+      'repository folder (default: $VERSO_REPO, else the current folder or a parent)',
+    )
     .exitOverride()
     .showHelpAfterError();
   registerRepositoryCommands(program);
@@ -30,7 +33,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT_OK;
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT_OK : EXIT_USAGE;
+      return e.exitCode === 0 ||
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version'
+        ? EXIT_OK
+        : EXIT_USAGE;
     }
     if (isVersoError(e)) {
       process.stderr.write(`verso: error: ${e.message}\n`);

@@ -18,7 +18,8 @@ export class Output {
     if (!this.buf) return;
     const chunk = this.buf;
     this.buf = '';
-    if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+    if (!this.stream.write(chunk))
+      await new Promise<void>((resolve) => this.stream.once('drain', resolve));
   }
 }
 

@@ -14,7 +14,9 @@ export function progressBar(): ProgressFn | undefined {
     if (p.total) {
       const width = 30;
       const filled = Math.min(width, Math.round((p.done / p.total) * width));
-      process.stderr.write(`\r${p.phase.padEnd(8)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${p.total.toLocaleString('en-US')}`);
+      process.stderr.write(
+        `\r${p.phase.padEnd(8)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${p.total.toLocaleString('en-US')}`,
+      );
     } else process.stderr.write(`\r${p.phase.padEnd(8)} ${done}`);
   };
 }

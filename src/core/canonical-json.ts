@@ -88,7 +88,11 @@ export class JsonBytes {
     for (let i = start; i < end; i++) {
       const c = src[i]!;
       if (c < 0x20 || c === QUOTE || c === BACKSLASH) {
-        this.utf8(JSON.stringify(Buffer.from(src.buffer, src.byteOffset + start, end - start).toString('utf8')));
+        this.utf8(
+          JSON.stringify(
+            Buffer.from(src.buffer, src.byteOffset + start, end - start).toString('utf8'),
+          ),
+        );
         return;
       }
     }
@@ -206,7 +210,8 @@ class Renderer {
       case 18:
         return instant(out, unzigzag(this.varint()), true);
       default:
-        if (tag !== undefined && tag > 10 && tag <= 16) return decimal(out, unzigzag(this.varint()), tag - 10);
+        if (tag !== undefined && tag > 10 && tag <= 16)
+          return decimal(out, unzigzag(this.varint()), tag - 10);
         throw new CorruptionError(`unknown canonical value tag ${tag}`);
     }
   }

@@ -7,12 +7,31 @@ import { VersoError } from './errors.js';
 import { sha256Hex } from './hash.js';
 
 const isoInstant = fc.oneof(
-  fc.date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString()),
-  fc.date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 19) + 'Z'),
+  fc
+    .date({
+      min: new Date('0000-01-01T00:00:00Z'),
+      max: new Date('9999-12-31T23:59:59Z'),
+      noInvalidDate: true,
+    })
+    .map((d) => d.toISOString()),
+  fc
+    .date({
+      min: new Date('0000-01-01T00:00:00Z'),
+      max: new Date('9999-12-31T23:59:59Z'),
+      noInvalidDate: true,
+    })
+    .map((d) => d.toISOString().slice(0, 19) + 'Z'),
 );
 const json = fc.oneof(
   fc.jsonValue(),
-  fc.dictionary(fc.constantFrom('status', 'bbox', 'x-custom', 'annotated_at'), fc.oneof(isoInstant, fc.constantFrom('approved', 'car', 'free text'), fc.double({ noNaN: true, noDefaultInfinity: true }))),
+  fc.dictionary(
+    fc.constantFrom('status', 'bbox', 'x-custom', 'annotated_at'),
+    fc.oneof(
+      isoInstant,
+      fc.constantFrom('approved', 'car', 'free text'),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+    ),
+  ),
 ) as fc.Arbitrary<unknown>;
 const normalise = (v: unknown) => JSON.parse(JSON.stringify(v));
 
@@ -41,7 +60,7 @@ describe('canonical value encoding', () => {
     fc.assert(
       fc.property(json, fc.integer(), (v, seed) => {
         let s = seed;
-        const rnd = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+        const rnd = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
         expect(Buffer.from(encodeValue(shuffledKeys(v, rnd)))).toEqual(Buffer.from(encodeValue(v)));
       }),
       { seed: 43, numRuns: 300 },
@@ -84,7 +103,15 @@ describe('canonical value encoding', () => {
   });
 
   it('keeps strings that look like instants but are not printed canonically', () => {
-    for (const s of ['2026-02-30T10:00:00Z', '2026-02-01T10:00:00.5Z', '2026-02-01T10:00:00+00:00', '2026-02-01T24:00:00Z', '0000-01-01T00:00:00Z', '2026-02-01T10:00:00.000Z', '1969-12-31T23:59:59Z']) {
+    for (const s of [
+      '2026-02-30T10:00:00Z',
+      '2026-02-01T10:00:00.5Z',
+      '2026-02-01T10:00:00+00:00',
+      '2026-02-01T24:00:00Z',
+      '0000-01-01T00:00:00Z',
+      '2026-02-01T10:00:00.000Z',
+      '1969-12-31T23:59:59Z',
+    ]) {
       expect(decodeValue(encodeValue(s))).toBe(s);
       expect(decodeValue(encodeValue({ [s]: s }))).toEqual({ [s]: s });
     }
@@ -114,7 +141,11 @@ describe('canonical value encoding', () => {
       offset: -7,
       note: null,
     };
-    expect(Buffer.from(encodeValue(label)).toString('hex')).toMatchInlineSnapshot(`"090b0111c090f9970d030705616e6e5f33050cacf3610709021b011d020908040bfa0103280cd29c0103500b05530d03030f0300086e6f7465000c6f6666736574040717063fd3333333333334"`);
-    expect(sha256Hex(encodeValue(label))).toMatchInlineSnapshot(`"74c0b981475936dd3c005b937f034ce652e1d4194173186cefbca7bc69527897"`);
+    expect(Buffer.from(encodeValue(label)).toString('hex')).toMatchInlineSnapshot(
+      `"090b0111c090f9970d030705616e6e5f33050cacf3610709021b011d020908040bfa0103280cd29c0103500b05530d03030f0300086e6f7465000c6f6666736574040717063fd3333333333334"`,
+    );
+    expect(sha256Hex(encodeValue(label))).toMatchInlineSnapshot(
+      `"74c0b981475936dd3c005b937f034ce652e1d4194173186cefbca7bc69527897"`,
+    );
   });
 });

@@ -96,7 +96,14 @@ function writeString(w: ByteWriter, s: string): void {
 
 /** Milliseconds since the epoch if `s` is exactly how `toISOString` (optionally without .sss) prints it. */
 function instantMillis(s: string): number | undefined {
-  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  if (
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(10) !== 84 ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58
+  )
+    return undefined;
   if (s.charCodeAt(s.length - 1) !== 90) return undefined; // 'Z'
   const year = digits(s, 0, 4);
   const month = digits(s, 5, 2);
@@ -109,9 +116,13 @@ function instantMillis(s: string): number | undefined {
     if (s.charCodeAt(19) !== 46) return undefined; // '.'
     millis = digits(s, 20, 3);
   }
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millis < 0) return undefined;
-  return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60000 + second * 1000 + millis;
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month))
+    return undefined;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || millis < 0)
+    return undefined;
+  return (
+    ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60000 + second * 1000 + millis
+  );
 }
 
 /** `Date#toISOString` of `ms` (without `.sss` unless `withMillis`); years 0000-9999. */
@@ -133,14 +144,17 @@ export function formatInstant(ms: number, withMillis: boolean): string {
 }
 
 const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
-const pad = (n: number, width: number): string => (width === 2 ? TWO_DIGITS[n]! : String(n).padStart(width, '0'));
+const pad = (n: number, width: number): string =>
+  width === 2 ? TWO_DIGITS[n]! : String(n).padStart(width, '0');
 
 /** Inverse of `daysFromCivil`, packed as y * 10000 + m * 100 + d (no allocation). */
 export function civilFromDays(z: number): number {
   const zz = z + 719468;
   const era = Math.floor(zz / 146097);
   const doe = zz - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -197,7 +211,11 @@ function sortedKeys(obj: Record<string, unknown>): readonly string[] {
 }
 
 /** Members named in `skip` are left out (callers encode part of a record without copying it). */
-export function writeObject(w: ByteWriter, obj: Record<string, unknown>, skip?: ReadonlySet<string>): void {
+export function writeObject(
+  w: ByteWriter,
+  obj: Record<string, unknown>,
+  skip?: ReadonlySet<string>,
+): void {
   const keys = sortedKeys(obj);
   let n = 0;
   for (const k of keys) if (obj[k] !== undefined && !skip?.has(k)) n++;
@@ -232,7 +250,8 @@ function writeNumber(w: ByteWriter, x: number): void {
     }
     return;
   }
-  if (!Number.isFinite(x)) throw new InvalidArgumentError('number', x, 'NaN and Infinity cannot be stored');
+  if (!Number.isFinite(x))
+    throw new InvalidArgumentError('number', x, 'NaN and Infinity cannot be stored');
   for (let k = 1; k <= MAX_DECIMAL_SCALE; k++) {
     const n = Math.round(x * POW10[k]!);
     if (Math.abs(n) < 2 ** 52 && n / POW10[k]! === x) {
@@ -273,7 +292,13 @@ const BUILD: ValueVisitor<JsonValue> = {
     const out: Record<string, JsonValue> = {};
     for (let i = 0; i < names.length; i++) {
       const k = names[i]!;
-      if (k === '__proto__') Object.defineProperty(out, k, { value: values[i], enumerable: true, writable: true, configurable: true });
+      if (k === '__proto__')
+        Object.defineProperty(out, k, {
+          value: values[i],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       else out[k] = values[i]!;
     }
     return out;

@@ -7,12 +7,7 @@
  */
 
 export type ErrorCategory =
-  | 'NotFound'
-  | 'AlreadyExists'
-  | 'InvalidInput'
-  | 'Conflict'
-  | 'Corruption'
-  | 'Internal';
+  'NotFound' | 'AlreadyExists' | 'InvalidInput' | 'Conflict' | 'Corruption' | 'Internal';
 
 export class VersoError extends Error {
   readonly code: string;

@@ -17,7 +17,8 @@ const LOOKS_LIKE_COMMIT = /^[0-9a-f]{64}$/;
 export function parseRefName(name: string, what: 'branch' | 'tag' = 'branch'): RefName {
   const fail = (why: string) => new InvalidArgumentError(`${what} name`, name, why);
   if (name.length === 0 || name.length > 200) throw fail('must be 1-200 characters');
-  if (!ALLOWED.test(name)) throw fail('use letters, digits and . _ / -, starting with a letter or digit');
+  if (!ALLOWED.test(name))
+    throw fail('use letters, digits and . _ / -, starting with a letter or digit');
   if (name.includes('..') || name.includes('//')) throw fail("must not contain '..' or '//'");
   if (name.endsWith('/') || name.endsWith('.')) throw fail("must not end with '/' or '.'");
   if (LOOKS_LIKE_COMMIT.test(name)) throw fail('must not be a commit id');

@@ -26,7 +26,9 @@ describe('tuple key encoding', () => {
   it('orders bytewise exactly as the tuples order element by element', () => {
     fc.assert(
       fc.property(tuple, tuple, (a, b) => {
-        expect(Math.sign(Buffer.compare(Buffer.from(encodeTuple(a)), Buffer.from(encodeTuple(b))))).toBe(Math.sign(compareTuples(a, b)));
+        expect(
+          Math.sign(Buffer.compare(Buffer.from(encodeTuple(a)), Buffer.from(encodeTuple(b)))),
+        ).toBe(Math.sign(compareTuples(a, b)));
       }),
       { seed: 8, numRuns: 3000 },
     );

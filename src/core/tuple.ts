@@ -66,7 +66,10 @@ export function decodeTuple(key: Uint8Array): string[] {
 }
 
 /** [start, end): exactly the keys whose leading elements are `prefix`. */
-export function tuplePrefixRange(prefix: readonly string[]): { start: Uint8Array; end: Uint8Array } {
+export function tuplePrefixRange(prefix: readonly string[]): {
+  start: Uint8Array;
+  end: Uint8Array;
+} {
   const start = Buffer.from(encodeTuple(prefix));
   const end = Buffer.concat([start, Buffer.from([STRING_TYPE + 1])]);
   return { start, end };

@@ -7,7 +7,8 @@ export function decodeUtf8(b: Uint8Array, start: number, end: number): string {
     let s = '';
     for (let i = start; i < end; i++) {
       const c = b[i]!;
-      if (c >= 0x80) return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf8');
+      if (c >= 0x80)
+        return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf8');
       s += String.fromCharCode(c);
     }
     return s;

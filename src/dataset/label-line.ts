@@ -67,30 +67,67 @@ export function encodeLabelContent(put: LabelPut): Uint8Array {
   return encodeValue(content);
 }
 
-function parseOp(rec: Record<string, JsonValue>, file: string, line: number, edits: boolean): 'put' | 'delete' {
+function parseOp(
+  rec: Record<string, JsonValue>,
+  file: string,
+  line: number,
+  edits: boolean,
+): 'put' | 'delete' {
   const op = rec['op'];
   if (!edits) {
     if (op === undefined || op === 'put') return 'put';
-    throw new FormatParseError(file, line, 'op', `a label file holds labels, not edit ops (got op ${JSON.stringify(op)}); use 'verso apply'`);
+    throw new FormatParseError(
+      file,
+      line,
+      'op',
+      `a label file holds labels, not edit ops (got op ${JSON.stringify(op)}); use 'verso apply'`,
+    );
   }
   if (op === 'put' || op === 'delete') return op;
-  if (op === undefined) throw new FormatParseError(file, line, 'op', 'missing required field (expected "put" or "delete")');
-  throw new FormatParseError(file, line, 'op', `unknown op ${JSON.stringify(op)} (expected "put" or "delete")`);
+  if (op === undefined)
+    throw new FormatParseError(
+      file,
+      line,
+      'op',
+      'missing required field (expected "put" or "delete")',
+    );
+  throw new FormatParseError(
+    file,
+    line,
+    'op',
+    `unknown op ${JSON.stringify(op)} (expected "put" or "delete")`,
+  );
 }
 
-function parseId(rec: Record<string, JsonValue>, field: 'image' | 'label', file: string, line: number): string {
+function parseId(
+  rec: Record<string, JsonValue>,
+  field: 'image' | 'label',
+  file: string,
+  line: number,
+): string {
   const v = rec[field];
-  if (v === undefined || v === null) throw new FormatParseError(file, line, field, 'missing required field');
+  if (v === undefined || v === null)
+    throw new FormatParseError(file, line, field, 'missing required field');
   if (typeof v === 'string' && v.length > 0) return v;
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return String(v);
-  throw new FormatParseError(file, line, field, `expected a non-empty string id, got ${JSON.stringify(v)}`);
+  throw new FormatParseError(
+    file,
+    line,
+    field,
+    `expected a non-empty string id, got ${JSON.stringify(v)}`,
+  );
 }
 
-function parseReview(rec: Record<string, JsonValue>, file: string, line: number): LabelContent | null | undefined {
+function parseReview(
+  rec: Record<string, JsonValue>,
+  file: string,
+  line: number,
+): LabelContent | null | undefined {
   if (!('review' in rec)) return undefined;
   const r = rec['review'];
   if (r === null) return null;
-  if (typeof r !== 'object' || Array.isArray(r)) throw new FormatParseError(file, line, 'review', 'expected an object or null');
+  if (typeof r !== 'object' || Array.isArray(r))
+    throw new FormatParseError(file, line, 'review', 'expected an object or null');
   const status = r['status'];
   if (status !== undefined && (typeof status !== 'string' || status.length === 0)) {
     throw new FormatParseError(file, line, 'review.status', 'expected a non-empty string');
@@ -107,5 +144,11 @@ function validateContent(content: LabelContent, file: string, line: number): voi
     bbox.every((v) => typeof v === 'number' && Number.isFinite(v)) &&
     (bbox[2] as number) >= 0 &&
     (bbox[3] as number) >= 0;
-  if (!ok) throw new FormatParseError(file, line, 'bbox', `expected [x, y, width, height] with width, height >= 0, got ${JSON.stringify(bbox)}`);
+  if (!ok)
+    throw new FormatParseError(
+      file,
+      line,
+      'bbox',
+      `expected [x, y, width, height] with width, height >= 0, got ${JSON.stringify(bbox)}`,
+    );
 }

@@ -15,7 +15,10 @@ export interface NumberedLine {
 const BLOCK_BYTES = 1 << 20;
 
 /** Lines of `file`, or of the byte range [start, end) which must begin at a line start. */
-export async function* readLines(file: string, range: { start?: number; end?: number } = {}): AsyncGenerator<NumberedLine> {
+export async function* readLines(
+  file: string,
+  range: { start?: number; end?: number } = {},
+): AsyncGenerator<NumberedLine> {
   const stream = createReadStream(file, {
     highWaterMark: BLOCK_BYTES,
     ...(range.start !== undefined ? { start: range.start } : {}),
@@ -70,7 +73,7 @@ export function countLines(file: string, end: number): number {
   try {
     const block = Buffer.allocUnsafe(BLOCK_BYTES);
     let lines = 0;
-    for (let pos = 0; pos < end; ) {
+    for (let pos = 0; pos < end;) {
       const n = readSync(fd, block, 0, Math.min(block.length, end - pos), pos);
       if (n === 0) break;
       for (let i = block.indexOf(10, 0); i >= 0 && i < n; i = block.indexOf(10, i + 1)) lines++;

@@ -7,6 +7,9 @@
  *   durable (survive a crash) only once a later `flush()` has resolved. Write errors surface
  *   from `flush()`.
  * - `get` returns exactly the bytes put, or `undefined` if the chunk is absent.
+ * - `ready()` resolves when the store can take more staged writes: bulk writers (imports) await
+ *   it every few thousand puts, so staged memory stays bounded and a backend that commits on
+ *   the event loop gets turns to do so.
  * - `delete` is for garbage collection only: callers must hold the repository's gc lease.
  * - `hashes()` yields every stored hash once, in no particular order.
  * Backends: `LmdbChunkStore` (embedded default), `MemoryChunkStore` (tests); decorators such as
@@ -17,6 +20,7 @@ export interface ChunkStore {
   has(hash: Uint8Array): Promise<boolean>;
   put(hash: Uint8Array, bytes: Uint8Array): void;
   flush(): Promise<void>;
+  ready(): Promise<void>;
   delete(hashes: readonly Uint8Array[]): Promise<void>;
   hashes(): AsyncIterable<Uint8Array>;
   /** Approximate bytes used on disk (or in memory), for benchmarks and `verso show`. */

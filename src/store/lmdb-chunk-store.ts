@@ -32,6 +32,8 @@ type ChunkDb = RootDatabase<Uint8Array, Uint8Array>;
 
 /** Staged chunks are copied into slabs of this size (see `copyToSlab`). */
 const SLAB_BYTES = 1 << 20;
+/** `ready()` holds bulk writers back while more than this waits to be committed. */
+const MAX_STAGED_BYTES = 64 << 20;
 
 /** The staged chunks of one lmdb-js commit, and a promise that settles (never rejects) after it. */
 interface Batch {
@@ -45,6 +47,7 @@ export class LmdbChunkStore implements ChunkStore {
   private failures: unknown[] = [];
   private slab = new Uint8Array(SLAB_BYTES);
   private slabUsed = 0;
+  private stagedBytes = 0;
   private closed = false;
 
   private constructor(
@@ -91,6 +94,7 @@ export class LmdbChunkStore implements ChunkStore {
       return;
     }
     this.staged.set(key, owned);
+    this.stagedBytes += owned.length;
     this.batchOf(commit).entries.push([key, owned]);
   }
 
@@ -113,8 +117,25 @@ export class LmdbChunkStore implements ChunkStore {
     );
   }
 
+  /**
+   * lmdb-js commits staged writes from the event loop; a caller that puts in a tight loop must
+   * give it turns. Waits for a macrotask, and for commits while more than MAX_STAGED_BYTES wait.
+   */
+  async ready(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.stagedBytes > MAX_STAGED_BYTES && this.batches.size > 0) {
+      await Promise.race([...this.batches.values()].map((b) => b.settled));
+    }
+  }
+
   async delete(hashes: readonly Uint8Array[]): Promise<void> {
-    for (const hash of hashes) this.staged.delete(hashToHex(hash));
+    for (const hash of hashes) {
+      const key = hashToHex(hash);
+      const owned = this.staged.get(key);
+      if (owned === undefined) continue;
+      this.staged.delete(key);
+      this.stagedBytes -= owned.length;
+    }
     await this.db.batch(() => {
       for (const hash of hashes) void this.db.remove(hash);
     });
@@ -183,7 +204,10 @@ export class LmdbChunkStore implements ChunkStore {
     const settle = (error?: unknown): void => {
       if (this.batches.get(commit) === batch) this.batches.delete(commit);
       for (const [key, owned] of batch.entries) {
-        if (this.staged.get(key) === owned) this.staged.delete(key);
+        if (this.staged.get(key) === owned) {
+          this.staged.delete(key);
+          this.stagedBytes -= owned.length;
+        }
       }
       if (error !== undefined) this.failures.push(error);
     };

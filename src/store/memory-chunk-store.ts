@@ -32,6 +32,8 @@ export class MemoryChunkStore implements ChunkStore {
 
   async flush(): Promise<void> {}
 
+  async ready(): Promise<void> {}
+
   async delete(hashes: readonly Uint8Array[]): Promise<void> {
     for (const hash of hashes) this.chunks.delete(hashToHex(hash));
   }

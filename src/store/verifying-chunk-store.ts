@@ -43,6 +43,10 @@ export class VerifyingChunkStore implements ChunkStore {
     return this.inner.flush();
   }
 
+  ready(): Promise<void> {
+    return this.inner.ready();
+  }
+
   delete(hashes: readonly Uint8Array[]): Promise<void> {
     return this.inner.delete(hashes);
   }

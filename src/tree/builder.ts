@@ -25,7 +25,11 @@ export class TreeBuilder {
 
   add(key: Uint8Array, value: Uint8Array, count = 1): void {
     if (this.lastKey && compareBytes(this.lastKey, key) >= 0) {
-      throw new InvalidArgumentError('key order', Buffer.from(key).toString('hex'), 'keys must be strictly increasing');
+      throw new InvalidArgumentError(
+        'key order',
+        Buffer.from(key).toString('hex'),
+        'keys must be strictly increasing',
+      );
     }
     this.lastKey = key;
     this.chunker(0).add(key, value, count);
@@ -61,7 +65,8 @@ export class TreeBuilder {
 
 export async function buildTree(
   nodes: NodeStore,
-  entries: AsyncIterable<readonly [Uint8Array, Uint8Array]> | Iterable<readonly [Uint8Array, Uint8Array]>,
+  entries:
+    AsyncIterable<readonly [Uint8Array, Uint8Array]> | Iterable<readonly [Uint8Array, Uint8Array]>,
 ): Promise<Uint8Array> {
   const builder = new TreeBuilder(nodes);
   for await (const [k, v] of entries) builder.add(k, v);

@@ -55,7 +55,11 @@ class Frontier {
   }
 }
 
-export async function* diffTrees(nodes: NodeStore, fromRoot: Uint8Array, toRoot: Uint8Array): AsyncGenerator<Change> {
+export async function* diffTrees(
+  nodes: NodeStore,
+  fromRoot: Uint8Array,
+  toRoot: Uint8Array,
+): AsyncGenerator<Change> {
   if (bytesEqual(fromRoot, toRoot)) return;
   const from = new Frontier(nodes);
   const to = new Frontier(nodes);
@@ -88,7 +92,8 @@ export async function* diffTrees(nodes: NodeStore, fromRoot: Uint8Array, toRoot:
       yield { key: b!.key, type: 'added', to: b!.bytes };
       to.pop();
     } else {
-      if (!bytesEqual(a!.bytes, b!.bytes)) yield { key: a!.key, type: 'modified', from: a!.bytes, to: b!.bytes };
+      if (!bytesEqual(a!.bytes, b!.bytes))
+        yield { key: a!.key, type: 'modified', from: a!.bytes, to: b!.bytes };
       from.pop();
       to.pop();
     }

@@ -21,7 +21,12 @@ export class LevelCursor {
   ) {}
 
   /** Cursor at the node of `level` that holds `key` (the first whose last key >= key, else the last). */
-  static async seek(nodes: NodeStore, root: TreeNode, level: number, key: Uint8Array): Promise<LevelCursor> {
+  static async seek(
+    nodes: NodeStore,
+    root: TreeNode,
+    level: number,
+    key: Uint8Array,
+  ): Promise<LevelCursor> {
     const c = new LevelCursor(nodes, level);
     let node = root;
     for (;;) {

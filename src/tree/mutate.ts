@@ -31,8 +31,12 @@ interface LevelEdit {
   readonly count: number;
 }
 
-export async function mutateTree(nodes: NodeStore, root: Uint8Array, edits: readonly Edit[]): Promise<Uint8Array> {
-  let rootNode = await nodes.load(root);
+export async function mutateTree(
+  nodes: NodeStore,
+  root: Uint8Array,
+  edits: readonly Edit[],
+): Promise<Uint8Array> {
+  const rootNode = await nodes.load(root);
   let levelEdits: LevelEdit[] = edits.map((e) => ({ key: e.key, value: e.value, count: 1 }));
   for (let level = 0; level < rootNode.level; level++) {
     levelEdits = await rewriteLevel(nodes, rootNode, level, levelEdits);
@@ -44,7 +48,11 @@ export async function mutateTree(nodes: NodeStore, root: Uint8Array, edits: read
 }
 
 /** The new nodes of the old root's level become the root, collapsed or grown to one node. */
-async function finishRoot(nodes: NodeStore, level: number, refs: readonly LevelEdit[]): Promise<Uint8Array> {
+async function finishRoot(
+  nodes: NodeStore,
+  level: number,
+  refs: readonly LevelEdit[],
+): Promise<Uint8Array> {
   const created = refs.filter((r) => r.value !== null);
   if (created.length === 0) return nodes.write(0, [], [], []).hash;
   if (created.length > 1) {
@@ -78,7 +86,8 @@ async function rewriteLevel(
     const chunker = new LevelChunker(nodes, level, (ref) => added.push(ref));
     for (;;) {
       const old = cursor.node;
-      if (old.keys.length > 0) removed.push({ lastKey: old.keys[old.keys.length - 1]!, hash: old.hash, total: old.total });
+      if (old.keys.length > 0)
+        removed.push({ lastKey: old.keys[old.keys.length - 1]!, hash: old.hash, total: old.total });
       e = mergeNodeWithEdits(old, edits, e, cursor.isLast, chunker);
       if (chunker.pendingEmpty) break; // resynchronised: a new boundary where an old one was
       if (!(await cursor.next())) {
@@ -107,7 +116,8 @@ function mergeNodeWithEdits(
   const keys = old.keys;
   const lastKey = keys[keys.length - 1];
   let e = start;
-  const inNode = (k: Uint8Array) => isLast || (lastKey !== undefined && compareBytes(k, lastKey) <= 0);
+  const inNode = (k: Uint8Array) =>
+    isLast || (lastKey !== undefined && compareBytes(k, lastKey) <= 0);
   const counts = old.counts;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
@@ -131,7 +141,11 @@ function mergeNodeWithEdits(
 }
 
 /** Removed refs become deletions, added refs puts; a ref both removed and re-added is dropped. */
-function appendParentEdits(out: LevelEdit[], removed: readonly NodeRef[], added: readonly NodeRef[]): void {
+function appendParentEdits(
+  out: LevelEdit[],
+  removed: readonly NodeRef[],
+  added: readonly NodeRef[],
+): void {
   let r = 0;
   let a = 0;
   while (r < removed.length || a < added.length) {
@@ -145,7 +159,8 @@ function appendParentEdits(out: LevelEdit[], removed: readonly NodeRef[], added:
       out.push({ key: ad!.lastKey, value: ad!.hash, count: ad!.total });
       a++;
     } else {
-      if (!bytesEqual(rm!.hash, ad!.hash)) out.push({ key: ad!.lastKey, value: ad!.hash, count: ad!.total });
+      if (!bytesEqual(rm!.hash, ad!.hash))
+        out.push({ key: ad!.lastKey, value: ad!.hash, count: ad!.total });
       r++;
       a++;
     }

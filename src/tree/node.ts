@@ -63,7 +63,8 @@ export function encodeNode(
 
 export function decodeNode(hash: Uint8Array, bytes: Uint8Array): TreeNode {
   const r = new ByteReader(bytes);
-  if (r.byte() !== NODE_MARKER) throw new CorruptionError('chunk is not a tree node', { size: bytes.length });
+  if (r.byte() !== NODE_MARKER)
+    throw new CorruptionError('chunk is not a tree node', { size: bytes.length });
   const level = r.byte();
   const n = r.varint();
   const keys: Uint8Array[] = new Array(n);

@@ -17,7 +17,11 @@ export interface KeyRange {
   readonly end?: Uint8Array;
 }
 
-export async function getValue(nodes: NodeStore, root: Uint8Array, key: Uint8Array): Promise<Uint8Array | undefined> {
+export async function getValue(
+  nodes: NodeStore,
+  root: Uint8Array,
+  key: Uint8Array,
+): Promise<Uint8Array | undefined> {
   let node = await nodes.load(root);
   while (node.level > 0) node = await nodes.load(node.values[childIndexFor(node, key)]!);
   const i = childIndexFor(node, key);
@@ -30,7 +34,11 @@ export async function countEntries(nodes: NodeStore, root: Uint8Array): Promise<
 }
 
 /** The entry at 0-based position `index` in key order, or undefined past the end. */
-export async function entryAt(nodes: NodeStore, root: Uint8Array, index: number): Promise<Entry | undefined> {
+export async function entryAt(
+  nodes: NodeStore,
+  root: Uint8Array,
+  index: number,
+): Promise<Entry | undefined> {
   let node = await nodes.load(root);
   if (index < 0 || index >= node.total) return undefined;
   let rest = index;
@@ -52,7 +60,11 @@ export interface LeafRun {
 }
 
 /** The entries of `range` leaf by leaf: one await per leaf instead of one per entry. */
-export async function* scanLeaves(nodes: NodeStore, root: Uint8Array, range: KeyRange = {}): AsyncGenerator<LeafRun> {
+export async function* scanLeaves(
+  nodes: NodeStore,
+  root: Uint8Array,
+  range: KeyRange = {},
+): AsyncGenerator<LeafRun> {
   const rootNode = await nodes.load(root);
   const cursor = range.start
     ? await LevelCursor.seek(nodes, rootNode, 0, range.start)
@@ -79,7 +91,11 @@ export async function* scanLeaves(nodes: NodeStore, root: Uint8Array, range: Key
   }
 }
 
-export async function* scan(nodes: NodeStore, root: Uint8Array, range: KeyRange = {}): AsyncGenerator<Entry> {
+export async function* scan(
+  nodes: NodeStore,
+  root: Uint8Array,
+  range: KeyRange = {},
+): AsyncGenerator<Entry> {
   for await (const run of scanLeaves(nodes, root, range)) {
     for (let i = run.from; i < run.to; i++) yield [run.keys[i]!, run.values[i]!];
   }

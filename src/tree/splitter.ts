@@ -30,8 +30,9 @@ const LEVEL_SEEDS = [
 ];
 
 /** The Weibull CDF at every size from 0 to MAX_CHUNK_BYTES, computed once. */
-const WEIBULL_CDF = Float64Array.from({ length: MAX_CHUNK_BYTES + 1 }, (_, size) =>
-  -Math.expm1(-Math.pow(size / TARGET_CHUNK_BYTES, WEIBULL_SHAPE)),
+const WEIBULL_CDF = Float64Array.from(
+  { length: MAX_CHUNK_BYTES + 1 },
+  (_, size) => -Math.expm1(-Math.pow(size / TARGET_CHUNK_BYTES, WEIBULL_SHAPE)),
 );
 
 export class KeySplitter {

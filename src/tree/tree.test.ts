@@ -6,7 +6,16 @@ import { compareBytes } from './bytes.js';
 import { diffTrees, type Change } from './diff.js';
 import { mutateTree, type Edit } from './mutate.js';
 import { countEntries, entryAt, getValue, scan } from './read.js';
-import { dec, enc, freshNodes, keyArb, modelArb, sortedEntries, valueArb, type Model } from './testing.js';
+import {
+  dec,
+  enc,
+  freshNodes,
+  keyArb,
+  modelArb,
+  sortedEntries,
+  valueArb,
+  type Model,
+} from './testing.js';
 
 const SEED = 20261126;
 const opts = (numRuns: number) => ({ seed: SEED, numRuns });
@@ -20,7 +29,11 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 /** Deterministic synthetic entries: `n` keys with values of ~`valueBytes`. */
 function syntheticModel(n: number, valueBytes: number, salt = ''): Model {
   const m: Model = new Map();
-  for (let i = 0; i < n; i++) m.set(`k${String(i * 7919 % 1000003).padStart(7, '0')}`, `v${i}${salt}`.padEnd(valueBytes, 'x'));
+  for (let i = 0; i < n; i++)
+    m.set(
+      `k${String((i * 7919) % 1000003).padStart(7, '0')}`,
+      `v${i}${salt}`.padEnd(valueBytes, 'x'),
+    );
   return m;
 }
 
@@ -33,7 +46,9 @@ describe('prolly tree: build and read', () => {
         const root = await buildTree(nodes, sorted);
         expect(await countEntries(nodes, root)).toBe(model.size);
         const scanned = await collect(scan(nodes, root));
-        expect(scanned.map(([k, v]) => [dec(k), dec(v)])).toEqual(sorted.map(([k, v]) => [dec(k), dec(v)]));
+        expect(scanned.map(([k, v]) => [dec(k), dec(v)])).toEqual(
+          sorted.map(([k, v]) => [dec(k), dec(v)]),
+        );
         for (const [k, v] of model) expect(dec((await getValue(nodes, root, enc(k)))!)).toBe(v);
         expect(await getValue(nodes, root, enc('zzzzzzz'))).toBeUndefined();
         for (let i = 0; i < sorted.length; i += 17) {
@@ -82,7 +97,9 @@ describe('prolly tree: build and read', () => {
         const [lo, hi] = x < y ? [x, y] : [y, x];
         const nodes = freshNodes();
         const root = await buildTree(nodes, sortedEntries(model));
-        const got = (await collect(scan(nodes, root, { start: enc(lo), end: enc(hi) }))).map(([k]) => dec(k));
+        const got = (await collect(scan(nodes, root, { start: enc(lo), end: enc(hi) }))).map(
+          ([k]) => dec(k),
+        );
         const want = sortedEntries(model)
           .map(([k]) => dec(k))
           .filter((k) => compareBytes(enc(k), enc(lo)) >= 0 && compareBytes(enc(k), enc(hi)) < 0);
@@ -93,10 +110,10 @@ describe('prolly tree: build and read', () => {
   });
 });
 
-const editBatchArb = fc.array(
-  fc.tuple(keyArb, fc.option(valueArb, { nil: null })),
-  { maxLength: 120, size: 'max' },
-);
+const editBatchArb = fc.array(fc.tuple(keyArb, fc.option(valueArb, { nil: null })), {
+  maxLength: 120,
+  size: 'max',
+});
 
 function applyToModel(model: Model, batch: ReadonlyArray<readonly [string, string | null]>): Model {
   const next = new Map(model);
@@ -118,18 +135,22 @@ function toEdits(batch: ReadonlyArray<readonly [string, string | null]>): Edit[]
 describe('prolly tree: history independence', () => {
   it('any sequence of batched edits gives the tree built from the final entries', async () => {
     await fc.assert(
-      fc.asyncProperty(modelArb(500), fc.array(editBatchArb, { minLength: 1, maxLength: 5, size: 'max' }), async (initial, batches) => {
-        const nodes = freshNodes();
-        let root = await buildTree(nodes, sortedEntries(initial));
-        let model = initial;
-        for (const batch of batches) {
-          root = await mutateTree(nodes, root, toEdits(batch));
-          model = applyToModel(model, batch);
-        }
-        const rebuilt = await buildTree(freshNodes(), sortedEntries(model));
-        expect(hashToHex(root)).toBe(hashToHex(rebuilt));
-        expect(await countEntries(nodes, root)).toBe(model.size);
-      }),
+      fc.asyncProperty(
+        modelArb(500),
+        fc.array(editBatchArb, { minLength: 1, maxLength: 5, size: 'max' }),
+        async (initial, batches) => {
+          const nodes = freshNodes();
+          let root = await buildTree(nodes, sortedEntries(initial));
+          let model = initial;
+          for (const batch of batches) {
+            root = await mutateTree(nodes, root, toEdits(batch));
+            model = applyToModel(model, batch);
+          }
+          const rebuilt = await buildTree(freshNodes(), sortedEntries(model));
+          expect(hashToHex(root)).toBe(hashToHex(rebuilt));
+          expect(await countEntries(nodes, root)).toBe(model.size);
+        },
+      ),
       opts(100),
     );
   });
@@ -141,7 +162,9 @@ describe('prolly tree: history independence', () => {
     const keys = [...base.keys()].sort();
     const scenarios: Array<Array<[string, string | null]>> = [
       keys.filter((_, i) => i % 997 === 0).map((k) => [k, 'changed']),
-      keys.slice(5000, 5400).map((k, i) => [k, i % 3 === 0 ? null : `grown-${'y'.repeat(i % 300)}`]),
+      keys
+        .slice(5000, 5400)
+        .map((k, i) => [k, i % 3 === 0 ? null : `grown-${'y'.repeat(i % 300)}`]),
       keys.slice(0, 11000).map((k) => [k, null]),
       keys.map((k, i) => [`${k}-new${i % 5}`, 'added']),
     ];
@@ -155,7 +178,11 @@ describe('prolly tree: history independence', () => {
   it('deleting everything gives the empty tree, and so does building nothing', async () => {
     const nodes = freshNodes();
     const base = syntheticModel(3000, 100);
-    const root = await mutateTree(nodes, await buildTree(nodes, sortedEntries(base)), [...base.keys()].sort().map((k) => ({ key: enc(k), value: null })));
+    const root = await mutateTree(
+      nodes,
+      await buildTree(nodes, sortedEntries(base)),
+      [...base.keys()].sort().map((k) => ({ key: enc(k), value: null })),
+    );
     expect(hashToHex(root)).toBe(hashToHex(await buildTree(freshNodes(), [])));
     expect(await countEntries(nodes, root)).toBe(0);
   });
@@ -170,7 +197,9 @@ describe('prolly tree: history independence', () => {
           const batch = entries.slice(Math.max(0, i - chunk), i);
           root = await mutateTree(nodes, root, toEdits(batch));
         }
-        expect(hashToHex(root)).toBe(hashToHex(await buildTree(freshNodes(), sortedEntries(model))));
+        expect(hashToHex(root)).toBe(
+          hashToHex(await buildTree(freshNodes(), sortedEntries(model))),
+        );
       }),
       opts(60),
     );
@@ -183,7 +212,10 @@ describe('prolly tree: deep trees under random batches', () => {
   /** Edits on existing keys (by index) and new keys, so both updates and inserts hit every level. */
   const deepBatchArb = fc.array(
     fc.tuple(
-      fc.oneof(fc.nat(baseKeys.length - 1).map((i) => baseKeys[i]!), keyArb),
+      fc.oneof(
+        fc.nat(baseKeys.length - 1).map((i) => baseKeys[i]!),
+        keyArb,
+      ),
       fc.option(valueArb, { nil: null }),
     ),
     { minLength: 1, maxLength: 300, size: 'max' },
@@ -242,10 +274,18 @@ describe('prolly tree: diff', () => {
     const nodes = freshNodes();
     const ra = await buildTree(nodes, sortedEntries(base));
     const keys = [...base.keys()].sort();
-    const rb = await mutateTree(nodes, ra, toEdits([[keys[100]!, 'x'], [keys[15000]!, null]]));
+    const rb = await mutateTree(
+      nodes,
+      ra,
+      toEdits([
+        [keys[100]!, 'x'],
+        [keys[15000]!, null],
+      ]),
+    );
     const counting = freshNodes();
     // copy chunks so the counting store starts cold
-    for await (const h of nodes.chunks.hashes()) counting.chunks.put(h, (await nodes.chunks.get(h))!);
+    for await (const h of nodes.chunks.hashes())
+      counting.chunks.put(h, (await nodes.chunks.get(h))!);
     let loads = 0;
     const original = counting.load.bind(counting);
     counting.load = async (h) => {

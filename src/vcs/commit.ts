@@ -27,7 +27,8 @@ export function putCommit(chunks: ChunkStore, c: Commit): ChunkHash {
 
 export async function getCommit(chunks: ChunkStore, id: ChunkHash): Promise<Commit> {
   const v = await getObject(chunks, COMMIT_MARKER, id);
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new CorruptionError(`commit ${id} is missing or malformed`, { id });
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new CorruptionError(`commit ${id} is missing or malformed`, { id });
   const { snapshot, parents, author, time, message, operations } = v;
   if (typeof snapshot !== 'string' || !Array.isArray(parents) || typeof time !== 'string') {
     throw new CorruptionError(`commit ${id} is malformed`, { id });
@@ -38,6 +39,8 @@ export async function getCommit(chunks: ChunkStore, id: ChunkHash): Promise<Comm
     author: typeof author === 'string' ? author : '',
     time,
     message: typeof message === 'string' ? message : '',
-    operations: (operations && typeof operations === 'object' && !Array.isArray(operations) ? operations : {}) as Commit['operations'],
+    operations: (operations && typeof operations === 'object' && !Array.isArray(operations)
+      ? operations
+      : {}) as Commit['operations'],
   };
 }

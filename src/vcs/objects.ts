@@ -22,7 +22,11 @@ export function encodeObject(marker: number, record: unknown): Uint8Array {
 }
 
 export function decodeObject(marker: number, bytes: Uint8Array, id: string): JsonValue {
-  if (bytes[0] !== marker) throw new CorruptionError(`chunk ${id} is not a ${marker === COMMIT_MARKER ? 'commit' : 'snapshot'}`, { id });
+  if (bytes[0] !== marker)
+    throw new CorruptionError(
+      `chunk ${id} is not a ${marker === COMMIT_MARKER ? 'commit' : 'snapshot'}`,
+      { id },
+    );
   return decodeValue(bytes.subarray(1));
 }
 
@@ -33,7 +37,11 @@ export function putObject(chunks: ChunkStore, marker: number, record: unknown): 
   return hashToHex(hash);
 }
 
-export async function getObject(chunks: ChunkStore, marker: number, id: ChunkHash): Promise<JsonValue | undefined> {
+export async function getObject(
+  chunks: ChunkStore,
+  marker: number,
+  id: ChunkHash,
+): Promise<JsonValue | undefined> {
   const bytes = await chunks.get(hexToHash(id));
   return bytes ? decodeObject(marker, bytes, id) : undefined;
 }

@@ -32,7 +32,11 @@ interface Pending {
   readonly expected?: { readonly total: number; readonly lastKey: Uint8Array };
 }
 
-export async function* walkReachable(chunks: ChunkStore, commits: readonly ChunkHash[], seen = new Set<string>()): AsyncGenerator<ReachableChunk> {
+export async function* walkReachable(
+  chunks: ChunkStore,
+  commits: readonly ChunkHash[],
+  seen = new Set<string>(),
+): AsyncGenerator<ReachableChunk> {
   const stack: Pending[] = commits.map((id) => ({ id, kind: 'commit' as const }));
   while (stack.length > 0) {
     const item = stack.pop()!;
@@ -57,14 +61,26 @@ export async function* walkReachable(chunks: ChunkStore, commits: readonly Chunk
       try {
         node = decodeNode(hexToHash(item.id), bytes);
       } catch (e) {
-        throw new CorruptionError(`tree node ${item.id} does not decode: ${(e as Error).message}`, { id: item.id });
+        throw new CorruptionError(`tree node ${item.id} does not decode: ${(e as Error).message}`, {
+          id: item.id,
+        });
       }
       if (node.level > 0) {
         for (let i = 0; i < node.keys.length; i++) {
-          stack.push({ id: hashToHex(node.values[i]!), kind: 'node', expected: { total: node.counts[i]!, lastKey: node.keys[i]! } });
+          stack.push({
+            id: hashToHex(node.values[i]!),
+            kind: 'node',
+            expected: { total: node.counts[i]!, lastKey: node.keys[i]! },
+          });
         }
       }
-      yield { id: item.id, kind: 'node', bytes, node, ...(item.expected ? { expected: item.expected } : {}) };
+      yield {
+        id: item.id,
+        kind: 'node',
+        bytes,
+        node,
+        ...(item.expected ? { expected: item.expected } : {}),
+      };
     }
   }
 }

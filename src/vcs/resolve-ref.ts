@@ -14,7 +14,11 @@ import { getCommit } from './commit.js';
 const SUFFIX = /(~\d*|\^)$/;
 const HEX_PREFIX = /^[0-9a-f]{4,64}$/;
 
-export async function resolveRef(catalog: Catalog, chunks: ChunkStore, spec: string): Promise<ChunkHash> {
+export async function resolveRef(
+  catalog: Catalog,
+  chunks: ChunkStore,
+  spec: string,
+): Promise<ChunkHash> {
   let base = spec;
   let back = 0;
   for (let m = SUFFIX.exec(base); m; m = SUFFIX.exec(base)) {
@@ -38,7 +42,8 @@ async function resolveBase(catalog: Catalog, name: string, spec: string): Promis
   if (HEX_PREFIX.test(name)) {
     const hits = await catalog.findCommitsByPrefix(name, 2);
     if (hits.length === 1) return hits[0]!;
-    if (hits.length > 1) throw new AmbiguousRefError(spec, await catalog.findCommitsByPrefix(name, 10));
+    if (hits.length > 1)
+      throw new AmbiguousRefError(spec, await catalog.findCommitsByPrefix(name, 10));
   }
   throw new RefNotFoundError(spec);
 }

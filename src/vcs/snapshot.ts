@@ -25,20 +25,29 @@ export function emptySnapshot(nodes: NodeStore): Snapshot {
 }
 
 export function putSnapshot(chunks: ChunkStore, s: Snapshot): ChunkHash {
-  return putObject(chunks, SNAPSHOT_MARKER, { format: SNAPSHOT_FORMAT, schema: s.schema, trees: { ...s.trees } });
+  return putObject(chunks, SNAPSHOT_MARKER, {
+    format: SNAPSHOT_FORMAT,
+    schema: s.schema,
+    trees: { ...s.trees },
+  });
 }
 
 export async function getSnapshot(chunks: ChunkStore, id: ChunkHash): Promise<Snapshot> {
   const v = await getObject(chunks, SNAPSHOT_MARKER, id);
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new CorruptionError(`snapshot ${id} is missing or malformed`, { id });
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new CorruptionError(`snapshot ${id} is missing or malformed`, { id });
   const trees = v['trees'] as Record<string, unknown> | undefined;
   const out: Partial<Record<TreeName, ChunkHash>> = {};
   for (const name of TREE_NAMES) {
     const h = trees?.[name];
-    if (typeof h !== 'string') throw new CorruptionError(`snapshot ${id} lacks tree '${name}'`, { id });
+    if (typeof h !== 'string')
+      throw new CorruptionError(`snapshot ${id} lacks tree '${name}'`, { id });
     out[name] = h as ChunkHash;
   }
-  return { trees: out as Record<TreeName, ChunkHash>, schema: typeof v['schema'] === 'string' ? v['schema'] : null };
+  return {
+    trees: out as Record<TreeName, ChunkHash>,
+    schema: typeof v['schema'] === 'string' ? v['schema'] : null,
+  };
 }
 
 export function treeRoot(s: Snapshot, name: TreeName): Uint8Array {

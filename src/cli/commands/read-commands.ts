@@ -11,17 +11,28 @@ export function registerReadCommands(program: Command): void {
     .description('commits reachable from REF (default main), newest first')
     .option('-n, --max-count <n>', 'show at most n commits', (v) => Number(v))
     .option('--json', 'one JSON object per commit')
-    .action(async (ref: string | undefined, opts: { maxCount?: number; json?: boolean }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { logCommits } = await import('../../api/log.js');
-        const entries = logCommits(repo, ref ?? 'main', opts.maxCount ?? Infinity);
-        if (opts.json) return printLines(mapAsync(entries, (c) => JSON.stringify(c)));
-        return printLines(
-          mapAsync(entries, (c) =>
-            [`commit ${c.id}`, ...(c.parents.length > 1 ? [`Merge: ${c.parents.map((p) => p.slice(0, 12)).join(' ')}`] : []), `Author: ${c.author}`, `Date:   ${c.time}`, '', `    ${c.message}`, ''].join('\n'),
-          ),
-        );
-      }),
+    .action(
+      async (ref: string | undefined, opts: { maxCount?: number; json?: boolean }, cmd: Command) =>
+        withRepository(cmd.optsWithGlobals(), async (repo) => {
+          const { logCommits } = await import('../../api/log.js');
+          const entries = logCommits(repo, ref ?? 'main', opts.maxCount ?? Infinity);
+          if (opts.json) return printLines(mapAsync(entries, (c) => JSON.stringify(c)));
+          return printLines(
+            mapAsync(entries, (c) =>
+              [
+                `commit ${c.id}`,
+                ...(c.parents.length > 1
+                  ? [`Merge: ${c.parents.map((p) => p.slice(0, 12)).join(' ')}`]
+                  : []),
+                `Author: ${c.author}`,
+                `Date:   ${c.time}`,
+                '',
+                `    ${c.message}`,
+                '',
+              ].join('\n'),
+            ),
+          );
+        }),
     );
 
   program
@@ -32,7 +43,19 @@ export function registerReadCommands(program: Command): void {
       withRepository(cmd.optsWithGlobals(), async (repo) => {
         const { showCommit } = await import('../../api/show.js');
         const s = await showCommit(repo, ref);
-        if (opts.json) return printJson({ commit: s.id, snapshot: s.snapshot, parents: s.parents, author: s.author, time: s.time, message: s.message, schema: s.schema, counts: s.counts, trees: s.trees, operations: s.operations });
+        if (opts.json)
+          return printJson({
+            commit: s.id,
+            snapshot: s.snapshot,
+            parents: s.parents,
+            author: s.author,
+            time: s.time,
+            message: s.message,
+            schema: s.schema,
+            counts: s.counts,
+            trees: s.trees,
+            operations: s.operations,
+          });
         return printLines([
           `commit ${s.id}`,
           `snapshot ${s.snapshot}`,
@@ -53,19 +76,35 @@ export function registerReadCommands(program: Command): void {
     .description('record-level changes from one ref to another (labels, reviews, assets, splits)')
     .option('--stat', 'counts per tree instead of the changes')
     .option('--json', 'one JSON object per change (or the stat object)')
-    .action(async (from: string, to: string, opts: { stat?: boolean; json?: boolean }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { diffRefs, diffStat } = await import('../../api/diff.js');
-        if (opts.stat) {
-          const stat = await diffStat(repo, from, to);
-          if (opts.json) return printJson(stat);
-          return printLines(Object.entries(stat).map(([t, c]) => `${t.padEnd(8)} +${c.added} -${c.removed} ~${c.modified}`));
-        }
-        const changes = diffRefs(repo, from, to);
-        if (opts.json) return printLines(mapAsync(changes, (c) => JSON.stringify({ tree: c.tree, key: c.key, change: c.change })));
-        const sign = { added: '+', removed: '-', modified: '~' } as const;
-        return printLines(mapAsync(changes, (c) => `${sign[c.change]} ${c.tree.padEnd(8)} ${c.key.image}${c.key.label === undefined ? '' : ` ${c.key.label}`}`));
-      }),
+    .action(
+      async (from: string, to: string, opts: { stat?: boolean; json?: boolean }, cmd: Command) =>
+        withRepository(cmd.optsWithGlobals(), async (repo) => {
+          const { diffRefs, diffStat } = await import('../../api/diff.js');
+          if (opts.stat) {
+            const stat = await diffStat(repo, from, to);
+            if (opts.json) return printJson(stat);
+            return printLines(
+              Object.entries(stat).map(
+                ([t, c]) => `${t.padEnd(8)} +${c.added} -${c.removed} ~${c.modified}`,
+              ),
+            );
+          }
+          const changes = diffRefs(repo, from, to);
+          if (opts.json)
+            return printLines(
+              mapAsync(changes, (c) =>
+                JSON.stringify({ tree: c.tree, key: c.key, change: c.change }),
+              ),
+            );
+          const sign = { added: '+', removed: '-', modified: '~' } as const;
+          return printLines(
+            mapAsync(
+              changes,
+              (c) =>
+                `${sign[c.change]} ${c.tree.padEnd(8)} ${c.key.image}${c.key.label === undefined ? '' : ` ${c.key.label}`}`,
+            ),
+          );
+        }),
     );
 
   program

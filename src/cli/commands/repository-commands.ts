@@ -16,12 +16,16 @@ export function registerRepositoryCommands(program: Command): void {
       const { initRepository } = await import('../../api/init-repository.js');
       const r = await initRepository(dir ?? '.');
       if (opts.json) return printJson(r);
-      return printLines([`Initialized empty Verso repository in ${r.root}/.verso (branch ${r.branch} at ${r.commit.slice(0, 12)})`]);
+      return printLines([
+        `Initialized empty Verso repository in ${r.root}/.verso (branch ${r.branch} at ${r.commit.slice(0, 12)})`,
+      ]);
     });
 
   program
     .command('verify [ref]')
-    .description('recompute every hash reachable from REF (default: all refs) and check tree structure')
+    .description(
+      'recompute every hash reachable from REF (default: all refs) and check tree structure',
+    )
     .option('--json', 'machine-readable output')
     .action(async (ref: string | undefined, opts: { json?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
@@ -37,7 +41,12 @@ export function registerRepositoryCommands(program: Command): void {
           ]);
         }
         if (r.problems.length > 0) {
-          throw new VersoError('Corruption', 'VERIFY_FAILED', `verify found ${r.problems.length} problem(s)`, { count: r.problems.length });
+          throw new VersoError(
+            'Corruption',
+            'VERIFY_FAILED',
+            `verify found ${r.problems.length} problem(s)`,
+            { count: r.problems.length },
+          );
         }
       }),
     );
@@ -53,7 +62,9 @@ export function registerRepositoryCommands(program: Command): void {
         const r = await collectGarbage(repo, bar);
         endProgress(bar);
         if (opts.json) return printJson(r);
-        return printLines([`gc: kept ${r.reachable} reachable chunks, deleted ${r.deleted}; store ${r.bytesBefore} -> ${r.bytesAfter} bytes`]);
+        return printLines([
+          `gc: kept ${r.reachable} reachable chunks, deleted ${r.deleted}; store ${r.bytesBefore} -> ${r.bytesAfter} bytes`,
+        ]);
       }),
     );
 }

@@ -16,23 +16,33 @@ export function registerWriteCommands(program: Command): void {
     .description('import a native JSONL label file (see docs/formats.md)')
     .option('--branch <name>', 'branch to commit to', 'main')
     .option('-m, --message <msg>', 'commit message')
-    .option('--upsert', "put the file's labels on top of the branch instead of replacing its labels")
+    .option(
+      '--upsert',
+      "put the file's labels on top of the branch instead of replacing its labels",
+    )
     .option('--json', 'machine-readable output')
-    .action(async (file: string, opts: { branch: string; message?: string; upsert?: boolean; json?: boolean }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { importLabels } = await import('../../api/import-labels.js');
-        const bar = progressBar();
-        const r = await importLabels(repo, {
-          file,
-          branch: opts.branch,
-          ...(opts.message ? { message: opts.message } : {}),
-          mode: opts.upsert ? 'upsert' : 'replace',
-          ...(bar ? { onProgress: bar } : {}),
-        });
-        endProgress(bar);
-        if (opts.json) return printJson(r);
-        return printLines([`[${opts.branch} ${r.commit.slice(0, 12)}] imported ${r.lines} labels: labels ${counts(r.labels)}, reviews ${counts(r.reviews)}`]);
-      }),
+    .action(
+      async (
+        file: string,
+        opts: { branch: string; message?: string; upsert?: boolean; json?: boolean },
+        cmd: Command,
+      ) =>
+        withRepository(cmd.optsWithGlobals(), async (repo) => {
+          const { importLabels } = await import('../../api/import-labels.js');
+          const bar = progressBar();
+          const r = await importLabels(repo, {
+            file,
+            branch: opts.branch,
+            ...(opts.message ? { message: opts.message } : {}),
+            mode: opts.upsert ? 'upsert' : 'replace',
+            ...(bar ? { onProgress: bar } : {}),
+          });
+          endProgress(bar);
+          if (opts.json) return printJson(r);
+          return printLines([
+            `[${opts.branch} ${r.commit.slice(0, 12)}] imported ${r.lines} labels: labels ${counts(r.labels)}, reviews ${counts(r.reviews)}`,
+          ]);
+        }),
     );
 
   program
@@ -41,12 +51,23 @@ export function registerWriteCommands(program: Command): void {
     .requiredOption('--branch <name>', 'branch to commit to')
     .option('-m, --message <msg>', 'commit message')
     .option('--json', 'machine-readable output')
-    .action(async (file: string, opts: { branch: string; message?: string; json?: boolean }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { applyEdits } = await import('../../api/apply-edits.js');
-        const r = await applyEdits(repo, { file, branch: opts.branch, ...(opts.message ? { message: opts.message } : {}) });
-        if (opts.json) return printJson(r);
-        return printLines([`[${opts.branch} ${r.commit.slice(0, 12)}] applied ${r.ops} ops: labels ${counts(r.labels)}, reviews ${counts(r.reviews)}`]);
-      }),
+    .action(
+      async (
+        file: string,
+        opts: { branch: string; message?: string; json?: boolean },
+        cmd: Command,
+      ) =>
+        withRepository(cmd.optsWithGlobals(), async (repo) => {
+          const { applyEdits } = await import('../../api/apply-edits.js');
+          const r = await applyEdits(repo, {
+            file,
+            branch: opts.branch,
+            ...(opts.message ? { message: opts.message } : {}),
+          });
+          if (opts.json) return printJson(r);
+          return printLines([
+            `[${opts.branch} ${r.commit.slice(0, 12)}] applied ${r.ops} ops: labels ${counts(r.labels)}, reviews ${counts(r.reviews)}`,
+          ]);
+        }),
     );
 }

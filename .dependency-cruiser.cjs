@@ -1,0 +1,36 @@
+/**
+ * Layer rules (see docs/architecture.md): imports point down only.
+ *   cli -> api -> {vcs, dataset, io, catalog, store, tree, core}
+ *   vcs -> {dataset, tree, store, catalog (types), core}; dataset -> {tree (types), core}
+ *   tree -> {store (interface), core}; store, catalog, io -> core; core -> nothing of ours
+ * bench/ may use anything.
+ */
+const layer = (name, allowed) => ({
+  name: `${name}-layering`,
+  comment: `${name}/ may import only: ${allowed.join(', ') || 'nothing of ours'}`,
+  severity: 'error',
+  from: { path: `^src/${name}/` },
+  to: { path: '^src/', pathNot: [`^src/${name}/`, ...allowed.map((a) => `^src/${a}/`)] },
+});
+
+module.exports = {
+  forbidden: [
+    layer('core', []),
+    layer('store', ['core']),
+    layer('catalog', ['core']),
+    layer('io', ['core']),
+    layer('tree', ['core', 'store']),
+    layer('dataset', ['core', 'tree']),
+    layer('vcs', ['core', 'store', 'tree', 'dataset', 'catalog']),
+    layer('api', ['core', 'store', 'tree', 'dataset', 'vcs', 'catalog', 'io']),
+    layer('cli', ['core', 'api', 'dataset', 'catalog']),
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.test\\.ts$|\\.contract\\.ts$|/testing\\.ts$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};
