@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { decodeValue } from '../core/canonical.js';
+import { FormatParseError } from '../core/errors.js';
+import { encodeLabelContent, parseLabelLine, type LabelPut } from './label-line.js';
+
+const parse = (text: string, edits = false) => parseLabelLine(text, 'f.jsonl', 7, edits);
+
+function failure(text: string, edits = false): FormatParseError {
+  try {
+    parse(text, edits);
+  } catch (e) {
+    expect(e).toBeInstanceOf(FormatParseError);
+    return e as FormatParseError;
+  }
+  throw new Error('expected a FormatParseError');
+}
+
+describe('native JSONL label lines', () => {
+  it('splits a label into key, content and review', () => {
+    const put = parse(
+      '{"image":"a","label":7,"category":"car","bbox":[1,2,3,4],"review":{"status":"approved","reviewer":"r"}}',
+    ) as LabelPut;
+    expect(put).toMatchObject({
+      op: 'put',
+      image: 'a',
+      label: '7',
+      line: 7,
+      review: { status: 'approved', reviewer: 'r' },
+    });
+    expect(decodeValue(encodeLabelContent(put))).toEqual({ category: 'car', bbox: [1, 2, 3, 4] });
+  });
+
+  it('reads edit ops and tells absent, null and present reviews apart', () => {
+    expect(parse('{"op":"delete","image":"a","label":"1"}', true)).toEqual({
+      op: 'delete',
+      image: 'a',
+      label: '1',
+      line: 7,
+    });
+    expect(
+      (parse('{"op":"put","image":"a","label":"1"}', true) as LabelPut).review,
+    ).toBeUndefined();
+    expect(
+      (parse('{"op":"put","image":"a","label":"1","review":null}', true) as LabelPut).review,
+    ).toBeNull();
+  });
+
+  it.each([
+    ['{"image":"a","label":"1"', false, null, 'malformed JSON'],
+    ['[1,2]', false, null, 'expected a JSON object'],
+    ['{"label":"1"}', false, 'image', 'missing required field'],
+    ['{"image":"a"}', false, 'label', 'missing required field'],
+    ['{"image":"","label":"1"}', false, 'image', 'non-empty string id'],
+    ['{"image":"a","label":1.5}', false, 'label', 'non-empty string id'],
+    ['{"op":"delete","image":"a","label":"1"}', false, 'op', "use 'verso apply'"],
+    ['{"image":"a","label":"1"}', true, 'op', 'missing required field'],
+    ['{"op":"upsert","image":"a","label":"1"}', true, 'op', 'unknown op "upsert"'],
+    ['{"image":"a","label":"1","review":"yes"}', false, 'review', 'expected an object or null'],
+    [
+      '{"image":"a","label":"1","review":{"status":""}}',
+      false,
+      'review.status',
+      'non-empty string',
+    ],
+    ['{"image":"a","label":"1","bbox":[1,2,3]}', false, 'bbox', 'expected [x, y, width, height]'],
+    ['{"image":"a","label":"1","bbox":[1,2,-3,4]}', false, 'bbox', 'width, height >= 0'],
+  ] as const)('rejects %s with file, line and field', (text, edits, field, why) => {
+    const e = failure(text, edits);
+    expect(e.data).toMatchObject({ file: 'f.jsonl', line: 7, field });
+    expect(e.message).toContain('f.jsonl:7');
+    expect(e.message).toContain(why);
+  });
+});
