@@ -206,7 +206,7 @@ describe('refs, verify and gc', () => {
     const s = await showCommit(repo, 'main');
     const root = Buffer.from(s.trees.labels, 'hex');
     const bytes = Buffer.from((await repo.chunks.get(root))!);
-    bytes[bytes.length - 1] ^= 1;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 1, bytes.length - 1);
     await repo.chunks.delete([root]);
     repo.chunks.put(root, bytes);
     await repo.chunks.flush();
