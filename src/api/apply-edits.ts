@@ -13,6 +13,7 @@ import { hashToHex, hexToHash } from '../core/hash.js';
 import { zeroCounts, type ChangeCounts } from '../dataset/change-counts.js';
 import { encodeLabelKey } from '../dataset/label-key.js';
 import { encodeLabelContent, parseLabelLine } from '../dataset/label-line.js';
+import { checkInputFile } from '../io/input-file.js';
 import { readLines } from '../io/line-reader.js';
 import { bytesEqual, compareBytes } from '../tree/bytes.js';
 import { mutateTree, type Edit } from '../tree/mutate.js';
@@ -41,6 +42,7 @@ export async function applyEdits(
   repo: Repository,
   opts: ApplyEditsOptions,
 ): Promise<ApplyEditsResult> {
+  checkInputFile(opts.file);
   return withLease(repo, 'writer', async () => {
     const base = await branchHead(repo, opts.branch);
     const labelsRoot = hexToHash(base.snapshot.trees.labels);

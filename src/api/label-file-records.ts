@@ -9,7 +9,7 @@
  * their order does not matter). Line numbers travel as tags (relative line, range) and are made
  * absolute only when an error is reported (`LineNumbers`).
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ByteReader, ByteWriter } from '../core/byte-writer.js';
@@ -17,6 +17,7 @@ import { writeValue } from '../core/canonical.js';
 import { FormatParseError, VersoError, isVersoError } from '../core/errors.js';
 import { encodeLabelKey } from '../dataset/label-key.js';
 import { parseLabelLine, writeLabelContent, type LabelPut } from '../dataset/label-line.js';
+import { checkInputFile } from '../io/input-file.js';
 import { countLines, lineStartAfter, readLines } from '../io/line-reader.js';
 
 export interface LabelRecord {
@@ -76,7 +77,8 @@ export function decodePayload(p: Uint8Array): DecodedPayload {
   const label = p.subarray(pos, pos + labelLen);
   pos += labelLen;
   const flag = p[pos++];
-  const review = flag === REVIEW_PRESENT ? p.subarray(pos) : flag === REVIEW_NULL ? null : undefined;
+  const review =
+    flag === REVIEW_PRESENT ? p.subarray(pos) : flag === REVIEW_NULL ? null : undefined;
   return { lineTag, label, review };
 }
 
@@ -113,7 +115,7 @@ export interface LabelFileReader {
 /** Encoded records of every line of `file`, in batches, in no particular order. */
 export function readLabelFile(file: string): LabelFileReader {
   const workerFile = fileURLToPath(new URL('./label-file-worker.js', import.meta.url));
-  const size = statSync(file).size;
+  const size = checkInputFile(file);
   if (size < SPLIT_MIN_BYTES || !existsSync(workerFile)) {
     return { batches: encodeRange(file, 0, size, 0), lines: new LineNumbers(file, size) };
   }

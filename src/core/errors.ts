@@ -84,6 +84,13 @@ export class FormatParseError extends VersoError {
   }
 }
 
+/** An input file that cannot be read (missing, a folder, no permission). */
+export class InputFileError extends VersoError {
+  constructor(file: string, why: string, cause?: unknown) {
+    super('InvalidInput', 'INPUT_FILE', `cannot read '${file}': ${why}`, { file }, { cause });
+  }
+}
+
 /** A stored chunk is missing or its bytes do not hash to its key. */
 export class CorruptionError extends VersoError {
   constructor(what: string, data: Record<string, unknown> = {}) {

@@ -6,7 +6,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectFailure, generateProjectData, initRepo, useTempRoot, type LabelRecord, type LogJson, type TestRepo } from './helpers.js';
+import {
+  expectFailure,
+  generateProjectData,
+  initRepo,
+  useTempRoot,
+  type LabelRecord,
+  type LogJson,
+  type TestRepo,
+} from './helpers.js';
 
 const tmp = useTempRoot('bad-input');
 
@@ -19,21 +27,28 @@ beforeAll(async () => {
   const ds = await generateProjectData(tmp.dir('data'), 2000, 41);
   labelLines = readFileSync(ds.labelsFile, 'utf8').trimEnd().split('\n').slice(0, 40);
   // a valid batch: re-categorise the first 40 labels
-  editLines = labelLines.map((l) => JSON.stringify({ op: 'put', ...(JSON.parse(l) as LabelRecord), category: 'fixed' }));
+  editLines = labelLines.map((l) =>
+    JSON.stringify({ op: 'put', ...(JSON.parse(l) as LabelRecord), category: 'fixed' }),
+  );
   repo = initRepo(tmp.root());
   repo.importLabels(ds.labelsFile);
   history = repo.log('main');
   expect(history).toHaveLength(2);
 });
 
-/** Asserts main's head and history are unchanged and no scratch folder was left behind. */
-function expectNothingMoved(): void {
-  expect(repo.log('main')).toEqual(history);
-  expect(repo.scratchDirs()).toEqual([]);
+/** Asserts main's head and history are unchanged and process `pid` left no scratch folder behind. */
+async function expectNothingMoved(pid?: number): Promise<void> {
+  expect(await repo.logAsync('main')).toEqual(history);
+  if (pid !== undefined)
+    expect(repo.scratchDirs().filter((d) => d.startsWith(`${pid}-`))).toEqual([]);
 }
 
 const label = (i: number): LabelRecord => JSON.parse(labelLines[i]!) as LabelRecord;
-const withLine = (lines: readonly string[], at: number, bad: string): string[] => [...lines.slice(0, at), bad, ...lines.slice(at)];
+const withLine = (lines: readonly string[], at: number, bad: string): string[] => [
+  ...lines.slice(0, at),
+  bad,
+  ...lines.slice(at),
+];
 const MID = 20; // the bad line goes here, so it is line 21
 
 interface FileCase {
@@ -137,20 +152,35 @@ const fileCases: Record<string, FileCase> = {
   },
 };
 
-describe('a bad line fails the whole file, names file, line and field, and moves nothing', () => {
-  it.each(Object.entries(fileCases))('%s', (name, c) => {
-    const file = join(tmp.dir('cases'), `${name.replace(/\W+/g, '-')}.jsonl`);
-    writeFileSync(file, c.content());
-    const args =
-      c.command === 'apply' ? ['apply', file, '--branch', 'main'] : ['import', 'labels', file, '--branch', 'main', ...(c.command === 'import --upsert' ? ['--upsert'] : [])];
-    const r = repo.run(args);
-    expectFailure(r, 1, `${file}:${c.line}`, c.says);
-    if (c.field) expect(r.stderr).toContain(`${file}:${c.line} field '${c.field}'`);
-    else expect(r.stderr).not.toContain(' field ');
-    expect(r.stderr).not.toContain('internal error');
-    expectNothingMoved();
-  });
+// The cases only fail, so they run side by side (a CLI run is mostly process start-up).
+describe.concurrent(
+  'a bad line fails the whole file, names file, line and field, and moves nothing',
+  () => {
+    it.each(Object.entries(fileCases))('%s', async (name, c) => {
+      const file = join(tmp.dir('cases'), `${name.replace(/\W+/g, '-')}.jsonl`);
+      writeFileSync(file, c.content());
+      const args =
+        c.command === 'apply'
+          ? ['apply', file, '--branch', 'main']
+          : [
+              'import',
+              'labels',
+              file,
+              '--branch',
+              'main',
+              ...(c.command === 'import --upsert' ? ['--upsert'] : []),
+            ];
+      const r = await repo.runAsync(args);
+      expectFailure(r, 1, `${file}:${c.line}`, c.says);
+      if (c.field) expect(r.stderr).toContain(`${file}:${c.line} field '${c.field}'`);
+      else expect(r.stderr).not.toContain(' field ');
+      expect(r.stderr).not.toContain('internal error');
+      await expectNothingMoved(r.pid);
+    });
+  },
+);
 
+describe('the bad files without their bad line', () => {
   it('the files above are valid once the bad line is gone (the failures were the bad lines)', () => {
     const file = join(tmp.dir('cases'), 'valid-edits.jsonl');
     writeFileSync(file, joined(editLines));
@@ -168,7 +198,7 @@ describe('refs that do not exist', () => {
     writeFileSync(editFile, joined(editLines));
   });
 
-  it.each([
+  it.concurrent.each([
     ['show nope', ['show', 'nope'], 'nope'],
     ['diff main nope', ['diff', 'main', 'nope', '--json'], 'nope'],
     ['diff nope main', ['diff', 'nope', 'main'], 'nope'],
@@ -182,22 +212,22 @@ describe('refs that do not exist', () => {
     ['branch delete nope', ['branch', 'delete', 'nope'], 'nope'],
     ['show main~5 (past the root commit)', ['show', 'main~5'], 'main~5'],
     ['show of a commit-id prefix that matches nothing', ['show', 'dead0000'], 'dead0000'],
-  ])('%s', (_name, args, ref) => {
-    const r = repo.run(args.map((a) => (a === '<edits>' ? editFile : a)));
+  ])('%s', async (_name, args, ref) => {
+    const r = await repo.runAsync(args.map((a) => (a === '<edits>' ? editFile : a)));
     expectFailure(r, 1, `'${ref}'`);
     expect(r.stdout).toBe('');
     expect(r.stderr).not.toContain('internal error');
   });
 
-  it('created no branch or tag and moved nothing', () => {
+  it('created no branch or tag and moved nothing', async () => {
     expect(repo.refs('branch').map((b) => b.name)).toEqual(['main']);
     expect(repo.refs('tag')).toEqual([]);
-    expectNothingMoved();
+    await expectNothingMoved();
   });
 });
 
 describe('invalid names', () => {
-  it.each([
+  it.concurrent.each([
     ['branch', 'with a space', 'bad name'],
     ['branch', "with '..'", 'a..b'],
     ['branch', "ending in '/'", 'feature/'],
@@ -205,8 +235,10 @@ describe('invalid names', () => {
     ['branch', 'of 201 characters', 'x'.repeat(201)],
     ['branch', 'that is a full commit id', 'ab'.repeat(32)],
     ['tag', "ending in '.'", 'v1.'],
-  ])('%s name %s', (kind, _why, name) => {
-    const r = repo.run(kind === 'branch' ? ['branch', 'create', name] : ['tag', 'create', name, 'main']);
+  ])('%s name %s', async (kind, _why, name) => {
+    const r = await repo.runAsync(
+      kind === 'branch' ? ['branch', 'create', name] : ['tag', 'create', name, 'main'],
+    );
     expectFailure(r, 1, `invalid ${kind} name`, name);
   });
 
@@ -218,14 +250,14 @@ describe('invalid names', () => {
 
 describe('input files that cannot be read', () => {
   // BUG: a missing input file surfaces as "internal error: Error: ENOENT ..." instead of a user error.
-  it.each([
+  it.concurrent.each([
     ['import', (f: string) => ['import', 'labels', f]],
     ['apply', (f: string) => ['apply', f, '--branch', 'main']],
-  ])('%s of a missing file: exit 1, the file named, not an internal error', (_name, args) => {
+  ])('%s of a missing file: exit 1, the file named, not an internal error', async (_name, args) => {
     const missing = join(tmp.root(), 'no-such-file.jsonl');
-    const r = repo.run(args(missing));
+    const r = await repo.runAsync(args(missing));
     expectFailure(r, 1, missing);
     expect(r.stderr).not.toContain('internal error');
-    expectNothingMoved();
+    await expectNothingMoved(r.pid);
   });
 });

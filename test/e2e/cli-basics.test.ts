@@ -16,6 +16,7 @@ import {
   readJsonLines,
   useTempRoot,
   verso,
+  versoAsync,
   type TestRepo,
 } from './helpers.js';
 
@@ -36,12 +37,19 @@ beforeAll(async () => {
 describe('init', () => {
   it('creates branch main at an empty root commit', () => {
     const r = expectOk(verso(['init', join(tmp.root(), 'fresh'), '--json']));
-    const init = JSON.parse(r.stdout) as { root: string; branch: string; commit: string; snapshot: string };
+    const init = JSON.parse(r.stdout) as {
+      root: string;
+      branch: string;
+      commit: string;
+      snapshot: string;
+    };
     expect(init.branch).toBe('main');
     expect(init.commit).toMatch(HEX64);
     expect(existsSync(join(tmp.root(), 'fresh', '.verso', 'catalog.sqlite'))).toBe(true);
 
-    const show = JSON.parse(expectOk(verso(['--repo', init.root, 'show', 'main', '--json'])).stdout) as { commit: string; snapshot: string; parents: string[]; counts: Record<string, number> };
+    const show = JSON.parse(
+      expectOk(verso(['--repo', init.root, 'show', 'main', '--json'])).stdout,
+    ) as { commit: string; snapshot: string; parents: string[]; counts: Record<string, number> };
     expect(show.commit).toBe(init.commit);
     expect(show.snapshot).toBe(init.snapshot);
     expect(show.parents).toEqual([]);
@@ -80,7 +88,11 @@ describe('import, show, log', () => {
     expect(s.parents).toEqual([rootCommit]);
     expect(s.author).toBe(E2E_AUTHOR);
     expect(s.message).toBe('Initial labels');
-    expect(s.operations).toMatchObject({ op: 'import', lines: LABELS, labels: { added: LABELS, removed: 0, modified: 0 } });
+    expect(s.operations).toMatchObject({
+      op: 'import',
+      lines: LABELS,
+      labels: { added: LABELS, removed: 0, modified: 0 },
+    });
   });
 
   it('log --json lists the commits newest first, linked by parents', () => {
@@ -100,13 +112,31 @@ describe('import, show, log', () => {
 describe('branches', () => {
   it('create, list and delete', () => {
     const head = repo.head('main');
-    const created = repo.json<{ name: string; target: string }>(['branch', 'create', 'relabel', '--from', 'main']);
+    const created = repo.json<{ name: string; target: string }>([
+      'branch',
+      'create',
+      'relabel',
+      '--from',
+      'main',
+    ]);
     expect(created).toEqual({ name: 'relabel', target: head });
     expect(repo.head('relabel')).toBe(head);
 
-    const fromRoot = repo.json<{ target: string }>(['branch', 'create', 'from-root', '--from', 'main~1']);
+    const fromRoot = repo.json<{ target: string }>([
+      'branch',
+      'create',
+      'from-root',
+      '--from',
+      'main~1',
+    ]);
     expect(fromRoot.target).toBe(rootCommit);
-    const fromPrefix = repo.json<{ target: string }>(['branch', 'create', 'from-prefix', '--from', head.slice(0, 10)]);
+    const fromPrefix = repo.json<{ target: string }>([
+      'branch',
+      'create',
+      'from-prefix',
+      '--from',
+      head.slice(0, 10),
+    ]);
     expect(fromPrefix.target).toBe(head);
 
     const listed = repo.refs('branch');
@@ -119,7 +149,12 @@ describe('branches', () => {
     );
     expect(listed.every((b) => b.kind === 'branch')).toBe(true);
 
-    expectFailure(repo.run(['branch', 'create', 'relabel', '--from', 'main~1']), 1, 'already exists', 'relabel');
+    expectFailure(
+      repo.run(['branch', 'create', 'relabel', '--from', 'main~1']),
+      1,
+      'already exists',
+      'relabel',
+    );
     expect(repo.head('relabel')).toBe(head);
 
     const deleted = repo.json<{ name: string; target: string }>(['branch', 'delete', 'relabel']);
@@ -135,7 +170,10 @@ describe('tags', () => {
   it('create and list; a tag never moves', () => {
     const head = repo.head('main');
     const snapshot = repo.show('main').snapshot;
-    expect(repo.json<{ name: string; target: string }>(['tag', 'create', 'v1', 'main'])).toEqual({ name: 'v1', target: head });
+    expect(repo.json<{ name: string; target: string }>(['tag', 'create', 'v1', 'main'])).toEqual({
+      name: 'v1',
+      target: head,
+    });
     expect(repo.refs('tag').map((t) => [t.name, t.kind, t.target])).toEqual([['v1', 'tag', head]]);
 
     // creating an existing tag fails, whatever it would point at
@@ -162,9 +200,13 @@ describe('tags', () => {
 describe('cat', () => {
   it('prints every label in key order, and re-importing it reproduces the snapshot', () => {
     const catText = repo.ok(['cat', 'main']);
-    const records = catText.trim().split('\n').map((l) => JSON.parse(l) as { image: string; label: string });
+    const records = catText
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { image: string; label: string });
     expect(records).toHaveLength(LABELS);
-    for (let i = 1; i < records.length; i++) expect(compareKeys(records[i - 1]!, records[i]!)).toBeLessThan(0);
+    for (let i = 1; i < records.length; i++)
+      expect(compareKeys(records[i - 1]!, records[i]!)).toBeLessThan(0);
     expect(Object.keys(records[0]!).slice(0, 2)).toEqual(['image', 'label']);
 
     const file = join(tmp.dir('cat'), 'main.jsonl');
@@ -180,7 +222,7 @@ describe('cat', () => {
 });
 
 describe('usage errors exit with status 2', () => {
-  it.each([
+  it.concurrent.each([
     ['unknown command', ['frobnicate']],
     ['unknown subcommand', ['branch', 'rename', 'a', 'b']],
     ['missing ref for show', ['show']],
@@ -189,8 +231,8 @@ describe('usage errors exit with status 2', () => {
     ['missing --branch for apply', ['apply', 'edits.jsonl']],
     ['missing ref for tag create', ['tag', 'create', 'only-a-name']],
     ['unknown option', ['log', '--frobnicate']],
-  ])('%s', (_name, args) => {
-    const r = repo.run(args);
+  ])('%s', async (_name, args) => {
+    const r = await repo.runAsync(args);
     expectFailure(r, 2, 'error:');
     expect(r.stdout).toBe('');
   });
@@ -200,40 +242,67 @@ describe('finding the repository', () => {
   let other: TestRepo;
   let sub: string;
   let outside: string;
+  const heads = { repo: '', other: '' };
 
   beforeAll(() => {
     other = initRepo(tmp.root(), 'other-repo');
     sub = join(repo.root, 'images', 'batch-7');
     mkdirSync(sub, { recursive: true });
     outside = tmp.dir('not-a-repo');
+    heads.repo = repo.head();
+    heads.other = other.head();
+    expect(heads.repo).not.toBe(heads.other);
   });
 
-  const headVia = (opts: { cwd: string; env?: string; repo?: string }): string => {
-    const r = verso([...(opts.repo ? ['--repo', opts.repo] : []), 'show', 'main', '--json'], { cwd: opts.cwd, env: { VERSO_REPO: opts.env } });
+  /** The head of main in the repository `verso show` finds from these settings. */
+  const headVia = async (opts: { cwd: string; env?: string; repo?: string }): Promise<string> => {
+    const r = await versoAsync(
+      [...(opts.repo ? ['--repo', opts.repo] : []), 'show', 'main', '--json'],
+      { cwd: opts.cwd, env: { VERSO_REPO: opts.env } },
+    );
     expectOk(r);
     return (JSON.parse(r.stdout) as { commit: string }).commit;
   };
 
-  it('from the current folder or any folder below the repository', () => {
-    expect(headVia({ cwd: repo.root })).toBe(repo.head());
-    expect(headVia({ cwd: sub })).toBe(repo.head());
-    expect(headVia({ cwd: other.root })).toBe(other.head());
+  // which repository each setting finds: the two repositories have different heads
+  it.concurrent.each([
+    ['the current folder', () => ({ cwd: repo.root }), 'repo'],
+    ['a folder below the repository', () => ({ cwd: sub }), 'repo'],
+    ['the current folder (other repository)', () => ({ cwd: other.root }), 'other'],
+    ['VERSO_REPO over the current folder', () => ({ cwd: sub, env: other.root }), 'other'],
+    [
+      'VERSO_REPO naming a folder below the repository',
+      () => ({ cwd: other.root, env: sub }),
+      'repo',
+    ],
+    [
+      '--repo over VERSO_REPO and the current folder',
+      () => ({ cwd: sub, env: sub, repo: other.root }),
+      'other',
+    ],
+    [
+      '--repo naming a folder below the repository',
+      () => ({ cwd: outside, env: other.root, repo: sub }),
+      'repo',
+    ],
+  ] as const)('%s', async (_name, settings, expected) => {
+    expect(await headVia(settings())).toBe(heads[expected]);
   });
 
-  it('VERSO_REPO beats the current folder, and is searched upwards too', () => {
-    expect(headVia({ cwd: sub, env: other.root })).toBe(other.head());
-    expect(headVia({ cwd: other.root, env: sub })).toBe(repo.head());
-  });
-
-  it('--repo beats VERSO_REPO and the current folder', () => {
-    expect(headVia({ cwd: sub, env: sub, repo: other.root })).toBe(other.head());
-    expect(headVia({ cwd: outside, env: other.root, repo: sub })).toBe(repo.head());
-  });
-
-  it('no repository anywhere is an error (exit 1)', () => {
-    expectFailure(verso(['show', 'main'], { cwd: outside }), 1, 'no Verso repository');
-    expectFailure(verso(['--repo', outside, 'show', 'main'], { cwd: repo.root }), 1, 'no Verso repository');
-    expectFailure(verso(['show', 'main'], { cwd: repo.root, env: { VERSO_REPO: outside } }), 1, 'no Verso repository');
+  it.concurrent.each([
+    ['nothing names a repository', () => ['show', 'main'], () => ({ cwd: outside })],
+    [
+      '--repo names a folder outside any repository',
+      () => ['--repo', outside, 'show', 'main'],
+      () => ({ cwd: repo.root }),
+    ],
+    [
+      'VERSO_REPO names a folder outside any repository',
+      () => ['show', 'main'],
+      () => ({ cwd: repo.root, env: { VERSO_REPO: outside } }),
+    ],
+  ])('no repository found when %s (exit 1)', async (_name, args, opts) => {
+    expectFailure(await versoAsync(args(), opts()), 1, 'no Verso repository');
   });
 
   // BUG: `init` ignores the global --repo option and initialises the current folder instead.
@@ -242,7 +311,9 @@ describe('finding the repository', () => {
     const cwd = tmp.dir('init-cwd');
     const r = verso(['--repo', target, 'init'], { cwd });
     expectOk(r);
-    expect(existsSync(join(cwd, '.verso')), 'init wrote a repository into the current folder').toBe(false);
+    expect(existsSync(join(cwd, '.verso')), 'init wrote a repository into the current folder').toBe(
+      false,
+    );
     expect(existsSync(join(target, '.verso', 'catalog.sqlite'))).toBe(true);
   });
 });

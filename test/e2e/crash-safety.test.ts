@@ -6,7 +6,14 @@
  * data, so they land mid-operation on fast and slow machines alike.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateProjectData, initRepo, useTempRoot, waitFor, type RunResult, type TestRepo } from './helpers.js';
+import {
+  generateProjectData,
+  initRepo,
+  useTempRoot,
+  waitFor,
+  type RunResult,
+  type TestRepo,
+} from './helpers.js';
 
 const tmp = useTempRoot('crash');
 const LABELS = 200_000;
@@ -46,9 +53,19 @@ interface KillOutcome {
  * Starts `verso ARGS`, waits until it has started working (its `.verso/tmp/<pid>-*` scratch
  * folder exists, when `waitForScratch`) and then `delayMs` more, and kills it with SIGKILL.
  */
-async function killDuring(repo: TestRepo, args: readonly string[], delayMs: number, waitForScratch: boolean): Promise<KillOutcome> {
+async function killDuring(
+  repo: TestRepo,
+  args: readonly string[],
+  delayMs: number,
+  waitForScratch: boolean,
+): Promise<KillOutcome> {
   const run = repo.spawn(args);
-  const started = waitForScratch ? await waitFor(() => run.exited() || repo.scratchDirs().some((d) => d.startsWith(`${run.pid}-`)), 60_000) && !run.exited() : true;
+  const started = waitForScratch
+    ? (await waitFor(
+        () => run.exited() || repo.scratchDirs().some((d) => d.startsWith(`${run.pid}-`)),
+        60_000,
+      )) && !run.exited()
+    : true;
   await waitFor(run.exited, delayMs, 5);
   if (!run.exited()) run.child.kill('SIGKILL');
   const result = await run.done;
@@ -61,7 +78,11 @@ async function killDuring(repo: TestRepo, args: readonly string[], delayMs: numb
  * folder is gone. Returns whether the branch moved.
  */
 function expectIntact(repo: TestRepo, before: string, outcome: KillOutcome, want: string): boolean {
-  if (!outcome.killed) expect(outcome.result.code, `finished before the kill but failed:\n${outcome.result.stderr}`).toBe(0);
+  if (!outcome.killed)
+    expect(
+      outcome.result.code,
+      `finished before the kill but failed:\n${outcome.result.stderr}`,
+    ).toBe(0);
   const head = repo.show('main');
   const moved = head.commit !== before;
   if (moved) {
@@ -70,7 +91,10 @@ function expectIntact(repo: TestRepo, before: string, outcome: KillOutcome, want
   }
   if (!outcome.killed) expect(moved, 'an operation that finished moved the branch').toBe(true);
   repo.verify();
-  expect(repo.scratchDirs().filter((d) => d.startsWith(`${outcome.pid}-`)), 'scratch folder of the dead process').toEqual([]);
+  expect(
+    repo.scratchDirs().filter((d) => d.startsWith(`${outcome.pid}-`)),
+    'scratch folder of the dead process',
+  ).toEqual([]);
   return moved;
 }
 
@@ -88,8 +112,16 @@ describe('SIGKILL during a write', () => {
       const before = repo.head();
       let killedBeforeCommit = 0;
       for (const frac of IMPORT_KILL_AT) {
-        const outcome = await killDuring(repo, ['import', 'labels', labelsFile], frac * reference.importMs, true);
-        expect(outcome.started || !outcome.killed, `import never started:\n${outcome.result.stderr}`).toBe(true);
+        const outcome = await killDuring(
+          repo,
+          ['import', 'labels', labelsFile],
+          frac * reference.importMs,
+          true,
+        );
+        expect(
+          outcome.started || !outcome.killed,
+          `import never started:\n${outcome.result.stderr}`,
+        ).toBe(true);
         const moved = expectIntact(repo, before, outcome, reference.importSnapshot);
         if (outcome.killed && !moved) killedBeforeCommit++;
         if (moved) break; // too late to interrupt: nothing left to test with this repository
@@ -115,7 +147,12 @@ describe('SIGKILL during a write', () => {
       let killedBeforeCommit = 0;
       let moved = false;
       for (const frac of APPLY_KILL_AT) {
-        const outcome = await killDuring(repo, ['apply', editsFile, '--branch', 'main'], frac * reference.applyMs, false);
+        const outcome = await killDuring(
+          repo,
+          ['apply', editsFile, '--branch', 'main'],
+          frac * reference.applyMs,
+          false,
+        );
         moved = expectIntact(repo, before, outcome, reference.applySnapshot);
         if (outcome.killed && !moved) killedBeforeCommit++;
         if (moved) break;
@@ -148,4 +185,3 @@ describe('SIGKILL during a write', () => {
     SLOW,
   );
 });
-

@@ -36,7 +36,8 @@ const contentOf = (r: LabelRecord): string => {
   const { op: _op, image: _image, label: _label, review: _review, ...content } = r;
   return canonicalJson(content);
 };
-const reviewOf = (r: LabelRecord | undefined): string | null => (r?.review == null ? null : canonicalJson(r.review));
+const reviewOf = (r: LabelRecord | undefined): string | null =>
+  r?.review == null ? null : canonicalJson(r.review);
 
 /**
  * What the batch must change, op by op: an add is a put of a key the labels file lacks, a delete
@@ -74,7 +75,12 @@ function expectedChanges(originals: readonly LabelRecord[], ops: readonly LabelR
     if (review !== oldReview) {
       if (contentChanged) kinds.modifyWithReview++;
       else kinds.reviewOnly++;
-      (oldReview === null ? reviews.added : review === null ? reviews.removed : reviews.modified).push(k);
+      (oldReview === null
+        ? reviews.added
+        : review === null
+          ? reviews.removed
+          : reviews.modified
+      ).push(k);
     }
   }
   return { labels, reviews, kinds };
@@ -87,8 +93,16 @@ function groupDiff(lines: readonly DiffLine[]): Record<string, TreeChanges> {
 }
 
 const sortedKeys = (keys: readonly string[]): string[] => [...keys].sort();
-const sortTree = (t: TreeChanges): TreeChanges => ({ added: sortedKeys(t.added), removed: sortedKeys(t.removed), modified: sortedKeys(t.modified) });
-const countsOf = (t: TreeChanges): ChangeCountsJson => ({ added: t.added.length, removed: t.removed.length, modified: t.modified.length });
+const sortTree = (t: TreeChanges): TreeChanges => ({
+  added: sortedKeys(t.added),
+  removed: sortedKeys(t.removed),
+  modified: sortedKeys(t.modified),
+});
+const countsOf = (t: TreeChanges): ChangeCountsJson => ({
+  added: t.added.length,
+  removed: t.removed.length,
+  modified: t.modified.length,
+});
 const ZERO: ChangeCountsJson = { added: 0, removed: 0, modified: 0 };
 
 interface Dataset {
@@ -96,7 +110,11 @@ interface Dataset {
   readonly editsFile: string;
 }
 
-function defineDiffSuite(name: string, make: (dir: string) => Promise<Dataset>, skip = false): void {
+function defineDiffSuite(
+  name: string,
+  make: (dir: string) => Promise<Dataset>,
+  skip = false,
+): void {
   describe.skipIf(skip)(`diff after an edits-500 batch (${name} generator)`, () => {
     let repo: TestRepo;
     let expected: ReturnType<typeof expectedChanges>;
@@ -142,13 +160,21 @@ function defineDiffSuite(name: string, make: (dir: string) => Promise<Dataset>, 
       expect(trees.lastIndexOf('labels')).toBeLessThan(trees.indexOf('reviews'));
       for (let i = 1; i < diff.length; i++) {
         const [a, b] = [diff[i - 1]!, diff[i]!];
-        if (a.tree === b.tree) expect(compareKeys(a.key, b.key), `${keyOf(a.key)} before ${keyOf(b.key)}`).toBeLessThan(0);
+        if (a.tree === b.tree)
+          expect(compareKeys(a.key, b.key), `${keyOf(a.key)} before ${keyOf(b.key)}`).toBeLessThan(
+            0,
+          );
       }
     });
 
     it('diff --stat --json and the apply summary count the same changes', () => {
       const stat = repo.json<Record<string, ChangeCountsJson>>(['diff', 'main', 'edit', '--stat']);
-      const want = { labels: countsOf(expected.labels), reviews: countsOf(expected.reviews), assets: ZERO, splits: ZERO };
+      const want = {
+        labels: countsOf(expected.labels),
+        reviews: countsOf(expected.reviews),
+        assets: ZERO,
+        splits: ZERO,
+      };
       expect(stat).toEqual(want);
       expect(applied.labels).toEqual(want.labels);
       expect(applied.reviews).toEqual(want.reviews);
@@ -158,7 +184,9 @@ function defineDiffSuite(name: string, make: (dir: string) => Promise<Dataset>, 
       const back = groupDiff(parseJsonLines<DiffLine>(repo.ok(['diff', 'edit', 'main', '--json'])));
       for (const tree of ['labels', 'reviews'] as const) {
         const e = expected[tree];
-        expect(sortTree(back[tree] ?? noChanges())).toEqual(sortTree({ added: e.removed, removed: e.added, modified: e.modified }));
+        expect(sortTree(back[tree] ?? noChanges())).toEqual(
+          sortTree({ added: e.removed, removed: e.added, modified: e.modified }),
+        );
       }
       expect(repo.ok(['diff', 'edit', 'edit', '--json'])).toBe('');
     });

@@ -8,7 +8,15 @@
  * removed by the `afterAll` hook that `useTempRoot` registers.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +100,15 @@ export function spawnVerso(args: readonly string[], opts: RunOptions = {}): Runn
   return { child, pid: child.pid, done, exited: () => hasExited };
 }
 
+/** Runs `verso ARGS` to completion without blocking (independent checks can run side by side). */
+export function versoAsync(
+  args: readonly string[],
+  opts: RunOptions = {},
+): Promise<RunResult & { readonly pid: number }> {
+  const running = spawnVerso(args, opts);
+  return running.done.then((r) => ({ ...r, pid: running.pid }));
+}
+
 /** Asserts exit status 0 (showing stderr on failure) and returns the result. */
 export function expectOk(r: RunResult, what = 'verso'): RunResult {
   expect(r.code, `${what} failed (signal ${r.signal}):\n${r.stderr}`).toBe(0);
@@ -99,7 +116,11 @@ export function expectOk(r: RunResult, what = 'verso'): RunResult {
 }
 
 /** Asserts a failed run: exit status `code` and every fragment present in stderr. */
-export function expectFailure(r: RunResult, code: number, ...fragments: readonly (string | RegExp)[]): void {
+export function expectFailure(
+  r: RunResult,
+  code: number,
+  ...fragments: readonly (string | RegExp)[]
+): void {
   expect(r.code, `expected exit ${code}; stdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBe(code);
   for (const f of fragments) {
     if (typeof f === 'string') expect(r.stderr).toContain(f);
@@ -159,6 +180,19 @@ export class TestRepo {
 
   spawn(args: readonly string[], opts: RunOptions = {}): RunningVerso {
     return spawnVerso(['--repo', this.root, ...args], opts);
+  }
+
+  /** Like `run`, without blocking: lets independent checks run side by side. */
+  runAsync(
+    args: readonly string[],
+    opts: RunOptions = {},
+  ): Promise<RunResult & { readonly pid: number }> {
+    return versoAsync(['--repo', this.root, ...args], opts);
+  }
+
+  async logAsync(ref = 'main'): Promise<LogJson[]> {
+    const r = expectOk(await this.runAsync(['log', ref, '--json']), `verso log ${ref}`);
+    return parseJsonLines<LogJson>(r.stdout);
   }
 
   /** Runs and asserts success; returns stdout. */
@@ -228,7 +262,10 @@ export function initRepo(parent: string, name = 'repo'): TestRepo {
  * A temp folder for one test file, removed after all its tests; `dir(name)` makes a subfolder.
  * Call at the top level of a test file (it registers an `afterAll` hook).
  */
-export function useTempRoot(prefix: string): { readonly root: () => string; dir(name: string): string } {
+export function useTempRoot(prefix: string): {
+  readonly root: () => string;
+  dir(name: string): string;
+} {
   let root: string | undefined;
   const ensure = (): string => (root ??= mkdtempSync(join(tmpdir(), `verso-e2e-${prefix}-`)));
   afterAll(() => {
@@ -270,7 +307,10 @@ export function readJsonLines<T = LabelRecord>(file: string): T[] {
 }
 
 export function writeJsonLines(file: string, records: readonly unknown[]): string {
-  writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : ''));
+  writeFileSync(
+    file,
+    records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : ''),
+  );
   return file;
 }
 
@@ -282,23 +322,51 @@ export function countLines(file: string): number {
 }
 
 /** The project's generator (src/bench/gen-data.ts): labels.jsonl + edits-K.jsonl in `outDir`. */
-export function generateProjectData(outDir: string, labels: number, seed: number, editSizes: readonly number[] = []): Promise<GeneratedDataset> {
+export function generateProjectData(
+  outDir: string,
+  labels: number,
+  seed: number,
+  editSizes: readonly number[] = [],
+): Promise<GeneratedDataset> {
   return generateDataset({ labels, seed, outDir, editSizes });
 }
 
 /** The shared generator (../shared/tools/gen-dataset.mjs); the caller checks HAS_SHARED_GENERATOR. */
-export function generateSharedData(outDir: string, images: number, seed: number, editSizes: readonly number[]): { labelsFile: string; editFile: (k: number) => string } {
-  const r = spawnSync(process.execPath, [SHARED_GENERATOR, '--images', String(images), '--seed', String(seed), '--out', outDir, '--edits', editSizes.join(',')], {
-    encoding: 'utf8',
-  });
+export function generateSharedData(
+  outDir: string,
+  images: number,
+  seed: number,
+  editSizes: readonly number[],
+): { labelsFile: string; editFile: (k: number) => string } {
+  const r = spawnSync(
+    process.execPath,
+    [
+      SHARED_GENERATOR,
+      '--images',
+      String(images),
+      '--seed',
+      String(seed),
+      '--out',
+      outDir,
+      '--edits',
+      editSizes.join(','),
+    ],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`shared generator failed: ${r.stderr}`);
-  return { labelsFile: join(outDir, 'labels.jsonl'), editFile: (k) => join(outDir, `edits-${k}.jsonl`) };
+  return {
+    labelsFile: join(outDir, 'labels.jsonl'),
+    editFile: (k) => join(outDir, `edits-${k}.jsonl`),
+  };
 }
 
 // ------------------------------------------------------------------ the label model
 
 /** `(image, label)` as one map key. */
-export const keyOf = (r: { readonly image: unknown; readonly label: unknown }): string => `${String(r.image)}\u0000${String(r.label)}`;
+export const keyOf = (r: { readonly image: unknown; readonly label?: unknown }): string =>
+  `${String(r.image)}\u0000${String(r.label)}`;
 
 /** A JSON value with object members in sorted order: equal values give equal strings. */
 export function canonicalJson(v: unknown): string {
@@ -321,7 +389,8 @@ export interface StoredLabel {
 
 function splitRecord(r: LabelRecord): StoredLabel {
   const content: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(r)) if (k !== 'op' && k !== 'image' && k !== 'label' && k !== 'review') content[k] = v;
+  for (const [k, v] of Object.entries(r))
+    if (k !== 'op' && k !== 'image' && k !== 'label' && k !== 'review') content[k] = v;
   return {
     image: String(r.image),
     label: String(r.label),
@@ -341,7 +410,10 @@ export function modelOf(records: readonly LabelRecord[]): Map<string, StoredLabe
  * Applies an edit batch to a model as docs/formats.md specifies: ops in file order, a put
  * without `review` keeps the stored review, `review: null` removes it, a delete removes both.
  */
-export function applyToModel(model: Map<string, StoredLabel>, ops: readonly LabelRecord[]): Map<string, StoredLabel> {
+export function applyToModel(
+  model: Map<string, StoredLabel>,
+  ops: readonly LabelRecord[],
+): Map<string, StoredLabel> {
   const m = new Map(model);
   for (const op of ops) {
     const k = keyOf(op);
@@ -368,7 +440,10 @@ export function modelToRecords(model: Map<string, StoredLabel>): LabelRecord[] {
 }
 
 /** Sorts by `(image, label)` compared as UTF-8 bytes: the order of Verso keys and `cat`. */
-export function compareKeys(a: { image: string; label?: string }, b: { image: string; label?: string }): number {
+export function compareKeys(
+  a: { image: string; label?: string },
+  b: { image: string; label?: string },
+): number {
   const c = Buffer.compare(Buffer.from(a.image), Buffer.from(b.image));
   return c !== 0 ? c : Buffer.compare(Buffer.from(a.label ?? ''), Buffer.from(b.label ?? ''));
 }
@@ -378,7 +453,11 @@ export function compareKeys(a: { image: string; label?: string }, b: { image: st
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `cond` every `everyMs` until it holds or `timeoutMs` passes; returns whether it held. */
-export async function waitFor(cond: () => boolean, timeoutMs: number, everyMs = 5): Promise<boolean> {
+export async function waitFor(
+  cond: () => boolean,
+  timeoutMs: number,
+  everyMs = 5,
+): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     if (cond()) return true;

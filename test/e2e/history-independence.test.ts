@@ -63,11 +63,13 @@ describe('import', () => {
       const entries = Object.entries(o).reverse();
       return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v !== null && typeof v === 'object' && !Array.isArray(v) ? reversed(v as object) : JSON.stringify(v)}`).join(',')}}`;
     };
-    const respelled = originals.map((r, i) =>
-      reversed(r)
-        .replace(/"iscrowd":0(?=[,}])/, '"iscrowd":0.0')
-        .replace(/"area":(\d+\.\d+)/, (_m, n: string) => `"area":${n}0`)
-        .replace(/"category_id":(\d+)/, (_m, n: string) => `"category_id":${n}e0`) + (i % 97 === 0 ? '\r\n\r\n' : '\r\n'),
+    const respelled = originals.map(
+      (r, i) =>
+        reversed(r)
+          .replace(/"iscrowd":0(?=[,}])/, '"iscrowd":0.0')
+          .replace(/"area":(\d+\.\d+)/, (_m, n: string) => `"area":${n}0`)
+          .replace(/"category_id":(\d+)/, (_m, n: string) => `"category_id":${n}e0`) +
+        (i % 97 === 0 ? '\r\n\r\n' : '\r\n'),
     );
     expect(respelled[0]).toContain('"iscrowd":0.0');
     const file = join(tmp.dir('respelled'), 'labels.jsonl');
@@ -95,7 +97,9 @@ describe('edit sequences', () => {
   };
 
   it('one batch, two halves, and the halves in the other order reach one snapshot id', () => {
-    expect(new Set(ops.map(keyOf)).size, 'generator batches touch each label once').toBe(ops.length);
+    expect(new Set(ops.map(keyOf)).size, 'generator batches touch each label once').toBe(
+      ops.length,
+    );
     const dir = tmp.dir('halves');
     const e1 = writeJsonLines(join(dir, 'e1.jsonl'), ops.slice(0, 250));
     const e2 = writeJsonLines(join(dir, 'e2.jsonl'), ops.slice(250));
@@ -120,11 +124,23 @@ describe('edit sequences', () => {
     );
     const changed = others.slice(0, 200);
     const deleted = others.slice(200, 220);
-    const temporary = Array.from({ length: 20 }, (_, i) => ({ op: 'put', image: `detour-${i}`, label: '1', category: 'temp', review: { status: 'pending' } }));
+    const temporary = Array.from({ length: 20 }, (_, i) => ({
+      op: 'put',
+      image: `detour-${i}`,
+      label: '1',
+      category: 'temp',
+      review: { status: 'pending' },
+    }));
 
     const dir = tmp.dir('detour');
     const away = writeJsonLines(join(dir, 'away.jsonl'), [
-      ...changed.map((r) => ({ ...r, op: 'put', category: 'detour', bbox: [0, 0, 1, 1], review: null })),
+      ...changed.map((r) => ({
+        ...r,
+        op: 'put',
+        category: 'detour',
+        bbox: [0, 0, 1, 1],
+        review: null,
+      })),
       ...deleted.map((r) => ({ op: 'delete', image: r.image, label: r.label })),
       ...temporary,
     ]);
@@ -143,13 +159,18 @@ describe('edit sequences', () => {
 
   it('importing the final labels into an empty branch gives the id the edits reached', () => {
     const expected = applyToModel(modelOf(originals), ops);
-    const file = writeJsonLines(join(tmp.dir('final'), 'labels.jsonl'), shuffled(modelToRecords(expected), seededRandom(5)));
+    const file = writeJsonLines(
+      join(tmp.dir('final'), 'labels.jsonl'),
+      shuffled(modelToRecords(expected), seededRandom(5)),
+    );
 
     repo.ok(['branch', 'create', 'rebuilt', '--from', rootCommit]);
     expect(repo.importLabels(file, 'rebuilt').snapshot).toBe(finalSnapshot);
     const rebuilt = repo.show('rebuilt');
     expect(rebuilt.snapshot).toBe(finalSnapshot);
     expect(rebuilt.counts.labels).toBe(expected.size);
-    expect(rebuilt.counts.reviews).toBe([...expected.values()].filter((l) => l.review !== null).length);
+    expect(rebuilt.counts.reviews).toBe(
+      [...expected.values()].filter((l) => l.review !== null).length,
+    );
   });
 });

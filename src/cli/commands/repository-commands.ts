@@ -12,9 +12,10 @@ export function registerRepositoryCommands(program: Command): void {
     .command('init [dir]')
     .description('create a repository (branch main at an empty root commit)')
     .option('--json', 'machine-readable output')
-    .action(async (dir: string | undefined, opts: { json?: boolean }) => {
+    .action(async (dir: string | undefined, opts: { json?: boolean }, cmd: Command) => {
       const { initRepository } = await import('../../api/init-repository.js');
-      const r = await initRepository(dir ?? '.');
+      const globals = cmd.optsWithGlobals() as { repo?: string };
+      const r = await initRepository(dir ?? globals.repo ?? process.env['VERSO_REPO'] ?? '.');
       if (opts.json) return printJson(r);
       return printLines([
         `Initialized empty Verso repository in ${r.root}/.verso (branch ${r.branch} at ${r.commit.slice(0, 12)})`,
@@ -53,7 +54,9 @@ export function registerRepositoryCommands(program: Command): void {
 
   program
     .command('gc')
-    .description('delete chunks no ref reaches (waits for no writer; blocks writers while it runs)')
+    .description(
+      'delete chunks no ref reaches (refused while an import or apply runs; blocks them while it runs)',
+    )
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
