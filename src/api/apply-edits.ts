@@ -10,13 +10,13 @@ import { basename } from 'node:path';
 import { encodeValue } from '../core/canonical.js';
 import { FormatParseError } from '../core/errors.js';
 import { hashToHex, hexToHash } from '../core/hash.js';
-import { zeroCounts, type ChangeCounts } from '../dataset/change-counts.js';
+import type { ChangeCounts } from '../dataset/change-counts.js';
 import { encodeLabelKey } from '../dataset/label-key.js';
 import { encodeLabelContent, parseLabelLine } from '../dataset/label-line.js';
 import { checkInputFile } from '../io/input-file.js';
 import { readLines } from '../io/line-reader.js';
-import { bytesEqual, compareBytes } from '../tree/bytes.js';
-import { mutateTree, type Edit } from '../tree/mutate.js';
+import { compareBytes } from '../tree/bytes.js';
+import { mutateTreeCounting, type Edit } from '../tree/mutate.js';
 import { getValue } from '../tree/read.js';
 import { branchHead } from './branch-head.js';
 import { commitToBranch, type CommitResult } from './commit-to-branch.js';
@@ -78,48 +78,33 @@ export async function applyEdits(
       if (op.review !== undefined)
         reviewOps.set(id, { key, value: op.review ? encodeValue(op.review) : null });
     }
-    const labelEdits = await effectiveEdits(repo, labelsRoot, labelOps);
-    const reviewEdits = await effectiveEdits(repo, reviewsRoot, reviewOps);
-    const labels = await mutateTree(repo.nodes, labelsRoot, labelEdits.edits);
-    const reviews = await mutateTree(repo.nodes, reviewsRoot, reviewEdits.edits);
+    const labels = await mutateTreeCounting(repo.nodes, labelsRoot, sortedEdits(labelOps));
+    const reviews = await mutateTreeCounting(repo.nodes, reviewsRoot, sortedEdits(reviewOps));
     const result = await commitToBranch(repo, {
       branch: opts.branch,
       expectedHead: base.head,
       snapshot: {
         ...base.snapshot,
-        trees: { ...base.snapshot.trees, labels: hashToHex(labels), reviews: hashToHex(reviews) },
+        trees: {
+          ...base.snapshot.trees,
+          labels: hashToHex(labels.root),
+          reviews: hashToHex(reviews.root),
+        },
       },
       message: opts.message ?? `Apply ${basename(opts.file)}`,
       operations: {
         op: 'apply',
         file: basename(opts.file),
         ops,
-        labels: { ...labelEdits.counts },
-        reviews: { ...reviewEdits.counts },
+        labels: { ...labels.counts },
+        reviews: { ...reviews.counts },
       },
     });
-    return { ...result, ops, labels: labelEdits.counts, reviews: reviewEdits.counts };
+    return { ...result, ops, labels: labels.counts, reviews: reviews.counts };
   });
 }
 
-/** Drops no-op edits (same value, or deleting what is absent), sorts by key, counts changes. */
-async function effectiveEdits(
-  repo: Repository,
-  root: Uint8Array,
-  pending: Pending,
-): Promise<{ edits: Edit[]; counts: ChangeCounts }> {
-  const edits: Edit[] = [];
-  const counts = zeroCounts();
-  for (const { key, value } of pending.values()) {
-    const old = await getValue(repo.nodes, root, key);
-    if (value === null) {
-      if (old === undefined) continue;
-      counts.removed++;
-    } else if (old === undefined) counts.added++;
-    else if (bytesEqual(old, value)) continue;
-    else counts.modified++;
-    edits.push({ key, value });
-  }
-  edits.sort((a, b) => compareBytes(a.key, b.key));
-  return { edits, counts };
+/** The pending ops as tree edits in key order (no-ops are recognised during the merge). */
+function sortedEdits(pending: Pending): Edit[] {
+  return [...pending.values()].sort((a, b) => compareBytes(a.key, b.key));
 }

@@ -43,6 +43,21 @@ export class LevelChunker {
     if (this.splitter.append(key, key.length + value.length + this.overhead)) this.cut();
   }
 
+  /**
+   * Append items [from, to) of `node` knowing that no boundary falls among them (they are a
+   * prefix of an old node being re-chunked from its start): sizes are counted, keys not hashed.
+   */
+  addRun(node: TreeNode, from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      const key = node.keys[i]!;
+      const value = node.values[i]!;
+      this.keys.push(key);
+      this.values.push(value);
+      if (this.level > 0) this.counts.push(node.counts[i]!);
+      this.splitter.skip(key.length + value.length + this.overhead);
+    }
+  }
+
   /** End the sequence: the pending items, if any, become the last node. */
   finish(): void {
     if (this.keys.length > 0) this.cut();

@@ -14,7 +14,7 @@
 import { bytesEqual, compareBytes } from './bytes.js';
 import { TreeBuilder } from './builder.js';
 import { LevelChunker } from './level-chunker.js';
-import { LevelCursor } from './level-cursor.js';
+import { LevelCursor, childIndexFor } from './level-cursor.js';
 import type { NodeStore } from './node-store.js';
 import type { NodeRef, TreeNode } from './node.js';
 
@@ -31,20 +31,41 @@ interface LevelEdit {
   readonly count: number;
 }
 
+/** What a mutation did to the entries: puts of an equal value and deletes of absent keys count nowhere. */
+export interface MutationCounts {
+  added: number;
+  removed: number;
+  modified: number;
+}
+
 export async function mutateTree(
   nodes: NodeStore,
   root: Uint8Array,
   edits: readonly Edit[],
 ): Promise<Uint8Array> {
+  return (await mutateTreeCounting(nodes, root, edits)).root;
+}
+
+/** `mutateTree`, also counting the entries added, removed and modified (found during the merge, at no extra reads). */
+export async function mutateTreeCounting(
+  nodes: NodeStore,
+  root: Uint8Array,
+  edits: readonly Edit[],
+): Promise<{ root: Uint8Array; counts: MutationCounts }> {
+  const counts: MutationCounts = { added: 0, removed: 0, modified: 0 };
   const rootNode = await nodes.load(root);
   let levelEdits: LevelEdit[] = edits.map((e) => ({ key: e.key, value: e.value, count: 1 }));
-  for (let level = 0; level < rootNode.level; level++) {
-    levelEdits = await rewriteLevel(nodes, rootNode, level, levelEdits);
-    if (levelEdits.length === 0) return rootNode.hash;
+  for (let level = 0; level <= rootNode.level; level++) {
+    if (levelEdits.length === 0) return { root: rootNode.hash, counts };
+    const tally = level === 0 ? counts : undefined;
+    if (level < rootNode.level)
+      levelEdits = await rewriteLevel(nodes, rootNode, level, levelEdits, tally);
+    else {
+      const top = await rewriteLevel(nodes, rootNode, level, levelEdits, tally, true);
+      return { root: await finishRoot(nodes, level, top), counts };
+    }
   }
-  if (levelEdits.length === 0) return rootNode.hash;
-  const top = await rewriteLevel(nodes, rootNode, rootNode.level, levelEdits, true);
-  return finishRoot(nodes, rootNode.level, top);
+  return { root: rootNode.hash, counts };
 }
 
 /** The new nodes of the old root's level become the root, collapsed or grown to one node. */
@@ -75,6 +96,7 @@ async function rewriteLevel(
   root: TreeNode,
   level: number,
   edits: readonly LevelEdit[],
+  counts: MutationCounts | undefined,
   isRootLevel = false,
 ): Promise<LevelEdit[]> {
   const parentEdits: LevelEdit[] = [];
@@ -84,11 +106,18 @@ async function rewriteLevel(
     const removed: NodeRef[] = [];
     const added: NodeRef[] = [];
     const chunker = new LevelChunker(nodes, level, (ref) => added.push(ref));
+    // The round starts at an old boundary with a fresh chunker, so the old node's items before
+    // the first edit are cut exactly as before: no boundary among them, no need to hash keys.
+    const first = cursor.node;
+    let from = childIndexFor(first, edits[e]!.key);
+    if (from >= first.keys.length) from = Math.max(0, first.keys.length - 1);
+    chunker.addRun(first, 0, from);
     for (;;) {
       const old = cursor.node;
       if (old.keys.length > 0)
         removed.push({ lastKey: old.keys[old.keys.length - 1]!, hash: old.hash, total: old.total });
-      e = mergeNodeWithEdits(old, edits, e, cursor.isLast, chunker);
+      e = mergeNodeWithEdits(old, from, edits, e, cursor.isLast, chunker, counts);
+      from = 0;
       if (chunker.pendingEmpty) break; // resynchronised: a new boundary where an old one was
       if (!(await cursor.next())) {
         chunker.finish();
@@ -108,35 +137,39 @@ async function rewriteLevel(
  */
 function mergeNodeWithEdits(
   old: TreeNode,
+  from: number,
   edits: readonly LevelEdit[],
   start: number,
   isLast: boolean,
   chunker: LevelChunker,
+  tally: MutationCounts | undefined,
 ): number {
   const keys = old.keys;
   const lastKey = keys[keys.length - 1];
   let e = start;
   const inNode = (k: Uint8Array) =>
     isLast || (lastKey !== undefined && compareBytes(k, lastKey) <= 0);
-  const counts = old.counts;
-  for (let i = 0; i < keys.length; i++) {
+  const insert = (ed: LevelEdit) => {
+    if (!ed.value) return;
+    if (tally) tally.added++;
+    chunker.add(ed.key, ed.value, ed.count);
+  };
+  for (let i = from; i < keys.length; i++) {
     const key = keys[i]!;
-    while (e < edits.length && compareBytes(edits[e]!.key, key) < 0) {
-      const ed = edits[e++]!;
-      if (ed.value) chunker.add(ed.key, ed.value, ed.count);
-    }
+    while (e < edits.length && compareBytes(edits[e]!.key, key) < 0) insert(edits[e++]!);
     const ed = edits[e];
     if (ed && compareBytes(ed.key, key) === 0) {
       e++;
+      if (tally) {
+        if (!ed.value) tally.removed++;
+        else if (!bytesEqual(ed.value, old.values[i]!)) tally.modified++;
+      }
       if (ed.value) chunker.add(ed.key, ed.value, ed.count);
     } else {
-      chunker.add(key, old.values[i]!, old.level === 0 ? 1 : counts[i]!);
+      chunker.add(key, old.values[i]!, old.level === 0 ? 1 : old.counts[i]!);
     }
   }
-  while (e < edits.length && inNode(edits[e]!.key)) {
-    const ed = edits[e++]!;
-    if (ed.value) chunker.add(ed.key, ed.value, ed.count);
-  }
+  while (e < edits.length && inNode(edits[e]!.key)) insert(edits[e++]!);
   return e;
 }
 

@@ -57,6 +57,11 @@ export class KeySplitter {
     return murmur3(key, this.seed) < p * UINT32_RANGE;
   }
 
+  /** Account for an item known not to end the chunk. */
+  skip(itemBytes: number): void {
+    this.size += itemBytes;
+  }
+
   reset(): void {
     this.size = 0;
   }

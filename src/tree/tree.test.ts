@@ -4,7 +4,7 @@ import { hashToHex } from '../core/hash.js';
 import { buildTree } from './builder.js';
 import { compareBytes } from './bytes.js';
 import { diffTrees, type Change } from './diff.js';
-import { mutateTree, type Edit } from './mutate.js';
+import { mutateTree, mutateTreeCounting, type Edit } from './mutate.js';
 import { countEntries, entryAt, getValue, scan } from './read.js';
 import {
   dec,
@@ -228,7 +228,13 @@ describe('prolly tree: deep trees under random batches', () => {
     await fc.assert(
       fc.asyncProperty(deepBatchArb, async (batch) => {
         const next = applyToModel(base, batch);
-        const root = await mutateTree(nodes, root0, toEdits(batch));
+        const { root, counts } = await mutateTreeCounting(nodes, root0, toEdits(batch));
+        const want = modelDiff(base, next);
+        expect(counts).toEqual({
+          added: want.filter(([, t]) => t === 'added').length,
+          removed: want.filter(([, t]) => t === 'removed').length,
+          modified: want.filter(([, t]) => t === 'modified').length,
+        });
         expect(hashToHex(root)).toBe(hashToHex(await buildTree(freshNodes(), sortedEntries(next))));
         const changes = await collect(diffTrees(nodes, root0, root));
         expect(changes.map((c) => [dec(c.key), c.type])).toEqual(modelDiff(base, next));
