@@ -25,6 +25,8 @@ export interface VersoRunResult {
   readonly branchCreateMaxMs: number;
   readonly applyMs: number;
   readonly applyGrowthBytes: number;
+  /** Bytes of the chunks the commit wrote, before compression (what a log-structured store would add). */
+  readonly applyChunkBytes: number;
   readonly diffChanges: number;
   readonly diffColdMs: number;
   readonly diffWarmMedianMs: number;
@@ -61,6 +63,12 @@ await createBranch(repo, 'edit', 'main');
 await repo.close();
 const before = diskUsage(versoDir(dir));
 repo = await openRepository(dir);
+let applyChunkBytes = 0;
+const put = repo.chunks.put.bind(repo.chunks);
+repo.chunks.put = (hash, bytes) => {
+  applyChunkBytes += bytes.length;
+  put(hash, bytes);
+};
 const applied = await timeMs(() => applyEdits(repo, { file: editsFile, branch: 'edit' }));
 await repo.close();
 const applyGrowthBytes = diskUsage(versoDir(dir)) - before;
@@ -99,6 +107,7 @@ const result: VersoRunResult = {
   branchCreateMaxMs: Math.max(...branchTimes),
   applyMs: applied.ms,
   applyGrowthBytes,
+  applyChunkBytes,
   diffChanges: cold.value,
   diffColdMs: cold.ms,
   diffWarmMedianMs: median(warm),
