@@ -157,7 +157,62 @@ describe('import, cat, apply, diff', () => {
   });
 });
 
+describe('edge inputs', () => {
+  it('importing an empty file clears the labels', async () => {
+    await importLabels(repo, {
+      file: writeJsonl('labels.jsonl', dataset.slice(0, 20)),
+      branch: 'main',
+    });
+    const empty = join(dir, 'empty.jsonl');
+    writeFileSync(empty, '');
+    await importLabels(repo, { file: empty, branch: 'main' });
+    expect((await showCommit(repo, 'main')).counts).toMatchObject({ labels: 0, reviews: 0 });
+  });
+
+  it.each([
+    ['a number that overflows', '{"image":"a","label":"1","area":1e400}', null],
+    ['a lone surrogate in a value', '{"image":"a","label":"1","note":"\\ud800"}', null],
+    ['a lone surrogate in an id', '{"image":"a\\ud800","label":"1"}', 'image'],
+    [
+      'absurd nesting',
+      `{"image":"a","label":"1","deep":${'['.repeat(20000)}${']'.repeat(20000)}}`,
+      null,
+    ],
+  ])('rejects %s with file and line', async (_what, line, field) => {
+    const file = join(dir, 'bad.jsonl');
+    writeFileSync(file, JSON.stringify(label(0, 0)) + '\n' + line + '\n');
+    const err = await importLabels(repo, { file, branch: 'main' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FormatParseError);
+    expect((err as FormatParseError).data).toMatchObject({ file, line: 2, field });
+  });
+
+  it('import and apply store the same label the same way, odd member names included', async () => {
+    const odd = { image: 'x', label: '1', __proto__: 7, constructor: 'c', category: 'car' };
+    const text = '{"image":"x","label":"1","__proto__":7,"constructor":"c","category":"car"}';
+    const file = join(dir, 'odd.jsonl');
+    writeFileSync(file, text + '\n');
+    await importLabels(repo, { file, branch: 'main' });
+    await createBranch(repo, 'applied', 'main~1');
+    const edits = join(dir, 'odd-edits.jsonl');
+    writeFileSync(edits, text.replace('{', '{"op":"put",') + '\n');
+    await applyEdits(repo, { file: edits, branch: 'applied' });
+    expect(await collect(diffRefs(repo, 'main', 'applied'))).toEqual([]);
+    expect(odd.category).toBe('car');
+  });
+});
+
 describe('refs, verify and gc', () => {
+  it('a commit collected by gc no longer resolves by id prefix', async () => {
+    await createBranch(repo, 'tmp', 'main');
+    const r = await importLabels(repo, {
+      file: writeJsonl('labels.jsonl', dataset.slice(0, 30)),
+      branch: 'tmp',
+    });
+    await deleteBranch(repo, 'tmp');
+    await collectGarbage(repo);
+    await expect(createBranch(repo, 'y', r.commit.slice(0, 12))).rejects.toThrow(/ref not found/);
+  });
+
   it('a writer that lost the compare-and-swap gets RefUpdateRaceError and nothing moves', async () => {
     const head = await branchHead(repo, 'main');
     await importLabels(repo, {

@@ -12,7 +12,7 @@ import { FormatParseError } from '../core/errors.js';
 import { hashToHex, hexToHash } from '../core/hash.js';
 import type { ChangeCounts } from '../dataset/change-counts.js';
 import { encodeLabelKey } from '../dataset/label-key.js';
-import { encodeLabelContent, parseLabelLine } from '../dataset/label-line.js';
+import { encodeLabelContent, parseLabelLine, unstorableLine } from '../dataset/label-line.js';
 import { checkInputFile } from '../io/input-file.js';
 import { readLines } from '../io/line-reader.js';
 import { compareBytes } from '../tree/bytes.js';
@@ -74,9 +74,13 @@ export async function applyEdits(
         reviewOps.set(id, { key, value: null });
         continue;
       }
-      labelOps.set(id, { key, value: encodeLabelContent(op) });
-      if (op.review !== undefined)
-        reviewOps.set(id, { key, value: op.review ? encodeValue(op.review) : null });
+      try {
+        labelOps.set(id, { key, value: encodeLabelContent(op) });
+        if (op.review !== undefined)
+          reviewOps.set(id, { key, value: op.review ? encodeValue(op.review) : null });
+      } catch (e) {
+        throw unstorableLine(e, opts.file, line);
+      }
     }
     const labels = await mutateTreeCounting(repo.nodes, labelsRoot, sortedEdits(labelOps));
     const reviews = await mutateTreeCounting(repo.nodes, reviewsRoot, sortedEdits(reviewOps));

@@ -3,6 +3,7 @@
  * current time (`VERSO_COMMIT_TIME` overrides it, for reproducible scripts and tests).
  */
 import { userInfo } from 'node:os';
+import { InvalidArgumentError } from '../core/errors.js';
 
 export function currentAuthor(explicit?: string): string {
   if (explicit) return explicit;
@@ -17,5 +18,9 @@ export function currentAuthor(explicit?: string): string {
 
 export function currentTime(): string {
   const env = process.env['VERSO_COMMIT_TIME'];
-  return env ? new Date(env).toISOString() : new Date().toISOString();
+  if (!env) return new Date().toISOString();
+  const t = new Date(env);
+  if (Number.isNaN(t.getTime()))
+    throw new InvalidArgumentError('VERSO_COMMIT_TIME', env, 'expected an ISO-8601 date');
+  return t.toISOString();
 }

@@ -16,7 +16,12 @@ import { ByteReader, ByteWriter } from '../core/byte-writer.js';
 import { writeValue } from '../core/canonical.js';
 import { FormatParseError, VersoError, isVersoError } from '../core/errors.js';
 import { encodeLabelKey } from '../dataset/label-key.js';
-import { parseLabelLine, writeLabelContent, type LabelPut } from '../dataset/label-line.js';
+import {
+  parseLabelLine,
+  unstorableLine,
+  writeLabelContent,
+  type LabelPut,
+} from '../dataset/label-line.js';
 import { checkInputFile } from '../io/input-file.js';
 import { countLines, lineStartAfter, readLines } from '../io/line-reader.js';
 
@@ -120,6 +125,8 @@ export function readLabelFile(file: string): LabelFileReader {
     return { batches: encodeRange(file, 0, size, 0), lines: new LineNumbers(file, size) };
   }
   const splitAt = lineStartAfter(file, Math.floor(size / 2));
+  if (splitAt >= size)
+    return { batches: encodeRange(file, 0, size, 0), lines: new LineNumbers(file, size) };
   const lines = new LineNumbers(file, splitAt);
   return {
     batches: interleave(
@@ -142,7 +149,14 @@ export async function* encodeRange(
   const scratch = new ByteWriter(1 << 16);
   try {
     for await (const { text, line } of readLines(file, { start, end })) {
-      encodeLabelRecord(batch, scratch, parseLabelLine(text, file, line, false) as LabelPut, range);
+      const put = parseLabelLine(text, file, line, false) as LabelPut;
+      const mark = batch.length;
+      try {
+        encodeLabelRecord(batch, scratch, put, range);
+      } catch (e) {
+        batch.truncate(mark);
+        throw unstorableLine(e, file, line);
+      }
       if (batch.length >= BATCH_BYTES) {
         yield batch.finishUnpooled();
         batch.reset();

@@ -91,13 +91,11 @@ function removeDeadScratch(tmpRoot: string): void {
   for (const name of readdirSync(tmpRoot)) {
     const pid = Number(name.split('-')[0]);
     const path = join(tmpRoot, name);
-    if (
-      Number.isInteger(pid) &&
-      pid !== process.pid &&
-      !isProcessAlive(pid) &&
-      statSync(path).isDirectory()
-    ) {
-      rmSync(path, { recursive: true, force: true });
+    if (!Number.isInteger(pid) || pid === process.pid || isProcessAlive(pid)) continue;
+    try {
+      if (statSync(path).isDirectory()) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Another process reclaimed it first.
     }
   }
 }

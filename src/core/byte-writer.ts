@@ -95,6 +95,11 @@ export class ByteWriter {
     return this.buf.subarray(0, this.pos);
   }
 
+  /** Forget everything written after position `at`. */
+  truncate(at: number): void {
+    this.pos = Math.min(this.pos, at);
+  }
+
   reset(): void {
     this.pos = 0;
   }

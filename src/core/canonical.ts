@@ -90,6 +90,13 @@ function writeString(w: ByteWriter, s: string): void {
       return;
     }
   }
+  if (!s.isWellFormed()) {
+    throw new InvalidArgumentError(
+      'string',
+      JSON.stringify(s),
+      'contains a lone UTF-16 surrogate, which UTF-8 cannot hold',
+    );
+  }
   w.byte(Tag.Str);
   w.utf8(s);
 }
@@ -233,6 +240,13 @@ function writeMemberName(w: ByteWriter, name: string): void {
   const d = dictionaryIndex(name);
   if (d >= 0) w.varint(2 * d + 1);
   else {
+    if (!name.isWellFormed()) {
+      throw new InvalidArgumentError(
+        'member name',
+        JSON.stringify(name),
+        'contains a lone UTF-16 surrogate',
+      );
+    }
     const len = Buffer.byteLength(name, 'utf8');
     w.varint(2 * len);
     w.bytes(Buffer.from(name, 'utf8'));

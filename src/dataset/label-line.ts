@@ -8,8 +8,8 @@
  * a put without `review` leaves the stored review as it is; `"review": null` removes it.
  * Errors name the file, the line and the field (see docs/formats.md).
  */
-import type { ByteWriter } from '../core/byte-writer.js';
-import { encodeValue, writeObject, type JsonValue } from '../core/canonical.js';
+import { ByteWriter } from '../core/byte-writer.js';
+import { writeObject, type JsonValue } from '../core/canonical.js';
 import { FormatParseError } from '../core/errors.js';
 
 export type LabelContent = { readonly [field: string]: JsonValue };
@@ -56,15 +56,23 @@ export function parseLabelLine(text: string, file: string, line: number, edits: 
   return { op, image, label, record: rec, review: parseReview(rec, file, line), line };
 }
 
+/** A line that parsed as JSON but holds a value Verso cannot store (±Infinity, lone surrogates, absurd nesting). */
+export function unstorableLine(e: unknown, file: string, line: number): Error {
+  if (e instanceof FormatParseError) return e;
+  const why =
+    e instanceof RangeError ? 'value nested too deeply' : ((e as Error)?.message ?? String(e));
+  return new FormatParseError(file, line, null, `cannot store this label: ${why}`);
+}
+
 /** Append the canonical encoding of the label content (the record without its reserved members). */
 export function writeLabelContent(w: ByteWriter, put: LabelPut): void {
   writeObject(w, put.record, RESERVED);
 }
 
 export function encodeLabelContent(put: LabelPut): Uint8Array {
-  const content: Record<string, JsonValue> = {};
-  for (const k in put.record) if (!RESERVED.has(k)) content[k] = put.record[k]!;
-  return encodeValue(content);
+  const w = new ByteWriter(512);
+  writeObject(w, put.record, RESERVED);
+  return w.finish();
 }
 
 function parseOp(
@@ -108,7 +116,11 @@ function parseId(
   const v = rec[field];
   if (v === undefined || v === null)
     throw new FormatParseError(file, line, field, 'missing required field');
-  if (typeof v === 'string' && v.length > 0) return v;
+  if (typeof v === 'string' && v.length > 0) {
+    if (!v.isWellFormed())
+      throw new FormatParseError(file, line, field, 'id contains a lone UTF-16 surrogate');
+    return v;
+  }
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return String(v);
   throw new FormatParseError(
     file,

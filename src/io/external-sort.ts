@@ -55,7 +55,12 @@ export class ExternalSorter {
       return;
     }
     if (this.keys.length > 0) this.spill();
-    yield* mergeRuns(this.runs.map((f) => new RunReader(f)));
+    const readers = this.runs.map((f) => new RunReader(f));
+    try {
+      yield* mergeRuns(readers);
+    } finally {
+      for (const r of readers) r.close();
+    }
   }
 
   /** Remove run files. Safe to call more than once. */
@@ -116,13 +121,19 @@ class RunReader {
     const len = this.readVarint();
     if (len === undefined) {
       this.current = undefined;
-      closeSync(this.fd);
+      this.close();
       return false;
     }
     const key = this.take(len).toString('latin1');
     const plen = this.readVarint()!;
     this.current = { key, payload: Buffer.from(this.take(plen)) };
     return true;
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    closeSync(this.fd);
+    this.fd = -1;
   }
 
   private fill(need: number): void {

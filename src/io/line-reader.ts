@@ -19,6 +19,7 @@ export async function* readLines(
   file: string,
   range: { start?: number; end?: number } = {},
 ): AsyncGenerator<NumberedLine> {
+  if (range.end !== undefined && (range.start ?? 0) >= range.end) return;
   const stream = createReadStream(file, {
     highWaterMark: BLOCK_BYTES,
     ...(range.start !== undefined ? { start: range.start } : {}),

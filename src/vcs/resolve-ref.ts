@@ -6,7 +6,7 @@
  * repeatable: `main~2`, `v1^^`.
  */
 import { AmbiguousRefError, RefNotFoundError } from '../core/errors.js';
-import type { ChunkHash } from '../core/hash.js';
+import { hexToHash, type ChunkHash } from '../core/hash.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { ChunkStore } from '../store/chunk-store.js';
 import { getCommit } from './commit.js';
@@ -26,7 +26,7 @@ export async function resolveRef(
     back += s === '^' || s === '~' ? 1 : Number(s.slice(1));
     base = base.slice(0, m.index);
   }
-  let id = await resolveBase(catalog, base, spec);
+  let id = await resolveBase(catalog, chunks, base, spec);
   for (let i = 0; i < back; i++) {
     const parent = (await getCommit(chunks, id)).parents[0];
     if (!parent) throw new RefNotFoundError(spec);
@@ -35,15 +35,23 @@ export async function resolveRef(
   return id;
 }
 
-async function resolveBase(catalog: Catalog, name: string, spec: string): Promise<ChunkHash> {
+async function resolveBase(
+  catalog: Catalog,
+  chunks: ChunkStore,
+  name: string,
+  spec: string,
+): Promise<ChunkHash> {
   if (name.length === 0) throw new RefNotFoundError(spec);
   const ref = await catalog.getRef(name);
   if (ref) return ref.target;
   if (HEX_PREFIX.test(name)) {
-    const hits = await catalog.findCommitsByPrefix(name, 2);
+    // The index may still list commits that gc collected: only stored commits count.
+    const hits: ChunkHash[] = [];
+    for (const id of await catalog.findCommitsByPrefix(name, 10)) {
+      if (await chunks.has(hexToHash(id))) hits.push(id);
+    }
     if (hits.length === 1) return hits[0]!;
-    if (hits.length > 1)
-      throw new AmbiguousRefError(spec, await catalog.findCommitsByPrefix(name, 10));
+    if (hits.length > 1) throw new AmbiguousRefError(spec, hits);
   }
   throw new RefNotFoundError(spec);
 }

@@ -66,7 +66,7 @@ export function registerRepositoryCommands(program: Command): void {
         endProgress(bar);
         if (opts.json) return printJson(r);
         return printLines([
-          `gc: kept ${r.reachable} reachable chunks, deleted ${r.deleted}; store ${r.bytesBefore} -> ${r.bytesAfter} bytes`,
+          `gc: kept ${r.reachable} reachable chunks, deleted ${r.deleted} (the store file keeps its size, ${r.bytesAfter} bytes; LMDB reuses the freed pages)`,
         ]);
       }),
     );
