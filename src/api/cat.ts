@@ -30,9 +30,9 @@ export async function* catLabelBlocks(repo: Repository, refSpec: string): AsyncG
       const key = run.keys[i]!;
       renderLine(out, key, run.values[i]!, await reviews.valueAt(key));
     }
-    if (out.pos >= BLOCK_BYTES) yield out.take();
+    if (out.length >= BLOCK_BYTES) yield out.take();
   }
-  if (out.pos > 0) yield out.take();
+  if (out.length > 0) yield out.take();
 }
 
 /** Lines (without '\n') of every label at `refSpec`. */
@@ -57,9 +57,9 @@ function renderLine(
   quotedElement(out, key, 1, imageEnd);
   out.bytes(LABEL_PREFIX);
   quotedElement(out, key, imageEnd + 2, elementEnd(key, imageEnd + 2));
-  const mark = out.pos;
+  const mark = out.length;
   out.byte(0x2c);
-  if (renderObjectMembers(value, out) === 0) out.pos = mark;
+  if (renderObjectMembers(value, out) === 0) out.truncate(mark);
   if (review) {
     out.bytes(REVIEW_PREFIX);
     renderJson(review, out);
@@ -84,7 +84,7 @@ function quotedElement(out: JsonBytes, key: Uint8Array, start: number, end: numb
     const unescaped = Buffer.from(key.subarray(start, end))
       .toString('latin1')
       .replaceAll('\u0000\u00ff', '\u0000');
-    out.utf8(JSON.stringify(Buffer.from(unescaped, 'latin1').toString('utf8')));
+    out.text(JSON.stringify(Buffer.from(unescaped, 'latin1').toString('utf8')));
   } else out.quoted(key, start, end);
 }
 

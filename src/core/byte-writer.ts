@@ -7,8 +7,8 @@
 import { CorruptionError } from './errors.js';
 
 export class ByteWriter {
-  private buf: Buffer;
-  private pos = 0;
+  protected buf: Buffer;
+  protected pos = 0;
 
   constructor(initialSize = 256) {
     this.buf = Buffer.allocUnsafe(initialSize);
@@ -18,7 +18,7 @@ export class ByteWriter {
     return this.pos;
   }
 
-  private ensure(extra: number): void {
+  protected ensure(extra: number): void {
     if (this.pos + extra <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.pos + extra) size *= 2;
@@ -41,10 +41,16 @@ export class ByteWriter {
     this.buf[this.pos++] = n;
   }
 
-  bytes(b: Uint8Array): void {
-    this.ensure(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
+  /** Append src[start, end); short runs are copied by hand (cheaper than a subarray). */
+  bytes(src: Uint8Array, start = 0, end = src.length): void {
+    const n = end - start;
+    this.ensure(n);
+    if (n <= 64) {
+      const buf = this.buf;
+      let at = this.pos;
+      for (let i = start; i < end; i++) buf[at++] = src[i]!;
+    } else this.buf.set(src.subarray(start, end), this.pos);
+    this.pos += n;
   }
 
   /** Length-prefixed bytes. */

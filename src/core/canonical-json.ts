@@ -8,6 +8,7 @@
  * the output is itself canonical JSON. The tag layout is `canonical.ts`'s, and
  * `canonical.test.ts` checks the two agree on random values.
  */
+import { ByteWriter } from './byte-writer.js';
 import { CANONICAL_DICTIONARY } from './canonical-dictionary.js';
 import { civilFromDays } from './canonical.js';
 import { CorruptionError } from './errors.js';
@@ -18,34 +19,10 @@ const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/** A growable output buffer of JSON text. */
-export class JsonBytes {
-  buf = Buffer.allocUnsafe(1 << 16);
-  pos = 0;
-
-  ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
-  }
-
-  byte(b: number): void {
-    this.ensure(1);
-    this.buf[this.pos++] = b;
-  }
-
-  bytes(src: Uint8Array, start = 0, end = src.length): void {
-    const n = end - start;
-    this.ensure(n);
-    if (n <= 64) {
-      const buf = this.buf;
-      let at = this.pos;
-      for (let i = start; i < end; i++) buf[at++] = src[i]!;
-    } else this.buf.set(src.subarray(start, end), this.pos);
-    this.pos += n;
+/** A growable output buffer of JSON text (a ByteWriter with text helpers). */
+export class JsonBytes extends ByteWriter {
+  constructor() {
+    super(1 << 16);
   }
 
   ascii(s: string): void {
@@ -53,7 +30,8 @@ export class JsonBytes {
     for (let i = 0; i < s.length; i++) this.buf[this.pos++] = s.charCodeAt(i);
   }
 
-  utf8(s: string): void {
+  /** A JS string as UTF-8 bytes (no length prefix, unlike `ByteWriter#utf8`). */
+  text(s: string): void {
     this.ensure(s.length * 3);
     this.pos += this.buf.write(s, this.pos, 'utf8');
   }
@@ -88,7 +66,7 @@ export class JsonBytes {
     for (let i = start; i < end; i++) {
       const c = src[i]!;
       if (c < 0x20 || c === QUOTE || c === BACKSLASH) {
-        this.utf8(
+        this.text(
           JSON.stringify(
             Buffer.from(src.buffer, src.byteOffset + start, end - start).toString('utf8'),
           ),
@@ -105,7 +83,7 @@ export class JsonBytes {
   /** Take the text written so far and start again. */
   take(): Buffer {
     const out = Buffer.from(this.buf.subarray(0, this.pos));
-    this.pos = 0;
+    this.reset();
     return out;
   }
 }
