@@ -10,7 +10,7 @@
  */
 import { ByteWriter } from './byte-writer.js';
 import { CANONICAL_DICTIONARY } from './canonical-dictionary.js';
-import { civilFromDays } from './canonical.js';
+import { civilFromDays } from './iso-instant.js';
 import { CorruptionError } from './errors.js';
 
 const QUOTED_DICTIONARY = CANONICAL_DICTIONARY.map((s) => Buffer.from(JSON.stringify(s)));
