@@ -4,9 +4,8 @@
  * last key as its parent records them (layer: api). Problems are collected, not thrown, so one
  * run reports them all.
  */
-import { hashToHex, type ChunkHash } from '../core/hash.js';
+import { hashToHex, sha256, type ChunkHash } from '../core/hash.js';
 import { bytesEqual, compareBytes } from '../tree/bytes.js';
-import { sha256 } from '../core/hash.js';
 import { walkReachable, type ReachableChunk } from '../vcs/reachable.js';
 import { resolveRef } from '../vcs/resolve-ref.js';
 import { throttled, type ProgressFn } from './progress.js';

@@ -4,7 +4,7 @@
  * Labels and reviews are keyed by the tuple (image, label); assets and splits by (image). With
  * the order-preserving tuple encoding all labels of an image are one contiguous key range.
  */
-import { decodeTuple, encodeTuple, tuplePrefixRange } from '../core/tuple.js';
+import { decodeTuple, encodeTuple } from '../core/tuple.js';
 import { CorruptionError } from '../core/errors.js';
 
 export interface LabelKey {
@@ -21,10 +21,6 @@ export function encodeLabelKey(image: string, label: string): Uint8Array {
   return encodeTuple([image, label]);
 }
 
-export function encodeImageKey(image: string): Uint8Array {
-  return encodeTuple([image]);
-}
-
 export function decodeRecordKey(key: Uint8Array): RecordKey {
   const parts = decodeTuple(key);
   if (parts.length === 1) return { image: parts[0]! };
@@ -36,9 +32,4 @@ export function decodeLabelKey(key: Uint8Array): LabelKey {
   const k = decodeRecordKey(key);
   if (k.label === undefined) throw new CorruptionError('expected an (image, label) key');
   return { image: k.image, label: k.label };
-}
-
-/** The key range holding every label of one image. */
-export function imageLabelRange(image: string): { start: Uint8Array; end: Uint8Array } {
-  return tuplePrefixRange([image]);
 }

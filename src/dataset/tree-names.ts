@@ -10,8 +10,3 @@
  */
 export const TREE_NAMES = ['assets', 'labels', 'reviews', 'splits'] as const;
 export type TreeName = (typeof TREE_NAMES)[number];
-
-/** Trees keyed by (image, label); the others are keyed by (image). */
-export function isLabelKeyed(tree: TreeName): boolean {
-  return tree === 'labels' || tree === 'reviews';
-}
