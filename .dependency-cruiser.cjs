@@ -1,7 +1,9 @@
 /**
  * Layer rules (see docs/architecture.md): imports point down only.
- *   cli -> api -> {vcs, dataset, io, catalog, store, tree, core}
+ *   cli -> api -> {vcs, formats, schema, dataset, io, catalog, store, tree, core}
  *   vcs -> {dataset, tree, store, catalog (types), core}; dataset -> {tree (types), core}
+ *   formats -> {dataset, io, core} (parse-*/write-* per format, no storage)
+ *   schema -> {dataset, core} (taxonomy model, deltas, migration mapping; pure)
  *   tree -> {store (interface), core}; store, catalog, io -> core; core -> nothing of ours
  * bench/ may use anything.
  */
@@ -21,9 +23,11 @@ module.exports = {
     layer('io', ['core']),
     layer('tree', ['core', 'store']),
     layer('dataset', ['core', 'tree']),
+    layer('formats', ['core', 'dataset', 'io']),
+    layer('schema', ['core', 'dataset']),
     layer('vcs', ['core', 'store', 'tree', 'dataset', 'catalog']),
-    layer('api', ['core', 'store', 'tree', 'dataset', 'vcs', 'catalog', 'io']),
-    layer('cli', ['core', 'api', 'dataset', 'catalog']),
+    layer('api', ['core', 'store', 'tree', 'dataset', 'vcs', 'catalog', 'io', 'formats', 'schema']),
+    layer('cli', ['core', 'api', 'dataset', 'catalog', 'schema', 'formats']),
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {
