@@ -1,130 +1,26 @@
 /**
- * `npm run bench -- --labels N`: the core benchmark (layer: bench).
+ * `npm run bench -- [SUITE] [options]`: picks a benchmark suite (layer: bench).
  *
- * Generates (or reuses, in `.bench-data/`) deterministic datasets of N and 100k labels, runs
- * Verso on each in a child process (`verso-run.ts`), times `verso log` cold starts, runs the git
- * baseline (one JSON file per image) on min(N, 1M) labels next to a Verso run on the same data,
- * then prints a table against the targets and writes JSON to `bench-results/`.
+ * Each suite is a module that runs when imported, reads its own options from `process.argv`,
+ * prints a table and writes JSON to `bench-results/`. Without a suite name the core suite runs
+ * (`npm run bench -- --labels 10000000`).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { ensureDataset, type GeneratedDataset } from './gen-data.js';
-import { runGitBaseline, type GitBaselineResult } from './git-baseline.js';
-import { median } from './measure.js';
-import { renderReport, type BenchReport } from './report.js';
-import type { VersoRunResult } from './verso-run.js';
-
-const { values } = parseArgs({
-  options: {
-    labels: { type: 'string', default: '1000000' },
-    seed: { type: 'string', default: '1' },
-    'data-dir': { type: 'string', default: '.bench-data' },
-    'work-dir': { type: 'string', default: '.bench-data/work' },
-    out: { type: 'string', default: 'bench-results' },
-    'no-git': { type: 'boolean', default: false },
-  },
-});
-
-const N = Number(values.labels);
-const SMALL = 100_000;
-const BASELINE_MAX = 1_000_000;
-const seed = Number(values.seed);
-const distDir = resolve(import.meta.dirname);
-const work = resolve(values['work-dir']);
-mkdirSync(work, { recursive: true });
-
-function log(msg: string): void {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-}
-
-async function dataset(labels: number): Promise<GeneratedDataset> {
-  log(`dataset ${labels} labels`);
-  return ensureDataset({
-    labels,
-    seed,
-    outDir: resolve(values['data-dir'], `labels-${labels}-seed-${seed}`),
-    editSizes: [500],
-  });
-}
-
-function runVerso(ds: GeneratedDataset, name: string): VersoRunResult {
-  log(`verso run on ${ds.labels} labels`);
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--max-old-space-size=3072',
-      join(distDir, 'verso-run.js'),
-      '--labels-file',
-      ds.labelsFile,
-      '--edits-file',
-      ds.editFiles[0]!.file,
-      '--repo',
-      join(work, name),
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
-  );
-  return JSON.parse(out.trim().split('\n').pop()!) as VersoRunResult;
-}
-
-function logColdStartMs(repoDir: string): number {
-  const cli = resolve(distDir, '../../bin/verso.js');
-  const times: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [cli, '--repo', repoDir, 'log', '-n', '20'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    if (r.status !== 0) throw new Error(`verso log failed with ${r.status}`);
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return median(times);
-}
-
-const main = await dataset(N);
-const small = N === SMALL ? main : await dataset(SMALL);
-const mainRun = runVerso(main, `verso-${N}`);
-const smallRun = N === SMALL ? mainRun : runVerso(small, `verso-${SMALL}`);
-const coldStartMs = logColdStartMs(join(work, `verso-${N}`));
-
-let git: { labels: number; git: GitBaselineResult; verso: VersoRunResult } | undefined;
-if (!values['no-git']) {
-  const baseN = Math.min(N, BASELINE_MAX);
-  const baseDs = baseN === N ? main : await dataset(baseN);
-  const versoAtBase =
-    baseN === N ? mainRun : baseN === SMALL ? smallRun : runVerso(baseDs, `verso-${baseN}`);
-  log(`git baseline on ${baseN} labels`);
-  const gitDir = join(work, `git-${baseN}`);
-  rmSync(gitDir, { recursive: true, force: true });
-  const g = await runGitBaseline({
-    labelsFile: baseDs.labelsFile,
-    editsFile: baseDs.editFiles[0]!.file,
-    workDir: gitDir,
-  });
-  rmSync(gitDir, { recursive: true, force: true });
-  git = { labels: baseN, git: g, verso: versoAtBase };
-}
-
-const report: BenchReport = {
-  machine: {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    memoryBytes: totalmem(),
-    node: process.version,
-  },
-  date: new Date().toISOString(),
-  labels: N,
-  labelsFileBytes: main.labelsBytes,
-  main: mainRun,
-  small: smallRun,
-  coldStartMs,
-  ...(git ? { git } : {}),
+const SUITES: Readonly<Record<string, string>> = {
+  core: './core-bench.js',
+  coco: './coco-bench.js',
+  assets: './assets-bench.js',
+  merge: './merge-bench.js',
 };
-const { text, json } = renderReport(report);
-process.stdout.write(text);
-mkdirSync(values.out, { recursive: true });
-const file = join(values.out, `bench-${N}.json`);
-writeFileSync(file, JSON.stringify(json, null, 2) + '\n');
-log(`wrote ${file}`);
+
+const first = process.argv[2];
+const named = first !== undefined && !first.startsWith('-');
+const suite = named ? first : 'core';
+const module = SUITES[suite];
+if (!module) {
+  process.stderr.write(
+    `unknown bench suite '${suite}' (known: ${Object.keys(SUITES).join(', ')})\n`,
+  );
+  process.exit(2);
+}
+if (named) process.argv.splice(2, 1);
+await import(module);
