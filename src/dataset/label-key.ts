@@ -4,7 +4,7 @@
  * Labels and reviews are keyed by the tuple (image, label); assets and splits by (image). With
  * the order-preserving tuple encoding all labels of an image are one contiguous key range.
  */
-import { decodeTuple, encodeTuple } from '../core/tuple.js';
+import { decodeTuple, encodeTuple, tuplePrefixRange } from '../core/tuple.js';
 import { CorruptionError } from '../core/errors.js';
 
 export interface LabelKey {
@@ -19,6 +19,16 @@ export interface RecordKey {
 
 export function encodeLabelKey(image: string, label: string): Uint8Array {
   return encodeTuple([image, label]);
+}
+
+/** The key of an image's record in the assets and splits trees. */
+export function encodeImageKey(image: string): Uint8Array {
+  return encodeTuple([image]);
+}
+
+/** The key range holding every label (or review) of one image: [start, end). */
+export function imageLabelRange(image: string): { start: Uint8Array; end: Uint8Array } {
+  return tuplePrefixRange([image]);
 }
 
 export function decodeRecordKey(key: Uint8Array): RecordKey {
