@@ -2,7 +2,7 @@
  * Layer rules (see docs/architecture.md): imports point down only.
  *   cli -> api -> {vcs, formats, schema, dataset, io, catalog, store, tree, core}
  *   vcs -> {dataset, tree, store, catalog (types), core}; dataset -> {tree (types), core}
- *   formats -> {dataset, io, core} (parse-*/write-* per format, no storage)
+ *   formats -> {dataset, io, core} (one parser and writer per format, no storage)
  *   schema -> {dataset, core} (taxonomy model, deltas, migration mapping; pure)
  *   tree -> {store (interface), core}; store, catalog, io -> core; core -> nothing of ours
  * bench/ may use anything.

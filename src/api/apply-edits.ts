@@ -5,6 +5,7 @@
  * that exists at that point; a put whose label content equals the stored one leaves the labels
  * tree untouched (only its review, if given and different, changes the reviews tree). Both
  * trees are then mutated in one batched pass each. Any bad line aborts before anything moves.
+ * When the branch's snapshot has a schema version, every put must conform to it.
  */
 import { basename } from 'node:path';
 import { encodeValue } from '../core/canonical.js';
@@ -21,6 +22,8 @@ import { getValue } from '../tree/read.js';
 import { branchHead } from './branch-head.js';
 import { commitToBranch, type CommitResult } from './commit-to-branch.js';
 import { withLease } from './lease.js';
+import { validatorFor } from './label-file-records.js';
+import { labelSchemaOf } from './schema-registry.js';
 import type { Repository } from './repository.js';
 
 export interface ApplyEditsOptions {
@@ -55,6 +58,7 @@ export async function applyEdits(
         ? pending.value !== null
         : (await getValue(repo.nodes, labelsRoot, key)) !== undefined;
     };
+    const validate = validatorFor(await labelSchemaOf(repo, base.snapshot.schema));
     let ops = 0;
     for await (const { text, line } of readLines(opts.file)) {
       const op = parseLabelLine(text, opts.file, line, true);
@@ -74,6 +78,8 @@ export async function applyEdits(
         reviewOps.set(id, { key, value: null });
         continue;
       }
+      const problem = validate?.(op.record);
+      if (problem) throw new FormatParseError(opts.file, line, problem.field, problem.why);
       try {
         labelOps.set(id, { key, value: encodeLabelContent(op) });
         if (op.review !== undefined)

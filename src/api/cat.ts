@@ -4,7 +4,9 @@
  * The labels and reviews trees (both keyed by (image, label)) are walked leaf by leaf and
  * joined; each line is `{"image","label",...content,"review":{...}}`, which `verso import
  * labels` reads back to the same trees. Output comes as byte blocks of whole lines, rendered
- * straight from the canonical encoding (`core/canonical-json.ts`).
+ * straight from the canonical encoding (`core/canonical-json.ts`). With `schema: X` each label's
+ * content is first mapped from the snapshot's schema version to X (`schema-projection.ts`);
+ * without it the values are rendered as stored.
  */
 import { JsonBytes, renderJson, renderObjectMembers } from '../core/canonical-json.js';
 import { compareBytes } from '../tree/bytes.js';
@@ -20,15 +22,26 @@ const LABEL_PREFIX = Buffer.from(',"label":');
 const REVIEW_PREFIX = Buffer.from(',"review":');
 
 /** Blocks of JSONL bytes (each a whole number of '\n'-terminated lines) of every label at `refSpec`. */
-export async function* catLabelBlocks(repo: Repository, refSpec: string): AsyncGenerator<Buffer> {
+export async function* catLabelBlocks(
+  repo: Repository,
+  refSpec: string,
+  opts: { readonly schema?: string } = {},
+): AsyncGenerator<Buffer> {
   const id = await resolveRef(repo.catalog, repo.chunks, refSpec);
   const snap = await getSnapshot(repo.chunks, (await getCommit(repo.chunks, id)).snapshot);
+  const mapValue =
+    opts.schema === undefined
+      ? null
+      : await (
+          await import('./schema-projection.js')
+        ).contentBytesMapper(repo, snap.schema, opts.schema);
   const reviews = new RunCursor(scanLeaves(repo.nodes, treeRoot(snap, 'reviews')));
   const out = new JsonBytes();
   for await (const run of scanLeaves(repo.nodes, treeRoot(snap, 'labels'))) {
     for (let i = run.from; i < run.to; i++) {
       const key = run.keys[i]!;
-      renderLine(out, key, run.values[i]!, await reviews.valueAt(key));
+      const value = mapValue ? mapValue(run.values[i]!) : run.values[i]!;
+      renderLine(out, key, value, await reviews.valueAt(key));
     }
     if (out.length >= BLOCK_BYTES) yield out.take();
   }

@@ -7,29 +7,33 @@
  * external sort (bounded memory), and the two trees are built bottom-up in one pass. Mode
  * `upsert`: the file's labels are put on top of the existing ones (a batched mutation).
  * Any bad line aborts the whole import before anything moves; duplicate keys are an error.
+ * When the branch's snapshot has a schema version, every label must conform to it.
  */
 import { basename, join } from 'node:path';
 import { FormatParseError } from '../core/errors.js';
 import { hashToHex, hexToHash, type ChunkHash } from '../core/hash.js';
-import { countChange, zeroCounts, type ChangeCounts } from '../dataset/change-counts.js';
-import { decodeLabelKey } from '../dataset/label-key.js';
+import type { ChangeCounts } from '../dataset/change-counts.js';
 import { ExternalSorter } from '../io/external-sort.js';
-import { TreeBuilder } from '../tree/builder.js';
-import { diffTrees } from '../tree/diff.js';
 import { mutateTree, type Edit } from '../tree/mutate.js';
-import { countEntries } from '../tree/read.js';
 import { branchHead } from './branch-head.js';
 import { commitToBranch, type CommitResult } from './commit-to-branch.js';
 import {
-  decodePayload,
   readLabelFile,
   unpackBatch,
   type LabelFileReader,
   type LineNumbers,
 } from './label-file-records.js';
 import { withLease } from './lease.js';
+import { labelSchemaOf } from './schema-registry.js';
 import { throttled, type ProgressFn } from './progress.js';
 import type { Repository } from './repository.js';
+import {
+  buildFromSorted,
+  changeCounts,
+  uniqueSorted,
+  type DuplicateError,
+  type SortedRecord,
+} from './sorted-label-build.js';
 
 export interface ImportLabelsOptions {
   readonly file: string;
@@ -54,9 +58,9 @@ export async function importLabels(
     const mode = opts.mode ?? 'replace';
     const sorter = new ExternalSorter(join(repo.scratchDir(), 'import-sort'));
     try {
-      const reader = readLabelFile(opts.file);
+      const reader = readLabelFile(opts.file, await labelSchemaOf(repo, base.snapshot.schema));
       const lines = await readIntoSorter(reader, sorter, opts.onProgress);
-      const records = uniqueSorted(sorter, opts.file, reader.lines);
+      const records = uniqueSorted(sorter, duplicateLine(opts.file, reader.lines));
       const roots =
         mode === 'replace'
           ? await buildFromSorted(repo, records, sorter.count, opts.onProgress)
@@ -122,63 +126,6 @@ async function readIntoSorter(
   return n;
 }
 
-/** Records between `ChunkStore.ready()` calls while building (about 100 chunks). */
-const READY_EVERY = 4096;
-
-interface SortedRecord {
-  readonly key: Uint8Array;
-  readonly label: Uint8Array;
-  readonly review: Uint8Array | null | undefined;
-}
-
-/** Yields sorted records, rejecting duplicate keys with both line numbers. */
-async function* uniqueSorted(
-  sorter: ExternalSorter,
-  file: string,
-  lines: LineNumbers,
-): AsyncGenerator<SortedRecord> {
-  let prevKey: string | undefined;
-  let prevTag = 0;
-  for await (const rec of sorter.sorted()) {
-    const p = decodePayload(rec.payload);
-    if (rec.key === prevKey) {
-      const k = decodeLabelKey(Buffer.from(rec.key, 'latin1'));
-      const [first, second] = [lines.absolute(prevTag), lines.absolute(p.lineTag)].sort(
-        (a, b) => a - b,
-      );
-      throw new FormatParseError(
-        file,
-        second!,
-        'label',
-        `duplicate label (image '${k.image}', label '${k.label}'), first at line ${first}`,
-      );
-    }
-    prevKey = rec.key;
-    prevTag = p.lineTag;
-    yield { key: Buffer.from(rec.key, 'latin1'), label: p.label, review: p.review };
-  }
-}
-
-async function buildFromSorted(
-  repo: Repository,
-  records: AsyncIterable<SortedRecord>,
-  total: number,
-  onProgress?: ProgressFn,
-) {
-  const labels = new TreeBuilder(repo.nodes);
-  const reviews = new TreeBuilder(repo.nodes);
-  const progress = throttled(onProgress, 'build', 50_000, total);
-  let n = 0;
-  for await (const rec of records) {
-    labels.add(rec.key, rec.label);
-    if (rec.review) reviews.add(rec.key, rec.review);
-    progress.tick(++n);
-    if (n % READY_EVERY === 0) await repo.chunks.ready();
-  }
-  progress.end(n);
-  return { labels: labels.finish(), reviews: reviews.finish() };
-}
-
 async function upsertFromSorted(
   repo: Repository,
   records: AsyncIterable<SortedRecord>,
@@ -197,17 +144,17 @@ async function upsertFromSorted(
   };
 }
 
-/** Added/removed/modified between two roots; an empty base needs no diff. */
-async function changeCounts(
-  repo: Repository,
-  from: Uint8Array,
-  to: Uint8Array,
-): Promise<ChangeCounts> {
-  const counts = zeroCounts();
-  if ((await countEntries(repo.nodes, from)) === 0) {
-    counts.added = await countEntries(repo.nodes, to);
-    return counts;
-  }
-  for await (const c of diffTrees(repo.nodes, from, to)) countChange(counts, c.type);
-  return counts;
+/** A duplicate (image, label) names the later line and the line of the first occurrence. */
+function duplicateLine(file: string, lines: LineNumbers): DuplicateError {
+  return (firstTag, secondTag, k) => {
+    const [first, second] = [lines.absolute(firstTag), lines.absolute(secondTag)].sort(
+      (a, b) => a - b,
+    );
+    return new FormatParseError(
+      file,
+      second!,
+      'label',
+      `duplicate label (image '${k.image}', label '${k.label}'), first at line ${first}`,
+    );
+  };
 }

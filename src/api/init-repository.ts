@@ -1,24 +1,34 @@
 /**
  * `verso init`: creates a repository with branch `main` at a root commit of the empty
  * snapshot (layer: api). Every branch therefore has a commit to start from, and
- * `branch create` works immediately.
+ * `branch create` works immediately. `--blob-store DIR` puts image blobs in a folder outside
+ * the repository (shared by every repository initialised with it).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { VersoError } from '../core/errors.js';
+import { InvalidArgumentError, VersoError } from '../core/errors.js';
 import { emptySnapshot } from '../vcs/snapshot.js';
 import { commitToBranch, type CommitResult } from './commit-to-branch.js';
-import { openBackends, versoDir, type Repository } from './repository.js';
+import { BLOB_STORE_CONFIG, openBackends, versoDir, type Repository } from './repository.js';
 
 export const DEFAULT_BRANCH = 'main';
 
 export interface InitResult extends CommitResult {
   readonly root: string;
   readonly branch: string;
+  readonly blobStore?: string;
 }
 
-export async function initRepository(dir: string): Promise<InitResult> {
+export interface InitOptions {
+  /** A blob folder outside the repository, possibly shared with other repositories. */
+  readonly blobStore?: string;
+}
+
+export async function initRepository(dir: string, opts: InitOptions = {}): Promise<InitResult> {
   const root = resolve(dir);
+  const blobStore = opts.blobStore === undefined ? undefined : resolve(opts.blobStore);
+  if (blobStore !== undefined && existsSync(blobStore) && !statSync(blobStore).isDirectory())
+    throw new InvalidArgumentError('blob store', blobStore, 'is not a folder');
   if (existsSync(join(versoDir(root), 'catalog.sqlite')))
     throw new VersoError(
       'AlreadyExists',
@@ -29,6 +39,7 @@ export async function initRepository(dir: string): Promise<InitResult> {
   mkdirSync(root, { recursive: true });
   const repo: Repository = await openBackends(root);
   try {
+    if (blobStore !== undefined) await repo.catalog.setConfig(BLOB_STORE_CONFIG, blobStore);
     const result = await commitToBranch(repo, {
       branch: DEFAULT_BRANCH,
       expectedHead: null,
@@ -37,7 +48,7 @@ export async function initRepository(dir: string): Promise<InitResult> {
       operations: { op: 'init' },
     });
     await repo.catalog.setConfig('format', '1');
-    return { root, branch: DEFAULT_BRANCH, ...result };
+    return { root, branch: DEFAULT_BRANCH, ...result, ...(blobStore ? { blobStore } : {}) };
   } finally {
     await repo.close();
   }

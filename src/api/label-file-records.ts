@@ -7,7 +7,9 @@
  * two ranges: a worker thread (`label-file-worker.ts`) encodes the first while this thread
  * encodes the second, and batches from both are yielded as they come (sorting follows, so
  * their order does not matter). Line numbers travel as tags (relative line, range) and are made
- * absolute only when an error is reported (`LineNumbers`).
+ * absolute only when an error is reported (`LineNumbers`). When the branch has a schema
+ * version, each label is also checked against it (`makeLabelValidator`) on whichever thread
+ * parses it; the worker gets the taxonomy through `workerData`.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +25,8 @@ import {
   type LabelPut,
 } from '../dataset/label-line.js';
 import { checkInputFile } from '../io/input-file.js';
+import { makeLabelValidator, type LabelValidator } from '../schema/label-validator.js';
+import type { LabelSchema } from './schema-registry.js';
 import { countLines, lineStartAfter, readLines } from '../io/line-reader.js';
 
 export interface LabelRecord {
@@ -56,16 +60,25 @@ export function encodeLabelRecord(
   range: number,
 ): void {
   scratch.reset();
-  scratch.varint(put.line * 2 + range);
-  const at = scratch.reserveU32();
-  writeLabelContent(scratch, put);
-  scratch.patchU32(at, scratch.length - at - 4);
-  if (put.review) {
-    scratch.byte(REVIEW_PRESENT);
-    writeValue(scratch, put.review);
-  } else scratch.byte(put.review === null ? REVIEW_NULL : REVIEW_ABSENT);
+  writeLabelPayload(scratch, put.line * 2 + range, put);
   batch.blob(encodeLabelKey(put.image, put.label));
   batch.blob(scratch.view());
+}
+
+/** Append a record payload: `tag` (any non-negative integer the caller can map back), content, review. */
+export function writeLabelPayload(
+  w: ByteWriter,
+  tag: number,
+  put: Pick<LabelPut, 'record' | 'review'>,
+): void {
+  w.varint(tag);
+  const at = w.reserveU32();
+  writeLabelContent(w, put);
+  w.patchU32(at, w.length - at - 4);
+  if (put.review) {
+    w.byte(REVIEW_PRESENT);
+    writeValue(w, put.review);
+  } else w.byte(put.review === null ? REVIEW_NULL : REVIEW_ABSENT);
 }
 
 /** Inverse of the payload part of `encodeLabelRecord` (hot in imports: no reader object). */
@@ -117,21 +130,37 @@ export interface LabelFileReader {
   readonly lines: LineNumbers;
 }
 
-/** Encoded records of every line of `file`, in batches, in no particular order. */
-export function readLabelFile(file: string): LabelFileReader {
+/** The worker's input. */
+export interface WorkerInput {
+  readonly file: string;
+  readonly end: number;
+  readonly schema?: LabelSchema;
+}
+
+export function validatorFor(schema: LabelSchema | undefined): LabelValidator | undefined {
+  return schema && makeLabelValidator(schema.taxonomy, schema.version);
+}
+
+/**
+ * Encoded records of every line of `file`, in batches, in no particular order; with `schema`,
+ * a label that does not conform is a FormatParseError.
+ */
+export function readLabelFile(file: string, schema?: LabelSchema): LabelFileReader {
   const workerFile = fileURLToPath(new URL('./label-file-worker.js', import.meta.url));
   const size = checkInputFile(file);
-  if (size < SPLIT_MIN_BYTES || !existsSync(workerFile)) {
-    return { batches: encodeRange(file, 0, size, 0), lines: new LineNumbers(file, size) };
-  }
+  const validate = validatorFor(schema);
+  const whole = (): LabelFileReader => ({
+    batches: encodeRange(file, 0, size, 0, undefined, validate),
+    lines: new LineNumbers(file, size),
+  });
+  if (size < SPLIT_MIN_BYTES || !existsSync(workerFile)) return whole();
   const splitAt = lineStartAfter(file, Math.floor(size / 2));
-  if (splitAt >= size)
-    return { batches: encodeRange(file, 0, size, 0), lines: new LineNumbers(file, size) };
+  if (splitAt >= size) return whole();
   const lines = new LineNumbers(file, splitAt);
   return {
     batches: interleave(
-      viaWorker(workerFile, file, splitAt),
-      encodeRange(file, splitAt, size, 1, lines),
+      viaWorker(workerFile, { file, end: splitAt, ...(schema ? { schema } : {}) }),
+      encodeRange(file, splitAt, size, 1, lines, validate),
     ),
     lines,
   };
@@ -144,12 +173,17 @@ export async function* encodeRange(
   end: number,
   range: number,
   lines?: LineNumbers,
+  validate?: LabelValidator,
 ): AsyncGenerator<Uint8Array> {
   const batch = new ByteWriter(BATCH_BYTES + (1 << 16));
   const scratch = new ByteWriter(1 << 16);
   try {
     for await (const { text, line } of readLines(file, { start, end })) {
       const put = parseLabelLine(text, file, line, false) as LabelPut;
+      if (validate) {
+        const problem = validate(put.record);
+        if (problem) throw new FormatParseError(file, line, problem.field, problem.why);
+      }
       const mark = batch.length;
       try {
         encodeLabelRecord(batch, scratch, put, range);
@@ -225,12 +259,9 @@ export function toWorkerError(e: unknown): WorkerError {
   };
 }
 
-async function* viaWorker(
-  workerFile: string,
-  file: string,
-  end: number,
-): AsyncGenerator<Uint8Array> {
-  const worker = new Worker(workerFile, { workerData: { file, end } });
+async function* viaWorker(workerFile: string, input: WorkerInput): AsyncGenerator<Uint8Array> {
+  const { file } = input;
+  const worker = new Worker(workerFile, { workerData: input });
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | undefined;
   let failure: unknown;

@@ -5,6 +5,10 @@
  * Layout of `DIR/.verso/`: `chunks/` (LMDB ChunkStore), `catalog.sqlite` (SqliteCatalog),
  * `blobs/` (FsBlobStore), `tmp/` (scratch space for sorts; per-process folders, removed when
  * their process is gone). Backends are chosen here and nowhere else.
+ *
+ * The blob folder can live outside the repository and be shared by several repositories (one
+ * copy of each image across them): `verso init --blob-store DIR` records its absolute path
+ * under the catalog config key `blob_store` (`BLOB_STORE_CONFIG`).
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -19,6 +23,8 @@ import { NodeStore } from '../tree/node-store.js';
 import { isProcessAlive } from './process-liveness.js';
 
 export const VERSO_DIR = '.verso';
+/** Catalog config key: absolute path of a blob folder outside `.verso/` (absent: `.verso/blobs`). */
+export const BLOB_STORE_CONFIG = 'blob_store';
 
 export interface Repository {
   /** The folder that holds `.verso/`. */
@@ -59,7 +65,9 @@ export async function openBackends(root: string): Promise<Repository> {
   mkdirSync(base, { recursive: true });
   const catalog = SqliteCatalog.open(join(base, 'catalog.sqlite'));
   const chunks = await LmdbChunkStore.open(join(base, 'chunks'));
-  const blobs = new FsBlobStore(join(base, 'blobs'));
+  const blobs = new FsBlobStore(
+    (await catalog.getConfig(BLOB_STORE_CONFIG)) ?? join(base, 'blobs'),
+  );
   const nodes = new NodeStore(chunks);
   const tmpRoot = join(base, 'tmp');
   removeDeadScratch(tmpRoot);

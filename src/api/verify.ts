@@ -2,7 +2,8 @@
  * `verso verify [REF]`: recomputes the hash of every chunk reachable from REF (or from every
  * ref), and checks the tree structure: keys strictly increasing, each child's entry count and
  * last key as its parent records them (layer: api). Problems are collected, not thrown, so one
- * run reports them all.
+ * run reports them all. With `assets`, also the bytes behind every asset record
+ * (`verify-assets.ts`), when the chunks themselves are sound.
  */
 import { hashToHex, sha256, type ChunkHash } from '../core/hash.js';
 import { bytesEqual, compareBytes } from '../tree/bytes.js';
@@ -10,6 +11,7 @@ import { walkReachable, type ReachableChunk } from '../vcs/reachable.js';
 import { resolveRef } from '../vcs/resolve-ref.js';
 import { throttled, type ProgressFn } from './progress.js';
 import type { Repository } from './repository.js';
+import { verifyAssets, type VerifyAssetsResult } from './verify-assets.js';
 
 export interface VerifyProblem {
   readonly id: ChunkHash;
@@ -22,12 +24,15 @@ export interface VerifyResult {
   readonly chunks: number;
   readonly bytes: number;
   readonly problems: readonly VerifyProblem[];
+  /** Present when asked for (`verso verify --assets`). */
+  readonly assets?: VerifyAssetsResult;
 }
 
 export async function verifyRepository(
   repo: Repository,
   refSpec?: string,
   onProgress?: ProgressFn,
+  opts: { readonly assets?: boolean } = {},
 ): Promise<VerifyResult> {
   const roots = refSpec ? [refSpec] : (await repo.catalog.listRefs()).map((r) => r.name);
   const commits = await Promise.all(roots.map((r) => resolveRef(repo.catalog, repo.chunks, r)));
@@ -42,7 +47,9 @@ export async function verifyRepository(
     progress.tick(chunks);
   }
   progress.end(chunks);
-  return { roots, chunks, bytes, problems };
+  // Asset records are read from the trees just checked: only when those are sound.
+  if (!opts.assets || problems.length > 0) return { roots, chunks, bytes, problems };
+  return { roots, chunks, bytes, problems, assets: await verifyAssets(repo, roots, onProgress) };
 }
 
 function checkChunk(c: ReachableChunk): string[] {

@@ -7,10 +7,24 @@
  * commit index, config and leases.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RefExistsError, RefUpdateRaceError, RepositoryBusyError } from '../core/errors.js';
+import {
+  MergeInProgressError,
+  PendingMergeRaceError,
+  RefExistsError,
+  RefUpdateRaceError,
+  RepositoryBusyError,
+  SchemaVersionExistsError,
+  SchemaVersionNotFoundError,
+} from '../core/errors.js';
 import { sha256Hex } from '../core/hash.js';
 import type { ChunkHash } from '../core/hash.js';
-import type { Catalog, CommitIndexEntry, LeaseHolder, LeaseRecord } from './catalog.js';
+import type {
+  Catalog,
+  CommitIndexEntry,
+  LeaseHolder,
+  LeaseRecord,
+  SchemaVersionRecord,
+} from './catalog.js';
 
 export interface CatalogHarness {
   readonly catalog: Catalog;
@@ -200,6 +214,71 @@ export function describeCatalogContract(name: string, create: () => Promise<Cata
         expect(await cat.findCommitsByPrefix('c', 10)).toEqual([]);
         expect(await cat.findCommitsByPrefix('', 3)).toEqual([id('9f'), id('a8'), id('a9')]);
         expect(await cat.findCommitsByPrefix('a', 0)).toEqual([]);
+      });
+    });
+
+    describe('pending merges', () => {
+      it('creates, replaces by version, and deletes a branch pending merge', async () => {
+        expect(await cat.getPendingMerge('main')).toBeUndefined();
+        expect(await cat.putPendingMerge('main', '{"a":1}', null)).toBe(1);
+        expect(await cat.putPendingMerge('main', '{"a":2}', 1)).toBe(2);
+        const got = await cat.getPendingMerge('main');
+        expect(got).toMatchObject({ branch: 'main', version: 2, state: '{"a":2}' });
+        expect(await cat.getPendingMerge('dev')).toBeUndefined();
+        expect(await cat.deletePendingMerge('main', 1)).toBe(false);
+        expect(await cat.deletePendingMerge('main', 2)).toBe(true);
+        expect(await cat.deletePendingMerge('main')).toBe(false);
+        expect(await cat.getPendingMerge('main')).toBeUndefined();
+      });
+
+      it('refuses a second pending merge into the same branch', async () => {
+        await cat.putPendingMerge('main', '{}', null);
+        expect(await rejection(cat.putPendingMerge('main', '{}', null))).toBeInstanceOf(
+          MergeInProgressError,
+        );
+        expect(await cat.putPendingMerge('dev', '{}', null)).toBe(1);
+      });
+
+      it('refuses a replace from a stale version (no lost resolution)', async () => {
+        await cat.putPendingMerge('main', 'v1', null);
+        await cat.putPendingMerge('main', 'v2', 1);
+        expect(await rejection(cat.putPendingMerge('main', 'lost', 1))).toBeInstanceOf(
+          PendingMergeRaceError,
+        );
+        expect((await cat.getPendingMerge('main'))?.state).toBe('v2');
+      });
+    });
+
+    // ---- schema registry
+    describe('schema registry', () => {
+      const version = (name: string, parent: string | null, at: string): SchemaVersionRecord => ({
+        name,
+        parent,
+        delta: `[{"op":"add_class","class":{"id":1,"name":"${name}"}}]`,
+        author: 'Ada',
+        createdAt: at,
+        message: `version ${name}`,
+      });
+
+      it('stores versions immutably and lists them in creation order', async () => {
+        const v1 = version('1.0', null, '2026-03-01T00:00:00.000Z');
+        const v2 = version('1.1', '1.0', '2026-02-01T00:00:00.000Z');
+        await cat.createSchemaVersion(v1);
+        await cat.createSchemaVersion(v2);
+        expect(await cat.getSchemaVersion('1.1')).toEqual(v2);
+        expect(await cat.getSchemaVersion('9.9')).toBeUndefined();
+        expect(await cat.listSchemaVersions()).toEqual([v1, v2]);
+        const again = await rejection(cat.createSchemaVersion({ ...v2, message: 'changed' }));
+        expect(again).toBeInstanceOf(SchemaVersionExistsError);
+        expect(await cat.getSchemaVersion('1.1')).toEqual(v2);
+      });
+
+      it('refuses a version whose parent is not stored', async () => {
+        const orphan = await rejection(
+          cat.createSchemaVersion(version('2.0', 'ghost', '2026-03-01T00:00:00.000Z')),
+        );
+        expect(orphan).toBeInstanceOf(SchemaVersionNotFoundError);
+        expect(await cat.listSchemaVersions()).toEqual([]);
       });
     });
 

@@ -11,6 +11,13 @@
  *   for an existing ref, its kind is `kind`. Otherwise it throws `RefUpdateRaceError` (or
  *   `RefExistsError` when `expected` is null and the name is taken). Tags are immutable: any
  *   update of an existing tag throws `RefExistsError`.
+ * - `putPendingMerge(branch, state, expectedVersion)` creates the branch's pending merge when
+ *   `expectedVersion` is null (throws `MergeInProgressError` if one exists) or replaces it when
+ *   its version equals `expectedVersion` (else `PendingMergeRaceError`); returns the new version.
+ *   `deletePendingMerge` removes it (only at `expectedVersion` when given) and says whether it did.
+ * - Schema registry: `createSchemaVersion` stores an immutable version; it throws
+ *   `SchemaVersionExistsError` if the name is taken and `SchemaVersionNotFoundError` if the
+ *   parent is not a stored version. `listSchemaVersions` returns them in creation order.
  * - `recordCommit` is idempotent. Commit ids are 64-hex chunk hashes.
  * - `acquireLease` grants a `writer` lease unless a live `gc` lease exists, and a `gc` lease
  *   unless any live lease exists; otherwise it throws `RepositoryBusyError`. A lease whose
@@ -50,6 +57,25 @@ export interface LeaseRecord extends LeaseHolder {
   readonly acquiredAt: string;
 }
 
+/** A merge waiting for conflict resolutions; `state` is the merge's own JSON (opaque here). */
+export interface PendingMergeRecord {
+  readonly branch: string;
+  readonly version: number;
+  readonly state: string;
+  readonly updatedAt: string;
+}
+
+/** A schema version: its delta from `parent` (null: from the empty schema), canonical JSON text. */
+export interface SchemaVersionRecord {
+  readonly name: string;
+  readonly parent: string | null;
+  readonly delta: string;
+  readonly author: string;
+  /** ISO-8601 UTC. */
+  readonly createdAt: string;
+  readonly message: string;
+}
+
 export interface Catalog {
   getRef(name: string): Promise<RefRecord | undefined>;
   listRefs(kind?: RefKind): Promise<RefRecord[]>;
@@ -64,6 +90,16 @@ export interface Catalog {
   getCommit(id: ChunkHash): Promise<CommitIndexEntry | undefined>;
   /** Ids of indexed commits starting with `prefix` (at most `limit`). */
   findCommitsByPrefix(prefix: string, limit: number): Promise<ChunkHash[]>;
+
+  // ---- pending merges: at most one per destination branch
+  getPendingMerge(branch: string): Promise<PendingMergeRecord | undefined>;
+  putPendingMerge(branch: string, state: string, expectedVersion: number | null): Promise<number>;
+  deletePendingMerge(branch: string, expectedVersion?: number): Promise<boolean>;
+
+  // ---- schema registry: immutable named versions, each a delta from its parent
+  createSchemaVersion(record: SchemaVersionRecord): Promise<void>;
+  getSchemaVersion(name: string): Promise<SchemaVersionRecord | undefined>;
+  listSchemaVersions(): Promise<SchemaVersionRecord[]>;
 
   getConfig(key: string): Promise<string | undefined>;
   setConfig(key: string, value: string): Promise<void>;

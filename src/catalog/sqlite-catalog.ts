@@ -17,9 +17,13 @@
  */
 import Database from 'better-sqlite3';
 import {
+  MergeInProgressError,
+  PendingMergeRaceError,
   RefExistsError,
   RefUpdateRaceError,
   RepositoryBusyError,
+  SchemaVersionExistsError,
+  SchemaVersionNotFoundError,
   VersoError,
 } from '../core/errors.js';
 import type { ChunkHash } from '../core/hash.js';
@@ -29,8 +33,10 @@ import type {
   LeaseHolder,
   LeaseKind,
   LeaseRecord,
+  PendingMergeRecord,
   RefKind,
   RefRecord,
+  SchemaVersionRecord,
 } from './catalog.js';
 
 const MIGRATIONS: readonly string[] = [
@@ -55,6 +61,21 @@ const MIGRATIONS: readonly string[] = [
      host TEXT NOT NULL,
      acquired_at TEXT NOT NULL
    );`,
+  `CREATE TABLE pending_merges (
+     branch TEXT PRIMARY KEY,
+     version INTEGER NOT NULL,
+     state TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   ) WITHOUT ROWID;`,
+  `CREATE TABLE schema_versions (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     name TEXT NOT NULL UNIQUE,
+     parent TEXT REFERENCES schema_versions (name),
+     delta TEXT NOT NULL,
+     author TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     message TEXT NOT NULL
+   );`,
 ];
 
 interface RefRow {
@@ -69,6 +90,20 @@ interface CommitRow {
   readonly parents: string;
   readonly generation: number;
   readonly time: string;
+}
+interface PendingMergeRow {
+  readonly branch: string;
+  readonly version: number;
+  readonly state: string;
+  readonly updated_at: string;
+}
+interface SchemaVersionRow {
+  readonly name: string;
+  readonly parent: string | null;
+  readonly delta: string;
+  readonly author: string;
+  readonly created_at: string;
+  readonly message: string;
 }
 interface LeaseRow {
   readonly id: number;
@@ -105,6 +140,28 @@ function prepareStatements(db: Database.Database) {
     ),
     commitsFrom: db.prepare<[string, number], { id: string }>(
       'SELECT id FROM commits WHERE id >= ? ORDER BY id LIMIT ?',
+    ),
+    getPendingMerge: db.prepare<[string], PendingMergeRow>(
+      'SELECT * FROM pending_merges WHERE branch = ?',
+    ),
+    insertPendingMerge: db.prepare<[string, number, string, string]>(
+      'INSERT INTO pending_merges (branch, version, state, updated_at) VALUES (?, ?, ?, ?)',
+    ),
+    updatePendingMerge: db.prepare<[number, string, string, string, number]>(
+      'UPDATE pending_merges SET version = ?, state = ?, updated_at = ? WHERE branch = ? AND version = ?',
+    ),
+    deletePendingMerge: db.prepare<[string]>('DELETE FROM pending_merges WHERE branch = ?'),
+    deletePendingMergeAt: db.prepare<[string, number]>(
+      'DELETE FROM pending_merges WHERE branch = ? AND version = ?',
+    ),
+    getSchemaVersion: db.prepare<[string], SchemaVersionRow>(
+      'SELECT * FROM schema_versions WHERE name = ?',
+    ),
+    listSchemaVersions: db.prepare<[], SchemaVersionRow>(
+      'SELECT * FROM schema_versions ORDER BY seq',
+    ),
+    insertSchemaVersion: db.prepare<[string, string | null, string, string, string, string]>(
+      'INSERT INTO schema_versions (name, parent, delta, author, created_at, message) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     getConfig: db.prepare<[string], { value: string }>('SELECT value FROM config WHERE key = ?'),
     setConfig: db.prepare<[string, string]>(
@@ -200,6 +257,69 @@ export class SqliteCatalog implements Catalog {
     return rows.map((row) => row.id as ChunkHash);
   }
 
+  async getPendingMerge(branch: string): Promise<PendingMergeRecord | undefined> {
+    const row = this.sql.getPendingMerge.get(branch);
+    return row === undefined
+      ? undefined
+      : { branch: row.branch, version: row.version, state: row.state, updatedAt: row.updated_at };
+  }
+
+  async putPendingMerge(
+    branch: string,
+    state: string,
+    expectedVersion: number | null,
+  ): Promise<number> {
+    return this.db
+      .transaction(() => {
+        if (expectedVersion === null) {
+          if (this.sql.getPendingMerge.get(branch)) throw new MergeInProgressError(branch);
+          this.sql.insertPendingMerge.run(branch, 1, state, now());
+          return 1;
+        }
+        const next = expectedVersion + 1;
+        const r = this.sql.updatePendingMerge.run(next, state, now(), branch, expectedVersion);
+        if (r.changes !== 1) throw new PendingMergeRaceError(branch);
+        return next;
+      })
+      .immediate();
+  }
+
+  async deletePendingMerge(branch: string, expectedVersion?: number): Promise<boolean> {
+    const r =
+      expectedVersion === undefined
+        ? this.sql.deletePendingMerge.run(branch)
+        : this.sql.deletePendingMergeAt.run(branch, expectedVersion);
+    return r.changes === 1;
+  }
+
+  // ---- schema registry
+  async createSchemaVersion(r: SchemaVersionRecord): Promise<void> {
+    this.db
+      .transaction(() => {
+        if (this.sql.getSchemaVersion.get(r.name)) throw new SchemaVersionExistsError(r.name);
+        if (r.parent !== null && !this.sql.getSchemaVersion.get(r.parent))
+          throw new SchemaVersionNotFoundError(r.parent);
+        this.sql.insertSchemaVersion.run(
+          r.name,
+          r.parent,
+          r.delta,
+          r.author,
+          r.createdAt,
+          r.message,
+        );
+      })
+      .immediate();
+  }
+
+  async getSchemaVersion(name: string): Promise<SchemaVersionRecord | undefined> {
+    const row = this.sql.getSchemaVersion.get(name);
+    return row === undefined ? undefined : toSchemaVersion(row);
+  }
+
+  async listSchemaVersions(): Promise<SchemaVersionRecord[]> {
+    return this.sql.listSchemaVersions.all().map(toSchemaVersion);
+  }
+
   async getConfig(key: string): Promise<string | undefined> {
     return this.sql.getConfig.get(key)?.value;
   }
@@ -281,6 +401,11 @@ function toRef(row: RefRow): RefRecord {
     target: row.target as ChunkHash,
     updatedAt: row.updated_at,
   };
+}
+
+function toSchemaVersion(row: SchemaVersionRow): SchemaVersionRecord {
+  const { name, parent, delta, author, message } = row;
+  return { name, parent, delta, author, createdAt: row.created_at, message };
 }
 
 function toLease(row: LeaseRow): LeaseRecord {

@@ -5,10 +5,14 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isVersoError } from '../core/errors.js';
+import { registerMergeCommands } from './commands/merge-commands.js';
+import { registerAssetCommands } from './commands/asset-commands.js';
 import { registerReadCommands } from './commands/read-commands.js';
 import { registerRefCommands } from './commands/ref-commands.js';
 import { registerRepositoryCommands } from './commands/repository-commands.js';
+import { registerSchemaCommands } from './commands/schema-commands.js';
 import { registerWriteCommands } from './commands/write-commands.js';
+import { registerFormatCommands } from './commands/format-commands.js';
 import { EXIT_CODE_BY_CATEGORY, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 function buildProgram(): Command {
@@ -22,8 +26,12 @@ function buildProgram(): Command {
     .showHelpAfterError();
   registerRepositoryCommands(program);
   registerWriteCommands(program);
+  registerFormatCommands(program);
   registerRefCommands(program);
   registerReadCommands(program);
+  registerSchemaCommands(program);
+  registerMergeCommands(program);
+  registerAssetCommands(program);
   return program;
 }
 

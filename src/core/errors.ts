@@ -76,10 +76,15 @@ export class InvalidArgumentError extends VersoError {
   }
 }
 
-/** Bad content in an input file: names the file, the 1-based line (or record) and the field. */
+/**
+ * Bad content in an input file: names the file, the 1-based line (a number: `file:12`) or the
+ * record (a string such as `annotations[12] (id 345)`: `file annotations[12] (id 345)`), and the
+ * field.
+ */
 export class FormatParseError extends VersoError {
-  constructor(file: string, line: number, field: string | null, why: string) {
-    const where = `${file}:${line}${field ? ` field '${field}'` : ''}`;
+  constructor(file: string, line: number | string, field: string | null, why: string) {
+    const at = typeof line === 'number' ? `${file}:${line}` : `${file} ${line}`;
+    const where = `${at}${field ? ` field '${field}'` : ''}`;
     super('InvalidInput', 'FORMAT_PARSE', `${where}: ${why}`, { file, line, field, why });
   }
 }
@@ -117,6 +122,172 @@ export class RepositoryNotFoundError extends VersoError {
   }
 }
 
+/** A merge into the branch is already waiting for resolutions. */
+export class MergeInProgressError extends VersoError {
+  constructor(branch: string) {
+    super(
+      'Conflict',
+      'MERGE_IN_PROGRESS',
+      `a merge into '${branch}' is pending: see 'verso merge status --into ${branch}', then 'verso merge commit' or 'verso merge abort'`,
+      { branch },
+    );
+  }
+}
+
+/** Someone else changed the pending merge between our read and our write. */
+export class PendingMergeRaceError extends VersoError {
+  constructor(branch: string) {
+    super(
+      'Conflict',
+      'PENDING_MERGE_RACE',
+      `the pending merge into '${branch}' was changed by another process; retry`,
+      { branch },
+    );
+  }
+}
+
+/** No merge is pending for the branch. */
+export class NoPendingMergeError extends VersoError {
+  constructor(branch: string) {
+    super('NotFound', 'NO_PENDING_MERGE', `no merge into '${branch}' is pending`, { branch });
+  }
+}
+
+/** A merge stopped on conflicts (or possible duplicates); it is stored as a pending merge. */
+export class MergeConflictError extends VersoError {
+  constructor(branch: string, conflicts: number, duplicates: number) {
+    const what = [
+      conflicts ? `${conflicts} conflict${conflicts === 1 ? '' : 's'}` : '',
+      duplicates ? `${duplicates} possible duplicate${duplicates === 1 ? '' : 's'}` : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    super(
+      'Conflict',
+      'MERGE_CONFLICT',
+      `merge into '${branch}' stopped: ${what}; nothing moved. Inspect with 'verso merge status --into ${branch}', decide with 'verso merge resolve', then 'verso merge commit' (or 'verso merge abort')`,
+      { branch, conflicts, duplicates },
+    );
+  }
+}
+
+/** A schema (taxonomy) or schema delta that breaks a rule; `field` is a path like `classes[2].parent`. */
+export class SchemaInvalidError extends VersoError {
+  constructor(field: string, why: string) {
+    super('InvalidInput', 'SCHEMA_INVALID', `schema field '${field}': ${why}`, { field, why });
+  }
+}
+
+/** Schema versions are immutable: the name is taken. */
+export class SchemaVersionExistsError extends VersoError {
+  constructor(version: string) {
+    super(
+      'AlreadyExists',
+      'SCHEMA_VERSION_EXISTS',
+      `schema version '${version}' already exists; versions are immutable, create a new one`,
+      { version },
+    );
+  }
+}
+
+/** No schema version of that name (or none in force at the asked time). */
+export class SchemaVersionNotFoundError extends VersoError {
+  constructor(version: string) {
+    super('NotFound', 'SCHEMA_VERSION_NOT_FOUND', `schema version not found: '${version}'`, {
+      version,
+    });
+  }
+}
+
+/** Labels cannot be carried from one schema version to another without a review (or at all). */
+export class SchemaProjectionError extends VersoError {
+  constructor(from: string | null, to: string, why: string, blocking: readonly string[] = []) {
+    const list = blocking.length ? `:\n  ${blocking.join('\n  ')}` : '';
+    super(
+      'Conflict',
+      'SCHEMA_PROJECTION',
+      `cannot read schema ${from ?? '(none)'} as ${to}: ${why}${list}`,
+      { from, to, blocking },
+    );
+  }
+}
+
+/** A stored label that does not conform to a schema version (found when a branch adopts it). */
+export class LabelSchemaError extends VersoError {
+  constructor(image: string, label: string, field: string, why: string) {
+    super(
+      'InvalidInput',
+      'LABEL_SCHEMA',
+      `label (image '${image}', label '${label}') field '${field}': ${why}`,
+      { image, label, field, why },
+    );
+  }
+}
+
+/** The destination branch moved while its merge was pending: committing would overwrite. */
+export class MergeTargetMovedError extends VersoError {
+  constructor(branch: string, expected: string, actual: string | null) {
+    super(
+      'Conflict',
+      'MERGE_TARGET_MOVED',
+      `branch '${branch}' moved while its merge was pending (merge started at ${expected.slice(0, 12)}, branch is now at ${actual ? actual.slice(0, 12) : 'nothing'}); nothing was committed. Run 'verso merge abort --into ${branch}' and merge again`,
+      { branch, expected, actual },
+    );
+  }
+}
+
+/** `merge commit` with conflicts still undecided. */
+export class UndecidedConflictsError extends VersoError {
+  constructor(branch: string, ids: readonly string[]) {
+    const shown =
+      ids.slice(0, 10).join(', ') + (ids.length > 10 ? `, ... (${ids.length} in all)` : '');
+    super(
+      'Conflict',
+      'UNDECIDED_CONFLICTS',
+      `merge into '${branch}' has ${ids.length} undecided conflict${ids.length === 1 ? '' : 's'}: ${shown}; decide with 'verso merge resolve'`,
+      { branch, ids },
+    );
+  }
+}
+
+/** A conflict id that the pending merge does not have. */
+export class UnknownConflictError extends VersoError {
+  constructor(branch: string, id: string) {
+    super(
+      'NotFound',
+      'UNKNOWN_CONFLICT',
+      `the pending merge into '${branch}' has no conflict '${id}' (see 'verso merge status --into ${branch}')`,
+      { branch, id },
+    );
+  }
+}
+
 export function isVersoError(e: unknown): e is VersoError {
   return e instanceof VersoError;
+}
+
+/** An image file that cannot be added: not a supported image, a corrupt header, changed while read. */
+export class ImageFileError extends VersoError {
+  constructor(file: string, why: string) {
+    super('InvalidInput', 'IMAGE_FILE', `${file}: ${why}`, { file, why });
+  }
+}
+
+/** Two different images of one operation map to the same image id. */
+export class ImageIdCollisionError extends VersoError {
+  constructor(image: string, first: string, second: string) {
+    super(
+      'InvalidInput',
+      'IMAGE_ID_COLLISION',
+      `image id '${image}' is used by two different files: '${first}' and '${second}'`,
+      { image, first, second },
+    );
+  }
+}
+
+/** An image id with no record in the `assets` tree of a snapshot. */
+export class AssetNotFoundError extends VersoError {
+  constructor(ref: string, image: string) {
+    super('NotFound', 'ASSET_NOT_FOUND', `no asset '${image}' in ${ref}`, { ref, image });
+  }
 }

@@ -65,7 +65,7 @@ export function unstorableLine(e: unknown, file: string, line: number): Error {
 }
 
 /** Append the canonical encoding of the label content (the record without its reserved members). */
-export function writeLabelContent(w: ByteWriter, put: LabelPut): void {
+export function writeLabelContent(w: ByteWriter, put: Pick<LabelPut, 'record'>): void {
   writeObject(w, put.record, RESERVED);
 }
 

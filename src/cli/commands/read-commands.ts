@@ -67,6 +67,7 @@ export function registerReadCommands(program: Command): void {
           '',
           ...Object.entries(s.counts).map(([t, n]) => `${t.padEnd(8)} ${n}`),
           `operations ${JSON.stringify(s.operations)}`,
+          ...resolutionLines(s.operations['resolutions']),
         ]);
       }),
     );
@@ -111,14 +112,29 @@ export function registerReadCommands(program: Command): void {
     .command('cat <ref>')
     .description('every label of a snapshot as JSONL (native interchange format), in key order')
     .option('--json', 'JSONL output (the default and only format)')
-    .action(async (ref: string, _opts: { json?: boolean }, cmd: Command) =>
+    .option(
+      '--schema <version>',
+      "labels as schema VERSION (maps renames/merges from the snapshot's)",
+    )
+    .action(async (ref: string, opts: { json?: boolean; schema?: string }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
         const { catLabelBlocks } = await import('../../api/cat.js');
-        return printBlocks(catLabelBlocks(repo, ref));
+        return printBlocks(
+          catLabelBlocks(repo, ref, opts.schema === undefined ? {} : { schema: opts.schema }),
+        );
       }),
     );
 }
 
 async function* mapAsync<T, U>(it: AsyncIterable<T>, fn: (x: T) => U): AsyncGenerator<U> {
   for await (const x of it) yield fn(x);
+}
+
+/** A merge commit's decisions, one line each: `resolved ID (KIND): CHOICE by WHO at WHEN`. */
+function resolutionLines(resolutions: unknown): string[] {
+  if (!Array.isArray(resolutions)) return [];
+  return resolutions.map(
+    (r: { id?: string; kind?: string; choice?: string; by?: string; at?: string }) =>
+      `resolved ${r.id} (${r.kind}): ${r.choice} by ${r.by} at ${r.at}`,
+  );
 }

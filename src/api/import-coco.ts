@@ -1,0 +1,108 @@
+/**
+ * `verso import coco FILE.json [--branch B] [--split NAME] [-m MSG]`: a COCO instances file into
+ * a branch, one commit (layer: api).
+ *
+ * The file is streamed (`formats/coco/read-coco.ts`) into the record sink (`record-import.ts`):
+ * labels and reviews of the branch become the file's, its images are upserted as assets (and,
+ * with `--split`, put in that split); the category list is kept with the new snapshot
+ * (`categories.ts`). Any bad record aborts before anything moves.
+ */
+import { basename } from 'node:path';
+import type { JsonValue } from '../core/canonical.js';
+import { FormatParseError, InvalidArgumentError } from '../core/errors.js';
+import { readCoco } from '../formats/coco/read-coco.js';
+import { checkInputFile } from '../io/input-file.js';
+import { putCategories } from './categories.js';
+import type { ProgressFn } from './progress.js';
+import { importRecords, type RecordImportResult, type RecordKind } from './record-import.js';
+import type { Repository } from './repository.js';
+
+export interface ImportCocoOptions {
+  readonly file: string;
+  readonly branch: string;
+  readonly message?: string;
+  /** Put every image of the file in this split. */
+  readonly split?: string;
+  /** Folder of the image files; not supported yet (see the TODO below). */
+  readonly images?: string;
+  readonly onProgress?: ProgressFn;
+}
+
+export interface ImportCocoResult extends RecordImportResult {
+  readonly images: number;
+  readonly annotations: number;
+  readonly categories: number;
+}
+
+export async function importCoco(
+  repo: Repository,
+  opts: ImportCocoOptions,
+): Promise<ImportCocoResult> {
+  checkInputFile(opts.file);
+  if (opts.split !== undefined && opts.split.trim() === '')
+    throw new InvalidArgumentError('split', opts.split, 'a split name is a non-empty string');
+  if (opts.images !== undefined)
+    // TODO(assets): add the files named by `file_name` as blobs through `api/add-images.ts`
+    // (needs an entry point that takes (image id, path) pairs and upserts into the same commit).
+    throw new InvalidArgumentError('--images', opts.images, 'not supported yet by import coco');
+  const file = basename(opts.file);
+  let sourceIds: readonly JsonValue[] = [];
+  let counts = { images: 0, annotations: 0, categories: 0 };
+  const result = await importRecords(
+    repo,
+    {
+      branch: opts.branch,
+      message: opts.message ?? `Import ${file}`,
+      duplicate: (kind, a, b, id) => duplicateError(opts.file, kind, a, b, id, sourceIds),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    },
+    async (sink) => {
+      const r = readCoco(opts.file, {
+        image(image, asset, index) {
+          sink.asset(image, asset, index);
+          if (opts.split !== undefined) sink.split(image, opts.split, index);
+        },
+        annotation: (image, label, content, review, index) =>
+          sink.label(image, label, content, review, index),
+      });
+      sourceIds = r.imageSourceIds;
+      counts = { images: r.images, annotations: r.annotations, categories: r.categories.length };
+      return {
+        beforeCommit: (snapshot) => putCategories(repo, snapshot, r.categories),
+        operations: {
+          format: 'coco',
+          file,
+          ...counts,
+          ...(opts.split !== undefined ? { split: opts.split } : {}),
+        },
+      };
+    },
+  );
+  return { ...result, ...counts };
+}
+
+function duplicateError(
+  file: string,
+  kind: RecordKind,
+  first: number,
+  second: number,
+  id: string,
+  sourceIds: readonly JsonValue[],
+): Error {
+  if (kind === 'label') {
+    const [image, label] = [id.slice(0, id.lastIndexOf('/')), id.slice(id.lastIndexOf('/') + 1)];
+    return new FormatParseError(
+      file,
+      `annotations[${second}] (id ${label})`,
+      'id',
+      `annotation id ${label} on image '${image}' also at annotations[${first}]`,
+    );
+  }
+  const name = (i: number) => `images[${i}] (id ${JSON.stringify(sourceIds[i])})`;
+  return new FormatParseError(
+    file,
+    name(second),
+    'file_name',
+    `maps to image id '${id}', as does ${name(first)}: two images may not share a base name`,
+  );
+}

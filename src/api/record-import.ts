@@ -1,0 +1,242 @@
+/**
+ * The sink every format importer writes into (layer: api): a stream of asset, label and split
+ * records becomes the branch's next snapshot in one commit.
+ *
+ * Semantics (mode replace, the only one):
+ * - labels and reviews: the branch's become exactly the import's (a label without a review has
+ *   none);
+ * - assets: upserted: every image of the import is put (its record replaces the stored one),
+ *   other images of the branch are kept;
+ * - splits: upserted the same way (images the import gives no split keep theirs);
+ * - two records with one key (label (image, label), asset image, split image) are an error made
+ *   by the format's `duplicate` (it knows its files and records).
+ * Records are encoded as they come, sorted with external sorts (bounded memory) and the trees
+ * are built bottom-up; the whole import runs under the writer lease and any error (bad record,
+ * duplicate) leaves the branch where it was. The snapshot's `schema` is kept.
+ */
+import { writeValue, type JsonValue } from '../core/canonical.js';
+import { ByteWriter } from '../core/byte-writer.js';
+import { hashToHex, hexToHash, type ChunkHash } from '../core/hash.js';
+import type { ChangeCounts } from '../dataset/change-counts.js';
+import { encodeImageKey, encodeLabelKey } from '../dataset/label-key.js';
+import type { LabelContent } from '../dataset/label-line.js';
+import { decodeTuple } from '../core/tuple.js';
+import { ExternalSorter } from '../io/external-sort.js';
+import { putSnapshot, type Snapshot } from '../vcs/snapshot.js';
+import { branchHead } from './branch-head.js';
+import { commitToBranch, type CommitResult } from './commit-to-branch.js';
+import { writeLabelPayload } from './label-file-records.js';
+import { withLease } from './lease.js';
+import type { ProgressFn } from './progress.js';
+import type { Repository } from './repository.js';
+import { buildFromSorted, changeCounts, uniqueSorted } from './sorted-label-build.js';
+import { upsertSorted, type KeyedValue } from './sorted-upsert.js';
+
+export type RecordKind = 'asset' | 'label' | 'split';
+
+/** What importers push; `tag` is any non-negative integer the importer can name a record by. */
+export interface RecordSink {
+  asset(image: string, record: LabelContent, tag: number): void;
+  label(
+    image: string,
+    label: string,
+    content: LabelContent,
+    review: LabelContent | undefined,
+    tag: number,
+  ): void;
+  split(image: string, split: string, tag: number): void;
+}
+
+/** What the producer learned while reading that goes into the commit. */
+export interface ProducedImport {
+  /** Runs once everything is validated, before the commit: `snapshot` is the new snapshot's id. */
+  readonly beforeCommit?: (snapshot: ChunkHash) => Promise<void>;
+  /** Format-specific members of the commit's operations (`format`, `file`, ...). */
+  readonly operations: { readonly [k: string]: JsonValue };
+}
+
+export interface RecordImportOptions {
+  readonly branch: string;
+  readonly message: string;
+  /** The error for a key given twice; tags in the order the records were pushed. */
+  readonly duplicate: (kind: RecordKind, firstTag: number, secondTag: number, id: string) => Error;
+  readonly onProgress?: ProgressFn;
+}
+
+export interface RecordImportResult extends CommitResult {
+  readonly records: { readonly labels: number; readonly assets: number; readonly splits: number };
+  readonly labels: ChangeCounts;
+  readonly reviews: ChangeCounts;
+  readonly assets: ChangeCounts;
+  readonly splits: ChangeCounts;
+}
+
+export async function importRecords(
+  repo: Repository,
+  opts: RecordImportOptions,
+  produce: (sink: RecordSink) => Promise<ProducedImport>,
+): Promise<RecordImportResult> {
+  return withLease(repo, 'writer', async () => {
+    const base = await branchHead(repo, opts.branch);
+    const sink = new SortingSink(repo.scratchDir());
+    try {
+      const produced = await produce(sink);
+      const trees = base.snapshot.trees;
+      const built = await buildFromSorted(
+        repo,
+        uniqueSorted(sink.labels, (a, b, k) =>
+          opts.duplicate('label', a, b, `${k.image}/${k.label}`),
+        ),
+        sink.labels.count,
+        opts.onProgress,
+      );
+      const assets = await upsertSorted(
+        repo,
+        hexToHash(trees.assets),
+        uniqueImages(sink.assets, (a, b, id) => opts.duplicate('asset', a, b, id)),
+        sink.assets.count,
+      );
+      const splits = await upsertSorted(
+        repo,
+        hexToHash(trees.splits),
+        uniqueImages(sink.splits, (a, b, id) => opts.duplicate('split', a, b, id)),
+        sink.splits.count,
+      );
+      const counts = {
+        labels: await changeCounts(repo, hexToHash(trees.labels), built.labels),
+        reviews: await changeCounts(repo, hexToHash(trees.reviews), built.reviews),
+        assets: await changeCounts(repo, hexToHash(trees.assets), assets),
+        splits: await changeCounts(repo, hexToHash(trees.splits), splits),
+      };
+      const records = {
+        labels: sink.labels.count,
+        assets: sink.assets.count,
+        splits: sink.splits.count,
+      };
+      const snapshot: Snapshot = {
+        ...base.snapshot,
+        trees: {
+          assets: hashToHex(assets),
+          labels: hashToHex(built.labels),
+          reviews: hashToHex(built.reviews),
+          splits: hashToHex(splits),
+        },
+      };
+      await produced.beforeCommit?.(putSnapshot(repo.chunks, snapshot));
+      const result = await commitToBranch(repo, {
+        branch: opts.branch,
+        expectedHead: base.head,
+        snapshot,
+        message: opts.message,
+        operations: {
+          op: 'import',
+          mode: 'replace',
+          ...produced.operations,
+          records: { ...records },
+          labels: { ...counts.labels },
+          reviews: { ...counts.reviews },
+          assets: { ...counts.assets },
+          splits: { ...counts.splits },
+        },
+      });
+      return { ...result, records, ...counts };
+    } finally {
+      sink.cleanup();
+    }
+  });
+}
+
+/** Bytes per payload slab: payloads are carved out of shared slabs, not allocated one by one. */
+const SLAB_BYTES = 1 << 20;
+
+class SortingSink implements RecordSink {
+  readonly labels: ExternalSorter;
+  readonly assets: ExternalSorter;
+  readonly splits: ExternalSorter;
+  private readonly scratch = new ByteWriter(1 << 16);
+  private slab = Buffer.allocUnsafe(SLAB_BYTES);
+  private slabUsed = 0;
+
+  constructor(dir: string) {
+    this.labels = new ExternalSorter(`${dir}/import-labels`);
+    this.assets = new ExternalSorter(`${dir}/import-assets`);
+    this.splits = new ExternalSorter(`${dir}/import-splits`);
+  }
+
+  label(
+    image: string,
+    label: string,
+    content: LabelContent,
+    review: LabelContent | undefined,
+    tag: number,
+  ): void {
+    this.scratch.reset();
+    writeLabelPayload(this.scratch, tag, { record: content, review });
+    this.labels.add(latin1(encodeLabelKey(image, label)), this.carve());
+  }
+
+  asset(image: string, record: LabelContent, tag: number): void {
+    this.addImageRecord(this.assets, image, record, tag);
+  }
+
+  split(image: string, split: string, tag: number): void {
+    this.addImageRecord(this.splits, image, split, tag);
+  }
+
+  cleanup(): void {
+    this.labels.cleanup();
+    this.assets.cleanup();
+    this.splits.cleanup();
+  }
+
+  private addImageRecord(sorter: ExternalSorter, image: string, value: JsonValue, tag: number) {
+    this.scratch.reset();
+    this.scratch.varint(tag);
+    writeValue(this.scratch, value);
+    sorter.add(latin1(encodeImageKey(image)), this.carve());
+  }
+
+  /** A copy of the scratch bytes in the current slab. */
+  private carve(): Uint8Array {
+    const bytes = this.scratch.view();
+    if (bytes.length > SLAB_BYTES >> 4) return Buffer.from(bytes);
+    if (this.slabUsed + bytes.length > SLAB_BYTES) {
+      this.slab = Buffer.allocUnsafe(SLAB_BYTES);
+      this.slabUsed = 0;
+    }
+    const out = this.slab.subarray(this.slabUsed, this.slabUsed + bytes.length);
+    out.set(bytes);
+    this.slabUsed += bytes.length;
+    return out;
+  }
+}
+
+const latin1 = (key: Uint8Array) =>
+  Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+
+/** Sorted (image)-keyed records without their tags, rejecting an image given twice. */
+async function* uniqueImages(
+  sorter: ExternalSorter,
+  onDuplicate: (firstTag: number, secondTag: number, image: string) => Error,
+): AsyncGenerator<KeyedValue> {
+  let prevKey: string | undefined;
+  let prevTag = 0;
+  for await (const rec of sorter.sorted()) {
+    const { tag, at } = readTag(rec.payload);
+    if (rec.key === prevKey)
+      throw onDuplicate(prevTag, tag, decodeTuple(Buffer.from(rec.key, 'latin1'))[0]!);
+    prevKey = rec.key;
+    prevTag = tag;
+    yield { key: Buffer.from(rec.key, 'latin1'), value: rec.payload.subarray(at) };
+  }
+}
+
+function readTag(p: Uint8Array): { tag: number; at: number } {
+  let tag = 0;
+  let at = 0;
+  for (let mul = 1; ; mul *= 0x80) {
+    const b = p[at++]!;
+    tag += (b & 0x7f) * mul;
+    if (b < 0x80) return { tag, at };
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * `verso import coco`, `verso export`, `verso split set|show` (layer: cli).
+ *
+ * Format importers are subcommands of the `import` group (created by `write-commands.ts`;
+ * `importGroup` finds it, so register this module after that one).
+ */
+import type { Command } from 'commander';
+import type { ChangeCounts } from '../../dataset/change-counts.js';
+import { withRepository } from '../context.js';
+import { printJson, printLines } from '../output.js';
+import { endProgress, progressBar } from '../progress-bar.js';
+
+const counts = (c: ChangeCounts) => `+${c.added} -${c.removed} ~${c.modified}`;
+
+/** The `verso import` command group. */
+export function importGroup(program: Command): Command {
+  return (
+    program.commands.find((c) => c.name() === 'import') ??
+    program.command('import').description('import data into a branch (one commit)')
+  );
+}
+
+export function registerFormatCommands(program: Command): void {
+  importGroup(program)
+    .command('coco <file>')
+    .description('import a COCO instances JSON file (see docs/formats.md, "COCO")')
+    .option('--branch <name>', 'branch to commit to', 'main')
+    .option('-m, --message <msg>', 'commit message')
+    .option('--split <name>', 'put every image of the file in this split (train, val, ...)')
+    .option('--images <dir>', 'folder of the image files named by file_name (not supported yet)')
+    .option('--json', 'machine-readable output')
+    .action(
+      async (
+        file: string,
+        opts: { branch: string; message?: string; split?: string; images?: string; json?: boolean },
+        cmd: Command,
+      ) =>
+        withRepository(cmd.optsWithGlobals(), async (repo) => {
+          const { importCoco } = await import('../../api/import-coco.js');
+          const bar = progressBar();
+          const r = await importCoco(repo, {
+            file,
+            branch: opts.branch,
+            ...(opts.message ? { message: opts.message } : {}),
+            ...(opts.split !== undefined ? { split: opts.split } : {}),
+            ...(opts.images !== undefined ? { images: opts.images } : {}),
+            ...(bar ? { onProgress: bar } : {}),
+          });
+          endProgress(bar);
+          if (opts.json) return printJson(r);
+          return printLines([
+            `[${opts.branch} ${r.commit.slice(0, 12)}] imported ${r.images} images, ${r.annotations} annotations, ${r.categories} categories: labels ${counts(r.labels)}, reviews ${counts(r.reviews)}, assets ${counts(r.assets)}`,
+          ]);
+        }),
+    );
+
+  program
+    .command('export <ref>')
+    .description('write the labels of a commit in another format (coco, jsonl)')
+    .requiredOption('--format <format>', 'output format: coco or jsonl')
+    .requiredOption('--out <path>', 'output file')
+    .option('--json', 'machine-readable output')
+    .action(
+      async (ref: string, opts: { format: string; out: string; json?: boolean }, cmd: Command) =>
+        withRepository(cmd.optsWithGlobals(), async (repo) => {
+          const { exportSnapshot } = await import('../../api/export.js');
+          const r = await exportSnapshot(repo, { ref, format: opts.format, out: opts.out });
+          if (opts.json) return printJson(r);
+          const images = r.images === undefined ? '' : `${r.images} images, `;
+          return printLines([
+            `exported ${images}${r.labels} labels of ${r.commit.slice(0, 12)} to ${r.out}`,
+          ]);
+        }),
+    );
+
+  const split = program.command('split').description("read or change images' splits");
+  split
+    .command('set <images...>')
+    .description('move images to a split (one commit)')
+    .requiredOption('--to <name>', 'split name (train, val, test, ...)')
+    .requiredOption('--branch <name>', 'branch to commit to')
+    .option('-m, --message <msg>', 'commit message')
+    .option('--json', 'machine-readable output')
+    .action(
+      async (
+        images: string[],
+        opts: { to: string; branch: string; message?: string; json?: boolean },
+        cmd: Command,
+      ) =>
+        withRepository(cmd.optsWithGlobals(), async (repo) => {
+          const { setSplits } = await import('../../api/splits.js');
+          const r = await setSplits(repo, {
+            branch: opts.branch,
+            images,
+            split: opts.to,
+            ...(opts.message ? { message: opts.message } : {}),
+          });
+          if (opts.json) return printJson(r);
+          return printLines([
+            `[${opts.branch} ${r.commit.slice(0, 12)}] split '${opts.to}': ${counts(r.splits)}`,
+          ]);
+        }),
+    );
+  split
+    .command('show <ref>')
+    .description('images per split; --list prints every image with its split')
+    .option('--list', 'one line per image: IMAGE<TAB>SPLIT')
+    .option('--json', 'machine-readable output')
+    .action(async (ref: string, opts: { list?: boolean; json?: boolean }, cmd: Command) =>
+      withRepository(cmd.optsWithGlobals(), async (repo) => {
+        const { scanSplits, showSplits } = await import('../../api/splits.js');
+        if (opts.list) {
+          const rows = scanSplits(repo, ref);
+          if (opts.json) return printLines(mapAsync(rows, (s) => JSON.stringify(s)));
+          return printLines(mapAsync(rows, (s) => `${s.image}\t${s.split}`));
+        }
+        const view = await showSplits(repo, ref);
+        if (opts.json) return printJson(view);
+        return printLines(Object.entries(view.counts).map(([name, n]) => `${name}\t${n}`));
+      }),
+    );
+}
+
+async function* mapAsync<T, U>(it: AsyncIterable<T>, f: (t: T) => U): AsyncGenerator<U> {
+  for await (const t of it) yield f(t);
+}
