@@ -17,6 +17,9 @@ import type { Repository } from './repository.js';
 const EXPORTERS: Readonly<Record<string, () => Promise<Exporter>>> = {
   coco: async () => (await import('./export-coco.js')).exportCoco,
   jsonl: async () => exportJsonl,
+  yolo: async () => (await import('./export-yolo.js')).exportYolo,
+  'yolo-seg': async () => (await import('./export-yolo.js')).exportYoloSeg,
+  voc: async () => (await import('./export-voc.js')).exportVoc,
 };
 
 export const EXPORT_FORMATS: readonly string[] = Object.keys(EXPORTERS);

@@ -9,6 +9,7 @@ import type { ChangeCounts } from '../../dataset/change-counts.js';
 import { withRepository } from '../context.js';
 import { printJson, printLines } from '../output.js';
 import { endProgress, progressBar } from '../progress-bar.js';
+import { registerFormatImports } from './format-import-commands.js';
 
 const counts = (c: ChangeCounts) => `+${c.added} -${c.removed} ~${c.modified}`;
 
@@ -21,6 +22,7 @@ export function importGroup(program: Command): Command {
 }
 
 export function registerFormatCommands(program: Command): void {
+  registerFormatImports(importGroup(program));
   importGroup(program)
     .command('coco <file>')
     .description('import a COCO instances JSON file (see docs/formats.md, "COCO")')
@@ -56,9 +58,11 @@ export function registerFormatCommands(program: Command): void {
 
   program
     .command('export <ref>')
-    .description('write the labels of a commit in another format (coco, jsonl)')
-    .requiredOption('--format <format>', 'output format: coco or jsonl')
-    .requiredOption('--out <path>', 'output file')
+    .description(
+      'write the labels of a commit in another format (coco, jsonl, yolo, yolo-seg, voc)',
+    )
+    .requiredOption('--format <format>', 'coco, jsonl, yolo, yolo-seg or voc')
+    .requiredOption('--out <path>', 'output file (a folder for yolo, yolo-seg, voc)')
     .option('--json', 'machine-readable output')
     .action(
       async (ref: string, opts: { format: string; out: string; json?: boolean }, cmd: Command) =>

@@ -1,0 +1,200 @@
+/**
+ * `verso export REF --format yolo|yolo-seg --out DIR`: a snapshot as an Ultralytics YOLO dataset
+ * (layer: api).
+ *
+ * Writes `labels/<split>/<image>.txt` (`labels/<image>.txt` for images without a split) for
+ * every image of the snapshot (an empty file for an image without labels, so that a re-import
+ * covers it), `<split>.txt` per split listing `./images/<split>/<file>` and `data.yaml` (names by
+ * contiguous index). `yolo` writes detection lines, `yolo-seg` segmentation lines (how each label
+ * is drawn: `formats/yolo/write-yolo.ts`); labels YOLO cannot draw are left out and counted.
+ * Class index: the category list kept with the snapshot in its order, then categories the labels
+ * name as they first appear. Coordinates need the image size: an image without one is an error.
+ * The snapshot is walked image by image (`imagesOf`), one image's labels in memory at a time.
+ */
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { decodeValue, type JsonValue } from '../core/canonical.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { decodeTuple } from '../core/tuple.js';
+import { decodeLabelKey } from '../dataset/label-key.js';
+import type { LabelContent } from '../dataset/label-line.js';
+import type { YoloShapeKind } from '../formats/yolo/read-yolo.js';
+import { yoloDataYaml, yoloLine, yoloNumbers } from '../formats/yolo/write-yolo.js';
+import { scan } from '../tree/read.js';
+import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
+import { categoriesForCommit } from './categories.js';
+import type { Exporter } from './exporter.js';
+import type { Repository } from './repository.js';
+
+type Obj = { [k: string]: JsonValue };
+
+export interface ImageEntry {
+  readonly image: string;
+  readonly asset: Obj | undefined;
+  readonly split: string | undefined;
+  readonly labels: { readonly label: string; readonly content: LabelContent }[];
+}
+
+/** Every image of the snapshot (assets, splits and labels walked side by side), in id order. */
+export async function* imagesOf(repo: Repository, snap: Snapshot): AsyncGenerator<ImageEntry> {
+  const assets = peekable(scan(repo.nodes, treeRoot(snap, 'assets')));
+  const splits = peekable(scan(repo.nodes, treeRoot(snap, 'splits')));
+  const labels = peekable(scan(repo.nodes, treeRoot(snap, 'labels')));
+  const imageOf = (k: Uint8Array) => decodeTuple(k)[0]!;
+  try {
+    for (;;) {
+      const heads = [await assets.peek(), await splits.peek(), await labels.peek()]
+        .filter((e) => e !== undefined)
+        .map((e) => imageOf(e[0]));
+      if (heads.length === 0) return;
+      const image = heads.reduce((a, b) =>
+        Buffer.compare(Buffer.from(a), Buffer.from(b)) <= 0 ? a : b,
+      );
+      const take = async (p: Peekable) => {
+        const e = await p.peek();
+        if (e && imageOf(e[0]) === image) return (await p.next())[1];
+        return undefined;
+      };
+      const asset = await take(assets);
+      const split = await take(splits);
+      const entry: ImageEntry = {
+        image,
+        asset: asset ? (decodeValue(asset) as Obj) : undefined,
+        split: split ? (decodeValue(split) as string) : undefined,
+        labels: [],
+      };
+      for (let e = await labels.peek(); e && imageOf(e[0]) === image; e = await labels.peek()) {
+        await labels.next();
+        entry.labels.push({
+          label: decodeLabelKey(e[0]).label,
+          content: decodeValue(e[1]) as LabelContent,
+        });
+      }
+      yield entry;
+    }
+  } finally {
+    await Promise.all([assets.close(), splits.close(), labels.close()]);
+  }
+}
+
+type Entry = readonly [Uint8Array, Uint8Array];
+interface Peekable {
+  peek(): Promise<Entry | undefined>;
+  next(): Promise<Entry>;
+  close(): Promise<void>;
+}
+
+function peekable(it: AsyncGenerator<Entry>): Peekable {
+  let head: IteratorResult<Entry> | undefined;
+  const peek = async () => ((head ??= await it.next()).done ? undefined : (head.value as Entry));
+  return {
+    peek,
+    async next() {
+      const e = await peek();
+      head = undefined;
+      return e!;
+    },
+    close: async () => void (await it.return(undefined)),
+  };
+}
+
+/** An empty or new output folder; refusing a non-empty one keeps stale files out of a re-import. */
+export function prepareOutFolder(out: string): void {
+  if (existsSync(out) && readdirSync(out).length > 0)
+    throw new InvalidArgumentError(
+      '--out',
+      out,
+      'exists and is not empty: name a new or empty folder',
+    );
+  mkdirSync(out, { recursive: true });
+}
+
+/** Contiguous class indices: the kept list's order, then names as the labels first use them. */
+export class ClassIndex {
+  private readonly byKey = new Map<string, number>();
+  readonly names: string[] = [];
+
+  constructor(kept: readonly { id: number | string; name: string }[]) {
+    for (const c of kept) this.add(`id:${c.id}`, `name:${c.name}`, c.name);
+  }
+
+  indexOf(content: LabelContent): number | undefined {
+    const id = content['category_id'];
+    const name = content['category'];
+    const idKey = typeof id === 'number' || typeof id === 'string' ? `id:${id}` : undefined;
+    const nameKey = typeof name === 'string' ? `name:${name}` : undefined;
+    const key = idKey ?? nameKey;
+    if (key === undefined) return undefined;
+    return (
+      this.byKey.get(key) ?? this.add(idKey, nameKey, typeof name === 'string' ? name : String(id))
+    );
+  }
+
+  private add(idKey: string | undefined, nameKey: string | undefined, name: string): number {
+    const index = this.names.length;
+    this.names.push(name);
+    if (idKey) this.byKey.set(idKey, index);
+    if (nameKey && !this.byKey.has(nameKey)) this.byKey.set(nameKey, index);
+    return index;
+  }
+}
+
+function imageSize(img: ImageEntry): { width: number; height: number } {
+  const [width, height] = [img.asset?.['width'], img.asset?.['height']];
+  if (typeof width === 'number' && typeof height === 'number') return { width, height };
+  throw new InvalidArgumentError(
+    'image',
+    img.image,
+    'has no width/height in its asset record; YOLO coordinates need them (verso add images, or import with --images)',
+  );
+}
+
+function yoloExporter(kind: YoloShapeKind): Exporter {
+  return async (repo, commit, snap, out) => {
+    prepareOutFolder(out);
+    const classes = new ClassIndex((await categoriesForCommit(repo, commit)) ?? []);
+    const lists = new Map<string, number>();
+    let [images, labels, skipped] = [0, 0, 0];
+    try {
+      for await (const img of imagesOf(repo, snap)) {
+        const lines: string[] = [];
+        const size = imageSize(img);
+        for (const l of img.labels) {
+          const numbers = yoloNumbers(l.content, size, kind);
+          const cls = numbers && classes.indexOf(l.content);
+          if (numbers === undefined || cls === undefined) skipped++;
+          else lines.push(yoloLine(cls, numbers));
+        }
+        const folder = img.split === undefined ? 'labels' : join('labels', img.split);
+        const file = join(out, folder, `${img.image}.txt`);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
+        if (img.split !== undefined) {
+          let fd = lists.get(img.split);
+          if (fd === undefined)
+            lists.set(img.split, (fd = openSync(join(out, `${img.split}.txt`), 'w')));
+          const fileName = img.asset?.['file_name'];
+          const ext = (typeof fileName === 'string' && extname(fileName)) || '.jpg';
+          writeSync(fd, `./images/${img.split}/${img.image}${ext}\n`);
+        }
+        images++;
+        labels += lines.length;
+      }
+    } finally {
+      for (const fd of lists.values()) closeSync(fd);
+    }
+    writeFileSync(join(out, 'data.yaml'), yoloDataYaml(classes.names, [...lists.keys()].sort()));
+    return { images, labels, skipped };
+  };
+}
+
+export const exportYolo: Exporter = yoloExporter('detect');
+export const exportYoloSeg: Exporter = yoloExporter('segment');

@@ -1,0 +1,76 @@
+/**
+ * Category ids for formats that name classes only (YOLO indices, VOC/CVAT/Label Studio names)
+ * (layer: api).
+ *
+ * A name the branch already knows keeps the branch's `category_id` (so COCO -> YOLO -> Verso
+ * gives back the COCO ids); the branch's names come from the category list kept with the head
+ * commit (`categories.ts`), and only when a name is missing there from one scan of the branch's
+ * labels (`category` -> `category_id`). A new name gets the id the format suggests (the YOLO
+ * index) unless another name has it, else the next id above every id in use. `list()` is the
+ * kept list plus the new categories, stored with the import's snapshot.
+ */
+import { decodeValue, type JsonValue } from '../core/canonical.js';
+import type { ChunkHash } from '../core/hash.js';
+import { scan } from '../tree/read.js';
+import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
+import { categoriesForCommit, type Category } from './categories.js';
+import type { Repository } from './repository.js';
+
+export class CategoryIds {
+  private readonly byName = new Map<string, number | string>();
+  private readonly used = new Set<number | string>();
+  private readonly added: Category[] = [];
+  private maxId = 0;
+  private scanned = false;
+
+  private constructor(
+    private readonly repo: Repository,
+    private readonly snap: Snapshot,
+    private readonly kept: readonly Category[],
+  ) {
+    for (const c of kept) this.remember(c.name, c.id);
+  }
+
+  static async forBranch(repo: Repository, head: ChunkHash, snap: Snapshot): Promise<CategoryIds> {
+    return new CategoryIds(repo, snap, (await categoriesForCommit(repo, head)) ?? []);
+  }
+
+  /** The id of class `name`; `suggested` is the format's own number for it, if any. */
+  async idFor(name: string, suggested?: number): Promise<number | string> {
+    let id = this.byName.get(name);
+    if (id === undefined && !this.scanned) {
+      await this.scanLabels();
+      id = this.byName.get(name);
+    }
+    if (id !== undefined) return id;
+    id = suggested !== undefined && !this.used.has(suggested) ? suggested : this.maxId + 1;
+    this.remember(name, id);
+    this.added.push({ id, name });
+    return id;
+  }
+
+  /** Whether the import named classes the kept list lacks. */
+  get changed(): boolean {
+    return this.added.length > 0;
+  }
+
+  list(): Category[] {
+    return [...this.kept, ...this.added];
+  }
+
+  private remember(name: string, id: number | string): void {
+    if (!this.byName.has(name)) this.byName.set(name, id);
+    this.used.add(id);
+    if (typeof id === 'number' && id > this.maxId) this.maxId = id;
+  }
+
+  private async scanLabels(): Promise<void> {
+    this.scanned = true;
+    for await (const [, value] of scan(this.repo.nodes, treeRoot(this.snap, 'labels'))) {
+      const c = decodeValue(value) as { [k: string]: JsonValue };
+      const [id, name] = [c['category_id'], c['category']];
+      if (typeof name === 'string' && (typeof id === 'number' || typeof id === 'string'))
+        if (!this.byName.has(name)) this.remember(name, id);
+    }
+  }
+}

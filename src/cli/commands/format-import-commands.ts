@@ -1,0 +1,80 @@
+/**
+ * `verso import yolo|voc|cvat|label-studio PATH [--branch B] [--images DIR] [-m MSG]` (layer:
+ * cli). One table row per format; every importer takes the same options and returns the same
+ * result (`api/reimport-match-import.ts`), printed the same way.
+ */
+import type { Command } from 'commander';
+import type { ChangeCounts } from '../../dataset/change-counts.js';
+import type { ImageImportResult } from '../../api/reimport-match-import.js';
+import type { Repository } from '../../api/repository.js';
+import { withRepository } from '../context.js';
+import { printJson, printLines } from '../output.js';
+
+interface FormatImportOptions {
+  readonly path: string;
+  readonly branch: string;
+  readonly images?: string;
+  readonly message?: string;
+}
+
+interface FormatImport {
+  readonly name: string;
+  readonly what: string;
+  readonly run: (repo: Repository, opts: FormatImportOptions) => Promise<ImageImportResult>;
+}
+
+const FORMATS: readonly FormatImport[] = [
+  {
+    name: 'yolo',
+    what: 'a YOLO dataset folder or its data.yaml / obj.data (detect, segment, pose)',
+    run: async (repo, o) => (await import('../../api/import-yolo.js')).importYolo(repo, o),
+  },
+  {
+    name: 'voc',
+    what: 'Pascal VOC XML: one file, or a folder of them (searched recursively)',
+    run: async (repo, o) => (await import('../../api/import-voc.js')).importVoc(repo, o),
+  },
+  {
+    name: 'cvat',
+    what: 'a CVAT for images 1.1 XML file (annotations.xml)',
+    run: async (repo, o) => (await import('../../api/import-cvat.js')).importCvat(repo, o),
+  },
+  {
+    name: 'label-studio',
+    what: 'a Label Studio JSON export (a list of tasks)',
+    run: async (repo, o) =>
+      (await import('../../api/import-label-studio.js')).importLabelStudio(repo, o),
+  },
+];
+
+const counts = (c: ChangeCounts) => `+${c.added} -${c.removed} ~${c.modified}`;
+
+export function registerFormatImports(importGroup: Command): void {
+  for (const f of FORMATS)
+    importGroup
+      .command(`${f.name} <path>`)
+      .description(`import ${f.what} (see docs/formats.md)`)
+      .option('--branch <name>', 'branch to commit to', 'main')
+      .option('-m, --message <msg>', 'commit message')
+      .option('--images <dir>', 'folder of the image files (for sizes the annotation files lack)')
+      .option('--json', 'machine-readable output')
+      .action(
+        async (
+          path: string,
+          opts: { branch: string; message?: string; images?: string; json?: boolean },
+          cmd: Command,
+        ) =>
+          withRepository(cmd.optsWithGlobals(), async (repo) => {
+            const r = await f.run(repo, {
+              path,
+              branch: opts.branch,
+              ...(opts.message ? { message: opts.message } : {}),
+              ...(opts.images !== undefined ? { images: opts.images } : {}),
+            });
+            if (opts.json) return printJson(r);
+            return printLines([
+              `[${opts.branch} ${r.commit.slice(0, 12)}] imported ${r.images} images (${r.matched} labels matched to stored ones): labels ${counts(r.labels)}, reviews ${counts(r.reviews)}, assets ${counts(r.assets)}, splits ${counts(r.splits)}`,
+            ]);
+          }),
+      );
+}
