@@ -16,7 +16,6 @@
  *    content is replaced (a new version of that asset; the old blob stays, history reaches it).
  * Reference mode stores no bytes: the record keeps `uri` and the hash Verso verified.
  */
-import { mapConcurrent } from '../core/map-concurrent.js';
 import { ImageIdCollisionError } from '../core/errors.js';
 import { hashToHex, hexToHash } from '../core/hash.js';
 import { decodeAssetRecord, encodeAssetRecord, type AssetRecord } from '../dataset/asset-record.js';
@@ -26,20 +25,12 @@ import { mutateTreeCounting, type Edit } from '../tree/mutate.js';
 import { getValue } from '../tree/read.js';
 import { branchHead } from './branch-head.js';
 import { commitToBranch, type CommitResult } from './commit-to-branch.js';
-import {
-  probeImage,
-  readImage,
-  storeImage,
-  type ProbedImage,
-  type ReadImage,
-} from './image-intake.js';
+import { probeImages, readImages, type MeasuredImage } from './image-batch.js';
+import type { ProbedImage } from './image-intake.js';
 import { listImageSources } from './image-sources.js';
 import { withLease } from './lease.js';
-import { throttled, type ProgressFn } from './progress.js';
+import type { ProgressFn } from './progress.js';
 import type { Repository } from './repository.js';
-
-/** Files read at once: enough to overlap reads, hashing and fsyncs; few open files. */
-const CONCURRENCY = 8;
 
 export interface AddImagesOptions {
   /** Files and folders (paths or `file:` URIs). */
@@ -64,13 +55,6 @@ export interface AddImagesResult extends CommitResult {
   readonly bytesNew: number;
 }
 
-interface BlobTally {
-  readonly pending: Map<string, Promise<void>>;
-  blobsNew: number;
-  blobsDeduplicated: number;
-  bytesNew: number;
-}
-
 export async function addImages(
   repo: Repository,
   opts: AddImagesOptions,
@@ -78,17 +62,14 @@ export async function addImages(
   const sources = await listImageSources(opts.paths);
   return withLease(repo, 'writer', async () => {
     const base = await branchHead(repo, opts.branch);
-    const probes = await mapWithProgress(sources, 'probe', opts.onProgress, probeImage);
+    const probes = await probeImages(sources, opts.onProgress);
     const probed = probes.filter((p): p is ProbedImage => p !== undefined);
     checkSizeCollisions(probed);
-    const tally: BlobTally = { pending: new Map(), blobsNew: 0, blobsDeduplicated: 0, bytesNew: 0 };
-    const images = await mapWithProgress(probed, 'add', opts.onProgress, async (p) => {
-      const image = await readImage(p);
-      if (!opts.reference) await storeOnce(repo, image, tally);
-      const { source, size, header, sha256 } = image;
-      return { source, size, header, sha256 }; // the bytes are not kept: only records are
+    const tally = await readImages(repo, probed, {
+      store: !opts.reference,
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
-    const unique = uniqueById(images);
+    const unique = uniqueById(tally.images);
     const assetsRoot = hexToHash(base.snapshot.trees.assets);
     const edits: Edit[] = [];
     for (const image of unique) {
@@ -136,45 +117,6 @@ export async function addImages(
   });
 }
 
-/** `mapConcurrent` with progress reports under `phase`. */
-async function mapWithProgress<T, U>(
-  items: readonly T[],
-  phase: string,
-  onProgress: ProgressFn | undefined,
-  fn: (item: T) => Promise<U>,
-): Promise<U[]> {
-  const progress = throttled(onProgress, phase, 1000, items.length);
-  let done = 0;
-  const out = await mapConcurrent(items, CONCURRENCY, async (item) => {
-    const result = await fn(item);
-    progress.tick(++done);
-    return result;
-  });
-  progress.end(done);
-  return out;
-}
-
-/** Stores the image's blob unless this run or an earlier one already did. */
-async function storeOnce(repo: Repository, image: ReadImage, tally: BlobTally): Promise<void> {
-  const earlier = tally.pending.get(image.sha256);
-  if (earlier) {
-    await earlier;
-    tally.blobsDeduplicated++;
-    return;
-  }
-  const store = (async () => {
-    if (await repo.blobs.has(image.sha256)) {
-      tally.blobsDeduplicated++;
-      return;
-    }
-    await storeImage(repo.blobs, image);
-    tally.blobsNew++;
-    tally.bytesNew += image.size;
-  })();
-  tally.pending.set(image.sha256, store);
-  await store;
-}
-
 /** Two files of one id with different sizes cannot be the same image: fail before any write. */
 function checkSizeCollisions(probed: readonly ProbedImage[]): void {
   const first = new Map<string, ProbedImage>();
@@ -186,8 +128,8 @@ function checkSizeCollisions(probed: readonly ProbedImage[]): void {
 }
 
 /** One image per id (the first file in listing order); files of one id must have equal bytes. */
-function uniqueById(images: readonly ReadImage[]): ReadImage[] {
-  const first = new Map<string, ReadImage>();
+function uniqueById(images: readonly MeasuredImage[]): MeasuredImage[] {
+  const first = new Map<string, MeasuredImage>();
   for (const image of images) {
     const f = first.get(image.source.image);
     if (!f) first.set(image.source.image, image);
@@ -200,7 +142,7 @@ function collision(a: ProbedImage, b: ProbedImage): ImageIdCollisionError {
   return new ImageIdCollisionError(a.source.image, a.source.path, b.source.path);
 }
 
-function assetRecordOf(image: ReadImage, reference: boolean, old?: AssetRecord): AssetRecord {
+function assetRecordOf(image: MeasuredImage, reference: boolean, old?: AssetRecord): AssetRecord {
   const { header } = image;
   return {
     file_name: image.source.fileName,

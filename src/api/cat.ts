@@ -9,12 +9,13 @@
  * without it the values are rendered as stored.
  */
 import { JsonBytes, renderJson, renderObjectMembers } from '../core/canonical-json.js';
-import { compareBytes } from '../tree/bytes.js';
-import { scanLeaves, type LeafRun } from '../tree/read.js';
+import { scanLeaves } from '../tree/read.js';
 import { getCommit } from '../vcs/commit.js';
 import { resolveRef } from '../vcs/resolve-ref.js';
 import { getSnapshot, treeRoot } from '../vcs/snapshot.js';
+import { ReviewCursor } from './label-review-scan.js';
 import type { Repository } from './repository.js';
+import type { ContentBytesMapper } from './schema-projection.js';
 
 const BLOCK_BYTES = 1 << 20;
 const IMAGE_PREFIX = Buffer.from('{"image":');
@@ -25,23 +26,25 @@ const REVIEW_PREFIX = Buffer.from(',"review":');
 export async function* catLabelBlocks(
   repo: Repository,
   refSpec: string,
-  opts: { readonly schema?: string } = {},
+  opts: { readonly schema?: string; readonly mapContent?: ContentBytesMapper } = {},
 ): AsyncGenerator<Buffer> {
   const id = await resolveRef(repo.catalog, repo.chunks, refSpec);
   const snap = await getSnapshot(repo.chunks, (await getCommit(repo.chunks, id)).snapshot);
   const mapValue =
-    opts.schema === undefined
+    opts.mapContent ??
+    (opts.schema === undefined
       ? null
       : await (
           await import('./schema-projection.js')
-        ).contentBytesMapper(repo, snap.schema, opts.schema);
-  const reviews = new RunCursor(scanLeaves(repo.nodes, treeRoot(snap, 'reviews')));
+        ).contentBytesMapper(repo, snap.schema, opts.schema));
+  const reviews = new ReviewCursor(scanLeaves(repo.nodes, treeRoot(snap, 'reviews')));
   const out = new JsonBytes();
   for await (const run of scanLeaves(repo.nodes, treeRoot(snap, 'labels'))) {
     for (let i = run.from; i < run.to; i++) {
       const key = run.keys[i]!;
       const value = mapValue ? mapValue(run.values[i]!) : run.values[i]!;
-      renderLine(out, key, value, await reviews.valueAt(key));
+      const found = reviews.valueAt(key);
+      renderLine(out, key, value, found instanceof Promise ? await found : found);
     }
     if (out.length >= BLOCK_BYTES) yield out.take();
   }
@@ -99,32 +102,4 @@ function quotedElement(out: JsonBytes, key: Uint8Array, start: number, end: numb
       .replaceAll('\u0000\u00ff', '\u0000');
     out.text(JSON.stringify(Buffer.from(unescaped, 'latin1').toString('utf8')));
   } else out.quoted(key, start, end);
-}
-
-/** Walks a leaf-run stream forward to find values by ascending key. */
-class RunCursor {
-  private run: LeafRun | undefined;
-  private i = 0;
-  private done = false;
-
-  constructor(private readonly runs: AsyncGenerator<LeafRun>) {}
-
-  async valueAt(key: Uint8Array): Promise<Uint8Array | undefined> {
-    for (;;) {
-      if (!this.run || this.i >= this.run.to) {
-        if (this.done) return undefined;
-        const next = await this.runs.next();
-        if (next.done) {
-          this.done = true;
-          return undefined;
-        }
-        this.run = next.value;
-        this.i = this.run.from;
-      }
-      const cmp = compareBytes(this.run.keys[this.i]!, key);
-      if (cmp > 0) return undefined;
-      if (cmp === 0) return this.run.values[this.i++];
-      this.i++;
-    }
-  }
 }

@@ -8,28 +8,27 @@
  * - annotation id: the label id when it is an integer, else the next free id; if integer label
  *   ids repeat (ids are unique per image only), every annotation is numbered 1..n in key order.
  * Images with labels but no asset record are written with `file_name` = their image id.
- * Categories: the list kept by the last COCO import in the commit's history plus the ones the
+ * Categories: the snapshot's category list (`categories.ts`) plus the ones the
  * labels use (`formats/coco/coco-categories.ts`).
  */
 import type { JsonValue } from '../core/canonical.js';
 import { decodeValue } from '../core/canonical.js';
+import { selectMembers } from '../core/canonical-members.js';
 import { decodeTuple } from '../core/tuple.js';
 import { decodeLabelKey } from '../dataset/label-key.js';
 import type { CocoCategory } from '../formats/coco/coco-model.js';
 import { CocoWriter } from '../formats/coco/write-coco.js';
 import { scan } from '../tree/read.js';
 import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
-import { categoriesForCommit } from './categories.js';
-import { scanLabelsWithReviews } from './label-review-scan.js';
+import { scanLabelBatches } from './label-review-scan.js';
 import type { Exporter } from './exporter.js';
 import type { Repository } from './repository.js';
 
 type Obj = { [k: string]: JsonValue };
 
-export const exportCoco: Exporter = async (repo, commit, snap, out) => {
-  const kept = ((await categoriesForCommit(repo, commit)) ?? []) as CocoCategory[];
-  const { imageIds, extraImages } = await planImageIds(repo, snap);
-  const labelId = await planLabelIds(repo, snap);
+export const exportCoco: Exporter = async (repo, commit, snap, out, view) => {
+  const kept = view.categories as CocoCategory[];
+  const { imageIds, extraImages, labelId } = await planIds(repo, snap);
   const writer = new CocoWriter(out, kept, { description: 'Verso export', commit });
   let labels = 0;
   try {
@@ -38,16 +37,12 @@ export const exportCoco: Exporter = async (repo, commit, snap, out) => {
       writer.image(imageIds.get(image)!, decodeValue(value) as Obj);
     }
     for (const image of extraImages) writer.image(imageIds.get(image)!, { file_name: image });
-    for await (const e of scanLabelsWithReviews(repo, snap)) {
-      const k = decodeLabelKey(e.key);
-      const review = e.review ? (decodeValue(e.review) as Obj) : undefined;
-      writer.annotation(
-        labelId(k.label),
-        imageIds.get(k.image)!,
-        decodeValue(e.label) as Obj,
-        review,
-      );
-      labels++;
+    for await (const batch of scanLabelBatches(repo, snap, view.mapContent)) {
+      for (const e of batch) {
+        const k = decodeLabelKey(e.key);
+        writer.annotation(labelId(k.label), imageIds.get(k.image)!, e.label, e.review);
+      }
+      labels += batch.length;
     }
     writer.end();
   } catch (e) {
@@ -57,39 +52,38 @@ export const exportCoco: Exporter = async (repo, commit, snap, out) => {
   return { images: imageIds.size, labels };
 };
 
-/** COCO ids of every image: assets first, then images that only labels name. */
-async function planImageIds(repo: Repository, snap: Snapshot) {
+/**
+ * COCO ids of every image (assets first, then images that only labels name) and of every
+ * annotation, planned in one pass over the assets tree and one over the label keys.
+ */
+async function planIds(repo: Repository, snap: Snapshot) {
   const candidates = new Map<string, number | undefined>();
   for await (const [key, value] of scan(repo.nodes, treeRoot(snap, 'assets'))) {
     const image = decodeTuple(key)[0]!;
-    const source = (decodeValue(value) as Obj)['source_id'];
+    const [source] = selectMembers(value, SOURCE_ID);
     candidates.set(image, isIdNumber(source) ? source : integerId(image));
   }
   const extraImages: string[] = [];
+  const labelCandidates: (number | undefined)[] = [];
   let last: string | undefined;
   for await (const [key] of scan(repo.nodes, treeRoot(snap, 'labels'))) {
-    const image = decodeLabelKey(key).image;
-    if (image === last) continue;
-    last = image;
-    if (!candidates.has(image)) {
-      candidates.set(image, integerId(image));
-      extraImages.push(image);
+    const k = decodeLabelKey(key);
+    labelCandidates.push(integerId(k.label));
+    if (k.image === last) continue;
+    last = k.image;
+    if (!candidates.has(k.image)) {
+      candidates.set(k.image, integerId(k.image));
+      extraImages.push(k.image);
     }
   }
-  const assign = numbering([...candidates.values()]);
+  const assignImage = numbering([...candidates.values()]);
   const imageIds = new Map<string, number>();
-  for (const [image, c] of candidates) imageIds.set(image, assign(c));
-  return { imageIds, extraImages };
+  for (const [image, c] of candidates) imageIds.set(image, assignImage(c));
+  const assignLabel = numbering(labelCandidates);
+  return { imageIds, extraImages, labelId: (label: string) => assignLabel(integerId(label)) };
 }
 
-/** The annotation id of each label id, called in key order. */
-async function planLabelIds(repo: Repository, snap: Snapshot): Promise<(label: string) => number> {
-  const ids: (number | undefined)[] = [];
-  for await (const [key] of scan(repo.nodes, treeRoot(snap, 'labels')))
-    ids.push(integerId(decodeLabelKey(key).label));
-  const assign = numbering(ids);
-  return (label) => assign(integerId(label));
-}
+const SOURCE_ID = ['source_id'] as const;
 
 /**
  * Keeps candidate ids when they are unique and numbers the others from max + 1; numbers

@@ -11,18 +11,17 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { vocNumbers, vocXml } from '../formats/voc/write-voc.js';
-import { categoriesForCommit } from './categories.js';
 import { ClassIndex, imagesOf, prepareOutFolder } from './export-yolo.js';
 import type { Exporter } from './exporter.js';
 
-export const exportVoc: Exporter = async (repo, commit, snap, out) => {
+export const exportVoc: Exporter = async (repo, commit, snap, out, view) => {
   prepareOutFolder(out);
   mkdirSync(join(out, 'Annotations'), { recursive: true });
-  const classes = new ClassIndex((await categoriesForCommit(repo, commit)) ?? []);
+  const classes = new ClassIndex(view.categories);
   const lists = new Map<string, number>();
   let [images, labels, skipped] = [0, 0, 0];
   try {
-    for await (const img of imagesOf(repo, snap)) {
+    for await (const img of imagesOf(repo, snap, view.mapContent)) {
       const objects = [];
       for (const l of img.labels) {
         const cls = classes.indexOf(l.content);

@@ -30,7 +30,6 @@ import type { YoloShapeKind } from '../formats/yolo/read-yolo.js';
 import { yoloDataYaml, yoloLine, yoloNumbers } from '../formats/yolo/write-yolo.js';
 import { scan } from '../tree/read.js';
 import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
-import { categoriesForCommit } from './categories.js';
 import type { Exporter } from './exporter.js';
 import type { Repository } from './repository.js';
 
@@ -43,8 +42,15 @@ export interface ImageEntry {
   readonly labels: { readonly label: string; readonly content: LabelContent }[];
 }
 
-/** Every image of the snapshot (assets, splits and labels walked side by side), in id order. */
-export async function* imagesOf(repo: Repository, snap: Snapshot): AsyncGenerator<ImageEntry> {
+/**
+ * Every image of the snapshot (assets, splits and labels walked side by side), in id order;
+ * label content goes through `mapContent` when given.
+ */
+export async function* imagesOf(
+  repo: Repository,
+  snap: Snapshot,
+  mapContent?: (content: Uint8Array) => Uint8Array,
+): AsyncGenerator<ImageEntry> {
   const assets = peekable(scan(repo.nodes, treeRoot(snap, 'assets')));
   const splits = peekable(scan(repo.nodes, treeRoot(snap, 'splits')));
   const labels = peekable(scan(repo.nodes, treeRoot(snap, 'labels')));
@@ -75,7 +81,7 @@ export async function* imagesOf(repo: Repository, snap: Snapshot): AsyncGenerato
         await labels.next();
         entry.labels.push({
           label: decodeLabelKey(e[0]).label,
-          content: decodeValue(e[1]) as LabelContent,
+          content: decodeValue(mapContent ? mapContent(e[1]) : e[1]) as LabelContent,
         });
       }
       yield entry;
@@ -158,13 +164,13 @@ function imageSize(img: ImageEntry): { width: number; height: number } {
 }
 
 function yoloExporter(kind: YoloShapeKind): Exporter {
-  return async (repo, commit, snap, out) => {
+  return async (repo, commit, snap, out, view) => {
     prepareOutFolder(out);
-    const classes = new ClassIndex((await categoriesForCommit(repo, commit)) ?? []);
+    const classes = new ClassIndex(view.categories);
     const lists = new Map<string, number>();
     let [images, labels, skipped] = [0, 0, 0];
     try {
-      for await (const img of imagesOf(repo, snap)) {
+      for await (const img of imagesOf(repo, snap, view.mapContent)) {
         const lines: string[] = [];
         const size = imageSize(img);
         for (const l of img.labels) {

@@ -10,9 +10,12 @@ import { InvalidArgumentError } from '../core/errors.js';
 import type { ChunkHash } from '../core/hash.js';
 import { getCommit } from '../vcs/commit.js';
 import { resolveRef } from '../vcs/resolve-ref.js';
-import { getSnapshot } from '../vcs/snapshot.js';
-import type { ExportCounts, Exporter } from './exporter.js';
+import { getSnapshot, type Snapshot } from '../vcs/snapshot.js';
+import { categoriesOf } from './categories.js';
+import type { ExportCounts, Exporter, ExportView } from './exporter.js';
 import type { Repository } from './repository.js';
+import { contentBytesMapper } from './schema-projection.js';
+import { SchemaRegistry } from './schema-registry.js';
 
 const EXPORTERS: Readonly<Record<string, () => Promise<Exporter>>> = {
   coco: async () => (await import('./export-coco.js')).exportCoco,
@@ -28,10 +31,13 @@ export interface ExportOptions {
   readonly ref: string;
   readonly format: string;
   readonly out: string;
+  /** Read the snapshot as this schema version (see `schema-projection.ts`). */
+  readonly schema?: string;
 }
 
 export interface ExportResult extends ExportCounts {
   readonly format: string;
+  readonly schema?: string;
   readonly commit: ChunkHash;
   readonly out: string;
 }
@@ -46,17 +52,53 @@ export async function exportSnapshot(repo: Repository, opts: ExportOptions): Pro
     );
   const commit = await resolveRef(repo.catalog, repo.chunks, opts.ref);
   const snap = await getSnapshot(repo.chunks, (await getCommit(repo.chunks, commit)).snapshot);
-  const counts = await (await load())(repo, commit, snap, opts.out);
-  return { format: opts.format, commit, out: opts.out, ...counts };
+  const view = await exportView(repo, snap, opts.schema);
+  const counts = await (await load())(repo, commit, snap, opts.out, view);
+  return {
+    format: opts.format,
+    commit,
+    out: opts.out,
+    ...(opts.schema !== undefined ? { schema: opts.schema } : {}),
+    ...counts,
+  };
+}
+
+/**
+ * The snapshot as stored, or as schema `schema`: labels mapped by the recorded auto ops (refused
+ * with the blocking ops when a review op stands in the way) and the categories of that version
+ * (its classes, with the fields a category of the same id had in the snapshot's list, such as a
+ * COCO `supercategory`).
+ */
+async function exportView(
+  repo: Repository,
+  snap: Snapshot,
+  schema: string | undefined,
+): Promise<ExportView> {
+  const stored = (await categoriesOf(repo, snap)) ?? [];
+  if (schema === undefined) return { categories: stored };
+  const mapContent = await contentBytesMapper(repo, snap.schema, schema);
+  const taxonomy = (await SchemaRegistry.open(repo)).taxonomy(schema);
+  const extras = new Map(stored.map((c) => [c.id, c]));
+  const categories = taxonomy.classes.map((c) => ({
+    ...extras.get(c.id),
+    id: c.id,
+    name: c.name,
+    ...(c.keypoints ? { keypoints: [...c.keypoints] } : {}),
+    ...(c.skeleton ? { skeleton: c.skeleton.map((pair) => [...pair]) } : {}),
+  }));
+  return { categories, ...(mapContent ? { mapContent } : {}) };
 }
 
 /** The native JSONL: exactly what `verso cat` prints. */
-const exportJsonl: Exporter = async (repo, commit, _snap, out) => {
+const exportJsonl: Exporter = async (repo, commit, _snap, out, view) => {
   const { catLabelBlocks } = await import('./cat.js');
   const stream = createWriteStream(out);
   let labels = 0;
   try {
-    for await (const block of catLabelBlocks(repo, commit)) {
+    const blocks = view.mapContent
+      ? catLabelBlocks(repo, commit, { mapContent: view.mapContent })
+      : catLabelBlocks(repo, commit);
+    for await (const block of blocks) {
       for (let i = block.indexOf(10); i >= 0; i = block.indexOf(10, i + 1)) labels++;
       if (!stream.write(block)) await once(stream, 'drain');
     }

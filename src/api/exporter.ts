@@ -4,7 +4,9 @@
  */
 import type { ChunkHash } from '../core/hash.js';
 import type { Snapshot } from '../vcs/snapshot.js';
+import type { Category } from './categories.js';
 import type { Repository } from './repository.js';
+import type { ContentBytesMapper } from './schema-projection.js';
 
 export interface ExportCounts {
   readonly images?: number;
@@ -13,10 +15,21 @@ export interface ExportCounts {
   readonly skipped?: number;
 }
 
+/**
+ * How the snapshot is read (decided once, in `export.ts`): `categories` is the snapshot's own
+ * category list (empty when it has none); with `export --schema X` each label's content is
+ * mapped to X (`mapContent`) and the categories are X's classes.
+ */
+export interface ExportView {
+  readonly mapContent?: ContentBytesMapper;
+  readonly categories: readonly Category[];
+}
+
 /** Writes the snapshot `snap` of `commit` to `out`. */
 export type Exporter = (
   repo: Repository,
   commit: ChunkHash,
   snap: Snapshot,
   out: string,
+  view: ExportView,
 ) => Promise<ExportCounts>;

@@ -4,15 +4,22 @@
  *
  * The file is streamed (`formats/coco/read-coco.ts`) into the record sink (`record-import.ts`):
  * labels and reviews of the branch become the file's, its images are upserted as assets (and,
- * with `--split`, put in that split); the category list is kept with the new snapshot
- * (`categories.ts`). Any bad record aborts before anything moves.
+ * with `--split`, put in that split); the file's category list becomes the snapshot's
+ * (`categories.ts`). With `--images DIR` every image's file is checked, hashed and stored as a
+ * blob before the commit (`coco-image-files.ts`); without, a `sha256` the file gives is kept as
+ * `source_sha256` (not a verified hash). Any bad record or file aborts before anything moves.
  */
 import { basename } from 'node:path';
 import type { JsonValue } from '../core/canonical.js';
 import { FormatParseError, InvalidArgumentError } from '../core/errors.js';
 import { readCoco } from '../formats/coco/read-coco.js';
 import { checkInputFile } from '../io/input-file.js';
-import { putCategories } from './categories.js';
+import {
+  checkImagesFolder,
+  storeCocoImageFiles,
+  unverifiedAsset,
+  type CocoImageEntry,
+} from './coco-image-files.js';
 import type { ProgressFn } from './progress.js';
 import { importRecords, type RecordImportResult, type RecordKind } from './record-import.js';
 import type { Repository } from './repository.js';
@@ -23,7 +30,7 @@ export interface ImportCocoOptions {
   readonly message?: string;
   /** Put every image of the file in this split. */
   readonly split?: string;
-  /** Folder of the image files; not supported yet (see the TODO below). */
+  /** Folder of the image files named by `file_name`: stored as blobs with the import. */
   readonly images?: string;
   readonly onProgress?: ProgressFn;
 }
@@ -32,6 +39,8 @@ export interface ImportCocoResult extends RecordImportResult {
   readonly images: number;
   readonly annotations: number;
   readonly categories: number;
+  /** With `images`: blobs written, already stored, and new bytes. */
+  readonly blobs?: { readonly new: number; readonly deduplicated: number; readonly bytes: number };
 }
 
 export async function importCoco(
@@ -41,13 +50,11 @@ export async function importCoco(
   checkInputFile(opts.file);
   if (opts.split !== undefined && opts.split.trim() === '')
     throw new InvalidArgumentError('split', opts.split, 'a split name is a non-empty string');
-  if (opts.images !== undefined)
-    // TODO(assets): add the files named by `file_name` as blobs through `api/add-images.ts`
-    // (needs an entry point that takes (image id, path) pairs and upserts into the same commit).
-    throw new InvalidArgumentError('--images', opts.images, 'not supported yet by import coco');
+  if (opts.images !== undefined) checkImagesFolder(opts.images);
   const file = basename(opts.file);
   let sourceIds: readonly JsonValue[] = [];
   let counts = { images: 0, annotations: 0, categories: 0 };
+  let blobs = undefined as ImportCocoResult['blobs'];
   const result = await importRecords(
     repo,
     {
@@ -57,28 +64,42 @@ export async function importCoco(
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     },
     async (sink) => {
+      const withFiles: CocoImageEntry[] | undefined = opts.images !== undefined ? [] : undefined;
       const r = readCoco(opts.file, {
         image(image, asset, index) {
-          sink.asset(image, asset, index);
+          if (withFiles) withFiles.push({ image, asset, index });
+          else sink.asset(image, unverifiedAsset(asset), index);
           if (opts.split !== undefined) sink.split(image, opts.split, index);
         },
         annotation: (image, label, content, review, index) =>
           sink.label(image, label, content, review, index),
       });
       sourceIds = r.imageSourceIds;
+      if (withFiles) {
+        const f = await storeCocoImageFiles(
+          repo,
+          opts.file,
+          opts.images!,
+          withFiles,
+          opts.onProgress,
+        );
+        withFiles.forEach((e, i) => sink.asset(e.image, f.assets[i]!, e.index));
+        blobs = { new: f.blobsNew, deduplicated: f.blobsDeduplicated, bytes: f.bytesNew };
+      }
       counts = { images: r.images, annotations: r.annotations, categories: r.categories.length };
       return {
-        beforeCommit: (snapshot) => putCategories(repo, snapshot, r.categories),
+        categories: r.categories,
         operations: {
           format: 'coco',
           file,
           ...counts,
           ...(opts.split !== undefined ? { split: opts.split } : {}),
+          ...(blobs ? { blobs: { ...blobs } } : {}),
         },
       };
     },
   );
-  return { ...result, ...counts };
+  return { ...result, ...counts, ...(blobs ? { blobs } : {}) };
 }
 
 function duplicateError(

@@ -70,14 +70,19 @@ export async function finishMerge(
     if (list.length > 0)
       trees[name] = hashToHex(await mutateTree(repo.nodes, hexToHash(trees[name]), list));
   }
-  const schemaChoice = state.conflicts.find((c) => c.type === 'schema')?.resolution?.choice;
-  const schema = schemaChoice === 'theirs' ? state.theirsSchema : state.merged.schema;
+  const choice = (type: StoredConflict['type']) =>
+    state.conflicts.find((c) => c.type === type)?.resolution?.choice;
+  const schema = choice('schema') === 'theirs' ? state.theirsSchema : state.merged.schema;
+  const categories =
+    choice('categories') === 'theirs'
+      ? (state.theirsCategories ?? null)
+      : (state.merged.categories ?? null);
   try {
     return await commitToBranch(repo, {
       branch: state.into,
       expectedHead: state.ours,
       extraParents: [state.theirs],
-      snapshot: { trees, schema },
+      snapshot: { trees, schema, categories },
       message: state.message,
       operations: {
         op: 'merge',
@@ -117,7 +122,7 @@ function resolutionEdits(conflicts: readonly StoredConflict[]): Record<TreeName,
     out[tree].push({ key: fromHex(keyHex)!, value });
   for (const c of conflicts) {
     const r = c.resolution;
-    if (!r || r.choice === 'both' || c.type === 'schema') continue;
+    if (!r || r.choice === 'both' || c.type === 'schema' || c.type === 'categories') continue;
     if (c.type === 'duplicate') {
       // Keep one drawing of the object: drop the other side's label and its review.
       const drop = r.choice === 'theirs' ? c.key! : c.theirsKey!;

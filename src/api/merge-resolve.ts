@@ -70,7 +70,7 @@ export async function mergeStatus(repo: Repository, into: string): Promise<Merge
 
 function viewOf(c: StoredConflict): ConflictView {
   const value = (v: string | null | undefined) =>
-    c.type === 'schema' ? (v ?? null) : displayValue(v);
+    c.type === 'schema' || c.type === 'categories' ? (v ?? null) : displayValue(v);
   return {
     id: c.id,
     kind: c.kind,

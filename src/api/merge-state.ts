@@ -8,7 +8,8 @@
  *
  * Conflict ids, as `merge status` prints them and `merge resolve` takes them:
  * `labels/IMAGE/LABEL`, `reviews/IMAGE/LABEL`, `assets/IMAGE`, `splits/IMAGE`,
- * `duplicate/IMAGE/OURS_LABEL+THEIRS_LABEL`, `schema`.
+ * `duplicate/IMAGE/OURS_LABEL+THEIRS_LABEL`, `schema`, `categories` (the two category-list
+ * chunks, decided with --ours/--theirs like the schema).
  */
 import { decodeValue, type JsonValue } from '../core/canonical.js';
 import { NoPendingMergeError } from '../core/errors.js';
@@ -35,7 +36,7 @@ type Hex = string | null;
 
 export interface StoredConflict {
   readonly id: string;
-  readonly type: 'key' | 'duplicate' | 'schema';
+  readonly type: 'key' | 'duplicate' | 'schema' | 'categories';
   readonly kind: string;
   readonly tree?: TreeName;
   /** Hex of the record key (key conflicts), or of ours' label key (duplicates). */
@@ -58,6 +59,8 @@ export interface PendingMerge {
   readonly bases: readonly ChunkHash[];
   readonly merged: Snapshot;
   readonly theirsSchema: string | null;
+  /** Theirs' category-list chunk (absent in merges stored before snapshots had one). */
+  readonly theirsCategories?: ChunkHash | null;
   readonly applied: Readonly<Record<TreeName, MutationCounts>>;
   readonly message: string;
   readonly allowDuplicates: boolean;

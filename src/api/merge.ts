@@ -7,7 +7,7 @@
  * unless allowed) the merge commit is made at once; otherwise nothing moves: the merge is
  * stored as the branch's pending merge and `MergeConflictError` is thrown.
  */
-import { CorruptionError, MergeConflictError } from '../core/errors.js';
+import { CorruptionError, MergeConflictError, MergeInProgressError } from '../core/errors.js';
 import type { ChunkHash } from '../core/hash.js';
 import { encodeLabelKey } from '../dataset/label-key.js';
 import type { TreeName } from '../dataset/tree-names.js';
@@ -17,7 +17,7 @@ import { isAncestor, mergeBases } from '../vcs/merge-base.js';
 import { baseSnapshot } from '../vcs/merge-base-snapshot.js';
 import { mergeSnapshots, type SnapshotMerge } from '../vcs/merge-snapshots.js';
 import { resolveRef } from '../vcs/resolve-ref.js';
-import { getSnapshot } from '../vcs/snapshot.js';
+import { getSnapshot, type Snapshot } from '../vcs/snapshot.js';
 import { branchHead } from './branch-head.js';
 import { finishMerge } from './merge-commit.js';
 import {
@@ -54,6 +54,7 @@ export type MergeResult =
 export async function merge(repo: Repository, opts: MergeOptions): Promise<MergeResult> {
   return withLease(repo, 'writer', async () => {
     const dst = await branchHead(repo, opts.into);
+    if (await repo.catalog.getPendingMerge(opts.into)) throw new MergeInProgressError(opts.into);
     const theirs = await resolveRef(repo.catalog, repo.chunks, opts.source);
     if (await isAncestor(repo.catalog, theirs, dst.head))
       return { status: 'up-to-date', head: dst.head };
@@ -79,12 +80,13 @@ export async function merge(repo: Repository, opts: MergeOptions): Promise<Merge
       bases,
       merged: m.merged,
       theirsSchema: theirsSnap.schema,
+      theirsCategories: theirsSnap.categories,
       applied: m.applied,
       message: opts.message ?? `Merge ${opts.source} into ${opts.into}`,
       allowDuplicates: opts.allowDuplicates ?? false,
       startedBy: currentAuthor(),
       startedAt: currentTime(),
-      conflicts: storedConflicts(m, theirsSnap.schema, opts.allowDuplicates ?? false),
+      conflicts: storedConflicts(m, theirsSnap, opts.allowDuplicates ?? false),
     };
     if (state.conflicts.length > 0) {
       await savePendingMerge(repo, state, null);
@@ -105,7 +107,7 @@ export async function merge(repo: Repository, opts: MergeOptions): Promise<Merge
 
 function storedConflicts(
   m: SnapshotMerge,
-  theirsSchema: string | null,
+  theirsSnap: Snapshot,
   allowDuplicates: boolean,
 ): StoredConflict[] {
   const out: StoredConflict[] = m.conflicts.map((c) => ({
@@ -139,7 +141,16 @@ function storedConflicts(
       type: 'schema',
       kind: 'modify/modify',
       ours: m.merged.schema,
-      theirs: theirsSchema,
+      theirs: theirsSnap.schema,
+    });
+  }
+  if (m.categoriesConflict) {
+    out.push({
+      id: 'categories',
+      type: 'categories',
+      kind: 'modify/modify',
+      ours: m.merged.categories,
+      theirs: theirsSnap.categories,
     });
   }
   return out;

@@ -12,17 +12,19 @@
  *   by the format's `duplicate` (it knows its files and records).
  * Records are encoded as they come, sorted with external sorts (bounded memory) and the trees
  * are built bottom-up; the whole import runs under the writer lease and any error (bad record,
- * duplicate) leaves the branch where it was. The snapshot's `schema` is kept.
+ * duplicate) leaves the branch where it was. The snapshot's `schema` is kept; its category list
+ * becomes the import's when the producer returns one, else the branch's is kept.
  */
 import { writeValue, type JsonValue } from '../core/canonical.js';
 import { ByteWriter } from '../core/byte-writer.js';
-import { hashToHex, hexToHash, type ChunkHash } from '../core/hash.js';
+import { hashToHex, hexToHash } from '../core/hash.js';
 import type { ChangeCounts } from '../dataset/change-counts.js';
 import { encodeImageKey, encodeLabelKey } from '../dataset/label-key.js';
 import type { LabelContent } from '../dataset/label-line.js';
 import { decodeTuple } from '../core/tuple.js';
 import { ExternalSorter } from '../io/external-sort.js';
-import { putSnapshot, type Snapshot } from '../vcs/snapshot.js';
+import { putCategoryList, type Category } from '../vcs/category-list.js';
+import type { Snapshot } from '../vcs/snapshot.js';
 import { branchHead } from './branch-head.js';
 import { commitToBranch, type CommitResult } from './commit-to-branch.js';
 import { writeLabelPayload } from './label-file-records.js';
@@ -49,8 +51,8 @@ export interface RecordSink {
 
 /** What the producer learned while reading that goes into the commit. */
 export interface ProducedImport {
-  /** Runs once everything is validated, before the commit: `snapshot` is the new snapshot's id. */
-  readonly beforeCommit?: (snapshot: ChunkHash) => Promise<void>;
+  /** The dataset's category list after the import; absent: the branch's list is kept. */
+  readonly categories?: readonly Category[];
   /** Format-specific members of the commit's operations (`format`, `file`, ...). */
   readonly operations: { readonly [k: string]: JsonValue };
 }
@@ -121,8 +123,10 @@ export async function importRecords(
           reviews: hashToHex(built.reviews),
           splits: hashToHex(splits),
         },
+        ...(produced.categories
+          ? { categories: putCategoryList(repo.chunks, produced.categories) }
+          : {}),
       };
-      await produced.beforeCommit?.(putSnapshot(repo.chunks, snapshot));
       const result = await commitToBranch(repo, {
         branch: opts.branch,
         expectedHead: base.head,

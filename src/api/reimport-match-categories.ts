@@ -4,16 +4,15 @@
  *
  * A name the branch already knows keeps the branch's `category_id` (so COCO -> YOLO -> Verso
  * gives back the COCO ids); the branch's names come from the category list kept with the head
- * commit (`categories.ts`), and only when a name is missing there from one scan of the branch's
+ * snapshot (`categories.ts`), and only when a name is missing there from one scan of the branch's
  * labels (`category` -> `category_id`). A new name gets the id the format suggests (the YOLO
  * index) unless another name has it, else the next id above every id in use. `list()` is the
  * kept list plus the new categories, stored with the import's snapshot.
  */
 import { decodeValue, type JsonValue } from '../core/canonical.js';
-import type { ChunkHash } from '../core/hash.js';
 import { scan } from '../tree/read.js';
 import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
-import { categoriesForCommit, type Category } from './categories.js';
+import { categoriesOf, type Category } from './categories.js';
 import type { Repository } from './repository.js';
 
 export class CategoryIds {
@@ -31,8 +30,8 @@ export class CategoryIds {
     for (const c of kept) this.remember(c.name, c.id);
   }
 
-  static async forBranch(repo: Repository, head: ChunkHash, snap: Snapshot): Promise<CategoryIds> {
-    return new CategoryIds(repo, snap, (await categoriesForCommit(repo, head)) ?? []);
+  static async forBranch(repo: Repository, snap: Snapshot): Promise<CategoryIds> {
+    return new CategoryIds(repo, snap, (await categoriesOf(repo, snap)) ?? []);
   }
 
   /** The id of class `name`; `suggested` is the format's own number for it, if any. */

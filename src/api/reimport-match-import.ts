@@ -29,7 +29,6 @@ import { ExternalSorter } from '../io/external-sort.js';
 import { getValue, scan } from '../tree/read.js';
 import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import { branchHead } from './branch-head.js';
-import { putCategories } from './categories.js';
 import { scanLabelsWithReviews } from './label-review-scan.js';
 import type { ProgressFn } from './progress.js';
 import {
@@ -116,7 +115,7 @@ export async function importImages(
     async (sink) => {
       const base = await branchHead(repo, opts.branch);
       const snap = base.snapshot;
-      const categories = await CategoryIds.forBranch(repo, base.head, snap);
+      const categories = await CategoryIds.forBranch(repo, snap);
       const covered = new ExternalSorter(`${repo.scratchDir()}/import-covered`);
       let nextId = (await maxLabelId(repo, snap)) + 1;
       const storedAsset = async (image: string) => {
@@ -164,7 +163,7 @@ export async function importImages(
         });
         await carryOver(repo, snap, covered, sink, opts.describe);
         return {
-          beforeCommit: (snapshot) => putCategories(repo, snapshot, categories.list()),
+          ...(categories.changed ? { categories: categories.list() } : {}),
           operations: { ...operations, images, matched },
         };
       } finally {

@@ -1,12 +1,13 @@
 /**
  * `verso verify [REF]`: recomputes the hash of every chunk reachable from REF (or from every
  * ref), and checks the tree structure: keys strictly increasing, each child's entry count and
- * last key as its parent records them (layer: api). Problems are collected, not thrown, so one
- * run reports them all. With `assets`, also the bytes behind every asset record
- * (`verify-assets.ts`), when the chunks themselves are sound.
+ * last key as its parent records them, each category list decodes (layer: api). Problems are
+ * collected, not thrown, so one run reports them all. With `assets`, also the bytes behind every
+ * asset record (`verify-assets.ts`), when the chunks themselves are sound.
  */
 import { hashToHex, sha256, type ChunkHash } from '../core/hash.js';
 import { bytesEqual, compareBytes } from '../tree/bytes.js';
+import { decodeCategoryList } from '../vcs/category-list.js';
 import { walkReachable, type ReachableChunk } from '../vcs/reachable.js';
 import { resolveRef } from '../vcs/resolve-ref.js';
 import { throttled, type ProgressFn } from './progress.js';
@@ -56,6 +57,13 @@ function checkChunk(c: ReachableChunk): string[] {
   if (!c.bytes) return ['missing'];
   const out: string[] = [];
   if (hashToHex(sha256(c.bytes)) !== c.id) out.push('content does not match its hash');
+  if (c.kind === 'categories') {
+    try {
+      decodeCategoryList(c.bytes, c.id);
+    } catch (e) {
+      out.push((e as Error).message);
+    }
+  }
   const node = c.node;
   if (!node) return out;
   for (let i = 1; i < node.keys.length; i++) {

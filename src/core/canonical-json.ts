@@ -117,6 +117,33 @@ class Renderer {
     }
   }
 
+  /** Renders members, leaving out those whose name is in `skip`; returns how many it wrote. */
+  membersExcept(n: number, skip: ReadonlySet<string>): number {
+    let written = 0;
+    for (let i = 0; i < n; i++) {
+      const at = this.pos;
+      const x = this.varint();
+      const name =
+        x % 2 === 1
+          ? CANONICAL_DICTIONARY[(x - 1) / 2]
+          : Buffer.from(this.b.buffer, this.b.byteOffset + this.pos, x / 2).toString('utf8');
+      if (name !== undefined && skip.has(name)) {
+        if (x % 2 === 0) this.pos += x / 2;
+        const out = this.out;
+        this.out = DISCARD;
+        this.value();
+        this.out = out;
+        DISCARD.reset();
+        continue;
+      }
+      this.pos = at;
+      if (written > 0) this.out.byte(0x2c);
+      this.members(1);
+      written++;
+    }
+    return written;
+  }
+
   members(n: number): void {
     const out = this.out;
     for (let i = 0; i < n; i++) {
@@ -198,6 +225,8 @@ class Renderer {
 const FLOAT_BYTES = new Uint8Array(8);
 const FLOAT_VIEW = new DataView(FLOAT_BYTES.buffer);
 const RENDERER = new Renderer();
+/** Where skipped members are rendered and dropped. */
+const DISCARD = new JsonBytes();
 
 const unzigzag = (z: number): number => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
 
@@ -261,6 +290,23 @@ export function renderObjectMembers(bytes: Uint8Array, out: JsonBytes): number {
   r.members(n);
   if (r.pos !== bytes.length) throw new CorruptionError('trailing bytes after canonical value');
   return n;
+}
+
+/**
+ * Append the members of an encoded object as JSON text without braces, leaving out the members
+ * named in `skip`; returns how many were written.
+ */
+export function renderObjectMembersExcept(
+  bytes: Uint8Array,
+  out: JsonBytes,
+  skip: ReadonlySet<string>,
+): number {
+  if (bytes[0] !== 9) throw new CorruptionError('expected an encoded object');
+  const r = RENDERER.reset(bytes, out);
+  r.pos = 1;
+  const written = r.membersExcept(r.varint(), skip);
+  if (r.pos !== bytes.length) throw new CorruptionError('trailing bytes after canonical value');
+  return written;
 }
 
 export function canonicalToJson(bytes: Uint8Array): string {

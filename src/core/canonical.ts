@@ -273,7 +273,8 @@ export function visitValue<T>(r: ByteReader, v: ValueVisitor<T>): T {
   }
 }
 
-function readMemberName(r: ByteReader): string {
+/** Reads an object member name (a dictionary index or inline UTF-8). */
+export function readMemberName(r: ByteReader): string {
   const x = r.varint();
   if (x % 2 === 1) return dictionaryString((x - 1) / 2);
   const bytes = r.bytes(x / 2);

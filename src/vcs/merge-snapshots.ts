@@ -10,8 +10,10 @@
  *
  * A label and its review travel together: when a label conflicts, a one-sided change of its
  * review is not applied on its own but attached to the label's conflict and decided with it.
- * Beyond keys: labels both sides added on the same image with the same class and box IoU >=
- * `DUPLICATE_IOU` are reported as possible duplicates (the same object drawn twice).
+ * The schema version and the category list are scalars: one side changed -> its value; both
+ * changed differently -> a conflict (the merged snapshot holds ours'). Beyond keys: labels both
+ * sides added on the same image with the same class and box IoU >= `DUPLICATE_IOU` are
+ * reported as possible duplicates (the same object drawn twice).
  */
 import { decodeValue, type JsonValue } from '../core/canonical.js';
 import { hashToHex, hexToHash } from '../core/hash.js';
@@ -61,6 +63,8 @@ export interface SnapshotMerge {
   readonly duplicates: readonly PossibleDuplicate[];
   /** Both sides set a different schema version. */
   readonly schemaConflict: boolean;
+  /** Both sides changed the category list differently. */
+  readonly categoriesConflict: boolean;
   /** What applying theirs' changes did to ours, per tree. */
   readonly applied: Readonly<Record<TreeName, MutationCounts>>;
 }
@@ -89,11 +93,13 @@ export async function mergeSnapshots(
     applied[name] = r.counts;
   }
   const schema = mergeScalar(base.schema, ours.schema, theirs.schema);
+  const categories = mergeScalar(base.categories, ours.categories, theirs.categories);
   return {
-    merged: { trees, schema: schema.value },
+    merged: { trees, schema: schema.value, categories: categories.value },
     conflicts: TREE_NAMES.flatMap((n) => perTree[n].conflicts),
     duplicates: await findDuplicates(nodes, perTree.labels.theirsAdded, base, ours),
     schemaConflict: schema.conflict,
+    categoriesConflict: categories.conflict,
     applied,
   };
 }

@@ -11,6 +11,7 @@ import { compareBytes } from '../tree/bytes.js';
 import { mutateTree, type Edit } from '../tree/mutate.js';
 import type { NodeStore } from '../tree/node-store.js';
 import { freshNodes } from '../tree/testing.js';
+import { putCategoryList } from './category-list.js';
 import { isAncestor, mergeBases } from './merge-base.js';
 import { mergeSnapshots } from './merge-snapshots.js';
 import { emptySnapshot, type Snapshot } from './snapshot.js';
@@ -197,6 +198,25 @@ describe('mergeSnapshots', () => {
       expect(m.conflicts[0]!.review?.theirs).toEqual(encodeValue({ status: 'approved' }));
       expect(m.merged.trees.reviews).toBe(base.trees.reviews);
     });
+  });
+
+  it('merges the category list as a scalar: one side changed takes it, both differently conflict', async () => {
+    const nodes = freshNodes();
+    const list = (name: string) => putCategoryList(nodes.chunks, [{ id: 1, name }]);
+    const base = { ...emptySnapshot(nodes), categories: list('cat') };
+    const o = { ...base, categories: list('dog') };
+    const t = { ...base, categories: list('bird') };
+    const oneSided = await mergeSnapshots(nodes, base, base, t);
+    expect(oneSided.merged.categories).toBe(t.categories);
+    expect(oneSided.categoriesConflict).toBe(false);
+    expect((await mergeSnapshots(nodes, base, o, base)).merged.categories).toBe(o.categories);
+    expect((await mergeSnapshots(nodes, base, o, o)).categoriesConflict).toBe(false);
+    const both = await mergeSnapshots(nodes, base, o, t);
+    expect(both.categoriesConflict).toBe(true);
+    expect(both.merged.categories).toBe(o.categories);
+    expect(both.schemaConflict).toBe(false);
+    const fromNone = await mergeSnapshots(nodes, emptySnapshot(nodes), emptySnapshot(nodes), t);
+    expect(fromNone.merged.categories).toBe(t.categories);
   });
 });
 

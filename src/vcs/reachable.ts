@@ -1,6 +1,6 @@
 /**
  * Walks every chunk reachable from a set of commits (layer: vcs): commits, their parents,
- * snapshots, and every tree node below them, each once. `verify` re-hashes what it yields;
+ * snapshots, their category lists, and every tree node below them, each once. `verify` re-hashes what it yields;
  * `gc` keeps exactly this set.
  *
  * Each yielded node also carries what its parent claimed about it (subtree count and last
@@ -14,7 +14,7 @@ import { decodeNode, type TreeNode } from '../tree/node.js';
 import { getCommit } from './commit.js';
 import { getSnapshot } from './snapshot.js';
 
-export type ChunkKind = 'commit' | 'snapshot' | 'node';
+export type ChunkKind = 'commit' | 'snapshot' | 'categories' | 'node';
 
 export interface ReachableChunk {
   readonly id: ChunkHash;
@@ -55,7 +55,10 @@ export async function* walkReachable(
     } else if (item.kind === 'snapshot') {
       const s = await getSnapshot(chunks, item.id);
       for (const t of TREE_NAMES) stack.push({ id: s.trees[t], kind: 'node' });
+      if (s.categories !== null) stack.push({ id: s.categories, kind: 'categories' });
       yield { id: item.id, kind: 'snapshot', bytes };
+    } else if (item.kind === 'categories') {
+      yield { id: item.id, kind: 'categories', bytes };
     } else {
       let node: TreeNode;
       try {

@@ -1,9 +1,11 @@
 /**
  * Snapshots: the root record of a dataset version (layer: vcs).
  *
- * A snapshot names one tree root per record kind plus the schema version it was written
- * under. Its id is the hash of its canonical encoding, so identical datasets have identical
- * snapshot ids whatever history produced them.
+ * A snapshot names one tree root per record kind, the schema version it was written under and
+ * the chunk of its category list (`category-list.ts`; null when no import gave one). Its id is
+ * the hash of its canonical encoding, so identical datasets have identical snapshot ids whatever
+ * history produced them. `categories` is encoded only when set, so snapshots without a list keep
+ * the ids they had before the member existed.
  */
 import { CorruptionError } from '../core/errors.js';
 import { hashToHex, hexToHash, type ChunkHash } from '../core/hash.js';
@@ -17,11 +19,17 @@ const SNAPSHOT_FORMAT = 1;
 export interface Snapshot {
   readonly trees: Readonly<Record<TreeName, ChunkHash>>;
   readonly schema: string | null;
+  /** The category-list chunk (`category-list.ts`), or null. */
+  readonly categories: ChunkHash | null;
 }
 
 export function emptySnapshot(nodes: NodeStore): Snapshot {
   const empty = hashToHex(nodes.write(0, [], [], []).hash);
-  return { trees: { assets: empty, labels: empty, reviews: empty, splits: empty }, schema: null };
+  return {
+    trees: { assets: empty, labels: empty, reviews: empty, splits: empty },
+    schema: null,
+    categories: null,
+  };
 }
 
 export function putSnapshot(chunks: ChunkStore, s: Snapshot): ChunkHash {
@@ -29,6 +37,7 @@ export function putSnapshot(chunks: ChunkStore, s: Snapshot): ChunkHash {
     format: SNAPSHOT_FORMAT,
     schema: s.schema,
     trees: { ...s.trees },
+    ...(s.categories !== null ? { categories: s.categories } : {}),
   });
 }
 
@@ -47,6 +56,7 @@ export async function getSnapshot(chunks: ChunkStore, id: ChunkHash): Promise<Sn
   return {
     trees: out as Record<TreeName, ChunkHash>,
     schema: typeof v['schema'] === 'string' ? v['schema'] : null,
+    categories: typeof v['categories'] === 'string' ? (v['categories'] as ChunkHash) : null,
   };
 }
 

@@ -139,6 +139,7 @@ export interface ShowJson {
   readonly message: string;
   readonly counts: Readonly<Record<'assets' | 'labels' | 'reviews' | 'splits', number>>;
   readonly trees: Readonly<Record<'assets' | 'labels' | 'reviews' | 'splits', string>>;
+  readonly categories: { readonly id: string; readonly count: number } | null;
   readonly operations: Readonly<Record<string, unknown>>;
 }
 

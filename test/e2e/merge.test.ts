@@ -4,7 +4,7 @@
  * the merge with nothing moved, the pending merge survives process restarts and is decided with
  * resolve / commit / abort, possible duplicates, and the compare-and-swap refusal.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -56,6 +56,18 @@ function setup(): { repo: TestRepo; dir: string; edits: (name: string, ops: obje
 }
 
 const key = (r: LabelRecord) => `${r.image}/${r.label}`;
+
+/** Merges dev into main expecting it to stop with `conflicts`, main unmoved; its status. */
+function stoppedMerge(repo: TestRepo, conflicts: string): MergeStatusJson {
+  const before = repo.head('main');
+  expectFailure(
+    repo.run(['merge', 'dev', '--into', 'main']),
+    1,
+    `merge into 'main' stopped: ${conflicts}`,
+  );
+  expect(repo.head('main')).toBe(before);
+  return repo.json<MergeStatusJson>(['merge', 'status', '--into', 'main']);
+}
 
 describe('verso merge', () => {
   let repo: TestRepo;
@@ -145,14 +157,7 @@ describe('verso merge', () => {
     );
     writeJsonLines(join(dir, 't2.jsonl'), [{ op: 'delete', image: 'img1', label: '1' }]);
     repo.apply(join(dir, 't2.jsonl'), 'dev');
-    const before = repo.head('main');
-    expectFailure(
-      repo.run(['merge', 'dev', '--into', 'main']),
-      1,
-      "merge into 'main' stopped: 4 conflicts",
-    );
-    expect(repo.head('main')).toBe(before);
-    const s = repo.json<MergeStatusJson>(['merge', 'status', '--into', 'main']);
+    const s = stoppedMerge(repo, '4 conflicts');
     const byId = Object.fromEntries(s.conflicts.map((c) => [c.id, c]));
     expect(byId['labels/img1/0']).toMatchObject({
       kind: 'modify/modify',
@@ -170,6 +175,7 @@ describe('verso merge', () => {
     });
     expect(s.undecided).toBe(4);
     expectFailure(repo.run(['merge', 'dev', '--into', 'main']), 1, 'is pending');
+    expectFailure(repo.run(['merge', 'main~1', '--into', 'main']), 1, 'is pending');
     expectFailure(repo.run(['merge', 'commit', '--into', 'main']), 1, '4 undecided conflicts');
   });
 
@@ -334,5 +340,59 @@ describe('verso merge', () => {
     expect(r.bases).toHaveLength(2);
     const bbox = new Map(repo.cat('main').map((x) => [key(x), (x['bbox'] as number[])[0]]));
     expect([0, 1, 2, 3].map((i) => bbox.get(`img1/${i}`))).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('verso merge of category lists', () => {
+  /** A COCO file with one image, no annotations and the given categories. */
+  const coco = (dir: string, name: string, names: readonly string[]) => {
+    const file = join(dir, `${name}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        images: [{ id: 1, file_name: 'a.jpg', width: 10, height: 10 }],
+        annotations: [],
+        categories: names.map((n, i) => ({ id: i + 1, name: n })),
+      }),
+    );
+    return file;
+  };
+
+  it('takes a one-sided change; both changed differently is a categories conflict decided with --theirs', () => {
+    const dir = tmp.dir(`case-${n++}`);
+    const repo = initRepo(dir);
+    repo.ok(['import', 'coco', coco(dir, 'base', ['cat'])]);
+    repo.ok(['branch', 'create', 'dev']);
+    repo.ok(['branch', 'create', 'side']);
+    repo.ok(['import', 'coco', coco(dir, 'dev', ['cat', 'bird']), '--branch', 'dev']);
+    repo.ok(['import', 'coco', coco(dir, 'main', ['cat', 'dog']), '--branch', 'main']);
+    const devList = repo.show('dev').categories!;
+    expect(devList.count).toBe(2);
+    // side changes nothing in the list: merging dev into it takes dev's list.
+    repo.ok(['merge', 'dev', '--into', 'side', '--no-ff']);
+    expect(repo.show('side').categories).toEqual(devList);
+
+    const s = stoppedMerge(repo, '1 conflict');
+    expect(s.conflicts).toEqual([
+      {
+        id: 'categories',
+        kind: 'modify/modify',
+        ours: repo.show('main').categories!.id,
+        theirs: devList.id,
+      },
+    ]);
+    expectFailure(
+      repo.run(['merge', 'resolve', 'categories', '--both', '--into', 'main']),
+      1,
+      'applies to possible duplicates',
+    );
+    repo.ok(['merge', 'resolve', 'categories', '--theirs', '--into', 'main']);
+    repo.ok(['merge', 'commit', '--into', 'main']);
+    expect(repo.show('main').categories).toEqual(devList);
+    const out = join(dir, 'out.json');
+    repo.ok(['export', 'main', '--format', 'coco', '--out', out]);
+    const exported = JSON.parse(readFileSync(out, 'utf8')) as { categories: { name: string }[] };
+    expect(exported.categories.map((c) => c.name)).toEqual(['cat', 'bird']);
+    repo.verify();
   });
 });

@@ -4,7 +4,7 @@
  * unchanged, also in the worker half of a large import), adoption, migrate --dry-run and
  * real, migrate status, and `cat --schema` mapping and refusal.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -235,6 +235,40 @@ describe('validation and migration', () => {
       category: 'lorry',
     });
     expect(repo.cat().find((l) => l.image === 'b')).toMatchObject({ category: 'truck' });
+  });
+
+  it("export --schema reads the same way: mapped labels, the version's classes as categories", () => {
+    const coco = join(dir, 'as-1.1.json');
+    repo.ok(['export', 'main', '--format', 'coco', '--out', coco, '--schema', '1.1']);
+    const doc = JSON.parse(readFileSync(coco, 'utf8')) as {
+      categories: { id: number; name: string }[];
+      annotations: { category_id: number; category?: string }[];
+    };
+    expect(doc.categories.map((c) => `${c.id} ${c.name}`)).toEqual([
+      '1 person',
+      '2 car',
+      '3 lorry',
+      '4 vehicle',
+    ]);
+    expect(doc.annotations.map((a) => a.category_id).sort()).toEqual([1, 2, 3]);
+    expect(doc.annotations.every((a) => a.category === undefined)).toBe(true);
+    const jsonl = join(dir, 'as-1.1.jsonl');
+    repo.ok(['export', 'main', '--format', 'jsonl', '--out', jsonl, '--schema', '1.1']);
+    expect(readFileSync(jsonl, 'utf8')).toBe(repo.ok(['cat', 'main', '--schema', '1.1']));
+    expectFailure(
+      repo.run([
+        'export',
+        'main',
+        '--format',
+        'coco',
+        '--out',
+        join(dir, 'x.json'),
+        '--schema',
+        '2.0',
+      ]),
+      1,
+      'cannot read schema 1.0 as 2.0',
+    );
   });
 
   it('migrates to 2.0: merge and rename rewritten, split marked needs_review, one commit', () => {

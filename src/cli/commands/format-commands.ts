@@ -29,7 +29,7 @@ export function registerFormatCommands(program: Command): void {
     .option('--branch <name>', 'branch to commit to', 'main')
     .option('-m, --message <msg>', 'commit message')
     .option('--split <name>', 'put every image of the file in this split (train, val, ...)')
-    .option('--images <dir>', 'folder of the image files named by file_name (not supported yet)')
+    .option('--images <dir>', 'folder of the image files named by file_name: stored as blobs')
     .option('--json', 'machine-readable output')
     .action(
       async (
@@ -51,7 +51,7 @@ export function registerFormatCommands(program: Command): void {
           endProgress(bar);
           if (opts.json) return printJson(r);
           return printLines([
-            `[${opts.branch} ${r.commit.slice(0, 12)}] imported ${r.images} images, ${r.annotations} annotations, ${r.categories} categories: labels ${counts(r.labels)}, reviews ${counts(r.reviews)}, assets ${counts(r.assets)}`,
+            `[${opts.branch} ${r.commit.slice(0, 12)}] imported ${r.images} images, ${r.annotations} annotations, ${r.categories} categories: labels ${counts(r.labels)}, reviews ${counts(r.reviews)}, assets ${counts(r.assets)}${r.blobs ? `; blobs ${r.blobs.new} new, ${r.blobs.deduplicated} already stored` : ''}`,
           ]);
         }),
     );
@@ -63,16 +63,27 @@ export function registerFormatCommands(program: Command): void {
     )
     .requiredOption('--format <format>', 'coco, jsonl, yolo, yolo-seg or voc')
     .requiredOption('--out <path>', 'output file (a folder for yolo, yolo-seg, voc)')
+    .option('--schema <version>', 'read the labels as this schema version (auto ops applied)')
     .option('--json', 'machine-readable output')
     .action(
-      async (ref: string, opts: { format: string; out: string; json?: boolean }, cmd: Command) =>
+      async (
+        ref: string,
+        opts: { format: string; out: string; schema?: string; json?: boolean },
+        cmd: Command,
+      ) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
           const { exportSnapshot } = await import('../../api/export.js');
-          const r = await exportSnapshot(repo, { ref, format: opts.format, out: opts.out });
+          const r = await exportSnapshot(repo, {
+            ref,
+            format: opts.format,
+            out: opts.out,
+            ...(opts.schema !== undefined ? { schema: opts.schema } : {}),
+          });
           if (opts.json) return printJson(r);
           const images = r.images === undefined ? '' : `${r.images} images, `;
+          const as = r.schema === undefined ? '' : ` as schema ${r.schema}`;
           return printLines([
-            `exported ${images}${r.labels} labels of ${r.commit.slice(0, 12)} to ${r.out}`,
+            `exported ${images}${r.labels} labels of ${r.commit.slice(0, 12)}${as} to ${r.out}`,
           ]);
         }),
     );

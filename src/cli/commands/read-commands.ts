@@ -53,6 +53,7 @@ export function registerReadCommands(program: Command): void {
             message: s.message,
             schema: s.schema,
             counts: s.counts,
+            categories: s.categories,
             trees: s.trees,
             operations: s.operations,
           });
@@ -66,6 +67,7 @@ export function registerReadCommands(program: Command): void {
           `    ${s.message}`,
           '',
           ...Object.entries(s.counts).map(([t, n]) => `${t.padEnd(8)} ${n}`),
+          ...(s.categories ? [`categories ${s.categories.count} (${s.categories.id})`] : []),
           `operations ${JSON.stringify(s.operations)}`,
           ...resolutionLines(s.operations['resolutions']),
         ]);

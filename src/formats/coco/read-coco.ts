@@ -12,9 +12,9 @@
  * (ids, references, geometry with the image size and the category's keypoint count); a bad one
  * throws `FormatParseError(file, 'annotations[12] (id 345)', field, why)`.
  */
-import { encodeValue, type JsonValue } from '../../core/canonical.js';
-import { CorruptionError, FormatParseError } from '../../core/errors.js';
-import { decodeAssetRecord } from '../../dataset/asset-record.js';
+import type { JsonValue } from '../../core/canonical.js';
+import { FormatParseError } from '../../core/errors.js';
+import { assetRecordFromJson, assetRecordProblem } from '../../dataset/asset-record.js';
 import { checkLabelGeometry } from '../../dataset/label-geometry.js';
 import type { LabelContent } from '../../dataset/label-line.js';
 import { frameFile, JsonArrayFramer, JsonFrameError } from '../json-framer.js';
@@ -211,14 +211,7 @@ class CocoState {
 
 /** What `assets` readers would reject in this record (e.g. a width without a height). */
 function assetProblem(asset: Obj): { field: string; why: string } | undefined {
-  try {
-    decodeAssetRecord(encodeValue(asset));
-    return undefined;
-  } catch (e) {
-    if (!(e instanceof CorruptionError)) throw e;
-    const d = e.data as { field?: string; why?: string };
-    return { field: d.field ?? 'file_name', why: d.why ?? e.message };
-  }
+  return assetRecordProblem(assetRecordFromJson(asset));
 }
 
 const isId = (v: JsonValue | undefined): v is number | string =>

@@ -1,0 +1,167 @@
+/**
+ * `verso import coco FILE --images DIR` on real COCO files with their JPEGs: every image's
+ * bytes become a blob and its asset record carries sha256 / size / media type (verify --assets
+ * is clean); a missing file or a size other than the record's is exit 1 naming the image
+ * record, with the branch unchanged; a `sha256` the COCO file gives without bytes is kept as
+ * `source_sha256`, not taken for a verified hash.
+ */
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  expectFailure,
+  initRepo,
+  parseJsonLines,
+  REPO_ROOT,
+  useTempRoot,
+  type TestRepo,
+} from './helpers.js';
+
+const tmp = useTempRoot('coco-images');
+const REAL = resolve(REPO_ROOT, '../shared/data/real/coco');
+const HAS_REAL = existsSync(REAL);
+if (!HAS_REAL) console.warn(`skipping COCO --images tests: ${REAL} is absent`);
+
+const MMPOSE = 'mmpose/tests/data/coco/test_coco.json';
+const PANOPTIC = 'panopticapi/sample_data/panoptic_coco_detection_format.json';
+
+interface CocoImage {
+  id: number;
+  file_name: string;
+  width: number;
+  height: number;
+  sha256?: string;
+}
+interface CocoDoc {
+  images: CocoImage[];
+  [k: string]: unknown;
+}
+type AssetJson = { image: string; [k: string]: unknown };
+
+interface VerifyJson {
+  problems: unknown[];
+  assets: { assets: number; checked: number; metadataOnly: number; problems: unknown[] };
+}
+
+const readDoc = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as CocoDoc;
+const sha256Of = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const assets = (repo: TestRepo) => parseJsonLines<AssetJson>(repo.ok(['asset', 'list', '--json']));
+
+/** A copy of the mmpose file and its JPEGs in a fresh folder, the document changed by `edit`. */
+function mmposeCopy(name: string, edit: (doc: CocoDoc) => void, skipImage?: string) {
+  const dir = tmp.dir(name);
+  const src = join(REAL, MMPOSE);
+  const doc = readDoc(src);
+  for (const img of doc.images)
+    if (img.file_name !== skipImage)
+      copyFileSync(join(dirname(src), img.file_name), join(dir, img.file_name));
+  edit(doc);
+  const file = join(dir, 'coco.json');
+  writeFileSync(file, JSON.stringify(doc));
+  return { dir, file, doc };
+}
+
+describe.runIf(HAS_REAL)('import coco --images on real files', () => {
+  it.each([
+    [MMPOSE, '.'],
+    [PANOPTIC, 'input_images'],
+  ])('%s: blobs stored, records hashed, verify --assets clean', (rel, images) => {
+    const file = join(REAL, rel);
+    const dir = join(dirname(file), images);
+    const repo = initRepo(tmp.root(), basename(rel, '.json'));
+    const r = repo.json<{ images: number; blobs: { new: number } }>([
+      'import',
+      'coco',
+      file,
+      '--images',
+      dir,
+    ]);
+    const doc = readDoc(file);
+    expect(r.images).toBe(doc.images.length);
+    expect(r.blobs.new).toBe(doc.images.length);
+    const byName = new Map(assets(repo).map((a) => [a['file_name'], a]));
+    for (const img of doc.images) {
+      const path = join(dir, img.file_name);
+      expect(byName.get(img.file_name)).toMatchObject({
+        source_id: img.id,
+        width: img.width,
+        height: img.height,
+        media_type: 'image/jpeg',
+        sha256: sha256Of(path),
+        size: readFileSync(path).length,
+        storage: 'blob',
+      });
+    }
+    const v = repo.json<VerifyJson>(['verify', '--assets']);
+    expect(v.problems).toEqual([]);
+    expect(v.assets).toMatchObject({
+      assets: doc.images.length,
+      checked: doc.images.length,
+      metadataOnly: 0,
+      problems: [],
+    });
+  });
+
+  it('finds DIR/<basename> when DIR/<file_name> is absent', () => {
+    const { dir, file } = mmposeCopy('basename', (doc) => {
+      for (const img of doc.images) img.file_name = `val2017/${img.file_name}`;
+    });
+    const repo = initRepo(dir);
+    repo.ok(['import', 'coco', file, '--images', dir]);
+    const list = assets(repo);
+    expect(list).toHaveLength(4);
+    expect(
+      list.every((a) => a['storage'] === 'blob' && String(a['file_name']).startsWith('val2017/')),
+    ).toBe(true);
+  });
+
+  it('a missing image file: exit 1 naming the image and the path tried, branch unchanged', () => {
+    const { dir, file, doc } = mmposeCopy('missing', () => {}, '000000196141.jpg');
+    const repo = initRepo(dir);
+    const before = repo.head();
+    const i = doc.images.findIndex((img) => img.file_name === '000000196141.jpg');
+    expectFailure(
+      repo.run(['import', 'coco', file, '--images', dir]),
+      1,
+      `images[${i}] (id 196141) field 'file_name': no image file at ${join(dir, '000000196141.jpg')}`,
+    );
+    expect(repo.head()).toBe(before);
+  });
+
+  it('a size other than the record says: exit 1 naming the image and the field', () => {
+    const { dir, file } = mmposeCopy('size', (doc) => {
+      doc.images[1]!.height += 1;
+    });
+    const repo = initRepo(dir);
+    const before = repo.head();
+    expectFailure(
+      repo.run(['import', 'coco', file, '--images', dir]),
+      1,
+      `images[1] (id 40083) field 'height': the record says 334`,
+    );
+    expect(repo.head()).toBe(before);
+  });
+
+  it('a sha256 in the COCO file is kept as source_sha256: without bytes, never verified', () => {
+    const fake = 'ab'.repeat(32);
+    const { dir, file } = mmposeCopy('given-sha', (doc) => {
+      for (const img of doc.images) img.sha256 = fake;
+    });
+    const repo = initRepo(dir);
+    repo.ok(['import', 'coco', file]);
+    for (const a of assets(repo)) {
+      expect(a['sha256']).toBeUndefined();
+      expect(a['source_sha256']).toBe(fake);
+    }
+    const v = repo.json<VerifyJson>(['verify', '--assets']);
+    expect(v.assets).toMatchObject({ checked: 0, metadataOnly: 4, problems: [] });
+    // With the bytes, the measured hash is the record's; the differing given one stays as source.
+    repo.ok(['import', 'coco', file, '--images', dir]);
+    for (const a of assets(repo)) {
+      expect(a['sha256']).toBe(sha256Of(join(dir, String(a['file_name']))));
+      expect(a['source_sha256']).toBe(fake);
+    }
+    expect(repo.json<VerifyJson>(['verify', '--assets']).assets.problems).toEqual([]);
+  });
+});
