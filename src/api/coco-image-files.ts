@@ -15,7 +15,7 @@
  * dropped as redundant.
  */
 import { statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import type { JsonValue } from '../core/canonical.js';
 import { FormatParseError, InputFileError } from '../core/errors.js';
 import type { LabelContent } from '../dataset/label-line.js';
@@ -73,7 +73,12 @@ export async function storeCocoImageFiles(
   const sources = sourcesOf(
     entries.map((e) => {
       const fileName = e.asset['file_name'] as string;
-      const tried = [...new Set([join(dir, fileName), join(dir, basename(fileName))])];
+      // Only inside DIR: a file_name climbing out of it ('../x.jpg', '/etc/x') is looked up by
+      // its base name alone.
+      const inside = (p: string) =>
+        !relative(dir, p).startsWith('..') && !isAbsolute(relative(dir, p));
+      const candidates = [join(dir, fileName), join(dir, basename(fileName))].filter(inside);
+      const tried = [...new Set(candidates)];
       const path = tried.find((p) => statSync(p, { throwIfNoEntry: false })?.isFile());
       if (path === undefined)
         throw new FormatParseError(

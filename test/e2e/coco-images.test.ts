@@ -129,6 +129,28 @@ describe.runIf(HAS_REAL)('import coco --images on real files', () => {
     expect(repo.head()).toBe(before);
   });
 
+  it('never reads outside DIR: a file_name climbing out of it is looked up by base name only', () => {
+    const { dir, file, doc } = mmposeCopy(
+      'outside',
+      (d) => {
+        for (const img of d.images) img.file_name = `../${img.file_name}`;
+      },
+      '000000196141.jpg',
+    );
+    // The one image left out of DIR exists just outside it, where '../<name>' would point.
+    copyFileSync(
+      join(dirname(join(REAL, MMPOSE)), '000000196141.jpg'),
+      join(dir, '..', '000000196141.jpg'),
+    );
+    const repo = initRepo(dir);
+    const i = doc.images.findIndex((img) => img.file_name === '../000000196141.jpg');
+    expectFailure(
+      repo.run(['import', 'coco', file, '--images', dir]),
+      1,
+      `images[${i}] (id 196141) field 'file_name': no image file at ${join(dir, '000000196141.jpg')}`,
+    );
+  });
+
   it('a size other than the record says: exit 1 naming the image and the field', () => {
     const { dir, file } = mmposeCopy('size', (doc) => {
       doc.images[1]!.height += 1;
