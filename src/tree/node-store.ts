@@ -4,14 +4,17 @@
  *
  * Writes stage the encoded chunk in the ChunkStore (durable after the store's flush) and keep
  * the decoded node in the cache, so a build or mutation that re-reads what it just wrote never
- * decodes twice. The cache is an LRU bounded by encoded bytes (default 64 MiB).
+ * decodes twice. The cache is an LRU bounded by encoded bytes (default 128 MiB: a merge of
+ * 2 x 5,000 scattered edits on 10M labels touches ~80 MiB of nodes (base, theirs and ours
+ * leaves, then the rewritten ones), and with 64 MiB the mutation re-read what the diff had
+ * just evicted: 4.3 s vs 3.3 s for the whole merge).
  */
 import { CorruptionError } from '../core/errors.js';
 import { hashToHex, sha256 } from '../core/hash.js';
 import type { ChunkStore } from '../store/chunk-store.js';
 import { decodeNode, encodeNode, type TreeNode } from './node.js';
 
-const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024;
 
 export class NodeStore {
   private readonly cache = new Map<string, TreeNode>();
