@@ -3,7 +3,8 @@
  *
  * For each size: the generated dataset is imported once into a cached repository
  * (`.bench-data/work/merge-N`); two branches then get 5,000 edits each on disjoint labels
- * (60% modify, 15% delete, 15% add, 10% re-review, drawn from the dataset's image plan) and
+ * (70% put of new content on existing labels, 15% delete, 15% add, drawn from the dataset's
+ * image plan) and
  * `verso merge` of one into the other is timed as a CLI process (target <= 2 s at 10M). A second
  * pair of branches edits the *same* 5,000 labels differently, so the merge stops with 5,000
  * conflicts: its time at 1M and 10M shows that conflict detection scales with the edits, not
