@@ -1,9 +1,10 @@
 /**
  * Layer rules (see docs/architecture.md): imports point down only.
- *   cli -> api -> {vcs, formats, schema, dataset, io, catalog, store, tree, core}
+ *   cli -> api -> {vcs, formats, schema, query, dataset, io, catalog, store, tree, core}
  *   vcs -> {dataset, tree, store, catalog (types), core}; dataset -> {tree (types), core}
  *   formats -> {dataset, io, core} (one parser and writer per format, no storage)
  *   schema -> {dataset, core} (taxonomy model, deltas, migration mapping; pure)
+ *   query -> {dataset, core} (filter language: lexer, parser, evaluator, periods; pure)
  *   tree -> {store (interface), core}; store, catalog, io -> core; core -> nothing of ours
  * bench/ may use anything.
  */
@@ -26,8 +27,9 @@ module.exports = {
     layer('formats', ['core', 'dataset', 'io']),
     layer('schema', ['core', 'dataset']),
     layer('vcs', ['core', 'store', 'tree', 'dataset', 'catalog']),
-    layer('api', ['core', 'store', 'tree', 'dataset', 'vcs', 'catalog', 'io', 'formats', 'schema']),
-    layer('cli', ['core', 'api', 'dataset', 'catalog', 'schema', 'formats']),
+    layer('query', ['core', 'dataset']),
+    layer('api', ['core', 'store', 'tree', 'dataset', 'vcs', 'catalog', 'io', 'formats', 'schema', 'query']),
+    layer('cli', ['core', 'api', 'dataset', 'catalog', 'schema', 'formats', 'query']),
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

@@ -6,7 +6,9 @@
  * labels` reads back to the same trees. Output comes as byte blocks of whole lines, rendered
  * straight from the canonical encoding (`core/canonical-json.ts`). With `schema: X` each label's
  * content is first mapped from the snapshot's schema version to X (`schema-projection.ts`);
- * without it the values are rendered as stored.
+ * without it the values are rendered as stored. With `where` (or a compiled `filter`) only the
+ * labels matching the filter are printed (`query-filter.ts`; the filter sees the content as
+ * printed, so after a schema mapping); without one the loop pays one `undefined` check per label.
  */
 import { JsonBytes, renderJson, renderObjectMembers } from '../core/canonical-json.js';
 import { scanLeaves } from '../tree/read.js';
@@ -15,6 +17,7 @@ import { resolveRef } from '../vcs/resolve-ref.js';
 import { getSnapshot, treeRoot } from '../vcs/snapshot.js';
 import { ReviewCursor } from './label-review-scan.js';
 import type { Repository } from './repository.js';
+import type { LabelFilter } from './query-filter.js';
 import type { ContentBytesMapper } from './schema-projection.js';
 
 const BLOCK_BYTES = 1 << 20;
@@ -26,7 +29,12 @@ const REVIEW_PREFIX = Buffer.from(',"review":');
 export async function* catLabelBlocks(
   repo: Repository,
   refSpec: string,
-  opts: { readonly schema?: string; readonly mapContent?: ContentBytesMapper } = {},
+  opts: {
+    readonly schema?: string;
+    readonly mapContent?: ContentBytesMapper;
+    readonly where?: string;
+    readonly filter?: LabelFilter;
+  } = {},
 ): AsyncGenerator<Buffer> {
   const id = await resolveRef(repo.catalog, repo.chunks, refSpec);
   const snap = await getSnapshot(repo.chunks, (await getCommit(repo.chunks, id)).snapshot);
@@ -37,6 +45,12 @@ export async function* catLabelBlocks(
       : await (
           await import('./schema-projection.js')
         ).contentBytesMapper(repo, snap.schema, opts.schema));
+  const filter =
+    opts.filter ??
+    (opts.where === undefined
+      ? undefined
+      : await (await import('./query-filter.js')).compileLabelFilter(repo, snap, opts.where));
+  const matcher = filter?.matcher();
   const reviews = new ReviewCursor(scanLeaves(repo.nodes, treeRoot(snap, 'reviews')));
   const out = new JsonBytes();
   for await (const run of scanLeaves(repo.nodes, treeRoot(snap, 'labels'))) {
@@ -44,7 +58,12 @@ export async function* catLabelBlocks(
       const key = run.keys[i]!;
       const value = mapValue ? mapValue(run.values[i]!) : run.values[i]!;
       const found = reviews.valueAt(key);
-      renderLine(out, key, value, found instanceof Promise ? await found : found);
+      const review = found instanceof Promise ? await found : found;
+      if (matcher) {
+        const ok = matcher.test(key, value, review);
+        if (!(ok instanceof Promise ? await ok : ok)) continue;
+      }
+      renderLine(out, key, value, review);
     }
     if (out.length >= BLOCK_BYTES) yield out.take();
   }

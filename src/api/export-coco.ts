@@ -10,6 +10,9 @@
  * Images with labels but no asset record are written with `file_name` = their image id.
  * Categories: the snapshot's category list (`categories.ts`) plus the ones the
  * labels use (`formats/coco/coco-categories.ts`).
+ * With a filter (`export --where`): only matching annotations, and only the images that have
+ * one (found by a first filtered pass); ids are planned over the whole snapshot, so an image or
+ * annotation keeps the id it has in the unfiltered export.
  */
 import type { JsonValue } from '../core/canonical.js';
 import { decodeValue } from '../core/canonical.js';
@@ -22,6 +25,7 @@ import { scan } from '../tree/read.js';
 import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import { scanLabelBatches } from './label-review-scan.js';
 import type { Exporter } from './exporter.js';
+import { matchingBatches, type LabelFilter } from './query-filter.js';
 import type { Repository } from './repository.js';
 
 type Obj = { [k: string]: JsonValue };
@@ -29,15 +33,18 @@ type Obj = { [k: string]: JsonValue };
 export const exportCoco: Exporter = async (repo, commit, snap, out, view) => {
   const kept = view.categories as CocoCategory[];
   const { imageIds, extraImages, labelId } = await planIds(repo, snap);
+  const only = view.filter && (await matchingImages(repo, snap, view.filter, view.mapContent));
   const writer = new CocoWriter(out, kept, { description: 'Verso export', commit });
   let labels = 0;
   try {
     for await (const [key, value] of scan(repo.nodes, treeRoot(snap, 'assets'))) {
       const image = decodeTuple(key)[0]!;
-      writer.image(imageIds.get(image)!, decodeValue(value) as Obj);
+      if (!only || only.has(image)) writer.image(imageIds.get(image)!, decodeValue(value) as Obj);
     }
-    for (const image of extraImages) writer.image(imageIds.get(image)!, { file_name: image });
-    for await (const batch of scanLabelBatches(repo, snap, view.mapContent)) {
+    for (const image of extraImages)
+      if (!only || only.has(image)) writer.image(imageIds.get(image)!, { file_name: image });
+    const all = scanLabelBatches(repo, snap, view.mapContent);
+    for await (const batch of view.filter ? matchingBatches(all, view.filter.matcher()) : all) {
       for (const e of batch) {
         const k = decodeLabelKey(e.key);
         writer.annotation(labelId(k.label), imageIds.get(k.image)!, e.label, e.review);
@@ -49,8 +56,22 @@ export const exportCoco: Exporter = async (repo, commit, snap, out, view) => {
     writer.abort();
     throw e;
   }
-  return { images: imageIds.size, labels };
+  return { images: only ? only.size : imageIds.size, labels };
 };
+
+/** The images that have at least one label matching `filter`. */
+async function matchingImages(
+  repo: Repository,
+  snap: Snapshot,
+  filter: LabelFilter,
+  mapContent?: (content: Uint8Array) => Uint8Array,
+): Promise<Set<string>> {
+  const images = new Set<string>();
+  const all = scanLabelBatches(repo, snap, mapContent);
+  for await (const batch of matchingBatches(all, filter.matcher()))
+    for (const e of batch) images.add(decodeTuple(e.key)[0]!);
+  return images;
+}
 
 /**
  * COCO ids of every image (assets first, then images that only labels name) and of every

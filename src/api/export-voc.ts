@@ -6,7 +6,8 @@
  * name of the asset's `file_name` (`<image>.jpg` without an asset), so it reads back as the same
  * image id; `<size>` when the asset has one. Objects: `formats/voc/write-voc.ts`; labels without
  * a box (class tags, keypoints only) are left out and counted. Class names: the label's
- * `category`, else the kept category list's name for its id.
+ * `category`, else the kept category list's name for its id. With a filter (`export --where`)
+ * only matching labels, and only the images that have one.
  */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ export const exportVoc: Exporter = async (repo, commit, snap, out, view) => {
   const lists = new Map<string, number>();
   let [images, labels, skipped] = [0, 0, 0];
   try {
-    for await (const img of imagesOf(repo, snap, view.mapContent)) {
+    for await (const img of imagesOf(repo, snap, view.mapContent, view.filter)) {
       const objects = [];
       for (const l of img.labels) {
         const cls = classes.indexOf(l.content);

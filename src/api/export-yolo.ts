@@ -10,6 +10,8 @@
  * Class index: the category list kept with the snapshot in its order, then categories the labels
  * name as they first appear. Coordinates need the image size: an image without one is an error.
  * The snapshot is walked image by image (`imagesOf`), one image's labels in memory at a time.
+ * With a filter (`export --where`) only matching labels are written, and only the images that
+ * have one.
  */
 import {
   closeSync,
@@ -31,6 +33,7 @@ import { yoloDataYaml, yoloLine, yoloNumbers } from '../formats/yolo/write-yolo.
 import { scan } from '../tree/read.js';
 import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import type { Exporter } from './exporter.js';
+import type { LabelFilter } from './query-filter.js';
 import type { Repository } from './repository.js';
 
 type Obj = { [k: string]: JsonValue };
@@ -44,13 +47,16 @@ export interface ImageEntry {
 
 /**
  * Every image of the snapshot (assets, splits and labels walked side by side), in id order;
- * label content goes through `mapContent` when given.
+ * label content goes through `mapContent` when given. With `filter`, only the labels it
+ * matches, and only the images that have one.
  */
 export async function* imagesOf(
   repo: Repository,
   snap: Snapshot,
   mapContent?: (content: Uint8Array) => Uint8Array,
+  filter?: LabelFilter,
 ): AsyncGenerator<ImageEntry> {
+  const matcher = filter?.matcher();
   const assets = peekable(scan(repo.nodes, treeRoot(snap, 'assets')));
   const splits = peekable(scan(repo.nodes, treeRoot(snap, 'splits')));
   const labels = peekable(scan(repo.nodes, treeRoot(snap, 'labels')));
@@ -79,12 +85,14 @@ export async function* imagesOf(
       };
       for (let e = await labels.peek(); e && imageOf(e[0]) === image; e = await labels.peek()) {
         await labels.next();
+        const content = mapContent ? mapContent(e[1]) : e[1];
+        if (matcher && !(await matcher.test(e[0], content))) continue;
         entry.labels.push({
           label: decodeLabelKey(e[0]).label,
-          content: decodeValue(mapContent ? mapContent(e[1]) : e[1]) as LabelContent,
+          content: decodeValue(content) as LabelContent,
         });
       }
-      yield entry;
+      if (!matcher || entry.labels.length > 0) yield entry;
     }
   } finally {
     await Promise.all([assets.close(), splits.close(), labels.close()]);
@@ -170,7 +178,7 @@ function yoloExporter(kind: YoloShapeKind): Exporter {
     const lists = new Map<string, number>();
     let [images, labels, skipped] = [0, 0, 0];
     try {
-      for await (const img of imagesOf(repo, snap, view.mapContent)) {
+      for await (const img of imagesOf(repo, snap, view.mapContent, view.filter)) {
         const lines: string[] = [];
         const size = imageSize(img);
         for (const l of img.labels) {

@@ -33,11 +33,14 @@ export interface ExportOptions {
   readonly out: string;
   /** Read the snapshot as this schema version (see `schema-projection.ts`). */
   readonly schema?: string;
+  /** Export only the labels matching this filter expression (docs/formats.md, "Filter language"). */
+  readonly where?: string;
 }
 
 export interface ExportResult extends ExportCounts {
   readonly format: string;
   readonly schema?: string;
+  readonly where?: string;
   readonly commit: ChunkHash;
   readonly out: string;
 }
@@ -53,12 +56,18 @@ export async function exportSnapshot(repo: Repository, opts: ExportOptions): Pro
   const commit = await resolveRef(repo.catalog, repo.chunks, opts.ref);
   const snap = await getSnapshot(repo.chunks, (await getCommit(repo.chunks, commit)).snapshot);
   const view = await exportView(repo, snap, opts.schema);
-  const counts = await (await load())(repo, commit, snap, opts.out, view);
+  const filter =
+    opts.where === undefined
+      ? undefined
+      : await (await import('./query-filter.js')).compileLabelFilter(repo, snap, opts.where);
+  const exporter = await load();
+  const counts = await exporter(repo, commit, snap, opts.out, filter ? { ...view, filter } : view);
   return {
     format: opts.format,
     commit,
     out: opts.out,
     ...(opts.schema !== undefined ? { schema: opts.schema } : {}),
+    ...(opts.where !== undefined ? { where: opts.where } : {}),
     ...counts,
   };
 }
@@ -95,9 +104,10 @@ const exportJsonl: Exporter = async (repo, commit, _snap, out, view) => {
   const stream = createWriteStream(out);
   let labels = 0;
   try {
-    const blocks = view.mapContent
-      ? catLabelBlocks(repo, commit, { mapContent: view.mapContent })
-      : catLabelBlocks(repo, commit);
+    const blocks = catLabelBlocks(repo, commit, {
+      ...(view.mapContent ? { mapContent: view.mapContent } : {}),
+      ...(view.filter ? { filter: view.filter } : {}),
+    });
     for await (const block of blocks) {
       for (let i = block.indexOf(10); i >= 0; i = block.indexOf(10, i + 1)) labels++;
       if (!stream.write(block)) await once(stream, 'drain');

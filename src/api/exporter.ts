@@ -5,6 +5,7 @@
 import type { ChunkHash } from '../core/hash.js';
 import type { Snapshot } from '../vcs/snapshot.js';
 import type { Category } from './categories.js';
+import type { LabelFilter } from './query-filter.js';
 import type { Repository } from './repository.js';
 import type { ContentBytesMapper } from './schema-projection.js';
 
@@ -18,11 +19,14 @@ export interface ExportCounts {
 /**
  * How the snapshot is read (decided once, in `export.ts`): `categories` is the snapshot's own
  * category list (empty when it has none); with `export --schema X` each label's content is
- * mapped to X (`mapContent`) and the categories are X's classes.
+ * mapped to X (`mapContent`) and the categories are X's classes. With `export --where EXPR`,
+ * `filter` selects the labels written (it sees the content after `mapContent`); image-based
+ * formats then write only the images that have a matching label.
  */
 export interface ExportView {
   readonly mapContent?: ContentBytesMapper;
   readonly categories: readonly Category[];
+  readonly filter?: LabelFilter;
 }
 
 /** Writes the snapshot `snap` of `commit` to `out`. */

@@ -13,6 +13,7 @@ import { registerRepositoryCommands } from './commands/repository-commands.js';
 import { registerSchemaCommands } from './commands/schema-commands.js';
 import { registerWriteCommands } from './commands/write-commands.js';
 import { registerFormatCommands } from './commands/format-commands.js';
+import { registerQueryCommands } from './commands/query-commands.js';
 import { EXIT_CODE_BY_CATEGORY, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 function buildProgram(): Command {
@@ -29,6 +30,7 @@ function buildProgram(): Command {
   registerFormatCommands(program);
   registerRefCommands(program);
   registerReadCommands(program);
+  registerQueryCommands(program);
   registerSchemaCommands(program);
   registerMergeCommands(program);
   registerAssetCommands(program);

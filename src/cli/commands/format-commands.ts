@@ -64,11 +64,12 @@ export function registerFormatCommands(program: Command): void {
     .requiredOption('--format <format>', 'coco, jsonl, yolo, yolo-seg or voc')
     .requiredOption('--out <path>', 'output file (a folder for yolo, yolo-seg, voc)')
     .option('--schema <version>', 'read the labels as this schema version (auto ops applied)')
+    .option('--where <expr>', 'only labels matching this filter expression (and their images)')
     .option('--json', 'machine-readable output')
     .action(
       async (
         ref: string,
-        opts: { format: string; out: string; schema?: string; json?: boolean },
+        opts: { format: string; out: string; schema?: string; where?: string; json?: boolean },
         cmd: Command,
       ) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
@@ -78,6 +79,7 @@ export function registerFormatCommands(program: Command): void {
             format: opts.format,
             out: opts.out,
             ...(opts.schema !== undefined ? { schema: opts.schema } : {}),
+            ...(opts.where !== undefined ? { where: opts.where } : {}),
           });
           if (opts.json) return printJson(r);
           const images = r.images === undefined ? '' : `${r.images} images, `;

@@ -118,13 +118,22 @@ export function registerReadCommands(program: Command): void {
       '--schema <version>',
       "labels as schema VERSION (maps renames/merges from the snapshot's)",
     )
-    .action(async (ref: string, opts: { json?: boolean; schema?: string }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { catLabelBlocks } = await import('../../api/cat.js');
-        return printBlocks(
-          catLabelBlocks(repo, ref, opts.schema === undefined ? {} : { schema: opts.schema }),
-        );
-      }),
+    .option('--where <expr>', 'only labels matching this filter expression')
+    .action(
+      async (
+        ref: string,
+        opts: { json?: boolean; schema?: string; where?: string },
+        cmd: Command,
+      ) =>
+        withRepository(cmd.optsWithGlobals(), async (repo) => {
+          const { catLabelBlocks } = await import('../../api/cat.js');
+          return printBlocks(
+            catLabelBlocks(repo, ref, {
+              ...(opts.schema !== undefined ? { schema: opts.schema } : {}),
+              ...(opts.where !== undefined ? { where: opts.where } : {}),
+            }),
+          );
+        }),
     );
 }
 

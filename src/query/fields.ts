@@ -1,0 +1,87 @@
+/**
+ * The fields a filter can name and where each lives (layer: query).
+ *
+ * - key: `image`, `label` (ids);
+ * - label content: `class` (`category`), `class_id` (`category_id`), `kind` (derived:
+ *   keypoints > mask > polygon > box > tag, `dataset/label-geometry.ts`), `area`, `iscrowd`,
+ *   `num_keypoints`, `annotator`, `annotated_at`, `attributes.X` (any X, nested with dots);
+ * - review: `review.status`, `review.reviewer`, `review.at` (`reviewed_at`), `review.comment`;
+ * - asset record: `image.width`, `image.height`, ... (`ASSET_FIELDS`);
+ * - `split`: the image's split name.
+ * `date` marks fields whose values are ISO instants (named periods apply to them).
+ */
+export type FieldSource = 'key' | 'label' | 'kind' | 'review' | 'asset' | 'split';
+
+export interface FieldRef {
+  /** As written in the expression. */
+  readonly name: string;
+  readonly source: FieldSource;
+  /** Member path inside the source's object (`['attributes', 'occluded']`); key: `['image']`. */
+  readonly path: readonly string[];
+  readonly date: boolean;
+}
+
+const LABEL_FIELDS: Readonly<Record<string, string>> = {
+  class: 'category',
+  class_id: 'category_id',
+  area: 'area',
+  iscrowd: 'iscrowd',
+  num_keypoints: 'num_keypoints',
+  annotator: 'annotator',
+  annotated_at: 'annotated_at',
+};
+
+const REVIEW_FIELDS: Readonly<Record<string, string>> = {
+  'review.status': 'status',
+  'review.reviewer': 'reviewer',
+  'review.at': 'reviewed_at',
+  'review.comment': 'comment',
+};
+
+const ASSET_FIELDS = [
+  'width',
+  'height',
+  'media_type',
+  'file_name',
+  'sha256',
+  'size',
+  'storage',
+  'uri',
+  'source_id',
+  'coco_url',
+  'flickr_url',
+  'license',
+  'date_captured',
+] as const;
+
+const DATE_FIELDS = new Set(['annotated_at', 'review.at']);
+
+/** Every field name (and pattern) a filter accepts, for error messages and docs. */
+export const FIELD_NAMES: readonly string[] = [
+  'image',
+  'label',
+  ...Object.keys(LABEL_FIELDS),
+  'kind',
+  'attributes.X',
+  ...Object.keys(REVIEW_FIELDS),
+  ...ASSET_FIELDS.map((f) => `image.${f}`),
+  'split',
+];
+
+/** The field `name` names, or undefined when it names none. */
+export function resolveField(name: string): FieldRef | undefined {
+  const date = DATE_FIELDS.has(name);
+  if (name === 'image' || name === 'label') return { name, source: 'key', path: [name], date };
+  if (name === 'kind') return { name, source: 'kind', path: [], date };
+  if (name === 'split') return { name, source: 'split', path: [], date };
+  const label = LABEL_FIELDS[name];
+  if (label !== undefined) return { name, source: 'label', path: [label], date };
+  const review = REVIEW_FIELDS[name];
+  if (review !== undefined) return { name, source: 'review', path: [review], date };
+  if (name.startsWith('image.') && (ASSET_FIELDS as readonly string[]).includes(name.slice(6)))
+    return { name, source: 'asset', path: [name.slice(6)], date };
+  const parts = name.split('.');
+  if (parts[0] === 'attributes' && parts.length >= 2 && parts.every((p) => /^[\w-]+$/.test(p)))
+    return { name, source: 'label', path: parts, date };
+  return undefined;
+}

@@ -1,0 +1,215 @@
+/**
+ * Recursive-descent parser of the filter language (layer: query). Grammar (keywords are
+ * case-insensitive; precedence `not` > `and` > `or`):
+ *
+ *   expr       := and ('or' and)*
+ *   and        := unary ('and' unary)*
+ *   unary      := 'not' unary | primary
+ *   primary    := '(' expr ')' | 'exists' FIELD | CHANGE '(' REF ')' | FIELD test
+ *   test       := OP value | ['not'] 'in' '(' value (',' value)* ')' | ['not'] 'in' PERIOD
+ *   CHANGE     := 'changed_since' | 'review_changed_since'
+ *   value      := "quoted string" | bare word (number, true/false, ISO date/instant, -90d, text)
+ *
+ * Fields are resolved here (`fields.ts`): an unknown name is a `QuerySyntaxError` listing the
+ * fields. Relative offsets and periods are resolved against `now` (`periods.ts`).
+ */
+import { QuerySyntaxError } from '../core/errors.js';
+import type { CompareOp, Expr, Literal } from './ast.js';
+import { FIELD_NAMES, resolveField, type FieldRef } from './fields.js';
+import { tokenize, type Token } from './lexer.js';
+import { offsetInstant, PERIOD_NAMES, periodInterval, queryNow } from './periods.js';
+
+const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'exists']);
+const CHANGE_CALLS: Readonly<Record<string, 'labels' | 'reviews'>> = {
+  changed_since: 'labels',
+  review_changed_since: 'reviews',
+};
+const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export interface ParseOptions {
+  /** The current time in epoch ms for periods and offsets (default: `queryNow()`). */
+  readonly now?: number;
+}
+
+export function parseFilter(expression: string, opts: ParseOptions = {}): Expr {
+  return new Parser(expression, opts.now ?? queryNow()).parseAll();
+}
+
+class Parser {
+  private readonly tokens: Token[];
+  private pos = 0;
+
+  constructor(
+    private readonly expression: string,
+    private readonly now: number,
+  ) {
+    this.tokens = tokenize(expression);
+  }
+
+  parseAll(): Expr {
+    if (this.peek().type === 'end') this.fail(this.peek(), 'empty expression');
+    const e = this.or();
+    const t = this.peek();
+    if (t.type !== 'end') this.fail(t, `expected 'and', 'or' or the end${found(t)}`);
+    return e;
+  }
+
+  private or(): Expr {
+    return this.binary('or', () => this.and());
+  }
+
+  private and(): Expr {
+    return this.binary('and', () => this.unary());
+  }
+
+  /** Left-associative `operand (op operand)*`. */
+  private binary(op: 'and' | 'or', operand: () => Expr): Expr {
+    let left = operand();
+    while (this.isKeyword(op)) {
+      this.pos++;
+      left = { type: op, left, right: operand() };
+    }
+    return left;
+  }
+
+  private unary(): Expr {
+    if (!this.isKeyword('not')) return this.primary();
+    this.pos++;
+    return { type: 'not', expr: this.unary() };
+  }
+
+  private primary(): Expr {
+    const t = this.next();
+    if (t.type === '(') {
+      const e = this.or();
+      const close = this.next();
+      if (close.type !== ')')
+        this.fail(close, `expected ')' to close the '(' at column ${t.column}${found(close)}`);
+      return e;
+    }
+    if (t.type === 'word' && t.text.toLowerCase() === 'exists')
+      return { type: 'exists', field: this.field(this.next(), "'exists'") };
+    const tree = t.type === 'word' ? CHANGE_CALLS[t.text] : undefined;
+    if (tree && this.peek().type === '(') return { type: 'changed', tree, ref: this.callRef(t) };
+    return this.test(this.field(t));
+  }
+
+  private callRef(call: Token): string {
+    this.pos++;
+    const ref = this.next();
+    if ((ref.type !== 'word' && ref.type !== 'string') || ref.text === '')
+      this.fail(ref, `expected a ref after '${call.text}('`);
+    const close = this.next();
+    if (close.type !== ')') this.fail(close, `expected ')' after the ref${found(close)}`);
+    return ref.text;
+  }
+
+  private field(t: Token, after?: string): FieldRef {
+    if (t.type !== 'word' || KEYWORDS.has(t.text.toLowerCase()))
+      this.fail(
+        t,
+        after
+          ? `expected a field after ${after}${found(t)}`
+          : `expected a field, 'not', 'exists' or '('${found(t)}`,
+      );
+    const f = resolveField(t.text);
+    if (!f) this.fail(t, `unknown field '${t.text}' (fields: ${FIELD_NAMES.join(', ')})`);
+    return f;
+  }
+
+  private test(field: FieldRef): Expr {
+    const t = this.next();
+    if (t.type === 'op')
+      return { type: 'compare', field, op: t.text as CompareOp, value: this.value(t, field) };
+    if (t.type === 'word' && t.text.toLowerCase() === 'in') return this.inTest(field);
+    if (t.type === 'word' && t.text.toLowerCase() === 'not' && this.isKeyword('in')) {
+      this.pos++;
+      return { type: 'not', expr: this.inTest(field) };
+    }
+    return this.fail(
+      t,
+      `expected an operator (=, !=, <, <=, >, >=, in) after '${field.name}'${found(t)}`,
+    );
+  }
+
+  private inTest(field: FieldRef): Expr {
+    const t = this.next();
+    if (t.type === 'word') {
+      const interval = periodInterval(t.text, this.now);
+      if (!interval)
+        this.fail(
+          t,
+          `unknown period '${t.text}' (periods: ${PERIOD_NAMES.join(', ')}, -90d, -12h, -2w)`,
+        );
+      return { type: 'in_period', field, period: t.text, interval };
+    }
+    if (t.type !== '(') this.fail(t, `expected '(' or a period after 'in'${found(t)}`);
+    const values = [this.value(t, field)];
+    for (let sep = this.next(); sep.type !== ')'; sep = this.next()) {
+      if (sep.type !== ',') this.fail(sep, `expected ',' or ')' in the list${found(sep)}`);
+      values.push(this.value(sep, field));
+    }
+    return { type: 'in', field, values };
+  }
+
+  private value(after: Token, field: FieldRef): Literal {
+    const t = this.next();
+    if (t.type === 'string') return this.literal(t, true, field);
+    if (t.type === 'word' && !KEYWORDS.has(t.text.toLowerCase()))
+      return this.literal(t, false, field);
+    return this.fail(t, `expected a value after '${after.text}'${found(t)}`);
+  }
+
+  private literal(t: Token, quoted: boolean, field: FieldRef): Literal {
+    const w = t.text;
+    const base = { text: w, quoted, column: t.column };
+    const instant = this.instant(t);
+    if (instant !== undefined) return { ...base, instant };
+    if (quoted) return base;
+    if (NUMBER.test(w)) return { ...base, number: Number(w) };
+    if (w === 'true' || w === 'false') return { ...base, bool: w === 'true' };
+    const offset = offsetInstant(w, this.now);
+    if (offset !== undefined) return { ...base, instant: offset };
+    if (field.date && PERIOD_NAMES.includes(w))
+      this.fail(t, `'${w}' is a period: write '${field.name} in ${w}'`);
+    return base;
+  }
+
+  private instant(t: Token): number | undefined {
+    const w = t.text;
+    if (!DATE.test(w) && !INSTANT.test(w)) return undefined;
+    const ms = Date.parse(DATE.test(w) ? `${w}T00:00:00Z` : w);
+    const [y, m, d] = w.slice(0, 10).split('-').map(Number) as [number, number, number];
+    const day = new Date(Date.UTC(y, m - 1, d));
+    if (Number.isNaN(ms) || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d)
+      this.fail(t, `invalid date '${w}'`);
+    return ms;
+  }
+
+  private isKeyword(k: string): boolean {
+    const t = this.peek();
+    return t.type === 'word' && t.text.toLowerCase() === k;
+  }
+
+  private peek(): Token {
+    return this.tokens[this.pos]!;
+  }
+
+  private next(): Token {
+    const t = this.tokens[this.pos]!;
+    if (t.type !== 'end') this.pos++;
+    return t;
+  }
+
+  private fail(t: Token, why: string): never {
+    throw new QuerySyntaxError(this.expression, t.column, why);
+  }
+}
+
+/** `, found 'x'` for the token where a message points (nothing at the end: the caret says it). */
+function found(t: Token): string {
+  if (t.type === 'end') return '';
+  return `, found ${t.type === 'string' ? JSON.stringify(t.text) : `'${t.text}'`}`;
+}
