@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Quickstart on a local folder: generate a small synthetic dataset, import it, branch, apply an
-# edit batch, diff, tag, verify. Everything stays under ./quickstart-demo (delete it to rerun).
+# edit batch, diff, tag, merge (with a conflict decided by hand), query with --where, export to
+# COCO and back, verify. Everything stays under ./quickstart-demo (delete it to rerun).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DEMO="${1:-quickstart-demo}"
@@ -22,5 +23,30 @@ echo "--- show v1"
 verso show v1
 echo "--- log relabel"
 verso log relabel -n 3
+echo "--- merge: main also moves one box that relabel changed -> one conflict, decided by hand"
+node -e '
+  const fs = require("fs");
+  const put = fs.readFileSync(process.argv[1], "utf8").split("\n").map((l) => l && JSON.parse(l))
+    .find((o) => o && o.op === "put" && Array.isArray(o.bbox));
+  put.bbox[0] += 7;
+  fs.writeFileSync(process.argv[2], JSON.stringify(put) + "\n");
+' "$DEMO/data/edits-500.jsonl" "$DEMO/data/main-edit.jsonl"
+verso apply "$DEMO/data/main-edit.jsonl" --branch main -m "Move one box on main"
+if verso merge relabel --into main; then
+  echo "merged without conflicts"
+else
+  verso merge status --into main | head -n 8
+  verso merge resolve --all --theirs --into main
+  verso merge commit --into main -m "Merge relabel (conflict: take relabel's box)"
+fi
+verso show main | tail -n 2
+echo "--- query: approved person labels, and labels changed since v1's parent"
+verso count main --where 'class = person and review.status = approved'
+verso count main --where 'changed_since(v1~1)'
+echo "--- export to COCO and import it into a new branch: same labels"
+verso export main --format coco --out "$DEMO/main-coco.json"
+verso branch create from-coco --from main
+verso import coco "$DEMO/main-coco.json" --branch from-coco -m "Round trip through COCO"
+verso diff main from-coco --stat
 verso verify
 echo "quickstart ok: repository in $DEMO/repo"
