@@ -17,6 +17,7 @@ import { withLease } from './lease.js';
 import {
   fromHex,
   isDecided,
+  landedMerge,
   loadPendingMerge,
   type PendingMerge,
   type StoredConflict,
@@ -43,8 +44,14 @@ export async function commitMerge(
         open.map((c) => c.id),
       );
     const ref = await repo.catalog.getRef(into);
-    if (ref?.target !== state.ours)
-      throw new MergeTargetMovedError(into, state.ours, ref?.target ?? null);
+    if (ref?.target !== state.ours) {
+      const landed = await landedMerge(repo, state);
+      if (!landed) throw new MergeTargetMovedError(into, state.ours, ref?.target ?? null);
+      // An earlier `merge commit` moved the branch and died before deleting this record.
+      await repo.catalog.deletePendingMerge(into, version);
+      const entry = (await repo.catalog.getCommit(landed))!;
+      return { commit: landed, snapshot: entry.snapshot, resolutions: state.conflicts.length };
+    }
     const done = await finishMerge(repo, message ? { ...state, message } : state, []);
     await repo.catalog.deletePendingMerge(into, version);
     return { ...done, resolutions: state.conflicts.length };

@@ -108,6 +108,28 @@ export function displayValue(hex: Hex | undefined): JsonValue | undefined {
   return bytes === null ? undefined : decodeValue(bytes);
 }
 
+/**
+ * The merge commit of `state` when it already landed on the branch: a process that died between
+ * moving the branch and deleting the pending record leaves such a record behind. Walks the
+ * branch's first parents down to the generation of the head the merge started at, looking for
+ * a commit with parents (ours, theirs).
+ */
+export async function landedMerge(
+  repo: Repository,
+  state: PendingMerge,
+): Promise<ChunkHash | null> {
+  const ref = await repo.catalog.getRef(state.into);
+  const start = await repo.catalog.getCommit(state.ours);
+  if (!ref || !start || ref.target === state.ours) return null;
+  for (let id: ChunkHash | undefined = ref.target; id !== undefined;) {
+    const entry = await repo.catalog.getCommit(id);
+    if (!entry || entry.generation <= start.generation) return null;
+    if (entry.parents[0] === state.ours && entry.parents[1] === state.theirs) return id;
+    id = entry.parents[0];
+  }
+  return null;
+}
+
 export function isDecided(c: StoredConflict): boolean {
   return c.resolution !== undefined;
 }

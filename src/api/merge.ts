@@ -22,6 +22,7 @@ import { branchHead } from './branch-head.js';
 import { finishMerge } from './merge-commit.js';
 import {
   keyConflictId,
+  landedMerge,
   savePendingMerge,
   toHex,
   type PendingMerge,
@@ -54,7 +55,7 @@ export type MergeResult =
 export async function merge(repo: Repository, opts: MergeOptions): Promise<MergeResult> {
   return withLease(repo, 'writer', async () => {
     const dst = await branchHead(repo, opts.into);
-    if (await repo.catalog.getPendingMerge(opts.into)) throw new MergeInProgressError(opts.into);
+    await refuseWhilePending(repo, opts.into);
     const theirs = await resolveRef(repo.catalog, repo.chunks, opts.source);
     if (await isAncestor(repo.catalog, theirs, dst.head))
       return { status: 'up-to-date', head: dst.head };
@@ -103,6 +104,15 @@ export async function merge(repo: Repository, opts: MergeOptions): Promise<Merge
       duplicatesAllowed: opts.allowDuplicates ? m.duplicates.length : 0,
     };
   });
+}
+
+/** A pending merge blocks new merges into its branch, unless its commit already landed. */
+async function refuseWhilePending(repo: Repository, into: string): Promise<void> {
+  const rec = await repo.catalog.getPendingMerge(into);
+  if (!rec) return;
+  const state = JSON.parse(rec.state) as PendingMerge;
+  if (!(await landedMerge(repo, state))) throw new MergeInProgressError(into);
+  await repo.catalog.deletePendingMerge(into, rec.version);
 }
 
 function storedConflicts(
