@@ -21,7 +21,7 @@ import { decodeTuple } from '../core/tuple.js';
 import { decodeLabelKey } from '../dataset/label-key.js';
 import type { CocoCategory } from '../formats/coco/coco-model.js';
 import { CocoWriter } from '../formats/coco/write-coco.js';
-import { scan } from '../tree/read.js';
+import { scan, scanLeaves } from '../tree/read.js';
 import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import { scanLabelBatches } from './label-review-scan.js';
 import type { Exporter } from './exporter.js';
@@ -87,14 +87,16 @@ async function planIds(repo: Repository, snap: Snapshot) {
   const extraImages: string[] = [];
   const labelCandidates: (number | undefined)[] = [];
   let last: string | undefined;
-  for await (const [key] of scan(repo.nodes, treeRoot(snap, 'labels'))) {
-    const k = decodeLabelKey(key);
-    labelCandidates.push(integerId(k.label));
-    if (k.image === last) continue;
-    last = k.image;
-    if (!candidates.has(k.image)) {
-      candidates.set(k.image, integerId(k.image));
-      extraImages.push(k.image);
+  for await (const run of scanLeaves(repo.nodes, treeRoot(snap, 'labels'))) {
+    for (let i = run.from; i < run.to; i++) {
+      const k = decodeLabelKey(run.keys[i]!);
+      labelCandidates.push(integerId(k.label));
+      if (k.image === last) continue;
+      last = k.image;
+      if (!candidates.has(k.image)) {
+        candidates.set(k.image, integerId(k.image));
+        extraImages.push(k.image);
+      }
     }
   }
   const assignImage = numbering([...candidates.values()]);
@@ -122,8 +124,15 @@ function numbering(candidates: readonly (number | undefined)[]): (c: number | un
 const isIdNumber = (v: JsonValue | undefined): v is number =>
   typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
+/** The id as a number when it is a canonical decimal integer (no sign, no leading zero). */
 function integerId(s: string): number | undefined {
-  if (!/^(0|[1-9][0-9]{0,15})$/.test(s)) return undefined;
-  const n = Number(s);
+  const len = s.length;
+  if (len === 0 || len > 16 || (len > 1 && s.charCodeAt(0) === 48)) return undefined;
+  let n = 0;
+  for (let i = 0; i < len; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
   return Number.isSafeInteger(n) ? n : undefined;
 }

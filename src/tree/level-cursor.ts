@@ -1,6 +1,9 @@
 /**
  * A position on one level of a tree: the path from the root down to a node at `level`
- * (layer: tree). Used by reads (level 0) and by mutation (any level).
+ * (layer: tree). Used by reads (level 0) and by mutation (any level). A cursor made for a
+ * streaming read (`cacheLeaves` false) reads leaves without putting them in the node cache: a
+ * full scan touches every leaf once, and caching them would only evict the nodes other
+ * operations reuse (and cost an LRU update per leaf).
  */
 import { compareBytes } from './bytes.js';
 import type { NodeStore } from './node-store.js';
@@ -18,6 +21,7 @@ export class LevelCursor {
   private constructor(
     private readonly nodes: NodeStore,
     readonly level: number,
+    private readonly cacheLeaves: boolean,
   ) {}
 
   /** Cursor at the node of `level` that holds `key` (the first whose last key >= key, else the last). */
@@ -26,20 +30,26 @@ export class LevelCursor {
     root: TreeNode,
     level: number,
     key: Uint8Array,
+    cacheLeaves = true,
   ): Promise<LevelCursor> {
-    const c = new LevelCursor(nodes, level);
+    const c = new LevelCursor(nodes, level, cacheLeaves);
     let node = root;
     for (;;) {
       const index = node.level === level ? 0 : childIndexFor(node, key);
       c.path.push({ node, index });
       if (node.level === level) return c;
-      node = await nodes.load(node.values[index]!);
+      node = await c.child(node, index);
     }
   }
 
   /** Cursor at the first node of `level`. */
-  static async first(nodes: NodeStore, root: TreeNode, level: number): Promise<LevelCursor> {
-    const c = new LevelCursor(nodes, level);
+  static async first(
+    nodes: NodeStore,
+    root: TreeNode,
+    level: number,
+    cacheLeaves = true,
+  ): Promise<LevelCursor> {
+    const c = new LevelCursor(nodes, level, cacheLeaves);
     await c.descendLeftmost(root);
     return c;
   }
@@ -64,8 +74,7 @@ export class LevelCursor {
       if (step.index + 1 < step.node.keys.length) {
         step.index++;
         this.path.length = i + 1;
-        const child = await this.nodes.load(step.node.values[step.index]!);
-        await this.descendLeftmost(child);
+        await this.descendLeftmost(await this.child(step.node, step.index));
         return true;
       }
     }
@@ -77,8 +86,12 @@ export class LevelCursor {
     for (;;) {
       this.path.push({ node, index: 0 });
       if (node.level === this.level) return;
-      node = await this.nodes.load(node.values[0]!);
+      node = await this.child(node, 0);
     }
+  }
+
+  private child(parent: TreeNode, index: number): Promise<TreeNode> {
+    return this.nodes.load(parent.values[index]!, this.cacheLeaves || parent.level > 1);
   }
 }
 

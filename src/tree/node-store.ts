@@ -25,18 +25,21 @@ export class NodeStore {
     private readonly cacheBytes = DEFAULT_CACHE_BYTES,
   ) {}
 
-  async load(hash: Uint8Array): Promise<TreeNode> {
+  /** The node `hash`; with `cache` false a node not already cached is decoded and not kept. */
+  async load(hash: Uint8Array, cache = true): Promise<TreeNode> {
     const id = hashToHex(hash);
     const hit = this.cache.get(id);
     if (hit) {
-      this.cache.delete(id);
-      this.cache.set(id, hit);
+      if (cache) {
+        this.cache.delete(id);
+        this.cache.set(id, hit);
+      }
       return hit;
     }
     const bytes = await this.chunks.get(hash);
     if (!bytes) throw new CorruptionError(`tree chunk ${id} is missing`, { hash: id });
     const node = decodeNode(hash, bytes);
-    this.remember(id, node);
+    if (cache) this.remember(id, node);
     return node;
   }
 

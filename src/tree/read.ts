@@ -59,7 +59,10 @@ export interface LeafRun {
   readonly to: number;
 }
 
-/** The entries of `range` leaf by leaf: one await per leaf instead of one per entry. */
+/**
+ * The entries of `range` leaf by leaf: one await per leaf instead of one per entry. Leaves are
+ * read past the node cache (a scan reads each once; see `LevelCursor`).
+ */
 export async function* scanLeaves(
   nodes: NodeStore,
   root: Uint8Array,
@@ -67,8 +70,8 @@ export async function* scanLeaves(
 ): AsyncGenerator<LeafRun> {
   const rootNode = await nodes.load(root);
   const cursor = range.start
-    ? await LevelCursor.seek(nodes, rootNode, 0, range.start)
-    : await LevelCursor.first(nodes, rootNode, 0);
+    ? await LevelCursor.seek(nodes, rootNode, 0, range.start, false)
+    : await LevelCursor.first(nodes, rootNode, 0, false);
   let from = 0;
   if (range.start) {
     const first = cursor.node;

@@ -26,9 +26,8 @@ export class CocoCategoryIndex {
     for (const c of kept) this.remember(c);
   }
 
-  resolve(content: { readonly [k: string]: JsonValue }): ResolvedCategory | undefined {
-    const id = content['category_id'];
-    const name = content['category'];
+  /** The category of a label with these `category_id` and `category` members (either may be absent). */
+  resolve(id: JsonValue | undefined, name: JsonValue | undefined): ResolvedCategory | undefined {
     if (typeof id === 'number' || typeof id === 'string') {
       let c = this.byId.get(id);
       if (!c) c = this.learn({ id, name: typeof name === 'string' ? name : String(id) });

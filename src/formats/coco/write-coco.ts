@@ -67,10 +67,7 @@ export class CocoWriter {
   annotation(id: number, imageId: number, content: Uint8Array, review?: Uint8Array): void {
     this.open('annotations');
     const [catId, catName] = selectMembers(content, CATEGORY_MEMBERS);
-    const cat = this.categories.resolve({
-      ...(catId !== undefined ? { category_id: catId } : {}),
-      ...(catName !== undefined ? { category: catName } : {}),
-    });
+    const cat = this.categories.resolve(catId, catName);
     const out = this.out;
     this.separator();
     out.ascii('{"id":');
