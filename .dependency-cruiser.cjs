@@ -5,6 +5,7 @@
  *   formats -> {dataset, io, core} (one parser and writer per format, no storage)
  *   schema -> {dataset, core} (taxonomy model, deltas, migration mapping; pure)
  *   query -> {dataset, core} (filter language: lexer, parser, evaluator, periods; pure)
+ *   lineage -> {dataset, catalog (types), core} (lineage ids, vector files, influence; pure)
  *   tree -> {store (interface), core}; store, catalog, io -> core; core -> nothing of ours
  * bench/ may use anything.
  */
@@ -28,7 +29,8 @@ module.exports = {
     layer('schema', ['core', 'dataset']),
     layer('vcs', ['core', 'store', 'tree', 'dataset', 'catalog']),
     layer('query', ['core', 'dataset']),
-    layer('api', ['core', 'store', 'tree', 'dataset', 'vcs', 'catalog', 'io', 'formats', 'schema', 'query']),
+    layer('lineage', ['core', 'dataset', 'catalog']),
+    layer('api', ['core', 'store', 'tree', 'dataset', 'vcs', 'catalog', 'io', 'formats', 'schema', 'query', 'lineage']),
     layer('cli', ['core', 'api', 'dataset', 'catalog', 'schema', 'formats', 'query']),
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],

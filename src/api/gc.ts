@@ -1,5 +1,6 @@
 /**
- * `verso gc`: deletes chunks that no ref reaches (layer: api).
+ * `verso gc`: deletes chunks that nothing live reaches: refs, training runs, saved slices and
+ * pending merges (`live-roots.ts`) (layer: api).
  *
  * Safe with concurrent writers: gc holds the exclusive `gc` lease, which is granted only when
  * no writer holds a lease and blocks new writers until gc ends, so no chunk a writer has
@@ -8,6 +9,7 @@
 import { hashToHex } from '../core/hash.js';
 import { walkReachable } from '../vcs/reachable.js';
 import { withLease } from './lease.js';
+import { liveRoots } from './live-roots.js';
 import { throttled, type ProgressFn } from './progress.js';
 import type { Repository } from './repository.js';
 
@@ -23,15 +25,11 @@ const DELETE_BATCH = 10_000;
 export async function collectGarbage(repo: Repository, onProgress?: ProgressFn): Promise<GcResult> {
   return withLease(repo, 'gc', async () => {
     const bytesBefore = await repo.chunks.sizeBytes();
-    const refs = await repo.catalog.listRefs();
+    const roots = await liveRoots(repo);
     const seen = new Set<string>();
     const mark = throttled(onProgress, 'mark', 10_000);
     let reachable = 0;
-    for await (const _ of walkReachable(
-      repo.chunks,
-      refs.map((r) => r.target),
-      seen,
-    ))
+    for await (const _ of walkReachable(repo.chunks, roots.commits, seen, roots.others))
       mark.tick(++reachable);
     mark.end(reachable);
     let deleted = 0;

@@ -90,6 +90,8 @@ export async function merge(repo: Repository, opts: MergeOptions): Promise<Merge
       conflicts: storedConflicts(m, theirsSnap, opts.allowDuplicates ?? false),
     };
     if (state.conflicts.length > 0) {
+      // The auto-merged trees must be durable before a record names them.
+      await repo.chunks.flush();
       await savePendingMerge(repo, state, null);
       const dups = state.conflicts.filter((c) => c.type === 'duplicate').length;
       throw new MergeConflictError(opts.into, state.conflicts.length - dups, dups);

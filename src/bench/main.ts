@@ -10,6 +10,7 @@ const SUITES: Readonly<Record<string, string>> = {
   coco: './coco-bench.js',
   assets: './assets-bench.js',
   merge: './merge-bench.js',
+  lineage: './lineage-bench.js',
 };
 
 const first = process.argv[2];

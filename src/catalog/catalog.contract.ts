@@ -8,11 +8,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  LineageRecordExistsError,
+  LineageRecordNotFoundError,
   MergeInProgressError,
   PendingMergeRaceError,
   RefExistsError,
   RefUpdateRaceError,
   RepositoryBusyError,
+  RunFinishedError,
   SchemaVersionExistsError,
   SchemaVersionNotFoundError,
 } from '../core/errors.js';
@@ -23,6 +26,8 @@ import type {
   CommitIndexEntry,
   LeaseHolder,
   LeaseRecord,
+  PredictionRecord,
+  RunRecord,
   SchemaVersionRecord,
 } from './catalog.js';
 
@@ -41,6 +46,33 @@ const never = (): boolean => false;
 /** A fake commit id: `prefix` padded with zeros to 64 hex chars. */
 function id(prefix: string): ChunkHash {
   return prefix.padEnd(64, '0') as ChunkHash;
+}
+
+function run(runId: string, at: ChunkHash): RunRecord {
+  return {
+    id: runId,
+    datasetRef: 'v1',
+    commit: at,
+    filter: 'class = cat',
+    schema: null,
+    exampleSet: B,
+    exampleCount: 3,
+    params: { lr: '0.1' },
+    author: 'ann',
+    startedAt: '2024-01-02T03:04:05.000Z',
+    finishedAt: null,
+    status: 'running',
+    vectors: null,
+  };
+}
+
+function prediction(
+  predId: string,
+  model: string,
+  vector: Uint8Array | null = null,
+): PredictionRecord {
+  const time = '2024-01-03T00:00:00.000Z';
+  return { id: predId, model, image: 'img1', output: '{"c":1}', time, externalId: null, vector };
 }
 
 function commit(
@@ -225,6 +257,9 @@ export function describeCatalogContract(name: string, create: () => Promise<Cata
         const got = await cat.getPendingMerge('main');
         expect(got).toMatchObject({ branch: 'main', version: 2, state: '{"a":2}' });
         expect(await cat.getPendingMerge('dev')).toBeUndefined();
+        expect((await cat.listPendingMerges()).map((p) => [p.branch, p.version])).toEqual([
+          ['main', 2],
+        ]);
         expect(await cat.deletePendingMerge('main', 1)).toBe(false);
         expect(await cat.deletePendingMerge('main', 2)).toBe(true);
         expect(await cat.deletePendingMerge('main')).toBe(false);
@@ -339,6 +374,91 @@ export function describeCatalogContract(name: string, create: () => Promise<Cata
         await cat.releaseLease(gc);
         await cat.releaseLease(987654);
         await cat.releaseLease(await cat.acquireLease('gc', ME, never));
+      });
+    });
+
+    describe('lineage', () => {
+      const model = {
+        id: 'model-1',
+        run: 'run-1',
+        name: 'det',
+        version: '1',
+        metrics: { map: 0.5 },
+        createdAt: '2024-01-02T04:00:00.000Z',
+      };
+
+      it('stores runs, finds them by commit, finishes a run once', async () => {
+        await cat.lineage.insertRun(run('run-1', A));
+        await cat.lineage.insertRun(run('run-2', C));
+        expect(await cat.lineage.getRun('run-1')).toEqual(run('run-1', A));
+        expect((await cat.lineage.runsByCommit(A)).map((r) => r.id)).toEqual(['run-1']);
+        expect(await rejection(cat.lineage.insertRun(run('run-1', A)))).toBeInstanceOf(
+          LineageRecordExistsError,
+        );
+        const done = await cat.lineage.finishRun('run-1', 'ok', '2024-01-02T05:00:00.000Z');
+        expect(done).toMatchObject({ status: 'ok', finishedAt: '2024-01-02T05:00:00.000Z' });
+        expect(await rejection(cat.lineage.finishRun('run-1', 'failed', 'x'))).toBeInstanceOf(
+          RunFinishedError,
+        );
+        expect(await rejection(cat.lineage.finishRun('nope', 'ok', 'x'))).toBeInstanceOf(
+          LineageRecordNotFoundError,
+        );
+        const vectors = { blob: C, dim: 4, count: 3, kind: 'gradient' as const };
+        await cat.lineage.setRunVectors('run-1', vectors);
+        expect((await cat.lineage.getRun('run-1'))?.vectors).toEqual(vectors);
+        expect((await cat.lineage.listRuns()).length).toBe(2);
+      });
+
+      it('stores models under a run, unique by name and version', async () => {
+        expect(await rejection(cat.lineage.insertModel(model))).toBeInstanceOf(
+          LineageRecordNotFoundError,
+        );
+        await cat.lineage.insertRun(run('run-1', A));
+        await cat.lineage.insertModel(model);
+        expect(await cat.lineage.getModel('model-1')).toEqual(model);
+        expect(await cat.lineage.findModel('det', '1')).toEqual(model);
+        expect(await cat.lineage.modelsByRun('run-1')).toEqual([model]);
+        expect(
+          await rejection(cat.lineage.insertModel({ ...model, id: 'model-2' })),
+        ).toBeInstanceOf(LineageRecordExistsError);
+      });
+
+      it('stores prediction batches whole or not at all, with vectors', async () => {
+        await cat.lineage.insertRun(run('run-1', A));
+        await cat.lineage.insertModel(model);
+        const vec = new Uint8Array(new Float32Array([1, 2]).buffer);
+        await cat.lineage.insertPredictions([
+          prediction('p1', 'model-1', vec),
+          { ...prediction('p2', 'model-1'), externalId: 'ext-2' },
+        ]);
+        expect(await cat.lineage.getPrediction('p1')).toEqual(prediction('p1', 'model-1', vec));
+        expect((await cat.lineage.findPredictionByExternalId('ext-2'))?.id).toBe('p2');
+        const bad = [prediction('p3', 'model-1'), prediction('p4', 'no-model')];
+        expect(await rejection(cat.lineage.insertPredictions(bad))).toBeInstanceOf(
+          LineageRecordNotFoundError,
+        );
+        expect(await cat.lineage.getPrediction('p3')).toBeUndefined();
+        const page = await cat.lineage.predictionsByModel('model-1', 1);
+        expect(page.total).toBe(2);
+        expect(page.first.map((p) => p.id)).toEqual(['p1']);
+      });
+
+      it('stores slices by content hash and finds them by commit', async () => {
+        const slice = {
+          id: B,
+          name: 'cats',
+          commit: A,
+          filter: 'class = cat',
+          schema: null,
+          exampleCount: 3,
+          createdAt: '2024-01-02T03:04:05.000Z',
+        };
+        await cat.lineage.insertSlice(slice);
+        expect(await cat.lineage.getSlice(B)).toEqual(slice);
+        expect(await cat.lineage.slicesByCommit(A)).toEqual([slice]);
+        expect(await rejection(cat.lineage.insertSlice(slice))).toBeInstanceOf(
+          LineageRecordExistsError,
+        );
       });
     });
 

@@ -22,9 +22,13 @@
  * - `acquireLease` grants a `writer` lease unless a live `gc` lease exists, and a `gc` lease
  *   unless any live lease exists; otherwise it throws `RepositoryBusyError`. A lease whose
  *   holder `isStale` judges dead is removed first.
+ * - Lineage records: see `lineage-catalog.ts`.
  * Backends: `SqliteCatalog` (embedded default).
  */
 import type { ChunkHash } from '../core/hash.js';
+import type { LineageCatalog } from './lineage-catalog.js';
+
+export type * from './lineage-catalog.js';
 
 export type RefKind = 'branch' | 'tag';
 
@@ -93,6 +97,7 @@ export interface Catalog {
 
   // ---- pending merges: at most one per destination branch
   getPendingMerge(branch: string): Promise<PendingMergeRecord | undefined>;
+  listPendingMerges(): Promise<PendingMergeRecord[]>;
   putPendingMerge(branch: string, state: string, expectedVersion: number | null): Promise<number>;
   deletePendingMerge(branch: string, expectedVersion?: number): Promise<boolean>;
 
@@ -110,6 +115,9 @@ export interface Catalog {
     isStale: (lease: LeaseRecord) => boolean,
   ): Promise<number>;
   releaseLease(id: number): Promise<void>;
+
+  /** Training runs, models, predictions, slices (`lineage-catalog.ts` has the contract). */
+  readonly lineage: LineageCatalog;
 
   close(): Promise<void>;
 }

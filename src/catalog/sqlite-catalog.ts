@@ -38,6 +38,8 @@ import type {
   RefRecord,
   SchemaVersionRecord,
 } from './catalog.js';
+import type { LineageCatalog } from './lineage-catalog.js';
+import { LINEAGE_MIGRATION, SqliteLineageCatalog } from './sqlite-lineage-catalog.js';
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE refs (
@@ -76,6 +78,7 @@ const MIGRATIONS: readonly string[] = [
      created_at TEXT NOT NULL,
      message TEXT NOT NULL
    );`,
+  LINEAGE_MIGRATION,
 ];
 
 interface RefRow {
@@ -144,6 +147,9 @@ function prepareStatements(db: Database.Database) {
     getPendingMerge: db.prepare<[string], PendingMergeRow>(
       'SELECT * FROM pending_merges WHERE branch = ?',
     ),
+    listPendingMerges: db.prepare<[], PendingMergeRow>(
+      'SELECT * FROM pending_merges ORDER BY branch',
+    ),
     insertPendingMerge: db.prepare<[string, number, string, string]>(
       'INSERT INTO pending_merges (branch, version, state, updated_at) VALUES (?, ?, ?, ?)',
     ),
@@ -177,9 +183,11 @@ function prepareStatements(db: Database.Database) {
 
 export class SqliteCatalog implements Catalog {
   private readonly sql: Statements;
+  readonly lineage: LineageCatalog;
 
   private constructor(private readonly db: Database.Database) {
     this.sql = prepareStatements(db);
+    this.lineage = new SqliteLineageCatalog(db);
   }
 
   /** Opens (creating and migrating if needed) the catalog in SQLite file `file`. */
@@ -259,9 +267,11 @@ export class SqliteCatalog implements Catalog {
 
   async getPendingMerge(branch: string): Promise<PendingMergeRecord | undefined> {
     const row = this.sql.getPendingMerge.get(branch);
-    return row === undefined
-      ? undefined
-      : { branch: row.branch, version: row.version, state: row.state, updatedAt: row.updated_at };
+    return row === undefined ? undefined : toPendingMerge(row);
+  }
+
+  async listPendingMerges(): Promise<PendingMergeRecord[]> {
+    return this.sql.listPendingMerges.all().map(toPendingMerge);
   }
 
   async putPendingMerge(
@@ -414,4 +424,8 @@ function toLease(row: LeaseRow): LeaseRecord {
 
 function now(): string {
   return new Date().toISOString();
+}
+
+function toPendingMerge(row: PendingMergeRow): PendingMergeRecord {
+  return { branch: row.branch, version: row.version, state: row.state, updatedAt: row.updated_at };
 }

@@ -14,6 +14,7 @@ import { registerSchemaCommands } from './commands/schema-commands.js';
 import { registerWriteCommands } from './commands/write-commands.js';
 import { registerFormatCommands } from './commands/format-commands.js';
 import { registerQueryCommands } from './commands/query-commands.js';
+import { registerLineageCommands } from './commands/lineage-commands.js';
 import { EXIT_CODE_BY_CATEGORY, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 function buildProgram(): Command {
@@ -34,6 +35,7 @@ function buildProgram(): Command {
   registerSchemaCommands(program);
   registerMergeCommands(program);
   registerAssetCommands(program);
+  registerLineageCommands(program);
   return program;
 }
 

@@ -306,3 +306,37 @@ export class QuerySyntaxError extends VersoError {
     );
   }
 }
+
+/** A lineage record (run, model, prediction, slice) that is not in the catalog. */
+export class LineageRecordNotFoundError extends VersoError {
+  constructor(kind: string, id: string) {
+    super('NotFound', 'LINEAGE_NOT_FOUND', `no ${kind} '${id}'`, { kind, id });
+  }
+}
+
+/** A lineage record whose id (or model name + version) is already taken. */
+export class LineageRecordExistsError extends VersoError {
+  constructor(kind: string, id: string) {
+    super('AlreadyExists', 'LINEAGE_EXISTS', `${kind} '${id}' already exists`, { kind, id });
+  }
+}
+
+/** `run finish` on a run that has already finished. */
+export class RunFinishedError extends VersoError {
+  constructor(id: string, status: string) {
+    super('Conflict', 'RUN_FINISHED', `run '${id}' has already finished (${status})`, {
+      id,
+      status,
+    });
+  }
+}
+
+/** `explain` asked of a prediction or run that cannot answer it (no vector, other dimension). */
+export class ExplainUnavailableError extends VersoError {
+  constructor(prediction: string, why: string) {
+    super('InvalidInput', 'EXPLAIN_UNAVAILABLE', `cannot explain ${prediction}: ${why}`, {
+      prediction,
+      why,
+    });
+  }
+}

@@ -32,12 +32,20 @@ interface Pending {
   readonly expected?: { readonly total: number; readonly lastKey: Uint8Array };
 }
 
+/**
+ * `others`: chunks to walk besides the commits, e.g. the example-set trees of training runs or
+ * the auto-merged trees of a pending merge.
+ */
 export async function* walkReachable(
   chunks: ChunkStore,
   commits: readonly ChunkHash[],
   seen = new Set<string>(),
+  others: readonly { readonly id: ChunkHash; readonly kind: ChunkKind }[] = [],
 ): AsyncGenerator<ReachableChunk> {
-  const stack: Pending[] = commits.map((id) => ({ id, kind: 'commit' as const }));
+  const stack: Pending[] = [
+    ...others.map(({ id, kind }) => ({ id, kind })),
+    ...commits.map((id) => ({ id, kind: 'commit' as const })),
+  ];
   while (stack.length > 0) {
     const item = stack.pop()!;
     if (seen.has(item.id)) continue;

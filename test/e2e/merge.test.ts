@@ -244,6 +244,21 @@ describe('verso merge', () => {
     repo.verify();
   });
 
+  it('a pending merge survives gc: its auto-merged trees are kept until merge commit', () => {
+    repo.apply(edits('o', [label('img1', '0', 1, 1)]), 'main');
+    repo.apply(edits('t', [label('img1', '0', 1, 2), label('img5', 'new', 3, 4)]), 'dev');
+    expectFailure(repo.run(['merge', 'dev']), 1, 'stopped');
+    repo.ok(['branch', 'delete', 'dev']);
+    repo.ok(['gc']);
+    repo.verify();
+    repo.ok(['merge', 'resolve', '--all', '--theirs']);
+    repo.ok(['merge', 'commit']);
+    repo.verify();
+    const labels = new Map(repo.cat('main').map((r) => [key(r), r]));
+    expect(labels.get('img1/0')!['bbox']).toEqual([2, 0, 10, 10]);
+    expect(labels.get('img5/new')!['category_id']).toBe(3);
+  });
+
   it('resolve --all, and abort drops the pending merge without moving anything (pending merges are per branch)', () => {
     repo.apply(edits('o', [label('img1', '0', 1, 1), label('img1', '1', 1, 1)]), 'main');
     repo.apply(edits('t', [label('img1', '0', 1, 2), label('img1', '1', 1, 2)]), 'dev');

@@ -1,0 +1,111 @@
+/**
+ * `verso explain PREDICTION --top K` (layer: api): the K training examples with the highest
+ * influence on a prediction (`lineage/influence.ts`: dot product for gradient vectors, cosine
+ * for embeddings, as recorded with the run's vectors). The run's vector blob is read once and
+ * scored through one Float32Array; each of the top K is then resolved through the run's exact
+ * commit (point lookups): label content, annotator, annotation time, reviewer, review time.
+ */
+import { decodeValue, type JsonValue } from '../core/canonical.js';
+import { CorruptionError, ExplainUnavailableError } from '../core/errors.js';
+import { encodeLabelKey } from '../dataset/label-key.js';
+import { getValue } from '../tree/read.js';
+import { treeRoot } from '../vcs/snapshot.js';
+import { topInfluences } from '../lineage/influence.js';
+import { decodeVectorFile, keysOfRows, splitExampleKey } from '../lineage/vector-file.js';
+import { snapshotOfCommit } from './example-set.js';
+import { requireModelById, requirePrediction, requireRun } from './lineage-records.js';
+import type { Repository } from './repository.js';
+
+export interface ExplainedExample {
+  readonly rank: number;
+  readonly score: number;
+  readonly image: string;
+  readonly label: string;
+  readonly content: JsonValue | null;
+  readonly annotator: JsonValue | null;
+  readonly annotated_at: JsonValue | null;
+  readonly reviewer: JsonValue | null;
+  readonly reviewed_at: JsonValue | null;
+  readonly review: JsonValue | null;
+}
+
+export interface ExplainResult {
+  readonly prediction: string;
+  readonly model: string;
+  readonly run: string;
+  readonly commit: string;
+  readonly kind: string;
+  readonly scored: number;
+  readonly examples: readonly ExplainedExample[];
+}
+
+export async function explainPrediction(
+  repo: Repository,
+  id: string,
+  top: number,
+): Promise<ExplainResult> {
+  const p = await requirePrediction(repo, id);
+  const model = await requireModelById(repo, p.model);
+  const run = await requireRun(repo, model.run);
+  if (!p.vector) throw new ExplainUnavailableError(p.id, 'the prediction has no vector');
+  if (!run.vectors)
+    throw new ExplainUnavailableError(p.id, `run ${run.id} has no vectors (run add-vectors)`);
+  const query = new Float32Array(p.vector.slice().buffer);
+  if (query.length !== run.vectors.dim)
+    throw new ExplainUnavailableError(
+      p.id,
+      `its vector has dimension ${query.length}, run ${run.id}'s vectors ${run.vectors.dim}`,
+    );
+  const bytes = await repo.blobs.get(run.vectors.blob);
+  if (!bytes)
+    throw new CorruptionError(`vector blob ${run.vectors.blob} of run ${run.id} is missing`, {});
+  const file = decodeVectorFile(bytes);
+  const best = topInfluences(file.vectors, file.dim, query, file.kind, top);
+  const keys = keysOfRows(
+    file,
+    best.map((b) => b.row),
+  );
+  const snap = await snapshotOfCommit(repo, run.commit);
+  const examples: ExplainedExample[] = [];
+  for (const [i, b] of best.entries()) {
+    const parts = splitExampleKey(keys.get(b.row) ?? '');
+    if (!parts)
+      throw new CorruptionError(`vector blob ${run.vectors.blob}: bad key at row ${b.row}`, {});
+    const key = encodeLabelKey(parts.image, parts.label);
+    const content = await valueAt(repo, treeRoot(snap, 'labels'), key);
+    const review = await valueAt(repo, treeRoot(snap, 'reviews'), key);
+    examples.push({
+      rank: i + 1,
+      score: b.score,
+      ...parts,
+      content,
+      annotator: member(content, 'annotator'),
+      annotated_at: member(content, 'annotated_at'),
+      reviewer: member(review, 'reviewer'),
+      reviewed_at: member(review, 'reviewed_at'),
+      review,
+    });
+  }
+  return {
+    prediction: p.id,
+    model: model.id,
+    run: run.id,
+    commit: run.commit,
+    kind: file.kind,
+    scored: file.count,
+    examples,
+  };
+}
+
+async function valueAt(
+  repo: Repository,
+  root: Uint8Array,
+  key: Uint8Array,
+): Promise<JsonValue | null> {
+  const bytes = await getValue(repo.nodes, root, key);
+  return bytes === undefined ? null : decodeValue(bytes);
+}
+
+function member(v: JsonValue | null, name: string): JsonValue | null {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v[name] ?? null) : null;
+}

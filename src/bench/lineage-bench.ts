@@ -1,0 +1,186 @@
+/**
+ * `npm run bench -- lineage [--examples 1000000] [--dim 128] [--predictions 1000000]` (layer:
+ * bench): explain and lineage walks at scale.
+ *
+ * A generated dataset of `--examples` labels is imported into a fresh repository, a run is
+ * started on all of it (its example set has every label), and one random float32 vector of
+ * dimension `--dim` per example is attached with `run add-vectors` (the binary file). One model
+ * gets `--predictions` predictions inserted in one transaction. Timed in-process through the
+ * API (median of `--runs`): `explain --top 50` (gradient / dot product, and embedding / cosine)
+ * against target <= 300 ms, and `lineage up` from a prediction against target <= 20 ms.
+ * Prints the table and writes `bench-results/lineage.json`.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { hexToHash } from '../core/hash.js';
+import { decodeLabelKey } from '../dataset/label-key.js';
+import { scanLeaves } from '../tree/read.js';
+import { explainPrediction } from '../api/explain.js';
+import { importLabels } from '../api/import-labels.js';
+import { initRepository } from '../api/init-repository.js';
+import { lineageUp } from '../api/lineage.js';
+import { registerModel } from '../api/model-register.js';
+import { openRepository, type Repository } from '../api/repository.js';
+import { startRun } from '../api/run-start.js';
+import { addRunVectors } from '../api/run-vectors.js';
+import type { PredictionRecord } from '../catalog/catalog.js';
+import { lineageId } from '../lineage/lineage-id.js';
+import { encodeVectorFile } from '../lineage/vector-file.js';
+import { ensureDataset } from './gen-data.js';
+import { median, timeMs } from './measure.js';
+import { Rng } from './rng.js';
+import { fmtNumber, renderTable, type TableRow } from './table.js';
+
+const { values } = parseArgs({
+  options: {
+    examples: { type: 'string', default: '1000000' },
+    dim: { type: 'string', default: '128' },
+    predictions: { type: 'string', default: '1000000' },
+    runs: { type: 'string', default: '5' },
+    seed: { type: 'string', default: '1' },
+    'data-dir': { type: 'string', default: '.bench-data' },
+    out: { type: 'string', default: 'bench-results' },
+  },
+});
+const EXAMPLES = Number(values.examples);
+const DIM = Number(values.dim);
+const PREDICTIONS = Number(values.predictions);
+const RUNS = Number(values.runs);
+const seed = Number(values.seed);
+
+function log(msg: string): void {
+  process.stderr.write(`[bench lineage ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+async function exampleKeys(repo: Repository, root: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const leaf of scanLeaves(repo.nodes, hexToHash(root as never))) {
+    for (let i = leaf.from; i < leaf.to; i++) {
+      const k = decodeLabelKey(leaf.keys[i]!);
+      keys.push(`${k.image}/${k.label}`);
+    }
+  }
+  return keys;
+}
+
+function randomVector(rng: Rng, n: number): Float32Array {
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) v[i] = rng.float() * 2 - 1;
+  return v;
+}
+
+async function setUp(
+  work: string,
+  kind: 'gradient' | 'embedding',
+  name: string,
+  repo: Repository,
+  rng: Rng,
+) {
+  const { run } = await startRun(repo, { dataset: 'main' });
+  const keys = await exampleKeys(repo, run.exampleSet);
+  const file = join(work, `${kind}.vvec`);
+  writeFileSync(file, encodeVectorFile(kind, DIM, keys, randomVector(rng, keys.length * DIM)));
+  const attach = await timeMs(() => addRunVectors(repo, run.id, file));
+  log(`${kind}: ${keys.length} vectors attached in ${attach.ms.toFixed(0)} ms`);
+  const model = await registerModel(repo, { run: run.id, name, version: '1' });
+  return { run, model, attachMs: attach.ms };
+}
+
+const work = mkdtempSync(join(tmpdir(), 'verso-bench-lineage-'));
+try {
+  const ds = await ensureDataset({
+    labels: EXAMPLES,
+    seed,
+    outDir: resolve(values['data-dir'], `labels-${EXAMPLES}-seed-${seed}`),
+    editSizes: [],
+  });
+  await initRepository(work);
+  let repo = await openRepository(work);
+  log(`importing ${EXAMPLES} labels`);
+  await importLabels(repo, { file: ds.labelsFile, branch: 'main' });
+  const rng = new Rng(seed);
+  const grad = await setUp(work, 'gradient', 'grad', repo, rng);
+  const emb = await setUp(work, 'embedding', 'emb', repo, rng);
+  log(`inserting ${PREDICTIONS} predictions`);
+  const vector = new Uint8Array(randomVector(rng, DIM).buffer);
+  const preds: PredictionRecord[] = [];
+  for (let i = 0; i < PREDICTIONS; i++) {
+    const model = i % 2 === 0 ? grad.model.id : emb.model.id;
+    const time = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
+    const id = lineageId('pred', [model, `img-${i}`, '{}', time, '', String(i)]);
+    preds.push({
+      id,
+      model,
+      image: `img-${i}`,
+      output: '{"class":"cat"}',
+      time,
+      externalId: null,
+      vector: i < 4 ? vector : null,
+    });
+  }
+  const insert = await timeMs(() => repo.catalog.lineage.insertPredictions(preds));
+  log(`predictions inserted in ${insert.ms.toFixed(0)} ms`);
+  await repo.close();
+  repo = await openRepository(work); // cold catalog and node caches for the timed part
+  const timed = async (fn: () => Promise<unknown>) => {
+    const ms: number[] = [];
+    for (let i = 0; i < RUNS; i++) ms.push((await timeMs(fn)).ms);
+    return ms;
+  };
+  const explainGrad = await timed(() => explainPrediction(repo, preds[0]!.id, 50));
+  const explainEmb = await timed(() => explainPrediction(repo, preds[1]!.id, 50));
+  const up = await timed(() => lineageUp(repo, preds[PREDICTIONS - 1]!.id));
+  await repo.close();
+  const rows: TableRow[] = [
+    {
+      operation: `run add-vectors, ${fmtNumber(EXAMPLES, 0)} x ${DIM} (gradient)`,
+      measured: `${fmtNumber(grad.attachMs, 0)} ms`,
+      target: '',
+      ok: null,
+    },
+    {
+      operation: `insert ${fmtNumber(PREDICTIONS, 0)} predictions (one transaction)`,
+      measured: `${fmtNumber(insert.ms, 0)} ms`,
+      target: '',
+      ok: null,
+    },
+    {
+      operation: `explain --top 50, ${fmtNumber(EXAMPLES, 0)} x ${DIM}, gradient (median of ${RUNS})`,
+      measured: `${fmtNumber(median(explainGrad), 0)} ms`,
+      target: '<= 300 ms',
+      ok: median(explainGrad) <= 300,
+    },
+    {
+      operation: `explain --top 50, ${fmtNumber(EXAMPLES, 0)} x ${DIM}, embedding (median of ${RUNS})`,
+      measured: `${fmtNumber(median(explainEmb), 0)} ms`,
+      target: '<= 300 ms',
+      ok: median(explainEmb) <= 300,
+    },
+    {
+      operation: `lineage up from a prediction, ${fmtNumber(PREDICTIONS, 0)} recorded (median of ${RUNS})`,
+      measured: `${fmtNumber(median(up), 1)} ms`,
+      target: '<= 20 ms',
+      ok: median(up) <= 20,
+    },
+  ];
+  const title = `Verso lineage benchmark: ${cpus().length} cores, node ${process.version}, ${new Date().toISOString()}`;
+  process.stdout.write(renderTable(title, rows));
+  mkdirSync(values.out, { recursive: true });
+  const outFile = join(values.out, 'lineage.json');
+  const result = {
+    date: new Date().toISOString(),
+    examples: EXAMPLES,
+    dim: DIM,
+    predictions: PREDICTIONS,
+    explainGrad,
+    explainEmb,
+    up,
+    rows,
+  };
+  writeFileSync(outFile, JSON.stringify(result, null, 2) + '\n');
+  log(`wrote ${outFile}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,108 @@
+/**
+ * The lineage section of the Catalog (layer: catalog): training runs, models, predictions and
+ * slices, with indexes for walking both directions (prediction -> model -> run -> commit, and
+ * commit -> runs -> models -> predictions).
+ *
+ * Contract (checked for every backend by `catalog.contract.ts`):
+ * - Records are immutable once inserted, except a run's `finishedAt`/`status` (set once by
+ *   `finishRun`, which throws `LineageRecordNotFoundError` for an unknown run and
+ *   `RunFinishedError` for a finished one) and its `vectors` (`setRunVectors`, replaceable).
+ * - `insert*` throws `LineageRecordExistsError` when the id is taken (and, for models, when the
+ *   name + version pair is taken); a model must name a stored run and a prediction a stored
+ *   model (else `LineageRecordNotFoundError`).
+ * - `insertPredictions` stores the whole batch or nothing.
+ * - The `*By*` lookups are index reads: their cost does not grow with unrelated records.
+ */
+import type { ChunkHash } from '../core/hash.js';
+
+export type RunStatus = 'running' | 'ok' | 'failed';
+export type VectorKind = 'gradient' | 'embedding';
+
+/** The vectors a run attached: one blob (BlobStore, `docs/formats.md` "Lineage and explain"). */
+export interface RunVectors {
+  readonly blob: ChunkHash;
+  readonly dim: number;
+  readonly count: number;
+  readonly kind: VectorKind;
+}
+
+export interface RunRecord {
+  readonly id: string;
+  /** The ref expression the user named (`production-v4`, `main~2`). */
+  readonly datasetRef: string;
+  /** The exact commit the ref resolved to when the run started. */
+  readonly commit: ChunkHash;
+  readonly filter: string | null;
+  readonly schema: string | null;
+  /** Root hash of the example-set tree (label key -> content as read). */
+  readonly exampleSet: ChunkHash;
+  readonly exampleCount: number;
+  readonly params: Readonly<Record<string, string>>;
+  readonly author: string;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly status: RunStatus;
+  readonly vectors: RunVectors | null;
+}
+
+export interface ModelRecord {
+  readonly id: string;
+  readonly run: string;
+  readonly name: string;
+  readonly version: string;
+  readonly metrics: Readonly<Record<string, unknown>>;
+  readonly createdAt: string;
+}
+
+export interface PredictionRecord {
+  readonly id: string;
+  readonly model: string;
+  readonly image: string;
+  /** JSON text of the model's output. */
+  readonly output: string;
+  readonly time: string;
+  readonly externalId: string | null;
+  /** float32 little-endian, or null. */
+  readonly vector: Uint8Array | null;
+}
+
+export interface SliceRecord {
+  /** The example-set root hash (content hash of the selection). */
+  readonly id: string;
+  readonly name: string;
+  readonly commit: ChunkHash;
+  readonly filter: string | null;
+  readonly schema: string | null;
+  readonly exampleCount: number;
+  readonly createdAt: string;
+}
+
+export interface LineageCatalog {
+  insertRun(run: RunRecord): Promise<void>;
+  getRun(id: string): Promise<RunRecord | undefined>;
+  finishRun(id: string, status: RunStatus, finishedAt: string): Promise<RunRecord>;
+  setRunVectors(id: string, vectors: RunVectors): Promise<void>;
+  runsByCommit(commit: ChunkHash): Promise<RunRecord[]>;
+  /** Every run, oldest first (for membership questions that must ask each run's example set). */
+  listRuns(): Promise<RunRecord[]>;
+
+  insertModel(model: ModelRecord): Promise<void>;
+  getModel(id: string): Promise<ModelRecord | undefined>;
+  findModel(name: string, version: string): Promise<ModelRecord | undefined>;
+  modelsByRun(run: string): Promise<ModelRecord[]>;
+
+  insertPredictions(predictions: readonly PredictionRecord[]): Promise<void>;
+  getPrediction(id: string): Promise<PredictionRecord | undefined>;
+  findPredictionByExternalId(externalId: string): Promise<PredictionRecord | undefined>;
+  /** The first `limit` predictions of a model (by id) and how many it has. */
+  predictionsByModel(
+    model: string,
+    limit: number,
+  ): Promise<{ total: number; first: PredictionRecord[] }>;
+
+  insertSlice(slice: SliceRecord): Promise<void>;
+  getSlice(id: string): Promise<SliceRecord | undefined>;
+  slicesByCommit(commit: ChunkHash): Promise<SliceRecord[]>;
+  /** Every slice (gc keeps their commits and example sets). */
+  listSlices(): Promise<SliceRecord[]>;
+}

@@ -1,0 +1,251 @@
+/**
+ * Lineage commands (layer: cli): `run start|finish|add-vectors`, `slice save`, `model register`,
+ * `predict record`, `lineage up|down`, `explain` (docs/formats.md, "Lineage and explain").
+ */
+import type { Command } from 'commander';
+import type { LineageUp } from '../../api/lineage.js';
+import { InvalidArgumentError } from '../../core/errors.js';
+import { withRepository } from '../context.js';
+import { printJson, printLines } from '../output.js';
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+export function registerLineageCommands(program: Command): void {
+  registerRunCommands(program);
+  registerSliceCommands(program);
+  program
+    .command('model')
+    .description('models produced by training runs')
+    .command('register')
+    .description('record a model produced by a run')
+    .requiredOption('--run <run>', 'the run that produced it')
+    .requiredOption('--name <name>', 'model name')
+    .requiredOption('--version <version>', 'model version (unique with the name)')
+    .option('--metrics <file>', 'a JSON object of metrics')
+    .option('--metric <k=v>', 'one metric (repeatable)', collect)
+    .option('--json', 'machine-readable output')
+    .action(async (opts: ModelOpts, cmd: Command) =>
+      withRepository(cmd.optsWithGlobals(), async (repo) => {
+        const { registerModel } = await import('../../api/model-register.js');
+        const m = await registerModel(repo, {
+          ...opts,
+          metricsFile: opts.metrics,
+          metrics: opts.metric,
+        });
+        return opts.json ? printJson(m) : printLines([m.id]);
+      }),
+    );
+  program
+    .command('predict')
+    .description('predictions of registered models')
+    .command('record')
+    .description('record one prediction, or a JSONL batch with --file')
+    .requiredOption('--model <model>', 'model id or NAME@VERSION')
+    .option('--image <image>', 'the image predicted on')
+    .option('--output <json>', "the model's output, JSON")
+    .option('--id <id>', "the serving system's prediction id")
+    .option('--vector <file>', 'the prediction vector, a JSON array of numbers')
+    .option('--file <file>', 'JSONL: {"id"?, "image", "output", "time"?, "vector"?} per line')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: PredictOpts, cmd: Command) =>
+      withRepository(cmd.optsWithGlobals(), async (repo) => {
+        const api = await import('../../api/predict-record.js');
+        const r =
+          opts.file !== undefined
+            ? await api.recordPredictionFile(repo, opts.model, opts.file)
+            : await api.recordPrediction(repo, opts.model, single(opts));
+        return opts.json ? printJson(r) : printLines(r.predictions);
+      }),
+    );
+  const lineage = program.command('lineage').description('walk lineage records');
+  lineage
+    .command('up <id>')
+    .description('prediction -> model -> run -> commit -> labels -> reviewers')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, opts: { json?: boolean }, cmd: Command) =>
+      withRepository(cmd.optsWithGlobals(), async (repo) => {
+        const { lineageUp } = await import('../../api/lineage.js');
+        const r = await lineageUp(repo, id);
+        if (opts.json) return printJson(r);
+        return printLines(upLines(r));
+      }),
+    );
+  lineage
+    .command('down <id>')
+    .description('commit or IMAGE/LABEL -> runs -> models -> predictions')
+    .option('--limit <n>', 'predictions listed per model', '10')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, opts: { json?: boolean; limit: string }, cmd: Command) =>
+      withRepository(cmd.optsWithGlobals(), async (repo) => {
+        const { lineageDown } = await import('../../api/lineage.js');
+        const r = await lineageDown(repo, id, count('--limit', opts.limit));
+        if (opts.json) return printJson(r);
+        const lines = r.runs.flatMap((run) => [
+          `run ${run.id} (${run.datasetRef} @ ${run.commit.slice(0, 12)}, ${run.exampleCount} examples)`,
+          ...run.models.flatMap((m) => [
+            `  model ${m.id} ${m.name}@${m.version}: ${m.predictions.total} predictions`,
+          ]),
+        ]);
+        return printLines(lines.length > 0 ? lines : ['no runs']);
+      }),
+    );
+  program
+    .command('explain <prediction>')
+    .description('the training examples with the highest influence on a prediction')
+    .option('--top <k>', 'how many examples', '50')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, opts: { json?: boolean; top: string }, cmd: Command) =>
+      withRepository(cmd.optsWithGlobals(), async (repo) => {
+        const { explainPrediction } = await import('../../api/explain.js');
+        const r = await explainPrediction(repo, id, count('--top', opts.top));
+        if (opts.json) return printJson(r);
+        return printLines(
+          r.examples.map(
+            (e) =>
+              `${e.rank}\t${e.score.toPrecision(6)}\t${e.image}/${e.label}\t${str(e.annotator)}\t${str(e.annotated_at)}\t${str(e.reviewer)}\t${str(e.reviewed_at)}`,
+          ),
+        );
+      }),
+    );
+}
+
+function registerSliceCommands(program: Command): void {
+  program
+    .command('slice')
+    .description('saved, content-hashed selections')
+    .command('save <name>')
+    .description('save the labels of REF matching --where; prints the slice id (its content hash)')
+    .requiredOption('--dataset <ref>', 'the dataset ref (branch, tag, commit)')
+    .option('--where <expr>', 'the labels matching this filter')
+    .option('--schema <version>', 'read the labels as this schema version')
+    .option('--json', 'machine-readable output')
+    .action(async (name: string, opts: SliceOpts, cmd: Command) =>
+      withRepository(cmd.optsWithGlobals(), async (repo) => {
+        const { saveSlice } = await import('../../api/slice-save.js');
+        const r = await saveSlice(repo, { name, ...opts });
+        return opts.json ? printJson(r) : printLines([r.id]);
+      }),
+    );
+}
+
+function registerRunCommands(program: Command): void {
+  const run = program.command('run').description('training runs');
+  run
+    .command('start')
+    .description('record a training run on a dataset selection; prints the run id')
+    .requiredOption('--dataset <ref>', 'the dataset ref (branch, tag, commit)')
+    .option('--where <expr>', 'train on the labels matching this filter')
+    .option('--schema <version>', 'read the labels as this schema version')
+    .option('--param <k=v>', 'a training parameter (repeatable)', collect)
+    .option('--export <format>', 'also export the example set in this format')
+    .option('--out <path>', 'where --export writes')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: RunStartOpts, cmd: Command) =>
+      withRepository(cmd.optsWithGlobals(), async (repo) => {
+        const { startRun } = await import('../../api/run-start.js');
+        if ((opts.export === undefined) !== (opts.out === undefined))
+          throw new InvalidArgumentError('--export/--out', opts.export ?? opts.out, 'give both');
+        const r = await startRun(repo, {
+          dataset: opts.dataset,
+          where: opts.where,
+          schema: opts.schema,
+          params: opts.param,
+          ...(opts.export !== undefined ? { export: { format: opts.export, out: opts.out! } } : {}),
+        });
+        return opts.json ? printJson(r) : printLines([r.run.id]);
+      }),
+    );
+  run
+    .command('finish <run>')
+    .description('mark a run finished')
+    .option('--status <status>', 'ok or failed', 'ok')
+    .option('--json', 'machine-readable output')
+    .action(async (id: string, opts: { status: string; json?: boolean }, cmd: Command) =>
+      withRepository(cmd.optsWithGlobals(), async (repo) => {
+        const { finishRun } = await import('../../api/run-finish.js');
+        const r = await finishRun(repo, id, opts.status);
+        return opts.json ? printJson(r) : printLines([`${r.id} ${r.status} ${r.finishedAt}`]);
+      }),
+    );
+  run
+    .command('add-vectors <run> <file>')
+    .description('attach one vector per training example (binary VVEC or JSONL)')
+    .option('--kind <kind>', 'gradient (dot product) or embedding (cosine)')
+    .option('--json', 'machine-readable output')
+    .action(
+      async (id: string, file: string, opts: { kind?: string; json?: boolean }, cmd: Command) =>
+        withRepository(cmd.optsWithGlobals(), async (repo) => {
+          const { addRunVectors } = await import('../../api/run-vectors.js');
+          const r = await addRunVectors(repo, id, file, opts.kind);
+          if (opts.json) return printJson(r.vectors);
+          return printLines([
+            `${r.vectors!.count} vectors of dimension ${r.vectors!.dim} (${r.vectors!.kind})`,
+          ]);
+        }),
+    );
+}
+
+interface RunStartOpts {
+  dataset: string;
+  where?: string;
+  schema?: string;
+  param?: string[];
+  export?: string;
+  out?: string;
+  json?: boolean;
+}
+interface SliceOpts {
+  dataset: string;
+  where?: string;
+  schema?: string;
+  json?: boolean;
+}
+interface ModelOpts {
+  run: string;
+  name: string;
+  version: string;
+  metrics?: string;
+  metric?: string[];
+  json?: boolean;
+}
+interface PredictOpts {
+  model: string;
+  image?: string;
+  output?: string;
+  id?: string;
+  vector?: string;
+  file?: string;
+  json?: boolean;
+}
+
+function single(opts: PredictOpts) {
+  if (opts.image === undefined || opts.output === undefined)
+    throw new InvalidArgumentError('arguments', '', 'give --image and --output, or --file');
+  return { image: opts.image, output: opts.output, externalId: opts.id, vectorFile: opts.vector };
+}
+
+function upLines(r: LineageUp): string[] {
+  const lines: string[] = [];
+  if (r.prediction)
+    lines.push(`prediction ${r.prediction.id} image ${r.prediction.image} at ${r.prediction.time}`);
+  if (r.model) lines.push(`model      ${r.model.id} ${r.model.name}@${r.model.version}`);
+  if (r.run)
+    lines.push(`run        ${r.run.id} ${r.run.datasetRef} ${r.run.status} by ${r.run.author}`);
+  lines.push(`commit     ${r.commit.id} by ${r.commit.author} at ${r.commit.time}`);
+  if (r.examples) {
+    lines.push(`examples   ${r.examples.count} (set ${r.examples.root.slice(0, 12)})`);
+    if (r.examples.reviewers) lines.push(`reviewers  ${r.examples.reviewers.join(', ') || '-'}`);
+  }
+  return lines;
+}
+
+function count(what: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(what, v, 'expected a positive integer');
+  return n;
+}
+
+function str(v: unknown): string {
+  return v === null || v === undefined ? '-' : String(v);
+}
