@@ -27,7 +27,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureImageSet, type ImageSet } from './gen-images.js';
-import { fmtNumber, renderTable, type TableRow } from './table.js';
+import { fmtNumber, renderTable, type TableRow, benchLog } from './table.js';
 
 const { values } = parseArgs({
   options: {
@@ -65,9 +65,7 @@ interface BlobCount {
   readonly bytes: number;
 }
 
-function log(msg: string): void {
-  process.stderr.write(`[bench assets ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-}
+const log = benchLog('assets');
 
 function verso<T>(args: readonly string[]): Step<T> {
   const t0 = process.hrtime.bigint();

@@ -14,6 +14,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CocoRunResult } from './coco-run.js';
+import { benchLog, fmtNumber, renderTable, type TableRow } from './table.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,9 +35,7 @@ const sizes = values.annotations.split(',').map(Number);
 const work = resolve(values['work-dir']);
 mkdirSync(work, { recursive: true });
 
-function log(msg: string): void {
-  process.stderr.write(`[bench coco ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-}
+const log = benchLog('coco');
 
 function dataset(annotations: number): string {
   const images = Math.round(annotations / LABELS_PER_IMAGE);
@@ -70,14 +69,9 @@ function run(file: string, name: string): CocoRunResult {
   return JSON.parse(out.trim().split('\n').pop()!) as CocoRunResult;
 }
 
-const fmt = (x: number, d = 0) =>
-  x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const fmt = (x: number, d = 0) => fmtNumber(x, d);
 
-interface Row {
-  readonly operation: string;
-  readonly measured: string;
-  readonly target: string;
-  readonly ok: boolean;
+interface Row extends TableRow {
   readonly value: number;
 }
 
@@ -112,14 +106,9 @@ function rows(r: CocoRunResult): Row[] {
 
 const runs = sizes.map((n) => ({ size: n, result: run(dataset(n), `coco-${n}`) }));
 const table = runs.flatMap((r) => rows(r.result));
-const width = Math.max(...table.map((r) => r.operation.length));
-const text = table
-  .map(
-    (r) =>
-      `${r.operation.padEnd(width)}  ${r.measured.padEnd(40)} ${r.target.padEnd(26)} ${r.ok ? 'ok' : 'MISS'}`,
-  )
-  .join('\n');
-process.stdout.write(`${text}\n`);
+process.stdout.write(
+  renderTable(`Verso COCO benchmark: ${cpus().length} cores, node ${process.version}`, table),
+);
 const report = {
   suite: 'coco',
   machine: {

@@ -16,6 +16,7 @@ import { runGitBaseline, type GitBaselineResult } from './git-baseline.js';
 import { median } from './measure.js';
 import { renderReport, type BenchReport } from './report.js';
 import type { VersoRunResult } from './verso-run.js';
+import { benchLog } from './table.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,9 +37,7 @@ const distDir = resolve(import.meta.dirname);
 const work = resolve(values['work-dir']);
 mkdirSync(work, { recursive: true });
 
-function log(msg: string): void {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-}
+const log = benchLog('');
 
 async function dataset(labels: number): Promise<GeneratedDataset> {
   log(`dataset ${labels} labels`);

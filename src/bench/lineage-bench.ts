@@ -31,7 +31,7 @@ import { encodeVectorFile } from '../lineage/vector-file.js';
 import { ensureDataset } from './gen-data.js';
 import { median, timeMs } from './measure.js';
 import { Rng } from './rng.js';
-import { fmtNumber, renderTable, type TableRow } from './table.js';
+import { fmtNumber, renderTable, type TableRow, benchLog } from './table.js';
 
 const { values } = parseArgs({
   options: {
@@ -50,9 +50,7 @@ const PREDICTIONS = Number(values.predictions);
 const RUNS = Number(values.runs);
 const seed = Number(values.seed);
 
-function log(msg: string): void {
-  process.stderr.write(`[bench lineage ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-}
+const log = benchLog('lineage');
 
 async function exampleKeys(repo: Repository, root: string): Promise<string[]> {
   const keys: string[] = [];

@@ -19,7 +19,7 @@ import { ensureDataset } from './gen-data.js';
 import { planImages, type ImagePlan } from './gen-image-plan.js';
 import { median } from './measure.js';
 import { Rng } from './rng.js';
-import { fmtNumber, renderTable, type TableRow } from './table.js';
+import { fmtNumber, renderTable, type TableRow, benchLog } from './table.js';
 
 const { values } = parseArgs({
   options: {
@@ -37,9 +37,7 @@ const RUNS = Number(values.runs);
 const seed = Number(values.seed);
 const cli = resolve(import.meta.dirname, '../../bin/verso.js');
 
-function log(msg: string): void {
-  process.stderr.write(`[bench merge ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-}
+const log = benchLog('merge');
 
 function verso(
   repo: string,

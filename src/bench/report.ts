@@ -3,6 +3,7 @@
  * come from the core issue; a missed target is printed as MISS, never hidden.
  */
 import type { GitBaselineResult } from './git-baseline.js';
+import { renderTable } from './table.js';
 import type { VersoRunResult } from './verso-run.js';
 
 export interface BenchReport {
@@ -155,15 +156,6 @@ function gitRows(r: BenchReport): Row[] {
 
 export function renderReport(r: BenchReport): { text: string; json: unknown } {
   const all = [...rows(r), ...gitRows(r)];
-  const w0 = Math.max(...all.map((x) => x.operation.length));
-  const w1 = Math.max(...all.map((x) => x.measured.length));
-  const w2 = Math.max(...all.map((x) => x.target.length));
-  const line = (a: string, b: string, c: string, d: string) =>
-    `| ${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c.padEnd(w2)} | ${d.padEnd(4)} |\n`;
-  let text = `\nVerso core benchmark: ${r.labels.toLocaleString('en-US')} labels, ${r.machine.cpus} cores (${r.machine.cpuModel}), node ${r.machine.node}, ${r.date}\n\n`;
-  text += line('operation', 'measured', 'target', 'ok');
-  text += `|${'-'.repeat(w0 + 2)}|${'-'.repeat(w1 + 2)}|${'-'.repeat(w2 + 2)}|------|\n`;
-  for (const x of all)
-    text += line(x.operation, x.measured, x.target, x.ok === null ? '' : x.ok ? 'ok' : 'MISS');
-  return { text, json: { ...r, rows: all } };
+  const title = `Verso core benchmark: ${r.labels.toLocaleString('en-US')} labels, ${r.machine.cpus} cores (${r.machine.cpuModel}), node ${r.machine.node}, ${r.date}`;
+  return { text: renderTable(title, all), json: { ...r, rows: all } };
 }

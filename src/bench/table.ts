@@ -1,6 +1,7 @@
 /**
- * The targets table every benchmark suite prints (layer: bench): operation, measured value,
- * target, and ok / MISS (a missed target is printed, never hidden).
+ * What every benchmark suite shares for its output (layer: bench): the targets table (operation,
+ * measured value, target, ok / MISS: a missed target is printed, never hidden), number
+ * formatting, and timestamped progress lines on stderr.
  */
 export interface TableRow {
   readonly operation: string;
@@ -26,3 +27,10 @@ export function renderTable(title: string, rows: readonly TableRow[]): string {
 
 export const fmtNumber = (x: number, digits = 1): string =>
   x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** A progress logger for one suite: `[bench SUITE hh:mm:ss] message` on stderr. */
+export function benchLog(suite: string): (msg: string) => void {
+  const tag = suite ? `bench ${suite}` : 'bench';
+  return (msg) =>
+    process.stderr.write(`[${tag} ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
