@@ -2,8 +2,9 @@
  * Writes a commit and moves a branch to it, in the order that makes crashes harmless
  * (layer: api).
  *
- * 1. snapshot and commit chunks are staged; 2. the chunk store is flushed (durable);
- * 3. the commit is indexed; 4. the branch moves by compare-and-swap from `expectedHead`.
+ * 1. snapshot and commit chunks are staged, with the derived data (secondary indexes, blame:
+ * `derived-data.ts`); 2. the chunk store is flushed (durable); 3. the commit and its derived
+ * data are indexed in the catalog; 4. the branch moves by compare-and-swap from `expectedHead`.
  * A crash before 4 leaves the branch where it was (the new chunks are unreachable garbage for
  * gc); a writer that lost the race gets `RefUpdateRaceError` and nothing moved.
  */
@@ -11,6 +12,7 @@ import type { JsonValue } from '../core/canonical.js';
 import type { ChunkHash } from '../core/hash.js';
 import { getCommit, putCommit } from '../vcs/commit.js';
 import { putSnapshot, type Snapshot } from '../vcs/snapshot.js';
+import { stageDerivedData } from './derived-data.js';
 import { currentAuthor, currentTime } from './identity.js';
 import type { Repository } from './repository.js';
 
@@ -42,6 +44,7 @@ export async function commitToBranch(repo: Repository, c: NewCommit): Promise<Co
     message: c.message,
     operations: c.operations,
   });
+  const recordDerived = await stageDerivedData(repo, { commit, parents, snapshot: c.snapshot });
   await repo.chunks.flush();
   await repo.catalog.recordCommit({
     id: commit,
@@ -50,6 +53,7 @@ export async function commitToBranch(repo: Repository, c: NewCommit): Promise<Co
     generation: await generationOf(repo, parents),
     time,
   });
+  await recordDerived();
   await repo.catalog.updateRef(c.branch, 'branch', c.expectedHead, commit);
   return { commit, snapshot };
 }

@@ -377,6 +377,39 @@ export function describeCatalogContract(name: string, create: () => Promise<Cata
       });
     });
 
+    describe('derived data', () => {
+      it('keeps the first index root per (kind, source, format) and deletes exactly what it is told', async () => {
+        const rec = { kind: 'labels' as const, source: A, index: B, format: 1 };
+        await cat.derived.putTreeIndex(rec);
+        await cat.derived.putTreeIndex({ ...rec, index: C });
+        expect(await cat.derived.getTreeIndex('labels', A, 1)).toBe(B);
+        expect(await cat.derived.getTreeIndex('labels', A, 2)).toBeUndefined();
+        expect(await cat.derived.getTreeIndex('reviews', A, 1)).toBeUndefined();
+        await cat.derived.putTreeIndex({ kind: 'reviews', source: A, index: C, format: 1 });
+        expect(await cat.derived.listTreeIndexes()).toHaveLength(2);
+        await cat.derived.deleteTreeIndexes([rec]);
+        expect(await cat.derived.listTreeIndexes()).toEqual([
+          { kind: 'reviews', source: A, index: C, format: 1 },
+        ]);
+      });
+
+      it('keeps blame roots per commit and numbers commits stably', async () => {
+        await cat.derived.putBlameRoot({ commit: A, root: B });
+        await cat.derived.putBlameRoot({ commit: A, root: C });
+        expect(await cat.derived.getBlameRoot(A)).toBe(B);
+        expect(await cat.derived.listBlameRoots()).toEqual([{ commit: A, root: B }]);
+        await cat.derived.deleteBlameRoots([A]);
+        expect(await cat.derived.getBlameRoot(A)).toBeUndefined();
+        const a = await cat.derived.commitNumber(A);
+        const c = await cat.derived.commitNumber(C);
+        expect(a).not.toBe(c);
+        expect(await cat.derived.commitNumber(A)).toBe(a);
+        expect(await cat.derived.commitOfNumber(a)).toBe(A);
+        expect(await cat.derived.commitOfNumber(c)).toBe(C);
+        expect(await cat.derived.commitOfNumber(c + 1000)).toBeUndefined();
+      });
+    });
+
     describe('lineage', () => {
       const model = {
         id: 'model-1',

@@ -27,8 +27,10 @@
  */
 import type { ChunkHash } from '../core/hash.js';
 import type { LineageCatalog } from './lineage-catalog.js';
+import type { DerivedCatalog } from './derived-catalog.js';
 
 export type * from './lineage-catalog.js';
+export type * from './derived-catalog.js';
 
 export type RefKind = 'branch' | 'tag';
 
@@ -118,6 +120,9 @@ export interface Catalog {
 
   /** Training runs, models, predictions, slices (`lineage-catalog.ts` has the contract). */
   readonly lineage: LineageCatalog;
+
+  /** Secondary-index and blame roots, commit numbers (`derived-catalog.ts` has the contract). */
+  readonly derived: DerivedCatalog;
 
   close(): Promise<void>;
 }

@@ -40,6 +40,8 @@ import type {
 } from './catalog.js';
 import type { LineageCatalog } from './lineage-catalog.js';
 import { LINEAGE_MIGRATION, SqliteLineageCatalog } from './sqlite-lineage-catalog.js';
+import type { DerivedCatalog } from './derived-catalog.js';
+import { DERIVED_MIGRATION, SqliteDerivedCatalog } from './sqlite-derived-catalog.js';
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE refs (
@@ -79,6 +81,7 @@ const MIGRATIONS: readonly string[] = [
      message TEXT NOT NULL
    );`,
   LINEAGE_MIGRATION,
+  DERIVED_MIGRATION,
 ];
 
 interface RefRow {
@@ -184,10 +187,12 @@ function prepareStatements(db: Database.Database) {
 export class SqliteCatalog implements Catalog {
   private readonly sql: Statements;
   readonly lineage: LineageCatalog;
+  readonly derived: DerivedCatalog;
 
   private constructor(private readonly db: Database.Database) {
     this.sql = prepareStatements(db);
     this.lineage = new SqliteLineageCatalog(db);
+    this.derived = new SqliteDerivedCatalog(db);
   }
 
   /** Opens (creating and migrating if needed) the catalog in SQLite file `file`. */

@@ -1,0 +1,35 @@
+/**
+ * Derived data maintained at commit time (layer: api): the secondary indexes of the new
+ * snapshot's trees (`tree-index-maintain.ts`) and the new commit's blame tree
+ * (`blame-maintain.ts`), each built incrementally from the first parent's plus the diff.
+ *
+ * `stageDerivedData` runs before the chunk store is flushed (its chunks become durable with the
+ * commit's); the returned `record` writes the catalog rows after the flush and before the
+ * branch moves, so a row never names a chunk that is not durable. Derived data is never needed
+ * to read a version: a crash between the two steps only leaves it to be rebuilt.
+ */
+import type { ChunkHash } from '../core/hash.js';
+import type { Snapshot } from '../vcs/snapshot.js';
+import { stageBlame } from './blame-maintain.js';
+import type { Repository } from './repository.js';
+import { stageTreeIndexes } from './tree-index-maintain.js';
+
+export interface NewCommitFacts {
+  readonly commit: ChunkHash;
+  readonly parents: readonly ChunkHash[];
+  readonly snapshot: Snapshot;
+}
+
+export type RecordDerived = () => Promise<void>;
+
+export async function stageDerivedData(
+  repo: Repository,
+  facts: NewCommitFacts,
+): Promise<RecordDerived> {
+  const indexes = await stageTreeIndexes(repo, facts);
+  const blame = await stageBlame(repo, facts);
+  return async () => {
+    await indexes();
+    await blame();
+  };
+}
