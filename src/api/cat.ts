@@ -7,8 +7,9 @@
  * straight from the canonical encoding (`core/canonical-json.ts`). With `schema: X` each label's
  * content is first mapped from the snapshot's schema version to X (`schema-projection.ts`);
  * without it the values are rendered as stored. With `where` (or a compiled `filter`) only the
- * labels matching the filter are printed (`query-filter.ts`; the filter sees the content as
- * printed, so after a schema mapping); without one the loop pays one `undefined` check per label.
+ * labels matching the filter are printed, found by the filter's plan (`query-filter.ts`: a scan,
+ * or index / change-set candidates; the filter sees the content as printed, so after a schema
+ * mapping).
  */
 import { JsonBytes, renderJson, renderObjectMembers } from '../core/canonical-json.js';
 import { scanLeaves } from '../tree/read.js';
@@ -50,22 +51,23 @@ export async function* catLabelBlocks(
     (opts.where === undefined
       ? undefined
       : await (await import('./query-filter.js')).compileLabelFilter(repo, snap, opts.where));
-  const matcher = filter?.matcher();
-  const reviews = new ReviewCursor(scanLeaves(repo.nodes, treeRoot(snap, 'reviews')));
   const out = new JsonBytes();
-  for await (const run of scanLeaves(repo.nodes, treeRoot(snap, 'labels'))) {
-    for (let i = run.from; i < run.to; i++) {
-      const key = run.keys[i]!;
-      const value = mapValue ? mapValue(run.values[i]!) : run.values[i]!;
-      const found = reviews.valueAt(key);
-      const review = found instanceof Promise ? await found : found;
-      if (matcher) {
-        const ok = matcher.test(key, value, review);
-        if (!(ok instanceof Promise ? await ok : ok)) continue;
-      }
-      renderLine(out, key, value, review);
+  if (filter) {
+    for await (const batch of filter.batches(mapValue ?? undefined)) {
+      for (const e of batch) renderLine(out, e.key, e.label, e.review);
+      if (out.length >= BLOCK_BYTES) yield out.take();
     }
-    if (out.length >= BLOCK_BYTES) yield out.take();
+  } else {
+    const reviews = new ReviewCursor(scanLeaves(repo.nodes, treeRoot(snap, 'reviews')));
+    for await (const run of scanLeaves(repo.nodes, treeRoot(snap, 'labels'))) {
+      for (let i = run.from; i < run.to; i++) {
+        const key = run.keys[i]!;
+        const value = mapValue ? mapValue(run.values[i]!) : run.values[i]!;
+        const found = reviews.valueAt(key);
+        renderLine(out, key, value, found instanceof Promise ? await found : found);
+      }
+      if (out.length >= BLOCK_BYTES) yield out.take();
+    }
   }
   if (out.length > 0) yield out.take();
 }

@@ -1,11 +1,12 @@
 /**
  * `verso count REF [--where EXPR]`: how many labels a snapshot holds, or how many match a
  * filter (layer: api). Without a filter the count comes from the labels tree's root (O(1));
- * with one, the labels are scanned leaf by leaf and only the trees the filter reads are joined
- * (`query-filter.ts`).
+ * with one, the filter's plan decides (`query-plan.ts`): a single exact comparison on an indexed
+ * label field is counted from the index alone (O(depth)), a selective one from its candidates,
+ * anything else by a scan joining only the trees the filter reads (`query-filter.ts`).
  */
 import type { ChunkHash } from '../core/hash.js';
-import { countEntries, scanLeaves } from '../tree/read.js';
+import { countEntries } from '../tree/read.js';
 import { getCommit } from '../vcs/commit.js';
 import { resolveRef } from '../vcs/resolve-ref.js';
 import { getSnapshot, treeRoot } from '../vcs/snapshot.js';
@@ -27,13 +28,6 @@ export async function countLabels(
   const snap = await getSnapshot(repo.chunks, (await getCommit(repo.chunks, commit)).snapshot);
   const root = treeRoot(snap, 'labels');
   if (where === undefined) return { commit, labels: await countEntries(repo.nodes, root) };
-  const matcher = (await compileLabelFilter(repo, snap, where)).matcher();
-  let labels = 0;
-  for await (const run of scanLeaves(repo.nodes, root)) {
-    for (let i = run.from; i < run.to; i++) {
-      const ok = matcher.test(run.keys[i]!, run.values[i]!);
-      if (ok instanceof Promise ? await ok : ok) labels++;
-    }
-  }
+  const labels = await (await compileLabelFilter(repo, snap, where)).count();
   return { commit, where, labels };
 }

@@ -13,7 +13,6 @@ import { encodeLabelKey } from '../dataset/label-key.js';
 import { getCommit } from '../vcs/commit.js';
 import { getSnapshot, type Snapshot } from '../vcs/snapshot.js';
 import { scanLabelBatches } from './label-review-scan.js';
-import { matchingBatches } from './query-filter.js';
 import type { Repository } from './repository.js';
 
 export interface ExampleSelection {
@@ -46,7 +45,7 @@ export async function buildExampleSet(
   let batches = scanLabelBatches(repo, snap, mapContent);
   if (sel.where !== undefined) {
     const { compileLabelFilter } = await import('./query-filter.js');
-    batches = matchingBatches(batches, (await compileLabelFilter(repo, snap, sel.where)).matcher());
+    batches = (await compileLabelFilter(repo, snap, sel.where)).batches(mapContent);
   }
   const builder = new TreeBuilder(repo.nodes);
   let count = 0;

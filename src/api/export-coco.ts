@@ -25,7 +25,7 @@ import { scan, scanLeaves } from '../tree/read.js';
 import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import { scanLabelBatches } from './label-review-scan.js';
 import type { Exporter } from './exporter.js';
-import { matchingBatches, type LabelFilter } from './query-filter.js';
+import type { LabelFilter } from './query-filter.js';
 import type { Repository } from './repository.js';
 
 type Obj = { [k: string]: JsonValue };
@@ -33,7 +33,7 @@ type Obj = { [k: string]: JsonValue };
 export const exportCoco: Exporter = async (repo, commit, snap, out, view) => {
   const kept = view.categories as CocoCategory[];
   const { imageIds, extraImages, labelId } = await planIds(repo, snap);
-  const only = view.filter && (await matchingImages(repo, snap, view.filter, view.mapContent));
+  const only = view.filter && (await matchingImages(view.filter, view.mapContent));
   const writer = new CocoWriter(out, kept, { description: 'Verso export', commit });
   let labels = 0;
   try {
@@ -43,8 +43,10 @@ export const exportCoco: Exporter = async (repo, commit, snap, out, view) => {
     }
     for (const image of extraImages)
       if (!only || only.has(image)) writer.image(imageIds.get(image)!, { file_name: image });
-    const all = scanLabelBatches(repo, snap, view.mapContent);
-    for await (const batch of view.filter ? matchingBatches(all, view.filter.matcher()) : all) {
+    const batches = view.filter
+      ? view.filter.batches(view.mapContent)
+      : scanLabelBatches(repo, snap, view.mapContent);
+    for await (const batch of batches) {
       for (const e of batch) {
         const k = decodeLabelKey(e.key);
         writer.annotation(labelId(k.label), imageIds.get(k.image)!, e.label, e.review);
@@ -61,14 +63,11 @@ export const exportCoco: Exporter = async (repo, commit, snap, out, view) => {
 
 /** The images that have at least one label matching `filter`. */
 async function matchingImages(
-  repo: Repository,
-  snap: Snapshot,
   filter: LabelFilter,
   mapContent?: (content: Uint8Array) => Uint8Array,
 ): Promise<Set<string>> {
   const images = new Set<string>();
-  const all = scanLabelBatches(repo, snap, mapContent);
-  for await (const batch of matchingBatches(all, filter.matcher()))
+  for await (const batch of filter.batches(mapContent))
     for (const e of batch) images.add(decodeTuple(e.key)[0]!);
   return images;
 }

@@ -1,6 +1,7 @@
 /**
  * `verso gc`: deletes chunks that nothing live reaches: refs, training runs, saved slices and
- * pending merges (`live-roots.ts`) (layer: api).
+ * pending merges (`live-roots.ts`), and the derived trees of what they reach
+ * (`derived-roots.ts`: indexes, blame) (layer: api).
  *
  * Safe with concurrent writers: gc holds the exclusive `gc` lease, which is granted only when
  * no writer holds a lease and blocks new writers until gc ends, so no chunk a writer has
@@ -10,6 +11,7 @@ import { hashToHex } from '../core/hash.js';
 import { walkReachable } from '../vcs/reachable.js';
 import { withLease } from './lease.js';
 import { liveRoots } from './live-roots.js';
+import { derivedRoots, forgetDeadDerived } from './derived-roots.js';
 import { throttled, type ProgressFn } from './progress.js';
 import type { Repository } from './repository.js';
 
@@ -30,6 +32,10 @@ export async function collectGarbage(repo: Repository, onProgress?: ProgressFn):
     const mark = throttled(onProgress, 'mark', 10_000);
     let reachable = 0;
     for await (const _ of walkReachable(repo.chunks, roots.commits, seen, roots.others))
+      mark.tick(++reachable);
+    const derived = await derivedRoots(repo, seen);
+    await forgetDeadDerived(repo, derived);
+    for await (const _ of walkReachable(repo.chunks, [], seen, derived.live))
       mark.tick(++reachable);
     mark.end(reachable);
     let deleted = 0;

@@ -1,21 +1,25 @@
 /**
  * `--where EXPR` for the readers of a snapshot (layer: api): compiles a filter expression
- * (`query/`) against one snapshot and matches labels during a scan in key order.
+ * (`query/`) against one snapshot and yields the matching labels in key order, by the plan
+ * `query-plan.ts` picks: a scan, or the candidates of an index / change set looked up by key.
  *
  * `compileLabelFilter` parses once, resolves the refs of `changed_since(R)` /
  * `review_changed_since(R)` and computes each change set before any scan: the keys of
  * `diffTrees(R's tree, this snapshot's tree)` (every added, modified or removed key), so the
  * cost is proportional to the changes, not the dataset. A `LabelMatcher` then joins only what
  * the expression reads: reviews (unless the caller already has them), and the asset record and
- * split of the current image, fetched once per image as the scan moves forward.
+ * split of the current image, fetched once per image as the scan moves forward (by point
+ * lookups when the labels come from an index). Whatever the plan, the whole filter is evaluated
+ * on every label it yields, so plans can only differ in cost, never in results.
  */
 import { decodeTuple } from '../core/tuple.js';
 import { diffTrees } from '../tree/diff.js';
-import { scanLeaves } from '../tree/read.js';
+import { getValue, scanLeaves } from '../tree/read.js';
 import { encodeImageKey } from '../dataset/label-key.js';
 import { getCommit } from '../vcs/commit.js';
 import { resolveRef } from '../vcs/resolve-ref.js';
 import { getSnapshot, treeRoot, type Snapshot } from '../vcs/snapshot.js';
+import { accessPath } from '../query/access-path.js';
 import type { ChangeTree } from '../query/ast.js';
 import {
   changeSetName,
@@ -26,14 +30,23 @@ import {
 } from '../query/evaluate.js';
 import { parseFilter } from '../query/parser.js';
 import { keyIdOf, RecordView } from '../query/record-view.js';
-import { ReviewCursor, type LabelEntry } from './label-review-scan.js';
+import { ReviewCursor, scanLabelBatches, type LabelEntry } from './label-review-scan.js';
+import { candidateKeys, planQuery, type QueryPlan } from './query-plan.js';
 import type { Repository } from './repository.js';
+
+type ContentMapper = (content: Uint8Array) => Uint8Array;
 
 export interface LabelFilter {
   readonly expression: string;
   readonly needs: FilterNeeds;
   /** A matcher for one scan; it must be asked in ascending key order. */
   matcher(): LabelMatcher;
+  /** How the matching labels are found (`--explain`); label contents read through `mapContent` when given. */
+  plan(mapContent?: ContentMapper): Promise<QueryPlan>;
+  /** The matching labels with their reviews, in key order, a batch at a time. */
+  batches(mapContent?: ContentMapper): AsyncGenerator<LabelEntry[]>;
+  /** How many labels match (from the index alone when it can). */
+  count(): Promise<number>;
 }
 
 export async function compileLabelFilter(
@@ -48,7 +61,70 @@ export async function compileLabelFilter(
   for (const c of needs.changes)
     changeSets.set(changeSetName(c.tree, c.ref), await changedKeys(repo, snap, c.tree, c.ref));
   const predicate = compileFilter(ast, changeSets);
-  return { expression, needs, matcher: () => new LabelMatcher(repo, snap, needs, predicate) };
+  const matcher = (lookup: Lookup = 'scan') =>
+    new LabelMatcher(repo, snap, needs, predicate, lookup);
+  const plans = new Map<boolean, Promise<QueryPlan>>();
+  const plan = (mapContent?: ContentMapper) => {
+    const mapped = mapContent !== undefined;
+    let p = plans.get(mapped);
+    if (!p) {
+      p = planQuery(repo, snap, ast, accessPath(ast, { contentMapped: mapped }), changeSets);
+      plans.set(mapped, p);
+    }
+    return p;
+  };
+  async function* batches(mapContent?: ContentMapper): AsyncGenerator<LabelEntry[]> {
+    const chosen = await plan(mapContent);
+    if (chosen.access === 'scan' || !chosen.path) {
+      yield* matchingBatches(scanLabelBatches(repo, snap, mapContent), matcher());
+      return;
+    }
+    const keys = await candidateKeys(repo, snap, chosen.path, changeSets);
+    yield* lookedUpBatches(repo, snap, keys, matcher('point'), mapContent);
+  }
+  return {
+    expression,
+    needs,
+    matcher: () => matcher(),
+    plan,
+    batches,
+    async count() {
+      const chosen = await plan();
+      if (chosen.exactCount !== undefined) return chosen.exactCount;
+      let n = 0;
+      for await (const b of batches()) n += b.length;
+      return n;
+    },
+  };
+}
+
+const LOOKUP_BATCH = 1024;
+
+/** The labels at `keys` (ascending) that exist and match, each with its review. */
+async function* lookedUpBatches(
+  repo: Repository,
+  snap: Snapshot,
+  keys: readonly Uint8Array[],
+  matcher: LabelMatcher,
+  mapContent?: ContentMapper,
+): AsyncGenerator<LabelEntry[]> {
+  const labels = treeRoot(snap, 'labels');
+  const reviews = treeRoot(snap, 'reviews');
+  let batch: LabelEntry[] = [];
+  for (const key of keys) {
+    const stored = await getValue(repo.nodes, labels, key);
+    if (!stored) continue;
+    const label = mapContent ? mapContent(stored) : stored;
+    const review = await getValue(repo.nodes, reviews, key);
+    const ok = matcher.test(key, label, review);
+    if (!(ok instanceof Promise ? await ok : ok)) continue;
+    batch.push({ key, label, review });
+    if (batch.length >= LOOKUP_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 /** Key ids (`keyIdOf`) of every entry of `tree` that differs between `ref` and `snap`. */
@@ -71,11 +147,18 @@ export const LOOK_UP = Symbol('look up the review');
 
 type Found = Uint8Array | undefined;
 
+/** How the matcher reads joined trees: walking forward with the scan, or one lookup per key. */
+type Lookup = 'scan' | 'point';
+
+interface ValueSource {
+  valueAt(key: Uint8Array): Promise<Found> | Found;
+}
+
 export class LabelMatcher {
   private readonly view = new RecordView();
-  private readonly reviews: ReviewCursor | undefined;
-  private readonly assets: ReviewCursor | undefined;
-  private readonly splits: ReviewCursor | undefined;
+  private readonly reviews: ValueSource | undefined;
+  private readonly assets: ValueSource | undefined;
+  private readonly splits: ValueSource | undefined;
   private image: string | undefined;
   private asset: Found;
   private split: Found;
@@ -85,12 +168,17 @@ export class LabelMatcher {
     snap: Snapshot,
     needs: FilterNeeds,
     private readonly predicate: Predicate,
+    lookup: Lookup = 'scan',
   ) {
-    const cursor = (tree: 'reviews' | 'assets' | 'splits') =>
-      new ReviewCursor(scanLeaves(repo.nodes, treeRoot(snap, tree)));
-    if (needs.reviews) this.reviews = cursor('reviews');
-    if (needs.assets) this.assets = cursor('assets');
-    if (needs.splits) this.splits = cursor('splits');
+    const source = (tree: 'reviews' | 'assets' | 'splits'): ValueSource => {
+      const root = treeRoot(snap, tree);
+      return lookup === 'scan'
+        ? new ReviewCursor(scanLeaves(repo.nodes, root))
+        : { valueAt: (key) => getValue(repo.nodes, root, key) };
+    };
+    if (needs.reviews) this.reviews = source('reviews');
+    if (needs.assets) this.assets = source('assets');
+    if (needs.splits) this.splits = source('splits');
   }
 
   /** Whether the label (`key`, encoded content `label`, its `review`) matches; sync when it can be. */

@@ -1,12 +1,85 @@
 /**
- * Secondary-index maintenance at commit time (layer: api). Placeholder: built in the index work.
+ * Secondary-index maintenance at commit time (layer: api): the new snapshot's trees get their
+ * indexes from the first parent's indexes plus the tree diff, never from a rebuild.
+ *
+ * Per indexed tree whose root changed: when the parent's tree has an index, the diff (at most
+ * `INDEX_MAINTENANCE_LIMIT` changes, else the tree is left unindexed: a bulk import is indexed
+ * by `verso index build`, one streaming pass) gives each changed record's old and new index
+ * keys; only keys that differ become edits, so a geometry-only edit changes nothing in the
+ * index. One batched mutation of the parent's index tree gives the new index, history
+ * independent like every tree: identical to a full build of the new source tree. An empty
+ * source tree has the empty index, so a new repository starts indexed.
  */
+import { bytesEqual } from '../tree/bytes.js';
+import { diffTrees } from '../tree/diff.js';
+import { mutateTree, type Edit } from '../tree/mutate.js';
+import { countEntries } from '../tree/read.js';
+import { getCommit } from '../vcs/commit.js';
+import { getSnapshot, treeRoot } from '../vcs/snapshot.js';
+import { INDEXED_TREES, indexKeysOf, type IndexedTree } from '../query/index-entries.js';
 import type { NewCommitFacts, RecordDerived } from './derived-data.js';
 import type { Repository } from './repository.js';
+import { indexRootOf, recordIndexRoot } from './tree-index.js';
+
+/** Commits changing more records of a tree than this leave its index to `verso index build`. */
+export const INDEX_MAINTENANCE_LIMIT = 200_000;
+
+const EMPTY = new Uint8Array(0);
 
 export async function stageTreeIndexes(
-  _repo: Repository,
-  _facts: NewCommitFacts,
+  repo: Repository,
+  facts: NewCommitFacts,
+  limit = INDEX_MAINTENANCE_LIMIT,
 ): Promise<RecordDerived> {
-  return async () => {};
+  const parent = facts.parents[0];
+  const parentSnap = parent
+    ? await getSnapshot(repo.chunks, (await getCommit(repo.chunks, parent)).snapshot)
+    : undefined;
+  const rows: [IndexedTree, Uint8Array, Uint8Array][] = [];
+  for (const tree of INDEXED_TREES) {
+    const source = treeRoot(facts.snapshot, tree);
+    if (await indexRootOf(repo, tree, source)) continue;
+    const index = parentSnap
+      ? await updatedIndex(repo, tree, treeRoot(parentSnap, tree), source, limit)
+      : await emptyIndex(repo, source);
+    if (index) rows.push([tree, source, index]);
+  }
+  return async () => {
+    for (const [tree, source, index] of rows) await recordIndexRoot(repo, tree, source, index);
+  };
 }
+
+async function emptyIndex(repo: Repository, source: Uint8Array): Promise<Uint8Array | undefined> {
+  if ((await countEntries(repo.nodes, source)) > 0) return undefined;
+  return repo.nodes.write(0, [], [], []).hash;
+}
+
+/** The index of `to` from the index of `from` and their diff, or undefined when it cannot be. */
+async function updatedIndex(
+  repo: Repository,
+  tree: IndexedTree,
+  from: Uint8Array,
+  to: Uint8Array,
+  limit: number,
+): Promise<Uint8Array | undefined> {
+  const base = await indexRootOf(repo, tree, from);
+  if (!base) return emptyIndex(repo, to);
+  const grew = (await countEntries(repo.nodes, to)) - (await countEntries(repo.nodes, from));
+  if (Math.abs(grew) > limit) return undefined;
+  const edits = new Map<string, Uint8Array | null>();
+  let changes = 0;
+  for await (const c of diffTrees(repo.nodes, from, to)) {
+    if (++changes > limit) return undefined;
+    const before = c.from ? indexKeysOf(tree, c.key, c.from) : [];
+    const after = c.to ? indexKeysOf(tree, c.key, c.to) : [];
+    for (const k of before) if (!after.some((a) => bytesEqual(a, k))) edits.set(latin1(k), null);
+    for (const k of after) if (!before.some((b) => bytesEqual(b, k))) edits.set(latin1(k), EMPTY);
+  }
+  if (edits.size === 0) return base;
+  const sorted: Edit[] = [...edits.keys()]
+    .sort()
+    .map((k) => ({ key: Buffer.from(k, 'latin1'), value: edits.get(k)! }));
+  return mutateTree(repo.nodes, base, sorted);
+}
+
+const latin1 = (k: Uint8Array): string => Buffer.from(k).toString('latin1');

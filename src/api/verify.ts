@@ -9,6 +9,7 @@ import { hashToHex, sha256, type ChunkHash } from '../core/hash.js';
 import { bytesEqual, compareBytes } from '../tree/bytes.js';
 import { decodeCategoryList } from '../vcs/category-list.js';
 import { walkReachable, type ReachableChunk } from '../vcs/reachable.js';
+import { derivedRoots } from './derived-roots.js';
 import { liveRoots } from './live-roots.js';
 import { resolveRef } from '../vcs/resolve-ref.js';
 import { throttled, type ProgressFn } from './progress.js';
@@ -38,21 +39,26 @@ export async function verifyRepository(
 ): Promise<VerifyResult> {
   const roots = refSpec ? [refSpec] : (await repo.catalog.listRefs()).map((r) => r.name);
   const commits = await Promise.all(roots.map((r) => resolveRef(repo.catalog, repo.chunks, r)));
-  // Without a ref, everything gc keeps: also runs, slices and pending merges.
+  // Without a ref, everything gc keeps: also runs, slices, pending merges and derived trees.
   const live = refSpec ? undefined : await liveRoots(repo);
   const problems: VerifyProblem[] = [];
   const progress = throttled(onProgress, 'verify', 10_000);
   let chunks = 0;
   let bytes = 0;
-  const walk = live
-    ? walkReachable(repo.chunks, [...commits, ...live.commits], undefined, live.others)
-    : walkReachable(repo.chunks, commits);
-  for await (const c of walk) {
-    chunks++;
-    bytes += c.bytes?.length ?? 0;
-    for (const problem of checkChunk(c)) problems.push({ id: c.id, kind: c.kind, problem });
-    progress.tick(chunks);
-  }
+  const seen = new Set<string>();
+  const check = async (walk: AsyncIterable<ReachableChunk>) => {
+    for await (const c of walk) {
+      chunks++;
+      bytes += c.bytes?.length ?? 0;
+      for (const problem of checkChunk(c)) problems.push({ id: c.id, kind: c.kind, problem });
+      progress.tick(chunks);
+    }
+  };
+  if (live) {
+    await check(walkReachable(repo.chunks, [...commits, ...live.commits], seen, live.others));
+    const derived = await derivedRoots(repo, seen);
+    await check(walkReachable(repo.chunks, [], seen, derived.live));
+  } else await check(walkReachable(repo.chunks, commits, seen));
   progress.end(chunks);
   // Asset records are read from the trees just checked: only when those are sound.
   if (!opts.assets || problems.length > 0) return { roots, chunks, bytes, problems };

@@ -11,6 +11,7 @@ const SUITES: Readonly<Record<string, string>> = {
   assets: './assets-bench.js',
   merge: './merge-bench.js',
   lineage: './lineage-bench.js',
+  query: './query-bench.js',
 };
 
 const first = process.argv[2];

@@ -103,3 +103,30 @@ export async function* scan(
     for (let i = run.from; i < run.to; i++) yield [run.keys[i]!, run.values[i]!];
   }
 }
+
+/** How many entries have keys < `key` (O(depth), from the subtree counts). */
+export async function rankOf(nodes: NodeStore, root: Uint8Array, key: Uint8Array): Promise<number> {
+  let node = await nodes.load(root);
+  let before = 0;
+  while (node.level > 0) {
+    const i = childIndexFor(node, key);
+    for (let j = 0; j < i; j++) before += node.counts[j]!;
+    if (i === node.keys.length - 1 && compareBytes(node.keys[i]!, key) < 0)
+      return before + node.counts[i]!;
+    node = await nodes.load(node.values[i]!);
+  }
+  let i = childIndexFor(node, key);
+  if (i < node.keys.length && compareBytes(node.keys[i]!, key) < 0) i++;
+  return before + i;
+}
+
+/** How many entries `range` holds (O(depth)). */
+export async function countRange(
+  nodes: NodeStore,
+  root: Uint8Array,
+  range: KeyRange,
+): Promise<number> {
+  const start = range.start ? await rankOf(nodes, root, range.start) : 0;
+  const end = range.end ? await rankOf(nodes, root, range.end) : await countEntries(nodes, root);
+  return Math.max(0, end - start);
+}

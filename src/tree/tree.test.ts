@@ -5,7 +5,7 @@ import { buildTree } from './builder.js';
 import { compareBytes } from './bytes.js';
 import { diffTrees, type Change } from './diff.js';
 import { mutateTree, mutateTreeCounting, type Edit } from './mutate.js';
-import { countEntries, entryAt, getValue, scan } from './read.js';
+import { countEntries, countRange, entryAt, getValue, rankOf, scan } from './read.js';
 import {
   dec,
   enc,
@@ -131,6 +131,37 @@ function toEdits(batch: ReadonlyArray<readonly [string, string | null]>): Edit[]
     .map(([k, v]) => ({ key: enc(k), value: v === null ? null : enc(v) }))
     .sort((a, b) => compareBytes(a.key, b.key));
 }
+
+describe('prolly tree: range counts', () => {
+  it('rankOf and countRange agree with the sorted keys, on a 3-level tree', async () => {
+    const nodes = freshNodes();
+    const model = syntheticModel(12000, 150);
+    const keys = [...model.keys()].sort();
+    const root = await buildTree(nodes, sortedEntries(model));
+    const rank = (k: string) => keys.filter((x) => compareBytes(enc(x), enc(k)) < 0).length;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          keyArb,
+          fc.nat(keys.length - 1).map((i) => keys[i]!),
+        ),
+        fc.oneof(
+          keyArb,
+          fc.nat(keys.length - 1).map((i) => keys[i]!),
+        ),
+        async (a, b) => {
+          expect(await rankOf(nodes, root, enc(a))).toBe(rank(a));
+          const want = Math.max(0, rank(b) - rank(a));
+          expect(await countRange(nodes, root, { start: enc(a), end: enc(b) })).toBe(want);
+          expect(await countRange(nodes, root, { start: enc(a) })).toBe(keys.length - rank(a));
+        },
+      ),
+      opts(200),
+    );
+    expect(await rankOf(nodes, root, enc('~'))).toBe(keys.length);
+    expect(await countRange(nodes, root, {})).toBe(keys.length);
+  });
+});
 
 describe('prolly tree: history independence', () => {
   it('any sequence of batched edits gives the tree built from the final entries', async () => {

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import type { ChangeCounts } from '../../dataset/change-counts.js';
 import { withRepository } from '../context.js';
+import { printExplanation } from './query-commands.js';
 import { printJson, printLines } from '../output.js';
 import { endProgress, progressBar } from '../progress-bar.js';
 import { registerFormatImports } from './format-import-commands.js';
@@ -65,14 +66,24 @@ export function registerFormatCommands(program: Command): void {
     .requiredOption('--out <path>', 'output file (a folder for yolo, yolo-seg, voc)')
     .option('--schema <version>', 'read the labels as this schema version (auto ops applied)')
     .option('--where <expr>', 'only labels matching this filter expression (and their images)')
+    .option('--explain', 'print how the filter would be answered (index or scan), write nothing')
     .option('--json', 'machine-readable output')
     .action(
       async (
         ref: string,
-        opts: { format: string; out: string; schema?: string; where?: string; json?: boolean },
+        opts: {
+          format: string;
+          out: string;
+          schema?: string;
+          where?: string;
+          explain?: boolean;
+          json?: boolean;
+        },
         cmd: Command,
       ) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
+          if (opts.explain && opts.where !== undefined)
+            return printExplanation(repo, ref, opts.where, opts.schema, opts.json);
           const { exportSnapshot } = await import('../../api/export.js');
           const r = await exportSnapshot(repo, {
             ref,

@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import { withRepository } from '../context.js';
+import { printExplanation } from './query-commands.js';
 import { printBlocks, printJson, printLines } from '../output.js';
 
 export function registerReadCommands(program: Command): void {
@@ -119,13 +120,16 @@ export function registerReadCommands(program: Command): void {
       "labels as schema VERSION (maps renames/merges from the snapshot's)",
     )
     .option('--where <expr>', 'only labels matching this filter expression')
+    .option('--explain', 'print how the filter would be answered (index or scan), print no labels')
     .action(
       async (
         ref: string,
-        opts: { json?: boolean; schema?: string; where?: string },
+        opts: { json?: boolean; schema?: string; where?: string; explain?: boolean },
         cmd: Command,
       ) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
+          if (opts.explain && opts.where !== undefined)
+            return printExplanation(repo, ref, opts.where, opts.schema, false);
           const { catLabelBlocks } = await import('../../api/cat.js');
           return printBlocks(
             catLabelBlocks(repo, ref, {
