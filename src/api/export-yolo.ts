@@ -11,7 +11,7 @@
  * name as they first appear. Coordinates need the image size: an image without one is an error.
  * The snapshot is walked image by image (`imagesOf`), one image's labels in memory at a time.
  * With a filter (`export --where`) only matching labels are written, and only the images that
- * have one.
+ * have one, as the filter's plan yields them (an index plan never walks the whole snapshot).
  */
 import {
   closeSync,
@@ -26,11 +26,11 @@ import { dirname, extname, join } from 'node:path';
 import { decodeValue, type JsonValue } from '../core/canonical.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { decodeTuple } from '../core/tuple.js';
-import { decodeLabelKey } from '../dataset/label-key.js';
+import { decodeLabelKey, encodeImageKey } from '../dataset/label-key.js';
 import type { LabelContent } from '../dataset/label-line.js';
 import type { YoloShapeKind } from '../formats/yolo/read-yolo.js';
 import { yoloDataYaml, yoloLine, yoloNumbers } from '../formats/yolo/write-yolo.js';
-import { scan } from '../tree/read.js';
+import { getValue, scan } from '../tree/read.js';
 import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import type { Exporter } from './exporter.js';
 import type { LabelFilter } from './query-filter.js';
@@ -56,7 +56,10 @@ export async function* imagesOf(
   mapContent?: (content: Uint8Array) => Uint8Array,
   filter?: LabelFilter,
 ): AsyncGenerator<ImageEntry> {
-  const matcher = filter?.matcher();
+  if (filter) {
+    yield* matchingImagesOf(repo, snap, filter, mapContent);
+    return;
+  }
   const assets = peekable(scan(repo.nodes, treeRoot(snap, 'assets')));
   const splits = peekable(scan(repo.nodes, treeRoot(snap, 'splits')));
   const labels = peekable(scan(repo.nodes, treeRoot(snap, 'labels')));
@@ -86,17 +89,49 @@ export async function* imagesOf(
       for (let e = await labels.peek(); e && imageOf(e[0]) === image; e = await labels.peek()) {
         await labels.next();
         const content = mapContent ? mapContent(e[1]) : e[1];
-        if (matcher && !(await matcher.test(e[0], content))) continue;
         entry.labels.push({
           label: decodeLabelKey(e[0]).label,
           content: decodeValue(content) as LabelContent,
         });
       }
-      if (!matcher || entry.labels.length > 0) yield entry;
+      yield entry;
     }
   } finally {
     await Promise.all([assets.close(), splits.close(), labels.close()]);
   }
+}
+
+/**
+ * The images with a label `filter` matches, in id order, with only those labels: the filter's
+ * plan yields the labels (an index plan reads only the candidates), each image's asset record
+ * and split by point lookup.
+ */
+async function* matchingImagesOf(
+  repo: Repository,
+  snap: Snapshot,
+  filter: LabelFilter,
+  mapContent?: (content: Uint8Array) => Uint8Array,
+): AsyncGenerator<ImageEntry> {
+  let entry: ImageEntry | undefined;
+  for await (const batch of filter.batches(mapContent)) {
+    for (const e of batch) {
+      const { image, label } = decodeLabelKey(e.key);
+      if (entry?.image !== image) {
+        if (entry) yield entry;
+        const key = encodeImageKey(image);
+        const asset = await getValue(repo.nodes, treeRoot(snap, 'assets'), key);
+        const split = await getValue(repo.nodes, treeRoot(snap, 'splits'), key);
+        entry = {
+          image,
+          asset: asset ? (decodeValue(asset) as Obj) : undefined,
+          split: split ? (decodeValue(split) as string) : undefined,
+          labels: [],
+        };
+      }
+      entry.labels.push({ label, content: decodeValue(e.label) as LabelContent });
+    }
+  }
+  if (entry) yield entry;
 }
 
 type Entry = readonly [Uint8Array, Uint8Array];
