@@ -8,19 +8,10 @@
  * branch moves, so a row never names a chunk that is not durable. Derived data is never needed
  * to read a version: a crash between the two steps only leaves it to be rebuilt.
  */
-import type { ChunkHash } from '../core/hash.js';
-import type { Snapshot } from '../vcs/snapshot.js';
 import { stageBlame } from './blame-maintain.js';
+import type { NewCommitFacts, RecordDerived } from './commit-facts.js';
 import type { Repository } from './repository.js';
 import { stageTreeIndexes } from './tree-index-maintain.js';
-
-export interface NewCommitFacts {
-  readonly commit: ChunkHash;
-  readonly parents: readonly ChunkHash[];
-  readonly snapshot: Snapshot;
-}
-
-export type RecordDerived = () => Promise<void>;
 
 export async function stageDerivedData(
   repo: Repository,

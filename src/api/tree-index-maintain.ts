@@ -17,7 +17,7 @@ import { countEntries } from '../tree/read.js';
 import { getCommit } from '../vcs/commit.js';
 import { getSnapshot, treeRoot } from '../vcs/snapshot.js';
 import { INDEXED_TREES, indexKeysOf, type IndexedTree } from '../query/index-entries.js';
-import type { NewCommitFacts, RecordDerived } from './derived-data.js';
+import type { NewCommitFacts, RecordDerived } from './commit-facts.js';
 import type { Repository } from './repository.js';
 import { indexRootOf, recordIndexRoot } from './tree-index.js';
 

@@ -15,6 +15,7 @@ import { registerWriteCommands } from './commands/write-commands.js';
 import { registerFormatCommands } from './commands/format-commands.js';
 import { registerQueryCommands } from './commands/query-commands.js';
 import { registerLineageCommands } from './commands/lineage-commands.js';
+import { registerBlameCommands } from './commands/blame-commands.js';
 import { EXIT_CODE_BY_CATEGORY, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 function buildProgram(): Command {
@@ -36,6 +37,7 @@ function buildProgram(): Command {
   registerMergeCommands(program);
   registerAssetCommands(program);
   registerLineageCommands(program);
+  registerBlameCommands(program);
   return program;
 }
 
