@@ -55,5 +55,9 @@ export function explanationLines(e: QueryExplanation, counting = false): string[
       : e.access === 'scan'
         ? `plan: scan all ${e.labels} labels of ${e.commit.slice(0, 12)}`
         : `plan: index, ${e.candidates} candidates of ${e.labels} labels of ${e.commit.slice(0, 12)}`;
-  return [head, ...e.steps.map((s) => `  ${s}`)];
+  const counted =
+    counting && e.exact_count !== undefined
+      ? [`a count is answered by the index alone: ${e.exact_count}`]
+      : [];
+  return [head, ...[...e.steps, ...counted].map((s) => `  ${s}`)];
 }

@@ -64,10 +64,13 @@ export async function planQuery(
   const single = ast.type !== 'and' && ast.type !== 'or';
   const p = priced.path;
   const exactCount =
-    single && p.type === 'index' && p.exact && p.field.tree === 'labels'
+    single &&
+    p.type === 'index' &&
+    p.exact &&
+    p.field.tree === 'labels' &&
+    Number.isFinite(priced.candidates)
       ? priced.candidates
       : undefined;
-  if (exactCount !== undefined) steps.push(`a count is answered by the index alone: ${exactCount}`);
   const limit = Math.max(1, Math.floor(total * INDEX_SELECTIVITY));
   const common = { total, steps, ...(exactCount !== undefined ? { exactCount } : {}) };
   if (!Number.isFinite(priced.candidates) || priced.candidates > limit) {

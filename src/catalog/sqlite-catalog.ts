@@ -10,8 +10,8 @@
  *   transaction, which takes SQLite's write lock before reading: two processes racing are
  *   serialised, so a compare-and-swap can neither lose an update nor grant conflicting leases.
  * - Branches and tags share the `refs` table, hence one namespace.
- * - The schema version is `PRAGMA user_version`; `MIGRATIONS[i]` upgrades version i to i + 1 and
- *   all pending steps run in one immediate transaction at open, so concurrent openers agree.
+ * - The table layout and its migrations: `sqlite-catalog-schema.ts`; rows and their mapping to
+ *   records: `sqlite-catalog-rows.ts`.
  * Methods are async although better-sqlite3 is synchronous, so a networked backend fits the
  * same interface.
  */
@@ -24,7 +24,6 @@ import {
   RepositoryBusyError,
   SchemaVersionExistsError,
   SchemaVersionNotFoundError,
-  VersoError,
 } from '../core/errors.js';
 import type { ChunkHash } from '../core/hash.js';
 import type {
@@ -39,87 +38,23 @@ import type {
   SchemaVersionRecord,
 } from './catalog.js';
 import type { LineageCatalog } from './lineage-catalog.js';
-import { LINEAGE_MIGRATION, SqliteLineageCatalog } from './sqlite-lineage-catalog.js';
+import { SqliteLineageCatalog } from './sqlite-lineage-catalog.js';
 import type { DerivedCatalog } from './derived-catalog.js';
-import { DERIVED_MIGRATION, SqliteDerivedCatalog } from './sqlite-derived-catalog.js';
-
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE refs (
-     name TEXT PRIMARY KEY,
-     kind TEXT NOT NULL CHECK (kind IN ('branch', 'tag')),
-     target TEXT NOT NULL,
-     updated_at TEXT NOT NULL
-   ) WITHOUT ROWID;
-   CREATE TABLE commits (
-     id TEXT PRIMARY KEY,
-     snapshot TEXT NOT NULL,
-     parents TEXT NOT NULL,
-     generation INTEGER NOT NULL,
-     time TEXT NOT NULL
-   ) WITHOUT ROWID;
-   CREATE TABLE config (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-   CREATE TABLE leases (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     kind TEXT NOT NULL CHECK (kind IN ('writer', 'gc')),
-     pid INTEGER NOT NULL,
-     host TEXT NOT NULL,
-     acquired_at TEXT NOT NULL
-   );`,
-  `CREATE TABLE pending_merges (
-     branch TEXT PRIMARY KEY,
-     version INTEGER NOT NULL,
-     state TEXT NOT NULL,
-     updated_at TEXT NOT NULL
-   ) WITHOUT ROWID;`,
-  `CREATE TABLE schema_versions (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-     name TEXT NOT NULL UNIQUE,
-     parent TEXT REFERENCES schema_versions (name),
-     delta TEXT NOT NULL,
-     author TEXT NOT NULL,
-     created_at TEXT NOT NULL,
-     message TEXT NOT NULL
-   );`,
-  LINEAGE_MIGRATION,
-  DERIVED_MIGRATION,
-];
-
-interface RefRow {
-  readonly name: string;
-  readonly kind: RefKind;
-  readonly target: string;
-  readonly updated_at: string;
-}
-interface CommitRow {
-  readonly id: string;
-  readonly snapshot: string;
-  readonly parents: string;
-  readonly generation: number;
-  readonly time: string;
-}
-interface PendingMergeRow {
-  readonly branch: string;
-  readonly version: number;
-  readonly state: string;
-  readonly updated_at: string;
-}
-interface SchemaVersionRow {
-  readonly name: string;
-  readonly parent: string | null;
-  readonly delta: string;
-  readonly author: string;
-  readonly created_at: string;
-  readonly message: string;
-}
-interface LeaseRow {
-  readonly id: number;
-  readonly kind: LeaseKind;
-  readonly pid: number;
-  readonly host: string;
-  readonly acquired_at: string;
-}
-
-const HEX_PREFIX = /^[0-9a-f]*$/;
+import { SqliteDerivedCatalog } from './sqlite-derived-catalog.js';
+import { migrate } from './sqlite-catalog-schema.js';
+import {
+  HEX_PREFIX,
+  successor,
+  toLease,
+  toPendingMerge,
+  toRef,
+  toSchemaVersion,
+  type CommitRow,
+  type LeaseRow,
+  type PendingMergeRow,
+  type RefRow,
+  type SchemaVersionRow,
+} from './sqlite-catalog-rows.js';
 
 type Statements = ReturnType<typeof prepareStatements>;
 
@@ -373,28 +308,6 @@ export class SqliteCatalog implements Catalog {
   }
 }
 
-function migrate(db: Database.Database, file: string): void {
-  db.transaction(() => {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > MIGRATIONS.length) {
-      throw new VersoError(
-        'InvalidInput',
-        'CATALOG_TOO_NEW',
-        `catalog '${file}' has schema version ${version}; this Verso understands up to ${MIGRATIONS.length}`,
-        { file, version, supported: MIGRATIONS.length },
-      );
-    }
-    for (const step of MIGRATIONS.slice(version)) db.exec(step);
-    db.pragma(`user_version = ${MIGRATIONS.length}`);
-  }).immediate();
-}
-
-/** The least string greater than every string starting with `hexPrefix` (non-empty, [0-9a-f]). */
-function successor(hexPrefix: string): string {
-  const last = hexPrefix.charCodeAt(hexPrefix.length - 1);
-  return hexPrefix.slice(0, -1) + String.fromCharCode(last + 1);
-}
-
 function busy(kind: LeaseKind, blockers: readonly LeaseRecord[]): RepositoryBusyError {
   const held = blockers.map(
     (lease) => `${lease.kind} (pid ${lease.pid} on ${lease.host} since ${lease.acquiredAt})`,
@@ -409,28 +322,6 @@ function busy(kind: LeaseKind, blockers: readonly LeaseRecord[]): RepositoryBusy
   );
 }
 
-function toRef(row: RefRow): RefRecord {
-  return {
-    name: row.name,
-    kind: row.kind,
-    target: row.target as ChunkHash,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toSchemaVersion(row: SchemaVersionRow): SchemaVersionRecord {
-  const { name, parent, delta, author, message } = row;
-  return { name, parent, delta, author, createdAt: row.created_at, message };
-}
-
-function toLease(row: LeaseRow): LeaseRecord {
-  return { id: row.id, kind: row.kind, pid: row.pid, host: row.host, acquiredAt: row.acquired_at };
-}
-
 function now(): string {
   return new Date().toISOString();
-}
-
-function toPendingMerge(row: PendingMergeRow): PendingMergeRecord {
-  return { branch: row.branch, version: row.version, state: row.state, updatedAt: row.updated_at };
 }

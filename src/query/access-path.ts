@@ -110,7 +110,12 @@ function comparePath(
   }
   const ranges: IndexRange[] = [];
   let exact = true;
+  const seen = new Set<string>();
   for (const l of equal) {
+    // `in (a, a)` or `in (a, "a")`: one range, or a count would add it twice.
+    const id = JSON.stringify([l.text, l.instant, l.number, l.bool]);
+    if (seen.has(id)) continue;
+    seen.add(id);
     if (l.instant !== undefined) {
       if (!f.date) return undefined; // a text field compared as instants: not what the index keeps
       ranges.push(instantRange(f.field, l.instant, l.instant + 1));

@@ -20,7 +20,7 @@ import { encodeTuple, tuplePrefixRange } from '../core/tuple.js';
 import { instantOf } from './evaluate.js';
 
 /** Bump when the entry layout changes: indexes of another format are ignored and rebuilt. */
-export const INDEX_FORMAT = 1;
+export const INDEX_FORMAT = 2;
 
 export type IndexedTree = 'labels' | 'reviews' | 'splits';
 export const INDEXED_TREES: readonly IndexedTree[] = ['labels', 'reviews', 'splits'];

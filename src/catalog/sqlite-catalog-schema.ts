@@ -1,0 +1,67 @@
+/**
+ * The SQLite catalog's table layout and its upgrades (layer: catalog). The schema version is
+ * `PRAGMA user_version`; `MIGRATIONS[i]` upgrades version i to i + 1, and all pending steps run
+ * in one immediate transaction at open, so concurrent openers agree. A catalog newer than this
+ * code is refused, never downgraded.
+ */
+import type Database from 'better-sqlite3';
+import { VersoError } from '../core/errors.js';
+import { DERIVED_MIGRATION } from './sqlite-derived-catalog.js';
+import { LINEAGE_MIGRATION } from './sqlite-lineage-catalog.js';
+
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE refs (
+     name TEXT PRIMARY KEY,
+     kind TEXT NOT NULL CHECK (kind IN ('branch', 'tag')),
+     target TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE commits (
+     id TEXT PRIMARY KEY,
+     snapshot TEXT NOT NULL,
+     parents TEXT NOT NULL,
+     generation INTEGER NOT NULL,
+     time TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE config (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+   CREATE TABLE leases (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     kind TEXT NOT NULL CHECK (kind IN ('writer', 'gc')),
+     pid INTEGER NOT NULL,
+     host TEXT NOT NULL,
+     acquired_at TEXT NOT NULL
+   );`,
+  `CREATE TABLE pending_merges (
+     branch TEXT PRIMARY KEY,
+     version INTEGER NOT NULL,
+     state TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   ) WITHOUT ROWID;`,
+  `CREATE TABLE schema_versions (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     name TEXT NOT NULL UNIQUE,
+     parent TEXT REFERENCES schema_versions (name),
+     delta TEXT NOT NULL,
+     author TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     message TEXT NOT NULL
+   );`,
+  LINEAGE_MIGRATION,
+  DERIVED_MIGRATION,
+];
+
+export function migrate(db: Database.Database, file: string): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new VersoError(
+        'InvalidInput',
+        'CATALOG_TOO_NEW',
+        `catalog '${file}' has schema version ${version}; this Verso understands up to ${MIGRATIONS.length}`,
+        { file, version, supported: MIGRATIONS.length },
+      );
+    }
+    for (const step of MIGRATIONS.slice(version)) db.exec(step);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
