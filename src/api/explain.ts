@@ -1,17 +1,20 @@
 /**
  * `verso explain PREDICTION --top K` (layer: api): the K training examples with the highest
  * influence on a prediction (`lineage/influence.ts`: dot product for gradient vectors, cosine
- * for embeddings, as recorded with the run's vectors). The run's vector blob is read once and
- * scored through one Float32Array; each of the top K is then resolved through the run's exact
+ * for embeddings, as recorded with the run's vectors). The run's vector blob is scanned in place
+ * in chunks, split across threads (`explain-scan.ts`); a backend without local files gives the
+ * whole blob, scored in this thread. Each of the top K is then resolved through the run's exact
  * commit (point lookups): label content, annotator, annotation time, reviewer, review time.
  */
 import { decodeValue, type JsonValue } from '../core/canonical.js';
-import { CorruptionError, ExplainUnavailableError } from '../core/errors.js';
+import { CorruptionError, ExplainUnavailableError, VersoError } from '../core/errors.js';
 import { encodeLabelKey } from '../dataset/label-key.js';
 import { getValue } from '../tree/read.js';
 import { treeRoot } from '../vcs/snapshot.js';
+import type { ChunkHash } from '../core/hash.js';
 import { topInfluences } from '../lineage/influence.js';
 import { decodeVectorFile, keysOfRows, splitExampleKey } from '../lineage/vector-file.js';
+import { scanVectorFile, type VectorScan } from './explain-scan.js';
 import { snapshotOfCommit } from './example-set.js';
 import { requireModelById, requirePrediction, requireRun } from './lineage-records.js';
 import type { Repository } from './repository.js';
@@ -56,21 +59,21 @@ export async function explainPrediction(
       p.id,
       `its vector has dimension ${query.length}, run ${run.id}'s vectors ${run.vectors.dim}`,
     );
-  const bytes = await repo.blobs.get(run.vectors.blob);
-  if (!bytes)
-    throw new CorruptionError(`vector blob ${run.vectors.blob} of run ${run.id} is missing`, {});
-  const file = decodeVectorFile(bytes);
-  const best = topInfluences(file.vectors, file.dim, query, file.kind, top);
-  const keys = keysOfRows(
-    file,
-    best.map((b) => b.row),
-  );
+  const blob = run.vectors.blob;
+  let scan: VectorScan | undefined;
+  try {
+    scan = await scanBlob(repo, blob, query, top);
+  } catch (e) {
+    if (!(e instanceof Error) || e instanceof VersoError) throw e;
+    throw new CorruptionError(`vector blob ${blob} of run ${run.id}: ${e.message}`, { blob });
+  }
+  if (!scan) throw new CorruptionError(`vector blob ${blob} of run ${run.id} is missing`, { blob });
+  const { header, best, keys } = scan;
   const snap = await snapshotOfCommit(repo, run.commit);
   const examples: ExplainedExample[] = [];
   for (const [i, b] of best.entries()) {
     const parts = splitExampleKey(keys.get(b.row) ?? '');
-    if (!parts)
-      throw new CorruptionError(`vector blob ${run.vectors.blob}: bad key at row ${b.row}`, {});
+    if (!parts) throw new CorruptionError(`vector blob ${blob}: bad key at row ${b.row}`, { blob });
     const key = encodeLabelKey(parts.image, parts.label);
     const content = await valueAt(repo, treeRoot(snap, 'labels'), key);
     const review = await valueAt(repo, treeRoot(snap, 'reviews'), key);
@@ -91,10 +94,32 @@ export async function explainPrediction(
     model: model.id,
     run: run.id,
     commit: run.commit,
-    kind: file.kind,
-    scored: file.count,
+    kind: header.kind,
+    scored: header.count,
     examples,
   };
+}
+
+/** The top `k` of blob `hash`: scanned in place when the store has a local file. */
+async function scanBlob(
+  repo: Repository,
+  hash: ChunkHash,
+  query: Float32Array,
+  k: number,
+): Promise<VectorScan | undefined> {
+  const path = await repo.blobs.localPath(hash);
+  if (path !== undefined) return scanVectorFile(path, query, k);
+  const bytes = await repo.blobs.get(hash);
+  if (!bytes) return undefined;
+  const file = decodeVectorFile(bytes);
+  if (file.dim !== query.length)
+    throw new Error(`dimension ${file.dim}, the query has ${query.length}`);
+  const best = topInfluences(file.vectors, file.dim, query, file.kind, k);
+  const keys = keysOfRows(
+    file,
+    best.map((b) => b.row),
+  );
+  return { header: file, best, keys };
 }
 
 async function valueAt(

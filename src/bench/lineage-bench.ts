@@ -7,7 +7,9 @@
  * dimension `--dim` per example is attached with `run add-vectors` (the binary file). One model
  * gets `--predictions` predictions inserted in one transaction. Timed in-process through the
  * API (median of `--runs`): `explain --top 50` (gradient / dot product, and embedding / cosine)
- * against target <= 300 ms, and `lineage up` from a prediction against target <= 20 ms.
+ * against target <= 300 ms, and `lineage up` from a prediction against target <= 20 ms. Then
+ * checks that explain's top 50 (ranks and scores) equal a plain reference scan of the whole
+ * blob (`referenceScore` per row, full sort) and fails the run if not.
  * Prints the table and writes `bench-results/lineage.json`.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,7 +29,8 @@ import { startRun } from '../api/run-start.js';
 import { addRunVectors } from '../api/run-vectors.js';
 import type { PredictionRecord } from '../catalog/catalog.js';
 import { lineageId } from '../lineage/lineage-id.js';
-import { encodeVectorFile } from '../lineage/vector-file.js';
+import { referenceScore } from '../lineage/influence.js';
+import { decodeVectorFile, encodeVectorFile } from '../lineage/vector-file.js';
 import { ensureDataset } from './gen-data.js';
 import { median, timeMs } from './measure.js';
 import { Rng } from './rng.js';
@@ -86,6 +89,18 @@ async function setUp(
   return { run, model, attachMs: attach.ms };
 }
 
+/** The top `k` scores of a run's vectors by a plain scan: `referenceScore` per row, full sort. */
+async function referenceTop(repo: Repository, runId: string, query: Float32Array, k: number) {
+  const run = await repo.catalog.lineage.getRun(runId);
+  const file = decodeVectorFile((await repo.blobs.get(run!.vectors!.blob))!);
+  const scores = Float64Array.from({ length: file.count }, (_, row) =>
+    referenceScore(file.vectors, row, query, file.kind),
+  );
+  const rows = Array.from({ length: file.count }, (_, row) => row);
+  rows.sort((a, b) => scores[b]! - scores[a]! || a - b);
+  return rows.slice(0, k).map((row) => scores[row]!);
+}
+
 const work = mkdtempSync(join(tmpdir(), 'verso-bench-lineage-'));
 try {
   const ds = await ensureDataset({
@@ -130,6 +145,13 @@ try {
   const explainGrad = await timed(() => explainPrediction(repo, preds[0]!.id, 50));
   const explainEmb = await timed(() => explainPrediction(repo, preds[1]!.id, 50));
   const up = await timed(() => lineageUp(repo, preds[PREDICTIONS - 1]!.id));
+  for (const [i, run] of [grad.run, emb.run].entries()) {
+    const got = (await explainPrediction(repo, preds[i]!.id, 50)).examples.map((e) => e.score);
+    const want = await referenceTop(repo, run.id, new Float32Array(vector.slice().buffer), 50);
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      throw new Error(`explain of ${preds[i]!.id} differs from the reference scan`);
+  }
+  log('explain results equal the reference scan (scores and order, both kinds)');
   await repo.close();
   const rows: TableRow[] = [
     {

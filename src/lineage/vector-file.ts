@@ -50,10 +50,16 @@ export function encodeVectorFile(
   return out;
 }
 
-/** Decodes the header and views the vectors; throws `Error(why)` on a malformed file. */
-export function decodeVectorFile(input: Uint8Array): VectorFile {
-  // Float32Array views need a 4-byte aligned offset: copy the rare unaligned buffer.
-  const bytes = input.byteOffset % 4 === 0 ? input : new Uint8Array(input);
+export interface VectorHeader {
+  readonly dim: number;
+  readonly count: number;
+  readonly kind: VectorKind;
+  /** Where the key section starts: VECTOR_HEADER_BYTES + count x dim x 4. */
+  readonly keysOffset: number;
+}
+
+/** Decodes the first VECTOR_HEADER_BYTES; throws `Error(why)` on a malformed header. */
+export function decodeVectorHeader(bytes: Uint8Array): VectorHeader {
   if (
     bytes.length < VECTOR_HEADER_BYTES ||
     Buffer.from(bytes.subarray(0, 4)).toString('latin1') !== VECTOR_MAGIC
@@ -67,7 +73,14 @@ export function decodeVectorFile(input: Uint8Array): VectorFile {
   const kind = KINDS[view.getUint32(16, true)];
   if (!kind) throw new Error(`unknown vector kind ${view.getUint32(16, true)}`);
   if (dim === 0) throw new Error('dimension 0');
-  const keysOffset = VECTOR_HEADER_BYTES + count * dim * 4;
+  return { dim, count, kind, keysOffset: VECTOR_HEADER_BYTES + count * dim * 4 };
+}
+
+/** Decodes the header and views the vectors; throws `Error(why)` on a malformed file. */
+export function decodeVectorFile(input: Uint8Array): VectorFile {
+  // Float32Array views need a 4-byte aligned offset: copy the rare unaligned buffer.
+  const bytes = input.byteOffset % 4 === 0 ? input : new Uint8Array(input);
+  const { dim, count, kind, keysOffset } = decodeVectorHeader(bytes);
   if (keysOffset > bytes.length) throw new Error('truncated: fewer vectors than the header says');
   const vectors = new Float32Array(
     bytes.buffer,
@@ -94,15 +107,29 @@ export function* vectorKeys(file: VectorFile): Generator<string> {
 
 /** The keys of the rows `rows` (any order), by one walk over the key lengths. */
 export function keysOfRows(file: VectorFile, rows: readonly number[]): Map<number, string> {
+  return keysInSection(file.bytes.subarray(file.keysOffset), file.count, rows);
+}
+
+/**
+ * The keys of the rows `rows` from the key section alone (`keys`: the bytes from `keysOffset`
+ * on), by one walk over the key lengths that stops at the last wanted row; throws when the
+ * section is cut short before it.
+ */
+export function keysInSection(
+  keys: Uint8Array,
+  count: number,
+  rows: readonly number[],
+): Map<number, string> {
   const wanted = new Set(rows);
   const out = new Map<number, string>();
-  const { bytes } = file;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = new DataView(keys.buffer, keys.byteOffset, keys.byteLength);
   const decoder = new TextDecoder();
-  let at = file.keysOffset;
-  for (let i = 0; i < file.count && out.size < wanted.size; i++) {
+  let at = 0;
+  for (let i = 0; i < count && out.size < wanted.size; i++) {
+    if (at + 4 > keys.length) throw new Error(`truncated: key ${i + 1} is missing`);
     const n = view.getUint32(at, true);
-    if (wanted.has(i)) out.set(i, decoder.decode(bytes.subarray(at + 4, at + 4 + n)));
+    if (at + 4 + n > keys.length) throw new Error(`truncated: key ${i + 1} is cut short`);
+    if (wanted.has(i)) out.set(i, decoder.decode(keys.subarray(at + 4, at + 4 + n)));
     at += 4 + n;
   }
   return out;

@@ -6,6 +6,10 @@
  *   same bytes again (under any name) stores nothing new. A blob becomes visible only complete
  *   and durable (written to a temporary name, fsynced, then renamed).
  * - `get` returns the bytes or `undefined`; `has` says whether the blob is stored.
+ * - `localPath` returns the path of a stored blob's complete file on the local file system, for
+ *   readers that read ranges of a large blob in place (or from worker threads) instead of
+ *   loading it whole; `undefined` when the blob is absent or the backend keeps no local file.
+ *   The file must only be read, never written or moved.
  * Backends: `FsBlobStore` (a folder sharded by hash prefix, the embedded default).
  */
 import type { ChunkHash } from '../core/hash.js';
@@ -20,4 +24,5 @@ export interface BlobStore {
   putStream(source: AsyncIterable<Uint8Array>): Promise<StoredBlob>;
   get(hash: ChunkHash): Promise<Uint8Array | undefined>;
   has(hash: ChunkHash): Promise<boolean>;
+  localPath(hash: ChunkHash): Promise<string | undefined>;
 }

@@ -1,7 +1,8 @@
 /**
- * FsBlobStore: dedupe, streaming, the sharded layout and the temp-then-rename discipline.
+ * FsBlobStore: dedupe, streaming, the sharded layout, the temp-then-rename discipline and the
+ * local path of a stored blob.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -74,6 +75,16 @@ describe('FsBlobStore', () => {
     const empty = await store.putStream(inPieces(new Uint8Array(0), 1));
     expect(empty).toEqual({ hash: sha256Hex(new Uint8Array(0)), size: 0 });
     expect((await store.get(empty.hash))?.length).toBe(0);
+  });
+
+  it('gives the local path of a stored blob, undefined for an absent one', async () => {
+    const bytes = pseudoRandomBytes(700, 5);
+    const { hash } = await store.put(bytes);
+    const path = await store.localPath(hash);
+    expect(path).toBe(join(dir, hash.slice(0, 2), hash.slice(2, 4), hash));
+    expect(Buffer.from(readFileSync(path!)).equals(Buffer.from(bytes))).toBe(true);
+    expect(await store.localPath(sha256Hex(new Uint8Array([9])))).toBeUndefined();
+    await expect(store.localPath('../x' as ChunkHash)).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 
   it('refuses a malformed hash instead of building a path from it', async () => {

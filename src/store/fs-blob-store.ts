@@ -59,6 +59,10 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
+  async localPath(hash: ChunkHash): Promise<string | undefined> {
+    return (await this.has(hash)) ? this.pathOf(hash) : undefined;
+  }
+
   /** `dir/ab/cd/<hash>`; refuses anything but 64 lowercase hex so no path can escape `dir`. */
   private pathOf(hash: ChunkHash): string {
     if (!isChunkHash(hash))
