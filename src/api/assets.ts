@@ -6,10 +6,9 @@ import { AssetNotFoundError } from '../core/errors.js';
 import { decodeAssetRecord, type AssetRecord } from '../dataset/asset-record.js';
 import { decodeRecordKey, encodeImageKey } from '../dataset/label-key.js';
 import { getValue, scanLeaves } from '../tree/read.js';
-import { getCommit } from '../vcs/commit.js';
-import { resolveRef } from '../vcs/resolve-ref.js';
-import { getSnapshot, treeRoot } from '../vcs/snapshot.js';
+import { treeRoot } from '../vcs/snapshot.js';
 import type { Repository } from './repository.js';
+import { snapshotAtRef } from './snapshot-at.js';
 
 export interface AssetEntry {
   readonly image: string;
@@ -18,8 +17,7 @@ export interface AssetEntry {
 
 /** The root of REF's `assets` tree. */
 export async function assetsRoot(repo: Repository, refSpec: string): Promise<Uint8Array> {
-  const id = await resolveRef(repo.catalog, repo.chunks, refSpec);
-  const snapshot = await getSnapshot(repo.chunks, (await getCommit(repo.chunks, id)).snapshot);
+  const { snap: snapshot } = await snapshotAtRef(repo, refSpec);
   return treeRoot(snapshot, 'assets');
 }
 

@@ -15,7 +15,8 @@ import { CorruptionError } from '../core/errors.js';
 import { hashToHex, type ChunkHash } from '../core/hash.js';
 import { getCommit } from '../vcs/commit.js';
 import { labelAndReviewChanges } from './blame-changes.js';
-import { buildBlameTree, prepareBlameStep, snapshotOfCommit } from './blame-step.js';
+import { buildBlameTree, prepareBlameStep } from './blame-step.js';
+import { snapshotOfCommit } from './snapshot-at.js';
 import type { Repository } from './repository.js';
 
 /** The blame root of `commit`, building the missing ones on its first-parent line first. */

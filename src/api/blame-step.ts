@@ -25,10 +25,10 @@ import { bytesEqual } from '../tree/bytes.js';
 import { TreeBuilder } from '../tree/builder.js';
 import { mutateTree, type Edit } from '../tree/mutate.js';
 import { countEntries, getValue } from '../tree/read.js';
-import { getCommit } from '../vcs/commit.js';
-import { emptySnapshot, getSnapshot, treeRoot, type Snapshot } from '../vcs/snapshot.js';
+import { emptySnapshot, treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import type { KeyChanges } from './blame-changes.js';
 import type { Repository } from './repository.js';
+import { snapshotOfCommit } from './snapshot-at.js';
 
 /** Edits per `mutateTree` call: bounds memory on big catch-up steps. */
 const EDIT_BATCH = 50_000;
@@ -89,13 +89,6 @@ export async function prepareBlameStep(
   }
   const n = await repo.catalog.derived.commitNumber(commit);
   return { commit: n, parentSnapshot, base, snapshot, merged };
-}
-
-export async function snapshotOfCommit(repo: Repository, commit: ChunkHash): Promise<Snapshot> {
-  const id =
-    (await repo.catalog.getCommit(commit))?.snapshot ??
-    (await getCommit(repo.chunks, commit)).snapshot;
-  return getSnapshot(repo.chunks, id);
 }
 
 /** Writes the blame tree of the step's commit and returns its root. */

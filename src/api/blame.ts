@@ -18,7 +18,7 @@ import { getCommit } from '../vcs/commit.js';
 import { resolveRef } from '../vcs/resolve-ref.js';
 import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import { ensureBlameRoot } from './blame-catch-up.js';
-import { snapshotOfCommit } from './blame-step.js';
+import { snapshotOfCommit } from './snapshot-at.js';
 import { withLease } from './lease.js';
 import type { Repository } from './repository.js';
 

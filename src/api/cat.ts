@@ -13,11 +13,10 @@
  */
 import { JsonBytes, renderJson, renderObjectMembers } from '../core/canonical-json.js';
 import { scanLeaves } from '../tree/read.js';
-import { getCommit } from '../vcs/commit.js';
-import { resolveRef } from '../vcs/resolve-ref.js';
-import { getSnapshot, treeRoot } from '../vcs/snapshot.js';
+import { treeRoot } from '../vcs/snapshot.js';
 import { ReviewCursor } from './label-review-scan.js';
 import type { Repository } from './repository.js';
+import { snapshotAtRef } from './snapshot-at.js';
 import type { LabelFilter } from './query-filter.js';
 import type { ContentBytesMapper } from './schema-projection.js';
 
@@ -37,8 +36,7 @@ export async function* catLabelBlocks(
     readonly filter?: LabelFilter;
   } = {},
 ): AsyncGenerator<Buffer> {
-  const id = await resolveRef(repo.catalog, repo.chunks, refSpec);
-  const snap = await getSnapshot(repo.chunks, (await getCommit(repo.chunks, id)).snapshot);
+  const { snap } = await snapshotAtRef(repo, refSpec);
   const mapValue =
     opts.mapContent ??
     (opts.schema === undefined

@@ -7,11 +7,10 @@
  */
 import type { ChunkHash } from '../core/hash.js';
 import { countEntries } from '../tree/read.js';
-import { getCommit } from '../vcs/commit.js';
-import { resolveRef } from '../vcs/resolve-ref.js';
-import { getSnapshot, treeRoot } from '../vcs/snapshot.js';
+import { treeRoot } from '../vcs/snapshot.js';
 import { compileLabelFilter } from './query-filter.js';
 import type { Repository } from './repository.js';
+import { snapshotAtRef } from './snapshot-at.js';
 
 export interface CountResult {
   readonly commit: ChunkHash;
@@ -24,8 +23,7 @@ export async function countLabels(
   ref: string,
   where?: string,
 ): Promise<CountResult> {
-  const commit = await resolveRef(repo.catalog, repo.chunks, ref);
-  const snap = await getSnapshot(repo.chunks, (await getCommit(repo.chunks, commit)).snapshot);
+  const { commit, snap } = await snapshotAtRef(repo, ref);
   const root = treeRoot(snap, 'labels');
   if (where === undefined) return { commit, labels: await countEntries(repo.nodes, root) };
   const labels = await (await compileLabelFilter(repo, snap, where)).count();

@@ -9,10 +9,10 @@ import { zeroCounts, countChange, type ChangeCounts } from '../dataset/change-co
 import { decodeRecordKey, type RecordKey } from '../dataset/label-key.js';
 import type { TreeName } from '../dataset/tree-names.js';
 import { diffTrees, type ChangeType } from '../tree/diff.js';
-import { getCommit } from '../vcs/commit.js';
 import { resolveRef } from '../vcs/resolve-ref.js';
-import { getSnapshot, treeRoot, type Snapshot } from '../vcs/snapshot.js';
+import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import type { Repository } from './repository.js';
+import { snapshotOfCommit } from './snapshot-at.js';
 
 export const DIFF_TREE_ORDER: readonly TreeName[] = ['labels', 'reviews', 'assets', 'splits'];
 
@@ -36,7 +36,7 @@ async function snapshotAt(
   const commit = await resolveRef(repo.catalog, repo.chunks, refSpec);
   return {
     commit,
-    snapshot: await getSnapshot(repo.chunks, (await getCommit(repo.chunks, commit)).snapshot),
+    snapshot: await snapshotOfCommit(repo, commit),
   };
 }
 

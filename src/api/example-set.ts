@@ -10,10 +10,9 @@ import { hashToHex, hexToHash } from '../core/hash.js';
 import { TreeBuilder } from '../tree/builder.js';
 import { getValue } from '../tree/read.js';
 import { encodeLabelKey } from '../dataset/label-key.js';
-import { getCommit } from '../vcs/commit.js';
-import { getSnapshot, type Snapshot } from '../vcs/snapshot.js';
 import { scanLabelBatches } from './label-review-scan.js';
 import type { Repository } from './repository.js';
+import { snapshotOfCommit } from './snapshot-at.js';
 
 export interface ExampleSelection {
   readonly where?: string | undefined;
@@ -23,10 +22,6 @@ export interface ExampleSelection {
 export interface ExampleSet {
   readonly root: ChunkHash;
   readonly count: number;
-}
-
-export async function snapshotOfCommit(repo: Repository, commit: ChunkHash): Promise<Snapshot> {
-  return getSnapshot(repo.chunks, (await getCommit(repo.chunks, commit)).snapshot);
 }
 
 /** Builds (and makes durable) the example-set tree of `commit` for `sel`. */

@@ -15,7 +15,7 @@ import type { ChunkHash } from '../core/hash.js';
 import { topInfluences } from '../lineage/influence.js';
 import { decodeVectorFile, keysOfRows, splitExampleKey } from '../lineage/vector-file.js';
 import { scanVectorFile, type VectorScan } from './explain-scan.js';
-import { snapshotOfCommit } from './example-set.js';
+import { snapshotOfCommit } from './snapshot-at.js';
 import { requireModelById, requirePrediction, requireRun } from './lineage-records.js';
 import type { Repository } from './repository.js';
 

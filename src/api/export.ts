@@ -8,12 +8,11 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { ChunkHash } from '../core/hash.js';
-import { getCommit } from '../vcs/commit.js';
-import { resolveRef } from '../vcs/resolve-ref.js';
-import { getSnapshot, type Snapshot } from '../vcs/snapshot.js';
+import { type Snapshot } from '../vcs/snapshot.js';
 import { categoriesOf } from './categories.js';
 import type { ExportCounts, Exporter, ExportView } from './exporter.js';
 import type { Repository } from './repository.js';
+import { snapshotAtRef } from './snapshot-at.js';
 import { contentBytesMapper } from './schema-projection.js';
 import { SchemaRegistry } from './schema-registry.js';
 
@@ -53,8 +52,7 @@ export async function exportSnapshot(repo: Repository, opts: ExportOptions): Pro
       opts.format,
       `expected one of ${EXPORT_FORMATS.join(', ')}`,
     );
-  const commit = await resolveRef(repo.catalog, repo.chunks, opts.ref);
-  const snap = await getSnapshot(repo.chunks, (await getCommit(repo.chunks, commit)).snapshot);
+  const { commit, snap } = await snapshotAtRef(repo, opts.ref);
   const view = await exportView(repo, snap, opts.schema);
   const filter =
     opts.where === undefined

@@ -3,11 +3,9 @@
  * snapshot (scan or index, the candidates priced, why), without running it.
  */
 import type { ChunkHash } from '../core/hash.js';
-import { getCommit } from '../vcs/commit.js';
-import { resolveRef } from '../vcs/resolve-ref.js';
-import { getSnapshot } from '../vcs/snapshot.js';
 import { compileLabelFilter } from './query-filter.js';
 import type { Repository } from './repository.js';
+import { snapshotAtRef } from './snapshot-at.js';
 
 export interface QueryExplanation {
   readonly commit: ChunkHash;
@@ -26,8 +24,7 @@ export async function explainQuery(
   where: string,
   schema?: string,
 ): Promise<QueryExplanation> {
-  const commit = await resolveRef(repo.catalog, repo.chunks, ref);
-  const snap = await getSnapshot(repo.chunks, (await getCommit(repo.chunks, commit)).snapshot);
+  const { commit, snap } = await snapshotAtRef(repo, ref);
   const mapContent =
     schema === undefined
       ? undefined

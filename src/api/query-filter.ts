@@ -16,9 +16,7 @@ import { decodeTuple } from '../core/tuple.js';
 import { diffTrees } from '../tree/diff.js';
 import { getValue, scanLeaves } from '../tree/read.js';
 import { encodeImageKey } from '../dataset/label-key.js';
-import { getCommit } from '../vcs/commit.js';
-import { resolveRef } from '../vcs/resolve-ref.js';
-import { getSnapshot, treeRoot, type Snapshot } from '../vcs/snapshot.js';
+import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import { accessPath } from '../query/access-path.js';
 import type { ChangeTree } from '../query/ast.js';
 import {
@@ -33,6 +31,7 @@ import { keyIdOf, RecordView } from '../query/record-view.js';
 import { ReviewCursor, scanLabelBatches, type LabelEntry } from './label-review-scan.js';
 import { candidateKeys, planQuery, type QueryPlan } from './query-plan.js';
 import type { Repository } from './repository.js';
+import { snapshotAtRef } from './snapshot-at.js';
 
 type ContentMapper = (content: Uint8Array) => Uint8Array;
 
@@ -134,8 +133,7 @@ async function changedKeys(
   tree: ChangeTree,
   ref: string,
 ): Promise<Set<string>> {
-  const id = await resolveRef(repo.catalog, repo.chunks, ref);
-  const other = await getSnapshot(repo.chunks, (await getCommit(repo.chunks, id)).snapshot);
+  const { snap: other } = await snapshotAtRef(repo, ref);
   const keys = new Set<string>();
   for await (const c of diffTrees(repo.nodes, treeRoot(other, tree), treeRoot(snap, tree)))
     keys.add(keyIdOf(c.key));

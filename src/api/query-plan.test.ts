@@ -21,6 +21,7 @@ import { importLabels } from './import-labels.js';
 import { initRepository } from './init-repository.js';
 import { scanLabelBatches } from './label-review-scan.js';
 import { INDEX_FORMAT } from '../query/index-entries.js';
+import { PERIOD_NAMES } from '../query/periods.js';
 import { compileLabelFilter, matchingBatches } from './query-filter.js';
 import { INDEX_SELECTIVITY } from './query-plan.js';
 import { createBranch, createTag } from './refs.js';
@@ -232,20 +233,7 @@ const DATE_LIT = lit(
   '-2w',
   '-12h',
 );
-const PERIOD = lit(
-  'today',
-  'yesterday',
-  'this_week',
-  'last_week',
-  'this_month',
-  'last_month',
-  'this_quarter',
-  'last_quarter',
-  'this_year',
-  'last_year',
-  '-30d',
-  '-7d',
-);
+const PERIOD = lit(...PERIOD_NAMES, '-30d', '-7d');
 const ORDER = lit('<', '<=', '>', '>=', '=', '!=');
 
 /** `(v1, v2, ...)`, values possibly repeated (a repeated value must not count twice). */

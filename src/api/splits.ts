@@ -15,13 +15,12 @@ import { encodeImageKey, imageLabelRange } from '../dataset/label-key.js';
 import { compareBytes } from '../tree/bytes.js';
 import { mutateTreeCounting } from '../tree/mutate.js';
 import { getValue, scan } from '../tree/read.js';
-import { getCommit } from '../vcs/commit.js';
-import { resolveRef } from '../vcs/resolve-ref.js';
-import { getSnapshot, treeRoot, type Snapshot } from '../vcs/snapshot.js';
+import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import { branchHead } from './branch-head.js';
 import { commitToBranch, type CommitResult } from './commit-to-branch.js';
 import { withLease } from './lease.js';
 import type { Repository } from './repository.js';
+import { snapshotAtRef } from './snapshot-at.js';
 
 export interface SetSplitsOptions {
   readonly branch: string;
@@ -86,8 +85,7 @@ export async function* scanSplits(
   repo: Repository,
   ref: string,
 ): AsyncGenerator<{ image: string; split: string }> {
-  const commit = await resolveRef(repo.catalog, repo.chunks, ref);
-  const snap = await getSnapshot(repo.chunks, (await getCommit(repo.chunks, commit)).snapshot);
+  const { snap } = await snapshotAtRef(repo, ref);
   for await (const [key, value] of scan(repo.nodes, treeRoot(snap, 'splits')))
     yield { image: decodeTuple(key)[0]!, split: decodeValue(value) as string };
 }

@@ -14,11 +14,11 @@ import { bytesEqual } from '../tree/bytes.js';
 import { diffTrees } from '../tree/diff.js';
 import { mutateTree, type Edit } from '../tree/mutate.js';
 import { countEntries } from '../tree/read.js';
-import { getCommit } from '../vcs/commit.js';
-import { getSnapshot, treeRoot } from '../vcs/snapshot.js';
+import { treeRoot } from '../vcs/snapshot.js';
 import { INDEXED_TREES, indexKeysOf, type IndexedTree } from '../query/index-entries.js';
 import type { NewCommitFacts, RecordDerived } from './commit-facts.js';
 import type { Repository } from './repository.js';
+import { snapshotOfCommit } from './snapshot-at.js';
 import { indexRootOf, recordIndexRoot } from './tree-index.js';
 
 /** Commits changing more records of a tree than this leave its index to `verso index build`. */
@@ -32,9 +32,7 @@ export async function stageTreeIndexes(
   limit = INDEX_MAINTENANCE_LIMIT,
 ): Promise<RecordDerived> {
   const parent = facts.parents[0];
-  const parentSnap = parent
-    ? await getSnapshot(repo.chunks, (await getCommit(repo.chunks, parent)).snapshot)
-    : undefined;
+  const parentSnap = parent ? await snapshotOfCommit(repo, parent) : undefined;
   const rows: [IndexedTree, Uint8Array, Uint8Array][] = [];
   for (const tree of INDEXED_TREES) {
     const source = treeRoot(facts.snapshot, tree);

@@ -12,9 +12,7 @@ import { hashToHex, hexToHash, type ChunkHash } from '../core/hash.js';
 import { ExternalSorter } from '../io/external-sort.js';
 import { TreeBuilder } from '../tree/builder.js';
 import { countEntries, scanLeaves } from '../tree/read.js';
-import { getCommit } from '../vcs/commit.js';
-import { resolveRef } from '../vcs/resolve-ref.js';
-import { getSnapshot, treeRoot, type Snapshot } from '../vcs/snapshot.js';
+import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import {
   INDEX_FORMAT,
   INDEXED_FIELDS,
@@ -25,6 +23,7 @@ import {
 import { withLease } from './lease.js';
 import { throttled, type ProgressFn } from './progress.js';
 import type { Repository } from './repository.js';
+import { snapshotAtRef } from './snapshot-at.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -182,7 +181,6 @@ async function stateOf(
 }
 
 async function snapshotAt(repo: Repository, ref: string) {
-  const commit = await resolveRef(repo.catalog, repo.chunks, ref);
-  const snap = await getSnapshot(repo.chunks, (await getCommit(repo.chunks, commit)).snapshot);
+  const { commit, snap } = await snapshotAtRef(repo, ref);
   return { commit, snap };
 }
