@@ -43,6 +43,10 @@ verso show main | tail -n 2
 echo "--- query: approved person labels, and labels changed since v1's parent"
 verso count main --where 'class = person and review.status = approved'
 verso count main --where 'changed_since(v1~1)'
+echo "--- how the planner answers a filter (the repository keeps secondary indexes per commit)"
+verso count main --where 'annotator = ann_95 and review.status = approved' --explain
+echo "--- blame: which commit introduced and last changed each label of one image"
+verso blame 00000001 --ref main
 echo "--- export to COCO and import it into a new branch: same labels"
 verso export main --format coco --out "$DEMO/main-coco.json"
 verso branch create from-coco --from main
