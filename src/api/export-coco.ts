@@ -11,8 +11,10 @@
  * Categories: the snapshot's category list (`categories.ts`) plus the ones the
  * labels use (`formats/coco/coco-categories.ts`).
  * With a filter (`export --where`): only matching annotations, and only the images that have
- * one (found by a first filtered pass); ids are planned over the whole snapshot, so an image or
- * annotation keeps the id it has in the unfiltered export.
+ * one; the labels are read once, by the filter's plan, their annotations spooled to a scratch
+ * file while the matching images are collected, then the images are written and the spool is
+ * copied after them. Ids are planned over the whole snapshot, so an image or annotation keeps
+ * the id it has in the unfiltered export.
  */
 import type { JsonValue } from '../core/canonical.js';
 import { decodeValue } from '../core/canonical.js';
@@ -25,7 +27,6 @@ import { scan, scanLeaves } from '../tree/read.js';
 import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import { scanLabelBatches } from './label-review-scan.js';
 import type { Exporter } from './exporter.js';
-import type { LabelFilter } from './query-filter.js';
 import type { Repository } from './repository.js';
 
 type Obj = { [k: string]: JsonValue };
@@ -33,44 +34,43 @@ type Obj = { [k: string]: JsonValue };
 export const exportCoco: Exporter = async (repo, commit, snap, out, view) => {
   const kept = view.categories as CocoCategory[];
   const { imageIds, extraImages, labelId } = await planIds(repo, snap);
-  const only = view.filter && (await matchingImages(view.filter, view.mapContent));
-  const writer = new CocoWriter(out, kept, { description: 'Verso export', commit });
+  const info = { description: 'Verso export', commit };
+  // Filtered: annotations first (spooled), learning which images have one, then those images.
+  const spool = view.filter
+    ? `${repo.scratchDir()}/coco-annotations-${Date.now()}.json`
+    : undefined;
+  const writer = new CocoWriter(out, kept, info, spool ? { spool } : {});
   let labels = 0;
   try {
-    for await (const [key, value] of scan(repo.nodes, treeRoot(snap, 'assets'))) {
-      const image = decodeTuple(key)[0]!;
-      if (!only || only.has(image)) writer.image(imageIds.get(image)!, decodeValue(value) as Obj);
-    }
-    for (const image of extraImages)
-      if (!only || only.has(image)) writer.image(imageIds.get(image)!, { file_name: image });
+    const writeImages = async (only?: ReadonlySet<string>) => {
+      for await (const [key, value] of scan(repo.nodes, treeRoot(snap, 'assets'))) {
+        const image = decodeTuple(key)[0]!;
+        if (!only || only.has(image)) writer.image(imageIds.get(image)!, decodeValue(value) as Obj);
+      }
+      for (const image of extraImages)
+        if (!only || only.has(image)) writer.image(imageIds.get(image)!, { file_name: image });
+    };
+    if (!view.filter) await writeImages();
+    const matched = new Set<string>();
     const batches = view.filter
       ? view.filter.batches(view.mapContent)
       : scanLabelBatches(repo, snap, view.mapContent);
     for await (const batch of batches) {
       for (const e of batch) {
         const k = decodeLabelKey(e.key);
+        if (view.filter) matched.add(k.image);
         writer.annotation(labelId(k.label), imageIds.get(k.image)!, e.label, e.review);
       }
       labels += batch.length;
     }
+    if (view.filter) await writeImages(matched);
     writer.end();
+    return { images: view.filter ? matched.size : imageIds.size, labels };
   } catch (e) {
     writer.abort();
     throw e;
   }
-  return { images: only ? only.size : imageIds.size, labels };
 };
-
-/** The images that have at least one label matching `filter`. */
-async function matchingImages(
-  filter: LabelFilter,
-  mapContent?: (content: Uint8Array) => Uint8Array,
-): Promise<Set<string>> {
-  const images = new Set<string>();
-  for await (const batch of filter.batches(mapContent))
-    for (const e of batch) images.add(decodeTuple(e.key)[0]!);
-  return images;
-}
 
 /**
  * COCO ids of every image (assets first, then images that only labels name) and of every

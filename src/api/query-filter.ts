@@ -90,6 +90,7 @@ export async function compileLabelFilter(
     async count() {
       const chosen = await plan();
       if (chosen.exactCount !== undefined) return chosen.exactCount;
+      if (chosen.access === 'scan') return countByScan(repo, snap, matcher());
       let n = 0;
       for await (const b of batches()) n += b.length;
       return n;
@@ -98,6 +99,22 @@ export async function compileLabelFilter(
 }
 
 const LOOKUP_BATCH = 1024;
+
+/** Matches among all labels, joining reviews only when the filter reads them. */
+async function countByScan(
+  repo: Repository,
+  snap: Snapshot,
+  matcher: LabelMatcher,
+): Promise<number> {
+  let n = 0;
+  for await (const run of scanLeaves(repo.nodes, treeRoot(snap, 'labels'))) {
+    for (let i = run.from; i < run.to; i++) {
+      const ok = matcher.test(run.keys[i]!, run.values[i]!);
+      if (ok instanceof Promise ? await ok : ok) n++;
+    }
+  }
+  return n;
+}
 
 /** The labels at `keys` (ascending) that exist and match, each with its review. */
 async function* lookedUpBatches(

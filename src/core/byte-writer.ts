@@ -157,6 +157,12 @@ export class ByteReader {
     return this.bytes(this.varint());
   }
 
+  /** Moves past `n` bytes without reading them. */
+  skip(n: number): void {
+    this.need(n);
+    this.pos += n;
+  }
+
   utf8(): string {
     const len = this.varint();
     this.need(len);

@@ -6,19 +6,10 @@
  * objects for that would build every nested array and string just to drop them.
  */
 import { ByteReader } from './byte-writer.js';
-import {
-  readMemberName,
-  readValue,
-  visitValue,
-  type JsonValue,
-  type ValueVisitor,
-} from './canonical.js';
+import { readMemberName, readValue, skipValue, type JsonValue } from './canonical.js';
 import { CorruptionError } from './errors.js';
 
 const OBJECT_TAG = 9;
-
-/** Walks a value without building it. */
-const SKIP: ValueVisitor<null> = { scalar: () => null, array: () => null, object: () => null };
 
 /** The values of the members of `names` in the encoded object `bytes` (undefined when absent). */
 export function selectMembers<const N extends readonly string[]>(
@@ -29,10 +20,14 @@ export function selectMembers<const N extends readonly string[]>(
   const out = new Array<JsonValue | undefined>(names.length).fill(undefined);
   const r = new ByteReader(bytes);
   r.byte();
-  for (let n = r.varint(); n > 0; n--) {
+  let missing = names.length;
+  for (let n = r.varint(); n > 0 && missing > 0; n--) {
     const i = names.indexOf(readMemberName(r));
-    if (i < 0) visitValue(r, SKIP);
-    else out[i] = readValue(r);
+    if (i < 0) skipValue(r);
+    else {
+      out[i] = readValue(r);
+      missing--;
+    }
   }
   return out as { [K in keyof N]: JsonValue | undefined };
 }

@@ -273,6 +273,44 @@ export function visitValue<T>(r: ByteReader, v: ValueVisitor<T>): T {
   }
 }
 
+/** Moves past one encoded value without building or formatting any of it. */
+export function skipValue(r: ByteReader): void {
+  const tag = r.byte();
+  switch (tag) {
+    case Tag.Null:
+    case Tag.False:
+    case Tag.True:
+      return;
+    case Tag.Float:
+      return r.skip(8);
+    case Tag.Str:
+      return r.skip(r.varint());
+    case Tag.Arr:
+      for (let n = r.varint(); n > 0; n--) skipValue(r);
+      return;
+    case Tag.Obj:
+      for (let n = r.varint(); n > 0; n--) {
+        const x = r.varint();
+        if (x % 2 === 0) r.skip(x / 2);
+        skipValue(r);
+      }
+      return;
+    case Tag.UInt:
+    case Tag.NegInt:
+    case Tag.DictStr:
+    case Tag.InstantSeconds:
+    case Tag.InstantMillis:
+      r.varint();
+      return;
+    default:
+      if (tag > Tag.DecimalBase && tag <= Tag.DecimalBase + MAX_DECIMAL_SCALE) {
+        r.varint();
+        return;
+      }
+      throw new CorruptionError(`unknown canonical value tag ${tag}`);
+  }
+}
+
 /** Reads an object member name (a dictionary index or inline UTF-8). */
 export function readMemberName(r: ByteReader): string {
   const x = r.varint();

@@ -7,14 +7,17 @@
  * `category_id`/`category` are read, no label is decoded into objects. The document is
  * `{"info":..,"images":[..],"annotations":[..],"categories":[..]}`. Categories come last
  * because labels may name categories the kept list lacks (`coco-categories.ts`); COCO readers do
- * not depend on member order. Mapping (inverse of `read-coco.ts`):
+ * not depend on member order. With `spool` (a filtered export, which learns which images to
+ * write only from the annotations it writes) annotations may come first: they are rendered into
+ * the spool file and copied after the images at `end()`, so one pass over the labels suffices.
+ * Mapping (inverse of `read-coco.ts`):
  * - image: `{id, ...asset record}` without Verso's own fields (`source_id`, `storage`, `uri`);
  *   the file's own `sha256`/`storage`, kept as `source_sha256`/`source_storage`, go back under
  *   their names (a hash Verso verified wins);
  * - annotation: `{id, image_id, category_id, ...content, review}`; `category` is left out when
  *   it is the category's name.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import type { JsonValue } from '../../core/canonical.js';
 import { JsonBytes, renderJson, renderObjectMembersExcept } from '../../core/canonical-json.js';
 import { selectMembers } from '../../core/canonical-members.js';
@@ -33,17 +36,45 @@ const SOURCE_NAMES = new Map([
 const SKIP_ID = new Set(['category_id']);
 const SKIP_ID_AND_NAME = new Set(['category_id', 'category']);
 
+/** One output: a file and the buffer of bytes not yet written to it. */
+class ByteSink {
+  readonly out = new JsonBytes();
+  first = true;
+
+  constructor(readonly fd: number) {}
+
+  separator(): void {
+    this.out.ascii(this.first ? '\n' : ',\n');
+    this.first = false;
+  }
+
+  flushIfFull(): void {
+    if (this.out.length >= FLUSH_BYTES) this.flush();
+  }
+
+  flush(): void {
+    const bytes = this.out.take();
+    for (let off = 0; off < bytes.length;) off += writeSync(this.fd, bytes, off);
+  }
+}
+
 export class CocoWriter {
-  private readonly fd: number;
-  private readonly out = new JsonBytes();
+  private readonly main: ByteSink;
+  private readonly spool: { readonly path: string; readonly sink: ByteSink } | undefined;
   private section: 'images' | 'annotations' | null = null;
-  private first = true;
   private readonly categories: CocoCategoryIndex;
 
-  constructor(file: string, kept: readonly CocoCategory[], info: Obj) {
-    this.fd = openSync(file, 'w');
+  constructor(
+    file: string,
+    kept: readonly CocoCategory[],
+    info: Obj,
+    opts: { readonly spool?: string } = {},
+  ) {
+    this.main = new ByteSink(openSync(file, 'w'));
+    if (opts.spool)
+      this.spool = { path: opts.spool, sink: new ByteSink(openSync(opts.spool, 'w')) };
     this.categories = new CocoCategoryIndex(kept);
-    this.out.text(`{"info":${JSON.stringify(info)}`);
+    this.main.out.text(`{"info":${JSON.stringify(info)}`);
   }
 
   image(id: number | string, record: Obj): void {
@@ -55,9 +86,9 @@ export class CocoWriter {
       const name = SOURCE_NAMES.get(k) ?? k;
       if (!(name in img)) img[name] = record[k]!;
     }
-    this.separator();
-    this.out.text(JSON.stringify(img));
-    this.flushIfFull();
+    this.main.separator();
+    this.main.out.text(JSON.stringify(img));
+    this.main.flushIfFull();
   }
 
   /**
@@ -65,11 +96,12 @@ export class CocoWriter {
    * bytes; `category` is left out when it is just the category's name.
    */
   annotation(id: number, imageId: number, content: Uint8Array, review?: Uint8Array): void {
-    this.open('annotations');
+    const sink = this.spool?.sink ?? this.main;
+    if (!this.spool) this.open('annotations');
     const [catId, catName] = selectMembers(content, CATEGORY_MEMBERS);
     const cat = this.categories.resolve(catId, catName);
-    const out = this.out;
-    this.separator();
+    const out = sink.out;
+    sink.separator();
     out.ascii('{"id":');
     out.digits(id);
     out.ascii(',"image_id":');
@@ -88,49 +120,55 @@ export class CocoWriter {
       renderJson(review, out);
     }
     out.byte(0x7d);
-    this.flushIfFull();
+    sink.flushIfFull();
   }
 
-  /** Writes the categories, closes the document and the file. */
+  /** Writes the (spooled) annotations and the categories, closes the document and the file. */
   end(): void {
     this.open('annotations');
-    this.out.text(
+    if (this.spool) this.copySpool(this.spool.path, this.spool.sink);
+    this.main.out.text(
       `\n],\n"categories":[\n${this.categories
         .list()
         .map((c) => JSON.stringify(c))
         .join(',\n')}\n]}\n`,
     );
-    this.flush();
-    closeSync(this.fd);
+    this.main.flush();
+    closeSync(this.main.fd);
   }
 
-  /** Closes the file without finishing the document (after an error). */
+  /** Closes the files without finishing the document (after an error). */
   abort(): void {
-    closeSync(this.fd);
+    closeSync(this.main.fd);
+    if (this.spool) {
+      closeSync(this.spool.sink.fd);
+      rmSync(this.spool.path, { force: true });
+    }
+  }
+
+  private copySpool(path: string, sink: ByteSink): void {
+    sink.flush();
+    closeSync(sink.fd);
+    this.main.flush();
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(FLUSH_BYTES);
+      for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf))
+        for (let off = 0; off < n;) off += writeSync(this.main.fd, buf, off, n - off);
+    } finally {
+      closeSync(fd);
+      rmSync(path, { force: true });
+    }
   }
 
   /** Moves forward to `section` (images, then annotations), opening the arrays on the way. */
   private open(section: 'images' | 'annotations'): void {
     while (this.section !== section) {
       if (this.section === 'annotations') throw new Error('COCO images come before annotations');
-      if (this.section !== null) this.out.ascii('\n]');
+      if (this.section !== null) this.main.out.ascii('\n]');
       this.section = this.section === null ? 'images' : 'annotations';
-      this.out.ascii(`,\n"${this.section}":[`);
-      this.first = true;
+      this.main.out.ascii(`,\n"${this.section}":[`);
+      this.main.first = true;
     }
-  }
-
-  private separator(): void {
-    this.out.ascii(this.first ? '\n' : ',\n');
-    this.first = false;
-  }
-
-  private flushIfFull(): void {
-    if (this.out.length >= FLUSH_BYTES) this.flush();
-  }
-
-  private flush(): void {
-    const bytes = this.out.take();
-    for (let off = 0; off < bytes.length;) off += writeSync(this.fd, bytes, off);
   }
 }
