@@ -24,8 +24,10 @@ export async function derivedRoots(
   const live: { id: ChunkHash; kind: 'node' }[] = [];
   const deadIndexes: TreeIndexRecord[] = [];
   for (const r of await repo.catalog.derived.listTreeIndexes()) {
-    if (seen.has(r.source)) live.push({ id: r.index, kind: 'node' });
-    else deadIndexes.push(r);
+    if (!seen.has(r.source)) deadIndexes.push(r);
+    else
+      for (const id of [r.index, r.adds, r.removes])
+        if (id !== null) live.push({ id, kind: 'node' });
   }
   const deadBlame: ChunkHash[] = [];
   for (const r of await repo.catalog.derived.listBlameRoots()) {

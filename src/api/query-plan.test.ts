@@ -27,7 +27,7 @@ import { INDEX_SELECTIVITY } from './query-plan.js';
 import { createBranch, createTag } from './refs.js';
 import { openRepository, type Repository } from './repository.js';
 import { setSplits } from './splits.js';
-import { indexRootOf } from './tree-index.js';
+import { indexOf } from './tree-index.js';
 
 const SEED = 4_242_026;
 const NOW = Date.parse('2026-08-15T12:00:00Z');
@@ -346,7 +346,7 @@ describe('selective filters take the index', () => {
     ds = await makeDataset(SEED);
     snap = await snapshotAt(ds.second);
     for (const tree of ['labels', 'reviews', 'splits'] as const)
-      expect(await indexRootOf(repo, tree, treeRoot(snap, tree)), tree).toBeDefined();
+      expect(await indexOf(repo, tree, treeRoot(snap, tree)), tree).toBeDefined();
   });
 
   it.each([
@@ -402,13 +402,11 @@ describe('selective filters take the index', () => {
   // With no index row for the labels tree the count must come from reading labels, not the index.
   it('without an index of the labels tree, a lone exact comparison is counted by reading labels', async () => {
     const source = treeRoot(snap, 'labels');
-    const index = (await indexRootOf(repo, 'labels', source))!;
-    const record = {
-      kind: 'labels' as const,
-      source: hashToHex(source),
-      index: hashToHex(index),
-      format: INDEX_FORMAT,
-    };
+    const record = (await repo.catalog.derived.getTreeIndex(
+      'labels',
+      hashToHex(source),
+      INDEX_FORMAT,
+    ))!;
     await repo.catalog.derived.deleteTreeIndexes([record]);
     try {
       const where = 'class = rare_a';

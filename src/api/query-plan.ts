@@ -11,6 +11,7 @@
 import { hashToHex } from '../core/hash.js';
 import { decodeTuple } from '../core/tuple.js';
 import { imageLabelRange } from '../dataset/label-key.js';
+import { countOverlay, scanOverlayKeys } from '../tree/overlay.js';
 import { countEntries, countRange, scanLeaves } from '../tree/read.js';
 import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import type { AccessPath } from '../query/access-path.js';
@@ -18,7 +19,7 @@ import type { Expr } from '../query/ast.js';
 import { changeSetName } from '../query/evaluate.js';
 import { sourceKeyOf } from '../query/index-entries.js';
 import type { Repository } from './repository.js';
-import { indexRootOf } from './tree-index.js';
+import { indexOf } from './tree-index.js';
 
 /** Largest share of the labels an index path may yield and still beat the scan. */
 export const INDEX_SELECTIVITY = 0.1;
@@ -98,8 +99,8 @@ async function price(
     case 'index': {
       const tree = p.field.tree;
       const source = treeRoot(snap, tree);
-      const root = await indexRootOf(repo, tree, source);
-      if (!root)
+      const index = await indexOf(repo, tree, source);
+      if (!index)
         return {
           path: p,
           candidates: Infinity,
@@ -108,7 +109,7 @@ async function price(
           ],
         };
       let n = 0;
-      for (const r of p.ranges) n += await countRange(repo.nodes, root, r);
+      for (const r of p.ranges) n += await countOverlay(repo.nodes, index, r);
       if (tree === 'splits') {
         const images = Math.max(1, await countEntries(repo.nodes, treeRoot(snap, 'splits')));
         const perImage = total / images;
@@ -180,9 +181,9 @@ async function collect(
   };
   switch (p.type) {
     case 'index': {
-      const root = (await indexRootOf(repo, p.field.tree, treeRoot(snap, p.field.tree)))!;
+      const index = (await indexOf(repo, p.field.tree, treeRoot(snap, p.field.tree)))!;
       for (const r of p.ranges) {
-        for (const k of await rangeKeys(root, r)) {
+        for await (const k of scanOverlayKeys(repo.nodes, index, r)) {
           const source = sourceKeyOf(k);
           if (p.field.tree !== 'splits') out.push(source);
           else out.push(...(await rangeKeys(labels, imageLabelRange(decodeTuple(source)[0]!))));

@@ -6,20 +6,22 @@
  * `INDEX_MAINTENANCE_LIMIT` changes, else the tree is left unindexed: a bulk import is indexed
  * by `verso index build`, one streaming pass) gives each changed record's old and new index
  * keys; only keys that differ become edits, so a geometry-only edit changes nothing in the
- * index. One batched mutation of the parent's index tree gives the new index, history
- * independent like every tree: identical to a full build of the new source tree. An empty
- * source tree has the empty index, so a new repository starts indexed.
+ * index. The edits go into the index's small delta trees (`tree/overlay.ts`), not its base: a
+ * few thousand scattered keys would rewrite as many leaves of a 20M-entry base, but only a few
+ * leaves of the deltas. The index stays logically equal to a full build of the new source tree,
+ * and folding its deltas (`verso index build`) gives exactly that tree. An empty source tree has
+ * the empty index, so a new repository starts indexed.
  */
 import { bytesEqual } from '../tree/bytes.js';
 import { diffTrees } from '../tree/diff.js';
-import { mutateTree, type Edit } from '../tree/mutate.js';
+import { applyToOverlay, emptyTree, type Overlay } from '../tree/overlay.js';
 import { countEntries } from '../tree/read.js';
 import { treeRoot } from '../vcs/snapshot.js';
 import { INDEXED_TREES, indexKeysOf, type IndexedTree } from '../query/index-entries.js';
 import type { NewCommitFacts, RecordDerived } from './commit-facts.js';
 import type { Repository } from './repository.js';
 import { snapshotOfCommit } from './snapshot-at.js';
-import { indexRootOf, recordIndexRoot } from './tree-index.js';
+import { indexOf, plainIndex, recordIndex } from './tree-index.js';
 
 /** Commits changing more records of a tree than this leave its index to `verso index build`. */
 export const INDEX_MAINTENANCE_LIMIT = 200_000;
@@ -33,23 +35,23 @@ export async function stageTreeIndexes(
 ): Promise<RecordDerived> {
   const parent = facts.parents[0];
   const parentSnap = parent ? await snapshotOfCommit(repo, parent) : undefined;
-  const rows: [IndexedTree, Uint8Array, Uint8Array][] = [];
+  const rows: [IndexedTree, Uint8Array, Overlay][] = [];
   for (const tree of INDEXED_TREES) {
     const source = treeRoot(facts.snapshot, tree);
-    if (await indexRootOf(repo, tree, source)) continue;
+    if (await indexOf(repo, tree, source)) continue;
     const index = parentSnap
       ? await updatedIndex(repo, tree, treeRoot(parentSnap, tree), source, limit)
       : await emptyIndex(repo, source);
     if (index) rows.push([tree, source, index]);
   }
   return async () => {
-    for (const [tree, source, index] of rows) await recordIndexRoot(repo, tree, source, index);
+    for (const [tree, source, index] of rows) await recordIndex(repo, tree, source, index);
   };
 }
 
-async function emptyIndex(repo: Repository, source: Uint8Array): Promise<Uint8Array | undefined> {
+async function emptyIndex(repo: Repository, source: Uint8Array): Promise<Overlay | undefined> {
   if ((await countEntries(repo.nodes, source)) > 0) return undefined;
-  return repo.nodes.write(0, [], [], []).hash;
+  return plainIndex(repo, emptyTree(repo.nodes));
 }
 
 /** The index of `to` from the index of `from` and their diff, or undefined when it cannot be. */
@@ -59,8 +61,8 @@ async function updatedIndex(
   from: Uint8Array,
   to: Uint8Array,
   limit: number,
-): Promise<Uint8Array | undefined> {
-  const base = await indexRootOf(repo, tree, from);
+): Promise<Overlay | undefined> {
+  const base = await indexOf(repo, tree, from);
   if (!base) return emptyIndex(repo, to);
   const grew = (await countEntries(repo.nodes, to)) - (await countEntries(repo.nodes, from));
   if (Math.abs(grew) > limit) return undefined;
@@ -74,10 +76,11 @@ async function updatedIndex(
     for (const k of after) if (!before.some((b) => bytesEqual(b, k))) edits.set(latin1(k), EMPTY);
   }
   if (edits.size === 0) return base;
-  const sorted: Edit[] = [...edits.keys()]
-    .sort()
-    .map((k) => ({ key: Buffer.from(k, 'latin1'), value: edits.get(k)! }));
-  return mutateTree(repo.nodes, base, sorted);
+  const removed: Uint8Array[] = [];
+  const added: Uint8Array[] = [];
+  for (const k of [...edits.keys()].sort())
+    (edits.get(k) === null ? removed : added).push(Buffer.from(k, 'latin1'));
+  return applyToOverlay(repo.nodes, base, removed, added);
 }
 
 const latin1 = (k: Uint8Array): string => Buffer.from(k).toString('latin1');

@@ -1,8 +1,8 @@
 /**
  * Secondary indexes kept at commit time against full builds, on a real embedded repository:
  * after any sequence of commits through the public api (label and review puts and deletes,
- * geometry-only edits, split moves), the index recorded for each tree of the new snapshot is
- * the same tree (same root hash) as `buildTreeIndex` of that tree. A commit whose diff exceeds
+ * geometry-only edits, split moves), the index recorded for each tree of the new snapshot, its
+ * deltas folded into its base, is the same tree (same root hash) as `buildTreeIndex` of that tree. A commit whose diff exceeds
  * the maintenance limit leaves its tree unindexed until `buildIndexes`; a tree a commit leaves
  * alone shares its parent's index row.
  */
@@ -25,7 +25,8 @@ import { initRepository } from './init-repository.js';
 import { createBranch, createTag } from './refs.js';
 import { openRepository, type Repository } from './repository.js';
 import { setSplits } from './splits.js';
-import { buildIndexes, buildTreeIndex, indexRootOf, showIndexes } from './tree-index.js';
+import { foldOverlay } from '../tree/overlay.js';
+import { buildIndexes, buildTreeIndex, indexOf, showIndexes } from './tree-index.js';
 import { stageTreeIndexes } from './tree-index-maintain.js';
 
 const SEED = 20_260_815;
@@ -91,11 +92,17 @@ async function snapshotOf(commit: ChunkHash): Promise<Snapshot> {
   return getSnapshot(repo.chunks, (await getCommit(repo.chunks, commit)).snapshot);
 }
 
-/** Every tree of `snap` has a recorded index equal to a full build of it. */
+/** The recorded index of `source` with its deltas folded into the base (undefined: none). */
+async function foldedIndexOf(tree: IndexedTree, source: Uint8Array) {
+  const index = await indexOf(repo, tree, source);
+  return index && foldOverlay(repo.nodes, index);
+}
+
+/** Every tree of `snap` has a recorded index whose set equals a full build of it. */
 async function expectIndexesMatchFullBuilds(snap: Snapshot): Promise<void> {
   for (const tree of INDEXED_TREES) {
     const source = treeRoot(snap, tree);
-    const recorded = await indexRootOf(repo, tree, source);
+    const recorded = await foldedIndexOf(tree, source);
     expect(recorded, `${tree} tree ${hashToHex(source)} has no index`).toBeDefined();
     const full = await buildTreeIndex(repo, tree, source);
     expect(hashToHex(recorded!), `${tree} index differs from a full build`).toBe(hashToHex(full));
@@ -253,7 +260,7 @@ describe('secondary indexes kept at commit time', () => {
     // The seed data reaches every bucket: instants, other strings, other values.
     const buckets = new Set<string>();
     for (const tree of ['labels', 'reviews'] as const) {
-      const root = (await indexRootOf(repo, tree, treeRoot(base.snapshot, tree)))!;
+      const root = (await foldedIndexOf(tree, treeRoot(base.snapshot, tree)))!;
       for await (const run of scanLeaves(repo.nodes, root))
         for (let i = run.from; i < run.to; i++) {
           const [field, bucket] = decodeTuple(run.keys[i]!);
@@ -289,8 +296,8 @@ describe('secondary indexes kept at commit time', () => {
           for (const tree of INDEXED_TREES) {
             if (before.snapshot.trees[tree] !== after.snapshot.trees[tree]) continue;
             // An unchanged tree: the same source, so the very same index row.
-            expect(await indexRootOf(repo, tree, treeRoot(after.snapshot, tree))).toEqual(
-              await indexRootOf(repo, tree, treeRoot(before.snapshot, tree)),
+            expect(await indexOf(repo, tree, treeRoot(after.snapshot, tree))).toEqual(
+              await indexOf(repo, tree, treeRoot(before.snapshot, tree)),
             );
           }
         }
@@ -320,8 +327,8 @@ describe('secondary indexes kept at commit time', () => {
     const after = await branchHead(repo, 'geometry');
     expect(after.snapshot.trees.labels).not.toBe(before.snapshot.trees.labels);
     expect(after.snapshot.trees.reviews).toBe(before.snapshot.trees.reviews);
-    expect(await indexRootOf(repo, 'labels', treeRoot(after.snapshot, 'labels'))).toEqual(
-      await indexRootOf(repo, 'labels', treeRoot(before.snapshot, 'labels')),
+    expect(await indexOf(repo, 'labels', treeRoot(after.snapshot, 'labels'))).toEqual(
+      await indexOf(repo, 'labels', treeRoot(before.snapshot, 'labels')),
     );
     await expectIndexesMatchFullBuilds(after.snapshot);
   });
@@ -355,8 +362,7 @@ describe('the maintenance limit', () => {
     const records = [];
     for (const kind of changed) {
       const source = head.snapshot.trees[kind];
-      const index = (await indexRootOf(repo, kind, treeRoot(head.snapshot, kind)))!;
-      records.push({ kind, source, index: hashToHex(index), format: INDEX_FORMAT });
+      records.push((await repo.catalog.derived.getTreeIndex(kind, source, INDEX_FORMAT))!);
     }
     await repo.catalog.derived.deleteTreeIndexes(records);
     const record = await stageTreeIndexes(
@@ -370,7 +376,7 @@ describe('the maintenance limit', () => {
   }
 
   const rootOf = async (snap: Snapshot, tree: IndexedTree) =>
-    indexRootOf(repo, tree, treeRoot(snap, tree));
+    indexOf(repo, tree, treeRoot(snap, tree));
 
   it('a tree whose diff exceeds the limit is left unindexed, and buildIndexes indexes it', async () => {
     await createBranch(repo, 'bulk', 'base');
@@ -408,15 +414,17 @@ describe('the maintenance limit', () => {
 
     const built = await buildIndexes(repo, 'bulk');
     expect(built.commit).toBe(next.head);
-    expect(built.trees.map((t) => [t.tree, t.built === true, t.index !== null])).toEqual([
+    // labels is built from scratch; the others had indexes (reviews' deltas are folded in).
+    expect(built.trees.map((t) => [t.tree, t.built === 'built', t.index !== null])).toEqual([
       ['labels', true, true],
       ['reviews', false, true],
       ['splits', false, true],
     ]);
+    expect(built.trees.every((t) => t.delta_entries === 0)).toBe(true);
     expect(built.trees[0]!.entries).toBeGreaterThan(0);
     await expectIndexesMatchFullBuilds(next.snapshot);
     // A second build finds nothing to do.
-    expect((await buildIndexes(repo, 'bulk')).trees.every((t) => t.built !== true)).toBe(true);
+    expect((await buildIndexes(repo, 'bulk')).trees.every((t) => t.built === undefined)).toBe(true);
     // And the next commit is maintained again from the built index.
     await applyEdits(repo, {
       file: writeJsonl([{ op: 'delete', image: c![0], label: c![1] }]),

@@ -11,6 +11,8 @@
 import { hashToHex, hexToHash, type ChunkHash } from '../core/hash.js';
 import { ExternalSorter } from '../io/external-sort.js';
 import { TreeBuilder } from '../tree/builder.js';
+import { bytesEqual } from '../tree/bytes.js';
+import { countOverlay, emptyTree, foldOverlay, type Overlay } from '../tree/overlay.js';
 import { countEntries, scanLeaves } from '../tree/read.js';
 import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import {
@@ -27,28 +29,49 @@ import { snapshotAtRef } from './snapshot-at.js';
 
 const EMPTY = new Uint8Array(0);
 
-/** The index root of the tree `source` of kind `tree`, if one is recorded. */
-export async function indexRootOf(
+/** The index of the tree `source` of kind `tree`, if one is recorded. */
+export async function indexOf(
   repo: Repository,
   tree: IndexedTree,
   source: Uint8Array,
-): Promise<Uint8Array | undefined> {
-  const hex = await repo.catalog.derived.getTreeIndex(tree, hashToHex(source), INDEX_FORMAT);
-  return hex === undefined ? undefined : hexToHash(hex);
+): Promise<Overlay | undefined> {
+  const r = await repo.catalog.derived.getTreeIndex(tree, hashToHex(source), INDEX_FORMAT);
+  if (!r) return undefined;
+  const delta = (hex: ChunkHash | null) => (hex ? hexToHash(hex) : emptyTree(repo.nodes));
+  return { base: hexToHash(r.index), adds: delta(r.adds), removes: delta(r.removes) };
 }
 
-export async function recordIndexRoot(
+/** Records `index` as the index of `source` (`replace`: over a recorded one, after compaction). */
+export async function recordIndex(
   repo: Repository,
   tree: IndexedTree,
   source: Uint8Array,
-  index: Uint8Array,
+  index: Overlay,
+  replace = false,
 ): Promise<void> {
-  await repo.catalog.derived.putTreeIndex({
+  const empty = hashToHex(emptyTree(repo.nodes));
+  const delta = (root: Uint8Array) => (hashToHex(root) === empty ? null : hashToHex(root));
+  const record = {
     kind: tree,
     source: hashToHex(source),
-    index: hashToHex(index),
+    index: hashToHex(index.base),
+    adds: delta(index.adds),
+    removes: delta(index.removes),
     format: INDEX_FORMAT,
-  });
+  };
+  if (replace) await repo.catalog.derived.replaceTreeIndex(record);
+  else await repo.catalog.derived.putTreeIndex(record);
+}
+
+function hasNoDeltas(repo: Repository, index: Overlay): boolean {
+  const empty = emptyTree(repo.nodes);
+  return bytesEqual(index.adds, empty) && bytesEqual(index.removes, empty);
+}
+
+/** An index of just `base` (no deltas). */
+export function plainIndex(repo: Repository, base: Uint8Array): Overlay {
+  const empty = emptyTree(repo.nodes);
+  return { base, adds: empty, removes: empty };
 }
 
 /**
@@ -120,8 +143,10 @@ export interface TreeIndexState {
   /** The index root, or null when the tree has no index. */
   readonly index: ChunkHash | null;
   readonly entries: number | null;
-  /** Built by this call (`index build`). */
-  readonly built?: boolean;
+  /** What `index build` did: built from scratch, or folded the deltas into the base. */
+  readonly built?: 'built' | 'folded';
+  /** Entries in the deltas (0 right after a build or a fold). */
+  readonly delta_entries?: number;
 }
 
 export interface IndexReport {
@@ -131,34 +156,38 @@ export interface IndexReport {
 
 /** `verso index show REF`: which of the snapshot's trees are indexed. */
 export async function showIndexes(repo: Repository, ref: string): Promise<IndexReport> {
-  const { commit, snap } = await snapshotAt(repo, ref);
+  const { commit, snap } = await snapshotAtRef(repo, ref);
   const trees: TreeIndexState[] = [];
   for (const tree of INDEXED_TREES) trees.push(await stateOf(repo, snap, tree));
   return { commit, trees };
 }
 
-/** `verso index build REF`: builds every missing index of the snapshot at `ref`. */
+/**
+ * `verso index build REF`: builds every missing index of the snapshot at `ref`, and folds the
+ * deltas of the existing ones into their base (compaction: later queries and commits work on
+ * small deltas again).
+ */
 export async function buildIndexes(
   repo: Repository,
   ref: string,
   onProgress?: ProgressFn,
 ): Promise<IndexReport> {
   return withLease(repo, 'writer', async () => {
-    const { commit, snap } = await snapshotAt(repo, ref);
+    const { commit, snap } = await snapshotAtRef(repo, ref);
     const trees: TreeIndexState[] = [];
     for (const tree of INDEXED_TREES) {
       const source = treeRoot(snap, tree);
-      if (await indexRootOf(repo, tree, source)) {
+      const existing = await indexOf(repo, tree, source);
+      if (existing && hasNoDeltas(repo, existing)) {
         trees.push(await stateOf(repo, snap, tree));
         continue;
       }
-      await recordIndexRoot(
-        repo,
-        tree,
-        source,
-        await buildTreeIndex(repo, tree, source, onProgress),
-      );
-      trees.push({ ...(await stateOf(repo, snap, tree)), built: true });
+      const base = existing
+        ? await foldOverlay(repo.nodes, existing)
+        : await buildTreeIndex(repo, tree, source, onProgress);
+      await repo.chunks.flush();
+      await recordIndex(repo, tree, source, plainIndex(repo, base), existing !== undefined);
+      trees.push({ ...(await stateOf(repo, snap, tree)), built: existing ? 'folded' : 'built' });
     }
     return { commit, trees };
   });
@@ -170,17 +199,16 @@ async function stateOf(
   tree: IndexedTree,
 ): Promise<TreeIndexState> {
   const source = treeRoot(snap, tree);
-  const index = await indexRootOf(repo, tree, source);
+  const index = await indexOf(repo, tree, source);
+  const deltas = index
+    ? (await countEntries(repo.nodes, index.adds)) + (await countEntries(repo.nodes, index.removes))
+    : null;
   return {
     tree,
     source: hashToHex(source),
     fields: INDEXED_FIELDS.filter((f) => f.tree === tree).map((f) => f.field),
-    index: index ? hashToHex(index) : null,
-    entries: index ? await countEntries(repo.nodes, index) : null,
+    index: index ? hashToHex(index.base) : null,
+    entries: index ? await countOverlay(repo.nodes, index) : null,
+    ...(deltas !== null ? { delta_entries: deltas } : {}),
   };
-}
-
-async function snapshotAt(repo: Repository, ref: string) {
-  const { commit, snap } = await snapshotAtRef(repo, ref);
-  return { commit, snap };
 }

@@ -378,19 +378,35 @@ export function describeCatalogContract(name: string, create: () => Promise<Cata
     });
 
     describe('derived data', () => {
-      it('keeps the first index root per (kind, source, format) and deletes exactly what it is told', async () => {
-        const rec = { kind: 'labels' as const, source: A, index: B, format: 1 };
+      it('keeps the first index per (kind, source, format), replaces on compaction, deletes exactly what it is told', async () => {
+        const rec = {
+          kind: 'labels' as const,
+          source: A,
+          index: B,
+          adds: null,
+          removes: C,
+          format: 1,
+        };
         await cat.derived.putTreeIndex(rec);
         await cat.derived.putTreeIndex({ ...rec, index: C });
-        expect(await cat.derived.getTreeIndex('labels', A, 1)).toBe(B);
+        expect(await cat.derived.getTreeIndex('labels', A, 1)).toEqual(rec);
         expect(await cat.derived.getTreeIndex('labels', A, 2)).toBeUndefined();
         expect(await cat.derived.getTreeIndex('reviews', A, 1)).toBeUndefined();
-        await cat.derived.putTreeIndex({ kind: 'reviews', source: A, index: C, format: 1 });
+        const compacted = { ...rec, index: C, removes: null };
+        await cat.derived.replaceTreeIndex(compacted);
+        expect(await cat.derived.getTreeIndex('labels', A, 1)).toEqual(compacted);
+        const reviews = {
+          kind: 'reviews' as const,
+          source: A,
+          index: C,
+          adds: B,
+          removes: null,
+          format: 1,
+        };
+        await cat.derived.putTreeIndex(reviews);
         expect(await cat.derived.listTreeIndexes()).toHaveLength(2);
         await cat.derived.deleteTreeIndexes([rec]);
-        expect(await cat.derived.listTreeIndexes()).toEqual([
-          { kind: 'reviews', source: A, index: C, format: 1 },
-        ]);
+        expect(await cat.derived.listTreeIndexes()).toEqual([reviews]);
       });
 
       it('keeps blame roots per commit and numbers commits stably', async () => {

@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { VersoError } from '../core/errors.js';
-import { DERIVED_MIGRATION } from './sqlite-derived-catalog.js';
+import { DERIVED_MIGRATION, INDEX_DELTA_MIGRATION } from './sqlite-derived-catalog.js';
 import { LINEAGE_MIGRATION } from './sqlite-lineage-catalog.js';
 
 export const MIGRATIONS: readonly string[] = [
@@ -48,6 +48,7 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   LINEAGE_MIGRATION,
   DERIVED_MIGRATION,
+  INDEX_DELTA_MIGRATION,
 ];
 
 export function migrate(db: Database.Database, file: string): void {

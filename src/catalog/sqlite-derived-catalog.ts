@@ -19,17 +19,26 @@ export const DERIVED_MIGRATION = `
   CREATE TABLE blame_roots (commit_id TEXT PRIMARY KEY, root TEXT NOT NULL) WITHOUT ROWID;
   CREATE TABLE commit_numbers (n INTEGER PRIMARY KEY AUTOINCREMENT, commit_id TEXT NOT NULL UNIQUE);`;
 
+/** Index deltas: entries added to / removed from the base index since it was built. */
+export const INDEX_DELTA_MIGRATION = `
+  ALTER TABLE tree_indexes ADD COLUMN adds TEXT;
+  ALTER TABLE tree_indexes ADD COLUMN removes TEXT;`;
+
 interface TreeIndexRow {
   readonly kind: IndexedTreeKind;
   readonly source: string;
   readonly format: number;
   readonly root: string;
+  readonly adds: string | null;
+  readonly removes: string | null;
 }
 
 const toTreeIndex = (r: TreeIndexRow): TreeIndexRecord => ({
   kind: r.kind,
   source: r.source as ChunkHash,
   index: r.root as ChunkHash,
+  adds: r.adds as ChunkHash | null,
+  removes: r.removes as ChunkHash | null,
   format: r.format,
 });
 
@@ -38,11 +47,14 @@ export class SqliteDerivedCatalog implements DerivedCatalog {
 
   constructor(private readonly db: Database.Database) {
     this.sql = {
-      getIndex: db.prepare<[string, string, number], { root: string }>(
-        'SELECT root FROM tree_indexes WHERE kind = ? AND source = ? AND format = ?',
+      getIndex: db.prepare<[string, string, number], TreeIndexRow>(
+        'SELECT * FROM tree_indexes WHERE kind = ? AND source = ? AND format = ?',
       ),
-      putIndex: db.prepare<[string, string, number, string]>(
-        'INSERT OR IGNORE INTO tree_indexes (kind, source, format, root) VALUES (?, ?, ?, ?)',
+      putIndex: db.prepare<[string, string, number, string, string | null, string | null]>(
+        'INSERT OR IGNORE INTO tree_indexes (kind, source, format, root, adds, removes) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      replaceIndex: db.prepare<[string, string, number, string, string | null, string | null]>(
+        'INSERT OR REPLACE INTO tree_indexes (kind, source, format, root, adds, removes) VALUES (?, ?, ?, ?, ?, ?)',
       ),
       listIndexes: db.prepare<[], TreeIndexRow>('SELECT * FROM tree_indexes ORDER BY kind, source'),
       deleteIndex: db.prepare<[string, string, number]>(
@@ -74,12 +86,17 @@ export class SqliteDerivedCatalog implements DerivedCatalog {
     kind: IndexedTreeKind,
     source: ChunkHash,
     format: number,
-  ): Promise<ChunkHash | undefined> {
-    return this.sql.getIndex.get(kind, source, format)?.root as ChunkHash | undefined;
+  ): Promise<TreeIndexRecord | undefined> {
+    const row = this.sql.getIndex.get(kind, source, format);
+    return row === undefined ? undefined : toTreeIndex(row);
   }
 
   async putTreeIndex(r: TreeIndexRecord): Promise<void> {
-    this.sql.putIndex.run(r.kind, r.source, r.format, r.index);
+    this.sql.putIndex.run(r.kind, r.source, r.format, r.index, r.adds, r.removes);
+  }
+
+  async replaceTreeIndex(r: TreeIndexRecord): Promise<void> {
+    this.sql.replaceIndex.run(r.kind, r.source, r.format, r.index, r.adds, r.removes);
   }
 
   async listTreeIndexes(): Promise<TreeIndexRecord[]> {

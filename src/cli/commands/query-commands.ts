@@ -38,7 +38,9 @@ export function registerQueryCommands(program: Command): void {
     .description('secondary indexes (class, annotator, annotated_at, review fields, split)');
   index
     .command('build [ref]')
-    .description("index the snapshot's trees that have no index yet (later commits keep them)")
+    .description(
+      "index the snapshot's trees that have no index yet (later commits keep them), and fold the deltas of the others into their base",
+    )
     .option('--json', 'machine-readable output')
     .action(async (ref: string | undefined, opts: { json?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
@@ -80,6 +82,9 @@ function indexLines(r: IndexReport): string[] {
   return r.trees.map((t) => {
     const what = `${t.tree} (${t.fields.join(', ')})`;
     if (t.index === null) return `${what}: not indexed`;
-    return `${what}: ${t.entries} entries${t.built ? ', built now' : ''}`;
+    const deltas = t.delta_entries ? ` (${t.delta_entries} in deltas)` : '';
+    const done =
+      t.built === 'built' ? ', built now' : t.built === 'folded' ? ', deltas folded now' : '';
+    return `${what}: ${t.entries} entries${deltas}${done}`;
   });
 }
