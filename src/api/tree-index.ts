@@ -2,11 +2,12 @@
  * Secondary indexes of a snapshot's trees (layer: api): finding them, building them in full,
  * and `verso index build|show`.
  *
- * An index is a Prolly tree of entries (`query/index-entries.ts`) over one source tree, recorded
- * in the catalog under the source tree's root hash (`catalog/derived-catalog.ts`): every commit
- * that shares the tree shares the index. A full build is one scan of the source tree whose
- * index keys go through the external sort into a bottom-up build; commits then keep indexes up
- * to date incrementally (`tree-index-maintain.ts`).
+ * An index is the set of entries (`query/index-entries.ts`) of one source tree, kept as a base
+ * Prolly tree plus two delta trees (`tree/overlay.ts`) and recorded in the catalog under the
+ * source tree's root hash (`catalog/derived-catalog.ts`): every commit that shares the tree
+ * shares the index. A full build is one scan of the source tree whose index keys go through the
+ * external sort into a bottom-up base; commits then keep indexes up to date in the deltas
+ * (`tree-index-maintain.ts`), and `index build` folds the deltas back into the base.
  */
 import { hashToHex, hexToHash, type ChunkHash } from '../core/hash.js';
 import { ExternalSorter } from '../io/external-sort.js';
