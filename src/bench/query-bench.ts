@@ -144,20 +144,7 @@ if (cars !== Number(scanned.out.trim()))
   throw new Error(`index count ${cars} != scan count ${scanned.out}`);
 
 function exportRun(where: string) {
-  const explain = verso([
-    'export',
-    'production-v4',
-    '--where',
-    where,
-    '--format',
-    'coco',
-    '--out',
-    '-',
-    '--explain',
-  ]).out;
-  log(`plan of '${where}':\n${explain.trimEnd()}`);
-  const out = join(work, `query-export-${N}.json`);
-  const r = verso([
+  const args = (out: string) => [
     'export',
     'production-v4',
     '--where',
@@ -166,8 +153,11 @@ function exportRun(where: string) {
     'coco',
     '--out',
     out,
-    '--json',
-  ]);
+  ];
+  const explain = verso([...args('-'), '--explain']).out;
+  log(`plan of '${where}':\n${explain.trimEnd()}`);
+  const out = join(work, `query-export-${N}.json`);
+  const r = verso([...args(out), '--json']);
   const result = JSON.parse(r.out) as { labels: number; images: number };
   const bytes = statSync(out).size;
   rmSync(out, { force: true });

@@ -165,6 +165,19 @@ beforeAll(async () => {
 
 // ------------------------------------------------------------------ the tests
 
+/** `export production-v4 --where WHERE --format FORMAT --out OUT ...extra`. */
+const exportArgs = (where: string, format: string, out: string, ...extra: string[]) => [
+  'export',
+  'production-v4',
+  '--where',
+  where,
+  '--format',
+  format,
+  '--out',
+  out,
+  ...extra,
+];
+
 describe('setup', () => {
   it('has schema 2.2 on both tags and 2.3 as its child with the rename and the merge', () => {
     expect((repo.show('production-v3') as unknown as { schema: string }).schema).toBe('2.2');
@@ -196,18 +209,7 @@ describe('export production-v4 --where <headline> --schema 2.3', () => {
   it('jsonl: exactly the expected labels in key order, content mapped to 2.3, with reviews', () => {
     const out = join(files, 'headline.jsonl');
     const r = repo.json<{ labels: number; schema: string; commit: string }>(
-      [
-        'export',
-        'production-v4',
-        '--where',
-        WHERE,
-        '--schema',
-        '2.3',
-        '--format',
-        'jsonl',
-        '--out',
-        out,
-      ],
+      exportArgs(WHERE, 'jsonl', out, '--schema', '2.3'),
       ENV,
     );
     expect(r).toMatchObject({ labels: expected.length, schema: '2.3', commit: v4Commit });
@@ -224,18 +226,7 @@ describe('export production-v4 --where <headline> --schema 2.3', () => {
   it('coco: the expected annotations by id and image, only their images, the 2.3 categories', () => {
     const out = join(files, 'headline.json');
     const r = repo.json<{ labels: number; images: number }>(
-      [
-        'export',
-        'production-v4',
-        '--where',
-        WHERE,
-        '--schema',
-        '2.3',
-        '--format',
-        'coco',
-        '--out',
-        out,
-      ],
+      exportArgs(WHERE, 'coco', out, '--schema', '2.3'),
       ENV,
     );
     const doc = JSON.parse(readFileSync(out, 'utf8')) as CocoDoc;
@@ -284,22 +275,7 @@ describe('export production-v4 --where <headline> --schema 2.3', () => {
 describe('the plan', () => {
   it('--explain: an index plan over the change set; nothing is written', () => {
     const out = join(files, 'explained.json');
-    const text = repo.ok(
-      [
-        'export',
-        'production-v4',
-        '--where',
-        WHERE,
-        '--schema',
-        '2.3',
-        '--format',
-        'coco',
-        '--out',
-        out,
-        '--explain',
-      ],
-      ENV,
-    );
+    const text = repo.ok(exportArgs(WHERE, 'coco', out, '--schema', '2.3', '--explain'), ENV);
     const lines = text.split('\n').filter(Boolean);
     expect(lines[0]).toMatch(/^plan: index, \d+ candidates of 3000 labels of [0-9a-f]{12}$/);
     expect(text).toContain('review_changed_since(production-v3): change set of');
@@ -308,10 +284,7 @@ describe('the plan', () => {
 
   it('neither --schema nor a scan plan changes the selected keys', () => {
     const plain = join(files, 'plain.jsonl');
-    repo.ok(
-      ['export', 'production-v4', '--where', WHERE, '--format', 'jsonl', '--out', plain],
-      ENV,
-    );
+    repo.ok(exportArgs(WHERE, 'jsonl', plain), ENV);
     expect(readJsonLines<Record<string, Json>>(plain).map(canonicalJson)).toEqual(
       expected.map((s) => canonicalJson(recordOf(s, false))),
     );
@@ -319,21 +292,7 @@ describe('the plan', () => {
     const explain = repo.ok(['count', 'production-v4', '--where', WHERE_SCANNED, '--explain'], ENV);
     expect(explain.split('\n')[0]).toMatch(/^plan: scan all 3000 labels/);
     const scanned = join(files, 'scanned.jsonl');
-    repo.ok(
-      [
-        'export',
-        'production-v4',
-        '--where',
-        WHERE_SCANNED,
-        '--schema',
-        '2.3',
-        '--format',
-        'jsonl',
-        '--out',
-        scanned,
-      ],
-      ENV,
-    );
+    repo.ok(exportArgs(WHERE_SCANNED, 'jsonl', scanned, '--schema', '2.3'), ENV);
     expect(readJsonLines<Record<string, Json>>(scanned).map(canonicalJson)).toEqual(
       expected.map((s) => canonicalJson(recordOf(s, true))),
     );
