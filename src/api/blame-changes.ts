@@ -5,13 +5,14 @@
  * `labelAndReviewChanges` walks diff(parent.labels, commit.labels) and diff(parent.reviews,
  * commit.reviews) side by side, both in key order, and yields one `KeyChanges` per key either
  * touched. Cost: O(changes x depth), never O(dataset). `collectChanges` stops the walk as soon
- * as it passes a limit, so a commit-time caller never pays for a huge diff it will not use.
+ * as it passes a limit. At commit time the two diffs come from `CommitChanges` (shared with the
+ * index maintenance) and are zipped by `zipChanges`.
  */
 import { compareBytes } from '../tree/bytes.js';
-import { diffTrees, type Change } from '../tree/diff.js';
+import type { Change } from '../tree/diff.js';
 import type { NodeStore } from '../tree/node-store.js';
-import { countEntries, scanLeaves } from '../tree/read.js';
 import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
+import { treeChanges } from './commit-changes.js';
 
 export interface KeyChanges {
   readonly key: Uint8Array;
@@ -24,9 +25,20 @@ export async function* labelAndReviewChanges(
   from: Snapshot,
   to: Snapshot,
 ): AsyncGenerator<KeyChanges> {
-  const labels = await changesOf(nodes, treeRoot(from, 'labels'), treeRoot(to, 'labels'));
-  const reviews = await changesOf(nodes, treeRoot(from, 'reviews'), treeRoot(to, 'reviews'));
-  const next = async (it: AsyncGenerator<Change>): Promise<Change | undefined> => {
+  yield* zipChanges(
+    await treeChanges(nodes, treeRoot(from, 'labels'), treeRoot(to, 'labels')),
+    await treeChanges(nodes, treeRoot(from, 'reviews'), treeRoot(to, 'reviews')),
+  );
+}
+
+/** Two change streams in key order (labels, reviews), zipped: one `KeyChanges` per key. */
+export async function* zipChanges(
+  labelChanges: AsyncIterable<Change> | Iterable<Change>,
+  reviewChanges: AsyncIterable<Change> | Iterable<Change>,
+): AsyncGenerator<KeyChanges> {
+  const labels = iterate(labelChanges);
+  const reviews = iterate(reviewChanges);
+  const next = async (it: AsyncIterator<Change>): Promise<Change | undefined> => {
     const r = await it.next();
     return r.done ? undefined : r.value;
   };
@@ -48,27 +60,15 @@ export async function* labelAndReviewChanges(
       }
     }
   } finally {
-    await labels.return(undefined);
-    await reviews.return(undefined);
+    await labels.return?.(undefined);
+    await reviews.return?.(undefined);
   }
 }
 
-/**
- * diff(from, to); from an empty tree, a scan of `to` instead (every entry is added), which
- * reads the leaves past the node cache: a 10M-label catch-up does not churn the cache.
- */
-async function changesOf(
-  nodes: NodeStore,
-  from: Uint8Array,
-  to: Uint8Array,
-): Promise<AsyncGenerator<Change>> {
-  if ((await countEntries(nodes, from)) > 0) return diffTrees(nodes, from, to);
-  return (async function* () {
-    for await (const run of scanLeaves(nodes, to)) {
-      for (let i = run.from; i < run.to; i++)
-        yield { key: run.keys[i]!, type: 'added' as const, to: run.values[i]! };
-    }
-  })();
+function iterate(changes: AsyncIterable<Change> | Iterable<Change>): AsyncIterator<Change> {
+  if (Symbol.asyncIterator in changes) return changes[Symbol.asyncIterator]();
+  const it = changes[Symbol.iterator]();
+  return { next: async () => it.next() };
 }
 
 /** The changes in key order, or undefined when there are more than `limit` keys. */

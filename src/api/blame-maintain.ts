@@ -8,9 +8,9 @@
  * and the first `blame` that needs this commit catches up (`blame-catch-up.ts`), streaming.
  */
 import { hashToHex } from '../core/hash.js';
-import { collectChanges, labelAndReviewChanges } from './blame-changes.js';
+import { collectChanges, zipChanges } from './blame-changes.js';
 import { buildBlameTree, prepareBlameStep } from './blame-step.js';
-import type { NewCommitFacts, RecordDerived } from './commit-facts.js';
+import { commitChangesOf, type NewCommitFacts, type RecordDerived } from './commit-facts.js';
 import type { Repository } from './repository.js';
 
 /**
@@ -30,10 +30,11 @@ export async function stageBlame(
 ): Promise<RecordDerived> {
   const step = await prepareBlameStep(repo, facts.commit, facts.parents, facts.snapshot);
   if (!step) return nothing;
-  const changes = await collectChanges(
-    labelAndReviewChanges(repo.nodes, step.parentSnapshot, facts.snapshot),
-    limit,
-  );
+  const shared = await commitChangesOf(repo, facts);
+  const labels = await shared.of('labels', limit);
+  const reviews = labels && (await shared.of('reviews', limit));
+  if (!labels || !reviews) return nothing;
+  const changes = await collectChanges(zipChanges(labels, reviews), limit);
   if (!changes) return nothing;
   const root = hashToHex(await buildBlameTree(repo, step, changes));
   return () => repo.catalog.derived.putBlameRoot({ commit: facts.commit, root });

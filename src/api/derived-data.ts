@@ -9,7 +9,7 @@
  * to read a version: a crash between the two steps only leaves it to be rebuilt.
  */
 import { stageBlame } from './blame-maintain.js';
-import type { NewCommitFacts, RecordDerived } from './commit-facts.js';
+import { commitChangesOf, type NewCommitFacts, type RecordDerived } from './commit-facts.js';
 import type { Repository } from './repository.js';
 import { stageTreeIndexes } from './tree-index-maintain.js';
 
@@ -17,8 +17,9 @@ export async function stageDerivedData(
   repo: Repository,
   facts: NewCommitFacts,
 ): Promise<RecordDerived> {
-  const indexes = await stageTreeIndexes(repo, facts);
-  const blame = await stageBlame(repo, facts);
+  const shared = { ...facts, changes: await commitChangesOf(repo, facts) };
+  const indexes = await stageTreeIndexes(repo, shared);
+  const blame = await stageBlame(repo, shared);
   return async () => {
     await indexes();
     await blame();

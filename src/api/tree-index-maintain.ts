@@ -13,12 +13,12 @@
  * the empty index, so a new repository starts indexed.
  */
 import { bytesEqual } from '../tree/bytes.js';
-import { diffTrees } from '../tree/diff.js';
+import type { Change } from '../tree/diff.js';
 import { applyToOverlay, emptyTree, type Overlay } from '../tree/overlay.js';
 import { countEntries } from '../tree/read.js';
 import { treeRoot } from '../vcs/snapshot.js';
 import { INDEXED_TREES, indexKeysOf, type IndexedTree } from '../query/index-entries.js';
-import type { NewCommitFacts, RecordDerived } from './commit-facts.js';
+import { commitChangesOf, type NewCommitFacts, type RecordDerived } from './commit-facts.js';
 import type { Repository } from './repository.js';
 import { snapshotOfCommit } from './snapshot-at.js';
 import { indexOf, plainIndex, recordIndex } from './tree-index.js';
@@ -35,12 +35,15 @@ export async function stageTreeIndexes(
 ): Promise<RecordDerived> {
   const parent = facts.parents[0];
   const parentSnap = parent ? await snapshotOfCommit(repo, parent) : undefined;
+  const changes = await commitChangesOf(repo, facts);
   const rows: [IndexedTree, Uint8Array, Overlay][] = [];
   for (const tree of INDEXED_TREES) {
     const source = treeRoot(facts.snapshot, tree);
     if (await indexOf(repo, tree, source)) continue;
     const index = parentSnap
-      ? await updatedIndex(repo, tree, treeRoot(parentSnap, tree), source, limit)
+      ? await updatedIndex(repo, tree, treeRoot(parentSnap, tree), source, limit, () =>
+          changes.of(tree, limit),
+        )
       : await emptyIndex(repo, source);
     if (index) rows.push([tree, source, index]);
   }
@@ -54,22 +57,27 @@ async function emptyIndex(repo: Repository, source: Uint8Array): Promise<Overlay
   return plainIndex(repo, emptyTree(repo.nodes));
 }
 
-/** The index of `to` from the index of `from` and their diff, or undefined when it cannot be. */
+/**
+ * The index of `to` from the index of `from` and the changes between them (`diff`: undefined
+ * when there are too many), or undefined when it cannot be.
+ */
 async function updatedIndex(
   repo: Repository,
   tree: IndexedTree,
   from: Uint8Array,
   to: Uint8Array,
   limit: number,
+  diff: () => Promise<readonly Change[] | undefined>,
 ): Promise<Overlay | undefined> {
   const base = await indexOf(repo, tree, from);
   if (!base) return emptyIndex(repo, to);
+  // A size difference past the limit means too many changes, without walking them.
   const grew = (await countEntries(repo.nodes, to)) - (await countEntries(repo.nodes, from));
   if (Math.abs(grew) > limit) return undefined;
+  const changes = await diff();
+  if (!changes) return undefined;
   const edits = new Map<string, Uint8Array | null>();
-  let changes = 0;
-  for await (const c of diffTrees(repo.nodes, from, to)) {
-    if (++changes > limit) return undefined;
+  for (const c of changes) {
     const before = c.from ? indexKeysOf(tree, c.key, c.from) : [];
     const after = c.to ? indexKeysOf(tree, c.key, c.to) : [];
     for (const k of before) if (!after.some((a) => bytesEqual(a, k))) edits.set(latin1(k), null);
