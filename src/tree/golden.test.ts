@@ -48,7 +48,9 @@ describe('prolly tree: golden hashes (the tree format is pinned)', () => {
         1,
       ]
     `);
-    expect(hashToHex(root)).toMatchInlineSnapshot(`"13e6cce465b68a4f305a94533058380d14400098d2b43e0725a266c1a0818c0b"`);
+    expect(hashToHex(root)).toMatchInlineSnapshot(
+      `"13e6cce465b68a4f305a94533058380d14400098d2b43e0725a266c1a0818c0b"`,
+    );
   });
 
   it('pins the root after a batch of edits (mutation gives the same pinned tree as a build)', async () => {
@@ -61,6 +63,8 @@ describe('prolly tree: golden hashes (the tree format is pinned)', () => {
       { key: enc(keys[15000]!), value: enc('changed') },
       { key: enc('img999999/1'), value: enc('appended') },
     ]);
-    expect(hashToHex(edited)).toMatchInlineSnapshot(`"f7b373a15a5213910cddfc8e751f1e3fcd32ba8582f6efdbb4f8e7dd8a56c949"`);
+    expect(hashToHex(edited)).toMatchInlineSnapshot(
+      `"f7b373a15a5213910cddfc8e751f1e3fcd32ba8582f6efdbb4f8e7dd8a56c949"`,
+    );
   });
 });
