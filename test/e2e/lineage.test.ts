@@ -346,13 +346,14 @@ describe('bad input', () => {
   });
 
   it('refuses training vectors for keys outside the set, or of mixed dimensions', () => {
+    const fresh = startRun('--dataset', 'production-v4', '--where', WHERE);
     const outside = records.find((r) => r.review?.['status'] !== 'approved')!;
     const file = writeJsonLines(join(data, 'bad-vectors.jsonl'), [
       { image: approved[0]!.image, label: approved[0]!.label, vector: [1, 2] },
       { image: outside.image, label: outside.label, vector: [1, 2] },
     ]);
     expectFailure(
-      repo.run(['run', 'add-vectors', run1.id, file]),
+      repo.run(['run', 'add-vectors', fresh.id, file]),
       1,
       `${file}:2 field 'key'`,
       slashKey(outside),
@@ -362,7 +363,11 @@ describe('bad input', () => {
       { image: approved[0]!.image, label: approved[0]!.label, vector: [1, 2] },
       { image: approved[1]!.image, label: approved[1]!.label, vector: [1, 2, 3] },
     ]);
-    expectFailure(repo.run(['run', 'add-vectors', run1.id, mixed]), 1, `${mixed}:2 field 'vector'`);
+    expectFailure(
+      repo.run(['run', 'add-vectors', fresh.id, mixed]),
+      1,
+      `${mixed}:2 field 'vector'`,
+    );
   });
 
   it('finishes a run once', () => {
