@@ -17,6 +17,11 @@
  * snapshot, never from the filtered subset: numeric `category_id`s ascending, then string ids,
  * then labels with only a `category` name by name (given ids above every id seen, in that
  * order).
+ *
+ * Cost: rule 1 reads no label. Rules 2 and 3 read two members of every label once: YOLO in
+ * `withUsedClasses` before it writes, COCO in the pass over the labels that plans its ids
+ * anyway (`UsedClasses`). VOC writes names, not indices, and needs no scan: a label of a class
+ * outside the list is written under its own `category` name.
  */
 import { selectMembers } from '../core/canonical-members.js';
 import type { JsonValue } from '../core/canonical.js';
@@ -32,62 +37,80 @@ export interface ExportCategories {
   readonly source: 'schema' | 'stored' | 'labels';
 }
 
-/** The category list of `snap` read as schema `schema` (default: its own version). */
-export async function exportCategories(
+/**
+ * The list by rule 1 or 2 before the scan: the schema's classes, or the stored list (empty
+ * under rule 3). `withUsedClasses` completes it.
+ */
+export async function baseCategories(
   repo: Repository,
   snap: Snapshot,
   schema: string | undefined,
 ): Promise<ExportCategories> {
   const stored = (await categoriesOf(repo, snap)) ?? [];
   const version = schema ?? snap.schema ?? undefined;
-  if (version !== undefined) {
-    const taxonomy = (await SchemaRegistry.open(repo)).taxonomy(version);
-    const extras = new Map(stored.map((c) => [c.id, c]));
-    const categories = taxonomy.classes.map((c) => ({
-      ...extras.get(c.id),
-      id: c.id,
-      name: c.name,
-      ...(c.keypoints ? { keypoints: [...c.keypoints] } : {}),
-      ...(c.skeleton ? { skeleton: c.skeleton.map((pair) => [...pair]) } : {}),
-    }));
-    return { categories, source: 'schema' };
-  }
-  const used = await classesUsed(repo, snap, stored);
-  return {
-    categories: [...stored, ...used],
-    source: stored.length > 0 ? 'stored' : 'labels',
-  };
+  if (version === undefined)
+    return { categories: stored, source: stored.length > 0 ? 'stored' : 'labels' };
+  const taxonomy = (await SchemaRegistry.open(repo)).taxonomy(version);
+  const extras = new Map(stored.map((c) => [c.id, c]));
+  const categories = taxonomy.classes.map((c) => ({
+    ...extras.get(c.id),
+    id: c.id,
+    name: c.name,
+    ...(c.keypoints ? { keypoints: [...c.keypoints] } : {}),
+    ...(c.skeleton ? { skeleton: c.skeleton.map((pair) => [...pair]) } : {}),
+  }));
+  return { categories, source: 'schema' };
+}
+
+/** The complete list: `base`, then (unless it is a schema's) the other classes the labels use. */
+export async function withUsedClasses(
+  repo: Repository,
+  snap: Snapshot,
+  base: ExportCategories,
+): Promise<readonly Category[]> {
+  if (base.source === 'schema') return base.categories;
+  const used = new UsedClasses(base.categories);
+  for await (const leaf of scanLeaves(repo.nodes, treeRoot(snap, 'labels')))
+    for (let i = leaf.from; i < leaf.to; i++) used.add(leaf.values[i]!);
+  return [...base.categories, ...used.list()];
 }
 
 const CLASS_MEMBERS = ['category_id', 'category'] as const;
 
 /**
- * The classes the labels of `snap` use that `known` lacks, in the order of the module header:
- * one scan of the labels tree reading two members of each label.
+ * The classes labels use that a list lacks, fed every label's stored bytes (two members read
+ * of each), listed in the order of the module header.
  */
-async function classesUsed(
-  repo: Repository,
-  snap: Snapshot,
-  known: readonly Category[],
-): Promise<Category[]> {
-  const ids = new Set<JsonValue>(known.map((c) => c.id));
-  const names = new Set(known.map((c) => c.name));
-  const byId = new Map<number | string, string>();
-  const nameOnly = new Set<string>();
-  for await (const leaf of scanLeaves(repo.nodes, treeRoot(snap, 'labels')))
-    for (let i = leaf.from; i < leaf.to; i++) {
-      const [id, name] = selectMembers(leaf.values[i]!, CLASS_MEMBERS);
-      if (typeof id === 'number' || typeof id === 'string') {
-        if (!ids.has(id) && !byId.has(id))
-          byId.set(id, typeof name === 'string' ? name : String(id));
-      } else if (typeof name === 'string' && !names.has(name)) nameOnly.add(name);
-    }
-  for (const name of byId.values()) nameOnly.delete(name);
-  const withIds = [...byId].sort(([a], [b]) => compareIds(a, b));
-  let next =
-    Math.max(0, ...[...ids, ...byId.keys()].filter((v): v is number => typeof v === 'number')) + 1;
-  const named = [...nameOnly].sort(compareText).map((name) => ({ id: next++, name }));
-  return [...withIds.map(([id, name]) => ({ id, name })), ...named];
+export class UsedClasses {
+  private readonly ids: Set<JsonValue>;
+  private readonly names: Set<string>;
+  private readonly byId = new Map<number | string, string>();
+  private readonly nameOnly = new Set<string>();
+
+  constructor(known: readonly Category[]) {
+    this.ids = new Set<JsonValue>(known.map((c) => c.id));
+    this.names = new Set(known.map((c) => c.name));
+  }
+
+  add(content: Uint8Array): void {
+    const [id, name] = selectMembers(content, CLASS_MEMBERS);
+    if (typeof id === 'number' || typeof id === 'string') {
+      if (!this.ids.has(id) && !this.byId.has(id))
+        this.byId.set(id, typeof name === 'string' ? name : String(id));
+    } else if (typeof name === 'string' && !this.names.has(name)) this.nameOnly.add(name);
+  }
+
+  list(): Category[] {
+    const nameOnly = new Set(this.nameOnly);
+    for (const name of this.byId.values()) nameOnly.delete(name);
+    const withIds = [...this.byId].sort(([a], [b]) => compareIds(a, b));
+    const numeric = [...this.ids, ...this.byId.keys()].filter(
+      (v): v is number => typeof v === 'number',
+    );
+    let next = Math.max(0, ...numeric) + 1;
+    const named = [...nameOnly].sort(compareText).map((name) => ({ id: next++, name }));
+    return [...withIds.map(([id, name]) => ({ id, name })), ...named];
+  }
 }
 
 function compareIds(a: number | string, b: number | string): number {

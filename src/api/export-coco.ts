@@ -30,6 +30,7 @@ import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import { scanLabelBatches } from './label-review-scan.js';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { ChunkHash } from '../core/hash.js';
+import { UsedClasses } from './export-categories.js';
 import { ImageFilePlacer, imageFileName } from './export-images.js';
 import { writeStaged } from './export-out.js';
 import type { ExportCounts, Exporter, ExportView } from './exporter.js';
@@ -56,8 +57,9 @@ async function writeCoco(
   images?: ImageFilePlacer,
   imageDir?: string,
 ): Promise<ExportCounts> {
-  const kept = view.categories as CocoCategory[];
-  const { imageIds, extraImages, labelId } = await planIds(repo, snap);
+  const used = view.categorySource === 'schema' ? undefined : new UsedClasses(view.categories);
+  const { imageIds, extraImages, labelId } = await planIds(repo, snap, used);
+  const kept = [...view.categories, ...(used?.list() ?? [])] as CocoCategory[];
   const info = { description: 'Verso export', commit };
   // Filtered: annotations first (spooled), learning which images have one, then those images.
   const spool = view.filter
@@ -120,9 +122,10 @@ function cocoImagePath(image: string, asset: Obj): string {
 
 /**
  * COCO ids of every image (assets first, then images that only labels name) and of every
- * annotation, planned in one pass over the assets tree and one over the label keys.
+ * annotation, planned in one pass over the assets tree and one over the labels, which also
+ * feeds `used` (the classes outside the category list) when given.
  */
-async function planIds(repo: Repository, snap: Snapshot) {
+async function planIds(repo: Repository, snap: Snapshot, used?: UsedClasses) {
   const candidates = new Map<string, number | undefined>();
   for await (const [key, value] of scan(repo.nodes, treeRoot(snap, 'assets'))) {
     const image = decodeTuple(key)[0]!;
@@ -136,6 +139,7 @@ async function planIds(repo: Repository, snap: Snapshot) {
     for (let i = run.from; i < run.to; i++) {
       const k = decodeLabelKey(run.keys[i]!);
       labelCandidates.push(integerId(k.label));
+      used?.add(run.values[i]!);
       if (k.image === last) continue;
       last = k.image;
       if (!candidates.has(k.image)) {

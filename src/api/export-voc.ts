@@ -13,6 +13,7 @@
  */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LabelContent } from '../dataset/label-line.js';
 import { vocNumbers, vocXml } from '../formats/voc/write-voc.js';
 import { ImageFilePlacer } from './export-images.js';
 import { writeStaged } from './export-out.js';
@@ -23,6 +24,15 @@ export const exportVoc: Exporter = async (repo, _commit, snap, out, view) =>
   writeStaged(out, async (dir) => {
     mkdirSync(join(dir, 'Annotations'), { recursive: true });
     const classes = new ClassIndex(view.categories);
+    // A class outside the list: its own name, unless the list is a schema's (then left out).
+    const className = (content: LabelContent): string | undefined => {
+      const cls = classes.indexOf(content);
+      if (cls !== undefined) return classes.names[cls];
+      if (view.categorySource === 'schema') return undefined;
+      const [name, id] = [content['category'], content['category_id']];
+      if (typeof name === 'string') return name;
+      return typeof id === 'number' || typeof id === 'string' ? String(id) : undefined;
+    };
     const images = view.withImages ? new ImageFilePlacer(repo) : undefined;
     const lists = new Map<string, number>();
     let [written, labels, skipped] = [0, 0, 0];
@@ -30,9 +40,9 @@ export const exportVoc: Exporter = async (repo, _commit, snap, out, view) =>
       for await (const img of imagesOf(repo, snap, view.mapContent, view.filter)) {
         const objects = [];
         for (const l of img.labels) {
-          const cls = classes.indexOf(l.content);
-          if (cls === undefined || !vocNumbers(l.content)) skipped++;
-          else objects.push({ name: classes.names[cls]!, content: l.content });
+          const name = className(l.content);
+          if (name === undefined || !vocNumbers(l.content)) skipped++;
+          else objects.push({ name, content: l.content });
         }
         const fileName = vocFileName(img.image, img.asset?.['file_name']);
         const [width, height] = [img.asset?.['width'], img.asset?.['height']];

@@ -27,6 +27,7 @@ import type { YoloShapeKind } from '../formats/yolo/read-yolo.js';
 import { yoloDataYaml, yoloLine, yoloNumbers } from '../formats/yolo/write-yolo.js';
 import { getValue, scan } from '../tree/read.js';
 import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
+import { withUsedClasses } from './export-categories.js';
 import { ImageFilePlacer, imageFileName } from './export-images.js';
 import { writeStaged } from './export-out.js';
 import type { Exporter } from './exporter.js';
@@ -190,7 +191,12 @@ function imageSize(img: ImageEntry): { width: number; height: number } {
 function yoloExporter(kind: YoloShapeKind): Exporter {
   return async (repo, _commit, snap, out, view) =>
     writeStaged(out, async (dir) => {
-      const classes = new ClassIndex(view.categories);
+      const classes = new ClassIndex(
+        await withUsedClasses(repo, snap, {
+          categories: view.categories,
+          source: view.categorySource,
+        }),
+      );
       const images = view.withImages ? new ImageFilePlacer(repo) : undefined;
       const splits = new Set<string>();
       let [written, labels, skipped] = [0, 0, 0];

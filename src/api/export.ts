@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { ChunkHash } from '../core/hash.js';
 import { type Snapshot } from '../vcs/snapshot.js';
-import { exportCategories } from './export-categories.js';
+import { baseCategories } from './export-categories.js';
 import type { ExportCounts, Exporter, ExportView } from './exporter.js';
 import type { Repository } from './repository.js';
 import { snapshotAtRef } from './snapshot-at.js';
@@ -84,8 +84,9 @@ export async function exportSnapshot(repo: Repository, opts: ExportOptions): Pro
 /**
  * The snapshot as stored, or as schema `schema`: labels mapped by the recorded auto ops (refused
  * with the blocking ops when a review op stands in the way); and, for formats that write
- * categories, the snapshot's one category list (`export-categories.ts`): the same ids and
- * indices whatever the filter.
+ * categories, the start of the snapshot's one category list (`export-categories.ts`: the
+ * schema's classes or the stored list; each exporter completes it with the classes the labels
+ * use when it needs them): the same ids and indices whatever the filter.
  */
 async function exportView(
   repo: Repository,
@@ -96,7 +97,7 @@ async function exportView(
   const mapContent =
     schema === undefined ? undefined : await contentBytesMapper(repo, snap.schema, schema);
   const pinned = withCategories
-    ? await exportCategories(repo, snap, schema)
+    ? await baseCategories(repo, snap, schema)
     : { categories: [], source: 'labels' as const };
   return {
     categories: pinned.categories,

@@ -30,7 +30,10 @@ export interface ExportCounts {
  */
 export interface ExportView {
   readonly mapContent?: ContentBytesMapper;
-  /** The snapshot's one category list (`export-categories.ts`); empty for JSONL. */
+  /**
+   * The snapshot's category list by `export-categories.ts` rule 1 or 2 (`categorySource`), not
+   * yet completed with the other classes the labels use (`withUsedClasses`); empty for JSONL.
+   */
   readonly categories: readonly Category[];
   readonly categorySource: 'schema' | 'stored' | 'labels';
   readonly filter?: LabelFilter;
