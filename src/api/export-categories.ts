@@ -16,7 +16,7 @@
  * Classes found by the scan (rules 2 and 3) come in one deterministic order from the whole
  * snapshot, never from the filtered subset: numeric `category_id`s ascending, then string ids,
  * then labels with only a `category` name by name (given ids above every id seen, in that
- * order).
+ * order); an id that labels name differently is named by the smallest of those names.
  *
  * Cost: rule 1 reads no label. Rules 2 and 3 read two members of every label once: YOLO in
  * `withUsedClasses` before it writes, COCO in the pass over the labels that plans its ids
@@ -95,8 +95,11 @@ export class UsedClasses {
   add(content: Uint8Array): void {
     const [id, name] = selectMembers(content, CLASS_MEMBERS);
     if (typeof id === 'number' || typeof id === 'string') {
-      if (!this.ids.has(id) && !this.byId.has(id))
-        this.byId.set(id, typeof name === 'string' ? name : String(id));
+      if (this.ids.has(id)) return;
+      // Labels may disagree on an id's name: the smallest one names it, whatever the order.
+      const label = typeof name === 'string' ? name : String(id);
+      const held = this.byId.get(id);
+      if (held === undefined || compareText(label, held) < 0) this.byId.set(id, label);
     } else if (typeof name === 'string' && !this.names.has(name)) this.nameOnly.add(name);
   }
 
