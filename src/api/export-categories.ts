@@ -5,9 +5,10 @@
  *
  * The list, first rule that applies:
  * 1. the snapshot is read under a schema (`export --schema X`, else the snapshot's own schema
- *    version): that taxonomy's classes, by id (deprecated ones included, so old labels keep
- *    their index), each with the fields a category of the same id has in the stored list (a
- *    COCO `supercategory`). A label whose class is not in it is left out and counted
+ *    version): that taxonomy's classes (deprecated ones included, so old labels keep their
+ *    index), those the stored list has in its order (so adopting a schema of the same classes
+ *    moves no index), then the others by id; each with the fields a category of the same id has
+ *    in the stored list (a COCO `supercategory`). A label whose class is not in it is left out and counted
  *    (`skipped`): every write path validates labels against the branch's schema, so this is
  *    only ever a label older than the schema;
  * 2. the snapshot's stored category list (the one a format import gave), in its order, then
@@ -52,7 +53,11 @@ export async function baseCategories(
     return { categories: stored, source: stored.length > 0 ? 'stored' : 'labels' };
   const taxonomy = (await SchemaRegistry.open(repo)).taxonomy(version);
   const extras = new Map(stored.map((c) => [c.id, c]));
-  const categories = taxonomy.classes.map((c) => ({
+  // The stored list's order first, so adopting a schema of the same classes moves no index.
+  const position = new Map(stored.map((c, i) => [c.id, i]));
+  const rank = (id: number) => position.get(id) ?? stored.length;
+  const classes = [...taxonomy.classes].sort((a, b) => rank(a.id) - rank(b.id) || a.id - b.id);
+  const categories = classes.map((c) => ({
     ...extras.get(c.id),
     id: c.id,
     name: c.name,

@@ -155,6 +155,37 @@ describe('after migrate, exports use the schema', () => {
   });
 });
 
+it('adopting a schema of the same classes moves no index, whatever the stored order', () => {
+  // A COCO file whose categories are not in id order.
+  const files = tmp.dir('unsorted');
+  const doc = {
+    images: [{ id: 1, file_name: 'a.jpg', width: 100, height: 100 }],
+    annotations: [
+      { id: 1, image_id: 1, category_id: 9, bbox: [1, 1, 10, 10] },
+      { id: 2, image_id: 1, category_id: 2, bbox: [20, 20, 10, 10] },
+    ],
+    categories: [
+      { id: 9, name: 'zebra' },
+      { id: 2, name: 'ant' },
+      { id: 5, name: 'moth' },
+    ],
+  };
+  writeFileSync(join(files, 'c.json'), JSON.stringify(doc));
+  const schema = { classes: doc.categories.map(({ id, name }) => ({ id, name })) };
+  writeFileSync(join(files, 's.json'), JSON.stringify(schema));
+  const repo = initRepo(tmp.root(), 'unsorted');
+  repo.ok(['import', 'coco', join(files, 'c.json')]);
+  const before = fresh('yolo');
+  repo.ok(['export', 'main', '--format', 'yolo', '--out', before]);
+  repo.ok(['schema', 'create', '1.0', '--from', join(files, 's.json')]);
+  repo.ok(['migrate', '--branch', 'main', '--to', '1.0']);
+  const after = fresh('yolo');
+  repo.ok(['export', 'main', '--format', 'yolo', '--out', after]);
+  expect(yamlNames(before)).toEqual(['zebra', 'ant', 'moth']);
+  expect(yamlNames(after)).toEqual(yamlNames(before));
+  expect(labelFile(after, 'a.txt')).toBe(labelFile(before, 'a.txt'));
+});
+
 describe('--with-images: a folder to train on', () => {
   it('YOLO: images/<split>/ beside labels/<split>/, hard-linked from the blob store', () => {
     const dir = exportTo(withList, 'yolo', '--with-images');
