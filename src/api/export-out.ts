@@ -7,7 +7,15 @@
  * re-import); its parent folders are created. The staging folder is `.<name>.verso-<pid>-<n>`
  * in the same parent, so the final rename never crosses file systems.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InvalidArgumentError } from '../core/errors.js';
 
@@ -43,6 +51,8 @@ export function stageOutFolder(out: string, option = '--out'): StagedFolder {
 
 /** An empty or new output folder; refusing a non-empty one keeps stale files out of a re-import. */
 export function requireEmptyOrNew(out: string, option = '--out'): void {
+  if (existsSync(out) && !statSync(out).isDirectory())
+    throw new InvalidArgumentError(option, out, 'is a file: name a new or empty folder');
   if (existsSync(out) && readdirSync(out).length > 0)
     throw new InvalidArgumentError(
       option,

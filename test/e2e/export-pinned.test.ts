@@ -237,6 +237,28 @@ describe('--with-images: a folder to train on', () => {
     );
     expect(existsSync(dir)).toBe(false);
     expect(readdirSync(out).some((f) => f.includes('.verso-'))).toBe(false);
+    const cocoDir = tmp.dir('coco-missing');
+    expectFailure(
+      noList.run([
+        'export',
+        'bare',
+        '--format',
+        'coco',
+        '--out',
+        join(cocoDir, 'c.json'),
+        '--with-images',
+      ]),
+      1,
+      'has no asset record',
+    );
+    expect(readdirSync(cocoDir)).toEqual([]);
+    const file = join(cocoDir, 'a-file');
+    writeFileSync(file, 'x');
+    expectFailure(
+      withList.run(['export', 'v1', '--format', 'yolo', '--out', file]),
+      1,
+      'is a file',
+    );
     expectFailure(
       noList.run(['export', 'v1', '--format', 'jsonl', '--out', fresh('x'), '--with-images']),
       1,

@@ -65,7 +65,7 @@ export class CocoWriter {
   private readonly categories: CocoCategoryIndex;
 
   constructor(
-    file: string,
+    private readonly file: string,
     kept: readonly CocoCategory[],
     info: Obj,
     opts: { readonly spool?: string } = {},
@@ -140,9 +140,10 @@ export class CocoWriter {
     closeSync(this.main.fd);
   }
 
-  /** Closes the files without finishing the document (after an error). */
+  /** Closes the files and removes the unfinished document (after an error). */
   abort(): void {
     closeSync(this.main.fd);
+    rmSync(this.file, { force: true });
     if (this.spool) {
       closeSync(this.spool.sink.fd);
       rmSync(this.spool.path, { force: true });
