@@ -8,13 +8,15 @@
  * - annotation id: the label id when it is an integer, else the next free id; if integer label
  *   ids repeat (ids are unique per image only), every annotation is numbered 1..n in key order.
  * Images with labels but no asset record are written with `file_name` = their image id.
- * Categories: the snapshot's category list (`categories.ts`) plus the ones the
- * labels use (`formats/coco/coco-categories.ts`).
+ * Categories: the snapshot's one category list (`export-categories.ts`), the same ids whatever
+ * the filter; a label of a class outside it (only under a schema) is left out and counted.
  * With a filter (`export --where`): only matching annotations, and only the images that have
  * one; the labels are read once, by the filter's plan, their annotations spooled to a scratch
  * file while the matching images are collected, then the images are written and the spool is
  * copied after them. Ids are planned over the whole snapshot, so an image or annotation keeps
  * the id it has in the unfiltered export.
+ * With `--with-images`: each written image's file at `images/<file_name>` beside the file (its
+ * base name when `file_name` is not a plain relative path), staged (`export-out.ts`).
  */
 import type { JsonValue } from '../core/canonical.js';
 import { decodeValue } from '../core/canonical.js';
@@ -26,14 +28,38 @@ import { CocoWriter } from '../formats/coco/write-coco.js';
 import { scan, scanLeaves } from '../tree/read.js';
 import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import { scanLabelBatches } from './label-review-scan.js';
-import type { Exporter } from './exporter.js';
+import { dirname, isAbsolute, join } from 'node:path';
+import type { ChunkHash } from '../core/hash.js';
+import { UsedClasses } from './export-categories.js';
+import { ImageFilePlacer, imageFileName } from './export-images.js';
+import { writeStaged } from './export-out.js';
+import type { ExportCounts, Exporter, ExportView } from './exporter.js';
 import type { Repository } from './repository.js';
 
 type Obj = { [k: string]: JsonValue };
 
 export const exportCoco: Exporter = async (repo, commit, snap, out, view) => {
-  const kept = view.categories as CocoCategory[];
-  const { imageIds, extraImages, labelId } = await planIds(repo, snap);
+  if (!view.withImages) return writeCoco(repo, commit, snap, out, view);
+  // The image files go to `images/` beside the file, staged: an error leaves no folder.
+  return writeStaged(
+    join(dirname(out), 'images'),
+    (dir) => writeCoco(repo, commit, snap, out, view, new ImageFilePlacer(repo), dir),
+    '--with-images (images/ beside --out)',
+  );
+};
+
+async function writeCoco(
+  repo: Repository,
+  commit: ChunkHash,
+  snap: Snapshot,
+  out: string,
+  view: ExportView,
+  images?: ImageFilePlacer,
+  imageDir?: string,
+): Promise<ExportCounts> {
+  const used = view.categorySource === 'schema' ? undefined : new UsedClasses(view.categories);
+  const { imageIds, extraImages, labelId } = await planIds(repo, snap, used);
+  const kept = [...view.categories, ...(used?.list() ?? [])] as CocoCategory[];
   const info = { description: 'Verso export', commit };
   // Filtered: annotations first (spooled), learning which images have one, then those images.
   const spool = view.filter
@@ -45,38 +71,61 @@ export const exportCoco: Exporter = async (repo, commit, snap, out, view) => {
     const writeImages = async (only?: ReadonlySet<string>) => {
       for await (const [key, value] of scan(repo.nodes, treeRoot(snap, 'assets'))) {
         const image = decodeTuple(key)[0]!;
-        if (!only || only.has(image)) writer.image(imageIds.get(image)!, decodeValue(value) as Obj);
+        if (only && !only.has(image)) continue;
+        const asset = decodeValue(value) as Obj;
+        writer.image(imageIds.get(image)!, asset);
+        await images?.place(image, asset, join(imageDir!, cocoImagePath(image, asset)));
       }
-      for (const image of extraImages)
-        if (!only || only.has(image)) writer.image(imageIds.get(image)!, { file_name: image });
+      for (const image of extraImages) {
+        if (only && !only.has(image)) continue;
+        writer.image(imageIds.get(image)!, { file_name: image });
+        await images?.place(image, undefined, join(imageDir!, image));
+      }
     };
     if (!view.filter) await writeImages();
     const matched = new Set<string>();
+    let skipped = 0;
     const batches = view.filter
       ? view.filter.batches(view.mapContent)
       : scanLabelBatches(repo, snap, view.mapContent);
     for await (const batch of batches) {
       for (const e of batch) {
         const k = decodeLabelKey(e.key);
-        if (view.filter) matched.add(k.image);
-        writer.annotation(labelId(k.label), imageIds.get(k.image)!, e.label, e.review);
+        if (writer.annotation(labelId(k.label), imageIds.get(k.image)!, e.label, e.review)) {
+          if (view.filter) matched.add(k.image);
+          labels++;
+        } else skipped++;
       }
-      labels += batch.length;
     }
     if (view.filter) await writeImages(matched);
     writer.end();
-    return { images: view.filter ? matched.size : imageIds.size, labels };
+    return {
+      images: view.filter ? matched.size : imageIds.size,
+      labels,
+      ...(skipped > 0 ? { skipped } : {}),
+      ...(images ? { image_files: images.counts() } : {}),
+    };
   } catch (e) {
     writer.abort();
     throw e;
   }
-};
+}
+
+/** Where an image goes under `images/`: its `file_name` when that is a plain relative path. */
+function cocoImagePath(image: string, asset: Obj): string {
+  const name = asset['file_name'];
+  if (typeof name !== 'string') return imageFileName(image, asset);
+  const parts = name.split('/');
+  const plain = !isAbsolute(name) && parts.every((p) => p !== '' && p !== '.' && p !== '..');
+  return plain ? name : imageFileName(image, asset);
+}
 
 /**
  * COCO ids of every image (assets first, then images that only labels name) and of every
- * annotation, planned in one pass over the assets tree and one over the label keys.
+ * annotation, planned in one pass over the assets tree and one over the labels, which also
+ * feeds `used` (the classes outside the category list) when given.
  */
-async function planIds(repo: Repository, snap: Snapshot) {
+async function planIds(repo: Repository, snap: Snapshot, used?: UsedClasses) {
   const candidates = new Map<string, number | undefined>();
   for await (const [key, value] of scan(repo.nodes, treeRoot(snap, 'assets'))) {
     const image = decodeTuple(key)[0]!;
@@ -90,6 +139,7 @@ async function planIds(repo: Repository, snap: Snapshot) {
     for (let i = run.from; i < run.to; i++) {
       const k = decodeLabelKey(run.keys[i]!);
       labelCandidates.push(integerId(k.label));
+      used?.add(run.values[i]!);
       if (k.image === last) continue;
       last = k.image;
       if (!candidates.has(k.image)) {

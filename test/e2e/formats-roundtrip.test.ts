@@ -108,7 +108,7 @@ describe.runIf(HAS_REAL)('YOLO round trip on real files', () => {
     expect(yamlNames(join(out, 'data.yaml'))).toEqual(names);
   });
 
-  it('coco8 splits become train.txt / val.txt and read back as splits', async () => {
+  it('coco8 splits become images/train, images/val in data.yaml and read back as splits', async () => {
     const repo = await initRepo(tmp.root(), 'coco8-splits');
     await repo.ok(['import', 'yolo', join(REAL, 'yolo/hub/example_datasets/coco8')]);
     expect(await repo.json<Record<string, number>>(['split', 'show', 'main'])).toEqual({
@@ -116,7 +116,10 @@ describe.runIf(HAS_REAL)('YOLO round trip on real files', () => {
     });
     const out = join(tmp.root(), 'coco8-splits-out');
     await repo.ok(['export', 'main', '--format', 'yolo', '--out', out]);
-    expect(readFileSync(join(out, 'train.txt'), 'utf8').trim().split('\n')).toHaveLength(4);
+    const yaml = readFileSync(join(out, 'data.yaml'), 'utf8');
+    expect(yaml).toContain('\ntrain: images/train\n');
+    expect(yaml).toContain('\nval: images/val\n');
+    expect(readdirSync(join(out, 'labels', 'train'))).toHaveLength(4);
     const again = await repo.json<{ splits: object; labels: object }>(['import', 'yolo', out]);
     expect(again.splits).toEqual({ added: 0, removed: 0, modified: 0 });
     expect(again.labels).toEqual({ added: 0, removed: 0, modified: 0 });

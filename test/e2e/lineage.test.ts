@@ -362,13 +362,14 @@ describe('bad input', () => {
   });
 
   it('refuses training vectors for keys outside the set, or of mixed dimensions', async () => {
+    const fresh = await startRun('--dataset', 'production-v4', '--where', WHERE);
     const outside = records.find((r) => r.review?.['status'] !== 'approved')!;
     const file = writeJsonLines(join(data, 'bad-vectors.jsonl'), [
       { image: approved[0]!.image, label: approved[0]!.label, vector: [1, 2] },
       { image: outside.image, label: outside.label, vector: [1, 2] },
     ]);
     expectFailure(
-      await repo.run(['run', 'add-vectors', run1.id, file]),
+      await repo.run(['run', 'add-vectors', fresh.id, file]),
       1,
       `${file}:2 field 'key'`,
       slashKey(outside),
@@ -379,7 +380,7 @@ describe('bad input', () => {
       { image: approved[1]!.image, label: approved[1]!.label, vector: [1, 2, 3] },
     ]);
     expectFailure(
-      await repo.run(['run', 'add-vectors', run1.id, mixed]),
+      await repo.run(['run', 'add-vectors', fresh.id, mixed]),
       1,
       `${mixed}:2 field 'vector'`,
     );
