@@ -11,6 +11,13 @@
  * batch started before it and then for `db.flushed` (the fsync; we keep lmdb-js's default synced
  * commits). A failed write is recorded and thrown by the next `flush()`.
  *
+ * Reads: every chunk read is verified (`chunk-integrity.ts`): its bytes must hash to its key, or
+ * the read is a `CorruptionError` naming the chunk. Values are read through a second handle on
+ * the same database without lmdb-js's decompression (`raw`) and decompressed here
+ * (`lmdb-stored-value.ts`), because lmdb-js's native decompression prints a damaged value to
+ * stderr byte by byte and returns stale bytes. The cost (one SHA-256 per chunk read; node reads
+ * are cached above, in `NodeStore`) is measured in docs/benchmarks.md.
+ *
  * Invariants:
  * - lmdb-js keeps a pointer to a value until its batch commits, so `put` copies the bytes it is
  *   given; callers may reuse their buffers at once.
@@ -27,7 +34,10 @@ import type { RootDatabase } from 'lmdb';
 import { HASH_BYTES, hashToHex } from '../core/hash.js';
 import type { ChunkHash } from '../core/hash.js';
 import { InvalidArgumentError, VersoError } from '../core/errors.js';
+import { checkChunkHash, corruptChunkError } from './chunk-integrity.js';
 import type { ChunkStore } from './chunk-store.js';
+import { decodeStoredValue } from './lmdb-stored-value.js';
+import { Lz4BlockError } from './lz4-block.js';
 
 type ChunkDb = RootDatabase<Uint8Array, Uint8Array>;
 
@@ -66,6 +76,10 @@ export class LmdbChunkStore implements ChunkStore {
 
   private constructor(
     private readonly db: ChunkDb,
+    /** The same database, values as stored (compressed): what `get` reads. */
+    private readonly raw: ChunkDb,
+    /** lmdb-js's LZ4 dictionary, word-aligned as its native code uses it. */
+    private readonly dictionary: Uint8Array,
     private readonly dir: string,
   ) {}
 
@@ -82,16 +96,31 @@ export class LmdbChunkStore implements ChunkStore {
       // mapped file pages for a 1.2 GB file). The file itself still grows only as needed.
       mapSize: MAP_SIZE_BYTES,
     });
-    return new LmdbChunkStore(db, dir);
+    const raw = db.openDB({
+      name: null as unknown as string, // the root database, as the typings do not say
+      keyEncoding: 'binary',
+      encoding: 'binary',
+      compression: false,
+    }) as unknown as ChunkDb;
+    const dictionary = (db as unknown as { compression: { dictionary: Uint8Array } }).compression
+      .dictionary;
+    return new LmdbChunkStore(db, raw, dictionary.subarray(0, dictionary.length & ~7), dir);
   }
 
   async get(hash: Uint8Array): Promise<Uint8Array | undefined> {
     const staged = this.staged.get(hashToHex(hash));
     if (staged !== undefined) return staged.slice();
-    const bytes = this.db.getBinary(hash);
-    return bytes === undefined
-      ? undefined
-      : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const stored = this.raw.getBinary(hash); // a copy: ours to keep
+    if (stored === undefined) return undefined;
+    let bytes: Uint8Array;
+    try {
+      bytes = decodeStoredValue(stored, this.dictionary);
+    } catch (error) {
+      if (!(error instanceof Lz4BlockError)) throw error;
+      throw corruptChunkError(hash, `its stored bytes do not decompress (${error.message})`);
+    }
+    checkChunkHash(hash, bytes);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   async has(hash: Uint8Array): Promise<boolean> {
