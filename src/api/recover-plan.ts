@@ -9,9 +9,12 @@
  *   (1 + the largest generation of its parents; a parent that is not in the store counts as 0);
  * - refs that are kept (a healthy catalog's, or those salvaged from a damaged one) stay, if
  *   their commit exists;
- * - `main`, if there is none, points at the newest head (latest commit time, then highest id);
- * - every other head that no ref reaches gets a branch `recovered/<first 12 hex of its id>`,
- *   so that no commit is left to gc and the user can name, rename or delete them.
+ * - every head that no kept ref reaches gets a branch `recovered/<first 12 hex of its id>` (more
+ *   digits if that name is taken), so
+ *   that no commit is left to gc and the user can name, rename or delete them;
+ * - `main`, if there is none, also points at the newest head (latest commit time, then highest
+ *   id): commands that default to main work at once. Branches and tags that pointed inside the
+ *   history (not at a head) cannot be told from the commits: they come back only if salvaged.
  */
 import type { ChunkHash } from '../core/hash.js';
 import type { CommitIndexEntry, RefKind } from '../catalog/catalog.js';
@@ -79,11 +82,14 @@ export function planRecovery(input: RecoveryInput): RecoveryPlan {
   if (newest !== undefined && !taken.has(DEFAULT_BRANCH_NAME)) {
     create.push({ name: DEFAULT_BRANCH_NAME, kind: 'branch', target: newest });
     taken.add(DEFAULT_BRANCH_NAME);
-    for (const id of ancestors(commits, [newest])) reached.add(id);
   }
   for (const head of heads) {
-    const name = `${RECOVERED_PREFIX}${head.slice(0, 12)}`;
-    if (reached.has(head) || taken.has(name)) continue;
+    if (reached.has(head)) continue;
+    // 12 hex digits, more if another ref already has that name.
+    let digits = 12;
+    while (digits < head.length && taken.has(`${RECOVERED_PREFIX}${head.slice(0, digits)}`))
+      digits++;
+    const name = `${RECOVERED_PREFIX}${head.slice(0, digits)}`;
     create.push({ name, kind: 'branch', target: head });
     taken.add(name);
   }

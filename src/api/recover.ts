@@ -219,7 +219,9 @@ function lostParts(salvaged: SalvagedCatalog): string[] {
     'secondary indexes and blame trees (rebuilt when next needed)',
   ];
   if (salvaged.refs.length === 0)
-    lost.unshift('branch and tag names (every head is a recovered/ branch, main the newest)');
+    lost.unshift(
+      'branch and tag names (each head is a recovered/ branch, main is the newest head)',
+    );
   if (salvaged.schemaVersions.length === 0)
     lost.push('schema versions (commits that name one cannot be read with --schema)');
   if (!salvaged.config.has(BLOB_STORE_CONFIG))

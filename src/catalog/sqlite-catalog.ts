@@ -164,8 +164,7 @@ export class SqliteCatalog implements Catalog {
     try {
       db.pragma('busy_timeout = 5000');
       if (exclusive) db.pragma('locking_mode = EXCLUSIVE');
-      if (!create && catalogVersion(db) === 0)
-        throw new CatalogDamagedError(file, 'empty', 'an SQLite database without Verso tables');
+      if (!create && catalogVersion(db) === 0) throw unversioned(db, file);
       db.pragma('journal_mode = WAL'); // already so in an existing catalog: no write
       db.pragma('synchronous = FULL');
       migrate(db, file);
@@ -361,4 +360,14 @@ function now(): string {
 function lacksSharedMemory(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_IOERR_SHM');
+}
+
+/** An existing catalog at schema version 0: emptied, or its header damaged. */
+function unversioned(db: Database.Database, file: string): CatalogDamagedError {
+  const tables = db
+    .prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'")
+    .get()!.n;
+  return tables === 0
+    ? new CatalogDamagedError(file, 'empty', 'an SQLite database without Verso tables')
+    : new CatalogDamagedError(file, 'unreadable', `schema version 0, yet it has ${tables} tables`);
 }

@@ -11,8 +11,8 @@
  * then `mm_magic` u32 (0xBEEFC0DE), `mm_version` u32, `mm_address` u64, `mm_mapsize` u64, two
  * `MDB_db` records of 48 bytes (free pages, main database: `md_pad` u32 = page size for the
  * first, `md_entries` u64 at +32), `mm_last_pg` u64, `mm_txnid` u64. Meta 0 is at offset 0,
- * meta 1 at one page size. If neither meta is recognised the file is left to LMDB (which
- * refuses a file that is not LMDB); the check only refuses on evidence.
+ * meta 1 at one page size. A file where neither is recognised is refused too: lmdb-js does not
+ * refuse such a file, it crashes (SIGSEGV) on it.
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,8 +38,8 @@ export class ChunkStoreDamagedError extends VersoError {
 export interface LmdbFileInfo {
   readonly file: string;
   readonly bytes: number;
-  /** Entries (chunks) the newest meta records; undefined if no meta was recognised. */
-  readonly entries: number | undefined;
+  /** Entries (chunks) the newest meta records. */
+  readonly entries: number;
 }
 
 const MAGIC = 0xbeefc0de;
@@ -81,16 +81,15 @@ export function checkLmdbFile(dir: string): LmdbFileInfo {
   let newest: Meta | undefined;
   try {
     const first = readMeta(fd, 0);
-    const second = first ? readMeta(fd, first.pageSize) : undefined;
-    newest = first && second ? (second.txnid > first.txnid ? second : first) : first;
+    // Meta 1 sits one page in; if meta 0 is damaged, try the page sizes LMDB uses.
+    const offsets = first ? [first.pageSize] : [4096, 8192, 16384, 65536];
+    const second = offsets.map((at) => readMeta(fd, at)).find((m) => m !== undefined);
+    newest = first && second ? (second.txnid > first.txnid ? second : first) : (first ?? second);
   } finally {
     closeSync(fd);
   }
-  if (newest === undefined) {
-    if (bytes < 2 * 4096)
-      throw new ChunkStoreDamagedError(file, 'truncated', `${bytes} bytes, no LMDB meta pages`);
-    return { file, bytes, entries: undefined };
-  }
+  if (newest === undefined)
+    throw new ChunkStoreDamagedError(file, 'unreadable', `${bytes} bytes, no valid LMDB meta page`);
   const needed = (newest.lastPage + 1) * newest.pageSize;
   if (bytes < needed)
     throw new ChunkStoreDamagedError(
