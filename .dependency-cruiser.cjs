@@ -6,16 +6,30 @@
  *   schema -> {dataset, core} (taxonomy model, deltas, migration mapping; pure)
  *   query -> {dataset, core} (filter language: lexer, parser, evaluator, periods; pure)
  *   lineage -> {dataset, catalog (types), core} (lineage ids, vector files, influence; pure)
- *   tree -> {store (interface), core}; store, catalog, io -> core; core -> nothing of ours
+ *   tree -> {store (the ChunkStore interface only), core}; store, catalog, io -> core
+ *   core -> nothing of ours
+ * "(types)" edges are enforced as type-only imports: a value import there is an error. Pure
+ * layers do not touch the file system or processes. Tests and test support are cruised too: a
+ * test may import anything, production code never imports a test. No module is an orphan.
  * bench/ may use anything.
  */
+const TEST = '\\.test\\.ts$|\\.contract\\.ts$|/testing\\.ts$';
 const layer = (name, allowed) => ({
   name: `${name}-layering`,
   comment: `${name}/ may import only: ${allowed.join(', ') || 'nothing of ours'}`,
   severity: 'error',
-  from: { path: `^src/${name}/` },
+  from: { path: `^src/${name}/`, pathNot: TEST },
   to: { path: '^src/', pathNot: [`^src/${name}/`, ...allowed.map((a) => `^src/${a}/`)] },
 });
+/** `from` may use `to` for its types only. */
+const typesOnly = (from, to) => ({
+  name: `${from}-uses-${to.replace(/\W+/g, '-')}-types-only`,
+  comment: `${from}/ may import ${to} for types only (import type)`,
+  severity: 'error',
+  from: { path: `^src/${from}/`, pathNot: TEST },
+  to: { path: `^src/${to}`, dependencyTypesNot: ['type-only'] },
+});
+const PURE = ['core', 'tree', 'dataset', 'schema', 'query', 'lineage', 'vcs'];
 
 module.exports = {
   forbidden: [
@@ -32,11 +46,57 @@ module.exports = {
     layer('lineage', ['core', 'dataset', 'catalog']),
     layer('api', ['core', 'store', 'tree', 'dataset', 'vcs', 'catalog', 'io', 'formats', 'schema', 'query', 'lineage']),
     layer('cli', ['core', 'api', 'dataset', 'catalog', 'schema', 'formats', 'query']),
+    {
+      name: 'tree-sees-only-the-chunk-store-interface',
+      severity: 'error',
+      from: { path: '^src/tree/', pathNot: TEST },
+      to: { path: '^src/store/', pathNot: '^src/store/chunk-store\\.ts$' },
+    },
+    typesOnly('tree', 'store/'),
+    typesOnly('dataset', 'tree/'),
+    typesOnly('vcs', 'catalog/'),
+    typesOnly('lineage', 'catalog/'),
+    typesOnly('cli', 'catalog/'),
+    {
+      name: 'pure-layers-touch-no-files-or-processes',
+      comment: `${PURE.join(', ')} are pure: no file system, processes or workers`,
+      severity: 'error',
+      // core/disk-full.ts asks the file system for free space to classify backend write errors.
+      from: { path: `^src/(${PURE.join('|')})/`, pathNot: [TEST, '^src/core/disk-full\\.ts$'] },
+      to: { dependencyTypes: ['core'], path: '^(node:)?(fs|fs/promises|child_process|worker_threads)$' },
+    },
+    {
+      name: 'no-tests-in-production-code',
+      severity: 'error',
+      from: { path: '^src/', pathNot: TEST },
+      to: { path: TEST },
+    },
+    {
+      name: 'no-orphans',
+      comment: 'a module nothing imports and that is no entry point is dead code',
+      severity: 'error',
+      from: {
+        orphan: true,
+        pathNot: [TEST, '\\.d\\.ts$', '^src/cli/main\\.ts$', '^src/bench/main\\.ts$', '^src/index\\.ts$', 'worker\\.ts$'],
+      },
+      to: {},
+    },
+    {
+      name: 'no-unreachable-modules',
+      comment:
+        'production code the CLI does not reach is dead code (bench/ and workers have their own entries; the memory store and the verifying decorator serve tests and backends without built-in verification)',
+      severity: 'error',
+      from: { path: '^src/cli/main\\.ts$' },
+      to: {
+        path: '^src/',
+        pathNot: [TEST, '^src/bench/', 'worker\\.ts$', '^src/cli/main\\.ts$', '^src/store/(memory|verifying)-chunk-store\\.ts$'],
+        reachable: false,
+      },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '\\.test\\.ts$|\\.contract\\.ts$|/testing\\.ts$' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { extensions: ['.ts', '.js'] },

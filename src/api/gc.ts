@@ -6,9 +6,14 @@
  * Safe with concurrent writers: gc holds the exclusive `gc` lease, which is granted only when
  * no writer holds a lease and blocks new writers until gc ends, so no chunk a writer has
  * staged (but not yet made reachable by moving its ref) can be collected.
+ *
+ * Damage stops gc before it deletes anything: a reachable chunk that is missing or corrupt hides
+ * what lies below it, which would look unreachable (`RepositoryDamagedError`; `verify` lists
+ * the damage). An unreadable or empty catalog never gets here (`repository.ts` refuses to open).
  */
+import { RepositoryDamagedError } from '../core/errors.js';
 import { hashToHex } from '../core/hash.js';
-import { walkReachable } from '../vcs/reachable.js';
+import { walkReachable, type ReachableChunk } from '../vcs/reachable.js';
 import { withLease } from './lease.js';
 import { liveRoots } from './live-roots.js';
 import { derivedRoots, forgetDeadDerived } from './derived-roots.js';
@@ -31,13 +36,17 @@ export async function collectGarbage(repo: Repository, onProgress?: ProgressFn):
     const seen = new Set<string>();
     const mark = throttled(onProgress, 'mark', 10_000);
     let reachable = 0;
-    for await (const _ of walkReachable(repo.chunks, roots.commits, seen, roots.others))
+    const damaged: ReachableChunk[] = [];
+    const visit = (c: ReachableChunk) => {
+      if (!c.bytes) damaged.push(c);
       mark.tick(++reachable);
+    };
+    for await (const c of walkReachable(repo.chunks, roots.commits, seen, roots.others)) visit(c);
     const derived = await derivedRoots(repo, seen);
-    await forgetDeadDerived(repo, derived);
-    for await (const _ of walkReachable(repo.chunks, [], seen, derived.live))
-      mark.tick(++reachable);
+    for await (const c of walkReachable(repo.chunks, [], seen, derived.live)) visit(c);
     mark.end(reachable);
+    if (damaged.length > 0) throw damageError(damaged);
+    await forgetDeadDerived(repo, derived);
     let deleted = 0;
     let batch: Uint8Array[] = [];
     for await (const h of repo.chunks.hashes()) {
@@ -54,4 +63,15 @@ export async function collectGarbage(repo: Repository, onProgress?: ProgressFn):
     await repo.chunks.flush();
     return { reachable, deleted, bytesBefore, bytesAfter: await repo.chunks.sizeBytes() };
   });
+}
+
+function damageError(damaged: readonly ReachableChunk[]): RepositoryDamagedError {
+  const first = damaged[0]!;
+  return new RepositoryDamagedError(
+    `gc refused: ${damaged.length} chunk(s) that refs reach are missing or corrupt ` +
+      `(first: ${first.kind} ${first.id}: ${first.damage ?? 'missing'}), so what lies below ` +
+      `them cannot be told from garbage; nothing was deleted`,
+    `Run 'verso verify' to list the damage, and restore .verso/ from a backup`,
+    { damaged: damaged.length, first: first.id },
+  );
 }

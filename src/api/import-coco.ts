@@ -61,6 +61,7 @@ export async function importCoco(
       branch: opts.branch,
       message: opts.message ?? `Import ${file}`,
       duplicate: (kind, a, b, id) => duplicateError(opts.file, kind, a, b, id, sourceIds),
+      locate: (kind, tag) => [opts.file, `${kind === 'label' ? 'annotations' : 'images'}[${tag}]`],
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     },
     async (sink) => {

@@ -23,9 +23,15 @@ export async function withLease<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   const id = await repo.catalog.acquireLease(kind, { pid: process.pid, host: hostname() }, isStale);
+  let result: T;
   try {
-    return await fn();
-  } finally {
-    await repo.catalog.releaseLease(id);
+    result = await fn();
+  } catch (error) {
+    // The operation's error is the one to report: a release that fails too (a full disk fails
+    // both) leaves a lease of this process, reclaimed as stale once it has exited.
+    await repo.catalog.releaseLease(id).catch(() => {});
+    throw error;
   }
+  await repo.catalog.releaseLease(id);
+  return result;
 }

@@ -19,7 +19,8 @@ import { writeValue, type JsonValue } from '../core/canonical.js';
 import { ByteWriter } from '../core/byte-writer.js';
 import { hashToHex, hexToHash } from '../core/hash.js';
 import type { ChangeCounts } from '../dataset/change-counts.js';
-import { encodeImageKey, encodeLabelKey } from '../dataset/label-key.js';
+import { encodeImageKey, encodeLabelKey, idTooLong, IdTooLongError } from '../dataset/label-key.js';
+import { FormatParseError } from '../core/errors.js';
 import type { LabelContent } from '../dataset/label-line.js';
 import { decodeTuple } from '../core/tuple.js';
 import { ExternalSorter } from '../io/external-sort.js';
@@ -62,6 +63,8 @@ export interface RecordImportOptions {
   readonly message: string;
   /** The error for a key given twice; tags in the order the records were pushed. */
   readonly duplicate: (kind: RecordKind, firstTag: number, secondTag: number, id: string) => Error;
+  /** Names a record by its tag ([file, record]) in errors about it, such as an id too long. */
+  readonly locate?: (kind: RecordKind, tag: number) => readonly [file: string, record: string];
   readonly onProgress?: ProgressFn;
 }
 
@@ -80,7 +83,7 @@ export async function importRecords(
 ): Promise<RecordImportResult> {
   return withLease(repo, 'writer', async () => {
     const base = await branchHead(repo, opts.branch);
-    const sink = new SortingSink(repo.scratchDir());
+    const sink = new SortingSink(repo.scratchDir(), opts.locate);
     try {
       const produced = await produce(sink);
       const trees = base.snapshot.trees;
@@ -161,7 +164,10 @@ class SortingSink implements RecordSink {
   private slab = Buffer.allocUnsafe(SLAB_BYTES);
   private slabUsed = 0;
 
-  constructor(dir: string) {
+  constructor(
+    dir: string,
+    private readonly locate?: RecordImportOptions['locate'],
+  ) {
     this.labels = new ExternalSorter(`${dir}/import-labels`);
     this.assets = new ExternalSorter(`${dir}/import-assets`);
     this.splits = new ExternalSorter(`${dir}/import-splits`);
@@ -174,17 +180,29 @@ class SortingSink implements RecordSink {
     review: LabelContent | undefined,
     tag: number,
   ): void {
+    this.checkId('label', tag, 'image', image);
+    this.checkId('label', tag, 'label', label);
     this.scratch.reset();
     writeLabelPayload(this.scratch, tag, { record: content, review });
     this.labels.add(latin1(encodeLabelKey(image, label)), this.carve());
   }
 
   asset(image: string, record: LabelContent, tag: number): void {
+    this.checkId('asset', tag, 'image', image);
     this.addImageRecord(this.assets, image, record, tag);
   }
 
   split(image: string, split: string, tag: number): void {
+    this.checkId('split', tag, 'image', image);
     this.addImageRecord(this.splits, image, split, tag);
+  }
+
+  /** An id over the key bound (`label-key.ts`), named by its record when the importer can. */
+  private checkId(kind: RecordKind, tag: number, field: 'image' | 'label', id: string): void {
+    const why = idTooLong(id);
+    if (why === undefined) return;
+    const at = this.locate?.(kind, tag);
+    throw at ? new FormatParseError(at[0], at[1], field, why) : new IdTooLongError(field, id);
   }
 
   cleanup(): void {

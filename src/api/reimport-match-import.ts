@@ -23,7 +23,12 @@ import { decodeValue, type JsonValue } from '../core/canonical.js';
 import { decodeTuple } from '../core/tuple.js';
 import { FormatParseError } from '../core/errors.js';
 import { decodeAssetRecord, type AssetRecord } from '../dataset/asset-record.js';
-import { decodeLabelKey, encodeImageKey, imageLabelRange } from '../dataset/label-key.js';
+import {
+  decodeLabelKey,
+  encodeImageKey,
+  idTooLong,
+  imageLabelRange,
+} from '../dataset/label-key.js';
 import type { LabelContent } from '../dataset/label-line.js';
 import { ExternalSorter } from '../io/external-sort.js';
 import { getValue, scan } from '../tree/read.js';
@@ -110,6 +115,7 @@ export async function importImages(
       branch: opts.branch,
       message: opts.message,
       duplicate: (kind, a, b, id) => duplicateError(opts.describe, kind, a, b, id),
+      locate: (_kind, tag) => opts.describe(tag),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     },
     async (sink) => {
@@ -128,6 +134,9 @@ export async function importImages(
           categories,
           storedAsset,
           async put(img) {
+            const tooLong = idTooLong(img.image);
+            if (tooLong !== undefined)
+              throw new FormatParseError(...opts.describe(img.tag), 'image', tooLong);
             images++;
             covered.add(latin1(encodeImageKey(img.image)), tagBytes(img.tag));
             // Stored labels the format cannot draw (a tag in YOLO) could not be in the file: kept.

@@ -14,6 +14,9 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { RepositoryNotFoundError } from '../core/errors.js';
 import { SqliteCatalog } from '../catalog/sqlite-catalog.js';
+import { CatalogDamagedError } from '../catalog/sqlite-catalog-file.js';
+import { ChunkStoreDamagedError } from '../store/lmdb-file-check.js';
+import { damagedCatalog, damagedChunkStore } from './repository-damage.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { ChunkStore } from '../store/chunk-store.js';
@@ -42,29 +45,62 @@ export function versoDir(root: string): string {
   return join(root, VERSO_DIR);
 }
 
-/** The repository at `start` or the nearest folder above it that has `.verso/`. */
+/**
+ * The repository at `start` or the nearest folder above it that has `.verso/` with a catalog or
+ * a chunk store (a repository whose catalog is gone is found, and refused as damaged).
+ */
 export function findRepositoryRoot(start: string): string {
   let dir = resolve(start);
   for (;;) {
-    if (existsSync(join(dir, VERSO_DIR, 'catalog.sqlite'))) return dir;
+    const base = join(dir, VERSO_DIR);
+    if (existsSync(join(base, 'catalog.sqlite')) || existsSync(join(base, 'chunks'))) return dir;
     const up = dirname(dir);
     if (up === dir) throw new RepositoryNotFoundError(start);
     dir = up;
   }
 }
 
+/**
+ * Opens an existing repository. Both backends are checked before use and nothing is written:
+ * a damaged catalog or chunk store is `RepositoryDamagedError` (`repository-damage.ts`).
+ */
 export async function openRepository(root: string): Promise<Repository> {
   const base = versoDir(root);
-  if (!existsSync(join(base, 'catalog.sqlite'))) throw new RepositoryNotFoundError(root);
-  return openBackends(root);
+  const chunksDir = join(base, 'chunks');
+  if (!existsSync(join(base, 'catalog.sqlite')) && !existsSync(chunksDir))
+    throw new RepositoryNotFoundError(root);
+  let catalog: Catalog;
+  try {
+    catalog = SqliteCatalog.open(join(base, 'catalog.sqlite'), { create: false });
+  } catch (e) {
+    throw e instanceof CatalogDamagedError ? damagedCatalog(e, chunksDir) : e;
+  }
+  let chunks: LmdbChunkStore;
+  try {
+    chunks = await LmdbChunkStore.open(chunksDir, { create: false });
+  } catch (e) {
+    await catalog.close();
+    throw e instanceof ChunkStoreDamagedError ? damagedChunkStore(e) : e;
+  }
+  return assembleRepository(root, catalog, chunks);
 }
 
-/** Opens (creating if needed) the backends; used by `openRepository` and `initRepository`. */
+/** Opens, creating them, the backends of a new repository (`initRepository`). */
 export async function openBackends(root: string): Promise<Repository> {
   const base = versoDir(root);
   mkdirSync(base, { recursive: true });
   const catalog = SqliteCatalog.open(join(base, 'catalog.sqlite'));
   const chunks = await LmdbChunkStore.open(join(base, 'chunks'));
+  return assembleRepository(root, catalog, chunks);
+}
+
+/** The repository over opened backends: blob store, node cache, scratch space. */
+export async function assembleRepository(
+  root: string,
+  catalog: Catalog,
+  chunks: ChunkStore,
+): Promise<Repository> {
+  const base = versoDir(root);
   const blobs = new FsBlobStore(
     (await catalog.getConfig(BLOB_STORE_CONFIG)) ?? join(base, 'blobs'),
   );

@@ -66,7 +66,7 @@ export async function verifyRepository(
 }
 
 function checkChunk(c: ReachableChunk): string[] {
-  if (!c.bytes) return ['missing'];
+  if (!c.bytes) return [c.damage ?? 'missing'];
   const out: string[] = [];
   if (hashToHex(sha256(c.bytes)) !== c.id) out.push('content does not match its hash');
   if (c.kind === 'categories') {

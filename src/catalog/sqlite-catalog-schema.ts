@@ -1,7 +1,8 @@
 /**
  * The SQLite catalog's table layout and its upgrades (layer: catalog). The schema version is
  * `PRAGMA user_version`; `MIGRATIONS[i]` upgrades version i to i + 1, and all pending steps run
- * in one immediate transaction at open, so concurrent openers agree. A catalog newer than this
+ * in one immediate transaction at open, so concurrent openers agree (a catalog already at the
+ * current version is opened without a write transaction). A catalog newer than this
  * code is refused, never downgraded.
  */
 import type Database from 'better-sqlite3';
@@ -52,9 +53,20 @@ export const MIGRATIONS: readonly string[] = [
   LINEAGE_IMMUTABILITY_MIGRATION,
 ];
 
+/** The catalog's schema version (`PRAGMA user_version`; 0 for a database without tables). */
+export function catalogVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings the catalog to the current version. Reads the version first and takes the write lock
+ * only when a step is pending (then reads it again under the lock): opening an up-to-date
+ * catalog writes nothing, so reads work on a full disk.
+ */
 export function migrate(db: Database.Database, file: string): void {
+  if (catalogVersion(db) === MIGRATIONS.length) return;
   db.transaction(() => {
-    const version = db.pragma('user_version', { simple: true }) as number;
+    const version = catalogVersion(db);
     if (version > MIGRATIONS.length) {
       throw new VersoError(
         'InvalidInput',

@@ -12,6 +12,9 @@
  * - Branches and tags share the `refs` table, hence one namespace.
  * - The table layout and its migrations: `sqlite-catalog-schema.ts`; rows and their mapping to
  *   records: `sqlite-catalog-rows.ts`.
+ * - Opening reads before it writes: a catalog at the current version is opened without any
+ *   write (so `show`, `branch list` and `verify` work on a full disk); a damaged file is refused
+ *   (`sqlite-catalog-file.ts`), and SQLite's errors become Verso errors (`sqlite-errors.ts`).
  * Methods are async although better-sqlite3 is synchronous, so a networked backend fits the
  * same interface.
  */
@@ -41,7 +44,9 @@ import type { LineageCatalog } from './lineage-catalog.js';
 import { SqliteLineageCatalog } from './sqlite-lineage-catalog.js';
 import type { DerivedCatalog } from './derived-catalog.js';
 import { SqliteDerivedCatalog } from './sqlite-derived-catalog.js';
-import { migrate } from './sqlite-catalog-schema.js';
+import { catalogVersion, migrate } from './sqlite-catalog-schema.js';
+import { CatalogDamagedError, checkCatalogFile } from './sqlite-catalog-file.js';
+import { guardSqliteErrors, mapSqliteError } from './sqlite-errors.js';
 import {
   HEX_PREFIX,
   successor,
@@ -130,15 +135,40 @@ export class SqliteCatalog implements Catalog {
     this.derived = new SqliteDerivedCatalog(db);
   }
 
-  /** Opens (creating and migrating if needed) the catalog in SQLite file `file`. */
-  static open(file: string): SqliteCatalog {
-    const db = new Database(file, { timeout: 5000 });
+  /**
+   * Opens the catalog in SQLite file `file`, migrating it if it is older than this code. With
+   * `create` false (an existing repository) the file must already be a Verso catalog: missing,
+   * empty, truncated or unreadable is `CatalogDamagedError`, never a fresh empty catalog. SQLite
+   * errors of every later call are mapped to Verso errors (`sqlite-errors.ts`).
+   */
+  static open(file: string, opts: { readonly create?: boolean } = {}): SqliteCatalog {
+    const create = opts.create ?? true;
+    if (!create) checkCatalogFile(file);
+    try {
+      return SqliteCatalog.connect(file, create, false);
+    } catch (error) {
+      if (!lacksSharedMemory(error)) throw mapSqliteError(error, file);
+    }
+    // No room (a full disk) or no right to create the WAL index file beside the catalog: a
+    // connection in exclusive locking mode keeps the index in its own memory. It excludes other
+    // processes while open, which is the price of reading at all.
+    try {
+      return SqliteCatalog.connect(file, create, true);
+    } catch (error) {
+      throw mapSqliteError(error, file);
+    }
+  }
+
+  private static connect(file: string, create: boolean, exclusive: boolean): SqliteCatalog {
+    const db = new Database(file, { timeout: 5000, fileMustExist: !create });
     try {
       db.pragma('busy_timeout = 5000');
-      db.pragma('journal_mode = WAL');
+      if (exclusive) db.pragma('locking_mode = EXCLUSIVE');
+      if (!create && catalogVersion(db) === 0) throw unversioned(db, file);
+      db.pragma('journal_mode = WAL'); // already so in an existing catalog: no write
       db.pragma('synchronous = FULL');
       migrate(db, file);
-      return new SqliteCatalog(db);
+      return guardSqliteErrors(new SqliteCatalog(db), file, ['lineage', 'derived']);
     } catch (error) {
       db.close();
       throw error;
@@ -324,4 +354,20 @@ function busy(kind: LeaseKind, blockers: readonly LeaseRecord[]): RepositoryBusy
 
 function now(): string {
   return new Date().toISOString();
+}
+
+/** SQLite could not create or size the WAL index (`-shm`) file. */
+function lacksSharedMemory(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_IOERR_SHM');
+}
+
+/** An existing catalog at schema version 0: emptied, or its header damaged. */
+function unversioned(db: Database.Database, file: string): CatalogDamagedError {
+  const tables = db
+    .prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'")
+    .get()!.n;
+  return tables === 0
+    ? new CatalogDamagedError(file, 'empty', 'an SQLite database without Verso tables')
+    : new CatalogDamagedError(file, 'unreadable', `schema version 0, yet it has ${tables} tables`);
 }

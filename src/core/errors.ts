@@ -370,3 +370,27 @@ export class LineageRecordImmutableError extends VersoError {
     );
   }
 }
+
+/**
+ * The repository's storage is damaged: a catalog or chunk store file that is missing, empty,
+ * truncated or unreadable, or chunks that refs reach that are missing or corrupt. The operation
+ * stopped before changing anything; `todo` says what the user can do.
+ */
+export class RepositoryDamagedError extends VersoError {
+  constructor(what: string, todo: string, data: Record<string, unknown> = {}) {
+    super('Corruption', 'REPOSITORY_DAMAGED', `${what}; nothing was changed. ${todo}`, data);
+  }
+}
+
+/** A write failed because the disk (or the user's quota) is full; nothing was changed. */
+export class DiskFullError extends VersoError {
+  constructor(where: string, data: Record<string, unknown> = {}, cause?: unknown) {
+    super(
+      'Internal',
+      'DISK_FULL',
+      `disk full while writing ${where}: nothing was changed; free space and retry`,
+      { where, ...data },
+      { cause },
+    );
+  }
+}

@@ -3,14 +3,16 @@
  *
  * A label line is `{"image": ID, "label": ID, ...content, "review": {...}|null}`; an edit line
  * adds `"op": "put"|"delete"` (a delete needs only image and label). `image` and `label` are
- * non-empty strings (integers are accepted and read as their decimal string). The `review`
- * object goes to the reviews tree, everything else of the label to the labels tree. In an edit,
- * a put without `review` leaves the stored review as it is; `"review": null` removes it.
+ * non-empty strings of at most 1 KiB of UTF-8 (`label-key.ts`; integers are accepted and read as
+ * their decimal string). The `review` object goes to the reviews tree, everything else of the
+ * label to the labels tree. In an edit, a put without `review` leaves the stored review as it
+ * is; `"review": null` removes it.
  * Errors name the file, the line and the field (see docs/formats.md).
  */
 import { ByteWriter } from '../core/byte-writer.js';
 import { writeObject, type JsonValue } from '../core/canonical.js';
 import { FormatParseError } from '../core/errors.js';
+import { idTooLong } from './label-key.js';
 
 export type LabelContent = { readonly [field: string]: JsonValue };
 
@@ -119,6 +121,8 @@ function parseId(
   if (typeof v === 'string' && v.length > 0) {
     if (!v.isWellFormed())
       throw new FormatParseError(file, line, field, 'id contains a lone UTF-16 surrogate');
+    const tooLong = idTooLong(v);
+    if (tooLong !== undefined) throw new FormatParseError(file, line, field, tooLong);
     return v;
   }
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return String(v);

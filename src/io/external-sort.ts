@@ -11,6 +11,7 @@
 import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ByteWriter } from '../core/byte-writer.js';
+import { asDiskFull } from '../core/disk-full.js';
 
 export interface SortRecord {
   readonly key: string;
@@ -76,9 +77,23 @@ export class ExternalSorter {
     for (const i of order) yield { key: keys[i]!, payload: this.payloads[i]! };
   }
 
+  /** Writes the pending records as one sorted run file; a full disk is `DiskFullError`. */
   private spill(): void {
-    mkdirSync(this.tmpDir, { recursive: true });
     const file = join(this.tmpDir, `run-${this.runs.length}.bin`);
+    try {
+      this.writeRun(file);
+    } catch (error) {
+      rmSync(file, { force: true });
+      throw asDiskFull(error, `scratch space ${this.tmpDir}`, this.tmpDir) ?? error;
+    }
+    this.runs.push(file);
+    this.keys = [];
+    this.payloads = [];
+    this.bytes = 0;
+  }
+
+  private writeRun(file: string): void {
+    mkdirSync(this.tmpDir, { recursive: true });
     const fd = openSync(file, 'w');
     const w = new ByteWriter(8 << 20);
     const flush = () => {
@@ -98,10 +113,6 @@ export class ExternalSorter {
     } finally {
       closeSync(fd);
     }
-    this.runs.push(file);
-    this.keys = [];
-    this.payloads = [];
-    this.bytes = 0;
   }
 }
 

@@ -12,10 +12,12 @@
  *   dropped. Two writers racing on the same bytes both succeed and leave one file.
  * - `putStream` hashes while it writes and never holds more than one input chunk.
  * Temp files left by a crash are inert (never read); cleaning `dir/tmp/` is gc's business.
+ * A full disk is `DiskFullError` (`core/disk-full.ts`), with the temp file removed.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { asDiskFull } from '../core/disk-full.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { isChunkHash, sha256Hex } from '../core/hash.js';
 import type { ChunkHash } from '../core/hash.js';
@@ -33,11 +35,20 @@ export class FsBlobStore implements BlobStore {
   async put(bytes: Uint8Array): Promise<StoredBlob> {
     const hash = sha256Hex(bytes);
     if (await this.has(hash)) return { hash, size: bytes.byteLength };
-    return this.install(await this.writeTemp([bytes]));
+    return this.writing(async () => this.install(await this.writeTemp([bytes])));
   }
 
   async putStream(source: AsyncIterable<Uint8Array>): Promise<StoredBlob> {
-    return this.install(await this.writeTemp(source));
+    return this.writing(async () => this.install(await this.writeTemp(source)));
+  }
+
+  /** Runs a write; a full disk is `DiskFullError` (the temp file is already removed). */
+  private async writing<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      throw asDiskFull(error, `the blob store ${this.dir}`, this.dir) ?? error;
+    }
   }
 
   async get(hash: ChunkHash): Promise<Uint8Array | undefined> {

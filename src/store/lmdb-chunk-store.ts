@@ -11,6 +11,19 @@
  * batch started before it and then for `db.flushed` (the fsync; we keep lmdb-js's default synced
  * commits). A failed write is recorded and thrown by the next `flush()`.
  *
+ * Reads: every chunk read is verified (`chunk-integrity.ts`): its bytes must hash to its key, or
+ * the read is a `CorruptionError` naming the chunk. Values are read through a second handle on
+ * the same database without lmdb-js's decompression (`raw`) and decompressed here
+ * (`lmdb-stored-value.ts`), because lmdb-js's native decompression prints a damaged value to
+ * stderr byte by byte and returns stale bytes. The cost (one SHA-256 per chunk read; node reads
+ * are cached above, in `NodeStore`) is measured in docs/benchmarks.md.
+ *
+ * Opening an existing store (`create: false`) first checks its data file (`lmdb-file-check.ts`):
+ * a missing, empty or truncated file is refused with `ChunkStoreDamagedError` before LMDB maps
+ * it (mapping a truncated file ends in SIGBUS). A failed commit is reported by `flush` (and
+ * `delete`) as `DiskFullError` when the disk is full, else `CHUNK_WRITE_FAILED`; lmdb-js's own
+ * log line and stray promises for it are handled (`lmdb-commit-failures.ts`).
+ *
  * Invariants:
  * - lmdb-js keeps a pointer to a value until its batch commits, so `put` copies the bytes it is
  *   given; callers may reuse their buffers at once.
@@ -26,8 +39,14 @@ import { open } from 'lmdb';
 import type { RootDatabase } from 'lmdb';
 import { HASH_BYTES, hashToHex } from '../core/hash.js';
 import type { ChunkHash } from '../core/hash.js';
+import { asDiskFull } from '../core/disk-full.js';
 import { InvalidArgumentError, VersoError } from '../core/errors.js';
+import { checkChunkHash, corruptChunkError } from './chunk-integrity.js';
 import type { ChunkStore } from './chunk-store.js';
+import { claimCommitError, claimCommitPromise, muteCommitLog } from './lmdb-commit-failures.js';
+import { ChunkStoreDamagedError, checkLmdbFile } from './lmdb-file-check.js';
+import { decodeStoredValue } from './lmdb-stored-value.js';
+import { Lz4BlockError } from './lz4-block.js';
 
 type ChunkDb = RootDatabase<Uint8Array, Uint8Array>;
 
@@ -63,14 +82,41 @@ export class LmdbChunkStore implements ChunkStore {
   private slabUsed = 0;
   private stagedBytes = 0;
   private closed = false;
+  /** Whether a commit of this store has failed (lmdb-js then never settles `flushed`). */
+  private commitFailed = false;
+  /** Whether this event turn's lmdb-js commit promise is already being claimed. */
+  private claiming = false;
+  private readonly unmute = muteCommitLog();
 
   private constructor(
     private readonly db: ChunkDb,
+    /** The same database, values as stored (compressed): what `get` reads. */
+    private readonly raw: ChunkDb,
+    /** lmdb-js's LZ4 dictionary, word-aligned as its native code uses it. */
+    private readonly dictionary: Uint8Array,
     private readonly dir: string,
   ) {}
 
-  /** Opens (creating if needed) the store in folder `dir`: `dir/data.mdb` and `dir/lock.mdb`. */
-  static async open(dir: string): Promise<LmdbChunkStore> {
+  /**
+   * Opens the store in folder `dir`: `dir/data.mdb` and `dir/lock.mdb`, creating them unless
+   * `create` is false (an existing repository: then a missing, empty, truncated or unreadable
+   * data file is `ChunkStoreDamagedError`).
+   */
+  static async open(
+    dir: string,
+    opts: { readonly create?: boolean } = {},
+  ): Promise<LmdbChunkStore> {
+    if (opts.create === false) checkLmdbFile(dir);
+    try {
+      return LmdbChunkStore.openLmdb(dir);
+    } catch (error) {
+      if (opts.create !== false) throw error;
+      const why = error instanceof Error ? error.message : String(error);
+      throw new ChunkStoreDamagedError(join(dir, 'data.mdb'), 'unreadable', why);
+    }
+  }
+
+  private static openLmdb(dir: string): LmdbChunkStore {
     const db = open<Uint8Array, Uint8Array>({
       path: dir,
       noSubdir: false, // `dir` is a folder even when its name has a dot in it
@@ -82,16 +128,31 @@ export class LmdbChunkStore implements ChunkStore {
       // mapped file pages for a 1.2 GB file). The file itself still grows only as needed.
       mapSize: MAP_SIZE_BYTES,
     });
-    return new LmdbChunkStore(db, dir);
+    const raw = db.openDB({
+      name: null as unknown as string, // the root database, as the typings do not say
+      keyEncoding: 'binary',
+      encoding: 'binary',
+      compression: false,
+    }) as unknown as ChunkDb;
+    const dictionary = (db as unknown as { compression: { dictionary: Uint8Array } }).compression
+      .dictionary;
+    return new LmdbChunkStore(db, raw, dictionary.subarray(0, dictionary.length & ~7), dir);
   }
 
   async get(hash: Uint8Array): Promise<Uint8Array | undefined> {
     const staged = this.staged.get(hashToHex(hash));
     if (staged !== undefined) return staged.slice();
-    const bytes = this.db.getBinary(hash);
-    return bytes === undefined
-      ? undefined
-      : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const stored = this.raw.getBinary(hash); // a copy: ours to keep
+    if (stored === undefined) return undefined;
+    let bytes: Uint8Array;
+    try {
+      bytes = decodeStoredValue(stored, this.dictionary);
+    } catch (error) {
+      if (!(error instanceof Lz4BlockError)) throw error;
+      throw corruptChunkError(hash, `its stored bytes do not decompress (${error.message})`);
+    }
+    checkChunkHash(hash, bytes);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   async has(hash: Uint8Array): Promise<boolean> {
@@ -116,19 +177,45 @@ export class LmdbChunkStore implements ChunkStore {
     this.staged.set(key, owned);
     this.stagedBytes += owned.length;
     this.batchOf(commit).entries.push([key, owned]);
+    this.claimTurnCommit();
+  }
+
+  /**
+   * lmdb-js starts this turn's commit from a task queued by the first write; ours, queued
+   * after it, claims the commit promise it made (see `lmdb-commit-failures.ts`).
+   */
+  private claimTurnCommit(): void {
+    if (this.claiming) return;
+    this.claiming = true;
+    setImmediate(() => {
+      this.claiming = false;
+      claimCommitPromise(this.db);
+    });
   }
 
   async flush(): Promise<void> {
     await Promise.all([...this.batches.values()].map((batch) => batch.settled));
-    try {
-      await this.db.flushed;
-    } catch (error) {
-      this.failures.push(error);
+    // After a failed commit lmdb-js never settles `flushed`: waiting would hang the process.
+    if (this.failures.length === 0 && !this.commitFailed) {
+      try {
+        await this.db.flushed;
+      } catch (error) {
+        this.failures.push(error);
+      }
     }
     const failures = this.failures;
     if (failures.length === 0) return;
     this.failures = [];
-    throw new VersoError(
+    throw this.writeError(failures);
+  }
+
+  /** The typed error for failed commits: a full disk, or `CHUNK_WRITE_FAILED`. */
+  private writeError(failures: readonly unknown[]): VersoError {
+    for (const failure of failures) {
+      const full = asDiskFull(failure, `the chunk store ${this.dir}`, this.dir, true);
+      if (full) return full;
+    }
+    return new VersoError(
       'Internal',
       'CHUNK_WRITE_FAILED',
       `${failures.length} chunk write batch(es) to '${this.dir}' failed; the chunks they held are not stored`,
@@ -156,9 +243,15 @@ export class LmdbChunkStore implements ChunkStore {
       this.staged.delete(key);
       this.stagedBytes -= owned.length;
     }
-    await this.db.batch(() => {
-      for (const hash of hashes) void this.db.remove(hash);
-    });
+    try {
+      await this.db.batch(() => {
+        for (const hash of hashes) void this.db.remove(hash);
+      });
+    } catch (error) {
+      claimCommitError(error);
+      this.commitFailed = true;
+      throw this.writeError([error]);
+    }
   }
 
   async *hashes(): AsyncIterable<Uint8Array> {
@@ -179,7 +272,12 @@ export class LmdbChunkStore implements ChunkStore {
     try {
       await this.flush();
     } finally {
-      await this.db.close();
+      const closing = this.db.close();
+      // After a failed commit lmdb-js's close waits forever for that commit's flush: the
+      // environment is left to lmdb-js's exit handler instead of hanging the caller.
+      if (this.commitFailed) closing.catch(() => {});
+      else await closing;
+      this.unmute();
     }
   }
 
@@ -218,7 +316,11 @@ export class LmdbChunkStore implements ChunkStore {
           this.stagedBytes -= owned.length;
         }
       }
-      if (error !== undefined) this.failures.push(error);
+      if (error !== undefined) {
+        claimCommitError(error);
+        this.commitFailed = true;
+        this.failures.push(error);
+      }
     };
     batch.settled = commit.then(
       () => settle(),

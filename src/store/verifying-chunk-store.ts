@@ -5,9 +5,10 @@
  * store returned and throws `CorruptionError` (naming the hash asked for and the hash found) if
  * they differ, instead of letting a flipped bit reach the tree decoder. Everything else is
  * delegated unchanged; `put` trusts the caller's hash, as the ChunkStore contract says.
+ * `LmdbChunkStore` makes the same check itself (`chunk-integrity.ts`); this decorator is for
+ * backends that do not.
  */
-import { CorruptionError } from '../core/errors.js';
-import { hashToHex, sha256 } from '../core/hash.js';
+import { checkChunkHash } from './chunk-integrity.js';
 import type { ChunkStore } from './chunk-store.js';
 
 export class VerifyingChunkStore implements ChunkStore {
@@ -16,18 +17,7 @@ export class VerifyingChunkStore implements ChunkStore {
   async get(hash: Uint8Array): Promise<Uint8Array | undefined> {
     const bytes = await this.inner.get(hash);
     if (bytes === undefined) return undefined;
-    const actual = sha256(bytes);
-    if (Buffer.compare(actual, hash) !== 0) {
-      const expected = hashToHex(hash);
-      throw new CorruptionError(
-        `chunk ${expected} is corrupt: its ${bytes.length} bytes hash to ${hashToHex(actual)}`,
-        {
-          hash: expected,
-          actual: hashToHex(actual),
-          size: bytes.length,
-        },
-      );
-    }
+    checkChunkHash(hash, bytes);
     return bytes;
   }
 

@@ -15,6 +15,8 @@ export class TreeBuilder {
   private readonly chunkers: LevelChunker[] = [];
   private readonly emitted: number[] = [];
   private readonly lastRefs: NodeRef[] = [];
+  /** Refs cut at `level`, waiting to be added to level + 1. */
+  private readonly pending: Array<{ readonly level: number; readonly ref: NodeRef }> = [];
   private lastKey: Uint8Array | undefined;
 
   /** `baseLevel` > 0 builds the upper part of a tree from child refs of level baseLevel - 1. */
@@ -33,6 +35,7 @@ export class TreeBuilder {
     }
     this.lastKey = key;
     this.chunker(0).add(key, value, count);
+    this.drain();
   }
 
   addRef(ref: NodeRef): void {
@@ -43,6 +46,7 @@ export class TreeBuilder {
   finish(): Uint8Array {
     for (let i = 0; ; i++) {
       this.chunker(i).finish();
+      this.drain();
       const emitted = this.emitted[i] ?? 0;
       if (emitted === 1) return this.lastRefs[i]!.hash;
       if (emitted === 0) return this.nodes.write(this.baseLevel + i, [], [], []).hash;
@@ -55,11 +59,17 @@ export class TreeBuilder {
       c = new LevelChunker(this.nodes, this.baseLevel + i, (ref) => {
         this.emitted[i] = (this.emitted[i] ?? 0) + 1;
         this.lastRefs[i] = ref;
-        this.chunker(i + 1).add(ref.lastKey, ref.hash, ref.total);
+        this.pending.push({ level: i, ref });
       });
       this.chunkers[i] = c;
     }
     return c;
+  }
+
+  /** Hands each cut ref to the level above, which may cut in turn: a loop, not a recursion. */
+  private drain(): void {
+    for (let next = this.pending.shift(); next; next = this.pending.shift())
+      this.chunker(next.level + 1).add(next.ref.lastKey, next.ref.hash, next.ref.total);
   }
 }
 

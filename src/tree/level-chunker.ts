@@ -5,7 +5,16 @@
  * items become a node (written through the NodeStore) and the node's ref is handed to `emit`.
  * `pendingEmpty` after an item means a boundary fell exactly there: mutation uses it to detect
  * that a rewrite has resynchronised with the old chunking.
+ *
+ * Termination: an item of MAX_CHUNK_BYTES or more (a key that large, since an internal item is
+ * its child's last key plus a hash) ends its chunk alone, so every node of a level holding such
+ * keys has one item and the levels above never shrink: a build would grow levels forever. From
+ * FORCED_FANOUT_LEVEL up, a node therefore ends only after at least two items, so each further
+ * level at least halves and a tree of n entries has at most FORCED_FANOUT_LEVEL + log2(n) + 1
+ * levels. The rule changes no tree of ordinary keys: reaching level 16 takes a fanout so low
+ * that only keys of kilobytes give it (a fanout of 4 would need 4^16 entries).
  */
+import { InvalidArgumentError } from '../core/errors.js';
 import type { NodeStore } from './node-store.js';
 import type { NodeRef, TreeNode } from './node.js';
 import { KeySplitter } from './splitter.js';
@@ -14,6 +23,10 @@ import { KeySplitter } from './splitter.js';
 const LEAF_ITEM_OVERHEAD = 2;
 /** Per-item bytes beyond key and child hash in an internal node (length + count varints). */
 const INTERNAL_ITEM_OVERHEAD = 4;
+/** From this level up a node holds at least two items (see the header). */
+export const FORCED_FANOUT_LEVEL = 16;
+/** The node encoding stores the level in one byte. */
+export const MAX_LEVEL = 255;
 
 export class LevelChunker {
   private keys: Uint8Array[] = [];
@@ -27,6 +40,8 @@ export class LevelChunker {
     readonly level: number,
     private readonly emit: (ref: NodeRef, node: TreeNode) => void,
   ) {
+    if (level > MAX_LEVEL)
+      throw new InvalidArgumentError('tree level', level, `a tree has at most ${MAX_LEVEL} levels`);
     this.splitter = new KeySplitter(level);
     this.overhead = level === 0 ? LEAF_ITEM_OVERHEAD : INTERNAL_ITEM_OVERHEAD;
   }
@@ -40,7 +55,8 @@ export class LevelChunker {
     this.keys.push(key);
     this.values.push(value);
     if (this.level > 0) this.counts.push(count);
-    if (this.splitter.append(key, key.length + value.length + this.overhead)) this.cut();
+    const boundary = this.splitter.append(key, key.length + value.length + this.overhead);
+    if (boundary && (this.level < FORCED_FANOUT_LEVEL || this.keys.length >= 2)) this.cut();
   }
 
   /**

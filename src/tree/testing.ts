@@ -3,6 +3,7 @@
  */
 import fc from 'fast-check';
 import { MemoryChunkStore } from '../store/memory-chunk-store.js';
+import { VerifyingChunkStore } from '../store/verifying-chunk-store.js';
 import { compareBytes } from './bytes.js';
 import { NodeStore } from './node-store.js';
 
@@ -12,7 +13,8 @@ export const enc = (s: string): Uint8Array => Buffer.from(s, 'utf8');
 export const dec = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
 
 export function freshNodes(): NodeStore {
-  return new NodeStore(new MemoryChunkStore(), 1 << 20);
+  // Every chunk the tests read is re-hashed, as the embedded store does on every read.
+  return new NodeStore(new VerifyingChunkStore(new MemoryChunkStore()), 1 << 20);
 }
 
 export function sortedEntries(model: Model): Array<[Uint8Array, Uint8Array]> {

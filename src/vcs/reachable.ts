@@ -5,6 +5,10 @@
  *
  * Each yielded node also carries what its parent claimed about it (subtree count and last
  * key), so a verifier can check the Merkle structure, not only the bytes.
+ *
+ * A chunk that is missing, fails its hash check or does not decode is yielded without bytes
+ * (with `damage` saying why) and its children are not walked: a verifier lists it, and gc must
+ * refuse to collect, since what lies below it is unknown.
  */
 import { CorruptionError } from '../core/errors.js';
 import { hashToHex, hexToHash, type ChunkHash } from '../core/hash.js';
@@ -19,8 +23,10 @@ export type ChunkKind = 'commit' | 'snapshot' | 'categories' | 'node';
 export interface ReachableChunk {
   readonly id: ChunkHash;
   readonly kind: ChunkKind;
-  /** undefined: the chunk is missing from the store. */
+  /** undefined: the chunk is missing from the store, or damaged (`damage`). */
   readonly bytes: Uint8Array | undefined;
+  /** Why a chunk that is present cannot be used: corrupt bytes, or bytes that do not decode. */
+  readonly damage?: string;
   /** For nodes: the decoded node and what the parent expected of it. */
   readonly node?: TreeNode;
   readonly expected?: { readonly total: number; readonly lastKey: Uint8Array };
@@ -50,48 +56,62 @@ export async function* walkReachable(
     const item = stack.pop()!;
     if (seen.has(item.id)) continue;
     seen.add(item.id);
-    const bytes = await chunks.get(hexToHash(item.id));
-    if (!bytes) {
-      yield { id: item.id, kind: item.kind, bytes: undefined };
-      continue;
+    let found: ReachableChunk;
+    try {
+      found = await readReachable(chunks, item, stack);
+    } catch (e) {
+      if (!(e instanceof CorruptionError)) throw e;
+      const why = e.data['why'];
+      const damage = typeof why === 'string' ? why : e.message;
+      found = { id: item.id, kind: item.kind, bytes: undefined, damage };
     }
-    if (item.kind === 'commit') {
-      const c = await getCommit(chunks, item.id);
-      stack.push({ id: c.snapshot, kind: 'snapshot' });
-      for (const p of c.parents) stack.push({ id: p, kind: 'commit' });
-      yield { id: item.id, kind: 'commit', bytes };
-    } else if (item.kind === 'snapshot') {
-      const s = await getSnapshot(chunks, item.id);
-      for (const t of TREE_NAMES) stack.push({ id: s.trees[t], kind: 'node' });
-      if (s.categories !== null) stack.push({ id: s.categories, kind: 'categories' });
-      yield { id: item.id, kind: 'snapshot', bytes };
-    } else if (item.kind === 'categories') {
-      yield { id: item.id, kind: 'categories', bytes };
-    } else {
-      let node: TreeNode;
-      try {
-        node = decodeNode(hexToHash(item.id), bytes);
-      } catch (e) {
-        throw new CorruptionError(`tree node ${item.id} does not decode: ${(e as Error).message}`, {
-          id: item.id,
-        });
-      }
-      if (node.level > 0) {
-        for (let i = 0; i < node.keys.length; i++) {
-          stack.push({
-            id: hashToHex(node.values[i]!),
-            kind: 'node',
-            expected: { total: node.counts[i]!, lastKey: node.keys[i]! },
-          });
-        }
-      }
-      yield {
-        id: item.id,
+    yield found;
+  }
+}
+
+/** Reads one chunk of the walk and pushes its children on `stack`. */
+async function readReachable(
+  chunks: ChunkStore,
+  item: Pending,
+  stack: Pending[],
+): Promise<ReachableChunk> {
+  const bytes = await chunks.get(hexToHash(item.id));
+  if (!bytes) return { id: item.id, kind: item.kind, bytes: undefined };
+  if (item.kind === 'commit') {
+    const c = await getCommit(chunks, item.id);
+    stack.push({ id: c.snapshot, kind: 'snapshot' });
+    for (const p of c.parents) stack.push({ id: p, kind: 'commit' });
+    return { id: item.id, kind: 'commit', bytes };
+  }
+  if (item.kind === 'snapshot') {
+    const s = await getSnapshot(chunks, item.id);
+    for (const t of TREE_NAMES) stack.push({ id: s.trees[t], kind: 'node' });
+    if (s.categories !== null) stack.push({ id: s.categories, kind: 'categories' });
+    return { id: item.id, kind: 'snapshot', bytes };
+  }
+  if (item.kind === 'categories') return { id: item.id, kind: 'categories', bytes };
+  let node: TreeNode;
+  try {
+    node = decodeNode(hexToHash(item.id), bytes);
+  } catch (e) {
+    throw new CorruptionError(`tree node ${item.id} does not decode: ${(e as Error).message}`, {
+      id: item.id,
+    });
+  }
+  if (node.level > 0) {
+    for (let i = 0; i < node.keys.length; i++) {
+      stack.push({
+        id: hashToHex(node.values[i]!),
         kind: 'node',
-        bytes,
-        node,
-        ...(item.expected ? { expected: item.expected } : {}),
-      };
+        expected: { total: node.counts[i]!, lastKey: node.keys[i]! },
+      });
     }
   }
+  return {
+    id: item.id,
+    kind: 'node',
+    bytes,
+    node,
+    ...(item.expected ? { expected: item.expected } : {}),
+  };
 }

@@ -1,11 +1,12 @@
 /**
- * `verso init`, `verso verify`, `verso gc` (layer: cli).
+ * `verso init`, `verso verify`, `verso gc`, `verso recover` (layer: cli).
  */
 import type { Command } from 'commander';
 import { withRepository } from '../context.js';
 import { printJson, printLines } from '../output.js';
 import { endProgress, progressBar } from '../progress-bar.js';
 import { VersoError } from '../../core/errors.js';
+import { registerRecoverCommand } from './recover-command.js';
 
 export function registerRepositoryCommands(program: Command): void {
   program
@@ -98,4 +99,6 @@ export function registerRepositoryCommands(program: Command): void {
         ]);
       }),
     );
+
+  registerRecoverCommand(program);
 }

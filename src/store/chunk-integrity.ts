@@ -1,0 +1,35 @@
+/**
+ * The check every chunk read passes: its bytes hash to the name it was asked for (layer: store).
+ *
+ * Chunks are named by their SHA-256, so a read can prove itself. A chunk that fails (other
+ * bytes, or stored bytes that no longer decode) is a `CorruptionError` naming the chunk and
+ * telling the user to run `verso verify`, which walks everything and lists all damage (by
+ * `data.why`, the reason without the advice).
+ */
+import { CorruptionError } from '../core/errors.js';
+import { hashToHex, sha256 } from '../core/hash.js';
+
+export function corruptChunkError(
+  hash: Uint8Array,
+  why: string,
+  data: Record<string, unknown> = {},
+): CorruptionError {
+  const id = hashToHex(hash);
+  return new CorruptionError(
+    `chunk ${id} is corrupt: ${why}. The chunk store is damaged and nothing was changed; ` +
+      `run 'verso verify' to see what is affected`,
+    { hash: id, why, ...data },
+  );
+}
+
+/** Throws `corruptChunkError` unless `bytes` hash to `hash`. */
+export function checkChunkHash(hash: Uint8Array, bytes: Uint8Array): void {
+  const actual = sha256(bytes);
+  if (Buffer.compare(actual, hash) === 0) return;
+  const found = hashToHex(actual);
+  const why = `content does not match its hash (its ${bytes.length} bytes hash to ${found})`;
+  throw corruptChunkError(hash, why, {
+    actual: found,
+    size: bytes.length,
+  });
+}
