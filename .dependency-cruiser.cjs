@@ -31,7 +31,7 @@ module.exports = {
     layer('query', ['core', 'dataset']),
     layer('lineage', ['core', 'dataset', 'catalog']),
     layer('api', ['core', 'store', 'tree', 'dataset', 'vcs', 'catalog', 'io', 'formats', 'schema', 'query', 'lineage']),
-    layer('cli', ['core', 'api', 'dataset', 'catalog', 'schema', 'formats', 'query']),
+    layer('cli', ['core', 'api', 'dataset', 'catalog', 'schema', 'formats', 'query', 'io']),
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import { VersoError } from '../core/errors.js';
 import { DERIVED_MIGRATION, INDEX_DELTA_MIGRATION } from './sqlite-derived-catalog.js';
 import { LINEAGE_MIGRATION } from './sqlite-lineage-catalog.js';
+import { REF_LOG_MIGRATION } from './sqlite-ref-log.js';
 
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE refs (
@@ -49,6 +50,7 @@ export const MIGRATIONS: readonly string[] = [
   LINEAGE_MIGRATION,
   DERIVED_MIGRATION,
   INDEX_DELTA_MIGRATION,
+  REF_LOG_MIGRATION,
 ];
 
 export function migrate(db: Database.Database, file: string): void {
