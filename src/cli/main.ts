@@ -11,10 +11,16 @@
 import type { Command } from 'commander';
 import { reportFailure } from './failure.js';
 import { EXIT_ERROR, EXIT_OK } from './exit-codes.js';
+import { printLines } from './output.js';
 import { buildProgram } from './program.js';
+import { versoVersion } from './version.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const json = wantsJson(argv);
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    await printLines([versoVersion()]);
+    return EXIT_OK;
+  }
   try {
     const program = buildProgram();
     configureErrors(program, []);

@@ -19,9 +19,12 @@ import { registerHelpCommands } from './commands/help-commands.js';
 import { versoVersion } from './version.js';
 
 export function buildProgram(): Command {
+  // `--version` is not a commander option: options of the root are global (they may follow a
+  // subcommand), and `model register --version V` has its own. `main.ts` answers it first.
   const program = new Command('verso')
-    .description('Label-first version control for computer-vision datasets')
-    .version(versoVersion(), '-V, --version', 'print the version of verso')
+    .description(
+      `Label-first version control for computer-vision datasets (verso ${versoVersion()}; verso --version prints it)`,
+    )
     .option(
       '--repo <dir>',
       'repository folder (default: $VERSO_REPO, else the current folder or a parent)',

@@ -106,7 +106,7 @@ describe('verso add images', () => {
     const repo = initRepo(tmp.root(), 'basic');
     const r = addImages(repo, dir);
     expect(r).toMatchObject({ images: 5, added: 5, replaced: 0, unchanged: 0, skipped: 1 });
-    expect(r).toMatchObject({ blobsNew: 5, blobsDeduplicated: 0 });
+    expect(r).toMatchObject({ blobs_new: 5, blobs_deduplicated: 0 });
     const list = assets(repo);
     expect(list.map((a) => [a.image, a.file_name, a.width, a.height, a.media_type])).toEqual([
       ['cat-1', 'cat-1.jpg', 64, 48, 'image/jpeg'],
@@ -128,21 +128,21 @@ describe('verso add images', () => {
       );
       expect(readFileSync(blob).equals(readFileSync(file))).toBe(true);
     }
-    expect(r.bytesNew).toBe(list.reduce((n, a) => n + a.size, 0));
+    expect(r.bytes_new).toBe(list.reduce((n, a) => n + a.size, 0));
     expect(repo.show().operations).toMatchObject({
       op: 'add-images',
       added: 5,
       blobs_new: 5,
       blobs_deduplicated: 0,
-      bytes_new: r.bytesNew,
+      bytes_new: r.bytes_new,
     });
     const shown = repo.json<AssetJson>(['asset', 'show', 'main', 'dog-1']);
     expect(shown).toEqual({ ...list[2] });
 
     // the same folder again: nothing new, the same snapshot
     const again = addImages(repo, dir);
-    expect(again).toMatchObject({ added: 0, replaced: 0, unchanged: 5, blobsNew: 0 });
-    expect(again).toMatchObject({ blobsDeduplicated: 5, bytesNew: 0 });
+    expect(again).toMatchObject({ added: 0, replaced: 0, unchanged: 5, blobs_new: 0 });
+    expect(again).toMatchObject({ blobs_deduplicated: 5, bytes_new: 0 });
     expect(again.snapshot).toBe(r.snapshot);
     expect(repoBlobs(repo)).toHaveLength(5);
     repo.verify();
@@ -157,14 +157,14 @@ describe('verso add images', () => {
     const a = image(join(dir, 'a.jpg'), 'jpeg', 24, 24);
     copyFileSync(a, join(dir, 'b.jpg'));
     const repo = initRepo(tmp.root(), 'two-names-repo');
-    expect(addImages(repo, dir)).toMatchObject({ added: 2, blobsNew: 1, blobsDeduplicated: 1 });
+    expect(addImages(repo, dir)).toMatchObject({ added: 2, blobs_new: 1, blobs_deduplicated: 1 });
     expect(new Set(assets(repo).map((x) => x.sha256)).size).toBe(1);
     expect(repoBlobs(repo)).toEqual([sha(a)]);
 
     const before = sha(a);
     image(a, 'png', 12, 8); // a new version of image 'a' (same id, other bytes and type)
     const r = addImages(repo, a);
-    expect(r).toMatchObject({ added: 0, replaced: 1, blobsNew: 1 });
+    expect(r).toMatchObject({ added: 0, replaced: 1, blobs_new: 1 });
     expect(repo.json<AssetJson>(['asset', 'show', 'main', 'a'])).toMatchObject({
       media_type: 'image/png',
       width: 12,
@@ -183,13 +183,13 @@ describe('verso add images', () => {
       expect(verso(['init', root, '--blob-store', store]).code).toBe(0);
       return new TestRepo(root);
     });
-    expect(addImages(repos[0]!, dir)).toMatchObject({ blobsNew: 5 });
+    expect(addImages(repos[0]!, dir)).toMatchObject({ blobs_new: 5 });
     const blobs = blobFiles(store);
     expect(blobs).toHaveLength(5);
     expect(addImages(repos[1]!, dir)).toMatchObject({
       added: 5,
-      blobsNew: 0,
-      blobsDeduplicated: 5,
+      blobs_new: 0,
+      blobs_deduplicated: 5,
     });
     expect(blobFiles(store)).toEqual(blobs);
     expect(repoBlobs(repos[1]!)).toEqual([]);
@@ -200,14 +200,14 @@ describe('verso add images', () => {
     const dir = imageFolder('referenced');
     const repo = initRepo(tmp.root(), 'reference');
     const r = addImages(repo, dir, '--reference');
-    expect(r).toMatchObject({ added: 5, blobsNew: 0, bytesNew: 0 });
+    expect(r).toMatchObject({ added: 5, blobs_new: 0, bytes_new: 0 });
     expect(repoBlobs(repo)).toEqual([]);
     const cat = assets(repo).find((a) => a.image === 'cat-2')!;
     expect(cat).toMatchObject({ storage: 'reference', uri: join(dir, 'cat-2.jpg') });
     expect(repo.run(['verify', '--assets']).code).toBe(0);
 
     const byUri = pathToFileURL(join(dir, 'cat-1.jpg')).href;
-    expect(addImages(repo, byUri, '--reference')).toMatchObject({ replaced: 1, blobsNew: 0 });
+    expect(addImages(repo, byUri, '--reference')).toMatchObject({ replaced: 1, blobs_new: 0 });
     expect(repo.json<AssetJson>(['asset', 'show', 'main', 'cat-1']).uri).toBe(byUri);
 
     appendFileSync(join(dir, 'cat-2.jpg'), 'tampered');
@@ -289,7 +289,7 @@ describe('verso add images: bad input leaves the branch unchanged', () => {
     const a = image(join(dir, 'x', 'img.jpg'), 'jpeg', 20, 20);
     mkdirSync(join(dir, 'y'));
     copyFileSync(a, join(dir, 'y', 'img.jpg'));
-    expect(addImages(repo('same-bytes'), dir)).toMatchObject({ images: 1, added: 1, blobsNew: 1 });
+    expect(addImages(repo('same-bytes'), dir)).toMatchObject({ images: 1, added: 1, blobs_new: 1 });
   });
 
   it('refuses locations Verso cannot read (only paths and file: URIs)', () => {

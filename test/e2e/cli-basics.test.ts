@@ -158,7 +158,7 @@ describe('branches', () => {
     expect(repo.head('relabel')).toBe(head);
 
     const deleted = repo.json<{ name: string; target: string }>(['branch', 'delete', 'relabel']);
-    expect(deleted).toEqual({ name: 'relabel', target: head });
+    expect(deleted).toEqual({ name: 'relabel', target: head, pending_merge_kept: false });
     expect(repo.refs('branch').map((b) => b.name)).not.toContain('relabel');
     expectFailure(repo.run(['branch', 'delete', 'relabel']), 1, "'relabel'");
     expectFailure(repo.run(['show', 'relabel']), 1, "'relabel'");

@@ -219,7 +219,7 @@ export class TestRepo {
   }
 
   refs(kind: 'branch' | 'tag'): RefJson[] {
-    return this.json<RefJson[]>([kind, 'list']);
+    return parseJsonLines<RefJson>(this.ok([kind, 'list', '--json']));
   }
 
   importLabels(file: string, branch = 'main', ...extra: string[]): WriteJson {

@@ -324,14 +324,14 @@ describe('verso merge', () => {
       .map((r) => r.label);
     expect(img2).toEqual(['1', 'a', 'c']);
 
-    const r = repo.json<{ status: string; duplicatesAllowed: number }>([
+    const r = repo.json<{ status: string; duplicates_allowed: number }>([
       'merge',
       'dev',
       '--into',
       'main2',
       '--allow-duplicates',
     ]);
-    expect(r).toMatchObject({ status: 'merged', duplicatesAllowed: 1 });
+    expect(r).toMatchObject({ status: 'merged', duplicates_allowed: 1 });
     const ops = repo.show('main2').operations as { possible_duplicates_allowed: unknown[] };
     expect(ops.possible_duplicates_allowed).toEqual([{ image: 'img2', ours: 'a', theirs: 'b' }]);
     expect(

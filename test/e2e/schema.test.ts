@@ -310,13 +310,13 @@ describe('validation and migration', () => {
       reviewer: 'r1',
       reason: expect.stringContaining('split_class'),
     });
-    const status = repo.json<{ needsReview: { image: string; label: string }[] }>([
+    const status = repo.json<{ needs_review: { image: string; label: string }[] }>([
       'migrate',
       'status',
       '--branch',
       'main',
     ]);
-    expect(status.needsReview).toEqual([
+    expect(status.needs_review).toEqual([
       { image: 'a', label: '2', reason: expect.stringContaining('split_class') },
     ]);
   });
