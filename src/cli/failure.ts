@@ -1,8 +1,9 @@
 /**
  * How a failed command is reported (layer: cli): one `verso: error: MESSAGE` line on stderr
- * and an exit code from one table (`exit-codes.ts`); with `--json`, also one line
- * `{"error": {code, category, message, hint?, data}}` on stdout, so a script reading stdout
- * always gets a JSON document.
+ * and an exit code from one table (`exit-codes.ts`); with `--json`, when the command printed
+ * no result, also one line `{"error": {code, category, message, hint?, data}}` on stdout, so
+ * a script reading stdout always gets JSON: the result (`verify` with its problems, the records
+ * a list printed before it failed) or the error.
  *
  * - commander's refusals (unknown option, missing argument) and `UsageError`: exit 2 (commander
  *   has printed its message already, through `configureOutput` in `main.ts`);
@@ -15,7 +16,7 @@ import { CommanderError } from 'commander';
 import { isVersoError, type ErrorCategory } from '../core/errors.js';
 import { fileErrorReason } from '../io/output-file.js';
 import { EXIT_CODE_BY_CATEGORY, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
-import { jsonLine } from './output.js';
+import { jsonLine, stdoutWritten } from './output.js';
 import { UsageError } from './usage-error.js';
 
 interface Failure {
@@ -35,7 +36,8 @@ interface Failure {
 export function reportFailure(e: unknown, json: boolean): number {
   const f = describeFailure(e);
   if (f.stderr !== undefined) process.stderr.write(f.stderr);
-  if (json && f.envelope) process.stdout.write(jsonLine({ error: f.envelope }) + '\n');
+  if (json && f.envelope && !stdoutWritten())
+    process.stdout.write(jsonLine({ error: f.envelope }) + '\n');
   return f.exitCode;
 }
 

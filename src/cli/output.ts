@@ -12,6 +12,13 @@ import { snakeCaseJson } from './json-case.js';
 
 const FLUSH_CHARS = 1 << 20;
 
+let wroteStdout = false;
+
+/** Whether this process has printed command output on stdout (`failure.ts` asks). */
+export function stdoutWritten(): boolean {
+  return wroteStdout;
+}
+
 export class Output {
   private buf = '';
 
@@ -26,6 +33,7 @@ export class Output {
     if (!this.buf) return;
     const chunk = this.buf;
     this.buf = '';
+    if (this.stream === process.stdout) wroteStdout = true;
     if (!this.stream.write(chunk)) await waitForDrain(this.stream);
   }
 }
@@ -40,6 +48,7 @@ export async function printLines(lines: Iterable<string> | AsyncIterable<string>
 export async function printBlocks(blocks: AsyncIterable<Uint8Array>): Promise<void> {
   const stream = process.stdout;
   for await (const b of blocks) {
+    wroteStdout = true;
     if (!stream.write(b)) await waitForDrain(stream);
   }
 }

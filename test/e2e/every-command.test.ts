@@ -7,9 +7,10 @@
  *
  * Every run must end with exit 0, 1 or 2 (never 13, the exit of a promise that never
  * settled), a `verso: error:` line when it fails, no stack trace and no "internal error";
- * with `--json`, stdout must be JSON Lines with snake_case members, and a failure's last line
- * the `{"error": ...}` envelope. Nothing may change: the ref log is the same afterwards, and
- * no output is left at an unwritable path. The runs go side by side (`versoAsync`).
+ * with `--json`, stdout must be JSON Lines with snake_case members, also on failure (the
+ * result printed before it, or the `{"error": ...}` envelope). Nothing may change: the ref
+ * log is the same afterwards, and no output is left at an unwritable path. The runs go side
+ * by side (`versoAsync`).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -208,12 +209,15 @@ function expectClean(r: RunResult, c: Case): void {
     docs.flatMap((d) => camelCaseKeys(d)),
     what,
   ).toEqual([]);
-  if (r.code !== 0 && c.kind !== 'unknown option' && c.kind !== 'missing arguments') {
-    const last = docs[docs.length - 1] as { error?: { code?: unknown; message?: unknown } };
-    expect(last?.error, `no error envelope on stdout: ${what}`).toMatchObject({
+  // A failure's stdout is JSON too: the result it printed, or else the error envelope.
+  if (r.code !== 0 && docs.length === 1 && 'error' in (docs[0] as object)) {
+    expect((docs[0] as { error: unknown }).error, what).toMatchObject({
       code: expect.any(String) as unknown,
+      category: expect.any(String) as unknown,
       message: expect.any(String) as unknown,
     });
+  } else if (r.code !== 0) {
+    expect(docs.length, `no JSON on stdout: ${what}`).toBeGreaterThan(0);
   }
 }
 
