@@ -6,6 +6,7 @@
  * clause of the contract in `catalog.ts`: ref compare-and-swap, tags, the shared namespace, the
  * ref log, the commit index, config and leases.
  */
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   LineageRecordExistsError,
@@ -292,6 +293,35 @@ export function describeCatalogContract(name: string, create: () => Promise<Cata
         const log = await cat.readRefLog({ ref: 'main' });
         expect(log.map((e) => e.operation)).toEqual(['delete', 'move', 'create']);
         expect(log.every((e) => e.author === '' && e.message === '')).toBe(true);
+      });
+
+      it('logs exactly the updates that succeed, for any sequence of updates (model-based)', async () => {
+        let run = 0;
+        const target = fc.constantFrom<ChunkHash | null>(null, A, B, C);
+        const op = fc.record({ ref: fc.constantFrom('x', 'y'), expected: target, next: target });
+        await fc.assert(
+          fc.asyncProperty(fc.array(op, { maxLength: 16 }), async (ops) => {
+            const prefix = `run${run++}/`;
+            const model = new Map<string, ChunkHash>();
+            const logged: (string | null)[][] = [];
+            for (const { ref, expected, next } of ops) {
+              const name = prefix + ref;
+              const current = model.get(name) ?? null;
+              const done = await cat.updateRef(name, 'branch', expected, next, note('op')).then(
+                () => true,
+                () => false,
+              );
+              expect(done).toBe(current === expected);
+              if (!done || (current === null && next === null)) continue;
+              logged.push([name, current, next]);
+              if (next === null) model.delete(name);
+              else model.set(name, next);
+            }
+            const log = (await cat.readRefLog()).filter((e) => e.ref.startsWith(prefix));
+            expect(log.reverse().map((e) => [e.ref, e.from, e.to])).toEqual(logged);
+          }),
+          { seed: 2, numRuns: 60 },
+        );
       });
 
       it('logs exactly the winners of concurrent compare-and-swaps, as one unbroken chain', async () => {
