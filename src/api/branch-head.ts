@@ -1,9 +1,12 @@
 /**
- * The head commit and snapshot of a branch that is about to receive a commit (layer: api).
+ * The head commit and snapshot of a branch that is about to receive a commit (layer: api). A
+ * branch that does not exist is refused with a hint (a close name, a deleted branch, how to
+ * create it): writers never create branches implicitly.
  */
-import { InvalidArgumentError, RefNotFoundError } from '../core/errors.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import type { ChunkHash } from '../core/hash.js';
 import { getCommit } from '../vcs/commit.js';
+import { refNotFound } from '../vcs/ref-suggestions.js';
 import { getSnapshot, type Snapshot } from '../vcs/snapshot.js';
 import type { Repository } from './repository.js';
 
@@ -15,7 +18,13 @@ export interface BranchHead {
 
 export async function branchHead(repo: Repository, branch: string): Promise<BranchHead> {
   const ref = await repo.catalog.getRef(branch);
-  if (!ref) throw new RefNotFoundError(branch);
+  if (!ref)
+    throw await refNotFound(
+      repo.catalog,
+      branch,
+      branch,
+      `create it with \`verso branch create ${branch}\``,
+    );
   if (ref.kind !== 'branch')
     throw new InvalidArgumentError(
       'branch',

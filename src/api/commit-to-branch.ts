@@ -4,7 +4,8 @@
  *
  * 1. snapshot and commit chunks are staged, with the derived data (secondary indexes, blame:
  * `derived-data.ts`); 2. the chunk store is flushed (durable); 3. the commit and its derived
- * data are indexed in the catalog; 4. the branch moves by compare-and-swap from `expectedHead`.
+ * data are indexed in the catalog; 4. the branch moves by compare-and-swap from `expectedHead`,
+ * recording the move in the ref log (operation `commit: <op>`, the commit's author and message).
  * A crash before 4 leaves the branch where it was (the new chunks are unreachable garbage for
  * gc); a writer that lost the race gets `RefUpdateRaceError` and nothing moved.
  */
@@ -14,6 +15,7 @@ import { getCommit, putCommit } from '../vcs/commit.js';
 import { putSnapshot, type Snapshot } from '../vcs/snapshot.js';
 import { stageDerivedData } from './derived-data.js';
 import { currentAuthor, currentTime } from './identity.js';
+import { refLogNote } from './ref-log.js';
 import type { Repository } from './repository.js';
 
 export interface NewCommit {
@@ -54,7 +56,9 @@ export async function commitToBranch(repo: Repository, c: NewCommit): Promise<Co
     time,
   });
   await recordDerived();
-  await repo.catalog.updateRef(c.branch, 'branch', c.expectedHead, commit);
+  const op = c.operations['op'];
+  const note = refLogNote(typeof op === 'string' ? `commit: ${op}` : 'commit', c.message, c.author);
+  await repo.catalog.updateRef(c.branch, 'branch', c.expectedHead, commit, note);
   return { commit, snapshot };
 }
 

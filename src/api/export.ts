@@ -4,9 +4,8 @@
  * Formats are a small registry: each entry lazily loads its exporter, which streams the
  * snapshot to `out` and returns what it wrote. To add a format, add one line to EXPORTERS.
  */
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { InvalidArgumentError } from '../core/errors.js';
+import { asOutputPathError, OutputFile, prepareOutputPath } from '../io/output-file.js';
 import type { ChunkHash } from '../core/hash.js';
 import { type Snapshot } from '../vcs/snapshot.js';
 import { baseCategories } from './export-categories.js';
@@ -45,6 +44,24 @@ export interface ExportResult extends ExportCounts {
   readonly out: string;
 }
 
+/** Formats that write a folder (the others write one file). */
+const FOLDER_FORMATS: ReadonlySet<string> = new Set(['yolo', 'yolo-seg', 'voc']);
+
+/**
+ * Checks the format and makes `out` writable (creating its folder) or refuses with
+ * `OutputPathError`: call before any side effect (`run start --export` records nothing when it
+ * fails).
+ */
+export function prepareExportTarget(format: string, out: string): void {
+  if (!EXPORTERS[format])
+    throw new InvalidArgumentError(
+      'format',
+      format,
+      `expected one of ${EXPORT_FORMATS.join(', ')}`,
+    );
+  prepareOutputPath(out, FOLDER_FORMATS.has(format) ? 'folder' : 'file');
+}
+
 export async function exportSnapshot(repo: Repository, opts: ExportOptions): Promise<ExportResult> {
   const load = EXPORTERS[opts.format];
   if (!load)
@@ -66,10 +83,13 @@ export async function exportSnapshot(repo: Repository, opts: ExportOptions): Pro
       ? undefined
       : await (await import('./query-filter.js')).compileLabelFilter(repo, snap, opts.where);
   const exporter = await load();
+  prepareExportTarget(opts.format, opts.out);
   const counts = await exporter(repo, commit, snap, opts.out, {
     ...view,
     ...(filter ? { filter } : {}),
     ...(opts.withImages ? { withImages: true } : {}),
+  }).catch((e: unknown) => {
+    throw asOutputPathError(opts.out, e);
   });
   return {
     format: opts.format,
@@ -109,7 +129,7 @@ async function exportView(
 /** The native JSONL: exactly what `verso cat` prints. */
 const exportJsonl: Exporter = async (repo, commit, _snap, out, view) => {
   const { catLabelBlocks } = await import('./cat.js');
-  const stream = createWriteStream(out);
+  const file = OutputFile.open(out);
   let labels = 0;
   try {
     const blocks = catLabelBlocks(repo, commit, {
@@ -118,11 +138,12 @@ const exportJsonl: Exporter = async (repo, commit, _snap, out, view) => {
     });
     for await (const block of blocks) {
       for (let i = block.indexOf(10); i >= 0; i = block.indexOf(10, i + 1)) labels++;
-      if (!stream.write(block)) await once(stream, 'drain');
+      await file.write(block);
     }
-  } finally {
-    stream.end();
-    await once(stream, 'close');
+    await file.close();
+  } catch (e) {
+    file.abort();
+    throw e;
   }
   return { labels };
 };

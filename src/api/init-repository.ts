@@ -4,9 +4,10 @@
  * `branch create` works immediately. `--blob-store DIR` puts image blobs in a folder outside
  * the repository (shared by every repository initialised with it).
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, VersoError } from '../core/errors.js';
+import { prepareOutputPath } from '../io/output-file.js';
 import { emptySnapshot } from '../vcs/snapshot.js';
 import { commitToBranch, type CommitResult } from './commit-to-branch.js';
 import { BLOB_STORE_CONFIG, openBackends, versoDir, type Repository } from './repository.js';
@@ -36,7 +37,9 @@ export async function initRepository(dir: string, opts: InitOptions = {}): Promi
       `a Verso repository already exists at ${root}`,
       { root },
     );
-  mkdirSync(root, { recursive: true });
+  // Both folders must be writable before anything is created (no half-made repository).
+  if (blobStore !== undefined) prepareOutputPath(opts.blobStore!, 'folder');
+  prepareOutputPath(dir, 'folder');
   const repo: Repository = await openBackends(root);
   try {
     if (blobStore !== undefined) await repo.catalog.setConfig(BLOB_STORE_CONFIG, blobStore);

@@ -273,11 +273,25 @@ async function* viaWorker(workerFile: string, input: WorkerInput): AsyncGenerato
     failure = e;
     wake?.();
   });
+  // A worker that exits without a 'done' or 'error' would leave the loop below waiting forever
+  // (a promise that never settles: the process would end with exit 13 and no message).
+  let exitCode: number | undefined;
+  worker.on('exit', (code) => {
+    exitCode = code;
+    wake?.();
+  });
   try {
     for (;;) {
-      while (queue.length === 0 && failure === undefined)
+      while (queue.length === 0 && failure === undefined && exitCode === undefined)
         await new Promise<void>((r) => (wake = r));
       if (failure !== undefined) throw failure;
+      if (queue.length === 0)
+        throw new VersoError(
+          'Internal',
+          'IMPORT_WORKER_FAILED',
+          `reading ${file}: the worker exited (code ${exitCode}) before it finished`,
+          { file, code: exitCode },
+        );
       const m = queue.shift()!;
       if (m.kind === 'done') return;
       if (m.kind === 'error') {

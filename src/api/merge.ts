@@ -31,6 +31,7 @@ import {
 import { currentAuthor, currentTime } from './identity.js';
 import { withLease } from './lease.js';
 import type { Repository } from './repository.js';
+import { refLogNote } from './ref-log.js';
 
 export interface MergeOptions {
   readonly source: string;
@@ -60,7 +61,8 @@ export async function merge(repo: Repository, opts: MergeOptions): Promise<Merge
     if (await isAncestor(repo.catalog, theirs, dst.head))
       return { status: 'up-to-date', head: dst.head };
     if (!opts.noFastForward && (await isAncestor(repo.catalog, dst.head, theirs))) {
-      await repo.catalog.updateRef(opts.into, 'branch', dst.head, theirs);
+      const note = refLogNote('merge: fast-forward', `merge ${opts.source}`);
+      await repo.catalog.updateRef(opts.into, 'branch', dst.head, theirs, note);
       return { status: 'fast-forward', head: theirs, from: dst.head };
     }
     const bases = await mergeBases(repo.catalog, dst.head, theirs);

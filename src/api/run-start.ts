@@ -3,7 +3,8 @@
  * records a training run. The ref is resolved once to its exact commit; the example set
  * (`example-set.ts`) is built and its root hash stored with the run, so what the run trained
  * on never changes when the ref moves later. With `export`, the same selection is written in
- * one step via `exportSnapshot` on the exact commit.
+ * one step via `exportSnapshot` on the exact commit, before the run is recorded (the output
+ * path is checked first of all), so a failed export records no run.
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import type { RunRecord } from '../catalog/catalog.js';
@@ -33,6 +34,8 @@ export interface RunStartResult {
 export async function startRun(repo: Repository, opts: RunStartOptions): Promise<RunStartResult> {
   const params = parseParams(opts.params ?? []);
   const commit = await resolveRef(repo.catalog, repo.chunks, opts.dataset);
+  const { exportSnapshot, prepareExportTarget } = await import('./export.js');
+  if (opts.export) prepareExportTarget(opts.export.format, opts.export.out);
   const set = await withLease(repo, 'writer', () =>
     buildExampleSet(repo, commit, { where: opts.where, schema: opts.schema }),
   );
@@ -56,19 +59,20 @@ export async function startRun(repo: Repository, opts: RunStartOptions): Promise
     status: 'running',
     vectors: null,
   });
+  // The export runs before the run is recorded: a failed export leaves no run behind.
+  const exported = opts.export
+    ? await exportSnapshot(repo, {
+        ref: commit,
+        format: opts.export.format,
+        out: opts.export.out,
+        ...(opts.schema !== undefined ? { schema: opts.schema } : {}),
+        ...(opts.where !== undefined ? { where: opts.where } : {}),
+      })
+    : undefined;
   const run = await insertWithFreshId(repo, (n) =>
     record(lineageId('run', [...fields, author, startedAt, ...(n > 0 ? [String(n)] : [])])),
   );
-  if (!opts.export) return { run };
-  const { exportSnapshot } = await import('./export.js');
-  const exported = await exportSnapshot(repo, {
-    ref: commit,
-    format: opts.export.format,
-    out: opts.export.out,
-    ...(opts.schema !== undefined ? { schema: opts.schema } : {}),
-    ...(opts.where !== undefined ? { where: opts.where } : {}),
-  });
-  return { run, export: exported };
+  return exported ? { run, export: exported } : { run };
 }
 
 /** Inserts the run; two identical starts at the same instant get ids `..., 1`, `..., 2`. */

@@ -50,9 +50,10 @@ interface AddResult {
   readonly added: number;
   readonly unchanged: number;
   readonly skipped: number;
-  readonly blobsNew: number;
-  readonly blobsDeduplicated: number;
-  readonly bytesNew: number;
+  /** `verso add images --json` (snake_case, like every `--json`). */
+  readonly blobs_new: number;
+  readonly blobs_deduplicated: number;
+  readonly bytes_new: number;
 }
 
 interface Step<T> {
@@ -152,21 +153,21 @@ const rows: TableRow[] = [
   },
   {
     operation: 'blob store after the cold add',
-    measured: `${blobsText(afterCold)}, ${cold.result.blobsNew} new`,
+    measured: `${blobsText(afterCold)}, ${cold.result.blobs_new} new`,
     target: `${N} blobs, all bytes`,
-    ok: same(afterCold) && cold.result.blobsNew === N,
+    ok: same(afterCold) && cold.result.blobs_new === N,
   },
   {
     operation: 'same bytes under other names (same repo)',
-    measured: `${fmtNumber(rate(rename), 0)} files/s; ${rename.result.added} added, ${rename.result.blobsNew} new blobs`,
+    measured: `${fmtNumber(rate(rename), 0)} files/s; ${rename.result.added} added, ${rename.result.blobs_new} new blobs`,
     target: '0 new blobs',
-    ok: rename.result.added === N && rename.result.blobsNew === 0 && same(afterRename),
+    ok: rename.result.added === N && rename.result.blobs_new === 0 && same(afterRename),
   },
   {
     operation: 'same folder, second repo sharing the store',
-    measured: `${fmtNumber(rate(second), 0)} files/s; ${second.result.added} added, ${second.result.blobsNew} new blobs`,
+    measured: `${fmtNumber(rate(second), 0)} files/s; ${second.result.added} added, ${second.result.blobs_new} new blobs`,
     target: '0 new blobs',
-    ok: second.result.added === N && second.result.blobsNew === 0 && same(afterSecond),
+    ok: second.result.added === N && second.result.blobs_new === 0 && same(afterSecond),
   },
   {
     operation: 'blob store after all three adds',

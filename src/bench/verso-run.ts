@@ -4,8 +4,7 @@
  *
  *   node dist/bench/verso-run.js --labels-file F --edits-file E --repo DIR
  */
-import { createWriteStream, rmSync } from 'node:fs';
-import { once } from 'node:events';
+import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { applyEdits } from '../api/apply-edits.js';
 import { catLabelBlocks } from '../api/cat.js';
@@ -15,6 +14,7 @@ import { initRepository } from '../api/init-repository.js';
 import { createBranch } from '../api/refs.js';
 import { openRepository, versoDir, type Repository } from '../api/repository.js';
 import { sha256 } from '../core/hash.js';
+import { OutputFile } from '../io/output-file.js';
 import { diskUsage, median, peakRssBytes, timeMs } from './measure.js';
 
 export interface VersoRunResult {
@@ -92,14 +92,13 @@ for (let i = 0; i < 7; i++) warm.push((await timeMs(() => diffOnce(repo))).ms);
 
 const catFile = `${dir}.cat.jsonl`;
 const cat = await timeMs(async () => {
-  const out = createWriteStream(catFile);
+  const out = OutputFile.open(catFile);
   let lines = 0;
   for await (const block of catLabelBlocks(repo, 'main')) {
     for (let i = block.indexOf(10); i >= 0; i = block.indexOf(10, i + 1)) lines++;
-    if (!out.write(block)) await once(out, 'drain');
+    await out.write(block);
   }
-  out.end();
-  await once(out, 'finish');
+  await out.close();
   return lines;
 });
 rmSync(catFile, { force: true });

@@ -4,8 +4,9 @@
  * Every backend runs these same tests through `describeCatalogContract`, given a factory for a
  * fresh, empty catalog; `reopen` (close, then open the same storage) is optional. One test per
  * clause of the contract in `catalog.ts`: ref compare-and-swap, tags, the shared namespace, the
- * commit index, config and leases.
+ * ref log, the commit index, config and leases.
  */
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   LineageRecordExistsError,
@@ -28,6 +29,7 @@ import type {
   LeaseHolder,
   LeaseRecord,
   PredictionRecord,
+  RefLogEntry,
   RunRecord,
   SchemaVersionRecord,
 } from './catalog.js';
@@ -219,6 +221,125 @@ export function describeCatalogContract(name: string, create: () => Promise<Cata
         expect(
           (await cat.listRefs('tag')).every((ref) => ref.kind === 'tag' && ref.target === A),
         ).toBe(true);
+      });
+    });
+
+    describe('ref log', () => {
+      const note = (operation: string, message?: string) => ({
+        operation,
+        author: 'ann <ann@example.test>',
+        ...(message === undefined ? {} : { message }),
+      });
+      const moves = (entries: readonly RefLogEntry[]) =>
+        entries.map((e) => [e.ref, e.from, e.to, e.operation]);
+
+      it('appends one entry per create, move and delete, newest first, with who and why', async () => {
+        await cat.updateRef('main', 'branch', null, A, note('init'));
+        await cat.updateRef('main', 'branch', A, B, note('commit: import', 'add labels'));
+        await cat.updateRef('v1', 'tag', null, B, note('tag create'));
+        await cat.updateRef('main', 'branch', B, null, note('branch delete'));
+        const log = await cat.readRefLog();
+        expect(moves(log)).toEqual([
+          ['main', B, null, 'branch delete'],
+          ['v1', null, B, 'tag create'],
+          ['main', A, B, 'commit: import'],
+          ['main', null, A, 'init'],
+        ]);
+        expect(log[2]).toMatchObject({
+          kind: 'branch',
+          author: 'ann <ann@example.test>',
+          message: 'add labels',
+        });
+        expect(log[1]).toMatchObject({ kind: 'tag', message: '' });
+        expect(log.every((e) => !Number.isNaN(Date.parse(e.time)))).toBe(true);
+        const seqs = log.map((e) => e.seq);
+        expect([...seqs].sort((a, b) => b - a)).toEqual(seqs);
+        expect(new Set(seqs).size).toBe(seqs.length);
+      });
+
+      it('keeps the history of a deleted ref, per ref name and with a limit', async () => {
+        await cat.updateRef('topic', 'branch', null, A, note('branch create'));
+        await cat.updateRef('other', 'branch', null, C, note('branch create'));
+        await cat.updateRef('topic', 'branch', A, B, note('commit: apply'));
+        await cat.updateRef('topic', 'branch', B, null, note('branch delete'));
+        expect(await cat.getRef('topic')).toBeUndefined();
+        expect(moves(await cat.readRefLog({ ref: 'topic' }))).toEqual([
+          ['topic', B, null, 'branch delete'],
+          ['topic', A, B, 'commit: apply'],
+          ['topic', null, A, 'branch create'],
+        ]);
+        expect(moves(await cat.readRefLog({ ref: 'topic', limit: 1 }))).toEqual([
+          ['topic', B, null, 'branch delete'],
+        ]);
+        expect(await cat.readRefLog({ ref: 'never-existed' })).toEqual([]);
+      });
+
+      it('appends nothing for a refused update', async () => {
+        await cat.updateRef('main', 'branch', null, A, note('init'));
+        await cat.updateRef('v1', 'tag', null, A, note('tag create'));
+        await rejection(cat.updateRef('main', 'branch', B, C, note('stale')));
+        await rejection(cat.updateRef('main', 'branch', null, C, note('taken')));
+        await rejection(cat.updateRef('v1', 'tag', A, null, note('tags never move')));
+        await rejection(cat.updateRef('ghost', 'branch', A, B, note('missing')));
+        expect(moves(await cat.readRefLog())).toEqual([
+          ['v1', null, A, 'tag create'],
+          ['main', null, A, 'init'],
+        ]);
+      });
+
+      it('names the operation create, move or delete when no note is given', async () => {
+        await cat.updateRef('main', 'branch', null, A);
+        await cat.updateRef('main', 'branch', A, B);
+        await cat.updateRef('main', 'branch', B, null);
+        const log = await cat.readRefLog({ ref: 'main' });
+        expect(log.map((e) => e.operation)).toEqual(['delete', 'move', 'create']);
+        expect(log.every((e) => e.author === '' && e.message === '')).toBe(true);
+      });
+
+      it('logs exactly the updates that succeed, for any sequence of updates (model-based)', async () => {
+        let run = 0;
+        const target = fc.constantFrom<ChunkHash | null>(null, A, B, C);
+        const op = fc.record({ ref: fc.constantFrom('x', 'y'), expected: target, next: target });
+        await fc.assert(
+          fc.asyncProperty(fc.array(op, { maxLength: 16 }), async (ops) => {
+            const prefix = `run${run++}/`;
+            const model = new Map<string, ChunkHash>();
+            const logged: (string | null)[][] = [];
+            for (const { ref, expected, next } of ops) {
+              const name = prefix + ref;
+              const current = model.get(name) ?? null;
+              const done = await cat.updateRef(name, 'branch', expected, next, note('op')).then(
+                () => true,
+                () => false,
+              );
+              expect(done).toBe(current === expected);
+              if (!done || (current === null && next === null)) continue;
+              logged.push([name, current, next]);
+              if (next === null) model.delete(name);
+              else model.set(name, next);
+            }
+            const log = (await cat.readRefLog()).filter((e) => e.ref.startsWith(prefix));
+            expect(log.reverse().map((e) => [e.ref, e.from, e.to])).toEqual(logged);
+          }),
+          { seed: 2, numRuns: 60 },
+        );
+      });
+
+      it('logs exactly the winners of concurrent compare-and-swaps, as one unbroken chain', async () => {
+        await cat.updateRef('main', 'branch', null, A, note('init'));
+        let head = A;
+        for (let round = 0; round < 5; round++) {
+          const nexts = Array.from({ length: 6 }, (_, i) => sha256Hex(new Uint8Array([round, i])));
+          const results = await Promise.allSettled(
+            nexts.map((next) => cat.updateRef('main', 'branch', head, next, note('race'))),
+          );
+          const winner = nexts.find((_, i) => results[i]!.status === 'fulfilled');
+          head = winner!;
+        }
+        const log = await cat.readRefLog({ ref: 'main' });
+        expect(log).toHaveLength(6);
+        expect(log[0]!.to).toBe(head);
+        for (let i = 0; i + 1 < log.length; i++) expect(log[i]!.from).toBe(log[i + 1]!.to);
       });
     });
 
@@ -550,13 +671,14 @@ export function describeCatalogContract(name: string, create: () => Promise<Cata
       });
     });
 
-    it('keeps refs, commits, config and leases across reopen', async () => {
+    it('keeps refs, the ref log, commits, config and leases across reopen', async () => {
       await cat.updateRef('main', 'branch', null, A);
       await cat.recordCommit(commit(id('abc')));
       await cat.setConfig('k', 'v');
       await cat.acquireLease('writer', ME, never);
       const again = h.reopen ? await h.reopen() : cat;
       expect((await again.getRef('main'))?.target).toBe(A);
+      expect((await again.readRefLog()).map((e) => [e.ref, e.to])).toEqual([['main', A]]);
       expect(await again.findCommitsByPrefix('abc', 5)).toEqual([id('abc')]);
       expect(await again.getConfig('k')).toBe('v');
       expect(await rejection(again.acquireLease('gc', ME, never))).toBeInstanceOf(

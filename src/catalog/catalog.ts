@@ -11,6 +11,13 @@
  *   for an existing ref, its kind is `kind`. Otherwise it throws `RefUpdateRaceError` (or
  *   `RefExistsError` when `expected` is null and the name is taken). Tags are immutable: any
  *   update of an existing tag throws `RefExistsError`.
+ * - Ref log: every successful `updateRef` appends exactly one `RefLogEntry` (ref, kind, from,
+ *   to, operation, author, time, message) in the same atomic step as the move, so the log and
+ *   the refs never disagree, even after a crash; a refused update appends nothing. Entries
+ *   outlive the ref (a deleted branch keeps its history). `note` says what moved the ref and
+ *   who; without it the operation is `create`, `move` or `delete` and the author is empty.
+ *   `readRefLog` lists entries newest first (by `seq`, which only grows), for one ref name or
+ *   all, at most `limit`.
  * - `putPendingMerge(branch, state, expectedVersion)` creates the branch's pending merge when
  *   `expectedVersion` is null (throws `MergeInProgressError` if one exists) or replaces it when
  *   its version equals `expectedVersion` (else `PendingMergeRaceError`); returns the new version.
@@ -39,6 +46,31 @@ export interface RefRecord {
   readonly kind: RefKind;
   readonly target: ChunkHash;
   readonly updatedAt: string;
+}
+
+/** What moved a ref and who, recorded with the move (`RefLogEntry`). */
+export interface RefLogNote {
+  /** The operation, e.g. `commit: import`, `merge: fast-forward`, `branch delete`. */
+  readonly operation: string;
+  /** Who moved it (the identity commits use). */
+  readonly author: string;
+  /** A commit's message, or why the ref moved. */
+  readonly message?: string;
+}
+
+/** One move of a ref: `from` null = created, `to` null = deleted. */
+export interface RefLogEntry {
+  /** Position in the log; grows with every entry, across refs. */
+  readonly seq: number;
+  readonly ref: string;
+  readonly kind: RefKind;
+  readonly from: ChunkHash | null;
+  readonly to: ChunkHash | null;
+  readonly operation: string;
+  readonly author: string;
+  /** ISO-8601 UTC, when the catalog recorded the move. */
+  readonly time: string;
+  readonly message: string;
 }
 
 export interface CommitIndexEntry {
@@ -90,7 +122,10 @@ export interface Catalog {
     kind: RefKind,
     expected: ChunkHash | null,
     next: ChunkHash | null,
+    note?: RefLogNote,
   ): Promise<void>;
+  /** Ref log entries newest first: of one ref name (existing or deleted) or of all refs. */
+  readRefLog(query?: { readonly ref?: string; readonly limit?: number }): Promise<RefLogEntry[]>;
 
   recordCommit(entry: CommitIndexEntry): Promise<void>;
   getCommit(id: ChunkHash): Promise<CommitIndexEntry | undefined>;

@@ -9,6 +9,7 @@ import type Database from 'better-sqlite3';
 import { VersoError } from '../core/errors.js';
 import { DERIVED_MIGRATION, INDEX_DELTA_MIGRATION } from './sqlite-derived-catalog.js';
 import { LINEAGE_IMMUTABILITY_MIGRATION, LINEAGE_MIGRATION } from './sqlite-lineage-catalog.js';
+import { REF_LOG_MIGRATION } from './sqlite-ref-log.js';
 
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE refs (
@@ -51,6 +52,7 @@ export const MIGRATIONS: readonly string[] = [
   DERIVED_MIGRATION,
   INDEX_DELTA_MIGRATION,
   LINEAGE_IMMUTABILITY_MIGRATION,
+  REF_LOG_MIGRATION,
 ];
 
 /** The catalog's schema version (`PRAGMA user_version`; 0 for a database without tables). */

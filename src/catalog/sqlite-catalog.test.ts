@@ -16,6 +16,7 @@ import type { ChunkHash } from '../core/hash.js';
 import { describeCatalogContract } from './catalog.contract.js';
 import type { CatalogHarness } from './catalog.contract.js';
 import { SqliteCatalog } from './sqlite-catalog.js';
+import { MIGRATIONS } from './sqlite-catalog-schema.js';
 
 async function sqliteHarness(): Promise<CatalogHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'verso-catalog-'));
@@ -135,6 +136,10 @@ describe('SqliteCatalog across processes', () => {
       expect(results.map((r) => r.done)).toEqual([INCREMENTS_PER_PROCESS, INCREMENTS_PER_PROCESS]);
       const check = SqliteCatalog.open(file);
       expect((await check.getRef('main'))?.target).toBe(chain[2 * INCREMENTS_PER_PROCESS]);
+      // Every won compare-and-swap left exactly its own entry: the log is the chain itself.
+      const log = (await check.readRefLog({ ref: 'main' })).reverse();
+      expect(log.map((e) => e.to)).toEqual(chain);
+      expect(log.map((e) => e.from)).toEqual([null, ...chain.slice(0, -1)]);
       await check.close();
     },
   );
@@ -192,6 +197,44 @@ describe('SqliteCatalog lineage immutability in the database', () => {
       expect((await catalog.lineage.getRun('run-1'))?.vectors).toBeNull();
     } finally {
       await catalog.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SqliteCatalog ref log migration', () => {
+  it('starts the log of a catalog made before it with one entry per existing ref', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verso-catalog-reflog-'));
+    try {
+      const file = join(dir, 'catalog.sqlite');
+      const logStep = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE ref_log'));
+      const old = new Database(file);
+      for (const step of MIGRATIONS.slice(0, logStep)) old.exec(step);
+      old.pragma(`user_version = ${logStep}`);
+      const target = 'ab'.repeat(32);
+      old
+        .prepare('INSERT INTO refs (name, kind, target, updated_at) VALUES (?, ?, ?, ?)')
+        .run('main', 'branch', target, '2024-05-06T07:08:09.000Z');
+      old.close();
+
+      const catalog = SqliteCatalog.open(file);
+      expect(await catalog.readRefLog()).toEqual([
+        {
+          seq: 1,
+          ref: 'main',
+          kind: 'branch',
+          from: null,
+          to: target,
+          operation: 'log start',
+          author: '',
+          time: '2024-05-06T07:08:09.000Z',
+          message: 'ref log started; earlier moves were not recorded',
+        },
+      ]);
+      await catalog.updateRef('main', 'branch', target as ChunkHash, null);
+      expect((await catalog.readRefLog({ ref: 'main' })).map((e) => e.seq)).toEqual([2, 1]);
+      await catalog.close();
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

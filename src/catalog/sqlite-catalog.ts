@@ -37,6 +37,8 @@ import type {
   LeaseRecord,
   PendingMergeRecord,
   RefKind,
+  RefLogEntry,
+  RefLogNote,
   RefRecord,
   SchemaVersionRecord,
 } from './catalog.js';
@@ -47,6 +49,7 @@ import { SqliteDerivedCatalog } from './sqlite-derived-catalog.js';
 import { catalogVersion, migrate } from './sqlite-catalog-schema.js';
 import { CatalogDamagedError, checkCatalogFile } from './sqlite-catalog-file.js';
 import { guardSqliteErrors, mapSqliteError } from './sqlite-errors.js';
+import { SqliteRefLog } from './sqlite-ref-log.js';
 import {
   HEX_PREFIX,
   successor,
@@ -126,11 +129,13 @@ function prepareStatements(db: Database.Database) {
 
 export class SqliteCatalog implements Catalog {
   private readonly sql: Statements;
+  private readonly refLog: SqliteRefLog;
   readonly lineage: LineageCatalog;
   readonly derived: DerivedCatalog;
 
   private constructor(private readonly db: Database.Database) {
     this.sql = prepareStatements(db);
+    this.refLog = new SqliteRefLog(db);
     this.lineage = new SqliteLineageCatalog(db);
     this.derived = new SqliteDerivedCatalog(db);
   }
@@ -190,22 +195,33 @@ export class SqliteCatalog implements Catalog {
     kind: RefKind,
     expected: ChunkHash | null,
     next: ChunkHash | null,
+    note?: RefLogNote,
   ): Promise<void> {
     this.db
       .transaction(() => {
+        const time = now();
         const row = this.sql.getRef.get(name);
         if (row === undefined) {
           if (expected !== null) throw new RefUpdateRaceError(name, expected, null);
-          if (next !== null) this.sql.insertRef.run(name, kind, next, now());
+          if (next === null) return;
+          this.sql.insertRef.run(name, kind, next, time);
+          this.refLog.append(name, kind, null, next, note, time);
           return;
         }
         if (expected === null || row.kind === 'tag') throw new RefExistsError(name);
         if (row.kind !== kind || row.target !== expected)
           throw new RefUpdateRaceError(name, expected, row.target);
         if (next === null) this.sql.deleteRef.run(name);
-        else this.sql.moveRef.run(next, now(), name);
+        else this.sql.moveRef.run(next, time, name);
+        this.refLog.append(name, kind, expected, next, note, time);
       })
       .immediate();
+  }
+
+  async readRefLog(
+    query: { readonly ref?: string; readonly limit?: number } = {},
+  ): Promise<RefLogEntry[]> {
+    return this.refLog.read(query);
   }
 
   async recordCommit(entry: CommitIndexEntry): Promise<void> {

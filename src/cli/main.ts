@@ -1,71 +1,74 @@
 /**
- * The `verso` command line (layer: cli): parses arguments, dispatches to command modules,
- * and is the only place that sets the exit code (0 ok, 1 error, 2 usage).
+ * The `verso` executable's entry (layer: cli): runs the command tree (`program.ts`) and is the
+ * only place that sets the exit code (0 ok, 1 error, 2 usage; `failure.ts` reports failures).
  * API modules are imported lazily inside each command, keeping cold start small.
+ *
+ * Nothing ends the process silently: a rejection or exception that escaped a command is
+ * reported like any failure, and if the event loop empties while the command's promise is
+ * still pending (a stream that failed without settling what awaited it; Node would exit 13
+ * with no message) the process says so and exits 1.
  */
-import { Command, CommanderError } from 'commander';
-import { isVersoError } from '../core/errors.js';
-import { registerMergeCommands } from './commands/merge-commands.js';
-import { registerAssetCommands } from './commands/asset-commands.js';
-import { registerReadCommands } from './commands/read-commands.js';
-import { registerRefCommands } from './commands/ref-commands.js';
-import { registerRepositoryCommands } from './commands/repository-commands.js';
-import { registerSchemaCommands } from './commands/schema-commands.js';
-import { registerWriteCommands } from './commands/write-commands.js';
-import { registerFormatCommands } from './commands/format-commands.js';
-import { registerQueryCommands } from './commands/query-commands.js';
-import { registerLineageCommands } from './commands/lineage-commands.js';
-import { registerBlameCommands } from './commands/blame-commands.js';
-import { EXIT_CODE_BY_CATEGORY, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
-
-function buildProgram(): Command {
-  const program = new Command('verso')
-    .description('Label-first version control for computer-vision datasets')
-    .option(
-      '--repo <dir>',
-      'repository folder (default: $VERSO_REPO, else the current folder or a parent)',
-    )
-    .exitOverride()
-    .showHelpAfterError();
-  registerRepositoryCommands(program);
-  registerWriteCommands(program);
-  registerFormatCommands(program);
-  registerRefCommands(program);
-  registerReadCommands(program);
-  registerQueryCommands(program);
-  registerSchemaCommands(program);
-  registerMergeCommands(program);
-  registerAssetCommands(program);
-  registerLineageCommands(program);
-  registerBlameCommands(program);
-  return program;
-}
+import type { Command } from 'commander';
+import { reportFailure } from './failure.js';
+import { EXIT_ERROR, EXIT_OK } from './exit-codes.js';
+import { printLines } from './output.js';
+import { buildProgram } from './program.js';
+import { versoVersion } from './version.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
+  const json = wantsJson(argv);
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    await printLines([versoVersion()]);
+    return EXIT_OK;
+  }
   try {
-    await buildProgram().parseAsync([...argv], { from: 'user' });
+    const program = buildProgram();
+    configureErrors(program, []);
+    await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      return e.exitCode === 0 ||
-        e.code === 'commander.helpDisplayed' ||
-        e.code === 'commander.version'
-        ? EXIT_OK
-        : EXIT_USAGE;
-    }
-    if (isVersoError(e)) {
-      process.stderr.write(`verso: error: ${e.message}\n`);
-      return EXIT_CODE_BY_CATEGORY[e.category];
-    }
-    process.stderr.write(`verso: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
-    return EXIT_ERROR;
+    return reportFailure(e, json);
   }
 }
+
+/** Commander's own refusals read `verso: error: ...`, then where to find the usage. */
+function configureErrors(cmd: Command, path: readonly string[]): void {
+  cmd.configureOutput({ outputError: (s, write) => write(`verso: ${s}`) });
+  cmd.showHelpAfterError(`(run '${['verso', ...path].join(' ')} --help' for usage)`);
+  for (const sub of cmd.commands) configureErrors(sub, [...path, sub.name()]);
+}
+
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+let finished = false;
+const json = wantsJson(process.argv.slice(2));
+const fail = (e: unknown) => {
+  if (finished) return;
+  finished = true;
+  process.exit(reportFailure(e, json));
+};
 
 // A reader that stops early (`verso cat main | head`) closes the pipe: that is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(EXIT_OK);
-  throw e;
+  fail(e);
+});
+process.on('unhandledRejection', fail);
+process.on('uncaughtException', fail);
+process.on('beforeExit', () => {
+  if (finished) return;
+  finished = true;
+  process.stderr.write(
+    'verso: internal error: the command stopped before it finished (an operation never completed)\n',
+  );
+  process.exitCode = EXIT_ERROR;
 });
 
-process.exitCode = await main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  if (finished) return;
+  finished = true;
+  process.exitCode = code;
+});

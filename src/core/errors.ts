@@ -31,8 +31,12 @@ export class VersoError extends Error {
 
 /** A ref (branch, tag, commit id or prefix) that names nothing. */
 export class RefNotFoundError extends VersoError {
-  constructor(ref: string) {
-    super('NotFound', 'REF_NOT_FOUND', `ref not found: '${ref}'`, { ref });
+  /** `hint`: what the user may have meant or can do ("did you mean 'main'?"). */
+  constructor(ref: string, hint?: string) {
+    super('NotFound', 'REF_NOT_FOUND', `ref not found: '${ref}'${hint ? `; ${hint}` : ''}`, {
+      ref,
+      ...(hint ? { hint } : {}),
+    });
   }
 }
 
@@ -390,6 +394,43 @@ export class DiskFullError extends VersoError {
       'DISK_FULL',
       `disk full while writing ${where}: nothing was changed; free space and retry`,
       { where, ...data },
+      { cause },
+    );
+  }
+}
+
+/** A branch deletion that needs `--force`: the default branch, or one with a pending merge. */
+export class BranchDeleteRefusedError extends VersoError {
+  constructor(branch: string, reason: string) {
+    super(
+      'Conflict',
+      'BRANCH_DELETE_REFUSED',
+      `not deleting branch '${branch}': ${reason}; nothing was changed (use --force to delete it anyway)`,
+      { branch, reason },
+    );
+  }
+}
+
+/** Tags never move: deleting or moving one is refused. */
+export class TagImmutableError extends VersoError {
+  constructor(tag: string, target: string) {
+    super(
+      'Conflict',
+      'TAG_IMMUTABLE',
+      `tags never move: tag '${tag}' stays at ${target.slice(0, 12)}; create a new tag (or a branch) instead`,
+      { tag, target },
+    );
+  }
+}
+
+/** An output path that cannot be written (checked before an operation starts, or met while writing). */
+export class OutputPathError extends VersoError {
+  constructor(path: string, reason: string, cause?: unknown) {
+    super(
+      'InvalidInput',
+      'OUTPUT_PATH',
+      `cannot write '${path}': ${reason}`,
+      { path, reason },
       { cause },
     );
   }

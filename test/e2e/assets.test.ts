@@ -26,7 +26,11 @@ import { expectFailure, initRepo, TestRepo, useTempRoot, verso } from './helpers
 const tmp = useTempRoot('assets');
 
 /** `verso add images --json` prints the API result. */
-type AddJson = AddImagesResult;
+/** `verso add images --json`: the API result with snake_case field names. */
+type Snake<S extends string> = S extends `${infer H}${infer T}`
+  ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<T>}`
+  : S;
+type AddJson = { readonly [K in keyof AddImagesResult as Snake<K & string>]: AddImagesResult[K] };
 
 interface AssetJson {
   readonly image: string;
@@ -105,7 +109,7 @@ describe('verso add images', () => {
     const repo = await initRepo(tmp.root(), 'basic');
     const r = await addImages(repo, dir);
     expect(r).toMatchObject({ images: 5, added: 5, replaced: 0, unchanged: 0, skipped: 1 });
-    expect(r).toMatchObject({ blobsNew: 5, blobsDeduplicated: 0 });
+    expect(r).toMatchObject({ blobs_new: 5, blobs_deduplicated: 0 });
     const list = await assets(repo);
     expect(list.map((a) => [a.image, a.file_name, a.width, a.height, a.media_type])).toEqual([
       ['cat-1', 'cat-1.jpg', 64, 48, 'image/jpeg'],
@@ -127,21 +131,21 @@ describe('verso add images', () => {
       );
       expect(readFileSync(blob).equals(readFileSync(file))).toBe(true);
     }
-    expect(r.bytesNew).toBe(list.reduce((n, a) => n + a.size, 0));
+    expect(r.bytes_new).toBe(list.reduce((n, a) => n + a.size, 0));
     expect((await repo.show()).operations).toMatchObject({
       op: 'add-images',
       added: 5,
       blobs_new: 5,
       blobs_deduplicated: 0,
-      bytes_new: r.bytesNew,
+      bytes_new: r.bytes_new,
     });
     const shown = await repo.json<AssetJson>(['asset', 'show', 'main', 'dog-1']);
     expect(shown).toEqual({ ...list[2] });
 
     // the same folder again: nothing new, the same snapshot
     const again = await addImages(repo, dir);
-    expect(again).toMatchObject({ added: 0, replaced: 0, unchanged: 5, blobsNew: 0 });
-    expect(again).toMatchObject({ blobsDeduplicated: 5, bytesNew: 0 });
+    expect(again).toMatchObject({ added: 0, replaced: 0, unchanged: 5, blobs_new: 0 });
+    expect(again).toMatchObject({ blobs_deduplicated: 5, bytes_new: 0 });
     expect(again.snapshot).toBe(r.snapshot);
     expect(repoBlobs(repo)).toHaveLength(5);
     await repo.verify();
@@ -158,8 +162,8 @@ describe('verso add images', () => {
     const repo = await initRepo(tmp.root(), 'two-names-repo');
     expect(await addImages(repo, dir)).toMatchObject({
       added: 2,
-      blobsNew: 1,
-      blobsDeduplicated: 1,
+      blobs_new: 1,
+      blobs_deduplicated: 1,
     });
     expect(new Set((await assets(repo)).map((x) => x.sha256)).size).toBe(1);
     expect(repoBlobs(repo)).toEqual([sha(a)]);
@@ -167,7 +171,7 @@ describe('verso add images', () => {
     const before = sha(a);
     image(a, 'png', 12, 8); // a new version of image 'a' (same id, other bytes and type)
     const r = await addImages(repo, a);
-    expect(r).toMatchObject({ added: 0, replaced: 1, blobsNew: 1 });
+    expect(r).toMatchObject({ added: 0, replaced: 1, blobs_new: 1 });
     expect(await repo.json<AssetJson>(['asset', 'show', 'main', 'a'])).toMatchObject({
       media_type: 'image/png',
       width: 12,
@@ -187,13 +191,13 @@ describe('verso add images', () => {
       expect((await verso(['init', root, '--blob-store', store])).code).toBe(0);
       repos.push(new TestRepo(root));
     }
-    expect(await addImages(repos[0]!, dir)).toMatchObject({ blobsNew: 5 });
+    expect(await addImages(repos[0]!, dir)).toMatchObject({ blobs_new: 5 });
     const blobs = blobFiles(store);
     expect(blobs).toHaveLength(5);
     expect(await addImages(repos[1]!, dir)).toMatchObject({
       added: 5,
-      blobsNew: 0,
-      blobsDeduplicated: 5,
+      blobs_new: 0,
+      blobs_deduplicated: 5,
     });
     expect(blobFiles(store)).toEqual(blobs);
     expect(repoBlobs(repos[1]!)).toEqual([]);
@@ -204,14 +208,17 @@ describe('verso add images', () => {
     const dir = imageFolder('referenced');
     const repo = await initRepo(tmp.root(), 'reference');
     const r = await addImages(repo, dir, '--reference');
-    expect(r).toMatchObject({ added: 5, blobsNew: 0, bytesNew: 0 });
+    expect(r).toMatchObject({ added: 5, blobs_new: 0, bytes_new: 0 });
     expect(repoBlobs(repo)).toEqual([]);
     const cat = (await assets(repo)).find((a) => a.image === 'cat-2')!;
     expect(cat).toMatchObject({ storage: 'reference', uri: join(dir, 'cat-2.jpg') });
     expect((await repo.run(['verify', '--assets'])).code).toBe(0);
 
     const byUri = pathToFileURL(join(dir, 'cat-1.jpg')).href;
-    expect(await addImages(repo, byUri, '--reference')).toMatchObject({ replaced: 1, blobsNew: 0 });
+    expect(await addImages(repo, byUri, '--reference')).toMatchObject({
+      replaced: 1,
+      blobs_new: 0,
+    });
     expect((await repo.json<AssetJson>(['asset', 'show', 'main', 'cat-1'])).uri).toBe(byUri);
 
     appendFileSync(join(dir, 'cat-2.jpg'), 'tampered');
@@ -300,7 +307,7 @@ describe('verso add images: bad input leaves the branch unchanged', () => {
     expect(await addImages(await repo('same-bytes'), dir)).toMatchObject({
       images: 1,
       added: 1,
-      blobsNew: 1,
+      blobs_new: 1,
     });
   });
 

@@ -215,7 +215,12 @@ describe('refs that do not exist', () => {
   ])('%s', async (_name, args, ref) => {
     const r = await repo.run(args.map((a) => (a === '<edits>' ? editFile : a)));
     expectFailure(r, 1, `'${ref}'`);
-    expect(r.stdout).toBe('');
+    // --json: stdout is the error envelope (one line), else nothing
+    if (args.includes('--json'))
+      expect(JSON.parse(r.stdout)).toMatchObject({
+        error: { code: 'REF_NOT_FOUND', category: 'NotFound', data: { ref } },
+      });
+    else expect(r.stdout).toBe('');
     expect(r.stderr).not.toContain('internal error');
   });
 

@@ -161,7 +161,7 @@ describe('branches', () => {
       'delete',
       'relabel',
     ]);
-    expect(deleted).toEqual({ name: 'relabel', target: head });
+    expect(deleted).toEqual({ name: 'relabel', target: head, pending_merge_kept: false });
     expect((await repo.refs('branch')).map((b) => b.name)).not.toContain('relabel');
     expectFailure(await repo.run(['branch', 'delete', 'relabel']), 1, "'relabel'");
     expectFailure(await repo.run(['show', 'relabel']), 1, "'relabel'");

@@ -41,7 +41,7 @@ type AssetJson = { image: string; [k: string]: unknown };
 
 interface VerifyJson {
   problems: unknown[];
-  assets: { assets: number; checked: number; metadataOnly: number; problems: unknown[] };
+  assets: { assets: number; checked: number; metadata_only: number; problems: unknown[] };
 }
 
 const readDoc = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as CocoDoc;
@@ -99,7 +99,7 @@ describe.runIf(HAS_REAL)('import coco --images on real files', () => {
     expect(v.assets).toMatchObject({
       assets: doc.images.length,
       checked: doc.images.length,
-      metadataOnly: 0,
+      metadata_only: 0,
       problems: [],
     });
   });
@@ -178,7 +178,7 @@ describe.runIf(HAS_REAL)('import coco --images on real files', () => {
       expect(a['source_sha256']).toBe(fake);
     }
     const v = await repo.json<VerifyJson>(['verify', '--assets']);
-    expect(v.assets).toMatchObject({ checked: 0, metadataOnly: 4, problems: [] });
+    expect(v.assets).toMatchObject({ checked: 0, metadata_only: 4, problems: [] });
     // With the bytes, the measured hash is the record's; the differing given one stays as source.
     await repo.ok(['import', 'coco', file, '--images', dir]);
     for (const a of await assets(repo)) {

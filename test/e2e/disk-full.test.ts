@@ -9,11 +9,17 @@
  * The whole scenario runs in one shell inside the namespace (the tmpfs vanishes with it); each
  * command's exit status and output land in files outside it.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { E2E_AUTHOR, REPO_ROOT, VERSO_BIN, useTempRoot, writeJsonLines } from './helpers.js';
+import {
+  E2E_AUTHOR,
+  REPO_ROOT,
+  VERSO_BIN,
+  runProgram,
+  useTempRoot,
+  writeJsonLines,
+} from './helpers.js';
 
 const tmp = useTempRoot('disk-full');
 const IMAGES = resolve(
@@ -29,31 +35,14 @@ interface Step {
 let steps: Map<string, Step>;
 
 /** Runs `script` in a new mount namespace; the first form of unshare that works. */
-/** Runs `cmd args` to completion without blocking the test worker; stdout and stderr as text. */
-function run(
-  cmd: string,
-  args: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<{ status: number | null; stderr: string }> {
-  const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  return new Promise((res) => {
-    child.on('error', () => res({ status: null, stderr }));
-    child.on('close', (status) => res({ status, stderr }));
-  });
-}
-
 async function inMountNamespace(script: string): Promise<void> {
   for (const flags of [['-rm'], ['-m']]) {
-    const probe = await run('unshare', [...flags, 'true']);
-    if (probe.status !== 0) continue;
-    const r = await run('unshare', [...flags, 'bash', script], {
-      ...process.env,
-      VERSO_AUTHOR: E2E_AUTHOR,
-      VERSO_REPO: '',
+    const probe = await runProgram('unshare', [...flags, 'true']);
+    if (probe.code !== 0) continue;
+    const r = await runProgram('unshare', [...flags, 'bash', script], {
+      env: { ...process.env, VERSO_AUTHOR: E2E_AUTHOR, VERSO_REPO: '' },
     });
-    expect(r.status, `scenario failed: ${r.stderr}`).toBe(0);
+    expect(r.code, `scenario failed: ${r.stderr}`).toBe(0);
     return;
   }
   throw new Error(

@@ -50,8 +50,8 @@ interface RunJson {
   readonly commit: string;
   readonly schema: string | null;
   readonly filter: string | null;
-  readonly exampleSet: string;
-  readonly exampleCount: number;
+  readonly example_set: string;
+  readonly example_count: number;
 }
 interface CocoDoc {
   images: { id: number; file_name: string }[];
@@ -333,11 +333,11 @@ describe('run start on the headline selection', () => {
       commit: v4Commit,
       schema: '2.3',
       filter: WHERE,
-      exampleCount: expected.length,
+      example_count: expected.length,
     });
     const second = await start('production-v4');
     expect(second.id).not.toBe(first.id);
-    expect(second.exampleSet).toBe(first.exampleSet);
+    expect(second.example_set).toBe(first.example_set);
 
     // Move main: jitter one selected label's box (its review stays, so it stays selected).
     const target = recordOf(expected[0]!, false);
@@ -354,11 +354,11 @@ describe('run start on the headline selection', () => {
     expect(await repo.head('production-v4')).toBe(v4Commit);
 
     const afterMove = await start('production-v4');
-    expect(afterMove).toMatchObject({ commit: v4Commit, exampleSet: first.exampleSet });
+    expect(afterMove).toMatchObject({ commit: v4Commit, example_set: first.example_set });
 
     const onMain = await start('main');
     expect(onMain.commit).toBe(mainHead);
-    expect(onMain.exampleCount).toBe(expected.length);
-    expect(onMain.exampleSet).not.toBe(first.exampleSet);
+    expect(onMain.example_count).toBe(expected.length);
+    expect(onMain.example_set).not.toBe(first.example_set);
   });
 });

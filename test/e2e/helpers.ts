@@ -101,6 +101,27 @@ export function verso(
   return running.done.then((r) => ({ ...r, pid: running.pid }));
 }
 
+/** Runs any program to completion without blocking the test worker (see `verso`). */
+export function runProgram(
+  cmd: string,
+  args: readonly string[],
+  opts: { readonly cwd?: string; readonly env?: NodeJS.ProcessEnv } = {},
+): Promise<RunResult> {
+  const child = spawn(cmd, args, {
+    cwd: opts.cwd ?? tmpdir(),
+    env: opts.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  return new Promise((res) => {
+    child.on('error', (e) => res({ code: null, signal: null, stdout, stderr: stderr + String(e) }));
+    child.on('close', (code, signal) => res({ code, signal, stdout, stderr }));
+  });
+}
+
 /** Asserts exit status 0 (showing stderr on failure) and returns the result. */
 export function expectOk(r: RunResult, what = 'verso'): RunResult {
   expect(r.code, `${what} failed (signal ${r.signal}):\n${r.stderr}`).toBe(0);
@@ -200,8 +221,8 @@ export class TestRepo {
     return parseJsonLines<LogJson>(await this.ok(['log', ref, '--json']));
   }
 
-  refs(kind: 'branch' | 'tag'): Promise<RefJson[]> {
-    return this.json<RefJson[]>([kind, 'list']);
+  async refs(kind: 'branch' | 'tag'): Promise<RefJson[]> {
+    return parseJsonLines<RefJson>(await this.ok([kind, 'list', '--json']));
   }
 
   importLabels(file: string, branch = 'main', ...extra: string[]): Promise<WriteJson> {

@@ -27,13 +27,13 @@ const DIM = 8;
 interface RunJson {
   id: string;
   commit: string;
-  exampleSet: string;
-  exampleCount: number;
-  datasetRef: string;
+  example_set: string;
+  example_count: number;
+  dataset_ref: string;
   status: string;
 }
 interface UpJson {
-  prediction?: { id: string; image: string; externalId: string | null };
+  prediction?: { id: string; image: string; external_id: string | null };
   model?: { id: string; name: string };
   run?: RunJson;
   commit: { id: string };
@@ -88,30 +88,30 @@ beforeAll(async () => {
 describe('run start', () => {
   it('records the exact commit and a reproducible example-set hash', async () => {
     expect(run1).toMatchObject({
-      datasetRef: 'production-v4',
+      dataset_ref: 'production-v4',
       commit: tagCommit,
       status: 'running',
     });
-    expect(run1.exampleCount).toBe(approved.length);
+    expect(run1.example_count).toBe(approved.length);
     const again = await startRun('--dataset', 'production-v4', '--where', WHERE);
     expect(again.id).not.toBe(run1.id);
-    expect(again.exampleSet).toBe(run1.exampleSet);
+    expect(again.example_set).toBe(run1.example_set);
     expect(again.commit).toBe(tagCommit);
   });
 
   it('keeps what it recorded when the branch moves; a new run on main differs', async () => {
     const up = await repo.json<UpJson>(['lineage', 'up', run1.id]);
     expect(up.run?.commit).toBe(tagCommit);
-    expect(up.run?.exampleSet).toBe(run1.exampleSet);
+    expect(up.run?.example_set).toBe(run1.example_set);
     const onMain = await startRun('--dataset', 'main', '--where', WHERE);
     expect(onMain.commit).toBe(await repo.head('main'));
     expect(onMain.commit).not.toBe(tagCommit);
-    expect(onMain.exampleSet).not.toBe(run1.exampleSet);
+    expect(onMain.example_set).not.toBe(run1.example_set);
   });
 
   it('saves a slice under its content hash, found from its commit', async () => {
     const save = () =>
-      repo.json<{ id: string; exampleCount: number; commit: string }>([
+      repo.json<{ id: string; example_count: number; commit: string }>([
         'slice',
         'save',
         'approved',
@@ -122,8 +122,8 @@ describe('run start', () => {
       ]);
     const slice = await save();
     expect(slice).toMatchObject({
-      id: run1.exampleSet,
-      exampleCount: approved.length,
+      id: run1.example_set,
+      example_count: approved.length,
       commit: tagCommit,
     });
     expect((await save()).id).toBe(slice.id);
@@ -151,7 +151,7 @@ describe('run start', () => {
     ]);
     expect(r.export.labels).toBe(approved.length);
     expect(readJsonLines(out).map(slashKey).sort()).toEqual(approved.map(slashKey).sort());
-    expect(r.run.exampleSet).toBe(run1.exampleSet);
+    expect(r.run.example_set).toBe(run1.example_set);
   });
 });
 
@@ -262,7 +262,7 @@ describe('models, predictions, explain', () => {
     expect(up.prediction).toMatchObject({
       id: predictions[1],
       image: 'img-b',
-      externalId: 'ext-2',
+      external_id: 'ext-2',
     });
     expect(up.model?.id).toBe(modelId);
     expect(up.run?.id).toBe(run1.id);
@@ -333,11 +333,12 @@ describe('bad input', () => {
     expectFailure(await repo.run(['explain', 'pred-0000000000000000']), 1, 'no prediction');
   });
 
-  it('refuses a --top that is not a positive integer', async () => {
+  it('refuses a --top that is not a positive integer (a usage error)', async () => {
     expectFailure(
       await repo.run(['explain', predictions[0]!, '--top', '0']),
-      1,
-      "invalid --top '0'",
+      2,
+      "option '--top <k>' argument '0' is invalid",
+      'positive integer',
     );
   });
 

@@ -340,14 +340,14 @@ describe('verso merge', () => {
     const img2 = (await repo.cat('main')).filter((r) => r.image === 'img2').map((r) => r.label);
     expect(img2).toEqual(['1', 'a', 'c']);
 
-    const r = await repo.json<{ status: string; duplicatesAllowed: number }>([
+    const r = await repo.json<{ status: string; duplicates_allowed: number }>([
       'merge',
       'dev',
       '--into',
       'main2',
       '--allow-duplicates',
     ]);
-    expect(r).toMatchObject({ status: 'merged', duplicatesAllowed: 1 });
+    expect(r).toMatchObject({ status: 'merged', duplicates_allowed: 1 });
     const ops = (await repo.show('main2')).operations as { possible_duplicates_allowed: unknown[] };
     expect(ops.possible_duplicates_allowed).toEqual([{ image: 'img2', ours: 'a', theirs: 'b' }]);
     expect((await repo.cat('main2')).filter((x) => x.image === 'img2').map((x) => x.label)).toEqual(

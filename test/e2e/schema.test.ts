@@ -314,13 +314,13 @@ describe('validation and migration', () => {
       reviewer: 'r1',
       reason: expect.stringContaining('split_class'),
     });
-    const status = await repo.json<{ needsReview: { image: string; label: string }[] }>([
+    const status = await repo.json<{ needs_review: { image: string; label: string }[] }>([
       'migrate',
       'status',
       '--branch',
       'main',
     ]);
-    expect(status.needsReview).toEqual([
+    expect(status.needs_review).toEqual([
       { image: 'a', label: '2', reason: expect.stringContaining('split_class') },
     ]);
   });

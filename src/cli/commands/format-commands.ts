@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import type { ChangeCounts } from '../../dataset/change-counts.js';
 import { withRepository } from '../context.js';
 import { printExplanation } from './query-commands.js';
-import { printJson, printLines } from '../output.js';
+import { printJson, printJsonLines, printLines } from '../output.js';
 import { endProgress, progressBar } from '../progress-bar.js';
 import { registerFormatImports } from './format-import-commands.js';
 
@@ -119,7 +119,7 @@ export function registerFormatCommands(program: Command): void {
     .command('set <images...>')
     .description('move images to a split (one commit)')
     .requiredOption('--to <name>', 'split name (train, val, test, ...)')
-    .requiredOption('--branch <name>', 'branch to commit to')
+    .option('--branch <name>', 'branch to commit to', 'main')
     .option('-m, --message <msg>', 'commit message')
     .option('--json', 'machine-readable output')
     .action(
@@ -152,7 +152,7 @@ export function registerFormatCommands(program: Command): void {
         const { scanSplits, showSplits } = await import('../../api/splits.js');
         if (opts.list) {
           const rows = scanSplits(repo, ref);
-          if (opts.json) return printLines(mapAsync(rows, (s) => JSON.stringify(s)));
+          if (opts.json) return printJsonLines(rows);
           return printLines(mapAsync(rows, (s) => `${s.image}\t${s.split}`));
         }
         const view = await showSplits(repo, ref);

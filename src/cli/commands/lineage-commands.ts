@@ -4,14 +4,15 @@
  */
 import type { Command } from 'commander';
 import type { LineageUp } from '../../api/lineage.js';
-import { InvalidArgumentError } from '../../core/errors.js';
 import { withRepository } from '../context.js';
+import { positiveInteger } from '../arg-parsers.js';
 import {
   registerModelListCommand,
   registerPredictListCommand,
   registerRunListCommand,
 } from './lineage-list-commands.js';
 import { printJson, printLines } from '../output.js';
+import { UsageError } from '../usage-error.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -79,12 +80,12 @@ export function registerLineageCommands(program: Command): void {
   lineage
     .command('down <id>')
     .description('commit or IMAGE/LABEL -> runs -> models -> predictions')
-    .option('--limit <n>', 'predictions listed per model', '10')
+    .option('--limit <n>', 'predictions listed per model', positiveInteger, 10)
     .option('--json', 'machine-readable output')
-    .action(async (id: string, opts: { json?: boolean; limit: string }, cmd: Command) =>
+    .action(async (id: string, opts: { json?: boolean; limit: number }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
         const { lineageDown } = await import('../../api/lineage.js');
-        const r = await lineageDown(repo, id, count('--limit', opts.limit));
+        const r = await lineageDown(repo, id, opts.limit);
         if (opts.json) return printJson(r);
         const slices = (r.slices ?? []).map(
           (x) => `slice ${x.id} ${x.name} (${num(x.exampleCount)} examples)`,
@@ -109,12 +110,12 @@ export function registerLineageCommands(program: Command): void {
   program
     .command('explain <prediction>')
     .description('the training examples with the highest influence on a prediction')
-    .option('--top <k>', 'how many examples', '50')
+    .option('--top <k>', 'how many examples', positiveInteger, 50)
     .option('--json', 'machine-readable output')
-    .action(async (id: string, opts: { json?: boolean; top: string }, cmd: Command) =>
+    .action(async (id: string, opts: { json?: boolean; top: number }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
         const { explainPrediction } = await import('../../api/explain.js');
-        const r = await explainPrediction(repo, id, count('--top', opts.top));
+        const r = await explainPrediction(repo, id, opts.top);
         if (opts.json) return printJson(r);
         return printLines([
           ...r.examples.map(
@@ -167,7 +168,7 @@ function registerRunCommands(program: Command): void {
       withRepository(cmd.optsWithGlobals(), async (repo) => {
         const { startRun } = await import('../../api/run-start.js');
         if ((opts.export === undefined) !== (opts.out === undefined))
-          throw new InvalidArgumentError('--export/--out', opts.export ?? opts.out, 'give both');
+          throw new UsageError('run start: give --export FORMAT and --out PATH together');
         const r = await startRun(repo, {
           dataset: opts.dataset,
           where: opts.where,
@@ -250,7 +251,7 @@ interface PredictOpts {
 
 function single(opts: PredictOpts) {
   if (opts.image === undefined || opts.output === undefined)
-    throw new InvalidArgumentError('arguments', '', 'give --image and --output, or --file');
+    throw new UsageError('predict record: give --image and --output, or --file');
   return { image: opts.image, output: opts.output, externalId: opts.id, vectorFile: opts.vector };
 }
 
@@ -275,13 +276,6 @@ function upLines(r: LineageUp, all: boolean): string[] {
     }
   }
   return lines;
-}
-
-function count(what: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(what, v, 'expected a positive integer');
-  return n;
 }
 
 /** How many names or ids a text line lists before it says how many more there are. */

@@ -1,23 +1,25 @@
 /**
- * `verso log`, `show`, `diff`, `cat` (layer: cli). Every one takes `--json`.
+ * `verso log`, `show`, `diff`, `cat` (layer: cli). Every one takes `--json`: `log`, `diff` and
+ * `cat` list records (JSON Lines), `show` and `diff --stat` print one object.
  */
 import type { Command } from 'commander';
 import { withRepository } from '../context.js';
 import { printExplanation } from './query-commands.js';
-import { printBlocks, printJson, printLines } from '../output.js';
+import { positiveInteger } from '../arg-parsers.js';
+import { printBlocks, printJson, printJsonLines, printLines } from '../output.js';
 
 export function registerReadCommands(program: Command): void {
   program
     .command('log [ref]')
     .description('commits reachable from REF (default main), newest first')
-    .option('-n, --max-count <n>', 'show at most n commits', (v) => Number(v))
+    .option('-n, --max-count <n>', 'show at most n commits', positiveInteger)
     .option('--json', 'one JSON object per commit')
     .action(
       async (ref: string | undefined, opts: { maxCount?: number; json?: boolean }, cmd: Command) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
           const { logCommits } = await import('../../api/log.js');
           const entries = logCommits(repo, ref ?? 'main', opts.maxCount ?? Infinity);
-          if (opts.json) return printLines(mapAsync(entries, (c) => JSON.stringify(c)));
+          if (opts.json) return printJsonLines(entries);
           return printLines(
             mapAsync(entries, (c) =>
               [
@@ -100,7 +102,7 @@ export function registerReadCommands(program: Command): void {
   program
     .command('cat <ref>')
     .description('every label of a snapshot as JSONL (native interchange format), in key order')
-    .option('--json', 'JSONL output (the default and only format)')
+    .option('--json', 'JSON Lines, one label per line (the default and only format)')
     .option(
       '--schema <version>',
       "labels as schema VERSION (maps renames/merges from the snapshot's)",
@@ -115,7 +117,7 @@ export function registerReadCommands(program: Command): void {
       ) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
           if (opts.explain && opts.where !== undefined)
-            return printExplanation(repo, ref, opts.where, opts.schema, false);
+            return printExplanation(repo, ref, opts.where, opts.schema, opts.json);
           const { catLabelBlocks } = await import('../../api/cat.js');
           return printBlocks(
             catLabelBlocks(repo, ref, {

@@ -2,10 +2,10 @@
  * `verso schema create|show|log|diff`, `verso migrate` and `verso migrate status` (layer: cli).
  */
 import type { Command } from 'commander';
-import { InvalidArgumentError } from '../../core/errors.js';
 import type { SchemaClass } from '../../schema/taxonomy.js';
 import { withRepository } from '../context.js';
-import { printJson, printLines } from '../output.js';
+import { printJson, printJsonLines, printLines } from '../output.js';
+import { UsageError } from '../usage-error.js';
 
 export function registerSchemaCommands(program: Command): void {
   const schema = program
@@ -82,7 +82,7 @@ export function registerSchemaCommands(program: Command): void {
       withRepository(cmd.optsWithGlobals(), async (repo) => {
         const { schemaLog } = await import('../../api/schema-show.js');
         const log = await schemaLog(repo);
-        if (opts.json) return printLines(log.map((v) => JSON.stringify(v)));
+        if (opts.json) return printJsonLines(log);
         return printLines(
           log.map(
             (v) =>
@@ -134,11 +134,7 @@ function registerMigrateCommands(program: Command): void {
       ) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
           if (!opts.branch || !opts.to)
-            throw new InvalidArgumentError(
-              'arguments',
-              '',
-              'verso migrate needs --branch B and --to VERSION',
-            );
+            throw new UsageError('verso migrate needs --branch B and --to VERSION');
           const { migrateBranch } = await import('../../api/migrate.js');
           const r = await migrateBranch(repo, {
             branch: opts.branch,
@@ -165,8 +161,7 @@ function registerMigrateCommands(program: Command): void {
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<{ repo?: string; branch?: string; json?: boolean }>();
       return withRepository(opts, async (repo) => {
-        if (!opts.branch)
-          throw new InvalidArgumentError('arguments', '', 'verso migrate status needs --branch B');
+        if (!opts.branch) throw new UsageError('verso migrate status needs --branch B');
         const { migrationStatus } = await import('../../api/migrate-status.js');
         const s = await migrationStatus(repo, opts.branch);
         if (opts.json) return printJson(s);

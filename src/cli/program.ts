@@ -1,0 +1,48 @@
+/**
+ * The `verso` command tree (layer: cli): every command, registered by its module. No side
+ * effects: `main.ts` runs it; `completion` and the every-command test walk it, so a new command
+ * is completed and tested without being listed anywhere else.
+ */
+import { Command } from 'commander';
+import { registerMergeCommands } from './commands/merge-commands.js';
+import { registerAssetCommands } from './commands/asset-commands.js';
+import { registerReadCommands } from './commands/read-commands.js';
+import { registerRefCommands } from './commands/ref-commands.js';
+import { registerRepositoryCommands } from './commands/repository-commands.js';
+import { registerSchemaCommands } from './commands/schema-commands.js';
+import { registerWriteCommands } from './commands/write-commands.js';
+import { registerFormatCommands } from './commands/format-commands.js';
+import { registerQueryCommands } from './commands/query-commands.js';
+import { registerLineageCommands } from './commands/lineage-commands.js';
+import { registerBlameCommands } from './commands/blame-commands.js';
+import { registerHelpCommands } from './commands/help-commands.js';
+import { versoVersion } from './version.js';
+
+export function buildProgram(): Command {
+  // `--version` is not a commander option: options of the root are global (they may follow a
+  // subcommand), and `model register --version V` has its own. `main.ts` answers it first.
+  const program = new Command('verso')
+    .description(
+      `Label-first version control for computer-vision datasets (verso ${versoVersion()}; verso --version prints it)`,
+    )
+    .option(
+      '--repo <dir>',
+      'repository folder (default: $VERSO_REPO, else the current folder or a parent)',
+    )
+    // Subcommands copy these when they are created (commander's inherited settings).
+    .exitOverride()
+    .showHelpAfterError();
+  registerRepositoryCommands(program);
+  registerWriteCommands(program);
+  registerFormatCommands(program);
+  registerRefCommands(program);
+  registerReadCommands(program);
+  registerQueryCommands(program);
+  registerSchemaCommands(program);
+  registerMergeCommands(program);
+  registerAssetCommands(program);
+  registerLineageCommands(program);
+  registerBlameCommands(program);
+  registerHelpCommands(program);
+  return program;
+}
