@@ -17,6 +17,7 @@
  * models, predictions, slices, pending merges; indexes and blame trees are rebuilt on demand.
  * A damaged chunk store is refused: chunks cannot be rebuilt from anything.
  */
+import { prepareOutputPath } from '../io/output-file.js';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CorruptionError, RepositoryDamagedError } from '../core/errors.js';
@@ -74,6 +75,8 @@ export async function recoverRepository(
   root: string,
   opts: RecoverOptions = {},
 ): Promise<RecoverResult> {
+  // A blob folder that cannot exist is refused before anything is read or written.
+  if (opts.blobStore !== undefined) prepareOutputPath(opts.blobStore, 'folder');
   const base = versoDir(root);
   let chunks: LmdbChunkStore;
   try {
