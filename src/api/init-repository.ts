@@ -36,6 +36,15 @@ export async function initRepository(dir: string, opts: InitOptions = {}): Promi
       `a Verso repository already exists at ${root}`,
       { root },
     );
+  // A chunk store without its catalog is a damaged repository, not room for a new one: a new
+  // catalog would leave every stored commit unreachable, for gc to delete.
+  if (existsSync(join(versoDir(root), 'chunks')))
+    throw new VersoError(
+      'AlreadyExists',
+      'REPOSITORY_EXISTS',
+      `a Verso repository already exists at ${root}, without its catalog: run 'verso recover' to rebuild it (nothing was changed)`,
+      { root },
+    );
   mkdirSync(root, { recursive: true });
   const repo: Repository = await openBackends(root);
   try {
