@@ -37,6 +37,15 @@ export async function initRepository(dir: string, opts: InitOptions = {}): Promi
       `a Verso repository already exists at ${root}`,
       { root },
     );
+  // A chunk store without its catalog is a damaged repository, not room for a new one: a new
+  // catalog would leave every stored commit unreachable, for gc to delete.
+  if (existsSync(join(versoDir(root), 'chunks')))
+    throw new VersoError(
+      'AlreadyExists',
+      'REPOSITORY_EXISTS',
+      `a Verso repository already exists at ${root}, without its catalog: run 'verso recover' to rebuild it (nothing was changed)`,
+      { root },
+    );
   // Both folders must be writable before anything is created (no half-made repository).
   if (blobStore !== undefined) prepareOutputPath(opts.blobStore!, 'folder');
   prepareOutputPath(dir, 'folder');

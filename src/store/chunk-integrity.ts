@@ -6,6 +6,7 @@
  * telling the user to run `verso verify`, which walks everything and lists all damage (by
  * `data.why`, the reason without the advice).
  */
+import * as crypto from 'node:crypto';
 import { CorruptionError } from '../core/errors.js';
 import { hashToHex, sha256 } from '../core/hash.js';
 
@@ -22,9 +23,14 @@ export function corruptChunkError(
   );
 }
 
+type OneShotHash = (algorithm: string, data: Uint8Array, encoding: 'buffer') => Buffer;
+/** Node's one-shot `crypto.hash` (Node >= 20.12) skips a Hash object per chunk read. */
+const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
+const hashOf = oneShot ? (b: Uint8Array) => oneShot('sha256', b, 'buffer') : sha256;
+
 /** Throws `corruptChunkError` unless `bytes` hash to `hash`. */
 export function checkChunkHash(hash: Uint8Array, bytes: Uint8Array): void {
-  const actual = sha256(bytes);
+  const actual = hashOf(bytes);
   if (Buffer.compare(actual, hash) === 0) return;
   const found = hashToHex(actual);
   const why = `content does not match its hash (its ${bytes.length} bytes hash to ${found})`;

@@ -142,8 +142,11 @@ export class LmdbChunkStore implements ChunkStore {
   async get(hash: Uint8Array): Promise<Uint8Array | undefined> {
     const staged = this.staged.get(hashToHex(hash));
     if (staged !== undefined) return staged.slice();
-    const stored = this.raw.getBinary(hash); // a copy: ours to keep
-    if (stored === undefined) return undefined;
+    // lmdb-js's shared read buffer, valid until the next read: decoded or copied at once.
+    const shared = this.raw.getBinaryFast(hash);
+    if (shared === undefined) return undefined;
+    const size = (this.raw as unknown as { lastSize: number }).lastSize; // lmdb-js sets it
+    const stored = new Uint8Array(shared.buffer, shared.byteOffset, size);
     let bytes: Uint8Array;
     try {
       bytes = decodeStoredValue(stored, this.dictionary);
@@ -151,8 +154,9 @@ export class LmdbChunkStore implements ChunkStore {
       if (!(error instanceof Lz4BlockError)) throw error;
       throw corruptChunkError(hash, `its stored bytes do not decompress (${error.message})`);
     }
+    if (bytes === stored) bytes = stored.slice();
     checkChunkHash(hash, bytes);
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return bytes;
   }
 
   async has(hash: Uint8Array): Promise<boolean> {

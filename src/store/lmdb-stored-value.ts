@@ -27,7 +27,7 @@ export function decodeStoredValue(stored: Uint8Array, dictionary: Uint8Array): U
     if (stored.length < 8) throw new Lz4BlockError('compressed value header is cut short');
     if (stored[2] !== 0 || stored[3] !== 0)
       throw new Lz4BlockError('compressed value header gives a size over 4 GiB');
-    const size = Buffer.from(stored.buffer, stored.byteOffset, 8).readUInt32BE(4);
+    const size = ((stored[4]! << 24) | (stored[5]! << 16) | (stored[6]! << 8) | stored[7]!) >>> 0;
     return decodeLz4Block(stored.subarray(8), size, dictionary);
   }
   throw new Lz4BlockError(`unknown compression status byte ${status}`);

@@ -10,6 +10,7 @@
 import {
   copyFileSync,
   cpSync,
+  existsSync,
   readFileSync,
   readdirSync,
   rmSync,
@@ -23,6 +24,7 @@ import {
   expectFailure,
   initRepo,
   useTempRoot,
+  verso,
   writeJsonLines,
   TestRepo,
   type RefJson,
@@ -162,6 +164,14 @@ describe('a damaged catalog beside a full chunk store', () => {
       if (f.startsWith('catalog.sqlite')) rmSync(join(repo.root, '.verso', f));
     const r = await repo.run(['branch', 'list'], { cwd: repo.root });
     expectFailure(r, 1, /catalog .* is missing/, "Run 'verso recover'");
+    // init does not take the folder for an empty one (a new catalog would orphan every commit).
+    expectFailure(
+      await verso(['init', repo.root]),
+      1,
+      'without its catalog',
+      "run 'verso recover'",
+    );
+    expect(existsSync(catalogOf(repo))).toBe(false);
     expect((await repo.run(['recover'])).code).toBe(0);
     expect((await repo.refs('branch')).map((b) => b.name)).toContain('main');
     await repo.verify();
