@@ -7,11 +7,14 @@
  * their decimal string). The `review` object goes to the reviews tree, everything else of the
  * label to the labels tree. In an edit, a put without `review` leaves the stored review as it
  * is; `"review": null` removes it.
- * Errors name the file, the line and the field (see docs/formats.md).
+ * Errors name the file, the line and the field (see docs/formats.md); values nested deeper than
+ * `MAX_NESTING` or holding a lone UTF-16 surrogate (`"\ud800"`) are refused here, before any
+ * encoding (`core/json-value-check.ts`).
  */
 import { ByteWriter } from '../core/byte-writer.js';
 import { writeObject, type JsonValue } from '../core/canonical.js';
 import { FormatParseError } from '../core/errors.js';
+import { jsonValueProblem } from '../core/json-value-check.js';
 import { idTooLong } from './label-key.js';
 
 export type LabelContent = { readonly [field: string]: JsonValue };
@@ -50,6 +53,9 @@ export function parseLabelLine(text: string, file: string, line: number, edits: 
     throw new FormatParseError(file, line, null, 'expected a JSON object');
   }
   const rec = obj as Record<string, JsonValue>;
+  // Only a `\u` escape can make a lone surrogate: the text itself was checked UTF-8.
+  const problem = jsonValueProblem(rec, { strings: text.includes('\\u') });
+  if (problem) throw new FormatParseError(file, line, problem.field || null, problem.why);
   const op = parseOp(rec, file, line, edits);
   const image = parseId(rec, 'image', file, line);
   const label = parseId(rec, 'label', file, line);
