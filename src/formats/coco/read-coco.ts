@@ -174,11 +174,9 @@ class CocoState {
     if ('segments_info' in a) throw kindError(this.file, COCO_PANOPTIC, 'coco');
     const { id, where } = this.recordId('annotation', a, index);
     const img = this.imageIndex.get(a['image_id'] ?? null);
-    if (img === undefined)
-      this.fail(where, 'image_id', `no image with id ${JSON.stringify(a['image_id'])}`);
+    if (img === undefined) this.fail(where, 'image_id', noRecord('image', a['image_id']));
     const cat = this.categories.get(a['category_id'] ?? null);
-    if (!cat)
-      this.fail(where, 'category_id', `no category with id ${JSON.stringify(a['category_id'])}`);
+    if (!cat) this.fail(where, 'category_id', noRecord('category', a['category_id']));
     const review = a['review'];
     if (
       review !== undefined &&
@@ -234,6 +232,9 @@ function assetProblem(asset: Obj): { field: string; why: string } | undefined {
 const isId = (v: JsonValue | undefined): v is number | string =>
   (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) ||
   (typeof v === 'string' && v.length > 0);
+
+const noRecord = (kind: string, id: JsonValue | undefined) =>
+  id === undefined ? 'missing required field' : `no ${kind} with id ${JSON.stringify(id)}`;
 
 const recordName = (key: string, index: number, obj: Obj) => `${key}[${index}]${idText(obj['id'])}`;
 
