@@ -377,6 +377,36 @@ const seedPath = (seed: Seed) =>
 describe.each(TARGETS.map((t, i) => [t.name, t, i] as const))(
   '%s importer',
   (_name, target, index) => {
+    it('reads every seed file with a UTF-8 byte order mark exactly as without', async () => {
+      const dir = join(root, `${target.name}-bom`);
+      await initRepository(join(dir, 'repo'));
+      const repo = await openRepository(join(dir, 'repo'));
+      try {
+        await target.prepare?.(repo);
+        for (const [i, seed] of target.seeds.entries()) {
+          const bytes = readFileSync(seedPath(seed));
+          const snapshots = [];
+          for (const [name, b] of [
+            [`plain-${i}`, bytes],
+            [`bom-${i}`, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes])],
+          ] as const) {
+            const d = join(dir, name);
+            mkdirSync(d, { recursive: true });
+            const path = target.place
+              ? target.place(d, seed, b)
+              : join(d, basename(seed.file.replace(/^jsonl:/, '')));
+            if (!target.place) writeFileSync(path, b);
+            await createBranch(repo, name, 'main');
+            await target.run(repo, path, name);
+            snapshots.push((await branchHead(repo, name)).snapshot);
+          }
+          expect(snapshots[1], `${seed.file} with a byte order mark`).toEqual(snapshots[0]);
+        }
+      } finally {
+        await repo.close();
+      }
+    });
+
     it(`survives ${MUTANTS} seeded mutants of real files`, async () => {
       const dir = join(root, target.name);
       mkdirSync(dir);

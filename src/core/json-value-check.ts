@@ -78,11 +78,11 @@ function walk(
 
 /**
  * `['parts', 0, 'attributes']` (pushed innermost first) -> `attributes.parts[0]`; a long path
- * (deep nesting) is cut after its first segments: `deep[0][0][0]...`.
+ * (deep nesting, more than 12 segments) is cut after its first 6: `deep[0][0][0][0][0]...`.
  */
 function fieldPath(reversed: readonly (string | number)[]): string {
   let out = '';
-  const last = Math.max(0, reversed.length - 6);
+  const last = reversed.length > 12 ? reversed.length - 6 : 0;
   for (let i = reversed.length - 1; i >= last; i--) {
     const s = reversed[i]!;
     out += typeof s === 'number' ? `[${s}]` : out === '' ? s : `.${s}`;

@@ -64,6 +64,16 @@ describe('native JSONL label lines', () => {
     ],
     ['{"image":"a","label":"1","bbox":[1,2,3]}', false, 'bbox', 'expected [x, y, width, height]'],
     ['{"image":"a","label":"1","bbox":[1,2,-3,4]}', false, 'bbox', 'width, height >= 0'],
+    ['{"image":"a","label":"1","note":"caf\\udce9"}', false, 'note', 'lone UTF-16 surrogate'],
+    ['{"image":"a","label":"1","a":{"\\ud800":1}}', false, 'a.\ud800', 'member name'],
+    ['{"image":"a\\ud800","label":"1"}', false, 'image', 'lone UTF-16 surrogate'],
+    [
+      `{"image":"a","label":"1","s":${'['.repeat(64)}${']'.repeat(64)}}`,
+      false,
+      's[0][0][0][0][0]...',
+      'nested more than 64 levels',
+    ],
+    ['{"image":"a","label":"1","area":1e400}', false, 'area', 'too large for a 64-bit float'],
   ] as const)('rejects %s with file, line and field', (text, edits, field, why) => {
     const e = failure(text, edits);
     expect(e.data).toMatchObject({ file: 'f.jsonl', line: 7, field });

@@ -293,7 +293,7 @@ export function frameFile(file: string, framer: JsonArrayFramer): void {
     for (;;) {
       const n = readSync(fd, block, 0, READ_BLOCK, null);
       const bad = n === 0 ? utf8.end() : utf8.check(block.subarray(0, n));
-      if (bad !== -1) {
+      if (bad !== undefined) {
         if (bad > 0) framer.feed(block.subarray(0, bad));
         throw invalidUtf8(file, framer, offset + bad, utf8.badBytes);
       }

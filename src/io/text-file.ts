@@ -151,9 +151,10 @@ export class Utf8BlockChecker {
 
   /**
    * Index in `block` of the first byte of an invalid sequence (negative when it began that many
-   * bytes before the block), or -1 when all is valid so far. `block` may be reused afterwards.
+   * bytes before the block), or undefined when all is valid so far. `block` may be reused
+   * afterwards.
    */
-  check(block: Buffer): number {
+  check(block: Buffer): number | undefined {
     let from = 0;
     const k = this.carry.length;
     if (k > 0) {
@@ -161,7 +162,7 @@ export class Utf8BlockChecker {
       const joined = Buffer.concat([this.carry, block.subarray(0, need)]);
       if (block.length < need) {
         this.carry = joined; // still incomplete (a tiny block): decided by the next call or `end`
-        return -1;
+        return undefined;
       }
       if (!isUtf8(joined)) return this.fail(joined, 0, -k);
       from = need;
@@ -173,12 +174,12 @@ export class Utf8BlockChecker {
       return this.fail(block, at, at);
     }
     this.carry = Buffer.from(block.subarray(cut));
-    return -1;
+    return undefined;
   }
 
-  /** At the end of the stream: -k when a sequence was left incomplete k bytes before the end, else -1. */
-  end(): number {
-    return this.carry.length > 0 ? this.fail(this.carry, 0, -this.carry.length) : -1;
+  /** At the end of the stream: -k when a sequence was left incomplete k bytes before the end. */
+  end(): number | undefined {
+    return this.carry.length > 0 ? this.fail(this.carry, 0, -this.carry.length) : undefined;
   }
 
   private fail(bytes: Uint8Array, at: number, result: number): number {

@@ -85,9 +85,8 @@ function frame(file: string, framer: JsonArrayFramer): void {
     frameFile(file, framer);
   } catch (e) {
     if (!(e instanceof JsonFrameError)) throw e;
-    // A document that is not a COCO object at all: say what it is instead.
-    const misfiled =
-      e.where === '' || framer.keys.length <= 1 ? misfiledInputError(file, 'coco') : undefined;
+    // Not inside an element: the document may not be a COCO object at all; say what it is.
+    const misfiled = /\[\d+\]$/.test(e.where) ? undefined : misfiledInputError(file, 'coco');
     throw (
       misfiled ??
       new FormatParseError(file, e.where || `byte ${e.offset}`, null, `${e.why} (byte ${e.offset})`)
