@@ -15,6 +15,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import {
+  appendFileSync,
   linkSync,
   mkdirSync,
   mkdtempSync,
@@ -42,8 +43,14 @@ import { createBranch } from './refs.js';
 import { openRepository, type Repository } from './repository.js';
 
 const REAL = resolve(fileURLToPath(new URL('../..', import.meta.url)), '../shared/data/real');
-/** Mutants per importer: the whole suite stays within a few tens of seconds. */
-const MUTANTS = 100;
+/**
+ * Mutants per importer: the suite stays within a few tens of seconds. A longer local run:
+ * `VERSO_FUZZ_MUTANTS=2000 VERSO_FUZZ_SEED=7 npx vitest run src/api/importer-fuzz.test.ts`;
+ * `VERSO_FUZZ_LOG=FILE` appends every refusal message to FILE for reading.
+ */
+const MUTANTS = Number(process.env['VERSO_FUZZ_MUTANTS'] ?? 100);
+const SEED = 20260210 + Number(process.env['VERSO_FUZZ_SEED'] ?? 0);
+const LOG = process.env['VERSO_FUZZ_LOG'];
 /** One import of a small file takes well under a second; a hang or a blow-up takes far more. */
 const MAX_IMPORT_MS = 15_000;
 
@@ -446,7 +453,7 @@ describe.each(TARGETS.map((t, i) => [t.name, t, i] as const))(
           expect(run.error, `the original ${seed.file} imports`).toBeUndefined();
           originals.push({ seed, bytes, stored: run.stored });
         }
-        const r = rng(20260210 + index);
+        const r = rng(SEED + index * 7919);
         for (let n = 0; n < MUTANTS; n++) {
           const { seed, bytes, stored: original } = originals[n % originals.length]!;
           const m = mutate(r, bytes, seed.syntax, foreign);
@@ -467,6 +474,7 @@ describe.each(TARGETS.map((t, i) => [t.name, t, i] as const))(
             continue;
           }
           const message = (error as Error)?.message ?? String(error);
+          if (LOG) appendFileSync(LOG, `${target.name} ${label}\n  ${message}\n`);
           if (!isVersoError(error))
             problems.push(
               `${label}: not a VersoError: ${String((error as Error)?.stack ?? error)}`,

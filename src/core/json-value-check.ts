@@ -85,7 +85,9 @@ function fieldPath(reversed: readonly (string | number)[]): string {
   const last = reversed.length > 12 ? reversed.length - 6 : 0;
   for (let i = reversed.length - 1; i >= last; i--) {
     const s = reversed[i]!;
-    out += typeof s === 'number' ? `[${s}]` : out === '' ? s : `.${s}`;
+    // A name with a lone surrogate is shown escaped: printed raw it would read as U+FFFD.
+    const name = typeof s === 'string' && !s.isWellFormed() ? JSON.stringify(s).slice(1, -1) : s;
+    out += typeof name === 'number' ? `[${name}]` : out === '' ? name : `.${name}`;
   }
   return last > 0 ? `${out}...` : out;
 }

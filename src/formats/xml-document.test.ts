@@ -56,6 +56,7 @@ describe('parseXmlDocument', () => {
     ['a reference to NUL', '<a>&#0;</a>', 1, "'&#0;'"],
     ['a reference past U+10FFFF', '<a>&#x110000;</a>', 1, 'U+110000'],
     ['malformed XML', '<a><b></a>', 1, 'malformed XML'],
+    ['a truncated file', '<a>\n<b><c>x</c>', 1, 'the file ends before <a>, <b> are closed'],
   ])('refuses %s with the line', (_what, text, line, fragment) => {
     const e = refusal(text);
     expect(e.data).toMatchObject({ file: 'a.xml', line });

@@ -62,7 +62,12 @@ export function parseXmlDocument(text: string, file: string, parser: XMLParser):
   checkXmlText(text, file);
   const valid = XMLValidator.validate(text);
   if (valid !== true)
-    throw new FormatParseError(file, valid.err.line, null, `malformed XML (${valid.err.msg})`);
+    throw new FormatParseError(
+      file,
+      valid.err.line,
+      null,
+      `malformed XML (${readable(valid.err.msg)})`,
+    );
   try {
     return parser.parse(text) as Node;
   } catch (e) {
@@ -72,6 +77,19 @@ export function parseXmlDocument(text: string, file: string, parser: XMLParser):
       null,
       `cannot read this XML (${(e as Error).message})`,
     );
+  }
+}
+
+/** The validator's "Invalid '[ "a", "b"]' found." (elements never closed) said plainly. */
+function readable(msg: string): string {
+  const open = /^Invalid '(\[.*\])' found\.$/s.exec(msg);
+  if (!open) return msg;
+  try {
+    const names = JSON.parse(open[1]!) as string[];
+    const list = names.map((n) => `<${n}>`).join(', ');
+    return `the file ends before ${list} ${names.length === 1 ? 'is' : 'are'} closed (truncated?)`;
+  } catch {
+    return msg;
   }
 }
 

@@ -89,7 +89,7 @@ function frame(file: string, framer: JsonArrayFramer): void {
     const misfiled = /\[\d+\]$/.test(e.where) ? undefined : misfiledInputError(file, 'coco');
     throw (
       misfiled ??
-      new FormatParseError(file, e.where || `byte ${e.offset}`, null, `${e.why} (byte ${e.offset})`)
+      new FormatParseError(file, e.where || 'document', null, `${e.why} (byte ${e.offset})`)
     );
   }
 }

@@ -72,14 +72,11 @@ function fromYaml(file: string): YoloConfig {
     doc = parseYaml(text);
   } catch (e) {
     const msg = (e as Error).message;
-    if (e instanceof YAMLParseError && msg.includes('call stack'))
-      throw new FormatParseError(
-        file,
-        e.linePos?.[0].line ?? 'document',
-        null,
-        'nested too deeply',
-      );
-    throw new FormatParseError(file, 'document', null, `not valid YAML (${msg})`);
+    const line = e instanceof YAMLParseError ? e.linePos?.[0].line : undefined;
+    const why = msg.includes('call stack')
+      ? 'nested too deeply'
+      : msg.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new FormatParseError(file, line ?? 'document', null, `not valid YAML (${why})`);
   }
   if (!isRecord(doc))
     throw (
