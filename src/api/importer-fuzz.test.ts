@@ -283,25 +283,54 @@ const TARGETS: readonly Target[] = [
   },
   {
     name: 'coco',
-    seeds: [{ file: COCO, syntax: 'json' }],
+    seeds: [
+      { file: COCO, syntax: 'json' },
+      { file: 'coco/mmpose/tests/data/ochuman/test_ochuman.json', syntax: 'json' }, // RLE
+      {
+        file: 'coco/review_object_detection_metrics/data/database/gts/coco_format_v1/instances_default.json',
+        syntax: 'json',
+      },
+    ],
     foreign: LS,
     run: (repo, file, branch) => importCoco(repo, { file, branch }),
   },
   {
     name: 'voc',
-    seeds: [{ file: VOC, syntax: 'xml' }],
+    seeds: [
+      { file: VOC, syntax: 'xml' },
+      {
+        file: 'pascal_voc/mmdetection/tests/data/VOCdevkit/VOC2012/Annotations/000001.xml',
+        syntax: 'xml',
+      },
+    ],
     foreign: COCO,
     run: (repo, path, branch) => importVoc(repo, { path, branch }),
   },
   {
     name: 'cvat',
-    seeds: [{ file: CVAT, syntax: 'xml' }],
+    seeds: [
+      { file: CVAT, syntax: 'xml' },
+      {
+        file: 'cvat/review_object_detection_metrics/data/database/gts/cvat_format/annotations.xml',
+        syntax: 'xml',
+      },
+    ],
     foreign: VOC,
     run: (repo, path, branch) => importCvat(repo, { path, branch }),
   },
   {
     name: 'label-studio',
-    seeds: [{ file: LS, syntax: 'json' }],
+    seeds: [
+      { file: LS, syntax: 'json' },
+      {
+        file: 'label_studio/label-studio-sdk/tests/custom/converter/data/test_export_yolo/data_obb.json',
+        syntax: 'json',
+      },
+      {
+        file: 'label_studio/label-studio-sdk/tests/custom/converter/data/test_export_coco/data.json',
+        syntax: 'json',
+      },
+    ],
     foreign: CVAT,
     run: (repo, path, branch) => importLabelStudio(repo, { path, branch }),
   },

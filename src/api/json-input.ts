@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { FormatParseError } from '../core/errors.js';
-import { jsonValueProblem } from '../core/json-value-check.js';
+import { jsonErrorText, jsonValueProblem } from '../core/json-value-check.js';
 import { checkInputFile } from '../io/input-file.js';
 import { decodeUtf8Text } from '../io/text-file.js';
 
@@ -16,7 +16,7 @@ export async function readJsonInput(file: string): Promise<unknown> {
   try {
     value = JSON.parse(text) as unknown;
   } catch (e) {
-    throw new FormatParseError(file, 1, null, `not JSON: ${(e as Error).message}`);
+    throw new FormatParseError(file, 1, null, `not JSON: ${jsonErrorText(e)}`);
   }
   const problem = jsonValueProblem(value, { strings: text.includes('\\u') });
   if (problem) throw new FormatParseError(file, 1, problem.field || null, problem.why);

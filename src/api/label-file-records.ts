@@ -79,7 +79,7 @@ export function writeLabelPayload(
   w.patchU32(at, w.length - at - 4);
   if (put.review) {
     w.byte(REVIEW_PRESENT);
-    writeValue(w, put.review);
+    writeValue(w, put.review, 1); // a member of the line: its depth counts from there
   } else w.byte(put.review === null ? REVIEW_NULL : REVIEW_ABSENT);
 }
 
@@ -191,7 +191,7 @@ export async function* encodeRange(
         encodeLabelRecord(batch, scratch, put, range);
       } catch (e) {
         batch.truncate(mark);
-        throw unstorableLine(e, file, line);
+        throw unstorableLine(e, file, line, put.record);
       }
       if (batch.length >= BATCH_BYTES) {
         yield batch.finishUnpooled();

@@ -8,7 +8,10 @@
  * - Strings and member names: well-formed UTF-16, i.e. no lone surrogate (`"\ud800"` in JSON
  *   escapes): UTF-8 cannot hold one, and encoding it would silently store U+FFFD instead.
  * - Numbers: finite. `JSON.parse` reads `1e400` as Infinity, which no JSON can write back.
- * The walk stops at the limit, so it is itself safe on any depth `JSON.parse` returns.
+ * The canonical writer (`canonical.ts`) enforces all three on every write path; parsers walk a
+ * value here to name the field in their error (the JSONL import only when the writer refused a
+ * line, to keep its hot path free). The walk stops at the limit, so it is itself safe on any
+ * depth `JSON.parse` returns.
  */
 
 export const MAX_NESTING = 64;
@@ -18,6 +21,8 @@ export interface ValueProblem {
   readonly field: string;
   readonly why: string;
 }
+
+export const TOO_DEEP = `arrays and objects nested more than ${MAX_NESTING} levels deep (Verso stores at most ${MAX_NESTING})`;
 
 export const NOT_FINITE =
   'a number too large for a 64-bit float (it reads as infinity, which JSON cannot write back)';
@@ -48,11 +53,12 @@ function walk(
   if (typeof v === 'string') return strings && !v.isWellFormed() ? LONE_SURROGATE : undefined;
   if (typeof v === 'number') return Number.isFinite(v) ? undefined : NOT_FINITE;
   if (typeof v !== 'object' || v === null) return undefined;
-  if (depth >= MAX_NESTING)
-    return `arrays and objects nested more than ${MAX_NESTING} levels deep (Verso stores at most ${MAX_NESTING})`;
+  if (depth >= MAX_NESTING) return TOO_DEEP;
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       const item: unknown = v[i];
+      // Arrays of numbers (polygons, keypoints) are most of a label: no call per number.
+      if (typeof item === 'number' && Number.isFinite(item)) continue;
       const why = walk(item, depth + 1, strings, path);
       if (why !== undefined) {
         path.push(i);
@@ -90,4 +96,9 @@ function fieldPath(reversed: readonly (string | number)[]): string {
     out += typeof name === 'number' ? `[${name}]` : out === '' ? name : `.${name}`;
   }
   return last > 0 ? `${out}...` : out;
+}
+
+/** A `JSON.parse` error on one line: V8 quotes the text around the fault, newlines included. */
+export function jsonErrorText(e: unknown): string {
+  return String((e as Error)?.message ?? e).replace(/\s+/g, ' ');
 }

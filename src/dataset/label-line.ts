@@ -14,7 +14,7 @@
 import { ByteWriter } from '../core/byte-writer.js';
 import { writeObject, type JsonValue } from '../core/canonical.js';
 import { FormatParseError } from '../core/errors.js';
-import { jsonValueProblem } from '../core/json-value-check.js';
+import { jsonErrorText, jsonValueProblem } from '../core/json-value-check.js';
 import { idTooLong } from './label-key.js';
 
 export type LabelContent = { readonly [field: string]: JsonValue };
@@ -47,15 +47,20 @@ export function parseLabelLine(text: string, file: string, line: number, edits: 
   try {
     obj = JSON.parse(text);
   } catch (e) {
-    throw new FormatParseError(file, line, null, `malformed JSON (${(e as Error).message})`);
+    throw new FormatParseError(file, line, null, `malformed JSON (${jsonErrorText(e)})`);
   }
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
     throw new FormatParseError(file, line, null, 'expected a JSON object');
   }
   const rec = obj as Record<string, JsonValue>;
-  // Only a `\u` escape can make a lone surrogate: the text itself was checked UTF-8.
-  const problem = jsonValueProblem(rec, { strings: text.includes('\\u') });
-  if (problem) throw new FormatParseError(file, line, problem.field || null, problem.why);
+  // Edit batches are checked here. A label file's lines are checked by the encoder (the import's
+  // hot path): only one whose `\u` escape may make a lone surrogate is walked here; anything
+  // else the encoder refuses is described by `unstorableLine`. (The text itself is UTF-8.)
+  const escapes = text.includes('\\u');
+  if (edits || escapes) {
+    const problem = jsonValueProblem(rec, { strings: escapes });
+    if (problem) throw new FormatParseError(file, line, problem.field || null, problem.why);
+  }
   const op = parseOp(rec, file, line, edits);
   const image = parseId(rec, 'image', file, line);
   const label = parseId(rec, 'label', file, line);
@@ -64,9 +69,19 @@ export function parseLabelLine(text: string, file: string, line: number, edits: 
   return { op, image, label, record: rec, review: parseReview(rec, file, line), line };
 }
 
-/** A line that parsed as JSON but holds a value Verso cannot store (±Infinity, lone surrogates, absurd nesting). */
-export function unstorableLine(e: unknown, file: string, line: number): Error {
+/**
+ * A line that parsed as JSON but holds a value Verso cannot store (±Infinity, lone surrogates,
+ * nesting past MAX_NESTING): with the line's `record`, the error names the field.
+ */
+export function unstorableLine(
+  e: unknown,
+  file: string,
+  line: number,
+  record?: LabelContent,
+): Error {
   if (e instanceof FormatParseError) return e;
+  const problem = record && jsonValueProblem(record);
+  if (problem) return new FormatParseError(file, line, problem.field || null, problem.why);
   const why =
     e instanceof RangeError ? 'value nested too deeply' : ((e as Error)?.message ?? String(e));
   return new FormatParseError(file, line, null, `cannot store this label: ${why}`);

@@ -20,7 +20,7 @@ import { FormatParseError } from '../../core/errors.js';
 import { assetRecordFromJson, assetRecordProblem } from '../../dataset/asset-record.js';
 import { checkLabelGeometry } from '../../dataset/label-geometry.js';
 import type { LabelContent } from '../../dataset/label-line.js';
-import { jsonValueProblem } from '../../core/json-value-check.js';
+import { jsonErrorText, jsonValueProblem } from '../../core/json-value-check.js';
 import { COCO_PANOPTIC, kindError, misfiledInputError } from '../file-kind.js';
 import { frameFile, JsonArrayFramer, JsonFrameError } from '../json-framer.js';
 import { cocoImageId, type CocoCategory } from './coco-model.js';
@@ -113,7 +113,7 @@ class CocoState {
     try {
       value = JSON.parse(bytes.toString('utf8'));
     } catch (e) {
-      this.fail(`${key}[${index}]`, null, `malformed JSON (${(e as Error).message})`);
+      this.fail(`${key}[${index}]`, null, `malformed JSON (${jsonErrorText(e)})`);
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       this.fail(`${key}[${index}]`, null, 'expected a JSON object');

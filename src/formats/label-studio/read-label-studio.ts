@@ -21,7 +21,7 @@
  */
 import type { JsonValue } from '../../core/canonical.js';
 import { FormatParseError } from '../../core/errors.js';
-import { jsonValueProblem } from '../../core/json-value-check.js';
+import { jsonErrorText, jsonValueProblem } from '../../core/json-value-check.js';
 import { checkLabelGeometry } from '../../dataset/label-geometry.js';
 import type { LabelContent } from '../../dataset/label-line.js';
 import { LABEL_STUDIO_VIDEO, misfiledInputError } from '../file-kind.js';
@@ -70,7 +70,7 @@ export function parseLabelStudio(text: string, file: string): LsTask[] {
   } catch (e) {
     throw (
       misfiledInputError(file, 'label-studio') ??
-      new FormatParseError(file, 'document', null, `malformed JSON (${(e as Error).message})`)
+      new FormatParseError(file, 'document', null, `malformed JSON (${jsonErrorText(e)})`)
     );
   }
   if (!Array.isArray(doc))
