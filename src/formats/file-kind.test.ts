@@ -87,6 +87,15 @@ describe('fileKind on real files', () => {
     writeFileSync(edits, '{"op":"delete","image":"a","label":"1"}\n');
     expect(fileKind(edits)).toMatchObject({ format: 'edits' });
   });
+
+  it('does not take a broken JSONL file that mentions "images" for COCO', () => {
+    const broken = join(dir, 'broken.jsonl');
+    writeFileSync(
+      broken,
+      '{"image":"a","label":"1",\n{"image":"a","label":"2","images":[],"annotations":1,"categories":2}\n',
+    );
+    expect(fileKind(broken)).toBeUndefined();
+  });
 });
 
 describe('folderKind on real folders', () => {

@@ -50,6 +50,18 @@ const COMMAND: Readonly<Record<InputFormat, string>> = {
 
 const HEAD_BYTES = 64 * 1024;
 
+/** Members a COCO file or a Label Studio task starts with. */
+const TOP_MEMBERS = new Set([
+  'info',
+  'licenses',
+  'images',
+  'annotations',
+  'categories',
+  'type',
+  'id',
+  'data',
+]);
+
 export const COCO_PANOPTIC: InputKind = {
   what: 'a COCO panoptic file (segments_info with PNG masks)',
   advice:
@@ -192,8 +204,12 @@ function jsonKind(text: string, headBytes: number): InputKind | undefined {
     return undefined;
   }
   const obj = isObject(whole) ? whole : undefined;
-  const member = (k: string) => (obj ? k in obj : named(k));
-  if (named('segments_info')) return COCO_PANOPTIC;
+  // Without the whole document, trust member names only after a first member a COCO file or a
+  // Label Studio task starts with (a JSONL line may name anything further on).
+  const first = /^\{\s*"([^"]*)"/.exec(text)?.[1] ?? '';
+  const plausible = obj !== undefined || TOP_MEMBERS.has(first);
+  const member = (k: string) => (obj ? k in obj : plausible && named(k));
+  if (plausible && named('segments_info')) return COCO_PANOPTIC;
   if (member('images') || (member('annotations') && member('categories')))
     return { what: 'a COCO instances file', ...use('coco') };
   if (member('data') && (member('annotations') || member('predictions'))) {
