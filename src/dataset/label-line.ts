@@ -7,9 +7,10 @@
  * their decimal string). The `review` object goes to the reviews tree, everything else of the
  * label to the labels tree. In an edit, a put without `review` leaves the stored review as it
  * is; `"review": null` removes it.
- * Errors name the file, the line and the field (see docs/formats.md); values nested deeper than
- * `MAX_NESTING` or holding a lone UTF-16 surrogate (`"\ud800"`) are refused here, before any
- * encoding (`core/json-value-check.ts`).
+ * Errors name the file, the line and the field (see docs/formats.md). Values nested deeper than
+ * `MAX_NESTING`, lone UTF-16 surrogates (`"\ud800"`) and infinities (`1e400`) are refused with
+ * their field (`core/json-value-check.ts`): here for edit batches and `\u` escapes, else by the
+ * encoder and then described by `unstorableLine` (the import's hot path walks nothing).
  */
 import { ByteWriter } from '../core/byte-writer.js';
 import { writeObject, type JsonValue } from '../core/canonical.js';
