@@ -13,7 +13,7 @@ import { basename } from 'node:path';
 import type { JsonValue } from '../core/canonical.js';
 import { FormatParseError, InvalidArgumentError } from '../core/errors.js';
 import { readCoco } from '../formats/coco/read-coco.js';
-import { checkInputFile } from '../io/input-file.js';
+import { checkInputPath } from '../formats/file-kind.js';
 import {
   checkImagesFolder,
   storeCocoImageFiles,
@@ -47,7 +47,7 @@ export async function importCoco(
   repo: Repository,
   opts: ImportCocoOptions,
 ): Promise<ImportCocoResult> {
-  checkInputFile(opts.file);
+  checkInputPath(opts.file, 'coco');
   if (opts.split !== undefined && opts.split.trim() === '')
     throw new InvalidArgumentError('split', opts.split, 'a split name is a non-empty string');
   if (opts.images !== undefined) checkImagesFolder(opts.images);

@@ -8,12 +8,11 @@
  * 1-based position in `<meta>` (what CVAT's own COCO export uses). Images carry their size;
  * with `--images`, each must also be found there.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { cvatNumbers } from '../formats/cvat/cvat-geometry.js';
 import { parseCvat } from '../formats/cvat/read-cvat.js';
 import { imageIdOfPath } from '../formats/yolo/yolo-layout.js';
-import { checkInputFile } from '../io/input-file.js';
+import { readInputText } from '../formats/file-kind.js';
 import type { FormatPrecision } from './reimport-match.js';
 import {
   importImages,
@@ -24,7 +23,10 @@ import {
 import { ImageFiles } from './reimport-match-images.js';
 import type { Repository } from './repository.js';
 
-export type ImportCvatOptions = FormatImportOptions;
+export interface ImportCvatOptions extends FormatImportOptions {
+  /** A project export: import only this task's images (`<image task_id>`). */
+  readonly task?: string;
+}
 
 export const CVAT_PRECISION: FormatPrecision = {
   render: cvatNumbers,
@@ -37,8 +39,9 @@ export async function importCvat(
   repo: Repository,
   opts: ImportCvatOptions,
 ): Promise<ImageImportResult> {
-  checkInputFile(opts.path);
-  const cvat = parseCvat(readFileSync(opts.path, 'utf8'), opts.path);
+  const cvat = parseCvat(readInputText(opts.path, 'cvat'), opts.path, {
+    ...(opts.task !== undefined ? { task: opts.task } : {}),
+  });
   const folder = await ImageFiles.ofOption(opts.images);
   const suggested = new Map(cvat.labels.map((name, i) => [name, i + 1]));
   return importImages(

@@ -7,11 +7,10 @@
  * image's labels become exactly the task's (`reimport-match-import.ts`). Class names -> ids:
  * `reimport-match-categories.ts`. With `--images`, each task's image must be found there.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { lsImageId, parseLabelStudio } from '../formats/label-studio/read-label-studio.js';
 import type { LabelContent } from '../dataset/label-line.js';
-import { checkInputFile } from '../io/input-file.js';
+import { readInputText } from '../formats/file-kind.js';
 import type { FormatPrecision } from './reimport-match.js';
 import {
   importImages,
@@ -31,8 +30,7 @@ export async function importLabelStudio(
   repo: Repository,
   opts: ImportLabelStudioOptions,
 ): Promise<ImageImportResult> {
-  checkInputFile(opts.path);
-  const tasks = parseLabelStudio(readFileSync(opts.path, 'utf8'), opts.path);
+  const tasks = parseLabelStudio(readInputText(opts.path, 'label-studio'), opts.path);
   const folder = await ImageFiles.ofOption(opts.images);
   return importImages(
     repo,

@@ -9,10 +9,12 @@
  * unknown size is not an error). With `--images`, every image must be found there. Class names
  * -> ids: `reimport-match-categories.ts`. Matching: `reimport-match-import.ts`.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputFileError } from '../core/errors.js';
 import { parseVoc } from '../formats/voc/read-voc.js';
+import { misfiledInputError } from '../formats/file-kind.js';
+import { readTextFile } from '../io/text-file.js';
 import { vocNumbers } from '../formats/voc/write-voc.js';
 import { imageIdOfPath } from '../formats/yolo/yolo-layout.js';
 import type { FormatPrecision } from './reimport-match.js';
@@ -51,7 +53,7 @@ export async function importVoc(
     async (ctx) => {
       for (let tag = 0; tag < files.length; tag++) {
         const file = files[tag]!;
-        const voc = parseVoc(readFileSync(file, 'utf8'), file);
+        const voc = parseVoc(readTextFile(file), file);
         const image = imageIdOfPath(voc.fileName ?? file);
         folder?.require(image, file, 'filename');
         const known =
@@ -101,6 +103,9 @@ function xmlFiles(path: string): string[] {
     }
   };
   walk(path);
-  if (out.length === 0) throw new InputFileError(path, 'no *.xml files in this folder');
+  if (out.length === 0)
+    throw (
+      misfiledInputError(path, 'voc') ?? new InputFileError(path, 'no *.xml files in this folder')
+    );
   return out;
 }

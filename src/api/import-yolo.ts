@@ -11,7 +11,6 @@
  * branch's id for a known name, else the YOLO index). Images are matched against the branch
  * (`reimport-match-import.ts`), splits come from the configuration's train/val/test.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { FormatParseError } from '../core/errors.js';
 import {
@@ -23,6 +22,7 @@ import { yoloNumbers } from '../formats/yolo/write-yolo.js';
 import { readYoloConfig } from '../formats/yolo/yolo-config.js';
 import { listYoloFiles } from '../formats/yolo/yolo-layout.js';
 import type { ImageSize } from '../dataset/label-geometry.js';
+import { readTextFile } from '../io/text-file.js';
 import type { FormatPrecision } from './reimport-match.js';
 import {
   importImages,
@@ -74,7 +74,7 @@ export async function importYolo(
         await ctx.categories.idFor(name, index);
       for (let tag = 0; tag < labelFiles.length; tag++) {
         const f = labelFiles[tag]!;
-        const shapes = parseYoloLabels(readFileSync(f.path, 'utf8'), f.path, config);
+        const shapes = parseYoloLabels(readTextFile(f.path), f.path, config);
         folder?.require(f.image, f.path, 1);
         const known = await findImage(f.image, files, await ctx.storedAsset(f.image));
         if (!known && shapes.length > 0)

@@ -9,7 +9,9 @@
  * their order does not matter). Line numbers travel as tags (relative line, range) and are made
  * absolute only when an error is reported (`LineNumbers`). When the branch has a schema
  * version, each label is also checked against it (`makeLabelValidator`) on whichever thread
- * parses it; the worker gets the taxonomy through `workerData`.
+ * parses it; the worker gets the taxonomy through `workerData`. Text is read by
+ * `io/line-reader.ts` (UTF-8 checked, a leading byte order mark dropped); a file whose first
+ * line does not read as a label is refused with what it seems to be (`formats/file-kind.ts`).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +26,7 @@ import {
   writeLabelContent,
   type LabelPut,
 } from '../dataset/label-line.js';
-import { checkInputFile } from '../io/input-file.js';
+import { checkInputPath, misfiledInputError } from '../formats/file-kind.js';
 import { makeLabelValidator, type LabelValidator } from '../schema/label-validator.js';
 import type { LabelSchema } from './schema-registry.js';
 import { countLines, lineStartAfter, readLines } from '../io/line-reader.js';
@@ -77,7 +79,7 @@ export function writeLabelPayload(
   w.patchU32(at, w.length - at - 4);
   if (put.review) {
     w.byte(REVIEW_PRESENT);
-    writeValue(w, put.review);
+    writeValue(w, put.review, 1); // a member of the line: its depth counts from there
   } else w.byte(put.review === null ? REVIEW_NULL : REVIEW_ABSENT);
 }
 
@@ -147,7 +149,7 @@ export function validatorFor(schema: LabelSchema | undefined): LabelValidator | 
  */
 export function readLabelFile(file: string, schema?: LabelSchema): LabelFileReader {
   const workerFile = fileURLToPath(new URL('./label-file-worker.js', import.meta.url));
-  const size = checkInputFile(file);
+  const size = checkInputPath(file, 'labels');
   const validate = validatorFor(schema);
   const whole = (): LabelFileReader => ({
     batches: encodeRange(file, 0, size, 0, undefined, validate),
@@ -189,7 +191,7 @@ export async function* encodeRange(
         encodeLabelRecord(batch, scratch, put, range);
       } catch (e) {
         batch.truncate(mark);
-        throw unstorableLine(e, file, line);
+        throw unstorableLine(e, file, line, put.record);
       }
       if (batch.length >= BATCH_BYTES) {
         yield batch.finishUnpooled();
@@ -197,6 +199,9 @@ export async function* encodeRange(
       }
     }
   } catch (e) {
+    // The first line of the file does not read: say what the file is when it is another format.
+    if (range === 0 && e instanceof FormatParseError && e.data['line'] === 1)
+      throw misfiledInputError(file, 'labels') ?? e;
     if (lines && e instanceof FormatParseError) {
       const d = e.data as { line: number; field: string | null; why: string };
       throw new FormatParseError(file, lines.absolute(d.line * 2 + range), d.field, d.why);

@@ -12,13 +12,13 @@
  * rewritten, marked, ops: [{index, version, policy, labels, ...the delta op}]}`.
  * `dryRun` computes the same counts and writes nothing (and takes no writer lease).
  */
-import { readFileSync } from 'node:fs';
 import { decodeValue, encodeValue, type JsonValue } from '../core/canonical.js';
 import { InvalidArgumentError, LabelSchemaError } from '../core/errors.js';
 import { hashToHex, hexToHash } from '../core/hash.js';
 import { decodeLabelKey } from '../dataset/label-key.js';
 import type { LabelContent } from '../dataset/label-line.js';
 import { checkInputFile } from '../io/input-file.js';
+import { readTextFile } from '../io/text-file.js';
 import { makeLabelValidator } from '../schema/label-validator.js';
 import { migrateLabel, resolvePolicies, type PlannedStep } from '../schema/migrate-label.js';
 import { describeStep } from '../schema/migration-steps.js';
@@ -75,7 +75,7 @@ export async function migrateBranch(
   let overrides = {};
   if (opts.policyFile !== undefined) {
     checkInputFile(opts.policyFile);
-    overrides = parsePolicyFile(readFileSync(opts.policyFile, 'utf8'), opts.policyFile);
+    overrides = parsePolicyFile(readTextFile(opts.policyFile), opts.policyFile);
   }
   const run = async () => {
     const base = await branchHead(repo, opts.branch);

@@ -6,9 +6,9 @@
  * stores it in the catalog. Versions are immutable: an existing name is refused, and so is a
  * version identical to its parent. Any problem in the file is reported as file:line field.
  */
-import { readFileSync } from 'node:fs';
 import { FormatParseError, InvalidArgumentError } from '../core/errors.js';
 import { checkInputFile } from '../io/input-file.js';
+import { readTextFile } from '../io/text-file.js';
 import { deltaFromFile } from '../schema/delta-hints.js';
 import type { DeltaOp } from '../schema/delta-ops.js';
 import { readSchemaFile } from '../schema/schema-file.js';
@@ -38,7 +38,7 @@ export async function createSchemaVersion(
 ): Promise<CreateSchemaResult> {
   const version = checkVersionName(opts.version);
   checkInputFile(opts.file);
-  const reader = readSchemaFile(readFileSync(opts.file, 'utf8'), opts.file);
+  const reader = readSchemaFile(readTextFile(opts.file), opts.file);
   const file = reader.file;
   if (file.version !== undefined && file.version !== version)
     throw new FormatParseError(

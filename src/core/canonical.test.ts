@@ -6,6 +6,7 @@ import { ByteReader } from './byte-writer.js';
 import { selectMembers } from './canonical-members.js';
 import { decodeValue, encodeValue, skipValue } from './canonical.js';
 import { VersoError } from './errors.js';
+import { MAX_NESTING } from './json-value-check.js';
 import { sha256Hex } from './hash.js';
 
 const isoInstant = fc.oneof(
@@ -144,6 +145,15 @@ describe('canonical value encoding', () => {
     for (const bad of [NaN, Infinity, () => 1, Symbol('x')]) {
       expect(() => encodeValue(bad)).toThrow(VersoError);
     }
+  });
+
+  it('stores at most MAX_NESTING levels of arrays and objects (a stack-safe bound for every reader)', () => {
+    const nested = (n: number): unknown => JSON.parse('['.repeat(n) + ']'.repeat(n));
+    expect(decodeValue(encodeValue({ a: nested(MAX_NESTING - 1) }))).toEqual({
+      a: nested(MAX_NESTING - 1),
+    });
+    expect(() => encodeValue({ a: nested(MAX_NESTING) })).toThrow(/nested more than 64 levels/);
+    expect(() => encodeValue(nested(100_000))).toThrow(VersoError);
   });
 
   it('pins the encoding (golden hash): changing it changes every stored hash', () => {

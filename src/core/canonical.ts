@@ -22,6 +22,7 @@ import { ByteReader, ByteWriter } from './byte-writer.js';
 import { CANONICAL_DICTIONARY, dictionaryIndex } from './canonical-dictionary.js';
 import { CorruptionError, InvalidArgumentError } from './errors.js';
 import { formatInstant, parseInstantMillis } from './iso-instant.js';
+import { MAX_NESTING, TOO_DEEP } from './json-value-check.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
 
@@ -53,8 +54,11 @@ export function encodeValue(value: unknown): Uint8Array {
   return scratch.finish();
 }
 
-/** Append the canonical encoding of `value` to `w`. */
-export function writeValue(w: ByteWriter, value: unknown): void {
+/**
+ * Append the canonical encoding of `value` to `w`. `depth`: how deep `value` sits in the value
+ * being stored; arrays and objects deeper than MAX_NESTING are refused (`json-value-check.ts`).
+ */
+export function writeValue(w: ByteWriter, value: unknown, depth = 0): void {
   switch (typeof value) {
     case 'string':
       writeString(w, value);
@@ -67,8 +71,9 @@ export function writeValue(w: ByteWriter, value: unknown): void {
       return;
     case 'object':
       if (value === null) w.byte(Tag.Null);
-      else if (Array.isArray(value)) writeArray(w, value);
-      else writeObject(w, value as Record<string, unknown>);
+      else if (depth >= MAX_NESTING) throw new InvalidArgumentError('value', '...', TOO_DEEP);
+      else if (Array.isArray(value)) writeArray(w, value, depth);
+      else writeObject(w, value as Record<string, unknown>, undefined, depth);
       return;
     default:
       throw new InvalidArgumentError('value', typeof value, 'only JSON values can be stored');
@@ -102,10 +107,10 @@ function writeString(w: ByteWriter, s: string): void {
   w.utf8(s);
 }
 
-function writeArray(w: ByteWriter, arr: readonly unknown[]): void {
+function writeArray(w: ByteWriter, arr: readonly unknown[], depth: number): void {
   w.byte(Tag.Arr);
   w.varint(arr.length);
-  for (const item of arr) writeValue(w, item === undefined ? null : item);
+  for (const item of arr) writeValue(w, item === undefined ? null : item, depth + 1);
 }
 
 /** Member names in canonical order; insertion sort, fastest for the few members records have. */
@@ -124,11 +129,15 @@ function sortedKeys(obj: Record<string, unknown>): readonly string[] {
   return keys;
 }
 
-/** Members named in `skip` are left out (callers encode part of a record without copying it). */
+/**
+ * Members named in `skip` are left out (callers encode part of a record without copying it);
+ * `depth` as in `writeValue`.
+ */
 export function writeObject(
   w: ByteWriter,
   obj: Record<string, unknown>,
   skip?: ReadonlySet<string>,
+  depth = 0,
 ): void {
   const keys = sortedKeys(obj);
   let n = 0;
@@ -139,7 +148,7 @@ export function writeObject(
     const v = obj[k];
     if (v === undefined || skip?.has(k)) continue;
     writeMemberName(w, k);
-    writeValue(w, v);
+    writeValue(w, v, depth + 1);
   }
 }
 

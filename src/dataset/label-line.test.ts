@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeValue } from '../core/canonical.js';
 import { FormatParseError } from '../core/errors.js';
-import { encodeLabelContent, parseLabelLine, type LabelPut } from './label-line.js';
+import { encodeLabelContent, parseLabelLine, unstorableLine, type LabelPut } from './label-line.js';
 
 const parse = (text: string, edits = false) => parseLabelLine(text, 'f.jsonl', 7, edits);
 
@@ -64,10 +64,37 @@ describe('native JSONL label lines', () => {
     ],
     ['{"image":"a","label":"1","bbox":[1,2,3]}', false, 'bbox', 'expected [x, y, width, height]'],
     ['{"image":"a","label":"1","bbox":[1,2,-3,4]}', false, 'bbox', 'width, height >= 0'],
+    ['{"image":"a","label":"1","note":"caf\\udce9"}', false, 'note', 'lone UTF-16 surrogate'],
+    ['{"image":"a","label":"1","a":{"\\ud800":1}}', false, 'a.\\ud800', 'member name'],
+    ['{"image":"a\\ud800","label":"1"}', false, 'image', 'lone UTF-16 surrogate'],
+    [
+      `{"op":"put","image":"a","label":"1","s":${'['.repeat(64)}${']'.repeat(64)}}`,
+      true,
+      's[0][0][0][0][0]...',
+      'nested more than 64 levels',
+    ],
+    ['{"op":"put","image":"a","label":"1","area":1e400}', true, 'area', 'too large for a 64-bit'],
   ] as const)('rejects %s with file, line and field', (text, edits, field, why) => {
     const e = failure(text, edits);
     expect(e.data).toMatchObject({ file: 'f.jsonl', line: 7, field });
     expect(e.message).toContain('f.jsonl:7');
     expect(e.message).toContain(why);
+  });
+
+  it.each([
+    [`{"image":"a","label":"1","s":${'['.repeat(64)}${']'.repeat(64)}}`, 's[0][0][0][0][0]...'],
+    ['{"image":"a","label":"1","area":1e400}', 'area'],
+  ])('a label line the encoder refuses (%s) is described with its field', (text, field) => {
+    const put = parse(text) as LabelPut; // the import's hot path leaves these to the encoder
+    const e = (() => {
+      try {
+        encodeLabelContent(put);
+      } catch (err) {
+        return unstorableLine(err, 'f.jsonl', 7, put.record);
+      }
+      throw new Error('expected the encoder to refuse');
+    })();
+    expect(e).toBeInstanceOf(FormatParseError);
+    expect((e as FormatParseError).data).toMatchObject({ file: 'f.jsonl', line: 7, field });
   });
 });

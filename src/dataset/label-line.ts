@@ -7,11 +7,15 @@
  * their decimal string). The `review` object goes to the reviews tree, everything else of the
  * label to the labels tree. In an edit, a put without `review` leaves the stored review as it
  * is; `"review": null` removes it.
- * Errors name the file, the line and the field (see docs/formats.md).
+ * Errors name the file, the line and the field (see docs/formats.md). Values nested deeper than
+ * `MAX_NESTING`, lone UTF-16 surrogates (`"\ud800"`) and infinities (`1e400`) are refused with
+ * their field (`core/json-value-check.ts`): here for edit batches and `\u` escapes, else by the
+ * encoder and then described by `unstorableLine` (the import's hot path walks nothing).
  */
 import { ByteWriter } from '../core/byte-writer.js';
 import { writeObject, type JsonValue } from '../core/canonical.js';
 import { FormatParseError } from '../core/errors.js';
+import { jsonErrorText, jsonValueProblem } from '../core/json-value-check.js';
 import { idTooLong } from './label-key.js';
 
 export type LabelContent = { readonly [field: string]: JsonValue };
@@ -44,12 +48,20 @@ export function parseLabelLine(text: string, file: string, line: number, edits: 
   try {
     obj = JSON.parse(text);
   } catch (e) {
-    throw new FormatParseError(file, line, null, `malformed JSON (${(e as Error).message})`);
+    throw new FormatParseError(file, line, null, `malformed JSON (${jsonErrorText(e)})`);
   }
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
     throw new FormatParseError(file, line, null, 'expected a JSON object');
   }
   const rec = obj as Record<string, JsonValue>;
+  // Edit batches are checked here. A label file's lines are checked by the encoder (the import's
+  // hot path): only one whose `\u` escape may make a lone surrogate is walked here; anything
+  // else the encoder refuses is described by `unstorableLine`. (The text itself is UTF-8.)
+  const escapes = text.includes('\\u');
+  if (edits || escapes) {
+    const problem = jsonValueProblem(rec, { strings: escapes });
+    if (problem) throw new FormatParseError(file, line, problem.field || null, problem.why);
+  }
   const op = parseOp(rec, file, line, edits);
   const image = parseId(rec, 'image', file, line);
   const label = parseId(rec, 'label', file, line);
@@ -58,9 +70,19 @@ export function parseLabelLine(text: string, file: string, line: number, edits: 
   return { op, image, label, record: rec, review: parseReview(rec, file, line), line };
 }
 
-/** A line that parsed as JSON but holds a value Verso cannot store (±Infinity, lone surrogates, absurd nesting). */
-export function unstorableLine(e: unknown, file: string, line: number): Error {
+/**
+ * A line that parsed as JSON but holds a value Verso cannot store (±Infinity, lone surrogates,
+ * nesting past MAX_NESTING): with the line's `record`, the error names the field.
+ */
+export function unstorableLine(
+  e: unknown,
+  file: string,
+  line: number,
+  record?: LabelContent,
+): Error {
   if (e instanceof FormatParseError) return e;
+  const problem = record && jsonValueProblem(record);
+  if (problem) return new FormatParseError(file, line, problem.field || null, problem.why);
   const why =
     e instanceof RangeError ? 'value nested too deeply' : ((e as Error)?.message ?? String(e));
   return new FormatParseError(file, line, null, `cannot store this label: ${why}`);

@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JsonArrayFramer, JsonFrameError } from './json-framer.js';
+import { MAX_NESTING } from '../core/json-value-check.js';
+import { frameFile, JsonArrayFramer, JsonFrameError } from './json-framer.js';
 
 /** Frame `text` fed in the given chunk sizes; returns the parsed elements per key. */
 function frame(text: string, cuts: readonly number[], keys: readonly string[]) {
@@ -69,6 +73,8 @@ describe('JsonArrayFramer', () => {
     ['a top-level array', '[{"x":1}]', ''],
     ['a framed key that is not an array', '{"a":{"x":1}}', '"a"'],
     ['trailing content', '{"a":[]} x', '"a"'],
+    ['nesting past the limit in an element', `{"a":[{"x":${'['.repeat(MAX_NESTING)}]}]}`, 'a[0]'],
+    ['nesting past the limit in a skipped member', `{"b":${'['.repeat(MAX_NESTING + 1)}}`, '"b"'],
   ])('rejects %s', (_, text, where) => {
     const err = (() => {
       try {
@@ -79,5 +85,55 @@ describe('JsonArrayFramer', () => {
     })();
     expect(err).toBeInstanceOf(JsonFrameError);
     expect((err as JsonFrameError).where).toBe(where);
+  });
+});
+
+it('takes 0xEF for a byte order mark only when 0xBB 0xBF follow', () => {
+  const framer = new JsonArrayFramer({ frames: () => false, element: () => undefined });
+  expect(() => framer.feed(Buffer.from([0xef, 0x7b, 0x22, 0x61, 0x22, 0x3a, 0x31, 0x7d]))).toThrow(
+    /expected a JSON object at the top level \(byte 0/,
+  );
+});
+
+describe('frameFile', () => {
+  const frameText = (bytes: Buffer) => {
+    const dir = mkdtempSync(join(tmpdir(), 'verso-framer-'));
+    const file = join(dir, 'f.json');
+    writeFileSync(file, bytes);
+    const got: unknown[] = [];
+    try {
+      frameFile(
+        file,
+        new JsonArrayFramer({
+          frames: () => true,
+          element: (_k, _i, b) => got.push(JSON.parse(b.toString())),
+        }),
+      );
+      return { got };
+    } catch (e) {
+      return { got, error: e as JsonFrameError };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('skips a UTF-8 byte order mark and reads exactly MAX_NESTING levels', () => {
+    const deep = '['.repeat(MAX_NESTING - 1) + ']'.repeat(MAX_NESTING - 1);
+    const r = frameText(Buffer.from(`\uFEFF{"a":[{"x":${deep}}]}`));
+    expect(r.error).toBeUndefined();
+    expect(r.got).toHaveLength(1);
+  });
+
+  it('refuses bytes that are not UTF-8, naming the element and the line, after the elements before it', () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"a":[\n{"n":"ok"},\n{"n":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('"}]}'),
+    ]);
+    const r = frameText(bytes);
+    expect(r.got).toEqual([{ n: 'ok' }]);
+    expect(r.error).toBeInstanceOf(JsonFrameError);
+    expect(r.error!.where).toBe('a[1]');
+    expect(r.error!.message).toContain('invalid UTF-8 at line 3 (bytes 0xE9)');
   });
 });

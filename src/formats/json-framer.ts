@@ -9,9 +9,15 @@
  * slice, which is fast); everything else is skipped without decoding. Bytes come in chunks of
  * any size, and an element may span chunks. Elements handed over may be views into the chunk:
  * valid during the `element` call only. Structure errors (truncation, garbage between
- * elements, a non-object document) throw `JsonFrameError` with the byte offset and the place.
+ * elements, a non-object document, arrays and objects nested deeper than `MAX_NESTING`) throw
+ * `JsonFrameError` with the byte offset and the place. A leading UTF-8 byte order mark is
+ * skipped; `frameFile` also checks that the bytes are UTF-8 (`io/text-file.ts`), so whatever an
+ * element handler decodes is the text of the file, never a U+FFFD substitute.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { MAX_NESTING } from '../core/json-value-check.js';
+import { countLines } from '../io/line-reader.js';
+import { Utf8BlockChecker } from '../io/text-file.js';
 
 export class JsonFrameError extends Error {
   constructor(
@@ -78,9 +84,9 @@ export class JsonArrayFramer {
       switch (this.state) {
         case State.BeforeRoot:
           if (c === 0x7b) this.state = State.ExpectKey;
-          else if (!isSpace(c) && !(i === 0 && this.offset === 0 && c === 0xef))
-            this.fail(i, 'expected a JSON object at the top level');
-          else if (c === 0xef) i += 2; // UTF-8 byte order mark
+          else if (c === 0xef && this.offset + i === 0 && this.isBom(buf, i))
+            i += 2; // UTF-8 byte order mark
+          else if (!isSpace(c)) this.fail(i, 'expected a JSON object at the top level');
           i++;
           break;
         case State.ExpectKey:
@@ -181,7 +187,13 @@ export class JsonArrayFramer {
     this.offset += n;
   }
 
-  private where(): string {
+  /** A byte order mark (the chunk holds the first bytes of the document: a mark is never split). */
+  private isBom(buf: Buffer, i: number): boolean {
+    return buf[i + 1] === 0xbb && buf[i + 2] === 0xbf;
+  }
+
+  /** Where the framer is: `annotations[12]` inside an element, `"info"` in a member, else ''. */
+  where(): string {
     if (this.state === State.InElement || this.state === State.AfterElement)
       return `${this.key}[${this.index}]`;
     return this.key ? `"${this.key}"` : '';
@@ -225,8 +237,13 @@ export class JsonArrayFramer {
         i = this.skipString(buf, i + 1);
         if (i < 0) return -1;
         i--;
-      } else if (isOpen(c)) depth++;
-      else if (isClose(c)) {
+      } else if (isOpen(c)) {
+        if (++depth > MAX_NESTING)
+          this.fail(
+            i,
+            `arrays and objects nested more than ${MAX_NESTING} levels deep (Verso stores at most ${MAX_NESTING})`,
+          );
+      } else if (isClose(c)) {
         if (depth === 0) return i;
         if (--depth === 0) return i + 1;
       } else if (c === COMMA && depth === 0) return i;
@@ -263,18 +280,44 @@ export class JsonArrayFramer {
 /** Bytes read from the file per `feed`. */
 const READ_BLOCK = 4 << 20;
 
-/** Feeds the whole file to `framer` in blocks and checks that the document is complete. */
+/**
+ * Feeds the whole file to `framer` in blocks and checks that the document is complete and
+ * UTF-8. Bytes before an invalid one are fed first, so the error names the element it is in.
+ */
 export function frameFile(file: string, framer: JsonArrayFramer): void {
   const fd = openSync(file, 'r');
   try {
     const block = Buffer.allocUnsafe(READ_BLOCK);
+    const utf8 = new Utf8BlockChecker();
+    let offset = 0;
     for (;;) {
       const n = readSync(fd, block, 0, READ_BLOCK, null);
+      const bad = n === 0 ? utf8.end() : utf8.check(block.subarray(0, n));
+      if (bad !== undefined) {
+        if (bad > 0) framer.feed(block.subarray(0, bad));
+        throw invalidUtf8(file, framer, offset + bad, utf8.badBytes);
+      }
       if (n === 0) break;
       framer.feed(block.subarray(0, n));
+      offset += n;
     }
     framer.end();
   } finally {
     closeSync(fd);
   }
+}
+
+function invalidUtf8(
+  file: string,
+  framer: JsonArrayFramer,
+  offset: number,
+  bytes: string,
+): JsonFrameError {
+  const line = countLines(file, offset) + 1;
+  return new JsonFrameError(
+    offset,
+    framer.where(),
+    `invalid UTF-8 at line ${line} (bytes ${bytes}): Verso reads text as UTF-8 and does not guess; ` +
+      'convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8) and import it again',
+  );
 }

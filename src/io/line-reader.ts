@@ -4,8 +4,16 @@
  * Reads 1 MiB blocks and splits on '\n' (a trailing '\r' is dropped), so memory stays bounded
  * however large the file; blank lines are skipped but still counted, so `line` is the 1-based
  * line number an editor shows (counted from the start of the range read).
+ *
+ * Text is UTF-8 under the rules of `text-file.ts`: a leading byte order mark at the start of the
+ * file is dropped, and bytes that are not UTF-8 are refused (`FormatParseError` at the line and
+ * column) before any line of their block is handed over. Lines never contain a '\n' byte, so a
+ * block is checked whole up to its last newline (one `isUtf8` call per MiB); the rest is
+ * checked with the next block.
  */
+import { isUtf8 } from 'node:buffer';
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { firstInvalidUtf8, invalidUtf8Error, refuseUtf16, utf8BomLength } from './text-file.js';
 
 export interface NumberedLine {
   readonly text: string;
@@ -27,10 +35,22 @@ export async function* readLines(
   });
   let carry: Buffer | null = null;
   let line = 0;
+  let atFileStart = (range.start ?? 0) === 0;
+  const check = (buf: Buffer, from: number, to: number) => {
+    if (to > from && !isUtf8(buf.subarray(from, to)))
+      throw invalidUtf8Error(file, buf, firstInvalidUtf8(buf, from, to), line + 1);
+  };
   try {
     for await (const block of stream as AsyncIterable<Buffer>) {
       const buf: Buffer = carry ? Buffer.concat([carry, block]) : block;
       let start = 0;
+      if (atFileStart) {
+        // A file's first block holds its first 1 MiB (or all of it): the mark is never split.
+        refuseUtf16(buf, file);
+        start = utf8BomLength(buf);
+      }
+      check(buf, start, buf.lastIndexOf(10));
+      atFileStart = false;
       for (;;) {
         const nl = buf.indexOf(10, start);
         if (nl < 0) break;
@@ -42,6 +62,7 @@ export async function* readLines(
       carry = start < buf.length ? buf.subarray(start) : null;
     }
     if (carry && carry.length > 0) {
+      check(carry, 0, carry.length);
       line++;
       const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
       if (end > 0) yield { text: carry.toString('utf8', 0, end), line };

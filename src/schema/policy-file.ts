@@ -7,6 +7,7 @@
 import { parse } from 'yaml';
 import { FormatParseError } from '../core/errors.js';
 import type { PolicyOverrides } from './migrate-label.js';
+import { yamlReason } from './schema-file.js';
 
 export function parsePolicyFile(text: string, file: string): PolicyOverrides {
   let v: unknown;
@@ -18,7 +19,7 @@ export function parsePolicyFile(text: string, file: string): PolicyOverrides {
       file,
       line,
       null,
-      `not valid JSON or YAML (${(e as Error).message.split('\n')[0]})`,
+      `not valid JSON or YAML (${yamlReason((e as Error).message)})`,
     );
   }
   if (v === null || v === undefined) return {};

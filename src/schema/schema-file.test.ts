@@ -81,6 +81,18 @@ describe('readSchemaFile', () => {
     expect(e.message).toMatch(/^s\.yaml:3: not valid JSON or YAML/);
   });
 
+  it('refuses lone surrogate escapes and deep nesting at their line and field, never a stack overflow', () => {
+    const surrogate = problem('classes:\n  - id: 1\n    name: "ca\\ud800t"\n');
+    expect(surrogate.data).toMatchObject({ line: 3, field: 'classes[0].name' });
+    expect(surrogate.message).toContain('lone UTF-16 surrogate');
+    const deep = (n: number) =>
+      `classes:\n  - id: 1\n    name: a\n    keypoints: ${'['.repeat(n)}${']'.repeat(n)}\n`;
+    expect(problem(deep(70)).message).toContain('nested more than 64 levels');
+    expect(problem(deep(20_000)).message).toMatch(
+      /^s\.yaml:4: not valid JSON or YAML \(nested too deeply\)/,
+    );
+  });
+
   it('locates errors found later (applying ops to the parent) in the file', () => {
     const reader = readSchemaFile(YAML, 's.yaml');
     const located = reader.locate(

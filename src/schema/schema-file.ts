@@ -9,6 +9,7 @@
  */
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { FormatParseError, SchemaInvalidError } from '../core/errors.js';
+import { jsonValueProblem } from '../core/json-value-check.js';
 import type { DeltaOp } from './delta-ops.js';
 import { parseDeltaOps } from './delta-ops.js';
 import { onlyFields, readName, readObject } from './field-readers.js';
@@ -38,16 +39,23 @@ export function readSchemaFile(text: string, fileName: string): SchemaFileReader
       fileName,
       lines.linePos(firstError.pos[0]).line,
       null,
-      `not valid JSON or YAML (${firstError.message.split('\n')[0]})`,
+      `not valid JSON or YAML (${yamlReason(firstError.message)})`,
     );
   const locate = (e: unknown): unknown =>
     e instanceof SchemaInvalidError ? toParseError(e, doc, lines, fileName) : e;
   try {
-    return { file: fromValue(doc.toJS({ maxAliasCount: 100 }) as unknown), locate };
+    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    const problem = jsonValueProblem(value); // nesting, lone surrogates, infinities
+    if (problem) throw new SchemaInvalidError(problem.field || '(top level)', problem.why);
+    return { file: fromValue(value), locate };
   } catch (e) {
     throw locate(e);
   }
 }
+
+/** The parser's first line; its stack overflow on deep nesting said as what it is. */
+export const yamlReason = (message: string): string =>
+  /call stack/i.test(message) ? 'nested too deeply' : message.split('\n')[0]!;
 
 function fromValue(v: unknown): SchemaFile {
   if (Array.isArray(v)) return { classes: parseClasses(v) };

@@ -83,7 +83,7 @@ const CASES: readonly FormatCase[] = [
         'a truncated file',
         (f) => ({ ...f, 'data.yaml': 'names: [cat, dog\n' }),
         'data.yaml',
-        ['document', 'not valid YAML'],
+        ['data.yaml:2', 'not valid YAML'],
       ],
       [
         'a label file for a missing image',

@@ -1,7 +1,7 @@
 /**
  * `verso import yolo|voc|cvat|label-studio PATH [--branch B] [--images DIR] [-m MSG]` (layer:
  * cli). One table row per format; every importer takes the same options and returns the same
- * result (`api/reimport-match-import.ts`), printed the same way.
+ * result (`api/reimport-match-import.ts`), printed the same way; `cvat` also takes `--task ID`.
  */
 import type { Command } from 'commander';
 import type { ChangeCounts } from '../../dataset/change-counts.js';
@@ -15,6 +15,8 @@ interface FormatImportOptions {
   readonly branch: string;
   readonly images?: string;
   readonly message?: string;
+  /** `import cvat --task ID`: one task of a project export. */
+  readonly task?: string;
 }
 
 interface FormatImport {
@@ -61,7 +63,13 @@ export function registerFormatImports(importGroup: Command): void {
       .action(
         async (
           path: string,
-          opts: { branch: string; message?: string; images?: string; json?: boolean },
+          opts: {
+            branch: string;
+            message?: string;
+            images?: string;
+            task?: string;
+            json?: boolean;
+          },
           cmd: Command,
         ) =>
           withRepository(cmd.optsWithGlobals(), async (repo) => {
@@ -70,6 +78,7 @@ export function registerFormatImports(importGroup: Command): void {
               branch: opts.branch,
               ...(opts.message ? { message: opts.message } : {}),
               ...(opts.images !== undefined ? { images: opts.images } : {}),
+              ...(opts.task !== undefined ? { task: opts.task } : {}),
             });
             if (opts.json) return printJson(r);
             return printLines([
@@ -77,4 +86,7 @@ export function registerFormatImports(importGroup: Command): void {
             ]);
           }),
       );
+  importGroup.commands
+    .find((c) => c.name() === 'cvat')
+    ?.option('--task <id>', "a project export: import only this task's images (<image task_id>)");
 }

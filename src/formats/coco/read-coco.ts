@@ -9,14 +9,19 @@
  *   `image_id` and `review`, plus `category` = the category's name; `review` -> reviews tree.
  * Annotations need their images and categories, so when the file puts `annotations` first it
  * is read twice (pass 1: images and categories; pass 2: annotations). Every record is checked
- * (ids, references, geometry with the image size and the category's keypoint count); a bad one
- * throws `FormatParseError(file, 'annotations[12] (id 345)', field, why)`.
+ * (ids, references, geometry with the image size and the category's keypoint count, no lone
+ * UTF-16 surrogate from a `\u` escape); a bad one throws `FormatParseError(file, 'annotations[12]
+ * (id 345)', field, why)`. A file that is not an instances file (a results list, a panoptic
+ * file, a Label Studio export, a JSONL label file...) is refused with what it seems to be and
+ * the command that reads it (`file-kind.ts`).
  */
 import type { JsonValue } from '../../core/canonical.js';
 import { FormatParseError } from '../../core/errors.js';
 import { assetRecordFromJson, assetRecordProblem } from '../../dataset/asset-record.js';
 import { checkLabelGeometry } from '../../dataset/label-geometry.js';
 import type { LabelContent } from '../../dataset/label-line.js';
+import { jsonErrorText, jsonValueProblem } from '../../core/json-value-check.js';
+import { COCO_PANOPTIC, kindError, misfiledInputError } from '../file-kind.js';
 import { frameFile, JsonArrayFramer, JsonFrameError } from '../json-framer.js';
 import { cocoImageId, type CocoCategory } from './coco-model.js';
 
@@ -61,7 +66,10 @@ export function readCoco(file: string, sink: CocoSink): CocoReadResult {
   });
   frame(file, pass1);
   if (!pass1.keys.includes('images'))
-    throw new FormatParseError(file, 'top level', 'images', 'missing the "images" array');
+    throw (
+      misfiledInputError(file, 'coco') ??
+      new FormatParseError(file, 'top level', 'images', 'missing the "images" array')
+    );
   if (deferred) {
     const pass2 = new JsonArrayFramer({
       frames: (key) => key === 'annotations',
@@ -76,9 +84,13 @@ function frame(file: string, framer: JsonArrayFramer): void {
   try {
     frameFile(file, framer);
   } catch (e) {
-    if (e instanceof JsonFrameError)
-      throw new FormatParseError(file, e.where || `byte ${e.offset}`, null, e.message);
-    throw e;
+    if (!(e instanceof JsonFrameError)) throw e;
+    // Not inside an element: the document may not be a COCO object at all; say what it is.
+    const misfiled = /\[\d+\]$/.test(e.where) ? undefined : misfiledInputError(file, 'coco');
+    throw (
+      misfiled ??
+      new FormatParseError(file, e.where || 'document', null, `${e.why} (byte ${e.offset})`)
+    );
   }
 }
 
@@ -101,11 +113,14 @@ class CocoState {
     try {
       value = JSON.parse(bytes.toString('utf8'));
     } catch (e) {
-      this.fail(`${key}[${index}]`, null, `malformed JSON (${(e as Error).message})`);
+      this.fail(`${key}[${index}]`, null, `malformed JSON (${jsonErrorText(e)})`);
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       this.fail(`${key}[${index}]`, null, 'expected a JSON object');
     const obj = value as Obj;
+    // Only a `\u` escape can make a lone surrogate (the bytes were checked UTF-8).
+    const problem = jsonValueProblem(obj, { strings: bytes.includes('\\u') });
+    if (problem) this.fail(recordName(key, index, obj), problem.field || null, problem.why);
     if (key === 'images') this.image(obj, index);
     else if (key === 'categories') this.category(obj, index);
     else this.annotation(obj, index);
@@ -155,13 +170,12 @@ class CocoState {
   }
 
   private annotation(a: Obj, index: number): void {
+    if ('segments_info' in a) throw kindError(this.file, COCO_PANOPTIC, 'coco');
     const { id, where } = this.recordId('annotation', a, index);
     const img = this.imageIndex.get(a['image_id'] ?? null);
-    if (img === undefined)
-      this.fail(where, 'image_id', `no image with id ${JSON.stringify(a['image_id'])}`);
+    if (img === undefined) this.fail(where, 'image_id', noRecord('image', a['image_id']));
     const cat = this.categories.get(a['category_id'] ?? null);
-    if (!cat)
-      this.fail(where, 'category_id', `no category with id ${JSON.stringify(a['category_id'])}`);
+    if (!cat) this.fail(where, 'category_id', noRecord('category', a['category_id']));
     const review = a['review'];
     if (
       review !== undefined &&
@@ -217,6 +231,11 @@ function assetProblem(asset: Obj): { field: string; why: string } | undefined {
 const isId = (v: JsonValue | undefined): v is number | string =>
   (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) ||
   (typeof v === 'string' && v.length > 0);
+
+const noRecord = (kind: string, id: JsonValue | undefined) =>
+  id === undefined ? 'missing required field' : `no ${kind} with id ${JSON.stringify(id)}`;
+
+const recordName = (key: string, index: number, obj: Obj) => `${key}[${index}]${idText(obj['id'])}`;
 
 const idText = (id: JsonValue | undefined) =>
   typeof id === 'number' || typeof id === 'string' ? ` (id ${JSON.stringify(id)})` : '';

@@ -17,14 +17,17 @@
  *   occluded: v = 1);
  * - tag -> a class tag (no geometry).
  * `mask` and `cuboid` shapes are refused. Problems: `FormatParseError(file, "<image> #3 (name
- * 'a.jpg') <polygon> #0", field, why)`.
+ * 'a.jpg') <polygon> #0", field, why)`. A project export whose tasks reuse frame names is
+ * refused unless one task is chosen (`cvat-tasks.ts`). XML rules: `xml-document.ts`.
  */
 import { XMLParser } from 'fast-xml-parser';
 import type { JsonValue } from '../../core/canonical.js';
 import { FormatParseError } from '../../core/errors.js';
 import { checkLabelGeometry } from '../../dataset/label-geometry.js';
 import type { LabelContent } from '../../dataset/label-line.js';
-import { parseXml } from '../voc/read-voc.js';
+import { misfiledInputError } from '../file-kind.js';
+import { parseXmlDocument, XML_PARSER_OPTIONS } from '../xml-document.js';
+import { selectTask } from './cvat-tasks.js';
 
 export interface CvatShape {
   readonly record: string;
@@ -58,19 +61,30 @@ const KINDS = ['box', 'polygon', 'polyline', 'points', 'ellipse', 'skeleton', 't
 const ARRAYS = new Set(['image', 'label', 'attribute', 'track', 'mask', 'cuboid', ...KINDS]);
 
 const parser = new XMLParser({
+  ...XML_PARSER_OPTIONS,
   ignoreAttributes: false,
   attributeNamePrefix: '@',
-  parseTagValue: false,
   parseAttributeValue: false,
-  trimValues: true,
   isArray: (name) => ARRAYS.has(name),
 });
 
-export function parseCvat(text: string, file: string): CvatFile {
-  parseXml(text, file); // validates, with a line number
-  const root = (parser.parse(text) as Node)['annotations'];
+export interface CvatReadOptions {
+  /** Read only the images of this task (`<image task_id>`): a project export, one task. */
+  readonly task?: string;
+}
+
+export function parseCvat(text: string, file: string, opts: CvatReadOptions = {}): CvatFile {
+  if (!text.trimStart().startsWith('<'))
+    throw (
+      misfiledInputError(file, 'cvat') ??
+      new FormatParseError(file, 1, null, 'not XML (a CVAT export starts with <annotations>)')
+    );
+  const root = parseXmlDocument(text, file, parser)['annotations'];
   if (!isNode(root))
-    throw new FormatParseError(file, 'document', 'annotations', 'no <annotations> element');
+    throw (
+      misfiledInputError(file, 'cvat') ??
+      new FormatParseError(file, 'document', 'annotations', 'no <annotations> element')
+    );
   if (list(root['track']).length > 0)
     throw new FormatParseError(
       file,
@@ -79,7 +93,8 @@ export function parseCvat(text: string, file: string): CvatFile {
       'CVAT for video (tracks) is not supported: export the task as "CVAT for images 1.1"',
     );
   const decls = declaredLabels(root['meta']);
-  const images = list(root['image']).map((img, i) => readImage(img, i, file, decls));
+  const chosen = selectTask(root, list(root['image']), file, opts.task);
+  const images = chosen.map(({ node, index }) => readImage(node, index, file, decls));
   return { labels: [...decls.keys()].filter((n) => !isPart(decls, n)), images };
 }
 
@@ -269,10 +284,14 @@ const pairs = (p: readonly number[]) =>
   Array.from({ length: p.length / 2 }, (_, i) => [p[2 * i]!, p[2 * i + 1]!] as const);
 
 function extent(p: readonly number[]): number[] {
-  const xs = p.filter((_, i) => i % 2 === 0);
-  const ys = p.filter((_, i) => i % 2 === 1);
-  const [x0, y0] = [Math.min(...xs), Math.min(...ys)];
-  return [x0, y0, r6(Math.max(...xs) - x0), r6(Math.max(...ys) - y0)];
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let i = 0; i + 1 < p.length; i += 2) {
+    x0 = Math.min(x0, p[i]!);
+    x1 = Math.max(x1, p[i]!);
+    y0 = Math.min(y0, p[i + 1]!);
+    y1 = Math.max(y1, p[i + 1]!);
+  }
+  return [x0, y0, r6(x1 - x0), r6(y1 - y0)];
 }
 
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6;

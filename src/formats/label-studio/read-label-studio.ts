@@ -15,12 +15,16 @@
  * The first label name is the class; further names go to `attributes.labels`. `brushlabels` are
  * refused (Label Studio's own RLE is not read yet); other result types (relations, text areas,
  * ratings) and predictions are not imported. Shapes are checked (finite numbers, >= 3 polygon
- * points) but not against the image border, which Label Studio lets them cross.
+ * points) but not against the image border, which Label Studio lets them cross. Video tasks
+ * (`data.video`, `videorectangle` results) are refused as such; a document that is not a list
+ * of tasks is refused with what it seems to be (`file-kind.ts`).
  */
 import type { JsonValue } from '../../core/canonical.js';
 import { FormatParseError } from '../../core/errors.js';
+import { jsonErrorText, jsonValueProblem } from '../../core/json-value-check.js';
 import { checkLabelGeometry } from '../../dataset/label-geometry.js';
 import type { LabelContent } from '../../dataset/label-line.js';
+import { LABEL_STUDIO_VIDEO, misfiledInputError } from '../file-kind.js';
 
 export interface LsLabel {
   readonly id: string;
@@ -64,10 +68,19 @@ export function parseLabelStudio(text: string, file: string): LsTask[] {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new FormatParseError(file, 'document', null, `malformed JSON (${(e as Error).message})`);
+    throw (
+      misfiledInputError(file, 'label-studio') ??
+      new FormatParseError(file, 'document', null, `malformed JSON (${jsonErrorText(e)})`)
+    );
   }
   if (!Array.isArray(doc))
-    throw new FormatParseError(file, 'document', null, 'expected a JSON list of tasks');
+    throw (
+      misfiledInputError(file, 'label-studio') ??
+      new FormatParseError(file, 'document', null, 'expected a JSON list of tasks')
+    );
+  // Only a `\u` escape can make a lone surrogate (the text was checked UTF-8).
+  const problem = jsonValueProblem(doc, { strings: text.includes('\\u') });
+  if (problem) throw new FormatParseError(file, 'document', `tasks${problem.field}`, problem.why);
   return doc.map((t, i) => readTask(t as JsonValue, i, file));
 }
 
@@ -76,6 +89,13 @@ function readTask(t: JsonValue, index: number, file: string): LsTask {
   const task = isObj(t) ? t : {};
   const record = typeof task['id'] === 'number' ? `${base} (id ${task['id']})` : base;
   const data = isObj(task['data']) ? task['data'] : {};
+  if (isVideoTask(task, data))
+    throw new FormatParseError(
+      file,
+      record,
+      'data.video' in data ? 'data.video' : 'type',
+      `this is ${LABEL_STUDIO_VIDEO.what}: ${LABEL_STUDIO_VIDEO.advice}`,
+    );
   const source =
     typeof data['image'] === 'string'
       ? data['image']
@@ -174,11 +194,26 @@ function annotationFields(a: Obj): Obj {
 }
 
 function extent(p: readonly number[]): number[] {
-  const xs = p.filter((_, i) => i % 2 === 0);
-  const ys = p.filter((_, i) => i % 2 === 1);
-  const [x0, y0] = [Math.min(...xs), Math.min(...ys)];
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let i = 0; i + 1 < p.length; i += 2) {
+    x0 = Math.min(x0, p[i]!);
+    x1 = Math.max(x1, p[i]!);
+    y0 = Math.min(y0, p[i + 1]!);
+    y1 = Math.max(y1, p[i + 1]!);
+  }
   const r = (x: number) => Math.round(x * 1e4) / 1e4;
-  return [x0, y0, r(Math.max(...xs) - x0), r(Math.max(...ys) - y0)];
+  return [x0, y0, r(x1 - x0), r(y1 - y0)];
+}
+
+/** A task of a video project: `data.video`, or results of a video type (`videorectangle`). */
+function isVideoTask(task: Obj, data: Obj): boolean {
+  if (typeof data['video'] === 'string') return true;
+  const results = (Array.isArray(task['annotations']) ? task['annotations'] : []).flatMap((a) =>
+    isObj(a) && Array.isArray(a['result']) ? a['result'] : [],
+  );
+  return results.some(
+    (r) => isObj(r) && typeof r['type'] === 'string' && r['type'].startsWith('video'),
+  );
 }
 
 const isObj = (v: JsonValue | undefined): v is Obj =>

@@ -9,13 +9,17 @@
  *   ymax - ymin] (pixels as written, no +1); `attributes`: `pose` (string), `truncated`,
  *   `difficult`, `occluded` (booleans from 0/1), `actions` ({name: boolean}), `parts`
  *   ([{name, bbox}]), and CVAT's `<attributes><attribute><name/><value/>` pairs (strings).
- * Problems are `FormatParseError(file, 'object[3]', field, why)`.
+ * Problems are `FormatParseError(file, 'object[3]', field, why)`. The XML rules (no DTD, no
+ * undefined entities, bounded nesting) are `xml-document.ts`'s; a file that is not a VOC
+ * annotation is refused with what it seems to be (`file-kind.ts`).
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLParser } from 'fast-xml-parser';
 import type { JsonValue } from '../../core/canonical.js';
 import { FormatParseError } from '../../core/errors.js';
 import { checkLabelGeometry } from '../../dataset/label-geometry.js';
 import type { LabelContent } from '../../dataset/label-line.js';
+import { misfiledInputError } from '../file-kind.js';
+import { parseXmlDocument, XML_PARSER_OPTIONS } from '../xml-document.js';
 
 export interface VocObject {
   readonly record: string;
@@ -34,24 +38,18 @@ export interface VocAnnotation {
 type Node = { [k: string]: unknown };
 
 const parser = new XMLParser({
+  ...XML_PARSER_OPTIONS,
   ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: true,
   isArray: (name) => name === 'object' || name === 'part' || name === 'attribute',
 });
-
-/** Validates and parses XML text; `file` names it in errors. */
-export function parseXml(text: string, file: string): Node {
-  const valid = XMLValidator.validate(text);
-  if (valid !== true)
-    throw new FormatParseError(file, valid.err.line, null, `malformed XML (${valid.err.msg})`);
-  return parser.parse(text) as Node;
-}
 
 export function parseVoc(text: string, file: string): VocAnnotation {
   const root = parseXml(text, file)['annotation'];
   if (!isNode(root))
-    throw new FormatParseError(file, 'document', 'annotation', 'no <annotation> element');
+    throw (
+      misfiledInputError(file, 'voc') ??
+      new FormatParseError(file, 'document', 'annotation', 'no <annotation> element')
+    );
   const size = isNode(root['size']) ? root['size'] : {};
   const dim = (f: 'width' | 'height') => {
     const s = str(size[f]);
@@ -68,6 +66,15 @@ export function parseVoc(text: string, file: string): VocAnnotation {
   const fileName = str(root['filename']);
   return { fileName: fileName === '' ? undefined : fileName, width, height, objects };
 }
+
+/** The document, or what the file seems to be when it is not XML at all. */
+function parseXml(text: string, file: string): Node {
+  if (!text.trimStart().startsWith('<')) throw misfiledInputError(file, 'voc') ?? notXml(file);
+  return parseXmlDocument(text, file, parser);
+}
+
+const notXml = (file: string) =>
+  new FormatParseError(file, 1, null, 'not XML (a Pascal VOC annotation starts with <annotation>)');
 
 function parseObject(
   o: unknown,

@@ -8,11 +8,17 @@
  * - darknet / CVAT "YOLO 1.1": `obj.data` (`names = data/obj.names`, `train = data/train.txt`;
  *   the leading `data/` is darknet's working folder and is dropped when the path does not exist);
  * - a bare `classes.txt` or `obj.names` (one name per line; no splits).
+ * Text is read by `io/text-file.ts` (UTF-8, checked). A path that is none of these but looks
+ * like another format (a COCO file, VOC XML, a single YOLO label file) is refused with what it
+ * seems to be (`file-kind.ts`).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { FormatParseError, InputFileError } from '../../core/errors.js';
+import { jsonValueProblem } from '../../core/json-value-check.js';
+import { readTextFile } from '../../io/text-file.js';
+import { misfiledInputError } from '../file-kind.js';
 
 export interface YoloSplit {
   readonly name: string;
@@ -40,6 +46,8 @@ export function readYoloConfig(path: string): YoloConfig {
   if (statSync(path).isFile()) {
     if (/\.ya?ml$/i.test(path)) return fromYaml(path);
     if (basename(path) === 'obj.data') return fromDarknet(path);
+    const misfiled = misfiledInputError(path, 'yolo');
+    if (misfiled) throw misfiled;
     return fromNames(dirname(path), path);
   }
   const entries = readdirSync(path).sort();
@@ -51,17 +59,32 @@ export function readYoloConfig(path: string): YoloConfig {
   if (entries.includes('obj.data')) return fromDarknet(join(path, 'obj.data'));
   for (const n of ['classes.txt', 'obj.names'])
     if (entries.includes(n)) return fromNames(path, join(path, n));
-  throw new InputFileError(path, 'no data.yaml, obj.data, classes.txt or obj.names in this folder');
+  throw (
+    misfiledInputError(path, 'yolo') ??
+    new InputFileError(path, 'no data.yaml, obj.data, classes.txt or obj.names in this folder')
+  );
 }
 
 function fromYaml(file: string): YoloConfig {
+  const text = readTextFile(file);
   let doc: unknown;
   try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
+    doc = parseYaml(text);
   } catch (e) {
-    throw new FormatParseError(file, 'document', null, `not valid YAML (${(e as Error).message})`);
+    const msg = (e as Error).message;
+    const line = e instanceof YAMLParseError ? e.linePos?.[0].line : undefined;
+    const why = msg.includes('call stack')
+      ? 'nested too deeply'
+      : msg.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new FormatParseError(file, line ?? 'document', null, `not valid YAML (${why})`);
   }
-  if (!isRecord(doc)) throw new FormatParseError(file, 'document', null, 'expected a YAML mapping');
+  if (!isRecord(doc))
+    throw (
+      misfiledInputError(file, 'yolo') ??
+      new FormatParseError(file, 'document', null, 'expected a YAML mapping')
+    );
+  const problem = jsonValueProblem(doc);
+  if (problem) throw new FormatParseError(file, 'document', problem.field || null, problem.why);
   const base = typeof doc['path'] === 'string' && doc['path'] !== '' ? doc['path'] : '.';
   const root = resolve(dirname(file), base);
   const splits: YoloSplit[] = [];
@@ -117,7 +140,7 @@ function kptOf(file: string, v: unknown): Pick<YoloConfig, 'kpt'> {
 function fromDarknet(file: string): YoloConfig {
   const root = dirname(file);
   const values = new Map<string, string>();
-  readFileSync(file, 'utf8')
+  readTextFile(file)
     .split(/\r?\n/)
     .forEach((line) => {
       const eq = line.indexOf('=');
@@ -135,7 +158,7 @@ function fromDarknet(file: string): YoloConfig {
 function fromNames(root: string, namesFile: string): YoloConfig {
   if (!existsSync(namesFile)) throw new InputFileError(namesFile, 'no such file');
   const names = new Map<number, string>();
-  readFileSync(namesFile, 'utf8')
+  readTextFile(namesFile)
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '')

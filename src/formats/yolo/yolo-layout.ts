@@ -8,8 +8,10 @@
  * `labels` (Ultralytics) or as is (darknet keeps labels beside images); else the split whose list
  * file names an image with its id. Image id: the base name without extension.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, extname, join, relative, sep } from 'node:path';
+import { InputFileError } from '../../core/errors.js';
+import { readTextFile } from '../../io/text-file.js';
 import type { YoloConfig } from './yolo-config.js';
 
 export interface YoloLabelFile {
@@ -82,9 +84,10 @@ function listedSplits(config: YoloConfig): Map<string, string> {
     for (const list of s.lists) {
       let text: string;
       try {
-        text = readFileSync(list, 'utf8');
-      } catch {
-        continue; // a list that is not there names no image (darknet configs often point elsewhere)
+        text = readTextFile(list);
+      } catch (e) {
+        if (e instanceof InputFileError) continue; // a list that is not there names no image
+        throw e; // (darknet configs often point elsewhere); one that is not UTF-8 is an error
       }
       for (const line of text.split(/\r?\n/)) {
         const t = line.trim();
