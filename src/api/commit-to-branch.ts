@@ -7,6 +7,11 @@
  * data are indexed in the catalog; 4. the branch moves by compare-and-swap from `expectedHead`.
  * A crash before 4 leaves the branch where it was (the new chunks are unreachable garbage for
  * gc); a writer that lost the race gets `RefUpdateRaceError` and nothing moved.
+ *
+ * Nothing to commit: a commit on top of `expectedHead`, with no other parent, whose snapshot is
+ * the head's own snapshot changes nothing, so none is written (no commit chunk, no catalog row,
+ * the branch does not move) and the result says `committed: false` with the head as `commit`.
+ * Merge commits (several parents) and root commits are always written.
  */
 import type { JsonValue } from '../core/canonical.js';
 import type { ChunkHash } from '../core/hash.js';
@@ -28,12 +33,20 @@ export interface NewCommit {
 }
 
 export interface CommitResult {
+  /** The new commit; the unchanged head when `committed` is false. */
   readonly commit: ChunkHash;
   readonly snapshot: ChunkHash;
+  /** False when the write changed nothing and no commit was made ("nothing to commit"). */
+  readonly committed: boolean;
 }
 
 export async function commitToBranch(repo: Repository, c: NewCommit): Promise<CommitResult> {
+  // An unchanged snapshot's chunk is already stored: putting it again adds nothing.
   const snapshot = putSnapshot(repo.chunks, c.snapshot);
+  if (c.expectedHead && !c.extraParents?.length) {
+    const head = await getCommit(repo.chunks, c.expectedHead);
+    if (head.snapshot === snapshot) return { commit: c.expectedHead, snapshot, committed: false };
+  }
   const parents = [...(c.expectedHead ? [c.expectedHead] : []), ...(c.extraParents ?? [])];
   const time = currentTime();
   const commit = putCommit(repo.chunks, {
@@ -55,7 +68,7 @@ export async function commitToBranch(repo: Repository, c: NewCommit): Promise<Co
   });
   await recordDerived();
   await repo.catalog.updateRef(c.branch, 'branch', c.expectedHead, commit);
-  return { commit, snapshot };
+  return { commit, snapshot, committed: true };
 }
 
 async function generationOf(repo: Repository, parents: readonly ChunkHash[]): Promise<number> {

@@ -7,7 +7,9 @@
  *   numbered 1..n in key order;
  * - annotation id: the label id when it is an integer, else the next free id; if integer label
  *   ids repeat (ids are unique per image only), every annotation is numbered 1..n in key order.
- * Images with labels but no asset record are written with `file_name` = their image id.
+ * Every image written has its width and height: an image without a size (an asset record
+ * without one, or labels without an asset record) is an `ImagesWithoutSizeError` naming it,
+ * before anything is written (with a filter: before the images are, and the file is removed).
  * Categories: the snapshot's category list (`categories.ts`) plus the ones the
  * labels use (`formats/coco/coco-categories.ts`).
  * With a filter (`export --where`): only matching annotations, and only the images that have
@@ -16,7 +18,9 @@
  * copied after them. Ids are planned over the whole snapshot, so an image or annotation keeps
  * the id it has in the unfiltered export.
  */
+import { rmSync } from 'node:fs';
 import type { JsonValue } from '../core/canonical.js';
+import { ImagesWithoutSizeError } from '../core/errors.js';
 import { decodeValue } from '../core/canonical.js';
 import { selectMembers } from '../core/canonical-members.js';
 import { decodeTuple } from '../core/tuple.js';
@@ -33,7 +37,8 @@ type Obj = { [k: string]: JsonValue };
 
 export const exportCoco: Exporter = async (repo, commit, snap, out, view) => {
   const kept = view.categories as CocoCategory[];
-  const { imageIds, extraImages, labelId } = await planIds(repo, snap);
+  const { imageIds, extraImages, labelId, unsized } = await planIds(repo, snap);
+  if (!view.filter && unsized.size > 0) throw withoutSize(unsized);
   const info = { description: 'Verso export', commit };
   // Filtered: annotations first (spooled), learning which images have one, then those images.
   const spool = view.filter
@@ -43,6 +48,10 @@ export const exportCoco: Exporter = async (repo, commit, snap, out, view) => {
   let labels = 0;
   try {
     const writeImages = async (only?: ReadonlySet<string>) => {
+      if (only) {
+        const missing = new Set([...only].filter((i) => unsized.has(i)));
+        if (missing.size > 0) throw withoutSize(missing);
+      }
       for await (const [key, value] of scan(repo.nodes, treeRoot(snap, 'assets'))) {
         const image = decodeTuple(key)[0]!;
         if (!only || only.has(image)) writer.image(imageIds.get(image)!, decodeValue(value) as Obj);
@@ -68,20 +77,32 @@ export const exportCoco: Exporter = async (repo, commit, snap, out, view) => {
     return { images: view.filter ? matched.size : imageIds.size, labels };
   } catch (e) {
     writer.abort();
+    if (e instanceof ImagesWithoutSizeError) rmSync(out, { force: true });
     throw e;
   }
 };
 
+/** Images named in the error (the count is exact). */
+const UNSIZED_LISTED = 10;
+
+function withoutSize(images: ReadonlySet<string>): ImagesWithoutSizeError {
+  const sorted = [...images].sort();
+  return new ImagesWithoutSizeError('COCO', sorted.slice(0, UNSIZED_LISTED), sorted.length);
+}
+
 /**
  * COCO ids of every image (assets first, then images that only labels name) and of every
- * annotation, planned in one pass over the assets tree and one over the label keys.
+ * annotation, planned in one pass over the assets tree and one over the label keys; and the
+ * images without a size.
  */
 async function planIds(repo: Repository, snap: Snapshot) {
   const candidates = new Map<string, number | undefined>();
+  const unsized = new Set<string>();
   for await (const [key, value] of scan(repo.nodes, treeRoot(snap, 'assets'))) {
     const image = decodeTuple(key)[0]!;
-    const [source] = selectMembers(value, SOURCE_ID);
+    const [source, width, height] = selectMembers(value, SOURCE_ID);
     candidates.set(image, isIdNumber(source) ? source : integerId(image));
+    if (typeof width !== 'number' || typeof height !== 'number') unsized.add(image);
   }
   const extraImages: string[] = [];
   const labelCandidates: (number | undefined)[] = [];
@@ -95,6 +116,7 @@ async function planIds(repo: Repository, snap: Snapshot) {
       if (!candidates.has(k.image)) {
         candidates.set(k.image, integerId(k.image));
         extraImages.push(k.image);
+        unsized.add(k.image);
       }
     }
   }
@@ -102,10 +124,15 @@ async function planIds(repo: Repository, snap: Snapshot) {
   const imageIds = new Map<string, number>();
   for (const [image, c] of candidates) imageIds.set(image, assignImage(c));
   const assignLabel = numbering(labelCandidates);
-  return { imageIds, extraImages, labelId: (label: string) => assignLabel(integerId(label)) };
+  return {
+    imageIds,
+    extraImages,
+    unsized,
+    labelId: (label: string) => assignLabel(integerId(label)),
+  };
 }
 
-const SOURCE_ID = ['source_id'] as const;
+const SOURCE_ID = ['source_id', 'width', 'height'] as const;
 
 /**
  * Keeps candidate ids when they are unique and numbers the others from max + 1; numbers

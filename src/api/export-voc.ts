@@ -4,13 +4,15 @@
  * Writes `Annotations/<image>.xml` for every image (also those without labels, so a re-import
  * covers them) and `ImageSets/Main/<split>.txt` (image ids) per split. `<filename>` is the base
  * name of the asset's `file_name` (`<image>.jpg` without an asset), so it reads back as the same
- * image id; `<size>` when the asset has one. Objects: `formats/voc/write-voc.ts`; labels without
+ * image id; `<size>` from the asset record: an image without one is an `ImagesWithoutSizeError`
+ * (VOC readers need `<size>`), raised before that image's file is written. Objects: `formats/voc/write-voc.ts`; labels without
  * a box (class tags, keypoints only) are left out and counted. Class names: the label's
  * `category`, else the kept category list's name for its id. With a filter (`export --where`)
  * only matching labels, and only the images that have one.
  */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { ImagesWithoutSizeError } from '../core/errors.js';
 import { vocNumbers, vocXml } from '../formats/voc/write-voc.js';
 import { ClassIndex, imagesOf, prepareOutFolder } from './export-yolo.js';
 import type { Exporter } from './exporter.js';
@@ -31,13 +33,16 @@ export const exportVoc: Exporter = async (repo, commit, snap, out, view) => {
       }
       const fileName = img.asset?.['file_name'];
       const [width, height] = [img.asset?.['width'], img.asset?.['height']];
+      if (typeof width !== 'number' || typeof height !== 'number')
+        throw new ImagesWithoutSizeError('VOC', [img.image], 1);
       const xml = vocXml(
         {
           fileName:
             typeof fileName === 'string'
               ? fileName.slice(fileName.lastIndexOf('/') + 1)
               : `${img.image}.jpg`,
-          ...(typeof width === 'number' && typeof height === 'number' ? { width, height } : {}),
+          width,
+          height,
         },
         objects,
       );
