@@ -41,8 +41,9 @@ describe.runIf(HAS_REAL)('COCO -> Verso -> FORMAT -> Verso', () => {
       const out = join(tmp.root(), `${slug}-out`);
       repo.ok(['export', 'main', '--format', format, '--out', out]);
       const back = format === 'voc' ? ['voc', join(out, 'Annotations')] : ['yolo', out];
-      repo.ok(['import', ...back]);
-      expect(diff(repo, 'main~1', 'main')).toEqual([]);
+      const head = repo.head();
+      expect(repo.ok(['import', ...back])).toContain('nothing to commit');
+      expect(diff(repo, head, 'main')).toEqual([]);
     },
   );
 });

@@ -19,6 +19,7 @@ import {
   modelOf,
   readJsonLines,
   useTempRoot,
+  writeGeneratedImageHeaders,
   type LabelRecord,
   type StoredLabel,
   type TestRepo,
@@ -137,6 +138,12 @@ describe('cat --where', () => {
 });
 
 describe('export --where', () => {
+  // COCO and VOC write every image's size: `sized` is main plus asset records with the sizes.
+  beforeAll(() => {
+    repo.ok(['branch', 'create', 'sized', '--from', 'main']);
+    const images = writeGeneratedImageHeaders(tmp.dir('images'), 3000, 41);
+    repo.ok(['add', 'images', '--reference', images, '--branch', 'sized']);
+  });
   const expression =
     'review.status = approved and (class = person or changed_since(production-v3))';
   const select = (r: LabelRecord) =>
@@ -147,7 +154,7 @@ describe('export --where', () => {
     const r = JSON.parse(
       repo.ok([
         'export',
-        'main',
+        'sized',
         '--where',
         expression,
         '--format',
@@ -166,9 +173,8 @@ describe('export --where', () => {
     expect(doc.annotations.map((a) => a.id).sort((a, b) => a - b)).toEqual(
       matching.map((m) => Number(m.label)).sort((a, b) => a - b),
     );
-    // Images without an asset record are written with file_name = their image id.
     const images = [...new Set(matching.map((m) => m.image))].sort();
-    expect(doc.images.map((i) => i.file_name).sort()).toEqual(images);
+    expect(doc.images.map((i) => i.file_name).sort()).toEqual(images.map((i) => `${i}.png`));
     const imageIds = new Set(doc.images.map((i) => i.id));
     expect(doc.annotations.every((a) => imageIds.has(a.image_id))).toBe(true);
     expect(r.images).toBe(images.length);
@@ -177,7 +183,17 @@ describe('export --where', () => {
   it('voc: files only for images with a matching label, only the matching objects', () => {
     const out = tmp.dir('voc');
     const r = JSON.parse(
-      repo.ok(['export', 'main', '--where', expression, '--format', 'voc', '--out', out, '--json']),
+      repo.ok([
+        'export',
+        'sized',
+        '--where',
+        expression,
+        '--format',
+        'voc',
+        '--out',
+        out,
+        '--json',
+      ]),
     ) as { labels: number; images: number };
     const matching = records.filter(select);
     const files = readdirSync(join(out, 'Annotations')).sort();
