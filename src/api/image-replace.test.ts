@@ -74,7 +74,7 @@ it('merge build = batched mutation = fresh build of the model (property)', async
         .map(([id, v]) => ({ tag: 0, key: keyOf(id), label: bytes(v[0]), review: v[1] === null ? null : bytes(v[1]) }))
         .sort((a, b) => compareBytes(a.key, b.key));
       const coveredKeys = [...new Set(extra)].map(encodeImageKey).sort(compareBytes);
-      const run = (strategy: 'merge' | 'mutate') =>
+      const run = (strategy: 'build' | 'merge' | 'mutate') =>
         replaceImages(repo, {
           ...roots,
           incoming: (async function* () { yield* records; })(),
@@ -85,6 +85,7 @@ it('merge build = batched mutation = fresh build of the model (property)', async
         });
       const want = build(expected);
       const merged = await run('merge');
+      if (base.size === 0) expect(Buffer.from((await run('build')).labels)).toEqual(Buffer.from(want.labels));
       const mutated = await run('mutate');
       expect(Buffer.from(merged.labels)).toEqual(Buffer.from(want.labels));
       expect(Buffer.from(merged.reviews)).toEqual(Buffer.from(want.reviews));

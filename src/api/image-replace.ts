@@ -5,8 +5,9 @@
  * does by default (docs/formats.md, "What an import replaces").
  *
  * The covered images are the `covered` stream (images a file lists, even with no label) plus the
- * image of every incoming record. Two strategies give the same trees (trees are history
- * independent; `image-replace.test.ts` checks them against each other and against a model):
+ * image of every incoming record. On an empty branch the import is simply built bottom-up;
+ * otherwise two strategies give the same trees (trees are history independent;
+ * `image-replace.test.ts` checks them against each other and against a model):
  * - merge build: the branch's labels walked in key order beside the sorted import, building both
  *   trees bottom-up: O(branch + import), bounded memory; used for large imports;
  * - batched mutation: for each covered image, its stored keys (one range scan per tree) are
@@ -22,7 +23,7 @@ import { imageKeyOf } from '../dataset/label-key.js';
 import { ReviewCursor } from './label-review-scan.js';
 import { throttled, type ProgressFn } from './progress.js';
 import type { Repository } from './repository.js';
-import { READY_EVERY, type SortedRecord } from './sorted-label-build.js';
+import { buildFromSorted, READY_EVERY, type SortedRecord } from './sorted-label-build.js';
 
 /** Above this many incoming records plus covered images the replacement is a merge build. */
 export const MUTATE_MAX = 50_000;
@@ -37,8 +38,8 @@ export interface ReplaceImagesInput {
   /** Image keys (`encodeImageKey`) the import covers besides those of its records: increasing, unique. */
   readonly covered?: AsyncIterable<Uint8Array>;
   readonly coveredCount?: number;
-  /** Force a strategy (tests); default: by size. */
-  readonly strategy?: 'merge' | 'mutate';
+  /** Force a strategy (tests); default: `build` on an empty branch, else by size. */
+  readonly strategy?: 'build' | 'merge' | 'mutate';
   readonly onProgress?: ProgressFn;
 }
 
@@ -54,8 +55,13 @@ export async function replaceImages(
   const small = input.incomingCount + (input.coveredCount ?? 0) <= MUTATE_MAX;
   const strategy =
     input.strategy ??
-    (small && (await countEntries(repo.nodes, input.labels)) > 0 ? 'mutate' : 'merge');
-  return strategy === 'mutate' ? mutateImages(repo, input) : mergeBuild(repo, input);
+    ((await countEntries(repo.nodes, input.labels)) === 0 ? 'build' : small ? 'mutate' : 'merge');
+  if (strategy === 'mutate') return mutateImages(repo, input);
+  if (strategy === 'merge') return mergeBuild(repo, input);
+  // An empty branch: the import alone (what a first import of a large file takes).
+  const built = await buildFromSorted(repo, input.incoming, input.incomingCount, input.onProgress);
+  for await (const _ of input.covered ?? none()) void _; // the stream checks itself to its end
+  return built;
 }
 
 async function mergeBuild(repo: Repository, input: ReplaceImagesInput): Promise<LabelRoots> {
@@ -69,22 +75,20 @@ async function mergeBuild(repo: Repository, input: ReplaceImagesInput): Promise<
   let cover = await covered.next();
   let lastIncoming: Uint8Array | undefined;
   let [n, fromImport] = [0, 0];
-  const tick = async () => {
-    if (++n % READY_EVERY === 0) await repo.chunks.ready();
-  };
-  const put = async (rec: SortedRecord) => {
+  /** Adds one record to the builders; true when the store should commit what is staged. */
+  const put = (rec: SortedRecord): boolean => {
     labels.add(rec.key, rec.label);
     if (rec.review) reviews.add(rec.key, rec.review);
     lastIncoming = imageKeyOf(rec.key);
     progress.tick(++fromImport);
-    await tick();
+    return ++n % READY_EVERY === 0;
   };
   try {
     for await (const run of scanLeaves(repo.nodes, input.labels)) {
       for (let i = run.from; i < run.to; i++) {
         const key = run.keys[i]!;
         while (!next.done && compareBytes(next.value.key, key) < 0) {
-          await put(next.value);
+          if (put(next.value)) await repo.chunks.ready();
           next = await incoming.next();
         }
         const image = imageKeyOf(key);
@@ -97,10 +101,10 @@ async function mergeBuild(repo: Repository, input: ReplaceImagesInput): Promise<
         const found = oldReviews.valueAt(key);
         const review = found instanceof Promise ? await found : found;
         if (review) reviews.add(key, review);
-        await tick();
+        if (++n % READY_EVERY === 0) await repo.chunks.ready();
       }
     }
-    for (; !next.done; next = await incoming.next()) await put(next.value);
+    for (; !next.done; next = await incoming.next()) if (put(next.value)) await repo.chunks.ready();
     while (!cover.done) cover = await covered.next(); // the stream checks itself to its end
   } finally {
     await incoming.return?.(undefined);
