@@ -5,6 +5,8 @@
  * in chunks, split across threads (`explain-scan.ts`); a backend without local files gives the
  * whole blob, scored in this thread. Each of the top K is then resolved through the run's exact
  * commit (point lookups): label content, annotator, annotation time, reviewer, review time.
+ * When the run's vectors cover only some of its examples, the others are listed as `unscored`
+ * (`explain-unscored.ts`): the ranking is over the scored ones only.
  */
 import { decodeValue, type JsonValue } from '../core/canonical.js';
 import { CorruptionError, ExplainUnavailableError, VersoError } from '../core/errors.js';
@@ -15,6 +17,7 @@ import type { ChunkHash } from '../core/hash.js';
 import { topInfluences } from '../lineage/influence.js';
 import { decodeVectorFile, keysOfRows, splitExampleKey } from '../lineage/vector-file.js';
 import { scanVectorFile, type VectorScan } from './explain-scan.js';
+import { unscoredExamples } from './explain-unscored.js';
 import { snapshotOfCommit } from './snapshot-at.js';
 import { requireModelById, requirePrediction, requireRun } from './lineage-records.js';
 import type { Repository } from './repository.js';
@@ -40,6 +43,8 @@ export interface ExplainResult {
   readonly kind: string;
   readonly scored: number;
   readonly examples: readonly ExplainedExample[];
+  /** `IMAGE/LABEL` of the run's examples without a vector (not ranked), in key order. */
+  readonly unscored: readonly string[];
 }
 
 export async function explainPrediction(
@@ -97,6 +102,7 @@ export async function explainPrediction(
     kind: header.kind,
     scored: header.count,
     examples,
+    unscored: await unscoredExamples(repo, run),
   };
 }
 

@@ -2,27 +2,22 @@
  * `verso export REF --format yolo|yolo-seg --out DIR`: a snapshot as an Ultralytics YOLO dataset
  * (layer: api).
  *
- * Writes `labels/<split>/<image>.txt` (`labels/<image>.txt` for images without a split) for
- * every image of the snapshot (an empty file for an image without labels, so that a re-import
- * covers it), `<split>.txt` per split listing `./images/<split>/<file>` and `data.yaml` (names by
- * contiguous index). `yolo` writes detection lines, `yolo-seg` segmentation lines (how each label
- * is drawn: `formats/yolo/write-yolo.ts`); labels YOLO cannot draw are left out and counted.
- * Class index: the category list kept with the snapshot in its order, then categories the labels
- * name as they first appear. Coordinates need the image size: an image without one is an error.
+ * Writes the Ultralytics layout: `labels/<split>/<image>.txt` (`labels/<image>.txt` for images
+ * without a split) for every image of the snapshot (an empty file for an image without labels,
+ * so that a re-import covers it), and `data.yaml` (names by index, `<split>: images/<split>` per
+ * split); with `--with-images`, the image files at `images/<split>/<image><ext>`
+ * (`export-images.ts`). `yolo` writes detection lines, `yolo-seg` segmentation lines (how each
+ * label is drawn: `formats/yolo/write-yolo.ts`); labels YOLO cannot draw, or whose class is not
+ * in the category list, are left out and counted. Class index: the position in the snapshot's
+ * one category list (`export-categories.ts`), the same whatever the filter. Coordinates need
+ * the image size: an image without one is an error. The folder is staged and renamed into
+ * place at the end (`export-out.ts`): an error leaves nothing at `--out`.
  * The snapshot is walked image by image (`imagesOf`), one image's labels in memory at a time.
  * With a filter (`export --where`) only matching labels are written, and only the images that
  * have one, as the filter's plan yields them (an index plan never walks the whole snapshot).
  */
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { decodeValue, type JsonValue } from '../core/canonical.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { decodeTuple } from '../core/tuple.js';
@@ -32,6 +27,9 @@ import type { YoloShapeKind } from '../formats/yolo/read-yolo.js';
 import { yoloDataYaml, yoloLine, yoloNumbers } from '../formats/yolo/write-yolo.js';
 import { getValue, scan } from '../tree/read.js';
 import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
+import { withUsedClasses } from './export-categories.js';
+import { ImageFilePlacer, imageFileName } from './export-images.js';
+import { writeStaged } from './export-out.js';
 import type { Exporter } from './exporter.js';
 import type { LabelFilter } from './query-filter.js';
 import type { Repository } from './repository.js';
@@ -155,44 +153,28 @@ function peekable(it: AsyncGenerator<Entry>): Peekable {
   };
 }
 
-/** An empty or new output folder; refusing a non-empty one keeps stale files out of a re-import. */
-export function prepareOutFolder(out: string): void {
-  if (existsSync(out) && readdirSync(out).length > 0)
-    throw new InvalidArgumentError(
-      '--out',
-      out,
-      'exists and is not empty: name a new or empty folder',
-    );
-  mkdirSync(out, { recursive: true });
-}
-
-/** Contiguous class indices: the kept list's order, then names as the labels first use them. */
+/**
+ * Class indices fixed by the snapshot's category list (`export-categories.ts`): class i is the
+ * list's i-th category. A label names its class by `category_id` (matched to the list's ids),
+ * else by `category` (matched to its names); a class the list lacks has no index.
+ */
 export class ClassIndex {
   private readonly byKey = new Map<string, number>();
-  readonly names: string[] = [];
+  readonly names: readonly string[];
 
-  constructor(kept: readonly { id: number | string; name: string }[]) {
-    for (const c of kept) this.add(`id:${c.id}`, `name:${c.name}`, c.name);
+  constructor(categories: readonly { id: number | string; name: string }[]) {
+    this.names = categories.map((c) => c.name);
+    categories.forEach((c, i) => {
+      if (!this.byKey.has(`id:${c.id}`)) this.byKey.set(`id:${c.id}`, i);
+      if (!this.byKey.has(`name:${c.name}`)) this.byKey.set(`name:${c.name}`, i);
+    });
   }
 
   indexOf(content: LabelContent): number | undefined {
     const id = content['category_id'];
+    if (typeof id === 'number' || typeof id === 'string') return this.byKey.get(`id:${id}`);
     const name = content['category'];
-    const idKey = typeof id === 'number' || typeof id === 'string' ? `id:${id}` : undefined;
-    const nameKey = typeof name === 'string' ? `name:${name}` : undefined;
-    const key = idKey ?? nameKey;
-    if (key === undefined) return undefined;
-    return (
-      this.byKey.get(key) ?? this.add(idKey, nameKey, typeof name === 'string' ? name : String(id))
-    );
-  }
-
-  private add(idKey: string | undefined, nameKey: string | undefined, name: string): number {
-    const index = this.names.length;
-    this.names.push(name);
-    if (idKey) this.byKey.set(idKey, index);
-    if (nameKey && !this.byKey.has(nameKey)) this.byKey.set(nameKey, index);
-    return index;
+    return typeof name === 'string' ? this.byKey.get(`name:${name}`) : undefined;
   }
 }
 
@@ -207,12 +189,17 @@ function imageSize(img: ImageEntry): { width: number; height: number } {
 }
 
 function yoloExporter(kind: YoloShapeKind): Exporter {
-  return async (repo, commit, snap, out, view) => {
-    prepareOutFolder(out);
-    const classes = new ClassIndex(view.categories);
-    const lists = new Map<string, number>();
-    let [images, labels, skipped] = [0, 0, 0];
-    try {
+  return async (repo, _commit, snap, out, view) =>
+    writeStaged(out, async (dir) => {
+      const classes = new ClassIndex(
+        await withUsedClasses(repo, snap, {
+          categories: view.categories,
+          source: view.categorySource,
+        }),
+      );
+      const images = view.withImages ? new ImageFilePlacer(repo) : undefined;
+      const splits = new Set<string>();
+      let [written, labels, skipped] = [0, 0, 0];
       for await (const img of imagesOf(repo, snap, view.mapContent, view.filter)) {
         const lines: string[] = [];
         const size = imageSize(img);
@@ -222,27 +209,27 @@ function yoloExporter(kind: YoloShapeKind): Exporter {
           if (numbers === undefined || cls === undefined) skipped++;
           else lines.push(yoloLine(cls, numbers));
         }
-        const folder = img.split === undefined ? 'labels' : join('labels', img.split);
-        const file = join(out, folder, `${img.image}.txt`);
+        const sub = img.split === undefined ? [] : [img.split];
+        const file = join(dir, 'labels', ...sub, `${img.image}.txt`);
         mkdirSync(dirname(file), { recursive: true });
         writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
-        if (img.split !== undefined) {
-          let fd = lists.get(img.split);
-          if (fd === undefined)
-            lists.set(img.split, (fd = openSync(join(out, `${img.split}.txt`), 'w')));
-          const fileName = img.asset?.['file_name'];
-          const ext = (typeof fileName === 'string' && extname(fileName)) || '.jpg';
-          writeSync(fd, `./images/${img.split}/${img.image}${ext}\n`);
-        }
-        images++;
+        if (img.split !== undefined) splits.add(img.split);
+        await images?.place(
+          img.image,
+          img.asset,
+          join(dir, 'images', ...sub, imageFileName(img.image, img.asset)),
+        );
+        written++;
         labels += lines.length;
       }
-    } finally {
-      for (const fd of lists.values()) closeSync(fd);
-    }
-    writeFileSync(join(out, 'data.yaml'), yoloDataYaml(classes.names, [...lists.keys()].sort()));
-    return { images, labels, skipped };
-  };
+      writeFileSync(join(dir, 'data.yaml'), yoloDataYaml(classes.names, [...splits].sort()));
+      return {
+        images: written,
+        labels,
+        skipped,
+        ...(images ? { image_files: images.counts() } : {}),
+      };
+    });
 }
 
 export const exportYolo: Exporter = yoloExporter('detect');

@@ -9,12 +9,11 @@ import { once } from 'node:events';
 import { InvalidArgumentError } from '../core/errors.js';
 import type { ChunkHash } from '../core/hash.js';
 import { type Snapshot } from '../vcs/snapshot.js';
-import { categoriesOf } from './categories.js';
+import { baseCategories } from './export-categories.js';
 import type { ExportCounts, Exporter, ExportView } from './exporter.js';
 import type { Repository } from './repository.js';
 import { snapshotAtRef } from './snapshot-at.js';
 import { contentBytesMapper } from './schema-projection.js';
-import { SchemaRegistry } from './schema-registry.js';
 
 const EXPORTERS: Readonly<Record<string, () => Promise<Exporter>>> = {
   coco: async () => (await import('./export-coco.js')).exportCoco,
@@ -34,6 +33,8 @@ export interface ExportOptions {
   readonly schema?: string;
   /** Export only the labels matching this filter expression (docs/formats.md, "Filter language"). */
   readonly where?: string;
+  /** Also place the image files (hard links or copies; `export-images.ts`). */
+  readonly withImages?: boolean;
 }
 
 export interface ExportResult extends ExportCounts {
@@ -52,14 +53,24 @@ export async function exportSnapshot(repo: Repository, opts: ExportOptions): Pro
       opts.format,
       `expected one of ${EXPORT_FORMATS.join(', ')}`,
     );
+  if (opts.withImages && opts.format === 'jsonl')
+    throw new InvalidArgumentError(
+      '--with-images',
+      'jsonl',
+      'JSONL has no image files: use coco, yolo, yolo-seg or voc',
+    );
   const { commit, snap } = await snapshotAtRef(repo, opts.ref);
-  const view = await exportView(repo, snap, opts.schema);
+  const view = await exportView(repo, snap, opts.schema, opts.format !== 'jsonl');
   const filter =
     opts.where === undefined
       ? undefined
       : await (await import('./query-filter.js')).compileLabelFilter(repo, snap, opts.where);
   const exporter = await load();
-  const counts = await exporter(repo, commit, snap, opts.out, filter ? { ...view, filter } : view);
+  const counts = await exporter(repo, commit, snap, opts.out, {
+    ...view,
+    ...(filter ? { filter } : {}),
+    ...(opts.withImages ? { withImages: true } : {}),
+  });
   return {
     format: opts.format,
     commit,
@@ -72,28 +83,27 @@ export async function exportSnapshot(repo: Repository, opts: ExportOptions): Pro
 
 /**
  * The snapshot as stored, or as schema `schema`: labels mapped by the recorded auto ops (refused
- * with the blocking ops when a review op stands in the way) and the categories of that version
- * (its classes, with the fields a category of the same id had in the snapshot's list, such as a
- * COCO `supercategory`).
+ * with the blocking ops when a review op stands in the way); and, for formats that write
+ * categories, the start of the snapshot's one category list (`export-categories.ts`: the
+ * schema's classes or the stored list; each exporter completes it with the classes the labels
+ * use when it needs them): the same ids and indices whatever the filter.
  */
 async function exportView(
   repo: Repository,
   snap: Snapshot,
   schema: string | undefined,
+  withCategories: boolean,
 ): Promise<ExportView> {
-  const stored = (await categoriesOf(repo, snap)) ?? [];
-  if (schema === undefined) return { categories: stored };
-  const mapContent = await contentBytesMapper(repo, snap.schema, schema);
-  const taxonomy = (await SchemaRegistry.open(repo)).taxonomy(schema);
-  const extras = new Map(stored.map((c) => [c.id, c]));
-  const categories = taxonomy.classes.map((c) => ({
-    ...extras.get(c.id),
-    id: c.id,
-    name: c.name,
-    ...(c.keypoints ? { keypoints: [...c.keypoints] } : {}),
-    ...(c.skeleton ? { skeleton: c.skeleton.map((pair) => [...pair]) } : {}),
-  }));
-  return { categories, ...(mapContent ? { mapContent } : {}) };
+  const mapContent =
+    schema === undefined ? undefined : await contentBytesMapper(repo, snap.schema, schema);
+  const pinned = withCategories
+    ? await baseCategories(repo, snap, schema)
+    : { categories: [], source: 'labels' as const };
+  return {
+    categories: pinned.categories,
+    categorySource: pinned.source,
+    ...(mapContent ? { mapContent } : {}),
+  };
 }
 
 /** The native JSONL: exactly what `verso cat` prints. */

@@ -3,9 +3,10 @@
  * point lookups and index reads only, never scanning all predictions or commits.
  *
  * Up: prediction -> model -> run -> commit (author, time, message, parents) -> the example set
- * (count, root; its distinct annotators and reviewers when it has at most
- * `REVIEWER_SCAN_LIMIT` labels). ID is a prediction id (or serving id), model id or
- * `NAME@VERSION`, run id, or a ref.
+ * (count, root; its distinct annotators and reviewers, read by one walk of the set, when it has
+ * at most `REVIEWER_SCAN_LIMIT` labels or `all` is asked; otherwise `people` says that they were
+ * not listed, so a reader never takes a missing list for an empty one). ID is a prediction id
+ * (or serving id), model id or `NAME@VERSION`, run id, or a ref.
  * Down: a ref (commit) -> its slices and runs (indexes by commit) -> models (by run) -> predictions (by model:
  * count and the first `limit`); `IMAGE/LABEL` -> the runs whose example set holds that label
  * (one point lookup per run) -> models -> predictions; a run or model id starts lower.
@@ -37,20 +38,35 @@ export interface CommitSummary {
   readonly parents: readonly ChunkHash[];
 }
 
+/** A prediction without its vector bytes. */
+export type PredictionSummary = Omit<PredictionRecord, 'vector'> & { readonly hasVector: boolean };
+
 export interface LineageUp {
-  readonly prediction?: Omit<PredictionRecord, 'vector'> & { readonly hasVector: boolean };
+  readonly prediction?: PredictionSummary;
   readonly model?: ModelRecord;
   readonly run?: RunRecord;
   readonly commit: CommitSummary;
   readonly examples?: {
     readonly root: ChunkHash;
     readonly count: number;
+    /** `listed`: annotators and reviewers are complete; `over_limit`: not read (use `all`). */
+    readonly people: 'listed' | 'over_limit';
+    readonly scan_limit: number;
     readonly annotators?: string[];
     readonly reviewers?: string[];
   };
 }
 
-export async function lineageUp(repo: Repository, id: string): Promise<LineageUp> {
+export interface LineageUpOptions {
+  /** List annotators and reviewers whatever the example set's size. */
+  readonly all?: boolean;
+}
+
+export async function lineageUp(
+  repo: Repository,
+  id: string,
+  opts: LineageUpOptions = {},
+): Promise<LineageUp> {
   const p = await findPrediction(repo, id);
   const model = p ? await requireModelById(repo, p.model) : await modelOrUndefined(repo, id);
   const run = model ? await requireRun(repo, model.run) : await repo.catalog.lineage.getRun(id);
@@ -63,9 +79,15 @@ export async function lineageUp(repo: Repository, id: string): Promise<LineageUp
     commit,
   };
   if (!run) return out;
-  const people =
-    run.exampleCount <= REVIEWER_SCAN_LIMIT ? await examplePeople(repo, run) : undefined;
-  return { ...out, examples: { root: run.exampleSet, count: run.exampleCount, ...people } };
+  const examples = {
+    root: run.exampleSet,
+    count: run.exampleCount,
+    scan_limit: REVIEWER_SCAN_LIMIT,
+  };
+  if (run.exampleCount > REVIEWER_SCAN_LIMIT && !opts.all)
+    return { ...out, examples: { ...examples, people: 'over_limit' } };
+  const people = await examplePeople(repo, run);
+  return { ...out, examples: { ...examples, people: 'listed', ...people } };
 }
 
 export interface LineageDown {
@@ -75,7 +97,10 @@ export interface LineageDown {
   readonly label?: string;
   readonly runs: readonly (RunRecord & {
     readonly models: readonly (ModelRecord & {
-      readonly predictions: { readonly total: number; readonly first: readonly unknown[] };
+      readonly predictions: {
+        readonly total: number;
+        readonly first: readonly PredictionSummary[];
+      };
     })[];
   })[];
 }
@@ -121,7 +146,7 @@ async function modelOrUndefined(repo: Repository, id: string): Promise<ModelReco
   return findModel(repo, id).catch(() => undefined);
 }
 
-function withoutVector(p: PredictionRecord) {
+export function withoutVector(p: PredictionRecord): PredictionSummary {
   const { vector, ...rest } = p;
   return { ...rest, hasVector: vector !== null };
 }

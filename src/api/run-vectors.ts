@@ -5,6 +5,13 @@
  * key must be in the run's example set, once, and every vector must have the same dimension;
  * errors name the file, the line (or row) and the key. The normalised binary file is stored in
  * the BlobStore and its hash, dimension, count and kind in the run record.
+ *
+ * Vectors attach to a running run, once (`LineageRecordImmutableError` otherwise, checked before
+ * the file is read and again, atomically, by the catalog): `explain` answers are computed from
+ * them, so replacing them would change past answers with no history. A file may cover only
+ * some of the examples (a sample, or examples a gradient pass skipped): that is accepted and
+ * said in the result (`examples`, `unscored`); `explain` then lists the examples it could not
+ * score.
  */
 import { readFile } from 'node:fs/promises';
 import {
@@ -13,6 +20,7 @@ import {
   LineageRecordNotFoundError,
 } from '../core/errors.js';
 import type { RunRecord, RunVectors, VectorKind } from '../catalog/catalog.js';
+import { vectorRefusal } from '../catalog/lineage-catalog.js';
 import { hexToHash } from '../core/hash.js';
 import { encodeLabelKey } from '../dataset/label-key.js';
 import { checkInputFile } from '../io/input-file.js';
@@ -29,16 +37,27 @@ import {
 import { ReviewCursor } from './label-review-scan.js';
 import type { Repository } from './repository.js';
 
+export interface AddVectorsResult {
+  readonly run: RunRecord;
+  readonly vectors: RunVectors;
+  /** The run's example count. */
+  readonly examples: number;
+  /** Examples without a vector (`examples - vectors.count`): `explain` cannot score them. */
+  readonly unscored: number;
+}
+
 export async function addRunVectors(
   repo: Repository,
   runId: string,
   file: string,
   kindOption?: string,
-): Promise<RunRecord> {
+): Promise<AddVectorsResult> {
   if (kindOption !== undefined && kindOption !== 'gradient' && kindOption !== 'embedding')
     throw new InvalidArgumentError('--kind', kindOption, 'expected gradient or embedding');
   const run = await repo.catalog.lineage.getRun(runId);
   if (!run) throw new LineageRecordNotFoundError('run', runId);
+  const refusal = vectorRefusal(run);
+  if (refusal) throw refusal;
   checkInputFile(file);
   const bytes = await readFile(file);
   const isBinary = bytes.subarray(0, 4).toString('latin1') === VECTOR_MAGIC;
@@ -55,7 +74,12 @@ export async function addRunVectors(
     kind: decoded.kind,
   };
   await repo.catalog.lineage.setRunVectors(run.id, vectors);
-  return { ...run, vectors };
+  return {
+    run: { ...run, vectors },
+    vectors,
+    examples: run.exampleCount,
+    unscored: run.exampleCount - vectors.count,
+  };
 }
 
 async function checkBinary(

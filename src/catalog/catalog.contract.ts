@@ -9,6 +9,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   LineageRecordExistsError,
+  LineageRecordImmutableError,
   LineageRecordNotFoundError,
   MergeInProgressError,
   PendingMergeRaceError,
@@ -452,10 +453,48 @@ export function describeCatalogContract(name: string, create: () => Promise<Cata
         expect(await rejection(cat.lineage.finishRun('nope', 'ok', 'x'))).toBeInstanceOf(
           LineageRecordNotFoundError,
         );
+        expect((await cat.lineage.listRuns()).length).toBe(2);
+      });
+
+      it('attaches vectors once, to a running run only: finished runs are immutable', async () => {
         const vectors = { blob: C, dim: 4, count: 3, kind: 'gradient' as const };
+        const other = { blob: A, dim: 2, count: 1, kind: 'embedding' as const };
+        await cat.lineage.insertRun(run('run-1', A));
+        await cat.lineage.insertRun(run('run-2', A));
         await cat.lineage.setRunVectors('run-1', vectors);
         expect((await cat.lineage.getRun('run-1'))?.vectors).toEqual(vectors);
-        expect((await cat.lineage.listRuns()).length).toBe(2);
+        const swap = await rejection(cat.lineage.setRunVectors('run-1', other));
+        expect(swap).toBeInstanceOf(LineageRecordImmutableError);
+        expect((swap as Error).message).toContain('already has vectors');
+        await cat.lineage.finishRun('run-1', 'ok', '2024-01-02T05:00:00.000Z');
+        await cat.lineage.finishRun('run-2', 'ok', '2024-01-02T05:00:00.000Z');
+        const late = await rejection(cat.lineage.setRunVectors('run-2', other));
+        expect(late).toBeInstanceOf(LineageRecordImmutableError);
+        expect((late as Error).message).toContain('has finished (ok)');
+        expect(await rejection(cat.lineage.setRunVectors('nope', other))).toBeInstanceOf(
+          LineageRecordNotFoundError,
+        );
+        expect((await cat.lineage.getRun('run-1'))?.vectors).toEqual(vectors);
+        expect((await cat.lineage.getRun('run-2'))?.vectors).toBeNull();
+      });
+
+      it('lists models and pages through predictions, of all models or one', async () => {
+        await cat.lineage.insertRun(run('run-1', A));
+        await cat.lineage.insertModel(model);
+        const second = { ...model, id: 'model-2', version: '2', createdAt: '2024-01-02T06:00:00Z' };
+        await cat.lineage.insertModel(second);
+        expect((await cat.lineage.listModels()).map((m) => m.id)).toEqual(['model-1', 'model-2']);
+        await cat.lineage.insertPredictions([
+          prediction('p1', 'model-1'),
+          prediction('p2', 'model-2'),
+          prediction('p3', 'model-1'),
+        ]);
+        const ids = async (page: { model?: string; after?: string; limit: number }) =>
+          (await cat.lineage.listPredictions(page)).map((p) => p.id);
+        expect(await ids({ limit: 2 })).toEqual(['p1', 'p2']);
+        expect(await ids({ after: 'p2', limit: 2 })).toEqual(['p3']);
+        expect(await ids({ model: 'model-1', limit: 10 })).toEqual(['p1', 'p3']);
+        expect(await ids({ model: 'model-1', after: 'p1', limit: 10 })).toEqual(['p3']);
       });
 
       it('stores models under a run, unique by name and version', async () => {

@@ -4,15 +4,20 @@
  * commit -> runs -> models -> predictions).
  *
  * Contract (checked for every backend by `catalog.contract.ts`):
- * - Records are immutable once inserted, except a run's `finishedAt`/`status` (set once by
- *   `finishRun`, which throws `LineageRecordNotFoundError` for an unknown run and
- *   `RunFinishedError` for a finished one) and its `vectors` (`setRunVectors`, replaceable).
+ * - Records are immutable once inserted (others depend on them: a model on its run's example
+ *   set, an `explain` answer on the run's vectors), and none is ever deleted. The only changes:
+ *   a running run's `finishedAt`/`status`, set once by `finishRun` (which throws
+ *   `LineageRecordNotFoundError` for an unknown run and `RunFinishedError` for a finished one),
+ *   and a running run's `vectors`, set once from none by `setRunVectors` (which throws
+ *   `LineageRecordImmutableError` for a finished run or one that has vectors: a correction is a
+ *   new run).
  * - `insert*` throws `LineageRecordExistsError` when the id is taken (and, for models, when the
  *   name + version pair is taken); a model must name a stored run and a prediction a stored
  *   model (else `LineageRecordNotFoundError`).
  * - `insertPredictions` stores the whole batch or nothing.
  * - The `*By*` lookups are index reads: their cost does not grow with unrelated records.
  */
+import { LineageRecordImmutableError } from '../core/errors.js';
 import type { ChunkHash } from '../core/hash.js';
 
 export type RunStatus = 'running' | 'ok' | 'failed';
@@ -77,6 +82,31 @@ export interface SliceRecord {
   readonly createdAt: string;
 }
 
+/**
+ * Why `run` may not take vectors (undefined: it may): a finished run is frozen, and a run's
+ * vectors, once attached, are what its models' `explain` answers were computed from.
+ */
+export function vectorRefusal(run: RunRecord): LineageRecordImmutableError | undefined {
+  const hint = 'a correction is a new run (verso run start) with its own vectors';
+  if (run.status !== 'running')
+    return new LineageRecordImmutableError('run', run.id, `has finished (${run.status})`, hint);
+  if (run.vectors)
+    return new LineageRecordImmutableError(
+      'run',
+      run.id,
+      `already has vectors (${run.vectors.count} x ${run.vectors.dim}, ${run.vectors.kind})`,
+      hint,
+    );
+  return undefined;
+}
+
+/** One page of `listPredictions`: by id, after `after`, of one model or of all. */
+export interface PredictionPage {
+  readonly model?: string | undefined;
+  readonly after?: string | undefined;
+  readonly limit: number;
+}
+
 export interface LineageCatalog {
   insertRun(run: RunRecord): Promise<void>;
   getRun(id: string): Promise<RunRecord | undefined>;
@@ -85,6 +115,11 @@ export interface LineageCatalog {
   runsByCommit(commit: ChunkHash): Promise<RunRecord[]>;
   /** Every run, oldest first (for membership questions that must ask each run's example set). */
   listRuns(): Promise<RunRecord[]>;
+
+  /** Every model, oldest first. */
+  listModels(): Promise<ModelRecord[]>;
+  /** Predictions by id, one page at a time (keyset pagination: `after` = the last id seen). */
+  listPredictions(page: PredictionPage): Promise<PredictionRecord[]>;
 
   insertModel(model: ModelRecord): Promise<void>;
   getModel(id: string): Promise<ModelRecord | undefined>;

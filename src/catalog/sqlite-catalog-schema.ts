@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { VersoError } from '../core/errors.js';
 import { DERIVED_MIGRATION, INDEX_DELTA_MIGRATION } from './sqlite-derived-catalog.js';
-import { LINEAGE_MIGRATION } from './sqlite-lineage-catalog.js';
+import { LINEAGE_IMMUTABILITY_MIGRATION, LINEAGE_MIGRATION } from './sqlite-lineage-catalog.js';
 
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE refs (
@@ -49,6 +49,7 @@ export const MIGRATIONS: readonly string[] = [
   LINEAGE_MIGRATION,
   DERIVED_MIGRATION,
   INDEX_DELTA_MIGRATION,
+  LINEAGE_IMMUTABILITY_MIGRATION,
 ];
 
 export function migrate(db: Database.Database, file: string): void {

@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChunkHash } from '../core/hash.js';
 import { describeCatalogContract } from './catalog.contract.js';
@@ -137,4 +138,61 @@ describe('SqliteCatalog across processes', () => {
       await check.close();
     },
   );
+});
+
+describe('SqliteCatalog lineage immutability in the database', () => {
+  it('refuses raw SQL that rewrites a finished run, a model or a prediction, or deletes one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verso-catalog-'));
+    const file = join(dir, 'catalog.sqlite');
+    const catalog = SqliteCatalog.open(file);
+    const hash = (s: string) => createHash('sha256').update(s).digest('hex') as ChunkHash;
+    try {
+      const base = {
+        datasetRef: 'v1',
+        commit: hash('c'),
+        filter: null,
+        schema: null,
+        exampleSet: hash('e'),
+        exampleCount: 2,
+        params: {},
+        author: 'ann',
+        startedAt: '2024-01-02T03:04:05.000Z',
+        finishedAt: null,
+        status: 'running' as const,
+        vectors: null,
+      };
+      await catalog.lineage.insertRun({ ...base, id: 'run-1' });
+      await catalog.lineage.insertRun({ ...base, id: 'run-2' });
+      await catalog.lineage.finishRun('run-1', 'ok', '2024-01-02T05:00:00.000Z');
+      const m = { run: 'run-1', name: 'det', version: '1', metrics: {}, createdAt: 'x' };
+      await catalog.lineage.insertModel({ ...m, id: 'model-1' });
+      const p = { model: 'model-1', image: 'i', output: '1', time: 't', externalId: null };
+      await catalog.lineage.insertPredictions([{ ...p, id: 'p1', vector: null }]);
+      const db = new Database(file);
+      try {
+        const refused = [
+          "UPDATE runs SET vectors_blob = 'x', vectors_dim = 1 WHERE id = 'run-1'",
+          "UPDATE runs SET example_set = 'x' WHERE id = 'run-2'",
+          "UPDATE models SET run = 'run-2' WHERE id = 'model-1'",
+          "UPDATE predictions SET output = '2' WHERE id = 'p1'",
+          "DELETE FROM predictions WHERE id = 'p1'",
+          "DELETE FROM models WHERE id = 'model-1'",
+          "DELETE FROM runs WHERE id = 'run-2'",
+        ];
+        for (const sql of refused)
+          expect(() => db.exec(sql), sql).toThrow('lineage records are immutable');
+        // The one change still allowed: a running run's vectors, from none, once.
+        db.exec("UPDATE runs SET vectors_blob = 'x', vectors_dim = 1 WHERE id = 'run-2'");
+        expect(() => db.exec("UPDATE runs SET vectors_dim = 2 WHERE id = 'run-2'")).toThrow(
+          'lineage records are immutable',
+        );
+      } finally {
+        db.close();
+      }
+      expect((await catalog.lineage.getRun('run-1'))?.vectors).toBeNull();
+    } finally {
+      await catalog.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

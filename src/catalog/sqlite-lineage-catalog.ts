@@ -15,12 +15,14 @@ import type { ChunkHash } from '../core/hash.js';
 import type {
   LineageCatalog,
   ModelRecord,
+  PredictionPage,
   PredictionRecord,
   RunRecord,
   RunStatus,
   RunVectors,
   SliceRecord,
 } from './lineage-catalog.js';
+import { vectorRefusal } from './lineage-catalog.js';
 import {
   toModel,
   toPrediction,
@@ -59,6 +61,39 @@ export const LINEAGE_MIGRATION = `
   ) WITHOUT ROWID;
   CREATE INDEX slices_by_commit ON slices (commit_id);`;
 
+/**
+ * Immutability in the database itself (an appended MIGRATIONS step, so its text never changes),
+ * so no code path, however written, rewrites a record others depend on: a run changes only while
+ * it is running, and then only its end (once, by `finishRun`) and its vectors (once, from none);
+ * a model, prediction or slice never changes; no lineage record is deleted.
+ */
+export const LINEAGE_IMMUTABILITY_MIGRATION = `
+  CREATE TRIGGER runs_immutable BEFORE UPDATE ON runs
+    WHEN OLD.status <> 'running'
+      OR NEW.id IS NOT OLD.id OR NEW.dataset_ref IS NOT OLD.dataset_ref
+      OR NEW.commit_id IS NOT OLD.commit_id OR NEW.filter IS NOT OLD.filter
+      OR NEW.schema IS NOT OLD.schema OR NEW.example_set IS NOT OLD.example_set
+      OR NEW.example_count IS NOT OLD.example_count OR NEW.params IS NOT OLD.params
+      OR NEW.author IS NOT OLD.author OR NEW.started_at IS NOT OLD.started_at
+      OR (OLD.vectors_blob IS NOT NULL AND (
+        NEW.vectors_blob IS NOT OLD.vectors_blob OR NEW.vectors_dim IS NOT OLD.vectors_dim
+        OR NEW.vectors_count IS NOT OLD.vectors_count OR NEW.vectors_kind IS NOT OLD.vectors_kind))
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;
+  CREATE TRIGGER runs_never_deleted BEFORE DELETE ON runs
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;
+  CREATE TRIGGER models_immutable BEFORE UPDATE ON models
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;
+  CREATE TRIGGER models_never_deleted BEFORE DELETE ON models
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;
+  CREATE TRIGGER predictions_immutable BEFORE UPDATE ON predictions
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;
+  CREATE TRIGGER predictions_never_deleted BEFORE DELETE ON predictions
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;
+  CREATE TRIGGER slices_immutable BEFORE UPDATE ON slices
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;
+  CREATE TRIGGER slices_never_deleted BEFORE DELETE ON slices
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;`;
+
 type Statements = ReturnType<typeof prepare>;
 type Param = string | number | null | Buffer;
 
@@ -76,6 +111,13 @@ function prepare(db: Database.Database) {
     ),
     runsByCommit: q<RunRow>('SELECT * FROM runs WHERE commit_id = ? ORDER BY started_at, id'),
     listRuns: q<RunRow>('SELECT * FROM runs ORDER BY started_at, id'),
+    listModels: q<ModelRow>('SELECT * FROM models ORDER BY created_at, id'),
+    predictionsAfter: q<PredictionRow>(
+      'SELECT * FROM predictions WHERE id > ? ORDER BY id LIMIT ?',
+    ),
+    modelPredictionsAfter: q<PredictionRow>(
+      'SELECT * FROM predictions WHERE model = ? AND id > ? ORDER BY id LIMIT ?',
+    ),
     insertModel: q(
       'INSERT INTO models (id, run, name, version, metrics, created_at) VALUES (?,?,?,?,?,?)',
     ),
@@ -151,8 +193,15 @@ export class SqliteLineageCatalog implements LineageCatalog {
   }
 
   async setRunVectors(id: string, vectors: RunVectors): Promise<void> {
-    if (!this.sql.getRun.get(id)) throw new LineageRecordNotFoundError('run', id);
-    this.writeVectors(id, vectors);
+    this.db
+      .transaction(() => {
+        const row = this.sql.getRun.get(id);
+        if (!row) throw new LineageRecordNotFoundError('run', id);
+        const refusal = vectorRefusal(toRun(row));
+        if (refusal) throw refusal;
+        this.writeVectors(id, vectors);
+      })
+      .immediate();
   }
 
   private writeVectors(id: string, v: RunVectors): void {
@@ -165,6 +214,19 @@ export class SqliteLineageCatalog implements LineageCatalog {
 
   async listRuns(): Promise<RunRecord[]> {
     return this.sql.listRuns.all().map(toRun);
+  }
+
+  async listModels(): Promise<ModelRecord[]> {
+    return this.sql.listModels.all().map(toModel);
+  }
+
+  async listPredictions(page: PredictionPage): Promise<PredictionRecord[]> {
+    const after = page.after ?? '';
+    const rows =
+      page.model === undefined
+        ? this.sql.predictionsAfter.all(after, page.limit)
+        : this.sql.modelPredictionsAfter.all(page.model, after, page.limit);
+    return rows.map(toPrediction);
   }
 
   async insertModel(m: ModelRecord): Promise<void> {

@@ -355,6 +355,22 @@ export class LabelNotFoundError extends VersoError {
   }
 }
 
+/**
+ * A change to a lineage record that others depend on: a finished run, a run's vectors and
+ * example set, a registered model, a recorded prediction. They are immutable; a correction is a
+ * new record (`hint` says which command makes it).
+ */
+export class LineageRecordImmutableError extends VersoError {
+  constructor(kind: string, id: string, why: string, hint: string) {
+    super(
+      'Conflict',
+      'LINEAGE_IMMUTABLE',
+      `${kind} '${id}' ${why}; lineage records are immutable: ${hint}`,
+      { kind, id, why },
+    );
+  }
+}
+
 /** An export that would write images without a width and height (COCO and VOC need them). */
 export class ImagesWithoutSizeError extends VersoError {
   constructor(format: string, images: readonly string[], total: number) {

@@ -34,18 +34,18 @@ const BASE = {
 let repo: TestRepo;
 let dir: string;
 const edits = (ops: object[]) => writeJsonLines(join(dir, `e${n++}.jsonl`), ops);
-const stored = (image = 'a', label = '1'): LabelRecord =>
-  repo.cat().find((l) => l.image === image && l.label === label)!;
+const stored = async (image = 'a', label = '1'): Promise<LabelRecord> =>
+  (await repo.cat()).find((l) => l.image === image && l.label === label)!;
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = tmp.dir(`case-${n++}`);
-  repo = initRepo(dir);
-  repo.importLabels(writeJsonLines(join(dir, 'base.jsonl'), [BASE, { image: 'b', label: '1', category: 'dog' }]));
+  repo = await initRepo(dir);
+  await repo.importLabels(writeJsonLines(join(dir, 'base.jsonl'), [BASE, { image: 'b', label: '1', category: 'dog' }]));
 }); // prettier-ignore
 
 describe('apply patch', () => {
-  it('merges the given fields; null removes one; nested objects merge; the rest stays', () => {
-    const r = repo.apply(
+  it('merges the given fields; null removes one; nested objects merge; the rest stays', async () => {
+    const r = await repo.apply(
       edits([
         {
           op: 'patch',
@@ -60,7 +60,7 @@ describe('apply patch', () => {
     );
     expect(r.labels).toEqual({ added: 0, removed: 0, modified: 1 });
     expect(r.reviews).toEqual({ added: 0, removed: 0, modified: 0 });
-    const { image: _i, label: _l, review, ...content } = stored();
+    const { image: _i, label: _l, review, ...content } = await stored();
     expect(content).toEqual({
       area: 12,
       attributes: { occluded: true },
@@ -71,16 +71,16 @@ describe('apply patch', () => {
     expect(review).toEqual(BASE.review);
   });
 
-  it('a review member is a merge patch of the review; null removes it', () => {
-    repo.apply(edits([{ op: 'patch', image: 'a', label: '1', review: { reviewer: 'r2', note: 'x' } }]), 'main');
-    expect(stored().review).toEqual({ status: 'approved', reviewer: 'r2', note: 'x' });
-    repo.apply(edits([{ op: 'patch', image: 'a', label: '1', review: null }]), 'main');
-    expect(stored().review).toBeUndefined();
-    expect(stored()['area']).toBe(12);
+  it('a review member is a merge patch of the review; null removes it', async () => {
+    await repo.apply(edits([{ op: 'patch', image: 'a', label: '1', review: { reviewer: 'r2', note: 'x' } }]), 'main');
+    expect((await stored()).review).toEqual({ status: 'approved', reviewer: 'r2', note: 'x' });
+    await repo.apply(edits([{ op: 'patch', image: 'a', label: '1', review: null }]), 'main');
+    expect((await stored()).review).toBeUndefined();
+    expect((await stored())['area']).toBe(12);
   }); // prettier-ignore
 
-  it('applies in file order on top of an earlier put or patch of the same batch', () => {
-    repo.apply(
+  it('applies in file order on top of an earlier put or patch of the same batch', async () => {
+    await repo.apply(
       edits([
         { op: 'put', image: 'c', label: '1', category: 'bird', area: 5 },
         { op: 'patch', image: 'c', label: '1', area: 6 },
@@ -88,36 +88,36 @@ describe('apply patch', () => {
       ]),
       'main',
     );
-    expect(stored('c', '1')).toEqual({ image: 'c', label: '1', area: 6, attributes: { flying: true }, category: 'bird' });
+    expect((await stored('c', '1'))).toEqual({ image: 'c', label: '1', area: 6, attributes: { flying: true }, category: 'bird' });
   }); // prettier-ignore
 
-  it('put stays a full replacement: fields it lacks are gone', () => {
-    repo.apply(edits([{ op: 'put', image: 'a', label: '1', category_id: 1, category: 'cat', bbox: [2, 2, 3, 4] }]), 'main');
-    expect(stored()['area']).toBeUndefined();
-    expect(stored().review).toEqual(BASE.review);
+  it('put stays a full replacement: fields it lacks are gone', async () => {
+    await repo.apply(edits([{ op: 'put', image: 'a', label: '1', category_id: 1, category: 'cat', bbox: [2, 2, 3, 4] }]), 'main');
+    expect((await stored())['area']).toBeUndefined();
+    expect((await stored()).review).toEqual(BASE.review);
   }); // prettier-ignore
 
-  it('a patch of a label that does not exist is an error naming the line; nothing moves', () => {
-    const head = repo.head();
+  it('a patch of a label that does not exist is an error naming the line; nothing moves', async () => {
+    const head = await repo.head();
     expectFailure(
-      repo.run(['apply', edits([{ op: 'patch', image: 'a', label: '1', area: 1 }, { op: 'patch', image: 'zz', label: '9', area: 1 }]), '--branch', 'main']),
+      await repo.run(['apply', edits([{ op: 'patch', image: 'a', label: '1', area: 1 }, { op: 'patch', image: 'zz', label: '9', area: 1 }]), '--branch', 'main']),
       1,
       ":2 field 'label': patch of a label that does not exist (image 'zz', label '9')",
     );
-    expect(repo.head()).toBe(head);
+    expect(await repo.head()).toBe(head);
   }); // prettier-ignore
 
-  it('a patch after a delete of the same label in the batch is an error too', () => {
+  it('a patch after a delete of the same label in the batch is an error too', async () => {
     expectFailure(
-      repo.run(['apply', edits([{ op: 'delete', image: 'a', label: '1' }, { op: 'patch', image: 'a', label: '1', area: 1 }]), '--branch', 'main']),
+      await repo.run(['apply', edits([{ op: 'delete', image: 'a', label: '1' }, { op: 'patch', image: 'a', label: '1', area: 1 }]), '--branch', 'main']),
       1,
       ":2 field 'label': patch of a label that does not exist",
     );
   }); // prettier-ignore
 
-  it('the patched label is validated like a put', () => {
+  it('the patched label is validated like a put', async () => {
     expectFailure(
-      repo.run(['apply', edits([{ op: 'patch', image: 'a', label: '1', bbox: [1, 2, -3, 4] }]), '--branch', 'main']),
+      await repo.run(['apply', edits([{ op: 'patch', image: 'a', label: '1', bbox: [1, 2, -3, 4] }]), '--branch', 'main']),
       1,
       ":1 field 'bbox'",
     );
@@ -125,16 +125,16 @@ describe('apply patch', () => {
 });
 
 describe('merge resolve --value says which fields it drops', () => {
-  it('names each field ours or theirs had that the value lacks', () => {
-    repo.ok(['branch', 'create', 'dev']);
-    repo.apply(edits([{ op: 'patch', image: 'a', label: '1', bbox: [5, 5, 3, 4], score: 0.5 }]), 'dev');
-    repo.apply(edits([{ op: 'patch', image: 'a', label: '1', category: 'lynx' }]), 'main');
-    expectFailure(repo.run(['merge', 'dev', '--into', 'main']), 1, 'stopped');
+  it('names each field ours or theirs had that the value lacks', async () => {
+    await repo.ok(['branch', 'create', 'dev']);
+    await repo.apply(edits([{ op: 'patch', image: 'a', label: '1', bbox: [5, 5, 3, 4], score: 0.5 }]), 'dev');
+    await repo.apply(edits([{ op: 'patch', image: 'a', label: '1', category: 'lynx' }]), 'main');
+    expectFailure(await repo.run(['merge', 'dev', '--into', 'main']), 1, 'stopped');
     const value = join(dir, 'value.json');
     writeJsonLines(value, [{ category_id: 1, category: 'lynx', bbox: [5, 5, 3, 4], iscrowd: 0 }]);
-    const text = repo.ok(['merge', 'resolve', 'a/1', '--value', value]);
+    const text = await repo.ok(['merge', 'resolve', 'a/1', '--value', value]);
     expect(text).toContain('labels/a/1 drops area (ours, theirs), attributes (ours, theirs), score (theirs)');
-    const json = repo.json<{ dropped: Record<string, { field: string; from: string[] }[]> }>([
+    const json = await repo.json<{ dropped: Record<string, { field: string; from: string[] }[]> }>([
       'merge', 'resolve', 'a/1', '--value', value,
     ]);
     expect(json.dropped['labels/a/1']).toEqual([

@@ -76,13 +76,12 @@ function imageFolder(name: string): string {
   return dir;
 }
 
-function addImages(repo: TestRepo, ...args: string[]): AddJson {
+function addImages(repo: TestRepo, ...args: string[]): Promise<AddJson> {
   return repo.json<AddJson>(['add', 'images', ...args]);
 }
 
-function assets(repo: TestRepo, ref = 'main'): AssetJson[] {
-  return repo
-    .ok(['asset', 'list', ref, '--json'])
+async function assets(repo: TestRepo, ref = 'main'): Promise<AssetJson[]> {
+  return (await repo.ok(['asset', 'list', ref, '--json']))
     .trim()
     .split('\n')
     .filter(Boolean)
@@ -101,13 +100,13 @@ function blobFiles(dir: string): string[] {
 const repoBlobs = (repo: TestRepo) => blobFiles(join(repo.root, '.verso', 'blobs'));
 
 describe('verso add images', () => {
-  it('adds a folder recursively: one record and one blob per image, non-images skipped', () => {
+  it('adds a folder recursively: one record and one blob per image, non-images skipped', async () => {
     const dir = imageFolder('folder');
-    const repo = initRepo(tmp.root(), 'basic');
-    const r = addImages(repo, dir);
+    const repo = await initRepo(tmp.root(), 'basic');
+    const r = await addImages(repo, dir);
     expect(r).toMatchObject({ images: 5, added: 5, replaced: 0, unchanged: 0, skipped: 1 });
     expect(r).toMatchObject({ blobsNew: 5, blobsDeduplicated: 0 });
-    const list = assets(repo);
+    const list = await assets(repo);
     expect(list.map((a) => [a.image, a.file_name, a.width, a.height, a.media_type])).toEqual([
       ['cat-1', 'cat-1.jpg', 64, 48, 'image/jpeg'],
       ['cat-2', 'cat-2.jpg', 40, 30, 'image/jpeg'],
@@ -129,94 +128,99 @@ describe('verso add images', () => {
       expect(readFileSync(blob).equals(readFileSync(file))).toBe(true);
     }
     expect(r.bytesNew).toBe(list.reduce((n, a) => n + a.size, 0));
-    expect(repo.show().operations).toMatchObject({
+    expect((await repo.show()).operations).toMatchObject({
       op: 'add-images',
       added: 5,
       blobs_new: 5,
       blobs_deduplicated: 0,
       bytes_new: r.bytesNew,
     });
-    const shown = repo.json<AssetJson>(['asset', 'show', 'main', 'dog-1']);
+    const shown = await repo.json<AssetJson>(['asset', 'show', 'main', 'dog-1']);
     expect(shown).toEqual({ ...list[2] });
 
     // the same folder again: nothing new, the same snapshot
-    const again = addImages(repo, dir);
+    const again = await addImages(repo, dir);
     expect(again).toMatchObject({ added: 0, replaced: 0, unchanged: 5, blobsNew: 0 });
     expect(again).toMatchObject({ blobsDeduplicated: 5, bytesNew: 0 });
     expect(again.snapshot).toBe(r.snapshot);
     expect(repoBlobs(repo)).toHaveLength(5);
-    repo.verify();
-    expect(repo.json<VerifyJson>(['verify', '--assets']).assets).toMatchObject({
+    await repo.verify();
+    expect((await repo.json<VerifyJson>(['verify', '--assets'])).assets).toMatchObject({
       assets: 5,
       problems: [],
     });
   });
 
-  it('stores the same bytes under two names once, and replaces an id whose bytes changed', () => {
+  it('stores the same bytes under two names once, and replaces an id whose bytes changed', async () => {
     const dir = tmp.dir('two-names');
     const a = image(join(dir, 'a.jpg'), 'jpeg', 24, 24);
     copyFileSync(a, join(dir, 'b.jpg'));
-    const repo = initRepo(tmp.root(), 'two-names-repo');
-    expect(addImages(repo, dir)).toMatchObject({ added: 2, blobsNew: 1, blobsDeduplicated: 1 });
-    expect(new Set(assets(repo).map((x) => x.sha256)).size).toBe(1);
+    const repo = await initRepo(tmp.root(), 'two-names-repo');
+    expect(await addImages(repo, dir)).toMatchObject({
+      added: 2,
+      blobsNew: 1,
+      blobsDeduplicated: 1,
+    });
+    expect(new Set((await assets(repo)).map((x) => x.sha256)).size).toBe(1);
     expect(repoBlobs(repo)).toEqual([sha(a)]);
 
     const before = sha(a);
     image(a, 'png', 12, 8); // a new version of image 'a' (same id, other bytes and type)
-    const r = addImages(repo, a);
+    const r = await addImages(repo, a);
     expect(r).toMatchObject({ added: 0, replaced: 1, blobsNew: 1 });
-    expect(repo.json<AssetJson>(['asset', 'show', 'main', 'a'])).toMatchObject({
+    expect(await repo.json<AssetJson>(['asset', 'show', 'main', 'a'])).toMatchObject({
       media_type: 'image/png',
       width: 12,
       sha256: sha(a),
     });
-    expect(repo.json<AssetJson>(['asset', 'show', 'main~1', 'a']).sha256).toBe(before);
+    expect((await repo.json<AssetJson>(['asset', 'show', 'main~1', 'a'])).sha256).toBe(before);
     expect(repoBlobs(repo)).toEqual([before, sha(a)].sort()); // the old blob stays for history
-    expect(repo.json<VerifyJson>(['verify', '--assets']).assets.problems).toEqual([]);
+    expect((await repo.json<VerifyJson>(['verify', '--assets'])).assets.problems).toEqual([]);
   });
 
-  it('shares one blob store between repositories (init --blob-store)', () => {
+  it('shares one blob store between repositories (init --blob-store)', async () => {
     const dir = imageFolder('shared-src');
     const store = join(tmp.root(), 'shared-blobs');
-    const repos = ['shared-a', 'shared-b'].map((name) => {
+    const repos: TestRepo[] = [];
+    for (const name of ['shared-a', 'shared-b']) {
       const root = join(tmp.root(), name);
-      expect(verso(['init', root, '--blob-store', store]).code).toBe(0);
-      return new TestRepo(root);
-    });
-    expect(addImages(repos[0]!, dir)).toMatchObject({ blobsNew: 5 });
+      expect((await verso(['init', root, '--blob-store', store])).code).toBe(0);
+      repos.push(new TestRepo(root));
+    }
+    expect(await addImages(repos[0]!, dir)).toMatchObject({ blobsNew: 5 });
     const blobs = blobFiles(store);
     expect(blobs).toHaveLength(5);
-    expect(addImages(repos[1]!, dir)).toMatchObject({
+    expect(await addImages(repos[1]!, dir)).toMatchObject({
       added: 5,
       blobsNew: 0,
       blobsDeduplicated: 5,
     });
     expect(blobFiles(store)).toEqual(blobs);
     expect(repoBlobs(repos[1]!)).toEqual([]);
-    expect(repos[1]!.json<VerifyJson>(['verify', '--assets']).assets.problems).toEqual([]);
+    expect((await repos[1]!.json<VerifyJson>(['verify', '--assets'])).assets.problems).toEqual([]);
   });
 
-  it('references files in place; verify --assets names a file whose bytes changed', () => {
+  it('references files in place; verify --assets names a file whose bytes changed', async () => {
     const dir = imageFolder('referenced');
-    const repo = initRepo(tmp.root(), 'reference');
-    const r = addImages(repo, dir, '--reference');
+    const repo = await initRepo(tmp.root(), 'reference');
+    const r = await addImages(repo, dir, '--reference');
     expect(r).toMatchObject({ added: 5, blobsNew: 0, bytesNew: 0 });
     expect(repoBlobs(repo)).toEqual([]);
-    const cat = assets(repo).find((a) => a.image === 'cat-2')!;
+    const cat = (await assets(repo)).find((a) => a.image === 'cat-2')!;
     expect(cat).toMatchObject({ storage: 'reference', uri: join(dir, 'cat-2.jpg') });
-    expect(repo.run(['verify', '--assets']).code).toBe(0);
+    expect((await repo.run(['verify', '--assets'])).code).toBe(0);
 
     const byUri = pathToFileURL(join(dir, 'cat-1.jpg')).href;
-    expect(addImages(repo, byUri, '--reference')).toMatchObject({ replaced: 1, blobsNew: 0 });
-    expect(repo.json<AssetJson>(['asset', 'show', 'main', 'cat-1']).uri).toBe(byUri);
+    expect(await addImages(repo, byUri, '--reference')).toMatchObject({ replaced: 1, blobsNew: 0 });
+    expect((await repo.json<AssetJson>(['asset', 'show', 'main', 'cat-1'])).uri).toBe(byUri);
 
     appendFileSync(join(dir, 'cat-2.jpg'), 'tampered');
     rmSync(join(dir, 'mask-2.png'));
-    const bad = repo.run(['verify', '--assets']);
+    const bad = await repo.run(['verify', '--assets']);
     expectFailure(bad, 1, 'verify found 2 problem(s)');
     for (const says of ['asset cat-2', join(dir, 'cat-2.jpg'), 'hash mismatch', 'asset mask-2'])
       expect(bad.stdout).toContain(says);
-    const v = JSON.parse(repo.run(['verify', '--assets', '--json']).stdout) as VerifyJson;
+    const v = JSON.parse((await repo.run(['verify', '--assets', '--json'])).stdout) as VerifyJson;
     expect(v.assets.problems).toEqual([
       {
         ref: 'main',
@@ -243,60 +247,76 @@ describe('verso add images', () => {
 describe('verso add images: bad input leaves the branch unchanged', () => {
   const repo = (name: string) => initRepo(tmp.root(), name);
 
-  function expectRefused(r: TestRepo, args: string[], ...says: (string | RegExp)[]): void {
-    const head = r.head();
-    expectFailure(r.run(['add', 'images', ...args]), 1, ...says);
-    expect(r.head()).toBe(head);
-    expect(r.log()).toHaveLength(1);
+  async function expectRefused(
+    r: TestRepo,
+    args: string[],
+    ...says: (string | RegExp)[]
+  ): Promise<void> {
+    const head = await r.head();
+    expectFailure(await r.run(['add', 'images', ...args]), 1, ...says);
+    expect(await r.head()).toBe(head);
+    expect(await r.log()).toHaveLength(1);
   }
 
-  it('refuses a corrupt image, named or found in a folder, before storing any blob', () => {
+  it('refuses a corrupt image, named or found in a folder, before storing any blob', async () => {
     const dir = imageFolder('with-corrupt');
     const corrupt = join(dir, 'broken.jpg');
     writeFileSync(corrupt, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49]));
-    const r = repo('corrupt');
-    expectRefused(r, [dir], corrupt, 'image/jpeg');
-    expectRefused(r, [corrupt], corrupt);
+    const r = await repo('corrupt');
+    await expectRefused(r, [dir], corrupt, 'image/jpeg');
+    await expectRefused(r, [corrupt], corrupt);
     expect(repoBlobs(r)).toEqual([]);
   });
 
-  it('refuses a named non-image file (a folder skips it)', () => {
+  it('refuses a named non-image file (a folder skips it)', async () => {
     const dir = imageFolder('named-text');
-    expectRefused(
-      repo('non-image'),
+    await expectRefused(
+      await repo('non-image'),
       [join(dir, 'cat-1.jpg'), join(dir, 'README.txt')],
       join(dir, 'README.txt'),
       'not a supported image',
     );
   });
 
-  it('refuses two different files with one image id, naming both', () => {
+  it('refuses two different files with one image id, naming both', async () => {
     const dir = tmp.dir('collision');
     const a = image(join(dir, 'a', 'img.jpg'), 'jpeg', 20, 20);
     const b = image(join(dir, 'b', 'img.png'), 'png', 20, 20);
-    expectRefused(repo('collision'), [dir], "image id 'img'", a, b);
+    await expectRefused(await repo('collision'), [dir], "image id 'img'", a, b);
     // equal sizes, different bytes: found after hashing
     const c = join(dir, 'c', 'img.jpg');
     mkdirSync(join(c, '..'));
     const bytes = readFileSync(a);
-    bytes[bytes.length - 3] ^= 0xff;
+    bytes[bytes.length - 3]! ^= 0xff;
     writeFileSync(c, bytes);
-    expectRefused(repo('collision-same-size'), [a, c], "image id 'img'", a, c);
+    await expectRefused(await repo('collision-same-size'), [a, c], "image id 'img'", a, c);
   });
 
-  it('accepts the same bytes reached by two paths as one image', () => {
+  it('accepts the same bytes reached by two paths as one image', async () => {
     const dir = tmp.dir('same-id-same-bytes');
     const a = image(join(dir, 'x', 'img.jpg'), 'jpeg', 20, 20);
     mkdirSync(join(dir, 'y'));
     copyFileSync(a, join(dir, 'y', 'img.jpg'));
-    expect(addImages(repo('same-bytes'), dir)).toMatchObject({ images: 1, added: 1, blobsNew: 1 });
+    expect(await addImages(await repo('same-bytes'), dir)).toMatchObject({
+      images: 1,
+      added: 1,
+      blobsNew: 1,
+    });
   });
 
-  it('refuses locations Verso cannot read (only paths and file: URIs)', () => {
-    expectRefused(repo('remote'), ['https://example.com/a.jpg'], 'only local paths and file: URIs');
+  it('refuses locations Verso cannot read (only paths and file: URIs)', async () => {
+    await expectRefused(
+      await repo('remote'),
+      ['https://example.com/a.jpg'],
+      'only local paths and file: URIs',
+    );
   });
 
-  it('says which asset is missing', () => {
-    expectFailure(repo('missing').run(['asset', 'show', 'main', 'nope']), 1, "no asset 'nope'");
+  it('says which asset is missing', async () => {
+    expectFailure(
+      await (await repo('missing')).run(['asset', 'show', 'main', 'nope']),
+      1,
+      "no asset 'nope'",
+    );
   });
 });

@@ -30,15 +30,15 @@ beforeAll(async () => {
   editLines = labelLines.map((l) =>
     JSON.stringify({ op: 'put', ...(JSON.parse(l) as LabelRecord), category: 'fixed' }),
   );
-  repo = initRepo(tmp.root());
-  repo.importLabels(ds.labelsFile);
-  history = repo.log('main');
+  repo = await initRepo(tmp.root());
+  await repo.importLabels(ds.labelsFile);
+  history = await repo.log('main');
   expect(history).toHaveLength(2);
 });
 
 /** Asserts main's head and history are unchanged and process `pid` left no scratch folder behind. */
 async function expectNothingMoved(pid?: number): Promise<void> {
-  expect(await repo.logAsync('main')).toEqual(history);
+  expect(await repo.log('main')).toEqual(history);
   if (pid !== undefined)
     expect(repo.scratchDirs().filter((d) => d.startsWith(`${pid}-`))).toEqual([]);
 }
@@ -170,7 +170,7 @@ describe.concurrent(
               'main',
               ...(c.command === 'import --upsert' ? ['--upsert'] : []),
             ];
-      const r = await repo.runAsync(args);
+      const r = await repo.run(args);
       expectFailure(r, 1, `${file}:${c.line}`, c.says);
       if (c.field) expect(r.stderr).toContain(`${file}:${c.line} field '${c.field}'`);
       else expect(r.stderr).not.toContain(' field ');
@@ -181,13 +181,13 @@ describe.concurrent(
 );
 
 describe('the bad files without their bad line', () => {
-  it('the files above are valid once the bad line is gone (the failures were the bad lines)', () => {
+  it('the files above are valid once the bad line is gone (the failures were the bad lines)', async () => {
     const file = join(tmp.dir('cases'), 'valid-edits.jsonl');
     writeFileSync(file, joined(editLines));
     const branch = 'check-valid';
-    repo.ok(['branch', 'create', branch]);
-    expect(repo.apply(file, branch).labels).toEqual({ added: 0, removed: 0, modified: 40 });
-    repo.ok(['branch', 'delete', branch]);
+    await repo.ok(['branch', 'create', branch]);
+    expect((await repo.apply(file, branch)).labels).toEqual({ added: 0, removed: 0, modified: 40 });
+    await repo.ok(['branch', 'delete', branch]);
   });
 });
 
@@ -213,15 +213,15 @@ describe('refs that do not exist', () => {
     ['show main~5 (past the root commit)', ['show', 'main~5'], 'main~5'],
     ['show of a commit-id prefix that matches nothing', ['show', 'dead0000'], 'dead0000'],
   ])('%s', async (_name, args, ref) => {
-    const r = await repo.runAsync(args.map((a) => (a === '<edits>' ? editFile : a)));
+    const r = await repo.run(args.map((a) => (a === '<edits>' ? editFile : a)));
     expectFailure(r, 1, `'${ref}'`);
     expect(r.stdout).toBe('');
     expect(r.stderr).not.toContain('internal error');
   });
 
   it('created no branch or tag and moved nothing', async () => {
-    expect(repo.refs('branch').map((b) => b.name)).toEqual(['main']);
-    expect(repo.refs('tag')).toEqual([]);
+    expect((await repo.refs('branch')).map((b) => b.name)).toEqual(['main']);
+    expect(await repo.refs('tag')).toEqual([]);
     await expectNothingMoved();
   });
 });
@@ -236,15 +236,15 @@ describe('invalid names', () => {
     ['branch', 'that is a full commit id', 'ab'.repeat(32)],
     ['tag', "ending in '.'", 'v1.'],
   ])('%s name %s', async (kind, _why, name) => {
-    const r = await repo.runAsync(
+    const r = await repo.run(
       kind === 'branch' ? ['branch', 'create', name] : ['tag', 'create', name, 'main'],
     );
     expectFailure(r, 1, `invalid ${kind} name`, name);
   });
 
-  it('created nothing', () => {
-    expect(repo.refs('branch').map((b) => b.name)).toEqual(['main']);
-    expect(repo.refs('tag')).toEqual([]);
+  it('created nothing', async () => {
+    expect((await repo.refs('branch')).map((b) => b.name)).toEqual(['main']);
+    expect(await repo.refs('tag')).toEqual([]);
   });
 });
 
@@ -255,7 +255,7 @@ describe('input files that cannot be read', () => {
     ['apply', (f: string) => ['apply', f, '--branch', 'main']],
   ])('%s of a missing file: exit 1, the file named, not an internal error', async (_name, args) => {
     const missing = join(tmp.root(), 'no-such-file.jsonl');
-    const r = await repo.runAsync(args(missing));
+    const r = await repo.run(args(missing));
     expectFailure(r, 1, missing);
     expect(r.stderr).not.toContain('internal error');
     await expectNothingMoved(r.pid);

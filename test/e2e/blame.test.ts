@@ -41,10 +41,10 @@ let importCommit: string;
 let editCommit: string;
 let reviewCommit: string;
 
-beforeAll(() => {
-  repo = initRepo(tmp.root());
+beforeAll(async () => {
+  repo = await initRepo(tmp.root());
   const files = tmp.dir('files');
-  repo.ok(
+  await repo.ok(
     [
       'import',
       'labels',
@@ -56,8 +56,8 @@ beforeAll(() => {
     ],
     at('01'),
   );
-  importCommit = repo.head();
-  repo.ok(
+  importCommit = await repo.head();
+  await repo.ok(
     [
       'apply',
       writeJsonLines(join(files, 'edit.jsonl'), [
@@ -68,8 +68,8 @@ beforeAll(() => {
     ],
     at('02'),
   );
-  editCommit = repo.head();
-  repo.ok(
+  editCommit = await repo.head();
+  await repo.ok(
     [
       'apply',
       writeJsonLines(join(files, 'review.jsonl'), [
@@ -84,12 +84,12 @@ beforeAll(() => {
     ],
     at('03'),
   );
-  reviewCommit = repo.head();
+  reviewCommit = await repo.head();
 }, 60_000);
 
 describe('verso blame', () => {
-  it('--json: introduced by the import, changed by the edit, reviewed by the review commit', () => {
-    const rows = repo.json<BlameJson[]>(['blame', 'img1']);
+  it('--json: introduced by the import, changed by the edit, reviewed by the review commit', async () => {
+    const rows = await repo.json<BlameJson[]>(['blame', 'img1']);
     expect(rows.map((r) => r.label)).toEqual(['1', '2']);
     const [edited, reviewed] = rows as [BlameJson, BlameJson];
     expect(edited).toEqual({
@@ -118,16 +118,16 @@ describe('verso blame', () => {
     });
   });
 
-  it('one label, and --ref reads an older commit', () => {
-    const [now] = repo.json<BlameJson[]>(['blame', 'img1', '1']);
+  it('one label, and --ref reads an older commit', async () => {
+    const [now] = await repo.json<BlameJson[]>(['blame', 'img1', '1']);
     expect(now?.changed.commit).toBe(editCommit);
-    const [before] = repo.json<BlameJson[]>(['blame', 'img1', '1', '--ref', 'main~2']);
+    const [before] = await repo.json<BlameJson[]>(['blame', 'img1', '1', '--ref', 'main~2']);
     expect(before?.changed.commit).toBe(importCommit);
     expect(before?.annotator).toBe('ann_1');
   });
 
-  it('human output: one block per label with commits, annotator and reviewer', () => {
-    const out = repo.ok(['blame', 'img1']);
+  it('human output: one block per label with commits, annotator and reviewer', async () => {
+    const out = await repo.ok(['blame', 'img1']);
     const blocks = out.trim().split('\n\n');
     expect(blocks).toHaveLength(2);
     expect(blocks[0]).toContain('img1 1');
@@ -139,12 +139,12 @@ describe('verso blame', () => {
     expect(blocks[1]).toContain(reviewCommit.slice(0, 12));
   });
 
-  it('an unknown image or label exits 1 naming it', () => {
+  it('an unknown image or label exits 1 naming it', async () => {
     expectFailure(
-      repo.run(['blame', 'no-such-image']),
+      await repo.run(['blame', 'no-such-image']),
       1,
       "no labels for image 'no-such-image' in main",
     );
-    expectFailure(repo.run(['blame', 'img2', '7']), 1, "no label '7' on image 'img2'");
+    expectFailure(await repo.run(['blame', 'img2', '7']), 1, "no label '7' on image 'img2'");
   });
 });

@@ -16,7 +16,6 @@ import {
   readJsonLines,
   useTempRoot,
   verso,
-  versoAsync,
   type TestRepo,
 } from './helpers.js';
 
@@ -30,13 +29,13 @@ let rootCommit: string;
 
 beforeAll(async () => {
   labelsFile = (await generateProjectData(tmp.dir('data'), LABELS, 11)).labelsFile;
-  repo = initRepo(tmp.root(), 'main-repo');
-  rootCommit = repo.head();
+  repo = await initRepo(tmp.root(), 'main-repo');
+  rootCommit = await repo.head();
 });
 
 describe('init', () => {
-  it('creates branch main at an empty root commit', () => {
-    const r = expectOk(verso(['init', join(tmp.root(), 'fresh'), '--json']));
+  it('creates branch main at an empty root commit', async () => {
+    const r = expectOk(await verso(['init', join(tmp.root(), 'fresh'), '--json']));
     const init = JSON.parse(r.stdout) as {
       root: string;
       branch: string;
@@ -48,7 +47,7 @@ describe('init', () => {
     expect(existsSync(join(tmp.root(), 'fresh', '.verso', 'catalog.sqlite'))).toBe(true);
 
     const show = JSON.parse(
-      expectOk(verso(['--repo', init.root, 'show', 'main', '--json'])).stdout,
+      expectOk(await verso(['--repo', init.root, 'show', 'main', '--json'])).stdout,
     ) as { commit: string; snapshot: string; parents: string[]; counts: Record<string, number> };
     expect(show.commit).toBe(init.commit);
     expect(show.snapshot).toBe(init.snapshot);
@@ -56,30 +55,30 @@ describe('init', () => {
     expect(show.counts).toEqual({ assets: 0, labels: 0, reviews: 0, splits: 0 });
   });
 
-  it('refuses to initialise an existing repository (exit 1)', () => {
-    expectFailure(verso(['init', repo.root]), 1, 'already exists');
-    expect(repo.head()).toBe(rootCommit);
+  it('refuses to initialise an existing repository (exit 1)', async () => {
+    expectFailure(await verso(['init', repo.root]), 1, 'already exists');
+    expect(await repo.head()).toBe(rootCommit);
   });
 });
 
 describe('import, show, log', () => {
   let imported: { commit: string; snapshot: string };
 
-  beforeAll(() => {
-    imported = repo.importLabels(labelsFile, 'main', '-m', 'Initial labels');
+  beforeAll(async () => {
+    imported = await repo.importLabels(labelsFile, 'main', '-m', 'Initial labels');
   });
 
-  it('import reports what it wrote', () => {
-    const r = repo.show('main');
+  it('import reports what it wrote', async () => {
+    const r = await repo.show('main');
     expect(r.commit).toBe(imported.commit);
     expect(r.snapshot).toBe(imported.snapshot);
   });
 
-  it('show --json has the snapshot id and per-tree counts equal to the file', () => {
+  it('show --json has the snapshot id and per-tree counts equal to the file', async () => {
     const lines = readJsonLines(labelsFile);
-    const s = repo.show('main');
+    const s = await repo.show('main');
     expect(s.snapshot).toMatch(HEX64);
-    expect(s.snapshot).not.toBe(repo.show(rootCommit).snapshot);
+    expect(s.snapshot).not.toBe((await repo.show(rootCommit)).snapshot);
     expect(s.counts.labels).toBe(countLines(labelsFile));
     expect(s.counts.labels).toBe(LABELS);
     expect(s.counts.reviews).toBe(lines.filter((l) => l.review != null).length);
@@ -95,24 +94,24 @@ describe('import, show, log', () => {
     });
   });
 
-  it('log --json lists the commits newest first, linked by parents', () => {
-    const log = repo.log('main');
+  it('log --json lists the commits newest first, linked by parents', async () => {
+    const log = await repo.log('main');
     expect(log.map((c) => c.id)).toEqual([imported.commit, rootCommit]);
     expect(log[0]!.parents).toEqual([rootCommit]);
     expect(log[0]!.snapshot).toBe(imported.snapshot);
     expect(log[0]!.author).toBe(E2E_AUTHOR);
     expect(log[0]!.message).toBe('Initial labels');
     expect(log[1]!.parents).toEqual([]);
-    const one = repo.ok(['log', 'main', '-n', '1', '--json']).trim().split('\n');
+    const one = (await repo.ok(['log', 'main', '-n', '1', '--json'])).trim().split('\n');
     expect(one).toHaveLength(1);
     expect((JSON.parse(one[0]!) as { id: string }).id).toBe(imported.commit);
   });
 });
 
 describe('branches', () => {
-  it('create, list and delete', () => {
-    const head = repo.head('main');
-    const created = repo.json<{ name: string; target: string }>([
+  it('create, list and delete', async () => {
+    const head = await repo.head('main');
+    const created = await repo.json<{ name: string; target: string }>([
       'branch',
       'create',
       'relabel',
@@ -120,9 +119,9 @@ describe('branches', () => {
       'main',
     ]);
     expect(created).toEqual({ name: 'relabel', target: head });
-    expect(repo.head('relabel')).toBe(head);
+    expect(await repo.head('relabel')).toBe(head);
 
-    const fromRoot = repo.json<{ target: string }>([
+    const fromRoot = await repo.json<{ target: string }>([
       'branch',
       'create',
       'from-root',
@@ -130,7 +129,7 @@ describe('branches', () => {
       'main~1',
     ]);
     expect(fromRoot.target).toBe(rootCommit);
-    const fromPrefix = repo.json<{ target: string }>([
+    const fromPrefix = await repo.json<{ target: string }>([
       'branch',
       'create',
       'from-prefix',
@@ -139,7 +138,7 @@ describe('branches', () => {
     ]);
     expect(fromPrefix.target).toBe(head);
 
-    const listed = repo.refs('branch');
+    const listed = await repo.refs('branch');
     expect(listed.map((b) => [b.name, b.target])).toEqual(
       expect.arrayContaining([
         ['main', head],
@@ -150,56 +149,64 @@ describe('branches', () => {
     expect(listed.every((b) => b.kind === 'branch')).toBe(true);
 
     expectFailure(
-      repo.run(['branch', 'create', 'relabel', '--from', 'main~1']),
+      await repo.run(['branch', 'create', 'relabel', '--from', 'main~1']),
       1,
       'already exists',
       'relabel',
     );
-    expect(repo.head('relabel')).toBe(head);
+    expect(await repo.head('relabel')).toBe(head);
 
-    const deleted = repo.json<{ name: string; target: string }>(['branch', 'delete', 'relabel']);
+    const deleted = await repo.json<{ name: string; target: string }>([
+      'branch',
+      'delete',
+      'relabel',
+    ]);
     expect(deleted).toEqual({ name: 'relabel', target: head });
-    expect(repo.refs('branch').map((b) => b.name)).not.toContain('relabel');
-    expectFailure(repo.run(['branch', 'delete', 'relabel']), 1, "'relabel'");
-    expectFailure(repo.run(['show', 'relabel']), 1, "'relabel'");
-    expect(repo.head('main')).toBe(head);
+    expect((await repo.refs('branch')).map((b) => b.name)).not.toContain('relabel');
+    expectFailure(await repo.run(['branch', 'delete', 'relabel']), 1, "'relabel'");
+    expectFailure(await repo.run(['show', 'relabel']), 1, "'relabel'");
+    expect(await repo.head('main')).toBe(head);
   });
 });
 
 describe('tags', () => {
-  it('create and list; a tag never moves', () => {
-    const head = repo.head('main');
-    const snapshot = repo.show('main').snapshot;
-    expect(repo.json<{ name: string; target: string }>(['tag', 'create', 'v1', 'main'])).toEqual({
+  it('create and list; a tag never moves', async () => {
+    const head = await repo.head('main');
+    const snapshot = (await repo.show('main')).snapshot;
+    expect(
+      await repo.json<{ name: string; target: string }>(['tag', 'create', 'v1', 'main']),
+    ).toEqual({
       name: 'v1',
       target: head,
     });
-    expect(repo.refs('tag').map((t) => [t.name, t.kind, t.target])).toEqual([['v1', 'tag', head]]);
+    expect((await repo.refs('tag')).map((t) => [t.name, t.kind, t.target])).toEqual([
+      ['v1', 'tag', head],
+    ]);
 
     // creating an existing tag fails, whatever it would point at
-    expectFailure(repo.run(['tag', 'create', 'v1', rootCommit]), 1, 'already exists', 'v1');
-    expectFailure(repo.run(['tag', 'create', 'v1', 'main']), 1, 'already exists');
+    expectFailure(await repo.run(['tag', 'create', 'v1', rootCommit]), 1, 'already exists', 'v1');
+    expectFailure(await repo.run(['tag', 'create', 'v1', 'main']), 1, 'already exists');
     // a tag is not a branch: no commits onto it, no deleting it as a branch
     const edit = join(tmp.dir('tag-edits'), 'edit.jsonl');
     writeFileSync(edit, '{"op":"put","image":"zz-tag-test","label":"1","category":"cat"}\n');
-    expectFailure(repo.run(['apply', edit, '--branch', 'v1']), 1, 'v1');
-    expectFailure(repo.run(['branch', 'delete', 'v1']), 1, 'v1');
+    expectFailure(await repo.run(['apply', edit, '--branch', 'v1']), 1, 'v1');
+    expectFailure(await repo.run(['branch', 'delete', 'v1']), 1, 'v1');
     // tags and branches share one namespace
-    expectFailure(repo.run(['tag', 'create', 'main', 'main']), 1, 'already exists');
-    expectFailure(repo.run(['branch', 'create', 'v1']), 1, 'already exists');
+    expectFailure(await repo.run(['tag', 'create', 'main', 'main']), 1, 'already exists');
+    expectFailure(await repo.run(['branch', 'create', 'v1']), 1, 'already exists');
 
     // main moves on, the tag stays
-    repo.ok(['branch', 'create', 'tag-moves']);
-    repo.apply(edit, 'tag-moves');
-    expect(repo.head('tag-moves')).not.toBe(head);
-    expect(repo.refs('tag')).toEqual([expect.objectContaining({ name: 'v1', target: head })]);
-    expect(repo.show('v1').snapshot).toBe(snapshot);
+    await repo.ok(['branch', 'create', 'tag-moves']);
+    await repo.apply(edit, 'tag-moves');
+    expect(await repo.head('tag-moves')).not.toBe(head);
+    expect(await repo.refs('tag')).toEqual([expect.objectContaining({ name: 'v1', target: head })]);
+    expect((await repo.show('v1')).snapshot).toBe(snapshot);
   });
 });
 
 describe('cat', () => {
-  it('prints every label in key order, and re-importing it reproduces the snapshot', () => {
-    const catText = repo.ok(['cat', 'main']);
+  it('prints every label in key order, and re-importing it reproduces the snapshot', async () => {
+    const catText = await repo.ok(['cat', 'main']);
     const records = catText
       .trim()
       .split('\n')
@@ -211,13 +218,13 @@ describe('cat', () => {
 
     const file = join(tmp.dir('cat'), 'main.jsonl');
     writeFileSync(file, catText);
-    repo.ok(['branch', 'create', 'copy', '--from', rootCommit]);
-    const r = repo.importLabels(file, 'copy');
-    expect(r.snapshot).toBe(repo.show('main').snapshot);
-    expect(repo.show('copy').snapshot).toBe(repo.show('main').snapshot);
-    expect(repo.show('copy').trees).toEqual(repo.show('main').trees);
-    expect(repo.ok(['diff', 'main', 'copy', '--json'])).toBe('');
-    expect(repo.ok(['cat', 'copy'])).toBe(catText);
+    await repo.ok(['branch', 'create', 'copy', '--from', rootCommit]);
+    const r = await repo.importLabels(file, 'copy');
+    expect(r.snapshot).toBe((await repo.show('main')).snapshot);
+    expect((await repo.show('copy')).snapshot).toBe((await repo.show('main')).snapshot);
+    expect((await repo.show('copy')).trees).toEqual((await repo.show('main')).trees);
+    expect(await repo.ok(['diff', 'main', 'copy', '--json'])).toBe('');
+    expect(await repo.ok(['cat', 'copy'])).toBe(catText);
   });
 });
 
@@ -232,7 +239,7 @@ describe('usage errors exit with status 2', () => {
     ['missing ref for tag create', ['tag', 'create', 'only-a-name']],
     ['unknown option', ['log', '--frobnicate']],
   ])('%s', async (_name, args) => {
-    const r = await repo.runAsync(args);
+    const r = await repo.run(args);
     expectFailure(r, 2, 'error:');
     expect(r.stdout).toBe('');
   });
@@ -244,22 +251,22 @@ describe('finding the repository', () => {
   let outside: string;
   const heads = { repo: '', other: '' };
 
-  beforeAll(() => {
-    other = initRepo(tmp.root(), 'other-repo');
+  beforeAll(async () => {
+    other = await initRepo(tmp.root(), 'other-repo');
     sub = join(repo.root, 'images', 'batch-7');
     mkdirSync(sub, { recursive: true });
     outside = tmp.dir('not-a-repo');
-    heads.repo = repo.head();
-    heads.other = other.head();
+    heads.repo = await repo.head();
+    heads.other = await other.head();
     expect(heads.repo).not.toBe(heads.other);
   });
 
   /** The head of main in the repository `verso show` finds from these settings. */
   const headVia = async (opts: { cwd: string; env?: string; repo?: string }): Promise<string> => {
-    const r = await versoAsync(
-      [...(opts.repo ? ['--repo', opts.repo] : []), 'show', 'main', '--json'],
-      { cwd: opts.cwd, env: { VERSO_REPO: opts.env } },
-    );
+    const r = await verso([...(opts.repo ? ['--repo', opts.repo] : []), 'show', 'main', '--json'], {
+      cwd: opts.cwd,
+      env: { VERSO_REPO: opts.env },
+    });
     expectOk(r);
     return (JSON.parse(r.stdout) as { commit: string }).commit;
   };
@@ -302,14 +309,14 @@ describe('finding the repository', () => {
       () => ({ cwd: repo.root, env: { VERSO_REPO: outside } }),
     ],
   ])('no repository found when %s (exit 1)', async (_name, args, opts) => {
-    expectFailure(await versoAsync(args(), opts()), 1, 'no Verso repository');
+    expectFailure(await verso(args(), opts()), 1, 'no Verso repository');
   });
 
   // BUG: `init` ignores the global --repo option and initialises the current folder instead.
-  it('init honours --repo', () => {
+  it('init honours --repo', async () => {
     const target = join(tmp.root(), 'init-via-flag');
     const cwd = tmp.dir('init-cwd');
-    const r = verso(['--repo', target, 'init'], { cwd });
+    const r = await verso(['--repo', target, 'init'], { cwd });
     expectOk(r);
     expect(existsSync(join(cwd, '.verso')), 'init wrote a repository into the current folder').toBe(
       false,

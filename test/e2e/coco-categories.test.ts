@@ -34,46 +34,48 @@ function cocoFile(dir: string): string {
   return file;
 }
 
-function exportedCategories(repo: TestRepo, dir: string): unknown[] {
+async function exportedCategories(repo: TestRepo, dir: string): Promise<unknown[]> {
   const out = join(dir, `export-${Math.random().toString(36).slice(2)}.json`);
-  repo.ok(['export', 'main', '--format', 'coco', '--out', out]);
+  await repo.ok(['export', 'main', '--format', 'coco', '--out', out]);
   return (JSON.parse(readFileSync(out, 'utf8')) as { categories: unknown[] }).categories;
 }
 
 describe('COCO categories in the snapshot', () => {
-  it('two imports of one file into two repositories give the same snapshot id', () => {
+  it('two imports of one file into two repositories give the same snapshot id', async () => {
     const dir = tmp.dir('same-id');
     const file = cocoFile(dir);
-    const a = initRepo(dir, 'a');
-    const b = initRepo(dir, 'b');
-    a.ok(['import', 'coco', file]);
-    b.ok(['import', 'coco', file, '-m', 'another message']);
-    expect(a.show().snapshot).toBe(b.show().snapshot);
-    expect(a.show().categories).toEqual(b.show().categories);
-    expect(a.show().categories!.count).toBe(2);
-    expect(a.ok(['show', 'main'])).toContain(`categories 2 (${a.show().categories!.id})`);
+    const a = await initRepo(dir, 'a');
+    const b = await initRepo(dir, 'b');
+    await a.ok(['import', 'coco', file]);
+    await b.ok(['import', 'coco', file, '-m', 'another message']);
+    expect((await a.show()).snapshot).toBe((await b.show()).snapshot);
+    expect((await a.show()).categories).toEqual((await b.show()).categories);
+    expect((await a.show()).categories!.count).toBe(2);
+    expect(await a.ok(['show', 'main'])).toContain(
+      `categories 2 (${(await a.show()).categories!.id})`,
+    );
   });
 
-  it('gc keeps the category list: export after gc still has it, verify is clean', () => {
+  it('gc keeps the category list: export after gc still has it, verify is clean', async () => {
     const dir = tmp.dir('gc');
-    const repo = initRepo(dir);
-    repo.ok(['import', 'coco', cocoFile(dir)]);
-    repo.ok(['gc']);
-    repo.verify();
-    expect(exportedCategories(repo, dir)).toEqual(CATEGORIES);
+    const repo = await initRepo(dir);
+    await repo.ok(['import', 'coco', cocoFile(dir)]);
+    await repo.ok(['gc']);
+    await repo.verify();
+    expect(await exportedCategories(repo, dir)).toEqual(CATEGORIES);
   });
 
-  it('a later verso apply keeps the category list', () => {
+  it('a later verso apply keeps the category list', async () => {
     const dir = tmp.dir('apply');
-    const repo = initRepo(dir);
-    repo.ok(['import', 'coco', cocoFile(dir)]);
-    const before = repo.show().categories;
+    const repo = await initRepo(dir);
+    await repo.ok(['import', 'coco', cocoFile(dir)]);
+    const before = (await repo.show()).categories;
     const edits = writeJsonLines(join(dir, 'edits.jsonl'), [
       { op: 'put', image: 'a', label: '9', category_id: 7, category: 'car', bbox: [0, 0, 5, 5] },
     ]);
-    repo.apply(edits, 'main');
-    expect(repo.show().counts.labels).toBe(3);
-    expect(repo.show().categories).toEqual(before);
-    expect(exportedCategories(repo, dir)).toEqual(CATEGORIES);
+    await repo.apply(edits, 'main');
+    expect((await repo.show()).counts.labels).toBe(3);
+    expect((await repo.show()).categories).toEqual(before);
+    expect(await exportedCategories(repo, dir)).toEqual(CATEGORIES);
   });
 });

@@ -46,7 +46,8 @@ interface VerifyJson {
 
 const readDoc = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as CocoDoc;
 const sha256Of = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
-const assets = (repo: TestRepo) => parseJsonLines<AssetJson>(repo.ok(['asset', 'list', '--json']));
+const assets = async (repo: TestRepo) =>
+  parseJsonLines<AssetJson>(await repo.ok(['asset', 'list', '--json']));
 
 /** A copy of the mmpose file and its JPEGs in a fresh folder, the document changed by `edit`. */
 function mmposeCopy(name: string, edit: (doc: CocoDoc) => void, skipImage?: string) {
@@ -66,11 +67,11 @@ describe.runIf(HAS_REAL)('import coco --images on real files', () => {
   it.each([
     [MMPOSE, '.'],
     [PANOPTIC, 'input_images'],
-  ])('%s: blobs stored, records hashed, verify --assets clean', (rel, images) => {
+  ])('%s: blobs stored, records hashed, verify --assets clean', async (rel, images) => {
     const file = join(REAL, rel);
     const dir = join(dirname(file), images);
-    const repo = initRepo(tmp.root(), basename(rel, '.json'));
-    const r = repo.json<{ images: number; blobs: { new: number } }>([
+    const repo = await initRepo(tmp.root(), basename(rel, '.json'));
+    const r = await repo.json<{ images: number; blobs: { new: number } }>([
       'import',
       'coco',
       file,
@@ -80,7 +81,7 @@ describe.runIf(HAS_REAL)('import coco --images on real files', () => {
     const doc = readDoc(file);
     expect(r.images).toBe(doc.images.length);
     expect(r.blobs.new).toBe(doc.images.length);
-    const byName = new Map(assets(repo).map((a) => [a['file_name'], a]));
+    const byName = new Map((await assets(repo)).map((a) => [a['file_name'], a]));
     for (const img of doc.images) {
       const path = join(dir, img.file_name);
       expect(byName.get(img.file_name)).toMatchObject({
@@ -93,7 +94,7 @@ describe.runIf(HAS_REAL)('import coco --images on real files', () => {
         storage: 'blob',
       });
     }
-    const v = repo.json<VerifyJson>(['verify', '--assets']);
+    const v = await repo.json<VerifyJson>(['verify', '--assets']);
     expect(v.problems).toEqual([]);
     expect(v.assets).toMatchObject({
       assets: doc.images.length,
@@ -103,33 +104,33 @@ describe.runIf(HAS_REAL)('import coco --images on real files', () => {
     });
   });
 
-  it('finds DIR/<basename> when DIR/<file_name> is absent', () => {
+  it('finds DIR/<basename> when DIR/<file_name> is absent', async () => {
     const { dir, file } = mmposeCopy('basename', (doc) => {
       for (const img of doc.images) img.file_name = `val2017/${img.file_name}`;
     });
-    const repo = initRepo(dir);
-    repo.ok(['import', 'coco', file, '--images', dir]);
-    const list = assets(repo);
+    const repo = await initRepo(dir);
+    await repo.ok(['import', 'coco', file, '--images', dir]);
+    const list = await assets(repo);
     expect(list).toHaveLength(4);
     expect(
       list.every((a) => a['storage'] === 'blob' && String(a['file_name']).startsWith('val2017/')),
     ).toBe(true);
   });
 
-  it('a missing image file: exit 1 naming the image and the path tried, branch unchanged', () => {
+  it('a missing image file: exit 1 naming the image and the path tried, branch unchanged', async () => {
     const { dir, file, doc } = mmposeCopy('missing', () => {}, '000000196141.jpg');
-    const repo = initRepo(dir);
-    const before = repo.head();
+    const repo = await initRepo(dir);
+    const before = await repo.head();
     const i = doc.images.findIndex((img) => img.file_name === '000000196141.jpg');
     expectFailure(
-      repo.run(['import', 'coco', file, '--images', dir]),
+      await repo.run(['import', 'coco', file, '--images', dir]),
       1,
       `images[${i}] (id 196141) field 'file_name': no image file at ${join(dir, '000000196141.jpg')}`,
     );
-    expect(repo.head()).toBe(before);
+    expect(await repo.head()).toBe(before);
   });
 
-  it('never reads outside DIR: a file_name climbing out of it is looked up by base name only', () => {
+  it('never reads outside DIR: a file_name climbing out of it is looked up by base name only', async () => {
     const { dir, file, doc } = mmposeCopy(
       'outside',
       (d) => {
@@ -142,48 +143,48 @@ describe.runIf(HAS_REAL)('import coco --images on real files', () => {
       join(dirname(join(REAL, MMPOSE)), '000000196141.jpg'),
       join(dir, '..', '000000196141.jpg'),
     );
-    const repo = initRepo(dir);
+    const repo = await initRepo(dir);
     const i = doc.images.findIndex((img) => img.file_name === '../000000196141.jpg');
     expectFailure(
-      repo.run(['import', 'coco', file, '--images', dir]),
+      await repo.run(['import', 'coco', file, '--images', dir]),
       1,
       `images[${i}] (id 196141) field 'file_name': no image file at ${join(dir, '000000196141.jpg')}`,
     );
   });
 
-  it('a size other than the record says: exit 1 naming the image and the field', () => {
+  it('a size other than the record says: exit 1 naming the image and the field', async () => {
     const { dir, file } = mmposeCopy('size', (doc) => {
       doc.images[1]!.height += 1;
     });
-    const repo = initRepo(dir);
-    const before = repo.head();
+    const repo = await initRepo(dir);
+    const before = await repo.head();
     expectFailure(
-      repo.run(['import', 'coco', file, '--images', dir]),
+      await repo.run(['import', 'coco', file, '--images', dir]),
       1,
       `images[1] (id 40083) field 'height': the record says 334`,
     );
-    expect(repo.head()).toBe(before);
+    expect(await repo.head()).toBe(before);
   });
 
-  it('a sha256 in the COCO file is kept as source_sha256: without bytes, never verified', () => {
+  it('a sha256 in the COCO file is kept as source_sha256: without bytes, never verified', async () => {
     const fake = 'ab'.repeat(32);
     const { dir, file } = mmposeCopy('given-sha', (doc) => {
       for (const img of doc.images) img.sha256 = fake;
     });
-    const repo = initRepo(dir);
-    repo.ok(['import', 'coco', file]);
-    for (const a of assets(repo)) {
+    const repo = await initRepo(dir);
+    await repo.ok(['import', 'coco', file]);
+    for (const a of await assets(repo)) {
       expect(a['sha256']).toBeUndefined();
       expect(a['source_sha256']).toBe(fake);
     }
-    const v = repo.json<VerifyJson>(['verify', '--assets']);
+    const v = await repo.json<VerifyJson>(['verify', '--assets']);
     expect(v.assets).toMatchObject({ checked: 0, metadataOnly: 4, problems: [] });
     // With the bytes, the measured hash is the record's; the differing given one stays as source.
-    repo.ok(['import', 'coco', file, '--images', dir]);
-    for (const a of assets(repo)) {
+    await repo.ok(['import', 'coco', file, '--images', dir]);
+    for (const a of await assets(repo)) {
       expect(a['sha256']).toBe(sha256Of(join(dir, String(a['file_name']))));
       expect(a['source_sha256']).toBe(fake);
     }
-    expect(repo.json<VerifyJson>(['verify', '--assets']).assets.problems).toEqual([]);
+    expect((await repo.json<VerifyJson>(['verify', '--assets'])).assets.problems).toEqual([]);
   });
 });

@@ -38,12 +38,12 @@ const REAL_FILES = [
 ];
 
 describe.runIf(HAS_REAL)('COCO round trip on real files', () => {
-  it.each(REAL_FILES)('%s', (rel) => {
+  it.each(REAL_FILES)('%s', async (rel) => {
     const file = join(REAL, rel);
-    const repo = initRepo(tmp.root(), rel.replaceAll('/', '_'));
-    repo.ok(['import', 'coco', file]);
+    const repo = await initRepo(tmp.root(), rel.replaceAll('/', '_'));
+    await repo.ok(['import', 'coco', file]);
     const out = join(tmp.dir('out'), rel.replaceAll('/', '_'));
-    repo.ok(['export', 'main', '--format', 'coco', '--out', out]);
+    await repo.ok(['export', 'main', '--format', 'coco', '--out', out]);
     const original = JSON.parse(readFileSync(file, 'utf8')) as CocoDoc;
     const exported = JSON.parse(readFileSync(out, 'utf8')) as CocoDoc;
     expectSameCoco(original, exported);
@@ -52,29 +52,29 @@ describe.runIf(HAS_REAL)('COCO round trip on real files', () => {
       original.images.map((i) => i['id']).sort(),
     );
     // A second import of the export changes nothing.
-    const again = repo.json<{ labels: object; assets: object }>(['import', 'coco', out]);
+    const again = await repo.json<{ labels: object; assets: object }>(['import', 'coco', out]);
     expect(again.labels).toEqual({ added: 0, removed: 0, modified: 0 });
     expect(again.assets).toEqual({ added: 0, removed: 0, modified: 0 });
   });
 });
 
 describe.runIf(HAS_SHARED_GENERATOR)('the generator coco.json', () => {
-  it('gives the same labels and reviews trees as its labels.jsonl', () => {
+  it('gives the same labels and reviews trees as its labels.jsonl', async () => {
     const dir = tmp.dir('gen');
-    const data = generateSharedData(dir, 2000, 1, [50]);
-    const repo = initRepo(tmp.root(), 'gen-repo');
-    repo.ok(['branch', 'create', 'jsonl']);
-    repo.ok(['import', 'coco', join(dir, 'coco.json')]);
-    repo.importLabels(data.labelsFile, 'jsonl');
-    const [coco, jsonl] = [repo.show('main'), repo.show('jsonl')];
+    const data = await generateSharedData(dir, 2000, 1, [50]);
+    const repo = await initRepo(tmp.root(), 'gen-repo');
+    await repo.ok(['branch', 'create', 'jsonl']);
+    await repo.ok(['import', 'coco', join(dir, 'coco.json')]);
+    await repo.importLabels(data.labelsFile, 'jsonl');
+    const [coco, jsonl] = [await repo.show('main'), await repo.show('jsonl')];
     expect(coco.counts.labels).toBeGreaterThan(6000);
     expect(coco.trees.labels).toBe(jsonl.trees.labels);
     expect(coco.trees.reviews).toBe(jsonl.trees.reviews);
     expect(coco.counts.assets).toBe(2000);
     // jsonl export = cat
     const out = join(dir, 'export.jsonl');
-    repo.ok(['export', 'main', '--format', 'jsonl', '--out', out]);
-    expect(readFileSync(out, 'utf8')).toBe(repo.ok(['cat', 'main']));
+    await repo.ok(['export', 'main', '--format', 'jsonl', '--out', out]);
+    expect(readFileSync(out, 'utf8')).toBe(await repo.ok(['cat', 'main']));
   });
 });
 
@@ -146,16 +146,19 @@ describe('bad COCO input', () => {
     ],
   ];
 
-  it.each(cases)('%s: exit 1, file + record + field, branch unchanged', (name, make, fragments) => {
-    const repo = initRepo(tmp.root(), `bad-${name.replaceAll(' ', '-')}`);
-    const okFile = join(tmp.dir('bad'), 'good.json');
-    writeFileSync(okFile, JSON.stringify(good));
-    repo.ok(['import', 'coco', okFile]);
-    const head = repo.head();
-    const file = join(tmp.dir('bad'), `${name.replaceAll(' ', '-')}.json`);
-    writeFileSync(file, make(good));
-    expectFailure(repo.run(['import', 'coco', file]), 1, file, ...fragments);
-    expect(repo.head()).toBe(head);
-    expect(repo.scratchDirs()).toEqual([]);
-  });
+  it.each(cases)(
+    '%s: exit 1, file + record + field, branch unchanged',
+    async (name, make, fragments) => {
+      const repo = await initRepo(tmp.root(), `bad-${name.replaceAll(' ', '-')}`);
+      const okFile = join(tmp.dir('bad'), 'good.json');
+      writeFileSync(okFile, JSON.stringify(good));
+      await repo.ok(['import', 'coco', okFile]);
+      const head = await repo.head();
+      const file = join(tmp.dir('bad'), `${name.replaceAll(' ', '-')}.json`);
+      writeFileSync(file, make(good));
+      expectFailure(await repo.run(['import', 'coco', file]), 1, file, ...fragments);
+      expect(await repo.head()).toBe(head);
+      expect(repo.scratchDirs()).toEqual([]);
+    },
+  );
 });

@@ -19,6 +19,7 @@ import {
   useTempRoot,
   waitFor,
   writeJsonLines,
+  type ShowJson,
   type LabelRecord,
   type RunResult,
   type StoredLabel,
@@ -41,9 +42,9 @@ let raceLosses = 0;
 beforeAll(async () => {
   const ds = await generateProjectData(tmp.dir('data'), LABELS, 91);
   originals = readJsonLines(ds.labelsFile);
-  repo = initRepo(tmp.root());
-  repo.importLabels(ds.labelsFile);
-  repo.ok(['branch', 'create', 'work']);
+  repo = await initRepo(tmp.root());
+  await repo.importLabels(ds.labelsFile);
+  await repo.ok(['branch', 'create', 'work']);
 });
 
 /** Sorted `[key, label]` pairs: a model in a form `toEqual` compares quickly and readably. */
@@ -108,7 +109,7 @@ describe('two applies racing on one branch', () => {
     const perRound = 300 + 2 * 420;
     expect(pool.length).toBeGreaterThanOrEqual(ROUNDS * perRound);
 
-    let before = repo.log('work');
+    let before = await repo.log('work');
     for (let round = 0; round < ROUNDS; round++) {
       const { a, b } = roundBatches(round, pool.slice(round * perRound, (round + 1) * perRound));
       const runA = repo.spawn(['apply', a.file, '--branch', 'work', '--json']).done;
@@ -134,7 +135,7 @@ describe('two applies racing on one branch', () => {
       expect(winners.length, `round ${round}: somebody wins`).toBeGreaterThanOrEqual(1);
 
       // the branch gained exactly the winners' commits, in a line, newest first
-      const after = repo.log('work');
+      const after = await repo.log('work');
       const added = after.slice(0, after.length - before.length);
       expect(after.slice(added.length)).toEqual(before);
       expect(new Set(added.map((c) => c.id))).toEqual(new Set(winners.map((w) => w.commit)));
@@ -146,20 +147,21 @@ describe('two applies racing on one branch', () => {
         .reverse()
         .map((c) => winners.find((w) => w.commit === c.id)!.batch);
       for (const batch of inOrder) model = applyToModel(model, batch.ops);
-      expect(entries(modelOf(repo.cat('work'))), `round ${round}`).toEqual(entries(model));
+      expect(entries(modelOf(await repo.cat('work'))), `round ${round}`).toEqual(entries(model));
       before = after;
     }
-    repo.verify();
-    expect(repo.show('main').counts.labels, 'main was never touched').toBe(LABELS);
+    await repo.verify();
+    expect((await repo.show('main')).counts.labels, 'main was never touched').toBe(LABELS);
   });
 });
 
 describe('gc while a writer holds its lease', () => {
   it('refuses with a clear message, and deletes nothing reachable', async () => {
     const big = await generateProjectData(tmp.dir('big'), BULK_LABELS, 92);
-    repo.ok(['branch', 'create', 'bulk', '--from', 'main~1']);
-    const refsBefore = repo.refs('branch').filter((b) => b.name !== 'bulk');
-    const showsBefore = refsBefore.map((b) => repo.show(b.name));
+    await repo.ok(['branch', 'create', 'bulk', '--from', 'main~1']);
+    const refsBefore = (await repo.refs('branch')).filter((b) => b.name !== 'bulk');
+    const showsBefore: ShowJson[] = [];
+    for (const b of refsBefore) showsBefore.push(await repo.show(b.name));
 
     const writer = repo.spawn(['import', 'labels', big.labelsFile, '--branch', 'bulk', '--json']);
     // the import makes its scratch folder after taking the writer lease
@@ -171,7 +173,7 @@ describe('gc while a writer holds its lease', () => {
 
     const gcRuns: RunResult[] = [];
     while (!writer.exited()) {
-      gcRuns.push(repo.run(['gc', '--json']));
+      gcRuns.push(await repo.run(['gc', '--json']));
       await sleep(20);
     }
     const written = await writer.done;
@@ -193,20 +195,21 @@ describe('gc while a writer holds its lease', () => {
     }
 
     // the writer's commit landed whole
-    const bulk = repo.show('bulk');
+    const bulk = await repo.show('bulk');
     expect(bulk.commit).toBe((JSON.parse(written.stdout) as { commit: string }).commit);
     expect(bulk.counts.labels).toBe(BULK_LABELS);
-    repo.verify();
+    await repo.verify();
 
     // with the writer gone gc runs, collects the race losers' garbage, and keeps every ref whole
     // (a gc of the loop may already have run, between the writer's lease release and its exit)
-    const deleted = [...gcRuns.filter((r) => r.code === 0), repo.run(['gc', '--json'])]
+    const deleted = [...gcRuns.filter((r) => r.code === 0), await repo.run(['gc', '--json'])]
       .map((r) => (JSON.parse(expectOk(r).stdout) as { deleted: number }).deleted)
       .reduce((x, y) => x + y, 0);
     if (raceLosses > 0)
       expect(deleted, 'the losers of the races left unreachable chunks').toBeGreaterThan(0);
-    refsBefore.forEach((b, i) => expect(repo.show(b.name)).toEqual(showsBefore[i]));
-    expect(repo.show('bulk')).toEqual(bulk);
-    repo.verify();
+    for (const [i, b] of refsBefore.entries())
+      expect(await repo.show(b.name)).toEqual(showsBefore[i]);
+    expect(await repo.show('bulk')).toEqual(bulk);
+    await repo.verify();
   });
 });

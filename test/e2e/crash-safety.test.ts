@@ -31,12 +31,12 @@ beforeAll(async () => {
   const ds = await generateProjectData(tmp.dir('data'), LABELS, 77, [EDITS]);
   labelsFile = ds.labelsFile;
   editsFile = ds.editFiles[0]!.file;
-  const fresh = initRepo(tmp.root(), 'reference');
+  const fresh = await initRepo(tmp.root(), 'reference');
   let t = Date.now();
-  reference.importSnapshot = fresh.importLabels(labelsFile).snapshot;
+  reference.importSnapshot = (await fresh.importLabels(labelsFile)).snapshot;
   reference.importMs = Date.now() - t;
   t = Date.now();
-  reference.applySnapshot = fresh.apply(editsFile, 'main').snapshot;
+  reference.applySnapshot = (await fresh.apply(editsFile, 'main')).snapshot;
   reference.applyMs = Date.now() - t;
 }, SLOW);
 
@@ -77,26 +77,26 @@ async function killDuring(
  * commit on top of it with the expected snapshot; `verify` is clean; the dead process's scratch
  * folder is gone. Returns whether the branch moved.
  */
-function expectIntact(
+async function expectIntact(
   repo: TestRepo,
   before: string,
   outcome: KillOutcome,
   want: string,
   branch = 'main',
-): boolean {
+): Promise<boolean> {
   if (!outcome.killed)
     expect(
       outcome.result.code,
       `finished before the kill but failed:\n${outcome.result.stderr}`,
     ).toBe(0);
-  const head = repo.show(branch);
+  const head = await repo.show(branch);
   const moved = head.commit !== before;
   if (moved) {
     expect(head.parents).toEqual([before]);
     expect(head.snapshot).toBe(want);
   }
   if (!outcome.killed) expect(moved, 'an operation that finished moved the branch').toBe(true);
-  repo.verify();
+  await repo.verify();
   expect(
     repo.scratchDirs().filter((d) => d.startsWith(`${outcome.pid}-`)),
     'scratch folder of the dead process',
@@ -107,15 +107,15 @@ function expectIntact(
 describe('SIGKILL during a write', () => {
   let repo: TestRepo;
 
-  beforeAll(() => {
-    repo = initRepo(tmp.root(), 'crashing');
+  beforeAll(async () => {
+    repo = await initRepo(tmp.root(), 'crashing');
     expect(reference.importMs).toBeGreaterThan(0);
   });
 
   it(
     'import: killed at 3 moments, the branch stays put; a rerun gives the fresh-repo snapshot',
     async () => {
-      const before = repo.head();
+      const before = await repo.head();
       let killedBeforeCommit = 0;
       for (const frac of IMPORT_KILL_AT) {
         const outcome = await killDuring(
@@ -128,19 +128,19 @@ describe('SIGKILL during a write', () => {
           outcome.started || !outcome.killed,
           `import never started:\n${outcome.result.stderr}`,
         ).toBe(true);
-        const moved = expectIntact(repo, before, outcome, reference.importSnapshot);
+        const moved = await expectIntact(repo, before, outcome, reference.importSnapshot);
         if (outcome.killed && !moved) killedBeforeCommit++;
         if (moved) break; // too late to interrupt: nothing left to test with this repository
       }
       expect(killedBeforeCommit, 'kills that landed mid-import').toBeGreaterThanOrEqual(2);
 
-      const head = repo.head();
-      const rerun = repo.importLabels(labelsFile);
+      const head = await repo.head();
+      const rerun = await repo.importLabels(labelsFile);
       expect(rerun.snapshot).toBe(reference.importSnapshot);
-      const show = repo.show('main');
+      const show = await repo.show('main');
       expect(show.parents).toEqual([head]);
       expect(show.counts.labels).toBe(LABELS);
-      repo.verify();
+      await repo.verify();
     },
     SLOW,
   );
@@ -148,8 +148,8 @@ describe('SIGKILL during a write', () => {
   it(
     'apply: killed at 3 moments, the branch stays put; a rerun gives the fresh-repo snapshot',
     async () => {
-      const before = repo.head();
-      expect(repo.show('main').snapshot).toBe(reference.importSnapshot);
+      const before = await repo.head();
+      expect((await repo.show('main')).snapshot).toBe(reference.importSnapshot);
       let killedBeforeCommit = 0;
       // Each attempt writes to its own branch from `before`; a kill that came too late (the
       // apply had finished: its commit must then be complete) is retried sooner, so the test
@@ -157,7 +157,7 @@ describe('SIGKILL during a write', () => {
       let delays = APPLY_KILL_AT.map((f) => f * reference.applyMs);
       for (let attempt = 0; attempt < 9 && killedBeforeCommit < APPLY_KILL_AT.length; attempt++) {
         const branch = `crash-${attempt}`;
-        repo.ok(['branch', 'create', branch, '--from', before]);
+        await repo.ok(['branch', 'create', branch, '--from', before]);
         const delay = delays[attempt % delays.length]!;
         const outcome = await killDuring(
           repo,
@@ -165,32 +165,32 @@ describe('SIGKILL during a write', () => {
           delay,
           false,
         );
-        const late = expectIntact(repo, before, outcome, reference.applySnapshot, branch);
+        const late = await expectIntact(repo, before, outcome, reference.applySnapshot, branch);
         if (outcome.killed && !late) killedBeforeCommit++;
         else delays = delays.map((d) => d / 2);
       }
       expect(killedBeforeCommit, 'kills that landed mid-apply').toBeGreaterThanOrEqual(2);
 
-      expect(repo.apply(editsFile, 'main').snapshot).toBe(reference.applySnapshot);
-      const show = repo.show('main');
+      expect((await repo.apply(editsFile, 'main')).snapshot).toBe(reference.applySnapshot);
+      const show = await repo.show('main');
       expect(show.snapshot).toBe(reference.applySnapshot);
       expect(show.parents).toEqual([before]);
-      repo.verify();
+      await repo.verify();
     },
     SLOW,
   );
 
   it(
     'gc afterwards reclaims the dead writers’ leases, keeps everything reachable',
-    () => {
-      const show = repo.show('main');
-      const gc = repo.json<{ reachable: number; deleted: number }>(['gc']);
+    async () => {
+      const show = await repo.show('main');
+      const gc = await repo.json<{ reachable: number; deleted: number }>(['gc']);
       expect(gc.reachable).toBeGreaterThan(0);
-      expect(repo.show('main')).toEqual(show);
-      repo.verify();
+      expect(await repo.show('main')).toEqual(show);
+      await repo.verify();
       // both trees of main and of its parent are still whole: the diff between them reproduces
       // the counts the apply recorded in its commit
-      const stat = repo.json<Record<string, unknown>>(['diff', 'main~1', 'main', '--stat']);
+      const stat = await repo.json<Record<string, unknown>>(['diff', 'main~1', 'main', '--stat']);
       expect(stat['labels']).toEqual(show.operations['labels']);
       expect(stat['reviews']).toEqual(show.operations['reviews']);
     },

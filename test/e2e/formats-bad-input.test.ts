@@ -296,20 +296,20 @@ function png(width: number, height: number): Buffer {
 describe.each(CASES)('bad $format input', (c) => {
   it.each(c.bad)(
     '%s: exit 1, file + record + field, branch unchanged',
-    (name, edit, file, fragments) => {
+    async (name, edit, file, fragments) => {
       const slug = `${c.format}-${name.replaceAll(/[^a-z0-9]+/gi, '-')}`;
-      const repo = initRepo(tmp.root(), slug);
+      const repo = await initRepo(tmp.root(), slug);
       const goodDir = tmp.dir(`${slug}-good`);
       writeDataset(goodDir, c.good);
       const extra = (dir: string) =>
         (c.extra ?? []).map((a) => (a === 'imgs' ? join(dir, 'imgs') : a));
-      repo.ok(['import', c.format, join(goodDir, c.path), ...extra(goodDir)]);
-      const head = repo.head();
+      await repo.ok(['import', c.format, join(goodDir, c.path), ...extra(goodDir)]);
+      const head = await repo.head();
       const badDir = tmp.dir(`${slug}-bad`);
       writeDataset(badDir, edit(c.good));
-      const r = repo.run(['import', c.format, join(badDir, c.path), ...extra(badDir)]);
+      const r = await repo.run(['import', c.format, join(badDir, c.path), ...extra(badDir)]);
       expectFailure(r, 1, join(badDir, file), ...fragments);
-      expect(repo.head()).toBe(head);
+      expect(await repo.head()).toBe(head);
       expect(repo.scratchDirs()).toEqual([]);
     },
   );

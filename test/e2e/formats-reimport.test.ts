@@ -24,9 +24,8 @@ interface DiffLine {
   readonly key: { image: string; label?: string };
   readonly change: string;
 }
-const diff = (repo: TestRepo, a: string, b: string): DiffLine[] =>
-  repo
-    .ok(['diff', a, b, '--json'])
+const diff = async (repo: TestRepo, a: string, b: string): Promise<DiffLine[]> =>
+  (await repo.ok(['diff', a, b, '--json']))
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as DiffLine);
@@ -34,27 +33,27 @@ const diff = (repo: TestRepo, a: string, b: string): DiffLine[] =>
 describe.runIf(HAS_REAL)('COCO -> Verso -> FORMAT -> Verso', () => {
   it.each(COCO_FILES.flatMap((f) => ['yolo', 'yolo-seg', 'voc'].map((fmt) => [fmt, f] as const)))(
     '%s of %s: empty diff',
-    (format, rel) => {
+    async (format, rel) => {
       const slug = `${format}-${rel.replaceAll('/', '_')}`;
-      const repo = initRepo(tmp.root(), slug);
-      repo.ok(['import', 'coco', join(REAL, rel)]);
+      const repo = await initRepo(tmp.root(), slug);
+      await repo.ok(['import', 'coco', join(REAL, rel)]);
       const out = join(tmp.root(), `${slug}-out`);
-      repo.ok(['export', 'main', '--format', format, '--out', out]);
+      await repo.ok(['export', 'main', '--format', format, '--out', out]);
       const back = format === 'voc' ? ['voc', join(out, 'Annotations')] : ['yolo', out];
-      const head = repo.head();
-      expect(repo.ok(['import', ...back])).toContain('nothing to commit');
-      expect(diff(repo, head, 'main')).toEqual([]);
+      const head = await repo.head();
+      expect(await repo.ok(['import', ...back])).toContain('nothing to commit');
+      expect(await diff(repo, head, 'main')).toEqual([]);
     },
   );
 });
 
 describe.runIf(HAS_REAL)('export YOLO, edit 3 labels, re-import', () => {
   const rel = COCO_FILES[0]!;
-  const setUp = (name: string) => {
-    const repo = initRepo(tmp.root(), name);
-    repo.ok(['import', 'coco', join(REAL, rel)]);
+  const setUp = async (name: string) => {
+    const repo = await initRepo(tmp.root(), name);
+    await repo.ok(['import', 'coco', join(REAL, rel)]);
     const out = join(tmp.root(), `${name}-out`);
-    repo.ok(['export', 'main', '--format', 'yolo', '--out', out]);
+    await repo.ok(['export', 'main', '--format', 'yolo', '--out', out]);
     return { repo, out };
   };
   /** Rewrites line `n` (0-based) of a label file. */
@@ -68,14 +67,14 @@ describe.runIf(HAS_REAL)('export YOLO, edit 3 labels, re-import', () => {
   const nudge = (cols: string[]) =>
     cols.map((c, i) => (i === 1 ? (Number(c) + 0.002).toFixed(6) : c));
 
-  it('three moved boxes: exactly 3 labels modified, ids and other fields kept', () => {
-    const { repo, out } = setUp('edit-moves');
-    const before = new Map(repo.cat().map((l) => [`${l.image}/${l.label}`, l]));
+  it('three moved boxes: exactly 3 labels modified, ids and other fields kept', async () => {
+    const { repo, out } = await setUp('edit-moves');
+    const before = new Map((await repo.cat()).map((l) => [`${l.image}/${l.label}`, l]));
     editLine(join(out, 'labels', '2007_000027.txt'), 0, nudge);
     editLine(join(out, 'labels', '2007_000032.txt'), 1, nudge);
     editLine(join(out, 'labels', '2007_000033.txt'), 2, nudge);
-    repo.ok(['import', 'yolo', out]);
-    const changes = diff(repo, 'main~1', 'main');
+    await repo.ok(['import', 'yolo', out]);
+    const changes = await diff(repo, 'main~1', 'main');
     expect(changes).toHaveLength(3);
     expect(changes.every((c) => c.tree === 'labels' && c.change === 'modified')).toBe(true);
     expect(changes.map((c) => c.key.image).sort()).toEqual([
@@ -84,7 +83,9 @@ describe.runIf(HAS_REAL)('export YOLO, edit 3 labels, re-import', () => {
       '2007_000033',
     ]);
     for (const c of changes) {
-      const now = repo.cat().find((l) => l.image === c.key.image && l.label === c.key.label)!;
+      const now = (await repo.cat()).find(
+        (l) => l.image === c.key.image && l.label === c.key.label,
+      )!;
       const was = before.get(`${c.key.image}/${c.key.label}`)!;
       expect(now['bbox']).not.toEqual(was['bbox']);
       for (const f of ['category_id', 'category', 'iscrowd', 'attributes', 'segmentation'])
@@ -94,14 +95,14 @@ describe.runIf(HAS_REAL)('export YOLO, edit 3 labels, re-import', () => {
     }
   });
 
-  it('a move, a deletion and a new line: ~1 -1 +1', () => {
-    const { repo, out } = setUp('edit-mixed');
+  it('a move, a deletion and a new line: ~1 -1 +1', async () => {
+    const { repo, out } = await setUp('edit-mixed');
     editLine(join(out, 'labels', '2007_000027.txt'), 0, nudge);
     editLine(join(out, 'labels', '2007_000032.txt'), 1, () => null);
     const added = join(out, 'labels', '2007_000033.txt');
     writeFileSync(added, readFileSync(added, 'utf8') + '0 0.2 0.2 0.1 0.1\n');
-    repo.ok(['import', 'yolo', out]);
-    const changes = diff(repo, 'main~1', 'main');
+    await repo.ok(['import', 'yolo', out]);
+    const changes = await diff(repo, 'main~1', 'main');
     expect(changes.map((c) => `${c.change} ${c.key.image}`).sort()).toEqual([
       'added 2007_000033',
       'modified 2007_000027',
@@ -109,18 +110,18 @@ describe.runIf(HAS_REAL)('export YOLO, edit 3 labels, re-import', () => {
     ]);
     // New ids count up from the largest label id in the branch: unique across the dataset.
     const newId = Number(changes.find((c) => c.change === 'added')!.key.label);
-    expect(newId).toBe(Math.max(...repo.cat('main~1').map((l) => Number(l.label))) + 1);
+    expect(newId).toBe(Math.max(...(await repo.cat('main~1')).map((l) => Number(l.label))) + 1);
   });
 
-  it('images the import does not cover keep their labels', () => {
-    const { repo, out } = setUp('edit-partial');
+  it('images the import does not cover keep their labels', async () => {
+    const { repo, out } = await setUp('edit-partial');
     const partial = join(tmp.root(), 'partial');
     // A dataset of one (emptied) label file: only that image is covered.
     mkdirSync(join(partial, 'labels'), { recursive: true });
     copyFileSync(join(out, 'data.yaml'), join(partial, 'data.yaml'));
     writeFileSync(join(partial, 'labels', '2007_000027.txt'), '');
-    repo.ok(['import', 'yolo', partial]);
-    const changes = diff(repo, 'main~1', 'main');
+    await repo.ok(['import', 'yolo', partial]);
+    const changes = await diff(repo, 'main~1', 'main');
     expect(changes.every((c) => c.key.image === '2007_000027' && c.change === 'removed')).toBe(
       true,
     );

@@ -89,12 +89,12 @@ const YOLO_SETS: readonly [rel: string, format: string, names: string, extra: st
 ];
 
 describe.runIf(HAS_REAL)('YOLO round trip on real files', () => {
-  it.each(YOLO_SETS)('%s', (rel, format, namesFile, extra) => {
+  it.each(YOLO_SETS)('%s', async (rel, format, namesFile, extra) => {
     const src = join(REAL, rel);
-    const repo = initRepo(tmp.root(), rel.replaceAll('/', '_'));
-    repo.ok(['import', 'yolo', src, ...extra]);
+    const repo = await initRepo(tmp.root(), rel.replaceAll('/', '_'));
+    await repo.ok(['import', 'yolo', src, ...extra]);
     const out = join(tmp.root(), `${rel.replaceAll('/', '_')}-out`);
-    repo.ok(['export', 'main', '--format', format, '--out', out]);
+    await repo.ok(['export', 'main', '--format', format, '--out', out]);
     const names = namesFile.endsWith('.yaml')
       ? yamlNames(join(src, namesFile))
       : readFileSync(join(src, namesFile), 'utf8')
@@ -108,28 +108,31 @@ describe.runIf(HAS_REAL)('YOLO round trip on real files', () => {
     expect(yamlNames(join(out, 'data.yaml'))).toEqual(names);
   });
 
-  it('coco8 splits become train.txt / val.txt and read back as splits', () => {
-    const repo = initRepo(tmp.root(), 'coco8-splits');
-    repo.ok(['import', 'yolo', join(REAL, 'yolo/hub/example_datasets/coco8')]);
-    expect(repo.json<Record<string, number>>(['split', 'show', 'main'])).toEqual({
+  it('coco8 splits become images/train, images/val in data.yaml and read back as splits', async () => {
+    const repo = await initRepo(tmp.root(), 'coco8-splits');
+    await repo.ok(['import', 'yolo', join(REAL, 'yolo/hub/example_datasets/coco8')]);
+    expect(await repo.json<Record<string, number>>(['split', 'show', 'main'])).toEqual({
       counts: { train: 4, val: 4 },
     });
     const out = join(tmp.root(), 'coco8-splits-out');
-    repo.ok(['export', 'main', '--format', 'yolo', '--out', out]);
-    expect(readFileSync(join(out, 'train.txt'), 'utf8').trim().split('\n')).toHaveLength(4);
-    const again = repo.json<{ splits: object; labels: object }>(['import', 'yolo', out]);
+    await repo.ok(['export', 'main', '--format', 'yolo', '--out', out]);
+    const yaml = readFileSync(join(out, 'data.yaml'), 'utf8');
+    expect(yaml).toContain('\ntrain: images/train\n');
+    expect(yaml).toContain('\nval: images/val\n');
+    expect(readdirSync(join(out, 'labels', 'train'))).toHaveLength(4);
+    const again = await repo.json<{ splits: object; labels: object }>(['import', 'yolo', out]);
     expect(again.splits).toEqual({ added: 0, removed: 0, modified: 0 });
     expect(again.labels).toEqual({ added: 0, removed: 0, modified: 0 });
   });
 
-  it('coco8-pose: 17 keypoints per person, in pixels', () => {
-    const repo = initRepo(tmp.root(), 'coco8-pose');
-    repo.ok(['import', 'yolo', join(REAL, 'yolo/hub/example_datasets/coco8-pose')]);
-    const labels = repo.cat();
+  it('coco8-pose: 17 keypoints per person, in pixels', async () => {
+    const repo = await initRepo(tmp.root(), 'coco8-pose');
+    await repo.ok(['import', 'yolo', join(REAL, 'yolo/hub/example_datasets/coco8-pose')]);
+    const labels = await repo.cat();
     expect(labels).toHaveLength(21);
     for (const l of labels) expect((l['keypoints'] as number[]).length).toBe(51);
     const first = labels.find((l) => l.image === '000000000036')!;
-    const asset = repo.json<{ width: number; height: number }>([
+    const asset = await repo.json<{ width: number; height: number }>([
       'asset',
       'show',
       'main',
@@ -179,12 +182,12 @@ const VOC_SETS = [
 ];
 
 describe.runIf(HAS_REAL)('Pascal VOC round trip on real files', () => {
-  it.each(VOC_SETS)('%s', (rel) => {
+  it.each(VOC_SETS)('%s', async (rel) => {
     const src = join(REAL, rel);
-    const repo = initRepo(tmp.root(), rel.replaceAll('/', '_'));
-    repo.ok(['import', 'voc', src]);
+    const repo = await initRepo(tmp.root(), rel.replaceAll('/', '_'));
+    await repo.ok(['import', 'voc', src]);
     const out = join(tmp.root(), `${rel.replaceAll('/', '_')}-out`);
-    repo.ok(['export', 'main', '--format', 'voc', '--out', out]);
+    await repo.ok(['export', 'main', '--format', 'voc', '--out', out]);
     for (const f of filesUnder(src, '.xml')) {
       const orig = vocFacts(f);
       const image = idOf(String(orig.filename));
@@ -208,8 +211,8 @@ function boxesByImage(labels: readonly LabelRecord[]): Map<string, string[]> {
 }
 
 describe.runIf(HAS_REAL)('the same 273 boxes in five encodings', () => {
-  it('COCO, VOC, CVAT-VOC, CVAT and YOLO give the same labels', () => {
-    const repo = initRepo(tmp.root(), 'five');
+  it('COCO, VOC, CVAT-VOC, CVAT and YOLO give the same labels', async () => {
+    const repo = await initRepo(tmp.root(), 'five');
     const imports: [string, string[]][] = [
       ['coco', ['coco', join(REAL, `coco/${GTS}/coco_format_v1/instances_default.json`)]],
       ['voc', ['voc', join(REAL, `pascal_voc/${GTS}/pascalvoc_format`)]],
@@ -217,27 +220,28 @@ describe.runIf(HAS_REAL)('the same 273 boxes in five encodings', () => {
       ['cvat', ['cvat', join(REAL, `cvat/${GTS}/cvat_format/annotations.xml`)]],
       ['yolo', ['yolo', join(REAL, `yolo/${GTS}/yolo_format`), '--images', IMAGES]],
     ];
-    const seen = imports.map(([branch, args]) => {
-      repo.ok(['branch', 'create', branch, '--from', 'main']);
-      repo.ok(['import', ...args, '--branch', branch]);
-      return boxesByImage(repo.cat(branch));
-    });
+    const seen: ReturnType<typeof boxesByImage>[] = [];
+    for (const [branch, args] of imports) {
+      await repo.ok(['branch', 'create', branch, '--from', 'main']);
+      await repo.ok(['import', ...args, '--branch', branch]);
+      seen.push(boxesByImage(await repo.cat(branch)));
+    }
     for (const s of seen.slice(1)) expect(s).toEqual(seen[0]);
     expect([...seen[0]!.values()].flat()).toHaveLength(273);
     // CVAT carries `occluded` like CVAT's COCO export does.
-    expect(repo.cat('cvat')[0]!['attributes']).toEqual({ occluded: false });
+    expect((await repo.cat('cvat'))[0]!['attributes']).toEqual({ occluded: false });
   });
 });
 
 describe.runIf(HAS_REAL)('CVAT for images and Label Studio exports', () => {
-  it('CVAT: boxes, polygons, points and a skeleton, checked against the XML numbers', () => {
-    const repo = initRepo(tmp.root(), 'cvat-dagshub');
-    repo.ok([
+  it('CVAT: boxes, polygons, points and a skeleton, checked against the XML numbers', async () => {
+    const repo = await initRepo(tmp.root(), 'cvat-dagshub');
+    await repo.ok([
       'import',
       'cvat',
       join(REAL, 'cvat/dagshub-annotation-converter/tests/fs_import/cvat/annotations.xml'),
     ]);
-    const labels = repo.cat();
+    const labels = await repo.cat();
     const kind = (l: LabelRecord) =>
       l['keypoints'] ? 'keypoints' : l['segmentation'] ? 'polygon' : 'box';
     expect(labels.map(kind).sort()).toEqual([
@@ -250,22 +254,24 @@ describe.runIf(HAS_REAL)('CVAT for images and Label Studio exports', () => {
     const skeleton = labels.find((l) => l.image === '004')!;
     // Declared order 1..7: point "1" is at 797.51,449.77.
     expect((skeleton['keypoints'] as number[]).slice(0, 3)).toEqual([797.51, 449.77, 2]);
-    expect(repo.json<{ counts: { assets: number } }>(['show', 'main']).counts.assets).toBe(4);
+    expect((await repo.json<{ counts: { assets: number } }>(['show', 'main'])).counts.assets).toBe(
+      4,
+    );
   });
 
-  it('Label Studio: percentages become pixels, ids and annotators are kept, re-import is a no-op', () => {
+  it('Label Studio: percentages become pixels, ids and annotators are kept, re-import is a no-op', async () => {
     const file = join(
       REAL,
       'label_studio/label-studio-sdk/tests/custom/converter/data/test_export_coco/data.json',
     );
-    const repo = initRepo(tmp.root(), 'ls-coco');
-    repo.ok(['import', 'label-studio', file]);
+    const repo = await initRepo(tmp.root(), 'ls-coco');
+    await repo.ok(['import', 'label-studio', file]);
     const task = (
       JSON.parse(readFileSync(file, 'utf8')) as {
         annotations: { result: { id: string; type: string; value: Record<string, number> }[] }[];
       }[]
     )[0]!;
-    const labels = repo.cat();
+    const labels = await repo.cat();
     expect(labels.map((l) => l.label).sort()).toEqual(
       task.annotations[0]!.result.map((r) => r.id).sort(),
     );
@@ -280,7 +286,7 @@ describe.runIf(HAS_REAL)('CVAT for images and Label Studio exports', () => {
     box.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 3));
     // This export has no `completed_by`; `annotated_at` is the annotation's `updated_at`.
     expect(labels.every((l) => l['annotated_at'] === '2025-05-02T08:49:24.923046Z')).toBe(true);
-    const again = repo.json<{ labels: object }>(['import', 'label-studio', file]);
+    const again = await repo.json<{ labels: object }>(['import', 'label-studio', file]);
     expect(again.labels).toEqual({ added: 0, removed: 0, modified: 0 });
   });
 
@@ -291,15 +297,15 @@ describe.runIf(HAS_REAL)('CVAT for images and Label Studio exports', () => {
     'test_export_yolo/data_polygons.json',
     'test_export_json_min/data.json',
     'test_export_csv/csv_test.json',
-  ])('Label Studio %s imports every labelled result', (rel) => {
+  ])('Label Studio %s imports every labelled result', async (rel) => {
     const file = join(REAL, 'label_studio/label-studio-sdk/tests/custom/converter/data', rel);
-    const repo = initRepo(tmp.root(), `ls-${rel.replaceAll('/', '_')}`);
-    repo.ok(['import', 'label-studio', file]);
+    const repo = await initRepo(tmp.root(), `ls-${rel.replaceAll('/', '_')}`);
+    await repo.ok(['import', 'label-studio', file]);
     type Task = { annotations?: { was_cancelled?: boolean; result: { type: string }[] }[] };
     const expected = (JSON.parse(readFileSync(file, 'utf8')) as Task[])
       .flatMap((t) => (t.annotations ?? []).filter((a) => !a.was_cancelled))
       .flatMap((a) => a.result)
       .filter((r) => /^(rectangle|polygon|keypoint)labels$/.test(r.type)).length;
-    expect(repo.cat()).toHaveLength(expected);
+    expect(await repo.cat()).toHaveLength(expected);
   });
 });

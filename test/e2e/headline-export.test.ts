@@ -115,15 +115,11 @@ beforeAll(async () => {
   const ds = await generateProjectData(tmp.dir('data'), 3000, SEED, [400]);
   const edits = ds.editFiles[0]!.file;
   files = tmp.dir('files');
-  repo = initRepo(tmp.root());
-  repo.importLabels(ds.labelsFile);
+  repo = await initRepo(tmp.root());
+  await repo.importLabels(ds.labelsFile);
   // Asset records with the images' sizes: a COCO export writes every image's size.
-  repo.ok([
-    'add',
-    'images',
-    '--reference',
-    writeGeneratedImageHeaders(tmp.dir('images'), 3000, SEED),
-  ]);
+  const sized = writeGeneratedImageHeaders(tmp.dir('images'), 3000, SEED);
+  await repo.ok(['add', 'images', '--reference', sized]);
 
   // Schema 2.2: every (category_id, category) pair the data uses, as the class list.
   const byId = new Map<number, string>();
@@ -134,8 +130,16 @@ beforeAll(async () => {
   expect(byId.get(PERSON)).toBe('person');
   expect(MERGED.map((id) => byId.get(id))).toEqual(['car', 'truck']);
   writeFileSync(join(files, '2.2.json'), JSON.stringify({ classes: classes22 }));
-  repo.ok(['schema', 'create', '2.2', '--from', join(files, '2.2.json'), '-m', 'from the data']);
-  repo.ok(['migrate', '--branch', 'main', '--to', '2.2']);
+  await repo.ok([
+    'schema',
+    'create',
+    '2.2',
+    '--from',
+    join(files, '2.2.json'),
+    '-m',
+    'from the data',
+  ]);
+  await repo.ok(['migrate', '--branch', 'main', '--to', '2.2']);
 
   // Schema 2.3: rename person, merge car and truck into a new class.
   classes23 = [
@@ -155,12 +159,12 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  repo.ok(['schema', 'create', '2.3', '--from', join(files, '2.3.yaml'), '--parent', '2.2']);
+  await repo.ok(['schema', 'create', '2.3', '--from', join(files, '2.3.yaml'), '--parent', '2.2']);
 
-  repo.ok(['tag', 'create', 'production-v3', 'main']);
-  repo.apply(edits, 'main');
-  repo.ok(['tag', 'create', 'production-v4', 'main']);
-  v4Commit = repo.head('production-v4');
+  await repo.ok(['tag', 'create', 'production-v3', 'main']);
+  await repo.apply(edits, 'main');
+  await repo.ok(['tag', 'create', 'production-v4', 'main']);
+  v4Commit = await repo.head('production-v4');
 
   v3 = modelOf(readJsonLines(ds.labelsFile));
   v4 = applyToModel(v3, readJsonLines(edits));
@@ -187,13 +191,21 @@ const exportArgs = (where: string, format: string, out: string, ...extra: string
 ];
 
 describe('setup', () => {
-  it('has schema 2.2 on both tags and 2.3 as its child with the rename and the merge', () => {
-    expect((repo.show('production-v3') as unknown as { schema: string }).schema).toBe('2.2');
-    expect((repo.show('production-v4') as unknown as { schema: string }).schema).toBe('2.2');
-    const show = repo.json<{ parent: string; classes: SchemaClass[] }>(['schema', 'show', '2.3']);
+  it('has schema 2.2 on both tags and 2.3 as its child with the rename and the merge', async () => {
+    expect(((await repo.show('production-v3')) as unknown as { schema: string }).schema).toBe(
+      '2.2',
+    );
+    expect(((await repo.show('production-v4')) as unknown as { schema: string }).schema).toBe(
+      '2.2',
+    );
+    const show = await repo.json<{ parent: string; classes: SchemaClass[] }>([
+      'schema',
+      'show',
+      '2.3',
+    ]);
     expect(show.parent).toBe('2.2');
     expect(show.classes.map((c) => ({ id: c.id, name: c.name }))).toEqual(classes23);
-    const diff = repo.ok(['schema', 'diff', '2.2', '2.3']);
+    const diff = await repo.ok(['schema', 'diff', '2.2', '2.3']);
     expect(diff).toContain("merge_classes 3 'car', 8 'truck' into 91 'vehicle'");
     expect(diff).toContain("rename_class 1 'person' -> 'pedestrian'");
   });
@@ -214,9 +226,9 @@ describe('setup', () => {
 });
 
 describe('export production-v4 --where <headline> --schema 2.3', () => {
-  it('jsonl: exactly the expected labels in key order, content mapped to 2.3, with reviews', () => {
+  it('jsonl: exactly the expected labels in key order, content mapped to 2.3, with reviews', async () => {
     const out = join(files, 'headline.jsonl');
-    const r = repo.json<{ labels: number; schema: string; commit: string }>(
+    const r = await repo.json<{ labels: number; schema: string; commit: string }>(
       exportArgs(WHERE, 'jsonl', out, '--schema', '2.3'),
       ENV,
     );
@@ -231,9 +243,9 @@ describe('export production-v4 --where <headline> --schema 2.3', () => {
     expect(classes.some((c) => /^(1|3|8) (person|car|truck)$/.test(c))).toBe(false);
   });
 
-  it('coco: the expected annotations by id and image, only their images, the 2.3 categories', () => {
+  it('coco: the expected annotations by id and image, only their images, the 2.3 categories', async () => {
     const out = join(files, 'headline.json');
-    const r = repo.json<{ labels: number; images: number }>(
+    const r = await repo.json<{ labels: number; images: number }>(
       exportArgs(WHERE, 'coco', out, '--schema', '2.3'),
       ENV,
     );
@@ -280,26 +292,29 @@ describe('export production-v4 --where <headline> --schema 2.3', () => {
 });
 
 describe('the plan', () => {
-  it('--explain: an index plan over the change set; nothing is written', () => {
+  it('--explain: an index plan over the change set; nothing is written', async () => {
     const out = join(files, 'explained.json');
-    const text = repo.ok(exportArgs(WHERE, 'coco', out, '--schema', '2.3', '--explain'), ENV);
+    const text = await repo.ok(exportArgs(WHERE, 'coco', out, '--schema', '2.3', '--explain'), ENV);
     const lines = text.split('\n').filter(Boolean);
     expect(lines[0]).toMatch(/^plan: index, \d+ candidates of 3000 labels of [0-9a-f]{12}$/);
     expect(text).toContain('review_changed_since(production-v3): change set of');
     expect(existsSync(out)).toBe(false);
   });
 
-  it('neither --schema nor a scan plan changes the selected keys', () => {
+  it('neither --schema nor a scan plan changes the selected keys', async () => {
     const plain = join(files, 'plain.jsonl');
-    repo.ok(exportArgs(WHERE, 'jsonl', plain), ENV);
+    await repo.ok(exportArgs(WHERE, 'jsonl', plain), ENV);
     expect(readJsonLines<Record<string, Json>>(plain).map(canonicalJson)).toEqual(
       expected.map((s) => canonicalJson(recordOf(s, false))),
     );
 
-    const explain = repo.ok(['count', 'production-v4', '--where', WHERE_SCANNED, '--explain'], ENV);
+    const explain = await repo.ok(
+      ['count', 'production-v4', '--where', WHERE_SCANNED, '--explain'],
+      ENV,
+    );
     expect(explain.split('\n')[0]).toMatch(/^plan: scan all 3000 labels/);
     const scanned = join(files, 'scanned.jsonl');
-    repo.ok(exportArgs(WHERE_SCANNED, 'jsonl', scanned, '--schema', '2.3'), ENV);
+    await repo.ok(exportArgs(WHERE_SCANNED, 'jsonl', scanned, '--schema', '2.3'), ENV);
     expect(readJsonLines<Record<string, Json>>(scanned).map(canonicalJson)).toEqual(
       expected.map((s) => canonicalJson(recordOf(s, true))),
     );
@@ -307,21 +322,23 @@ describe('the plan', () => {
 });
 
 describe('run start on the headline selection', () => {
-  const start = (dataset: string): RunJson =>
-    repo.json<{ run: RunJson }>(
-      ['run', 'start', '--dataset', dataset, '--where', WHERE, '--schema', '2.3'],
-      ENV,
+  const start = async (dataset: string): Promise<RunJson> =>
+    (
+      await repo.json<{ run: RunJson }>(
+        ['run', 'start', '--dataset', dataset, '--where', WHERE, '--schema', '2.3'],
+        ENV,
+      )
     ).run;
 
-  it('is reproducible on the tag, also after main moves; on the moved main it differs', () => {
-    const first = start('production-v4');
+  it('is reproducible on the tag, also after main moves; on the moved main it differs', async () => {
+    const first = await start('production-v4');
     expect(first).toMatchObject({
       commit: v4Commit,
       schema: '2.3',
       filter: WHERE,
       exampleCount: expected.length,
     });
-    const second = start('production-v4');
+    const second = await start('production-v4');
     expect(second.id).not.toBe(first.id);
     expect(second.exampleSet).toBe(first.exampleSet);
 
@@ -329,20 +346,20 @@ describe('run start on the headline selection', () => {
     const target = recordOf(expected[0]!, false);
     const bbox = target['bbox'] as number[];
     const { review: _kept, ...content } = target;
-    repo.apply(
+    await repo.apply(
       writeJsonLines(join(files, 'nudge.jsonl'), [
         { op: 'put', ...content, bbox: [bbox[0]! + 1, bbox[1]!, bbox[2]!, bbox[3]!] },
       ]),
       'main',
     );
-    const mainHead = repo.head('main');
+    const mainHead = await repo.head('main');
     expect(mainHead).not.toBe(v4Commit);
-    expect(repo.head('production-v4')).toBe(v4Commit);
+    expect(await repo.head('production-v4')).toBe(v4Commit);
 
-    const afterMove = start('production-v4');
+    const afterMove = await start('production-v4');
     expect(afterMove).toMatchObject({ commit: v4Commit, exampleSet: first.exampleSet });
 
-    const onMain = start('main');
+    const onMain = await start('main');
     expect(onMain.commit).toBe(mainHead);
     expect(onMain.exampleCount).toBe(expected.length);
     expect(onMain.exampleSet).not.toBe(first.exampleSet);

@@ -7,7 +7,7 @@
  * it), `VERSO_AUTHOR` is set to `E2E_AUTHOR`. Temporary folders live under `os.tmpdir()` and are
  * removed by the `afterAll` hook that `useTempRoot` registers.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -57,18 +57,6 @@ function childEnv(extra: RunOptions['env']): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs `verso ARGS` to completion. */
-export function verso(args: readonly string[], opts: RunOptions = {}): RunResult {
-  const r = spawnSync(process.execPath, [VERSO_BIN, ...args], {
-    cwd: opts.cwd ?? tmpdir(),
-    env: childEnv(opts.env),
-    encoding: 'utf8',
-    maxBuffer: 512 * 1024 * 1024,
-  });
-  if (r.error) throw r.error;
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
-}
-
 export interface RunningVerso {
   readonly child: ChildProcess;
   readonly pid: number;
@@ -101,8 +89,12 @@ export function spawnVerso(args: readonly string[], opts: RunOptions = {}): Runn
   return { child, pid: child.pid, done, exited: () => hasExited };
 }
 
-/** Runs `verso ARGS` to completion without blocking (independent checks can run side by side). */
-export function versoAsync(
+/**
+ * Runs `verso ARGS` to completion. Never blocks the test worker's event loop (a synchronous
+ * spawn that outlasts vitest's 60 s worker RPC timeout makes the run exit 1 with every test
+ * passing), and lets independent checks run side by side.
+ */
+export function verso(
   args: readonly string[],
   opts: RunOptions = {},
 ): Promise<RunResult & { readonly pid: number }> {
@@ -176,7 +168,10 @@ export interface WriteJson {
 export class TestRepo {
   constructor(readonly root: string) {}
 
-  run(args: readonly string[], opts: RunOptions = {}): RunResult {
+  run(
+    args: readonly string[],
+    opts: RunOptions = {},
+  ): Promise<RunResult & { readonly pid: number }> {
     return verso(['--repo', this.root, ...args], opts);
   }
 
@@ -184,61 +179,48 @@ export class TestRepo {
     return spawnVerso(['--repo', this.root, ...args], opts);
   }
 
-  /** Like `run`, without blocking: lets independent checks run side by side. */
-  runAsync(
-    args: readonly string[],
-    opts: RunOptions = {},
-  ): Promise<RunResult & { readonly pid: number }> {
-    return versoAsync(['--repo', this.root, ...args], opts);
-  }
-
-  async logAsync(ref = 'main'): Promise<LogJson[]> {
-    const r = expectOk(await this.runAsync(['log', ref, '--json']), `verso log ${ref}`);
-    return parseJsonLines<LogJson>(r.stdout);
-  }
-
   /** Runs and asserts success; returns stdout. */
-  ok(args: readonly string[], opts: RunOptions = {}): string {
-    return expectOk(this.run(args, opts), `verso ${args.join(' ')}`).stdout;
+  async ok(args: readonly string[], opts: RunOptions = {}): Promise<string> {
+    return expectOk(await this.run(args, opts), `verso ${args.join(' ')}`).stdout;
   }
 
   /** Runs with `--json` appended and parses stdout as one JSON value. */
-  json<T>(args: readonly string[], opts: RunOptions = {}): T {
-    return JSON.parse(this.ok([...args, '--json'], opts)) as T;
+  async json<T>(args: readonly string[], opts: RunOptions = {}): Promise<T> {
+    return JSON.parse(await this.ok([...args, '--json'], opts)) as T;
   }
 
-  show(ref = 'main'): ShowJson {
+  show(ref = 'main'): Promise<ShowJson> {
     return this.json<ShowJson>(['show', ref]);
   }
 
-  head(ref = 'main'): string {
-    return this.show(ref).commit;
+  async head(ref = 'main'): Promise<string> {
+    return (await this.show(ref)).commit;
   }
 
-  log(ref = 'main'): LogJson[] {
-    return parseJsonLines<LogJson>(this.ok(['log', ref, '--json']));
+  async log(ref = 'main'): Promise<LogJson[]> {
+    return parseJsonLines<LogJson>(await this.ok(['log', ref, '--json']));
   }
 
-  refs(kind: 'branch' | 'tag'): RefJson[] {
+  refs(kind: 'branch' | 'tag'): Promise<RefJson[]> {
     return this.json<RefJson[]>([kind, 'list']);
   }
 
-  importLabels(file: string, branch = 'main', ...extra: string[]): WriteJson {
+  importLabels(file: string, branch = 'main', ...extra: string[]): Promise<WriteJson> {
     return this.json<WriteJson>(['import', 'labels', file, '--branch', branch, ...extra]);
   }
 
-  apply(file: string, branch: string, ...extra: string[]): WriteJson {
+  apply(file: string, branch: string, ...extra: string[]): Promise<WriteJson> {
     return this.json<WriteJson>(['apply', file, '--branch', branch, ...extra]);
   }
 
   /** `verso cat REF`, one parsed object per label. */
-  cat(ref = 'main'): LabelRecord[] {
-    return parseJsonLines<LabelRecord>(this.ok(['cat', ref]));
+  async cat(ref = 'main'): Promise<LabelRecord[]> {
+    return parseJsonLines<LabelRecord>(await this.ok(['cat', ref]));
   }
 
   /** Asserts that `verso verify` is clean. */
-  verify(): void {
-    const r = this.run(['verify', '--json']);
+  async verify(): Promise<void> {
+    const r = await this.run(['verify', '--json']);
     expectOk(r, 'verso verify');
     const v = JSON.parse(r.stdout) as { problems: unknown[]; chunks: number };
     expect(v.problems).toEqual([]);
@@ -252,9 +234,9 @@ export class TestRepo {
 }
 
 /** `verso init` in a fresh folder under `parent`. */
-export function initRepo(parent: string, name = 'repo'): TestRepo {
+export async function initRepo(parent: string, name = 'repo'): Promise<TestRepo> {
   const root = join(parent, name);
-  expectOk(verso(['init', root, '--json']), 'verso init');
+  expectOk(await verso(['init', root, '--json']), 'verso init');
   return new TestRepo(root);
 }
 
@@ -334,30 +316,27 @@ export function generateProjectData(
 }
 
 /** The shared generator (../shared/tools/gen-dataset.mjs); the caller checks HAS_SHARED_GENERATOR. */
-export function generateSharedData(
+export async function generateSharedData(
   outDir: string,
   images: number,
   seed: number,
   editSizes: readonly number[],
-): { labelsFile: string; editFile: (k: number) => string } {
-  const r = spawnSync(
+): Promise<{ labelsFile: string; editFile: (k: number) => string }> {
+  const args = ['--images', String(images), '--seed', String(seed), '--out', outDir];
+  const child = spawn(
     process.execPath,
-    [
-      SHARED_GENERATOR,
-      '--images',
-      String(images),
-      '--seed',
-      String(seed),
-      '--out',
-      outDir,
-      '--edits',
-      editSizes.join(','),
-    ],
+    [SHARED_GENERATOR, ...args, '--edits', editSizes.join(',')],
     {
-      encoding: 'utf8',
+      stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
-  if (r.status !== 0) throw new Error(`shared generator failed: ${r.stderr}`);
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const code = await new Promise<number | null>((res, rej) => {
+    child.on('error', rej);
+    child.on('close', res);
+  });
+  if (code !== 0) throw new Error(`shared generator failed: ${stderr}`);
   return {
     labelsFile: join(outDir, 'labels.jsonl'),
     editFile: (k) => join(outDir, `edits-${k}.jsonl`),

@@ -37,28 +37,28 @@ beforeAll(async () => {
   labelsFile = ds.labelsFile;
   editsFile = ds.editFiles[0]!.file;
   originals = readJsonLines(labelsFile);
-  repo = initRepo(tmp.root());
-  rootCommit = repo.head();
-  mainSnapshot = repo.importLabels(labelsFile).snapshot;
+  repo = await initRepo(tmp.root());
+  rootCommit = await repo.head();
+  mainSnapshot = (await repo.importLabels(labelsFile)).snapshot;
 });
 
 describe('import', () => {
-  it('the same labels in a shuffled line order give the same snapshot id', () => {
+  it('the same labels in a shuffled line order give the same snapshot id', async () => {
     const lines = readFileSync(labelsFile, 'utf8').trimEnd().split('\n');
     const file = join(tmp.dir('shuffled'), 'labels.jsonl');
     writeFileSync(file, shuffled(lines, seededRandom(7)).join('\n') + '\n');
 
-    repo.ok(['branch', 'create', 'shuffled', '--from', rootCommit]);
-    const r = repo.importLabels(file, 'shuffled');
+    await repo.ok(['branch', 'create', 'shuffled', '--from', rootCommit]);
+    const r = await repo.importLabels(file, 'shuffled');
     expect(r.snapshot).toBe(mainSnapshot);
-    expect(repo.show('shuffled').snapshot).toBe(mainSnapshot);
-    expect(repo.show('shuffled').commit).not.toBe(repo.show('main').commit);
+    expect((await repo.show('shuffled')).snapshot).toBe(mainSnapshot);
+    expect((await repo.show('shuffled')).commit).not.toBe((await repo.show('main')).commit);
 
-    const fresh = initRepo(tmp.root(), 'fresh-shuffled');
-    expect(fresh.importLabels(file).snapshot).toBe(mainSnapshot);
+    const fresh = await initRepo(tmp.root(), 'fresh-shuffled');
+    expect((await fresh.importLabels(file)).snapshot).toBe(mainSnapshot);
   });
 
-  it('field order, number spelling, CRLF line ends and blank lines do not matter', () => {
+  it('field order, number spelling, CRLF line ends and blank lines do not matter', async () => {
     const reversed = (o: object): string => {
       const entries = Object.entries(o).reverse();
       return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v !== null && typeof v === 'object' && !Array.isArray(v) ? reversed(v as object) : JSON.stringify(v)}`).join(',')}}`;
@@ -75,8 +75,8 @@ describe('import', () => {
     const file = join(tmp.dir('respelled'), 'labels.jsonl');
     writeFileSync(file, '\n' + respelled.join(''));
 
-    repo.ok(['branch', 'create', 'respelled', '--from', rootCommit]);
-    expect(repo.importLabels(file, 'respelled').snapshot).toBe(mainSnapshot);
+    await repo.ok(['branch', 'create', 'respelled', '--from', rootCommit]);
+    expect((await repo.importLabels(file, 'respelled')).snapshot).toBe(mainSnapshot);
   });
 });
 
@@ -89,14 +89,17 @@ describe('edit sequences', () => {
   });
 
   /** A new branch from main with `files` applied in order: its head commit and snapshot. */
-  const applyAll = (branch: string, ...files: string[]): { commit: string; snapshot: string } => {
-    repo.ok(['branch', 'create', branch, '--from', 'main']);
+  const applyAll = async (
+    branch: string,
+    ...files: string[]
+  ): Promise<{ commit: string; snapshot: string }> => {
+    await repo.ok(['branch', 'create', branch, '--from', 'main']);
     let head = { commit: '', snapshot: '' };
-    for (const f of files) head = repo.apply(f, branch);
+    for (const f of files) head = await repo.apply(f, branch);
     return head;
   };
 
-  it('one batch, two halves, and the halves in the other order reach one snapshot id', () => {
+  it('one batch, two halves, and the halves in the other order reach one snapshot id', async () => {
     expect(new Set(ops.map(keyOf)).size, 'generator batches touch each label once').toBe(
       ops.length,
     );
@@ -104,19 +107,19 @@ describe('edit sequences', () => {
     const e1 = writeJsonLines(join(dir, 'e1.jsonl'), ops.slice(0, 250));
     const e2 = writeJsonLines(join(dir, 'e2.jsonl'), ops.slice(250));
 
-    const whole = applyAll('whole', editsFile);
-    const seq12 = applyAll('seq12', e1, e2);
-    const seq21 = applyAll('seq21', e2, e1);
+    const whole = await applyAll('whole', editsFile);
+    const seq12 = await applyAll('seq12', e1, e2);
+    const seq21 = await applyAll('seq21', e2, e1);
     expect(whole.snapshot).not.toBe(mainSnapshot);
     expect(seq12.snapshot).toBe(whole.snapshot);
     expect(seq21.snapshot).toBe(whole.snapshot);
     expect(new Set([whole.commit, seq12.commit, seq21.commit]).size).toBe(3);
-    expect(repo.show('seq21').snapshot).toBe(whole.snapshot);
-    expect(repo.ok(['diff', 'seq12', 'seq21', '--json'])).toBe('');
+    expect((await repo.show('seq21')).snapshot).toBe(whole.snapshot);
+    expect(await repo.ok(['diff', 'seq12', 'seq21', '--json'])).toBe('');
     finalSnapshot = whole.snapshot;
   });
 
-  it('a detour that changes, deletes and adds labels and then reverts them reaches the same id', () => {
+  it('a detour that changes, deletes and adds labels and then reverts them reaches the same id', async () => {
     const touched = new Set(ops.map(keyOf));
     const others = shuffled(
       originals.filter((r) => !touched.has(keyOf(r))),
@@ -150,23 +153,23 @@ describe('edit sequences', () => {
       ...[...changed, ...deleted].map((r) => ({ op: 'put', ...r })),
     ]);
 
-    repo.ok(['branch', 'create', 'detour', '--from', 'main']);
-    const midway = repo.apply(away, 'detour');
+    await repo.ok(['branch', 'create', 'detour', '--from', 'main']);
+    const midway = await repo.apply(away, 'detour');
     expect(midway.labels).toEqual({ added: 20, removed: 20, modified: 200 });
     expect(midway.snapshot).not.toBe(mainSnapshot);
-    expect(repo.apply(back, 'detour').snapshot).toBe(finalSnapshot);
+    expect((await repo.apply(back, 'detour')).snapshot).toBe(finalSnapshot);
   });
 
-  it('importing the final labels into an empty branch gives the id the edits reached', () => {
+  it('importing the final labels into an empty branch gives the id the edits reached', async () => {
     const expected = applyToModel(modelOf(originals), ops);
     const file = writeJsonLines(
       join(tmp.dir('final'), 'labels.jsonl'),
       shuffled(modelToRecords(expected), seededRandom(5)),
     );
 
-    repo.ok(['branch', 'create', 'rebuilt', '--from', rootCommit]);
-    expect(repo.importLabels(file, 'rebuilt').snapshot).toBe(finalSnapshot);
-    const rebuilt = repo.show('rebuilt');
+    await repo.ok(['branch', 'create', 'rebuilt', '--from', rootCommit]);
+    expect((await repo.importLabels(file, 'rebuilt')).snapshot).toBe(finalSnapshot);
+    const rebuilt = await repo.show('rebuilt');
     expect(rebuilt.snapshot).toBe(finalSnapshot);
     expect(rebuilt.counts.labels).toBe(expected.size);
     expect(rebuilt.counts.reviews).toBe(

@@ -34,9 +34,8 @@ interface DiffLine {
   readonly key: { image: string; label?: string };
   readonly change: string;
 }
-const diff = (repo: TestRepo, a: string, b: string): DiffLine[] =>
-  repo
-    .ok(['diff', a, b, '--json'])
+const diff = async (repo: TestRepo, a: string, b: string): Promise<DiffLine[]> =>
+  (await repo.ok(['diff', a, b, '--json']))
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as DiffLine);
@@ -60,54 +59,54 @@ const imagesOf = (labels: readonly LabelRecord[]) => [...new Set(labels.map((l) 
  * left the first's images alone; then, on a fresh branch, that `--replace-all` removes them and
  * says so.
  */
-function checkScope(
+async function checkScope(
   name: string,
   first: readonly string[],
   second: readonly string[],
-): { repo: TestRepo } {
-  const repo = initRepo(tmp.root(), name);
-  repo.ok(['import', ...first]);
-  const before = repo.cat();
+): Promise<{ repo: TestRepo }> {
+  const repo = await initRepo(tmp.root(), name);
+  await repo.ok(['import', ...first]);
+  const before = await repo.cat();
   const firstImages = imagesOf(before);
   expect(firstImages.length).toBeGreaterThan(0);
-  const r = repo.json<ImportJson>(['import', ...second]);
+  const r = await repo.json<ImportJson>(['import', ...second]);
   expect(r.committed).toBe(true);
   expect(r.labels.removed).toBe(0);
   expect(r.removed).toMatchObject({ labels: 0, images: 0, image_ids: [] });
-  const changes = diff(repo, 'main~1', 'main');
+  const changes = await diff(repo, 'main~1', 'main');
   expect(changes.length).toBeGreaterThan(0);
   expect(changes.filter((c) => c.change !== 'added')).toEqual([]);
-  const after = repo.cat();
+  const after = await repo.cat();
   expect(after.filter((l) => firstImages.includes(l.image))).toEqual(before);
 
-  repo.ok(['branch', 'create', 'all', '--from', 'main~1']);
-  const text = repo.ok(['import', ...second, '--branch', 'all', '--replace-all']);
+  await repo.ok(['branch', 'create', 'all', '--from', 'main~1']);
+  const text = await repo.ok(['import', ...second, '--branch', 'all', '--replace-all']);
   expect(text).toMatch(new RegExp(`removed ${before.length} labels? .*of ${firstImages.length} `));
   for (const image of firstImages.slice(0, 20)) expect(text).toContain(image);
-  expect(repo.cat('all').filter((l) => firstImages.includes(l.image))).toEqual([]);
+  expect((await repo.cat('all')).filter((l) => firstImages.includes(l.image))).toEqual([]);
   return { repo };
 }
 
 describe.runIf(HAS_REAL)('each importer replaces only the images its file covers', () => {
-  it('import coco train then val (the report): the train labels stay, splits too', () => {
-    const { repo } = checkScope(
+  it('import coco train then val (the report): the train labels stay, splits too', async () => {
+    const { repo } = await checkScope(
       'coco',
       ['coco', join(DATUMARO, 'instances_train.json'), '--split', 'train'],
       ['coco', join(DATUMARO, 'instances_val.json'), '--split', 'val'],
     );
-    expect(repo.ok(['split', 'show', 'main', '--list'])).toBe('a\ttrain\nb\tval\n');
-    expect(repo.cat().map((l) => `${l.image}/${l.label}`)).toEqual(['a/1', 'b/1', 'b/2']);
+    expect(await repo.ok(['split', 'show', 'main', '--list'])).toBe('a\ttrain\nb\tval\n');
+    expect((await repo.cat()).map((l) => `${l.image}/${l.label}`)).toEqual(['a/1', 'b/1', 'b/2']);
   });
 
-  it('import voc of one XML then another', () => {
-    checkScope(
+  it('import voc of one XML then another', async () => {
+    await checkScope(
       'voc',
       ['voc', join(GTS, 'pascalvoc_format/2007_000027.xml')],
       ['voc', join(GTS, 'pascalvoc_format/2007_000032.xml')],
     );
   });
 
-  it('import yolo of one dataset then another', () => {
+  it('import yolo of one dataset then another', async () => {
     const dataset = (name: string, ids: readonly string[]) => {
       const dir = tmp.dir(name);
       copyFileSync(join(YOLO, 'obj.names'), join(dir, 'obj.names'));
@@ -115,14 +114,14 @@ describe.runIf(HAS_REAL)('each importer replaces only the images its file covers
         copyFileSync(join(YOLO, 'obj_train_data', `${id}.txt`), join(dir, `${id}.txt`));
       return dir;
     };
-    checkScope(
+    await checkScope(
       'yolo',
       ['yolo', dataset('yolo-a', ['2007_000027', '2007_000032']), '--images', IMAGES],
       ['yolo', dataset('yolo-b', ['2007_000033']), '--images', IMAGES],
     );
   });
 
-  it('import cvat of the real task, then a file with one other image', () => {
+  it('import cvat of the real task, then a file with one other image', async () => {
     const other = join(tmp.dir('cvat'), 'other.xml');
     writeFileSync(
       other,
@@ -135,11 +134,11 @@ describe.runIf(HAS_REAL)('each importer replaces only the images its file covers
 </annotations>
 `,
     );
-    checkScope('cvat', ['cvat', join(CVAT, 'annotations.xml')], ['cvat', other]);
+    await checkScope('cvat', ['cvat', join(CVAT, 'annotations.xml')], ['cvat', other]);
   });
 
-  it('import label-studio of one export, then another', () => {
-    checkScope(
+  it('import label-studio of one export, then another', async () => {
+    await checkScope(
       'label-studio',
       ['label-studio', join(LS, 'test_export_yolo/data.json')],
       ['label-studio', join(LS, 'test_export_coco/data.json')],
@@ -148,8 +147,8 @@ describe.runIf(HAS_REAL)('each importer replaces only the images its file covers
 });
 
 describe('import coco: an image the file lists without annotations', () => {
-  it('loses its labels (the file covers it); images the file does not list keep theirs', () => {
-    const repo = initRepo(tmp.root(), 'coco-empty-image');
+  it('loses its labels (the file covers it); images the file does not list keep theirs', async () => {
+    const repo = await initRepo(tmp.root(), 'coco-empty-image');
     const dir = tmp.dir('coco-empty-image');
     const file = (name: string, images: string[], annotated: string[]) => {
       const path = join(dir, name);
@@ -173,17 +172,17 @@ describe('import coco: an image the file lists without annotations', () => {
       );
       return path;
     };
-    repo.ok(['import', 'coco', file('all.json', ['p', 'q', 'r'], ['p', 'q', 'r'])]);
-    const r = repo.json<ImportJson>(['import', 'coco', file('q.json', ['q'], [])]);
+    await repo.ok(['import', 'coco', file('all.json', ['p', 'q', 'r'], ['p', 'q', 'r'])]);
+    const r = await repo.json<ImportJson>(['import', 'coco', file('q.json', ['q'], [])]);
     expect(r.labels).toEqual({ added: 0, removed: 1, modified: 0 });
-    expect(repo.cat().map((l) => l.image)).toEqual(['p', 'r']);
+    expect((await repo.cat()).map((l) => l.image)).toEqual(['p', 'r']);
   });
 });
 
 describe('import labels: per-image replace by default, --upsert, --replace-all', () => {
-  const repo = () => {
-    const r = initRepo(tmp.root(), `labels-${Math.random().toString(36).slice(2, 8)}`);
-    r.importLabels(
+  const repo = async () => {
+    const r = await initRepo(tmp.root(), `labels-${Math.random().toString(36).slice(2, 8)}`);
+    await r.importLabels(
       writeJsonLines(join(tmp.dir('labels'), 'base.jsonl'), [
         { image: 'a', label: '1', category: 'cat', area: 4, review: { status: 'approved' } },
         { image: 'a', label: '2', category: 'dog' },
@@ -198,51 +197,51 @@ describe('import labels: per-image replace by default, --upsert, --replace-all',
   const pick = (ls: LabelRecord[]) =>
     ls.map((l) => `${l.image}/${l.label} ${String(l['category'])} ${JSON.stringify(l.review)}`);
 
-  it('default: the images in the file get exactly its labels; other images keep theirs', () => {
-    const r = repo();
-    r.importLabels(file);
-    expect(pick(r.cat())).toEqual(['a/1 bird undefined', 'b/1 cat undefined']);
+  it('default: the images in the file get exactly its labels; other images keep theirs', async () => {
+    const r = await repo();
+    await r.importLabels(file);
+    expect(pick(await r.cat())).toEqual(['a/1 bird undefined', 'b/1 cat undefined']);
   });
 
-  it('--upsert: puts the file on top; labels and reviews it does not give stay', () => {
-    const r = repo();
-    r.importLabels(file, 'main', '--upsert');
-    expect(pick(r.cat())).toEqual([
+  it('--upsert: puts the file on top; labels and reviews it does not give stay', async () => {
+    const r = await repo();
+    await r.importLabels(file, 'main', '--upsert');
+    expect(pick(await r.cat())).toEqual([
       'a/1 bird {"status":"approved"}',
       'a/2 dog undefined',
       'b/1 cat undefined',
     ]);
   });
 
-  it('--replace-all: the branch becomes the file, and the removal is reported', () => {
-    const r = repo();
-    const out = r.json<ImportJson>(['import', 'labels', file, '--replace-all']);
+  it('--replace-all: the branch becomes the file, and the removal is reported', async () => {
+    const r = await repo();
+    const out = await r.json<ImportJson>(['import', 'labels', file, '--replace-all']);
     expect(out.removed).toEqual({ labels: 2, reviews: 1, images: 2, image_ids: ['a', 'b'] });
-    expect(pick(r.cat())).toEqual(['a/1 bird undefined']);
+    expect(pick(await r.cat())).toEqual(['a/1 bird undefined']);
   });
 
-  it('--upsert and --replace-all together are a usage error', () => {
-    const r = repo();
-    const run = r.run(['import', 'labels', file, '--upsert', '--replace-all']);
+  it('--upsert and --replace-all together are a usage error', async () => {
+    const r = await repo();
+    const run = await r.run(['import', 'labels', file, '--upsert', '--replace-all']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--upsert');
   });
 });
 
 describe('nothing to commit (item 18)', () => {
-  const expectNothing = (repo: TestRepo, args: readonly string[]) => {
-    const head = repo.head();
-    const log = repo.log().length;
-    const text = repo.ok(args);
+  const expectNothing = async (repo: TestRepo, args: readonly string[]) => {
+    const head = await repo.head();
+    const log = (await repo.log()).length;
+    const text = await repo.ok(args);
     expect(text).toContain('nothing to commit');
-    const json = repo.json<{ committed: boolean; commit: string }>(args);
+    const json = await repo.json<{ committed: boolean; commit: string }>(args);
     expect(json).toMatchObject({ committed: false, commit: head });
-    expect(repo.head()).toBe(head);
-    expect(repo.log()).toHaveLength(log);
+    expect(await repo.head()).toBe(head);
+    expect(await repo.log()).toHaveLength(log);
   };
 
-  it('import coco, import labels and apply that change nothing write no commit', () => {
-    const repo = initRepo(tmp.root(), 'nothing');
+  it('import coco, import labels and apply that change nothing write no commit', async () => {
+    const repo = await initRepo(tmp.root(), 'nothing');
     const dir = tmp.dir('nothing');
     const coco = join(dir, 'coco.json');
     writeFileSync(
@@ -253,22 +252,22 @@ describe('nothing to commit (item 18)', () => {
         annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [1, 1, 5, 5] }],
       }),
     );
-    repo.ok(['import', 'coco', coco]);
-    expectNothing(repo, ['import', 'coco', coco]);
-    const line = repo.cat()[0]!;
+    await repo.ok(['import', 'coco', coco]);
+    await expectNothing(repo, ['import', 'coco', coco]);
+    const line = (await repo.cat())[0]!;
     const labels = writeJsonLines(join(dir, 'labels.jsonl'), [line]);
-    expectNothing(repo, ['import', 'labels', labels]);
+    await expectNothing(repo, ['import', 'labels', labels]);
     const edits = writeJsonLines(join(dir, 'edits.jsonl'), [{ op: 'put', ...line }]);
-    expectNothing(repo, ['apply', edits, '--branch', 'main']);
+    await expectNothing(repo, ['apply', edits, '--branch', 'main']);
   });
 
-  it.runIf(HAS_REAL)('add images of the same files again writes no commit', () => {
-    const repo = initRepo(tmp.root(), 'nothing-images');
+  it.runIf(HAS_REAL)('add images of the same files again writes no commit', async () => {
+    const repo = await initRepo(tmp.root(), 'nothing-images');
     const dir = tmp.dir('nothing-images');
     mkdirSync(dir, { recursive: true });
     for (const id of ['2007_000027', '2007_000032'])
       copyFileSync(join(IMAGES, `${id}.jpg`), join(dir, `${id}.jpg`));
-    repo.ok(['add', 'images', dir]);
-    expectNothing(repo, ['add', 'images', dir]);
+    await repo.ok(['add', 'images', dir]);
+    await expectNothing(repo, ['add', 'images', dir]);
   });
 });

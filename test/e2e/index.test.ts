@@ -67,21 +67,21 @@ const rareCount = records.filter((r) => r['category'] === 'rare').length;
 
 let repo: TestRepo;
 
-beforeAll(() => {
-  repo = initRepo(tmp.root());
-  repo.importLabels(writeJsonLines(join(tmp.dir('data'), 'labels.jsonl'), records));
+beforeAll(async () => {
+  repo = await initRepo(tmp.root());
+  await repo.importLabels(writeJsonLines(join(tmp.dir('data'), 'labels.jsonl'), records));
   expect(rareCount).toBe(10);
 }, 60_000);
 
 const indexShow = (ref?: string) =>
   repo.json<IndexShowJson>(['index', 'show', ...(ref === undefined ? [] : [ref])]);
 const explain = (cmd: readonly string[]) => repo.json<ExplainJson>([...cmd, '--explain']);
-const countOf = (ref: string, where: string) =>
-  Number(repo.ok(['count', ref, '--where', where]).trim());
+const countOf = async (ref: string, where: string) =>
+  Number((await repo.ok(['count', ref, '--where', where])).trim());
 
 describe('verso index show', () => {
-  it('says a fresh import is indexed, per tree with its fields and entries', () => {
-    const out = repo.ok(['index', 'show']).trim().split('\n');
+  it('says a fresh import is indexed, per tree with its fields and entries', async () => {
+    const out = (await repo.ok(['index', 'show'])).trim().split('\n');
     // Each label has a class and an annotator; each review a status, a reviewer and a time.
     expect(out).toEqual([
       `labels (class, annotator): ${2 * LABELS} entries`,
@@ -90,9 +90,9 @@ describe('verso index show', () => {
     ]);
   });
 
-  it('--json: the commit, and per tree its source root, fields, index root and entries', () => {
-    const shown = indexShow('main');
-    const head = repo.show('main');
+  it('--json: the commit, and per tree its source root, fields, index root and entries', async () => {
+    const shown = await indexShow('main');
+    const head = await repo.show('main');
     expect(shown.commit).toBe(head.commit);
     expect(shown.trees.map((t) => Object.keys(t).sort())).toEqual(
       Array(3).fill(['delta_entries', 'entries', 'fields', 'index', 'source', 'tree']),
@@ -104,19 +104,19 @@ describe('verso index show', () => {
     ]);
     for (const t of shown.trees) expect(t.index).toMatch(/^[0-9a-f]{64}$/);
     // `index show` defaults to main; `index build` on an indexed snapshot builds nothing.
-    expect(indexShow()).toEqual(shown);
-    const built = repo.json<IndexShowJson>(['index', 'build', 'main']);
+    expect(await indexShow()).toEqual(shown);
+    const built = await repo.json<IndexShowJson>(['index', 'build', 'main']);
     expect(built).toEqual(shown);
-    expect(repo.ok(['index', 'build'])).not.toContain('built now');
+    expect(await repo.ok(['index', 'build'])).not.toContain('built now');
   });
 
-  it('a bad ref exits non-zero naming the ref', () => {
+  it('a bad ref exits non-zero naming the ref', async () => {
     for (const args of [
       ['index', 'show', 'no-such-ref'],
       ['index', 'build', 'no-such-ref'],
       ['count', 'no-such-ref', '--where', 'class = rare', '--explain'],
     ]) {
-      const r = repo.run(args);
+      const r = await repo.run(args);
       expectFailure(r, 1, 'no-such-ref');
       expect(r.stdout).toBe('');
     }
@@ -124,48 +124,50 @@ describe('verso index show', () => {
 });
 
 describe('--explain and the answers', () => {
-  it('count --where on a lone class comparison is answered by the index, and right', () => {
-    const lines = repo.ok(['count', 'main', '--where', 'class = rare', '--explain']).split('\n');
+  it('count --where on a lone class comparison is answered by the index, and right', async () => {
+    const lines = (await repo.ok(['count', 'main', '--where', 'class = rare', '--explain'])).split(
+      '\n',
+    );
     expect(lines[0]).toMatch(
       new RegExp(
         `^plan: count from the index \\(${rareCount} of ${LABELS} labels of [0-9a-f]{12}\\)$`,
       ),
     );
     expect(lines).toContain(`  a count is answered by the index alone: ${rareCount}`);
-    expect(countOf('main', 'class = rare')).toBe(rareCount);
-    expect(explain(['count', 'main', '--where', 'class = rare'])).toMatchObject({
+    expect(await countOf('main', 'class = rare')).toBe(rareCount);
+    expect(await explain(['count', 'main', '--where', 'class = rare'])).toMatchObject({
       access: 'index',
       labels: LABELS,
       candidates: rareCount,
       exact_count: rareCount,
     });
     // A common class is still counted from the index, though reading its labels would scan.
-    const common = explain(['count', 'main', '--where', 'class = car']);
+    const common = await explain(['count', 'main', '--where', 'class = car']);
     expect(common).toMatchObject({ access: 'scan', exact_count: 200 });
-    expect(countOf('main', 'class = car')).toBe(200);
+    expect(await countOf('main', 'class = car')).toBe(200);
   });
 
-  it('cat --where with a selective filter reads through the index and prints exactly the matches', () => {
+  it('cat --where with a selective filter reads through the index and prints exactly the matches', async () => {
     const where = 'review.status = escalated';
-    const text = repo.ok(['cat', 'main', '--where', where, '--explain']);
+    const text = await repo.ok(['cat', 'main', '--where', where, '--explain']);
     expect(text.split('\n')[0]).toMatch(
       /^plan: index, 8 candidates of 400 labels of [0-9a-f]{12}$/,
     );
-    const printed = parseJsonLines<LabelRecord>(repo.ok(['cat', 'main', '--where', where]));
-    const expected = repo
-      .cat('main')
-      .filter((r) => (r.review as { status?: string } | null)?.status === 'escalated');
+    const printed = parseJsonLines<LabelRecord>(await repo.ok(['cat', 'main', '--where', where]));
+    const expected = (await repo.cat('main')).filter(
+      (r) => (r.review as { status?: string } | null)?.status === 'escalated',
+    );
     expect(printed).toEqual(expected);
     expect(printed).toHaveLength(8);
     // A filter matching half the labels is scanned.
-    expect(repo.ok(['cat', 'main', '--where', 'annotator = ann_b', '--explain'])).toMatch(
+    expect(await repo.ok(['cat', 'main', '--where', 'annotator = ann_b', '--explain'])).toMatch(
       /^plan: scan all 400 labels/,
     );
   });
 
-  it('export --explain reports the plan and writes nothing', () => {
+  it('export --explain reports the plan and writes nothing', async () => {
     const out = join(tmp.dir('export'), 'out.json');
-    const e = repo.json<ExplainJson>([
+    const e = await repo.json<ExplainJson>([
       'export',
       'main',
       '--format',
@@ -183,8 +185,8 @@ describe('--explain and the answers', () => {
 });
 
 describe('branches and gc', () => {
-  it('an apply on a branch keeps its trees indexed; after gc of the branch main still answers', () => {
-    repo.ok(['branch', 'create', 'feature', '--from', 'main']);
+  it('an apply on a branch keeps its trees indexed; after gc of the branch main still answers', async () => {
+    await repo.ok(['branch', 'create', 'feature', '--from', 'main']);
     const rare = records.filter((r) => r['category'] === 'rare');
     const edits = [
       // three common labels become rare, two rare ones go, one rare one is re-reviewed, two new
@@ -195,11 +197,14 @@ describe('branches and gc', () => {
       { op: 'put', ...labelAt(1000), category: 'rare' },
       { op: 'put', ...labelAt(1001), category: 'rare', annotator: 7 },
     ];
-    const w = repo.apply(writeJsonLines(join(tmp.dir('edits'), 'e1.jsonl'), edits), 'feature');
+    const w = await repo.apply(
+      writeJsonLines(join(tmp.dir('edits'), 'e1.jsonl'), edits),
+      'feature',
+    );
     expect(w.labels).toEqual({ added: 2, removed: 2, modified: 3 });
 
-    const main = indexShow('main');
-    const feature = indexShow('feature');
+    const main = await indexShow('main');
+    const feature = await indexShow('feature');
     expect(feature.commit).toBe(w.commit);
     const [labels, reviews, splits] = feature.trees;
     expect(labels!.source).not.toBe(main.trees[0]!.source);
@@ -213,35 +218,35 @@ describe('branches and gc', () => {
     expect(splits).toEqual(main.trees[2]);
 
     const featureRare = rareCount + 3 - 2 + 2;
-    expect(explain(['count', 'feature', '--where', 'class = rare'])).toMatchObject({
+    expect(await explain(['count', 'feature', '--where', 'class = rare'])).toMatchObject({
       access: 'index',
       exact_count: featureRare,
     });
-    expect(countOf('feature', 'class = rare')).toBe(featureRare);
-    expect(countOf('feature', 'changed_since(main)')).toBe(5);
-    expect(countOf('feature', 'annotator = 7')).toBe(1);
+    expect(await countOf('feature', 'class = rare')).toBe(featureRare);
+    expect(await countOf('feature', 'changed_since(main)')).toBe(5);
+    expect(await countOf('feature', 'annotator = 7')).toBe(1);
 
-    repo.ok(['branch', 'delete', 'feature']);
-    expectOk(repo.run(['gc']));
-    repo.verify();
-    expect(indexShow('main')).toEqual(main);
-    expect(explain(['count', 'main', '--where', 'class = rare'])).toMatchObject({
+    await repo.ok(['branch', 'delete', 'feature']);
+    expectOk(await repo.run(['gc']));
+    await repo.verify();
+    expect(await indexShow('main')).toEqual(main);
+    expect(await explain(['count', 'main', '--where', 'class = rare'])).toMatchObject({
       access: 'index',
       exact_count: rareCount,
     });
-    expect(countOf('main', 'class = rare')).toBe(rareCount);
+    expect(await countOf('main', 'class = rare')).toBe(rareCount);
     const printed = parseJsonLines<LabelRecord>(
-      repo.ok(['cat', 'main', '--where', 'class = rare']),
+      await repo.ok(['cat', 'main', '--where', 'class = rare']),
     );
     expect(printed.map((r) => r.label)).toEqual(rare.map((r) => r.label));
 
     // The same edits again give the same trees as the collected branch had: indexed and sound.
-    repo.ok(['branch', 'create', 'again', '--from', 'main']);
-    const again = repo.apply(join(tmp.dir('edits'), 'e1.jsonl'), 'again');
-    expect(indexShow('again').trees).toEqual(feature.trees);
-    expect(countOf('again', 'class = rare')).toBe(featureRare);
-    expect(countOf('again', 'review.status = escalated')).toBe(8 + 1);
+    await repo.ok(['branch', 'create', 'again', '--from', 'main']);
+    const again = await repo.apply(join(tmp.dir('edits'), 'e1.jsonl'), 'again');
+    expect((await indexShow('again')).trees).toEqual(feature.trees);
+    expect(await countOf('again', 'class = rare')).toBe(featureRare);
+    expect(await countOf('again', 'review.status = escalated')).toBe(8 + 1);
     expect(again.commit).not.toBe(w.commit);
-    repo.verify();
+    await repo.verify();
   });
 });

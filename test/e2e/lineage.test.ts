@@ -68,47 +68,48 @@ let predictions: string[];
 
 const slashKey = (r: { readonly image: unknown; readonly label?: unknown }): string =>
   `${String(r.image)}/${String(r.label)}`;
-const startRun = (...args: string[]) => repo.json<{ run: RunJson }>(['run', 'start', ...args]).run;
+const startRun = async (...args: string[]) =>
+  (await repo.json<{ run: RunJson }>(['run', 'start', ...args])).run;
 
 beforeAll(async () => {
   const ds = await generateProjectData(tmp.dir('data'), 1500, 7, [300]);
   data = tmp.dir('files');
-  repo = initRepo(tmp.root());
-  repo.importLabels(ds.labelsFile);
-  repo.ok(['tag', 'create', 'production-v4', 'main']);
-  tagCommit = repo.head('production-v4');
+  repo = await initRepo(tmp.root());
+  await repo.importLabels(ds.labelsFile);
+  await repo.ok(['tag', 'create', 'production-v4', 'main']);
+  tagCommit = await repo.head('production-v4');
   records = readJsonLines(ds.labelsFile);
   approved = records.filter((r) => r.review?.['status'] === 'approved');
   expect(approved.length).toBeGreaterThan(20);
-  run1 = startRun('--dataset', 'production-v4', '--where', WHERE, '--param', 'lr=0.1');
-  repo.apply(ds.editFiles[0]!.file, 'main');
+  run1 = await startRun('--dataset', 'production-v4', '--where', WHERE, '--param', 'lr=0.1');
+  await repo.apply(ds.editFiles[0]!.file, 'main');
 }, 120_000);
 
 describe('run start', () => {
-  it('records the exact commit and a reproducible example-set hash', () => {
+  it('records the exact commit and a reproducible example-set hash', async () => {
     expect(run1).toMatchObject({
       datasetRef: 'production-v4',
       commit: tagCommit,
       status: 'running',
     });
     expect(run1.exampleCount).toBe(approved.length);
-    const again = startRun('--dataset', 'production-v4', '--where', WHERE);
+    const again = await startRun('--dataset', 'production-v4', '--where', WHERE);
     expect(again.id).not.toBe(run1.id);
     expect(again.exampleSet).toBe(run1.exampleSet);
     expect(again.commit).toBe(tagCommit);
   });
 
-  it('keeps what it recorded when the branch moves; a new run on main differs', () => {
-    const up = repo.json<UpJson>(['lineage', 'up', run1.id]);
+  it('keeps what it recorded when the branch moves; a new run on main differs', async () => {
+    const up = await repo.json<UpJson>(['lineage', 'up', run1.id]);
     expect(up.run?.commit).toBe(tagCommit);
     expect(up.run?.exampleSet).toBe(run1.exampleSet);
-    const onMain = startRun('--dataset', 'main', '--where', WHERE);
-    expect(onMain.commit).toBe(repo.head('main'));
+    const onMain = await startRun('--dataset', 'main', '--where', WHERE);
+    expect(onMain.commit).toBe(await repo.head('main'));
     expect(onMain.commit).not.toBe(tagCommit);
     expect(onMain.exampleSet).not.toBe(run1.exampleSet);
   });
 
-  it('saves a slice under its content hash, found from its commit', () => {
+  it('saves a slice under its content hash, found from its commit', async () => {
     const save = () =>
       repo.json<{ id: string; exampleCount: number; commit: string }>([
         'slice',
@@ -119,14 +120,14 @@ describe('run start', () => {
         '--where',
         WHERE,
       ]);
-    const slice = save();
+    const slice = await save();
     expect(slice).toMatchObject({
       id: run1.exampleSet,
       exampleCount: approved.length,
       commit: tagCommit,
     });
-    expect(save().id).toBe(slice.id);
-    const down = repo.json<DownJson & { slices: { id: string }[] }>([
+    expect((await save()).id).toBe(slice.id);
+    const down = await repo.json<DownJson & { slices: { id: string }[] }>([
       'lineage',
       'down',
       'production-v4',
@@ -134,9 +135,9 @@ describe('run start', () => {
     expect(down.slices.map((x) => x.id)).toEqual([slice.id]);
   });
 
-  it('exports the example set in the same step', () => {
+  it('exports the example set in the same step', async () => {
     const out = join(data, 'train.jsonl');
-    const r = repo.json<{ run: RunJson; export: { labels: number } }>([
+    const r = await repo.json<{ run: RunJson; export: { labels: number } }>([
       'run',
       'start',
       '--dataset',
@@ -157,7 +158,7 @@ describe('run start', () => {
 describe('models, predictions, explain', () => {
   const winners = () => approved.slice(0, 10);
 
-  beforeAll(() => {
+  beforeAll(async () => {
     // Gradient vectors: example i of the first ten points along e0 with length i + 1, the rest
     // along e1; a query along e0 ranks examples 9, 8, 7 first with scores 10, 9, 8.
     const lines = approved.slice(0, 40).map((r, i) => {
@@ -167,9 +168,9 @@ describe('models, predictions, explain', () => {
       return { image: r.image, label: r.label, vector: v };
     });
     writeJsonLines(join(data, 'vectors.jsonl'), lines);
-    repo.ok(['run', 'add-vectors', run1.id, join(data, 'vectors.jsonl')]);
-    modelId = repo
-      .ok([
+    await repo.ok(['run', 'add-vectors', run1.id, join(data, 'vectors.jsonl')]);
+    modelId = (
+      await repo.ok([
         'model',
         'register',
         '--run',
@@ -181,10 +182,10 @@ describe('models, predictions, explain', () => {
         '--metric',
         'map=0.5',
       ])
-      .trim();
+    ).trim();
     writeFileSync(join(data, 'query.json'), JSON.stringify([1, 0, 0, 0, 0, 0, 0, 0]));
-    const single = repo
-      .ok([
+    const single = (
+      await repo.ok([
         'predict',
         'record',
         '--model',
@@ -198,19 +199,21 @@ describe('models, predictions, explain', () => {
         '--vector',
         join(data, 'query.json'),
       ])
-      .trim();
+    ).trim();
     const batch = writeJsonLines(join(data, 'preds.jsonl'), [
       { id: 'ext-2', image: 'img-b', output: { class: 'dog' }, vector: [0, 1, 0, 0, 0, 0, 0, 0] },
       { image: 'img-c', output: { class: 'car' }, time: '2026-01-01T00:00:00Z' },
     ]);
     predictions = [
       single,
-      ...repo.ok(['predict', 'record', '--model', modelId, '--file', batch]).trim().split('\n'),
+      ...(await repo.ok(['predict', 'record', '--model', modelId, '--file', batch]))
+        .trim()
+        .split('\n'),
     ];
   });
 
-  it('returns the constructed top examples with annotator and reviewer times', () => {
-    const r = repo.json<ExplainJson>(['explain', predictions[0]!, '--top', '3']);
+  it('returns the constructed top examples with annotator and reviewer times', async () => {
+    const r = await repo.json<ExplainJson>(['explain', predictions[0]!, '--top', '3']);
     expect(r.kind).toBe('gradient');
     const expected = [9, 8, 7].map((i) => winners()[i]!);
     expect(r.examples.map((e) => `${e.image}/${e.label}`)).toEqual(expected.map(slashKey));
@@ -223,19 +226,19 @@ describe('models, predictions, explain', () => {
       expect(e.reviewed_at).toBe(src.review?.['reviewed_at'] ?? null);
     }
     // The serving system's id finds the same prediction.
-    expect(repo.json<ExplainJson>(['explain', 'ext-1', '--top', '3'])).toEqual(r);
+    expect(await repo.json<ExplainJson>(['explain', 'ext-1', '--top', '3'])).toEqual(r);
   });
 
-  it('scores embeddings by cosine, from the binary vector file', () => {
+  it('scores embeddings by cosine, from the binary vector file', async () => {
     const keys = approved.slice(0, 10).map(slashKey);
     const flat = new Float32Array(10 * DIM);
     keys.forEach((_, i) => flat.set([1, i], i * DIM));
     writeFileSync(join(data, 'emb.vvec'), encodeVectorFile('embedding', DIM, keys, flat));
-    const run = startRun('--dataset', 'production-v4', '--where', WHERE);
-    repo.ok(['run', 'add-vectors', run.id, join(data, 'emb.vvec')]);
-    repo.ok(['model', 'register', '--run', run.id, '--name', 'emb', '--version', '1']);
-    const pred = repo
-      .ok([
+    const run = await startRun('--dataset', 'production-v4', '--where', WHERE);
+    await repo.ok(['run', 'add-vectors', run.id, join(data, 'emb.vvec')]);
+    await repo.ok(['model', 'register', '--run', run.id, '--name', 'emb', '--version', '1']);
+    const pred = (
+      await repo.ok([
         'predict',
         'record',
         '--model',
@@ -247,15 +250,15 @@ describe('models, predictions, explain', () => {
         '--vector',
         join(data, 'query.json'),
       ])
-      .trim();
-    const r = repo.json<ExplainJson>(['explain', pred, '--top', '3']);
+    ).trim();
+    const r = await repo.json<ExplainJson>(['explain', pred, '--top', '3']);
     expect(r.kind).toBe('embedding');
     expect(r.examples.map((e) => `${e.image}/${e.label}`)).toEqual(keys.slice(0, 3));
     expect(r.examples[1]!.score).toBeCloseTo(1 / Math.SQRT2, 6);
   });
 
-  it('walks up from a prediction to the run, its commit and reviewers', () => {
-    const up = repo.json<UpJson>(['lineage', 'up', predictions[1]!]);
+  it('walks up from a prediction to the run, its commit and reviewers', async () => {
+    const up = await repo.json<UpJson>(['lineage', 'up', predictions[1]!]);
     expect(up.prediction).toMatchObject({
       id: predictions[1],
       image: 'img-b',
@@ -271,64 +274,77 @@ describe('models, predictions, explain', () => {
     expect(up.examples?.reviewers).toEqual([...reviewers].sort());
   });
 
-  it('walks down from a commit and from a label', () => {
-    const down = repo.json<DownJson>(['lineage', 'down', 'production-v4']);
+  it('walks down from a commit and from a label', async () => {
+    const down = await repo.json<DownJson>(['lineage', 'down', 'production-v4']);
     expect(down.commit?.id).toBe(tagCommit);
     const first = down.runs.find((r) => r.id === run1.id)!;
     expect(first.models.map((m) => [m.id, m.predictions.total])).toEqual([[modelId, 3]]);
     expect(down.runs.every((r) => r.commit === tagCommit)).toBe(true);
-    const inSet = repo.json<DownJson>(['lineage', 'down', slashKey(approved[0]!)]);
+    const inSet = await repo.json<DownJson>(['lineage', 'down', slashKey(approved[0]!)]);
     expect(inSet.runs.map((r) => r.id)).toContain(run1.id);
     const other = records.find((r) => r.review?.['status'] !== 'approved')!;
-    const notInSet = repo.json<DownJson>(['lineage', 'down', slashKey(other)]);
+    const notInSet = await repo.json<DownJson>(['lineage', 'down', slashKey(other)]);
     expect(notInSet.runs.map((r) => r.id)).not.toContain(run1.id);
   });
 });
 
 describe('gc', () => {
-  it('keeps what runs need: the commit of a deleted branch and the example set', () => {
-    repo.ok(['branch', 'create', 'scratch', '--from', 'main']);
+  it('keeps what runs need: the commit of a deleted branch and the example set', async () => {
+    await repo.ok(['branch', 'create', 'scratch', '--from', 'main']);
     const gone = records[0]!;
     const edits = writeJsonLines(join(data, 'scratch-edit.jsonl'), [
       { op: 'delete', image: gone.image, label: gone.label },
     ]);
-    repo.ok(['apply', edits, '--branch', 'scratch']);
-    const scratchHead = repo.head('scratch');
-    const run = startRun('--dataset', 'scratch');
-    repo.ok(['branch', 'delete', 'scratch']);
-    const gc = repo.json<{ deleted: number }>(['gc']);
+    await repo.ok(['apply', edits, '--branch', 'scratch']);
+    const scratchHead = await repo.head('scratch');
+    const run = await startRun('--dataset', 'scratch');
+    await repo.ok(['branch', 'delete', 'scratch']);
+    const gc = await repo.json<{ deleted: number }>(['gc']);
     expect(gc.deleted).toBeGreaterThanOrEqual(0);
-    repo.verify();
-    expect(repo.json<UpJson>(['lineage', 'up', run.id]).commit.id).toBe(scratchHead);
-    const down = repo.json<DownJson>(['lineage', 'down', slashKey(records[1]!)]);
+    await repo.verify();
+    expect((await repo.json<UpJson>(['lineage', 'up', run.id])).commit.id).toBe(scratchHead);
+    const down = await repo.json<DownJson>(['lineage', 'down', slashKey(records[1]!)]);
     expect(down.runs.map((r) => r.id)).toContain(run.id);
   });
 });
 
 describe('bad input', () => {
-  it('refuses unknown runs and models', () => {
+  it('refuses unknown runs and models', async () => {
     expectFailure(
-      repo.run(['model', 'register', '--run', 'run-000000000000', '--name', 'x', '--version', '1']),
+      await repo.run([
+        'model',
+        'register',
+        '--run',
+        'run-000000000000',
+        '--name',
+        'x',
+        '--version',
+        '1',
+      ]),
       1,
       "no run 'run-000000000000'",
     );
     expectFailure(
-      repo.run(['predict', 'record', '--model', 'nope@1', '--image', 'a', '--output', '1']),
+      await repo.run(['predict', 'record', '--model', 'nope@1', '--image', 'a', '--output', '1']),
       1,
       "no model 'nope@1'",
     );
-    expectFailure(repo.run(['run', 'finish', 'run-000000000000']), 1, 'no run');
-    expectFailure(repo.run(['explain', 'pred-0000000000000000']), 1, 'no prediction');
+    expectFailure(await repo.run(['run', 'finish', 'run-000000000000']), 1, 'no run');
+    expectFailure(await repo.run(['explain', 'pred-0000000000000000']), 1, 'no prediction');
   });
 
-  it('refuses a --top that is not a positive integer', () => {
-    expectFailure(repo.run(['explain', predictions[0]!, '--top', '0']), 1, "invalid --top '0'");
+  it('refuses a --top that is not a positive integer', async () => {
+    expectFailure(
+      await repo.run(['explain', predictions[0]!, '--top', '0']),
+      1,
+      "invalid --top '0'",
+    );
   });
 
-  it('refuses a prediction vector of the wrong dimension', () => {
+  it('refuses a prediction vector of the wrong dimension', async () => {
     writeFileSync(join(data, 'short.json'), '[1, 2, 3]');
     expectFailure(
-      repo.run([
+      await repo.run([
         'predict',
         'record',
         '--model',
@@ -345,14 +361,15 @@ describe('bad input', () => {
     );
   });
 
-  it('refuses training vectors for keys outside the set, or of mixed dimensions', () => {
+  it('refuses training vectors for keys outside the set, or of mixed dimensions', async () => {
+    const fresh = await startRun('--dataset', 'production-v4', '--where', WHERE);
     const outside = records.find((r) => r.review?.['status'] !== 'approved')!;
     const file = writeJsonLines(join(data, 'bad-vectors.jsonl'), [
       { image: approved[0]!.image, label: approved[0]!.label, vector: [1, 2] },
       { image: outside.image, label: outside.label, vector: [1, 2] },
     ]);
     expectFailure(
-      repo.run(['run', 'add-vectors', run1.id, file]),
+      await repo.run(['run', 'add-vectors', fresh.id, file]),
       1,
       `${file}:2 field 'key'`,
       slashKey(outside),
@@ -362,11 +379,15 @@ describe('bad input', () => {
       { image: approved[0]!.image, label: approved[0]!.label, vector: [1, 2] },
       { image: approved[1]!.image, label: approved[1]!.label, vector: [1, 2, 3] },
     ]);
-    expectFailure(repo.run(['run', 'add-vectors', run1.id, mixed]), 1, `${mixed}:2 field 'vector'`);
+    expectFailure(
+      await repo.run(['run', 'add-vectors', fresh.id, mixed]),
+      1,
+      `${mixed}:2 field 'vector'`,
+    );
   });
 
-  it('finishes a run once', () => {
-    expect(repo.ok(['run', 'finish', run1.id])).toContain(`${run1.id} ok`);
-    expectFailure(repo.run(['run', 'finish', run1.id]), 1, 'already finished');
+  it('finishes a run once', async () => {
+    expect(await repo.ok(['run', 'finish', run1.id])).toContain(`${run1.id} ok`);
+    expectFailure(await repo.run(['run', 'finish', run1.id]), 1, 'already finished');
   });
 });

@@ -41,12 +41,18 @@ interface MergeStatusJson {
   }[];
 }
 
-function setup(): { repo: TestRepo; dir: string; edits: (name: string, ops: object[]) => string } {
+async function setup(): Promise<{
+  repo: TestRepo;
+  dir: string;
+  edits: (name: string, ops: object[]) => string;
+}> {
   const dir = tmp.dir(`case-${n++}`);
-  const repo = initRepo(dir);
+  const repo = await initRepo(dir);
   const base = Array.from({ length: 6 }, (_, i) => label('img1', String(i), 1, i * 20));
-  repo.importLabels(writeJsonLines(join(dir, 'base.jsonl'), [...base, label('img2', '1', 2, 0)]));
-  repo.ok(['branch', 'create', 'dev']);
+  await repo.importLabels(
+    writeJsonLines(join(dir, 'base.jsonl'), [...base, label('img2', '1', 2, 0)]),
+  );
+  await repo.ok(['branch', 'create', 'dev']);
   const edits = (name: string, ops: object[]) =>
     writeJsonLines(
       join(dir, `${name}.jsonl`),
@@ -58,14 +64,14 @@ function setup(): { repo: TestRepo; dir: string; edits: (name: string, ops: obje
 const key = (r: LabelRecord) => `${r.image}/${r.label}`;
 
 /** Merges dev into main expecting it to stop with `conflicts`, main unmoved; its status. */
-function stoppedMerge(repo: TestRepo, conflicts: string): MergeStatusJson {
-  const before = repo.head('main');
+async function stoppedMerge(repo: TestRepo, conflicts: string): Promise<MergeStatusJson> {
+  const before = await repo.head('main');
   expectFailure(
-    repo.run(['merge', 'dev', '--into', 'main']),
+    await repo.run(['merge', 'dev', '--into', 'main']),
     1,
     `merge into 'main' stopped: ${conflicts}`,
   );
-  expect(repo.head('main')).toBe(before);
+  expect(await repo.head('main')).toBe(before);
   return repo.json<MergeStatusJson>(['merge', 'status', '--into', 'main']);
 }
 
@@ -73,31 +79,31 @@ describe('verso merge', () => {
   let repo: TestRepo;
   let edits: (name: string, ops: object[]) => string;
   let dir: string;
-  beforeEach(() => ({ repo, edits, dir } = setup()));
+  beforeEach(async () => ({ repo, edits, dir } = await setup()));
 
-  it('fast-forwards when the destination has not moved, is a no-op into itself or a descendant', () => {
-    repo.apply(edits('d1', [label('img1', '0', 1, 3)]), 'dev');
-    const devHead = repo.head('dev');
-    expect(repo.json<{ status: string }>(['merge', 'dev', '--into', 'main'])).toMatchObject({
+  it('fast-forwards when the destination has not moved, is a no-op into itself or a descendant', async () => {
+    await repo.apply(edits('d1', [label('img1', '0', 1, 3)]), 'dev');
+    const devHead = await repo.head('dev');
+    expect(await repo.json<{ status: string }>(['merge', 'dev', '--into', 'main'])).toMatchObject({
       status: 'fast-forward',
       head: devHead,
     });
-    expect(repo.head('main')).toBe(devHead);
-    expect(repo.json<{ status: string }>(['merge', 'dev', '--into', 'main']).status).toBe(
+    expect(await repo.head('main')).toBe(devHead);
+    expect((await repo.json<{ status: string }>(['merge', 'dev', '--into', 'main'])).status).toBe(
       'up-to-date',
     );
-    expect(repo.json<{ status: string }>(['merge', 'main', '--into', 'main']).status).toBe(
+    expect((await repo.json<{ status: string }>(['merge', 'main', '--into', 'main'])).status).toBe(
       'up-to-date',
     );
-    repo.apply(edits('d2', [label('img1', '1', 1, 4)]), 'main');
-    expect(repo.json<{ status: string }>(['merge', 'dev', '--into', 'main']).status).toBe(
+    await repo.apply(edits('d2', [label('img1', '1', 1, 4)]), 'main');
+    expect((await repo.json<{ status: string }>(['merge', 'dev', '--into', 'main'])).status).toBe(
       'up-to-date',
     );
   });
 
-  it('--no-ff makes a merge commit with both parents and the source snapshot', () => {
-    repo.apply(edits('d1', [label('img1', '0', 1, 3)]), 'dev');
-    const r = repo.json<{ status: string; commit: string }>([
+  it('--no-ff makes a merge commit with both parents and the source snapshot', async () => {
+    await repo.apply(edits('d1', [label('img1', '0', 1, 3)]), 'dev');
+    const r = await repo.json<{ status: string; commit: string }>([
       'merge',
       'dev',
       '--into',
@@ -105,12 +111,12 @@ describe('verso merge', () => {
       '--no-ff',
     ]);
     expect(r.status).toBe('merged');
-    const show = repo.show('main');
+    const show = await repo.show('main');
     expect(show.parents).toHaveLength(2);
-    expect(show.snapshot).toBe(repo.show('dev').snapshot);
+    expect(show.snapshot).toBe((await repo.show('dev')).snapshot);
   });
 
-  it('combines disjoint edits into the snapshot of applying both batches, whichever side is ours', () => {
+  it('combines disjoint edits into the snapshot of applying both batches, whichever side is ours', async () => {
     for (const seed of [1, 2]) {
       const rand = seededRandom(seed);
       const ids = Array.from({ length: 6 }, (_, i) => String(i));
@@ -128,36 +134,36 @@ describe('verso merge', () => {
       const a = edits(`a${seed}`, mine);
       const b = edits(`b${seed}`, theirs);
       const tag = `s${seed}`;
-      repo.ok(['branch', 'create', `${tag}-ours`, '--from', 'main']);
-      repo.ok(['branch', 'create', `${tag}-theirs`, '--from', 'main']);
-      repo.ok(['branch', 'create', `${tag}-both`, '--from', 'main']);
-      repo.apply(a, `${tag}-ours`);
-      repo.apply(b, `${tag}-theirs`);
-      repo.apply(a, `${tag}-both`);
-      repo.apply(b, `${tag}-both`);
-      repo.ok(['branch', 'create', `${tag}-swap`, '--from', `${tag}-theirs`]);
-      repo.ok(['merge', `${tag}-theirs`, '--into', `${tag}-ours`]);
-      repo.ok(['merge', `${tag}-ours~1`, '--into', `${tag}-swap`]);
-      const expected = repo.show(`${tag}-both`).snapshot;
-      expect(repo.show(`${tag}-ours`).snapshot).toBe(expected);
-      expect(repo.show(`${tag}-swap`).snapshot).toBe(expected);
+      await repo.ok(['branch', 'create', `${tag}-ours`, '--from', 'main']);
+      await repo.ok(['branch', 'create', `${tag}-theirs`, '--from', 'main']);
+      await repo.ok(['branch', 'create', `${tag}-both`, '--from', 'main']);
+      await repo.apply(a, `${tag}-ours`);
+      await repo.apply(b, `${tag}-theirs`);
+      await repo.apply(a, `${tag}-both`);
+      await repo.apply(b, `${tag}-both`);
+      await repo.ok(['branch', 'create', `${tag}-swap`, '--from', `${tag}-theirs`]);
+      await repo.ok(['merge', `${tag}-theirs`, '--into', `${tag}-ours`]);
+      await repo.ok(['merge', `${tag}-ours~1`, '--into', `${tag}-swap`]);
+      const expected = (await repo.show(`${tag}-both`)).snapshot;
+      expect((await repo.show(`${tag}-ours`)).snapshot).toBe(expected);
+      expect((await repo.show(`${tag}-swap`)).snapshot).toBe(expected);
     }
   });
 
-  it('stops on each conflict kind with nothing moved, listing base/ours/theirs', () => {
-    repo.apply(
+  it('stops on each conflict kind with nothing moved, listing base/ours/theirs', async () => {
+    await repo.apply(
       edits('o', [label('img1', '0', 1, 1), label('img1', '1', 1, 1), label('img9', 'x', 1, 0)]),
       'main',
     );
     writeJsonLines(join(dir, 'o2.jsonl'), [{ op: 'delete', image: 'img1', label: '2' }]);
-    repo.apply(join(dir, 'o2.jsonl'), 'main');
-    repo.apply(
+    await repo.apply(join(dir, 'o2.jsonl'), 'main');
+    await repo.apply(
       edits('t', [label('img1', '0', 1, 2), label('img1', '2', 1, 2), label('img9', 'x', 2, 0)]),
       'dev',
     );
     writeJsonLines(join(dir, 't2.jsonl'), [{ op: 'delete', image: 'img1', label: '1' }]);
-    repo.apply(join(dir, 't2.jsonl'), 'dev');
-    const s = stoppedMerge(repo, '4 conflicts');
+    await repo.apply(join(dir, 't2.jsonl'), 'dev');
+    const s = await stoppedMerge(repo, '4 conflicts');
     const byId = Object.fromEntries(s.conflicts.map((c) => [c.id, c]));
     expect(byId['labels/img1/0']).toMatchObject({
       kind: 'modify/modify',
@@ -174,17 +180,21 @@ describe('verso merge', () => {
       theirs: { category_id: 2 },
     });
     expect(s.undecided).toBe(4);
-    expectFailure(repo.run(['merge', 'dev', '--into', 'main']), 1, 'is pending');
-    expectFailure(repo.run(['merge', 'main~1', '--into', 'main']), 1, 'is pending');
-    expectFailure(repo.run(['merge', 'commit', '--into', 'main']), 1, '4 undecided conflicts');
+    expectFailure(await repo.run(['merge', 'dev', '--into', 'main']), 1, 'is pending');
+    expectFailure(await repo.run(['merge', 'main~1', '--into', 'main']), 1, 'is pending');
+    expectFailure(
+      await repo.run(['merge', 'commit', '--into', 'main']),
+      1,
+      '4 undecided conflicts',
+    );
   });
 
-  it('records each decision and commits the decided snapshot with both parents', () => {
-    repo.apply(
+  it('records each decision and commits the decided snapshot with both parents', async () => {
+    await repo.apply(
       edits('o', [label('img1', '0', 1, 1), label('img1', '1', 1, 1), label('img1', '3', 1, 1)]),
       'main',
     );
-    repo.apply(
+    await repo.apply(
       edits('t', [
         label('img1', '0', 1, 2),
         label('img1', '1', 1, 2),
@@ -193,11 +203,11 @@ describe('verso merge', () => {
       ]),
       'dev',
     );
-    const ours = repo.head('main');
-    const theirs = repo.head('dev');
-    expectFailure(repo.run(['merge', 'dev', '--into', 'main', '-m', 'bring dev in']), 1);
-    repo.ok(['merge', 'resolve', 'labels/img1/0', '--theirs', '--into', 'main']);
-    repo.ok(['merge', 'resolve', 'img1/1', '--ours']);
+    const ours = await repo.head('main');
+    const theirs = await repo.head('dev');
+    expectFailure(await repo.run(['merge', 'dev', '--into', 'main', '-m', 'bring dev in']), 1);
+    await repo.ok(['merge', 'resolve', 'labels/img1/0', '--theirs', '--into', 'main']);
+    await repo.ok(['merge', 'resolve', 'img1/1', '--ours']);
     writeFileSync(
       join(dir, 'v.json'),
       JSON.stringify({
@@ -207,14 +217,14 @@ describe('verso merge', () => {
         review: { status: 'approved', reviewer: 'lead' },
       }),
     );
-    repo.ok(['merge', 'resolve', 'labels/img1/3', '--value', join(dir, 'v.json')]);
+    await repo.ok(['merge', 'resolve', 'labels/img1/3', '--value', join(dir, 'v.json')]);
     expectFailure(
-      repo.run(['merge', 'resolve', 'labels/nope/1', '--ours']),
+      await repo.run(['merge', 'resolve', 'labels/nope/1', '--ours']),
       1,
       "no conflict 'labels/nope/1'",
     );
-    const c = repo.json<{ commit: string }>(['merge', 'commit']);
-    const show = repo.show('main');
+    const c = await repo.json<{ commit: string }>(['merge', 'commit']);
+    const show = await repo.show('main');
     expect(show.commit).toBe(c.commit);
     expect(show.parents).toEqual([ours, theirs]);
     expect(show.message).toBe('bring dev in');
@@ -229,10 +239,10 @@ describe('verso merge', () => {
       ['labels/img1/3', 'value'],
     ]);
     expect(ops.resolutions.every((r) => r.by === 'e2e-tester <e2e@example.test>')).toBe(true);
-    expect(repo.ok(['show', 'main'])).toContain(
+    expect(await repo.ok(['show', 'main'])).toContain(
       'resolved labels/img1/0 (modify/modify): theirs by e2e-tester <e2e@example.test> at ',
     );
-    const labels = new Map(repo.cat('main').map((r) => [key(r), r]));
+    const labels = new Map((await repo.cat('main')).map((r) => [key(r), r]));
     expect(labels.get('img1/0')!['bbox']).toEqual([2, 0, 10, 10]);
     expect(labels.get('img1/1')!['bbox']).toEqual([1, 0, 10, 10]);
     expect(labels.get('img1/3')).toMatchObject({
@@ -240,32 +250,36 @@ describe('verso merge', () => {
       review: { status: 'approved', reviewer: 'lead' },
     });
     expect(labels.get('img1/4')!['bbox']).toEqual([9, 0, 10, 10]);
-    expectFailure(repo.run(['merge', 'status']), 1, 'no merge into');
-    repo.verify();
+    expectFailure(await repo.run(['merge', 'status']), 1, 'no merge into');
+    await repo.verify();
   });
 
-  it('a pending merge survives gc: its auto-merged trees are kept until merge commit', () => {
-    repo.apply(edits('o', [label('img1', '0', 1, 1)]), 'main');
-    repo.apply(edits('t', [label('img1', '0', 1, 2), label('img5', 'new', 3, 4)]), 'dev');
-    expectFailure(repo.run(['merge', 'dev']), 1, 'stopped');
-    repo.ok(['branch', 'delete', 'dev']);
-    repo.ok(['gc']);
-    repo.verify();
-    repo.ok(['merge', 'resolve', '--all', '--theirs']);
-    repo.ok(['merge', 'commit']);
-    repo.verify();
-    const labels = new Map(repo.cat('main').map((r) => [key(r), r]));
+  it('a pending merge survives gc: its auto-merged trees are kept until merge commit', async () => {
+    await repo.apply(edits('o', [label('img1', '0', 1, 1)]), 'main');
+    await repo.apply(edits('t', [label('img1', '0', 1, 2), label('img5', 'new', 3, 4)]), 'dev');
+    expectFailure(await repo.run(['merge', 'dev']), 1, 'stopped');
+    await repo.ok(['branch', 'delete', 'dev']);
+    await repo.ok(['gc']);
+    await repo.verify();
+    await repo.ok(['merge', 'resolve', '--all', '--theirs']);
+    await repo.ok(['merge', 'commit']);
+    await repo.verify();
+    const labels = new Map((await repo.cat('main')).map((r) => [key(r), r]));
     expect(labels.get('img1/0')!['bbox']).toEqual([2, 0, 10, 10]);
     expect(labels.get('img5/new')!['category_id']).toBe(3);
   });
 
-  it('resolve --all, and abort drops the pending merge without moving anything (pending merges are per branch)', () => {
-    repo.apply(edits('o', [label('img1', '0', 1, 1), label('img1', '1', 1, 1)]), 'main');
-    repo.apply(edits('t', [label('img1', '0', 1, 2), label('img1', '1', 1, 2)]), 'dev');
-    const before = repo.head('dev');
-    expectFailure(repo.run(['merge', 'main', '--into', 'dev']), 1, "merge into 'dev' stopped");
-    expectFailure(repo.run(['merge', 'status']), 1, "no merge into 'main'");
-    const r = repo.json<{ resolved: string[]; undecided: number }>([
+  it('resolve --all, and abort drops the pending merge without moving anything (pending merges are per branch)', async () => {
+    await repo.apply(edits('o', [label('img1', '0', 1, 1), label('img1', '1', 1, 1)]), 'main');
+    await repo.apply(edits('t', [label('img1', '0', 1, 2), label('img1', '1', 1, 2)]), 'dev');
+    const before = await repo.head('dev');
+    expectFailure(
+      await repo.run(['merge', 'main', '--into', 'dev']),
+      1,
+      "merge into 'dev' stopped",
+    );
+    expectFailure(await repo.run(['merge', 'status']), 1, "no merge into 'main'");
+    const r = await repo.json<{ resolved: string[]; undecided: number }>([
       'merge',
       'resolve',
       '--all',
@@ -278,57 +292,59 @@ describe('verso merge', () => {
       undecided: 0,
       dropped: {},
     });
-    repo.ok(['merge', 'abort', '--into', 'dev']);
-    expect(repo.head('dev')).toBe(before);
-    expectFailure(repo.run(['merge', 'commit', '--into', 'dev']), 1, "no merge into 'dev'");
-    expectFailure(repo.run(['merge', 'main', '--into', 'dev']), 1, 'stopped');
-    repo.ok(['merge', 'resolve', '--all', '--theirs', '--into', 'dev']);
-    repo.ok(['merge', 'commit', '--into', 'dev']);
-    expect(repo.cat('dev').find((x) => key(x) === 'img1/1')!['bbox']).toEqual([1, 0, 10, 10]);
-    expect(repo.show('dev').parents).toEqual([before, repo.head('main')]);
+    await repo.ok(['merge', 'abort', '--into', 'dev']);
+    expect(await repo.head('dev')).toBe(before);
+    expectFailure(await repo.run(['merge', 'commit', '--into', 'dev']), 1, "no merge into 'dev'");
+    expectFailure(await repo.run(['merge', 'main', '--into', 'dev']), 1, 'stopped');
+    await repo.ok(['merge', 'resolve', '--all', '--theirs', '--into', 'dev']);
+    await repo.ok(['merge', 'commit', '--into', 'dev']);
+    expect((await repo.cat('dev')).find((x) => key(x) === 'img1/1')!['bbox']).toEqual([
+      1, 0, 10, 10,
+    ]);
+    expect((await repo.show('dev')).parents).toEqual([before, await repo.head('main')]);
   });
 
-  it('refuses to commit a pending merge after the destination moved (compare-and-swap)', () => {
-    repo.apply(edits('o', [label('img1', '0', 1, 1)]), 'main');
-    repo.apply(edits('t', [label('img1', '0', 1, 2)]), 'dev');
-    expectFailure(repo.run(['merge', 'dev']), 1);
-    repo.ok(['merge', 'resolve', '--all', '--theirs']);
-    repo.apply(edits('o2', [label('img1', '5', 1, 77)]), 'main');
-    const moved = repo.head('main');
+  it('refuses to commit a pending merge after the destination moved (compare-and-swap)', async () => {
+    await repo.apply(edits('o', [label('img1', '0', 1, 1)]), 'main');
+    await repo.apply(edits('t', [label('img1', '0', 1, 2)]), 'dev');
+    expectFailure(await repo.run(['merge', 'dev']), 1);
+    await repo.ok(['merge', 'resolve', '--all', '--theirs']);
+    await repo.apply(edits('o2', [label('img1', '5', 1, 77)]), 'main');
+    const moved = await repo.head('main');
     expectFailure(
-      repo.run(['merge', 'commit']),
+      await repo.run(['merge', 'commit']),
       1,
       "branch 'main' moved while its merge was pending",
     );
-    expect(repo.head('main')).toBe(moved);
+    expect(await repo.head('main')).toBe(moved);
   });
 
-  it('blocks possible duplicates unless allowed; --ours keeps one drawing', () => {
-    repo.apply(edits('o', [label('img2', 'a', 5, 100, { review: { status: 'pending' } })]), 'main');
-    repo.apply(
+  it('blocks possible duplicates unless allowed; --ours keeps one drawing', async () => {
+    await repo.apply(
+      edits('o', [label('img2', 'a', 5, 100, { review: { status: 'pending' } })]),
+      'main',
+    );
+    await repo.apply(
       edits('t', [
         label('img2', 'b', 5, 100.5, { review: { status: 'approved' } }),
         label('img2', 'c', 6, 100),
       ]),
       'dev',
     );
-    repo.ok(['branch', 'create', 'main2', '--from', 'main']);
-    expectFailure(repo.run(['merge', 'dev']), 1, '1 possible duplicate');
-    const s = repo.json<MergeStatusJson>(['merge', 'status']);
+    await repo.ok(['branch', 'create', 'main2', '--from', 'main']);
+    expectFailure(await repo.run(['merge', 'dev']), 1, '1 possible duplicate');
+    const s = await repo.json<MergeStatusJson>(['merge', 'status']);
     expect(s.conflicts.map((c) => c.id)).toEqual(['duplicate/img2/a+b']);
     expectFailure(
-      repo.run(['merge', 'resolve', 'duplicate/img2/a+b', '--value', join(dir, 'x.json')]),
+      await repo.run(['merge', 'resolve', 'duplicate/img2/a+b', '--value', join(dir, 'x.json')]),
       1,
     );
-    repo.ok(['merge', 'resolve', 'duplicate/img2/a+b', '--ours']);
-    repo.ok(['merge', 'commit']);
-    const img2 = repo
-      .cat('main')
-      .filter((r) => r.image === 'img2')
-      .map((r) => r.label);
+    await repo.ok(['merge', 'resolve', 'duplicate/img2/a+b', '--ours']);
+    await repo.ok(['merge', 'commit']);
+    const img2 = (await repo.cat('main')).filter((r) => r.image === 'img2').map((r) => r.label);
     expect(img2).toEqual(['1', 'a', 'c']);
 
-    const r = repo.json<{ status: string; duplicatesAllowed: number }>([
+    const r = await repo.json<{ status: string; duplicatesAllowed: number }>([
       'merge',
       'dev',
       '--into',
@@ -336,28 +352,30 @@ describe('verso merge', () => {
       '--allow-duplicates',
     ]);
     expect(r).toMatchObject({ status: 'merged', duplicatesAllowed: 1 });
-    const ops = repo.show('main2').operations as { possible_duplicates_allowed: unknown[] };
+    const ops = (await repo.show('main2')).operations as { possible_duplicates_allowed: unknown[] };
     expect(ops.possible_duplicates_allowed).toEqual([{ image: 'img2', ours: 'a', theirs: 'b' }]);
-    expect(
-      repo
-        .cat('main2')
-        .filter((x) => x.image === 'img2')
-        .map((x) => x.label),
-    ).toEqual(['1', 'a', 'b', 'c']);
+    expect((await repo.cat('main2')).filter((x) => x.image === 'img2').map((x) => x.label)).toEqual(
+      ['1', 'a', 'b', 'c'],
+    );
   });
 
-  it('merges a criss-cross history against a virtual base', () => {
-    repo.apply(edits('o', [label('img1', '0', 1, 1)]), 'main');
-    repo.apply(edits('t', [label('img1', '1', 1, 2)]), 'dev');
-    repo.ok(['branch', 'create', 'main-before', '--from', 'main']);
-    repo.ok(['merge', 'dev', '--into', 'main', '--no-ff']);
-    repo.ok(['merge', 'main-before', '--into', 'dev', '--no-ff']);
-    repo.apply(edits('o3', [label('img1', '2', 1, 3)]), 'main');
-    repo.apply(edits('t3', [label('img1', '3', 1, 4)]), 'dev');
-    const r = repo.json<{ status: string; bases: string[] }>(['merge', 'dev', '--into', 'main']);
+  it('merges a criss-cross history against a virtual base', async () => {
+    await repo.apply(edits('o', [label('img1', '0', 1, 1)]), 'main');
+    await repo.apply(edits('t', [label('img1', '1', 1, 2)]), 'dev');
+    await repo.ok(['branch', 'create', 'main-before', '--from', 'main']);
+    await repo.ok(['merge', 'dev', '--into', 'main', '--no-ff']);
+    await repo.ok(['merge', 'main-before', '--into', 'dev', '--no-ff']);
+    await repo.apply(edits('o3', [label('img1', '2', 1, 3)]), 'main');
+    await repo.apply(edits('t3', [label('img1', '3', 1, 4)]), 'dev');
+    const r = await repo.json<{ status: string; bases: string[] }>([
+      'merge',
+      'dev',
+      '--into',
+      'main',
+    ]);
     expect(r.status).toBe('merged');
     expect(r.bases).toHaveLength(2);
-    const bbox = new Map(repo.cat('main').map((x) => [key(x), (x['bbox'] as number[])[0]]));
+    const bbox = new Map((await repo.cat('main')).map((x) => [key(x), (x['bbox'] as number[])[0]]));
     expect([0, 1, 2, 3].map((i) => bbox.get(`img1/${i}`))).toEqual([1, 2, 3, 4]);
   });
 });
@@ -377,41 +395,41 @@ describe('verso merge of category lists', () => {
     return file;
   };
 
-  it('takes a one-sided change; both changed differently is a categories conflict decided with --theirs', () => {
+  it('takes a one-sided change; both changed differently is a categories conflict decided with --theirs', async () => {
     const dir = tmp.dir(`case-${n++}`);
-    const repo = initRepo(dir);
-    repo.ok(['import', 'coco', coco(dir, 'base', ['cat'])]);
-    repo.ok(['branch', 'create', 'dev']);
-    repo.ok(['branch', 'create', 'side']);
-    repo.ok(['import', 'coco', coco(dir, 'dev', ['cat', 'bird']), '--branch', 'dev']);
-    repo.ok(['import', 'coco', coco(dir, 'main', ['cat', 'dog']), '--branch', 'main']);
-    const devList = repo.show('dev').categories!;
+    const repo = await initRepo(dir);
+    await repo.ok(['import', 'coco', coco(dir, 'base', ['cat'])]);
+    await repo.ok(['branch', 'create', 'dev']);
+    await repo.ok(['branch', 'create', 'side']);
+    await repo.ok(['import', 'coco', coco(dir, 'dev', ['cat', 'bird']), '--branch', 'dev']);
+    await repo.ok(['import', 'coco', coco(dir, 'main', ['cat', 'dog']), '--branch', 'main']);
+    const devList = (await repo.show('dev')).categories!;
     expect(devList.count).toBe(2);
     // side changes nothing in the list: merging dev into it takes dev's list.
-    repo.ok(['merge', 'dev', '--into', 'side', '--no-ff']);
-    expect(repo.show('side').categories).toEqual(devList);
+    await repo.ok(['merge', 'dev', '--into', 'side', '--no-ff']);
+    expect((await repo.show('side')).categories).toEqual(devList);
 
-    const s = stoppedMerge(repo, '1 conflict');
+    const s = await stoppedMerge(repo, '1 conflict');
     expect(s.conflicts).toEqual([
       {
         id: 'categories',
         kind: 'modify/modify',
-        ours: repo.show('main').categories!.id,
+        ours: (await repo.show('main')).categories!.id,
         theirs: devList.id,
       },
     ]);
     expectFailure(
-      repo.run(['merge', 'resolve', 'categories', '--both', '--into', 'main']),
+      await repo.run(['merge', 'resolve', 'categories', '--both', '--into', 'main']),
       1,
       'applies to possible duplicates',
     );
-    repo.ok(['merge', 'resolve', 'categories', '--theirs', '--into', 'main']);
-    repo.ok(['merge', 'commit', '--into', 'main']);
-    expect(repo.show('main').categories).toEqual(devList);
+    await repo.ok(['merge', 'resolve', 'categories', '--theirs', '--into', 'main']);
+    await repo.ok(['merge', 'commit', '--into', 'main']);
+    expect((await repo.show('main')).categories).toEqual(devList);
     const out = join(dir, 'out.json');
-    repo.ok(['export', 'main', '--format', 'coco', '--out', out]);
+    await repo.ok(['export', 'main', '--format', 'coco', '--out', out]);
     const exported = JSON.parse(readFileSync(out, 'utf8')) as { categories: { name: string }[] };
     expect(exported.categories.map((c) => c.name)).toEqual(['cat', 'bird']);
-    repo.verify();
+    await repo.verify();
   });
 });

@@ -37,13 +37,13 @@ let base: Map<string, StoredLabel>;
 
 beforeAll(async () => {
   const ds = await generateProjectData(tmp.dir('data'), 3000, 41, [400]);
-  repo = initRepo(tmp.root());
-  repo.importLabels(ds.labelsFile);
-  repo.ok(['tag', 'create', 'production-v3', 'main']);
-  repo.apply(ds.editFiles[0]!.file, 'main');
+  repo = await initRepo(tmp.root());
+  await repo.importLabels(ds.labelsFile);
+  await repo.ok(['tag', 'create', 'production-v3', 'main']);
+  await repo.apply(ds.editFiles[0]!.file, 'main');
   base = modelOf(readJsonLines(ds.labelsFile));
   const finalModel = applyToModel(base, readJsonLines(ds.editFiles[0]!.file));
-  catLines = repo.ok(['cat', 'main']).split('\n').filter(Boolean);
+  catLines = (await repo.ok(['cat', 'main'])).split('\n').filter(Boolean);
   records = catLines.map((l) => JSON.parse(l) as LabelRecord);
   expect(records.length).toBe(finalModel.size);
 }, 120_000);
@@ -113,24 +113,22 @@ const CASES: readonly [string, (r: LabelRecord) => boolean, boolean][] = [
 ];
 
 describe('count --where', () => {
-  it('without --where is the number of labels', () => {
-    expect(repo.json<{ labels: number }>(['count', 'main']).labels).toBe(records.length);
-    expect(repo.ok(['count', 'production-v3']).trim()).toBe(String(base.size));
+  it('without --where is the number of labels', async () => {
+    expect((await repo.json<{ labels: number }>(['count', 'main'])).labels).toBe(records.length);
+    expect((await repo.ok(['count', 'production-v3'])).trim()).toBe(String(base.size));
   });
 
   it.each(CASES)('%s', async (expression, select, nonEmpty) => {
     const expected = records.filter(select).length;
     if (nonEmpty) expect(expected).toBeGreaterThan(0);
-    const r = expectOk(
-      await repo.runAsync(['count', 'main', '--where', expression, '--json'], ENV),
-    );
+    const r = expectOk(await repo.run(['count', 'main', '--where', expression, '--json'], ENV));
     expect(JSON.parse(r.stdout)).toMatchObject({ where: expression, labels: expected });
   });
 });
 
 describe('cat --where', () => {
   it.each(CASES.filter((_, i) => i % 3 === 0))('%s', async (expression, select) => {
-    const r = expectOk(await repo.runAsync(['cat', 'main', '--where', expression], ENV));
+    const r = expectOk(await repo.run(['cat', 'main', '--where', expression], ENV));
     expect(r.stdout.split('\n').filter(Boolean)).toEqual(
       catLines.filter((_, i) => select(records[i]!)),
     );
@@ -138,21 +136,21 @@ describe('cat --where', () => {
 });
 
 describe('export --where', () => {
-  // COCO and VOC write every image's size: `sized` is main plus asset records with the sizes.
-  beforeAll(() => {
-    repo.ok(['branch', 'create', 'sized', '--from', 'main']);
-    const images = writeGeneratedImageHeaders(tmp.dir('images'), 3000, 41);
-    repo.ok(['add', 'images', '--reference', images, '--branch', 'sized']);
-  });
   const expression =
     'review.status = approved and (class = person or changed_since(production-v3))';
   const select = (r: LabelRecord) =>
     review(r)?.['status'] === 'approved' && (r['category'] === 'person' || changed(r));
+  // COCO and VOC write every image's size: `sized` is main plus asset records with the sizes.
+  beforeAll(async () => {
+    await repo.ok(['branch', 'create', 'sized', '--from', 'main']);
+    const images = writeGeneratedImageHeaders(tmp.dir('images'), 3000, 41);
+    await repo.ok(['add', 'images', '--reference', images, '--branch', 'sized']);
+  });
 
-  it('coco: exactly the matching annotations and their images', () => {
+  it('coco: exactly the matching annotations and their images', async () => {
     const out = join(tmp.dir('export'), 'filtered.json');
     const r = JSON.parse(
-      repo.ok([
+      await repo.ok([
         'export',
         'sized',
         '--where',
@@ -180,10 +178,10 @@ describe('export --where', () => {
     expect(r.images).toBe(images.length);
   });
 
-  it('voc: files only for images with a matching label, only the matching objects', () => {
+  it('voc: files only for images with a matching label, only the matching objects', async () => {
     const out = tmp.dir('voc');
     const r = JSON.parse(
-      repo.ok([
+      await repo.ok([
         'export',
         'sized',
         '--where',
@@ -205,9 +203,9 @@ describe('export --where', () => {
     expect(r).toMatchObject({ labels: matching.length, images: files.length });
   });
 
-  it('jsonl: the lines cat --where prints', () => {
+  it('jsonl: the lines cat --where prints', async () => {
     const out = join(tmp.dir('export'), 'filtered.jsonl');
-    repo.ok(['export', 'main', '--where', expression, '--format', 'jsonl', '--out', out]);
+    await repo.ok(['export', 'main', '--where', expression, '--format', 'jsonl', '--out', out]);
     expect(readFileSync(out, 'utf8').split('\n').filter(Boolean)).toEqual(
       catLines.filter((_, i) => select(records[i]!)),
     );
@@ -220,18 +218,18 @@ describe('bad expressions', () => {
     ['colour = red', "unknown field 'colour' (fields: image, label, class,"],
     ['class = person and (area > 3', "expected ')' to close the '(' at column 20"],
     ['review.at in next_year', "unknown period 'next_year'"],
-  ])('%j exits 1 with the caret message', (expression, message) => {
+  ])('%j exits 1 with the caret message', async (expression, message) => {
     for (const args of [
       ['count', 'main'],
       ['cat', 'main'],
       ['export', 'main', '--format', 'jsonl', '--out', join(tmp.dir('bad'), 'x.jsonl')],
     ])
-      expectFailure(repo.run([...args, '--where', expression]), 1, message);
+      expectFailure(await repo.run([...args, '--where', expression]), 1, message);
   });
 
-  it('an unknown ref in changed_since exits 1', () => {
+  it('an unknown ref in changed_since exits 1', async () => {
     expectFailure(
-      repo.run(['count', 'main', '--where', 'changed_since(nope)']),
+      await repo.run(['count', 'main', '--where', 'changed_since(nope)']),
       1,
       "ref not found: 'nope'",
     );

@@ -62,9 +62,9 @@ const LABELS: LabelRecord[] = [
   { image: 'b', label: '1', category_id: 3, category: 'truck' },
 ];
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = tmp.dir('files');
-  repo = initRepo(tmp.root());
+  repo = await initRepo(tmp.root());
   writeFileSync(join(dir, 'v1.yaml'), V1);
   writeFileSync(
     join(dir, 'v11.json'),
@@ -82,17 +82,20 @@ beforeAll(() => {
     }),
   );
   writeFileSync(join(dir, 'v2.json'), JSON.stringify(V2));
-  repo.ok(
+  await repo.ok(
     ['schema', 'create', '1.0', '--from', join(dir, 'v1.yaml'), '-m', 'first'],
     at('2026-03-01T10:00:00Z'),
   );
-  repo.ok(['schema', 'create', '1.1', '--from', join(dir, 'v11.json')], at('2026-03-03T09:00:00Z'));
-  repo.ok(
+  await repo.ok(
+    ['schema', 'create', '1.1', '--from', join(dir, 'v11.json')],
+    at('2026-03-03T09:00:00Z'),
+  );
+  await repo.ok(
     ['schema', 'create', '2.0', '--from', join(dir, 'v2.json'), '--parent', '1.0'],
     at('2026-03-05T09:00:00Z'),
   );
   writeJsonLines(join(dir, 'labels.jsonl'), LABELS);
-  repo.importLabels(join(dir, 'labels.jsonl'));
+  await repo.importLabels(join(dir, 'labels.jsonl'));
 });
 
 interface SchemaJson {
@@ -102,11 +105,11 @@ interface SchemaJson {
 }
 
 describe('schema create / show / log / diff', () => {
-  it('reconstructs each version from its deltas', () => {
-    const v11 = repo.json<SchemaJson>(['schema', 'show', '1.1']);
+  it('reconstructs each version from its deltas', async () => {
+    const v11 = await repo.json<SchemaJson>(['schema', 'show', '1.1']);
     expect(v11).toMatchObject({ version: '1.1', parent: '1.0' });
     expect(v11.classes.map((c) => c.name)).toEqual(['person', 'car', 'lorry', 'vehicle']);
-    const v2 = repo.json<SchemaJson>(['schema', 'show', '2.0']);
+    const v2 = await repo.json<SchemaJson>(['schema', 'show', '2.0']);
     expect(v2.parent).toBe('1.0');
     expect(v2.classes.map((c) => `${c.id} ${c.name}`)).toEqual([
       '1 pedestrian',
@@ -116,47 +119,48 @@ describe('schema create / show / log / diff', () => {
     ]);
   });
 
-  it('--at picks the version in force then (a date is the end of that day)', () => {
-    const name = (d: string) => repo.json<SchemaJson>(['schema', 'show', '--at', d]).version;
-    expect(name('2026-03-01')).toBe('1.0');
-    expect(name('2026-03-03T08:59:59Z')).toBe('1.0');
-    expect(name('2026-03-03')).toBe('1.1');
-    expect(name('2026-04-01')).toBe('2.0');
-    expectFailure(repo.run(['schema', 'show', '--at', '2026-02-01']), 1, 'none created yet');
+  it('--at picks the version in force then (a date is the end of that day)', async () => {
+    const name = async (d: string) =>
+      (await repo.json<SchemaJson>(['schema', 'show', '--at', d])).version;
+    expect(await name('2026-03-01')).toBe('1.0');
+    expect(await name('2026-03-03T08:59:59Z')).toBe('1.0');
+    expect(await name('2026-03-03')).toBe('1.1');
+    expect(await name('2026-04-01')).toBe('2.0');
+    expectFailure(await repo.run(['schema', 'show', '--at', '2026-02-01']), 1, 'none created yet');
   });
 
-  it('logs newest first and diffs with the recorded merge and split', () => {
+  it('logs newest first and diffs with the recorded merge and split', async () => {
     const log = parseJsonLines<{ version: string; ops: number }>(
-      repo.ok(['schema', 'log', '--json']),
+      await repo.ok(['schema', 'log', '--json']),
     );
     expect(log.map((v) => v.version)).toEqual(['2.0', '1.1', '1.0']);
-    const diff = repo.ok(['schema', 'diff', '1.0', '2.0']);
+    const diff = await repo.ok(['schema', 'diff', '1.0', '2.0']);
     expect(diff).toContain("merge_classes 3 'truck' into 4 'vehicle'");
     expect(diff).toContain("split_class 2 'car' into 5 'sedan', 6 'suv'");
     expect(diff).toContain("rename_class 1 'person' -> 'pedestrian'");
   });
 
-  it('refuses an existing version name and a bad file, naming file:line and field', () => {
+  it('refuses an existing version name and a bad file, naming file:line and field', async () => {
     expectFailure(
-      repo.run(['schema', 'create', '1.0', '--from', join(dir, 'v1.yaml')]),
+      await repo.run(['schema', 'create', '1.0', '--from', join(dir, 'v1.yaml')]),
       1,
       "schema version '1.0' already exists",
     );
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, V1.replace('{id: 3, name: truck}', '{id: 3, name: truck, parent: 9}'));
     expectFailure(
-      repo.run(['schema', 'create', '9.0', '--from', bad]),
+      await repo.run(['schema', 'create', '9.0', '--from', bad]),
       1,
       `bad.yaml:9 field 'classes[2].parent'`,
     );
-    expect(repo.ok(['schema', 'log']).split('\n').filter(Boolean)).toHaveLength(3);
+    expect((await repo.ok(['schema', 'log'])).split('\n').filter(Boolean)).toHaveLength(3);
   });
 });
 
 describe('validation and migration', () => {
-  it('migrate --dry-run writes nothing; migrate adopts 1.0 once every label validates', () => {
-    const head = repo.head();
-    const dry = repo.json<{ labels: number }>([
+  it('migrate --dry-run writes nothing; migrate adopts 1.0 once every label validates', async () => {
+    const head = await repo.head();
+    const dry = await repo.json<{ labels: number }>([
       'migrate',
       '--branch',
       'main',
@@ -165,25 +169,25 @@ describe('validation and migration', () => {
       '--dry-run',
     ]);
     expect(dry.labels).toBe(3);
-    expect(repo.head()).toBe(head);
-    repo.ok(['migrate', '--branch', 'main', '--to', '1.0']);
-    expect(repo.show().operations).toMatchObject({
+    expect(await repo.head()).toBe(head);
+    await repo.ok(['migrate', '--branch', 'main', '--to', '1.0']);
+    expect((await repo.show()).operations).toMatchObject({
       op: 'migrate',
       from: null,
       to: '1.0',
       labels: 3,
     });
-    expect((repo.show() as unknown as { schema: string }).schema).toBe('1.0');
+    expect(((await repo.show()) as unknown as { schema: string }).schema).toBe('1.0');
   });
 
-  it('import rejects an unknown class with file:line and field, exit 1, branch unchanged', () => {
-    const log = repo.log();
+  it('import rejects an unknown class with file:line and field, exit 1, branch unchanged', async () => {
+    const log = await repo.log();
     const file = writeJsonLines(join(dir, 'unknown.jsonl'), [
       ...LABELS,
       { image: 'c', label: '1', category_id: 9 },
     ]);
     expectFailure(
-      repo.run(['import', 'labels', file]),
+      await repo.run(['import', 'labels', file]),
       1,
       `unknown.jsonl:4 field 'category_id': unknown class id 9 in schema 1.0`,
     );
@@ -191,14 +195,14 @@ describe('validation and migration', () => {
       { op: 'put', image: 'a', label: '2', category_id: 2, category: 'car' },
     ]);
     expectFailure(
-      repo.run(['apply', apply, '--branch', 'main']),
+      await repo.run(['apply', apply, '--branch', 'main']),
       1,
       `edit.jsonl:1 field 'attributes.color': missing required attribute`,
     );
-    expect(repo.log()).toEqual(log);
+    expect(await repo.log()).toEqual(log);
   });
 
-  it('validates in the worker half of a large import too', () => {
+  it('validates in the worker half of a large import too', async () => {
     const rows: LabelRecord[] = [];
     for (let i = 0; i < 60_000; i++)
       rows.push({
@@ -211,41 +215,41 @@ describe('validation and migration', () => {
       });
     rows[9] = { ...rows[9]!, category: 'human' };
     const file = writeJsonLines(join(dir, 'large.jsonl'), rows);
-    const log = repo.log();
+    const log = await repo.log();
     expectFailure(
-      repo.run(['import', 'labels', file]),
+      await repo.run(['import', 'labels', file]),
       1,
       `large.jsonl:10 field 'category': "human" does not match category_id 1`,
     );
-    expect(repo.log()).toEqual(log);
+    expect(await repo.log()).toEqual(log);
   });
 
-  it('cat --schema refuses while a review op (the split) stands in the way', () => {
+  it('cat --schema refuses while a review op (the split) stands in the way', async () => {
     expectFailure(
-      repo.run(['cat', 'main', '--schema', '2.0']),
+      await repo.run(['cat', 'main', '--schema', '2.0']),
       1,
       'cannot read schema 1.0 as 2.0',
       "split_class 2 'car' into 5 'sedan', 6 'suv'",
     );
   });
 
-  it('cat --schema maps renames on read when only auto ops separate the versions', () => {
-    const mapped = parseJsonLines<LabelRecord>(repo.ok(['cat', 'main', '--schema', '1.1']));
+  it('cat --schema maps renames on read when only auto ops separate the versions', async () => {
+    const mapped = parseJsonLines<LabelRecord>(await repo.ok(['cat', 'main', '--schema', '1.1']));
     expect(mapped.find((l) => l.image === 'b')).toMatchObject({
       category_id: 3,
       category: 'lorry',
     });
-    expect(repo.cat().find((l) => l.image === 'b')).toMatchObject({ category: 'truck' });
+    expect((await repo.cat()).find((l) => l.image === 'b')).toMatchObject({ category: 'truck' });
   });
 
-  it("export --schema reads the same way: mapped labels, the version's classes as categories", () => {
+  it("export --schema reads the same way: mapped labels, the version's classes as categories", async () => {
     const coco = join(dir, 'as-1.1.json');
     // COCO writes every image's size: `sized` is main plus asset records for its two images.
     const images = tmp.dir('images');
     for (const id of ['a', 'b']) writeFileSync(join(images, `${id}.png`), pngHeader(100, 100));
-    repo.ok(['branch', 'create', 'sized', '--from', 'main']);
-    repo.ok(['add', 'images', images, '--branch', 'sized']);
-    repo.ok(['export', 'sized', '--format', 'coco', '--out', coco, '--schema', '1.1']);
+    await repo.ok(['branch', 'create', 'sized', '--from', 'main']);
+    await repo.ok(['add', 'images', images, '--branch', 'sized']);
+    await repo.ok(['export', 'sized', '--format', 'coco', '--out', coco, '--schema', '1.1']);
     const doc = JSON.parse(readFileSync(coco, 'utf8')) as {
       categories: { id: number; name: string }[];
       annotations: { category_id: number; category?: string }[];
@@ -259,10 +263,10 @@ describe('validation and migration', () => {
     expect(doc.annotations.map((a) => a.category_id).sort()).toEqual([1, 2, 3]);
     expect(doc.annotations.every((a) => a.category === undefined)).toBe(true);
     const jsonl = join(dir, 'as-1.1.jsonl');
-    repo.ok(['export', 'main', '--format', 'jsonl', '--out', jsonl, '--schema', '1.1']);
-    expect(readFileSync(jsonl, 'utf8')).toBe(repo.ok(['cat', 'main', '--schema', '1.1']));
+    await repo.ok(['export', 'main', '--format', 'jsonl', '--out', jsonl, '--schema', '1.1']);
+    expect(readFileSync(jsonl, 'utf8')).toBe(await repo.ok(['cat', 'main', '--schema', '1.1']));
     expectFailure(
-      repo.run([
+      await repo.run([
         'export',
         'main',
         '--format',
@@ -277,9 +281,9 @@ describe('validation and migration', () => {
     );
   });
 
-  it('migrates to 2.0: merge and rename rewritten, split marked needs_review, one commit', () => {
-    const head = repo.head();
-    const dry = repo.json<{ rewritten: number; marked: number }>([
+  it('migrates to 2.0: merge and rename rewritten, split marked needs_review, one commit', async () => {
+    const head = await repo.head();
+    const dry = await repo.json<{ rewritten: number; marked: number }>([
       'migrate',
       '--branch',
       'main',
@@ -288,9 +292,9 @@ describe('validation and migration', () => {
       '--dry-run',
     ]);
     expect(dry).toMatchObject({ rewritten: 2, marked: 1 });
-    expect(repo.head()).toBe(head);
-    repo.ok(['migrate', '--branch', 'main', '--to', '2.0']);
-    const show = repo.show();
+    expect(await repo.head()).toBe(head);
+    await repo.ok(['migrate', '--branch', 'main', '--to', '2.0']);
+    const show = await repo.show();
     expect(show.parents).toEqual([head]);
     expect(show.operations).toMatchObject({
       op: 'migrate',
@@ -305,7 +309,7 @@ describe('validation and migration', () => {
       ['split_class', 'review', 1],
       ['rename_class', 'auto', 1],
     ]);
-    const labels = repo.cat();
+    const labels = await repo.cat();
     expect(labels.map((l) => [l.category_id, l.category])).toEqual([
       [1, 'pedestrian'],
       [2, 'car'],
@@ -316,7 +320,7 @@ describe('validation and migration', () => {
       reviewer: 'r1',
       reason: expect.stringContaining('split_class'),
     });
-    const status = repo.json<{ needsReview: { image: string; label: string }[] }>([
+    const status = await repo.json<{ needsReview: { image: string; label: string }[] }>([
       'migrate',
       'status',
       '--branch',
@@ -327,18 +331,18 @@ describe('validation and migration', () => {
     ]);
   });
 
-  it('a policy file picks policies by op kind; auto without a mapping is refused', () => {
-    repo.ok(['branch', 'create', 'other', '--from', 'main~1']);
+  it('a policy file picks policies by op kind; auto without a mapping is refused', async () => {
+    await repo.ok(['branch', 'create', 'other', '--from', 'main~1']);
     const refused = join(dir, 'refused.yaml');
     writeFileSync(refused, 'split_class: auto\n');
     expectFailure(
-      repo.run(['migrate', '--branch', 'other', '--to', '2.0', '--policy', refused]),
+      await repo.run(['migrate', '--branch', 'other', '--to', '2.0', '--policy', refused]),
       1,
       'has no deterministic mapping',
     );
     const policy = join(dir, 'policy.json');
     writeFileSync(policy, JSON.stringify({ rename_class: 'review' }));
-    const r = repo.json<{ rewritten: number; marked: number }>([
+    const r = await repo.json<{ rewritten: number; marked: number }>([
       'migrate',
       '--branch',
       'other',
@@ -348,7 +352,7 @@ describe('validation and migration', () => {
       policy,
     ]);
     expect(r).toMatchObject({ rewritten: 1, marked: 2 });
-    const labels = repo.cat('other');
+    const labels = await repo.cat('other');
     expect(labels[0]).toMatchObject({ category: 'person', review: { status: 'needs_review' } });
   });
 });

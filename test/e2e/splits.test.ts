@@ -26,21 +26,21 @@ function cocoFile(name: string, ids: readonly number[]): string {
   return file;
 }
 
-it('import --split, split set and split show', () => {
-  const repo = initRepo(tmp.root());
-  repo.ok(['import', 'coco', cocoFile('train.json', [1, 2, 3]), '--split', 'train']);
-  repo.ok(['import', 'coco', cocoFile('val.json', [4, 5]), '--split', 'val']);
-  expect(repo.json(['split', 'show', 'main'])).toEqual({ counts: { train: 3, val: 2 } });
+it('import --split, split set and split show', async () => {
+  const repo = await initRepo(tmp.root());
+  await repo.ok(['import', 'coco', cocoFile('train.json', [1, 2, 3]), '--split', 'train']);
+  await repo.ok(['import', 'coco', cocoFile('val.json', [4, 5]), '--split', 'val']);
+  expect(await repo.json(['split', 'show', 'main'])).toEqual({ counts: { train: 3, val: 2 } });
 
-  const head = repo.head();
+  const head = await repo.head();
   expectFailure(
-    repo.run(['split', 'set', '2', 'nope', '--to', 'test', '--branch', 'main']),
+    await repo.run(['split', 'set', '2', 'nope', '--to', 'test', '--branch', 'main']),
     1,
     "'nope'",
   );
-  expect(repo.head()).toBe(head);
+  expect(await repo.head()).toBe(head);
 
-  const moved = repo.json<{ splits: object }>([
+  const moved = await repo.json<{ splits: object }>([
     'split',
     'set',
     '2',
@@ -51,9 +51,13 @@ it('import --split, split set and split show', () => {
     'main',
   ]);
   expect(moved.splits).toEqual({ added: 0, removed: 0, modified: 2 });
-  expect(repo.ok(['split', 'show', 'main', '--list'])).toBe(
+  expect(await repo.ok(['split', 'show', 'main', '--list'])).toBe(
     '1\ttrain\n2\ttest\n3\ttrain\n4\ttest\n5\tval\n',
   );
-  expect(repo.json(['split', 'show', 'main~1'])).toEqual({ counts: { train: 3, val: 2 } });
-  expect(repo.show().operations).toMatchObject({ op: 'split-set', split: 'test', images: 2 });
+  expect(await repo.json(['split', 'show', 'main~1'])).toEqual({ counts: { train: 3, val: 2 } });
+  expect((await repo.show()).operations).toMatchObject({
+    op: 'split-set',
+    split: 'test',
+    images: 2,
+  });
 });

@@ -56,8 +56,8 @@ interface WriteJson {
 
 describe.runIf(HAS_REAL)('item 9: every importer validates against the branch schema', () => {
   let repo: TestRepo;
-  beforeAll(() => {
-    repo = initRepo(tmp.root(), 'schema');
+  beforeAll(async () => {
+    repo = await initRepo(tmp.root(), 'schema');
     const dir = tmp.dir('schema-files');
     const classes = VOC_CLASSES.map((name, i) => ({ id: i + 1, name }));
     writeFileSync(join(dir, 'v1.json'), JSON.stringify({ classes }));
@@ -71,14 +71,14 @@ describe.runIf(HAS_REAL)('item 9: every importer validates against the branch sc
         ops: [{ op: 'merge_classes', from: [14], into: 15 }],
       }),
     );
-    repo.ok(['schema', 'create', '1.0', '--from', join(dir, 'v1.json')]);
-    repo.ok(['schema', 'create', '2.0', '--from', join(dir, 'v2.json')]);
+    await repo.ok(['schema', 'create', '1.0', '--from', join(dir, 'v1.json')]);
+    await repo.ok(['schema', 'create', '2.0', '--from', join(dir, 'v2.json')]);
     for (const [branch, version] of [
       ['v1', '1.0'],
       ['v2', '2.0'],
     ] as const) {
-      repo.ok(['branch', 'create', branch, '--from', 'main']);
-      repo.ok(['migrate', '--branch', branch, '--to', version]);
+      await repo.ok(['branch', 'create', branch, '--from', 'main']);
+      await repo.ok(['migrate', '--branch', branch, '--to', version]);
     }
   });
 
@@ -99,26 +99,26 @@ describe.runIf(HAS_REAL)('item 9: every importer validates against the branch sc
     ['cvat', () => ['cvat', CVAT], /annotations\.xml <image> #\d+ .*field 'category(_id)?'/],
   ]; // prettier-ignore
 
-  it.each(imports)('import %s of removed classes on a 2.0 branch: refused, nothing written', (_f, args, where) => {
-    const head = repo.head('v2');
-    const r = repo.run(['import', ...args(), '--branch', 'v2']);
+  it.each(imports)('import %s of removed classes on a 2.0 branch: refused, nothing written', async (_f, args, where) => {
+    const head = await repo.head('v2');
+    const r = await repo.run(['import', ...args(), '--branch', 'v2']);
     expectFailure(r, 1, where, 'in schema 2.0');
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(repo.head('v2')).toBe(head);
+    expect(await repo.head('v2')).toBe(head);
   }); // prettier-ignore
 
-  it.each(imports)('import %s on a 1.0 branch (every class known): accepted', (_f, args) => {
-    repo.ok(['branch', 'create', `ok-${_f}`, '--from', 'v1']);
-    const r = repo.json<WriteJson>(['import', ...args(), '--branch', `ok-${_f}`]);
+  it.each(imports)('import %s on a 1.0 branch (every class known): accepted', async (_f, args) => {
+    await repo.ok(['branch', 'create', `ok-${_f}`, '--from', 'v1']);
+    const r = await repo.json<WriteJson>(['import', ...args(), '--branch', `ok-${_f}`]);
     expect(r.committed).toBe(true);
-    const classes = new Set(repo.cat(`ok-${_f}`).map((l) => `${String(l['category_id'])} ${String(l['category'])}`));
+    const classes = new Set((await repo.cat(`ok-${_f}`)).map((l) => `${String(l['category_id'])} ${String(l['category'])}`));
     for (const c of classes) expect(VOC_CLASSES.map((n, i) => `${i + 1} ${n}`)).toContain(c);
   }); // prettier-ignore
 
-  it('import label-studio of classes the schema lacks: refused', () => {
-    const head = repo.head('v2');
+  it('import label-studio of classes the schema lacks: refused', async () => {
+    const head = await repo.head('v2');
     expectFailure(
-      repo.run([
+      await repo.run([
         'import',
         'label-studio',
         join(LS, 'test_export_yolo/data.json'),
@@ -129,24 +129,24 @@ describe.runIf(HAS_REAL)('item 9: every importer validates against the branch sc
       'data.json',
       'in schema 2.0',
     );
-    expect(repo.head('v2')).toBe(head);
+    expect(await repo.head('v2')).toBe(head);
   });
 
-  it('apply and import labels refuse the same removed class the same way', () => {
+  it('apply and import labels refuse the same removed class the same way', async () => {
     const dir = tmp.dir('schema-native');
     const line = { image: '2007_000027', label: '9', category_id: 14, category: 'sofa' };
-    const head = repo.head('v2');
+    const head = await repo.head('v2');
     expectFailure(
-      repo.run(['apply', writeJsonLines(join(dir, 'e.jsonl'), [{ op: 'put', ...line }]), '--branch', 'v2']),
+      await repo.run(['apply', writeJsonLines(join(dir, 'e.jsonl'), [{ op: 'put', ...line }]), '--branch', 'v2']),
       1,
       "e.jsonl:1 field 'category_id': unknown class id 14 (\"sofa\") in schema 2.0",
     );
     expectFailure(
-      repo.run(['import', 'labels', writeJsonLines(join(dir, 'l.jsonl'), [line]), '--branch', 'v2']),
+      await repo.run(['import', 'labels', writeJsonLines(join(dir, 'l.jsonl'), [line]), '--branch', 'v2']),
       1,
       "l.jsonl:1 field 'category_id': unknown class id 14 (\"sofa\") in schema 2.0",
     );
-    expect(repo.head('v2')).toBe(head);
+    expect(await repo.head('v2')).toBe(head);
   }); // prettier-ignore
 });
 
@@ -161,33 +161,33 @@ describe.runIf(HAS_REAL)('item 11: geometry and references, one policy for every
     ...extra,
   });
 
-  beforeAll(() => {
-    repo = initRepo(tmp.root(), 'geometry');
+  beforeAll(async () => {
+    repo = await initRepo(tmp.root(), 'geometry');
     dir = tmp.dir('geometry-files');
     const images = tmp.dir('geometry-images');
     copyFileSync(join(IMAGES, '2007_000027.jpg'), join(images, '2007_000027.jpg')); // 486x500
-    repo.ok(['add', 'images', images]);
+    await repo.ok(['add', 'images', images]);
   });
 
-  it('apply: a box far outside the 486x500 image is refused, naming file:line and --clip', () => {
-    const head = repo.head();
+  it('apply: a box far outside the 486x500 image is refused, naming file:line and --clip', async () => {
+    const head = await repo.head();
     const edits = writeJsonLines(join(dir, 'far.jsonl'), [
       { op: 'put', ...label({ bbox: [10, 10, 20, 20] }) },
       { op: 'put', ...label({ label: '51', bbox: [400, 100, 300, 100] }) },
     ]);
-    const r = repo.run(['apply', edits, '--branch', 'main']);
+    const r = await repo.run(['apply', edits, '--branch', 'main']);
     expectFailure(r, 1, "far.jsonl:2 field 'bbox'", '486x500', '--clip');
-    expect(repo.head()).toBe(head);
+    expect(await repo.head()).toBe(head);
   });
 
-  it('import labels refuses it the same way', () => {
+  it('import labels refuses it the same way', async () => {
     const file = writeJsonLines(join(dir, 'far-labels.jsonl'), [
       label({ label: '51', bbox: [400, 100, 300, 100] }),
     ]);
-    expectFailure(repo.run(['import', 'labels', file]), 1, "far-labels.jsonl:1 field 'bbox'", '486x500');
+    expectFailure(await repo.run(['import', 'labels', file]), 1, "far-labels.jsonl:1 field 'bbox'", '486x500');
   }); // prettier-ignore
 
-  it('import coco refuses it the same way, naming the record', () => {
+  it('import coco refuses it the same way, naming the record', async () => {
     const file = join(dir, 'far.json');
     writeFileSync(
       file,
@@ -197,84 +197,85 @@ describe.runIf(HAS_REAL)('item 11: geometry and references, one policy for every
         annotations: [{ id: 51, image_id: 27, category_id: 1, bbox: [400, 100, 300, 100] }],
       }),
     );
-    expectFailure(repo.run(['import', 'coco', file]), 1, "far.json annotations[0] (id 51) field 'bbox'", '486x500');
-    const clipped = repo.json<WriteJson>(['import', 'coco', file, '--clip']);
+    expectFailure(await repo.run(['import', 'coco', file]), 1, "far.json annotations[0] (id 51) field 'bbox'", '486x500');
+    const clipped = await repo.json<WriteJson>(['import', 'coco', file, '--clip']);
     expect(clipped.geometry.clipped_labels).toEqual([{ image: '2007_000027', label: '51', fields: ['bbox'] }]);
-    expect(repo.cat().find((l) => l.label === '51')?.['bbox']).toEqual([400, 100, 86, 100]);
+    expect((await repo.cat()).find((l) => l.label === '51')?.['bbox']).toEqual([400, 100, 86, 100]);
   }); // prettier-ignore
 
-  it('apply --clip clips to the image and reports each clipped label; area follows', () => {
+  it('apply --clip clips to the image and reports each clipped label; area follows', async () => {
     const edits = writeJsonLines(join(dir, 'clip.jsonl'), [
       { op: 'put', ...label({ label: '52', bbox: [400, 100, 300, 100], area: 30000 }) },
     ]);
-    const r = repo.json<WriteJson>(['apply', edits, '--branch', 'main', '--clip']);
+    const r = await repo.json<WriteJson>(['apply', edits, '--branch', 'main', '--clip']);
     expect(r.geometry).toMatchObject({ clipped: 1, clipped_labels: [{ image: '2007_000027', label: '52', fields: ['bbox'] }] });
-    const stored = repo.cat().find((l) => l.label === '52')!;
+    const stored = (await repo.cat()).find((l) => l.label === '52')!;
     expect(stored['bbox']).toEqual([400, 100, 86, 100]);
     expect(stored['area']).toBe(8600);
-    const text = repo.ok(['apply', writeJsonLines(join(dir, 'clip2.jsonl'), [
+    const text = await repo.ok(['apply', writeJsonLines(join(dir, 'clip2.jsonl'), [
       { op: 'put', ...label({ label: '53', bbox: [-100, -100, 200, 200] }) },
     ]), '--branch', 'main', '--clip']);
     expect(text).toContain('clipped 1 label');
     expect(text).toContain('2007_000027/53');
   }); // prettier-ignore
 
-  it('a box entirely outside the image is refused even with --clip', () => {
+  it('a box entirely outside the image is refused even with --clip', async () => {
     const edits = writeJsonLines(join(dir, 'outside.jsonl'), [
       { op: 'put', ...label({ label: '54', bbox: [600, 700, 50, 50] }) },
     ]);
-    expectFailure(repo.run(['apply', edits, '--branch', 'main', '--clip']), 1, "outside.jsonl:1 field 'bbox'", 'entirely outside');
+    expectFailure(await repo.run(['apply', edits, '--branch', 'main', '--clip']), 1, "outside.jsonl:1 field 'bbox'", 'entirely outside');
   }); // prettier-ignore
 
-  it('a label on an image with no asset record: refused, unless --allow-unknown-images', () => {
-    const head = repo.head();
+  it('a label on an image with no asset record: refused, unless --allow-unknown-images', async () => {
+    const head = await repo.head();
     const edits = writeJsonLines(join(dir, 'unknown.jsonl'), [
       { op: 'put', image: 'no-such-image', label: '1', category: 'person', bbox: [1, 1, 2, 2] },
     ]);
-    expectFailure(repo.run(['apply', edits, '--branch', 'main']), 1, "unknown.jsonl:1 field 'image'", "'no-such-image'", '--allow-unknown-images');
-    expectFailure(repo.run(['import', 'labels', edits]), 1, "unknown.jsonl:1 field 'image'", "'no-such-image'");
-    expect(repo.head()).toBe(head);
-    repo.ok(['apply', edits, '--branch', 'main', '--allow-unknown-images']);
-    expect(repo.cat().some((l) => l.image === 'no-such-image')).toBe(true);
+    expectFailure(await repo.run(['apply', edits, '--branch', 'main']), 1, "unknown.jsonl:1 field 'image'", "'no-such-image'", '--allow-unknown-images');
+    expectFailure(await repo.run(['import', 'labels', edits]), 1, "unknown.jsonl:1 field 'image'", "'no-such-image'");
+    expect(await repo.head()).toBe(head);
+    await repo.ok(['apply', edits, '--branch', 'main', '--allow-unknown-images']);
+    expect((await repo.cat()).some((l) => l.image === 'no-such-image')).toBe(true);
   }); // prettier-ignore
 
-  it('export never writes an image without a size', () => {
+  it('export never writes an image without a size', async () => {
     const coco = join(dir, 'out.json');
     expectFailure(
-      repo.run(['export', 'main', '--format', 'coco', '--out', coco]),
+      await repo.run(['export', 'main', '--format', 'coco', '--out', coco]),
       1,
       "'no-such-image'",
       'size',
     );
     expect(existsSync(coco)).toBe(false);
-    expectFailure(repo.run(['export', 'main', '--format', 'voc', '--out', join(dir, 'voc')]), 1, "'no-such-image'");
+    expectFailure(await repo.run(['export', 'main', '--format', 'voc', '--out', join(dir, 'voc')]), 1, "'no-such-image'");
     // With the label gone, the export works and every image has its size.
-    repo.ok(['apply', writeJsonLines(join(dir, 'drop.jsonl'), [{ op: 'delete', image: 'no-such-image', label: '1' }]), '--branch', 'main']);
-    repo.ok(['export', 'main', '--format', 'coco', '--out', coco]);
+    await repo.ok(['apply', writeJsonLines(join(dir, 'drop.jsonl'), [{ op: 'delete', image: 'no-such-image', label: '1' }]), '--branch', 'main']);
+    await repo.ok(['export', 'main', '--format', 'coco', '--out', coco]);
     const doc = JSON.parse(readFileSync(coco, 'utf8')) as { images: { width?: number; height?: number }[] };
     expect(doc.images.every((i) => i.width === 486 && i.height === 500)).toBe(true);
   }); // prettier-ignore
 
   // One file per video: the combined test_posetrack18_val.json names three frames 000000.jpg.
-  it('real PoseTrack files: boxes a few pixels past the frame are kept and reported', () => {
-    const pose = initRepo(tmp.root(), 'posetrack');
-    const r = pose.json<WriteJson>(['import', 'coco', join(POSETRACK, 'val/012834_mpii_test.json')]);
+  it('real PoseTrack files: boxes a few pixels past the frame are kept and reported', async () => {
+    const pose = await initRepo(tmp.root(), 'posetrack');
+    const r = await pose.json<WriteJson>(['import', 'coco', join(POSETRACK, 'val/012834_mpii_test.json')]);
     expect(r.geometry).toMatchObject({ tolerated: 1, clipped: 0 });
     expect(r.geometry.max_excursion).toBeCloseTo(54.63, 1);
-    const stored = pose.cat().find((l) => l.label === '1012834000010')!;
+    const stored = (await pose.cat()).find((l) => l.label === '1012834000010')!;
     expect(stored['bbox']).toEqual([364.675, -54.62930288750002, 124.14999999999998, 257.32008152500003]);
-    const other = initRepo(tmp.root(), 'posetrack-other');
-    const text = other.ok(['import', 'coco', join(POSETRACK, 'val/003418_mpii_test.json')]);
+    const other = await initRepo(tmp.root(), 'posetrack-other');
+    const text = await other.ok(['import', 'coco', join(POSETRACK, 'val/003418_mpii_test.json')]);
     expect(text).toContain("1 label extends up to 27 px past its image's border (kept as given; --clip clips it)");
-    initRepo(tmp.root(), 'posetrack-third').ok(['import', 'coco', join(POSETRACK, 'val/009473_mpii_test.json')]);
+    const third = await initRepo(tmp.root(), 'posetrack-third');
+    await third.ok(['import', 'coco', join(POSETRACK, 'val/009473_mpii_test.json')]);
   }); // prettier-ignore
 
-  it('real PoseTrack with --clip: every box inside the frame, each clipped label reported', () => {
-    const pose = initRepo(tmp.root(), 'posetrack-clip');
-    const r = pose.json<WriteJson>(['import', 'coco', join(POSETRACK, 'val/012834_mpii_test.json'), '--clip']);
+  it('real PoseTrack with --clip: every box inside the frame, each clipped label reported', async () => {
+    const pose = await initRepo(tmp.root(), 'posetrack-clip');
+    const r = await pose.json<WriteJson>(['import', 'coco', join(POSETRACK, 'val/012834_mpii_test.json'), '--clip']);
     expect(r.geometry).toMatchObject({ tolerated: 0, clipped: 1 });
     expect(r.geometry.clipped_labels).toEqual([{ image: '000000', label: '1012834000010', fields: ['bbox', 'keypoints'] }]);
-    for (const l of pose.cat()) {
+    for (const l of await pose.cat()) {
       const [x, y, w, h] = l['bbox'] as number[];
       expect(x! >= 0 && y! >= 0 && x! + w! <= 1920 && y! + h! <= 1080).toBe(true);
     }

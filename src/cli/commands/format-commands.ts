@@ -96,6 +96,10 @@ export function registerFormatCommands(program: Command): void {
     .option('--schema <version>', 'read the labels as this schema version (auto ops applied)')
     .option('--where <expr>', 'only labels matching this filter expression (and their images)')
     .option('--explain', 'print how the filter would be answered (index or scan), write nothing')
+    .option(
+      '--with-images',
+      'also write the image files (hard links to the blob store when possible, else copies)',
+    )
     .option('--json', 'machine-readable output')
     .action(
       async (
@@ -106,6 +110,7 @@ export function registerFormatCommands(program: Command): void {
           schema?: string;
           where?: string;
           explain?: boolean;
+          withImages?: boolean;
           json?: boolean;
         },
         cmd: Command,
@@ -120,12 +125,20 @@ export function registerFormatCommands(program: Command): void {
             out: opts.out,
             ...(opts.schema !== undefined ? { schema: opts.schema } : {}),
             ...(opts.where !== undefined ? { where: opts.where } : {}),
+            ...(opts.withImages ? { withImages: true } : {}),
           });
           if (opts.json) return printJson(r);
           const images = r.images === undefined ? '' : `${r.images} images, `;
           const as = r.schema === undefined ? '' : ` as schema ${r.schema}`;
+          const files = r.image_files;
           return printLines([
             `exported ${images}${r.labels} labels of ${r.commit.slice(0, 12)}${as} to ${r.out}`,
+            ...(r.skipped
+              ? [
+                  `${r.skipped} labels left out: ${opts.format} cannot draw them, or their class is not in the category list`,
+                ]
+              : []),
+            ...(files ? [`image files: ${files.linked} linked, ${files.copied} copied`] : []),
           ]);
         }),
     );

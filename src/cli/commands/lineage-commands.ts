@@ -6,6 +6,11 @@ import type { Command } from 'commander';
 import type { LineageUp } from '../../api/lineage.js';
 import { InvalidArgumentError } from '../../core/errors.js';
 import { withRepository } from '../context.js';
+import {
+  registerModelListCommand,
+  registerPredictListCommand,
+  registerRunListCommand,
+} from './lineage-list-commands.js';
 import { printJson, printLines } from '../output.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -13,9 +18,8 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 export function registerLineageCommands(program: Command): void {
   registerRunCommands(program);
   registerSliceCommands(program);
-  program
-    .command('model')
-    .description('models produced by training runs')
+  const model = program.command('model').description('models produced by training runs');
+  model
     .command('register')
     .description('record a model produced by a run')
     .requiredOption('--run <run>', 'the run that produced it')
@@ -35,9 +39,8 @@ export function registerLineageCommands(program: Command): void {
         return opts.json ? printJson(m) : printLines([m.id]);
       }),
     );
-  program
-    .command('predict')
-    .description('predictions of registered models')
+  const predict = program.command('predict').description('predictions of registered models');
+  predict
     .command('record')
     .description('record one prediction, or a JSONL batch with --file')
     .requiredOption('--model <model>', 'model id or NAME@VERSION')
@@ -57,17 +60,20 @@ export function registerLineageCommands(program: Command): void {
         return opts.json ? printJson(r) : printLines(r.predictions);
       }),
     );
+  registerModelListCommand(model);
+  registerPredictListCommand(predict);
   const lineage = program.command('lineage').description('walk lineage records');
   lineage
     .command('up <id>')
     .description('prediction -> model -> run -> commit -> labels -> reviewers')
-    .option('--json', 'machine-readable output')
-    .action(async (id: string, opts: { json?: boolean }, cmd: Command) =>
+    .option('--all', 'list annotators and reviewers of any example set (reads every example)')
+    .option('--json', 'machine-readable output (every name)')
+    .action(async (id: string, opts: { json?: boolean; all?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
         const { lineageUp } = await import('../../api/lineage.js');
-        const r = await lineageUp(repo, id);
+        const r = await lineageUp(repo, id, { all: opts.all === true });
         if (opts.json) return printJson(r);
-        return printLines(upLines(r));
+        return printLines(upLines(r, opts.all === true));
       }),
     );
   lineage
@@ -80,13 +86,24 @@ export function registerLineageCommands(program: Command): void {
         const { lineageDown } = await import('../../api/lineage.js');
         const r = await lineageDown(repo, id, count('--limit', opts.limit));
         if (opts.json) return printJson(r);
+        const slices = (r.slices ?? []).map(
+          (x) => `slice ${x.id} ${x.name} (${num(x.exampleCount)} examples)`,
+        );
         const lines = r.runs.flatMap((run) => [
-          `run ${run.id} (${run.datasetRef} @ ${run.commit.slice(0, 12)}, ${run.exampleCount} examples)`,
+          `run ${run.id} (${run.datasetRef} @ ${run.commit.slice(0, 12)}, ${num(run.exampleCount)} examples)`,
           ...run.models.flatMap((m) => [
-            `  model ${m.id} ${m.name}@${m.version}: ${m.predictions.total} predictions`,
+            `  model ${m.id} ${m.name}@${m.version}: ${num(m.predictions.total)} predictions`,
+            ...m.predictions.first.map(
+              (p) => `    prediction ${p.id} image ${p.image} at ${p.time}`,
+            ),
+            ...(m.predictions.total > m.predictions.first.length
+              ? [
+                  `    … and ${num(m.predictions.total - m.predictions.first.length)} more; use --limit N, or verso predict list --model ${m.id}`,
+                ]
+              : []),
           ]),
         ]);
-        return printLines(lines.length > 0 ? lines : ['no runs']);
+        return printLines([...slices, ...(r.runs.length > 0 ? lines : ['no runs'])]);
       }),
     );
   program
@@ -99,12 +116,17 @@ export function registerLineageCommands(program: Command): void {
         const { explainPrediction } = await import('../../api/explain.js');
         const r = await explainPrediction(repo, id, count('--top', opts.top));
         if (opts.json) return printJson(r);
-        return printLines(
-          r.examples.map(
+        return printLines([
+          ...r.examples.map(
             (e) =>
               `${e.rank}\t${e.score.toPrecision(6)}\t${e.image}/${e.label}\t${str(e.annotator)}\t${str(e.annotated_at)}\t${str(e.reviewer)}\t${str(e.reviewed_at)}`,
           ),
-        );
+          ...(r.unscored.length > 0
+            ? [
+                `unscored: ${num(r.unscored.length)} of ${num(r.scored + r.unscored.length)} examples have no vector and were not ranked: ${capped(r.unscored, TEXT_LIST_LIMIT, 'use --json')}`,
+              ]
+            : []),
+        ]);
       }),
     );
 }
@@ -130,6 +152,7 @@ function registerSliceCommands(program: Command): void {
 
 function registerRunCommands(program: Command): void {
   const run = program.command('run').description('training runs');
+  registerRunListCommand(run);
   run
     .command('start')
     .description('record a training run on a dataset selection; prints the run id')
@@ -177,9 +200,16 @@ function registerRunCommands(program: Command): void {
         withRepository(cmd.optsWithGlobals(), async (repo) => {
           const { addRunVectors } = await import('../../api/run-vectors.js');
           const r = await addRunVectors(repo, id, file, opts.kind);
-          if (opts.json) return printJson(r.vectors);
+          const { examples, unscored } = r;
+          if (opts.json) return printJson({ run: r.run.id, ...r.vectors, examples, unscored });
+          const v = r.vectors;
           return printLines([
-            `${r.vectors!.count} vectors of dimension ${r.vectors!.dim} (${r.vectors!.kind})`,
+            `${num(v.count)} vectors of dimension ${v.dim} (${v.kind}) for ${num(v.count)} of ${num(examples)} examples`,
+            ...(unscored > 0
+              ? [
+                  `${num(unscored)} examples have no vector: explain cannot score them and lists them as unscored`,
+                ]
+              : []),
           ]);
         }),
     );
@@ -224,7 +254,7 @@ function single(opts: PredictOpts) {
   return { image: opts.image, output: opts.output, externalId: opts.id, vectorFile: opts.vector };
 }
 
-function upLines(r: LineageUp): string[] {
+function upLines(r: LineageUp, all: boolean): string[] {
   const lines: string[] = [];
   if (r.prediction)
     lines.push(`prediction ${r.prediction.id} image ${r.prediction.image} at ${r.prediction.time}`);
@@ -232,9 +262,17 @@ function upLines(r: LineageUp): string[] {
   if (r.run)
     lines.push(`run        ${r.run.id} ${r.run.datasetRef} ${r.run.status} by ${r.run.author}`);
   lines.push(`commit     ${r.commit.id} by ${r.commit.author} at ${r.commit.time}`);
-  if (r.examples) {
-    lines.push(`examples   ${r.examples.count} (set ${r.examples.root.slice(0, 12)})`);
-    if (r.examples.reviewers) lines.push(`reviewers  ${r.examples.reviewers.join(', ') || '-'}`);
+  const ex = r.examples;
+  if (ex) {
+    lines.push(`examples   ${num(ex.count)} (set ${ex.root.slice(0, 12)})`);
+    if (ex.people === 'over_limit') {
+      const why = `not listed: the set has ${num(ex.count)} examples, over the ${num(ex.scan_limit)} read by default; use --all to read them all`;
+      lines.push(`annotators ${why}`, `reviewers  ${why}`);
+    } else {
+      const limit = all ? Infinity : TEXT_LIST_LIMIT;
+      lines.push(`annotators ${capped(ex.annotators ?? [], limit, 'use --all or --json')}`);
+      lines.push(`reviewers  ${capped(ex.reviewers ?? [], limit, 'use --all or --json')}`);
+    }
   }
   return lines;
 }
@@ -244,6 +282,20 @@ function count(what: string, v: string): number {
   if (!Number.isInteger(n) || n < 1)
     throw new InvalidArgumentError(what, v, 'expected a positive integer');
   return n;
+}
+
+/** How many names or ids a text line lists before it says how many more there are. */
+const TEXT_LIST_LIMIT = 10;
+
+/** `a, b, c` or `a, b, … and 12,345 more; HOW` when there are more than `limit`. */
+function capped(items: readonly string[], limit: number, how: string): string {
+  if (items.length === 0) return '-';
+  if (items.length <= limit) return items.join(', ');
+  return `${items.slice(0, limit).join(', ')}, … and ${num(items.length - limit)} more; ${how}`;
+}
+
+function num(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 function str(v: unknown): string {

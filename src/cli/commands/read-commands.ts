@@ -77,37 +77,23 @@ export function registerReadCommands(program: Command): void {
 
   program
     .command('diff <from> <to>')
-    .description('record-level changes from one ref to another (labels, reviews, assets, splits)')
-    .option('--stat', 'counts per tree instead of the changes')
-    .option('--json', 'one JSON object per change (or the stat object)')
+    .description(
+      'record-level changes from one ref to another (labels, reviews, assets, splits): changed fields, geometry movement',
+    )
+    .option('--stat', 'counts per tree and, for labels, per class, instead of the changes')
+    .option('--json', 'one JSON object per change with before/after (or the stat object)')
     .action(
       async (from: string, to: string, opts: { stat?: boolean; json?: boolean }, cmd: Command) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { diffRefs, diffStat } = await import('../../api/diff.js');
+          const { diffDetails, diffStat } = await import('../../api/diff.js');
+          const render = await import('./diff-render.js');
           if (opts.stat) {
             const stat = await diffStat(repo, from, to);
             if (opts.json) return printJson(stat);
-            return printLines(
-              Object.entries(stat).map(
-                ([t, c]) => `${t.padEnd(8)} +${c.added} -${c.removed} ~${c.modified}`,
-              ),
-            );
+            return printLines(render.statLines(stat));
           }
-          const changes = diffRefs(repo, from, to);
-          if (opts.json)
-            return printLines(
-              mapAsync(changes, (c) =>
-                JSON.stringify({ tree: c.tree, key: c.key, change: c.change }),
-              ),
-            );
-          const sign = { added: '+', removed: '-', modified: '~' } as const;
-          return printLines(
-            mapAsync(
-              changes,
-              (c) =>
-                `${sign[c.change]} ${c.tree.padEnd(8)} ${c.key.image}${c.key.label === undefined ? '' : ` ${c.key.label}`}`,
-            ),
-          );
+          const changes = diffDetails(repo, from, to);
+          return printLines(mapAsync(changes, opts.json ? render.changeJson : render.changeText));
         }),
     );
 

@@ -5,9 +5,9 @@
  * one element into a byte buffer flushed every 1 MiB (never one big string). Annotations are
  * rendered straight from their stored canonical bytes (`core/canonical-json.ts`): only
  * `category_id`/`category` are read, no label is decoded into objects. The document is
- * `{"info":..,"images":[..],"annotations":[..],"categories":[..]}`. Categories come last
- * because labels may name categories the kept list lacks (`coco-categories.ts`); COCO readers do
- * not depend on member order. With `spool` (a filtered export, which learns which images to
+ * `{"info":..,"images":[..],"annotations":[..],"categories":[..]}`. The category list is fixed
+ * up front (`coco-categories.ts`); it comes last as it always has (COCO readers do not depend on
+ * member order). With `spool` (a filtered export, which learns which images to
  * write only from the annotations it writes) annotations may come first: they are rendered into
  * the spool file and copied after the images at `end()`, so one pass over the labels suffices.
  * Mapping (inverse of `read-coco.ts`):
@@ -65,7 +65,7 @@ export class CocoWriter {
   private readonly categories: CocoCategoryIndex;
 
   constructor(
-    file: string,
+    private readonly file: string,
     kept: readonly CocoCategory[],
     info: Obj,
     opts: { readonly spool?: string } = {},
@@ -93,13 +93,15 @@ export class CocoWriter {
 
   /**
    * `{id, image_id, category_id, ...content, review}` from the label's and review's canonical
-   * bytes; `category` is left out when it is just the category's name.
+   * bytes; `category` is left out when it is just the category's name. A label whose class is
+   * not in the category list is not written (returns false).
    */
-  annotation(id: number, imageId: number, content: Uint8Array, review?: Uint8Array): void {
-    const sink = this.spool?.sink ?? this.main;
-    if (!this.spool) this.open('annotations');
+  annotation(id: number, imageId: number, content: Uint8Array, review?: Uint8Array): boolean {
     const [catId, catName] = selectMembers(content, CATEGORY_MEMBERS);
     const cat = this.categories.resolve(catId, catName);
+    if (cat === 'unknown') return false;
+    const sink = this.spool?.sink ?? this.main;
+    if (!this.spool) this.open('annotations');
     const out = sink.out;
     sink.separator();
     out.ascii('{"id":');
@@ -121,6 +123,7 @@ export class CocoWriter {
     }
     out.byte(0x7d);
     sink.flushIfFull();
+    return true;
   }
 
   /** Writes the (spooled) annotations and the categories, closes the document and the file. */
@@ -137,9 +140,10 @@ export class CocoWriter {
     closeSync(this.main.fd);
   }
 
-  /** Closes the files without finishing the document (after an error). */
+  /** Closes the files and removes the unfinished document (after an error). */
   abort(): void {
     closeSync(this.main.fd);
+    rmSync(this.file, { force: true });
     if (this.spool) {
       closeSync(this.spool.sink.fd);
       rmSync(this.spool.path, { force: true });

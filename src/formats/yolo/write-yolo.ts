@@ -50,10 +50,15 @@ export function yoloLine(cls: number, numbers: readonly number[]): string {
   return `${cls} ${numbers.map((n) => n.toFixed(6)).join(' ')}`;
 }
 
-/** `data.yaml`: names in index order, one list file per split (`train: train.txt`). */
+/**
+ * `data.yaml`: one image folder per split (`train: images/train`, Ultralytics' layout: the labels
+ * of `images/train/x.jpg` are `labels/train/x.txt`), names in index order.
+ */
 export function yoloDataYaml(names: readonly string[], splits: readonly string[]): string {
   const lines = ['# Written by verso export --format yolo', 'path: .'];
-  for (const s of splits) lines.push(`${s}: ${s}.txt`);
+  const plain = (v: string) =>
+    /^[A-Za-z0-9_./-]+$/.test(v) && !/^[.-]/.test(v) ? v : JSON.stringify(v);
+  for (const s of splits) lines.push(`${plain(s)}: ${plain(`images/${s}`)}`);
   lines.push(`nc: ${names.length}`, 'names:');
   names.forEach((n, i) => lines.push(`  ${i}: ${JSON.stringify(n)}`));
   return lines.join('\n') + '\n';
