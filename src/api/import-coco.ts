@@ -75,6 +75,13 @@ export async function importCoco(
       duplicate: (kind, a, b, id) => duplicateError(opts.file, kind, a, b, id, sourceIds),
       invalid: (tag, key, p) =>
         new FormatParseError(opts.file, `annotations[${tag}] (id ${key.label})`, p.field, p.why),
+      invalidAsset: (tag, _image, p) =>
+        new FormatParseError(
+          opts.file,
+          `images[${tag}] (id ${JSON.stringify(sourceIds[tag] ?? null)})`,
+          p.field,
+          p.why,
+        ),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     },
     async (sink) => {

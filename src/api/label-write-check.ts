@@ -19,7 +19,7 @@
  */
 import { decodeValue, encodeValue, type JsonValue } from '../core/canonical.js';
 import { selectMembers } from '../core/canonical-members.js';
-import { decodeLabelKey } from '../dataset/label-key.js';
+import { decodeLabelKey, type LabelKey } from '../dataset/label-key.js';
 import type { ImageSize } from '../dataset/label-geometry.js';
 import type { LabelContent } from '../dataset/label-line.js';
 import { EDGE_TOLERANCE, placeLabel, type ClippedField } from '../dataset/label-placement.js';
@@ -96,7 +96,11 @@ export class LabelWriteCheck {
 
   /** Reference and placement of one label: keep it, store `content` instead, or a problem. */
   place(image: string, label: string, content: LabelContent, info: ImageInfo): Placed {
-    if (info === undefined) return this.unknownImage(image);
+    return this.judge(content, info, () => ({ image, label }));
+  }
+
+  private judge(content: LabelContent, info: ImageInfo, keyOf: () => LabelKey): Placed {
+    if (info === undefined) return this.unknownImage(keyOf().image);
     if (!info.size) return KEEP;
     const p = placeLabel(content, info.size, this.policy.clip === true);
     if (!p.ok)
@@ -113,7 +117,7 @@ export class LabelWriteCheck {
     }
     this.clippedCount++;
     if (this.clippedLabels.length < CLIPPED_LISTED)
-      this.clippedLabels.push({ image, label, fields: p.clipped.fields });
+      this.clippedLabels.push({ ...keyOf(), fields: p.clipped.fields });
     return { ok: true, content: p.clipped.content };
   }
 
@@ -127,16 +131,16 @@ export class LabelWriteCheck {
     info: ImageInfo,
   ): Uint8Array | LabelProblem | undefined {
     if (info !== undefined && !info.size) return undefined;
+    const keyOf = () => decodeLabelKey(key);
     if (info === undefined) {
-      const p = this.unknownImage(decodeLabelKey(key).image);
+      const p = this.unknownImage(keyOf().image);
       return p.ok ? undefined : p;
     }
     const members = selectMembers(bytes, GEOMETRY);
     if (members[0] === undefined && members[1] === undefined && members[2] === undefined)
       return undefined;
-    const { image, label } = decodeLabelKey(key);
     const content = this.policy.clip ? (decodeValue(bytes) as LabelContent) : geometryOf(members);
-    const p = this.place(image, label, content, info);
+    const p = this.judge(content, info, keyOf);
     if (!p.ok) return p;
     return p.content ? encodeValue(p.content) : undefined;
   }

@@ -8,8 +8,10 @@
  *   label it gives) get exactly its labels (a label without a review has none), every other
  *   image keeps its own; `replace_all`: the branch's labels and reviews become exactly the
  *   import's;
- * - assets: upserted: every image of the import is put (its record replaces the stored one),
- *   other images of the branch are kept;
+ * - assets: upserted: every image of the import is put (its record replaces the stored one,
+ *   except that a stored record pointing at verified bytes keeps the fields measured from them,
+ *   and an import that gives that image another size is refused: `keepVerifiedBytes`), other
+ *   images of the branch are kept;
  * - splits: upserted the same way (images the import gives no split keep theirs);
  * - two records with one key (label (image, label), asset image, split image, covered image)
  *   are an error made by the format's `duplicate` (it knows its files and records).
@@ -22,7 +24,9 @@
  * category list becomes the import's when the producer returns one, else the branch's is kept.
  * An import that changes nothing makes no commit (`committed: false`).
  */
-import { writeValue, type JsonValue } from '../core/canonical.js';
+import { decodeValue, encodeValue, writeValue, type JsonValue } from '../core/canonical.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { decodeAssetRecord, keepVerifiedBytes } from '../dataset/asset-record.js';
 import { ByteWriter } from '../core/byte-writer.js';
 import { hashToHex, hexToHash } from '../core/hash.js';
 import type { ChangeCounts } from '../dataset/change-counts.js';
@@ -86,6 +90,8 @@ export interface RecordImportOptions {
   readonly duplicate: (kind: RecordKind, firstTag: number, secondTag: number, id: string) => Error;
   /** The error for a label that fails a write check; its tag as pushed. */
   readonly invalid: (tag: number, key: LabelKey, problem: LabelProblem) => Error;
+  /** The error for an image record the branch's record refuses (a size unlike the verified one). */
+  readonly invalidAsset?: (tag: number, image: string, problem: LabelProblem) => Error;
   readonly onProgress?: ProgressFn;
 }
 
@@ -121,6 +127,7 @@ export async function importRecords(
         hexToHash(trees.assets),
         uniqueImages(sink.assets, (a, b, id) => opts.duplicate('asset', a, b, id)),
         sink.assets.count,
+        (old, r) => keepVerified(old, r, opts),
       );
       const splits = await upsertSorted(
         repo,
@@ -294,8 +301,21 @@ async function* uniqueImages(
       throw onDuplicate(prevTag, tag, decodeTuple(Buffer.from(rec.key, 'latin1'))[0]!);
     prevKey = rec.key;
     prevTag = tag;
-    yield { key: Buffer.from(rec.key, 'latin1'), value: rec.payload.subarray(at) };
+    yield { key: Buffer.from(rec.key, 'latin1'), value: rec.payload.subarray(at), tag };
   }
+}
+
+/** An image's record over the stored one: verified bytes keep their measured fields. */
+function keepVerified(old: Uint8Array, r: KeyedValue, opts: RecordImportOptions): Uint8Array {
+  const stored = decodeAssetRecord(old);
+  if (stored.storage === undefined) return r.value;
+  const kept = keepVerifiedBytes(stored, decodeValue(r.value) as LabelContent);
+  if ('record' in kept) return encodeValue(kept.record);
+  const image = decodeTuple(r.key)[0]!;
+  throw (
+    opts.invalidAsset?.(r.tag ?? 0, image, kept) ??
+    new InvalidArgumentError(`image '${image}' ${kept.field}`, null, kept.why)
+  );
 }
 
 async function* imageKeys(records: AsyncIterable<KeyedValue>): AsyncGenerator<Uint8Array> {

@@ -122,6 +122,10 @@ export async function importImages(
           ? duplicateError(opts.describe, kind, labels.imageTag(a), labels.imageTag(b), id)
           : duplicateError(opts.describe, kind, a, b, id),
       invalid: (tag, key, p) => labels.error(opts.describe, tag, key.label, p),
+      invalidAsset: (tag, image, p) => {
+        const [file, record] = opts.describe(tag);
+        return new FormatParseError(file, record, p.field, `image '${image}': ${p.why}`);
+      },
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     },
     async (sink) => {

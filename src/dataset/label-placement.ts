@@ -60,99 +60,93 @@ const INSIDE: Placement = { ok: true, by: 0 };
 export function placeLabel(content: LabelContent, image: ImageSize, clip: boolean): Placement {
   const rle = checkMaskSize(content['segmentation'], image);
   if (rle) return rle;
-  const shapes = shapesOf(content);
-  let by = 0;
-  let worst: { field: string; why: string } | undefined;
-  for (const s of shapes) {
-    const e = excursion(s, image);
-    by = Math.max(by, e.by);
-    worst ??= e.problem;
+  const walk = new BorderWalk(image);
+  const bbox = content['bbox'];
+  if (isNumbers(bbox) && bbox.length === 4 && !isRotated(content)) {
+    const [x, y, w, h] = bbox as [number, number, number, number];
+    walk.extent('bbox', () => short(bbox), true, x, y, x + w, y + h);
   }
-  if (by <= EDGE_TOLERANCE && !worst) return INSIDE;
-  if (!clip) return worst ? { ok: false, ...worst } : { ok: true, by: round2(by) };
+  const seg = content['segmentation'];
+  if (Array.isArray(seg))
+    for (let i = 0; i < seg.length; i++) {
+      const ring = seg[i];
+      if (isNumbers(ring)) walk.points(`segmentation[${i}]`, () => 'the polygon', true, ring, 2);
+    }
+  const kp = content['keypoints'];
+  if (isNumbers(kp))
+    for (let k = 0; k + 2 < kp.length; k += 3)
+      if (kp[k + 2]! > 0) {
+        const [x, y] = [kp[k]!, kp[k + 1]!];
+        walk.extent('keypoints', () => `keypoint ${k / 3} (${x}, ${y})`, false, x, y, x, y);
+      }
+  const { by, problem } = walk;
+  if (by <= EDGE_TOLERANCE && !problem) return INSIDE;
+  if (!clip) return problem ? { ok: false, ...problem } : { ok: true, by: round2(by) };
   const unclippable = unclippableReason(content);
   if (unclippable) return { ok: false, field: unclippable.field, why: unclippable.why };
   return clipLabel(content, image, round2(by));
 }
 
-/** One shape to check: its field, its points (x, y pairs) and whether its extent must meet the image. */
-interface Shape {
-  readonly field: string;
-  readonly points: readonly number[];
-  /** A box or ring: refused when it does not meet the image at all. */
-  readonly area: boolean;
-  /** How messages name it. */
-  readonly what: string;
-}
+/**
+ * Walks a label's shapes against one image: the farthest excursion past the border (`by`) and
+ * the first shape that is too far (`problem`). Messages are built only for that one (`what`).
+ */
+class BorderWalk {
+  by = 0;
+  problem: { field: string; why: string } | undefined;
+  private readonly mx: number;
+  private readonly my: number;
 
-function shapesOf(content: LabelContent): Shape[] {
-  const out: Shape[] = [];
-  const bbox = content['bbox'];
-  if (isNumbers(bbox) && bbox.length === 4 && !isRotated(content)) {
-    const [x, y, w, h] = bbox as [number, number, number, number];
-    out.push({ field: 'bbox', points: [x, y, x + w, y + h], area: true, what: short(bbox) });
+  constructor(private readonly image: ImageSize) {
+    this.mx = margin(image.width);
+    this.my = margin(image.height);
   }
-  const seg = content['segmentation'];
-  if (Array.isArray(seg))
-    seg.forEach((ring, i) => {
-      if (isNumbers(ring))
-        out.push({ field: `segmentation[${i}]`, points: ring, area: true, what: 'the polygon' });
-    });
-  const kp = content['keypoints'];
-  if (isNumbers(kp))
-    for (let k = 0; k + 2 < kp.length; k += 3)
-      if (kp[k + 2]! > 0)
-        out.push({
-          field: 'keypoints',
-          points: [kp[k]!, kp[k + 1]!],
-          area: false,
-          what: `keypoint ${k / 3} (${kp[k]}, ${kp[k + 1]})`,
-        });
-  return out;
-}
 
-/** How far a shape goes past the border, and the problem when that is too far. */
-function excursion(
-  s: Shape,
-  image: ImageSize,
-): { by: number; problem?: { field: string; why: string } } {
-  const { width: W, height: H } = image;
-  const [mx, my] = [margin(W), margin(H)];
-  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (let k = 0; k + 1 < s.points.length; k += 2) {
-    const [x, y] = [s.points[k]!, s.points[k + 1]!];
-    [minX, maxX, minY, maxY] = [
-      Math.min(minX, x),
-      Math.max(maxX, x),
-      Math.min(minY, y),
-      Math.max(maxY, y),
-    ];
+  /** A shape given by its points `[x0, y0, x1, y1, ...]` (`stride` numbers per point). */
+  points(field: string, what: () => string, area: boolean, p: readonly number[], stride: number) {
+    let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (let k = 0; k + 1 < p.length; k += stride) {
+      const x = p[k]!;
+      const y = p[k + 1]!;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+    this.extent(field, what, area, minX, minY, maxX, maxY);
   }
-  const dx = Math.max(0, -minX, maxX - W);
-  const dy = Math.max(0, -minY, maxY - H);
-  const by = Math.max(dx, dy);
-  const what = s.what;
-  const t = EDGE_TOLERANCE;
-  if (s.area && (minX > W + t || maxX < -t || minY > H + t || maxY < -t))
-    return {
-      by,
-      problem: {
-        field: s.field,
-        why: `${what} lies entirely outside the ${sizeText(image)} image`,
-      },
-    };
-  if (dx > mx || dy > my) {
-    const [axis, d, m] =
-      dx / mx >= dy / my ? (['width', dx, mx] as const) : (['height', dy, my] as const);
-    return {
-      by,
-      problem: {
-        field: s.field,
-        why: `${what} lies ${round2(d)} px outside the ${sizeText(image)} image (more than ${EXCURSION_FRACTION * 100}% of its ${axis}, ${round2(m)} px)`,
-      },
-    };
+
+  /** A shape given by its extent; `area`: a box or ring, refused when it misses the image. */
+  extent(
+    field: string,
+    what: () => string,
+    area: boolean,
+    minX: number,
+    minY: number,
+    maxX: number,
+    maxY: number,
+  ): void {
+    const { width: W, height: H } = this.image;
+    const dx = Math.max(0, -minX, maxX - W);
+    const dy = Math.max(0, -minY, maxY - H);
+    if (dx > this.by) this.by = dx;
+    if (dy > this.by) this.by = dy;
+    if (this.problem) return;
+    const t = EDGE_TOLERANCE;
+    const size = () => sizeText(this.image);
+    if (area && (minX > W + t || maxX < -t || minY > H + t || maxY < -t))
+      this.problem = { field, why: `${what()} lies entirely outside the ${size()} image` };
+    else if (dx > this.mx || dy > this.my) {
+      const [axis, d, m] =
+        dx / this.mx >= dy / this.my
+          ? (['width', dx, this.mx] as const)
+          : (['height', dy, this.my] as const);
+      this.problem = {
+        field,
+        why: `${what()} lies ${round2(d)} px outside the ${size()} image (more than ${EXCURSION_FRACTION * 100}% of its ${axis}, ${round2(m)} px)`,
+      };
+    }
   }
-  return { by };
 }
 
 /** Pixels past a border of length `size` that are kept as given. */

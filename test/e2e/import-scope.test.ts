@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  expectFailure,
   initRepo,
   REPO_ROOT,
   useTempRoot,
@@ -225,6 +226,54 @@ describe('import labels: per-image replace by default, --upsert, --replace-all',
     const run = await r.run(['import', 'labels', file, '--upsert', '--replace-all']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--upsert');
+  });
+});
+
+describe.runIf(HAS_REAL)('an import keeps what it cannot know better: verified image bytes', () => {
+  const COCO_V1 = join(
+    REAL,
+    'coco/review_object_detection_metrics/data/database/gts/coco_format_v1/instances_default.json',
+  );
+  interface AssetJson {
+    readonly storage?: string;
+    readonly sha256?: string;
+    readonly width?: number;
+    readonly coco_url?: string;
+  }
+
+  it('add images, then import coco: the records keep their blob and hash', async () => {
+    const repo = await initRepo(tmp.root(), 'verified-assets');
+    const dir = tmp.dir('verified-assets');
+    copyFileSync(join(IMAGES, '2007_000027.jpg'), join(dir, '2007_000027.jpg'));
+    await repo.ok(['add', 'images', dir]);
+    const before = await repo.json<AssetJson>(['asset', 'show', 'main', '2007_000027']);
+    expect(before.storage).toBe('blob');
+    await repo.ok(['import', 'coco', COCO_V1]);
+    const after = await repo.json<AssetJson>(['asset', 'show', 'main', '2007_000027']);
+    expect(after).toMatchObject({ storage: 'blob', sha256: before.sha256, width: 486, coco_url: '' });
+  }); // prettier-ignore
+
+  it('a file that gives the verified image another size is refused, naming the record', async () => {
+    const repo = await initRepo(tmp.root(), 'verified-size');
+    const dir = tmp.dir('verified-size');
+    copyFileSync(join(IMAGES, '2007_000027.jpg'), join(dir, '2007_000027.jpg'));
+    await repo.ok(['add', 'images', dir]);
+    const head = await repo.head();
+    const file = join(dir, 'resized.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        images: [{ id: 27, file_name: '2007_000027.jpg', width: 972, height: 1000 }],
+        categories: [{ id: 1, name: 'person' }],
+        annotations: [{ id: 1, image_id: 27, category_id: 1, bbox: [10, 10, 50, 50] }],
+      }),
+    );
+    expectFailure(
+      await repo.run(['import', 'coco', file]),
+      1,
+      "resized.json images[0] (id 27) field 'width': the file says 972x1000 but the stored image",
+    );
+    expect(await repo.head()).toBe(head);
   });
 });
 
