@@ -143,4 +143,15 @@ describe('merge resolve --value says which fields it drops', () => {
       { field: 'score', from: ['theirs'] },
     ]);
   }); // prettier-ignore
+  it('a value is checked like any written label: bad geometry is refused, nothing decided', async () => {
+    await repo.ok(['branch', 'create', 'dev']);
+    await repo.apply(edits([{ op: 'patch', image: 'a', label: '1', area: 1 }]), 'dev');
+    await repo.apply(edits([{ op: 'patch', image: 'a', label: '1', area: 2 }]), 'main');
+    expectFailure(await repo.run(['merge', 'dev', '--into', 'main']), 1, 'stopped');
+    const value = join(dir, 'bad-value.json');
+    writeJsonLines(value, [{ category: 'cat', bbox: [1, 2, -3, 4] }]);
+    expectFailure(await repo.run(['merge', 'resolve', 'a/1', '--value', value]), 1, "bad-value.json:1 field 'bbox'");
+    const status = await repo.json<{ undecided: number }>(['merge', 'status']);
+    expect(status.undecided).toBe(1);
+  }); // prettier-ignore
 });
