@@ -47,6 +47,34 @@ echo "--- how the planner answers a filter (the repository keeps secondary index
 verso count main --where 'annotator = ann_95 and review.status = approved' --explain
 echo "--- blame: which commit introduced and last changed each label of one image"
 verso blame 00000001 --ref main
+echo "--- record the images (header-only stand-ins here) so exports can give every image its size"
+node --input-type=module -e '
+  import { mkdirSync, writeFileSync } from "node:fs";
+  import { planImages, imageSize } from "./dist/bench/gen-image-plan.js";
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    for (let k = 0; k < 8; k++) n = n & 1 ? 0xedb88320 ^ (n >>> 1) : n >>> 1;
+    return n >>> 0;
+  });
+  const crc = (b) => { let c = ~0; for (const x of b) c = crcTable[(c ^ x) & 255] ^ (c >>> 8); return ~c >>> 0; };
+  const dir = process.argv[1];
+  mkdirSync(dir, { recursive: true });
+  const plan = planImages(7, 20000);
+  for (let i = 1; i <= plan.images; i++) {
+    const [w, h] = imageSize(plan, i);
+    const ihdr = Buffer.alloc(17);
+    ihdr.write("IHDR");
+    ihdr.writeUInt32BE(w, 4);
+    ihdr.writeUInt32BE(h, 8);
+    ihdr.set([8, 2, 0, 0, 0], 12);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(13);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(ihdr));
+    const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    writeFileSync(`${dir}/${String(i).padStart(8, "0")}.png`, Buffer.concat([sig, len, ihdr, sum]));
+  }
+' "$DEMO/images"
+verso add images --reference "$DEMO/images" -m "Record the images"
 echo "--- export to COCO and import it into a new branch: same labels"
 verso export main --format coco --out "$DEMO/main-coco.json"
 verso branch create from-coco --from main

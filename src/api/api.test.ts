@@ -158,14 +158,19 @@ describe('import, cat, apply, diff', () => {
 });
 
 describe('edge inputs', () => {
-  it('importing an empty file clears the labels', async () => {
+  it('an empty file changes nothing; with replace_all it clears the labels', async () => {
     await importLabels(repo, {
       file: writeJsonl('labels.jsonl', dataset.slice(0, 20)),
       branch: 'main',
     });
     const empty = join(dir, 'empty.jsonl');
     writeFileSync(empty, '');
-    await importLabels(repo, { file: empty, branch: 'main' });
+    const head = (await showCommit(repo, 'main')).id;
+    expect(await importLabels(repo, { file: empty, branch: 'main' })).toMatchObject({
+      committed: false,
+      commit: head,
+    });
+    await importLabels(repo, { file: empty, branch: 'main', mode: 'replace_all' });
     expect((await showCommit(repo, 'main')).counts).toMatchObject({ labels: 0, reviews: 0 });
   });
 
@@ -224,7 +229,7 @@ describe('refs, verify and gc', () => {
       commitToBranch(repo, {
         branch: 'main',
         expectedHead: head.head,
-        snapshot: head.snapshot,
+        snapshot: { ...head.snapshot, schema: 'stale' },
         message: 'stale',
         operations: {},
       }),

@@ -8,6 +8,11 @@
  * recording the move in the ref log (operation `commit: <op>`, the commit's author and message).
  * A crash before 4 leaves the branch where it was (the new chunks are unreachable garbage for
  * gc); a writer that lost the race gets `RefUpdateRaceError` and nothing moved.
+ *
+ * Nothing to commit: a commit on top of `expectedHead`, with no other parent, whose snapshot is
+ * the head's own snapshot changes nothing, so none is written (no commit chunk, no catalog row,
+ * the branch does not move) and the result says `committed: false` with the head as `commit`.
+ * Merge commits (several parents) and root commits are always written.
  */
 import type { JsonValue } from '../core/canonical.js';
 import type { ChunkHash } from '../core/hash.js';
@@ -30,12 +35,20 @@ export interface NewCommit {
 }
 
 export interface CommitResult {
+  /** The new commit; the unchanged head when `committed` is false. */
   readonly commit: ChunkHash;
   readonly snapshot: ChunkHash;
+  /** False when the write changed nothing and no commit was made ("nothing to commit"). */
+  readonly committed: boolean;
 }
 
 export async function commitToBranch(repo: Repository, c: NewCommit): Promise<CommitResult> {
+  // An unchanged snapshot's chunk is already stored: putting it again adds nothing.
   const snapshot = putSnapshot(repo.chunks, c.snapshot);
+  if (c.expectedHead && !c.extraParents?.length) {
+    const head = await getCommit(repo.chunks, c.expectedHead);
+    if (head.snapshot === snapshot) return { commit: c.expectedHead, snapshot, committed: false };
+  }
   const parents = [...(c.expectedHead ? [c.expectedHead] : []), ...(c.extraParents ?? [])];
   const time = currentTime();
   const commit = putCommit(repo.chunks, {
@@ -59,7 +72,7 @@ export async function commitToBranch(repo: Repository, c: NewCommit): Promise<Co
   const op = c.operations['op'];
   const note = refLogNote(typeof op === 'string' ? `commit: ${op}` : 'commit', c.message, c.author);
   await repo.catalog.updateRef(c.branch, 'branch', c.expectedHead, commit, note);
-  return { commit, snapshot };
+  return { commit, snapshot, committed: true };
 }
 
 async function generationOf(repo: Repository, parents: readonly ChunkHash[]): Promise<number> {

@@ -7,7 +7,9 @@
  *   numbered 1..n in key order;
  * - annotation id: the label id when it is an integer, else the next free id; if integer label
  *   ids repeat (ids are unique per image only), every annotation is numbered 1..n in key order.
- * Images with labels but no asset record are written with `file_name` = their image id.
+ * Every image written has its width and height: an image without a size (an asset record
+ * without one, or labels without an asset record) is an `ImagesWithoutSizeError` naming it,
+ * before anything is written (with a filter: before the images are; the file is removed).
  * Categories: the snapshot's one category list (`export-categories.ts`), the same ids whatever
  * the filter; a label of a class outside it (only under a schema) is left out and counted.
  * With a filter (`export --where`): only matching annotations, and only the images that have
@@ -30,6 +32,7 @@ import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import { scanLabelBatches } from './label-review-scan.js';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { ChunkHash } from '../core/hash.js';
+import { ImagesWithoutSizeError } from '../core/errors.js';
 import { UsedClasses } from './export-categories.js';
 import { ImageFilePlacer, imageFileName } from './export-images.js';
 import { writeStaged } from './export-out.js';
@@ -58,7 +61,8 @@ async function writeCoco(
   imageDir?: string,
 ): Promise<ExportCounts> {
   const used = view.categorySource === 'schema' ? undefined : new UsedClasses(view.categories);
-  const { imageIds, extraImages, labelId } = await planIds(repo, snap, used);
+  const { imageIds, extraImages, labelId, unsized } = await planIds(repo, snap, used);
+  if (!view.filter && unsized.size > 0) throw withoutSize(unsized);
   const kept = [...view.categories, ...(used?.list() ?? [])] as CocoCategory[];
   const info = { description: 'Verso export', commit };
   // Filtered: annotations first (spooled), learning which images have one, then those images.
@@ -69,6 +73,10 @@ async function writeCoco(
   let labels = 0;
   try {
     const writeImages = async (only?: ReadonlySet<string>) => {
+      if (only) {
+        const missing = new Set([...only].filter((i) => unsized.has(i)));
+        if (missing.size > 0) throw withoutSize(missing);
+      }
       for await (const [key, value] of scan(repo.nodes, treeRoot(snap, 'assets'))) {
         const image = decodeTuple(key)[0]!;
         if (only && !only.has(image)) continue;
@@ -111,6 +119,14 @@ async function writeCoco(
   }
 }
 
+/** Images named in the error (the count is exact). */
+const UNSIZED_LISTED = 10;
+
+function withoutSize(images: ReadonlySet<string>): ImagesWithoutSizeError {
+  const sorted = [...images].sort();
+  return new ImagesWithoutSizeError('COCO', sorted.slice(0, UNSIZED_LISTED), sorted.length);
+}
+
 /** Where an image goes under `images/`: its `file_name` when that is a plain relative path. */
 function cocoImagePath(image: string, asset: Obj): string {
   const name = asset['file_name'];
@@ -123,14 +139,17 @@ function cocoImagePath(image: string, asset: Obj): string {
 /**
  * COCO ids of every image (assets first, then images that only labels name) and of every
  * annotation, planned in one pass over the assets tree and one over the labels, which also
- * feeds `used` (the classes outside the category list) when given.
+ * feeds `used` (the classes outside the category list) when given; and the images without a
+ * size.
  */
 async function planIds(repo: Repository, snap: Snapshot, used?: UsedClasses) {
   const candidates = new Map<string, number | undefined>();
+  const unsized = new Set<string>();
   for await (const [key, value] of scan(repo.nodes, treeRoot(snap, 'assets'))) {
     const image = decodeTuple(key)[0]!;
-    const [source] = selectMembers(value, SOURCE_ID);
+    const [source, width, height] = selectMembers(value, SOURCE_ID);
     candidates.set(image, isIdNumber(source) ? source : integerId(image));
+    if (typeof width !== 'number' || typeof height !== 'number') unsized.add(image);
   }
   const extraImages: string[] = [];
   const labelCandidates: (number | undefined)[] = [];
@@ -145,6 +164,7 @@ async function planIds(repo: Repository, snap: Snapshot, used?: UsedClasses) {
       if (!candidates.has(k.image)) {
         candidates.set(k.image, integerId(k.image));
         extraImages.push(k.image);
+        unsized.add(k.image);
       }
     }
   }
@@ -152,10 +172,15 @@ async function planIds(repo: Repository, snap: Snapshot, used?: UsedClasses) {
   const imageIds = new Map<string, number>();
   for (const [image, c] of candidates) imageIds.set(image, assignImage(c));
   const assignLabel = numbering(labelCandidates);
-  return { imageIds, extraImages, labelId: (label: string) => assignLabel(integerId(label)) };
+  return {
+    imageIds,
+    extraImages,
+    unsized,
+    labelId: (label: string) => assignLabel(integerId(label)),
+  };
 }
 
-const SOURCE_ID = ['source_id'] as const;
+const SOURCE_ID = ['source_id', 'width', 'height'] as const;
 
 /**
  * Keeps candidate ids when they are unique and numbers the others from max + 1; numbers

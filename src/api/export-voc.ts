@@ -4,7 +4,8 @@
  * Writes `Annotations/<image>.xml` for every image (also those without labels, so a re-import
  * covers them) and `ImageSets/Main/<split>.txt` (image ids) per split. `<filename>` is the base
  * name of the asset's `file_name` (`<image>.jpg` without an asset), so it reads back as the same
- * image id; `<size>` when the asset has one. Objects: `formats/voc/write-voc.ts`; labels without
+ * image id; `<size>` from the asset record: an image without one is an `ImagesWithoutSizeError`
+ * (VOC readers need `<size>`). Objects: `formats/voc/write-voc.ts`; labels without
  * a box (class tags, keypoints only) are left out and counted. Class names: the snapshot's one
  * category list's name for the label's class (`export-categories.ts`; a label of a class outside it is
  * left out and counted). With a filter (`export --where`) only matching labels, and only the
@@ -13,6 +14,7 @@
  */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { ImagesWithoutSizeError } from '../core/errors.js';
 import type { LabelContent } from '../dataset/label-line.js';
 import { vocNumbers, vocXml } from '../formats/voc/write-voc.js';
 import { ImageFilePlacer } from './export-images.js';
@@ -46,10 +48,13 @@ export const exportVoc: Exporter = async (repo, _commit, snap, out, view) =>
         }
         const fileName = vocFileName(img.image, img.asset?.['file_name']);
         const [width, height] = [img.asset?.['width'], img.asset?.['height']];
+        if (typeof width !== 'number' || typeof height !== 'number')
+          throw new ImagesWithoutSizeError('VOC', [img.image], 1);
         const xml = vocXml(
           {
             fileName,
-            ...(typeof width === 'number' && typeof height === 'number' ? { width, height } : {}),
+            width,
+            height,
           },
           objects,
         );

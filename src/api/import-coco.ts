@@ -3,9 +3,11 @@
  * a branch, one commit (layer: api).
  *
  * The file is streamed (`formats/coco/read-coco.ts`) into the record sink (`record-import.ts`):
- * labels and reviews of the branch become the file's, its images are upserted as assets (and,
- * with `--split`, put in that split); the file's category list becomes the snapshot's
- * (`categories.ts`). With `--images DIR` every image's file is checked, hashed and stored as a
+ * every image of the file is covered (its labels and reviews become the file's annotations, even
+ * none; other images keep theirs; `--replace-all`: the branch's labels become the file's), its
+ * images are upserted as assets (and, with `--split`, put in that split); the file's category
+ * list becomes the snapshot's (`categories.ts`). Labels are checked like every write's
+ * (`label-write-check.ts`; `--clip`). With `--images DIR` every image's file is checked, hashed and stored as a
  * blob before the commit (`coco-image-files.ts`); without, a `sha256` the file gives is kept as
  * `source_sha256` (not a verified hash). Any bad record or file aborts before anything moves.
  */
@@ -21,7 +23,13 @@ import {
   type CocoImageEntry,
 } from './coco-image-files.js';
 import type { ProgressFn } from './progress.js';
-import { importRecords, type RecordImportResult, type RecordKind } from './record-import.js';
+import type { WritePolicy } from './label-write-check.js';
+import {
+  importRecords,
+  type RecordImportMode,
+  type RecordImportResult,
+  type RecordKind,
+} from './record-import.js';
 import type { Repository } from './repository.js';
 
 export interface ImportCocoOptions {
@@ -32,6 +40,8 @@ export interface ImportCocoOptions {
   readonly split?: string;
   /** Folder of the image files named by `file_name`: stored as blobs with the import. */
   readonly images?: string;
+  readonly mode?: RecordImportMode;
+  readonly policy?: WritePolicy;
   readonly onProgress?: ProgressFn;
 }
 
@@ -60,14 +70,26 @@ export async function importCoco(
     {
       branch: opts.branch,
       message: opts.message ?? `Import ${file}`,
+      ...(opts.mode ? { mode: opts.mode } : {}),
+      ...(opts.policy ? { policy: opts.policy } : {}),
       duplicate: (kind, a, b, id) => duplicateError(opts.file, kind, a, b, id, sourceIds),
       locate: (kind, tag) => [opts.file, `${kind === 'label' ? 'annotations' : 'images'}[${tag}]`],
+      invalid: (tag, key, p) =>
+        new FormatParseError(opts.file, `annotations[${tag}] (id ${key.label})`, p.field, p.why),
+      invalidAsset: (tag, _image, p) =>
+        new FormatParseError(
+          opts.file,
+          `images[${tag}] (id ${JSON.stringify(sourceIds[tag] ?? null)})`,
+          p.field,
+          p.why,
+        ),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     },
     async (sink) => {
       const withFiles: CocoImageEntry[] | undefined = opts.images !== undefined ? [] : undefined;
       const r = readCoco(opts.file, {
         image(image, asset, index) {
+          sink.cover(image, index);
           if (withFiles) withFiles.push({ image, asset, index });
           else sink.asset(image, unverifiedAsset(asset), index);
           if (opts.split !== undefined) sink.split(image, opts.split, index);

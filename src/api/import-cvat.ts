@@ -61,7 +61,7 @@ export async function importCvat(
         const labels: IncomingLabel[] = [];
         for (const s of img.shapes) {
           const id = await ctx.categories.idFor(s.name, suggested.get(s.name));
-          labels.push({ content: { category_id: id, ...s.content } });
+          labels.push({ content: { category_id: id, ...s.content }, where: s.record });
         }
         shapes += labels.length;
         await ctx.put({

@@ -50,6 +50,7 @@ export async function importLabelStudio(
           labels.push({
             id: l.id,
             content: { category_id: await ctx.categories.idFor(l.name), ...l.content },
+            where: `${task.record} result '${l.id}'`,
           });
         results += labels.length;
         const size: LabelContent =

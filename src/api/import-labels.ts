@@ -2,51 +2,52 @@
  * `verso import labels FILE.jsonl`: streaming bulk import into a branch, one commit
  * (layer: api).
  *
- * Mode `replace` (default): the branch's labels and reviews become exactly the file's (assets
- * and splits are kept). Lines are parsed and encoded as they stream in, sorted by key with an
- * external sort (bounded memory), and the two trees are built bottom-up in one pass. Mode
- * `upsert`: the file's labels are put on top of the existing ones (a batched mutation).
- * Any bad line aborts the whole import before anything moves; duplicate keys are an error.
- * When the branch's snapshot has a schema version, every label must conform to it.
+ * Lines are parsed, checked (`label-write-check.ts`: structure and schema, on whichever thread
+ * parses them) and encoded as they stream in, sorted by key with an external sort (bounded
+ * memory), checked against their images (placement) and written by the import's mode
+ * (`import-label-trees.ts`): `per_image` (default: the images the file names get exactly its
+ * labels, other images keep theirs), `replace_all` (the branch's labels and reviews become the
+ * file's) or `upsert` (the file's labels are put on top). Assets and splits are kept. Any bad
+ * line aborts the whole import before anything moves; duplicate keys are an error. An import
+ * that changes nothing makes no commit.
  */
 import { basename, join } from 'node:path';
 import { FormatParseError } from '../core/errors.js';
-import { hashToHex, hexToHash, type ChunkHash } from '../core/hash.js';
+import { hashToHex, hexToHash } from '../core/hash.js';
 import type { ChangeCounts } from '../dataset/change-counts.js';
 import { ExternalSorter } from '../io/external-sort.js';
-import { mutateTree, type Edit } from '../tree/mutate.js';
 import { branchHead } from './branch-head.js';
+import type { RemovedReport } from './change-report.js';
 import { commitToBranch, type CommitResult } from './commit-to-branch.js';
+import { importLabelTrees, type ImportMode } from './import-label-trees.js';
 import {
   readLabelFile,
   unpackBatch,
   type LabelFileReader,
   type LineNumbers,
 } from './label-file-records.js';
+import { LabelWriteCheck, type GeometryReport, type WritePolicy } from './label-write-check.js';
 import { withLease } from './lease.js';
-import { labelSchemaOf } from './schema-registry.js';
 import { throttled, type ProgressFn } from './progress.js';
 import type { Repository } from './repository.js';
-import {
-  buildFromSorted,
-  changeCounts,
-  uniqueSorted,
-  type DuplicateError,
-  type SortedRecord,
-} from './sorted-label-build.js';
+import { uniqueSorted, type DuplicateError } from './sorted-label-build.js';
 
 export interface ImportLabelsOptions {
   readonly file: string;
   readonly branch: string;
   readonly message?: string;
-  readonly mode?: 'replace' | 'upsert';
+  readonly mode?: ImportMode;
+  readonly policy?: WritePolicy;
   readonly onProgress?: ProgressFn;
 }
 
 export interface ImportLabelsResult extends CommitResult {
+  readonly mode: ImportMode;
   readonly lines: number;
   readonly labels: ChangeCounts;
   readonly reviews: ChangeCounts;
+  readonly removed: RemovedReport;
+  readonly geometry: GeometryReport;
 }
 
 export async function importLabels(
@@ -55,36 +56,35 @@ export async function importLabels(
 ): Promise<ImportLabelsResult> {
   return withLease(repo, 'writer', async () => {
     const base = await branchHead(repo, opts.branch);
-    const mode = opts.mode ?? 'replace';
+    const mode = opts.mode ?? 'per_image';
     const sorter = new ExternalSorter(join(repo.scratchDir(), 'import-sort'));
     try {
-      const reader = readLabelFile(opts.file, await labelSchemaOf(repo, base.snapshot.schema));
+      const check = await LabelWriteCheck.open(repo, base.snapshot.schema, opts.policy);
+      const reader = readLabelFile(opts.file, check.schema);
       const lines = await readIntoSorter(reader, sorter, opts.onProgress);
-      const records = uniqueSorted(sorter, duplicateLine(opts.file, reader.lines));
-      const roots =
-        mode === 'replace'
-          ? await buildFromSorted(repo, records, sorter.count, opts.onProgress)
-          : await upsertFromSorted(
-              repo,
-              records,
-              base.snapshot.trees.labels,
-              base.snapshot.trees.reviews,
-            );
-      const labels = await changeCounts(repo, hexToHash(base.snapshot.trees.labels), roots.labels);
-      const reviews = await changeCounts(
-        repo,
-        hexToHash(base.snapshot.trees.reviews),
-        roots.reviews,
-      );
+      const trees = base.snapshot.trees;
+      const written = await importLabelTrees(repo, {
+        base: { labels: hexToHash(trees.labels), reviews: hexToHash(trees.reviews) },
+        mode,
+        records: uniqueSorted(sorter, duplicateLine(opts.file, reader.lines)),
+        count: sorter.count,
+        assets: hexToHash(trees.assets),
+        check,
+        invalid: (tag, _key, p) =>
+          new FormatParseError(opts.file, reader.lines.absolute(tag), p.field, p.why),
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      });
+      const { labels, reviews, removed } = written.changes;
+      const geometry = check.report();
       const result = await commitToBranch(repo, {
         branch: opts.branch,
         expectedHead: base.head,
         snapshot: {
           ...base.snapshot,
           trees: {
-            ...base.snapshot.trees,
-            labels: hashToHex(roots.labels),
-            reviews: hashToHex(roots.reviews),
+            ...trees,
+            labels: hashToHex(written.labels),
+            reviews: hashToHex(written.reviews),
           },
         },
         message: opts.message ?? `Import ${basename(opts.file)}`,
@@ -96,9 +96,10 @@ export async function importLabels(
           lines,
           labels: { ...labels },
           reviews: { ...reviews },
+          ...(geometry.clipped > 0 ? { clipped: geometry.clipped } : {}),
         },
       });
-      return { ...result, lines, labels, reviews };
+      return { ...result, mode, lines, labels, reviews, removed, geometry };
     } finally {
       sorter.cleanup();
     }
@@ -124,24 +125,6 @@ async function readIntoSorter(
   }
   progress.end(n);
   return n;
-}
-
-async function upsertFromSorted(
-  repo: Repository,
-  records: AsyncIterable<SortedRecord>,
-  labelsRoot: ChunkHash,
-  reviewsRoot: ChunkHash,
-) {
-  const labelEdits: Edit[] = [];
-  const reviewEdits: Edit[] = [];
-  for await (const rec of records) {
-    labelEdits.push({ key: rec.key, value: rec.label });
-    if (rec.review !== undefined) reviewEdits.push({ key: rec.key, value: rec.review });
-  }
-  return {
-    labels: await mutateTree(repo.nodes, hexToHash(labelsRoot), labelEdits),
-    reviews: await mutateTree(repo.nodes, hexToHash(reviewsRoot), reviewEdits),
-  };
 }
 
 /** A duplicate (image, label) names the later line and the line of the first occurrence. */

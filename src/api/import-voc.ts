@@ -64,6 +64,7 @@ export async function importVoc(
         for (const o of voc.objects)
           labels.push({
             content: { category_id: await ctx.categories.idFor(o.name), ...o.content },
+            where: o.record,
           });
         await ctx.put({
           image,

@@ -89,7 +89,7 @@ export async function importYolo(
         for (const s of shapes) {
           const name = config.names.get(s.cls)!;
           const id = await ctx.categories.idFor(name, s.cls);
-          labels.push({ content: yoloShapeContent(s, size, id, name, f.path) });
+          labels.push({ content: yoloShapeContent(s, size, id, name, f.path), where: s.line });
         }
         await ctx.put({
           image: f.image,

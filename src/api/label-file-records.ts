@@ -7,11 +7,11 @@
  * two ranges: a worker thread (`label-file-worker.ts`) encodes the first while this thread
  * encodes the second, and batches from both are yielded as they come (sorting follows, so
  * their order does not matter). Line numbers travel as tags (relative line, range) and are made
- * absolute only when an error is reported (`LineNumbers`). When the branch has a schema
- * version, each label is also checked against it (`makeLabelValidator`) on whichever thread
- * parses it; the worker gets the taxonomy through `workerData`. Text is read by
- * `io/line-reader.ts` (UTF-8 checked, a leading byte order mark dropped); a file whose first
- * line does not read as a label is refused with what it seems to be (`formats/file-kind.ts`).
+ * absolute only when an error is reported (`LineNumbers`). Each label is checked
+ * (`label-content-check.ts`: geometry structure, and the branch's schema version when it has
+ * one) on whichever thread parses it; the worker gets the taxonomy through `workerData`. Text is
+ * read by `io/line-reader.ts` (UTF-8 checked, a leading byte order mark dropped); a file whose
+ * first line does not read as a label is refused with what it seems to be (`formats/file-kind.ts`).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,7 @@ import {
   type LabelPut,
 } from '../dataset/label-line.js';
 import { checkInputPath, misfiledInputError } from '../formats/file-kind.js';
-import { makeLabelValidator, type LabelValidator } from '../schema/label-validator.js';
+import { makeContentCheck, type ContentCheck } from './label-content-check.js';
 import type { LabelSchema } from './schema-registry.js';
 import { countLines, lineStartAfter, readLines } from '../io/line-reader.js';
 
@@ -139,13 +139,14 @@ export interface WorkerInput {
   readonly schema?: LabelSchema;
 }
 
-export function validatorFor(schema: LabelSchema | undefined): LabelValidator | undefined {
-  return schema && makeLabelValidator(schema.taxonomy, schema.version);
+/** The content check of a label file's lines: structure, and the schema when there is one. */
+export function validatorFor(schema: LabelSchema | undefined): ContentCheck {
+  return makeContentCheck(schema);
 }
 
 /**
- * Encoded records of every line of `file`, in batches, in no particular order; with `schema`,
- * a label that does not conform is a FormatParseError.
+ * Encoded records of every line of `file`, in batches, in no particular order; a label that
+ * fails the content check (with `schema`: also one that does not conform) is a FormatParseError.
  */
 export function readLabelFile(file: string, schema?: LabelSchema): LabelFileReader {
   const workerFile = fileURLToPath(new URL('./label-file-worker.js', import.meta.url));
@@ -175,7 +176,7 @@ export async function* encodeRange(
   end: number,
   range: number,
   lines?: LineNumbers,
-  validate?: LabelValidator,
+  validate?: ContentCheck,
 ): AsyncGenerator<Uint8Array> {
   const batch = new ByteWriter(BATCH_BYTES + (1 << 16));
   const scratch = new ByteWriter(1 << 16);

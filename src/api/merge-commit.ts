@@ -50,7 +50,12 @@ export async function commitMerge(
       // An earlier `merge commit` moved the branch and died before deleting this record.
       await repo.catalog.deletePendingMerge(into, version);
       const entry = (await repo.catalog.getCommit(landed))!;
-      return { commit: landed, snapshot: entry.snapshot, resolutions: state.conflicts.length };
+      return {
+        commit: landed,
+        snapshot: entry.snapshot,
+        committed: true,
+        resolutions: state.conflicts.length,
+      };
     }
     const done = await finishMerge(repo, message ? { ...state, message } : state, []);
     await repo.catalog.deletePendingMerge(into, version);

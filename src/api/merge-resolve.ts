@@ -6,6 +6,11 @@
  * label (`IMAGE/LABEL` matches its labels and reviews conflicts), or for all undecided ones;
  * the pending merge is replaced by version compare-and-swap, so concurrent resolvers never lose
  * a decision. Deciding again replaces the earlier decision until `merge commit`.
+ *
+ * A `--value` for a label is checked like any written label (`label-write-check.ts`: structure,
+ * the merged snapshot's schema, placement on its image), and the result says which fields ours
+ * or theirs had that the value drops (`dropped`), so a hand-written value cannot lose `area` or
+ * `attributes` unnoticed.
  */
 import { readFileSync } from 'node:fs';
 import { encodeValue, type JsonValue } from '../core/canonical.js';
@@ -15,8 +20,13 @@ import {
   InvalidArgumentError,
   UnknownConflictError,
 } from '../core/errors.js';
+import { decodeRecordKey, encodeImageKey } from '../dataset/label-key.js';
+import type { LabelContent } from '../dataset/label-line.js';
 import { checkInputFile } from '../io/input-file.js';
+import { getValue } from '../tree/read.js';
+import { hexToHash } from '../core/hash.js';
 import { currentAuthor, currentTime } from './identity.js';
+import { imageInfoOf, LabelWriteCheck } from './label-write-check.js';
 import {
   displayValue,
   isDecided,
@@ -94,22 +104,42 @@ export interface ResolveOptions {
   readonly valueFile?: string;
 }
 
+/** A field of ours or theirs that a `--value` resolution leaves out. */
+export interface DroppedField {
+  readonly field: string;
+  readonly from: readonly ('ours' | 'theirs')[];
+}
+
+export interface ResolveResult {
+  readonly resolved: readonly string[];
+  readonly undecided: number;
+  /** Per label conflict resolved with a value: the fields it drops (absent when none). */
+  readonly dropped: Readonly<Record<string, readonly DroppedField[]>>;
+}
+
 export async function resolveConflicts(
   repo: Repository,
   opts: ResolveOptions,
-): Promise<{ resolved: readonly string[]; undecided: number }> {
+): Promise<ResolveResult> {
   const { state, version } = await loadPendingMerge(repo, opts.into);
   const targets = pickTargets(state, opts);
   const decision = { by: currentAuthor(), at: currentTime() };
   const resolved: string[] = [];
-  const conflicts = state.conflicts.map((c) => {
-    if (!targets.has(c.id)) return c;
+  const dropped: Record<string, DroppedField[]> = {};
+  const conflicts: StoredConflict[] = [];
+  for (const c of state.conflicts) {
+    if (!targets.has(c.id)) {
+      conflicts.push(c);
+      continue;
+    }
     resolved.push(c.id);
-    return { ...c, resolution: { ...decisionFor(c, opts), ...decision } };
-  });
+    const d = await decisionFor(repo, state, c, opts);
+    if (d.dropped.length > 0) dropped[c.id] = d.dropped;
+    conflicts.push({ ...c, resolution: { ...d.resolution, ...decision } });
+  }
   const next: PendingMerge = { ...state, conflicts };
   await savePendingMerge(repo, next, version);
-  return { resolved, undecided: conflicts.filter((c) => !isDecided(c)).length };
+  return { resolved, undecided: conflicts.filter((c) => !isDecided(c)).length, dropped };
 }
 
 function pickTargets(state: PendingMerge, opts: ResolveOptions): Set<string> {
@@ -131,24 +161,70 @@ function pickTargets(state: PendingMerge, opts: ResolveOptions): Set<string> {
   return new Set(picked.map((c) => c.id));
 }
 
-function decisionFor(
+type Decision = {
+  readonly resolution: Pick<Resolution, 'choice' | 'value' | 'review'>;
+  readonly dropped: DroppedField[];
+};
+
+async function decisionFor(
+  repo: Repository,
+  state: PendingMerge,
   c: StoredConflict,
   opts: ResolveOptions,
-): Pick<Resolution, 'choice' | 'value' | 'review'> {
+): Promise<Decision> {
   if (opts.choice === 'both' && c.type !== 'duplicate')
     throw new InvalidArgumentError(
       'resolution',
       '--both',
       `applies to possible duplicates, not to '${c.id}'`,
     );
-  if (opts.choice !== 'value') return { choice: opts.choice };
+  if (opts.choice !== 'value') return { resolution: { choice: opts.choice }, dropped: [] };
   if (c.type !== 'key')
     throw new InvalidArgumentError(
       'resolution',
       '--value',
       `applies to record conflicts, not to '${c.id}'`,
     );
-  return { choice: 'value', ...readValueFile(opts.valueFile!, c.tree === 'labels') };
+  const file = opts.valueFile!;
+  const { content, ...value } = readValueFile(file, c.tree === 'labels');
+  if (!content) return { resolution: { choice: 'value', ...value }, dropped: [] };
+  await checkValue(repo, state, c, content, file);
+  return { resolution: { choice: 'value', ...value }, dropped: droppedFields(c, content) };
+}
+
+/** The write checks on a label value: structure, schema, placement on its image (no clipping). */
+async function checkValue(
+  repo: Repository,
+  state: PendingMerge,
+  c: StoredConflict,
+  content: LabelContent,
+  file: string,
+): Promise<void> {
+  const check = await LabelWriteCheck.open(repo, state.merged.schema);
+  const problem = check.content(content);
+  if (problem) throw new FormatParseError(file, 1, problem.field, problem.why);
+  const { image, label } = decodeRecordKey(Buffer.from(c.key!, 'hex'));
+  const asset = await getValue(
+    repo.nodes,
+    hexToHash(state.merged.trees.assets),
+    encodeImageKey(image),
+  );
+  const placed = check.place(image, label ?? '', content, imageInfoOf(asset) ?? {});
+  if (!placed.ok) throw new FormatParseError(file, 1, placed.field, placed.why);
+}
+
+/** Fields of ours' or theirs' label that `value` lacks, in name order. */
+function droppedFields(c: StoredConflict, value: LabelContent): DroppedField[] {
+  const sides = (['ours', 'theirs'] as const).map((side) => {
+    const v = displayValue(c[side] ?? null);
+    return [side, v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : []] as const;
+  });
+  const fields = new Map<string, ('ours' | 'theirs')[]>();
+  for (const [side, keys] of sides)
+    for (const k of keys) if (!(k in value)) fields.set(k, [...(fields.get(k) ?? []), side]);
+  return [...fields]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([field, from]) => ({ field, from }));
 }
 
 /**
@@ -158,7 +234,7 @@ function decisionFor(
 function readValueFile(
   file: string,
   isLabel: boolean,
-): { value: string | null; review?: string | null } {
+): { value: string | null; review?: string | null; content?: LabelContent } {
   checkInputFile(file);
   let parsed: unknown;
   try {
@@ -172,10 +248,11 @@ function readValueFile(
   if (!isLabel) return { value: toHex(encodeValue(parsed)) };
   if (typeof parsed !== 'object' || Array.isArray(parsed))
     throw new FormatParseError(file, 1, null, 'expected a JSON object (the label content) or null');
-  const { image: _i, label: _l, review, ...content } = parsed as Record<string, unknown>;
+  const { image: _i, label: _l, review, ...content } = parsed as Record<string, JsonValue>;
   void _i;
   void _l;
   return {
+    content,
     value: toHex(encodeValue(content)),
     ...(review !== undefined
       ? { review: review === null ? null : toHex(encodeValue(review)) }

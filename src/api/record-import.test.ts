@@ -1,6 +1,7 @@
 /**
- * The import sink on a real embedded repository: replace semantics for labels/reviews, upsert
- * for assets and splits, duplicates rejected, nothing moves on error.
+ * The import sink on a real embedded repository: per-image replacement of labels/reviews (and
+ * `replace_all`), upsert for assets and splits, duplicates rejected, bad labels refused by the
+ * write checks, nothing moves on error, no commit when nothing changes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { scan } from '../tree/read.js';
 import { branchHead } from './branch-head.js';
 import { catLabels } from './cat.js';
 import { initRepository } from './init-repository.js';
-import { importRecords, type RecordSink } from './record-import.js';
+import { importRecords, type RecordImportMode, type RecordSink } from './record-import.js';
 import { openRepository, type Repository } from './repository.js';
 
 let dir: string;
@@ -35,11 +36,24 @@ afterEach(async () => {
 const duplicate = (kind: string, a: number, b: number, id: string) =>
   new InvalidArgumentError(kind, id, `given twice (records ${a} and ${b})`);
 
-function run(fill: (sink: RecordSink) => void) {
-  return importRecords(repo, { branch: 'main', message: 'test', duplicate }, async (sink) => {
-    fill(sink);
-    return { operations: { format: 'test' } };
-  });
+const invalid = (tag: number, key: { image: string; label: string }, p: { field: string }) =>
+  new InvalidArgumentError(p.field, `${key.image}/${key.label}`, `record ${tag} refused`);
+
+function run(fill: (sink: RecordSink) => void, mode?: RecordImportMode) {
+  return importRecords(
+    repo,
+    { branch: 'main', message: 'test', duplicate, invalid, ...(mode ? { mode } : {}) },
+    async (sink) => {
+      fill(sink);
+      return { operations: { format: 'test' } };
+    },
+  );
+}
+
+async function catLines(): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const l of catLabels(repo, 'main')) lines.push(l);
+  return lines;
 }
 
 async function imageTree(name: 'assets' | 'splits') {
@@ -51,25 +65,30 @@ async function imageTree(name: 'assets' | 'splits') {
 }
 
 describe('importRecords', () => {
-  it('replaces labels and reviews, upserts assets and splits', async () => {
-    await run((s) => {
-      s.asset('a', { file_name: 'a.jpg', width: 10, height: 10 }, 0);
-      s.asset('b', { file_name: 'b.jpg' }, 1);
-      s.split('a', 'train', 0);
-      s.label('a', '1', { category: 'cat' }, { status: 'approved' }, 0);
-      s.label('b', '2', { category: 'dog' }, undefined, 1);
-    });
-    const r = await run((s) => {
-      s.asset('b', { file_name: 'b.png' }, 0);
-      s.split('b', 'val', 0);
-      s.label('b', '3', { category: 'cow' }, undefined, 0);
-    });
-    expect(r.labels).toEqual({ added: 1, removed: 2, modified: 0 });
-    expect(r.reviews).toEqual({ added: 0, removed: 1, modified: 0 });
+  const first = (s: RecordSink) => {
+    s.asset('a', { file_name: 'a.jpg', width: 10, height: 10 }, 0);
+    s.asset('b', { file_name: 'b.jpg' }, 1);
+    s.split('a', 'train', 0);
+    s.label('a', '1', { category: 'cat' }, { status: 'approved' }, 0);
+    s.label('b', '2', { category: 'dog' }, undefined, 1);
+  };
+  const second = (s: RecordSink) => {
+    s.asset('b', { file_name: 'b.png' }, 0);
+    s.split('b', 'val', 0);
+    s.label('b', '3', { category: 'cow' }, undefined, 0);
+  };
+
+  it('replaces the labels of the images it covers only, upserts assets and splits', async () => {
+    await run(first);
+    const r = await run(second);
+    expect(r.labels).toEqual({ added: 1, removed: 1, modified: 0 });
+    expect(r.reviews).toEqual({ added: 0, removed: 0, modified: 0 });
     expect(r.assets).toEqual({ added: 0, removed: 0, modified: 1 });
-    const lines: string[] = [];
-    for await (const l of catLabels(repo, 'main')) lines.push(l);
-    expect(lines).toEqual(['{"image":"b","label":"3","category":"cow"}']);
+    expect(r.removed).toEqual({ labels: 1, reviews: 0, images: 1, image_ids: ['b'] });
+    expect(await catLines()).toEqual([
+      '{"image":"a","label":"1","category":"cat","review":{"status":"approved"}}',
+      '{"image":"b","label":"3","category":"cow"}',
+    ]);
     expect(await imageTree('assets')).toEqual({
       a: { file_name: 'a.jpg', width: 10, height: 10 },
       b: { file_name: 'b.png' },
@@ -77,7 +96,45 @@ describe('importRecords', () => {
     expect(await imageTree('splits')).toEqual({ a: 'train', b: 'val' });
   });
 
-  it.each(['label', 'asset', 'split'] as const)(
+  it("replace_all: labels and reviews become exactly the import's", async () => {
+    await run(first);
+    const r = await run(second, 'replace_all');
+    expect(r.labels).toEqual({ added: 1, removed: 2, modified: 0 });
+    expect(r.reviews).toEqual({ added: 0, removed: 1, modified: 0 });
+    expect(r.removed).toEqual({ labels: 2, reviews: 1, images: 2, image_ids: ['a', 'b'] });
+    expect(await catLines()).toEqual(['{"image":"b","label":"3","category":"cow"}']);
+  });
+
+  it('a covered image without labels loses its labels; a repeat import makes no commit', async () => {
+    await run(first);
+    const r = await run((s) => s.cover('a', 0));
+    expect(r).toMatchObject({ committed: true, labels: { added: 0, removed: 1, modified: 0 } });
+    expect(await catLines()).toEqual(['{"image":"b","label":"2","category":"dog"}']);
+    const head = (await branchHead(repo, 'main')).head;
+    const again = await run((s) => s.cover('a', 0));
+    expect(again).toMatchObject({ committed: false, commit: head });
+    expect((await branchHead(repo, 'main')).head).toBe(head);
+  });
+
+  it('refuses a label the write checks reject (bad geometry), naming its tag', async () => {
+    const before = (await branchHead(repo, 'main')).head;
+    const err = await run((s) => {
+      s.label('a', '1', { category: 'cat' }, undefined, 3);
+      s.label('a', '2', { bbox: [1, 1, -5, 5] }, undefined, 7);
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toContain('record 7 refused');
+    expect((await branchHead(repo, 'main')).head).toBe(before);
+  });
+
+  it("checks placement against the import's own assets: far outside refused", async () => {
+    const err = await run((s) => {
+      s.asset('a', { file_name: 'a.jpg', width: 10, height: 10 }, 0);
+      s.label('a', '1', { bbox: [50, 50, 5, 5] }, undefined, 4);
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toContain('record 4 refused');
+  });
+
+  it.each(['label', 'asset', 'split', 'image'] as const)(
     'rejects a duplicate %s and leaves the branch unchanged',
     async (kind) => {
       const before = (await branchHead(repo, 'main')).head;
@@ -86,6 +143,7 @@ describe('importRecords', () => {
           if (kind === 'label') s.label('x', '1', {}, undefined, tag);
           if (kind === 'asset') s.asset('x', { tag }, tag);
           if (kind === 'split') s.split('x', 'train', tag);
+          if (kind === 'image') s.cover('x', tag);
         }
       }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(InvalidArgumentError);

@@ -3,9 +3,10 @@
  * (layer: api).
  *
  * A name the branch already knows keeps the branch's `category_id` (so COCO -> YOLO -> Verso
- * gives back the COCO ids); the branch's names come from the category list kept with the head
- * snapshot (`categories.ts`), and only when a name is missing there from one scan of the branch's
- * labels (`category` -> `category_id`). A new name gets the id the format suggests (the YOLO
+ * gives back the COCO ids); the branch's names come from its schema version's classes when the
+ * snapshot has one (the schema decides: its ids are the ones labels must carry), then from the
+ * category list kept with the head snapshot (`categories.ts`), and only when a name is missing
+ * there from one scan of the branch's labels (`category` -> `category_id`). A new name gets the id the format suggests (the YOLO
  * index) unless another name has it, else the next id above every id in use. `list()` is the
  * kept list plus the new categories, stored with the import's snapshot.
  */
@@ -14,6 +15,7 @@ import { scan } from '../tree/read.js';
 import { treeRoot, type Snapshot } from '../vcs/snapshot.js';
 import { categoriesOf, type Category } from './categories.js';
 import type { Repository } from './repository.js';
+import { labelSchemaOf } from './schema-registry.js';
 
 export class CategoryIds {
   private readonly byName = new Map<string, number | string>();
@@ -26,12 +28,20 @@ export class CategoryIds {
     private readonly repo: Repository,
     private readonly snap: Snapshot,
     private readonly kept: readonly Category[],
+    schemaClasses: readonly { readonly id: number; readonly name: string }[],
   ) {
+    for (const c of schemaClasses) this.remember(c.name, c.id);
     for (const c of kept) this.remember(c.name, c.id);
   }
 
   static async forBranch(repo: Repository, snap: Snapshot): Promise<CategoryIds> {
-    return new CategoryIds(repo, snap, (await categoriesOf(repo, snap)) ?? []);
+    const schema = await labelSchemaOf(repo, snap.schema);
+    return new CategoryIds(
+      repo,
+      snap,
+      (await categoriesOf(repo, snap)) ?? [],
+      schema?.taxonomy.classes ?? [],
+    );
   }
 
   /** The id of class `name`; `suggested` is the format's own number for it, if any. */

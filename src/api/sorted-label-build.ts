@@ -21,6 +21,8 @@ import type { Repository } from './repository.js';
 export const READY_EVERY = 4096;
 
 export interface SortedRecord {
+  /** The tag the record was added with (names it in errors). */
+  readonly tag: number;
   readonly key: Uint8Array;
   readonly label: Uint8Array;
   readonly review: Uint8Array | null | undefined;
@@ -42,7 +44,7 @@ export async function* uniqueSorted(
       throw onDuplicate(prevTag, p.lineTag, decodeLabelKey(Buffer.from(rec.key, 'latin1')));
     prevKey = rec.key;
     prevTag = p.lineTag;
-    yield { key: Buffer.from(rec.key, 'latin1'), label: p.label, review: p.review };
+    yield { tag: p.lineTag, key: Buffer.from(rec.key, 'latin1'), label: p.label, review: p.review };
   }
 }
 

@@ -4,19 +4,26 @@
  * Importers put assets and splits on top of a branch's (images of the import are put, others
  * kept). A small batch is a batched mutation; a large one would hold every edit in memory, so
  * it is merged with a scan of the old tree into a fresh bottom-up build instead (bounded
- * memory, O(old + new)). Both give the same tree: trees are history independent.
+ * memory, O(old + new)). Both give the same tree: trees are history independent. With
+ * `combine`, a record whose key the tree holds is stored as `combine(old, record)` (it may
+ * throw to refuse the record).
  */
 import { TreeBuilder } from '../tree/builder.js';
 import { compareBytes } from '../tree/bytes.js';
 import { mutateTree, type Edit } from '../tree/mutate.js';
-import { scan } from '../tree/read.js';
+import { getValue, scan } from '../tree/read.js';
 import type { Repository } from './repository.js';
 import { READY_EVERY } from './sorted-label-build.js';
 
 export interface KeyedValue {
   readonly key: Uint8Array;
   readonly value: Uint8Array;
+  /** The tag the record was pushed with, when the producer keeps it (names it in errors). */
+  readonly tag?: number;
 }
+
+/** The value to store for a record whose key holds `old`. */
+export type Combine = (old: Uint8Array, record: KeyedValue) => Uint8Array;
 
 /** Above this many records the upsert streams (a merge build) instead of mutating. */
 const MUTATE_MAX = 50_000;
@@ -27,20 +34,25 @@ export async function upsertSorted(
   root: Uint8Array,
   records: AsyncIterable<KeyedValue>,
   total: number,
+  combine?: Combine,
 ): Promise<Uint8Array> {
   if (total === 0) return root;
   if (total <= MUTATE_MAX) {
     const edits: Edit[] = [];
-    for await (const r of records) edits.push(r);
+    for await (const r of records) {
+      const old = combine && (await getValue(repo.nodes, root, r.key));
+      edits.push({ key: r.key, value: old ? combine(old, r) : r.value });
+    }
     return mutateTree(repo.nodes, root, edits);
   }
-  return mergeBuild(repo, root, records);
+  return mergeBuild(repo, root, records, combine);
 }
 
 async function mergeBuild(
   repo: Repository,
   root: Uint8Array,
   records: AsyncIterable<KeyedValue>,
+  combine?: Combine,
 ): Promise<Uint8Array> {
   const builder = new TreeBuilder(repo.nodes);
   const old = scan(repo.nodes, root)[Symbol.asyncIterator]();
@@ -55,7 +67,12 @@ async function mergeBuild(
       await add(cur.value[0], cur.value[1]);
       cur = await old.next();
     }
-    if (!cur.done && compareBytes(cur.value[0], r.key) === 0) cur = await old.next();
+    if (!cur.done && compareBytes(cur.value[0], r.key) === 0) {
+      const value = combine ? combine(cur.value[1], r) : r.value;
+      cur = await old.next();
+      await add(r.key, value);
+      continue;
+    }
     await add(r.key, r.value);
   }
   for (; !cur.done; cur = await old.next()) await add(cur.value[0], cur.value[1]);

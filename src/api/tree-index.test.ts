@@ -291,7 +291,11 @@ describe('secondary indexes kept at commit time', () => {
           const before = await branchHead(repo, branch);
           if (!(await runStep(branch, model, step))) continue;
           const after = await branchHead(repo, branch);
-          expect(after.head).not.toBe(before.head);
+          if (after.head === before.head) {
+            // A step that changed nothing made no commit (nothing to commit).
+            expect(after.snapshot).toEqual(before.snapshot);
+            continue;
+          }
           await expectIndexesMatchFullBuilds(after.snapshot);
           for (const tree of INDEXED_TREES) {
             if (before.snapshot.trees[tree] !== after.snapshot.trees[tree]) continue;

@@ -9,6 +9,7 @@ import {
   assetRecordProblem,
   decodeAssetRecord,
   encodeAssetRecord,
+  keepVerifiedBytes,
   type AssetRecord,
 } from './asset-record.js';
 
@@ -119,5 +120,34 @@ describe('asset record', () => {
     expect(() => decodeAssetRecord(encodeValue({ width: 3, height: 3 }))).toThrow(
       /field 'file_name'/,
     );
+  });
+});
+
+describe('keepVerifiedBytes: an import over a stored record', () => {
+  const blob: AssetRecord = {
+    file_name: 'a/x.jpg',
+    width: 640,
+    height: 480,
+    media_type: 'image/jpeg',
+    sha256: 'ab'.repeat(32),
+    size: 1234,
+    storage: 'blob',
+  };
+  const coco = { file_name: 'x.jpg', width: 640, height: 480, coco_url: 'http://x', source_id: 7 };
+
+  it('keeps the fields measured from verified bytes, takes the rest from the import', () => {
+    expect(keepVerifiedBytes(blob, coco)).toEqual({
+      record: { ...coco, media_type: 'image/jpeg', sha256: blob.sha256, size: 1234, storage: 'blob' },
+    });
+  }); // prettier-ignore
+
+  it('refuses an import that gives the verified image another size', () => {
+    expect(keepVerifiedBytes(blob, { ...coco, width: 1280 })).toMatchObject({ field: 'width' });
+  });
+
+  it('takes the import as it is over a metadata-only record, or when it brings its own bytes', () => {
+    expect(keepVerifiedBytes({ file_name: 'x.jpg' }, coco)).toEqual({ record: coco });
+    const own = { ...coco, storage: 'blob', sha256: 'cd'.repeat(32) };
+    expect(keepVerifiedBytes(blob, own)).toEqual({ record: own });
   });
 });

@@ -145,3 +145,42 @@ export function assetRecordJson(r: AssetRecord): Record<string, JsonValue> {
   }
   return out;
 }
+
+/** The fields Verso measured from an image's bytes (`add images`, `import coco --images`). */
+const MEASURED_FIELDS = [
+  'sha256',
+  'size',
+  'storage',
+  'uri',
+  'media_type',
+  'orientation',
+  'width',
+  'height',
+] as const;
+
+/**
+ * The record an import puts over a stored one: the import's fields, but when the stored record
+ * points at bytes Verso verified (`storage`) and the import brings none of its own, the fields
+ * measured from them stay (an annotation file cannot know them better); a size the import gives
+ * that differs from the measured one is a problem (the annotations were drawn on another image).
+ */
+export function keepVerifiedBytes(
+  stored: AssetRecord,
+  incoming: { readonly [k: string]: JsonValue },
+): { readonly record: { readonly [k: string]: JsonValue } } | AssetRecordProblem {
+  if (stored.storage === undefined || incoming['storage'] !== undefined)
+    return { record: incoming };
+  const [w, h] = [incoming['width'], incoming['height']];
+  if ((w !== undefined && w !== stored.width) || (h !== undefined && h !== stored.height))
+    return {
+      field: w !== stored.width ? 'width' : 'height',
+      why: `the file says ${String(w)}x${String(h)} but the stored image (verified bytes, ${stored.storage}) is ${String(stored.width)}x${String(stored.height)}`,
+    };
+  const out: { [k: string]: JsonValue } = { ...incoming };
+  for (const name of MEASURED_FIELDS) {
+    const v = stored[name];
+    if (v !== undefined) out[name] = v;
+    else delete out[name];
+  }
+  return { record: out };
+}

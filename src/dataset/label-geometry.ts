@@ -11,8 +11,9 @@
  *   compressed string) summing to h * w;
  * - `keypoints`: [x, y, v, ...] finite, v in {0, 1, 2}, 3 * the category's keypoint count when
  *   known;
- * and, when the image size is known, coordinates inside the image within `EDGE_TOLERANCE` and
- * an RLE `size` equal to the image's.
+ * and, when the image size is known, an RLE `size` equal to the image's. Whether coordinates lie
+ * inside the image is a question of policy, not of structure: `label-placement.ts` answers it
+ * (tolerance, `--clip`), the same way for every write path.
  */
 import type { JsonValue } from '../core/canonical.js';
 import type { LabelContent } from './label-line.js';
@@ -29,12 +30,6 @@ export interface GeometryProblem {
   readonly field: string;
   readonly why: string;
 }
-
-/**
- * Pixels a coordinate may lie outside the image: annotation tools round boxes outwards and
- * polygons traced on the border land on `width` itself, so an exact check would reject real data.
- */
-export const EDGE_TOLERANCE = 1;
 
 export function labelKind(content: LabelContent): LabelKind {
   const kp = content['keypoints'];
@@ -54,23 +49,21 @@ export function checkLabelGeometry(
   keypointCount?: number,
 ): GeometryProblem | null {
   return (
-    checkBbox(content['bbox'], image) ??
+    checkBbox(content['bbox']) ??
     checkSegmentation(content['segmentation'], image) ??
-    checkKeypoints(content['keypoints'], image, keypointCount)
+    checkKeypoints(content['keypoints'], keypointCount)
   );
 }
 
-function checkBbox(bbox: JsonValue | undefined, image?: ImageSize): GeometryProblem | null {
+function checkBbox(bbox: JsonValue | undefined): GeometryProblem | null {
   if (bbox === undefined) return null;
   const bad = () => ({
     field: 'bbox',
     why: `expected [x, y, width, height] of finite numbers with width, height >= 0, got ${short(bbox)}`,
   });
   if (!Array.isArray(bbox) || bbox.length !== 4 || !bbox.every(isFiniteNumber)) return bad();
-  const [x, y, w, h] = bbox as [number, number, number, number];
+  const [, , w, h] = bbox as [number, number, number, number];
   if (w < 0 || h < 0) return bad();
-  if (image && !(inside(x, y, image) && inside(x + w, y + h, image)))
-    return { field: 'bbox', why: `${short(bbox)} lies outside the ${sizeText(image)} image` };
   return null;
 }
 
@@ -83,25 +76,17 @@ function checkSegmentation(seg: JsonValue | undefined, image?: ImageSize): Geome
       why: 'expected polygon rings [[x, y, ...], ...] or an RLE object',
     };
   for (let i = 0; i < seg.length; i++) {
-    const problem = checkRing(seg[i]!, image);
+    const problem = checkRing(seg[i]!);
     if (problem) return { field: `segmentation[${i}]`, why: problem };
   }
   return null;
 }
 
-function checkRing(ring: JsonValue, image?: ImageSize): string | null {
+function checkRing(ring: JsonValue): string | null {
   if (!Array.isArray(ring) || !ring.every(isFiniteNumber))
     return 'expected a polygon ring [x0, y0, x1, y1, ...] of finite numbers';
   if (ring.length % 2 !== 0) return `odd number of coordinates (${ring.length})`;
   if (ring.length < 6) return `a polygon needs at least 3 points, got ${ring.length / 2}`;
-  if (image) {
-    for (let k = 0; k < ring.length; k += 2) {
-      const x = ring[k] as number;
-      const y = ring[k + 1] as number;
-      if (!inside(x, y, image))
-        return `point ${k / 2} (${x}, ${y}) lies outside the ${sizeText(image)} image`;
-    }
-  }
   return null;
 }
 
@@ -141,11 +126,7 @@ function checkRle(rle: { [k: string]: JsonValue }, image?: ImageSize): GeometryP
   return null;
 }
 
-function checkKeypoints(
-  kp: JsonValue | undefined,
-  image?: ImageSize,
-  keypointCount?: number,
-): GeometryProblem | null {
+function checkKeypoints(kp: JsonValue | undefined, keypointCount?: number): GeometryProblem | null {
   if (kp === undefined || kp === null) return null;
   if (!Array.isArray(kp) || !kp.every(isFiniteNumber))
     return { field: 'keypoints', why: 'expected [x, y, v, ...] of finite numbers' };
@@ -157,16 +138,11 @@ function checkKeypoints(
       why: `${kp.length / 3} keypoints, but the category defines ${keypointCount}`,
     };
   for (let k = 0; k < kp.length; k += 3) {
-    const [x, y, v] = [kp[k] as number, kp[k + 1] as number, kp[k + 2] as number];
+    const v = kp[k + 2] as number;
     if (v !== 0 && v !== 1 && v !== 2)
       return {
         field: 'keypoints',
         why: `keypoint ${k / 3} has visibility ${v} (expected 0, 1 or 2)`,
-      };
-    if (image && v > 0 && !inside(x, y, image))
-      return {
-        field: 'keypoints',
-        why: `keypoint ${k / 3} (${x}, ${y}) lies outside the ${sizeText(image)} image`,
       };
   }
   return null;
@@ -177,15 +153,10 @@ const isObject = (v: JsonValue | undefined): v is { [k: string]: JsonValue } =>
 const isFiniteNumber = (v: JsonValue): boolean => typeof v === 'number' && Number.isFinite(v);
 const isCount = (v: JsonValue): boolean =>
   typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-const inside = (x: number, y: number, image: ImageSize): boolean =>
-  x >= -EDGE_TOLERANCE &&
-  y >= -EDGE_TOLERANCE &&
-  x <= image.width + EDGE_TOLERANCE &&
-  y <= image.height + EDGE_TOLERANCE;
-const sizeText = (image: ImageSize) => `${image.width}x${image.height}`;
+export const sizeText = (image: ImageSize) => `${image.width}x${image.height}`;
 
 /** A value for a message, cut to a readable length. */
-function short(v: JsonValue | undefined): string {
+export function short(v: JsonValue | undefined): string {
   const s = JSON.stringify(v) ?? 'undefined';
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }

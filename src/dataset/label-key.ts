@@ -81,3 +81,13 @@ export function decodeLabelKey(key: Uint8Array): LabelKey {
   if (k.label === undefined) throw new CorruptionError('expected an (image, label) key');
   return { image: k.image, label: k.label };
 }
+
+/**
+ * The image key (`encodeImageKey(image)`) that a label key starts with, as a view of its bytes:
+ * the first tuple element and its terminator (a 0x00 not followed by the escape byte 0xFF).
+ */
+export function imageKeyOf(labelKey: Uint8Array): Uint8Array {
+  for (let i = 1; i < labelKey.length; i++)
+    if (labelKey[i] === 0 && labelKey[i + 1] !== 0xff) return labelKey.subarray(0, i + 1);
+  throw new CorruptionError('expected an (image, label) key');
+}

@@ -2,11 +2,13 @@
  * The native label interchange: one JSON object per line (layer: dataset).
  *
  * A label line is `{"image": ID, "label": ID, ...content, "review": {...}|null}`; an edit line
- * adds `"op": "put"|"delete"` (a delete needs only image and label). `image` and `label` are
- * non-empty strings of at most 1 KiB of UTF-8 (`label-key.ts`; integers are accepted and read as
- * their decimal string). The `review` object goes to the reviews tree, everything else of the
+ * adds `"op": "put"|"patch"|"delete"` (a delete needs only image and label). `image` and `label`
+ * are non-empty strings of at most 1 KiB of UTF-8 (`label-key.ts`; integers are accepted and read
+ * as their decimal string). The `review` object goes to the reviews tree, everything else of the
  * label to the labels tree. In an edit, a put without `review` leaves the stored review as it
- * is; `"review": null` removes it.
+ * is; `"review": null` removes it. A patch holds a JSON merge patch (RFC 7396, `merge-patch.ts`)
+ * of the stored label: its members (`null` removes one) and, in `review`, of the stored review
+ * (`null` removes the review).
  * Errors name the file, the line and the field (see docs/formats.md). Values nested deeper than
  * `MAX_NESTING`, lone UTF-16 surrogates (`"\ud800"`) and infinities (`1e400`) are refused with
  * their field (`core/json-value-check.ts`): here for edit batches and `\u` escapes, else by the
@@ -38,7 +40,19 @@ export interface LabelDelete {
   readonly line: number;
 }
 
-export type LabelOp = LabelPut | LabelDelete;
+/** A JSON merge patch of a stored label (and its review); applied by `apply`. */
+export interface LabelPatch {
+  readonly op: 'patch';
+  readonly image: string;
+  readonly label: string;
+  /** The whole parsed line; the patch of the content is every member but op, image, label, review. */
+  readonly record: LabelContent;
+  /** undefined: not given (keep); null: remove; object: a merge patch of the review. */
+  readonly review: LabelContent | null | undefined;
+  readonly line: number;
+}
+
+export type LabelOp = LabelPut | LabelPatch | LabelDelete;
 
 const RESERVED = new Set(['op', 'image', 'label', 'review']);
 
@@ -66,6 +80,8 @@ export function parseLabelLine(text: string, file: string, line: number, edits: 
   const image = parseId(rec, 'image', file, line);
   const label = parseId(rec, 'label', file, line);
   if (op === 'delete') return { op, image, label, line };
+  if (op === 'patch')
+    return { op, image, label, record: rec, review: parseReview(rec, file, line, true), line };
   validateContent(rec, file, line);
   return { op, image, label, record: rec, review: parseReview(rec, file, line), line };
 }
@@ -104,7 +120,7 @@ function parseOp(
   file: string,
   line: number,
   edits: boolean,
-): 'put' | 'delete' {
+): LabelOp['op'] {
   const op = rec['op'];
   if (!edits) {
     if (op === undefined || op === 'put') return 'put';
@@ -115,19 +131,19 @@ function parseOp(
       `a label file holds labels, not edit ops (got op ${JSON.stringify(op)}); use 'verso apply'`,
     );
   }
-  if (op === 'put' || op === 'delete') return op;
+  if (op === 'put' || op === 'patch' || op === 'delete') return op;
   if (op === undefined)
     throw new FormatParseError(
       file,
       line,
       'op',
-      'missing required field (expected "put" or "delete")',
+      'missing required field (expected "put", "patch" or "delete")',
     );
   throw new FormatParseError(
     file,
     line,
     'op',
-    `unknown op ${JSON.stringify(op)} (expected "put" or "delete")`,
+    `unknown op ${JSON.stringify(op)} (expected "put", "patch" or "delete")`,
   );
 }
 
@@ -156,10 +172,12 @@ function parseId(
   );
 }
 
+/** The review member; in a patch, `status: null` (removing it) is allowed. */
 function parseReview(
   rec: Record<string, JsonValue>,
   file: string,
   line: number,
+  patch = false,
 ): LabelContent | null | undefined {
   if (!('review' in rec)) return undefined;
   const r = rec['review'];
@@ -167,6 +185,7 @@ function parseReview(
   if (typeof r !== 'object' || Array.isArray(r))
     throw new FormatParseError(file, line, 'review', 'expected an object or null');
   const status = r['status'];
+  if (patch && status === null) return r;
   if (status !== undefined && (typeof status !== 'string' || status.length === 0)) {
     throw new FormatParseError(file, line, 'review.status', 'expected a non-empty string');
   }

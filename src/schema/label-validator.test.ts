@@ -44,6 +44,12 @@ describe('makeLabelValidator', () => {
 
   it.each<[string, LabelContent, string, RegExp]>([
     ['an unknown class id', { category_id: 9 }, 'category_id', /unknown class id 9 in schema 2\.3/],
+    [
+      'an unknown class id with a name',
+      { category_id: 21, category: 'tvmonitor' },
+      'category_id',
+      /unknown class id 21 \("tvmonitor"\) in schema 2\.3/,
+    ],
     ['an id that is not a number', { category_id: '1' }, 'category_id', /unknown class id "1"/],
     ['an unknown class name', { category: 'dog' }, 'category', /unknown class "dog"/],
     [

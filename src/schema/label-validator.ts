@@ -35,7 +35,10 @@ export function makeLabelValidator(taxonomy: Taxonomy, version: string): LabelVa
     let cls: SchemaClass | undefined;
     if (id !== undefined) {
       cls = typeof id === 'number' ? byId.get(id) : undefined;
-      if (!cls) return { field: 'category_id', why: `unknown class id ${describe(id)}${inSchema}` };
+      if (!cls) {
+        const named = typeof name === 'string' ? ` (${describe(name)})` : '';
+        return { field: 'category_id', why: `unknown class id ${describe(id)}${named}${inSchema}` };
+      }
       if (name !== undefined && name !== cls.name)
         return {
           field: 'category',

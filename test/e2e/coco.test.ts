@@ -130,9 +130,9 @@ describe('bad COCO input', () => {
       (d) =>
         JSON.stringify({
           ...d,
-          annotations: d.annotations.map((a, i) => (i === 6 ? { ...a, bbox: [95, 2, 10, 10] } : a)),
+          annotations: d.annotations.map((a, i) => (i === 6 ? { ...a, bbox: [95, 2, 40, 10] } : a)),
         }),
-      ["annotations[6] (id 336) field 'bbox'", 'outside the 100x80 image'],
+      ["annotations[6] (id 336) field 'bbox'", '35 px outside the 100x80 image', '--clip'],
     ],
     [
       'two images with one base name',

@@ -157,7 +157,7 @@ const CASES: readonly FormatCase[] = [
           ),
         }),
         'Annotations/a.xml',
-        ["object[1] field 'bndbox'", 'outside the 100x80 image'],
+        ["object[1] field 'bbox'", '30 px outside the 100x80 image'],
       ],
     ],
   },

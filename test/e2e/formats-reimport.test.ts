@@ -40,8 +40,9 @@ describe.runIf(HAS_REAL)('COCO -> Verso -> FORMAT -> Verso', () => {
       const out = join(tmp.root(), `${slug}-out`);
       await repo.ok(['export', 'main', '--format', format, '--out', out]);
       const back = format === 'voc' ? ['voc', join(out, 'Annotations')] : ['yolo', out];
-      await repo.ok(['import', ...back]);
-      expect(await diff(repo, 'main~1', 'main')).toEqual([]);
+      const head = await repo.head();
+      expect(await repo.ok(['import', ...back])).toContain('nothing to commit');
+      expect(await diff(repo, head, 'main')).toEqual([]);
     },
   );
 });

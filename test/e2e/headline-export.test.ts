@@ -21,6 +21,7 @@ import {
   modelOf,
   readJsonLines,
   useTempRoot,
+  writeGeneratedImageHeaders,
   writeJsonLines,
   type Json,
   type StoredLabel,
@@ -116,6 +117,9 @@ beforeAll(async () => {
   files = tmp.dir('files');
   repo = await initRepo(tmp.root());
   await repo.importLabels(ds.labelsFile);
+  // Asset records with the images' sizes: a COCO export writes every image's size.
+  const sized = writeGeneratedImageHeaders(tmp.dir('images'), 3000, SEED);
+  await repo.ok(['add', 'images', '--reference', sized]);
 
   // Schema 2.2: every (category_id, category) pair the data uses, as the class list.
   const byId = new Map<number, string>();
@@ -249,9 +253,8 @@ describe('export production-v4 --where <headline> --schema 2.3', () => {
     const images = [...new Set(expected.map((s) => s.image))].sort();
     expect(r).toMatchObject({ labels: expected.length, images: images.length });
 
-    // Images without an asset record are written with file_name = their image id.
-    expect(doc.images.map((i) => i.file_name).sort()).toEqual(images);
-    const fileNameOf = new Map(doc.images.map((i) => [i.id, i.file_name]));
+    expect(doc.images.map((i) => i.file_name).sort()).toEqual(images.map((i) => `${i}.png`));
+    const fileNameOf = new Map(doc.images.map((i) => [i.id, i.file_name.replace(/\.png$/, '')]));
     expect(fileNameOf.size).toBe(doc.images.length);
 
     const byKey = new Map(expected.map((s) => [keyOf(s), s]));

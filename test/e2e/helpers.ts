@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect } from 'vitest';
 import { generateDataset, type GeneratedDataset } from '../../src/bench/gen-data.js';
+import { imageSize, planImages } from '../../src/bench/gen-image-plan.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const VERSO_BIN = join(REPO_ROOT, 'bin', 'verso.js');
@@ -486,4 +487,48 @@ export function shuffled<T>(items: readonly T[], rand: () => number): T[] {
     [a[i], a[j]] = [a[j]!, a[i]!];
   }
   return a;
+}
+
+// ------------------------------------------------------------------ image headers
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A PNG of `width` x `height` holding only its header: what `add images` reads sizes from. */
+export function pngHeader(width: number, height: number): Buffer {
+  const ihdr = Buffer.alloc(17);
+  ihdr.write('IHDR', 0, 'latin1');
+  ihdr.writeUInt32BE(width, 4);
+  ihdr.writeUInt32BE(height, 8);
+  ihdr.set([8, 2, 0, 0, 0], 12); // 8-bit RGB, no interlace
+  const chunk = Buffer.alloc(25);
+  chunk.writeUInt32BE(13, 0);
+  ihdr.copy(chunk, 4);
+  chunk.writeUInt32BE(crc32(ihdr), 21);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk]);
+}
+
+/**
+ * Header-only PNGs `<image>.png` in `dir` for every image of the data `generateProjectData(dir,
+ * labels, seed)` makes, each of the size the generator drew that image's labels in: `verso add
+ * images --reference DIR` then gives every labelled image an asset record with its size (what
+ * COCO and VOC exports need).
+ */
+export function writeGeneratedImageHeaders(dir: string, labels: number, seed: number): string {
+  mkdirSync(dir, { recursive: true });
+  const plan = planImages(seed, labels);
+  for (let image = 1; image <= plan.images; image++) {
+    const [w, h] = imageSize(plan, image);
+    writeFileSync(join(dir, `${String(image).padStart(8, '0')}.png`), pngHeader(w, h));
+  }
+  return dir;
 }

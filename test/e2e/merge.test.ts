@@ -287,7 +287,11 @@ describe('verso merge', () => {
       '--into',
       'dev',
     ]);
-    expect(r).toEqual({ resolved: ['labels/img1/0', 'labels/img1/1'], undecided: 0 });
+    expect(r).toEqual({
+      resolved: ['labels/img1/0', 'labels/img1/1'],
+      undecided: 0,
+      dropped: {},
+    });
     await repo.ok(['merge', 'abort', '--into', 'dev']);
     expect(await repo.head('dev')).toBe(before);
     expectFailure(await repo.run(['merge', 'commit', '--into', 'dev']), 1, "no merge into 'dev'");

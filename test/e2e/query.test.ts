@@ -19,6 +19,7 @@ import {
   modelOf,
   readJsonLines,
   useTempRoot,
+  writeGeneratedImageHeaders,
   type LabelRecord,
   type StoredLabel,
   type TestRepo,
@@ -139,13 +140,19 @@ describe('export --where', () => {
     'review.status = approved and (class = person or changed_since(production-v3))';
   const select = (r: LabelRecord) =>
     review(r)?.['status'] === 'approved' && (r['category'] === 'person' || changed(r));
+  // COCO and VOC write every image's size: `sized` is main plus asset records with the sizes.
+  beforeAll(async () => {
+    await repo.ok(['branch', 'create', 'sized', '--from', 'main']);
+    const images = writeGeneratedImageHeaders(tmp.dir('images'), 3000, 41);
+    await repo.ok(['add', 'images', '--reference', images, '--branch', 'sized']);
+  });
 
   it('coco: exactly the matching annotations and their images', async () => {
     const out = join(tmp.dir('export'), 'filtered.json');
     const r = JSON.parse(
       await repo.ok([
         'export',
-        'main',
+        'sized',
         '--where',
         expression,
         '--format',
@@ -164,9 +171,8 @@ describe('export --where', () => {
     expect(doc.annotations.map((a) => a.id).sort((a, b) => a - b)).toEqual(
       matching.map((m) => Number(m.label)).sort((a, b) => a - b),
     );
-    // Images without an asset record are written with file_name = their image id.
     const images = [...new Set(matching.map((m) => m.image))].sort();
-    expect(doc.images.map((i) => i.file_name).sort()).toEqual(images);
+    expect(doc.images.map((i) => i.file_name).sort()).toEqual(images.map((i) => `${i}.png`));
     const imageIds = new Set(doc.images.map((i) => i.id));
     expect(doc.annotations.every((a) => imageIds.has(a.image_id))).toBe(true);
     expect(r.images).toBe(images.length);
@@ -177,7 +183,7 @@ describe('export --where', () => {
     const r = JSON.parse(
       await repo.ok([
         'export',
-        'main',
+        'sized',
         '--where',
         expression,
         '--format',

@@ -11,6 +11,7 @@ import {
   expectFailure,
   initRepo,
   parseJsonLines,
+  pngHeader,
   useTempRoot,
   writeJsonLines,
   type LabelRecord,
@@ -243,7 +244,12 @@ describe('validation and migration', () => {
 
   it("export --schema reads the same way: mapped labels, the version's classes as categories", async () => {
     const coco = join(dir, 'as-1.1.json');
-    await repo.ok(['export', 'main', '--format', 'coco', '--out', coco, '--schema', '1.1']);
+    // COCO writes every image's size: `sized` is main plus asset records for its two images.
+    const images = tmp.dir('images');
+    for (const id of ['a', 'b']) writeFileSync(join(images, `${id}.png`), pngHeader(100, 100));
+    await repo.ok(['branch', 'create', 'sized', '--from', 'main']);
+    await repo.ok(['add', 'images', images, '--branch', 'sized']);
+    await repo.ok(['export', 'sized', '--format', 'coco', '--out', coco, '--schema', '1.1']);
     const doc = JSON.parse(readFileSync(coco, 'utf8')) as {
       categories: { id: number; name: string }[];
       annotations: { category_id: number; category?: string }[];

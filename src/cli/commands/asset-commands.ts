@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { withRepository } from '../context.js';
 import { printJson, printLines } from '../output.js';
 import { endProgress, progressBar } from '../progress-bar.js';
+import { commitLine } from './write-report.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -41,8 +42,12 @@ export function registerAssetCommands(program: Command): void {
             ? 'by reference, no bytes stored'
             : `blobs ${r.blobsNew} new (${r.bytesNew} bytes), ${r.blobsDeduplicated} already stored`;
           return printLines([
-            `[${opts.branch} ${r.commit.slice(0, 12)}] ${plural(r.images, 'image')}: ${r.added} added, ${r.replaced} replaced, ${r.unchanged} unchanged; ${blobs}` +
-              (r.skipped ? `; skipped ${plural(r.skipped, 'non-image file')}` : ''),
+            commitLine(
+              opts.branch,
+              r,
+              `${plural(r.images, 'image')}: ${r.added} added, ${r.replaced} replaced, ${r.unchanged} unchanged; ${blobs}` +
+                (r.skipped ? `; skipped ${plural(r.skipped, 'non-image file')}` : ''),
+            ),
           ]);
         }),
     );

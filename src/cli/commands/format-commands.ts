@@ -5,14 +5,21 @@
  * `importGroup` finds it, so register this module after that one).
  */
 import type { Command } from 'commander';
-import type { ChangeCounts } from '../../dataset/change-counts.js';
 import { withRepository } from '../context.js';
 import { printExplanation } from './query-commands.js';
 import { printJson, printJsonLines, printLines } from '../output.js';
 import { endProgress, progressBar } from '../progress-bar.js';
 import { registerFormatImports } from './format-import-commands.js';
-
-const counts = (c: ChangeCounts) => `+${c.added} -${c.removed} ~${c.modified}`;
+import {
+  commitLine,
+  counts,
+  geometryLines,
+  policyOf,
+  policyOptions,
+  removedLines,
+  replaceAllOption,
+  type PolicyFlags,
+} from './write-report.js';
 
 /** The `verso import` command group. */
 export function importGroup(program: Command): Command {
@@ -24,18 +31,32 @@ export function importGroup(program: Command): Command {
 
 export function registerFormatCommands(program: Command): void {
   registerFormatImports(importGroup(program));
-  importGroup(program)
+  const coco = importGroup(program)
     .command('coco <file>')
-    .description('import a COCO instances JSON file (see docs/formats.md, "COCO")')
+    .description(
+      'import a COCO instances JSON file: its images get exactly its annotations (see docs/formats.md, "COCO")',
+    )
     .option('--branch <name>', 'branch to commit to', 'main')
     .option('-m, --message <msg>', 'commit message')
     .option('--split <name>', 'put every image of the file in this split (train, val, ...)')
-    .option('--images <dir>', 'folder of the image files named by file_name: stored as blobs')
+    .option(
+      '--images <dir>',
+      'folder of the image files named by file_name: checked and stored as blobs',
+    );
+  replaceAllOption(coco);
+  policyOptions(coco)
     .option('--json', 'machine-readable output')
     .action(
       async (
         file: string,
-        opts: { branch: string; message?: string; split?: string; images?: string; json?: boolean },
+        opts: PolicyFlags & {
+          branch: string;
+          message?: string;
+          split?: string;
+          images?: string;
+          replaceAll?: boolean;
+          json?: boolean;
+        },
         cmd: Command,
       ) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
@@ -47,12 +68,20 @@ export function registerFormatCommands(program: Command): void {
             ...(opts.message ? { message: opts.message } : {}),
             ...(opts.split !== undefined ? { split: opts.split } : {}),
             ...(opts.images !== undefined ? { images: opts.images } : {}),
+            ...(opts.replaceAll ? { mode: 'replace_all' as const } : {}),
+            policy: policyOf(opts),
             ...(bar ? { onProgress: bar } : {}),
           });
           endProgress(bar);
           if (opts.json) return printJson(r);
           return printLines([
-            `[${opts.branch} ${r.commit.slice(0, 12)}] imported ${r.images} images, ${r.annotations} annotations, ${r.categories} categories: labels ${counts(r.labels)}, reviews ${counts(r.reviews)}, assets ${counts(r.assets)}${r.blobs ? `; blobs ${r.blobs.new} new, ${r.blobs.deduplicated} already stored` : ''}`,
+            commitLine(
+              opts.branch,
+              r,
+              `imported ${r.images} images, ${r.annotations} annotations, ${r.categories} categories: labels ${counts(r.labels)}, reviews ${counts(r.reviews)}, assets ${counts(r.assets)}${r.blobs ? `; blobs ${r.blobs.new} new, ${r.blobs.deduplicated} already stored` : ''}`,
+            ),
+            ...removedLines(r.mode, r.removed),
+            ...geometryLines(r.geometry),
           ]);
         }),
     );
@@ -138,7 +167,7 @@ export function registerFormatCommands(program: Command): void {
           });
           if (opts.json) return printJson(r);
           return printLines([
-            `[${opts.branch} ${r.commit.slice(0, 12)}] split '${opts.to}': ${counts(r.splits)}`,
+            commitLine(opts.branch, r, `split '${opts.to}': ${counts(r.splits)}`),
           ]);
         }),
     );

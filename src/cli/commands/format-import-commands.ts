@@ -1,23 +1,24 @@
 /**
- * `verso import yolo|voc|cvat|label-studio PATH [--branch B] [--images DIR] [-m MSG]` (layer:
- * cli). One table row per format; every importer takes the same options and returns the same
- * result (`api/reimport-match-import.ts`), printed the same way; `cvat` also takes `--task ID`.
+ * `verso import yolo|voc|cvat|label-studio PATH [--branch B] [--images DIR] [-m MSG]
+ * [--replace-all] [--clip] [--allow-unknown-images]` (layer: cli). One table row per format;
+ * every importer takes the same options and returns the same result
+ * (`api/reimport-match-import.ts`), printed the same way; `cvat` also takes `--task ID`.
  */
 import type { Command } from 'commander';
-import type { ChangeCounts } from '../../dataset/change-counts.js';
-import type { ImageImportResult } from '../../api/reimport-match-import.js';
+import type { FormatImportOptions, ImageImportResult } from '../../api/reimport-match-import.js';
 import type { Repository } from '../../api/repository.js';
 import { withRepository } from '../context.js';
 import { printJson, printLines } from '../output.js';
-
-interface FormatImportOptions {
-  readonly path: string;
-  readonly branch: string;
-  readonly images?: string;
-  readonly message?: string;
-  /** `import cvat --task ID`: one task of a project export. */
-  readonly task?: string;
-}
+import {
+  commitLine,
+  counts,
+  geometryLines,
+  policyOf,
+  policyOptions,
+  removedLines,
+  replaceAllOption,
+  type PolicyFlags,
+} from './write-report.js';
 
 interface FormatImport {
   readonly name: string;
@@ -49,24 +50,30 @@ const FORMATS: readonly FormatImport[] = [
   },
 ];
 
-const counts = (c: ChangeCounts) => `+${c.added} -${c.removed} ~${c.modified}`;
-
 export function registerFormatImports(importGroup: Command): void {
-  for (const f of FORMATS)
-    importGroup
+  for (const f of FORMATS) {
+    const cmd = importGroup
       .command(`${f.name} <path>`)
-      .description(`import ${f.what} (see docs/formats.md)`)
+      .description(
+        `import ${f.what}: the images it covers get exactly its labels (see docs/formats.md)`,
+      )
       .option('--branch <name>', 'branch to commit to', 'main')
       .option('-m, --message <msg>', 'commit message')
-      .option('--images <dir>', 'folder of the image files (for sizes the annotation files lack)')
+      .option(
+        '--images <dir>',
+        'folder of the image files: sizes the annotation files lack; every image named must be there',
+      );
+    replaceAllOption(cmd);
+    policyOptions(cmd)
       .option('--json', 'machine-readable output')
       .action(
         async (
           path: string,
-          opts: {
+          opts: PolicyFlags & {
             branch: string;
             message?: string;
             images?: string;
+            replaceAll?: boolean;
             task?: string;
             json?: boolean;
           },
@@ -79,13 +86,22 @@ export function registerFormatImports(importGroup: Command): void {
               ...(opts.message ? { message: opts.message } : {}),
               ...(opts.images !== undefined ? { images: opts.images } : {}),
               ...(opts.task !== undefined ? { task: opts.task } : {}),
+              ...(opts.replaceAll ? { mode: 'replace_all' as const } : {}),
+              policy: policyOf(opts),
             });
             if (opts.json) return printJson(r);
             return printLines([
-              `[${opts.branch} ${r.commit.slice(0, 12)}] imported ${r.images} images (${r.matched} labels matched to stored ones): labels ${counts(r.labels)}, reviews ${counts(r.reviews)}, assets ${counts(r.assets)}, splits ${counts(r.splits)}`,
+              commitLine(
+                opts.branch,
+                r,
+                `imported ${r.images} images (${r.matched} labels matched to stored ones): labels ${counts(r.labels)}, reviews ${counts(r.reviews)}, assets ${counts(r.assets)}, splits ${counts(r.splits)}`,
+              ),
+              ...removedLines(r.mode, r.removed),
+              ...geometryLines(r.geometry),
             ]);
           }),
       );
+  }
   importGroup.commands
     .find((c) => c.name() === 'cvat')
     ?.option('--task <id>', "a project export: import only this task's images (<image task_id>)");

@@ -132,6 +132,10 @@ export function registerMergeCommands(program: Command): void {
           if (opts.json) return printJson(r);
           return printLines([
             ...r.resolved.map((x) => `resolved ${x} (${picked[0]})`),
+            ...Object.entries(r.dropped).map(
+              ([x, fields]) =>
+                `${x} drops ${fields.map((f) => `${f.field} (${f.from.join(', ')})`).join(', ')}`,
+            ),
             `${r.undecided} undecided`,
           ]);
         });
