@@ -279,6 +279,7 @@ class SortingSink implements RecordSink {
   }
 
   cover(image: string, tag: number): void {
+    this.checkId('image', tag, 'image', image);
     this.addImageRecord(this.covered, image, null, tag);
   }
 

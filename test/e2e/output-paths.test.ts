@@ -17,6 +17,7 @@ import {
   writeJsonLines,
   type RunResult,
   type TestRepo,
+  pngHeader,
 } from './helpers.js';
 
 const tmp = useTempRoot('output-paths');
@@ -32,6 +33,11 @@ let blocker: string;
 
 beforeAll(async () => {
   repo = await initRepo(tmp.root());
+  // COCO and VOC exports need each image's size: record the two images first.
+  const images = tmp.dir('images');
+  for (const image of ['img-1', 'img-2'])
+    writeFileSync(join(images, `${image}.png`), pngHeader(100, 100));
+  await repo.ok(['add', 'images', images]);
   await repo.importLabels(writeJsonLines(join(tmp.dir('data'), 'labels.jsonl'), LABELS));
   cwd = tmp.dir('cwd');
   blocker = join(tmp.dir('data'), 'a-file');
