@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Missing ../shared data or dist/ fails the run (no test skips silently).
+    globalSetup: ['test/require-fixtures.ts'],
   },
 });

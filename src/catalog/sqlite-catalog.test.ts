@@ -2,14 +2,13 @@
  * SqliteCatalog: the Catalog contract, plus a real two-process race on one SQLite file.
  *
  * The race test runs our compiled module (`dist/`, built by `npm test` before vitest) in two
- * child processes; it is skipped, not failed, when `dist/` has not been built.
+ * child processes; `test/require-fixtures.ts` fails the run when `dist/` has not been built.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChunkHash } from '../core/hash.js';
@@ -109,40 +108,33 @@ describe('SqliteCatalog across processes', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it.skipIf(!existsSync(fileURLToPath(DIST_MODULE)))(
-    'loses no update when two processes race compare-and-swaps on one branch',
-    async () => {
-      const chain: ChunkHash[] = [
-        createHash('sha256').update('genesis').digest('hex') as ChunkHash,
-      ];
-      for (let i = 0; i < 2 * INCREMENTS_PER_PROCESS; i++) {
-        const prev = chain[chain.length - 1] ?? '';
-        chain.push(
-          createHash('sha256').update(Buffer.from(prev, 'hex')).digest('hex') as ChunkHash,
-        );
-      }
-      const file = join(dir, 'catalog.sqlite');
-      const setup = SqliteCatalog.open(file);
-      await setup.updateRef('main', 'branch', null, chain[0] ?? null);
-      await setup.close();
+  it('loses no update when two processes race compare-and-swaps on one branch', async () => {
+    const chain: ChunkHash[] = [createHash('sha256').update('genesis').digest('hex') as ChunkHash];
+    for (let i = 0; i < 2 * INCREMENTS_PER_PROCESS; i++) {
+      const prev = chain[chain.length - 1] ?? '';
+      chain.push(createHash('sha256').update(Buffer.from(prev, 'hex')).digest('hex') as ChunkHash);
+    }
+    const file = join(dir, 'catalog.sqlite');
+    const setup = SqliteCatalog.open(file);
+    await setup.updateRef('main', 'branch', null, chain[0] ?? null);
+    await setup.close();
 
-      const script = join(dir, 'racer.mjs');
-      writeFileSync(script, CHILD_SCRIPT);
-      const racers = [startRacer(script, file), startRacer(script, file)];
-      await Promise.all(racers.map((racer) => racer.ready));
-      for (const racer of racers) racer.go();
-      const results = await Promise.all(racers.map((racer) => racer.result));
+    const script = join(dir, 'racer.mjs');
+    writeFileSync(script, CHILD_SCRIPT);
+    const racers = [startRacer(script, file), startRacer(script, file)];
+    await Promise.all(racers.map((racer) => racer.ready));
+    for (const racer of racers) racer.go();
+    const results = await Promise.all(racers.map((racer) => racer.result));
 
-      expect(results.map((r) => r.done)).toEqual([INCREMENTS_PER_PROCESS, INCREMENTS_PER_PROCESS]);
-      const check = SqliteCatalog.open(file);
-      expect((await check.getRef('main'))?.target).toBe(chain[2 * INCREMENTS_PER_PROCESS]);
-      // Every won compare-and-swap left exactly its own entry: the log is the chain itself.
-      const log = (await check.readRefLog({ ref: 'main' })).reverse();
-      expect(log.map((e) => e.to)).toEqual(chain);
-      expect(log.map((e) => e.from)).toEqual([null, ...chain.slice(0, -1)]);
-      await check.close();
-    },
-  );
+    expect(results.map((r) => r.done)).toEqual([INCREMENTS_PER_PROCESS, INCREMENTS_PER_PROCESS]);
+    const check = SqliteCatalog.open(file);
+    expect((await check.getRef('main'))?.target).toBe(chain[2 * INCREMENTS_PER_PROCESS]);
+    // Every won compare-and-swap left exactly its own entry: the log is the chain itself.
+    const log = (await check.readRefLog({ ref: 'main' })).reverse();
+    expect(log.map((e) => e.to)).toEqual(chain);
+    expect(log.map((e) => e.from)).toEqual([null, ...chain.slice(0, -1)]);
+    await check.close();
+  });
 });
 
 describe('SqliteCatalog lineage immutability in the database', () => {

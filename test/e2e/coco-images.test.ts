@@ -6,7 +6,7 @@
  * `source_sha256`, not taken for a verified hash.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -20,8 +20,6 @@ import {
 
 const tmp = useTempRoot('coco-images');
 const REAL = resolve(REPO_ROOT, '../shared/data/real/coco');
-const HAS_REAL = existsSync(REAL);
-if (!HAS_REAL) console.warn(`skipping COCO --images tests: ${REAL} is absent`);
 
 const MMPOSE = 'mmpose/tests/data/coco/test_coco.json';
 const PANOPTIC = 'panopticapi/sample_data/panoptic_coco_detection_format.json';
@@ -63,7 +61,7 @@ function mmposeCopy(name: string, edit: (doc: CocoDoc) => void, skipImage?: stri
   return { dir, file, doc };
 }
 
-describe.runIf(HAS_REAL)('import coco --images on real files', () => {
+describe('import coco --images on real files', () => {
   it.each([
     [MMPOSE, '.'],
     [PANOPTIC, 'input_images'],

@@ -3,23 +3,14 @@
  * geometry and fields); the generator's coco.json gives the same labels and reviews trees as
  * its labels.jsonl; bad input fails with file, record and field, exit 1, branch unchanged.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectSameCoco, type CocoDoc } from './coco-compare.js';
-import {
-  expectFailure,
-  generateSharedData,
-  HAS_SHARED_GENERATOR,
-  initRepo,
-  REPO_ROOT,
-  useTempRoot,
-} from './helpers.js';
+import { expectFailure, generateSharedData, initRepo, REPO_ROOT, useTempRoot } from './helpers.js';
 
 const tmp = useTempRoot('coco');
 const REAL = resolve(REPO_ROOT, '../shared/data/real/coco');
-const HAS_REAL = existsSync(REAL);
-if (!HAS_REAL) console.warn(`skipping COCO real-file tests: ${REAL} is absent`);
 
 const REAL_FILES = [
   'review_object_detection_metrics/data/database/gts/coco_format_v1/instances_default.json',
@@ -37,7 +28,7 @@ const REAL_FILES = [
   'label-studio-sdk/tests/custom/converter/data/test_import_coco/coco_import_input.json',
 ];
 
-describe.runIf(HAS_REAL)('COCO round trip on real files', () => {
+describe('COCO round trip on real files', () => {
   it.each(REAL_FILES)('%s', async (rel) => {
     const file = join(REAL, rel);
     const repo = await initRepo(tmp.root(), rel.replaceAll('/', '_'));
@@ -58,7 +49,7 @@ describe.runIf(HAS_REAL)('COCO round trip on real files', () => {
   });
 });
 
-describe.runIf(HAS_SHARED_GENERATOR)('the generator coco.json', () => {
+describe('the generator coco.json', () => {
   it('gives the same labels and reviews trees as its labels.jsonl', async () => {
     const dir = tmp.dir('gen');
     const data = await generateSharedData(dir, 2000, 1, [50]);

@@ -6,7 +6,6 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  HAS_SHARED_GENERATOR,
   canonicalJson,
   compareKeys,
   generateProjectData,
@@ -110,12 +109,8 @@ interface Dataset {
   readonly editsFile: string;
 }
 
-function defineDiffSuite(
-  name: string,
-  make: (dir: string) => Promise<Dataset>,
-  skip = false,
-): void {
-  describe.skipIf(skip)(`diff after an edits-500 batch (${name} generator)`, () => {
+function defineDiffSuite(name: string, make: (dir: string) => Promise<Dataset>): void {
+  describe(`diff after an edits-500 batch (${name} generator)`, () => {
     let repo: TestRepo;
     let expected: ReturnType<typeof expectedChanges>;
     let applied: { labels: ChangeCountsJson; reviews: ChangeCountsJson };
@@ -213,11 +208,7 @@ defineDiffSuite('project', async (dir) => {
   return { labelsFile: ds.labelsFile, editsFile: ds.editFiles[0]!.file };
 });
 
-defineDiffSuite(
-  'shared',
-  async (dir) => {
-    const ds = await generateSharedData(dir, 1200, 5, [500]);
-    return { labelsFile: ds.labelsFile, editsFile: ds.editFile(500) };
-  },
-  !HAS_SHARED_GENERATOR,
-);
+defineDiffSuite('shared', async (dir) => {
+  const ds = await generateSharedData(dir, 1200, 5, [500]);
+  return { labelsFile: ds.labelsFile, editsFile: ds.editFile(500) };
+});

@@ -3,15 +3,13 @@
  * empty diff; export YOLO, edit 3 labels in the files, re-import: the diff shows exactly those
  * 3, matched labels keep their ids and the fields YOLO cannot carry.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { initRepo, REPO_ROOT, useTempRoot, type TestRepo } from './helpers.js';
 
 const tmp = useTempRoot('formats-reimport');
 const REAL = resolve(REPO_ROOT, '../shared/data/real');
-const HAS_REAL = existsSync(REAL);
-if (!HAS_REAL) console.warn(`skipping format re-import tests: ${REAL} is absent`);
 
 const COCO_FILES = [
   'coco/review_object_detection_metrics/data/database/gts/coco_format_v1/instances_default.json',
@@ -30,7 +28,7 @@ const diff = async (repo: TestRepo, a: string, b: string): Promise<DiffLine[]> =
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as DiffLine);
 
-describe.runIf(HAS_REAL)('COCO -> Verso -> FORMAT -> Verso', () => {
+describe('COCO -> Verso -> FORMAT -> Verso', () => {
   it.each(COCO_FILES.flatMap((f) => ['yolo', 'yolo-seg', 'voc'].map((fmt) => [fmt, f] as const)))(
     '%s of %s: empty diff',
     async (format, rel) => {
@@ -47,7 +45,7 @@ describe.runIf(HAS_REAL)('COCO -> Verso -> FORMAT -> Verso', () => {
   );
 });
 
-describe.runIf(HAS_REAL)('export YOLO, edit 3 labels, re-import', () => {
+describe('export YOLO, edit 3 labels, re-import', () => {
   const rel = COCO_FILES[0]!;
   const setUp = async (name: string) => {
     const repo = await initRepo(tmp.root(), name);

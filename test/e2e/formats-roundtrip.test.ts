@@ -3,7 +3,7 @@
  * and compare with the original (same images, classes, geometry within float tolerance,
  * attributes); the same 273 boxes in five encodings give the same labels.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { parse as parseYaml } from 'yaml';
@@ -12,8 +12,6 @@ import { initRepo, REPO_ROOT, useTempRoot, type LabelRecord } from './helpers.js
 
 const tmp = useTempRoot('formats-rt');
 const REAL = resolve(REPO_ROOT, '../shared/data/real');
-const HAS_REAL = existsSync(REAL);
-if (!HAS_REAL) console.warn(`skipping format round-trip tests: ${REAL} is absent`);
 const GTS = 'review_object_detection_metrics/data/database/gts';
 const IMAGES = join(REAL, 'images/review_object_detection_metrics/data/database/images');
 
@@ -88,7 +86,7 @@ const YOLO_SETS: readonly [rel: string, format: string, names: string, extra: st
   ['yolo/datumaro/tests/assets/yolo_dataset/strict', 'yolo', 'obj.names', []],
 ];
 
-describe.runIf(HAS_REAL)('YOLO round trip on real files', () => {
+describe('YOLO round trip on real files', () => {
   it.each(YOLO_SETS)('%s', async (rel, format, namesFile, extra) => {
     const src = join(REAL, rel);
     const repo = await initRepo(tmp.root(), rel.replaceAll('/', '_'));
@@ -181,7 +179,7 @@ const VOC_SETS = [
   'pascal_voc/mmdetection/tests/data/VOCdevkit/VOC2012/Annotations',
 ];
 
-describe.runIf(HAS_REAL)('Pascal VOC round trip on real files', () => {
+describe('Pascal VOC round trip on real files', () => {
   it.each(VOC_SETS)('%s', async (rel) => {
     const src = join(REAL, rel);
     const repo = await initRepo(tmp.root(), rel.replaceAll('/', '_'));
@@ -210,7 +208,7 @@ function boxesByImage(labels: readonly LabelRecord[]): Map<string, string[]> {
   return out;
 }
 
-describe.runIf(HAS_REAL)('the same 273 boxes in five encodings', () => {
+describe('the same 273 boxes in five encodings', () => {
   it('COCO, VOC, CVAT-VOC, CVAT and YOLO give the same labels', async () => {
     const repo = await initRepo(tmp.root(), 'five');
     const imports: [string, string[]][] = [
@@ -233,7 +231,7 @@ describe.runIf(HAS_REAL)('the same 273 boxes in five encodings', () => {
   });
 });
 
-describe.runIf(HAS_REAL)('CVAT for images and Label Studio exports', () => {
+describe('CVAT for images and Label Studio exports', () => {
   it('CVAT: boxes, polygons, points and a skeleton, checked against the XML numbers', async () => {
     const repo = await initRepo(tmp.root(), 'cvat-dagshub');
     await repo.ok([

@@ -28,7 +28,6 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)
 export const VERSO_BIN = join(REPO_ROOT, 'bin', 'verso.js');
 /** The shared generator; present on the dev machine and in CI (`../shared` beside the repo). */
 export const SHARED_GENERATOR = resolve(REPO_ROOT, '../shared/tools/gen-dataset.mjs');
-export const HAS_SHARED_GENERATOR = existsSync(SHARED_GENERATOR);
 export const E2E_AUTHOR = 'e2e-tester <e2e@example.test>';
 
 // ------------------------------------------------------------------ running the CLI
@@ -336,7 +335,7 @@ export function generateProjectData(
   return generateDataset({ labels, seed, outDir, editSizes });
 }
 
-/** The shared generator (../shared/tools/gen-dataset.mjs); the caller checks HAS_SHARED_GENERATOR. */
+/** The shared generator (../shared/tools/gen-dataset.mjs); its presence is checked by test/require-fixtures.ts. */
 export async function generateSharedData(
   outDir: string,
   images: number,

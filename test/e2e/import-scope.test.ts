@@ -5,7 +5,7 @@
  * exactly the file's and says what it removed; an import, `add images` or `apply` that changes
  * nothing writes no commit and says "nothing to commit" (exit 0, `committed: false` in JSON).
  */
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -20,8 +20,6 @@ import {
 
 const tmp = useTempRoot('import-scope');
 const REAL = resolve(REPO_ROOT, '../shared/data/real');
-const HAS_REAL = existsSync(REAL);
-if (!HAS_REAL) console.warn(`skipping import scope tests on real files: ${REAL} is absent`);
 
 const DATUMARO = join(REAL, 'coco/datumaro/tests/assets/coco_dataset/coco_instances/annotations');
 const GTS = join(REAL, 'pascal_voc/review_object_detection_metrics/data/database/gts');
@@ -88,7 +86,7 @@ async function checkScope(
   return { repo };
 }
 
-describe.runIf(HAS_REAL)('each importer replaces only the images its file covers', () => {
+describe('each importer replaces only the images its file covers', () => {
   it('import coco train then val (the report): the train labels stay, splits too', async () => {
     const { repo } = await checkScope(
       'coco',
@@ -229,7 +227,7 @@ describe('import labels: per-image replace by default, --upsert, --replace-all',
   });
 });
 
-describe.runIf(HAS_REAL)('an import keeps what it cannot know better: verified image bytes', () => {
+describe('an import keeps what it cannot know better: verified image bytes', () => {
   const COCO_V1 = join(
     REAL,
     'coco/review_object_detection_metrics/data/database/gts/coco_format_v1/instances_default.json',
@@ -310,7 +308,7 @@ describe('nothing to commit (item 18)', () => {
     await expectNothing(repo, ['apply', edits, '--branch', 'main']);
   });
 
-  it.runIf(HAS_REAL)('add images of the same files again writes no commit', async () => {
+  it('add images of the same files again writes no commit', async () => {
     const repo = await initRepo(tmp.root(), 'nothing-images');
     const dir = tmp.dir('nothing-images');
     mkdirSync(dir, { recursive: true });
