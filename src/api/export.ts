@@ -4,9 +4,7 @@
  * Formats are a small registry: each entry lazily loads its exporter, which streams the
  * snapshot to `out` and returns what it wrote. To add a format, add one line to EXPORTERS.
  */
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { InvalidArgumentError, OutputPathError } from '../core/errors.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import { asOutputPathError, OutputFile, prepareOutputPath } from '../io/output-file.js';
 import type { ChunkHash } from '../core/hash.js';
 import { type Snapshot } from '../vcs/snapshot.js';
@@ -61,18 +59,9 @@ export function prepareExportTarget(format: string, out: string): void {
       format,
       `expected one of ${EXPORT_FORMATS.join(', ')}`,
     );
-  if (!FOLDER_FORMATS.has(format)) prepareOutputPath(out, 'file');
-  // A folder export is staged beside `out` and renamed into place (`export-out.ts`): a missing
-  // `out` is not created here, so a failed export leaves nothing; its parent must be writable.
-  else if (existsSync(out)) prepareOutputPath(out, 'folder');
-  else {
-    try {
-      prepareOutputPath(dirname(resolve(out)), 'folder');
-    } catch (e) {
-      if (e instanceof OutputPathError) throw new OutputPathError(out, String(e.data['reason']), e);
-      throw e;
-    }
-  }
+  // A folder export is staged beside `out` and renamed into place (`export-out.ts`), so a
+  // failed export leaves nothing: a missing `out` is not created here.
+  prepareOutputPath(out, FOLDER_FORMATS.has(format) ? 'staged-folder' : 'file');
 }
 
 export async function exportSnapshot(repo: Repository, opts: ExportOptions): Promise<ExportResult> {

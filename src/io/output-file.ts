@@ -43,13 +43,16 @@ export function fileErrorReason(code: string | undefined): string | undefined {
 }
 
 /**
- * Makes `path` writable as an output `file` (its parent folder is created) or `folder` (the
- * folder itself is created); throws `OutputPathError` when it cannot be. Call before any side
- * effect. Returns the absolute path.
+ * Makes `path` writable as an output `file` (its parent folder is created), `folder` (the
+ * folder itself is created) or `staged-folder` (a folder written beside itself and renamed into
+ * place: an existing one must be a writable folder, else only its parent is created); throws
+ * `OutputPathError` naming `path` when it cannot be. Call before any side effect. Returns the
+ * absolute path.
  */
-export function prepareOutputPath(path: string, kind: 'file' | 'folder'): string {
+export function prepareOutputPath(path: string, kind: 'file' | 'folder' | 'staged-folder'): string {
   const abs = resolve(path);
-  const folder = kind === 'file' ? dirname(abs) : abs;
+  const folder =
+    kind === 'folder' || (kind === 'staged-folder' && exists(abs)) ? abs : dirname(abs);
   const blocker = fileInTheWay(folder);
   if (blocker !== undefined) {
     const shown = isAbsolute(path) ? blocker : relative(process.cwd(), blocker);
