@@ -7,10 +7,10 @@
  */
 import { rmSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { exportSnapshot } from '../api/export.js';
-import { importCoco } from '../api/import-coco.js';
-import { initRepository } from '../api/init-repository.js';
-import { openRepository } from '../api/repository.js';
+import { exportSnapshot } from '../api/interchange/export.js';
+import { importCoco } from '../api/interchange/import-coco.js';
+import { initRepository } from '../api/repository/init-repository.js';
+import { openRepository } from '../api/repository/repository.js';
 import { peakRssBytes, timeMs } from './measure.js';
 
 export interface CocoRunResult {

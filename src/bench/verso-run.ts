@@ -6,13 +6,13 @@
  */
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { applyEdits } from '../api/apply-edits.js';
-import { catLabelBlocks } from '../api/cat.js';
-import { diffRefs } from '../api/diff.js';
-import { importLabels } from '../api/import-labels.js';
-import { initRepository } from '../api/init-repository.js';
-import { createBranch } from '../api/refs.js';
-import { openRepository, versoDir, type Repository } from '../api/repository.js';
+import { applyEdits } from '../api/write/apply-edits.js';
+import { catLabelBlocks } from '../api/read/cat.js';
+import { diffRefs } from '../api/read/diff.js';
+import { importLabels } from '../api/ingest/import-labels.js';
+import { initRepository } from '../api/repository/init-repository.js';
+import { createBranch } from '../api/repository/refs.js';
+import { openRepository, versoDir, type Repository } from '../api/repository/repository.js';
 import { sha256 } from '../core/hash.js';
 import { OutputFile } from '../io/output-file.js';
 import { diskUsage, median, peakRssBytes, timeMs } from './measure.js';

@@ -11,7 +11,7 @@
 import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ByteWriter } from '../core/byte-writer.js';
-import { asDiskFull } from '../core/disk-full.js';
+import { asDiskFull } from './disk-full.js';
 
 export interface SortRecord {
   readonly key: string;

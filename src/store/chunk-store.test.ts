@@ -10,8 +10,8 @@ import { CorruptionError } from '../core/errors.js';
 import { hashToHex, sha256 } from '../core/hash.js';
 import { describeChunkStoreContract } from './chunk-store.contract.js';
 import type { ChunkStoreHarness } from './chunk-store.contract.js';
-import { LmdbChunkStore } from './lmdb-chunk-store.js';
-import { MemoryChunkStore } from './memory-chunk-store.js';
+import { LmdbChunkStore } from './lmdb/lmdb-chunk-store.js';
+import { MemoryChunkStore } from './memory/memory-chunk-store.js';
 import { VerifyingChunkStore } from './verifying-chunk-store.js';
 
 async function lmdbHarness(): Promise<ChunkStoreHarness> {

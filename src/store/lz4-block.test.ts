@@ -11,8 +11,8 @@ import { open, type RootDatabase } from 'lmdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CorruptionError } from '../core/errors.js';
 import { sha256 } from '../core/hash.js';
-import { LmdbChunkStore } from './lmdb-chunk-store.js';
-import { decodeStoredValue } from './lmdb-stored-value.js';
+import { LmdbChunkStore } from './lmdb/lmdb-chunk-store.js';
+import { decodeStoredValue } from './lmdb/lmdb-stored-value.js';
 import { decodeLz4Block, Lz4BlockError } from './lz4-block.js';
 
 const SEED = 20261207;

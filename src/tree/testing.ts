@@ -2,7 +2,7 @@
  * Test support for the tree layer: a sorted-Map model and entry generators (tests only).
  */
 import fc from 'fast-check';
-import { MemoryChunkStore } from '../store/memory-chunk-store.js';
+import { MemoryChunkStore } from '../store/memory/memory-chunk-store.js';
 import { VerifyingChunkStore } from '../store/verifying-chunk-store.js';
 import { compareBytes } from './bytes.js';
 import { NodeStore } from './node-store.js';

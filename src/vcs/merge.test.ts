@@ -3,7 +3,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SqliteCatalog } from '../catalog/sqlite-catalog.js';
+import { SqliteCatalog } from '../catalog/sqlite/sqlite-catalog.js';
 import { encodeValue } from '../core/canonical.js';
 import { hashToHex, hexToHash, type ChunkHash } from '../core/hash.js';
 import { encodeLabelKey } from '../dataset/label-key.js';

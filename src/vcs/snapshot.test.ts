@@ -3,7 +3,7 @@
  * adding the optional `categories` member did not change any stored snapshot id.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryChunkStore } from '../store/memory-chunk-store.js';
+import { MemoryChunkStore } from '../store/memory/memory-chunk-store.js';
 import { NodeStore } from '../tree/node-store.js';
 import { getCategoryList, putCategoryList } from './category-list.js';
 import { emptySnapshot, getSnapshot, putSnapshot } from './snapshot.js';

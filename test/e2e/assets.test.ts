@@ -19,7 +19,7 @@ import {
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { AddImagesResult } from '../../src/api/add-images.js';
+import type { AddImagesResult } from '../../src/api/images/add-images.js';
 import { encodeImage, withMarker, type ImageKind } from '../../src/bench/gen-images.js';
 import { expectFailure, initRepo, TestRepo, useTempRoot, verso } from './helpers.js';
 

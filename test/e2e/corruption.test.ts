@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { open } from 'lmdb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashToHex, hexToHash, type ChunkHash } from '../../src/core/hash.js';
-import { LmdbChunkStore } from '../../src/store/lmdb-chunk-store.js';
+import { LmdbChunkStore } from '../../src/store/lmdb/lmdb-chunk-store.js';
 import { decodeNode } from '../../src/tree/node.js';
 import {
   REPO_ROOT,

@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
-import { encodeVectorFile } from '../../src/lineage/vector-file.js';
+import { encodeVectorFile } from '../../src/influence/vector-file.js';
 import {
   expectFailure,
   generateProjectData,

@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodeVectorFile } from '../../src/lineage/vector-file.js';
+import { encodeVectorFile } from '../../src/influence/vector-file.js';
 import {
   expectFailure,
   generateProjectData,

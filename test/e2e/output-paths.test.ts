@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SqliteCatalog } from '../../src/catalog/sqlite-catalog.js';
+import { SqliteCatalog } from '../../src/catalog/sqlite/sqlite-catalog.js';
 import {
   expectFailure,
   initRepo,

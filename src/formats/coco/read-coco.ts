@@ -22,7 +22,7 @@ import { checkLabelGeometry } from '../../dataset/label-geometry.js';
 import type { LabelContent } from '../../dataset/label-line.js';
 import { jsonErrorText, jsonValueProblem } from '../../core/json-value-check.js';
 import { COCO_PANOPTIC, kindError, misfiledInputError } from '../file-kind.js';
-import { frameFile, JsonArrayFramer, JsonFrameError } from '../json-framer.js';
+import { frameFile, JsonArrayFramer, JsonFrameError } from '../../io/json-framer.js';
 import { cocoImageId, type CocoCategory } from './coco-model.js';
 
 export interface CocoSink {

@@ -1,0 +1,161 @@
+/**
+ * `verso predict record --model M --image IMG --output JSON [--id EXT] [--vector FILE]` and
+ * `verso predict record --model M --file preds.jsonl` (layer: api): stores predictions of a
+ * registered model, a batch in one transaction (all or nothing).
+ *
+ * A batch line is `{"id"?, "image", "output", "time"?, "vector"?}`: `id` is the serving
+ * system's id (kept as `external_id`), `vector` an array of numbers stored as float32. Ids are
+ * `pred-<16 hex>` of (model, image, output, time, external id, line). A vector's dimension must
+ * match the run's vectors when the run already has some. Every line is checked before anything
+ * is stored; errors name file, line and field.
+ */
+import { FormatParseError, InvalidArgumentError } from '../../core/errors.js';
+import type { ModelRecord, PredictionRecord } from '../../catalog/catalog.js';
+import { checkInputFile } from '../../io/input-file.js';
+import { readLines } from '../../io/line-reader.js';
+import { lineageId } from '../../influence/lineage-id.js';
+import { currentTime } from '../repository/identity.js';
+import { readJsonInput } from '../../io/json-input.js';
+import { findModel } from './model-register.js';
+import type { Repository } from '../repository/repository.js';
+
+export interface PredictionInput {
+  readonly image: string;
+  /** JSON text. */
+  readonly output: string;
+  readonly externalId?: string | undefined;
+  readonly time?: string | undefined;
+  readonly vector?: readonly number[] | undefined;
+}
+
+export interface PredictRecordResult {
+  readonly model: string;
+  readonly predictions: readonly string[];
+}
+
+/** One prediction; `vectorFile` holds a JSON array of numbers. */
+export async function recordPrediction(
+  repo: Repository,
+  model: string,
+  input: Omit<PredictionInput, 'vector'> & { readonly vectorFile?: string | undefined },
+): Promise<PredictRecordResult> {
+  let output: unknown;
+  try {
+    output = JSON.parse(input.output);
+  } catch {
+    throw new InvalidArgumentError('--output', input.output, 'expected JSON');
+  }
+  let vector: number[] | undefined;
+  if (input.vectorFile !== undefined) {
+    const file = input.vectorFile;
+    const parsed = await readJsonInput(file);
+    vector = numberArray(parsed, file, 1);
+  }
+  const m = await findModel(repo, model);
+  const dim = await runDimension(repo, m);
+  const record = toRecord(
+    m,
+    { ...input, output: JSON.stringify(output), vector },
+    0,
+    dim,
+    input.vectorFile ?? '--vector',
+    1,
+  );
+  await repo.catalog.lineage.insertPredictions([record]);
+  return { model: m.id, predictions: [record.id] };
+}
+
+/** Every line of the JSONL `file`, stored in one transaction. */
+export async function recordPredictionFile(
+  repo: Repository,
+  model: string,
+  file: string,
+): Promise<PredictRecordResult> {
+  checkInputFile(file);
+  const m = await findModel(repo, model);
+  const dim = await runDimension(repo, m);
+  const records: PredictionRecord[] = [];
+  for await (const { text, line } of readLines(file)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      throw new FormatParseError(file, line, null, `not JSON: ${(e as Error).message}`);
+    }
+    records.push(toRecord(m, parseLine(value, file, line), line, dim, file, line));
+  }
+  await repo.catalog.lineage.insertPredictions(records);
+  return { model: m.id, predictions: records.map((r) => r.id) };
+}
+
+function parseLine(value: unknown, file: string, line: number): PredictionInput {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new FormatParseError(file, line, null, 'expected a JSON object');
+  const o = value as Record<string, unknown>;
+  const text = (field: string, required: boolean): string | undefined => {
+    const v = o[field];
+    if (v === undefined && !required) return undefined;
+    if (typeof v === 'string' && v !== '') return v;
+    if (field === 'id' && typeof v === 'number') return String(v);
+    throw new FormatParseError(file, line, field, 'expected a non-empty string');
+  };
+  if (!('output' in o)) throw new FormatParseError(file, line, 'output', 'missing');
+  const time = text('time', false);
+  if (time !== undefined && Number.isNaN(Date.parse(time)))
+    throw new FormatParseError(file, line, 'time', 'expected an ISO-8601 instant');
+  return {
+    image: text('image', true)!,
+    output: JSON.stringify(o['output']),
+    externalId: text('id', false),
+    time,
+    vector: o['vector'] === undefined ? undefined : numberArray(o['vector'], file, line, 'vector'),
+  };
+}
+
+function numberArray(
+  v: unknown,
+  file: string,
+  line: number,
+  field: string | null = null,
+): number[] {
+  if (
+    !Array.isArray(v) ||
+    v.length === 0 ||
+    !v.every((x) => typeof x === 'number' && Number.isFinite(x))
+  )
+    throw new FormatParseError(file, line, field, 'expected a non-empty array of numbers');
+  return v as number[];
+}
+
+async function runDimension(repo: Repository, m: ModelRecord): Promise<number | undefined> {
+  return (await repo.catalog.lineage.getRun(m.run))?.vectors?.dim;
+}
+
+function toRecord(
+  m: ModelRecord,
+  p: PredictionInput,
+  ordinal: number,
+  dim: number | undefined,
+  file: string,
+  line: number,
+): PredictionRecord {
+  if (p.vector && dim !== undefined && p.vector.length !== dim)
+    throw new FormatParseError(
+      file,
+      line,
+      'vector',
+      `has ${p.vector.length} numbers; run ${m.run} has vectors of dimension ${dim}`,
+    );
+  const time = p.time === undefined ? currentTime() : new Date(p.time).toISOString();
+  const externalId = p.externalId ?? null;
+  const fields = [m.id, p.image, p.output, time, externalId ?? '', String(ordinal)];
+  return {
+    id: lineageId('pred', fields),
+    model: m.id,
+    image: p.image,
+    output: p.output,
+    time,
+    externalId,
+    vector: p.vector ? new Uint8Array(Float32Array.from(p.vector).buffer) : null,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * `verso run start --dataset REF [--where EXPR] [--schema V] [--param k=v ...]` (layer: api):
+ * records a training run. The ref is resolved once to its exact commit; the example set
+ * (`example-set.ts`) is built and its root hash stored with the run, so what the run trained
+ * on never changes when the ref moves later. With `export`, the same selection is written in
+ * one step via `exportSnapshot` on the exact commit, before the run is recorded (the output
+ * path is checked first of all), so a failed export records no run.
+ */
+import { InvalidArgumentError } from '../../core/errors.js';
+import type { RunRecord } from '../../catalog/catalog.js';
+import { lineageId } from '../../influence/lineage-id.js';
+import { resolveRef } from '../../vcs/resolve-ref.js';
+import { buildExampleSet } from './example-set.js';
+import type { ExportResult } from '../interchange/export.js';
+import { currentAuthor, currentTime } from '../repository/identity.js';
+import { withLease } from '../repository/lease.js';
+import type { Repository } from '../repository/repository.js';
+
+export interface RunStartOptions {
+  readonly dataset: string;
+  readonly where?: string | undefined;
+  readonly schema?: string | undefined;
+  /** `k=v` strings. */
+  readonly params?: readonly string[] | undefined;
+  readonly author?: string | undefined;
+  readonly export?: { readonly format: string; readonly out: string } | undefined;
+}
+
+export interface RunStartResult {
+  readonly run: RunRecord;
+  readonly export?: ExportResult;
+}
+
+export async function startRun(repo: Repository, opts: RunStartOptions): Promise<RunStartResult> {
+  const params = parseParams(opts.params ?? []);
+  const commit = await resolveRef(repo.catalog, repo.chunks, opts.dataset);
+  const { exportSnapshot, prepareExportTarget } = await import('../interchange/export.js');
+  if (opts.export) prepareExportTarget(opts.export.format, opts.export.out);
+  const set = await withLease(repo, 'writer', () =>
+    buildExampleSet(repo, commit, { where: opts.where, schema: opts.schema }),
+  );
+  const author = currentAuthor(opts.author);
+  const startedAt = currentTime();
+  const filter = opts.where ?? null;
+  const schema = opts.schema ?? null;
+  const fields = [opts.dataset, commit, filter ?? '', schema ?? '', JSON.stringify(params)];
+  const record = (id: string): RunRecord => ({
+    id,
+    datasetRef: opts.dataset,
+    commit,
+    filter,
+    schema,
+    exampleSet: set.root,
+    exampleCount: set.count,
+    params,
+    author,
+    startedAt,
+    finishedAt: null,
+    status: 'running',
+    vectors: null,
+  });
+  // The export runs before the run is recorded: a failed export leaves no run behind.
+  const exported = opts.export
+    ? await exportSnapshot(repo, {
+        ref: commit,
+        format: opts.export.format,
+        out: opts.export.out,
+        ...(opts.schema !== undefined ? { schema: opts.schema } : {}),
+        ...(opts.where !== undefined ? { where: opts.where } : {}),
+      })
+    : undefined;
+  const run = await insertWithFreshId(repo, (n) =>
+    record(lineageId('run', [...fields, author, startedAt, ...(n > 0 ? [String(n)] : [])])),
+  );
+  return exported ? { run, export: exported } : { run };
+}
+
+/** Inserts the run; two identical starts at the same instant get ids `..., 1`, `..., 2`. */
+async function insertWithFreshId(
+  repo: Repository,
+  make: (attempt: number) => RunRecord,
+): Promise<RunRecord> {
+  for (let attempt = 0; ; attempt++) {
+    const run = make(attempt);
+    if (await repo.catalog.lineage.getRun(run.id)) continue;
+    await repo.catalog.lineage.insertRun(run);
+    return run;
+  }
+}
+
+/** `k=v` pairs as an object with sorted keys; a repeated key or a missing `=` is an error. */
+export function parseParams(pairs: readonly string[]): Record<string, string> {
+  const out = new Map<string, string>();
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new InvalidArgumentError('--param', pair, 'expected KEY=VALUE');
+    const key = pair.slice(0, eq);
+    if (out.has(key)) throw new InvalidArgumentError('--param', pair, `'${key}' is given twice`);
+    out.set(key, pair.slice(eq + 1));
+  }
+  return Object.fromEntries([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,0 +1,67 @@
+/**
+ * `verso init`: creates a repository with branch `main` at a root commit of the empty
+ * snapshot (layer: api). Every branch therefore has a commit to start from, and
+ * `branch create` works immediately. `--blob-store DIR` puts image blobs in a folder outside
+ * the repository (shared by every repository initialised with it).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InvalidArgumentError, VersoError } from '../../core/errors.js';
+import { prepareOutputPath } from '../../io/output-file.js';
+import { emptySnapshot } from '../../vcs/snapshot.js';
+import { commitToBranch, type CommitResult } from '../write/commit-to-branch.js';
+import { BLOB_STORE_CONFIG, openBackends, versoDir, type Repository } from './repository.js';
+
+export const DEFAULT_BRANCH = 'main';
+
+export interface InitResult extends CommitResult {
+  readonly root: string;
+  readonly branch: string;
+  readonly blobStore?: string;
+}
+
+export interface InitOptions {
+  /** A blob folder outside the repository, possibly shared with other repositories. */
+  readonly blobStore?: string;
+}
+
+export async function initRepository(dir: string, opts: InitOptions = {}): Promise<InitResult> {
+  const root = resolve(dir);
+  const blobStore = opts.blobStore === undefined ? undefined : resolve(opts.blobStore);
+  if (blobStore !== undefined && existsSync(blobStore) && !statSync(blobStore).isDirectory())
+    throw new InvalidArgumentError('blob store', blobStore, 'is not a folder');
+  if (existsSync(join(versoDir(root), 'catalog.sqlite')))
+    throw new VersoError(
+      'AlreadyExists',
+      'REPOSITORY_EXISTS',
+      `a Verso repository already exists at ${root}`,
+      { root },
+    );
+  // A chunk store without its catalog is a damaged repository, not room for a new one: a new
+  // catalog would leave every stored commit unreachable, for gc to delete.
+  if (existsSync(join(versoDir(root), 'chunks')))
+    throw new VersoError(
+      'AlreadyExists',
+      'REPOSITORY_EXISTS',
+      `a Verso repository already exists at ${root}, without its catalog: run 'verso recover' to rebuild it (nothing was changed)`,
+      { root },
+    );
+  // Both folders must be writable before anything is created (no half-made repository).
+  if (blobStore !== undefined) prepareOutputPath(opts.blobStore!, 'folder');
+  prepareOutputPath(dir, 'folder');
+  const repo: Repository = await openBackends(root);
+  try {
+    if (blobStore !== undefined) await repo.catalog.setConfig(BLOB_STORE_CONFIG, blobStore);
+    const result = await commitToBranch(repo, {
+      branch: DEFAULT_BRANCH,
+      expectedHead: null,
+      snapshot: emptySnapshot(repo.nodes),
+      message: 'Initialize repository',
+      operations: { op: 'init' },
+    });
+    await repo.catalog.setConfig('format', '1');
+    return { root, branch: DEFAULT_BRANCH, ...result, ...(blobStore ? { blobStore } : {}) };
+  } finally {
+    await repo.close();
+  }
+}

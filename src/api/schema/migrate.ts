@@ -1,0 +1,236 @@
+/**
+ * `verso migrate --branch B --to VERSION [--policy FILE] [--dry-run]` (layer: api).
+ *
+ * Moves a branch's labels to schema VERSION in one commit:
+ * - from no schema: the branch adopts VERSION once every label validates against it (the first
+ *   label that does not is reported; nothing moves);
+ * - from an older version V (VERSION must descend from V): every op recorded between them gets
+ *   a policy (`resolvePolicies`: policy file by op index or kind, else rename/merge auto and
+ *   the rest review). Auto ops rewrite the labels they affect; review ops leave a label's
+ *   content as it was and set its review to `{...old review, status: 'needs_review', reason}`.
+ * The commit's operations are the migration record: `{op: 'migrate', from, to, labels,
+ * rewritten, marked, ops: [{index, version, policy, labels, ...the delta op}]}`.
+ * `dryRun` computes the same counts and writes nothing (and takes no writer lease).
+ */
+import { decodeValue, encodeValue, type JsonValue } from '../../core/canonical.js';
+import { InvalidArgumentError, LabelSchemaError } from '../../core/errors.js';
+import { hashToHex, hexToHash } from '../../core/hash.js';
+import { decodeLabelKey } from '../../dataset/label-key.js';
+import type { LabelContent } from '../../dataset/label-line.js';
+import { checkInputFile } from '../../io/input-file.js';
+import { readTextFile } from '../../io/text-file.js';
+import { makeLabelValidator } from '../../schema/label-validator.js';
+import { migrateLabel, resolvePolicies, type PlannedStep } from '../../schema/migrate-label.js';
+import { describeStep } from '../../schema/migration-steps.js';
+import { touchesNoLabel } from '../../schema/op-effects.js';
+import { parsePolicyFile } from '../../schema/policy-file.js';
+import { mutateTreeCounting, type Edit } from '../../tree/mutate.js';
+import { getValue, scanLeaves } from '../../tree/read.js';
+import { branchHead, type BranchHead } from '../write/branch-head.js';
+import { commitToBranch, type CommitResult } from '../write/commit-to-branch.js';
+import { withLease } from '../repository/lease.js';
+import { NEEDS_REVIEW } from './migrate-status.js';
+import type { Repository } from '../repository/repository.js';
+import { SchemaRegistry } from './schema-registry.js';
+
+export interface MigrateOptions {
+  readonly branch: string;
+  readonly to: string;
+  /** A policy file (JSON/YAML). */
+  readonly policyFile?: string;
+  readonly dryRun?: boolean;
+  readonly message?: string;
+}
+
+export interface MigratedOp {
+  readonly index: number;
+  readonly version: string;
+  readonly policy: 'auto' | 'review';
+  /** Labels the op affected (rewritten under auto, marked under review). */
+  readonly labels: number;
+  /** One line for people, e.g. `2.1 op 3: split_class 3 'vehicle' into 5 'car', 6 'truck'`. */
+  readonly text: string;
+  readonly op: JsonValue;
+}
+
+export interface MigrateResult {
+  readonly branch: string;
+  readonly from: string | null;
+  readonly to: string;
+  readonly dryRun: boolean;
+  /** Labels scanned. */
+  readonly labels: number;
+  readonly rewritten: number;
+  readonly marked: number;
+  readonly ops: readonly MigratedOp[];
+  readonly commit?: CommitResult;
+}
+
+export async function migrateBranch(
+  repo: Repository,
+  opts: MigrateOptions,
+): Promise<MigrateResult> {
+  const registry = await SchemaRegistry.open(repo);
+  registry.record(opts.to);
+  let overrides = {};
+  if (opts.policyFile !== undefined) {
+    checkInputFile(opts.policyFile);
+    overrides = parsePolicyFile(readTextFile(opts.policyFile), opts.policyFile);
+  }
+  const run = async () => {
+    const base = await branchHead(repo, opts.branch);
+    const from = base.snapshot.schema;
+    if (from === opts.to)
+      throw new InvalidArgumentError(
+        'schema version',
+        opts.to,
+        `branch '${opts.branch}' is already on it`,
+      );
+    const plan =
+      from === null
+        ? await adopt(repo, base, registry, opts.to)
+        : await rewrite(
+            repo,
+            base,
+            resolvePolicies(registry.stepsBetween(from, opts.to), overrides),
+            opts.to,
+          );
+    const summary = {
+      branch: opts.branch,
+      from,
+      to: opts.to,
+      dryRun: Boolean(opts.dryRun),
+      ...plan.counts,
+    };
+    if (opts.dryRun) return summary;
+    const commit = await plan.commit({
+      message: opts.message ?? `Migrate schema ${from ?? '(none)'} -> ${opts.to}`,
+      record: {
+        op: 'migrate',
+        from,
+        to: opts.to,
+        labels: plan.counts.labels,
+        rewritten: plan.counts.rewritten,
+        marked: plan.counts.marked,
+        ops: plan.counts.ops.map((o) => ({
+          ...(o.op as object),
+          index: o.index,
+          version: o.version,
+          policy: o.policy,
+          labels: o.labels,
+        })),
+      },
+    });
+    return { ...summary, commit };
+  };
+  return opts.dryRun ? run() : withLease(repo, 'writer', run);
+}
+
+interface Plan {
+  readonly counts: Pick<MigrateResult, 'labels' | 'rewritten' | 'marked' | 'ops'>;
+  commit(c: { message: string; record: { [k: string]: JsonValue } }): Promise<CommitResult>;
+}
+
+/** A branch without a schema takes `to` after every label validates against it. */
+async function adopt(
+  repo: Repository,
+  base: BranchHead,
+  registry: SchemaRegistry,
+  to: string,
+): Promise<Plan> {
+  const validate = makeLabelValidator(registry.taxonomy(to), to);
+  let labels = 0;
+  for await (const run of scanLeaves(repo.nodes, hexToHash(base.snapshot.trees.labels))) {
+    for (let i = run.from; i < run.to; i++) {
+      const problem = validate(decodeValue(run.values[i]!) as LabelContent);
+      if (problem) {
+        const k = decodeLabelKey(run.keys[i]!);
+        throw new LabelSchemaError(k.image, k.label, problem.field, problem.why);
+      }
+      labels++;
+    }
+  }
+  return {
+    counts: { labels, rewritten: 0, marked: 0, ops: [] },
+    commit: ({ message, record }) =>
+      commitToBranch(repo, {
+        branch: base.branch,
+        expectedHead: base.head,
+        snapshot: { ...base.snapshot, schema: to },
+        message,
+        operations: record,
+      }),
+  };
+}
+
+async function rewrite(
+  repo: Repository,
+  base: BranchHead,
+  steps: readonly PlannedStep[],
+  to: string,
+): Promise<Plan> {
+  const active = steps.filter((s) => !touchesNoLabel(s));
+  const hits = new Array<number>(steps.length).fill(0);
+  const labelEdits: Edit[] = [];
+  const marked: { key: Uint8Array; reason: string }[] = [];
+  let labels = 0;
+  for await (const run of scanLeaves(repo.nodes, hexToHash(base.snapshot.trees.labels))) {
+    labels += run.to - run.from;
+    if (active.length === 0) continue;
+    for (let i = run.from; i < run.to; i++) {
+      const r = migrateLabel(active, decodeValue(run.values[i]!) as LabelContent);
+      for (const h of r.hits) hits[h]!++;
+      if (r.rewritten) labelEdits.push({ key: run.keys[i]!, value: encodeValue(r.content) });
+      if (r.reasons.length > 0) marked.push({ key: run.keys[i]!, reason: r.reasons.join('; ') });
+    }
+  }
+  const counts = {
+    labels,
+    rewritten: labelEdits.length,
+    marked: marked.length,
+    ops: steps.map((s) => ({
+      index: s.index,
+      version: s.version,
+      policy: s.policy,
+      labels: hits[s.index]!,
+      text: describeStep(s),
+      op: s.op as unknown as JsonValue,
+    })),
+  };
+  return {
+    counts,
+    async commit({ message, record }) {
+      const reviewsRoot = hexToHash(base.snapshot.trees.reviews);
+      const reviewEdits: Edit[] = [];
+      for (const m of marked) {
+        const old = await getValue(repo.nodes, reviewsRoot, m.key);
+        const review = old ? (decodeValue(old) as { [k: string]: JsonValue }) : {};
+        reviewEdits.push({
+          key: m.key,
+          value: encodeValue({ ...review, status: NEEDS_REVIEW, reason: m.reason }),
+        });
+      }
+      const newLabels = await mutateTreeCounting(
+        repo.nodes,
+        hexToHash(base.snapshot.trees.labels),
+        labelEdits,
+      );
+      const newReviews = await mutateTreeCounting(repo.nodes, reviewsRoot, reviewEdits);
+      return commitToBranch(repo, {
+        branch: base.branch,
+        expectedHead: base.head,
+        snapshot: {
+          ...base.snapshot,
+          schema: to,
+          trees: {
+            ...base.snapshot.trees,
+            labels: hashToHex(newLabels.root),
+            reviews: hashToHex(newReviews.root),
+          },
+        },
+        message,
+        operations: record,
+      });
+    },
+  };
+}

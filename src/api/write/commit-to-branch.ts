@@ -1,0 +1,86 @@
+/**
+ * Writes a commit and moves a branch to it, in the order that makes crashes harmless
+ * (layer: api).
+ *
+ * 1. snapshot and commit chunks are staged, with the derived data (secondary indexes, blame:
+ * `derived-data.ts`); 2. the chunk store is flushed (durable); 3. the commit and its derived
+ * data are indexed in the catalog; 4. the branch moves by compare-and-swap from `expectedHead`,
+ * recording the move in the ref log (operation `commit: <op>`, the commit's author and message).
+ * A crash before 4 leaves the branch where it was (the new chunks are unreachable garbage for
+ * gc); a writer that lost the race gets `RefUpdateRaceError` and nothing moved.
+ *
+ * Nothing to commit: a commit on top of `expectedHead`, with no other parent, whose snapshot is
+ * the head's own snapshot changes nothing, so none is written (no commit chunk, no catalog row,
+ * the branch does not move) and the result says `committed: false` with the head as `commit`.
+ * Merge commits (several parents) and root commits are always written.
+ */
+import type { JsonValue } from '../../core/canonical.js';
+import type { ChunkHash } from '../../core/hash.js';
+import { getCommit, putCommit } from '../../vcs/commit.js';
+import { putSnapshot, type Snapshot } from '../../vcs/snapshot.js';
+import { stageDerivedData } from './derived-data.js';
+import { currentAuthor, currentTime } from '../repository/identity.js';
+import { refLogNote } from '../repository/ref-log.js';
+import type { Repository } from '../repository/repository.js';
+
+export interface NewCommit {
+  readonly branch: string;
+  /** The branch head this commit builds on (its first parent); null for a new root commit. */
+  readonly expectedHead: ChunkHash | null;
+  readonly extraParents?: readonly ChunkHash[];
+  readonly snapshot: Snapshot;
+  readonly message: string;
+  readonly author?: string;
+  readonly operations: { readonly [k: string]: JsonValue };
+}
+
+export interface CommitResult {
+  /** The new commit; the unchanged head when `committed` is false. */
+  readonly commit: ChunkHash;
+  readonly snapshot: ChunkHash;
+  /** False when the write changed nothing and no commit was made ("nothing to commit"). */
+  readonly committed: boolean;
+}
+
+export async function commitToBranch(repo: Repository, c: NewCommit): Promise<CommitResult> {
+  // An unchanged snapshot's chunk is already stored: putting it again adds nothing.
+  const snapshot = putSnapshot(repo.chunks, c.snapshot);
+  if (c.expectedHead && !c.extraParents?.length) {
+    const head = await getCommit(repo.chunks, c.expectedHead);
+    if (head.snapshot === snapshot) return { commit: c.expectedHead, snapshot, committed: false };
+  }
+  const parents = [...(c.expectedHead ? [c.expectedHead] : []), ...(c.extraParents ?? [])];
+  const time = currentTime();
+  const commit = putCommit(repo.chunks, {
+    snapshot,
+    parents,
+    author: currentAuthor(c.author),
+    time,
+    message: c.message,
+    operations: c.operations,
+  });
+  const recordDerived = await stageDerivedData(repo, { commit, parents, snapshot: c.snapshot });
+  await repo.chunks.flush();
+  await repo.catalog.recordCommit({
+    id: commit,
+    snapshot,
+    parents,
+    generation: await generationOf(repo, parents),
+    time,
+  });
+  await recordDerived();
+  const op = c.operations['op'];
+  const note = refLogNote(typeof op === 'string' ? `commit: ${op}` : 'commit', c.message, c.author);
+  await repo.catalog.updateRef(c.branch, 'branch', c.expectedHead, commit, note);
+  return { commit, snapshot, committed: true };
+}
+
+async function generationOf(repo: Repository, parents: readonly ChunkHash[]): Promise<number> {
+  let max = 0;
+  for (const p of parents) {
+    const entry = await repo.catalog.getCommit(p);
+    if (entry) max = Math.max(max, entry.generation);
+    else await getCommit(repo.chunks, p); // throws if the parent does not exist at all
+  }
+  return max + 1;
+}

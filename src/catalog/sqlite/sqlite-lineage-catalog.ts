@@ -1,0 +1,326 @@
+/**
+ * SqliteLineageCatalog: the lineage section of `SqliteCatalog` (layer: catalog), on the same
+ * database handle. `LINEAGE_MIGRATION` is one step of SqliteCatalog's MIGRATIONS.
+ *
+ * Indexes, one per direction of a walk: predictions by model (and by external id), models by
+ * run, runs by commit, slices by commit. Walking up uses primary keys only.
+ */
+import type Database from 'better-sqlite3';
+import {
+  LineageRecordExistsError,
+  LineageRecordNotFoundError,
+  RunFinishedError,
+} from '../../core/errors.js';
+import type { ChunkHash } from '../../core/hash.js';
+import type {
+  LineageCatalog,
+  ModelRecord,
+  PredictionPage,
+  PredictionRecord,
+  RunRecord,
+  RunStatus,
+  RunVectors,
+  SliceRecord,
+} from '../lineage-catalog.js';
+import { vectorRefusal } from '../lineage-catalog.js';
+import {
+  toModel,
+  toPrediction,
+  toRun,
+  toSlice,
+  type ModelRow,
+  type PredictionRow,
+  type RunRow,
+  type SliceRow,
+} from './sqlite-lineage-rows.js';
+
+export const LINEAGE_MIGRATION = `
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY, dataset_ref TEXT NOT NULL, commit_id TEXT NOT NULL,
+    filter TEXT, schema TEXT, example_set TEXT NOT NULL, example_count INTEGER NOT NULL,
+    params TEXT NOT NULL, author TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
+    status TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed')),
+    vectors_blob TEXT, vectors_dim INTEGER, vectors_count INTEGER, vectors_kind TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX runs_by_commit ON runs (commit_id);
+  CREATE TABLE models (
+    id TEXT PRIMARY KEY, run TEXT NOT NULL REFERENCES runs (id), name TEXT NOT NULL,
+    version TEXT NOT NULL, metrics TEXT NOT NULL, created_at TEXT NOT NULL,
+    UNIQUE (name, version)
+  ) WITHOUT ROWID;
+  CREATE INDEX models_by_run ON models (run);
+  CREATE TABLE predictions (
+    id TEXT PRIMARY KEY, model TEXT NOT NULL REFERENCES models (id), image TEXT NOT NULL,
+    output TEXT NOT NULL, time TEXT NOT NULL, external_id TEXT, vector BLOB
+  );
+  CREATE INDEX predictions_by_model ON predictions (model, id);
+  CREATE INDEX predictions_by_external_id ON predictions (external_id) WHERE external_id IS NOT NULL;
+  CREATE TABLE slices (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, commit_id TEXT NOT NULL, filter TEXT, schema TEXT,
+    example_count INTEGER NOT NULL, created_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX slices_by_commit ON slices (commit_id);`;
+
+/**
+ * Immutability in the database itself (an appended MIGRATIONS step, so its text never changes),
+ * so no code path, however written, rewrites a record others depend on: a run changes only while
+ * it is running, and then only its end (once, by `finishRun`) and its vectors (once, from none);
+ * a model, prediction or slice never changes; no lineage record is deleted.
+ */
+export const LINEAGE_IMMUTABILITY_MIGRATION = `
+  CREATE TRIGGER runs_immutable BEFORE UPDATE ON runs
+    WHEN OLD.status <> 'running'
+      OR NEW.id IS NOT OLD.id OR NEW.dataset_ref IS NOT OLD.dataset_ref
+      OR NEW.commit_id IS NOT OLD.commit_id OR NEW.filter IS NOT OLD.filter
+      OR NEW.schema IS NOT OLD.schema OR NEW.example_set IS NOT OLD.example_set
+      OR NEW.example_count IS NOT OLD.example_count OR NEW.params IS NOT OLD.params
+      OR NEW.author IS NOT OLD.author OR NEW.started_at IS NOT OLD.started_at
+      OR (OLD.vectors_blob IS NOT NULL AND (
+        NEW.vectors_blob IS NOT OLD.vectors_blob OR NEW.vectors_dim IS NOT OLD.vectors_dim
+        OR NEW.vectors_count IS NOT OLD.vectors_count OR NEW.vectors_kind IS NOT OLD.vectors_kind))
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;
+  CREATE TRIGGER runs_never_deleted BEFORE DELETE ON runs
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;
+  CREATE TRIGGER models_immutable BEFORE UPDATE ON models
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;
+  CREATE TRIGGER models_never_deleted BEFORE DELETE ON models
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;
+  CREATE TRIGGER predictions_immutable BEFORE UPDATE ON predictions
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;
+  CREATE TRIGGER predictions_never_deleted BEFORE DELETE ON predictions
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;
+  CREATE TRIGGER slices_immutable BEFORE UPDATE ON slices
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;
+  CREATE TRIGGER slices_never_deleted BEFORE DELETE ON slices
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;`;
+
+type Statements = ReturnType<typeof prepare>;
+type Param = string | number | null | Buffer;
+
+function prepare(db: Database.Database) {
+  const q = <R>(sql: string) => db.prepare<Param[], R>(sql);
+  return {
+    insertRun: q(
+      `INSERT INTO runs (id, dataset_ref, commit_id, filter, schema, example_set, example_count,
+         params, author, started_at, finished_at, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+    ),
+    getRun: q<RunRow>('SELECT * FROM runs WHERE id = ?'),
+    finishRun: q('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?'),
+    setVectors: q(
+      'UPDATE runs SET vectors_blob = ?, vectors_dim = ?, vectors_count = ?, vectors_kind = ? WHERE id = ?',
+    ),
+    runsByCommit: q<RunRow>('SELECT * FROM runs WHERE commit_id = ? ORDER BY started_at, id'),
+    listRuns: q<RunRow>('SELECT * FROM runs ORDER BY started_at, id'),
+    listModels: q<ModelRow>('SELECT * FROM models ORDER BY created_at, id'),
+    predictionsAfter: q<PredictionRow>(
+      'SELECT * FROM predictions WHERE id > ? ORDER BY id LIMIT ?',
+    ),
+    modelPredictionsAfter: q<PredictionRow>(
+      'SELECT * FROM predictions WHERE model = ? AND id > ? ORDER BY id LIMIT ?',
+    ),
+    insertModel: q(
+      'INSERT INTO models (id, run, name, version, metrics, created_at) VALUES (?,?,?,?,?,?)',
+    ),
+    getModel: q<ModelRow>('SELECT * FROM models WHERE id = ?'),
+    findModel: q<ModelRow>('SELECT * FROM models WHERE name = ? AND version = ?'),
+    modelsByRun: q<ModelRow>('SELECT * FROM models WHERE run = ? ORDER BY created_at, id'),
+    insertPrediction: q(
+      'INSERT INTO predictions (id, model, image, output, time, external_id, vector) VALUES (?,?,?,?,?,?,?)',
+    ),
+    getPrediction: q<PredictionRow>('SELECT * FROM predictions WHERE id = ?'),
+    predictionByExternalId: q<PredictionRow>(
+      'SELECT * FROM predictions WHERE external_id = ? ORDER BY id LIMIT 1',
+    ),
+    predictionsByModel: q<PredictionRow>(
+      'SELECT * FROM predictions WHERE model = ? ORDER BY id LIMIT ?',
+    ),
+    countByModel: q<{ n: number }>('SELECT count(*) AS n FROM predictions WHERE model = ?'),
+    insertSlice: q(
+      `INSERT INTO slices (id, name, commit_id, filter, schema, example_count, created_at)
+         VALUES (?,?,?,?,?,?,?)`,
+    ),
+    getSlice: q<SliceRow>('SELECT * FROM slices WHERE id = ?'),
+    slicesByCommit: q<SliceRow>('SELECT * FROM slices WHERE commit_id = ? ORDER BY id'),
+    listSlices: q<SliceRow>('SELECT * FROM slices ORDER BY id'),
+  };
+}
+
+export class SqliteLineageCatalog implements LineageCatalog {
+  private readonly sql: Statements;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = prepare(db);
+  }
+
+  async insertRun(r: RunRecord): Promise<void> {
+    this.db
+      .transaction(() => {
+        if (this.sql.getRun.get(r.id)) throw new LineageRecordExistsError('run', r.id);
+        this.sql.insertRun.run(
+          r.id,
+          r.datasetRef,
+          r.commit,
+          r.filter,
+          r.schema,
+          r.exampleSet,
+          r.exampleCount,
+          JSON.stringify(r.params),
+          r.author,
+          r.startedAt,
+          r.finishedAt,
+          r.status,
+        );
+        if (r.vectors) this.writeVectors(r.id, r.vectors);
+      })
+      .immediate();
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    const row = this.sql.getRun.get(id);
+    return row && toRun(row);
+  }
+
+  async finishRun(id: string, status: RunStatus, finishedAt: string): Promise<RunRecord> {
+    return this.db
+      .transaction(() => {
+        const row = this.sql.getRun.get(id);
+        if (!row) throw new LineageRecordNotFoundError('run', id);
+        if (row.status !== 'running') throw new RunFinishedError(id, row.status);
+        this.sql.finishRun.run(status, finishedAt, id);
+        return toRun(this.sql.getRun.get(id)!);
+      })
+      .immediate();
+  }
+
+  async setRunVectors(id: string, vectors: RunVectors): Promise<void> {
+    this.db
+      .transaction(() => {
+        const row = this.sql.getRun.get(id);
+        if (!row) throw new LineageRecordNotFoundError('run', id);
+        const refusal = vectorRefusal(toRun(row));
+        if (refusal) throw refusal;
+        this.writeVectors(id, vectors);
+      })
+      .immediate();
+  }
+
+  private writeVectors(id: string, v: RunVectors): void {
+    this.sql.setVectors.run(v.blob, v.dim, v.count, v.kind, id);
+  }
+
+  async runsByCommit(commit: ChunkHash): Promise<RunRecord[]> {
+    return this.sql.runsByCommit.all(commit).map(toRun);
+  }
+
+  async listRuns(): Promise<RunRecord[]> {
+    return this.sql.listRuns.all().map(toRun);
+  }
+
+  async listModels(): Promise<ModelRecord[]> {
+    return this.sql.listModels.all().map(toModel);
+  }
+
+  async listPredictions(page: PredictionPage): Promise<PredictionRecord[]> {
+    const after = page.after ?? '';
+    const rows =
+      page.model === undefined
+        ? this.sql.predictionsAfter.all(after, page.limit)
+        : this.sql.modelPredictionsAfter.all(page.model, after, page.limit);
+    return rows.map(toPrediction);
+  }
+
+  async insertModel(m: ModelRecord): Promise<void> {
+    this.db
+      .transaction(() => {
+        if (!this.sql.getRun.get(m.run)) throw new LineageRecordNotFoundError('run', m.run);
+        if (this.sql.getModel.get(m.id)) throw new LineageRecordExistsError('model', m.id);
+        if (this.sql.findModel.get(m.name, m.version))
+          throw new LineageRecordExistsError('model', `${m.name}@${m.version}`);
+        const metrics = JSON.stringify(m.metrics);
+        this.sql.insertModel.run(m.id, m.run, m.name, m.version, metrics, m.createdAt);
+      })
+      .immediate();
+  }
+
+  async getModel(id: string): Promise<ModelRecord | undefined> {
+    const row = this.sql.getModel.get(id);
+    return row && toModel(row);
+  }
+
+  async findModel(name: string, version: string): Promise<ModelRecord | undefined> {
+    const row = this.sql.findModel.get(name, version);
+    return row && toModel(row);
+  }
+
+  async modelsByRun(run: string): Promise<ModelRecord[]> {
+    return this.sql.modelsByRun.all(run).map(toModel);
+  }
+
+  async insertPredictions(predictions: readonly PredictionRecord[]): Promise<void> {
+    this.db
+      .transaction(() => {
+        const known = new Set<string>();
+        for (const p of predictions) {
+          if (!known.has(p.model)) {
+            if (!this.sql.getModel.get(p.model))
+              throw new LineageRecordNotFoundError('model', p.model);
+            known.add(p.model);
+          }
+          if (this.sql.getPrediction.get(p.id))
+            throw new LineageRecordExistsError('prediction', p.id);
+          const vector = p.vector ? Buffer.from(p.vector) : null;
+          this.sql.insertPrediction.run(
+            p.id,
+            p.model,
+            p.image,
+            p.output,
+            p.time,
+            p.externalId,
+            vector,
+          );
+        }
+      })
+      .immediate();
+  }
+
+  async getPrediction(id: string): Promise<PredictionRecord | undefined> {
+    const row = this.sql.getPrediction.get(id);
+    return row && toPrediction(row);
+  }
+
+  async findPredictionByExternalId(externalId: string): Promise<PredictionRecord | undefined> {
+    const row = this.sql.predictionByExternalId.get(externalId);
+    return row && toPrediction(row);
+  }
+
+  async predictionsByModel(
+    model: string,
+    limit: number,
+  ): Promise<{ total: number; first: PredictionRecord[] }> {
+    const total = this.sql.countByModel.get(model)?.n ?? 0;
+    return { total, first: this.sql.predictionsByModel.all(model, limit).map(toPrediction) };
+  }
+
+  async insertSlice(s: SliceRecord): Promise<void> {
+    this.db
+      .transaction(() => {
+        if (this.sql.getSlice.get(s.id)) throw new LineageRecordExistsError('slice', s.id);
+        const { id, name, commit, filter, schema, exampleCount, createdAt } = s;
+        this.sql.insertSlice.run(id, name, commit, filter, schema, exampleCount, createdAt);
+      })
+      .immediate();
+  }
+
+  async getSlice(id: string): Promise<SliceRecord | undefined> {
+    const row = this.sql.getSlice.get(id);
+    return row && toSlice(row);
+  }
+
+  async listSlices(): Promise<SliceRecord[]> {
+    return this.sql.listSlices.all().map(toSlice);
+  }
+
+  async slicesByCommit(commit: ChunkHash): Promise<SliceRecord[]> {
+    return this.sql.slicesByCommit.all(commit).map(toSlice);
+  }
+}
