@@ -11,7 +11,7 @@
  * "(types)" edges are enforced as type-only imports: a value import there is an error. Pure
  * layers do not touch the file system or processes. Tests and test support are cruised too: a
  * test may import anything, production code never imports a test. No module is an orphan.
- * bench/ may use anything.
+ * bench/ (outside src/) may use anything; src/ never imports bench/.
  */
 const TEST = '\\.test\\.ts$|\\.contract\\.ts$|/testing\\.ts$';
 const layer = (name, allowed) => ({
@@ -76,21 +76,27 @@ module.exports = {
       severity: 'error',
       from: {
         orphan: true,
-        pathNot: [TEST, '\\.d\\.ts$', '^src/cli/main\\.ts$', '^src/bench/main\\.ts$', '^src/index\\.ts$', 'worker\\.ts$'],
+        pathNot: [TEST, '\\.d\\.ts$', '^src/cli/main\\.ts$', '^bench/main\\.ts$', '^src/index\\.ts$', 'worker\\.ts$'],
       },
       to: {},
     },
     {
       name: 'no-unreachable-modules',
       comment:
-        'production code the CLI does not reach is dead code (bench/ and workers have their own entries; the memory store and the verifying decorator serve tests and backends without built-in verification)',
+        'production code the CLI does not reach is dead code (workers have their own entries; the memory store and the verifying decorator serve tests and backends without built-in verification)',
       severity: 'error',
       from: { path: '^src/cli/main\\.ts$' },
       to: {
         path: '^src/',
-        pathNot: [TEST, '^src/bench/', 'worker\\.ts$', '^src/cli/main\\.ts$', '^src/store/memory/', '^src/store/verifying-chunk-store\\.ts$'],
+        pathNot: [TEST, 'worker\\.ts$', '^src/cli/main\\.ts$', '^src/store/memory/', '^src/store/verifying-chunk-store\\.ts$'],
         reachable: false,
       },
+    },
+    {
+      name: 'no-bench-in-production-code',
+      severity: 'error',
+      from: { path: '^src/', pathNot: TEST },
+      to: { path: '^bench/' },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],

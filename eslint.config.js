@@ -18,7 +18,7 @@ export default tseslint.config(
   {
     // A synchronous child process that outlasts vitest's 60 s worker RPC timeout makes `npm test`
     // exit 1 with every test passing ("Timeout calling onTaskUpdate"): tests spawn asynchronously.
-    files: ['test/**/*.ts', 'src/**/*.test.ts'],
+    files: ['test/**/*.ts', 'src/**/*.test.ts', 'bench/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

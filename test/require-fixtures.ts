@@ -12,7 +12,7 @@ const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const REQUIRED: ReadonlyArray<readonly [path: string, what: string]> = [
   ['../shared/data/real', 'the shared real annotation files (../shared beside the repository)'],
   ['../shared/tools/gen-dataset.mjs', 'the shared dataset generator (../shared/tools)'],
-  ['dist/cli/main.js', 'the compiled CLI: run `npm run build` (npm test does it first)'],
+  ['dist/src/cli/main.js', 'the compiled CLI: run `npm run build` (npm test does it first)'],
 ];
 
 export default function requireFixtures(): void {

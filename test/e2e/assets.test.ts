@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { AddImagesResult } from '../../src/api/images/add-images.js';
-import { encodeImage, withMarker, type ImageKind } from '../../src/bench/gen-images.js';
+import { encodeImage, withMarker, type ImageKind } from '../../bench/gen-images.js';
 import { expectFailure, initRepo, TestRepo, useTempRoot, verso } from './helpers.js';
 
 const tmp = useTempRoot('assets');

@@ -21,8 +21,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect } from 'vitest';
-import { generateDataset, type GeneratedDataset } from '../../src/bench/gen-data.js';
-import { imageSize, planImages } from '../../src/bench/gen-image-plan.js';
+import { generateDataset, type GeneratedDataset } from '../../bench/gen-data.js';
+import { imageSize, planImages } from '../../bench/gen-image-plan.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const VERSO_BIN = join(REPO_ROOT, 'bin', 'verso.js');

@@ -39,7 +39,7 @@ async function sqliteHarness(): Promise<CatalogHarness> {
 
 describeCatalogContract('SqliteCatalog', sqliteHarness);
 
-const DIST_MODULE = new URL('../../../dist/catalog/sqlite-catalog.js', import.meta.url);
+const DIST_MODULE = new URL('../../../dist/src/catalog/sqlite/sqlite-catalog.js', import.meta.url);
 const INCREMENTS_PER_PROCESS = 200;
 
 /** One racer: waits for "go" on stdin, then does read-then-CAS increments, retrying lost races. */

@@ -21,22 +21,23 @@
 import { cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { hashToHex } from '../core/hash.js';
-import { openRepository } from '../api/repository/repository.js';
-import { snapshotAtRef } from '../api/repository/snapshot-at.js';
-import { indexOf } from '../api/query/tree-index.js';
-import { foldOverlay } from '../tree/overlay.js';
-import { stageTreeIndexes } from '../api/query/tree-index-maintain.js';
-import { getCommit } from '../vcs/commit.js';
-import { resolveRef } from '../vcs/resolve-ref.js';
-import { getSnapshot, treeRoot } from '../vcs/snapshot.js';
-import { INDEX_FORMAT, INDEXED_TREES } from '../query/index-entries.js';
+import { hashToHex } from '../src/core/hash.js';
+import { openRepository } from '../src/api/repository/repository.js';
+import { snapshotAtRef } from '../src/api/repository/snapshot-at.js';
+import { indexOf } from '../src/api/query/tree-index.js';
+import { foldOverlay } from '../src/tree/overlay.js';
+import { stageTreeIndexes } from '../src/api/query/tree-index-maintain.js';
+import { getCommit } from '../src/vcs/commit.js';
+import { resolveRef } from '../src/vcs/resolve-ref.js';
+import { getSnapshot, treeRoot } from '../src/vcs/snapshot.js';
+import { INDEX_FORMAT, INDEXED_TREES } from '../src/query/index-entries.js';
 import { ensureDataset } from './gen-data.js';
 import { median, timeMs } from './measure.js';
 import { benchLog, fmtNumber, renderTable, type TableRow } from './table.js';
+import { VERSO_CLI } from './paths.js';
 
 const { values } = parseArgs({
   options: {
@@ -60,7 +61,7 @@ const HEADLINE = 'review.at in last_quarter and review_changed_since(production-
 const SCAN_ONLY = 'area > 40000 and attributes.occluded = true';
 
 const log = benchLog('query');
-const cli = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/verso.js');
+const cli = VERSO_CLI;
 const work = resolve(values['data-dir'], 'work');
 const repoDir = join(work, `query-${N}`);
 

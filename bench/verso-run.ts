@@ -6,15 +6,15 @@
  */
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { applyEdits } from '../api/write/apply-edits.js';
-import { catLabelBlocks } from '../api/read/cat.js';
-import { diffRefs } from '../api/read/diff.js';
-import { importLabels } from '../api/ingest/import-labels.js';
-import { initRepository } from '../api/repository/init-repository.js';
-import { createBranch } from '../api/repository/refs.js';
-import { openRepository, versoDir, type Repository } from '../api/repository/repository.js';
-import { sha256 } from '../core/hash.js';
-import { OutputFile } from '../io/output-file.js';
+import { applyEdits } from '../src/api/write/apply-edits.js';
+import { catLabelBlocks } from '../src/api/read/cat.js';
+import { diffRefs } from '../src/api/read/diff.js';
+import { importLabels } from '../src/api/ingest/import-labels.js';
+import { initRepository } from '../src/api/repository/init-repository.js';
+import { createBranch } from '../src/api/repository/refs.js';
+import { openRepository, versoDir, type Repository } from '../src/api/repository/repository.js';
+import { sha256 } from '../src/core/hash.js';
+import { OutputFile } from '../src/io/output-file.js';
 import { diskUsage, median, peakRssBytes, timeMs } from './measure.js';
 
 export interface VersoRunResult {

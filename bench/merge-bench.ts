@@ -20,6 +20,7 @@ import { planImages, type ImagePlan } from './gen-image-plan.js';
 import { median } from './measure.js';
 import { Rng } from './rng.js';
 import { fmtNumber, renderTable, type TableRow, benchLog } from './table.js';
+import { VERSO_CLI } from './paths.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,7 +36,7 @@ const sizes = values.labels.split(',').map(Number);
 const EDITS = Number(values.edits);
 const RUNS = Number(values.runs);
 const seed = Number(values.seed);
-const cli = resolve(import.meta.dirname, '../../bin/verso.js');
+const cli = VERSO_CLI;
 
 const log = benchLog('merge');
 

@@ -7,10 +7,10 @@
  */
 import { rmSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { exportSnapshot } from '../api/interchange/export.js';
-import { importCoco } from '../api/interchange/import-coco.js';
-import { initRepository } from '../api/repository/init-repository.js';
-import { openRepository } from '../api/repository/repository.js';
+import { exportSnapshot } from '../src/api/interchange/export.js';
+import { importCoco } from '../src/api/interchange/import-coco.js';
+import { initRepository } from '../src/api/repository/init-repository.js';
+import { openRepository } from '../src/api/repository/repository.js';
 import { peakRssBytes, timeMs } from './measure.js';
 
 export interface CocoRunResult {

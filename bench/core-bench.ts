@@ -17,6 +17,7 @@ import { median } from './measure.js';
 import { renderReport, type BenchReport } from './report.js';
 import type { VersoRunResult } from './verso-run.js';
 import { benchLog } from './table.js';
+import { VERSO_CLI } from './paths.js';
 
 const { values } = parseArgs({
   options: {
@@ -69,7 +70,7 @@ function runVerso(ds: GeneratedDataset, name: string): VersoRunResult {
 }
 
 function logColdStartMs(repoDir: string): number {
-  const cli = resolve(distDir, '../../bin/verso.js');
+  const cli = VERSO_CLI;
   const times: number[] = [];
   for (let i = 0; i < 7; i++) {
     const t0 = process.hrtime.bigint();

@@ -28,6 +28,7 @@ import { extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureImageSet, type ImageSet } from './gen-images.js';
 import { fmtNumber, renderTable, type TableRow, benchLog } from './table.js';
+import { VERSO_CLI } from './paths.js';
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +43,7 @@ const { values } = parseArgs({
 const N = Number(values.images);
 const TARGET_FILES_PER_S = 300;
 const MB = 1e6;
-const cli = resolve(import.meta.dirname, '../../bin/verso.js');
+const cli = VERSO_CLI;
 const work = resolve(values['work-dir'], 'assets');
 
 interface AddResult {
