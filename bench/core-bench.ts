@@ -2,22 +2,24 @@
  * `npm run bench -- [core] --labels N`: the core benchmark (layer: bench).
  *
  * Generates (or reuses, in `.bench-data/`) deterministic datasets of N and 100k labels, runs
- * Verso on each in a child process (`verso-run.ts`), times `verso log` cold starts, runs the git
- * baseline (one JSON file per image) on min(N, 1M) labels next to a Verso run on the same data,
- * then prints a table against the targets and writes JSON to `bench-results/`.
+ * Verso on each in a child process (`verso-run.ts`), times the same operations as CLI processes
+ * a user runs (`cli-timings.ts`), runs the PostgreSQL temporal-table peer on N labels
+ * (`postgres-baseline.ts`) and the git baseline (one JSON file per image) on min(N, 1M) labels
+ * next to a Verso run on the same data, then prints a table against the targets and writes JSON
+ * to `bench-results/`.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDataset, type GeneratedDataset } from './gen-data.js';
 import { runGitBaseline, type GitBaselineResult } from './git-baseline.js';
-import { median } from './measure.js';
 import { renderReport, type BenchReport } from './report.js';
 import type { VersoRunResult } from './verso-run.js';
 import { benchLog } from './table.js';
-import { VERSO_CLI } from './paths.js';
+import { measureCli } from './cli-timings.js';
+import { runPostgresBaseline, type PostgresBaselineResult } from './postgres-baseline.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +29,8 @@ const { values } = parseArgs({
     'work-dir': { type: 'string', default: '.bench-data/work' },
     out: { type: 'string', default: 'bench-results' },
     'no-git': { type: 'boolean', default: false },
+    'no-postgres': { type: 'boolean', default: false },
+    'no-cli-import': { type: 'boolean', default: false },
   },
 });
 
@@ -69,25 +73,28 @@ function runVerso(ds: GeneratedDataset, name: string): VersoRunResult {
   return JSON.parse(out.trim().split('\n').pop()!) as VersoRunResult;
 }
 
-function logColdStartMs(repoDir: string): number {
-  const cli = VERSO_CLI;
-  const times: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [cli, '--repo', repoDir, 'log', '-n', '20'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    if (r.status !== 0) throw new Error(`verso log failed with ${r.status}`);
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return median(times);
-}
-
 const main = await dataset(N);
 const small = N === SMALL ? main : await dataset(SMALL);
 const mainRun = runVerso(main, `verso-${N}`);
 const smallRun = N === SMALL ? mainRun : runVerso(small, `verso-${SMALL}`);
-const coldStartMs = logColdStartMs(join(work, `verso-${N}`));
+log('CLI processes');
+const cliImportRepo = join(work, `verso-cli-${N}`);
+rmSync(cliImportRepo, { recursive: true, force: true });
+const cli = await measureCli({
+  repo: join(work, `verso-${N}`),
+  editsFile: main.editFiles[0]!.file,
+  ...(values['no-cli-import'] ? {} : { importFile: main.labelsFile, importRepo: cliImportRepo }),
+});
+rmSync(cliImportRepo, { recursive: true, force: true });
+
+let postgres: PostgresBaselineResult | undefined;
+if (!values['no-postgres']) {
+  log(`PostgreSQL temporal table on ${N} labels`);
+  postgres = await runPostgresBaseline({
+    labelsFile: main.labelsFile,
+    editsFile: main.editFiles[0]!.file,
+  });
+}
 
 let git: { labels: number; git: GitBaselineResult; verso: VersoRunResult } | undefined;
 if (!values['no-git']) {
@@ -119,7 +126,8 @@ const report: BenchReport = {
   labelsFileBytes: main.labelsBytes,
   main: mainRun,
   small: smallRun,
-  coldStartMs,
+  cli,
+  ...(postgres ? { postgres } : {}),
   ...(git ? { git } : {}),
 };
 const { text, json } = renderReport(report);
