@@ -9,11 +9,11 @@
  * - Blame: one row per commit: the root of the blame tree for that commit. Blame entries name
  *   commits by a small per-repository number (`commitNumber`) to keep the trees compact.
  *
- * Contract (checked by `catalog.contract.ts`): puts are idempotent (a second put of the same
- * key keeps the first value: derived data is a pure function of its key, whatever its physical
- * form); `replaceTreeIndex` overwrites (compaction); `commitNumber`
- * returns the same number for the same commit forever and distinct numbers for distinct
- * commits; `commitOfNumber` inverts it.
+ * Contract (checked for every backend by `derived-catalog.contract.ts`): puts are idempotent
+ * (a second put of the same key keeps the first value: derived data is a pure function of its
+ * key, whatever its physical form); `replaceTreeIndex` overwrites (compaction); deletes remove
+ * exactly the rows named; `commitNumber` returns the same number for the same commit forever
+ * and distinct numbers for distinct commits; `commitOfNumber` inverts it.
  */
 import type { ChunkHash } from '../core/hash.js';
 

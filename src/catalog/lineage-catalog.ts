@@ -3,7 +3,7 @@
  * slices, with indexes for walking both directions (prediction -> model -> run -> commit, and
  * commit -> runs -> models -> predictions).
  *
- * Contract (checked for every backend by `catalog.contract.ts`):
+ * Contract (checked for every backend by `lineage-catalog.contract.ts`):
  * - Records are immutable once inserted (others depend on them: a model on its run's example
  *   set, an `explain` answer on the run's vectors), and none is ever deleted. The only changes:
  *   a running run's `finishedAt`/`status`, set once by `finishRun` (which throws

@@ -7,13 +7,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hashToHex } from '../core/hash.js';
 import { buildTree } from './builder.js';
-import { FORCED_FANOUT_LEVEL } from './level-chunker.js';
 import { mutateTree } from './mutate.js';
 import { countEntries, getValue, scan } from './read.js';
-import { MAX_CHUNK_BYTES } from './splitter.js';
+import { KEY_SPLITTER_V1 } from './splitter.js';
 import { dec, enc, freshNodes, sortedEntries, type Model } from './testing.js';
+import { TREE_FORMAT_V1 } from './tree-format.js';
 
 const SEED = 20261207;
+const MAX_CHUNK_BYTES = KEY_SPLITTER_V1.maxChunkBytes;
+const FORCED_FANOUT_LEVEL = TREE_FORMAT_V1.forcedFanoutLevel;
 
 /** `n` keys of `keyBytes` bytes each (distinct prefixes, so they sort by index). */
 function bigKeyModel(n: number, keyBytes: number, salt = ''): Model {

@@ -6,25 +6,23 @@
  * `pendingEmpty` after an item means a boundary fell exactly there: mutation uses it to detect
  * that a rewrite has resynchronised with the old chunking.
  *
- * Termination: an item of MAX_CHUNK_BYTES or more (a key that large, since an internal item is
- * its child's last key plus a hash) ends its chunk alone, so every node of a level holding such
- * keys has one item and the levels above never shrink: a build would grow levels forever. From
- * FORCED_FANOUT_LEVEL up, a node therefore ends only after at least two items, so each further
- * level at least halves and a tree of n entries has at most FORCED_FANOUT_LEVEL + log2(n) + 1
- * levels. The rule changes no tree of ordinary keys: reaching level 16 takes a fanout so low
- * that only keys of kilobytes give it (a fanout of 4 would need 4^16 entries).
+ * The splitter, the item sizes it is fed and the forced-fanout level come from the tree format
+ * of the NodeStore (`tree-format.ts`): they decide every boundary, hence every hash.
+ *
+ * Termination: an item of the splitter's maximum chunk size or more (a key that large, since an
+ * internal item is its child's last key plus a hash) ends its chunk alone, so every node of a
+ * level holding such keys has one item and the levels above never shrink: a build would grow
+ * levels forever. From the format's `forcedFanoutLevel` (16 in v1) up, a node therefore ends
+ * only after at least two items, so each further level at least halves and a tree of n entries
+ * has at most forcedFanoutLevel + log2(n) + 1 levels. The rule changes no tree of ordinary
+ * keys: reaching level 16 takes a fanout so low that only keys of kilobytes give it (a fanout
+ * of 4 would need 4^16 entries).
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import type { NodeStore } from './node-store.js';
 import type { NodeRef, TreeNode } from './node.js';
-import { KeySplitter } from './splitter.js';
+import type { ChunkSplitter } from './splitter.js';
 
-/** Per-item bytes beyond key and value in the encoding (two varint lengths, roughly). */
-const LEAF_ITEM_OVERHEAD = 2;
-/** Per-item bytes beyond key and child hash in an internal node (length + count varints). */
-const INTERNAL_ITEM_OVERHEAD = 4;
-/** From this level up a node holds at least two items (see the header). */
-export const FORCED_FANOUT_LEVEL = 16;
 /** The node encoding stores the level in one byte. */
 export const MAX_LEVEL = 255;
 
@@ -32,8 +30,9 @@ export class LevelChunker {
   private keys: Uint8Array[] = [];
   private values: Uint8Array[] = [];
   private counts: number[] = [];
-  private readonly splitter: KeySplitter;
+  private readonly splitter: ChunkSplitter;
   private readonly overhead: number;
+  private readonly forcedFanoutLevel: number;
 
   constructor(
     private readonly nodes: NodeStore,
@@ -42,8 +41,10 @@ export class LevelChunker {
   ) {
     if (level > MAX_LEVEL)
       throw new InvalidArgumentError('tree level', level, `a tree has at most ${MAX_LEVEL} levels`);
-    this.splitter = new KeySplitter(level);
-    this.overhead = level === 0 ? LEAF_ITEM_OVERHEAD : INTERNAL_ITEM_OVERHEAD;
+    const format = nodes.format;
+    this.splitter = format.splitter(level);
+    this.overhead = level === 0 ? format.leafItemOverhead : format.internalItemOverhead;
+    this.forcedFanoutLevel = format.forcedFanoutLevel;
   }
 
   get pendingEmpty(): boolean {
@@ -56,7 +57,7 @@ export class LevelChunker {
     this.values.push(value);
     if (this.level > 0) this.counts.push(count);
     const boundary = this.splitter.append(key, key.length + value.length + this.overhead);
-    if (boundary && (this.level < FORCED_FANOUT_LEVEL || this.keys.length >= 2)) this.cut();
+    if (boundary && (this.level < this.forcedFanoutLevel || this.keys.length >= 2)) this.cut();
   }
 
   /**

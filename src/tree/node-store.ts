@@ -8,11 +8,14 @@
  * 2 x 5,000 scattered edits on 10M labels touches ~80 MiB of nodes (base, theirs and ours
  * leaves, then the rewritten ones), and with 64 MiB the mutation re-read what the diff had
  * just evicted: 4.3 s vs 3.3 s for the whole merge).
+ * The store also carries the tree format new trees are chunked in (the current one unless
+ * given), so builders and mutations of one repository all cut the same boundaries.
  */
 import { CorruptionError } from '../core/errors.js';
 import { hashToHex, sha256 } from '../core/hash.js';
 import type { ChunkStore } from '../store/chunk-store.js';
 import { decodeNode, encodeNode, type TreeNode } from './node.js';
+import { CURRENT_TREE_FORMAT, type TreeFormat } from './tree-format.js';
 
 const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024;
 
@@ -20,9 +23,11 @@ export class NodeStore {
   private readonly cache = new Map<string, TreeNode>();
   private cachedBytes = 0;
 
+  /** `format`: how trees written through this store are chunked (`tree-format.ts`). */
   constructor(
     readonly chunks: ChunkStore,
     private readonly cacheBytes = DEFAULT_CACHE_BYTES,
+    readonly format: TreeFormat = CURRENT_TREE_FORMAT,
   ) {}
 
   /** The node `hash`; with `cache` false a node not already cached is decoded and not kept. */

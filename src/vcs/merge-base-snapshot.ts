@@ -7,7 +7,7 @@
  * key, so any disagreement between ours and theirs there surfaces as a conflict instead of being
  * decided silently by an arbitrary ancestor.
  */
-import type { Catalog } from '../catalog/catalog.js';
+import type { CommitsCatalog } from '../catalog/commits-catalog.js';
 import { hashToHex, hexToHash, type ChunkHash } from '../core/hash.js';
 import type { ChunkStore } from '../store/chunk-store.js';
 import { mutateTree } from '../tree/mutate.js';
@@ -19,7 +19,7 @@ import { mergeSnapshots } from './merge-snapshots.js';
 import { getSnapshot, type Snapshot } from './snapshot.js';
 
 export interface MergeStores {
-  readonly catalog: Catalog;
+  readonly catalog: CommitsCatalog;
   readonly chunks: ChunkStore;
   readonly nodes: NodeStore;
 }

@@ -8,7 +8,7 @@
  * the two heads and their bases, not the whole history. A criss-cross history has several best
  * common ancestors; all are returned (sorted), none an ancestor of another.
  */
-import type { Catalog } from '../catalog/catalog.js';
+import type { CommitsCatalog } from '../catalog/commits-catalog.js';
 import { CorruptionError } from '../core/errors.js';
 import type { ChunkHash } from '../core/hash.js';
 
@@ -23,7 +23,7 @@ interface Queued {
 }
 
 export async function mergeBases(
-  catalog: Catalog,
+  catalog: CommitsCatalog,
   ours: ChunkHash,
   theirs: ChunkHash,
 ): Promise<ChunkHash[]> {
@@ -56,7 +56,7 @@ export async function mergeBases(
 
 /** True when `ancestor` is `descendant` or reachable from it. */
 export async function isAncestor(
-  catalog: Catalog,
+  catalog: CommitsCatalog,
   ancestor: ChunkHash,
   descendant: ChunkHash,
 ): Promise<boolean> {
@@ -77,7 +77,7 @@ export async function isAncestor(
 }
 
 /** Drops candidates that are ancestors of another candidate (possible with skewed walks). */
-async function removeRedundant(catalog: Catalog, found: ChunkHash[]): Promise<ChunkHash[]> {
+async function removeRedundant(catalog: CommitsCatalog, found: ChunkHash[]): Promise<ChunkHash[]> {
   const unique = [...new Set(found)];
   const kept: ChunkHash[] = [];
   for (const c of unique) {
@@ -90,7 +90,7 @@ async function removeRedundant(catalog: Catalog, found: ChunkHash[]): Promise<Ch
   return kept.sort();
 }
 
-async function indexEntry(catalog: Catalog, id: ChunkHash) {
+async function indexEntry(catalog: CommitsCatalog, id: ChunkHash) {
   const entry = await catalog.getCommit(id);
   if (!entry) throw new CorruptionError(`commit ${id} is not in the commit index`, { id });
   return entry;

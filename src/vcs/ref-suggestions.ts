@@ -5,11 +5,11 @@
  */
 import { closeNames, didYouMean } from '../core/close-names.js';
 import { RefNotFoundError } from '../core/errors.js';
-import type { Catalog } from '../catalog/catalog.js';
+import type { RefsCatalog } from '../catalog/refs-catalog.js';
 
 /** A `RefNotFoundError` for `name` (as written in `spec`), with the hints that help. */
 export async function refNotFound(
-  catalog: Catalog,
+  catalog: RefsCatalog,
   name: string,
   spec: string = name,
   extra?: string,
@@ -21,7 +21,7 @@ export async function refNotFound(
   return new RefNotFoundError(spec, hint || undefined);
 }
 
-async function deletedHint(catalog: Catalog, name: string): Promise<string> {
+async function deletedHint(catalog: RefsCatalog, name: string): Promise<string> {
   const [last] = await catalog.readRefLog({ ref: name, limit: 1 });
   if (!last || last.kind !== 'branch' || last.to !== null || last.from === null) return '';
   return (

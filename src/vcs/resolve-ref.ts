@@ -10,7 +10,8 @@
  */
 import { AmbiguousRefError, RefNotFoundError } from '../core/errors.js';
 import { hexToHash, type ChunkHash } from '../core/hash.js';
-import type { Catalog } from '../catalog/catalog.js';
+import type { CommitsCatalog } from '../catalog/commits-catalog.js';
+import type { RefsCatalog } from '../catalog/refs-catalog.js';
 import type { ChunkStore } from '../store/chunk-store.js';
 import { getCommit } from './commit.js';
 import { refNotFound } from './ref-suggestions.js';
@@ -21,7 +22,7 @@ const STEP = /^(~|\^)(\d*)/;
 type Step = { readonly kind: '~' | '^'; readonly n: number };
 
 export async function resolveRef(
-  catalog: Catalog,
+  catalog: RefsCatalog & CommitsCatalog,
   chunks: ChunkStore,
   spec: string,
 ): Promise<ChunkHash> {
@@ -71,7 +72,7 @@ function noParent(id: ChunkHash, count: number, n: number): string {
 }
 
 async function resolveBase(
-  catalog: Catalog,
+  catalog: RefsCatalog & CommitsCatalog,
   chunks: ChunkStore,
   name: string,
   spec: string,

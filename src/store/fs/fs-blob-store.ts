@@ -21,6 +21,7 @@ import { asDiskFull } from '../../io/disk-full.js';
 import { InvalidArgumentError } from '../../core/errors.js';
 import { isChunkHash, sha256Hex } from '../../core/hash.js';
 import type { ChunkHash } from '../../core/hash.js';
+import { BlobHashMismatchError } from '../blob-store.js';
 import type { BlobStore, StoredBlob } from '../blob-store.js';
 
 const TMP_DIR = 'tmp';
@@ -32,14 +33,18 @@ interface TempBlob extends StoredBlob {
 export class FsBlobStore implements BlobStore {
   constructor(private readonly dir: string) {}
 
-  async put(bytes: Uint8Array): Promise<StoredBlob> {
+  async put(bytes: Uint8Array, expected?: ChunkHash): Promise<StoredBlob> {
+    if (expected !== undefined) this.pathOf(expected); // a malformed claim: InvalidArgumentError
     const hash = sha256Hex(bytes);
+    if (expected !== undefined && hash !== expected)
+      throw new BlobHashMismatchError(expected, hash, bytes.byteLength);
     if (await this.has(hash)) return { hash, size: bytes.byteLength };
-    return this.writing(async () => this.install(await this.writeTemp([bytes])));
+    return this.writing(async () => this.install(await this.writeTemp([bytes]), expected));
   }
 
-  async putStream(source: AsyncIterable<Uint8Array>): Promise<StoredBlob> {
-    return this.writing(async () => this.install(await this.writeTemp(source)));
+  async putStream(source: AsyncIterable<Uint8Array>, expected?: ChunkHash): Promise<StoredBlob> {
+    if (expected !== undefined) this.pathOf(expected);
+    return this.writing(async () => this.install(await this.writeTemp(source), expected));
   }
 
   /** Runs a write; a full disk is `DiskFullError` (the temp file is already removed). */
@@ -108,9 +113,16 @@ export class FsBlobStore implements BlobStore {
     return { tmpPath, hash: hasher.digest('hex') as ChunkHash, size };
   }
 
-  /** Renames a temp blob to its final path, or drops it if that path already holds the blob. */
-  private async install(blob: TempBlob): Promise<StoredBlob> {
+  /**
+   * Renames a temp blob to its final path, or drops it if that path already holds the blob or
+   * its hash is not `expected` (then refused: nothing is stored).
+   */
+  private async install(blob: TempBlob, expected: ChunkHash | undefined): Promise<StoredBlob> {
     const { tmpPath, hash, size } = blob;
+    if (expected !== undefined && hash !== expected) {
+      await unlink(tmpPath);
+      throw new BlobHashMismatchError(expected, hash, size);
+    }
     const finalPath = this.pathOf(hash);
     if (await this.has(hash)) {
       await unlink(tmpPath);
