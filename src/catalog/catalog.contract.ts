@@ -8,6 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SchemaVersionNotFoundError } from '../core/errors.js';
 import {
   LineageRecordExistsError,
   LineageRecordImmutableError,
@@ -19,8 +20,7 @@ import {
   RepositoryBusyError,
   RunFinishedError,
   SchemaVersionExistsError,
-  SchemaVersionNotFoundError,
-} from '../core/errors.js';
+} from './catalog-errors.js';
 import { sha256Hex } from '../core/hash.js';
 import type { ChunkHash } from '../core/hash.js';
 import type {

@@ -17,7 +17,7 @@
  * - `insertPredictions` stores the whole batch or nothing.
  * - The `*By*` lookups are index reads: their cost does not grow with unrelated records.
  */
-import { LineageRecordImmutableError } from '../core/errors.js';
+import { LineageRecordImmutableError } from './catalog-errors.js';
 import type { ChunkHash } from '../core/hash.js';
 
 export type RunStatus = 'running' | 'ok' | 'failed';

@@ -11,7 +11,7 @@
  * what lies below it, which would look unreachable (`RepositoryDamagedError`; `verify` lists
  * the damage). An unreadable or empty catalog never gets here (`repository.ts` refuses to open).
  */
-import { RepositoryDamagedError } from '../../core/errors.js';
+import { RepositoryDamagedError } from '../repository/repository-errors.js';
 import { hashToHex } from '../../core/hash.js';
 import { walkReachable, type ReachableChunk } from '../../vcs/reachable.js';
 import { withLease } from '../repository/lease.js';

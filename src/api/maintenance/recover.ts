@@ -20,7 +20,8 @@
 import { prepareOutputPath } from '../../io/output-file.js';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CorruptionError, RepositoryDamagedError } from '../../core/errors.js';
+import { CorruptionError } from '../../core/errors.js';
+import { RepositoryDamagedError } from '../repository/repository-errors.js';
 import type { ChunkHash } from '../../core/hash.js';
 import { hashToHex } from '../../core/hash.js';
 import type { Catalog } from '../../catalog/catalog.js';

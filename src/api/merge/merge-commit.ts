@@ -7,7 +7,7 @@
  * resolution (id, kind, choice, who, when), and moves the branch by compare-and-swap from the
  * head the merge started at: if the branch moved meanwhile nothing is overwritten.
  */
-import { MergeTargetMovedError, UndecidedConflictsError } from '../../core/errors.js';
+import { MergeTargetMovedError, UndecidedConflictsError } from './merge-errors.js';
 import { hashToHex, hexToHash, type ChunkHash } from '../../core/hash.js';
 import { TREE_NAMES, type TreeName } from '../../dataset/tree-names.js';
 import { compareBytes } from '../../tree/bytes.js';

@@ -8,11 +8,8 @@
  * with a pending merge needs `force`; a forced deletion keeps the pending merge, so
  * `merge abort --into B` (or re-creating B at the merge's start) still works.
  */
-import {
-  BranchDeleteRefusedError,
-  InvalidArgumentError,
-  TagImmutableError,
-} from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/errors.js';
+import { BranchDeleteRefusedError, TagImmutableError } from './repository-errors.js';
 import type { ChunkHash } from '../../core/hash.js';
 import { parseRefName } from '../../core/ref-name.js';
 import type { RefKind, RefRecord } from '../../catalog/catalog.js';

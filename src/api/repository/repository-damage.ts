@@ -7,7 +7,7 @@
  * the commits are still in the chunk store and `verso recover` rebuilds branches from them. A
  * damaged chunk store cannot be rebuilt from the catalog: only a backup restores it.
  */
-import { RepositoryDamagedError } from '../../core/errors.js';
+import { RepositoryDamagedError } from './repository-errors.js';
 import type { CatalogDamagedError } from '../../catalog/sqlite/sqlite-catalog-file.js';
 import { checkLmdbFile, type ChunkStoreDamagedError } from '../../store/lmdb/lmdb-file-check.js';
 

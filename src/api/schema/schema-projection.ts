@@ -8,7 +8,7 @@
  * snapshot's version, or when the snapshot has no schema at all.
  */
 import { decodeValue, encodeValue } from '../../core/canonical.js';
-import { SchemaProjectionError } from '../../core/errors.js';
+import { SchemaProjectionError } from '../../schema/schema-errors.js';
 import type { LabelContent } from '../../dataset/label-line.js';
 import { projectionTo, type LabelMapper } from '../../schema/projection.js';
 import type { Repository } from '../repository/repository.js';
