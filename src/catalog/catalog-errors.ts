@@ -35,12 +35,7 @@ export class RepositoryBusyError extends VersoError {
 /** A merge into the branch is already waiting for resolutions. */
 export class MergeInProgressError extends VersoError {
   constructor(branch: string) {
-    super(
-      'Conflict',
-      'MERGE_IN_PROGRESS',
-      `a merge into '${branch}' is pending: see 'verso merge status --into ${branch}', then 'verso merge commit' or 'verso merge abort'`,
-      { branch },
-    );
+    super('Conflict', 'MERGE_IN_PROGRESS', `a merge into '${branch}' is pending`, { branch });
   }
 }
 
@@ -95,14 +90,14 @@ export class RunFinishedError extends VersoError {
 /**
  * A change to a lineage record that others depend on: a finished run, a run's vectors and
  * example set, a registered model, a recorded prediction. They are immutable; a correction is a
- * new record (`hint` says which command makes it).
+ * new record.
  */
 export class LineageRecordImmutableError extends VersoError {
-  constructor(kind: string, id: string, why: string, hint: string) {
+  constructor(kind: string, id: string, why: string) {
     super(
       'Conflict',
       'LINEAGE_IMMUTABLE',
-      `${kind} '${id}' ${why}; lineage records are immutable: ${hint}`,
+      `${kind} '${id}' ${why}; lineage records are immutable`,
       { kind, id, why },
     );
   }

@@ -11,7 +11,7 @@ export class ImagesWithoutSizeError extends VersoError {
     super(
       'InvalidInput',
       'IMAGES_WITHOUT_SIZE',
-      `cannot export to ${format}: ${total} image${total === 1 ? ' has' : 's have'} no width/height (no asset record with a size): ${named}${more}; record their sizes ('verso add images DIR', or import the annotations with their image sizes), leave them out with --where, or export --format jsonl`,
+      `cannot export to ${format}: ${total} image${total === 1 ? ' has' : 's have'} no width/height (no asset record with a size): ${named}${more}`,
       { format, images, total },
     );
   }

@@ -22,7 +22,7 @@ export class MergeConflictError extends VersoError {
     super(
       'Conflict',
       'MERGE_CONFLICT',
-      `merge into '${branch}' stopped: ${what}; nothing moved. Inspect with 'verso merge status --into ${branch}', decide with 'verso merge resolve', then 'verso merge commit' (or 'verso merge abort')`,
+      `merge into '${branch}' stopped: ${what}; nothing moved, the merge is pending`,
       { branch, conflicts, duplicates },
     );
   }
@@ -34,7 +34,7 @@ export class MergeTargetMovedError extends VersoError {
     super(
       'Conflict',
       'MERGE_TARGET_MOVED',
-      `branch '${branch}' moved while its merge was pending (merge started at ${expected.slice(0, 12)}, branch is now at ${actual ? actual.slice(0, 12) : 'nothing'}); nothing was committed. Run 'verso merge abort --into ${branch}' and merge again`,
+      `branch '${branch}' moved while its merge was pending (merge started at ${expected.slice(0, 12)}, branch is now at ${actual ? actual.slice(0, 12) : 'nothing'}); nothing was committed`,
       { branch, expected, actual },
     );
   }
@@ -48,7 +48,7 @@ export class UndecidedConflictsError extends VersoError {
     super(
       'Conflict',
       'UNDECIDED_CONFLICTS',
-      `merge into '${branch}' has ${ids.length} undecided conflict${ids.length === 1 ? '' : 's'}: ${shown}; decide with 'verso merge resolve'`,
+      `merge into '${branch}' has ${ids.length} undecided conflict${ids.length === 1 ? '' : 's'}: ${shown}`,
       { branch, ids },
     );
   }
@@ -60,7 +60,7 @@ export class UnknownConflictError extends VersoError {
     super(
       'NotFound',
       'UNKNOWN_CONFLICT',
-      `the pending merge into '${branch}' has no conflict '${id}' (see 'verso merge status --into ${branch}')`,
+      `the pending merge into '${branch}' has no conflict '${id}'`,
       { branch, id },
     );
   }

@@ -6,12 +6,9 @@ import { VersoError } from '../../core/errors.js';
 /** No repository where one was looked for. */
 export class RepositoryNotFoundError extends VersoError {
   constructor(searchedFrom: string) {
-    super(
-      'NotFound',
-      'REPOSITORY_NOT_FOUND',
-      `no Verso repository at or above '${searchedFrom}' (use --repo DIR, VERSO_REPO, or 'verso init')`,
-      { searchedFrom },
-    );
+    super('NotFound', 'REPOSITORY_NOT_FOUND', `no Verso repository at or above '${searchedFrom}'`, {
+      searchedFrom,
+    });
   }
 }
 
@@ -26,14 +23,23 @@ export class RepositoryDamagedError extends VersoError {
   }
 }
 
-/** A branch deletion that needs `--force`: the default branch, or one with a pending merge. */
+/** Why a branch is not deleted unless forced. */
+export type BranchDeleteRefusal = 'default-branch' | 'pending-merge';
+
+const REFUSAL_REASONS: Readonly<Record<BranchDeleteRefusal, string>> = {
+  'default-branch': 'it is the default branch, which commands use when no branch or ref is given',
+  'pending-merge': 'it has a pending merge',
+};
+
+/** A branch deletion that needs forcing: the default branch, or one with a pending merge. */
 export class BranchDeleteRefusedError extends VersoError {
-  constructor(branch: string, reason: string) {
+  constructor(branch: string, refusal: BranchDeleteRefusal) {
+    const reason = REFUSAL_REASONS[refusal];
     super(
       'Conflict',
       'BRANCH_DELETE_REFUSED',
-      `not deleting branch '${branch}': ${reason}; nothing was changed (use --force to delete it anyway)`,
-      { branch, reason },
+      `not deleting branch '${branch}': ${reason}; nothing was changed`,
+      { branch, reason, refusal },
     );
   }
 }
