@@ -16,12 +16,34 @@ type HintFor = (data: ErrorData) => string | undefined;
 
 const text = (data: ErrorData, key: string): string => String(data[key] ?? '');
 
+/** `RepositoryDamagedError`'s `data.remedy` in words. */
+const DAMAGE_REMEDIES: Readonly<Record<string, string>> = {
+  'restore-or-reinit':
+    "Restore .verso/ from a backup (or, if this repository never held data, remove .verso/ and run 'verso init')",
+  recover:
+    "Run 'verso recover' to rebuild its branches from the commits in the chunk store " +
+    '(the damaged catalog is kept beside the new one); every other command refuses until then',
+  'restore-chunks':
+    'Chunks cannot be rebuilt from the catalog: restore .verso/chunks/ from a backup',
+  'verify-and-restore': "Run 'verso verify' to list the damage, and restore .verso/ from a backup",
+};
+
 export const ERROR_HINTS: { readonly [C in ErrorCode]?: HintFor } = {
   REPOSITORY_NOT_FOUND: () => "use --repo DIR, VERSO_REPO, or 'verso init'",
   REPOSITORY_EXISTS: (d) =>
     d['withoutCatalog'] === true
       ? "run 'verso recover' to rebuild its catalog from the commits in the chunk store"
       : undefined,
+  CORRUPTION: (d) =>
+    d['hash'] !== undefined ? "run 'verso verify' to see what is affected" : undefined,
+  REPOSITORY_DAMAGED: (d) =>
+    typeof d['remedy'] === 'string' ? DAMAGE_REMEDIES[d['remedy']] : undefined,
+  SCHEMA_PROJECTION: (d) =>
+    d['from'] === null
+      ? `adopt one first with 'verso migrate --branch B --to ${text(d, 'to')}'`
+      : Array.isArray(d['blocking']) && d['blocking'].length > 0
+        ? `run 'verso migrate --to ${text(d, 'to')}' on the branch and review the marked labels`
+        : undefined,
   CATALOG_DAMAGED: () =>
     "Run 'verso recover' to rebuild the catalog's branches from the commits in the chunk store",
   MERGE_IN_PROGRESS: (d) =>

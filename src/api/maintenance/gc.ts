@@ -71,7 +71,7 @@ function damageError(damaged: readonly ReachableChunk[]): RepositoryDamagedError
     `gc refused: ${damaged.length} chunk(s) that refs reach are missing or corrupt ` +
       `(first: ${first.kind} ${first.id}: ${first.damage ?? 'missing'}), so what lies below ` +
       `them cannot be told from garbage; nothing was deleted`,
-    `Run 'verso verify' to list the damage, and restore .verso/ from a backup`,
+    'verify-and-restore',
     { damaged: damaged.length, first: first.id },
   );
 }

@@ -158,7 +158,7 @@ async function recoverInto(
   if (scan.commits.size === 0)
     throw new RepositoryDamagedError(
       'recover found no commits in the chunk store',
-      `There is nothing to recover: restore .verso/ from a backup, or remove it and run 'verso init'`,
+      'restore-or-reinit',
       { damagedChunks: scan.damaged },
     );
   const existing = salvaged ? undefined : await catalog.listRefs();

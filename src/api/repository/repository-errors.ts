@@ -15,13 +15,23 @@ export class RepositoryNotFoundError extends VersoError {
 /**
  * The repository's storage is damaged: a catalog or chunk store file that is missing, empty,
  * truncated or unreadable, or chunks that refs reach that are missing or corrupt. The operation
- * stopped before changing anything; `todo` says what the user can do.
+ * stopped before changing anything; `remedy` (also `data.remedy`) says what the user can do.
  */
 export class RepositoryDamagedError extends VersoError {
-  constructor(what: string, todo: string, data: Record<string, unknown> = {}) {
-    super('Corruption', 'REPOSITORY_DAMAGED', `${what}; nothing was changed. ${todo}`, data);
+  constructor(what: string, remedy: DamageRemedy, data: Record<string, unknown> = {}) {
+    super('Corruption', 'REPOSITORY_DAMAGED', `${what}; nothing was changed`, { ...data, remedy });
   }
 }
+
+/**
+ * What can be done about damaged storage (worded for the user in `cli/error-hints.ts`):
+ * - `restore-or-reinit`: nothing is left to rebuild from: restore a backup (or start afresh);
+ * - `recover`: the commits are in the chunk store: rebuild the catalog's branches from them;
+ * - `restore-chunks`: the chunk store is damaged; it cannot be rebuilt from the catalog;
+ * - `verify-and-restore`: chunks that refs reach are damaged: list them, restore a backup.
+ */
+export type DamageRemedy =
+  'restore-or-reinit' | 'recover' | 'restore-chunks' | 'verify-and-restore';
 
 /** Why a branch is not deleted unless forced. */
 export type BranchDeleteRefusal = 'default-branch' | 'pending-merge';
