@@ -5,7 +5,7 @@
  * suites themselves live beside the interfaces they check (`<concern>-catalog.contract.ts`).
  */
 import { describe, expect, it } from 'vitest';
-import { RepositoryBusyError } from '../core/errors.js';
+import { RepositoryBusyError } from './catalog-errors.js';
 import type { Catalog } from './catalog.js';
 import { describeCommitsCatalogContract } from './commits-catalog.contract.js';
 import { describeConfigCatalogContract } from './config-catalog.contract.js';

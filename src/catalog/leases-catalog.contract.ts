@@ -5,7 +5,7 @@
  * runs it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RepositoryBusyError } from '../core/errors.js';
+import { RepositoryBusyError } from './catalog-errors.js';
 import type { LeaseHolder, LeaseRecord, LeasesCatalog } from './leases-catalog.js';
 import { race, rejection, reopened } from './testing.js';
 import type { ContractHarness, HarnessFactory } from './testing.js';

@@ -10,7 +10,7 @@ import {
   LineageRecordImmutableError,
   LineageRecordNotFoundError,
   RunFinishedError,
-} from '../core/errors.js';
+} from './catalog-errors.js';
 import type { ChunkHash } from '../core/hash.js';
 import type { LineageCatalog, PredictionRecord, RunRecord } from './lineage-catalog.js';
 import { A, B, C, rejection, reopened } from './testing.js';

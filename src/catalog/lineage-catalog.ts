@@ -17,7 +17,7 @@
  * - `insertPredictions` stores the whole batch or nothing.
  * - The `*By*` lookups are index reads: their cost does not grow with unrelated records.
  */
-import { LineageRecordImmutableError } from '../core/errors.js';
+import { LineageRecordImmutableError } from './catalog-errors.js';
 import type { ChunkHash } from '../core/hash.js';
 
 export type RunStatus = 'running' | 'ok' | 'failed';
@@ -87,15 +87,13 @@ export interface SliceRecord {
  * vectors, once attached, are what its models' `explain` answers were computed from.
  */
 export function vectorRefusal(run: RunRecord): LineageRecordImmutableError | undefined {
-  const hint = 'a correction is a new run (verso run start) with its own vectors';
   if (run.status !== 'running')
-    return new LineageRecordImmutableError('run', run.id, `has finished (${run.status})`, hint);
+    return new LineageRecordImmutableError('run', run.id, `has finished (${run.status})`);
   if (run.vectors)
     return new LineageRecordImmutableError(
       'run',
       run.id,
       `already has vectors (${run.vectors.count} x ${run.vectors.dim}, ${run.vectors.kind})`,
-      hint,
     );
   return undefined;
 }

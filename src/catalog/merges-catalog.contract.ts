@@ -4,7 +4,7 @@
  * concurrent starts or replaces conflict (no resolution is lost). Every backend runs it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MergeInProgressError, PendingMergeRaceError } from '../core/errors.js';
+import { MergeInProgressError, PendingMergeRaceError } from './catalog-errors.js';
 import type { MergesCatalog } from './merges-catalog.js';
 import { race, rejection, reopened } from './testing.js';
 import type { ContractHarness, HarnessFactory } from './testing.js';

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RefExistsError, RefUpdateRaceError } from '../core/errors.js';
+import { RefExistsError, RefUpdateRaceError } from './catalog-errors.js';
 import { sha256Hex } from '../core/hash.js';
 import type { ChunkHash } from '../core/hash.js';
 import type { RefLogEntry, RefsCatalog } from './refs-catalog.js';

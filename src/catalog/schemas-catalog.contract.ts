@@ -4,7 +4,8 @@
  * nothing), and kept across reopen. Every backend runs it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SchemaVersionExistsError, SchemaVersionNotFoundError } from '../core/errors.js';
+import { SchemaVersionExistsError } from './catalog-errors.js';
+import { SchemaVersionNotFoundError } from '../core/errors.js';
 import type { SchemaVersionRecord, SchemasCatalog } from './schemas-catalog.js';
 import { race, rejection, reopened } from './testing.js';
 import type { ContractHarness, HarnessFactory } from './testing.js';

@@ -7,14 +7,16 @@
  *
  * - commander's refusals (unknown option, missing argument) and `UsageError`: exit 2 (commander
  *   has printed its message already, through `configureOutput` in `main.ts`);
- * - a `VersoError`: its category's exit code;
+ * - a `VersoError`: its category's exit code; what the user can do about it (`error-hints.ts`,
+ *   by code) follows as a `verso: hint: HINT` line, and is the envelope's `hint`;
  * - a file-system error that escaped the operations (`ENOENT`, `EACCES`, `ENOSPC`, ...): exit 1
  *   with the path and the reason, never a stack trace: the user's environment, not a bug;
  * - anything else is a bug: `verso: internal error:` with the stack, exit 1.
  */
 import { CommanderError } from 'commander';
-import { isVersoError, type ErrorCategory } from '../core/errors.js';
+import { isVersoError, type ErrorCategory, type ErrorCode } from '../core/errors.js';
 import { fileErrorReason } from '../io/output-file.js';
+import { hintFor } from './error-hints.js';
 import { EXIT_CODE_BY_CATEGORY, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { jsonLine, stdoutWritten } from './output.js';
 import { UsageError } from './usage-error.js';
@@ -24,7 +26,8 @@ interface Failure {
   /** The stderr line; undefined when commander printed it already. */
   readonly stderr?: string;
   readonly envelope?: {
-    readonly code: string;
+    /** A Verso error code, or the errno code of a file-system error (`ENOENT`, ...). */
+    readonly code: ErrorCode | `E${string}`;
     readonly category: ErrorCategory;
     readonly message: string;
     readonly hint?: string;
@@ -52,10 +55,11 @@ export function describeFailure(e: unknown): Failure {
     };
   }
   if (isVersoError(e)) {
-    const hint = typeof e.data['hint'] === 'string' ? e.data['hint'] : undefined;
+    const hint = hintFor(e);
+    const hintLine = hint && !e.message.includes(hint) ? `verso: hint: ${hint}\n` : '';
     return {
       exitCode: e instanceof UsageError ? EXIT_USAGE : EXIT_CODE_BY_CATEGORY[e.category],
-      stderr: `verso: error: ${e.message}\n`,
+      stderr: `verso: error: ${e.message}\n${hintLine}`,
       envelope: {
         code: e.code,
         category: e.category,
@@ -99,7 +103,7 @@ function describeFileError(e: unknown): Failure | undefined {
     exitCode: EXIT_ERROR,
     stderr: `verso: error: ${message}\n`,
     envelope: {
-      code: errno.code!,
+      code: errno.code as `E${string}`,
       category: RESOURCE_CODES.has(errno.code!) ? 'Internal' : 'InvalidInput',
       message,
       data: { path: errno.path ?? null, syscall: errno.syscall ?? null },

@@ -11,7 +11,8 @@
  * undefined and the parser's own error stands. Only called on the error path.
  */
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { FormatParseError, InputFileError, type VersoError } from '../core/errors.js';
+import { FormatParseError, type VersoError } from '../core/errors.js';
+import { InputFileError } from '../io/io-errors.js';
 import { checkInputFile } from '../io/input-file.js';
 import { readTextFile } from '../io/text-file.js';
 

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { asDiskFull, freeBytes, NEARLY_FULL_BYTES } from './disk-full.js';
-import { DiskFullError } from '../core/errors.js';
+import { DiskFullError } from './io-errors.js';
 
 const withCode = (code: unknown) => Object.assign(new Error('write failed'), { code });
 

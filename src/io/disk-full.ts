@@ -10,7 +10,7 @@
  * `DiskFullError`, so no command prints a driver's stack trace for a full disk.
  */
 import { statfsSync } from 'node:fs';
-import { DiskFullError } from '../core/errors.js';
+import { DiskFullError } from './io-errors.js';
 
 /** Below this many free bytes an I/O error on a write is taken for a full disk. */
 export const NEARLY_FULL_BYTES = 1 << 20;

@@ -3,7 +3,7 @@
  * path is a clear `InputFileError`, not a stack trace from deep inside a stream.
  */
 import { accessSync, constants, statSync } from 'node:fs';
-import { InputFileError } from '../core/errors.js';
+import { InputFileError } from './io-errors.js';
 
 const REASONS: Readonly<Record<string, string>> = {
   ENOENT: 'no such file',

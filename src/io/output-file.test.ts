@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OutputPathError } from '../core/errors.js';
+import { OutputPathError } from './io-errors.js';
 import { OutputFile, prepareOutputPath, waitForDrain } from './output-file.js';
 
 const root = mkdtempSync(join(tmpdir(), 'verso-output-file-'));

@@ -22,7 +22,7 @@ import {
   type WriteStream,
 } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { OutputPathError } from '../core/errors.js';
+import { OutputPathError } from './io-errors.js';
 
 const REASONS: Readonly<Record<string, string>> = {
   ENOENT: 'no such file or folder',

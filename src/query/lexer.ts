@@ -8,7 +8,7 @@
  * (`production-v3`, `main~2`) are all words; the parser decides which by position. Columns are
  * 1-based code-unit offsets into the expression.
  */
-import { QuerySyntaxError } from '../core/errors.js';
+import { QuerySyntaxError } from './query-errors.js';
 
 export type TokenType = 'word' | 'string' | 'op' | '(' | ')' | ',' | 'end';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QuerySyntaxError } from '../core/errors.js';
+import { QuerySyntaxError } from './query-errors.js';
 import type { Expr, Literal } from './ast.js';
 import { tokenize } from './lexer.js';
 import { parseFilter } from './parser.js';

@@ -13,7 +13,7 @@
  * Fields are resolved here (`fields.ts`): an unknown name is a `QuerySyntaxError` listing the
  * fields. Relative offsets and periods are resolved against `now` (`periods.ts`).
  */
-import { QuerySyntaxError } from '../core/errors.js';
+import { QuerySyntaxError } from './query-errors.js';
 import type { CompareOp, Expr, Literal } from './ast.js';
 import { FIELD_NAMES, resolveField, type FieldRef } from './fields.js';
 import { tokenize, type Token } from './lexer.js';

@@ -10,7 +10,7 @@
  *   `classes` is computed and appended. The ops must agree with `classes`: a merged-away or
  *   split class may not reappear in `classes`.
  */
-import { SchemaInvalidError } from '../core/errors.js';
+import { SchemaInvalidError } from './schema-errors.js';
 import { applyDelta, computeDelta, type AppliedDelta } from './delta.js';
 import type { DeltaOp } from './delta-ops.js';
 import type { Taxonomy } from './taxonomy.js';

@@ -9,7 +9,7 @@
  * the previous state (`from` of rename/update/change) are checked against it when applied;
  * stored deltas always carry it. `parseDeltaOps` reads ops from untyped JSON/YAML.
  */
-import { SchemaInvalidError } from '../core/errors.js';
+import { SchemaInvalidError } from './schema-errors.js';
 import {
   describe,
   onlyFields,

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SchemaInvalidError } from '../core/errors.js';
+import { SchemaInvalidError } from './schema-errors.js';
 import { applyDelta, computeDelta, replayDeltas } from './delta.js';
 import { deltaFromFile } from './delta-hints.js';
 import { parseDeltaOps, type DeltaOp } from './delta-ops.js';

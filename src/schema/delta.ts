@@ -10,7 +10,7 @@
  * added classes, then per class (by id) rename, field updates, deprecate/restore and attribute
  * ops (by name), then removed classes.
  */
-import { SchemaInvalidError } from '../core/errors.js';
+import { SchemaInvalidError } from './schema-errors.js';
 import type { ClassFieldValue, DeltaOp } from './delta-ops.js';
 import {
   canonicalText,

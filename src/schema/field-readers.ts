@@ -3,7 +3,7 @@
  * (layer: schema). Paths look like `classes[2].attributes.color.values`; a file parser maps
  * them back to a line.
  */
-import { SchemaInvalidError } from '../core/errors.js';
+import { SchemaInvalidError } from './schema-errors.js';
 
 export type Fields = Readonly<Record<string, unknown>>;
 

@@ -2,7 +2,8 @@
  * Schema files: JSON and YAML read the same; every problem names file, line and field.
  */
 import { describe, expect, it } from 'vitest';
-import { FormatParseError, SchemaInvalidError } from '../core/errors.js';
+import { FormatParseError } from '../core/errors.js';
+import { SchemaInvalidError } from './schema-errors.js';
 import { readSchemaFile } from './schema-file.js';
 
 const YAML = `parent: "1.0"

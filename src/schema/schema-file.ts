@@ -8,7 +8,8 @@
  * as `FILE:LINE field 'PATH': why`, the line being that of the offending node.
  */
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { FormatParseError, SchemaInvalidError } from '../core/errors.js';
+import { FormatParseError } from '../core/errors.js';
+import { SchemaInvalidError } from './schema-errors.js';
 import { jsonValueProblem } from '../core/json-value-check.js';
 import type { DeltaOp } from './delta-ops.js';
 import { parseDeltaOps } from './delta-ops.js';

@@ -2,7 +2,7 @@
  * Untyped JSON/YAML to the taxonomy model, naming the field of every problem (layer: schema).
  * Used for schema files and for deltas read back from the catalog.
  */
-import { SchemaInvalidError } from '../core/errors.js';
+import { SchemaInvalidError } from './schema-errors.js';
 import { describe, onlyFields, readArray, readId, readName, readObject } from './field-readers.js';
 import {
   ATTRIBUTE_TYPES,

@@ -13,7 +13,7 @@
  */
 import { encodeValue } from '../core/canonical.js';
 import { canonicalToJson } from '../core/canonical-json.js';
-import { SchemaInvalidError } from '../core/errors.js';
+import { SchemaInvalidError } from './schema-errors.js';
 
 export const ATTRIBUTE_TYPES = ['boolean', 'number', 'string', 'enum'] as const;
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];

@@ -2,7 +2,8 @@
  * Which version is in force at a date (`--at`), lineage paths, version names.
  */
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, SchemaProjectionError } from '../core/errors.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { SchemaProjectionError } from './schema-errors.js';
 import {
   chainTo,
   checkVersionName,

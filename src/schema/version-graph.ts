@@ -7,11 +7,8 @@
  * at or before T (by creation time, ties broken by creation order); a date without a time
  * means the end of that day, UTC.
  */
-import {
-  InvalidArgumentError,
-  SchemaProjectionError,
-  SchemaVersionNotFoundError,
-} from '../core/errors.js';
+import { InvalidArgumentError, SchemaVersionNotFoundError } from '../core/errors.js';
+import { SchemaProjectionError } from './schema-errors.js';
 
 export interface VersionNode {
   readonly name: string;

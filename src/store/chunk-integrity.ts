@@ -2,9 +2,9 @@
  * The check every chunk read passes: its bytes hash to the name it was asked for (layer: store).
  *
  * Chunks are named by their SHA-256, so a read can prove itself. A chunk that fails (other
- * bytes, or stored bytes that no longer decode) is a `CorruptionError` naming the chunk and
- * telling the user to run `verso verify`, which walks everything and lists all damage (by
- * `data.why`, the reason without the advice).
+ * bytes, or stored bytes that no longer decode) is a `CorruptionError` naming the chunk (`data.hash`;
+ * the CLI's hint for it is to run `verso verify`, which walks everything and lists all damage
+ * by `data.why`).
  */
 import * as crypto from 'node:crypto';
 import { CorruptionError } from '../core/errors.js';
@@ -17,8 +17,7 @@ export function corruptChunkError(
 ): CorruptionError {
   const id = hashToHex(hash);
   return new CorruptionError(
-    `chunk ${id} is corrupt: ${why}. The chunk store is damaged and nothing was changed; ` +
-      `run 'verso verify' to see what is affected`,
+    `chunk ${id} is corrupt: ${why}. The chunk store is damaged and nothing was changed`,
     { hash: id, why, ...data },
   );
 }

@@ -4,7 +4,7 @@
  * ("did you mean 'main'?", `core/close-names.ts`).
  */
 import { closeNames, didYouMean } from '../core/close-names.js';
-import { RefNotFoundError } from '../core/errors.js';
+import { RefNotFoundError } from './ref-errors.js';
 import type { RefsCatalog } from '../catalog/refs-catalog.js';
 
 /** A `RefNotFoundError` for `name` (as written in `spec`), with the hints that help. */

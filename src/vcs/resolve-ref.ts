@@ -8,7 +8,7 @@
  * Branch and tag names cannot contain `~` or `^` (`core/ref-name.ts`), so the first of them
  * starts the steps. A name that resolves to nothing gets a hint (`ref-suggestions.ts`).
  */
-import { AmbiguousRefError, RefNotFoundError } from '../core/errors.js';
+import { AmbiguousRefError, RefNotFoundError } from './ref-errors.js';
 import { hexToHash, type ChunkHash } from '../core/hash.js';
 import type { CommitsCatalog } from '../catalog/commits-catalog.js';
 import type { RefsCatalog } from '../catalog/refs-catalog.js';

@@ -83,9 +83,12 @@ function flipStoredBit(id: ChunkHash, at: number, bit: number): () => void {
 
 function expectCorruptionReported(r: RunResult, id: ChunkHash): void {
   expectFailure(r, 1, `chunk ${id} is corrupt`, "run 'verso verify'");
-  // One line from Verso, nothing from lmdb-js (no "Failed to decompress", no byte dump).
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).toMatch(/^verso: error: /);
+  // Verso's error line and its hint line, nothing from lmdb-js (no "Failed to decompress", no
+  // byte dump).
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(2);
+  expect(lines[0]).toMatch(/^verso: error: /);
+  expect(lines[1]).toMatch(/^verso: hint: run 'verso verify'/);
 }
 
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeValue } from '../../core/canonical.js';
-import { LabelNotFoundError } from '../../core/errors.js';
+import { LabelNotFoundError } from './blame-errors.js';
 import { hashToHex, type ChunkHash } from '../../core/hash.js';
 import { encodeLabelKey } from '../../dataset/label-key.js';
 import { buildTree } from '../../tree/builder.js';

@@ -9,7 +9,8 @@
  * up once (`blame-catch-up.ts`, under a writer lease) and every later query reads it directly.
  */
 import { decodeValue, type JsonValue } from '../../core/canonical.js';
-import { CorruptionError, LabelNotFoundError } from '../../core/errors.js';
+import { CorruptionError } from '../../core/errors.js';
+import { LabelNotFoundError } from './blame-errors.js';
 import { hexToHash, type ChunkHash } from '../../core/hash.js';
 import { decodeBlameEntry, type BlameEntry } from '../../dataset/blame-entry.js';
 import { decodeLabelKey, encodeLabelKey, imageLabelRange } from '../../dataset/label-key.js';

@@ -16,7 +16,7 @@
  *    content is replaced (a new version of that asset; the old blob stays, history reaches it).
  * Reference mode stores no bytes: the record keeps `uri` and the hash Verso verified.
  */
-import { ImageIdCollisionError } from '../../core/errors.js';
+import { ImageIdCollisionError } from './image-errors.js';
 import { hashToHex, hexToHash } from '../../core/hash.js';
 import {
   decodeAssetRecord,

@@ -14,7 +14,9 @@
 import { createHash, webcrypto } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
-import { ImageFileError, InputFileError, isVersoError } from '../../core/errors.js';
+import { isVersoError } from '../../core/errors.js';
+import { InputFileError } from '../../io/io-errors.js';
+import { ImageFileError } from './image-errors.js';
 import { hashToHex, type ChunkHash } from '../../core/hash.js';
 import {
   IMAGE_HEAD_BYTES,

@@ -14,7 +14,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { InputFileError, InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/errors.js';
+import { InputFileError } from '../../io/io-errors.js';
 import { checkInputFile } from '../../io/input-file.js';
 
 export interface ImageSource {

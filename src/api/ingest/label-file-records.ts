@@ -19,7 +19,9 @@ import { Worker } from 'node:worker_threads';
 import { ByteReader, ByteWriter } from '../../core/byte-writer.js';
 import { writeValue } from '../../core/canonical.js';
 import { FormatParseError, VersoError, isVersoError } from '../../core/errors.js';
-import { encodeLabelKey } from '../../dataset/label-key.js';
+import { fromWireError, type ErrorClasses, type WireError } from '../../core/error-wire.js';
+import { InputFileError } from '../../io/io-errors.js';
+import { encodeLabelKey, IdTooLongError } from '../../dataset/label-key.js';
 import {
   parseLabelLine,
   unstorableLine,
@@ -243,27 +245,13 @@ async function* interleave(
 type WorkerMessage =
   | { readonly kind: 'batch'; readonly bytes: Uint8Array }
   | { readonly kind: 'done' }
-  | { readonly kind: 'error'; readonly error: WorkerError };
+  | { readonly kind: 'error'; readonly error: WireError };
 
-export interface WorkerError {
-  readonly message: string;
-  readonly code?: string;
-  readonly line?: number;
-  readonly field?: string | null;
-  readonly why?: string;
-}
-
-export function toWorkerError(e: unknown): WorkerError {
-  if (!isVersoError(e)) return { message: (e as Error)?.message ?? String(e) };
-  const d = e.data as { line?: number; field?: string | null; why?: string };
-  return {
-    message: e.message,
-    code: e.code,
-    ...(d.line !== undefined
-      ? { line: d.line, field: d.field ?? null, why: d.why ?? e.message }
-      : {}),
-  };
-}
+/** The leaf error classes a worker may raise, rebuilt as such on this thread (`fromWireError`). */
+const WORKER_ERROR_CLASSES: ErrorClasses = {
+  ID_TOO_LONG: IdTooLongError,
+  INPUT_FILE: InputFileError,
+};
 
 async function* viaWorker(workerFile: string, input: WorkerInput): AsyncGenerator<Uint8Array> {
   const { file } = input;
@@ -301,9 +289,10 @@ async function* viaWorker(workerFile: string, input: WorkerInput): AsyncGenerato
       const m = queue.shift()!;
       if (m.kind === 'done') return;
       if (m.kind === 'error') {
-        const e = m.error;
-        if (e.code === 'FORMAT_PARSE' && e.line !== undefined)
-          throw new FormatParseError(file, e.line, e.field ?? null, e.why ?? e.message);
+        // The worker's error keeps its code, category and data: the same malformed line fails
+        // the same way on either thread. Only an error that is no VersoError (a bug) is wrapped.
+        const e = fromWireError(m.error, WORKER_ERROR_CLASSES);
+        if (isVersoError(e)) throw e;
         throw new VersoError('Internal', 'IMPORT_WORKER_FAILED', `reading ${file}: ${e.message}`, {
           file,
         });

@@ -5,10 +5,10 @@
  * against that schema version, like the main thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { toWireError } from '../../core/error-wire.js';
 import {
   encodeRange,
   MAX_BATCHES_IN_FLIGHT,
-  toWorkerError,
   validatorFor,
   type WorkerInput,
 } from './label-file-records.js';
@@ -30,6 +30,6 @@ try {
   }
   port.postMessage({ kind: 'done' });
 } catch (e) {
-  port.postMessage({ kind: 'error', error: toWorkerError(e) });
+  port.postMessage({ kind: 'error', error: toWireError(e) });
 }
 port.close();

@@ -17,7 +17,8 @@
 import { statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import type { JsonValue } from '../../core/canonical.js';
-import { FormatParseError, InputFileError } from '../../core/errors.js';
+import { FormatParseError } from '../../core/errors.js';
+import { InputFileError } from '../../io/io-errors.js';
 import type { LabelContent } from '../../dataset/label-line.js';
 import { probeImages, readImages, sourcesOf, type BlobCounts } from '../images/image-batch.js';
 import type { ProbedImage } from '../images/image-intake.js';

@@ -32,7 +32,7 @@ import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import { scanLabelBatches } from '../read/label-review-scan.js';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { ChunkHash } from '../../core/hash.js';
-import { ImagesWithoutSizeError } from '../../core/errors.js';
+import { ImagesWithoutSizeError } from './export-errors.js';
 import { UsedClasses } from './export-categories.js';
 import { ImageFilePlacer, imageFileName } from './export-images.js';
 import { writeStaged } from './export-out.js';

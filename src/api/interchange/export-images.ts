@@ -35,7 +35,7 @@ export class ExportImageMissingError extends VersoError {
     super(
       'InvalidInput',
       'EXPORT_IMAGE_MISSING',
-      `--with-images: image '${image}' ${why}: add its file (verso add images), or export without --with-images; nothing was written`,
+      `--with-images: image '${image}' ${why}; nothing was written`,
       { image, why },
     );
   }

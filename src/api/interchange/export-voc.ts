@@ -14,7 +14,7 @@
  */
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { ImagesWithoutSizeError } from '../../core/errors.js';
+import { ImagesWithoutSizeError } from './export-errors.js';
 import type { LabelContent } from '../../dataset/label-line.js';
 import { vocNumbers, vocXml } from '../../formats/voc/write-voc.js';
 import { ImageFilePlacer } from './export-images.js';

@@ -11,7 +11,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { InputFileError } from '../../core/errors.js';
+import { InputFileError } from '../../io/io-errors.js';
 import { parseVoc } from '../../formats/voc/read-voc.js';
 import { misfiledInputError } from '../../formats/file-kind.js';
 import { readTextFile } from '../../io/text-file.js';

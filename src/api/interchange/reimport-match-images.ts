@@ -5,7 +5,9 @@
  */
 import { relative, sep } from 'node:path';
 import { stat } from 'node:fs/promises';
-import { FormatParseError, ImageIdCollisionError, InputFileError } from '../../core/errors.js';
+import { FormatParseError } from '../../core/errors.js';
+import { InputFileError } from '../../io/io-errors.js';
+import { ImageIdCollisionError } from '../images/image-errors.js';
 import type { AssetRecord } from '../../dataset/asset-record.js';
 import { probeImage } from '../images/image-intake.js';
 import { imageIdOf, listImageSources } from '../images/image-sources.js';

@@ -21,6 +21,7 @@ import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { fromWireError, type WireError } from '../../core/error-wire.js';
 import { InfluenceScorer, mergeInfluences, type Influence } from '../../influence/influence.js';
 import {
   decodeVectorHeader,
@@ -138,8 +139,10 @@ function startWorkers(input: ScanWorkerInput, count: number): ScanWorker[] {
 function startWorker(file: string, input: ScanWorkerInput): ScanWorker {
   const worker = new Worker(file, { workerData: input });
   const done = new Promise<Influence[]>((resolve, reject) => {
-    worker.once('message', (m: { best?: Influence[]; error?: string }) =>
-      m.best ? resolve(m.best) : reject(new Error(m.error ?? 'scan worker failed')),
+    worker.once('message', (m: { best?: Influence[]; error?: WireError }) =>
+      m.best
+        ? resolve(m.best)
+        : reject(m.error ? fromWireError(m.error) : new Error('scan worker failed')),
     );
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`scan worker exited with code ${code}`)));

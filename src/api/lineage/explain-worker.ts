@@ -1,11 +1,12 @@
 /**
  * Worker thread of `explain-scan.ts` (layer: api): announces itself, opens the vector file,
- * scores the chunks it claims from the shared counter and posts its local top K (or the error
- * message). It opens the file only after announcing, so a worker terminated unannounced holds
+ * scores the chunks it claims from the shared counter and posts its local top K (or the error,
+ * as `toWireError` data, so it keeps its code on the main thread). It opens the file only after announcing, so a worker terminated unannounced holds
  * no file descriptor.
  */
 import { closeSync, openSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { toWireError } from '../../core/error-wire.js';
 import { announceClaiming, scanClaimedChunks, type ScanWorkerInput } from './explain-scan.js';
 
 const input = workerData as ScanWorkerInput;
@@ -19,5 +20,5 @@ try {
     closeSync(fd);
   }
 } catch (e) {
-  port.postMessage({ error: (e as Error).message });
+  port.postMessage({ error: toWireError(e) });
 }

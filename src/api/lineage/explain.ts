@@ -9,7 +9,8 @@
  * (`explain-unscored.ts`): the ranking is over the scored ones only.
  */
 import { decodeValue, type JsonValue } from '../../core/canonical.js';
-import { CorruptionError, ExplainUnavailableError, VersoError } from '../../core/errors.js';
+import { CorruptionError, VersoError } from '../../core/errors.js';
+import { ExplainUnavailableError } from './lineage-errors.js';
 import { encodeLabelKey } from '../../dataset/label-key.js';
 import { getValue } from '../../tree/read.js';
 import { treeRoot } from '../../vcs/snapshot.js';

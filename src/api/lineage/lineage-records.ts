@@ -2,7 +2,7 @@
  * Finding lineage records by what a user types (layer: api): a prediction by its id or its
  * serving system's id, a model by id or `NAME@VERSION`, a run by id. Point lookups only.
  */
-import { LineageRecordNotFoundError } from '../../core/errors.js';
+import { LineageRecordNotFoundError } from '../../catalog/catalog-errors.js';
 import type { ModelRecord, PredictionRecord, RunRecord } from '../../catalog/catalog.js';
 import type { Repository } from '../repository/repository.js';
 

@@ -11,7 +11,7 @@
  * count and the first `limit`); `IMAGE/LABEL` -> the runs whose example set holds that label
  * (one point lookup per run) -> models -> predictions; a run or model id starts lower.
  */
-import { RefNotFoundError } from '../../core/errors.js';
+import { RefNotFoundError } from '../../vcs/ref-errors.js';
 import { hexToHash } from '../../core/hash.js';
 import type { ChunkHash } from '../../core/hash.js';
 import { decodeValue } from '../../core/canonical.js';

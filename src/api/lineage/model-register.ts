@@ -3,7 +3,8 @@
  * records a model produced by a run. Its id is `model-<12 hex>` of (name, version), which are
  * unique together. Metrics: a JSON object file, or `k=v` pairs (numbers when they parse as one).
  */
-import { FormatParseError, LineageRecordNotFoundError } from '../../core/errors.js';
+import { LineageRecordNotFoundError } from '../../catalog/catalog-errors.js';
+import { FormatParseError } from '../../core/errors.js';
 import type { ModelRecord } from '../../catalog/catalog.js';
 import { lineageId } from '../../influence/lineage-id.js';
 import { currentTime } from '../repository/identity.js';

@@ -14,11 +14,8 @@
  * score.
  */
 import { readFile } from 'node:fs/promises';
-import {
-  FormatParseError,
-  InvalidArgumentError,
-  LineageRecordNotFoundError,
-} from '../../core/errors.js';
+import { LineageRecordNotFoundError } from '../../catalog/catalog-errors.js';
+import { FormatParseError, InvalidArgumentError } from '../../core/errors.js';
 import type { RunRecord, RunVectors, VectorKind } from '../../catalog/catalog.js';
 import { vectorRefusal } from '../../catalog/lineage-catalog.js';
 import { hexToHash } from '../../core/hash.js';

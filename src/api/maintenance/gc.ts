@@ -11,7 +11,7 @@
  * what lies below it, which would look unreachable (`RepositoryDamagedError`; `verify` lists
  * the damage). An unreadable or empty catalog never gets here (`repository.ts` refuses to open).
  */
-import { RepositoryDamagedError } from '../../core/errors.js';
+import { RepositoryDamagedError } from '../repository/repository-errors.js';
 import { hashToHex } from '../../core/hash.js';
 import { walkReachable, type ReachableChunk } from '../../vcs/reachable.js';
 import { withLease } from '../repository/lease.js';
@@ -71,7 +71,7 @@ function damageError(damaged: readonly ReachableChunk[]): RepositoryDamagedError
     `gc refused: ${damaged.length} chunk(s) that refs reach are missing or corrupt ` +
       `(first: ${first.kind} ${first.id}: ${first.damage ?? 'missing'}), so what lies below ` +
       `them cannot be told from garbage; nothing was deleted`,
-    `Run 'verso verify' to list the damage, and restore .verso/ from a backup`,
+    'verify-and-restore',
     { damaged: damaged.length, first: first.id },
   );
 }

@@ -20,7 +20,8 @@
 import { prepareOutputPath } from '../../io/output-file.js';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CorruptionError, RepositoryDamagedError } from '../../core/errors.js';
+import { CorruptionError } from '../../core/errors.js';
+import { RepositoryDamagedError } from '../repository/repository-errors.js';
 import type { ChunkHash } from '../../core/hash.js';
 import { hashToHex } from '../../core/hash.js';
 import type { Catalog } from '../../catalog/catalog.js';
@@ -157,7 +158,7 @@ async function recoverInto(
   if (scan.commits.size === 0)
     throw new RepositoryDamagedError(
       'recover found no commits in the chunk store',
-      `There is nothing to recover: restore .verso/ from a backup, or remove it and run 'verso init'`,
+      'restore-or-reinit',
       { damagedChunks: scan.damaged },
     );
   const existing = salvaged ? undefined : await catalog.listRefs();

@@ -7,7 +7,8 @@
  * resolution (id, kind, choice, who, when), and moves the branch by compare-and-swap from the
  * head the merge started at: if the branch moved meanwhile nothing is overwritten.
  */
-import { MergeTargetMovedError, UndecidedConflictsError } from '../../core/errors.js';
+import { MergeTargetMovedError, UndecidedConflictsError } from './merge-errors.js';
+import { RefUpdateRaceError } from '../../catalog/catalog-errors.js';
 import { hashToHex, hexToHash, type ChunkHash } from '../../core/hash.js';
 import { TREE_NAMES, type TreeName } from '../../dataset/tree-names.js';
 import { compareBytes } from '../../tree/bytes.js';
@@ -116,7 +117,7 @@ export async function finishMerge(
       },
     });
   } catch (e) {
-    if ((e as { code?: string }).code === 'REF_UPDATE_RACE') {
+    if (e instanceof RefUpdateRaceError) {
       const now = await repo.catalog.getRef(state.into);
       throw new MergeTargetMovedError(state.into, state.ours, (now?.target as ChunkHash) ?? null);
     }

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MergeConflictError } from '../../core/errors.js';
+import { MergeConflictError } from './merge-errors.js';
 import { applyEdits } from '../write/apply-edits.js';
 import { importLabels } from '../ingest/import-labels.js';
 import { initRepository } from '../repository/init-repository.js';

@@ -14,12 +14,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { encodeValue, type JsonValue } from '../../core/canonical.js';
-import {
-  FormatParseError,
-  InputFileError,
-  InvalidArgumentError,
-  UnknownConflictError,
-} from '../../core/errors.js';
+import { FormatParseError, InvalidArgumentError } from '../../core/errors.js';
+import { InputFileError } from '../../io/io-errors.js';
+import { UnknownConflictError } from './merge-errors.js';
 import { decodeRecordKey, encodeImageKey } from '../../dataset/label-key.js';
 import type { LabelContent } from '../../dataset/label-line.js';
 import { checkInputFile } from '../../io/input-file.js';

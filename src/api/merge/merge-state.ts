@@ -12,7 +12,7 @@
  * chunks, decided with --ours/--theirs like the schema).
  */
 import { decodeValue, type JsonValue } from '../../core/canonical.js';
-import { NoPendingMergeError } from '../../core/errors.js';
+import { NoPendingMergeError } from './merge-errors.js';
 import type { ChunkHash } from '../../core/hash.js';
 import { decodeRecordKey } from '../../dataset/label-key.js';
 import type { TreeName } from '../../dataset/tree-names.js';

@@ -7,7 +7,9 @@
  * unless allowed) the merge commit is made at once; otherwise nothing moves: the merge is
  * stored as the branch's pending merge and `MergeConflictError` is thrown.
  */
-import { CorruptionError, MergeConflictError, MergeInProgressError } from '../../core/errors.js';
+import { MergeInProgressError } from '../../catalog/catalog-errors.js';
+import { CorruptionError } from '../../core/errors.js';
+import { MergeConflictError } from './merge-errors.js';
 import type { ChunkHash } from '../../core/hash.js';
 import { encodeLabelKey } from '../../dataset/label-key.js';
 import type { TreeName } from '../../dataset/tree-names.js';

@@ -2,7 +2,7 @@
  * `verso asset list REF` and `verso asset show REF IMAGE`: the asset records of a snapshot
  * (layer: api).
  */
-import { AssetNotFoundError } from '../../core/errors.js';
+import { AssetNotFoundError } from './read-errors.js';
 import { decodeAssetRecord, type AssetRecord } from '../../dataset/asset-record.js';
 import { decodeRecordKey, encodeImageKey } from '../../dataset/label-key.js';
 import { getValue, scanLeaves } from '../../tree/read.js';

@@ -43,8 +43,8 @@ export async function initRepository(dir: string, opts: InitOptions = {}): Promi
     throw new VersoError(
       'AlreadyExists',
       'REPOSITORY_EXISTS',
-      `a Verso repository already exists at ${root}, without its catalog: run 'verso recover' to rebuild it (nothing was changed)`,
-      { root },
+      `a Verso repository already exists at ${root}, without its catalog (nothing was changed)`,
+      { root, withoutCatalog: true },
     );
   // Both folders must be writable before anything is created (no half-made repository).
   if (blobStore !== undefined) prepareOutputPath(opts.blobStore!, 'folder');

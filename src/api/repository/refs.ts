@@ -8,11 +8,8 @@
  * with a pending merge needs `force`; a forced deletion keeps the pending merge, so
  * `merge abort --into B` (or re-creating B at the merge's start) still works.
  */
-import {
-  BranchDeleteRefusedError,
-  InvalidArgumentError,
-  TagImmutableError,
-} from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/errors.js';
+import { BranchDeleteRefusedError, TagImmutableError } from './repository-errors.js';
 import type { ChunkHash } from '../../core/hash.js';
 import { parseRefName } from '../../core/ref-name.js';
 import type { RefKind, RefRecord } from '../../catalog/catalog.js';
@@ -73,16 +70,8 @@ export async function deleteBranch(
     if (ref.kind === 'tag') throw new TagImmutableError(name, ref.target);
     const pending = await repo.catalog.getPendingMerge(name);
     if (!opts.force) {
-      if (name === DEFAULT_BRANCH)
-        throw new BranchDeleteRefusedError(
-          name,
-          'it is the default branch, which commands use when no branch or ref is given',
-        );
-      if (pending)
-        throw new BranchDeleteRefusedError(
-          name,
-          `it has a pending merge (finish it with \`verso merge commit --into ${name}\` or drop it with \`verso merge abort --into ${name}\`)`,
-        );
+      if (name === DEFAULT_BRANCH) throw new BranchDeleteRefusedError(name, 'default-branch');
+      if (pending) throw new BranchDeleteRefusedError(name, 'pending-merge');
     }
     await repo.catalog.updateRef(name, 'branch', ref.target, null, refLogNote('branch delete'));
     return { name, target: ref.target, pendingMergeKept: pending !== undefined };

@@ -7,7 +7,7 @@
  * the commits are still in the chunk store and `verso recover` rebuilds branches from them. A
  * damaged chunk store cannot be rebuilt from the catalog: only a backup restores it.
  */
-import { RepositoryDamagedError } from '../../core/errors.js';
+import { RepositoryDamagedError } from './repository-errors.js';
 import type { CatalogDamagedError } from '../../catalog/sqlite/sqlite-catalog-file.js';
 import { checkLmdbFile, type ChunkStoreDamagedError } from '../../store/lmdb/lmdb-file-check.js';
 
@@ -26,22 +26,20 @@ export function damagedCatalog(e: CatalogDamagedError, chunksDir: string): Repos
   if (chunks === undefined || chunks === 0)
     return new RepositoryDamagedError(
       `${e.what}, and the chunk store holds no ${chunks === 0 ? 'chunks' : 'readable data'} either`,
-      `Restore .verso/ from a backup (or, if this repository never held data, remove .verso/ and run 'verso init')`,
+      'restore-or-reinit',
       data,
     );
   return new RepositoryDamagedError(
     `${e.what}, but the chunk store holds ${chunks.toLocaleString('en-US')} chunks: ` +
       `the repository is damaged, not empty`,
-    `Run 'verso recover' to rebuild its branches from the commits in the chunk store ` +
-      `(the damaged catalog is kept beside the new one); every other command refuses until then`,
+    'recover',
     data,
   );
 }
 
 export function damagedChunkStore(e: ChunkStoreDamagedError): RepositoryDamagedError {
-  return new RepositoryDamagedError(
-    e.message,
-    `Chunks cannot be rebuilt from the catalog: restore .verso/chunks/ from a backup`,
-    { chunkStore: e.file, damage: e.damage },
-  );
+  return new RepositoryDamagedError(e.message, 'restore-chunks', {
+    chunkStore: e.file,
+    damage: e.damage,
+  });
 }

@@ -12,7 +12,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { RepositoryNotFoundError } from '../../core/errors.js';
+import { RepositoryNotFoundError } from './repository-errors.js';
 import { SqliteCatalog } from '../../catalog/sqlite/sqlite-catalog.js';
 import { CatalogDamagedError } from '../../catalog/sqlite/sqlite-catalog-file.js';
 import { ChunkStoreDamagedError } from '../../store/lmdb/lmdb-file-check.js';

@@ -13,7 +13,8 @@
  * `dryRun` computes the same counts and writes nothing (and takes no writer lease).
  */
 import { decodeValue, encodeValue, type JsonValue } from '../../core/canonical.js';
-import { InvalidArgumentError, LabelSchemaError } from '../../core/errors.js';
+import { InvalidArgumentError } from '../../core/errors.js';
+import { LabelSchemaError } from './label-schema-error.js';
 import { hashToHex, hexToHash } from '../../core/hash.js';
 import { decodeLabelKey } from '../../dataset/label-key.js';
 import type { LabelContent } from '../../dataset/label-line.js';

@@ -8,7 +8,7 @@
  * snapshot's version, or when the snapshot has no schema at all.
  */
 import { decodeValue, encodeValue } from '../../core/canonical.js';
-import { SchemaProjectionError } from '../../core/errors.js';
+import { SchemaProjectionError } from '../../schema/schema-errors.js';
 import type { LabelContent } from '../../dataset/label-line.js';
 import { projectionTo, type LabelMapper } from '../../schema/projection.js';
 import type { Repository } from '../repository/repository.js';
@@ -29,17 +29,12 @@ export async function labelMapperBetween(
     throw new SchemaProjectionError(
       null,
       to,
-      `the snapshot has no schema version; adopt one first with 'verso migrate --branch B --to ${to}'`,
+      'the snapshot has no schema version; a branch adopts one first',
     );
   if (from === to) return null;
   const projection = projectionTo(registry.stepsBetween(from, to));
   if (!projection.ok)
-    throw new SchemaProjectionError(
-      from,
-      to,
-      `these ops need a review; run 'verso migrate --to ${to}' on the branch and review the marked labels`,
-      projection.blocking,
-    );
+    throw new SchemaProjectionError(from, to, 'these ops need a review', projection.blocking);
   return projection.identity ? null : projection.map;
 }
 

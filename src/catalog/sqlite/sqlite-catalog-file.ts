@@ -30,8 +30,7 @@ export class CatalogDamagedError extends VersoError {
     super(
       'Corruption',
       'CATALOG_DAMAGED',
-      `${what}; nothing was changed. Run 'verso recover' to rebuild the catalog's branches ` +
-        `from the commits in the chunk store`,
+      `${what}; nothing was changed`,
       { file, damage, detail },
       { cause },
     );

@@ -9,12 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DiskFullError, RepositoryBusyError, VersoError } from '../../core/errors.js';
+import { VersoError } from '../../core/errors.js';
+import { DiskFullError } from '../../io/io-errors.js';
+import { RepositoryBusyError } from '../catalog-errors.js';
 import type { ChunkHash } from '../../core/hash.js';
 import { SqliteCatalog } from './sqlite-catalog.js';
 import { CatalogDamagedError } from './sqlite-catalog-file.js';
 import { salvageCatalog } from './sqlite-catalog-salvage.js';
 import { guardSqliteErrors, mapSqliteError } from './sqlite-errors.js';
+import { hintFor } from '../../cli/error-hints.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'verso-catalog-open-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -88,12 +91,20 @@ describe('opening an existing catalog (create: false)', () => {
     );
   });
 
-  it('the message says what is damaged, that nothing changed, and to run verso recover', () => {
+  it('the message says what is damaged and that nothing changed; the CLI hint says to run verso recover', () => {
     const empty = join(dir, 'empty2.sqlite');
     writeFileSync(empty, '');
-    expect(() => SqliteCatalog.open(empty, { create: false })).toThrow(
-      /catalog .*empty2\.sqlite is empty \(0 bytes\); nothing was changed\. Run 'verso recover'/,
+    let error: unknown;
+    try {
+      SqliteCatalog.open(empty, { create: false });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CatalogDamagedError);
+    expect((error as CatalogDamagedError).message).toMatch(
+      /catalog .*empty2\.sqlite is empty \(0 bytes\); nothing was changed$/,
     );
+    expect(hintFor(error as CatalogDamagedError)).toContain("Run 'verso recover'");
   });
 
   it('writes nothing when the catalog is up to date (reads work on a full disk)', async () => {

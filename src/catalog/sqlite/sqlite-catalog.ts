@@ -19,6 +19,7 @@
  * same interface.
  */
 import Database from 'better-sqlite3';
+import { SchemaVersionNotFoundError } from '../../core/errors.js';
 import {
   MergeInProgressError,
   PendingMergeRaceError,
@@ -26,8 +27,7 @@ import {
   RefUpdateRaceError,
   RepositoryBusyError,
   SchemaVersionExistsError,
-  SchemaVersionNotFoundError,
-} from '../../core/errors.js';
+} from '../catalog-errors.js';
 import type { ChunkHash } from '../../core/hash.js';
 import type {
   Catalog,

@@ -11,7 +11,8 @@
  */
 import { dirname } from 'node:path';
 import { asDiskFull } from '../../io/disk-full.js';
-import { RepositoryBusyError, VersoError, isVersoError } from '../../core/errors.js';
+import { VersoError, isVersoError } from '../../core/errors.js';
+import { RepositoryBusyError } from '../catalog-errors.js';
 import { CatalogDamagedError } from './sqlite-catalog-file.js';
 
 function sqliteCode(error: unknown): string | undefined {

@@ -10,7 +10,7 @@ import {
   LineageRecordExistsError,
   LineageRecordNotFoundError,
   RunFinishedError,
-} from '../../core/errors.js';
+} from '../catalog-errors.js';
 import type { ChunkHash } from '../../core/hash.js';
 import type {
   LineageCatalog,

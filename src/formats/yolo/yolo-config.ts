@@ -15,7 +15,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { FormatParseError, InputFileError } from '../../core/errors.js';
+import { FormatParseError } from '../../core/errors.js';
+import { InputFileError } from '../../io/io-errors.js';
 import { jsonValueProblem } from '../../core/json-value-check.js';
 import { readTextFile } from '../../io/text-file.js';
 import { misfiledInputError } from '../file-kind.js';

@@ -10,7 +10,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { basename, extname, join, relative, sep } from 'node:path';
-import { InputFileError } from '../../core/errors.js';
+import { InputFileError } from '../../io/io-errors.js';
 import { readTextFile } from '../../io/text-file.js';
 import type { YoloConfig } from './yolo-config.js';
 

@@ -1,0 +1,18 @@
+/**
+ * Errors of `blame` (layer: api).
+ */
+import { VersoError } from '../../core/errors.js';
+
+/** An image with no labels, or a label that is not on its image, at a ref (`verso blame`). */
+export class LabelNotFoundError extends VersoError {
+  constructor(ref: string, image: string, label?: string) {
+    super(
+      'NotFound',
+      'LABEL_NOT_FOUND',
+      label === undefined
+        ? `no labels for image '${image}' in ${ref}`
+        : `no label '${label}' on image '${image}' in ${ref}`,
+      { ref, image, ...(label === undefined ? {} : { label }) },
+    );
+  }
+}
