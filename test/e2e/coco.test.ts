@@ -10,12 +10,11 @@ import { expectSameCoco, type CocoDoc } from './coco-compare.js';
 import {
   expectFailure,
   generateSharedData,
-  initRepo,
   REPO_ROOT,
   useTempRoot,
   type TestRepo,
 } from './helpers.js';
-import { copyRepo } from './repo-copy.js';
+import { copyRepo, freshRepo } from './repo-copy.js';
 
 const tmp = useTempRoot('coco');
 const REAL = resolve(REPO_ROOT, '../shared/data/real/coco');
@@ -38,7 +37,7 @@ const REAL_FILES = [
 
 describe('COCO round trip on real files', () => {
   let empty: TestRepo;
-  beforeAll(async () => (empty = await initRepo(tmp.root(), 'empty')));
+  beforeAll(async () => (empty = await freshRepo(tmp.root(), 'empty')));
 
   it.each(REAL_FILES)('%s', async (rel) => {
     const file = join(REAL, rel);
@@ -64,7 +63,7 @@ describe('the generator coco.json', () => {
   it('gives the same labels and reviews trees as its labels.jsonl', async () => {
     const dir = tmp.dir('gen');
     const data = await generateSharedData(dir, 2000, 1, [50]);
-    const repo = await initRepo(tmp.root(), 'gen-repo');
+    const repo = await freshRepo(tmp.root(), 'gen-repo');
     await repo.ok(['branch', 'create', 'jsonl']);
     await repo.ok(['import', 'coco', join(dir, 'coco.json')]);
     await repo.importLabels(data.labelsFile, 'jsonl');
@@ -152,7 +151,7 @@ describe('bad COCO input', () => {
   let template: TestRepo;
   let head: string;
   beforeAll(async () => {
-    template = await initRepo(tmp.root(), 'bad-template');
+    template = await freshRepo(tmp.root(), 'bad-template');
     const okFile = join(tmp.dir('bad'), 'good.json');
     writeFileSync(okFile, JSON.stringify(good));
     await template.ok(['import', 'coco', okFile]);

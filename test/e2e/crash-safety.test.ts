@@ -362,12 +362,19 @@ describe('real SIGKILLs at timed moments', () => {
     const ds = await generateProjectData(tmp.dir('timed'), TIMED_LABELS, 77, [TIMED_EDITS]);
     const editsFile = ds.editFiles[0]!.file;
     const reference = await initRepo(tmp.root(), 'timed-reference');
-    let t = Date.now();
-    const imported = await reference.importLabels(ds.labelsFile);
-    const importMs = Date.now() - t;
-    t = Date.now();
-    const applied = await reference.apply(editsFile, 'main');
-    const applyMs = Date.now() - t;
+    // timed as processes, like the runs that get killed
+    const timed = async (args: readonly string[]) => {
+      const start = Date.now();
+      const out = expectOk(await reference.spawn([...args, '--json']).done).stdout;
+      return {
+        ms: Date.now() - start,
+        snapshot: (JSON.parse(out) as { snapshot: string }).snapshot,
+      };
+    };
+    const imported = await timed(['import', 'labels', ds.labelsFile]);
+    const importMs = imported.ms;
+    const applied = await timed(['apply', editsFile, '--branch', 'main']);
+    const applyMs = applied.ms;
 
     const repo = copyOf(f.empty);
     const landedImports = await killMidway(

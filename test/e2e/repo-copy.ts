@@ -6,7 +6,7 @@
  */
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestRepo } from './helpers.js';
+import { initRepo, TestRepo } from './helpers.js';
 
 let copies = 0;
 
@@ -15,4 +15,19 @@ export function copyRepo(template: TestRepo, parent: string, name?: string): Tes
   const root = join(parent, name ?? `copy-${++copies}`);
   cpSync(template.root, root, { recursive: true });
   return new TestRepo(root);
+}
+
+const emptyTemplates = new Map<string, Promise<TestRepo>>();
+
+/**
+ * What `initRepo(parent, name)` gives (a repository with only its init commit), copied from one
+ * `verso init` per `parent` instead of running `verso init` again. Copies share the init commit.
+ */
+export async function freshRepo(parent: string, name = 'repo'): Promise<TestRepo> {
+  let template = emptyTemplates.get(parent);
+  if (!template) {
+    template = initRepo(parent, '.empty-template');
+    emptyTemplates.set(parent, template);
+  }
+  return copyRepo(await template, parent, name);
 }
