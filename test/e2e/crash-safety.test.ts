@@ -11,7 +11,6 @@
  * the crashes no failpoint names. Every scenario works on its own copy of a repository built
  * once in `beforeAll`.
  */
-import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, type ExpectStatic } from 'vitest';
 import { FAILPOINTS, type FailpointName } from '../../src/core/failpoints.js';
@@ -26,13 +25,14 @@ import {
   TestRepo,
   type RunResult,
 } from './helpers.js';
+import { copyRepo } from './repo-copy.js';
 
 const tmp = useTempRoot('crash');
 const LABELS = 1_500;
 const EDITS = 150;
 /** Data for the timed kills: large enough that a write lasts a few hundred milliseconds. */
-const TIMED_LABELS = 15_000;
-const TIMED_EDITS = 3_000;
+const TIMED_LABELS = 10_000;
+const TIMED_EDITS = 2_000;
 
 /** Files, template repositories and the snapshots uninterrupted runs give. */
 const f = {
@@ -51,13 +51,8 @@ const f = {
   mergeSnapshot: '',
 };
 
-let copies = 0;
 /** A private copy of a template repository (no process has it open). */
-function copyOf(template: string): TestRepo {
-  const root = join(tmp.root(), `copy-${++copies}`);
-  cpSync(template, root, { recursive: true });
-  return new TestRepo(root);
-}
+const copyOf = (template: string): TestRepo => copyRepo(new TestRepo(template), tmp.root());
 
 beforeAll(async () => {
   const ds = await generateProjectData(tmp.dir('data'), LABELS, 41, [EDITS]);
@@ -86,17 +81,20 @@ beforeAll(async () => {
   f.base = base.root;
   f.baseHeads = { main: await base.head('main'), feature: await base.head('feature') };
 
-  const applied = copyOf(f.base);
-  f.applySnapshot = (await applied.apply(f.edits, 'main')).snapshot;
-
-  const resolved = copyOf(f.base);
-  const conflicted = await resolved.run(['merge', 'start', 'feature', '--into', 'main']);
-  expect(conflicted.code, conflicted.stderr).toBe(1);
-  await resolved.ok(['merge', 'resolve', '--all', '--theirs', '--into', 'main']);
-  f.resolved = resolved.root;
-  const merged = copyOf(f.resolved);
-  await merged.ok(['merge', 'commit', '--into', 'main']);
-  f.mergeSnapshot = (await merged.show('main')).snapshot;
+  const applyReference = async () => {
+    f.applySnapshot = (await copyOf(f.base).apply(f.edits, 'main')).snapshot;
+  };
+  const mergeTemplates = async () => {
+    const resolved = copyOf(f.base);
+    const conflicted = await resolved.run(['merge', 'start', 'feature', '--into', 'main']);
+    expect(conflicted.code, conflicted.stderr).toBe(1);
+    await resolved.ok(['merge', 'resolve', '--all', '--theirs', '--into', 'main']);
+    f.resolved = resolved.root;
+    const merged = copyOf(f.resolved);
+    await merged.ok(['merge', 'commit', '--into', 'main']);
+    f.mergeSnapshot = (await merged.show('main')).snapshot;
+  };
+  await Promise.all([applyReference(), mergeTemplates()]);
 });
 
 /** One write killed at a failpoint: where it runs, what it runs, what it must leave. */
@@ -344,12 +342,11 @@ async function killMidway(
     await repo.ok(['branch', 'create', branch, '--from', from]);
     const outcome = await killDuring(repo, args(branch), delays[attempt % 2]!, waitForScratch);
     if (!outcome.killed) expectOk(outcome.result, 'finished before the kill');
-    const show = await repo.show(branch);
+    const [show] = await Promise.all([repo.show(branch), repo.verify()]);
     if (show.commit !== from) {
       expect(show.parents).toEqual([from]);
       expect(show.snapshot).toBe(want);
     }
-    await repo.verify();
     expect(repo.scratchDirs().filter((d) => d.startsWith(`${outcome.pid}-`))).toEqual([]);
     if (outcome.killed && show.commit === from) landed++;
     else delays = delays.map((d) => d / 2);
@@ -406,10 +403,13 @@ describe('real SIGKILLs at timed moments', () => {
 
     const show = await repo.show('main');
     await repo.json(['gc']);
-    expect(await repo.show('main')).toEqual(show);
-    await repo.verify();
     // both trees of main and of its parent are whole: their diff gives the counts the apply recorded
-    const stat = await repo.json<Record<string, unknown>>(['diff', 'main~1', 'main', '--stat']);
+    const [after, stat] = await Promise.all([
+      repo.show('main'),
+      repo.json<Record<string, unknown>>(['diff', 'main~1', 'main', '--stat']),
+      repo.verify(),
+    ]);
+    expect(after).toEqual(show);
     expect(stat['labels']).toEqual(show.operations['labels']);
     expect(stat['reviews']).toEqual(show.operations['reviews']);
   });
