@@ -7,7 +7,7 @@
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   expectFailure,
   REPO_ROOT,
@@ -16,7 +16,7 @@ import {
   type LabelRecord,
   type TestRepo,
 } from './helpers.js';
-import { freshRepo } from './repo-copy.js';
+import { copyRepo, freshRepo } from './repo-copy.js';
 
 const tmp = useTempRoot('import-scope');
 const REAL = resolve(REPO_ROOT, '../shared/data/real');
@@ -179,17 +179,19 @@ describe('import coco: an image the file lists without annotations', () => {
 });
 
 describe('import labels: per-image replace by default, --upsert, --replace-all', () => {
-  const repo = async () => {
-    const r = await freshRepo(tmp.root(), `labels-${Math.random().toString(36).slice(2, 8)}`);
-    await r.importLabels(
+  /** Three labels on two images, imported once; each case works on a copy. */
+  let template: TestRepo;
+  beforeAll(async () => {
+    template = await freshRepo(tmp.root(), 'labels-template');
+    await template.importLabels(
       writeJsonLines(join(tmp.dir('labels'), 'base.jsonl'), [
         { image: 'a', label: '1', category: 'cat', area: 4, review: { status: 'approved' } },
         { image: 'a', label: '2', category: 'dog' },
         { image: 'b', label: '1', category: 'cat' },
       ]),
     );
-    return r;
-  };
+  });
+  const repo = async () => copyRepo(template, tmp.root());
   const file = writeJsonLines(join(tmp.dir('labels'), 'a-only.jsonl'), [
     { image: 'a', label: '1', category: 'bird' },
   ]);
