@@ -45,4 +45,24 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
     },
   },
+  {
+    // No silent skips: a test that may not run is not a test (test/no-skipped-tests.ts fails
+    // such a file at run time too; vitest.config.ts refuses `.only`).
+    files: ['test/**/*.ts', 'src/**/*.test.ts', 'bench/**/*.test.ts', 'src/**/*.contract.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'MemberExpression[object.name=/^(it|test|describe|suite|bench)$/][property.name=/^(skip|only|todo|skipIf|runIf)$/]',
+          message: 'no skipped, todo or focused tests: make it run, or delete it',
+        },
+        {
+          selector:
+            'CallExpression[callee.property.name="skip"][callee.object.name=/^(ctx|context|t)$/]',
+          message: 'no skipped tests: make it run, or delete it',
+        },
+      ],
+    },
+  },
 );

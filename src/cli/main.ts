@@ -11,6 +11,7 @@
 import type { Command } from 'commander';
 import { reportFailure } from './failure.js';
 import { EXIT_ERROR, EXIT_OK } from './exit-codes.js';
+import { armFailpointFromEnv } from './failpoint-env.js';
 import { printLines } from './output.js';
 import { buildProgram } from './program.js';
 import { versoVersion } from './version.js';
@@ -66,6 +67,13 @@ process.on('beforeExit', () => {
   );
   process.exitCode = EXIT_ERROR;
 });
+
+// Crash tests: VERSO_FAILPOINT=<name> SIGKILLs this process at that step (core/failpoints.ts).
+try {
+  armFailpointFromEnv(process.env);
+} catch (e) {
+  fail(e);
+}
 
 void main(process.argv.slice(2)).then((code) => {
   if (finished) return;

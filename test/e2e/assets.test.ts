@@ -21,7 +21,8 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { AddImagesResult } from '../../src/api/images/add-images.js';
 import { encodeImage, withMarker, type ImageKind } from '../../bench/gen-images.js';
-import { expectFailure, initRepo, TestRepo, useTempRoot, verso } from './helpers.js';
+import { expectFailure, TestRepo, useTempRoot, verso } from './helpers.js';
+import { freshRepo } from './repo-copy.js';
 
 const tmp = useTempRoot('assets');
 
@@ -106,7 +107,7 @@ const repoBlobs = (repo: TestRepo) => blobFiles(join(repo.root, '.verso', 'blobs
 describe('verso add images', () => {
   it('adds a folder recursively: one record and one blob per image, non-images skipped', async () => {
     const dir = imageFolder('folder');
-    const repo = await initRepo(tmp.root(), 'basic');
+    const repo = await freshRepo(tmp.root(), 'basic');
     const r = await addImages(repo, dir);
     expect(r).toMatchObject({ images: 5, added: 5, replaced: 0, unchanged: 0, skipped: 1 });
     expect(r).toMatchObject({ blobs_new: 5, blobs_deduplicated: 0 });
@@ -159,7 +160,7 @@ describe('verso add images', () => {
     const dir = tmp.dir('two-names');
     const a = image(join(dir, 'a.jpg'), 'jpeg', 24, 24);
     copyFileSync(a, join(dir, 'b.jpg'));
-    const repo = await initRepo(tmp.root(), 'two-names-repo');
+    const repo = await freshRepo(tmp.root(), 'two-names-repo');
     expect(await addImages(repo, dir)).toMatchObject({
       added: 2,
       blobs_new: 1,
@@ -206,7 +207,7 @@ describe('verso add images', () => {
 
   it('references files in place; verify --assets names a file whose bytes changed', async () => {
     const dir = imageFolder('referenced');
-    const repo = await initRepo(tmp.root(), 'reference');
+    const repo = await freshRepo(tmp.root(), 'reference');
     const r = await addImages(repo, dir, '--reference');
     expect(r).toMatchObject({ added: 5, blobs_new: 0, bytes_new: 0 });
     expect(repoBlobs(repo)).toEqual([]);
@@ -252,7 +253,7 @@ describe('verso add images', () => {
 });
 
 describe('verso add images: bad input leaves the branch unchanged', () => {
-  const repo = (name: string) => initRepo(tmp.root(), name);
+  const repo = (name: string) => freshRepo(tmp.root(), name);
 
   async function expectRefused(
     r: TestRepo,

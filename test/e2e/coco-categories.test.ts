@@ -6,7 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initRepo, useTempRoot, writeJsonLines, type TestRepo } from './helpers.js';
+import { useTempRoot, writeJsonLines, type TestRepo } from './helpers.js';
+import { freshRepo } from './repo-copy.js';
 
 const tmp = useTempRoot('coco-categories');
 
@@ -44,8 +45,8 @@ describe('COCO categories in the snapshot', () => {
   it('two imports of one file into two repositories give the same snapshot id', async () => {
     const dir = tmp.dir('same-id');
     const file = cocoFile(dir);
-    const a = await initRepo(dir, 'a');
-    const b = await initRepo(dir, 'b');
+    const a = await freshRepo(dir, 'a');
+    const b = await freshRepo(dir, 'b');
     await a.ok(['import', 'coco', file]);
     await b.ok(['import', 'coco', file, '-m', 'another message']);
     expect((await a.show()).snapshot).toBe((await b.show()).snapshot);
@@ -58,7 +59,7 @@ describe('COCO categories in the snapshot', () => {
 
   it('gc keeps the category list: export after gc still has it, verify is clean', async () => {
     const dir = tmp.dir('gc');
-    const repo = await initRepo(dir);
+    const repo = await freshRepo(dir);
     await repo.ok(['import', 'coco', cocoFile(dir)]);
     await repo.ok(['gc']);
     await repo.verify();
@@ -67,7 +68,7 @@ describe('COCO categories in the snapshot', () => {
 
   it('a later verso apply keeps the category list', async () => {
     const dir = tmp.dir('apply');
-    const repo = await initRepo(dir);
+    const repo = await freshRepo(dir);
     await repo.ok(['import', 'coco', cocoFile(dir)]);
     const before = (await repo.show()).categories;
     const edits = writeJsonLines(join(dir, 'edits.jsonl'), [

@@ -9,14 +9,8 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  expectFailure,
-  initRepo,
-  parseJsonLines,
-  REPO_ROOT,
-  useTempRoot,
-  type TestRepo,
-} from './helpers.js';
+import { expectFailure, parseJsonLines, REPO_ROOT, useTempRoot, type TestRepo } from './helpers.js';
+import { freshRepo } from './repo-copy.js';
 
 const tmp = useTempRoot('coco-images');
 const REAL = resolve(REPO_ROOT, '../shared/data/real/coco');
@@ -68,7 +62,7 @@ describe('import coco --images on real files', () => {
   ])('%s: blobs stored, records hashed, verify --assets clean', async (rel, images) => {
     const file = join(REAL, rel);
     const dir = join(dirname(file), images);
-    const repo = await initRepo(tmp.root(), basename(rel, '.json'));
+    const repo = await freshRepo(tmp.root(), basename(rel, '.json'));
     const r = await repo.json<{ images: number; blobs: { new: number } }>([
       'import',
       'coco',
@@ -106,7 +100,7 @@ describe('import coco --images on real files', () => {
     const { dir, file } = mmposeCopy('basename', (doc) => {
       for (const img of doc.images) img.file_name = `val2017/${img.file_name}`;
     });
-    const repo = await initRepo(dir);
+    const repo = await freshRepo(dir);
     await repo.ok(['import', 'coco', file, '--images', dir]);
     const list = await assets(repo);
     expect(list).toHaveLength(4);
@@ -117,7 +111,7 @@ describe('import coco --images on real files', () => {
 
   it('a missing image file: exit 1 naming the image and the path tried, branch unchanged', async () => {
     const { dir, file, doc } = mmposeCopy('missing', () => {}, '000000196141.jpg');
-    const repo = await initRepo(dir);
+    const repo = await freshRepo(dir);
     const before = await repo.head();
     const i = doc.images.findIndex((img) => img.file_name === '000000196141.jpg');
     expectFailure(
@@ -141,7 +135,7 @@ describe('import coco --images on real files', () => {
       join(dirname(join(REAL, MMPOSE)), '000000196141.jpg'),
       join(dir, '..', '000000196141.jpg'),
     );
-    const repo = await initRepo(dir);
+    const repo = await freshRepo(dir);
     const i = doc.images.findIndex((img) => img.file_name === '../000000196141.jpg');
     expectFailure(
       await repo.run(['import', 'coco', file, '--images', dir]),
@@ -154,7 +148,7 @@ describe('import coco --images on real files', () => {
     const { dir, file } = mmposeCopy('size', (doc) => {
       doc.images[1]!.height += 1;
     });
-    const repo = await initRepo(dir);
+    const repo = await freshRepo(dir);
     const before = await repo.head();
     expectFailure(
       await repo.run(['import', 'coco', file, '--images', dir]),
@@ -169,7 +163,7 @@ describe('import coco --images on real files', () => {
     const { dir, file } = mmposeCopy('given-sha', (doc) => {
       for (const img of doc.images) img.sha256 = fake;
     });
-    const repo = await initRepo(dir);
+    const repo = await freshRepo(dir);
     await repo.ok(['import', 'coco', file]);
     for (const a of await assets(repo)) {
       expect(a['sha256']).toBeUndefined();

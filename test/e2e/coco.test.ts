@@ -5,9 +5,16 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectSameCoco, type CocoDoc } from './coco-compare.js';
-import { expectFailure, generateSharedData, initRepo, REPO_ROOT, useTempRoot } from './helpers.js';
+import {
+  expectFailure,
+  generateSharedData,
+  REPO_ROOT,
+  useTempRoot,
+  type TestRepo,
+} from './helpers.js';
+import { copyRepo, freshRepo } from './repo-copy.js';
 
 const tmp = useTempRoot('coco');
 const REAL = resolve(REPO_ROOT, '../shared/data/real/coco');
@@ -29,9 +36,12 @@ const REAL_FILES = [
 ];
 
 describe('COCO round trip on real files', () => {
+  let empty: TestRepo;
+  beforeAll(async () => (empty = await freshRepo(tmp.root(), 'empty')));
+
   it.each(REAL_FILES)('%s', async (rel) => {
     const file = join(REAL, rel);
-    const repo = await initRepo(tmp.root(), rel.replaceAll('/', '_'));
+    const repo = copyRepo(empty, tmp.root(), rel.replaceAll('/', '_'));
     await repo.ok(['import', 'coco', file]);
     const out = join(tmp.dir('out'), rel.replaceAll('/', '_'));
     await repo.ok(['export', 'main', '--format', 'coco', '--out', out]);
@@ -53,7 +63,7 @@ describe('the generator coco.json', () => {
   it('gives the same labels and reviews trees as its labels.jsonl', async () => {
     const dir = tmp.dir('gen');
     const data = await generateSharedData(dir, 2000, 1, [50]);
-    const repo = await initRepo(tmp.root(), 'gen-repo');
+    const repo = await freshRepo(tmp.root(), 'gen-repo');
     await repo.ok(['branch', 'create', 'jsonl']);
     await repo.ok(['import', 'coco', join(dir, 'coco.json')]);
     await repo.importLabels(data.labelsFile, 'jsonl');
@@ -137,14 +147,21 @@ describe('bad COCO input', () => {
     ],
   ];
 
+  /** The good file imported once; each case works on a copy. */
+  let template: TestRepo;
+  let head: string;
+  beforeAll(async () => {
+    template = await freshRepo(tmp.root(), 'bad-template');
+    const okFile = join(tmp.dir('bad'), 'good.json');
+    writeFileSync(okFile, JSON.stringify(good));
+    await template.ok(['import', 'coco', okFile]);
+    head = await template.head();
+  });
+
   it.each(cases)(
     '%s: exit 1, file + record + field, branch unchanged',
     async (name, make, fragments) => {
-      const repo = await initRepo(tmp.root(), `bad-${name.replaceAll(' ', '-')}`);
-      const okFile = join(tmp.dir('bad'), 'good.json');
-      writeFileSync(okFile, JSON.stringify(good));
-      await repo.ok(['import', 'coco', okFile]);
-      const head = await repo.head();
+      const repo = copyRepo(template, tmp.root(), `bad-${name.replaceAll(' ', '-')}`);
       const file = join(tmp.dir('bad'), `${name.replaceAll(' ', '-')}.json`);
       writeFileSync(file, make(good));
       expectFailure(await repo.run(['import', 'coco', file]), 1, file, ...fragments);

@@ -13,7 +13,8 @@
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, expectFailure, initRepo, useTempRoot, type TestRepo } from './helpers.js';
+import { REPO_ROOT, expectFailure, useTempRoot, type TestRepo } from './helpers.js';
+import { freshRepo } from './repo-copy.js';
 
 const REAL = resolve(REPO_ROOT, '../shared/data/real');
 const COCO = join(
@@ -56,7 +57,7 @@ const coco = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as CocoDoc
 
 beforeAll(async () => {
   out = tmp.dir('out');
-  withList = await initRepo(tmp.root(), 'with-list');
+  withList = await freshRepo(tmp.root(), 'with-list');
   await withList.ok(['import', 'coco', COCO, '--images', IMAGES]);
   const images = source.images.map((i) => i.file_name.replace(/\.jpg$/, '')).sort();
   await withList.ok(['split', 'set', ...images.slice(0, 70), '--to', 'train', '--branch', 'main']);
@@ -65,7 +66,7 @@ beforeAll(async () => {
   // The same labels from JSONL: a snapshot without a stored category list.
   const jsonl = join(tmp.dir('files'), 'labels.jsonl');
   writeFileSync(jsonl, await withList.ok(['cat', 'v1']));
-  noList = await initRepo(tmp.root(), 'no-list');
+  noList = await freshRepo(tmp.root(), 'no-list');
   await noList.ok(['import', 'labels', jsonl]);
   await noList.ok(['tag', 'create', 'bare', 'main']); // labels only: no asset records
   await noList.ok(['add', 'images', IMAGES, '--branch', 'main']);
@@ -181,7 +182,7 @@ it('adopting a schema of the same classes moves no index, whatever the stored or
   writeFileSync(join(files, 'c.json'), JSON.stringify(doc));
   const schema = { classes: doc.categories.map(({ id, name }) => ({ id, name })) };
   writeFileSync(join(files, 's.json'), JSON.stringify(schema));
-  const repo = await initRepo(tmp.root(), 'unsorted');
+  const repo = await freshRepo(tmp.root(), 'unsorted');
   await repo.ok(['import', 'coco', join(files, 'c.json')]);
   const before = fresh('yolo');
   await repo.ok(['export', 'main', '--format', 'yolo', '--out', before]);

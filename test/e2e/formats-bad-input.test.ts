@@ -5,8 +5,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { expectFailure, initRepo, useTempRoot } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectFailure, initRepo, useTempRoot, type TestRepo } from './helpers.js';
+import { copyRepo } from './repo-copy.js';
 
 const tmp = useTempRoot('formats-bad');
 
@@ -294,17 +295,23 @@ function png(width: number, height: number): Buffer {
 }
 
 describe.each(CASES)('bad $format input', (c) => {
+  const extra = (dir: string) => (c.extra ?? []).map((a) => (a === 'imgs' ? join(dir, 'imgs') : a));
+  /** The good dataset imported once; each case breaks a copy of it. */
+  let template: TestRepo;
+  let head: string;
+  beforeAll(async () => {
+    template = await initRepo(tmp.root(), `${c.format}-template`);
+    const goodDir = tmp.dir(`${c.format}-good`);
+    writeDataset(goodDir, c.good);
+    await template.ok(['import', c.format, join(goodDir, c.path), ...extra(goodDir)]);
+    head = await template.head();
+  });
+
   it.each(c.bad)(
     '%s: exit 1, file + record + field, branch unchanged',
     async (name, edit, file, fragments) => {
       const slug = `${c.format}-${name.replaceAll(/[^a-z0-9]+/gi, '-')}`;
-      const repo = await initRepo(tmp.root(), slug);
-      const goodDir = tmp.dir(`${slug}-good`);
-      writeDataset(goodDir, c.good);
-      const extra = (dir: string) =>
-        (c.extra ?? []).map((a) => (a === 'imgs' ? join(dir, 'imgs') : a));
-      await repo.ok(['import', c.format, join(goodDir, c.path), ...extra(goodDir)]);
-      const head = await repo.head();
+      const repo = copyRepo(template, tmp.root(), slug);
       const badDir = tmp.dir(`${slug}-bad`);
       writeDataset(badDir, edit(c.good));
       const r = await repo.run(['import', c.format, join(badDir, c.path), ...extra(badDir)]);

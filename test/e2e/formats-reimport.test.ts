@@ -6,7 +6,8 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initRepo, REPO_ROOT, useTempRoot, type TestRepo } from './helpers.js';
+import { REPO_ROOT, useTempRoot, type TestRepo } from './helpers.js';
+import { freshRepo } from './repo-copy.js';
 
 const tmp = useTempRoot('formats-reimport');
 const REAL = resolve(REPO_ROOT, '../shared/data/real');
@@ -33,7 +34,7 @@ describe('COCO -> Verso -> FORMAT -> Verso', () => {
     '%s of %s: empty diff',
     async (format, rel) => {
       const slug = `${format}-${rel.replaceAll('/', '_')}`;
-      const repo = await initRepo(tmp.root(), slug);
+      const repo = await freshRepo(tmp.root(), slug);
       await repo.ok(['import', 'coco', join(REAL, rel)]);
       const out = join(tmp.root(), `${slug}-out`);
       await repo.ok(['export', 'main', '--format', format, '--out', out]);
@@ -48,7 +49,7 @@ describe('COCO -> Verso -> FORMAT -> Verso', () => {
 describe('export YOLO, edit 3 labels, re-import', () => {
   const rel = COCO_FILES[0]!;
   const setUp = async (name: string) => {
-    const repo = await initRepo(tmp.root(), name);
+    const repo = await freshRepo(tmp.root(), name);
     await repo.ok(['import', 'coco', join(REAL, rel)]);
     const out = join(tmp.root(), `${name}-out`);
     await repo.ok(['export', 'main', '--format', 'yolo', '--out', out]);

@@ -8,7 +8,8 @@ import { basename, join, resolve } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { initRepo, REPO_ROOT, useTempRoot, type LabelRecord } from './helpers.js';
+import { REPO_ROOT, useTempRoot, type LabelRecord } from './helpers.js';
+import { freshRepo } from './repo-copy.js';
 
 const tmp = useTempRoot('formats-rt');
 const REAL = resolve(REPO_ROOT, '../shared/data/real');
@@ -89,7 +90,7 @@ const YOLO_SETS: readonly [rel: string, format: string, names: string, extra: st
 describe('YOLO round trip on real files', () => {
   it.each(YOLO_SETS)('%s', async (rel, format, namesFile, extra) => {
     const src = join(REAL, rel);
-    const repo = await initRepo(tmp.root(), rel.replaceAll('/', '_'));
+    const repo = await freshRepo(tmp.root(), rel.replaceAll('/', '_'));
     await repo.ok(['import', 'yolo', src, ...extra]);
     const out = join(tmp.root(), `${rel.replaceAll('/', '_')}-out`);
     await repo.ok(['export', 'main', '--format', format, '--out', out]);
@@ -107,7 +108,7 @@ describe('YOLO round trip on real files', () => {
   });
 
   it('coco8 splits become images/train, images/val in data.yaml and read back as splits', async () => {
-    const repo = await initRepo(tmp.root(), 'coco8-splits');
+    const repo = await freshRepo(tmp.root(), 'coco8-splits');
     await repo.ok(['import', 'yolo', join(REAL, 'yolo/hub/example_datasets/coco8')]);
     expect(await repo.json<Record<string, number>>(['split', 'show', 'main'])).toEqual({
       counts: { train: 4, val: 4 },
@@ -124,7 +125,7 @@ describe('YOLO round trip on real files', () => {
   });
 
   it('coco8-pose: 17 keypoints per person, in pixels', async () => {
-    const repo = await initRepo(tmp.root(), 'coco8-pose');
+    const repo = await freshRepo(tmp.root(), 'coco8-pose');
     await repo.ok(['import', 'yolo', join(REAL, 'yolo/hub/example_datasets/coco8-pose')]);
     const labels = await repo.cat();
     expect(labels).toHaveLength(21);
@@ -182,7 +183,7 @@ const VOC_SETS = [
 describe('Pascal VOC round trip on real files', () => {
   it.each(VOC_SETS)('%s', async (rel) => {
     const src = join(REAL, rel);
-    const repo = await initRepo(tmp.root(), rel.replaceAll('/', '_'));
+    const repo = await freshRepo(tmp.root(), rel.replaceAll('/', '_'));
     await repo.ok(['import', 'voc', src]);
     const out = join(tmp.root(), `${rel.replaceAll('/', '_')}-out`);
     await repo.ok(['export', 'main', '--format', 'voc', '--out', out]);
@@ -210,7 +211,7 @@ function boxesByImage(labels: readonly LabelRecord[]): Map<string, string[]> {
 
 describe('the same 273 boxes in five encodings', () => {
   it('COCO, VOC, CVAT-VOC, CVAT and YOLO give the same labels', async () => {
-    const repo = await initRepo(tmp.root(), 'five');
+    const repo = await freshRepo(tmp.root(), 'five');
     const imports: [string, string[]][] = [
       ['coco', ['coco', join(REAL, `coco/${GTS}/coco_format_v1/instances_default.json`)]],
       ['voc', ['voc', join(REAL, `pascal_voc/${GTS}/pascalvoc_format`)]],
@@ -233,7 +234,7 @@ describe('the same 273 boxes in five encodings', () => {
 
 describe('CVAT for images and Label Studio exports', () => {
   it('CVAT: boxes, polygons, points and a skeleton, checked against the XML numbers', async () => {
-    const repo = await initRepo(tmp.root(), 'cvat-dagshub');
+    const repo = await freshRepo(tmp.root(), 'cvat-dagshub');
     await repo.ok([
       'import',
       'cvat',
@@ -262,7 +263,7 @@ describe('CVAT for images and Label Studio exports', () => {
       REAL,
       'label_studio/label-studio-sdk/tests/custom/converter/data/test_export_coco/data.json',
     );
-    const repo = await initRepo(tmp.root(), 'ls-coco');
+    const repo = await freshRepo(tmp.root(), 'ls-coco');
     await repo.ok(['import', 'label-studio', file]);
     const task = (
       JSON.parse(readFileSync(file, 'utf8')) as {
@@ -297,7 +298,7 @@ describe('CVAT for images and Label Studio exports', () => {
     'test_export_csv/csv_test.json',
   ])('Label Studio %s imports every labelled result', async (rel) => {
     const file = join(REAL, 'label_studio/label-studio-sdk/tests/custom/converter/data', rel);
-    const repo = await initRepo(tmp.root(), `ls-${rel.replaceAll('/', '_')}`);
+    const repo = await freshRepo(tmp.root(), `ls-${rel.replaceAll('/', '_')}`);
     await repo.ok(['import', 'label-studio', file]);
     type Task = { annotations?: { was_cancelled?: boolean; result: { type: string }[] }[] };
     const expected = (JSON.parse(readFileSync(file, 'utf8')) as Task[])

@@ -7,16 +7,16 @@
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   expectFailure,
-  initRepo,
   REPO_ROOT,
   useTempRoot,
   writeJsonLines,
   type LabelRecord,
   type TestRepo,
 } from './helpers.js';
+import { copyRepo, freshRepo } from './repo-copy.js';
 
 const tmp = useTempRoot('import-scope');
 const REAL = resolve(REPO_ROOT, '../shared/data/real');
@@ -63,7 +63,7 @@ async function checkScope(
   first: readonly string[],
   second: readonly string[],
 ): Promise<{ repo: TestRepo }> {
-  const repo = await initRepo(tmp.root(), name);
+  const repo = await freshRepo(tmp.root(), name);
   await repo.ok(['import', ...first]);
   const before = await repo.cat();
   const firstImages = imagesOf(before);
@@ -147,7 +147,7 @@ describe('each importer replaces only the images its file covers', () => {
 
 describe('import coco: an image the file lists without annotations', () => {
   it('loses its labels (the file covers it); images the file does not list keep theirs', async () => {
-    const repo = await initRepo(tmp.root(), 'coco-empty-image');
+    const repo = await freshRepo(tmp.root(), 'coco-empty-image');
     const dir = tmp.dir('coco-empty-image');
     const file = (name: string, images: string[], annotated: string[]) => {
       const path = join(dir, name);
@@ -179,17 +179,19 @@ describe('import coco: an image the file lists without annotations', () => {
 });
 
 describe('import labels: per-image replace by default, --upsert, --replace-all', () => {
-  const repo = async () => {
-    const r = await initRepo(tmp.root(), `labels-${Math.random().toString(36).slice(2, 8)}`);
-    await r.importLabels(
+  /** Three labels on two images, imported once; each case works on a copy. */
+  let template: TestRepo;
+  beforeAll(async () => {
+    template = await freshRepo(tmp.root(), 'labels-template');
+    await template.importLabels(
       writeJsonLines(join(tmp.dir('labels'), 'base.jsonl'), [
         { image: 'a', label: '1', category: 'cat', area: 4, review: { status: 'approved' } },
         { image: 'a', label: '2', category: 'dog' },
         { image: 'b', label: '1', category: 'cat' },
       ]),
     );
-    return r;
-  };
+  });
+  const repo = async () => copyRepo(template, tmp.root());
   const file = writeJsonLines(join(tmp.dir('labels'), 'a-only.jsonl'), [
     { image: 'a', label: '1', category: 'bird' },
   ]);
@@ -240,7 +242,7 @@ describe('an import keeps what it cannot know better: verified image bytes', () 
   }
 
   it('add images, then import coco: the records keep their blob and hash', async () => {
-    const repo = await initRepo(tmp.root(), 'verified-assets');
+    const repo = await freshRepo(tmp.root(), 'verified-assets');
     const dir = tmp.dir('verified-assets');
     copyFileSync(join(IMAGES, '2007_000027.jpg'), join(dir, '2007_000027.jpg'));
     await repo.ok(['add', 'images', dir]);
@@ -252,7 +254,7 @@ describe('an import keeps what it cannot know better: verified image bytes', () 
   }); // prettier-ignore
 
   it('a file that gives the verified image another size is refused, naming the record', async () => {
-    const repo = await initRepo(tmp.root(), 'verified-size');
+    const repo = await freshRepo(tmp.root(), 'verified-size');
     const dir = tmp.dir('verified-size');
     copyFileSync(join(IMAGES, '2007_000027.jpg'), join(dir, '2007_000027.jpg'));
     await repo.ok(['add', 'images', dir]);
@@ -288,7 +290,7 @@ describe('nothing to commit (item 18)', () => {
   };
 
   it('import coco, import labels and apply that change nothing write no commit', async () => {
-    const repo = await initRepo(tmp.root(), 'nothing');
+    const repo = await freshRepo(tmp.root(), 'nothing');
     const dir = tmp.dir('nothing');
     const coco = join(dir, 'coco.json');
     writeFileSync(
@@ -309,7 +311,7 @@ describe('nothing to commit (item 18)', () => {
   });
 
   it('add images of the same files again writes no commit', async () => {
-    const repo = await initRepo(tmp.root(), 'nothing-images');
+    const repo = await freshRepo(tmp.root(), 'nothing-images');
     const dir = tmp.dir('nothing-images');
     mkdirSync(dir, { recursive: true });
     for (const id of ['2007_000027', '2007_000032'])

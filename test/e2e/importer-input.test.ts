@@ -15,7 +15,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectFailure, initRepo, REPO_ROOT, useTempRoot, type TestRepo } from './helpers.js';
+import { expectFailure, REPO_ROOT, useTempRoot, type TestRepo } from './helpers.js';
+import { freshRepo } from './repo-copy.js';
 
 const tmp = useTempRoot('input');
 const REAL = resolve(REPO_ROOT, '../shared/data/real');
@@ -178,7 +179,7 @@ async function refusals(
 
 describe.concurrent('text that is not UTF-8', () => {
   it('is refused by every importer with file and line (never stored as U+FFFD), branch unchanged', async () => {
-    const repo = await initRepo(tmp.root(), 'latin1');
+    const repo = await freshRepo(tmp.root(), 'latin1');
     await refusals(
       repo,
       Object.entries(INPUTS).map(([name, input]) => ({
@@ -189,7 +190,7 @@ describe.concurrent('text that is not UTF-8', () => {
   });
 
   it('a schema file that is not UTF-8 is refused with its line', async () => {
-    const repo = await initRepo(tmp.root(), 'schema');
+    const repo = await freshRepo(tmp.root(), 'schema');
     const file = join(tmp.dir('schema'), 'schema.yaml');
     writeFileSync(file, latin1('classes:\n  - id: 1\n    name: café\n'));
     expectFailure(
@@ -201,7 +202,7 @@ describe.concurrent('text that is not UTF-8', () => {
   });
 
   it('lone surrogate escapes are refused naming the record and the field', async () => {
-    const repo = await initRepo(tmp.root(), 'surrogates');
+    const repo = await freshRepo(tmp.root(), 'surrogates');
     const dir = tmp.dir('surrogates');
     const write = (name: string, text: string) => (
       writeFileSync(join(dir, name), text),
@@ -241,7 +242,7 @@ describe.concurrent('text that is not UTF-8', () => {
 
 describe.concurrent('XML entities and deep nesting', () => {
   it('refuses DTDs and undefined entities, decodes character references', async () => {
-    const repo = await initRepo(tmp.root(), 'xml');
+    const repo = await freshRepo(tmp.root(), 'xml');
     const dir = tmp.dir('xml');
     const write = (name: string, text: string) => (
       writeFileSync(join(dir, name), text),
@@ -277,7 +278,7 @@ describe.concurrent('XML entities and deep nesting', () => {
   });
 
   it('refuses deep nesting with the file and the place, never a stack overflow', async () => {
-    const repo = await initRepo(tmp.root(), 'deep');
+    const repo = await freshRepo(tmp.root(), 'deep');
     const dir = tmp.dir('deep');
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
     const write = (name: string, text: string) => (
@@ -311,7 +312,7 @@ describe.concurrent('XML entities and deep nesting', () => {
 
 describe.concurrent('files of another kind', () => {
   it('are refused saying what they are and what to do', async () => {
-    const repo = await initRepo(tmp.root(), 'kinds');
+    const repo = await freshRepo(tmp.root(), 'kinds');
     const jsonl = join(tmp.dir('kinds'), 'labels.jsonl');
     writeFileSync(jsonl, '{"image":"a","label":"1"}\n{"image":"a","label":"2"}\n');
     const real = (p: string) => join(REAL, p);
@@ -380,7 +381,7 @@ describe.concurrent('files of another kind', () => {
   });
 
   it('a CVAT project whose tasks reuse frame names is refused; --task imports one task', async () => {
-    const repo = await initRepo(tmp.root(), 'cvat-tasks');
+    const repo = await freshRepo(tmp.root(), 'cvat-tasks');
     const file = join(REAL, 'cvat/BallVisionSCAI/annotations.xml');
     await refusals(repo, [
       {

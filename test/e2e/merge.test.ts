@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   expectFailure,
   initRepo,
@@ -16,6 +16,7 @@ import {
   type LabelRecord,
   type TestRepo,
 } from './helpers.js';
+import { copyRepo } from './repo-copy.js';
 
 const tmp = useTempRoot('merge');
 let n = 0;
@@ -41,18 +42,26 @@ interface MergeStatusJson {
   }[];
 }
 
-async function setup(): Promise<{
-  repo: TestRepo;
-  dir: string;
-  edits: (name: string, ops: object[]) => string;
-}> {
-  const dir = tmp.dir(`case-${n++}`);
+/** The repository every case starts from: 7 labels imported on main, `dev` created from it. */
+async function buildTemplate(): Promise<TestRepo> {
+  const dir = tmp.dir('template');
   const repo = await initRepo(dir);
   const base = Array.from({ length: 6 }, (_, i) => label('img1', String(i), 1, i * 20));
   await repo.importLabels(
     writeJsonLines(join(dir, 'base.jsonl'), [...base, label('img2', '1', 2, 0)]),
   );
   await repo.ok(['branch', 'create', 'dev']);
+  return repo;
+}
+
+/** A private copy of the template, and a writer of edit files beside it. */
+function setup(template: TestRepo): {
+  repo: TestRepo;
+  dir: string;
+  edits: (name: string, ops: object[]) => string;
+} {
+  const dir = tmp.dir(`case-${n++}`);
+  const repo = copyRepo(template, dir, 'repo');
   const edits = (name: string, ops: object[]) =>
     writeJsonLines(
       join(dir, `${name}.jsonl`),
@@ -79,7 +88,9 @@ describe('verso merge', () => {
   let repo: TestRepo;
   let edits: (name: string, ops: object[]) => string;
   let dir: string;
-  beforeEach(async () => ({ repo, edits, dir } = await setup()));
+  let template: TestRepo;
+  beforeAll(async () => (template = await buildTemplate()));
+  beforeEach(() => ({ repo, edits, dir } = setup(template)));
 
   it('fast-forwards when the destination has not moved, is a no-op into itself or a descendant', async () => {
     await repo.apply(edits('d1', [label('img1', '0', 1, 3)]), 'dev');

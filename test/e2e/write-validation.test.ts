@@ -14,14 +14,8 @@
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  expectFailure,
-  initRepo,
-  REPO_ROOT,
-  useTempRoot,
-  writeJsonLines,
-  type TestRepo,
-} from './helpers.js';
+import { expectFailure, REPO_ROOT, useTempRoot, writeJsonLines, type TestRepo } from './helpers.js';
+import { freshRepo } from './repo-copy.js';
 
 const tmp = useTempRoot('write-validation');
 const REAL = resolve(REPO_ROOT, '../shared/data/real');
@@ -55,7 +49,7 @@ interface WriteJson {
 describe('item 9: every importer validates against the branch schema', () => {
   let repo: TestRepo;
   beforeAll(async () => {
-    repo = await initRepo(tmp.root(), 'schema');
+    repo = await freshRepo(tmp.root(), 'schema');
     const dir = tmp.dir('schema-files');
     const classes = VOC_CLASSES.map((name, i) => ({ id: i + 1, name }));
     writeFileSync(join(dir, 'v1.json'), JSON.stringify({ classes }));
@@ -160,7 +154,7 @@ describe('item 11: geometry and references, one policy for every path', () => {
   });
 
   beforeAll(async () => {
-    repo = await initRepo(tmp.root(), 'geometry');
+    repo = await freshRepo(tmp.root(), 'geometry');
     dir = tmp.dir('geometry-files');
     const images = tmp.dir('geometry-images');
     copyFileSync(join(IMAGES, '2007_000027.jpg'), join(images, '2007_000027.jpg')); // 486x500
@@ -255,21 +249,21 @@ describe('item 11: geometry and references, one policy for every path', () => {
 
   // One file per video: the combined test_posetrack18_val.json names three frames 000000.jpg.
   it('real PoseTrack files: boxes a few pixels past the frame are kept and reported', async () => {
-    const pose = await initRepo(tmp.root(), 'posetrack');
+    const pose = await freshRepo(tmp.root(), 'posetrack');
     const r = await pose.json<WriteJson>(['import', 'coco', join(POSETRACK, 'val/012834_mpii_test.json')]);
     expect(r.geometry).toMatchObject({ tolerated: 1, clipped: 0 });
     expect(r.geometry.max_excursion).toBeCloseTo(54.63, 1);
     const stored = (await pose.cat()).find((l) => l.label === '1012834000010')!;
     expect(stored['bbox']).toEqual([364.675, -54.62930288750002, 124.14999999999998, 257.32008152500003]);
-    const other = await initRepo(tmp.root(), 'posetrack-other');
+    const other = await freshRepo(tmp.root(), 'posetrack-other');
     const text = await other.ok(['import', 'coco', join(POSETRACK, 'val/003418_mpii_test.json')]);
     expect(text).toContain("1 label extends up to 27 px past its image's border (kept as given; --clip clips it)");
-    const third = await initRepo(tmp.root(), 'posetrack-third');
+    const third = await freshRepo(tmp.root(), 'posetrack-third');
     await third.ok(['import', 'coco', join(POSETRACK, 'val/009473_mpii_test.json')]);
   }); // prettier-ignore
 
   it('real PoseTrack with --clip: every box inside the frame, each clipped label reported', async () => {
-    const pose = await initRepo(tmp.root(), 'posetrack-clip');
+    const pose = await freshRepo(tmp.root(), 'posetrack-clip');
     const r = await pose.json<WriteJson>(['import', 'coco', join(POSETRACK, 'val/012834_mpii_test.json'), '--clip']);
     expect(r.geometry).toMatchObject({ tolerated: 0, clipped: 1 });
     expect(r.geometry.clipped_labels).toEqual([{ image: '000000', label: '1012834000010', fields: ['bbox', 'keypoints'] }]);

@@ -35,6 +35,7 @@ import { withLease } from '../repository/lease.js';
 import { throttled, type ProgressFn } from '../repository/progress.js';
 import type { Repository } from '../repository/repository.js';
 import { uniqueSorted, type DuplicateError } from './sorted-label-build.js';
+import { failpoint } from '../../core/failpoints.js';
 
 export interface ImportLabelsOptions {
   readonly file: string;
@@ -66,6 +67,7 @@ export async function importLabels(
       const check = await LabelWriteCheck.open(repo, base.snapshot.schema, opts.policy);
       const reader = readLabelFile(opts.file, check.schema);
       const lines = await readIntoSorter(reader, sorter, opts.onProgress);
+      failpoint('import-after-read');
       const trees = base.snapshot.trees;
       const written = await importLabelTrees(repo, {
         base: { labels: hexToHash(trees.labels), reviews: hexToHash(trees.reviews) },
@@ -78,6 +80,7 @@ export async function importLabels(
           new FormatParseError(opts.file, reader.lines.absolute(tag), p.field, p.why),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       });
+      failpoint('import-after-trees');
       const { labels, reviews, removed } = written.changes;
       const geometry = check.report();
       const result = await commitToBranch(repo, {

@@ -19,6 +19,7 @@ import { liveRoots } from './live-roots.js';
 import { derivedRoots, forgetDeadDerived } from './derived-roots.js';
 import { throttled, type ProgressFn } from '../repository/progress.js';
 import type { Repository } from '../repository/repository.js';
+import { failpoint } from '../../core/failpoints.js';
 
 export interface GcResult {
   readonly reachable: number;
@@ -46,6 +47,7 @@ export async function collectGarbage(repo: Repository, onProgress?: ProgressFn):
     for await (const c of walkReachable(repo.chunks, [], seen, derived.live)) visit(c);
     mark.end(reachable);
     if (damaged.length > 0) throw damageError(damaged);
+    failpoint('gc-after-mark');
     await forgetDeadDerived(repo, derived);
     let deleted = 0;
     let batch: Uint8Array[] = [];
@@ -60,6 +62,7 @@ export async function collectGarbage(repo: Repository, onProgress?: ProgressFn):
     }
     if (batch.length > 0) await repo.chunks.delete(batch);
     deleted += batch.length;
+    failpoint('gc-after-sweep');
     await repo.chunks.flush();
     return { reachable, deleted, bytesBefore, bytesAfter: await repo.chunks.sizeBytes() };
   });

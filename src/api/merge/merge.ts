@@ -34,6 +34,7 @@ import { currentAuthor, currentTime } from '../repository/identity.js';
 import { withLease } from '../repository/lease.js';
 import type { Repository } from '../repository/repository.js';
 import { refLogNote } from '../repository/ref-log.js';
+import { failpoint } from '../../core/failpoints.js';
 
 export interface MergeOptions {
   readonly source: string;
@@ -96,6 +97,7 @@ export async function merge(repo: Repository, opts: MergeOptions): Promise<Merge
     if (state.conflicts.length > 0) {
       // The auto-merged trees must be durable before a record names them.
       await repo.chunks.flush();
+      failpoint('merge-after-trees-flushed');
       await savePendingMerge(repo, state, null);
       const dups = state.conflicts.filter((c) => c.type === 'duplicate').length;
       throw new MergeConflictError(opts.into, state.conflicts.length - dups, dups);

@@ -22,6 +22,7 @@ import { stageDerivedData } from './derived-data.js';
 import { currentAuthor, currentTime } from '../repository/identity.js';
 import { refLogNote } from '../repository/ref-log.js';
 import type { Repository } from '../repository/repository.js';
+import { failpoint } from '../../core/failpoints.js';
 
 export interface NewCommit {
   readonly branch: string;
@@ -60,7 +61,9 @@ export async function commitToBranch(repo: Repository, c: NewCommit): Promise<Co
     operations: c.operations,
   });
   const recordDerived = await stageDerivedData(repo, { commit, parents, snapshot: c.snapshot });
+  failpoint('before-chunks-flushed');
   await repo.chunks.flush();
+  failpoint('after-chunks-flushed');
   await repo.catalog.recordCommit({
     id: commit,
     snapshot,
@@ -68,10 +71,13 @@ export async function commitToBranch(repo: Repository, c: NewCommit): Promise<Co
     generation: await generationOf(repo, parents),
     time,
   });
+  failpoint('after-commit-row');
   await recordDerived();
   const op = c.operations['op'];
   const note = refLogNote(typeof op === 'string' ? `commit: ${op}` : 'commit', c.message, c.author);
+  failpoint('before-ref-cas');
   await repo.catalog.updateRef(c.branch, 'branch', c.expectedHead, commit, note);
+  failpoint('after-ref-cas');
   return { commit, snapshot, committed: true };
 }
 

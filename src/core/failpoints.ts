@@ -1,0 +1,58 @@
+/**
+ * Failpoints: named places in the write paths where a crash test can make the process die
+ * (layer: core, pure: it only calls the action it was armed with).
+ *
+ * `failpoint(name)` does nothing unless that name was armed. Only the CLI's process entry arms
+ * one (`cli/failpoint-env.ts`, from `VERSO_FAILPOINT=<name>`), with an action that SIGKILLs the
+ * process on the spot, so nothing after the failpoint runs and no exit handler flushes anything:
+ * the repository is left exactly as a power cut at that step would leave it. The crash tests
+ * (`test/e2e/crash-safety.test.ts`) kill a writer at each of these and check that the
+ * repository verifies, the branch is at the old or the new commit, a retry succeeds and gc
+ * loses nothing reachable. In a library process nothing is armed and a failpoint is one
+ * comparison.
+ *
+ * Module state (one armed name per process) instead of a dependency passed through every
+ * writer: the failpoints sit deep in the commit pipeline, gc and the importers, and threading a
+ * hook through them would change every signature for the sake of a test.
+ */
+
+/** Every failpoint, in the order a write reaches them. */
+export const FAILPOINTS = [
+  // api/ingest/import-labels.ts: every line read and sorted into the scratch folder
+  'import-after-read',
+  // api/ingest/import-labels.ts: the new label trees' chunks handed to the store, no commit yet
+  'import-after-trees',
+  // api/merge/merge.ts: a conflicted merge's auto-merged trees flushed, its record not saved
+  'merge-after-trees-flushed',
+  // api/write/commit-to-branch.ts, in every writer's commit:
+  'before-chunks-flushed', // snapshot, commit and derived chunks staged, not flushed
+  'after-chunks-flushed', // chunks durable, the catalog knows nothing yet
+  'after-commit-row', // the commit's catalog row written, its derived rows not yet
+  'before-ref-cas', // every catalog row written, the branch not moved
+  'after-ref-cas', // the branch moved, the writer has not returned
+  // api/maintenance/gc.ts:
+  'gc-after-mark', // reachable chunks marked, nothing deleted
+  'gc-after-sweep', // unreachable chunks deleted, the store not flushed
+] as const;
+
+export type FailpointName = (typeof FAILPOINTS)[number];
+
+let armed: { readonly name: FailpointName; readonly action: () => void } | null = null;
+
+export function isFailpointName(name: string): name is FailpointName {
+  return (FAILPOINTS as readonly string[]).includes(name);
+}
+
+/** Makes `failpoint(name)` call `action` (the CLI passes a SIGKILL of its own process). */
+export function armFailpoint(name: FailpointName, action: () => void): void {
+  armed = { name, action };
+}
+
+export function disarmFailpoints(): void {
+  armed = null;
+}
+
+/** Marks a crash-relevant step: runs the armed action if this is the armed failpoint. */
+export function failpoint(name: FailpointName): void {
+  if (armed?.name === name) armed.action();
+}
