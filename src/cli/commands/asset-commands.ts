@@ -2,6 +2,7 @@
  * `verso add images`, `verso asset list`, `verso asset show` (layer: cli).
  */
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
 import { withRepository } from '../context.js';
 import { printJson, printLines } from '../output.js';
 import { endProgress, progressBar } from '../progress-bar.js';
@@ -9,7 +10,7 @@ import { commitLine } from './write-report.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export function registerAssetCommands(program: Command): void {
+export function registerAssetCommands(program: Command, ctx: CliContext): void {
   const add = program.command('add').description('add files to a branch (one commit)');
   add
     .command('images <paths...>')
@@ -26,9 +27,9 @@ export function registerAssetCommands(program: Command): void {
         opts: { branch: string; reference?: boolean; message?: string; json?: boolean },
         cmd: Command,
       ) =>
-        withRepository(cmd.optsWithGlobals(), async (repo) => {
+        withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
           const { addImages } = await import('../../api/images/add-images.js');
-          const bar = progressBar();
+          const bar = progressBar(ctx);
           const r = await addImages(repo, {
             paths,
             branch: opts.branch,
@@ -36,12 +37,12 @@ export function registerAssetCommands(program: Command): void {
             ...(opts.message ? { message: opts.message } : {}),
             ...(bar ? { onProgress: bar } : {}),
           });
-          endProgress(bar);
-          if (opts.json) return printJson(r);
+          endProgress(ctx, bar);
+          if (opts.json) return printJson(ctx, r);
           const blobs = opts.reference
             ? 'by reference, no bytes stored'
             : `blobs ${r.blobsNew} new (${r.bytesNew} bytes), ${r.blobsDeduplicated} already stored`;
-          return printLines([
+          return printLines(ctx, [
             commitLine(
               opts.branch,
               r,
@@ -58,10 +59,10 @@ export function registerAssetCommands(program: Command): void {
     .description('every asset record of REF (default main), in image id order')
     .option('--json', 'one JSON object per asset (JSONL)')
     .action(async (ref: string | undefined, opts: { json?: boolean }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
+      withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
         const { listAssets } = await import('../../api/read/assets.js');
         const { assetRecordJson } = await import('../../dataset/asset-record.js');
-        return printLines(
+        return printLines(ctx, 
           (async function* () {
             for await (const entries of listAssets(repo, ref ?? 'main'))
               for (const { image, record } of entries)
@@ -77,12 +78,12 @@ export function registerAssetCommands(program: Command): void {
     .description('the asset record of one image')
     .option('--json', 'machine-readable output')
     .action(async (ref: string, image: string, opts: { json?: boolean }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
+      withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
         const { showAsset } = await import('../../api/read/assets.js');
         const { assetRecordJson } = await import('../../dataset/asset-record.js');
         const record = assetRecordJson(await showAsset(repo, ref, image));
-        if (opts.json) return printJson({ image, ...record });
-        return printLines([
+        if (opts.json) return printJson(ctx, { image, ...record });
+        return printLines(ctx, [
           `image ${image}`,
           ...Object.entries(record)
             .sort(([a], [b]) => (a < b ? -1 : 1))

@@ -4,11 +4,12 @@
  * structured result; the default is one block per label.
  */
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
 import type { LabelBlame } from '../../api/blame/blame.js';
 import { withRepository } from '../context.js';
 import { printJson, printLines } from '../output.js';
 
-export function registerBlameCommands(program: Command): void {
+export function registerBlameCommands(program: Command, ctx: CliContext): void {
   program
     .command('blame <image> [label]')
     .description('per label: the commit that introduced it, the last change, annotator and review')
@@ -21,15 +22,15 @@ export function registerBlameCommands(program: Command): void {
         opts: { ref: string; json?: boolean },
         cmd: Command,
       ) =>
-        withRepository(cmd.optsWithGlobals(), async (repo) => {
+        withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
           const { blame } = await import('../../api/blame/blame.js');
           const result = await blame(repo, {
             ref: opts.ref,
             image,
             ...(label !== undefined ? { label } : {}),
           });
-          if (opts.json) return printJson(result);
-          return printLines(result.flatMap((b, i) => [...(i ? [''] : []), ...blameBlock(b)]));
+          if (opts.json) return printJson(ctx, result);
+          return printLines(ctx, result.flatMap((b, i) => [...(i ? [''] : []), ...blameBlock(b)]));
         }),
     );
 }

@@ -5,6 +5,7 @@
  * `importGroup` finds it, so register this module after that one).
  */
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
 import { withRepository } from '../context.js';
 import { printExplanation } from './query-commands.js';
 import { printJson, printJsonLines, printLines } from '../output.js';
@@ -29,8 +30,8 @@ export function importGroup(program: Command): Command {
   );
 }
 
-export function registerFormatCommands(program: Command): void {
-  registerFormatImports(importGroup(program));
+export function registerFormatCommands(program: Command, ctx: CliContext): void {
+  registerFormatImports(importGroup(program), ctx);
   const coco = importGroup(program)
     .command('coco <file>')
     .description(
@@ -59,9 +60,9 @@ export function registerFormatCommands(program: Command): void {
         },
         cmd: Command,
       ) =>
-        withRepository(cmd.optsWithGlobals(), async (repo) => {
+        withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
           const { importCoco } = await import('../../api/interchange/import-coco.js');
-          const bar = progressBar();
+          const bar = progressBar(ctx);
           const r = await importCoco(repo, {
             file,
             branch: opts.branch,
@@ -72,9 +73,9 @@ export function registerFormatCommands(program: Command): void {
             policy: policyOf(opts),
             ...(bar ? { onProgress: bar } : {}),
           });
-          endProgress(bar);
-          if (opts.json) return printJson(r);
-          return printLines([
+          endProgress(ctx, bar);
+          if (opts.json) return printJson(ctx, r);
+          return printLines(ctx, [
             commitLine(
               opts.branch,
               r,
@@ -115,9 +116,9 @@ export function registerFormatCommands(program: Command): void {
         },
         cmd: Command,
       ) =>
-        withRepository(cmd.optsWithGlobals(), async (repo) => {
+        withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
           if (opts.explain && opts.where !== undefined)
-            return printExplanation(repo, ref, opts.where, opts.schema, opts.json);
+            return printExplanation(ctx, repo, ref, opts.where, opts.schema, opts.json);
           const { exportSnapshot } = await import('../../api/interchange/export.js');
           const r = await exportSnapshot(repo, {
             ref,
@@ -127,11 +128,11 @@ export function registerFormatCommands(program: Command): void {
             ...(opts.where !== undefined ? { where: opts.where } : {}),
             ...(opts.withImages ? { withImages: true } : {}),
           });
-          if (opts.json) return printJson(r);
+          if (opts.json) return printJson(ctx, r);
           const images = r.images === undefined ? '' : `${r.images} images, `;
           const as = r.schema === undefined ? '' : ` as schema ${r.schema}`;
           const files = r.image_files;
-          return printLines([
+          return printLines(ctx, [
             `exported ${images}${r.labels} labels of ${r.commit.slice(0, 12)}${as} to ${r.out}`,
             ...(r.skipped
               ? [
@@ -157,7 +158,7 @@ export function registerFormatCommands(program: Command): void {
         opts: { to: string; branch: string; message?: string; json?: boolean },
         cmd: Command,
       ) =>
-        withRepository(cmd.optsWithGlobals(), async (repo) => {
+        withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
           const { setSplits } = await import('../../api/write/splits.js');
           const r = await setSplits(repo, {
             branch: opts.branch,
@@ -165,8 +166,8 @@ export function registerFormatCommands(program: Command): void {
             split: opts.to,
             ...(opts.message ? { message: opts.message } : {}),
           });
-          if (opts.json) return printJson(r);
-          return printLines([
+          if (opts.json) return printJson(ctx, r);
+          return printLines(ctx, [
             commitLine(opts.branch, r, `split '${opts.to}': ${counts(r.splits)}`),
           ]);
         }),
@@ -177,16 +178,16 @@ export function registerFormatCommands(program: Command): void {
     .option('--list', 'one line per image: IMAGE<TAB>SPLIT')
     .option('--json', 'machine-readable output')
     .action(async (ref: string, opts: { list?: boolean; json?: boolean }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
+      withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
         const { scanSplits, showSplits } = await import('../../api/write/splits.js');
         if (opts.list) {
           const rows = scanSplits(repo, ref);
-          if (opts.json) return printJsonLines(rows);
-          return printLines(mapAsync(rows, (s) => `${s.image}\t${s.split}`));
+          if (opts.json) return printJsonLines(ctx, rows);
+          return printLines(ctx, mapAsync(rows, (s) => `${s.image}\t${s.split}`));
         }
         const view = await showSplits(repo, ref);
-        if (opts.json) return printJson(view);
-        return printLines(Object.entries(view.counts).map(([name, n]) => `${name}\t${n}`));
+        if (opts.json) return printJson(ctx, view);
+        return printLines(ctx, Object.entries(view.counts).map(([name, n]) => `${name}\t${n}`));
       }),
     );
 }

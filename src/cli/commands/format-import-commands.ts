@@ -5,6 +5,7 @@
  * (`api/reimport-match-import.ts`), printed the same way; `cvat` also takes `--task ID`.
  */
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
 import type {
   FormatImportOptions,
   ImageImportResult,
@@ -56,7 +57,7 @@ const FORMATS: readonly FormatImport[] = [
   },
 ];
 
-export function registerFormatImports(importGroup: Command): void {
+export function registerFormatImports(importGroup: Command, ctx: CliContext): void {
   for (const f of FORMATS) {
     const cmd = importGroup
       .command(`${f.name} <path>`)
@@ -85,7 +86,7 @@ export function registerFormatImports(importGroup: Command): void {
           },
           cmd: Command,
         ) =>
-          withRepository(cmd.optsWithGlobals(), async (repo) => {
+          withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
             const r = await f.run(repo, {
               path,
               branch: opts.branch,
@@ -95,8 +96,8 @@ export function registerFormatImports(importGroup: Command): void {
               ...(opts.replaceAll ? { mode: 'replace_all' as const } : {}),
               policy: policyOf(opts),
             });
-            if (opts.json) return printJson(r);
-            return printLines([
+            if (opts.json) return printJson(ctx, r);
+            return printLines(ctx, [
               commitLine(
                 opts.branch,
                 r,

@@ -3,6 +3,7 @@
  * `predict record`, `lineage up|down`, `explain` (docs/formats.md, "Lineage and explain").
  */
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
 import type { LineageUp } from '../../api/lineage/lineage.js';
 import { withRepository } from '../context.js';
 import { positiveInteger } from '../arg-parsers.js';
@@ -16,9 +17,9 @@ import { UsageError } from '../usage-error.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
-export function registerLineageCommands(program: Command): void {
-  registerRunCommands(program);
-  registerSliceCommands(program);
+export function registerLineageCommands(program: Command, ctx: CliContext): void {
+  registerRunCommands(program, ctx);
+  registerSliceCommands(program, ctx);
   const model = program.command('model').description('models produced by training runs');
   model
     .command('register')
@@ -30,14 +31,14 @@ export function registerLineageCommands(program: Command): void {
     .option('--metric <k=v>', 'one metric (repeatable)', collect)
     .option('--json', 'machine-readable output')
     .action(async (opts: ModelOpts, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
+      withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
         const { registerModel } = await import('../../api/lineage/model-register.js');
         const m = await registerModel(repo, {
           ...opts,
           metricsFile: opts.metrics,
           metrics: opts.metric,
         });
-        return opts.json ? printJson(m) : printLines([m.id]);
+        return opts.json ? printJson(ctx, m) : printLines(ctx, [m.id]);
       }),
     );
   const predict = program.command('predict').description('predictions of registered models');
@@ -52,17 +53,17 @@ export function registerLineageCommands(program: Command): void {
     .option('--file <file>', 'JSONL: {"id"?, "image", "output", "time"?, "vector"?} per line')
     .option('--json', 'machine-readable output')
     .action(async (opts: PredictOpts, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
+      withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
         const api = await import('../../api/lineage/predict-record.js');
         const r =
           opts.file !== undefined
             ? await api.recordPredictionFile(repo, opts.model, opts.file)
             : await api.recordPrediction(repo, opts.model, single(opts));
-        return opts.json ? printJson(r) : printLines(r.predictions);
+        return opts.json ? printJson(ctx, r) : printLines(ctx, r.predictions);
       }),
     );
-  registerModelListCommand(model);
-  registerPredictListCommand(predict);
+  registerModelListCommand(model, ctx);
+  registerPredictListCommand(predict, ctx);
   const lineage = program.command('lineage').description('walk lineage records');
   lineage
     .command('up <id>')
@@ -70,11 +71,11 @@ export function registerLineageCommands(program: Command): void {
     .option('--all', 'list annotators and reviewers of any example set (reads every example)')
     .option('--json', 'machine-readable output (every name)')
     .action(async (id: string, opts: { json?: boolean; all?: boolean }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
+      withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
         const { lineageUp } = await import('../../api/lineage/lineage.js');
         const r = await lineageUp(repo, id, { all: opts.all === true });
-        if (opts.json) return printJson(r);
-        return printLines(upLines(r, opts.all === true));
+        if (opts.json) return printJson(ctx, r);
+        return printLines(ctx, upLines(r, opts.all === true));
       }),
     );
   lineage
@@ -83,10 +84,10 @@ export function registerLineageCommands(program: Command): void {
     .option('--limit <n>', 'predictions listed per model', positiveInteger, 10)
     .option('--json', 'machine-readable output')
     .action(async (id: string, opts: { json?: boolean; limit: number }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
+      withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
         const { lineageDown } = await import('../../api/lineage/lineage.js');
         const r = await lineageDown(repo, id, opts.limit);
-        if (opts.json) return printJson(r);
+        if (opts.json) return printJson(ctx, r);
         const slices = (r.slices ?? []).map(
           (x) => `slice ${x.id} ${x.name} (${num(x.exampleCount)} examples)`,
         );
@@ -104,7 +105,7 @@ export function registerLineageCommands(program: Command): void {
               : []),
           ]),
         ]);
-        return printLines([...slices, ...(r.runs.length > 0 ? lines : ['no runs'])]);
+        return printLines(ctx, [...slices, ...(r.runs.length > 0 ? lines : ['no runs'])]);
       }),
     );
   program
@@ -113,11 +114,11 @@ export function registerLineageCommands(program: Command): void {
     .option('--top <k>', 'how many examples', positiveInteger, 50)
     .option('--json', 'machine-readable output')
     .action(async (id: string, opts: { json?: boolean; top: number }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
+      withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
         const { explainPrediction } = await import('../../api/lineage/explain.js');
         const r = await explainPrediction(repo, id, opts.top);
-        if (opts.json) return printJson(r);
-        return printLines([
+        if (opts.json) return printJson(ctx, r);
+        return printLines(ctx, [
           ...r.examples.map(
             (e) =>
               `${e.rank}\t${e.score.toPrecision(6)}\t${e.image}/${e.label}\t${str(e.annotator)}\t${str(e.annotated_at)}\t${str(e.reviewer)}\t${str(e.reviewed_at)}`,
@@ -132,7 +133,7 @@ export function registerLineageCommands(program: Command): void {
     );
 }
 
-function registerSliceCommands(program: Command): void {
+function registerSliceCommands(program: Command, ctx: CliContext): void {
   program
     .command('slice')
     .description('saved, content-hashed selections')
@@ -143,17 +144,17 @@ function registerSliceCommands(program: Command): void {
     .option('--schema <version>', 'read the labels as this schema version')
     .option('--json', 'machine-readable output')
     .action(async (name: string, opts: SliceOpts, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
+      withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
         const { saveSlice } = await import('../../api/lineage/slice-save.js');
         const r = await saveSlice(repo, { name, ...opts });
-        return opts.json ? printJson(r) : printLines([r.id]);
+        return opts.json ? printJson(ctx, r) : printLines(ctx, [r.id]);
       }),
     );
 }
 
-function registerRunCommands(program: Command): void {
+function registerRunCommands(program: Command, ctx: CliContext): void {
   const run = program.command('run').description('training runs');
-  registerRunListCommand(run);
+  registerRunListCommand(run, ctx);
   run
     .command('start')
     .description('record a training run on a dataset selection; prints the run id')
@@ -165,7 +166,7 @@ function registerRunCommands(program: Command): void {
     .option('--out <path>', 'where --export writes')
     .option('--json', 'machine-readable output')
     .action(async (opts: RunStartOpts, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
+      withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
         const { startRun } = await import('../../api/lineage/run-start.js');
         if ((opts.export === undefined) !== (opts.out === undefined))
           throw new UsageError('run start: give --export FORMAT and --out PATH together');
@@ -176,7 +177,7 @@ function registerRunCommands(program: Command): void {
           params: opts.param,
           ...(opts.export !== undefined ? { export: { format: opts.export, out: opts.out! } } : {}),
         });
-        return opts.json ? printJson(r) : printLines([r.run.id]);
+        return opts.json ? printJson(ctx, r) : printLines(ctx, [r.run.id]);
       }),
     );
   run
@@ -185,10 +186,10 @@ function registerRunCommands(program: Command): void {
     .option('--status <status>', 'ok or failed', 'ok')
     .option('--json', 'machine-readable output')
     .action(async (id: string, opts: { status: string; json?: boolean }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
+      withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
         const { finishRun } = await import('../../api/lineage/run-finish.js');
         const r = await finishRun(repo, id, opts.status);
-        return opts.json ? printJson(r) : printLines([`${r.id} ${r.status} ${r.finishedAt}`]);
+        return opts.json ? printJson(ctx, r) : printLines(ctx, [`${r.id} ${r.status} ${r.finishedAt}`]);
       }),
     );
   run
@@ -198,13 +199,13 @@ function registerRunCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(
       async (id: string, file: string, opts: { kind?: string; json?: boolean }, cmd: Command) =>
-        withRepository(cmd.optsWithGlobals(), async (repo) => {
+        withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
           const { addRunVectors } = await import('../../api/lineage/run-vectors.js');
           const r = await addRunVectors(repo, id, file, opts.kind);
           const { examples, unscored } = r;
-          if (opts.json) return printJson({ run: r.run.id, ...r.vectors, examples, unscored });
+          if (opts.json) return printJson(ctx, { run: r.run.id, ...r.vectors, examples, unscored });
           const v = r.vectors;
-          return printLines([
+          return printLines(ctx, [
             `${num(v.count)} vectors of dimension ${v.dim} (${v.kind}) for ${num(v.count)} of ${num(examples)} examples`,
             ...(unscored > 0
               ? [

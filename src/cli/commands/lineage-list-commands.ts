@@ -4,54 +4,55 @@
  * list is streamed element by element, so a million predictions never sit in memory).
  */
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
 import type { ModelRecord, RunRecord } from '../../catalog/catalog.js';
 import type { PredictionSummary } from '../../api/lineage/lineage.js';
 import { withRepository } from '../context.js';
 import { printJson, printLines } from '../output.js';
 
-export function registerRunListCommand(run: Command): void {
+export function registerRunListCommand(run: Command, ctx: CliContext): void {
   run
     .command('list')
     .description('every training run, oldest first')
     .option('--json', 'a JSON array of runs')
     .action(async (opts: { json?: boolean }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
+      withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
         const { listRuns } = await import('../../api/lineage/lineage-list.js');
         const runs = await listRuns(repo);
-        if (opts.json) return printJson(runs.map(runJson));
-        return printLines(runs.length > 0 ? runs.map(runLine) : ['no runs']);
+        if (opts.json) return printJson(ctx, runs.map(runJson));
+        return printLines(ctx, runs.length > 0 ? runs.map(runLine) : ['no runs']);
       }),
     );
 }
 
-export function registerModelListCommand(model: Command): void {
+export function registerModelListCommand(model: Command, ctx: CliContext): void {
   model
     .command('list')
     .description('every registered model (of one run with --run), oldest first')
     .option('--run <run>', 'only the models of this run')
     .option('--json', 'a JSON array of models')
     .action(async (opts: { json?: boolean; run?: string }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
+      withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
         const { listModels } = await import('../../api/lineage/lineage-list.js');
         const models = await listModels(repo, opts.run);
-        if (opts.json) return printJson(models.map(modelJson));
-        return printLines(models.length > 0 ? models.map(modelLine) : ['no models']);
+        if (opts.json) return printJson(ctx, models.map(modelJson));
+        return printLines(ctx, models.length > 0 ? models.map(modelLine) : ['no models']);
       }),
     );
 }
 
-export function registerPredictListCommand(predict: Command): void {
+export function registerPredictListCommand(predict: Command, ctx: CliContext): void {
   predict
     .command('list')
     .description('every recorded prediction (of one model with --model), by id')
     .option('--model <model>', 'only the predictions of this model (id or NAME@VERSION)')
     .option('--json', 'a JSON array of predictions (without vector bytes)')
     .action(async (opts: { json?: boolean; model?: string }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
+      withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
         const { listPredictions } = await import('../../api/lineage/lineage-list.js');
         const predictions = await listPredictions(repo, opts.model);
-        if (opts.json) return printLines(jsonArray(predictions, predictionJson));
-        return printLines(predictionLines(predictions));
+        if (opts.json) return printLines(ctx, jsonArray(predictions, predictionJson));
+        return printLines(ctx, predictionLines(predictions));
       }),
     );
 }

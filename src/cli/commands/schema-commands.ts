@@ -2,12 +2,13 @@
  * `verso schema create|show|log|diff`, `verso migrate` and `verso migrate status` (layer: cli).
  */
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
 import type { SchemaClass } from '../../schema/taxonomy.js';
 import { withRepository } from '../context.js';
 import { printJson, printJsonLines, printLines } from '../output.js';
 import { UsageError } from '../usage-error.js';
 
-export function registerSchemaCommands(program: Command): void {
+export function registerSchemaCommands(program: Command, ctx: CliContext): void {
   const schema = program
     .command('schema')
     .description('versioned label taxonomies (classes, attributes)');
@@ -33,7 +34,7 @@ export function registerSchemaCommands(program: Command): void {
         opts: { from: string; parent?: string; message?: string; json?: boolean },
         cmd: Command,
       ) =>
-        withRepository(cmd.optsWithGlobals(), async (repo) => {
+        withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
           const { createSchemaVersion } = await import('../../api/schema/schema-create.js');
           const r = await createSchemaVersion(repo, {
             version,
@@ -41,8 +42,8 @@ export function registerSchemaCommands(program: Command): void {
             ...(opts.parent ? { parent: opts.parent } : {}),
             ...(opts.message ? { message: opts.message } : {}),
           });
-          if (opts.json) return printJson(r);
-          return printLines([
+          if (opts.json) return printJson(ctx, r);
+          return printLines(ctx, [
             `created schema ${r.version} (${r.parent ? `parent ${r.parent}` : 'first version'}): ${r.classes} classes, ${r.ops.length} ops`,
           ]);
         }),
@@ -55,14 +56,14 @@ export function registerSchemaCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(
       async (version: string | undefined, opts: { at?: string; json?: boolean }, cmd: Command) =>
-        withRepository(cmd.optsWithGlobals(), async (repo) => {
+        withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
           const { showSchema } = await import('../../api/schema/schema-show.js');
           const s = await showSchema(repo, {
             ...(version !== undefined ? { version } : {}),
             ...(opts.at !== undefined ? { at: opts.at } : {}),
           });
-          if (opts.json) return printJson(s);
-          return printLines([
+          if (opts.json) return printJson(ctx, s);
+          return printLines(ctx, [
             `schema ${s.version}${s.parent ? ` (parent ${s.parent})` : ''}`,
             `Author: ${s.author}`,
             `Date:   ${s.createdAt}`,
@@ -79,11 +80,11 @@ export function registerSchemaCommands(program: Command): void {
     .description('every schema version, newest first')
     .option('--json', 'one JSON object per version')
     .action(async (opts: { json?: boolean }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
+      withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
         const { schemaLog } = await import('../../api/schema/schema-show.js');
         const log = await schemaLog(repo);
-        if (opts.json) return printJsonLines(log);
-        return printLines(
+        if (opts.json) return printJsonLines(ctx, log);
+        return printLines(ctx, 
           log.map(
             (v) =>
               `${v.version.padEnd(10)} ${v.createdAt}  ${v.parent ? `parent ${v.parent}` : 'root'}, ${v.ops} ops  ${v.author}  ${v.message}`,
@@ -97,18 +98,18 @@ export function registerSchemaCommands(program: Command): void {
     .description('the ops between two schema versions')
     .option('--json', 'machine-readable output')
     .action(async (from: string, to: string, opts: { json?: boolean }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
+      withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
         const { diffSchemas } = await import('../../api/schema/schema-show.js');
         const d = await diffSchemas(repo, from, to);
-        if (opts.json) return printJson(d);
-        return printLines(d.steps.map((s) => s.text));
+        if (opts.json) return printJson(ctx, d);
+        return printLines(ctx, d.steps.map((s) => s.text));
       }),
     );
 
-  registerMigrateCommands(program);
+  registerMigrateCommands(program, ctx);
 }
 
-function registerMigrateCommands(program: Command): void {
+function registerMigrateCommands(program: Command, ctx: CliContext): void {
   const migrate = program
     .command('migrate')
     .description(
@@ -132,7 +133,7 @@ function registerMigrateCommands(program: Command): void {
         },
         cmd: Command,
       ) =>
-        withRepository(cmd.optsWithGlobals(), async (repo) => {
+        withRepository(ctx, cmd.optsWithGlobals(), async (repo) => {
           if (!opts.branch || !opts.to)
             throw new UsageError('verso migrate needs --branch B and --to VERSION');
           const { migrateBranch } = await import('../../api/schema/migrate.js');
@@ -143,11 +144,11 @@ function registerMigrateCommands(program: Command): void {
             ...(opts.dryRun ? { dryRun: true } : {}),
             ...(opts.message ? { message: opts.message } : {}),
           });
-          if (opts.json) return printJson(r);
+          if (opts.json) return printJson(ctx, r);
           const head = r.commit
             ? `[${r.branch} ${r.commit.commit.slice(0, 12)}]`
             : '(dry run, nothing written)';
-          return printLines([
+          return printLines(ctx, [
             `${head} schema ${r.from ?? '(none)'} -> ${r.to}: ${r.labels} labels, ${r.rewritten} rewritten, ${r.marked} marked needs_review`,
             ...r.ops.map((o) => `  ${o.text}: ${o.policy}, ${o.labels} labels`),
           ]);
@@ -160,12 +161,12 @@ function registerMigrateCommands(program: Command): void {
     .description('labels of --branch marked needs_review by a migration (takes --json)')
     .action(async (_opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<{ repo?: string; branch?: string; json?: boolean }>();
-      return withRepository(opts, async (repo) => {
+      return withRepository(ctx, opts, async (repo) => {
         if (!opts.branch) throw new UsageError('verso migrate status needs --branch B');
         const { migrationStatus } = await import('../../api/schema/migrate-status.js');
         const s = await migrationStatus(repo, opts.branch);
-        if (opts.json) return printJson(s);
-        return printLines([
+        if (opts.json) return printJson(ctx, s);
+        return printLines(ctx, [
           `${s.needsReview.length} labels need review on ${s.branch} (schema ${s.schema ?? '(none)'})`,
           ...s.needsReview.map((l) => `${l.image} ${l.label}  ${l.reason ?? ''}`),
         ]);
