@@ -23,9 +23,15 @@ import type { CliEnvironment } from './environment.js';
 import { printBlocks, printJson, printJsonLines, printLines } from './output.js';
 import { endProgress, progressBar } from './progress-bar.js';
 
-/** A stream of records: `--json` prints one JSON object per line. */
+/**
+ * A stream of records: `--json` prints one JSON object per line. `verbatim` records are in
+ * their interchange shape already (asset records): their member names are printed as they are.
+ */
 export class Records<T> implements AsyncIterable<T> {
-  constructor(private readonly items: Iterable<T> | AsyncIterable<T>) {}
+  constructor(
+    private readonly items: Iterable<T> | AsyncIterable<T>,
+    readonly options: { readonly verbatim?: boolean } = {},
+  ) {}
 
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     for await (const x of this.items) yield x;
@@ -158,6 +164,9 @@ async function printData(
 ): Promise<void> {
   if (data instanceof RawBlocks) return printBlocks(ctx, data.blocks);
   if (!(input.opts as { json?: boolean }).json) return printLines(ctx, def.render(data, input));
-  if (data instanceof Records) return printJsonLines(ctx, data);
+  if (data instanceof Records)
+    return data.options.verbatim
+      ? printLines(ctx, data.map((x) => JSON.stringify(x)))
+      : printJsonLines(ctx, data);
   return printJson(ctx, data ?? {});
 }

@@ -8,3 +8,4 @@ export { diffDetails, diffStat } from './diff.js';
 export type { ChangeDetail, DiffStat } from './diff.js';
 export { catLabelBlocks } from './cat.js';
 export { countLabels } from './count.js';
+export { listAssets, showAsset } from './assets.js';
