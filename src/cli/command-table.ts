@@ -82,6 +82,8 @@ interface CommandBase<O, D> {
   readonly json?: string;
   /** Usage checks commander cannot express; throw a `UsageError` (exit 2). Runs first. */
   readonly check?: (input: CommandInput<O>) => void;
+  /** Whether `opts` include the parent commands' options (`migrate status` reads `--branch`). */
+  readonly inheritOptions?: boolean;
   /** Whether `run` gets a progress reporter. */
   readonly progress?: boolean;
   readonly render: (data: D, input: CommandInput<O>) => Lines;
@@ -118,17 +120,25 @@ export function registerTable(
   for (const def of table) registerCommand(parent, ctx, def);
 }
 
+const tableCommands = new WeakMap<Command, AnyCliCommand>();
+
+/** The table entry a commander command was registered from, if any (tests walk the tree). */
+export function tableEntryOf(cmd: Command): AnyCliCommand | undefined {
+  return tableCommands.get(cmd);
+}
+
 export function registerCommand(parent: Command, ctx: CliContext, def: AnyCliCommand): Command {
   const cmd = parent
     .command(def.name, def.isDefault ? { isDefault: true } : {})
     .description(def.description);
+  tableCommands.set(cmd, def);
   def.spec?.(cmd);
   cmd.option('--json', def.json ?? 'machine-readable output');
   cmd.action(async (...params: unknown[]) => {
     const command = params[params.length - 1] as Command;
     const input: CommandInput<unknown> = {
       args: params.slice(0, -2),
-      opts: command.opts(),
+      opts: def.inheritOptions ? command.optsWithGlobals() : command.opts(),
     };
     await runCommand(ctx, def, input, command.optsWithGlobals<GlobalOptions>());
   });
@@ -166,7 +176,10 @@ async function printData(
   if (!(input.opts as { json?: boolean }).json) return printLines(ctx, def.render(data, input));
   if (data instanceof Records)
     return data.options.verbatim
-      ? printLines(ctx, data.map((x) => JSON.stringify(x)))
+      ? printLines(
+          ctx,
+          data.map((x) => JSON.stringify(x)),
+        )
       : printJsonLines(ctx, data);
   return printJson(ctx, data ?? {});
 }

@@ -51,7 +51,10 @@ export async function withRepository<T>(
     root: string,
     options?: ReturnType<typeof repositoryOptions>,
   ) => Promise<Repository>;
-  const repo = await open(findRepositoryRoot(repositoryStartFolder(ctx.cwd, ctx.env, opts)), repositoryOptions(ctx.env));
+  const repo = await open(
+    findRepositoryRoot(repositoryStartFolder(ctx.cwd, ctx.env, opts)),
+    repositoryOptions(ctx.env),
+  );
   try {
     return await fn(repo);
   } finally {

@@ -20,7 +20,12 @@ export interface CliEnvironment {
 }
 
 /** The variables this CLI honours, in the order `verso help` would document them. */
-export const VERSO_VARIABLES = ['VERSO_REPO', 'VERSO_AUTHOR', 'VERSO_COMMIT_TIME', 'VERSO_NOW'] as const;
+export const VERSO_VARIABLES = [
+  'VERSO_REPO',
+  'VERSO_AUTHOR',
+  'VERSO_COMMIT_TIME',
+  'VERSO_NOW',
+] as const;
 
 export function readEnvironment(env: Readonly<Record<string, string | undefined>>): CliEnvironment {
   const pick = (name: (typeof VERSO_VARIABLES)[number]) => {

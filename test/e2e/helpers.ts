@@ -29,6 +29,7 @@ import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, expect } from 'vitest';
+import type { main } from '../../src/cli/main.js';
 import { generateDataset, type GeneratedDataset } from '../../bench/gen-data.js';
 import { imageSize, planImages } from '../../bench/gen-image-plan.js';
 
@@ -128,7 +129,7 @@ export function versoProcess(
   return running.done.then((r) => ({ ...r, pid: running.pid }));
 }
 
-type CliMain = typeof import('../../src/cli/main.js').main;
+type CliMain = typeof main;
 let cliMain: Promise<CliMain> | undefined;
 let inProcessQueue: Promise<unknown> = Promise.resolve();
 
@@ -297,6 +298,11 @@ export class TestRepo {
   /** Runs with `--json` appended and parses stdout as one JSON value. */
   async json<T>(args: readonly string[], opts: RunOptions = {}): Promise<T> {
     return JSON.parse(await this.ok([...args, '--json'], opts)) as T;
+  }
+
+  /** Runs with `--json` appended and parses stdout as JSON Lines (a list of records). */
+  async jsonLines<T>(args: readonly string[], opts: RunOptions = {}): Promise<T[]> {
+    return parseJsonLines<T>(await this.ok([...args, '--json'], opts));
   }
 
   show(ref = 'main'): Promise<ShowJson> {

@@ -3,3 +3,5 @@
  */
 export { applyEdits } from './apply-edits.js';
 export type { ApplyEditsResult } from './apply-edits.js';
+export { scanSplits, setSplits, showSplits } from './splits.js';
+export type { CommitResult } from './commit-to-branch.js';

@@ -4,6 +4,7 @@
  * `MERGE_CONFLICT` (exit 1); with `--json` its error envelope is the document on stdout.
  */
 import type { Command } from 'commander';
+import type { CommitResult } from '../../api/write/index.js';
 import type { MergeResult, MergeStatus, ResolveResult } from '../../api/merge/index.js';
 import { defineCommand, registerTable, type AnyCliCommand } from '../command-table.js';
 import type { CliContext } from '../context.js';
@@ -25,7 +26,10 @@ const start = defineCommand<
     into(cmd)
       .option('-m, --message <msg>', 'merge commit message')
       .option('--no-ff', 'make a merge commit even when a fast-forward is possible')
-      .option('--allow-duplicates', 'let possible duplicate objects through (listed in the commit)'),
+      .option(
+        '--allow-duplicates',
+        'let possible duplicate objects through (listed in the commit)',
+      ),
   repository: true,
   async run(repo, { args, opts }) {
     const { merge } = await import('../../api/merge/index.js');
@@ -129,10 +133,7 @@ const resolveCommand = defineCommand<ResolveFlags, ResolveResult>({
   ],
 });
 
-const commit = defineCommand<
-  Into & { message?: string },
-  Awaited<ReturnType<typeof import('../../api/merge/index.js').commitMerge>>
->({
+const commit = defineCommand<Into & { message?: string }, CommitResult & { resolutions: number }>({
   name: 'commit',
   description: 'make the merge commit once every conflict is decided',
   spec: (cmd) => into(cmd).option('-m, --message <msg>', 'merge commit message'),
@@ -155,12 +156,16 @@ const abort = defineCommand<Into, { conflicts: number }>({
     const { abortMerge } = await import('../../api/merge/index.js');
     return abortMerge(repo, opts.into);
   },
-  render: (r, { opts }) => [
-    `merge into ${opts.into} aborted (${r.conflicts} conflicts dropped)`,
-  ],
+  render: (r, { opts }) => [`merge into ${opts.into} aborted (${r.conflicts} conflicts dropped)`],
 });
 
-export const MERGE_COMMANDS: readonly AnyCliCommand[] = [start, status, resolveCommand, commit, abort];
+export const MERGE_COMMANDS: readonly AnyCliCommand[] = [
+  start,
+  status,
+  resolveCommand,
+  commit,
+  abort,
+];
 
 export function registerMergeCommands(program: Command, ctx: CliContext): void {
   // `verso merge SRC` runs the default subcommand; the parent has no options of its own, so

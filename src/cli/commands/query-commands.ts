@@ -9,9 +9,8 @@ import type { Repository } from '../../api/repository/index.js';
 import type { IndexReport, QueryExplanation } from '../../api/query/index.js';
 import { defineCommand, registerTable, type AnyCliCommand } from '../command-table.js';
 import type { CliContext } from '../context.js';
-import { printJson, printLines } from '../output.js';
 
-/** What `--explain` returns: the plan, and whether it is for counting (text differs). */
+/** What `--explain` returns: the plan of a filter (`count`, `cat`, `export`). */
 export type Explanation = QueryExplanation;
 
 /** `--explain`: the plan of `where` at `ref`. */
@@ -28,19 +27,6 @@ export async function explainCommand(
 export async function* explanationText(e: Explanation, counting: boolean): AsyncGenerator<string> {
   const { explanationLines } = await import('../../api/query/index.js');
   yield* explanationLines(e, counting);
-}
-
-/** `--explain` of a command not yet in the table (`export`): printed as lines or JSON. */
-export async function printExplanation(
-  ctx: CliContext,
-  repo: Repository,
-  ref: string,
-  where: string,
-  schema: string | undefined,
-  json: boolean | undefined,
-): Promise<void> {
-  const e = await explainCommand(repo, ref, where, schema);
-  return json ? printJson(ctx, e) : printLines(ctx, explanationText(e, false));
 }
 
 export const count = defineCommand<

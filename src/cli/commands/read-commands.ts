@@ -19,8 +19,7 @@ import { explainCommand, explanationText, type Explanation } from './query-comma
 export const log = defineCommand<{ maxCount?: number }, Records<LogEntry>>({
   name: 'log [ref]',
   description: 'commits reachable from REF (default main), newest first',
-  spec: (cmd) =>
-    cmd.option('-n, --max-count <n>', 'show at most n commits', positiveInteger),
+  spec: (cmd) => cmd.option('-n, --max-count <n>', 'show at most n commits', positiveInteger),
   json: 'one JSON object per commit',
   repository: true,
   async run(repo, { args, opts }) {
@@ -98,8 +97,7 @@ export const diff = defineCommand<{ stat?: boolean }, DiffStat | Records<ChangeD
   },
   async *render(data) {
     const text = await import('./diff-render.js');
-    if (data instanceof Records)
-      yield* data.map(text.changeText);
+    if (data instanceof Records) yield* data.map(text.changeText);
     else yield* text.statLines(data);
   },
 });
@@ -113,9 +111,15 @@ export const cat = defineCommand<
   json: 'JSON Lines, one label per line (the default and only format; --explain: one document)',
   spec: (cmd) =>
     cmd
-      .option('--schema <version>', "labels as schema VERSION (maps renames/merges from the snapshot's)")
+      .option(
+        '--schema <version>',
+        "labels as schema VERSION (maps renames/merges from the snapshot's)",
+      )
       .option('--where <expr>', 'only labels matching this filter expression')
-      .option('--explain', 'print how the filter would be answered (index or scan), print no labels'),
+      .option(
+        '--explain',
+        'print how the filter would be answered (index or scan), print no labels',
+      ),
   repository: true,
   async run(repo, { args, opts }) {
     const ref = args[0] as string;

@@ -7,12 +7,7 @@ import type { Command } from 'commander';
 import type { RefKind, RefLogEntry, RefRecord } from '../../catalog/catalog.js';
 import type { DeletedBranch } from '../../api/repository/index.js';
 import { positiveInteger } from '../arg-parsers.js';
-import {
-  defineCommand,
-  Records,
-  registerTable,
-  type AnyCliCommand,
-} from '../command-table.js';
+import { defineCommand, Records, registerTable, type AnyCliCommand } from '../command-table.js';
 import type { CliContext } from '../context.js';
 
 function listCommand(kind: RefKind): AnyCliCommand {
@@ -52,9 +47,7 @@ const branchCreate = defineCommand<{ from: string }, CreatedRef>({
   render: (r) => [`created branch ${r.name} at ${r.target.slice(0, 12)}`],
 });
 
-const branchDelete = defineCommand<
-  { force?: boolean },
-DeletedBranch>({
+const branchDelete = defineCommand<{ force?: boolean }, DeletedBranch>({
   name: 'delete <name>',
   description:
     'delete a branch (recorded in the ref log: `verso reflog NAME` shows how to restore it)',
@@ -100,8 +93,7 @@ const tagDelete = defineCommand<unknown, never>({
 
 const reflog = defineCommand<{ maxCount?: number }, Records<RefLogEntry>>({
   name: 'reflog [ref]',
-  description:
-    'every move of REF (a branch or tag, deleted ones too) or of all refs, newest first',
+  description: 'every move of REF (a branch or tag, deleted ones too) or of all refs, newest first',
   spec: (cmd) => cmd.option('-n, --max-count <n>', 'show at most n entries', positiveInteger),
   json: 'one JSON object per entry',
   repository: true,
