@@ -61,13 +61,3 @@ export function repositoryOptions(env: CliEnvironment): RepositoryEnvironmentOpt
     ...(commitTime !== undefined ? { clock: () => new Date(commitTime) } : {}),
   };
 }
-
-/** The variables as the legacy API readers see them (`queryNow(env)`), only the set ones. */
-export function environmentVariables(env: CliEnvironment): Record<string, string> {
-  return {
-    ...(env.repo !== undefined ? { VERSO_REPO: env.repo } : {}),
-    ...(env.author !== undefined ? { VERSO_AUTHOR: env.author } : {}),
-    ...(env.commitTime !== undefined ? { VERSO_COMMIT_TIME: env.commitTime } : {}),
-    ...(env.now !== undefined ? { VERSO_NOW: env.now } : {}),
-  };
-}

@@ -130,6 +130,7 @@ const RUNS: readonly Run[] = [
     ],
     'document',
   ),
+  run('branch create', () => ['branch', 'create', 'coco'], 'document'),
   run('import coco', () => ['import', 'coco', cocoFile(), '--branch', 'coco'], 'document'),
   run('schema log', () => ['schema', 'log'], 'records', { mayBeEmpty: true }),
   run(
