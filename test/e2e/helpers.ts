@@ -101,7 +101,15 @@ export function spawnVerso(args: readonly string[], opts: RunOptions = {}): Runn
 }
 
 /** `VERSO_E2E_MODE=process` runs every command in a child process (to compare the modes). */
-const ALWAYS_PROCESS = process.env['VERSO_E2E_MODE'] === 'process';
+let ALWAYS_PROCESS = process.env['VERSO_E2E_MODE'] === 'process';
+
+/**
+ * Runs every `verso(...)` of this test file in a child process: for files that test the process
+ * itself (races between processes, leases held by a pid). Call at the top level of the file.
+ */
+export function runInChildProcesses(): void {
+  ALWAYS_PROCESS = true;
+}
 
 /**
  * Runs `verso ARGS` to completion: in this process through `main()` (see the header), or in a
