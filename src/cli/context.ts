@@ -1,20 +1,60 @@
 /**
- * Finding and opening the repository a command works on (layer: cli): `--repo DIR`, else
- * `VERSO_REPO`, else the current folder and its parents.
+ * What one CLI invocation runs in (layer: cli): its output streams, its environment (read once
+ * by `environment.ts`), its working folder, whether `--json` was asked, and whether command
+ * output has reached stdout yet (so a failure knows whether to print the JSON error envelope).
+ * `main()` makes one per call; nothing here is module state, so calls in one process (the
+ * in-process tests, a future server) do not see each other.
+ *
+ * Also finds and opens the repository a command works on: `--repo DIR`, else `VERSO_REPO`, else
+ * the current folder and its parents.
  */
-import type { Repository } from '../api/repository/repository.js';
+import { resolve } from 'node:path';
+import type { Repository } from '../api/repository/index.js';
+import { repositoryOptions, type CliEnvironment } from './environment.js';
+
+/** A writable the CLI prints to (`process.stdout`, or a capture in tests). */
+export type OutputStream = NodeJS.WritableStream & { readonly isTTY?: boolean };
+
+export interface CliContext {
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly env: CliEnvironment;
+  readonly cwd: string;
+  readonly json: boolean;
+  /** Set once command output has been written to stdout (`failure.ts` asks). */
+  stdoutWritten: boolean;
+}
 
 export interface GlobalOptions {
   readonly repo?: string;
 }
 
+/** The folder a command starts looking for the repository in. */
+export function repositoryStartFolder(
+  cwd: string,
+  env: CliEnvironment,
+  opts: GlobalOptions,
+): string {
+  return resolve(cwd, opts.repo ?? env.repo ?? '.');
+}
+
+/** Opens the repository for `fn` and closes it after, whatever `fn` does. */
 export async function withRepository<T>(
+  ctx: CliContext,
   opts: GlobalOptions,
   fn: (repo: Repository) => Promise<T>,
 ): Promise<T> {
-  const { findRepositoryRoot, openRepository } = await import('../api/repository/repository.js');
-  const start = opts.repo ?? process.env['VERSO_REPO'] ?? process.cwd();
-  const repo = await openRepository(findRepositoryRoot(start));
+  const { findRepositoryRoot, openRepository } = await import('../api/repository/index.js');
+  // The composition root (issue 11, item 2) takes the identity and clock built from the
+  // environment; until it does, the extra argument is ignored and the API reads them itself.
+  const open = openRepository as (
+    root: string,
+    options?: ReturnType<typeof repositoryOptions>,
+  ) => Promise<Repository>;
+  const repo = await open(
+    findRepositoryRoot(repositoryStartFolder(ctx.cwd, ctx.env, opts)),
+    repositoryOptions(ctx.env),
+  );
   try {
     return await fn(repo);
   } finally {

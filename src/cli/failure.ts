@@ -18,7 +18,8 @@ import { isVersoError, type ErrorCategory, type ErrorCode } from '../core/errors
 import { fileErrorReason } from '../io/output-file.js';
 import { hintFor } from './error-hints.js';
 import { EXIT_CODE_BY_CATEGORY, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
-import { jsonLine, stdoutWritten } from './output.js';
+import type { CliContext } from './context.js';
+import { jsonLine } from './output.js';
 import { UsageError } from './usage-error.js';
 
 interface Failure {
@@ -36,11 +37,14 @@ interface Failure {
 }
 
 /** Prints the failure (stderr, and stdout with `json`) and returns the exit code. */
-export function reportFailure(e: unknown, json: boolean): number {
+export function reportFailure(
+  e: unknown,
+  ctx: Pick<CliContext, 'stdout' | 'stderr' | 'json' | 'stdoutWritten'>,
+): number {
   const f = describeFailure(e);
-  if (f.stderr !== undefined) process.stderr.write(f.stderr);
-  if (json && f.envelope && !stdoutWritten())
-    process.stdout.write(jsonLine({ error: f.envelope }) + '\n');
+  if (f.stderr !== undefined) ctx.stderr.write(f.stderr);
+  if (ctx.json && f.envelope && !ctx.stdoutWritten)
+    ctx.stdout.write(jsonLine({ error: f.envelope }) + '\n');
   return f.exitCode;
 }
 

@@ -4,6 +4,7 @@
  * is completed and tested without being listed anywhere else.
  */
 import { Command } from 'commander';
+import type { CliContext } from './context.js';
 import { registerMergeCommands } from './commands/merge-commands.js';
 import { registerAssetCommands } from './commands/asset-commands.js';
 import { registerReadCommands } from './commands/read-commands.js';
@@ -18,7 +19,7 @@ import { registerBlameCommands } from './commands/blame-commands.js';
 import { registerHelpCommands } from './commands/help-commands.js';
 import { versoVersion } from './version.js';
 
-export function buildProgram(): Command {
+export function buildProgram(ctx: CliContext): Command {
   // `--version` is not a commander option: options of the root are global (they may follow a
   // subcommand), and `model register --version V` has its own. `main.ts` answers it first.
   const program = new Command('verso')
@@ -32,17 +33,17 @@ export function buildProgram(): Command {
     // Subcommands copy these when they are created (commander's inherited settings).
     .exitOverride()
     .showHelpAfterError();
-  registerRepositoryCommands(program);
-  registerWriteCommands(program);
-  registerFormatCommands(program);
-  registerRefCommands(program);
-  registerReadCommands(program);
-  registerQueryCommands(program);
-  registerSchemaCommands(program);
-  registerMergeCommands(program);
-  registerAssetCommands(program);
-  registerLineageCommands(program);
-  registerBlameCommands(program);
-  registerHelpCommands(program);
+  registerRepositoryCommands(program, ctx);
+  registerWriteCommands(program, ctx);
+  registerFormatCommands(program, ctx);
+  registerRefCommands(program, ctx);
+  registerReadCommands(program, ctx);
+  registerQueryCommands(program, ctx);
+  registerSchemaCommands(program, ctx);
+  registerMergeCommands(program, ctx);
+  registerAssetCommands(program, ctx);
+  registerLineageCommands(program, ctx);
+  registerBlameCommands(program, ctx);
+  registerHelpCommands(program, ctx);
   return program;
 }

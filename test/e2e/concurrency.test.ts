@@ -24,9 +24,12 @@ import {
   type RunResult,
   type StoredLabel,
   type TestRepo,
+  runInChildProcesses,
 } from './helpers.js';
 
 const tmp = useTempRoot('concurrency');
+// Races between processes: every command runs in its own process.
+runInChildProcesses();
 const LABELS = 8000;
 const ROUNDS = 5;
 /** Big enough that gc gets several tries while the import runs. */

@@ -242,7 +242,16 @@ function expectCase(r: RunResult, c: Case): void {
 
 // ------------------------------------------------------------------ the run
 
-const COMMANDS = runnableCommands(buildProgram());
+const COMMANDS = runnableCommands(
+  buildProgram({
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: {},
+    cwd: process.cwd(),
+    json: false,
+    stdoutWritten: false,
+  }),
+);
 let fixtures: Fixtures;
 const cases = new Map<string, readonly Case[]>();
 const results = new Map<string, RunResult[]>();

@@ -1,11 +1,18 @@
 /**
- * Shared helpers for the end-to-end CLI tests: run the real `verso` executable in a child
- * process, make throw-away repositories, generate and read JSONL data.
+ * Shared helpers for the end-to-end CLI tests: run the compiled CLI, make throw-away
+ * repositories, generate and read JSONL data.
  *
- * Every test runs the compiled CLI (`bin/verso.js` -> `dist/`), so `npm run build` must have run.
- * Child processes get a clean environment: `VERSO_REPO` is removed (a test that wants it sets
- * it), `VERSO_AUTHOR` is set to `E2E_AUTHOR`. Temporary folders live under `os.tmpdir()` and are
- * removed by the `afterAll` hook that `useTempRoot` registers.
+ * Every test runs the compiled CLI (`dist/`), so `npm run build` must have run. `verso(...)`
+ * runs it in this process through `main()` (`dist/src/cli/main.js`), one call at a time, with
+ * stdout and stderr captured: the same result as a child process, without starting Node per
+ * command. `versoProcess(...)` (and `spawnVerso`) run the real executable `bin/verso.js` in a
+ * child process: for tests of the process itself (concurrency, kills and signals, EPIPE,
+ * startup, the executable), and whenever a test gives `cwd` (the API still resolves relative
+ * paths against the process's folder) or `process: true`.
+ *
+ * Every run gets a clean environment: `VERSO_REPO` and `VERSO_COMMIT_TIME` are removed (a test
+ * that wants them sets them), `VERSO_AUTHOR` is set to `E2E_AUTHOR`. Temporary folders live
+ * under `os.tmpdir()` and are removed by the `afterAll` hook that `useTempRoot` registers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
@@ -19,8 +26,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, expect } from 'vitest';
+import type { main } from '../../src/cli/main.js';
 import { generateDataset, type GeneratedDataset } from '../../bench/gen-data.js';
 import { imageSize, planImages } from '../../bench/gen-image-plan.js';
 
@@ -33,9 +42,12 @@ export const E2E_AUTHOR = 'e2e-tester <e2e@example.test>';
 // ------------------------------------------------------------------ running the CLI
 
 export interface RunOptions {
+  /** The folder to run in (implies a child process; default: the OS temp folder). */
   readonly cwd?: string;
   /** Extra environment; a `undefined` value removes the variable. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Run `bin/verso.js` in a child process instead of `main()` in this one. */
+  readonly process?: boolean;
 }
 
 export interface RunResult {
@@ -88,17 +100,104 @@ export function spawnVerso(args: readonly string[], opts: RunOptions = {}): Runn
   return { child, pid: child.pid, done, exited: () => hasExited };
 }
 
+/** `VERSO_E2E_MODE=process` runs every command in a child process (to compare the modes). */
+let ALWAYS_PROCESS = process.env['VERSO_E2E_MODE'] === 'process';
+
 /**
- * Runs `verso ARGS` to completion. Never blocks the test worker's event loop (a synchronous
- * spawn that outlasts vitest's 60 s worker RPC timeout makes the run exit 1 with every test
- * passing), and lets independent checks run side by side.
+ * Runs every `verso(...)` of this test file in a child process: for files that test the process
+ * itself (races between processes, leases held by a pid). Call at the top level of the file.
+ */
+export function runInChildProcesses(): void {
+  ALWAYS_PROCESS = true;
+}
+
+/**
+ * Runs `verso ARGS` to completion: in this process through `main()` (see the header), or in a
+ * child process when `opts.cwd` or `opts.process` is given.
  */
 export function verso(
   args: readonly string[],
   opts: RunOptions = {},
 ): Promise<RunResult & { readonly pid: number }> {
+  if (opts.cwd !== undefined || opts.process || ALWAYS_PROCESS) return versoProcess(args, opts);
+  return versoInProcess(args, opts);
+}
+
+/**
+ * Runs the real executable `bin/verso.js ARGS` in a child process to completion. Never blocks
+ * the test worker's event loop (a synchronous spawn that outlasts vitest's 60 s worker RPC
+ * timeout makes the run exit 1 with every test passing), and lets independent checks run side
+ * by side.
+ */
+export function versoProcess(
+  args: readonly string[],
+  opts: RunOptions = {},
+): Promise<RunResult & { readonly pid: number }> {
   const running = spawnVerso(args, opts);
   return running.done.then((r) => ({ ...r, pid: running.pid }));
+}
+
+type CliMain = typeof main;
+let cliMain: Promise<CliMain> | undefined;
+let inProcessQueue: Promise<unknown> = Promise.resolve();
+
+/** The variables the API layer still reads from `process.env` (until it takes them as options). */
+const API_ENV = ['VERSO_AUTHOR', 'VERSO_COMMIT_TIME', 'VERSO_NOW'] as const;
+
+/** A writable that keeps what is written. */
+function capture(): { stream: Writable; text: () => string } {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+      done();
+    },
+  });
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+/**
+ * `main()` of the compiled CLI in this process, one call at a time (calls queue), with the
+ * environment a child process would get. The API layer still reads `VERSO_AUTHOR`,
+ * `VERSO_COMMIT_TIME` and `VERSO_NOW` from `process.env`, so they are set for the call and
+ * restored after it.
+ */
+export function versoInProcess(
+  args: readonly string[],
+  opts: RunOptions = {},
+): Promise<RunResult & { readonly pid: number }> {
+  const run = async (): Promise<RunResult & { readonly pid: number }> => {
+    cliMain ??= import(pathToFileURL(join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js')).href).then(
+      (m: { main: CliMain }) => m.main,
+    );
+    const main = await cliMain;
+    const env = childEnv(opts.env);
+    const saved = API_ENV.map((k) => [k, process.env[k]] as const);
+    for (const k of API_ENV) {
+      if (env[k] === undefined) delete process.env[k];
+      else process.env[k] = env[k];
+    }
+    const out = capture();
+    const err = capture();
+    try {
+      const code = await main({
+        argv: args,
+        stdout: out.stream,
+        stderr: err.stream,
+        env,
+        cwd: process.cwd(),
+      });
+      return { code, signal: null, stdout: out.text(), stderr: err.text(), pid: process.pid };
+    } finally {
+      for (const [k, v] of saved) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  };
+  const result = inProcessQueue.then(run, run);
+  inProcessQueue = result.catch(() => undefined);
+  return result;
 }
 
 /** Runs any program to completion without blocking the test worker (see `verso`). */
@@ -207,6 +306,11 @@ export class TestRepo {
   /** Runs with `--json` appended and parses stdout as one JSON value. */
   async json<T>(args: readonly string[], opts: RunOptions = {}): Promise<T> {
     return JSON.parse(await this.ok([...args, '--json'], opts)) as T;
+  }
+
+  /** Runs with `--json` appended and parses stdout as JSON Lines (a list of records). */
+  async jsonLines<T>(args: readonly string[], opts: RunOptions = {}): Promise<T[]> {
+    return parseJsonLines<T>(await this.ok([...args, '--json'], opts));
   }
 
   show(ref = 'main'): Promise<ShowJson> {

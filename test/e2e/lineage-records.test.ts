@@ -158,7 +158,7 @@ describe('vectors: once, while running; partial coverage is said (item 4)', () =
       `run '${late.id}' has finished (ok)`,
       'lineage records are immutable',
     );
-    const listed = await repo.json<{ id: string; vectors: unknown }[]>(['run', 'list']);
+    const listed = await repo.jsonLines<{ id: string; vectors: unknown }>(['run', 'list']);
     expect(listed.find((x) => x.id === late.id)?.vectors).toBeNull();
   });
 });
@@ -206,7 +206,7 @@ describe('lineage up/down say what they leave out (item 12)', () => {
 
 describe('list commands (item 18)', () => {
   it('run list, model list, predict list, as text and JSON', async () => {
-    const runs = await repo.json<Record<string, unknown>[]>(['run', 'list']);
+    const runs = await repo.jsonLines<Record<string, unknown>>(['run', 'list']);
     expect(runs.map((r) => r['id'])).toEqual(expect.arrayContaining([small.id, whole.id]));
     const mine = runs.find((r) => r['id'] === small.id)!;
     expect(mine).toMatchObject({
@@ -218,7 +218,7 @@ describe('list commands (item 18)', () => {
     expect(mine['vectors']).toMatchObject({ count: 5, dim: 4, kind: 'gradient' });
     expect(await repo.ok(['run', 'list'])).toContain(`${small.id} ok`);
 
-    const models = await repo.json<Record<string, unknown>[]>(['model', 'list']);
+    const models = await repo.jsonLines<Record<string, unknown>>(['model', 'list']);
     expect(models).toEqual([
       expect.objectContaining({
         name: 'det',
@@ -227,15 +227,15 @@ describe('list commands (item 18)', () => {
         created_at: expect.any(String),
       }),
     ]);
-    expect(await repo.json<unknown[]>(['model', 'list', '--run', whole.id])).toEqual([]);
+    expect(await repo.jsonLines<unknown>(['model', 'list', '--run', whole.id])).toEqual([]);
     expect(await repo.ok(['model', 'list'])).toContain('det@1');
 
-    const preds = await repo.json<Record<string, unknown>[]>(['predict', 'list']);
+    const preds = await repo.jsonLines<Record<string, unknown>>(['predict', 'list']);
     expect(preds.map((p) => p['id'])).toContain(prediction);
     const q = preds.find((p) => p['id'] === prediction)!;
     expect(q).toMatchObject({ image: 'img-q', output: { class: 'cat' }, has_vector: true });
     expect(q['external_id']).toBeNull();
-    const byModel = await repo.json<Record<string, unknown>[]>([
+    const byModel = await repo.jsonLines<Record<string, unknown>>([
       'predict',
       'list',
       '--model',
@@ -249,9 +249,9 @@ describe('list commands (item 18)', () => {
 
   it('lists nothing in an empty repository', async () => {
     const empty = await initRepo(tmp.root(), 'empty');
-    expect(await empty.json<unknown[]>(['run', 'list'])).toEqual([]);
-    expect(await empty.json<unknown[]>(['predict', 'list'])).toEqual([]);
+    expect(await empty.jsonLines<unknown>(['run', 'list'])).toEqual([]);
+    expect(await empty.jsonLines<unknown>(['predict', 'list'])).toEqual([]);
     expect((await empty.ok(['predict', 'list'])).trim()).toBe('no predictions');
-    expect(parseJsonLines(await empty.ok(['model', 'list', '--json']))).toEqual([[]]);
+    expect(parseJsonLines(await empty.ok(['model', 'list', '--json']))).toEqual([]);
   });
 });

@@ -1,37 +1,34 @@
 /**
  * `verso blame IMAGE [LABEL]` (layer: cli): who introduced and last changed each label of an
- * image, and who reviewed it, read from the blame index (`api/blame.ts`). `--json` prints the
- * structured result; the default is one block per label.
+ * image, and who reviewed it, read from the blame index (`api/blame/`). `--json` prints the
+ * result as one document (the labels of one image: a bounded answer, not a stream); the default
+ * is one block per label.
  */
 import type { Command } from 'commander';
-import type { LabelBlame } from '../../api/blame/blame.js';
-import { withRepository } from '../context.js';
-import { printJson, printLines } from '../output.js';
+import type { LabelBlame } from '../../api/blame/index.js';
+import { defineCommand, registerTable } from '../command-table.js';
+import type { CliContext } from '../context.js';
 
-export function registerBlameCommands(program: Command): void {
-  program
-    .command('blame <image> [label]')
-    .description('per label: the commit that introduced it, the last change, annotator and review')
-    .option('--ref <ref>', 'the commit to read (branch, tag, id, main~2, ...)', 'main')
-    .option('--json', 'machine-readable output')
-    .action(
-      async (
-        image: string,
-        label: string | undefined,
-        opts: { ref: string; json?: boolean },
-        cmd: Command,
-      ) =>
-        withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { blame } = await import('../../api/blame/blame.js');
-          const result = await blame(repo, {
-            ref: opts.ref,
-            image,
-            ...(label !== undefined ? { label } : {}),
-          });
-          if (opts.json) return printJson(result);
-          return printLines(result.flatMap((b, i) => [...(i ? [''] : []), ...blameBlock(b)]));
-        }),
-    );
+export const blameCommand = defineCommand<{ ref: string }, LabelBlame[]>({
+  name: 'blame <image> [label]',
+  description: 'per label: the commit that introduced it, the last change, annotator and review',
+  spec: (cmd) =>
+    cmd.option('--ref <ref>', 'the commit to read (branch, tag, id, main~2, ...)', 'main'),
+  repository: true,
+  async run(repo, { args, opts }) {
+    const { blame } = await import('../../api/blame/index.js');
+    const label = args[1] as string | undefined;
+    return blame(repo, {
+      ref: opts.ref,
+      image: args[0] as string,
+      ...(label !== undefined ? { label } : {}),
+    });
+  },
+  render: (result) => result.flatMap((b, i) => [...(i ? [''] : []), ...blameBlock(b)]),
+});
+
+export function registerBlameCommands(program: Command, ctx: CliContext): void {
+  registerTable(program, ctx, [blameCommand]);
 }
 
 const short = (commit: string): string => commit.slice(0, 12);

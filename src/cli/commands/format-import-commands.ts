@@ -5,13 +5,10 @@
  * (`api/reimport-match-import.ts`), printed the same way; `cvat` also takes `--task ID`.
  */
 import type { Command } from 'commander';
-import type {
-  FormatImportOptions,
-  ImageImportResult,
-} from '../../api/interchange/reimport-match-import.js';
-import type { Repository } from '../../api/repository/repository.js';
-import { withRepository } from '../context.js';
-import { printJson, printLines } from '../output.js';
+import type { FormatImportOptions, ImageImportResult } from '../../api/interchange/index.js';
+import type { Repository } from '../../api/repository/index.js';
+import { defineCommand, registerCommand, type CommandInput } from '../command-table.js';
+import type { CliContext } from '../context.js';
 import {
   commitLine,
   counts,
@@ -33,81 +30,77 @@ const FORMATS: readonly FormatImport[] = [
   {
     name: 'yolo',
     what: 'a YOLO dataset folder or its data.yaml / obj.data (detect, segment, pose)',
-    run: async (repo, o) =>
-      (await import('../../api/interchange/import-yolo.js')).importYolo(repo, o),
+    run: async (repo, o) => (await import('../../api/interchange/index.js')).importYolo(repo, o),
   },
   {
     name: 'voc',
     what: 'Pascal VOC XML: one file, or a folder of them (searched recursively)',
-    run: async (repo, o) =>
-      (await import('../../api/interchange/import-voc.js')).importVoc(repo, o),
+    run: async (repo, o) => (await import('../../api/interchange/index.js')).importVoc(repo, o),
   },
   {
     name: 'cvat',
     what: 'a CVAT for images 1.1 XML file (annotations.xml)',
-    run: async (repo, o) =>
-      (await import('../../api/interchange/import-cvat.js')).importCvat(repo, o),
+    run: async (repo, o) => (await import('../../api/interchange/index.js')).importCvat(repo, o),
   },
   {
     name: 'label-studio',
     what: 'a Label Studio JSON export (a list of tasks)',
     run: async (repo, o) =>
-      (await import('../../api/interchange/import-label-studio.js')).importLabelStudio(repo, o),
+      (await import('../../api/interchange/index.js')).importLabelStudio(repo, o),
   },
 ];
 
-export function registerFormatImports(importGroup: Command): void {
-  for (const f of FORMATS) {
-    const cmd = importGroup
-      .command(`${f.name} <path>`)
-      .description(
-        `import ${f.what}: the images it covers get exactly its labels (see docs/formats.md)`,
-      )
-      .option('--branch <name>', 'branch to commit to', 'main')
-      .option('-m, --message <msg>', 'commit message')
-      .option(
-        '--images <dir>',
-        'folder of the image files: sizes the annotation files lack; every image named must be there',
-      );
-    replaceAllOption(cmd);
-    policyOptions(cmd)
-      .option('--json', 'machine-readable output')
-      .action(
-        async (
-          path: string,
-          opts: PolicyFlags & {
-            branch: string;
-            message?: string;
-            images?: string;
-            replaceAll?: boolean;
-            task?: string;
-            json?: boolean;
-          },
-          cmd: Command,
-        ) =>
-          withRepository(cmd.optsWithGlobals(), async (repo) => {
-            const r = await f.run(repo, {
-              path,
-              branch: opts.branch,
-              ...(opts.message ? { message: opts.message } : {}),
-              ...(opts.images !== undefined ? { images: opts.images } : {}),
-              ...(opts.task !== undefined ? { task: opts.task } : {}),
-              ...(opts.replaceAll ? { mode: 'replace_all' as const } : {}),
-              policy: policyOf(opts),
-            });
-            if (opts.json) return printJson(r);
-            return printLines([
-              commitLine(
-                opts.branch,
-                r,
-                `imported ${r.images} images (${r.matched} labels matched to stored ones): labels ${counts(r.labels)}, reviews ${counts(r.reviews)}, assets ${counts(r.assets)}, splits ${counts(r.splits)}`,
-              ),
-              ...removedLines(r.mode, r.removed),
-              ...geometryLines(r.geometry),
-            ]);
-          }),
-      );
-  }
+type FormatFlags = PolicyFlags & {
+  branch: string;
+  message?: string;
+  images?: string;
+  replaceAll?: boolean;
+  task?: string;
+};
+
+/** The table entry of one format importer. */
+export function formatImportCommand(f: FormatImport) {
+  return defineCommand({
+    name: `${f.name} <path>`,
+    description: `import ${f.what}: the images it covers get exactly its labels (see docs/formats.md)`,
+    spec: (cmd) =>
+      policyOptions(
+        replaceAllOption(
+          cmd
+            .option('--branch <name>', 'branch to commit to', 'main')
+            .option('-m, --message <msg>', 'commit message')
+            .option(
+              '--images <dir>',
+              'folder of the image files: sizes the annotation files lack; every image named must be there',
+            ),
+        ),
+      ),
+    repository: true,
+    async run(repo, { args, opts }: CommandInput<FormatFlags>) {
+      return f.run(repo, {
+        path: args[0] as string,
+        branch: opts.branch,
+        ...(opts.message ? { message: opts.message } : {}),
+        ...(opts.images !== undefined ? { images: opts.images } : {}),
+        ...(opts.task !== undefined ? { task: opts.task } : {}),
+        ...(opts.replaceAll ? { mode: 'replace_all' as const } : {}),
+        policy: policyOf(opts),
+      });
+    },
+    render: (r, { opts }) => [
+      commitLine(
+        opts.branch,
+        r,
+        `imported ${r.images} images (${r.matched} labels matched to stored ones): labels ${counts(r.labels)}, reviews ${counts(r.reviews)}, assets ${counts(r.assets)}, splits ${counts(r.splits)}`,
+      ),
+      ...removedLines(r.mode, r.removed),
+      ...geometryLines(r.geometry),
+    ],
+  });
+}
+
+export function registerFormatImports(importGroup: Command, ctx: CliContext): void {
+  for (const f of FORMATS) registerCommand(importGroup, ctx, formatImportCommand(f));
   importGroup.commands
     .find((c) => c.name() === 'cvat')
     ?.option('--task <id>', "a project export: import only this task's images (<image task_id>)");

@@ -6,12 +6,13 @@
  * names. It replaces commander's own help command, which looks one level deep only.
  */
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
 import { closeNames, didYouMean } from '../../core/close-names.js';
 import { COMPLETION_SHELLS, completionScript, type CompletionShell } from '../completion.js';
 import { printLines } from '../output.js';
 import { UsageError } from '../usage-error.js';
 
-export function registerHelpCommands(program: Command): void {
+export function registerHelpCommands(program: Command, ctx: CliContext): void {
   program
     .command('completion <shell>')
     .description(
@@ -22,7 +23,7 @@ export function registerHelpCommands(program: Command): void {
         throw new UsageError(
           `unknown shell '${shell}': expected one of ${COMPLETION_SHELLS.join(', ')}`,
         );
-      return printLines([completionScript(program, shell as CompletionShell)]);
+      return printLines(ctx, [completionScript(program, shell as CompletionShell)]);
     });
 
   program.helpCommand(false);

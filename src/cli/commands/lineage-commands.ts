@@ -1,219 +1,230 @@
 /**
  * Lineage commands (layer: cli): `run start|finish|add-vectors`, `slice save`, `model register`,
- * `predict record`, `lineage up|down`, `explain` (docs/formats.md, "Lineage and explain").
+ * `predict record`, `lineage up|down`, `explain` (docs/formats.md, "Lineage and explain"), as
+ * command-table entries.
  */
 import type { Command } from 'commander';
-import type { LineageUp } from '../../api/lineage/lineage.js';
-import { withRepository } from '../context.js';
 import { positiveInteger } from '../arg-parsers.js';
 import {
-  registerModelListCommand,
-  registerPredictListCommand,
-  registerRunListCommand,
-} from './lineage-list-commands.js';
-import { printJson, printLines } from '../output.js';
+  defineCommand,
+  registerCommand,
+  registerTable,
+  type AnyCliCommand,
+  type CommandInput,
+} from '../command-table.js';
+import type { CliContext } from '../context.js';
+import type { LineageUp } from '../../api/lineage/index.js';
 import { UsageError } from '../usage-error.js';
+import { modelListCommand, predictListCommand, runListCommand } from './lineage-list-commands.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
-export function registerLineageCommands(program: Command): void {
-  registerRunCommands(program);
-  registerSliceCommands(program);
-  const model = program.command('model').description('models produced by training runs');
-  model
-    .command('register')
-    .description('record a model produced by a run')
-    .requiredOption('--run <run>', 'the run that produced it')
-    .requiredOption('--name <name>', 'model name')
-    .requiredOption('--version <version>', 'model version (unique with the name)')
-    .option('--metrics <file>', 'a JSON object of metrics')
-    .option('--metric <k=v>', 'one metric (repeatable)', collect)
-    .option('--json', 'machine-readable output')
-    .action(async (opts: ModelOpts, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { registerModel } = await import('../../api/lineage/model-register.js');
-        const m = await registerModel(repo, {
-          ...opts,
-          metricsFile: opts.metrics,
-          metrics: opts.metric,
-        });
-        return opts.json ? printJson(m) : printLines([m.id]);
-      }),
-    );
-  const predict = program.command('predict').description('predictions of registered models');
-  predict
-    .command('record')
-    .description('record one prediction, or a JSONL batch with --file')
-    .requiredOption('--model <model>', 'model id or NAME@VERSION')
-    .option('--image <image>', 'the image predicted on')
-    .option('--output <json>', "the model's output, JSON")
-    .option('--id <id>', "the serving system's prediction id")
-    .option('--vector <file>', 'the prediction vector, a JSON array of numbers')
-    .option('--file <file>', 'JSONL: {"id"?, "image", "output", "time"?, "vector"?} per line')
-    .option('--json', 'machine-readable output')
-    .action(async (opts: PredictOpts, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const api = await import('../../api/lineage/predict-record.js');
-        const r =
-          opts.file !== undefined
-            ? await api.recordPredictionFile(repo, opts.model, opts.file)
-            : await api.recordPrediction(repo, opts.model, single(opts));
-        return opts.json ? printJson(r) : printLines(r.predictions);
-      }),
-    );
-  registerModelListCommand(model);
-  registerPredictListCommand(predict);
-  const lineage = program.command('lineage').description('walk lineage records');
-  lineage
-    .command('up <id>')
-    .description('prediction -> model -> run -> commit -> labels -> reviewers')
-    .option('--all', 'list annotators and reviewers of any example set (reads every example)')
-    .option('--json', 'machine-readable output (every name)')
-    .action(async (id: string, opts: { json?: boolean; all?: boolean }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { lineageUp } = await import('../../api/lineage/lineage.js');
-        const r = await lineageUp(repo, id, { all: opts.all === true });
-        if (opts.json) return printJson(r);
-        return printLines(upLines(r, opts.all === true));
-      }),
-    );
-  lineage
-    .command('down <id>')
-    .description('commit or IMAGE/LABEL -> runs -> models -> predictions')
-    .option('--limit <n>', 'predictions listed per model', positiveInteger, 10)
-    .option('--json', 'machine-readable output')
-    .action(async (id: string, opts: { json?: boolean; limit: number }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { lineageDown } = await import('../../api/lineage/lineage.js');
-        const r = await lineageDown(repo, id, opts.limit);
-        if (opts.json) return printJson(r);
-        const slices = (r.slices ?? []).map(
-          (x) => `slice ${x.id} ${x.name} (${num(x.exampleCount)} examples)`,
-        );
-        const lines = r.runs.flatMap((run) => [
-          `run ${run.id} (${run.datasetRef} @ ${run.commit.slice(0, 12)}, ${num(run.exampleCount)} examples)`,
-          ...run.models.flatMap((m) => [
-            `  model ${m.id} ${m.name}@${m.version}: ${num(m.predictions.total)} predictions`,
-            ...m.predictions.first.map(
-              (p) => `    prediction ${p.id} image ${p.image} at ${p.time}`,
-            ),
-            ...(m.predictions.total > m.predictions.first.length
-              ? [
-                  `    … and ${num(m.predictions.total - m.predictions.first.length)} more; use --limit N, or verso predict list --model ${m.id}`,
-                ]
-              : []),
-          ]),
-        ]);
-        return printLines([...slices, ...(r.runs.length > 0 ? lines : ['no runs'])]);
-      }),
-    );
-  program
-    .command('explain <prediction>')
-    .description('the training examples with the highest influence on a prediction')
-    .option('--top <k>', 'how many examples', positiveInteger, 50)
-    .option('--json', 'machine-readable output')
-    .action(async (id: string, opts: { json?: boolean; top: number }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { explainPrediction } = await import('../../api/lineage/explain.js');
-        const r = await explainPrediction(repo, id, opts.top);
-        if (opts.json) return printJson(r);
-        return printLines([
-          ...r.examples.map(
-            (e) =>
-              `${e.rank}\t${e.score.toPrecision(6)}\t${e.image}/${e.label}\t${str(e.annotator)}\t${str(e.annotated_at)}\t${str(e.reviewer)}\t${str(e.reviewed_at)}`,
-          ),
-          ...(r.unscored.length > 0
-            ? [
-                `unscored: ${num(r.unscored.length)} of ${num(r.scored + r.unscored.length)} examples have no vector and were not ranked: ${capped(r.unscored, TEXT_LIST_LIMIT, 'use --json')}`,
-              ]
-            : []),
-        ]);
-      }),
-    );
-}
+const modelRegister = defineCommand({
+  name: 'register',
+  description: 'record a model produced by a run',
+  spec: (cmd) =>
+    cmd
+      .requiredOption('--run <run>', 'the run that produced it')
+      .requiredOption('--name <name>', 'model name')
+      .requiredOption('--version <version>', 'model version (unique with the name)')
+      .option('--metrics <file>', 'a JSON object of metrics')
+      .option('--metric <k=v>', 'one metric (repeatable)', collect),
+  repository: true,
+  async run(repo, { opts }: CommandInput<ModelOpts>) {
+    const { registerModel } = await import('../../api/lineage/index.js');
+    return registerModel(repo, { ...opts, metricsFile: opts.metrics, metrics: opts.metric });
+  },
+  render: (m) => [m.id],
+});
 
-function registerSliceCommands(program: Command): void {
-  program
-    .command('slice')
-    .description('saved, content-hashed selections')
-    .command('save <name>')
-    .description('save the labels of REF matching --where; prints the slice id (its content hash)')
-    .requiredOption('--dataset <ref>', 'the dataset ref (branch, tag, commit)')
-    .option('--where <expr>', 'the labels matching this filter')
-    .option('--schema <version>', 'read the labels as this schema version')
-    .option('--json', 'machine-readable output')
-    .action(async (name: string, opts: SliceOpts, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { saveSlice } = await import('../../api/lineage/slice-save.js');
-        const r = await saveSlice(repo, { name, ...opts });
-        return opts.json ? printJson(r) : printLines([r.id]);
-      }),
-    );
-}
+const predictRecord = defineCommand({
+  name: 'record',
+  description: 'record one prediction, or a JSONL batch with --file',
+  spec: (cmd) =>
+    cmd
+      .requiredOption('--model <model>', 'model id or NAME@VERSION')
+      .option('--image <image>', 'the image predicted on')
+      .option('--output <json>', "the model's output, JSON")
+      .option('--id <id>', "the serving system's prediction id")
+      .option('--vector <file>', 'the prediction vector, a JSON array of numbers')
+      .option('--file <file>', 'JSONL: {"id"?, "image", "output", "time"?, "vector"?} per line'),
+  check: ({ opts }: CommandInput<PredictOpts>) => {
+    if (opts.file === undefined) single(opts);
+  },
+  repository: true,
+  async run(repo, { opts }: CommandInput<PredictOpts>) {
+    const api = await import('../../api/lineage/index.js');
+    return opts.file !== undefined
+      ? api.recordPredictionFile(repo, opts.model, opts.file)
+      : api.recordPrediction(repo, opts.model, single(opts));
+  },
+  render: (r) => r.predictions,
+});
 
-function registerRunCommands(program: Command): void {
+const lineageUp = defineCommand({
+  name: 'up <id>',
+  description: 'prediction -> model -> run -> commit -> labels -> reviewers',
+  spec: (cmd) =>
+    cmd.option('--all', 'list annotators and reviewers of any example set (reads every example)'),
+  json: 'machine-readable output (every name)',
+  repository: true,
+  async run(repo, { args, opts }: CommandInput<{ all?: boolean }>) {
+    const { lineageUp } = await import('../../api/lineage/index.js');
+    return lineageUp(repo, args[0] as string, { all: opts.all === true });
+  },
+  render: (r, { opts }) => upLines(r, opts.all === true),
+});
+
+const lineageDown = defineCommand({
+  name: 'down <id>',
+  description: 'commit or IMAGE/LABEL -> runs -> models -> predictions',
+  spec: (cmd) => cmd.option('--limit <n>', 'predictions listed per model', positiveInteger, 10),
+  repository: true,
+  async run(repo, { args, opts }: CommandInput<{ limit: number }>) {
+    const { lineageDown } = await import('../../api/lineage/index.js');
+    return lineageDown(repo, args[0] as string, opts.limit);
+  },
+  render: (r) => {
+    const slices = (r.slices ?? []).map(
+      (x) => `slice ${x.id} ${x.name} (${num(x.exampleCount)} examples)`,
+    );
+    const lines = r.runs.flatMap((run) => [
+      `run ${run.id} (${run.datasetRef} @ ${run.commit.slice(0, 12)}, ${num(run.exampleCount)} examples)`,
+      ...run.models.flatMap((m) => [
+        `  model ${m.id} ${m.name}@${m.version}: ${num(m.predictions.total)} predictions`,
+        ...m.predictions.first.map((p) => `    prediction ${p.id} image ${p.image} at ${p.time}`),
+        ...(m.predictions.total > m.predictions.first.length
+          ? [
+              `    … and ${num(m.predictions.total - m.predictions.first.length)} more; use --limit N, or verso predict list --model ${m.id}`,
+            ]
+          : []),
+      ]),
+    ]);
+    return [...slices, ...(r.runs.length > 0 ? lines : ['no runs'])];
+  },
+});
+
+const explain = defineCommand({
+  name: 'explain <prediction>',
+  description: 'the training examples with the highest influence on a prediction',
+  spec: (cmd) => cmd.option('--top <k>', 'how many examples', positiveInteger, 50),
+  repository: true,
+  async run(repo, { args, opts }: CommandInput<{ top: number }>) {
+    const { explainPrediction } = await import('../../api/lineage/index.js');
+    return explainPrediction(repo, args[0] as string, opts.top);
+  },
+  render: (r) => [
+    ...r.examples.map(
+      (e) =>
+        `${e.rank}\t${e.score.toPrecision(6)}\t${e.image}/${e.label}\t${str(e.annotator)}\t${str(e.annotated_at)}\t${str(e.reviewer)}\t${str(e.reviewed_at)}`,
+    ),
+    ...(r.unscored.length > 0
+      ? [
+          `unscored: ${num(r.unscored.length)} of ${num(r.scored + r.unscored.length)} examples have no vector and were not ranked: ${capped(r.unscored, TEXT_LIST_LIMIT, 'use --json')}`,
+        ]
+      : []),
+  ],
+});
+
+const sliceSave = defineCommand({
+  name: 'save <name>',
+  description: 'save the labels of REF matching --where; prints the slice id (its content hash)',
+  spec: (cmd) =>
+    cmd
+      .requiredOption('--dataset <ref>', 'the dataset ref (branch, tag, commit)')
+      .option('--where <expr>', 'the labels matching this filter')
+      .option('--schema <version>', 'read the labels as this schema version'),
+  repository: true,
+  async run(repo, { args, opts }: CommandInput<SliceOpts>) {
+    const { saveSlice } = await import('../../api/lineage/index.js');
+    return saveSlice(repo, { name: args[0] as string, ...opts });
+  },
+  render: (r) => [r.id],
+});
+
+const runStart = defineCommand({
+  name: 'start',
+  description: 'record a training run on a dataset selection; prints the run id',
+  spec: (cmd) =>
+    cmd
+      .requiredOption('--dataset <ref>', 'the dataset ref (branch, tag, commit)')
+      .option('--where <expr>', 'train on the labels matching this filter')
+      .option('--schema <version>', 'read the labels as this schema version')
+      .option('--param <k=v>', 'a training parameter (repeatable)', collect)
+      .option('--export <format>', 'also export the example set in this format')
+      .option('--out <path>', 'where --export writes'),
+  check: ({ opts }: CommandInput<RunStartOpts>) => {
+    if ((opts.export === undefined) !== (opts.out === undefined))
+      throw new UsageError('run start: give --export FORMAT and --out PATH together');
+  },
+  repository: true,
+  async run(repo, { opts }: CommandInput<RunStartOpts>) {
+    const { startRun } = await import('../../api/lineage/index.js');
+    return startRun(repo, {
+      dataset: opts.dataset,
+      where: opts.where,
+      schema: opts.schema,
+      params: opts.param,
+      ...(opts.export !== undefined ? { export: { format: opts.export, out: opts.out! } } : {}),
+    });
+  },
+  render: (r) => [r.run.id],
+});
+
+const runFinish = defineCommand({
+  name: 'finish <run>',
+  description: 'mark a run finished',
+  spec: (cmd) => cmd.option('--status <status>', 'ok or failed', 'ok'),
+  repository: true,
+  async run(repo, { args, opts }: CommandInput<{ status: string }>) {
+    const { finishRun } = await import('../../api/lineage/index.js');
+    return finishRun(repo, args[0] as string, opts.status);
+  },
+  render: (r) => [`${r.id} ${r.status} ${r.finishedAt}`],
+});
+
+const runAddVectors = defineCommand({
+  name: 'add-vectors <run> <file>',
+  description: 'attach one vector per training example (binary VVEC or JSONL)',
+  spec: (cmd) => cmd.option('--kind <kind>', 'gradient (dot product) or embedding (cosine)'),
+  repository: true,
+  async run(repo, { args, opts }: CommandInput<{ kind?: string }>) {
+    const { addRunVectors } = await import('../../api/lineage/index.js');
+    const r = await addRunVectors(repo, args[0] as string, args[1] as string, opts.kind);
+    const { examples, unscored } = r;
+    return { run: r.run.id, ...r.vectors, examples, unscored };
+  },
+  render: (v) => [
+    `${num(v.count)} vectors of dimension ${v.dim} (${v.kind}) for ${num(v.count)} of ${num(v.examples)} examples`,
+    ...(v.unscored > 0
+      ? [
+          `${num(v.unscored)} examples have no vector: explain cannot score them and lists them as unscored`,
+        ]
+      : []),
+  ],
+});
+
+export const RUN_COMMANDS: readonly AnyCliCommand[] = [
+  runListCommand,
+  runStart,
+  runFinish,
+  runAddVectors,
+];
+
+export function registerLineageCommands(program: Command, ctx: CliContext): void {
   const run = program.command('run').description('training runs');
-  registerRunListCommand(run);
-  run
-    .command('start')
-    .description('record a training run on a dataset selection; prints the run id')
-    .requiredOption('--dataset <ref>', 'the dataset ref (branch, tag, commit)')
-    .option('--where <expr>', 'train on the labels matching this filter')
-    .option('--schema <version>', 'read the labels as this schema version')
-    .option('--param <k=v>', 'a training parameter (repeatable)', collect)
-    .option('--export <format>', 'also export the example set in this format')
-    .option('--out <path>', 'where --export writes')
-    .option('--json', 'machine-readable output')
-    .action(async (opts: RunStartOpts, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { startRun } = await import('../../api/lineage/run-start.js');
-        if ((opts.export === undefined) !== (opts.out === undefined))
-          throw new UsageError('run start: give --export FORMAT and --out PATH together');
-        const r = await startRun(repo, {
-          dataset: opts.dataset,
-          where: opts.where,
-          schema: opts.schema,
-          params: opts.param,
-          ...(opts.export !== undefined ? { export: { format: opts.export, out: opts.out! } } : {}),
-        });
-        return opts.json ? printJson(r) : printLines([r.run.id]);
-      }),
-    );
-  run
-    .command('finish <run>')
-    .description('mark a run finished')
-    .option('--status <status>', 'ok or failed', 'ok')
-    .option('--json', 'machine-readable output')
-    .action(async (id: string, opts: { status: string; json?: boolean }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { finishRun } = await import('../../api/lineage/run-finish.js');
-        const r = await finishRun(repo, id, opts.status);
-        return opts.json ? printJson(r) : printLines([`${r.id} ${r.status} ${r.finishedAt}`]);
-      }),
-    );
-  run
-    .command('add-vectors <run> <file>')
-    .description('attach one vector per training example (binary VVEC or JSONL)')
-    .option('--kind <kind>', 'gradient (dot product) or embedding (cosine)')
-    .option('--json', 'machine-readable output')
-    .action(
-      async (id: string, file: string, opts: { kind?: string; json?: boolean }, cmd: Command) =>
-        withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { addRunVectors } = await import('../../api/lineage/run-vectors.js');
-          const r = await addRunVectors(repo, id, file, opts.kind);
-          const { examples, unscored } = r;
-          if (opts.json) return printJson({ run: r.run.id, ...r.vectors, examples, unscored });
-          const v = r.vectors;
-          return printLines([
-            `${num(v.count)} vectors of dimension ${v.dim} (${v.kind}) for ${num(v.count)} of ${num(examples)} examples`,
-            ...(unscored > 0
-              ? [
-                  `${num(unscored)} examples have no vector: explain cannot score them and lists them as unscored`,
-                ]
-              : []),
-          ]);
-        }),
-    );
+  registerTable(run, ctx, RUN_COMMANDS);
+  const slice = program.command('slice').description('saved, content-hashed selections');
+  registerCommand(slice, ctx, sliceSave);
+  const model = program.command('model').description('models produced by training runs');
+  registerCommand(model, ctx, modelRegister);
+  const predict = program.command('predict').description('predictions of registered models');
+  registerCommand(predict, ctx, predictRecord);
+  registerCommand(model, ctx, modelListCommand);
+  registerCommand(predict, ctx, predictListCommand);
+  const lineage = program.command('lineage').description('walk lineage records');
+  registerTable(lineage, ctx, [lineageUp, lineageDown]);
+  registerCommand(program, ctx, explain);
 }
 
 interface RunStartOpts {

@@ -1,59 +1,72 @@
 /**
  * Lineage list commands (layer: cli): `run list`, `model list [--run R]`, `predict list
- * [--model M]`, each with `--json` (one JSON array with snake_case field names; the prediction
- * list is streamed element by element, so a million predictions never sit in memory).
+ * [--model M]`, as command-table entries. Lists are records: `--json` prints JSON Lines, one
+ * object per line with snake_case field names (the prediction list is streamed, so a million
+ * predictions never sit in memory).
  */
-import type { Command } from 'commander';
 import type { ModelRecord, RunRecord } from '../../catalog/catalog.js';
-import type { PredictionSummary } from '../../api/lineage/lineage.js';
-import { withRepository } from '../context.js';
-import { printJson, printLines } from '../output.js';
+import type { PredictionSummary } from '../../api/lineage/index.js';
+import { defineCommand, Records, type CommandInput } from '../command-table.js';
 
-export function registerRunListCommand(run: Command): void {
-  run
-    .command('list')
-    .description('every training run, oldest first')
-    .option('--json', 'a JSON array of runs')
-    .action(async (opts: { json?: boolean }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { listRuns } = await import('../../api/lineage/lineage-list.js');
-        const runs = await listRuns(repo);
-        if (opts.json) return printJson(runs.map(runJson));
-        return printLines(runs.length > 0 ? runs.map(runLine) : ['no runs']);
-      }),
-    );
-}
+export const runListCommand = defineCommand({
+  name: 'list',
+  description: 'every training run, oldest first',
+  json: 'one JSON object per run',
+  repository: true,
+  async run(repo) {
+    const { listRuns } = await import('../../api/lineage/index.js');
+    return new Records((await listRuns(repo)).map(runJson));
+  },
+  render: (runs) => orNone(runs.map(runLine), 'no runs'),
+});
 
-export function registerModelListCommand(model: Command): void {
-  model
-    .command('list')
-    .description('every registered model (of one run with --run), oldest first')
-    .option('--run <run>', 'only the models of this run')
-    .option('--json', 'a JSON array of models')
-    .action(async (opts: { json?: boolean; run?: string }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { listModels } = await import('../../api/lineage/lineage-list.js');
-        const models = await listModels(repo, opts.run);
-        if (opts.json) return printJson(models.map(modelJson));
-        return printLines(models.length > 0 ? models.map(modelLine) : ['no models']);
-      }),
-    );
-}
+export const modelListCommand = defineCommand({
+  name: 'list',
+  description: 'every registered model (of one run with --run), oldest first',
+  spec: (cmd) => cmd.option('--run <run>', 'only the models of this run'),
+  json: 'one JSON object per model',
+  repository: true,
+  async run(repo, { opts }: CommandInput<{ run?: string }>) {
+    const { listModels } = await import('../../api/lineage/index.js');
+    return new Records((await listModels(repo, opts.run)).map(modelJson));
+  },
+  render: (models) => orNone(models.map(modelLine), 'no models'),
+});
 
-export function registerPredictListCommand(predict: Command): void {
-  predict
-    .command('list')
-    .description('every recorded prediction (of one model with --model), by id')
-    .option('--model <model>', 'only the predictions of this model (id or NAME@VERSION)')
-    .option('--json', 'a JSON array of predictions (without vector bytes)')
-    .action(async (opts: { json?: boolean; model?: string }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { listPredictions } = await import('../../api/lineage/lineage-list.js');
-        const predictions = await listPredictions(repo, opts.model);
-        if (opts.json) return printLines(jsonArray(predictions, predictionJson));
-        return printLines(predictionLines(predictions));
-      }),
+export const predictListCommand = defineCommand({
+  name: 'list',
+  description: 'every recorded prediction (of one model with --model), by id',
+  spec: (cmd) =>
+    cmd.option('--model <model>', 'only the predictions of this model (id or NAME@VERSION)'),
+  json: 'one JSON object per prediction (without vector bytes)',
+  repository: true,
+  async run(repo, { opts }: CommandInput<{ model?: string }>) {
+    const { listPredictions } = await import('../../api/lineage/index.js');
+    const predictions = await listPredictions(repo, opts.model);
+    return new Records(
+      (async function* () {
+        for await (const p of predictions) yield predictionJson(p);
+      })(),
     );
+  },
+  render: (predictions) =>
+    orNone(
+      predictions.map((p) => {
+        const ext = p.external_id === null ? '' : ` (serving id ${p.external_id})`;
+        return `${p.id} model ${p.model} image ${p.image} at ${p.time}${ext}: ${JSON.stringify(p.output)}`;
+      }),
+      'no predictions',
+    ),
+});
+
+/** The lines, or `none` when there are none. */
+async function* orNone(lines: AsyncIterable<string>, none: string): AsyncGenerator<string> {
+  let any = false;
+  for await (const l of lines) {
+    any = true;
+    yield l;
+  }
+  if (!any) yield none;
 }
 
 function runJson(r: RunRecord) {
@@ -74,12 +87,12 @@ function runJson(r: RunRecord) {
   };
 }
 
-function runLine(r: RunRecord): string {
+function runLine(r: ReturnType<typeof runJson>): string {
   const vectors = r.vectors
     ? `${r.vectors.count} ${r.vectors.kind} vectors of dimension ${r.vectors.dim}`
     : 'no vectors';
   const where = r.filter === null ? '' : ` where ${r.filter}`;
-  return `${r.id} ${r.status.padEnd(7)} ${r.datasetRef} @ ${r.commit.slice(0, 12)}${where}: ${r.exampleCount} examples, ${vectors}; started ${r.startedAt} by ${r.author}`;
+  return `${r.id} ${r.status.padEnd(7)} ${r.dataset_ref} @ ${r.commit.slice(0, 12)}${where}: ${r.example_count} examples, ${vectors}; started ${r.started_at} by ${r.author}`;
 }
 
 function modelJson(m: ModelRecord) {
@@ -93,8 +106,8 @@ function modelJson(m: ModelRecord) {
   };
 }
 
-function modelLine(m: ModelRecord): string {
-  return `${m.id} ${m.name}@${m.version} run ${m.run} ${JSON.stringify(m.metrics)} at ${m.createdAt}`;
+function modelLine(m: ReturnType<typeof modelJson>): string {
+  return `${m.id} ${m.name}@${m.version} run ${m.run} ${JSON.stringify(m.metrics)} at ${m.created_at}`;
 }
 
 function predictionJson(p: PredictionSummary) {
@@ -107,26 +120,4 @@ function predictionJson(p: PredictionSummary) {
     external_id: p.externalId,
     has_vector: p.hasVector,
   };
-}
-
-async function* predictionLines(ps: AsyncIterable<PredictionSummary>): AsyncGenerator<string> {
-  let any = false;
-  for await (const p of ps) {
-    any = true;
-    const ext = p.externalId === null ? '' : ` (serving id ${p.externalId})`;
-    yield `${p.id} model ${p.model} image ${p.image} at ${p.time}${ext}: ${p.output}`;
-  }
-  if (!any) yield 'no predictions';
-}
-
-/** One JSON array, element by element (pretty-printed like `printJson`), one line per yield. */
-async function* jsonArray<T>(items: AsyncIterable<T>, toJson: (x: T) => unknown) {
-  let held: string | undefined;
-  for await (const x of items) {
-    if (held === undefined) yield '[';
-    else yield `${held},`;
-    held = `  ${JSON.stringify(toJson(x), null, 2).replace(/\n/g, '\n  ')}`;
-  }
-  if (held === undefined) yield '[]';
-  else yield `${held}\n]`;
 }

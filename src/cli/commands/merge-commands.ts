@@ -1,175 +1,177 @@
 /**
  * `verso merge SRC --into DST` and its pending-merge subcommands: status, resolve, commit,
- * abort (layer: cli).
+ * abort (layer: cli), as command-table entries. A merge that stops on conflicts fails with
+ * `MERGE_CONFLICT` (exit 1); with `--json` its error envelope is the document on stdout.
  */
 import type { Command } from 'commander';
-import { withRepository } from '../context.js';
-import { printJson, printLines } from '../output.js';
+import type { CommitResult } from '../../api/write/index.js';
+import type { MergeResult, MergeStatus, ResolveResult } from '../../api/merge/index.js';
+import { defineCommand, registerTable, type AnyCliCommand } from '../command-table.js';
+import type { CliContext } from '../context.js';
+import { UsageError } from '../usage-error.js';
 
-type Json = { json?: boolean };
-const INTO = ['--into <branch>', 'destination branch', 'main'] as const;
+interface Into {
+  readonly into: string;
+}
+const into = (cmd: Command) => cmd.option('--into <branch>', 'destination branch', 'main');
 
-export function registerMergeCommands(program: Command): void {
+const start = defineCommand<
+  Into & { message?: string; ff: boolean; allowDuplicates?: boolean },
+  MergeResult
+>({
+  name: 'start <source>',
+  isDefault: true,
+  description: 'merge SRC (branch, tag or commit) into a branch (the default subcommand)',
+  spec: (cmd) =>
+    into(cmd)
+      .option('-m, --message <msg>', 'merge commit message')
+      .option('--no-ff', 'make a merge commit even when a fast-forward is possible')
+      .option(
+        '--allow-duplicates',
+        'let possible duplicate objects through (listed in the commit)',
+      ),
+  repository: true,
+  async run(repo, { args, opts }) {
+    const { merge } = await import('../../api/merge/index.js');
+    return merge(repo, {
+      source: args[0] as string,
+      into: opts.into,
+      ...(opts.message ? { message: opts.message } : {}),
+      noFastForward: !opts.ff,
+      allowDuplicates: opts.allowDuplicates ?? false,
+    });
+  },
+  render: (r, { args, opts }) => {
+    const source = args[0] as string;
+    if (r.status === 'up-to-date') return [`${opts.into} is up to date with ${source}`];
+    if (r.status === 'fast-forward')
+      return [`fast-forward ${opts.into} ${r.from.slice(0, 12)}..${r.head.slice(0, 12)}`];
+    const applied = Object.entries(r.applied)
+      .map(([t, c]) => `${t} +${c.added} -${c.removed} ~${c.modified}`)
+      .join(', ');
+    return [
+      `[${opts.into} ${r.commit.slice(0, 12)}] merged ${source}: ${applied}`,
+      ...(r.duplicatesAllowed ? [`${r.duplicatesAllowed} possible duplicates let through`] : []),
+    ];
+  },
+});
+
+const status = defineCommand<Into, MergeStatus>({
+  name: 'status',
+  description: 'the pending merge of a branch: each conflict with base/ours/theirs',
+  spec: into,
+  repository: true,
+  async run(repo, { opts }) {
+    const { mergeStatus } = await import('../../api/merge/index.js');
+    return mergeStatus(repo, opts.into);
+  },
+  render: (s) => {
+    const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
+    return [
+      `merge of ${s.source} (${s.theirs.slice(0, 12)}) into ${s.into} (${s.ours.slice(0, 12)}), started by ${s.startedBy} at ${s.startedAt}`,
+      `${s.conflicts.length} conflicts, ${s.undecided} undecided`,
+      ...s.conflicts.flatMap((c) => [
+        '',
+        `${c.resolution ? `[${c.resolution.choice}]` : '[undecided]'} ${c.id} (${c.kind})`,
+        ...('base' in c ? [`  base:   ${show(c.base)}`] : []),
+        `  ours:   ${show(c.ours)}`,
+        `  theirs: ${show(c.theirs)}`,
+        ...(c.review
+          ? [`  review ours: ${show(c.review.ours)}`, `  review theirs: ${show(c.review.theirs)}`]
+          : []),
+      ]),
+    ];
+  },
+});
+
+type ResolveFlags = Into & {
+  all?: boolean;
+  ours?: boolean;
+  theirs?: boolean;
+  both?: boolean;
+  value?: string;
+};
+
+function pickedChoices(opts: ResolveFlags): ('ours' | 'theirs' | 'both' | 'value')[] {
+  const choices = (['ours', 'theirs', 'both'] as const).filter((c) => opts[c]);
+  return [...choices, ...(opts.value ? (['value'] as const) : [])];
+}
+
+const resolveCommand = defineCommand<ResolveFlags, ResolveResult>({
+  name: 'resolve',
+  description: 'decide conflicts: one id, IMAGE/LABEL, or --all',
+  spec: (cmd) =>
+    into(cmd.argument('[id]', 'conflict id as printed by merge status, or IMAGE/LABEL'))
+      .option('--all', 'every undecided conflict')
+      .option('--ours', "keep the destination's value")
+      .option('--theirs', "take the source's value")
+      .option('--both', 'possible duplicates: keep both labels')
+      .option('--value <file>', 'the record to store, as JSON (null deletes it)'),
+  check: ({ opts }) => {
+    if (pickedChoices(opts).length !== 1)
+      throw new UsageError('give exactly one of --ours, --theirs, --both, --value FILE');
+  },
+  repository: true,
+  async run(repo, { args, opts }) {
+    const { resolveConflicts } = await import('../../api/merge/index.js');
+    const id = args[0] as string | undefined;
+    return resolveConflicts(repo, {
+      into: opts.into,
+      ...(id ? { id } : {}),
+      all: opts.all ?? false,
+      choice: pickedChoices(opts)[0]!,
+      ...(opts.value ? { valueFile: opts.value } : {}),
+    });
+  },
+  render: (r, { opts }) => [
+    ...r.resolved.map((x) => `resolved ${x} (${pickedChoices(opts)[0]})`),
+    ...Object.entries(r.dropped).map(
+      ([x, fields]) =>
+        `${x} drops ${fields.map((f) => `${f.field} (${f.from.join(', ')})`).join(', ')}`,
+    ),
+    `${r.undecided} undecided`,
+  ],
+});
+
+const commit = defineCommand<Into & { message?: string }, CommitResult & { resolutions: number }>({
+  name: 'commit',
+  description: 'make the merge commit once every conflict is decided',
+  spec: (cmd) => into(cmd).option('-m, --message <msg>', 'merge commit message'),
+  repository: true,
+  async run(repo, { opts }) {
+    const { commitMerge } = await import('../../api/merge/index.js');
+    return commitMerge(repo, opts.into, opts.message);
+  },
+  render: (r, { opts }) => [
+    `[${opts.into} ${r.commit.slice(0, 12)}] merge committed with ${r.resolutions} resolutions`,
+  ],
+});
+
+const abort = defineCommand<Into, { conflicts: number }>({
+  name: 'abort',
+  description: 'drop the pending merge (the branch never moved)',
+  spec: into,
+  repository: true,
+  async run(repo, { opts }) {
+    const { abortMerge } = await import('../../api/merge/index.js');
+    return abortMerge(repo, opts.into);
+  },
+  render: (r, { opts }) => [`merge into ${opts.into} aborted (${r.conflicts} conflicts dropped)`],
+});
+
+export const MERGE_COMMANDS: readonly AnyCliCommand[] = [
+  start,
+  status,
+  resolveCommand,
+  commit,
+  abort,
+];
+
+export function registerMergeCommands(program: Command, ctx: CliContext): void {
+  // `verso merge SRC` runs the default subcommand; the parent has no options of its own, so
+  // --into/--json always belong to the subcommand that was named.
   const merge = program
     .command('merge')
     .description('three-way merge of a ref into a branch; conflicts stop it as a pending merge');
-
-  // `verso merge SRC` runs the default subcommand; the parent has no options of its own, so
-  // --into/--json always belong to the subcommand that was named.
-  merge
-    .command('start <source>', { isDefault: true })
-    .description('merge SRC (branch, tag or commit) into a branch (the default subcommand)')
-    .option(...INTO)
-    .option('-m, --message <msg>', 'merge commit message')
-    .option('--no-ff', 'make a merge commit even when a fast-forward is possible')
-    .option('--allow-duplicates', 'let possible duplicate objects through (listed in the commit)')
-    .option('--json', 'machine-readable output')
-    .action(
-      async (
-        source: string,
-        opts: Json & { into: string; message?: string; ff: boolean; allowDuplicates?: boolean },
-        cmd: Command,
-      ) => {
-        return withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { merge: run } = await import('../../api/merge/merge.js');
-          const r = await run(repo, {
-            source,
-            into: opts.into,
-            ...(opts.message ? { message: opts.message } : {}),
-            noFastForward: !opts.ff,
-            allowDuplicates: opts.allowDuplicates ?? false,
-          });
-          if (opts.json) return printJson(r);
-          if (r.status === 'up-to-date')
-            return printLines([`${opts.into} is up to date with ${source}`]);
-          if (r.status === 'fast-forward')
-            return printLines([
-              `fast-forward ${opts.into} ${r.from.slice(0, 12)}..${r.head.slice(0, 12)}`,
-            ]);
-          const applied = Object.entries(r.applied)
-            .map(([t, c]) => `${t} +${c.added} -${c.removed} ~${c.modified}`)
-            .join(', ');
-          return printLines([
-            `[${opts.into} ${r.commit.slice(0, 12)}] merged ${source}: ${applied}`,
-            ...(r.duplicatesAllowed
-              ? [`${r.duplicatesAllowed} possible duplicates let through`]
-              : []),
-          ]);
-        });
-      },
-    );
-
-  merge
-    .command('status')
-    .description('the pending merge of a branch: each conflict with base/ours/theirs')
-    .option(...INTO)
-    .option('--json', 'machine-readable output')
-    .action(async (opts: Json & { into: string }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { mergeStatus } = await import('../../api/merge/merge-resolve.js');
-        const s = await mergeStatus(repo, opts.into);
-        if (opts.json) return printJson(s);
-        const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
-        return printLines([
-          `merge of ${s.source} (${s.theirs.slice(0, 12)}) into ${s.into} (${s.ours.slice(0, 12)}), started by ${s.startedBy} at ${s.startedAt}`,
-          `${s.conflicts.length} conflicts, ${s.undecided} undecided`,
-          ...s.conflicts.flatMap((c) => [
-            '',
-            `${c.resolution ? `[${c.resolution.choice}]` : '[undecided]'} ${c.id} (${c.kind})`,
-            ...('base' in c ? [`  base:   ${show(c.base)}`] : []),
-            `  ours:   ${show(c.ours)}`,
-            `  theirs: ${show(c.theirs)}`,
-            ...(c.review
-              ? [
-                  `  review ours: ${show(c.review.ours)}`,
-                  `  review theirs: ${show(c.review.theirs)}`,
-                ]
-              : []),
-          ]),
-        ]);
-      }),
-    );
-
-  merge
-    .command('resolve')
-    .description('decide conflicts: one id, IMAGE/LABEL, or --all')
-    .argument('[id]', 'conflict id as printed by merge status, or IMAGE/LABEL')
-    .option(...INTO)
-    .option('--all', 'every undecided conflict')
-    .option('--ours', "keep the destination's value")
-    .option('--theirs', "take the source's value")
-    .option('--both', 'possible duplicates: keep both labels')
-    .option('--value <file>', 'the record to store, as JSON (null deletes it)')
-    .option('--json', 'machine-readable output')
-    .action(
-      async (
-        id: string | undefined,
-        opts: Json & {
-          into: string;
-          all?: boolean;
-          ours?: boolean;
-          theirs?: boolean;
-          both?: boolean;
-          value?: string;
-        },
-        cmd: Command,
-      ) => {
-        const choices = (['ours', 'theirs', 'both'] as const).filter((c) => opts[c]);
-        const picked = [...choices, ...(opts.value ? (['value'] as const) : [])];
-        if (picked.length !== 1)
-          cmd.error('error: give exactly one of --ours, --theirs, --both, --value FILE', {
-            exitCode: 2,
-          });
-        return withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { resolveConflicts } = await import('../../api/merge/merge-resolve.js');
-          const r = await resolveConflicts(repo, {
-            into: opts.into,
-            ...(id ? { id } : {}),
-            all: opts.all ?? false,
-            choice: picked[0]!,
-            ...(opts.value ? { valueFile: opts.value } : {}),
-          });
-          if (opts.json) return printJson(r);
-          return printLines([
-            ...r.resolved.map((x) => `resolved ${x} (${picked[0]})`),
-            ...Object.entries(r.dropped).map(
-              ([x, fields]) =>
-                `${x} drops ${fields.map((f) => `${f.field} (${f.from.join(', ')})`).join(', ')}`,
-            ),
-            `${r.undecided} undecided`,
-          ]);
-        });
-      },
-    );
-
-  merge
-    .command('commit')
-    .description('make the merge commit once every conflict is decided')
-    .option(...INTO)
-    .option('-m, --message <msg>', 'merge commit message')
-    .option('--json', 'machine-readable output')
-    .action(async (opts: Json & { into: string; message?: string }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { commitMerge } = await import('../../api/merge/merge-commit.js');
-        const r = await commitMerge(repo, opts.into, opts.message);
-        if (opts.json) return printJson(r);
-        return printLines([
-          `[${opts.into} ${r.commit.slice(0, 12)}] merge committed with ${r.resolutions} resolutions`,
-        ]);
-      }),
-    );
-
-  merge
-    .command('abort')
-    .description('drop the pending merge (the branch never moved)')
-    .option(...INTO)
-    .option('--json', 'machine-readable output')
-    .action(async (opts: Json & { into: string }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { abortMerge } = await import('../../api/merge/merge-commit.js');
-        const r = await abortMerge(repo, opts.into);
-        if (opts.json) return printJson(r);
-        return printLines([`merge into ${opts.into} aborted (${r.conflicts} conflicts dropped)`]);
-      }),
-    );
+  registerTable(merge, ctx, MERGE_COMMANDS);
 }

@@ -1,136 +1,145 @@
 /**
- * `verso log`, `show`, `diff`, `cat` (layer: cli). Every one takes `--json`: `log`, `diff` and
- * `cat` list records (JSON Lines), `show` and `diff --stat` print one object.
+ * `verso log`, `show`, `diff`, `cat` (layer: cli), as command-table entries. Every one takes
+ * `--json`: `log` and `diff` stream records (JSON Lines), `cat` prints labels as JSON Lines with
+ * or without it, `show`, `diff --stat` and `cat --explain` print one document.
  */
 import type { Command } from 'commander';
-import { withRepository } from '../context.js';
-import { printExplanation } from './query-commands.js';
+import type { ChangeDetail, DiffStat, LogEntry } from '../../api/read/index.js';
 import { positiveInteger } from '../arg-parsers.js';
-import { printBlocks, printJson, printJsonLines, printLines } from '../output.js';
+import {
+  defineCommand,
+  RawBlocks,
+  Records,
+  registerTable,
+  type AnyCliCommand,
+} from '../command-table.js';
+import type { CliContext } from '../context.js';
+import { explainCommand, explanationText, type Explanation } from './query-commands.js';
 
-export function registerReadCommands(program: Command): void {
-  program
-    .command('log [ref]')
-    .description('commits reachable from REF (default main), newest first')
-    .option('-n, --max-count <n>', 'show at most n commits', positiveInteger)
-    .option('--json', 'one JSON object per commit')
-    .action(
-      async (ref: string | undefined, opts: { maxCount?: number; json?: boolean }, cmd: Command) =>
-        withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { logCommits } = await import('../../api/read/log.js');
-          const entries = logCommits(repo, ref ?? 'main', opts.maxCount ?? Infinity);
-          if (opts.json) return printJsonLines(entries);
-          return printLines(
-            mapAsync(entries, (c) =>
-              [
-                `commit ${c.id}`,
-                ...(c.parents.length > 1
-                  ? [`Merge: ${c.parents.map((p) => p.slice(0, 12)).join(' ')}`]
-                  : []),
-                `Author: ${c.author}`,
-                `Date:   ${c.time}`,
-                '',
-                `    ${c.message}`,
-                '',
-              ].join('\n'),
-            ),
-          );
-        }),
+export const log = defineCommand<{ maxCount?: number }, Records<LogEntry>>({
+  name: 'log [ref]',
+  description: 'commits reachable from REF (default main), newest first',
+  spec: (cmd) => cmd.option('-n, --max-count <n>', 'show at most n commits', positiveInteger),
+  json: 'one JSON object per commit',
+  repository: true,
+  async run(repo, { args, opts }) {
+    const { logCommits } = await import('../../api/read/index.js');
+    return new Records(
+      logCommits(repo, (args[0] as string | undefined) ?? 'main', opts.maxCount ?? Infinity),
     );
+  },
+  render: (entries) =>
+    entries.map((c) =>
+      [
+        `commit ${c.id}`,
+        ...(c.parents.length > 1
+          ? [`Merge: ${c.parents.map((p) => p.slice(0, 12)).join(' ')}`]
+          : []),
+        `Author: ${c.author}`,
+        `Date:   ${c.time}`,
+        '',
+        `    ${c.message}`,
+        '',
+      ].join('\n'),
+    ),
+});
 
-  program
-    .command('show <ref>')
-    .description('a commit, its snapshot id and record counts per tree')
-    .option('--json', 'machine-readable output')
-    .action(async (ref: string, opts: { json?: boolean }, cmd: Command) =>
-      withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { showCommit } = await import('../../api/read/show.js');
-        const s = await showCommit(repo, ref);
-        if (opts.json)
-          return printJson({
-            commit: s.id,
-            snapshot: s.snapshot,
-            parents: s.parents,
-            author: s.author,
-            time: s.time,
-            message: s.message,
-            schema: s.schema,
-            counts: s.counts,
-            categories: s.categories,
-            trees: s.trees,
-            operations: s.operations,
-          });
-        return printLines([
-          `commit ${s.id}`,
-          `snapshot ${s.snapshot}`,
-          ...(s.parents.length ? [`parents ${s.parents.join(' ')}`] : []),
-          `Author: ${s.author}`,
-          `Date:   ${s.time}`,
-          '',
-          `    ${s.message}`,
-          '',
-          ...Object.entries(s.counts).map(([t, n]) => `${t.padEnd(8)} ${n}`),
-          ...(s.categories ? [`categories ${s.categories.count} (${s.categories.id})`] : []),
-          `operations ${JSON.stringify(s.operations)}`,
-          ...resolutionLines(s.operations['resolutions']),
-        ]);
+export const show = defineCommand({
+  name: 'show <ref>',
+  description: 'a commit, its snapshot id and record counts per tree',
+  repository: true,
+  async run(repo, { args }) {
+    const { showCommit } = await import('../../api/read/index.js');
+    const s = await showCommit(repo, args[0] as string);
+    return {
+      commit: s.id,
+      snapshot: s.snapshot,
+      parents: s.parents,
+      author: s.author,
+      time: s.time,
+      message: s.message,
+      schema: s.schema,
+      counts: s.counts,
+      categories: s.categories,
+      trees: s.trees,
+      operations: s.operations,
+    };
+  },
+  render: (s) => [
+    `commit ${s.commit}`,
+    `snapshot ${s.snapshot}`,
+    ...(s.parents.length ? [`parents ${s.parents.join(' ')}`] : []),
+    `Author: ${s.author}`,
+    `Date:   ${s.time}`,
+    '',
+    `    ${s.message}`,
+    '',
+    ...Object.entries(s.counts).map(([t, n]) => `${t.padEnd(8)} ${n}`),
+    ...(s.categories ? [`categories ${s.categories.count} (${s.categories.id})`] : []),
+    `operations ${JSON.stringify(s.operations)}`,
+    ...resolutionLines(s.operations['resolutions']),
+  ],
+});
+
+export const diff = defineCommand<{ stat?: boolean }, DiffStat | Records<ChangeDetail>>({
+  name: 'diff <from> <to>',
+  description:
+    'record-level changes from one ref to another (labels, reviews, assets, splits): changed fields, geometry movement',
+  spec: (cmd) =>
+    cmd.option('--stat', 'counts per tree and, for labels, per class, instead of the changes'),
+  json: 'one JSON object per change with before/after (or the stat object)',
+  repository: true,
+  async run(repo, { args, opts }) {
+    const { diffDetails, diffStat } = await import('../../api/read/index.js');
+    const [from, to] = args as [string, string];
+    if (opts.stat) return diffStat(repo, from, to);
+    return new Records(diffDetails(repo, from, to));
+  },
+  async *render(data) {
+    const text = await import('./diff-render.js');
+    if (data instanceof Records) yield* data.map(text.changeText);
+    else yield* text.statLines(data);
+  },
+});
+
+export const cat = defineCommand<
+  { schema?: string; where?: string; explain?: boolean },
+  RawBlocks | Explanation
+>({
+  name: 'cat <ref>',
+  description: 'every label of a snapshot as JSONL (native interchange format), in key order',
+  json: 'JSON Lines, one label per line (the default and only format; --explain: one document)',
+  spec: (cmd) =>
+    cmd
+      .option(
+        '--schema <version>',
+        "labels as schema VERSION (maps renames/merges from the snapshot's)",
+      )
+      .option('--where <expr>', 'only labels matching this filter expression')
+      .option(
+        '--explain',
+        'print how the filter would be answered (index or scan), print no labels',
+      ),
+  repository: true,
+  async run(repo, { args, opts }) {
+    const ref = args[0] as string;
+    if (opts.explain && opts.where !== undefined)
+      return explainCommand(repo, ref, opts.where, opts.schema);
+    const { catLabelBlocks } = await import('../../api/read/index.js');
+    return new RawBlocks(
+      catLabelBlocks(repo, ref, {
+        ...(opts.schema !== undefined ? { schema: opts.schema } : {}),
+        ...(opts.where !== undefined ? { where: opts.where } : {}),
       }),
     );
+  },
+  render: (data) => (data instanceof RawBlocks ? [] : explanationText(data, false)),
+});
 
-  program
-    .command('diff <from> <to>')
-    .description(
-      'record-level changes from one ref to another (labels, reviews, assets, splits): changed fields, geometry movement',
-    )
-    .option('--stat', 'counts per tree and, for labels, per class, instead of the changes')
-    .option('--json', 'one JSON object per change with before/after (or the stat object)')
-    .action(
-      async (from: string, to: string, opts: { stat?: boolean; json?: boolean }, cmd: Command) =>
-        withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { diffDetails, diffStat } = await import('../../api/read/diff.js');
-          const render = await import('./diff-render.js');
-          if (opts.stat) {
-            const stat = await diffStat(repo, from, to);
-            if (opts.json) return printJson(stat);
-            return printLines(render.statLines(stat));
-          }
-          const changes = diffDetails(repo, from, to);
-          return printLines(mapAsync(changes, opts.json ? render.changeJson : render.changeText));
-        }),
-    );
+export const READ_COMMANDS: readonly AnyCliCommand[] = [log, show, diff, cat];
 
-  program
-    .command('cat <ref>')
-    .description('every label of a snapshot as JSONL (native interchange format), in key order')
-    .option('--json', 'JSON Lines, one label per line (the default and only format)')
-    .option(
-      '--schema <version>',
-      "labels as schema VERSION (maps renames/merges from the snapshot's)",
-    )
-    .option('--where <expr>', 'only labels matching this filter expression')
-    .option('--explain', 'print how the filter would be answered (index or scan), print no labels')
-    .action(
-      async (
-        ref: string,
-        opts: { json?: boolean; schema?: string; where?: string; explain?: boolean },
-        cmd: Command,
-      ) =>
-        withRepository(cmd.optsWithGlobals(), async (repo) => {
-          if (opts.explain && opts.where !== undefined)
-            return printExplanation(repo, ref, opts.where, opts.schema, opts.json);
-          const { catLabelBlocks } = await import('../../api/read/cat.js');
-          return printBlocks(
-            catLabelBlocks(repo, ref, {
-              ...(opts.schema !== undefined ? { schema: opts.schema } : {}),
-              ...(opts.where !== undefined ? { where: opts.where } : {}),
-            }),
-          );
-        }),
-    );
-}
-
-async function* mapAsync<T, U>(it: AsyncIterable<T>, fn: (x: T) => U): AsyncGenerator<U> {
-  for await (const x of it) yield fn(x);
+export function registerReadCommands(program: Command, ctx: CliContext): void {
+  registerTable(program, ctx, READ_COMMANDS);
 }
 
 /** A merge commit's decisions, one line each: `resolved ID (KIND): CHOICE by WHO at WHEN`. */

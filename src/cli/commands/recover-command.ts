@@ -3,34 +3,32 @@
  * commits when the catalog is lost or damaged (`api/recover.ts`), and says what it did and what
  * it could not bring back.
  */
-import type { Command } from 'commander';
-import type { RecoverResult } from '../../api/maintenance/recover.js';
-import { printJson, printLines } from '../output.js';
+import { resolve } from 'node:path';
+import type { RecoverResult } from '../../api/maintenance/index.js';
+import { defineCommand } from '../command-table.js';
+import { repositoryStartFolder } from '../context.js';
 
-export function registerRecoverCommand(program: Command): void {
-  program
-    .command('recover')
-    .description(
-      'rebuild branches and the commit index from the commits in the chunk store (after the catalog was lost or damaged)',
-    )
-    .option(
+export const recover = defineCommand<{ blobStore?: string }, RecoverResult>({
+  name: 'recover',
+  description:
+    'rebuild branches and the commit index from the commits in the chunk store (after the catalog was lost or damaged)',
+  spec: (cmd) =>
+    cmd.option(
       '--blob-store <dir>',
       'record DIR as the blob folder, if the repository was made with init --blob-store',
-    )
-    .option('--json', 'machine-readable output')
-    .action(async (opts: { json?: boolean; blobStore?: string }, cmd: Command) => {
-      const { findRepositoryRoot } = await import('../../api/repository/repository.js');
-      const { recoverRepository } = await import('../../api/maintenance/recover.js');
-      const globals = cmd.optsWithGlobals() as { repo?: string };
-      const root = findRepositoryRoot(globals.repo ?? process.env['VERSO_REPO'] ?? process.cwd());
-      const r = await recoverRepository(
-        root,
-        opts.blobStore === undefined ? {} : { blobStore: opts.blobStore },
-      );
-      if (opts.json) return printJson(r);
-      return printLines(recoverLines(r));
-    });
-}
+    ),
+  repository: false,
+  async run({ opts }, rc) {
+    const { findRepositoryRoot } = await import('../../api/repository/index.js');
+    const { recoverRepository } = await import('../../api/maintenance/index.js');
+    const root = findRepositoryRoot(repositoryStartFolder(rc.cwd, rc.env, rc.globals));
+    return recoverRepository(
+      root,
+      opts.blobStore === undefined ? {} : { blobStore: resolve(rc.cwd, opts.blobStore) },
+    );
+  },
+  render: recoverLines,
+});
 
 function recoverLines(r: RecoverResult): string[] {
   const short = (id: string) => id.slice(0, 12);

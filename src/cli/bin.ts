@@ -1,0 +1,64 @@
+/**
+ * The `verso` executable's entry (layer: cli): runs `main()` on this process's argv, streams,
+ * environment and folder, and owns everything that is about the process itself; it is the only
+ * place that sets the exit code.
+ *
+ * Nothing ends the process silently: a rejection or exception that escaped a command is
+ * reported like any failure, and if the event loop empties while the command's promise is
+ * still pending (a stream that failed without settling what awaited it; Node would exit 13
+ * with no message) the process says so and exits 1. A reader that stops early
+ * (`verso cat main | head`) closes the pipe: EPIPE is not an error.
+ */
+import { EXIT_ERROR, EXIT_OK } from './exit-codes.js';
+import { armFailpointFromEnv } from './failpoint-env.js';
+import { reportFailure } from './failure.js';
+import { main } from './main.js';
+
+const argv = process.argv.slice(2);
+const end = argv.indexOf('--');
+const json = (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+
+let finished = false;
+const fail = (e: unknown) => {
+  if (finished) return;
+  finished = true;
+  process.exit(
+    reportFailure(e, { stdout: process.stdout, stderr: process.stderr, json, stdoutWritten: true }),
+  );
+};
+
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(EXIT_OK);
+  fail(e);
+});
+process.on('unhandledRejection', fail);
+process.on('uncaughtException', fail);
+process.on('beforeExit', () => {
+  if (finished) return;
+  finished = true;
+  process.stderr.write(
+    'verso: internal error: the command stopped before it finished (an operation never completed)\n',
+  );
+  process.exitCode = EXIT_ERROR;
+});
+
+// Crash tests: VERSO_FAILPOINT=<name> SIGKILLs this process at that step (core/failpoints.ts).
+// Armed here, at process level, never inside main(): an in-process run cannot kill its host.
+try {
+  armFailpointFromEnv(process.env);
+} catch (e) {
+  fail(e);
+}
+
+if (!finished)
+  void main({
+    argv,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+  }).then((code) => {
+    if (finished) return;
+    finished = true;
+    process.exitCode = code;
+  });

@@ -1,0 +1,63 @@
+/**
+ * The environment variables the CLI reads (layer: cli), read in this one module into a typed
+ * object that the runner passes down; nothing below `cli/` should read `process.env` for them.
+ *
+ * - `VERSO_REPO`: the repository folder when `--repo` is not given (else the current folder);
+ * - `VERSO_AUTHOR`: who commits (else the OS user name);
+ * - `VERSO_COMMIT_TIME`: the time commits record (ISO-8601; reproducible scripts and tests);
+ * - `VERSO_NOW`: "now" for the filter language's periods (else `VERSO_COMMIT_TIME`, else the
+ *   clock).
+ *
+ * Malformed dates are refused where they are used (the repository's clock), with the variable
+ * named, so a command that never reads the time does not fail on them.
+ */
+
+export interface CliEnvironment {
+  readonly repo?: string;
+  readonly author?: string;
+  readonly commitTime?: string;
+  readonly now?: string;
+}
+
+/** The variables this CLI honours, in the order `verso help` would document them. */
+export const VERSO_VARIABLES = [
+  'VERSO_REPO',
+  'VERSO_AUTHOR',
+  'VERSO_COMMIT_TIME',
+  'VERSO_NOW',
+] as const;
+
+export function readEnvironment(env: Readonly<Record<string, string | undefined>>): CliEnvironment {
+  const pick = (name: (typeof VERSO_VARIABLES)[number]) => {
+    const v = env[name];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const repo = pick('VERSO_REPO');
+  const author = pick('VERSO_AUTHOR');
+  const commitTime = pick('VERSO_COMMIT_TIME');
+  const now = pick('VERSO_NOW');
+  return {
+    ...(repo !== undefined ? { repo } : {}),
+    ...(author !== undefined ? { author } : {}),
+    ...(commitTime !== undefined ? { commitTime } : {}),
+    ...(now !== undefined ? { now } : {}),
+  };
+}
+
+/**
+ * What the repository is opened with (`openRepository(root, options)`, the composition root's
+ * identity and clock), built from the environment. The clock returns the fixed
+ * `VERSO_COMMIT_TIME` when it is set.
+ */
+export interface RepositoryEnvironmentOptions {
+  readonly identity?: { readonly author: string };
+  readonly clock?: () => Date;
+}
+
+export function repositoryOptions(env: CliEnvironment): RepositoryEnvironmentOptions {
+  const commitTime = env.commitTime;
+  return {
+    ...(env.author !== undefined ? { identity: { author: env.author } } : {}),
+    ...(commitTime !== undefined ? { clock: () => new Date(commitTime) } : {}),
+  };
+}
