@@ -171,7 +171,9 @@ type Op =
 
 describe('PackChunkStore model', () => {
   it('matches a Map through random put/flush/delete/reopen/seal sequences', async () => {
-    const pool = Array.from({ length: 24 }, (_, i) => pseudoRandomBytes(50 + ((i * 97) % 700), i + 1));
+    const pool = Array.from({ length: 24 }, (_, i) =>
+      pseudoRandomBytes(50 + ((i * 97) % 700), i + 1),
+    );
     const opArb: fc.Arbitrary<Op> = fc.oneof(
       { weight: 6, arbitrary: fc.record({ kind: fc.constant('put' as const), chunk: fc.nat(23) }) },
       { weight: 3, arbitrary: fc.constant({ kind: 'flush' as const }) },
@@ -186,52 +188,56 @@ describe('PackChunkStore model', () => {
       { weight: 1, arbitrary: fc.constant({ kind: 'crash' as const }) },
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(opArb, { maxLength: 40 }), fc.integer({ min: 1, max: 4000 }), async (ops, sealBytes) => {
-        const dir = tempDir();
-        let store = await PackChunkStore.open(dir, { sealBytes });
-        const durable = new Map<string, Uint8Array>();
-        const visible = new Map<string, Uint8Array>();
-        for (const op of ops) {
-          if (op.kind === 'put') {
-            const bytes = pool[op.chunk]!;
-            store.put(sha256(bytes), bytes);
-            visible.set(hashToHex(sha256(bytes)), bytes);
-          } else if (op.kind === 'flush') {
-            await store.flush();
-            for (const [k, v] of visible) durable.set(k, v);
-          } else if (op.kind === 'delete') {
-            const hashes = op.chunks.map((c) => sha256(pool[c]!));
-            await store.delete(hashes);
-            for (const h of hashes) {
-              visible.delete(hashToHex(h));
-              durable.delete(hashToHex(h));
+      fc.asyncProperty(
+        fc.array(opArb, { maxLength: 40 }),
+        fc.integer({ min: 1, max: 4000 }),
+        async (ops, sealBytes) => {
+          const dir = tempDir();
+          let store = await PackChunkStore.open(dir, { sealBytes });
+          const durable = new Map<string, Uint8Array>();
+          const visible = new Map<string, Uint8Array>();
+          for (const op of ops) {
+            if (op.kind === 'put') {
+              const bytes = pool[op.chunk]!;
+              store.put(sha256(bytes), bytes);
+              visible.set(hashToHex(sha256(bytes)), bytes);
+            } else if (op.kind === 'flush') {
+              await store.flush();
+              for (const [k, v] of visible) durable.set(k, v);
+            } else if (op.kind === 'delete') {
+              const hashes = op.chunks.map((c) => sha256(pool[c]!));
+              await store.delete(hashes);
+              for (const h of hashes) {
+                visible.delete(hashToHex(h));
+                durable.delete(hashToHex(h));
+              }
+            } else if (op.kind === 'reopen') {
+              await store.close();
+              store = await PackChunkStore.open(dir, { sealBytes, create: false });
+              for (const [k, v] of visible) durable.set(k, v);
+            } else {
+              // a crash: staged chunks are lost, the files stay as they are
+              const crashed = store;
+              store = await PackChunkStore.open(dir, { sealBytes, create: false });
+              (crashed as unknown as { staged: Map<string, unknown> }).staged.clear();
+              await crashed.close();
+              visible.clear();
+              for (const [k, v] of durable) visible.set(k, v);
             }
-          } else if (op.kind === 'reopen') {
-            await store.close();
-            store = await PackChunkStore.open(dir, { sealBytes, create: false });
-            for (const [k, v] of visible) durable.set(k, v);
-          } else {
-            // a crash: staged chunks are lost, the files stay as they are
-            const crashed = store;
-            store = await PackChunkStore.open(dir, { sealBytes, create: false });
-            (crashed as unknown as { staged: Map<string, unknown> }).staged.clear();
-            await crashed.close();
-            visible.clear();
-            for (const [k, v] of durable) visible.set(k, v);
+            const listed: string[] = [];
+            for await (const h of store.hashes()) listed.push(hashToHex(h));
+            expect(listed.sort()).toEqual([...visible.keys()].sort());
           }
-          const listed: string[] = [];
-          for await (const h of store.hashes()) listed.push(hashToHex(h));
-          expect(listed.sort()).toEqual([...visible.keys()].sort());
-        }
-        for (const [k, v] of visible) {
-          const got = await store.get(sha256(v));
-          expect(got && Buffer.from(got).equals(Buffer.from(v)), k).toBe(true);
-        }
-        for (const bytes of pool)
-          if (!visible.has(hashToHex(sha256(bytes))))
-            expect(await store.has(sha256(bytes))).toBe(false);
-        await store.close();
-      }),
+          for (const [k, v] of visible) {
+            const got = await store.get(sha256(v));
+            expect(got && Buffer.from(got).equals(Buffer.from(v)), k).toBe(true);
+          }
+          for (const bytes of pool)
+            if (!visible.has(hashToHex(sha256(bytes))))
+              expect(await store.has(sha256(bytes))).toBe(false);
+          await store.close();
+        },
+      ),
       { seed: 7, numRuns: 60 },
     );
   });

@@ -208,7 +208,10 @@ export class PackChunkStore implements ChunkStore {
       bytes = decodeChunkRecord(record).bytes;
     } catch (error) {
       if (!(error instanceof PackFormatError)) throw error;
-      throw corruptChunkError(hash, `its record in pack ${where.pack} is damaged (${error.message})`);
+      throw corruptChunkError(
+        hash,
+        `its record in pack ${where.pack} is damaged (${error.message})`,
+      );
     }
     checkChunkHash(hash, bytes);
     return bytes;

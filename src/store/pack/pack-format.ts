@@ -235,7 +235,10 @@ export interface PackIndex {
  */
 export function parsePackIndex(bytes: Uint8Array): PackIndex {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  if (b.length < INDEX_HEADER_BYTES + FANOUT_BYTES + TRAILER_BYTES || b.readUInt32LE(0) !== INDEX_MAGIC)
+  if (
+    b.length < INDEX_HEADER_BYTES + FANOUT_BYTES + TRAILER_BYTES ||
+    b.readUInt32LE(0) !== INDEX_MAGIC
+  )
     throw new PackFormatError('not a pack index (bad magic or too short)', 0);
   if (b.readUInt32LE(4) !== PACK_VERSION)
     throw new PackFormatError(`unknown pack index version ${b.readUInt32LE(4)}`, 4);

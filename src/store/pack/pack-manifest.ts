@@ -45,7 +45,10 @@ export function parsePackManifest(bytes: Uint8Array): PackManifest {
   if (d.journal !== undefined && !isPackId(d.journal))
     throw new PackManifestError('"journal" is not a pack id');
   const packs = d.packs as string[];
-  if (new Set(packs).size !== packs.length || (d.journal !== undefined && packs.includes(d.journal)))
+  if (
+    new Set(packs).size !== packs.length ||
+    (d.journal !== undefined && packs.includes(d.journal))
+  )
     throw new PackManifestError('a pack is listed twice');
   return d.journal === undefined ? { packs } : { packs, journal: d.journal };
 }
