@@ -13,11 +13,17 @@ const LAST_LITERALS = 5;
 const MF_LIMIT = 12;
 const HASH_LOG = 12;
 const MAX_OFFSET = 65535;
+const SKIP_TRIGGER = 6;
+/** Shorter literal runs are copied byte by byte (cheaper than a subarray and `set`). */
+const SHORT_COPY = 32;
 
 const table = new Int32Array(1 << HASH_LOG);
 
-function hashAt(src: Uint8Array, i: number): number {
-  const v = src[i]! | (src[i + 1]! << 8) | (src[i + 2]! << 16) | (src[i + 3]! << 24);
+function read32(src: Uint8Array, i: number): number {
+  return src[i]! | (src[i + 1]! << 8) | (src[i + 2]! << 16) | (src[i + 3]! << 24);
+}
+
+function hash32(v: number): number {
   return Math.imul(v, 2654435761) >>> (32 - HASH_LOG);
 }
 
@@ -49,21 +55,19 @@ export function encodeLz4Block(src: Uint8Array): Uint8Array | undefined {
   let anchor = 0;
   let ip = 0;
   let op = 0;
+  // After 2^SKIP_TRIGGER misses in a row the search steps over more bytes (the reference
+  // encoder's acceleration): incompressible stretches cost little.
+  let misses = 1 << SKIP_TRIGGER;
   while (ip < searchLimit) {
-    const h = hashAt(src, ip);
+    const seq = read32(src, ip);
+    const h = hash32(seq);
     const ref = table[h]!;
     table[h] = ip;
-    if (
-      ref < 0 ||
-      ip - ref > MAX_OFFSET ||
-      src[ref] !== src[ip] ||
-      src[ref + 1] !== src[ip + 1] ||
-      src[ref + 2] !== src[ip + 2] ||
-      src[ref + 3] !== src[ip + 3]
-    ) {
-      ip++;
+    if (ref < 0 || ip - ref > MAX_OFFSET || read32(src, ref) !== seq) {
+      ip += misses++ >> SKIP_TRIGGER;
       continue;
     }
+    misses = 1 << SKIP_TRIGGER;
     let len = MIN_MATCH;
     while (ip + len < matchLimit && src[ref + len] === src[ip + len]) len++;
     const literals = ip - anchor;
@@ -71,7 +75,8 @@ export function encodeLz4Block(src: Uint8Array): Uint8Array | undefined {
     const matchCode = len - MIN_MATCH;
     out[tokenAt] = (Math.min(literals, 15) << 4) | Math.min(matchCode, 15);
     if (literals >= 15) op = writeLength(out, op, literals - 15);
-    out.set(src.subarray(anchor, ip), op);
+    if (literals < SHORT_COPY) for (let k = 0; k < literals; k++) out[op + k] = src[anchor + k]!;
+    else out.set(src.subarray(anchor, ip), op);
     op += literals;
     const offset = ip - ref;
     out[op++] = offset & 0xff;
