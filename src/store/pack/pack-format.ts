@@ -261,10 +261,13 @@ export function lookupInIndex(index: PackIndex, hash: Uint8Array): RecordRef | u
   let lo = first === 0 ? 0 : b.readUInt32LE(INDEX_HEADER_BYTES + (first - 1) * 4);
   let hi = b.readUInt32LE(INDEX_HEADER_BYTES + first * 4);
   const hashesAt = INDEX_HEADER_BYTES + FANOUT_BYTES;
+  // Bytes 1-4 decide almost every step; the native compare is called only on a tie.
+  const key = ((hash[1]! << 24) | (hash[2]! << 16) | (hash[3]! << 8) | hash[4]!) >>> 0;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const at = hashesAt + mid * HASH_BYTES;
-    const c = b.compare(hash, 0, HASH_BYTES, at, at + HASH_BYTES);
+    const probe = b.readUInt32BE(at + 1);
+    const c = probe !== key ? probe - key : b.compare(hash, 0, HASH_BYTES, at, at + HASH_BYTES);
     if (c === 0) return entryAt(index, mid);
     if (c > 0) hi = mid;
     else lo = mid + 1;
