@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CorruptionError } from '../../core/errors.js';
+import type { FileHandle } from 'node:fs/promises';
+import { CorruptionError, DiskFullError } from '../../core/errors.js';
 import { hashToHex, sha256 } from '../../core/hash.js';
 import { describeChunkStoreContract, pseudoRandomBytes } from '../chunk-store.contract.js';
 import type { ChunkStoreHarness } from '../chunk-store.contract.js';
@@ -103,6 +104,40 @@ describe('PackChunkStore files', () => {
     expect(statSync(journalFile(dir)).size).toBeLessThan(text.length / 4);
     expect(Buffer.from((await store.get(sha256(text)))!).equals(Buffer.from(text))).toBe(true);
     await store.close();
+  });
+});
+
+describe('PackChunkStore failed append', () => {
+  it('a full disk mid-append: DiskFullError, the partial bytes cut off, the chunk still staged', async () => {
+    const dir = tempDir();
+    const store = await PackChunkStore.open(dir);
+    const a = pseudoRandomBytes(800, 21);
+    store.put(sha256(a), a);
+    await store.flush();
+    const file = journalFile(dir);
+    const committed = statSync(file).size;
+    const handle = (store as unknown as { journal: { handle: FileHandle } }).journal.handle;
+    const write = handle.write.bind(handle) as (...args: unknown[]) => Promise<unknown>;
+    (handle as unknown as { write: unknown }).write = async (
+      buf: Buffer,
+      off: number,
+      len: number,
+      pos: number,
+    ) => {
+      await write(buf, off, len >>> 1, pos); // a short write, then the disk is full
+      throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    };
+    const b = pseudoRandomBytes(900, 22);
+    store.put(sha256(b), b);
+    await expect(store.flush()).rejects.toBeInstanceOf(DiskFullError);
+    expect(statSync(file).size).toBe(committed);
+    expect(Buffer.from((await store.get(sha256(b)))!).equals(Buffer.from(b))).toBe(true);
+    (handle as unknown as { write: unknown }).write = write;
+    await store.flush();
+    await store.close();
+    const reopened = await PackChunkStore.open(dir, { create: false });
+    for (const c of [a, b]) expect(await reopened.has(sha256(c))).toBe(true);
+    await reopened.close();
   });
 });
 
