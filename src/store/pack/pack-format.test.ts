@@ -11,6 +11,7 @@ import { decodeLz4Block } from '../lz4-block.js';
 import { crc32c } from './crc32c.js';
 import { encodeLz4Block } from './lz4-encode.js';
 import {
+  buildPack,
   buildPackIndex,
   decodeChunkRecord,
   encodeChunkRecord,
@@ -184,6 +185,21 @@ describe('pack index', () => {
     expect(() => parsePackIndex(bytes.subarray(0, bytes.length - 4))).toThrow(PackFormatError);
     const dup = { hash: hashWith(3, 3), offset: 8, length: 50 };
     expect(() => buildPackIndex([dup, dup], 100)).toThrow(PackFormatError);
+  });
+});
+
+describe('buildPack', () => {
+  it('gives a pack and index whose lookups read back every chunk (as ranged reads would)', () => {
+    const chunks = [1, 2, 3, 4].map((n) => new TextEncoder().encode(`chunk ${n} `.repeat(n * 50)));
+    const { pack, index } = buildPack(chunks.map((c) => [sha256(c), c] as const));
+    const parsed = parsePackIndex(index);
+    expect(parsed.packLength).toBe(pack.length);
+    expect(scanPack(pack).records).toHaveLength(4);
+    for (const c of chunks) {
+      const ref = lookupInIndex(parsed, sha256(c))!;
+      const record = pack.subarray(ref.offset, ref.offset + ref.length);
+      expect(Buffer.from(decodeChunkRecord(record).bytes).equals(Buffer.from(c))).toBe(true);
+    }
   });
 });
 

@@ -287,3 +287,25 @@ export function entryAt(index: PackIndex, i: number): RecordRef {
     length: b.readUInt32LE(lengthsAt + i * 4),
   };
 }
+
+/**
+ * A whole sealed pack and its index from chunks (each hash once): what an object-store backend
+ * uploads for one commit or import batch (two objects; the index says where each record is).
+ */
+export function buildPack(chunks: Iterable<readonly [Uint8Array, Uint8Array]>): {
+  pack: Buffer;
+  index: Buffer;
+} {
+  const parts: Buffer[] = [encodePackHeader()];
+  const refs: RecordRef[] = [];
+  let at = PACK_HEADER_BYTES;
+  for (const [hash, bytes] of chunks) {
+    const record = encodeChunkRecord(hash, bytes);
+    refs.push({ hash, offset: at, length: record.length });
+    parts.push(record);
+    at += record.length;
+  }
+  parts.push(encodeCommitMarker(refs.length));
+  const pack = Buffer.concat(parts);
+  return { pack, index: buildPackIndex(refs, pack.length) };
+}
