@@ -369,11 +369,12 @@ describe('the maintenance limit', () => {
       records.push((await repo.catalog.derived.getTreeIndex(kind, source, INDEX_FORMAT))!);
     }
     await repo.catalog.derived.deleteTreeIndexes(records);
-    const record = await stageTreeIndexes(
-      repo,
-      { commit: head.head, parents: commit.parents, snapshot: head.snapshot },
-      limit,
-    );
+    const limited: Repository = { ...repo, limits: { ...repo.limits, indexMaintenance: limit } };
+    const record = await stageTreeIndexes(limited, {
+      commit: head.head,
+      parents: commit.parents,
+      snapshot: head.snapshot,
+    });
     await repo.chunks.flush();
     await record();
     return { head, parent, changed };

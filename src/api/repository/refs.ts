@@ -44,7 +44,7 @@ export async function createBranch(
       'branch',
       null,
       target,
-      refLogNote('branch create', `from ${from}`),
+      refLogNote(repo, 'branch create', `from ${from}`),
     );
     return { name: valid, target };
   });
@@ -84,7 +84,13 @@ export async function deleteBranch(
           `it has a pending merge (finish it with \`verso merge commit --into ${name}\` or drop it with \`verso merge abort --into ${name}\`)`,
         );
     }
-    await repo.catalog.updateRef(name, 'branch', ref.target, null, refLogNote('branch delete'));
+    await repo.catalog.updateRef(
+      name,
+      'branch',
+      ref.target,
+      null,
+      refLogNote(repo, 'branch delete'),
+    );
     return { name, target: ref.target, pendingMergeKept: pending !== undefined };
   });
 }
@@ -103,7 +109,7 @@ export async function createTag(
       'tag',
       null,
       target,
-      refLogNote('tag create', `at ${refSpec}`),
+      refLogNote(repo, 'tag create', `at ${refSpec}`),
     );
     return { name: valid, target };
   });

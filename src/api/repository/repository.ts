@@ -1,6 +1,7 @@
 /**
- * The composition root: opens a repository folder and wires the embedded backends
- * (layer: api).
+ * The composition root (layer: api): `createRepository` composes a repository from its
+ * backends, clock, identity and limits; `openRepository` and `openBackends` (for `init`) open
+ * the embedded backends of a repository folder and hand them to it.
  *
  * Layout of `DIR/.verso/`: `chunks/` (LMDB ChunkStore), `catalog.sqlite` (SqliteCatalog),
  * `blobs/` (FsBlobStore), `tmp/` (scratch space for sorts; per-process folders, removed when
@@ -24,6 +25,8 @@ import { FsBlobStore } from '../../store/fs/fs-blob-store.js';
 import { LmdbChunkStore } from '../../store/lmdb/lmdb-chunk-store.js';
 import { NodeStore } from '../../tree/node-store.js';
 import { isProcessAlive } from './process-liveness.js';
+import { osIdentity, systemClock, type Clock, type Identity } from './identity.js';
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
 
 export const VERSO_DIR = '.verso';
 /** Catalog config key: absolute path of a blob folder outside `.verso/` (absent: `.verso/blobs`). */
@@ -36,9 +39,31 @@ export interface Repository {
   readonly nodes: NodeStore;
   readonly catalog: Catalog;
   readonly blobs: BlobStore;
+  /** Stamps commits, decisions and records; "now" for queries. */
+  readonly clock: Clock;
+  /** The author of commits and ref moves that name none. */
+  readonly identity: Identity;
+  readonly limits: Limits;
   /** A fresh scratch folder for this process, removed by `close`. */
   scratchDir(): string;
   close(): Promise<void>;
+}
+
+/** What a caller may choose when opening or creating a repository (defaults: the system's). */
+export interface RepositoryOptions {
+  readonly clock?: Clock;
+  readonly identity?: Identity;
+  readonly limits?: Partial<Limits>;
+}
+
+/** Everything a repository is composed of; backends are opened by the caller. */
+export interface RepositoryDeps extends RepositoryOptions {
+  readonly root: string;
+  readonly chunks: ChunkStore;
+  readonly catalog: Catalog;
+  readonly blobs: BlobStore;
+  /** Where `scratchDir` makes this process's folder (default: `.verso/tmp` under `root`). */
+  readonly scratchRoot?: string;
 }
 
 export function versoDir(root: string): string {
@@ -64,7 +89,10 @@ export function findRepositoryRoot(start: string): string {
  * Opens an existing repository. Both backends are checked before use and nothing is written:
  * a damaged catalog or chunk store is `RepositoryDamagedError` (`repository-damage.ts`).
  */
-export async function openRepository(root: string): Promise<Repository> {
+export async function openRepository(
+  root: string,
+  options: RepositoryOptions = {},
+): Promise<Repository> {
   const base = versoDir(root);
   const chunksDir = join(base, 'chunks');
   if (!existsSync(join(base, 'catalog.sqlite')) && !existsSync(chunksDir))
@@ -82,41 +110,60 @@ export async function openRepository(root: string): Promise<Repository> {
     await catalog.close();
     throw e instanceof ChunkStoreDamagedError ? damagedChunkStore(e) : e;
   }
-  return assembleRepository(root, catalog, chunks);
+  return openEmbedded(root, catalog, chunks, options);
 }
 
 /** Opens, creating them, the backends of a new repository (`initRepository`). */
-export async function openBackends(root: string): Promise<Repository> {
+export async function openBackends(
+  root: string,
+  options: RepositoryOptions = {},
+): Promise<Repository> {
   const base = versoDir(root);
   mkdirSync(base, { recursive: true });
   const catalog = SqliteCatalog.open(join(base, 'catalog.sqlite'));
   const chunks = await LmdbChunkStore.open(join(base, 'chunks'));
-  return assembleRepository(root, catalog, chunks);
+  return openEmbedded(root, catalog, chunks, options);
 }
 
-/** The repository over opened backends: blob store, node cache, scratch space. */
-export async function assembleRepository(
+/**
+ * The embedded repository over opened backends: the blob folder the catalog names (else
+ * `.verso/blobs`), scratch space under `.verso/tmp` (dead processes' folders removed).
+ */
+export async function openEmbedded(
   root: string,
   catalog: Catalog,
   chunks: ChunkStore,
+  options: RepositoryOptions = {},
 ): Promise<Repository> {
   const base = versoDir(root);
   const blobs = new FsBlobStore(
     (await catalog.getConfig(BLOB_STORE_CONFIG)) ?? join(base, 'blobs'),
   );
-  const nodes = new NodeStore(chunks);
-  const tmpRoot = join(base, 'tmp');
-  removeDeadScratch(tmpRoot);
+  const scratchRoot = join(base, 'tmp');
+  removeDeadScratch(scratchRoot);
+  return createRepository({ ...options, root, catalog, chunks, blobs, scratchRoot });
+}
+
+/**
+ * The composition root: a repository over the given backends, clock, identity and limits
+ * (defaults: the system clock, the OS user, `DEFAULT_LIMITS`). `close` closes the backends.
+ */
+export function createRepository(deps: RepositoryDeps): Repository {
+  const { root, chunks, catalog } = deps;
+  const scratchRoot = deps.scratchRoot ?? join(versoDir(root), 'tmp');
   let scratch: string | undefined;
   return {
     root,
     chunks,
-    nodes,
+    nodes: new NodeStore(chunks),
     catalog,
-    blobs,
+    blobs: deps.blobs,
+    clock: deps.clock ?? systemClock,
+    identity: deps.identity ?? osIdentity(),
+    limits: { ...DEFAULT_LIMITS, ...deps.limits },
     scratchDir() {
       if (!scratch) {
-        scratch = join(tmpRoot, `${process.pid}-${Date.now().toString(36)}`);
+        scratch = join(scratchRoot, `${process.pid}-${Date.now().toString(36)}`);
         mkdirSync(scratch, { recursive: true });
       }
       return scratch;
@@ -128,7 +175,6 @@ export async function assembleRepository(
     },
   };
 }
-
 /** Scratch folders are named `<pid>-...`; remove those whose process no longer runs. */
 function removeDeadScratch(tmpRoot: string): void {
   if (!existsSync(tmpRoot)) return;

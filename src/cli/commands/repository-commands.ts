@@ -2,7 +2,7 @@
  * `verso init`, `verso verify`, `verso gc`, `verso recover` (layer: cli).
  */
 import type { Command } from 'commander';
-import { withRepository } from '../context.js';
+import { repositoryOptions, withRepository } from '../context.js';
 import { printJson, printLines } from '../output.js';
 import { endProgress, progressBar } from '../progress-bar.js';
 import { VersoError } from '../../core/errors.js';
@@ -25,10 +25,10 @@ export function registerRepositoryCommands(program: Command): void {
       ) => {
         const { initRepository } = await import('../../api/repository/init-repository.js');
         const globals = cmd.optsWithGlobals() as { repo?: string };
-        const r = await initRepository(
-          dir ?? globals.repo ?? process.env['VERSO_REPO'] ?? '.',
-          opts.blobStore === undefined ? {} : { blobStore: opts.blobStore },
-        );
+        const r = await initRepository(dir ?? globals.repo ?? process.env['VERSO_REPO'] ?? '.', {
+          ...repositoryOptions(),
+          ...(opts.blobStore === undefined ? {} : { blobStore: opts.blobStore }),
+        });
         if (opts.json) return printJson(r);
         return printLines([
           `Initialized empty Verso repository in ${r.root}/.verso (branch ${r.branch} at ${r.commit.slice(0, 12)})`,
