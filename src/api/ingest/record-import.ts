@@ -43,9 +43,7 @@ import { decodeTuple } from '../../core/tuple.js';
 import { ExternalSorter } from '../../io/external-sort.js';
 import { putCategoryList, type Category } from '../../vcs/category-list.js';
 import type { Snapshot } from '../../vcs/snapshot.js';
-import { branchHead } from '../write/branch-head.js';
 import type { RemovedReport } from './change-report.js';
-import { commitToBranch, type CommitResult } from '../write/commit-to-branch.js';
 import { importLabelTrees, type ImportMode } from './import-label-trees.js';
 import { writeLabelPayload } from './label-file-records.js';
 import {
@@ -54,11 +52,13 @@ import {
   type LabelProblem,
   type WritePolicy,
 } from '../write/label-write-check.js';
-import { withLease } from '../repository/lease.js';
 import type { ProgressFn } from '../repository/progress.js';
 import type { Repository } from '../repository/repository.js';
 import { changeCounts, uniqueSorted } from './sorted-label-build.js';
 import { upsertSorted, type KeyedValue } from './sorted-upsert.js';
+import type { BranchHead } from '../write/branch-head.js';
+import type { CommitResult } from '../write/commit-to-branch.js';
+import { writeToBranch } from '../write/write-to-branch.js';
 
 export type RecordKind = 'asset' | 'label' | 'split' | 'image';
 
@@ -118,22 +118,23 @@ export interface RecordImportResult extends CommitResult {
 export async function importRecords(
   repo: Repository,
   opts: RecordImportOptions,
-  produce: (sink: RecordSink) => Promise<ProducedImport>,
+  produce: (sink: RecordSink, base: BranchHead) => Promise<ProducedImport>,
 ): Promise<RecordImportResult> {
-  return withLease(repo, 'writer', async () => {
-    const base = await branchHead(repo, opts.branch);
-    const mode = opts.mode ?? 'per_image';
-    const check = await LabelWriteCheck.open(repo, base.snapshot.schema, opts.policy);
-    const sink = new SortingSink(
-      repo.scratchDir(),
-      (content, tag, key) => {
-        const problem = check.content(content);
-        if (problem) throw opts.invalid(tag, key, problem);
-      },
-      opts.locate,
-    );
-    try {
-      const produced = await produce(sink);
+  let scratch: SortingSink | undefined;
+  try {
+    return await writeToBranch(repo, opts.branch, async (base) => {
+      const mode = opts.mode ?? 'per_image';
+      const check = await LabelWriteCheck.open(repo, base.snapshot.schema, opts.policy);
+      const sink = new SortingSink(
+        repo.scratchDir(),
+        (content, tag, key) => {
+          const problem = check.content(content);
+          if (problem) throw opts.invalid(tag, key, problem);
+        },
+        opts.locate,
+      );
+      scratch = sink;
+      const produced = await produce(sink, base);
       const trees = base.snapshot.trees;
       const assets = await upsertSorted(
         repo,
@@ -188,9 +189,7 @@ export async function importRecords(
           : {}),
       };
       const geometry = check.report();
-      const result = await commitToBranch(repo, {
-        branch: opts.branch,
-        expectedHead: base.head,
+      return {
         snapshot,
         message: opts.message,
         operations: {
@@ -204,19 +203,12 @@ export async function importRecords(
           splits: { ...counts.splits },
           ...(geometry.clipped > 0 ? { clipped: geometry.clipped } : {}),
         },
-      });
-      return {
-        ...result,
-        mode,
-        records,
-        ...counts,
-        removed: written.changes.removed,
-        geometry,
+        report: { mode, records, ...counts, removed: written.changes.removed, geometry },
       };
-    } finally {
-      sink.cleanup();
-    }
-  });
+    });
+  } finally {
+    scratch?.cleanup();
+  }
 }
 
 /** Bytes per payload slab: payloads are carved out of shared slabs, not allocated one by one. */
