@@ -5,8 +5,8 @@
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import { queryNow } from '../query/periods.js';
-import type { Clock } from '../api/repository/identity.js';
-import type { Repository, RepositoryOptions } from '../api/repository/repository.js';
+import type { Clock } from '../api/repository/index.js';
+import type { Repository, RepositoryOptions } from '../api/repository/index.js';
 
 export interface GlobalOptions {
   readonly repo?: string;
@@ -16,7 +16,7 @@ export async function withRepository<T>(
   opts: GlobalOptions,
   fn: (repo: Repository) => Promise<T>,
 ): Promise<T> {
-  const { findRepositoryRoot, openRepository } = await import('../api/repository/repository.js');
+  const { findRepositoryRoot, openRepository } = await import('../api/repository/index.js');
   const start = opts.repo ?? process.env['VERSO_REPO'] ?? process.cwd();
   const repo = await openRepository(findRepositoryRoot(start), repositoryOptions());
   try {

@@ -2,7 +2,7 @@
  * Progress on stderr, only when stderr is a TTY (layer: cli): one line redrawn in place, so
  * pipes and CI logs stay clean.
  */
-import type { Progress, ProgressFn } from '../api/repository/progress.js';
+import type { Progress, ProgressFn } from '../api/repository/index.js';
 
 export function progressBar(): ProgressFn | undefined {
   if (!process.stderr.isTTY) return undefined;

@@ -27,7 +27,7 @@ export function registerAssetCommands(program: Command): void {
         cmd: Command,
       ) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { addImages } = await import('../../api/images/add-images.js');
+          const { addImages } = await import('../../api/images/index.js');
           const bar = progressBar();
           const r = await addImages(repo, {
             paths,
@@ -59,7 +59,7 @@ export function registerAssetCommands(program: Command): void {
     .option('--json', 'one JSON object per asset (JSONL)')
     .action(async (ref: string | undefined, opts: { json?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { listAssets } = await import('../../api/read/assets.js');
+        const { listAssets } = await import('../../api/read/index.js');
         const { assetRecordJson } = await import('../../dataset/asset-record.js');
         return printLines(
           (async function* () {
@@ -78,7 +78,7 @@ export function registerAssetCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (ref: string, image: string, opts: { json?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { showAsset } = await import('../../api/read/assets.js');
+        const { showAsset } = await import('../../api/read/index.js');
         const { assetRecordJson } = await import('../../dataset/asset-record.js');
         const record = assetRecordJson(await showAsset(repo, ref, image));
         if (opts.json) return printJson({ image, ...record });

@@ -4,7 +4,7 @@
  * structured result; the default is one block per label.
  */
 import type { Command } from 'commander';
-import type { LabelBlame } from '../../api/blame/blame.js';
+import type { LabelBlame } from '../../api/blame/index.js';
 import { withRepository } from '../context.js';
 import { printJson, printLines } from '../output.js';
 
@@ -22,7 +22,7 @@ export function registerBlameCommands(program: Command): void {
         cmd: Command,
       ) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { blame } = await import('../../api/blame/blame.js');
+          const { blame } = await import('../../api/blame/index.js');
           const result = await blame(repo, {
             ref: opts.ref,
             image,

@@ -60,7 +60,7 @@ export function registerFormatCommands(program: Command): void {
         cmd: Command,
       ) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { importCoco } = await import('../../api/interchange/import-coco.js');
+          const { importCoco } = await import('../../api/interchange/index.js');
           const bar = progressBar();
           const r = await importCoco(repo, {
             file,
@@ -118,7 +118,7 @@ export function registerFormatCommands(program: Command): void {
         withRepository(cmd.optsWithGlobals(), async (repo) => {
           if (opts.explain && opts.where !== undefined)
             return printExplanation(repo, ref, opts.where, opts.schema, opts.json);
-          const { exportSnapshot } = await import('../../api/interchange/export.js');
+          const { exportSnapshot } = await import('../../api/interchange/index.js');
           const r = await exportSnapshot(repo, {
             ref,
             format: opts.format,
@@ -158,7 +158,7 @@ export function registerFormatCommands(program: Command): void {
         cmd: Command,
       ) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { setSplits } = await import('../../api/write/splits.js');
+          const { setSplits } = await import('../../api/write/index.js');
           const r = await setSplits(repo, {
             branch: opts.branch,
             images,
@@ -178,7 +178,7 @@ export function registerFormatCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (ref: string, opts: { list?: boolean; json?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { scanSplits, showSplits } = await import('../../api/write/splits.js');
+        const { scanSplits, showSplits } = await import('../../api/write/index.js');
         if (opts.list) {
           const rows = scanSplits(repo, ref);
           if (opts.json) return printJsonLines(rows);

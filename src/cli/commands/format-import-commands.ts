@@ -5,11 +5,8 @@
  * (`api/reimport-match-import.ts`), printed the same way; `cvat` also takes `--task ID`.
  */
 import type { Command } from 'commander';
-import type {
-  FormatImportOptions,
-  ImageImportResult,
-} from '../../api/interchange/reimport-match-import.js';
-import type { Repository } from '../../api/repository/repository.js';
+import type { FormatImportOptions, ImageImportResult } from '../../api/interchange/index.js';
+import type { Repository } from '../../api/repository/index.js';
 import { withRepository } from '../context.js';
 import { printJson, printLines } from '../output.js';
 import {
@@ -33,26 +30,23 @@ const FORMATS: readonly FormatImport[] = [
   {
     name: 'yolo',
     what: 'a YOLO dataset folder or its data.yaml / obj.data (detect, segment, pose)',
-    run: async (repo, o) =>
-      (await import('../../api/interchange/import-yolo.js')).importYolo(repo, o),
+    run: async (repo, o) => (await import('../../api/interchange/index.js')).importYolo(repo, o),
   },
   {
     name: 'voc',
     what: 'Pascal VOC XML: one file, or a folder of them (searched recursively)',
-    run: async (repo, o) =>
-      (await import('../../api/interchange/import-voc.js')).importVoc(repo, o),
+    run: async (repo, o) => (await import('../../api/interchange/index.js')).importVoc(repo, o),
   },
   {
     name: 'cvat',
     what: 'a CVAT for images 1.1 XML file (annotations.xml)',
-    run: async (repo, o) =>
-      (await import('../../api/interchange/import-cvat.js')).importCvat(repo, o),
+    run: async (repo, o) => (await import('../../api/interchange/index.js')).importCvat(repo, o),
   },
   {
     name: 'label-studio',
     what: 'a Label Studio JSON export (a list of tasks)',
     run: async (repo, o) =>
-      (await import('../../api/interchange/import-label-studio.js')).importLabelStudio(repo, o),
+      (await import('../../api/interchange/index.js')).importLabelStudio(repo, o),
   },
 ];
 

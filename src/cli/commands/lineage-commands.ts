@@ -3,7 +3,7 @@
  * `predict record`, `lineage up|down`, `explain` (docs/formats.md, "Lineage and explain").
  */
 import type { Command } from 'commander';
-import type { LineageUp } from '../../api/lineage/lineage.js';
+import type { LineageUp } from '../../api/lineage/index.js';
 import { withRepository } from '../context.js';
 import { positiveInteger } from '../arg-parsers.js';
 import {
@@ -31,7 +31,7 @@ export function registerLineageCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: ModelOpts, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { registerModel } = await import('../../api/lineage/model-register.js');
+        const { registerModel } = await import('../../api/lineage/index.js');
         const m = await registerModel(repo, {
           ...opts,
           metricsFile: opts.metrics,
@@ -53,7 +53,7 @@ export function registerLineageCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: PredictOpts, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const api = await import('../../api/lineage/predict-record.js');
+        const api = await import('../../api/lineage/index.js');
         const r =
           opts.file !== undefined
             ? await api.recordPredictionFile(repo, opts.model, opts.file)
@@ -71,7 +71,7 @@ export function registerLineageCommands(program: Command): void {
     .option('--json', 'machine-readable output (every name)')
     .action(async (id: string, opts: { json?: boolean; all?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { lineageUp } = await import('../../api/lineage/lineage.js');
+        const { lineageUp } = await import('../../api/lineage/index.js');
         const r = await lineageUp(repo, id, { all: opts.all === true });
         if (opts.json) return printJson(r);
         return printLines(upLines(r, opts.all === true));
@@ -84,7 +84,7 @@ export function registerLineageCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (id: string, opts: { json?: boolean; limit: number }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { lineageDown } = await import('../../api/lineage/lineage.js');
+        const { lineageDown } = await import('../../api/lineage/index.js');
         const r = await lineageDown(repo, id, opts.limit);
         if (opts.json) return printJson(r);
         const slices = (r.slices ?? []).map(
@@ -114,7 +114,7 @@ export function registerLineageCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (id: string, opts: { json?: boolean; top: number }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { explainPrediction } = await import('../../api/lineage/explain.js');
+        const { explainPrediction } = await import('../../api/lineage/index.js');
         const r = await explainPrediction(repo, id, opts.top);
         if (opts.json) return printJson(r);
         return printLines([
@@ -144,7 +144,7 @@ function registerSliceCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (name: string, opts: SliceOpts, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { saveSlice } = await import('../../api/lineage/slice-save.js');
+        const { saveSlice } = await import('../../api/lineage/index.js');
         const r = await saveSlice(repo, { name, ...opts });
         return opts.json ? printJson(r) : printLines([r.id]);
       }),
@@ -166,7 +166,7 @@ function registerRunCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: RunStartOpts, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { startRun } = await import('../../api/lineage/run-start.js');
+        const { startRun } = await import('../../api/lineage/index.js');
         if ((opts.export === undefined) !== (opts.out === undefined))
           throw new UsageError('run start: give --export FORMAT and --out PATH together');
         const r = await startRun(repo, {
@@ -186,7 +186,7 @@ function registerRunCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (id: string, opts: { status: string; json?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { finishRun } = await import('../../api/lineage/run-finish.js');
+        const { finishRun } = await import('../../api/lineage/index.js');
         const r = await finishRun(repo, id, opts.status);
         return opts.json ? printJson(r) : printLines([`${r.id} ${r.status} ${r.finishedAt}`]);
       }),
@@ -199,7 +199,7 @@ function registerRunCommands(program: Command): void {
     .action(
       async (id: string, file: string, opts: { kind?: string; json?: boolean }, cmd: Command) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { addRunVectors } = await import('../../api/lineage/run-vectors.js');
+          const { addRunVectors } = await import('../../api/lineage/index.js');
           const r = await addRunVectors(repo, id, file, opts.kind);
           const { examples, unscored } = r;
           if (opts.json) return printJson({ run: r.run.id, ...r.vectors, examples, unscored });

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { ModelRecord, RunRecord } from '../../catalog/catalog.js';
-import type { PredictionSummary } from '../../api/lineage/lineage.js';
+import type { PredictionSummary } from '../../api/lineage/index.js';
 import { withRepository } from '../context.js';
 import { printJson, printLines } from '../output.js';
 
@@ -16,7 +16,7 @@ export function registerRunListCommand(run: Command): void {
     .option('--json', 'a JSON array of runs')
     .action(async (opts: { json?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { listRuns } = await import('../../api/lineage/lineage-list.js');
+        const { listRuns } = await import('../../api/lineage/index.js');
         const runs = await listRuns(repo);
         if (opts.json) return printJson(runs.map(runJson));
         return printLines(runs.length > 0 ? runs.map(runLine) : ['no runs']);
@@ -32,7 +32,7 @@ export function registerModelListCommand(model: Command): void {
     .option('--json', 'a JSON array of models')
     .action(async (opts: { json?: boolean; run?: string }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { listModels } = await import('../../api/lineage/lineage-list.js');
+        const { listModels } = await import('../../api/lineage/index.js');
         const models = await listModels(repo, opts.run);
         if (opts.json) return printJson(models.map(modelJson));
         return printLines(models.length > 0 ? models.map(modelLine) : ['no models']);
@@ -48,7 +48,7 @@ export function registerPredictListCommand(predict: Command): void {
     .option('--json', 'a JSON array of predictions (without vector bytes)')
     .action(async (opts: { json?: boolean; model?: string }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { listPredictions } = await import('../../api/lineage/lineage-list.js');
+        const { listPredictions } = await import('../../api/lineage/index.js');
         const predictions = await listPredictions(repo, opts.model);
         if (opts.json) return printLines(jsonArray(predictions, predictionJson));
         return printLines(predictionLines(predictions));

@@ -31,7 +31,7 @@ export function registerMergeCommands(program: Command): void {
         cmd: Command,
       ) => {
         return withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { merge: run } = await import('../../api/merge/merge.js');
+          const { merge: run } = await import('../../api/merge/index.js');
           const r = await run(repo, {
             source,
             into: opts.into,
@@ -66,7 +66,7 @@ export function registerMergeCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: Json & { into: string }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { mergeStatus } = await import('../../api/merge/merge-resolve.js');
+        const { mergeStatus } = await import('../../api/merge/index.js');
         const s = await mergeStatus(repo, opts.into);
         if (opts.json) return printJson(s);
         const show = (v: unknown) => (v === undefined ? '(absent)' : JSON.stringify(v));
@@ -121,7 +121,7 @@ export function registerMergeCommands(program: Command): void {
             exitCode: 2,
           });
         return withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { resolveConflicts } = await import('../../api/merge/merge-resolve.js');
+          const { resolveConflicts } = await import('../../api/merge/index.js');
           const r = await resolveConflicts(repo, {
             into: opts.into,
             ...(id ? { id } : {}),
@@ -150,7 +150,7 @@ export function registerMergeCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: Json & { into: string; message?: string }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { commitMerge } = await import('../../api/merge/merge-commit.js');
+        const { commitMerge } = await import('../../api/merge/index.js');
         const r = await commitMerge(repo, opts.into, opts.message);
         if (opts.json) return printJson(r);
         return printLines([
@@ -166,7 +166,7 @@ export function registerMergeCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: Json & { into: string }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { abortMerge } = await import('../../api/merge/merge-commit.js');
+        const { abortMerge } = await import('../../api/merge/index.js');
         const r = await abortMerge(repo, opts.into);
         if (opts.json) return printJson(r);
         return printLines([`merge into ${opts.into} aborted (${r.conflicts} conflicts dropped)`]);

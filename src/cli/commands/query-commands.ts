@@ -5,8 +5,8 @@
  */
 import type { Command } from 'commander';
 import { withRepository } from '../context.js';
-import type { Repository } from '../../api/repository/repository.js';
-import type { IndexReport } from '../../api/query/tree-index.js';
+import type { Repository } from '../../api/repository/index.js';
+import type { IndexReport } from '../../api/query/index.js';
 import { printJson, printLines } from '../output.js';
 import { endProgress, progressBar } from '../progress-bar.js';
 
@@ -26,7 +26,7 @@ export function registerQueryCommands(program: Command): void {
         withRepository(cmd.optsWithGlobals(), async (repo) => {
           if (opts.explain && opts.where !== undefined)
             return printExplanation(repo, ref, opts.where, undefined, opts.json, true);
-          const { countLabels } = await import('../../api/read/count.js');
+          const { countLabels } = await import('../../api/read/index.js');
           const r = await countLabels(repo, ref, opts.where);
           if (opts.json) return printJson(r);
           return printLines([String(r.labels)]);
@@ -44,7 +44,7 @@ export function registerQueryCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (ref: string | undefined, opts: { json?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { buildIndexes } = await import('../../api/query/tree-index.js');
+        const { buildIndexes } = await import('../../api/query/index.js');
         const bar = progressBar();
         const r = await buildIndexes(repo, ref ?? 'main', bar);
         endProgress(bar);
@@ -57,7 +57,7 @@ export function registerQueryCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (ref: string | undefined, opts: { json?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { showIndexes } = await import('../../api/query/tree-index.js');
+        const { showIndexes } = await import('../../api/query/index.js');
         const r = await showIndexes(repo, ref ?? 'main');
         return opts.json ? printJson(r) : printLines(indexLines(r));
       }),
@@ -73,7 +73,7 @@ export async function printExplanation(
   json: boolean | undefined,
   counting = false,
 ): Promise<void> {
-  const { explainQuery, explanationLines } = await import('../../api/query/query-explain.js');
+  const { explainQuery, explanationLines } = await import('../../api/query/index.js');
   const e = await explainQuery(repo, ref, where, schema);
   return json ? printJson(e) : printLines(explanationLines(e, counting));
 }

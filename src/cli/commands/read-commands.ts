@@ -17,7 +17,7 @@ export function registerReadCommands(program: Command): void {
     .action(
       async (ref: string | undefined, opts: { maxCount?: number; json?: boolean }, cmd: Command) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { logCommits } = await import('../../api/read/log.js');
+          const { logCommits } = await import('../../api/read/index.js');
           const entries = logCommits(repo, ref ?? 'main', opts.maxCount ?? Infinity);
           if (opts.json) return printJsonLines(entries);
           return printLines(
@@ -44,7 +44,7 @@ export function registerReadCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (ref: string, opts: { json?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { showCommit } = await import('../../api/read/show.js');
+        const { showCommit } = await import('../../api/read/index.js');
         const s = await showCommit(repo, ref);
         if (opts.json)
           return printJson({
@@ -87,7 +87,7 @@ export function registerReadCommands(program: Command): void {
     .action(
       async (from: string, to: string, opts: { stat?: boolean; json?: boolean }, cmd: Command) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { diffDetails, diffStat } = await import('../../api/read/diff.js');
+          const { diffDetails, diffStat } = await import('../../api/read/index.js');
           const render = await import('./diff-render.js');
           if (opts.stat) {
             const stat = await diffStat(repo, from, to);
@@ -118,7 +118,7 @@ export function registerReadCommands(program: Command): void {
         withRepository(cmd.optsWithGlobals(), async (repo) => {
           if (opts.explain && opts.where !== undefined)
             return printExplanation(repo, ref, opts.where, opts.schema, opts.json);
-          const { catLabelBlocks } = await import('../../api/read/cat.js');
+          const { catLabelBlocks } = await import('../../api/read/index.js');
           return printBlocks(
             catLabelBlocks(repo, ref, {
               ...(opts.schema !== undefined ? { schema: opts.schema } : {}),

@@ -4,7 +4,7 @@
  * it could not bring back.
  */
 import type { Command } from 'commander';
-import type { RecoverResult } from '../../api/maintenance/recover.js';
+import type { RecoverResult } from '../../api/maintenance/index.js';
 import { printJson, printLines } from '../output.js';
 
 export function registerRecoverCommand(program: Command): void {
@@ -19,8 +19,8 @@ export function registerRecoverCommand(program: Command): void {
     )
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean; blobStore?: string }, cmd: Command) => {
-      const { findRepositoryRoot } = await import('../../api/repository/repository.js');
-      const { recoverRepository } = await import('../../api/maintenance/recover.js');
+      const { findRepositoryRoot } = await import('../../api/repository/index.js');
+      const { recoverRepository } = await import('../../api/maintenance/index.js');
       const globals = cmd.optsWithGlobals() as { repo?: string };
       const root = findRepositoryRoot(globals.repo ?? process.env['VERSO_REPO'] ?? process.cwd());
       const r = await recoverRepository(

@@ -10,7 +10,7 @@ import { printJson, printJsonLines, printLines } from '../output.js';
 
 async function listAction(kind: RefKind, json: boolean | undefined, cmd: Command): Promise<void> {
   return withRepository(cmd.optsWithGlobals(), async (repo) => {
-    const { listRefs } = await import('../../api/repository/refs.js');
+    const { listRefs } = await import('../../api/repository/index.js');
     const refs = await listRefs(repo, kind);
     if (json) return printJsonLines(refs);
     return printLines(refs.map((r) => `${r.name}\t${r.target.slice(0, 12)}`));
@@ -37,7 +37,7 @@ export function registerRefCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (name: string, opts: { from: string; json?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { createBranch } = await import('../../api/repository/refs.js');
+        const { createBranch } = await import('../../api/repository/index.js');
         const r = await createBranch(repo, name, opts.from);
         if (opts.json) return printJson(r);
         return printLines([`created branch ${r.name} at ${r.target.slice(0, 12)}`]);
@@ -52,7 +52,7 @@ export function registerRefCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (name: string, opts: { force?: boolean; json?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { deleteBranch } = await import('../../api/repository/refs.js');
+        const { deleteBranch } = await import('../../api/repository/index.js');
         const r = await deleteBranch(repo, name, { force: !!opts.force });
         if (opts.json) return printJson(r);
         const short = r.target.slice(0, 12);
@@ -77,7 +77,7 @@ export function registerRefCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (name: string, ref: string, opts: { json?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { createTag } = await import('../../api/repository/refs.js');
+        const { createTag } = await import('../../api/repository/index.js');
         const r = await createTag(repo, name, ref);
         if (opts.json) return printJson(r);
         return printLines([`created tag ${r.name} at ${r.target.slice(0, 12)}`]);
@@ -89,7 +89,7 @@ export function registerRefCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (name: string, _opts: unknown, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { deleteTag } = await import('../../api/repository/refs.js');
+        const { deleteTag } = await import('../../api/repository/index.js');
         await deleteTag(repo, name);
       }),
     );
@@ -104,7 +104,7 @@ export function registerRefCommands(program: Command): void {
     .action(
       async (ref: string | undefined, opts: { maxCount?: number; json?: boolean }, cmd: Command) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { readRefLog } = await import('../../api/repository/ref-log.js');
+          const { readRefLog } = await import('../../api/repository/index.js');
           const entries = await readRefLog(repo, {
             ...(ref !== undefined ? { ref } : {}),
             ...(opts.maxCount !== undefined ? { limit: opts.maxCount } : {}),

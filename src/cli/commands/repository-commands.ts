@@ -23,7 +23,7 @@ export function registerRepositoryCommands(program: Command): void {
         opts: { json?: boolean; blobStore?: string },
         cmd: Command,
       ) => {
-        const { initRepository } = await import('../../api/repository/init-repository.js');
+        const { initRepository } = await import('../../api/repository/index.js');
         const globals = cmd.optsWithGlobals() as { repo?: string };
         const r = await initRepository(dir ?? globals.repo ?? process.env['VERSO_REPO'] ?? '.', {
           ...repositoryOptions(),
@@ -47,7 +47,7 @@ export function registerRepositoryCommands(program: Command): void {
     .action(
       async (ref: string | undefined, opts: { json?: boolean; assets?: boolean }, cmd: Command) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { verifyRepository } = await import('../../api/maintenance/verify.js');
+          const { verifyRepository } = await import('../../api/maintenance/index.js');
           const bar = progressBar();
           const r = await verifyRepository(repo, ref, bar, { assets: !!opts.assets });
           endProgress(bar);
@@ -89,7 +89,7 @@ export function registerRepositoryCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { collectGarbage } = await import('../../api/maintenance/gc.js');
+        const { collectGarbage } = await import('../../api/maintenance/index.js');
         const bar = progressBar();
         const r = await collectGarbage(repo, bar);
         endProgress(bar);

@@ -34,7 +34,7 @@ export function registerSchemaCommands(program: Command): void {
         cmd: Command,
       ) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { createSchemaVersion } = await import('../../api/schema/schema-create.js');
+          const { createSchemaVersion } = await import('../../api/schema/index.js');
           const r = await createSchemaVersion(repo, {
             version,
             file: opts.from,
@@ -56,7 +56,7 @@ export function registerSchemaCommands(program: Command): void {
     .action(
       async (version: string | undefined, opts: { at?: string; json?: boolean }, cmd: Command) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { showSchema } = await import('../../api/schema/schema-show.js');
+          const { showSchema } = await import('../../api/schema/index.js');
           const s = await showSchema(repo, {
             ...(version !== undefined ? { version } : {}),
             ...(opts.at !== undefined ? { at: opts.at } : {}),
@@ -80,7 +80,7 @@ export function registerSchemaCommands(program: Command): void {
     .option('--json', 'one JSON object per version')
     .action(async (opts: { json?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { schemaLog } = await import('../../api/schema/schema-show.js');
+        const { schemaLog } = await import('../../api/schema/index.js');
         const log = await schemaLog(repo);
         if (opts.json) return printJsonLines(log);
         return printLines(
@@ -98,7 +98,7 @@ export function registerSchemaCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (from: string, to: string, opts: { json?: boolean }, cmd: Command) =>
       withRepository(cmd.optsWithGlobals(), async (repo) => {
-        const { diffSchemas } = await import('../../api/schema/schema-show.js');
+        const { diffSchemas } = await import('../../api/schema/index.js');
         const d = await diffSchemas(repo, from, to);
         if (opts.json) return printJson(d);
         return printLines(d.steps.map((s) => s.text));
@@ -135,7 +135,7 @@ function registerMigrateCommands(program: Command): void {
         withRepository(cmd.optsWithGlobals(), async (repo) => {
           if (!opts.branch || !opts.to)
             throw new UsageError('verso migrate needs --branch B and --to VERSION');
-          const { migrateBranch } = await import('../../api/schema/migrate.js');
+          const { migrateBranch } = await import('../../api/schema/index.js');
           const r = await migrateBranch(repo, {
             branch: opts.branch,
             to: opts.to,
@@ -162,7 +162,7 @@ function registerMigrateCommands(program: Command): void {
       const opts = cmd.optsWithGlobals<{ repo?: string; branch?: string; json?: boolean }>();
       return withRepository(opts, async (repo) => {
         if (!opts.branch) throw new UsageError('verso migrate status needs --branch B');
-        const { migrationStatus } = await import('../../api/schema/migrate-status.js');
+        const { migrationStatus } = await import('../../api/schema/index.js');
         const s = await migrationStatus(repo, opts.branch);
         if (opts.json) return printJson(s);
         return printLines([

@@ -49,7 +49,7 @@ export function registerWriteCommands(program: Command): void {
             exitCode: 2,
           });
         return withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { importLabels } = await import('../../api/ingest/import-labels.js');
+          const { importLabels } = await import('../../api/ingest/index.js');
           const bar = progressBar();
           const r = await importLabels(repo, {
             file,
@@ -88,7 +88,7 @@ export function registerWriteCommands(program: Command): void {
         cmd: Command,
       ) =>
         withRepository(cmd.optsWithGlobals(), async (repo) => {
-          const { applyEdits } = await import('../../api/write/apply-edits.js');
+          const { applyEdits } = await import('../../api/write/index.js');
           const r = await applyEdits(repo, {
             file,
             branch: opts.branch,

@@ -1,0 +1,20 @@
+/**
+ * The read feature's public verbs (layer: api): labels (`cat`, `count`), history (`log`,
+ * `show`), differences between versions, assets and categories.
+ */
+export { catLabelBlocks, catLabels } from './cat.js';
+export { countLabels, type CountResult } from './count.js';
+export {
+  describeChange,
+  diffDetails,
+  diffRefs,
+  diffStat,
+  type ChangeDetail,
+  type DiffEnds,
+  type DiffStat,
+  type RecordChange,
+} from './diff.js';
+export { logCommits, type LogEntry } from './log.js';
+export { showCommit, type ShowResult } from './show.js';
+export { listAssets, showAsset, type AssetEntry } from './assets.js';
+export { categoriesOf, type Category } from './categories.js';
