@@ -54,8 +54,8 @@ import {
 } from '../write/label-write-check.js';
 import type { ProgressFn } from '../repository/progress.js';
 import type { Repository } from '../repository/repository.js';
-import { changeCounts, uniqueSorted } from './sorted-label-build.js';
-import { upsertSorted, type KeyedValue } from './sorted-upsert.js';
+import { changeCounts, READY_EVERY, uniqueSorted } from './sorted-label-build.js';
+import { upsertSorted, type KeyedValue } from '../../tree/sorted-upsert.js';
 import type { BranchHead } from '../write/branch-head.js';
 import type { CommitResult } from '../write/commit-to-branch.js';
 import { writeToBranch } from '../write/write-to-branch.js';
@@ -137,17 +137,18 @@ export async function importRecords(
       const produced = await produce(sink, base);
       const trees = base.snapshot.trees;
       const assets = await upsertSorted(
-        repo,
+        repo.nodes,
         hexToHash(trees.assets),
         uniqueImages(sink.assets, (a, b, id) => opts.duplicate('asset', a, b, id)),
         sink.assets.count,
-        (old, r) => keepVerified(old, r, opts),
+        { ...UPSERT, combine: (old, r) => keepVerified(old, r, opts) },
       );
       const splits = await upsertSorted(
-        repo,
+        repo.nodes,
         hexToHash(trees.splits),
         uniqueImages(sink.splits, (a, b, id) => opts.duplicate('split', a, b, id)),
         sink.splits.count,
+        UPSERT,
       );
       const written = await importLabelTrees(repo, {
         base: { labels: hexToHash(trees.labels), reviews: hexToHash(trees.reviews) },
@@ -210,6 +211,9 @@ export async function importRecords(
     scratch?.cleanup();
   }
 }
+
+/** Assets and splits: up to 50,000 records a batched mutation, above a streamed merge build. */
+const UPSERT = { mutateMax: 50_000, readyEvery: READY_EVERY };
 
 /** Bytes per payload slab: payloads are carved out of shared slabs, not allocated one by one. */
 const SLAB_BYTES = 1 << 20;
