@@ -11,6 +11,7 @@ import { hashToHex } from '../../core/hash.js';
 import { collectChanges, zipChanges } from './blame-changes.js';
 import { buildBlameTree, prepareBlameStep } from './blame-step.js';
 import { commitChangesOf, type NewCommitFacts, type RecordDerived } from '../write/commit-facts.js';
+import type { CommitMaintainer } from '../write/commit-maintainer.js';
 import type { Repository } from '../repository/repository.js';
 
 const nothing: RecordDerived = async () => {};
@@ -28,3 +29,6 @@ export async function stageBlame(repo: Repository, facts: NewCommitFacts): Promi
   const root = hashToHex(await buildBlameTree(repo, step, changes));
   return () => repo.catalog.derived.putBlameRoot({ commit: facts.commit, root });
 }
+
+/** The blame maintainer the composition root registers (`repository/compose.ts`). */
+export const blameMaintainer: CommitMaintainer<Repository> = { name: 'blame', stage: stageBlame };

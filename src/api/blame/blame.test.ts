@@ -22,7 +22,8 @@ import { commitToBranch } from '../write/commit-to-branch.js';
 import { initRepository } from '../repository/init-repository.js';
 import { createBranch } from '../repository/refs.js';
 import type { Limits } from '../repository/limits.js';
-import { openRepository, type Repository } from '../repository/repository.js';
+import { type Repository } from '../repository/repository.js';
+import { openRepository } from '../repository/compose.js';
 
 const SEED = 20260214;
 const IMAGES = ['a', 'b', 'c'];

@@ -38,7 +38,8 @@ import { COMMIT_MARKER } from '../../vcs/objects.js';
 import { withLease } from '../repository/lease.js';
 import { planRecovery, type PlannedRef, type RecoveryPlan } from './recover-plan.js';
 import { damagedChunkStore } from '../repository/repository-damage.js';
-import { openEmbedded, BLOB_STORE_CONFIG, versoDir } from '../repository/repository.js';
+import { BLOB_STORE_CONFIG, versoDir } from '../repository/repository.js';
+import { openEmbedded } from '../repository/compose.js';
 
 export interface RecoverOptions {
   /** Record this blob folder (`init --blob-store`), if the catalog's setting is lost. */

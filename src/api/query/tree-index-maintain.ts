@@ -19,6 +19,7 @@ import { countEntries } from '../../tree/read.js';
 import { treeRoot } from '../../vcs/snapshot.js';
 import { INDEXED_TREES, indexKeysOf, type IndexedTree } from '../../query/index-entries.js';
 import { commitChangesOf, type NewCommitFacts, type RecordDerived } from '../write/commit-facts.js';
+import type { CommitMaintainer } from '../write/commit-maintainer.js';
 import type { Repository } from '../repository/repository.js';
 import { snapshotOfCommit } from '../repository/snapshot-at.js';
 import { indexOf, plainIndex, recordIndex } from './tree-index.js';
@@ -48,6 +49,12 @@ export async function stageTreeIndexes(
     for (const [tree, source, index] of rows) await recordIndex(repo, tree, source, index);
   };
 }
+
+/** The secondary-index maintainer the composition root registers (`repository/compose.ts`). */
+export const treeIndexMaintainer: CommitMaintainer<Repository> = {
+  name: 'secondary indexes',
+  stage: stageTreeIndexes,
+};
 
 async function emptyIndex(repo: Repository, source: Uint8Array): Promise<Overlay | undefined> {
   if ((await countEntries(repo.nodes, source)) > 0) return undefined;

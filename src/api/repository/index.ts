@@ -4,13 +4,17 @@
  * call; the other features use this folder's modules directly.
  */
 export {
-  createRepository,
   findRepositoryRoot,
-  openRepository,
   type Repository,
   type RepositoryDeps,
   type RepositoryOptions,
 } from './repository.js';
+export { createRepository, openRepository, STANDARD_MAINTAINERS } from './compose.js';
+export type {
+  CommitMaintainer,
+  NewCommitFacts,
+  RecordDerived,
+} from '../write/commit-maintainer.js';
 export {
   DEFAULT_BRANCH,
   initRepository,

@@ -12,11 +12,11 @@ import { emptySnapshot } from '../../vcs/snapshot.js';
 import { commitToBranch, type CommitResult } from '../write/commit-to-branch.js';
 import {
   BLOB_STORE_CONFIG,
-  openBackends,
   versoDir,
   type Repository,
   type RepositoryOptions,
 } from './repository.js';
+import { openBackends } from './compose.js';
 
 export const DEFAULT_BRANCH = 'main';
 

@@ -13,8 +13,10 @@ import { RefNotFoundError, RefUpdateRaceError, VersoError } from '../../core/err
 import { getCommit } from '../../vcs/commit.js';
 import { collectGarbage } from '../maintenance/gc.js';
 import type { Clock } from '../repository/identity.js';
+import type { CommitMaintainer } from './commit-maintainer.js';
 import { initRepository } from '../repository/init-repository.js';
-import { openRepository, type Repository } from '../repository/repository.js';
+import { type Repository } from '../repository/repository.js';
+import { openRepository } from '../repository/compose.js';
 import { branchHead } from './branch-head.js';
 import { commitToBranch } from './commit-to-branch.js';
 import { writeToBranch } from './write-to-branch.js';
@@ -118,6 +120,53 @@ describe('writeToBranch', () => {
 });
 
 describe('the composition root', () => {
+  it('runs the maintainers it registered in order: staged before the flush, recorded after the commit row and before the ref moves', async () => {
+    const events: string[] = [];
+    const spy = (name: string): CommitMaintainer<Repository> => ({
+      name,
+      async stage(r, facts) {
+        events.push(
+          `stage ${name}: head moved ${(await branchHead(r, 'main')).head === facts.commit}`,
+        );
+        return async () => {
+          const indexed = (await r.catalog.getCommit(facts.commit)) !== undefined;
+          const moved = (await branchHead(r, 'main')).head === facts.commit;
+          events.push(`record ${name}: commit indexed ${indexed}, head moved ${moved}`);
+        };
+      },
+    });
+    const root = join(dir, 'spied');
+    await initRepository(root);
+    const r = await openRepository(root, { maintainers: [spy('a'), spy('b')] });
+    try {
+      await writeToBranch(r, 'main', async (base) => ({
+        snapshot: { ...base.snapshot, schema: 'v1' },
+        message: 'spied',
+        operations: { op: 'test' },
+        report: {},
+      }));
+      expect(events).toEqual([
+        'stage a: head moved false',
+        'stage b: head moved false',
+        'record a: commit indexed true, head moved false',
+        'record b: commit indexed true, head moved false',
+      ]);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('the standard maintainers index the new trees and record blame', async () => {
+    const r = await writeToBranch(repo, 'main', async (base) => ({
+      snapshot: { ...base.snapshot, schema: 'v3' },
+      message: 'indexed',
+      operations: { op: 'test' },
+      report: {},
+    }));
+    expect(repo.maintainers.map((m) => m.name)).toEqual(['secondary indexes', 'blame']);
+    expect(await repo.catalog.derived.getBlameRoot(r.commit)).toBeDefined();
+  });
+
   it('init stamps the root commit with the identity and clock it was given', async () => {
     const c = await getCommit(repo.chunks, (await branchHead(repo, 'main')).head);
     expect(c).toMatchObject({ author: 'init-bot', time: FIXED, parents: [] });
