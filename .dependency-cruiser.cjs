@@ -12,6 +12,14 @@
  * layers do not touch the file system or processes. Tests and test support are cruised too: a
  * test may import anything, production code never imports a test. No module is an orphan.
  * bench/ (outside src/) may use anything; src/ never imports bench/.
+ *
+ * api/ features (docs/architecture.md, "The api map"): each `api/<feature>/index.ts` exports the
+ * feature's public verbs and types. Outside api/ (cli/, src/index.ts) a feature is imported only
+ * through its index.ts (cli may load it lazily: `await import('../../api/<feature>/index.js')`).
+ * Inside api/ a feature uses another's modules directly and never an index.ts: the index is the
+ * facade for callers, and routing internals through it would load a whole feature for one helper
+ * and turn crossing uses (read's cat uses query's filter, the filter uses read's label scan) into
+ * module cycles. no-circular keeps the module graph acyclic.
  */
 const TEST = '\\.test\\.ts$|\\.contract\\.ts$|/testing\\.ts$';
 const layer = (name, allowed) => ({
@@ -83,14 +91,28 @@ module.exports = {
     {
       name: 'no-unreachable-modules',
       comment:
-        'production code the CLI does not reach is dead code (workers have their own entries; the memory store and the verifying decorator serve tests and backends without built-in verification)',
+        'production code the CLI does not reach is dead code (workers have their own entries; src/index.ts is the library entry; the memory store and the verifying decorator serve tests and backends without built-in verification)',
       severity: 'error',
       from: { path: '^src/cli/bin\\.ts$' },
       to: {
         path: '^src/',
-        pathNot: [TEST, 'worker\\.ts$', '^src/cli/bin\\.ts$', '^src/store/memory/', '^src/store/verifying-chunk-store\\.ts$', '^src/store/pack/'],
+        pathNot: [TEST, 'worker\.ts$', '^src/cli/bin\.ts$', '^src/index\.ts$', '^src/store/memory/', '^src/store/verifying-chunk-store\.ts$', '^src/store/pack/'],
         reachable: false,
       },
+    },
+    {
+      name: 'api-features-only-through-their-index',
+      comment: 'outside api/ (cli/, src/index.ts) a feature is imported only through api/<feature>/index.ts',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/api/', TEST] },
+      to: { path: '^src/api/', pathNot: '^src/api/[a-z-]+/index\\.ts$' },
+    },
+    {
+      name: 'api-index-is-for-callers-outside-api',
+      comment: 'inside api/ a feature uses another through its modules, never an index.ts (the facade for callers)',
+      severity: 'error',
+      from: { path: '^src/api/', pathNot: TEST },
+      to: { path: '^src/api/[a-z-]+/index\\.ts$' },
     },
     {
       name: 'no-bench-in-production-code',

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { exportSnapshot } from '../src/api/interchange/export.js';
 import { importCoco } from '../src/api/interchange/import-coco.js';
 import { initRepository } from '../src/api/repository/init-repository.js';
-import { openRepository } from '../src/api/repository/repository.js';
+import { openRepository } from '../src/api/repository/compose.js';
 import { peakRssBytes, timeMs } from './measure.js';
 
 export interface CocoRunResult {

@@ -25,7 +25,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { hashToHex } from '../src/core/hash.js';
-import { openRepository } from '../src/api/repository/repository.js';
+import { openRepository } from '../src/api/repository/compose.js';
 import { snapshotAtRef } from '../src/api/repository/snapshot-at.js';
 import { indexOf } from '../src/api/query/tree-index.js';
 import { foldOverlay } from '../src/tree/overlay.js';

@@ -15,7 +15,7 @@
  *   (`failure`, e.g. `verify`'s problems).
  */
 import type { Command } from 'commander';
-import type { ProgressFn } from '../api/repository/progress.js';
+import type { ProgressFn } from '../api/repository/index.js';
 import type { Repository } from '../api/repository/index.js';
 import type { VersoError } from '../core/errors.js';
 import { withRepository, type CliContext, type GlobalOptions } from './context.js';

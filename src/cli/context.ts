@@ -45,13 +45,7 @@ export async function withRepository<T>(
   fn: (repo: Repository) => Promise<T>,
 ): Promise<T> {
   const { findRepositoryRoot, openRepository } = await import('../api/repository/index.js');
-  // The composition root (issue 11, item 2) takes the identity and clock built from the
-  // environment; until it does, the extra argument is ignored and the API reads them itself.
-  const open = openRepository as (
-    root: string,
-    options?: ReturnType<typeof repositoryOptions>,
-  ) => Promise<Repository>;
-  const repo = await open(
+  const repo = await openRepository(
     findRepositoryRoot(repositoryStartFolder(ctx.cwd, ctx.env, opts)),
     repositoryOptions(ctx.env),
   );

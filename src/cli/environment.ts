@@ -11,6 +11,9 @@
  * Malformed dates are refused where they are used (the repository's clock), with the variable
  * named, so a command that never reads the time does not fail on them.
  */
+import type { Clock, RepositoryOptions } from '../api/repository/index.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { queryNow } from '../query/periods.js';
 
 export interface CliEnvironment {
   readonly repo?: string;
@@ -45,19 +48,26 @@ export function readEnvironment(env: Readonly<Record<string, string | undefined>
 }
 
 /**
- * What the repository is opened with (`openRepository(root, options)`, the composition root's
- * identity and clock), built from the environment. The clock returns the fixed
- * `VERSO_COMMIT_TIME` when it is set.
+ * What the repository is opened with (`openRepository(root, options)`: the composition root's
+ * identity and clock), built from the environment. Commits are stamped with `VERSO_COMMIT_TIME`
+ * when it is set (an invalid value fails the write that needs the time, naming the variable);
+ * query periods take "now" from `VERSO_NOW`, else `VERSO_COMMIT_TIME`, else the system clock.
  */
-export interface RepositoryEnvironmentOptions {
-  readonly identity?: { readonly author: string };
-  readonly clock?: () => Date;
-}
-
-export function repositoryOptions(env: CliEnvironment): RepositoryEnvironmentOptions {
-  const commitTime = env.commitTime;
-  return {
-    ...(env.author !== undefined ? { identity: { author: env.author } } : {}),
-    ...(commitTime !== undefined ? { clock: () => new Date(commitTime) } : {}),
+export function repositoryOptions(env: CliEnvironment): RepositoryOptions {
+  const clock: Clock = {
+    now() {
+      const fixed = env.commitTime;
+      if (fixed === undefined) return new Date();
+      const t = new Date(fixed);
+      if (Number.isNaN(t.getTime()))
+        throw new InvalidArgumentError('VERSO_COMMIT_TIME', fixed, 'expected an ISO-8601 date');
+      return t;
+    },
+    queryNow: () =>
+      queryNow({
+        ...(env.now !== undefined ? { VERSO_NOW: env.now } : {}),
+        ...(env.commitTime !== undefined ? { VERSO_COMMIT_TIME: env.commitTime } : {}),
+      }),
   };
+  return { clock, ...(env.author !== undefined ? { identity: { author: env.author } } : {}) };
 }

@@ -2,7 +2,7 @@
  * Progress on the invocation's stderr, only when it is a TTY (layer: cli): one line redrawn in
  * place, so pipes and CI logs stay clean.
  */
-import type { Progress, ProgressFn } from '../api/repository/progress.js';
+import type { Progress, ProgressFn } from '../api/repository/index.js';
 import type { CliContext } from './context.js';
 
 export function progressBar(ctx: CliContext): ProgressFn | undefined {

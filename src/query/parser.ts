@@ -17,7 +17,7 @@ import { QuerySyntaxError } from './query-errors.js';
 import type { CompareOp, Expr, Literal } from './ast.js';
 import { FIELD_NAMES, resolveField, type FieldRef } from './fields.js';
 import { tokenize, type Token } from './lexer.js';
-import { offsetInstant, PERIOD_NAMES, periodInterval, queryNow } from './periods.js';
+import { offsetInstant, PERIOD_NAMES, periodInterval } from './periods.js';
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'exists']);
 const CHANGE_CALLS: Readonly<Record<string, 'labels' | 'reviews'>> = {
@@ -29,12 +29,12 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export interface ParseOptions {
-  /** The current time in epoch ms for periods and offsets (default: `queryNow()`). */
+  /** The current time in epoch ms for periods and offsets (default: the system clock). */
   readonly now?: number;
 }
 
 export function parseFilter(expression: string, opts: ParseOptions = {}): Expr {
-  return new Parser(expression, opts.now ?? queryNow()).parseAll();
+  return new Parser(expression, opts.now ?? Date.now()).parseAll();
 }
 
 class Parser {

@@ -4,8 +4,9 @@
  * Named periods are calendar intervals [start, end) around "now": `today`, `yesterday`,
  * `this_week`, `last_week` (weeks start on Monday), `this_month`, `last_month`, `this_quarter`,
  * `last_quarter`, `this_year`, `last_year`. An offset `-N` + `h`|`d`|`w` (`-12h`, `-90d`, `-2w`)
- * means "since now minus N units": [now - N units, +infinity). "Now" is `VERSO_NOW`, else
- * `VERSO_COMMIT_TIME` (ISO-8601; for reproducible scripts and tests), else the clock.
+ * means "since now minus N units": [now - N units, +infinity). "Now" is the caller's; the CLI
+ * takes it from `queryNow(env)`: `VERSO_NOW`, else `VERSO_COMMIT_TIME` (ISO-8601; for
+ * reproducible scripts and tests), else the clock.
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import type { Interval } from './ast.js';
@@ -28,8 +29,8 @@ export const PERIOD_NAMES: readonly string[] = [
   'last_year',
 ];
 
-/** The current time in epoch ms (see the header for the environment variables). */
-export function queryNow(env: NodeJS.ProcessEnv = process.env): number {
+/** The current time in epoch ms given the environment (see the header for the variables). */
+export function queryNow(env: Readonly<Record<string, string | undefined>>): number {
   for (const name of ['VERSO_NOW', 'VERSO_COMMIT_TIME']) {
     const v = env[name];
     if (!v) continue;

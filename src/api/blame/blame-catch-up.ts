@@ -1,6 +1,6 @@
 /**
  * The one-time blame catch-up (layer: api): gives a commit a blame root when commit-time
- * maintenance skipped it (a commit past `COMMIT_TIME_BLAME_LIMIT`, e.g. a 10M-label import, and
+ * maintenance skipped it (a commit past `limits.commitTimeBlame`, e.g. a 10M-label import, and
  * every commit after it; or a repository older than blame).
  *
  * Walks first parents through the catalog's commit index back to the nearest commit that has a

@@ -3,7 +3,7 @@
  * parent's plus the commit's changes (`blame-step.ts`), staged with the commit's chunks.
  *
  * Maintained only when every parent already has a blame root and the commit touches at most
- * `COMMIT_TIME_BLAME_LIMIT` keys (labels and reviews together; the diff stops as soon as it
+ * `repo.limits.commitTimeBlame` keys (labels and reviews together; the diff stops as soon as it
  * passes the limit, so a 10M-label import pays nothing here). Otherwise nothing is recorded
  * and the first `blame` that needs this commit catches up (`blame-catch-up.ts`), streaming.
  */
@@ -11,23 +11,13 @@ import { hashToHex } from '../../core/hash.js';
 import { collectChanges, zipChanges } from './blame-changes.js';
 import { buildBlameTree, prepareBlameStep } from './blame-step.js';
 import { commitChangesOf, type NewCommitFacts, type RecordDerived } from '../write/commit-facts.js';
+import type { CommitMaintainer } from '../write/commit-maintainer.js';
 import type { Repository } from '../repository/repository.js';
-
-/**
- * Keys a commit may change and still get its blame at commit time. Bounds the commit-time work
- * and memory (the changes are collected before the tree is written: ~100 bytes each); bigger
- * commits (imports, migrations) are left to the catch-up, which streams. A 500-key apply on 1M
- * labels spends ~0.1 s here (docs/architecture.md, "Blame").
- */
-export const COMMIT_TIME_BLAME_LIMIT = 100_000;
 
 const nothing: RecordDerived = async () => {};
 
-export async function stageBlame(
-  repo: Repository,
-  facts: NewCommitFacts,
-  limit = COMMIT_TIME_BLAME_LIMIT,
-): Promise<RecordDerived> {
+export async function stageBlame(repo: Repository, facts: NewCommitFacts): Promise<RecordDerived> {
+  const limit = repo.limits.commitTimeBlame;
   const step = await prepareBlameStep(repo, facts.commit, facts.parents, facts.snapshot);
   if (!step) return nothing;
   const shared = await commitChangesOf(repo, facts);
@@ -39,3 +29,6 @@ export async function stageBlame(
   const root = hashToHex(await buildBlameTree(repo, step, changes));
   return () => repo.catalog.derived.putBlameRoot({ commit: facts.commit, root });
 }
+
+/** The blame maintainer the composition root registers (`repository/compose.ts`). */
+export const blameMaintainer: CommitMaintainer<Repository> = { name: 'blame', stage: stageBlame };

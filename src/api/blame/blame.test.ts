@@ -15,15 +15,15 @@ import { hashToHex, type ChunkHash } from '../../core/hash.js';
 import { encodeLabelKey } from '../../dataset/label-key.js';
 import { buildTree } from '../../tree/builder.js';
 import { compareBytes } from '../../tree/bytes.js';
-import { putCommit } from '../../vcs/commit.js';
-import { putSnapshot, type Snapshot } from '../../vcs/snapshot.js';
+import type { Snapshot } from '../../vcs/snapshot.js';
 import { blame, type LabelBlame } from './blame.js';
-import { stageBlame } from './blame-maintain.js';
 import { branchHead } from '../write/branch-head.js';
 import { commitToBranch } from '../write/commit-to-branch.js';
 import { initRepository } from '../repository/init-repository.js';
 import { createBranch } from '../repository/refs.js';
-import { openRepository, type Repository } from '../repository/repository.js';
+import type { Limits } from '../repository/limits.js';
+import { type Repository } from '../repository/repository.js';
+import { openRepository } from '../repository/compose.js';
 
 const SEED = 20260214;
 const IMAGES = ['a', 'b', 'c'];
@@ -33,10 +33,11 @@ let dir: string;
 let repo: Repository;
 let repoCount = 0;
 
-async function freshRepo(): Promise<Repository> {
+/** A new repository; commits past `commitTimeBlame` keys get no blame root at commit time. */
+async function freshRepo(limits: Partial<Limits> = {}): Promise<Repository> {
   const root = join(dir, `repo-${repoCount++}`);
   await initRepository(root);
-  return openRepository(root);
+  return openRepository(root, { limits });
 }
 
 beforeEach(() => {
@@ -140,30 +141,6 @@ async function commitState(
   return res.commit;
 }
 
-/** `commitToBranch`'s steps with a small blame limit: commits past it get no blame root. */
-async function commitStateWithLimit(r: Repository, s: State, limit: number): Promise<ChunkHash> {
-  const head = await branchHead(r, 'main');
-  const snapshot = await snapshotOf(r, head.snapshot, s);
-  const snapshotId = putSnapshot(r.chunks, snapshot);
-  const time = new Date().toISOString();
-  const parents = [head.head];
-  const commit = putCommit(r.chunks, {
-    snapshot: snapshotId,
-    parents,
-    author: 'tester',
-    time,
-    message: 'limited',
-    operations: { op: 'test' },
-  });
-  const record = await stageBlame(r, { commit, parents, snapshot }, limit);
-  await r.chunks.flush();
-  const generation = (await r.catalog.getCommit(head.head))!.generation + 1;
-  await r.catalog.recordCommit({ id: commit, snapshot: snapshotId, parents, generation, time });
-  await record();
-  await r.catalog.updateRef('main', 'branch', head.head, commit);
-  return commit;
-}
-
 // ------------------------------------------------------------------ the reference
 
 interface Expected {
@@ -253,13 +230,13 @@ describe('blame', () => {
   it('the catch-up after commits past the limit equals the reference', async () => {
     await fc.assert(
       fc.asyncProperty(historyArb, fc.integer({ min: 1, max: 4 }), async (history, limit) => {
-        const r = await freshRepo();
+        const r = await freshRepo({ commitTimeBlame: limit });
         try {
           const states = [EMPTY];
           const commits = [(await branchHead(r, 'main')).head];
           for (const ops of history) {
             states.push(applyOps(states[states.length - 1]!, ops));
-            commits.push(await commitStateWithLimit(r, states[states.length - 1]!, limit));
+            commits.push(await commitState(r, states[states.length - 1]!));
           }
           expect(sorted(await blameAll(r))).toEqual(sorted(referenceBlame(states, commits)));
           // The catch-up persisted every commit's root: a second read needs no walk.
@@ -273,14 +250,14 @@ describe('blame', () => {
   });
 
   it('records no root for a commit past the limit, nor for the commits after it', async () => {
-    repo = await freshRepo();
+    repo = await freshRepo({ commitTimeBlame: 2 });
     try {
       const big = applyOps(EMPTY, [
         { kind: 'put', key: 'a/1', value: 'x' },
         { kind: 'put', key: 'a/2', value: 'x' },
         { kind: 'put', key: 'b/1', value: 'x' },
       ]);
-      const c1 = await commitStateWithLimit(repo, big, 2);
+      const c1 = await commitState(repo, big);
       const c2 = await commitState(repo, applyOps(big, [{ kind: 'put', key: 'a/1', value: 'y' }]));
       expect(await repo.catalog.derived.getBlameRoot(c1)).toBeUndefined();
       expect(await repo.catalog.derived.getBlameRoot(c2)).toBeUndefined();

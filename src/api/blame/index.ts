@@ -1,5 +1,2 @@
-/**
- * The blame feature's verbs (layer: api): who introduced, changed and reviewed each label.
- */
-export { blame } from './blame.js';
-export type { LabelBlame } from './blame.js';
+/** The blame feature's public verb (layer: api): which commits made each label what it is. */
+export { blame, type BlameCommit, type BlameQuery, type LabelBlame } from './blame.js';

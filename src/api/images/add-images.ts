@@ -27,12 +27,11 @@ import { encodeImageKey } from '../../dataset/label-key.js';
 import { compareBytes } from '../../tree/bytes.js';
 import { mutateTreeCounting, type Edit } from '../../tree/mutate.js';
 import { getValue } from '../../tree/read.js';
-import { branchHead } from '../write/branch-head.js';
-import { commitToBranch, type CommitResult } from '../write/commit-to-branch.js';
+import type { CommitResult } from '../write/commit-to-branch.js';
+import { writeToBranch } from '../write/write-to-branch.js';
 import { probeImages, readImages, type MeasuredImage } from './image-batch.js';
 import type { ProbedImage } from './image-intake.js';
 import { listImageSources } from './image-sources.js';
-import { withLease } from '../repository/lease.js';
 import type { ProgressFn } from '../repository/progress.js';
 import type { Repository } from '../repository/repository.js';
 
@@ -64,8 +63,7 @@ export async function addImages(
   opts: AddImagesOptions,
 ): Promise<AddImagesResult> {
   const sources = await listImageSources(opts.paths);
-  return withLease(repo, 'writer', async () => {
-    const base = await branchHead(repo, opts.branch);
+  return writeToBranch(repo, opts.branch, async (base) => {
     const probes = await probeImages(sources, opts.onProgress);
     const probed = probes.filter((p): p is ProbedImage => p !== undefined);
     checkSizeCollisions(probed);
@@ -94,9 +92,7 @@ export async function addImages(
       blobsDeduplicated: tally.blobsDeduplicated,
       bytesNew: tally.bytesNew,
     };
-    const result = await commitToBranch(repo, {
-      branch: opts.branch,
-      expectedHead: base.head,
+    return {
       snapshot: {
         ...base.snapshot,
         trees: { ...base.snapshot.trees, assets: hashToHex(assets.root) },
@@ -116,8 +112,8 @@ export async function addImages(
         blobs_deduplicated: counts.blobsDeduplicated,
         bytes_new: counts.bytesNew,
       },
-    });
-    return { ...result, ...counts };
+      report: counts,
+    };
   });
 }
 

@@ -1,5 +1,2 @@
-/**
- * The images feature's verbs (layer: api): adding image files as assets.
- */
-export { addImages } from './add-images.js';
-export type { AddImagesResult } from './add-images.js';
+/** The images feature's public verb (layer: api): adding image files to a branch. */
+export { addImages, type AddImagesOptions, type AddImagesResult } from './add-images.js';

@@ -13,7 +13,8 @@ import { compareBytes } from '../../tree/bytes.js';
 import { TreeBuilder } from '../../tree/builder.js';
 import { replaceImages, type LabelRoots } from './image-replace.js';
 import { initRepository } from '../repository/init-repository.js';
-import { openRepository, type Repository } from '../repository/repository.js';
+import { type Repository } from '../repository/repository.js';
+import { openRepository } from '../repository/compose.js';
 import type { SortedRecord } from './sorted-label-build.js';
 
 let dir: string;

@@ -16,9 +16,7 @@ import { FormatParseError } from '../../core/errors.js';
 import { hashToHex, hexToHash } from '../../core/hash.js';
 import type { ChangeCounts } from '../../dataset/change-counts.js';
 import { ExternalSorter } from '../../io/external-sort.js';
-import { branchHead } from '../write/branch-head.js';
 import type { RemovedReport } from './change-report.js';
-import { commitToBranch, type CommitResult } from '../write/commit-to-branch.js';
 import { importLabelTrees, type ImportMode } from './import-label-trees.js';
 import {
   readLabelFile,
@@ -31,11 +29,12 @@ import {
   type GeometryReport,
   type WritePolicy,
 } from '../write/label-write-check.js';
-import { withLease } from '../repository/lease.js';
 import { throttled, type ProgressFn } from '../repository/progress.js';
 import type { Repository } from '../repository/repository.js';
 import { uniqueSorted, type DuplicateError } from './sorted-label-build.js';
 import { failpoint } from '../../core/failpoints.js';
+import type { CommitResult } from '../write/commit-to-branch.js';
+import { writeToBranch } from '../write/write-to-branch.js';
 
 export interface ImportLabelsOptions {
   readonly file: string;
@@ -59,11 +58,12 @@ export async function importLabels(
   repo: Repository,
   opts: ImportLabelsOptions,
 ): Promise<ImportLabelsResult> {
-  return withLease(repo, 'writer', async () => {
-    const base = await branchHead(repo, opts.branch);
-    const mode = opts.mode ?? 'per_image';
-    const sorter = new ExternalSorter(join(repo.scratchDir(), 'import-sort'));
-    try {
+  let scratch: ExternalSorter | undefined;
+  try {
+    return await writeToBranch(repo, opts.branch, async (base) => {
+      const mode = opts.mode ?? 'per_image';
+      const sorter = new ExternalSorter(join(repo.scratchDir(), 'import-sort'));
+      scratch = sorter;
       const check = await LabelWriteCheck.open(repo, base.snapshot.schema, opts.policy);
       const reader = readLabelFile(opts.file, check.schema);
       const lines = await readIntoSorter(reader, sorter, opts.onProgress);
@@ -83,9 +83,7 @@ export async function importLabels(
       failpoint('import-after-trees');
       const { labels, reviews, removed } = written.changes;
       const geometry = check.report();
-      const result = await commitToBranch(repo, {
-        branch: opts.branch,
-        expectedHead: base.head,
+      return {
         snapshot: {
           ...base.snapshot,
           trees: {
@@ -105,12 +103,12 @@ export async function importLabels(
           reviews: { ...reviews },
           ...(geometry.clipped > 0 ? { clipped: geometry.clipped } : {}),
         },
-      });
-      return { ...result, mode, lines, labels, reviews, removed, geometry };
-    } finally {
-      sorter.cleanup();
-    }
-  });
+        report: { mode, lines, labels, reviews, removed, geometry },
+      };
+    });
+  } finally {
+    scratch?.cleanup();
+  }
 }
 
 async function readIntoSorter(

@@ -1,5 +1,9 @@
-/**
- * The ingest feature's verbs (layer: api): importing native label files.
- */
-export { importLabels } from './import-labels.js';
-export type { ImportLabelsResult } from './import-labels.js';
+/** The ingest feature's public verb (layer: api): the streaming JSONL label import. */
+export {
+  importLabels,
+  type ImportLabelsOptions,
+  type ImportLabelsResult,
+} from './import-labels.js';
+export type { ImportMode } from './import-label-trees.js';
+export type { RemovedReport } from './change-report.js';
+export type { RecordImportResult } from './record-import.js';

@@ -18,7 +18,8 @@ import { branchHead } from '../write/branch-head.js';
 import { catLabels } from '../read/cat.js';
 import { initRepository } from '../repository/init-repository.js';
 import { importRecords, type RecordImportMode, type RecordSink } from './record-import.js';
-import { openRepository, type Repository } from '../repository/repository.js';
+import { type Repository } from '../repository/repository.js';
+import { openRepository } from '../repository/compose.js';
 
 let dir: string;
 let repo: Repository;

@@ -43,9 +43,7 @@ import { decodeTuple } from '../../core/tuple.js';
 import { ExternalSorter } from '../../io/external-sort.js';
 import { putCategoryList, type Category } from '../../vcs/category-list.js';
 import type { Snapshot } from '../../vcs/snapshot.js';
-import { branchHead } from '../write/branch-head.js';
 import type { RemovedReport } from './change-report.js';
-import { commitToBranch, type CommitResult } from '../write/commit-to-branch.js';
 import { importLabelTrees, type ImportMode } from './import-label-trees.js';
 import { writeLabelPayload } from './label-file-records.js';
 import {
@@ -54,11 +52,13 @@ import {
   type LabelProblem,
   type WritePolicy,
 } from '../write/label-write-check.js';
-import { withLease } from '../repository/lease.js';
 import type { ProgressFn } from '../repository/progress.js';
 import type { Repository } from '../repository/repository.js';
-import { changeCounts, uniqueSorted } from './sorted-label-build.js';
-import { upsertSorted, type KeyedValue } from './sorted-upsert.js';
+import { changeCounts, READY_EVERY, uniqueSorted } from './sorted-label-build.js';
+import { upsertSorted, type KeyedValue } from '../../tree/sorted-upsert.js';
+import type { BranchHead } from '../write/branch-head.js';
+import type { CommitResult } from '../write/commit-to-branch.js';
+import { writeToBranch } from '../write/write-to-branch.js';
 
 export type RecordKind = 'asset' | 'label' | 'split' | 'image';
 
@@ -118,35 +118,37 @@ export interface RecordImportResult extends CommitResult {
 export async function importRecords(
   repo: Repository,
   opts: RecordImportOptions,
-  produce: (sink: RecordSink) => Promise<ProducedImport>,
+  produce: (sink: RecordSink, base: BranchHead) => Promise<ProducedImport>,
 ): Promise<RecordImportResult> {
-  return withLease(repo, 'writer', async () => {
-    const base = await branchHead(repo, opts.branch);
-    const mode = opts.mode ?? 'per_image';
-    const check = await LabelWriteCheck.open(repo, base.snapshot.schema, opts.policy);
-    const sink = new SortingSink(
-      repo.scratchDir(),
-      (content, tag, key) => {
-        const problem = check.content(content);
-        if (problem) throw opts.invalid(tag, key, problem);
-      },
-      opts.locate,
-    );
-    try {
-      const produced = await produce(sink);
+  let scratch: SortingSink | undefined;
+  try {
+    return await writeToBranch(repo, opts.branch, async (base) => {
+      const mode = opts.mode ?? 'per_image';
+      const check = await LabelWriteCheck.open(repo, base.snapshot.schema, opts.policy);
+      const sink = new SortingSink(
+        repo.scratchDir(),
+        (content, tag, key) => {
+          const problem = check.content(content);
+          if (problem) throw opts.invalid(tag, key, problem);
+        },
+        opts.locate,
+      );
+      scratch = sink;
+      const produced = await produce(sink, base);
       const trees = base.snapshot.trees;
       const assets = await upsertSorted(
-        repo,
+        repo.nodes,
         hexToHash(trees.assets),
         uniqueImages(sink.assets, (a, b, id) => opts.duplicate('asset', a, b, id)),
         sink.assets.count,
-        (old, r) => keepVerified(old, r, opts),
+        { ...UPSERT, combine: (old, r) => keepVerified(old, r, opts) },
       );
       const splits = await upsertSorted(
-        repo,
+        repo.nodes,
         hexToHash(trees.splits),
         uniqueImages(sink.splits, (a, b, id) => opts.duplicate('split', a, b, id)),
         sink.splits.count,
+        UPSERT,
       );
       const written = await importLabelTrees(repo, {
         base: { labels: hexToHash(trees.labels), reviews: hexToHash(trees.reviews) },
@@ -188,9 +190,7 @@ export async function importRecords(
           : {}),
       };
       const geometry = check.report();
-      const result = await commitToBranch(repo, {
-        branch: opts.branch,
-        expectedHead: base.head,
+      return {
         snapshot,
         message: opts.message,
         operations: {
@@ -204,20 +204,16 @@ export async function importRecords(
           splits: { ...counts.splits },
           ...(geometry.clipped > 0 ? { clipped: geometry.clipped } : {}),
         },
-      });
-      return {
-        ...result,
-        mode,
-        records,
-        ...counts,
-        removed: written.changes.removed,
-        geometry,
+        report: { mode, records, ...counts, removed: written.changes.removed, geometry },
       };
-    } finally {
-      sink.cleanup();
-    }
-  });
+    });
+  } finally {
+    scratch?.cleanup();
+  }
 }
+
+/** Assets and splits: up to 50,000 records a batched mutation, above a streamed merge build. */
+const UPSERT = { mutateMax: 50_000, readyEvery: READY_EVERY };
 
 /** Bytes per payload slab: payloads are carved out of shared slabs, not allocated one by one. */
 const SLAB_BYTES = 1 << 20;

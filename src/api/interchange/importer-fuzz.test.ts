@@ -40,7 +40,8 @@ import { importVoc } from './import-voc.js';
 import { importYolo } from './import-yolo.js';
 import { initRepository } from '../repository/init-repository.js';
 import { createBranch } from '../repository/refs.js';
-import { openRepository, type Repository } from '../repository/repository.js';
+import { type Repository } from '../repository/repository.js';
+import { openRepository } from '../repository/compose.js';
 
 const REAL = resolve(fileURLToPath(new URL('../../..', import.meta.url)), '../shared/data/real');
 /**

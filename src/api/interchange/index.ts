@@ -1,11 +1,11 @@
 /**
- * The interchange feature's verbs (layer: api): format imports and exports.
+ * The interchange feature's public verbs (layer: api): importing COCO, YOLO, Pascal VOC, CVAT
+ * and Label Studio files, and exporting a version in those formats.
  */
-export { importCoco } from './import-coco.js';
-export { importYolo } from './import-yolo.js';
-export { importVoc } from './import-voc.js';
-export { importCvat } from './import-cvat.js';
-export { importLabelStudio } from './import-label-studio.js';
+export { importCoco, type ImportCocoOptions, type ImportCocoResult } from './import-coco.js';
+export { importYolo, type ImportYoloOptions } from './import-yolo.js';
+export { importVoc, type ImportVocOptions } from './import-voc.js';
+export { importCvat, type ImportCvatOptions } from './import-cvat.js';
+export { importLabelStudio, type ImportLabelStudioOptions } from './import-label-studio.js';
 export type { FormatImportOptions, ImageImportResult } from './reimport-match-import.js';
-export { exportSnapshot } from './export.js';
-export type { ExportResult } from './export.js';
+export { EXPORT_FORMATS, exportSnapshot, type ExportOptions, type ExportResult } from './export.js';

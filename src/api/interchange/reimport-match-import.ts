@@ -32,7 +32,6 @@ import {
 import type { LabelContent } from '../../dataset/label-line.js';
 import { getValue, scan } from '../../tree/read.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
-import { branchHead } from '../write/branch-head.js';
 import type { LabelProblem, WritePolicy } from '../write/label-write-check.js';
 import type { ProgressFn } from '../repository/progress.js';
 import {
@@ -136,8 +135,7 @@ export async function importImages(
       locate: (kind, tag) => opts.describe(kind === 'label' ? labels.imageTag(tag) : tag),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     },
-    async (sink) => {
-      const base = await branchHead(repo, opts.branch);
+    async (sink, base) => {
       const snap = base.snapshot;
       const categories = await CategoryIds.forBranch(repo, snap);
       let nextId = (await maxLabelId(repo, snap)) + 1;

@@ -1,14 +1,26 @@
 /**
- * The lineage feature's verbs (layer: api): runs, slices, models, predictions, lineage walks
- * and influence explanations.
+ * The lineage feature's public verbs (layer: api): training runs, models, predictions, saved
+ * slices, lineage up and down, and explaining a prediction by its training examples.
  */
-export { startRun } from './run-start.js';
+export { startRun, type RunStartOptions, type RunStartResult } from './run-start.js';
 export { finishRun } from './run-finish.js';
-export { addRunVectors } from './run-vectors.js';
-export { saveSlice } from './slice-save.js';
-export { registerModel } from './model-register.js';
-export { recordPrediction, recordPredictionFile } from './predict-record.js';
-export { lineageDown, lineageUp } from './lineage.js';
-export type { LineageUp, PredictionSummary } from './lineage.js';
-export { explainPrediction } from './explain.js';
+export { addRunVectors, type AddVectorsResult } from './run-vectors.js';
+export { registerModel, type ModelRegisterOptions } from './model-register.js';
+export {
+  recordPrediction,
+  recordPredictionFile,
+  type PredictionInput,
+  type PredictRecordResult,
+} from './predict-record.js';
+export { saveSlice, type SliceSaveOptions } from './slice-save.js';
 export { listModels, listPredictions, listRuns } from './lineage-list.js';
+export {
+  lineageDown,
+  lineageUp,
+  type CommitSummary,
+  type LineageDown,
+  type LineageUp,
+  type LineageUpOptions,
+  type PredictionSummary,
+} from './lineage.js';
+export { explainPrediction, type ExplainedExample, type ExplainResult } from './explain.js';

@@ -7,7 +7,7 @@ import { LineageRecordNotFoundError } from '../../catalog/catalog-errors.js';
 import { FormatParseError } from '../../core/errors.js';
 import type { ModelRecord } from '../../catalog/catalog.js';
 import { lineageId } from '../../influence/lineage-id.js';
-import { currentTime } from '../repository/identity.js';
+import { timeOf } from '../repository/identity.js';
 import { readJsonInput } from '../../io/json-input.js';
 import type { Repository } from '../repository/repository.js';
 import { parseParams } from './run-start.js';
@@ -38,7 +38,7 @@ export async function registerModel(
     name: opts.name,
     version: opts.version,
     metrics,
-    createdAt: currentTime(),
+    createdAt: timeOf(repo),
   };
   await repo.catalog.lineage.insertModel(model);
   return model;

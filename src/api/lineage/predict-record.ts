@@ -14,7 +14,7 @@ import type { ModelRecord, PredictionRecord } from '../../catalog/catalog.js';
 import { checkInputFile } from '../../io/input-file.js';
 import { readLines } from '../../io/line-reader.js';
 import { lineageId } from '../../influence/lineage-id.js';
-import { currentTime } from '../repository/identity.js';
+import { timeOf } from '../repository/identity.js';
 import { readJsonInput } from '../../io/json-input.js';
 import { findModel } from './model-register.js';
 import type { Repository } from '../repository/repository.js';
@@ -54,6 +54,7 @@ export async function recordPrediction(
   const m = await findModel(repo, model);
   const dim = await runDimension(repo, m);
   const record = toRecord(
+    repo,
     m,
     { ...input, output: JSON.stringify(output), vector },
     0,
@@ -82,7 +83,7 @@ export async function recordPredictionFile(
     } catch (e) {
       throw new FormatParseError(file, line, null, `not JSON: ${(e as Error).message}`);
     }
-    records.push(toRecord(m, parseLine(value, file, line), line, dim, file, line));
+    records.push(toRecord(repo, m, parseLine(value, file, line), line, dim, file, line));
   }
   await repo.catalog.lineage.insertPredictions(records);
   return { model: m.id, predictions: records.map((r) => r.id) };
@@ -132,6 +133,7 @@ async function runDimension(repo: Repository, m: ModelRecord): Promise<number | 
 }
 
 function toRecord(
+  repo: Pick<Repository, 'clock'>,
   m: ModelRecord,
   p: PredictionInput,
   ordinal: number,
@@ -146,7 +148,7 @@ function toRecord(
       'vector',
       `has ${p.vector.length} numbers; run ${m.run} has vectors of dimension ${dim}`,
     );
-  const time = p.time === undefined ? currentTime() : new Date(p.time).toISOString();
+  const time = p.time === undefined ? timeOf(repo) : new Date(p.time).toISOString();
   const externalId = p.externalId ?? null;
   const fields = [m.id, p.image, p.output, time, externalId ?? '', String(ordinal)];
   return {

@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { RunRecord, RunStatus } from '../../catalog/catalog.js';
-import { currentTime } from '../repository/identity.js';
+import { timeOf } from '../repository/identity.js';
 import type { Repository } from '../repository/repository.js';
 
 export async function finishRun(
@@ -14,5 +14,5 @@ export async function finishRun(
 ): Promise<RunRecord> {
   if (status !== 'ok' && status !== 'failed')
     throw new InvalidArgumentError('--status', status, 'expected ok or failed');
-  return repo.catalog.lineage.finishRun(run, status as RunStatus, currentTime());
+  return repo.catalog.lineage.finishRun(run, status as RunStatus, timeOf(repo));
 }

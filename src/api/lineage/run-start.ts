@@ -12,7 +12,7 @@ import { lineageId } from '../../influence/lineage-id.js';
 import { resolveRef } from '../../vcs/resolve-ref.js';
 import { buildExampleSet } from './example-set.js';
 import type { ExportResult } from '../interchange/export.js';
-import { currentAuthor, currentTime } from '../repository/identity.js';
+import { authorOf, timeOf } from '../repository/identity.js';
 import { withLease } from '../repository/lease.js';
 import type { Repository } from '../repository/repository.js';
 
@@ -39,8 +39,8 @@ export async function startRun(repo: Repository, opts: RunStartOptions): Promise
   const set = await withLease(repo, 'writer', () =>
     buildExampleSet(repo, commit, { where: opts.where, schema: opts.schema }),
   );
-  const author = currentAuthor(opts.author);
-  const startedAt = currentTime();
+  const author = authorOf(repo, opts.author);
+  const startedAt = timeOf(repo);
   const filter = opts.where ?? null;
   const schema = opts.schema ?? null;
   const fields = [opts.dataset, commit, filter ?? '', schema ?? '', JSON.stringify(params)];

@@ -7,7 +7,7 @@
 import type { SliceRecord } from '../../catalog/catalog.js';
 import { resolveRef } from '../../vcs/resolve-ref.js';
 import { buildExampleSet } from './example-set.js';
-import { currentTime } from '../repository/identity.js';
+import { timeOf } from '../repository/identity.js';
 import { withLease } from '../repository/lease.js';
 import type { Repository } from '../repository/repository.js';
 
@@ -32,7 +32,7 @@ export async function saveSlice(repo: Repository, opts: SliceSaveOptions): Promi
     filter: opts.where ?? null,
     schema: opts.schema ?? null,
     exampleCount: set.count,
-    createdAt: currentTime(),
+    createdAt: timeOf(repo),
   };
   await repo.catalog.lineage.insertSlice(slice);
   return slice;

@@ -1,9 +1,7 @@
 /**
- * The maintenance feature's verbs (layer: api): verify, gc, recover.
+ * The maintenance feature's public verbs (layer: api): garbage collection, verification and
+ * recovering a damaged catalog.
  */
-export { verifyRepository } from './verify.js';
-export type { VerifyResult } from './verify.js';
-export { collectGarbage } from './gc.js';
-export type { GcResult } from './gc.js';
-export { recoverRepository } from './recover.js';
-export type { RecoverResult } from './recover.js';
+export { collectGarbage, type GcResult } from './gc.js';
+export { verifyRepository, type VerifyProblem, type VerifyResult } from './verify.js';
+export { recoverRepository, type RecoverOptions, type RecoverResult } from './recover.js';

@@ -39,7 +39,8 @@ import { COMMIT_MARKER } from '../../vcs/objects.js';
 import { withLease } from '../repository/lease.js';
 import { planRecovery, type PlannedRef, type RecoveryPlan } from './recover-plan.js';
 import { damagedChunkStore } from '../repository/repository-damage.js';
-import { assembleRepository, BLOB_STORE_CONFIG, versoDir } from '../repository/repository.js';
+import { BLOB_STORE_CONFIG, versoDir } from '../repository/repository.js';
+import { openEmbedded } from '../repository/compose.js';
 
 export interface RecoverOptions {
   /** Record this blob folder (`init --blob-store`), if the catalog's setting is lost. */
@@ -97,7 +98,7 @@ export async function recoverRepository(
       if (!(e instanceof CatalogDamagedError)) throw e;
       return await rebuildCatalog(chunks, file, e, opts);
     }
-    const repo = await assembleRepository(root, catalog, chunks);
+    const repo = await openEmbedded(root, catalog, chunks);
     try {
       return await withLease(repo, 'writer', () => recoverInto(repo.catalog, chunks, opts));
     } finally {

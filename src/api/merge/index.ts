@@ -1,9 +1,15 @@
 /**
- * The merge feature's verbs (layer: api): merge, and the pending merge's status, resolve,
- * commit and abort.
+ * The merge feature's public verbs (layer: api): merging a branch, the state of a merge with
+ * conflicts, resolving them, and committing or aborting it.
  */
-export { merge } from './merge.js';
-export type { MergeResult } from './merge.js';
-export { mergeStatus, resolveConflicts } from './merge-resolve.js';
-export type { MergeStatus, ResolveResult } from './merge-resolve.js';
-export { abortMerge, commitMerge } from './merge-commit.js';
+export { merge, type MergeOptions, type MergeResult } from './merge.js';
+export { abortMerge, commitMerge, type DuplicateNote } from './merge-commit.js';
+export {
+  mergeStatus,
+  resolveConflicts,
+  type ConflictView,
+  type DroppedField,
+  type MergeStatus,
+  type ResolveOptions,
+  type ResolveResult,
+} from './merge-resolve.js';

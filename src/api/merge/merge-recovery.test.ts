@@ -15,7 +15,8 @@ import { merge } from './merge.js';
 import { commitMerge } from './merge-commit.js';
 import { resolveConflicts } from './merge-resolve.js';
 import { createBranch } from '../repository/refs.js';
-import { openRepository, type Repository } from '../repository/repository.js';
+import { type Repository } from '../repository/repository.js';
+import { openRepository } from '../repository/compose.js';
 
 let dir: string;
 let repo: Repository;

@@ -22,7 +22,7 @@ import type { LabelContent } from '../../dataset/label-line.js';
 import { checkInputFile } from '../../io/input-file.js';
 import { getValue } from '../../tree/read.js';
 import { hexToHash } from '../../core/hash.js';
-import { currentAuthor, currentTime } from '../repository/identity.js';
+import { authorOf, timeOf } from '../repository/identity.js';
 import { imageInfoOf, LabelWriteCheck } from '../write/label-write-check.js';
 import {
   displayValue,
@@ -120,7 +120,7 @@ export async function resolveConflicts(
 ): Promise<ResolveResult> {
   const { state, version } = await loadPendingMerge(repo, opts.into);
   const targets = pickTargets(state, opts);
-  const decision = { by: currentAuthor(), at: currentTime() };
+  const decision = { by: authorOf(repo), at: timeOf(repo) };
   const resolved: string[] = [];
   const dropped: Record<string, DroppedField[]> = {};
   const conflicts: StoredConflict[] = [];

@@ -30,7 +30,7 @@ import {
   type PendingMerge,
   type StoredConflict,
 } from './merge-state.js';
-import { currentAuthor, currentTime } from '../repository/identity.js';
+import { authorOf, timeOf } from '../repository/identity.js';
 import { withLease } from '../repository/lease.js';
 import type { Repository } from '../repository/repository.js';
 import { refLogNote } from '../repository/ref-log.js';
@@ -64,7 +64,7 @@ export async function merge(repo: Repository, opts: MergeOptions): Promise<Merge
     if (await isAncestor(repo.catalog, theirs, dst.head))
       return { status: 'up-to-date', head: dst.head };
     if (!opts.noFastForward && (await isAncestor(repo.catalog, dst.head, theirs))) {
-      const note = refLogNote('merge: fast-forward', `merge ${opts.source}`);
+      const note = refLogNote(repo, 'merge: fast-forward', `merge ${opts.source}`);
       await repo.catalog.updateRef(opts.into, 'branch', dst.head, theirs, note);
       return { status: 'fast-forward', head: theirs, from: dst.head };
     }
@@ -90,8 +90,8 @@ export async function merge(repo: Repository, opts: MergeOptions): Promise<Merge
       applied: m.applied,
       message: opts.message ?? `Merge ${opts.source} into ${opts.into}`,
       allowDuplicates: opts.allowDuplicates ?? false,
-      startedBy: currentAuthor(),
-      startedAt: currentTime(),
+      startedBy: authorOf(repo),
+      startedAt: timeOf(repo),
       conflicts: storedConflicts(m, theirsSnap, opts.allowDuplicates ?? false),
     };
     if (state.conflicts.length > 0) {

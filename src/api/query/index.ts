@@ -1,7 +1,6 @@
 /**
- * The query feature's verbs (layer: api): secondary indexes, filter plans, counts.
+ * The query feature's public verbs (layer: api): explaining how a filter is answered, and the
+ * secondary indexes (show, build).
  */
-export { buildIndexes, showIndexes } from './tree-index.js';
-export type { IndexReport } from './tree-index.js';
-export { explainQuery, explanationLines } from './query-explain.js';
-export type { QueryExplanation } from './query-explain.js';
+export { explainQuery, explanationLines, type QueryExplanation } from './query-explain.js';
+export { buildIndexes, showIndexes, type IndexReport, type TreeIndexState } from './tree-index.js';

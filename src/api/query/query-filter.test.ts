@@ -10,7 +10,8 @@ import { catLabelBlocks, catLabels } from '../read/cat.js';
 import { countLabels } from '../read/count.js';
 import { importCoco } from '../interchange/import-coco.js';
 import { initRepository } from '../repository/init-repository.js';
-import { openRepository, type Repository } from '../repository/repository.js';
+import { type Repository } from '../repository/repository.js';
+import { openRepository } from '../repository/compose.js';
 import { setSplits } from '../write/splits.js';
 
 let dir: string;

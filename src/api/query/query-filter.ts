@@ -54,7 +54,7 @@ export async function compileLabelFilter(
   expression: string,
   opts: { readonly now?: number } = {},
 ): Promise<LabelFilter> {
-  const ast = parseFilter(expression, opts);
+  const ast = parseFilter(expression, { now: opts.now ?? repo.clock.queryNow() });
   const needs = filterNeeds(ast);
   const changeSets = new Map<string, ReadonlySet<string>>();
   for (const c of needs.changes)

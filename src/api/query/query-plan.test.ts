@@ -25,7 +25,8 @@ import { PERIOD_NAMES } from '../../query/periods.js';
 import { compileLabelFilter, matchingBatches } from './query-filter.js';
 import { INDEX_SELECTIVITY } from './query-plan.js';
 import { createBranch, createTag } from '../repository/refs.js';
-import { openRepository, type Repository } from '../repository/repository.js';
+import { type Repository } from '../repository/repository.js';
+import { openRepository } from '../repository/compose.js';
 import { setSplits } from '../write/splits.js';
 import { indexOf } from './tree-index.js';
 

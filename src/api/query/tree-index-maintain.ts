@@ -3,7 +3,7 @@
  * indexes from the first parent's indexes plus the tree diff, never from a rebuild.
  *
  * Per indexed tree whose root changed: when the parent's tree has an index, the diff (at most
- * `INDEX_MAINTENANCE_LIMIT` changes, else the tree is left unindexed: a bulk import is indexed
+ * `repo.limits.indexMaintenance` changes, else the tree is left unindexed: a bulk import is indexed
  * by `verso index build`, one streaming pass) gives each changed record's old and new index
  * keys; only keys that differ become edits, so a geometry-only edit changes nothing in the
  * index. The edits go into the index's small delta trees (`tree/overlay.ts`), not its base: a
@@ -19,20 +19,18 @@ import { countEntries } from '../../tree/read.js';
 import { treeRoot } from '../../vcs/snapshot.js';
 import { INDEXED_TREES, indexKeysOf, type IndexedTree } from '../../query/index-entries.js';
 import { commitChangesOf, type NewCommitFacts, type RecordDerived } from '../write/commit-facts.js';
+import type { CommitMaintainer } from '../write/commit-maintainer.js';
 import type { Repository } from '../repository/repository.js';
 import { snapshotOfCommit } from '../repository/snapshot-at.js';
 import { indexOf, plainIndex, recordIndex } from './tree-index.js';
-
-/** Commits changing more records of a tree than this leave its index to `verso index build`. */
-export const INDEX_MAINTENANCE_LIMIT = 200_000;
 
 const EMPTY = new Uint8Array(0);
 
 export async function stageTreeIndexes(
   repo: Repository,
   facts: NewCommitFacts,
-  limit = INDEX_MAINTENANCE_LIMIT,
 ): Promise<RecordDerived> {
+  const limit = repo.limits.indexMaintenance;
   const parent = facts.parents[0];
   const parentSnap = parent ? await snapshotOfCommit(repo, parent) : undefined;
   const changes = await commitChangesOf(repo, facts);
@@ -51,6 +49,12 @@ export async function stageTreeIndexes(
     for (const [tree, source, index] of rows) await recordIndex(repo, tree, source, index);
   };
 }
+
+/** The secondary-index maintainer the composition root registers (`repository/compose.ts`). */
+export const treeIndexMaintainer: CommitMaintainer<Repository> = {
+  name: 'secondary indexes',
+  stage: stageTreeIndexes,
+};
 
 async function emptyIndex(repo: Repository, source: Uint8Array): Promise<Overlay | undefined> {
   if ((await countEntries(repo.nodes, source)) > 0) return undefined;

@@ -23,7 +23,8 @@ import { importLabels } from '../ingest/import-labels.js';
 import { merge } from '../merge/merge.js';
 import { initRepository } from '../repository/init-repository.js';
 import { createBranch, createTag } from '../repository/refs.js';
-import { openRepository, type Repository } from '../repository/repository.js';
+import { type Repository } from '../repository/repository.js';
+import { openRepository } from '../repository/compose.js';
 import { setSplits } from '../write/splits.js';
 import { foldOverlay } from '../../tree/overlay.js';
 import { buildIndexes, buildTreeIndex, indexOf, showIndexes } from './tree-index.js';
@@ -369,11 +370,12 @@ describe('the maintenance limit', () => {
       records.push((await repo.catalog.derived.getTreeIndex(kind, source, INDEX_FORMAT))!);
     }
     await repo.catalog.derived.deleteTreeIndexes(records);
-    const record = await stageTreeIndexes(
-      repo,
-      { commit: head.head, parents: commit.parents, snapshot: head.snapshot },
-      limit,
-    );
+    const limited: Repository = { ...repo, limits: { ...repo.limits, indexMaintenance: limit } };
+    const record = await stageTreeIndexes(limited, {
+      commit: head.head,
+      parents: commit.parents,
+      snapshot: head.snapshot,
+    });
     await repo.chunks.flush();
     await record();
     return { head, parent, changed };

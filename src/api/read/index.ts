@@ -1,11 +1,20 @@
 /**
- * The read feature's verbs (layer: api): history, snapshots, differences, labels, counts.
+ * The read feature's public verbs (layer: api): labels (`cat`, `count`), history (`log`,
+ * `show`), differences between versions, assets and categories.
  */
-export { logCommits } from './log.js';
-export type { LogEntry } from './log.js';
-export { showCommit } from './show.js';
-export { diffDetails, diffStat } from './diff.js';
-export type { ChangeDetail, DiffStat } from './diff.js';
-export { catLabelBlocks } from './cat.js';
-export { countLabels } from './count.js';
-export { listAssets, showAsset } from './assets.js';
+export { catLabelBlocks, catLabels } from './cat.js';
+export { countLabels, type CountResult } from './count.js';
+export {
+  describeChange,
+  diffDetails,
+  diffRefs,
+  diffStat,
+  type ChangeDetail,
+  type DiffEnds,
+  type DiffStat,
+  type RecordChange,
+} from './diff.js';
+export { logCommits, type LogEntry } from './log.js';
+export { showCommit, type ShowResult } from './show.js';
+export { listAssets, showAsset, type AssetEntry } from './assets.js';
+export { categoriesOf, type Category } from './categories.js';

@@ -1,10 +1,36 @@
 /**
- * The repository feature's verbs (layer: api): what the CLI and the library use from it.
+ * The repository feature's public verbs (layer: api): composing (`createRepository`), opening
+ * and creating a repository, its branches and tags, and the ref log. What the CLI and a server
+ * call; the other features use this folder's modules directly.
  */
-export { findRepositoryRoot, openRepository } from './repository.js';
-export type { Repository } from './repository.js';
-export { createBranch, createTag, deleteBranch, deleteTag, listRefs } from './refs.js';
-export type { DeletedBranch } from './refs.js';
-export { readRefLog } from './ref-log.js';
-export { initRepository } from './init-repository.js';
-export type { InitResult } from './init-repository.js';
+export {
+  findRepositoryRoot,
+  type Repository,
+  type RepositoryDeps,
+  type RepositoryOptions,
+} from './repository.js';
+export { createRepository, openRepository, STANDARD_MAINTAINERS } from './compose.js';
+export type {
+  CommitMaintainer,
+  NewCommitFacts,
+  RecordDerived,
+} from '../write/commit-maintainer.js';
+export {
+  DEFAULT_BRANCH,
+  initRepository,
+  type InitOptions,
+  type InitResult,
+} from './init-repository.js';
+export { osIdentity, systemClock, type Clock, type Identity } from './identity.js';
+export { DEFAULT_LIMITS, type Limits } from './limits.js';
+export {
+  createBranch,
+  createTag,
+  deleteBranch,
+  deleteTag,
+  listRefs,
+  type DeleteBranchOptions,
+  type DeletedBranch,
+} from './refs.js';
+export { readRefLog, type ReadRefLogOptions } from './ref-log.js';
+export type { Progress, ProgressFn } from './progress.js';

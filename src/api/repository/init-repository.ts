@@ -10,7 +10,13 @@ import { InvalidArgumentError, VersoError } from '../../core/errors.js';
 import { prepareOutputPath } from '../../io/output-file.js';
 import { emptySnapshot } from '../../vcs/snapshot.js';
 import { commitToBranch, type CommitResult } from '../write/commit-to-branch.js';
-import { BLOB_STORE_CONFIG, openBackends, versoDir, type Repository } from './repository.js';
+import {
+  BLOB_STORE_CONFIG,
+  versoDir,
+  type Repository,
+  type RepositoryOptions,
+} from './repository.js';
+import { openBackends } from './compose.js';
 
 export const DEFAULT_BRANCH = 'main';
 
@@ -20,7 +26,7 @@ export interface InitResult extends CommitResult {
   readonly blobStore?: string;
 }
 
-export interface InitOptions {
+export interface InitOptions extends RepositoryOptions {
   /** A blob folder outside the repository, possibly shared with other repositories. */
   readonly blobStore?: string;
 }
@@ -49,7 +55,7 @@ export async function initRepository(dir: string, opts: InitOptions = {}): Promi
   // Both folders must be writable before anything is created (no half-made repository).
   if (blobStore !== undefined) prepareOutputPath(opts.blobStore!, 'folder');
   prepareOutputPath(dir, 'folder');
-  const repo: Repository = await openBackends(root);
+  const repo: Repository = await openBackends(root, opts);
   try {
     if (blobStore !== undefined) await repo.catalog.setConfig(BLOB_STORE_CONFIG, blobStore);
     const result = await commitToBranch(repo, {

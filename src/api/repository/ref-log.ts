@@ -6,13 +6,18 @@
  */
 import type { RefLogEntry, RefLogNote } from '../../catalog/catalog.js';
 import { refNotFound } from '../../vcs/ref-suggestions.js';
-import { currentAuthor } from './identity.js';
+import { authorOf } from './identity.js';
 import type { Repository } from './repository.js';
 
-export function refLogNote(operation: string, message?: string, author?: string): RefLogNote {
+export function refLogNote(
+  repo: Pick<Repository, 'identity'>,
+  operation: string,
+  message?: string,
+  author?: string,
+): RefLogNote {
   return {
     operation,
-    author: currentAuthor(author),
+    author: authorOf(repo, author),
     ...(message === undefined ? {} : { message }),
   };
 }

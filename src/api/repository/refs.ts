@@ -41,7 +41,7 @@ export async function createBranch(
       'branch',
       null,
       target,
-      refLogNote('branch create', `from ${from}`),
+      refLogNote(repo, 'branch create', `from ${from}`),
     );
     return { name: valid, target };
   });
@@ -73,7 +73,13 @@ export async function deleteBranch(
       if (name === DEFAULT_BRANCH) throw new BranchDeleteRefusedError(name, 'default-branch');
       if (pending) throw new BranchDeleteRefusedError(name, 'pending-merge');
     }
-    await repo.catalog.updateRef(name, 'branch', ref.target, null, refLogNote('branch delete'));
+    await repo.catalog.updateRef(
+      name,
+      'branch',
+      ref.target,
+      null,
+      refLogNote(repo, 'branch delete'),
+    );
     return { name, target: ref.target, pendingMergeKept: pending !== undefined };
   });
 }
@@ -92,7 +98,7 @@ export async function createTag(
       'tag',
       null,
       target,
-      refLogNote('tag create', `at ${refSpec}`),
+      refLogNote(repo, 'tag create', `at ${refSpec}`),
     );
     return { name: valid, target };
   });

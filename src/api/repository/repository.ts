@@ -1,29 +1,26 @@
 /**
- * The composition root: opens a repository folder and wires the embedded backends
- * (layer: api).
+ * What a repository is (layer: api): the `Repository` every verb takes, the options it is
+ * composed with, and where a repository folder's parts live. Composing and opening one is
+ * `compose.ts` (the composition root).
  *
  * Layout of `DIR/.verso/`: `chunks/` (LMDB ChunkStore), `catalog.sqlite` (SqliteCatalog),
  * `blobs/` (FsBlobStore), `tmp/` (scratch space for sorts; per-process folders, removed when
- * their process is gone). Backends are chosen here and nowhere else.
+ * their process is gone). Backends are chosen in `compose.ts` and nowhere else.
  *
  * The blob folder can live outside the repository and be shared by several repositories (one
  * copy of each image across them): `verso init --blob-store DIR` records its absolute path
  * under the catalog config key `blob_store` (`BLOB_STORE_CONFIG`).
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { RepositoryNotFoundError } from './repository-errors.js';
-import { SqliteCatalog } from '../../catalog/sqlite/sqlite-catalog.js';
-import { CatalogDamagedError } from '../../catalog/sqlite/sqlite-catalog-file.js';
-import { ChunkStoreDamagedError } from '../../store/lmdb/lmdb-file-check.js';
-import { damagedCatalog, damagedChunkStore } from './repository-damage.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import type { BlobStore } from '../../store/blob-store.js';
 import type { ChunkStore } from '../../store/chunk-store.js';
-import { FsBlobStore } from '../../store/fs/fs-blob-store.js';
-import { LmdbChunkStore } from '../../store/lmdb/lmdb-chunk-store.js';
-import { NodeStore } from '../../tree/node-store.js';
-import { isProcessAlive } from './process-liveness.js';
+import type { NodeStore } from '../../tree/node-store.js';
+import type { CommitMaintainer } from '../write/commit-maintainer.js';
+import type { Clock, Identity } from './identity.js';
+import type { Limits } from './limits.js';
 
 export const VERSO_DIR = '.verso';
 /** Catalog config key: absolute path of a blob folder outside `.verso/` (absent: `.verso/blobs`). */
@@ -36,9 +33,35 @@ export interface Repository {
   readonly nodes: NodeStore;
   readonly catalog: Catalog;
   readonly blobs: BlobStore;
+  /** Stamps commits, decisions and records; "now" for queries. */
+  readonly clock: Clock;
+  /** The author of commits and ref moves that name none. */
+  readonly identity: Identity;
+  readonly limits: Limits;
+  /** The commit-time maintainers of derived data, run in order by `write/derived-data.ts`. */
+  readonly maintainers: readonly CommitMaintainer<Repository>[];
   /** A fresh scratch folder for this process, removed by `close`. */
   scratchDir(): string;
   close(): Promise<void>;
+}
+
+/** What a caller may choose when opening or creating a repository (defaults: the system's). */
+export interface RepositoryOptions {
+  readonly clock?: Clock;
+  readonly identity?: Identity;
+  readonly limits?: Partial<Limits>;
+  /** Default: the secondary indexes, then blame (`compose.ts`, `STANDARD_MAINTAINERS`). */
+  readonly maintainers?: readonly CommitMaintainer<Repository>[];
+}
+
+/** Everything a repository is composed of; backends are opened by the caller. */
+export interface RepositoryDeps extends RepositoryOptions {
+  readonly root: string;
+  readonly chunks: ChunkStore;
+  readonly catalog: Catalog;
+  readonly blobs: BlobStore;
+  /** Where `scratchDir` makes this process's folder (default: `.verso/tmp` under `root`). */
+  readonly scratchRoot?: string;
 }
 
 export function versoDir(root: string): string {
@@ -57,89 +80,5 @@ export function findRepositoryRoot(start: string): string {
     const up = dirname(dir);
     if (up === dir) throw new RepositoryNotFoundError(start);
     dir = up;
-  }
-}
-
-/**
- * Opens an existing repository. Both backends are checked before use and nothing is written:
- * a damaged catalog or chunk store is `RepositoryDamagedError` (`repository-damage.ts`).
- */
-export async function openRepository(root: string): Promise<Repository> {
-  const base = versoDir(root);
-  const chunksDir = join(base, 'chunks');
-  if (!existsSync(join(base, 'catalog.sqlite')) && !existsSync(chunksDir))
-    throw new RepositoryNotFoundError(root);
-  let catalog: Catalog;
-  try {
-    catalog = SqliteCatalog.open(join(base, 'catalog.sqlite'), { create: false });
-  } catch (e) {
-    throw e instanceof CatalogDamagedError ? damagedCatalog(e, chunksDir) : e;
-  }
-  let chunks: LmdbChunkStore;
-  try {
-    chunks = await LmdbChunkStore.open(chunksDir, { create: false });
-  } catch (e) {
-    await catalog.close();
-    throw e instanceof ChunkStoreDamagedError ? damagedChunkStore(e) : e;
-  }
-  return assembleRepository(root, catalog, chunks);
-}
-
-/** Opens, creating them, the backends of a new repository (`initRepository`). */
-export async function openBackends(root: string): Promise<Repository> {
-  const base = versoDir(root);
-  mkdirSync(base, { recursive: true });
-  const catalog = SqliteCatalog.open(join(base, 'catalog.sqlite'));
-  const chunks = await LmdbChunkStore.open(join(base, 'chunks'));
-  return assembleRepository(root, catalog, chunks);
-}
-
-/** The repository over opened backends: blob store, node cache, scratch space. */
-export async function assembleRepository(
-  root: string,
-  catalog: Catalog,
-  chunks: ChunkStore,
-): Promise<Repository> {
-  const base = versoDir(root);
-  const blobs = new FsBlobStore(
-    (await catalog.getConfig(BLOB_STORE_CONFIG)) ?? join(base, 'blobs'),
-  );
-  const nodes = new NodeStore(chunks);
-  const tmpRoot = join(base, 'tmp');
-  removeDeadScratch(tmpRoot);
-  let scratch: string | undefined;
-  return {
-    root,
-    chunks,
-    nodes,
-    catalog,
-    blobs,
-    scratchDir() {
-      if (!scratch) {
-        scratch = join(tmpRoot, `${process.pid}-${Date.now().toString(36)}`);
-        mkdirSync(scratch, { recursive: true });
-      }
-      return scratch;
-    },
-    async close() {
-      if (scratch) rmSync(scratch, { recursive: true, force: true });
-      await chunks.close();
-      await catalog.close();
-    },
-  };
-}
-
-/** Scratch folders are named `<pid>-...`; remove those whose process no longer runs. */
-function removeDeadScratch(tmpRoot: string): void {
-  if (!existsSync(tmpRoot)) return;
-  for (const name of readdirSync(tmpRoot)) {
-    const pid = Number(name.split('-')[0]);
-    const path = join(tmpRoot, name);
-    if (!Number.isInteger(pid) || pid === process.pid || isProcessAlive(pid)) continue;
-    try {
-      if (statSync(path).isDirectory()) rmSync(path, { recursive: true, force: true });
-    } catch {
-      // Another process reclaimed it first.
-    }
   }
 }

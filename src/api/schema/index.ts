@@ -1,11 +1,24 @@
 /**
- * The schema feature's verbs (layer: api): schema versions and migrations.
+ * The schema feature's public verbs (layer: api): creating schema versions, showing and
+ * diffing them, migrating a branch and what a migration left to review.
  */
-export { createSchemaVersion } from './schema-create.js';
-export type { CreateSchemaResult } from './schema-create.js';
-export { diffSchemas, schemaLog, showSchema } from './schema-show.js';
-export type { SchemaDiffResult, SchemaVersionInfo, ShowSchemaResult } from './schema-show.js';
-export { migrateBranch } from './migrate.js';
-export type { MigrateResult } from './migrate.js';
-export { migrationStatus } from './migrate-status.js';
-export type { MigrationStatus } from './migrate-status.js';
+export {
+  createSchemaVersion,
+  type CreateSchemaOptions,
+  type CreateSchemaResult,
+} from './schema-create.js';
+export {
+  diffSchemas,
+  schemaLog,
+  showSchema,
+  type SchemaDiffResult,
+  type SchemaVersionInfo,
+  type ShowSchemaResult,
+} from './schema-show.js';
+export {
+  migrateBranch,
+  type MigratedOp,
+  type MigrateOptions,
+  type MigrateResult,
+} from './migrate.js';
+export { migrationStatus, type MigrationStatus, type NeedsReview } from './migrate-status.js';

@@ -28,8 +28,9 @@ import { parsePolicyFile } from '../../schema/policy-file.js';
 import { mutateTreeCounting, type Edit } from '../../tree/mutate.js';
 import { getValue, scanLeaves } from '../../tree/read.js';
 import { branchHead, type BranchHead } from '../write/branch-head.js';
-import { commitToBranch, type CommitResult } from '../write/commit-to-branch.js';
-import { withLease } from '../repository/lease.js';
+import type { CommitResult } from '../write/commit-to-branch.js';
+import { writeToBranch } from '../write/write-to-branch.js';
+import type { Snapshot } from '../../vcs/snapshot.js';
 import { NEEDS_REVIEW } from './migrate-status.js';
 import type { Repository } from '../repository/repository.js';
 import { SchemaRegistry } from './schema-registry.js';
@@ -78,8 +79,8 @@ export async function migrateBranch(
     checkInputFile(opts.policyFile);
     overrides = parsePolicyFile(readTextFile(opts.policyFile), opts.policyFile);
   }
-  const run = async () => {
-    const base = await branchHead(repo, opts.branch);
+  /** What migrating the branch from `base` does, and how to build the migrated snapshot. */
+  const planFrom = async (base: BranchHead) => {
     const from = base.snapshot.schema;
     if (from === opts.to)
       throw new InvalidArgumentError(
@@ -103,33 +104,43 @@ export async function migrateBranch(
       dryRun: Boolean(opts.dryRun),
       ...plan.counts,
     };
-    if (opts.dryRun) return summary;
-    const commit = await plan.commit({
-      message: opts.message ?? `Migrate schema ${from ?? '(none)'} -> ${opts.to}`,
-      record: {
-        op: 'migrate',
-        from,
-        to: opts.to,
-        labels: plan.counts.labels,
-        rewritten: plan.counts.rewritten,
-        marked: plan.counts.marked,
-        ops: plan.counts.ops.map((o) => ({
-          ...(o.op as object),
-          index: o.index,
-          version: o.version,
-          policy: o.policy,
-          labels: o.labels,
-        })),
-      },
-    });
-    return { ...summary, commit };
+    return { summary, plan };
   };
-  return opts.dryRun ? run() : withLease(repo, 'writer', run);
+  if (opts.dryRun) return (await planFrom(await branchHead(repo, opts.branch))).summary;
+  const { commit, snapshot, committed, ...summary } = await writeToBranch(
+    repo,
+    opts.branch,
+    async (base) => {
+      const { summary, plan } = await planFrom(base);
+      return {
+        snapshot: await plan.snapshot(),
+        message: opts.message ?? `Migrate schema ${summary.from ?? '(none)'} -> ${opts.to}`,
+        operations: {
+          op: 'migrate',
+          from: summary.from,
+          to: opts.to,
+          labels: plan.counts.labels,
+          rewritten: plan.counts.rewritten,
+          marked: plan.counts.marked,
+          ops: plan.counts.ops.map((o) => ({
+            ...(o.op as object),
+            index: o.index,
+            version: o.version,
+            policy: o.policy,
+            labels: o.labels,
+          })),
+        },
+        report: summary,
+      };
+    },
+  );
+  return { ...summary, commit: { commit, snapshot, committed } };
 }
 
 interface Plan {
   readonly counts: Pick<MigrateResult, 'labels' | 'rewritten' | 'marked' | 'ops'>;
-  commit(c: { message: string; record: { [k: string]: JsonValue } }): Promise<CommitResult>;
+  /** The migrated snapshot (its trees written to the chunk store). */
+  snapshot(): Promise<Snapshot>;
 }
 
 /** A branch without a schema takes `to` after every label validates against it. */
@@ -153,14 +164,7 @@ async function adopt(
   }
   return {
     counts: { labels, rewritten: 0, marked: 0, ops: [] },
-    commit: ({ message, record }) =>
-      commitToBranch(repo, {
-        branch: base.branch,
-        expectedHead: base.head,
-        snapshot: { ...base.snapshot, schema: to },
-        message,
-        operations: record,
-      }),
+    snapshot: async () => ({ ...base.snapshot, schema: to }),
   };
 }
 
@@ -200,7 +204,7 @@ async function rewrite(
   };
   return {
     counts,
-    async commit({ message, record }) {
+    async snapshot() {
       const reviewsRoot = hexToHash(base.snapshot.trees.reviews);
       const reviewEdits: Edit[] = [];
       for (const m of marked) {
@@ -217,21 +221,15 @@ async function rewrite(
         labelEdits,
       );
       const newReviews = await mutateTreeCounting(repo.nodes, reviewsRoot, reviewEdits);
-      return commitToBranch(repo, {
-        branch: base.branch,
-        expectedHead: base.head,
-        snapshot: {
-          ...base.snapshot,
-          schema: to,
-          trees: {
-            ...base.snapshot.trees,
-            labels: hashToHex(newLabels.root),
-            reviews: hashToHex(newReviews.root),
-          },
+      return {
+        ...base.snapshot,
+        schema: to,
+        trees: {
+          ...base.snapshot.trees,
+          labels: hashToHex(newLabels.root),
+          reviews: hashToHex(newReviews.root),
         },
-        message,
-        operations: record,
-      });
+      };
     },
   };
 }

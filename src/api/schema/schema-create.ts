@@ -14,7 +14,7 @@ import type { DeltaOp } from '../../schema/delta-ops.js';
 import { readSchemaFile } from '../../schema/schema-file.js';
 import { canonicalText, EMPTY_TAXONOMY } from '../../schema/taxonomy.js';
 import { checkVersionName } from '../../schema/version-graph.js';
-import { currentAuthor, currentTime } from '../repository/identity.js';
+import { authorOf, timeOf } from '../repository/identity.js';
 import type { Repository } from '../repository/repository.js';
 import { SchemaRegistry } from './schema-registry.js';
 
@@ -66,8 +66,8 @@ export async function createSchemaVersion(
     name: version,
     parent,
     delta: canonicalText(applied.ops),
-    author: currentAuthor(),
-    createdAt: currentTime(),
+    author: authorOf(repo),
+    createdAt: timeOf(repo),
     message: opts.message ?? file.message ?? `Schema ${version}`,
   });
   return { version, parent, classes: applied.taxonomy.classes.length, ops: applied.ops };

@@ -32,8 +32,8 @@ import { readLines } from '../../io/line-reader.js';
 import { compareBytes } from '../../tree/bytes.js';
 import { mutateTreeCounting, type Edit } from '../../tree/mutate.js';
 import { countEntries, getValue } from '../../tree/read.js';
-import { branchHead } from './branch-head.js';
-import { commitToBranch, type CommitResult } from './commit-to-branch.js';
+import type { CommitResult } from './commit-to-branch.js';
+import { writeToBranch } from './write-to-branch.js';
 import {
   imageInfoOf,
   LabelWriteCheck,
@@ -41,7 +41,6 @@ import {
   type ImageInfo,
   type WritePolicy,
 } from './label-write-check.js';
-import { withLease } from '../repository/lease.js';
 import type { Repository } from '../repository/repository.js';
 
 export interface ApplyEditsOptions {
@@ -68,8 +67,7 @@ export async function applyEdits(
   opts: ApplyEditsOptions,
 ): Promise<ApplyEditsResult> {
   checkInputFile(opts.file);
-  return withLease(repo, 'writer', async () => {
-    const base = await branchHead(repo, opts.branch);
+  return writeToBranch(repo, opts.branch, async (base) => {
     const roots = {
       labels: hexToHash(base.snapshot.trees.labels),
       reviews: hexToHash(base.snapshot.trees.reviews),
@@ -151,9 +149,7 @@ export async function applyEdits(
     const labels = await mutateTreeCounting(repo.nodes, roots.labels, sortedEdits(labelOps));
     const reviews = await mutateTreeCounting(repo.nodes, roots.reviews, sortedEdits(reviewOps));
     const geometry = check.report();
-    const result = await commitToBranch(repo, {
-      branch: opts.branch,
-      expectedHead: base.head,
+    return {
       snapshot: {
         ...base.snapshot,
         trees: {
@@ -171,8 +167,8 @@ export async function applyEdits(
         reviews: { ...reviews.counts },
         ...(geometry.clipped > 0 ? { clipped: geometry.clipped } : {}),
       },
-    });
-    return { ...result, ops, labels: labels.counts, reviews: reviews.counts, geometry };
+      report: { ops, labels: labels.counts, reviews: reviews.counts, geometry },
+    };
   });
 }
 

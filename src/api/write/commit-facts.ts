@@ -1,22 +1,16 @@
 /**
- * What the commit-time maintainers of derived data are told about a new commit (including its
- * tree changes, computed once for all of them), and what they hand back (layer: api): shared by
- * `derived-data.ts` and each maintainer (`tree-index-maintain.ts`, `blame-maintain.ts`), so none
- * of them imports another.
+ * The tree changes of a new commit, computed once for all commit-time maintainers (layer: api):
+ * shared by `derived-data.ts` and each maintainer (`tree-index-maintain.ts`,
+ * `blame-maintain.ts`), so none of them imports another. The facts and the maintainer contract
+ * are in `commit-maintainer.ts`.
  */
-import type { ChunkHash } from '../../core/hash.js';
-import { emptySnapshot, type Snapshot } from '../../vcs/snapshot.js';
+import { emptySnapshot } from '../../vcs/snapshot.js';
+import type { NewCommitFacts } from './commit-maintainer.js';
 import { CommitChanges } from './commit-changes.js';
 import type { Repository } from '../repository/repository.js';
 import { snapshotOfCommit } from '../repository/snapshot-at.js';
 
-export interface NewCommitFacts {
-  readonly commit: ChunkHash;
-  readonly parents: readonly ChunkHash[];
-  readonly snapshot: Snapshot;
-  /** The commit's tree changes against its first parent, shared by the maintainers. */
-  readonly changes?: CommitChanges;
-}
+export type { NewCommitFacts, RecordDerived } from './commit-maintainer.js';
 
 /** `facts.changes`, or a new `CommitChanges` against the first parent (empty for a root commit). */
 export async function commitChangesOf(
@@ -28,6 +22,3 @@ export async function commitChangesOf(
   const parent = first ? await snapshotOfCommit(repo, first) : emptySnapshot(repo.nodes);
   return new CommitChanges(repo.nodes, parent, facts.snapshot);
 }
-
-/** Writes a maintainer's catalog rows; called after the chunk store flush, before the branch moves. */
-export type RecordDerived = () => Promise<void>;

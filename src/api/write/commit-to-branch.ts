@@ -19,7 +19,7 @@ import type { ChunkHash } from '../../core/hash.js';
 import { getCommit, putCommit } from '../../vcs/commit.js';
 import { putSnapshot, type Snapshot } from '../../vcs/snapshot.js';
 import { stageDerivedData } from './derived-data.js';
-import { currentAuthor, currentTime } from '../repository/identity.js';
+import { authorOf, timeOf } from '../repository/identity.js';
 import { refLogNote } from '../repository/ref-log.js';
 import type { Repository } from '../repository/repository.js';
 import { failpoint } from '../../core/failpoints.js';
@@ -51,11 +51,11 @@ export async function commitToBranch(repo: Repository, c: NewCommit): Promise<Co
     if (head.snapshot === snapshot) return { commit: c.expectedHead, snapshot, committed: false };
   }
   const parents = [...(c.expectedHead ? [c.expectedHead] : []), ...(c.extraParents ?? [])];
-  const time = currentTime();
+  const time = timeOf(repo);
   const commit = putCommit(repo.chunks, {
     snapshot,
     parents,
-    author: currentAuthor(c.author),
+    author: authorOf(repo, c.author),
     time,
     message: c.message,
     operations: c.operations,
@@ -74,7 +74,12 @@ export async function commitToBranch(repo: Repository, c: NewCommit): Promise<Co
   failpoint('after-commit-row');
   await recordDerived();
   const op = c.operations['op'];
-  const note = refLogNote(typeof op === 'string' ? `commit: ${op}` : 'commit', c.message, c.author);
+  const note = refLogNote(
+    repo,
+    typeof op === 'string' ? `commit: ${op}` : 'commit',
+    c.message,
+    c.author,
+  );
   failpoint('before-ref-cas');
   await repo.catalog.updateRef(c.branch, 'branch', c.expectedHead, commit, note);
   failpoint('after-ref-cas');

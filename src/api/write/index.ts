@@ -1,7 +1,16 @@
 /**
- * The write feature's verbs (layer: api): edit batches applied to a branch.
+ * The write feature's public verbs (layer: api): applying an edit file and setting splits, and
+ * the result types every writer shares. The commit pipeline (`writeToBranch`,
+ * `commitToBranch`, derived data) is used by the other features' writers directly.
  */
-export { applyEdits } from './apply-edits.js';
-export type { ApplyEditsResult } from './apply-edits.js';
-export { scanSplits, setSplits, showSplits } from './splits.js';
+export { applyEdits, type ApplyEditsOptions, type ApplyEditsResult } from './apply-edits.js';
+export {
+  scanSplits,
+  setSplits,
+  showSplits,
+  type SetSplitsOptions,
+  type SetSplitsResult,
+  type SplitsView,
+} from './splits.js';
 export type { CommitResult } from './commit-to-branch.js';
+export type { ClippedLabel, GeometryReport, WritePolicy } from './label-write-check.js';

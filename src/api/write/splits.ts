@@ -16,9 +16,8 @@ import { compareBytes } from '../../tree/bytes.js';
 import { mutateTreeCounting } from '../../tree/mutate.js';
 import { getValue, scan } from '../../tree/read.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
-import { branchHead } from './branch-head.js';
-import { commitToBranch, type CommitResult } from './commit-to-branch.js';
-import { withLease } from '../repository/lease.js';
+import type { CommitResult } from './commit-to-branch.js';
+import { writeToBranch } from './write-to-branch.js';
 import type { Repository } from '../repository/repository.js';
 import { snapshotAtRef } from '../repository/snapshot-at.js';
 
@@ -41,8 +40,7 @@ export async function setSplits(
     throw new InvalidArgumentError('split', opts.split, 'a split name is a non-empty string');
   if (opts.images.length === 0)
     throw new InvalidArgumentError('images', '', 'name at least one image');
-  return withLease(repo, 'writer', async () => {
-    const base = await branchHead(repo, opts.branch);
+  return writeToBranch(repo, opts.branch, async (base) => {
     const value = encodeValue(opts.split);
     const edits = [];
     for (const image of new Set(opts.images)) {
@@ -57,14 +55,12 @@ export async function setSplits(
     edits.sort((a, b) => compareBytes(a.key, b.key));
     const m = await mutateTreeCounting(repo.nodes, hexToHash(base.snapshot.trees.splits), edits);
     const splits = { ...m.counts };
-    const result = await commitToBranch(repo, {
-      branch: opts.branch,
-      expectedHead: base.head,
+    return {
       snapshot: { ...base.snapshot, trees: { ...base.snapshot.trees, splits: hashToHex(m.root) } },
       message: opts.message ?? `Move ${edits.length} image(s) to split '${opts.split}'`,
       operations: { op: 'split-set', split: opts.split, images: edits.length, splits },
-    });
-    return { ...result, splits };
+      report: { splits },
+    };
   });
 }
 

@@ -10,7 +10,7 @@
  * whole).
  */
 import type { JsonValue } from '../../core/canonical.js';
-import type { ChangeDetail, DiffStat } from '../../api/read/diff.js';
+import type { ChangeDetail, DiffStat } from '../../api/read/index.js';
 import type { FieldChange } from '../../dataset/record-change.js';
 
 const VALUE_CHARS = 120;

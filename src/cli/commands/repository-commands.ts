@@ -11,6 +11,7 @@ import { VersoError } from '../../core/errors.js';
 import { defineCommand, registerTable, type AnyCliCommand } from '../command-table.js';
 import type { CliContext } from '../context.js';
 import { recover } from './recover-command.js';
+import { repositoryOptions } from '../environment.js';
 
 const init = defineCommand<{ blobStore?: string }, InitResult>({
   name: 'init [dir]',
@@ -24,10 +25,10 @@ const init = defineCommand<{ blobStore?: string }, InitResult>({
   async run({ args, opts }, rc) {
     const { initRepository } = await import('../../api/repository/index.js');
     const dir = (args[0] as string | undefined) ?? rc.globals.repo ?? rc.env.repo ?? '.';
-    return initRepository(
-      resolve(rc.cwd, dir),
-      opts.blobStore === undefined ? {} : { blobStore: resolve(rc.cwd, opts.blobStore) },
-    );
+    return initRepository(resolve(rc.cwd, dir), {
+      ...repositoryOptions(rc.env),
+      ...(opts.blobStore === undefined ? {} : { blobStore: resolve(rc.cwd, opts.blobStore) }),
+    });
   },
   render: (r) => [
     `Initialized empty Verso repository in ${r.root}/.verso (branch ${r.branch} at ${r.commit.slice(0, 12)})`,

@@ -5,8 +5,8 @@
  * kept past their image's border or clipped.
  */
 import type { Command } from 'commander';
-import type { RemovedReport } from '../../api/ingest/change-report.js';
-import type { GeometryReport, WritePolicy } from '../../api/write/label-write-check.js';
+import type { RemovedReport } from '../../api/ingest/index.js';
+import type { GeometryReport, WritePolicy } from '../../api/write/index.js';
 import type { ChangeCounts } from '../../dataset/change-counts.js';
 
 /** Labels named in text output (JSON lists more: see `CLIPPED_LISTED`). */
