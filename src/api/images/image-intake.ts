@@ -24,8 +24,8 @@ import {
   SUPPORTED_MEDIA_TYPES,
   type ImageHeader,
 } from '../../dataset/image-header.js';
-import type { BlobStore } from '../../store/blob-store.js';
 import type { ImageSource } from './image-sources.js';
+import { BlobHashMismatchError, type BlobStore } from '../../store/blob-store.js';
 
 /** Files up to this size are read into memory whole (images are rarely larger). */
 const WHOLE_FILE_MAX = 64 * 1024 * 1024;
@@ -89,10 +89,14 @@ async function read(probed: ProbedImage): Promise<ReadImage> {
 
 /** Writes the image's bytes to the blob store (the caller knows they are not there yet). */
 export async function storeImage(blobs: BlobStore, image: ReadImage): Promise<void> {
-  const stored = image.bytes
-    ? await blobs.put(image.bytes)
-    : await blobs.putStream(createReadStream(image.source.path));
-  if (stored.hash !== image.sha256) throw changedWhileRead(image.source);
+  try {
+    if (image.bytes) await blobs.put(image.bytes, image.sha256);
+    else await blobs.putStream(createReadStream(image.source.path), image.sha256);
+  } catch (e) {
+    // The store refused the bytes under the hash read earlier, so nothing is left behind.
+    if (e instanceof BlobHashMismatchError) throw changedWhileRead(image.source);
+    throw e;
+  }
 }
 
 function header(source: ImageSource, bytes: Uint8Array): ImageHeader {
