@@ -96,7 +96,7 @@ module.exports = {
       from: { path: '^src/cli/bin\\.ts$' },
       to: {
         path: '^src/',
-        pathNot: [TEST, 'worker\.ts$', '^src/cli/bin\.ts$', '^src/index\.ts$', '^src/store/memory/', '^src/store/verifying-chunk-store\.ts$', '^src/store/pack/'],
+        pathNot: [TEST, 'worker\\.ts$', '^src/cli/bin\\.ts$', '^src/index\\.ts$', '^src/store/memory/', '^src/store/verifying-chunk-store\\.ts$', '^src/store/pack/'],
         reachable: false,
       },
     },

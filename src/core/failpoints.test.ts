@@ -1,3 +1,7 @@
+/**
+ * Failpoints: inert until armed, then only the armed name runs its action; every name is known
+ * and unique.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   FAILPOINTS,

@@ -2,11 +2,12 @@
  * Failpoints: named places in the write paths where a crash test can make the process die
  * (layer: core, pure: it only calls the action it was armed with).
  *
- * `failpoint(name)` does nothing unless that name was armed. Only the CLI's process entry arms
- * one (`cli/failpoint-env.ts`, from `VERSO_FAILPOINT=<name>`), with an action that SIGKILLs the
+ * `failpoint(name)` does nothing unless that name was armed. Only a process entry arms
+ * one (`cli/bin.ts` through `cli/failpoint-env.ts`, from `VERSO_FAILPOINT=<name>`), with an action that SIGKILLs the
  * process on the spot, so nothing after the failpoint runs and no exit handler flushes anything:
  * the repository is left exactly as a power cut at that step would leave it. The crash tests
- * (`test/e2e/crash-safety.test.ts`) kill a writer at each of these and check that the
+ * (`test/e2e/crash-safety.test.ts`; the pack store's own points in
+ * `store/pack/pack-crash.test.ts`, armed by its child script) kill a writer at each of these and check that the
  * repository verifies, the branch is at the old or the new commit, a retry succeeds and gc
  * loses nothing reachable. In a library process nothing is armed and a failpoint is one
  * comparison.
@@ -33,6 +34,20 @@ export const FAILPOINTS = [
   // api/maintenance/gc.ts:
   'gc-after-mark', // reachable chunks marked, nothing deleted
   'gc-after-sweep', // unreachable chunks deleted, the store not flushed
+  // store/pack/pack-chunk-store.ts (killed by its own crash test, src/store/pack/pack-crash.test.ts):
+  'pack-append-written', // a flush's records written to the journal, not fsynced
+  'pack-repack-written', // gc's new pack written, not indexed or listed
+  // each durable file write (temp file, fsync, rename, fsync folder) of an index, a new journal
+  // or the manifest: half the bytes written, all written and synced, renamed into place
+  'pack-index-half',
+  'pack-index-written',
+  'pack-index-renamed',
+  'pack-journal-half',
+  'pack-journal-written',
+  'pack-journal-renamed',
+  'pack-manifest-half',
+  'pack-manifest-written',
+  'pack-manifest-renamed',
 ] as const;
 
 export type FailpointName = (typeof FAILPOINTS)[number];

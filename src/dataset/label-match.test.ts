@@ -1,3 +1,8 @@
+/**
+ * Re-import matching: exact matches first, then the same class by IoU (the highest wins), else
+ * none; a matched label keeps its stored content when nothing the format carries changed, and
+ * takes the new geometry and carried fields (area recomputed) when something did.
+ */
 import { describe, expect, it } from 'vitest';
 import type { LabelContent } from './label-line.js';
 import {

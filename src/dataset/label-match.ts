@@ -1,5 +1,5 @@
 /**
- * Re-import matching (layer: api; pure): which stored label of an image an incoming label from a
+ * Re-import matching (layer: dataset; pure): which stored label of an image an incoming label from a
  * format without label ids (YOLO, Pascal VOC, CVAT) is, so that a re-import keeps label ids and
  * `verso diff` shows only real changes. docs/formats.md, "Re-import matching".
  *

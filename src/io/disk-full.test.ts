@@ -1,3 +1,7 @@
+/**
+ * Full-disk classification: a full-disk code is a full disk whichever backend reports it; a
+ * plain I/O error is one only when the file system is nearly full.
+ */
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { asDiskFull, freeBytes, NEARLY_FULL_BYTES } from './disk-full.js';

@@ -1,6 +1,6 @@
 /**
- * Telling a full disk from other write failures (layer: core; the one module here that asks
- * the file system something: the free space of a folder).
+ * Telling a full disk from other write failures (layer: io: it asks the file
+ * system for the free space of a folder).
  *
  * Backends meet a full disk in different shapes: Node's `ENOSPC`/`EDQUOT`, SQLite's
  * `SQLITE_FULL`, and often only an I/O error: LMDB returns `EIO` when a write comes back short,

@@ -1,3 +1,7 @@
+/**
+ * The JSON framer: the same elements as JSON.parse at any chunking (property), escapes and
+ * multi-byte characters split across chunks, byte order marks, the nesting limit.
+ */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

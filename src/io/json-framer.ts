@@ -1,6 +1,6 @@
 /**
  * A byte-level framer for large JSON documents shaped `{"key": [ {...}, {...} ], ...}`
- * (layer: formats).
+ * (layer: io).
  *
  * A 10M-annotation COCO file is ~3.5 GB, far larger than any JavaScript string, so it is never
  * parsed whole: the framer walks the bytes once, tracking strings, escapes and nesting depth,

@@ -1,5 +1,5 @@
 /**
- * A small JSON input file (metrics, a prediction vector) read whole (layer: api): a missing
+ * A small JSON input file (metrics, a prediction vector) read whole (layer: io): a missing
  * file is an `InputFileError`, text that is not UTF-8 or not JSON, nesting deeper than
  * `MAX_NESTING` or a lone surrogate escape a `FormatParseError` naming the file.
  */

@@ -2,7 +2,7 @@
  * Who and when (layer: api): the `Identity` that authors commits, ref moves and decisions, and
  * the `Clock` that stamps them, both carried by the `Repository` and given to it by whoever
  * composes it (`createRepository`). The API reads no environment: the CLI turns
- * `VERSO_AUTHOR`, `VERSO_COMMIT_TIME` and `VERSO_NOW` into these (`cli/context.ts`).
+ * `VERSO_AUTHOR`, `VERSO_COMMIT_TIME` and `VERSO_NOW` into these (`cli/environment.ts`).
  */
 import { userInfo } from 'node:os';
 

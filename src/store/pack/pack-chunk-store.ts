@@ -63,6 +63,7 @@ import {
 } from './pack-format.js';
 import type { PackIndex, RecordRef } from './pack-format.js';
 import { encodePackManifest, PackManifestError, parsePackManifest } from './pack-manifest.js';
+import { failpoint } from '../../core/failpoints.js';
 
 /** A journal is sealed (indexed) once it passes this many bytes. */
 export const DEFAULT_SEAL_BYTES = 64 << 20;
@@ -73,16 +74,6 @@ const MAX_OPEN_FDS = 32;
 /** Repack writes its new pack in pieces of this size. */
 const REPACK_WRITE_BYTES = 1 << 20;
 const MANIFEST = 'MANIFEST';
-
-/**
- * Test hook: called at named points of a write (`append-written`, `index-half`,
- * `index-written`, `manifest-half`, `manifest-written`, `manifest-renamed`, `repack-written`,
- * `journal-created`); crash tests arm it in a child process to die at that point.
- */
-let failpoint: ((name: string) => void) | undefined;
-export function setPackFailpoint(hook: ((name: string) => void) | undefined): void {
-  failpoint = hook;
-}
 
 interface SealedPack {
   readonly id: string;
@@ -122,22 +113,27 @@ function fsyncDir(dir: string): void {
 }
 
 /** Writes `bytes` to `dir/name` durably and atomically: temp file, fsync, rename, fsync folder. */
-async function writeFileDurably(dir: string, name: string, bytes: Uint8Array, point: string) {
+async function writeFileDurably(
+  dir: string,
+  name: string,
+  bytes: Uint8Array,
+  point: 'index' | 'journal' | 'manifest',
+) {
   const temp = join(dir, `${name}.tmp`);
   const handle = await open(temp, 'w');
   try {
     const half = bytes.length >>> 1;
     await handle.write(bytes, 0, half, 0);
-    failpoint?.(`${point}-half`);
+    failpoint(`pack-${point}-half`);
     await handle.write(bytes, half, bytes.length - half, half);
     await handle.sync();
   } finally {
     await handle.close();
   }
-  failpoint?.(`${point}-written`);
+  failpoint(`pack-${point}-written`);
   await rename(temp, join(dir, name));
   fsyncDir(dir);
-  failpoint?.(`${point}-renamed`);
+  failpoint(`pack-${point}-renamed`);
 }
 
 export class PackChunkStore implements ChunkStore {
@@ -357,7 +353,7 @@ export class PackChunkStore implements ChunkStore {
     const start = this.journal.end;
     try {
       await this.journal.handle.write(bytes, 0, bytes.length, start);
-      failpoint?.('append-written');
+      failpoint('pack-append-written');
       await this.journal.handle.datasync();
     } catch (error) {
       await this.journal.handle.truncate(start).catch(() => {});
@@ -430,7 +426,7 @@ export class PackChunkStore implements ChunkStore {
       } finally {
         await handle.close();
       }
-      failpoint?.('repack-written');
+      failpoint('pack-repack-written');
       const keep = this.sealed.filter((pack) => !affected.includes(pack)).map((p) => p.id);
       if (refs.length > 0) {
         await writeFileDurably(this.dir, `${id}.idx`, buildPackIndex(refs, end), 'index');

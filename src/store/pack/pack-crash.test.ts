@@ -1,21 +1,40 @@
 /**
  * PackChunkStore under real SIGKILL: a child process appends batches of chunks (and gc-deletes
  * some), printing each batch it has flushed; it is killed mid-append at several moments, and at
- * named points of sealing and repacking (`setPackFailpoint`, armed by the child script from
- * environment variables). After reopening, every chunk of every acknowledged flush is readable
+ * named points of sealing and repacking (the `pack-*` failpoints of `core/failpoints.ts`, armed
+ * by the child script from environment variables). The child runs the compiled store (`dist/`,
+ * built by `npm test` before vitest; `test/require-fixtures.ts` fails the run without it). After reopening, every chunk of every acknowledged flush is readable
  * and hashes to its name, acknowledged deletions stay deleted, and each hash is listed once.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildSync } from 'esbuild';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAILPOINTS, type FailpointName } from '../../core/failpoints.js';
 import { hashToHex, sha256 } from '../../core/hash.js';
 import { PackChunkStore } from './pack-chunk-store.js';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
+const DIST = new URL('../../../dist/src/', import.meta.url);
+const STORE_MODULE = new URL('store/pack/pack-chunk-store.js', DIST).href;
+const FAILPOINTS_MODULE = new URL('core/failpoints.js', DIST).href;
+
+/** Where the child dies: a pack failpoint and which pass through it (1 = the first). */
+const POINTS: readonly (readonly [FailpointName, number])[] = [
+  ['pack-append-written', 3], // written, not yet fsynced
+  ['pack-index-half', 1], // half of a sealed pack's index written
+  ['pack-index-written', 1], // index complete, not renamed
+  ['pack-journal-half', 2], // a seal's next journal half-written (hit 1 is the new store's first)
+  ['pack-journal-written', 1], // the next journal created, manifest not yet replaced
+  ['pack-journal-renamed', 2], // a seal's next journal in place, manifest not yet replaced
+  ['pack-manifest-half', 1],
+  ['pack-manifest-written', 2],
+  ['pack-manifest-renamed', 1], // seal complete; old journal's handle still open
+  ['pack-repack-written', 1], // gc's new pack written, not indexed or listed
+  ['pack-index-renamed', 3], // an index in place (a seal's or a repack's), manifest not replaced
+  ['pack-manifest-renamed', 4], // a repack listed, old packs not yet unlinked
+];
 const BATCHES = 12;
 const PER_BATCH = 40;
 const SEAL_BYTES = 400_000;
@@ -38,13 +57,14 @@ export function chunk(b, i) {
 let chunk: (b: number, i: number) => Uint8Array;
 
 const CHILD = `
-import { PackChunkStore, setPackFailpoint } from './store.mjs';
+import { PackChunkStore } from '${STORE_MODULE}';
+import { armFailpoint } from '${FAILPOINTS_MODULE}';
 import { chunk, sha256 } from './chunks.mjs';
 import { writeSync } from 'node:fs';
 const [dir, point, hits] = [process.env.PACK_DIR, process.env.PACK_FAILPOINT, Number(process.env.PACK_FAILPOINT_HIT ?? 1)];
 const store = await PackChunkStore.open(dir, { sealBytes: ${SEAL_BYTES} });
 let seen = 0;
-setPackFailpoint((name) => { if (name === point && ++seen === hits) process.kill(process.pid, 'SIGKILL'); });
+if (point) armFailpoint(point, () => { if (++seen === hits) process.kill(process.pid, 'SIGKILL'); });
 writeSync(1, 'open\\n');
 for (let b = 0; b < ${BATCHES}; b++) {
   for (let i = 0; i < ${PER_BATCH}; i++) { const c = chunk(b, i); store.put(sha256(c), c); }
@@ -65,15 +85,6 @@ writeSync(1, 'done\\n');
 let bundle: string;
 beforeAll(async () => {
   bundle = mkdtempSync(join(tmpdir(), 'verso-pack-child-'));
-  buildSync({
-    entryPoints: [join(HERE, 'pack-chunk-store.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: join(bundle, 'store.mjs'),
-    logLevel: 'error',
-  });
   writeFileSync(join(bundle, 'chunks.mjs'), CHUNKS);
   writeFileSync(join(bundle, 'child.mjs'), CHILD);
   ({ chunk } = (await import(pathToFileURL(join(bundle, 'chunks.mjs')).href)) as {
@@ -170,18 +181,13 @@ describe('PackChunkStore SIGKILL', () => {
     }
   });
 
-  it.each([
-    ['append-written', 3], // written, not yet fsynced
-    ['index-half', 1], // half of a sealed pack's index written
-    ['index-written', 1], // index complete, not renamed
-    ['journal-written', 1], // the next journal created, manifest not yet replaced
-    ['manifest-half', 1],
-    ['manifest-written', 2],
-    ['manifest-renamed', 1], // seal complete; old journal's handle still open
-    ['repack-written', 1], // gc's new pack written, not indexed or listed
-    ['index-renamed', 3], // an index in place (a seal's or a repack's), manifest not replaced
-    ['manifest-renamed', 4], // a repack listed, old packs not yet unlinked
-  ])('killed at failpoint %s (hit %i)', async (point, hit) => {
+  it('the scenarios kill at every pack failpoint', () => {
+    expect(new Set(POINTS.map(([p]) => p))).toEqual(
+      new Set(FAILPOINTS.filter((f) => f.startsWith('pack-'))),
+    );
+  });
+
+  it.each(POINTS)('killed at failpoint %s (hit %i)', async (point, hit) => {
     const dir = mkdtempSync(join(tmpdir(), 'verso-pack-kill-'));
     try {
       const run = await runChild(dir, { PACK_FAILPOINT: point, PACK_FAILPOINT_HIT: String(hit) });
