@@ -4,7 +4,13 @@
  * command-table entries.
  */
 import type { Command } from 'commander';
-import { positiveInteger } from '../arg-parsers.js';
+import {
+  choiceOption,
+  EXPORT_FORMAT_CHOICES,
+  positiveInteger,
+  RUN_STATUS_CHOICES,
+  VECTOR_KIND_CHOICES,
+} from '../arg-parsers.js';
 import {
   defineCommand,
   registerCommand,
@@ -151,7 +157,13 @@ const runStart = defineCommand({
       .option('--where <expr>', 'train on the labels matching this filter')
       .option('--schema <version>', 'read the labels as this schema version')
       .option('--param <k=v>', 'a training parameter (repeatable)', collect)
-      .option('--export <format>', 'also export the example set in this format')
+      .addOption(
+        choiceOption(
+          '--export <format>',
+          'also export the example set in this format',
+          EXPORT_FORMAT_CHOICES,
+        ),
+      )
       .option('--out <path>', 'where --export writes'),
   check: ({ opts }: CommandInput<RunStartOpts>) => {
     if ((opts.export === undefined) !== (opts.out === undefined))
@@ -174,7 +186,10 @@ const runStart = defineCommand({
 const runFinish = defineCommand({
   name: 'finish <run>',
   description: 'mark a run finished',
-  spec: (cmd) => cmd.option('--status <status>', 'ok or failed', 'ok'),
+  spec: (cmd) =>
+    cmd.addOption(
+      choiceOption('--status <status>', 'how the run ended', RUN_STATUS_CHOICES).default('ok'),
+    ),
   repository: true,
   async run(repo, { args, opts }: CommandInput<{ status: string }>) {
     const { finishRun } = await import('../../api/lineage/index.js');
@@ -186,7 +201,14 @@ const runFinish = defineCommand({
 const runAddVectors = defineCommand({
   name: 'add-vectors <run> <file>',
   description: 'attach one vector per training example (binary VVEC or JSONL)',
-  spec: (cmd) => cmd.option('--kind <kind>', 'gradient (dot product) or embedding (cosine)'),
+  spec: (cmd) =>
+    cmd.addOption(
+      choiceOption(
+        '--kind <kind>',
+        'gradient (dot product) or embedding (cosine)',
+        VECTOR_KIND_CHOICES,
+      ),
+    ),
   repository: true,
   async run(repo, { args, opts }: CommandInput<{ kind?: string }>) {
     const { addRunVectors } = await import('../../api/lineage/index.js');
