@@ -25,9 +25,19 @@ export function isPathArgument(argument: Argument): boolean {
   return PATH_VALUE_NAMES.has(argument.name());
 }
 
-/** `value` (a string or a list of them, as commander parsed it) resolved against `cwd`. */
+/**
+ * A URI (`file:///data/a.jpg`; `add images` takes `file:` URIs and refuses other schemes):
+ * passed on as typed. The same test as `api/images/image-sources.ts`'s: a scheme and `://`.
+ */
+const URI = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * `value` (a string or a list of them, as commander parsed it) resolved against `cwd`;
+ * absolute paths and URIs as they are.
+ */
 export function resolvePathValue(cwd: string, value: unknown): unknown {
-  if (typeof value === 'string') return isAbsolute(value) ? value : resolve(cwd, value);
+  if (typeof value === 'string')
+    return isAbsolute(value) || URI.test(value) ? value : resolve(cwd, value);
   if (Array.isArray(value)) return value.map((v) => resolvePathValue(cwd, v));
   return value;
 }
