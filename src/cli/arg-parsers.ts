@@ -29,3 +29,26 @@ export function choiceOption(
 ): Option {
   return new Option(flags, description).choices(choices);
 }
+
+/**
+ * A repeatable `KEY=VALUE` option (`--param`, `--metric`): each value is checked as it is
+ * parsed (a missing `=`, an empty key, or a key given twice is a usage error) and collected.
+ */
+export function keyValuePairs(value: string, previous: readonly string[] = []): string[] {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError('expected KEY=VALUE.');
+  const key = value.slice(0, eq);
+  if (previous.some((p) => p.slice(0, p.indexOf('=')) === key))
+    throw new InvalidArgumentError(`'${key}' is given twice.`);
+  return [...previous, value];
+}
+
+/** A value that must be JSON text (`predict record --output`); passed on as typed. */
+export function jsonText(value: string): string {
+  try {
+    JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError('expected JSON.');
+  }
+  return value;
+}

@@ -332,6 +332,19 @@ describe('usage errors exit 2 with the USAGE envelope', () => {
       ['export', 'main', '--format', 'jsonl', '--out', 'x', '--with-images'],
       '--with-images: JSONL has no image files',
     ],
+    // values checked as they are parsed, and combinations checked before the repository opens
+    [['run', 'start', '--dataset', 'main', '--param', 'lr'], 'expected KEY=VALUE'],
+    [
+      ['run', 'start', '--dataset', 'main', '--param', 'lr=1', '--param', 'lr=2'],
+      "'lr' is given twice",
+    ],
+    [
+      ['model', 'register', '--run', 'R', '--name', 'n', '--version', '1', '--metric', '=3'],
+      'expected KEY=VALUE',
+    ],
+    [['predict', 'record', '--model', 'm@1', '--image', 'i', '--output', '{nope'], 'expected JSON'],
+    [['merge', 'resolve', '--ours'], 'name a conflict id or use --all'],
+    [['merge', 'resolve', '--all', '--value', 'v.json'], '--value cannot be used with --all'],
   ];
 
   it.each(USAGE)('verso %j', async (args, message) => {

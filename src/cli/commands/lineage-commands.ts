@@ -7,6 +7,8 @@ import type { Command } from 'commander';
 import {
   choiceOption,
   EXPORT_FORMAT_CHOICES,
+  jsonText,
+  keyValuePairs,
   positiveInteger,
   RUN_STATUS_CHOICES,
   VECTOR_KIND_CHOICES,
@@ -23,8 +25,6 @@ import type { LineageUp } from '../../api/lineage/index.js';
 import { UsageError } from '../usage-error.js';
 import { modelListCommand, predictListCommand, runListCommand } from './lineage-list-commands.js';
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
-
 const modelRegister = defineCommand({
   name: 'register',
   description: 'record a model produced by a run',
@@ -34,7 +34,7 @@ const modelRegister = defineCommand({
       .requiredOption('--name <name>', 'model name')
       .requiredOption('--version <version>', 'model version (unique with the name)')
       .option('--metrics <file>', 'a JSON object of metrics')
-      .option('--metric <k=v>', 'one metric (repeatable)', collect),
+      .option('--metric <k=v>', 'one metric (repeatable)', keyValuePairs),
   repository: true,
   async run(repo, { opts }: CommandInput<ModelOpts>) {
     const { registerModel } = await import('../../api/lineage/index.js');
@@ -50,7 +50,7 @@ const predictRecord = defineCommand({
     cmd
       .requiredOption('--model <model>', 'model id or NAME@VERSION')
       .option('--image <image>', 'the image predicted on')
-      .option('--output <json>', "the model's output, JSON")
+      .option('--output <json>', "the model's output, JSON", jsonText)
       .option('--id <id>', "the serving system's prediction id")
       .option('--vector <file>', 'the prediction vector, a JSON array of numbers')
       .option('--file <file>', 'JSONL: {"id"?, "image", "output", "time"?, "vector"?} per line'),
@@ -156,7 +156,7 @@ const runStart = defineCommand({
       .requiredOption('--dataset <ref>', 'the dataset ref (branch, tag, commit)')
       .option('--where <expr>', 'train on the labels matching this filter')
       .option('--schema <version>', 'read the labels as this schema version')
-      .option('--param <k=v>', 'a training parameter (repeatable)', collect)
+      .option('--param <k=v>', 'a training parameter (repeatable)', keyValuePairs)
       .addOption(
         choiceOption(
           '--export <format>',
