@@ -1,7 +1,7 @@
 /**
  * `VERSO_FAILPOINT=<name>` (layer: cli): arms one failpoint of `core/failpoints.ts` for this
  * process, with an action that kills the process by SIGKILL at once, so no handler, `finally`
- * or pending write runs after it. For crash tests only; the process entry (`main.ts`) calls
+ * or pending write runs after it. For crash tests only; the process entry (`bin.ts`) calls
  * this, never an in-process run of the CLI (the kill would take the host process with it). An
  * unknown name is a usage error, so a misspelt failpoint cannot make a crash test pass by never
  * crashing.
