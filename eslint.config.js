@@ -16,6 +16,43 @@ export default tseslint.config(
     },
   },
   {
+    // The environment and the current folder are read only by the process entry (src/cli/bin.ts),
+    // which hands them to main({env, cwd}); everything below takes them as parameters, so an
+    // in-process run (tests, a server) never depends on the host process's.
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/bin.ts', 'src/**/*.test.ts', 'src/**/*.contract.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'only src/cli/bin.ts reads the environment: take it as a parameter',
+        },
+        {
+          object: 'process',
+          property: 'cwd',
+          message: 'only src/cli/bin.ts reads the current folder: take it as a parameter',
+        },
+        {
+          object: 'process',
+          property: 'chdir',
+          message: "the current folder is the process entry's: take a folder as a parameter",
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['process', 'node:process'].map((name) => ({
+            name,
+            importNames: ['env', 'cwd', 'chdir', 'default'],
+            message: 'only src/cli/bin.ts reads the environment and the current folder',
+          })),
+        },
+      ],
+    },
+  },
+  {
     // A synchronous child process that outlasts vitest's 60 s worker RPC timeout makes `npm test`
     // exit 1 with every test passing ("Timeout calling onTaskUpdate"): tests spawn asynchronously.
     files: ['test/**/*.ts', 'src/**/*.test.ts', 'bench/**/*.test.ts'],

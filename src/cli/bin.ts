@@ -12,18 +12,27 @@
 import { EXIT_ERROR, EXIT_OK } from './exit-codes.js';
 import { armFailpointFromEnv } from './failpoint-env.js';
 import { reportFailure } from './failure.js';
-import { main } from './main.js';
+import { main, type InvocationState } from './main.js';
 
 const argv = process.argv.slice(2);
 const end = argv.indexOf('--');
 const json = (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+
+// Written by `main` as it prints: a failure it could not catch still gets the `--json` error
+// envelope on stdout when nothing else was printed there (`failure.ts`).
+const state: InvocationState = { stdoutWritten: false };
 
 let finished = false;
 const fail = (e: unknown) => {
   if (finished) return;
   finished = true;
   process.exit(
-    reportFailure(e, { stdout: process.stdout, stderr: process.stderr, json, stdoutWritten: true }),
+    reportFailure(e, {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      json,
+      stdoutWritten: state.stdoutWritten,
+    }),
   );
 };
 
@@ -57,6 +66,7 @@ if (!finished)
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
+    state,
   }).then((code) => {
     if (finished) return;
     finished = true;

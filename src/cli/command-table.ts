@@ -12,7 +12,9 @@
  *   (`--repo`, else `VERSO_REPO`, else the current folder), the progress bar, `--json` (one
  *   JSON document on one line; JSON Lines for `Records`; the bytes as they are for `RawBlocks`),
  *   usage checks (`check`, exit 2) and failures found in the data after it was printed
- *   (`failure`, e.g. `verify`'s problems).
+ *   (`failure`, e.g. `verify`'s problems), and paths: operands and option values named
+ *   `file`, `path`, `dir` or `paths` reach `run` resolved against the invocation's folder
+ *   (`path-values.ts`).
  */
 import type { Command } from 'commander';
 import type { ProgressFn } from '../api/repository/index.js';
@@ -21,6 +23,7 @@ import type { VersoError } from '../core/errors.js';
 import { withRepository, type CliContext, type GlobalOptions } from './context.js';
 import type { CliEnvironment } from './environment.js';
 import { printBlocks, printJson, printJsonLines, printLines } from './output.js';
+import { resolvePathArguments, resolvePathOptions } from './path-values.js';
 import { endProgress, progressBar } from './progress-bar.js';
 
 /**
@@ -62,7 +65,7 @@ export interface RunContext {
   /** Reports progress of a long operation (a bar when stderr is a TTY), or undefined. */
   readonly progress: ProgressFn | undefined;
   readonly env: CliEnvironment;
-  /** The folder relative paths start from. */
+  /** The invocation's folder (path operands and options are resolved against it already). */
   readonly cwd: string;
   /** The global options (`--repo`). */
   readonly globals: GlobalOptions;
@@ -136,9 +139,15 @@ export function registerCommand(parent: Command, ctx: CliContext, def: AnyCliCom
   cmd.option('--json', def.json ?? 'machine-readable output');
   cmd.action(async (...params: unknown[]) => {
     const command = params[params.length - 1] as Command;
+    // Path operands and options reach `run` resolved against the invocation's folder.
     const input: CommandInput<unknown> = {
-      args: params.slice(0, -2),
-      opts: def.inheritOptions ? command.optsWithGlobals() : command.opts(),
+      args: resolvePathArguments(command, params.slice(0, -2), ctx.cwd),
+      opts: resolvePathOptions(
+        command,
+        def.inheritOptions ? command.optsWithGlobals() : command.opts(),
+        ctx.cwd,
+        def.inheritOptions === true,
+      ),
     };
     await runCommand(ctx, def, input, command.optsWithGlobals<GlobalOptions>());
   });

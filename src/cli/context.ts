@@ -29,13 +29,19 @@ export interface GlobalOptions {
   readonly repo?: string;
 }
 
-/** The folder a command starts looking for the repository in. */
-export function repositoryStartFolder(
+/**
+ * The repository a command works on: the root found from `--repo`, else `VERSO_REPO`, else the
+ * current folder, searched upwards. The search starts from that folder resolved against `cwd`;
+ * when nothing is found the error names it as the user gave it (`--repo nowhere`: 'nowhere').
+ */
+export async function findRepository(
   cwd: string,
   env: CliEnvironment,
   opts: GlobalOptions,
-): string {
-  return resolve(cwd, opts.repo ?? env.repo ?? '.');
+): Promise<string> {
+  const { findRepositoryRoot } = await import('../api/repository/index.js');
+  const typed = opts.repo ?? env.repo ?? cwd;
+  return findRepositoryRoot(resolve(cwd, typed), typed);
 }
 
 /** Opens the repository for `fn` and closes it after, whatever `fn` does. */
@@ -44,9 +50,9 @@ export async function withRepository<T>(
   opts: GlobalOptions,
   fn: (repo: Repository) => Promise<T>,
 ): Promise<T> {
-  const { findRepositoryRoot, openRepository } = await import('../api/repository/index.js');
+  const { openRepository } = await import('../api/repository/index.js');
   const repo = await openRepository(
-    findRepositoryRoot(repositoryStartFolder(ctx.cwd, ctx.env, opts)),
+    await findRepository(ctx.cwd, ctx.env, opts),
     repositoryOptions(ctx.env),
   );
   try {

@@ -24,24 +24,41 @@ export interface MainOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The folder relative paths and the repository search start from. */
   readonly cwd: string;
+  /**
+   * Where the call records whether stdout was written, for a caller that reports a failure
+   * `main` could not catch (`bin.ts`: an uncaught exception still gets the `--json` envelope
+   * when nothing was printed).
+   */
+  readonly state?: InvocationState;
+}
+
+/** What a call of `main` records about its output while it runs. */
+export interface InvocationState {
+  stdoutWritten: boolean;
 }
 
 export async function main(options: MainOptions): Promise<number> {
   const { argv } = options;
+  const state = options.state ?? { stdoutWritten: false };
   const ctx: CliContext = {
     stdout: options.stdout,
     stderr: options.stderr,
     env: readEnvironment(options.env),
     cwd: options.cwd,
     json: wantsJson(argv),
-    stdoutWritten: false,
+    get stdoutWritten() {
+      return state.stdoutWritten;
+    },
+    set stdoutWritten(written: boolean) {
+      state.stdoutWritten = written;
+    },
   };
   try {
-    if (argv[0] === '--version' || argv[0] === '-V') {
+    const program = buildProgram(ctx);
+    if (asksVersion(program, argv)) {
       await printLines(ctx, [versoVersion()]);
       return EXIT_OK;
     }
-    const program = buildProgram(ctx);
     configureOutput(program, [], ctx);
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;
@@ -72,4 +89,23 @@ function configureOutput(cmd: Command, path: readonly string[], ctx: CliContext)
 function wantsJson(argv: readonly string[]): boolean {
   const end = argv.indexOf('--');
   return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/**
+ * Whether the line asks for `--version` (or `-V`): anywhere before `--`, except as the option
+ * of a command that has its own `--version` (`model register --version V`). It is not a
+ * commander option because options of the root are global and would take that one too.
+ */
+function asksVersion(program: Command, argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  let cmd = program;
+  for (const word of end < 0 ? argv : argv.slice(0, end)) {
+    if (word === '--version' || word === '-V') {
+      if (!cmd.options.some((o) => o.long === '--version')) return true;
+      continue;
+    }
+    const sub = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (sub) cmd = sub;
+  }
+  return false;
 }

@@ -46,6 +46,23 @@ describe('prepareOutputPath', () => {
     }
   });
 
+  it('names the file in the way relative to the folder a relative path was typed in, else absolutely, whatever the process folder', () => {
+    const typedIn = join(root, 'typed-in');
+    const blocker = join(typedIn, 'data', 'a-file');
+    prepareOutputPath(join(typedIn, 'data', 'placeholder'), 'file');
+    writeFileSync(blocker, 'x');
+    const typed = join('data', 'a-file', 'out.jsonl');
+    expect(() => prepareOutputPath(typed, 'file', typedIn)).toThrow(
+      `cannot write '${typed}': '${join('data', 'a-file')}' is a file, not a folder`,
+    );
+    expect(() => prepareOutputPath(join(blocker, 'out.jsonl'), 'file')).toThrow(
+      `'${blocker}' is a file, not a folder`,
+    );
+    expect(prepareOutputPath(join('data', 'new.jsonl'), 'file', typedIn)).toBe(
+      join(typedIn, 'data', 'new.jsonl'),
+    );
+  });
+
   it('refuses a folder where a file output goes', () => {
     expect(() => prepareOutputPath(root, 'file')).toThrow(/is a folder, not a file/);
   });

@@ -21,7 +21,7 @@ import {
   statSync,
   type WriteStream,
 } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { OutputPathError } from './io-errors.js';
 
 const REASONS: Readonly<Record<string, string>> = {
@@ -48,14 +48,21 @@ export function fileErrorReason(code: string | undefined): string | undefined {
  * place: an existing one must be a writable folder, else only its parent is created); throws
  * `OutputPathError` naming `path` when it cannot be. Call before any side effect. Returns the
  * absolute path.
+ *
+ * A file in the way is named relative to `shownFrom` when given (the folder a relative `path`
+ * was typed in), else by its absolute path: this module reads no process global.
  */
-export function prepareOutputPath(path: string, kind: 'file' | 'folder' | 'staged-folder'): string {
-  const abs = resolve(path);
+export function prepareOutputPath(
+  path: string,
+  kind: 'file' | 'folder' | 'staged-folder',
+  shownFrom?: string,
+): string {
+  const abs = shownFrom === undefined ? resolve(path) : resolve(shownFrom, path);
   const folder =
     kind === 'folder' || (kind === 'staged-folder' && exists(abs)) ? abs : dirname(abs);
   const blocker = fileInTheWay(folder);
   if (blocker !== undefined) {
-    const shown = isAbsolute(path) ? blocker : relative(process.cwd(), blocker);
+    const shown = shownFrom === undefined ? blocker : relative(shownFrom, blocker);
     throw new OutputPathError(path, `'${shown}' is a file, not a folder`);
   }
   if (kind === 'file' && isFolder(abs)) throw new OutputPathError(path, REASONS['EISDIR']!);

@@ -12,6 +12,8 @@ import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { EXPORT_FORMATS } from '../../src/api/interchange/index.js';
+import { EXPORT_FORMAT_CHOICES } from '../../src/cli/arg-parsers.js';
 import { tableEntryOf } from '../../src/cli/command-table.js';
 import type { main } from '../../src/cli/main.js';
 import { buildProgram } from '../../src/cli/program.js';
@@ -315,6 +317,34 @@ describe('usage errors exit 2 with the USAGE envelope', () => {
     [['import', 'labels', 'x.jsonl', '--upsert', '--replace-all'], 'cannot be used together'],
     [['show'], "missing required argument 'ref'"],
     [['nosuch'], "unknown command 'nosuch'"],
+    // options with a fixed set of values (commander's .choices()): refused while parsing
+    [
+      ['export', 'main', '--format', 'bogus', '--out', 'x'],
+      "argument 'bogus' is invalid. Allowed choices are coco, jsonl, yolo, yolo-seg, voc",
+    ],
+    [['run', 'finish', 'R', '--status', 'bogus'], 'Allowed choices are ok, failed'],
+    [['run', 'add-vectors', 'R', 'v.jsonl', '--kind', 'bogus'], 'choices are gradient, embedding'],
+    [
+      ['run', 'start', '--dataset', 'main', '--export', 'nope', '--out', 'x'],
+      "option '--export <format>' argument 'nope' is invalid",
+    ],
+    [
+      ['export', 'main', '--format', 'jsonl', '--out', 'x', '--with-images'],
+      '--with-images: JSONL has no image files',
+    ],
+    // values checked as they are parsed, and combinations checked before the repository opens
+    [['run', 'start', '--dataset', 'main', '--param', 'lr'], 'expected KEY=VALUE'],
+    [
+      ['run', 'start', '--dataset', 'main', '--param', 'lr=1', '--param', 'lr=2'],
+      "'lr' is given twice",
+    ],
+    [
+      ['model', 'register', '--run', 'R', '--name', 'n', '--version', '1', '--metric', '=3'],
+      'expected KEY=VALUE',
+    ],
+    [['predict', 'record', '--model', 'm@1', '--image', 'i', '--output', '{nope'], 'expected JSON'],
+    [['merge', 'resolve', '--ours'], 'name a conflict id or use --all'],
+    [['merge', 'resolve', '--all', '--value', 'v.json'], '--value cannot be used with --all'],
   ];
 
   it.each(USAGE)('verso %j', async (args, message) => {
@@ -328,6 +358,10 @@ describe('usage errors exit 2 with the USAGE envelope', () => {
     ];
     expect(doc.error).toMatchObject({ code: 'USAGE', category: 'InvalidInput' });
     expect(doc.error.message).toContain(message);
+  });
+
+  it("the choices are the api's: every export format is offered, and only those", () => {
+    expect([...EXPORT_FORMAT_CHOICES].sort()).toEqual([...EXPORT_FORMATS].sort());
   });
 
   it('a value after the option is parsed once: log -n 1 prints one commit', async () => {
@@ -385,6 +419,25 @@ describe('main() in process', () => {
     expect(expectOk(await versoProcess(['--version'])).stdout).toBe(`${version}\n`);
   });
 
+  it('--version is answered anywhere before --, but not as the option of model register', async () => {
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    for (const args of [
+      ['--repo', repo.root, '--version'],
+      ['--repo', 'no-such-folder', '-V'],
+      ['log', 'main', '--version'],
+      ['model', '--version'],
+    ])
+      expect(expectOk(await verso(args), args.join(' ')).stdout).toBe(`${version}\n`);
+    const register = await repo.run([
+      ...['model', 'register', '--run', 'no-such-run', '--name', 'm', '--version', '2'],
+    ]);
+    expectFailure(register, 1, 'no-such-run');
+    expect(register.stdout).toBe('');
+    expectFailure(await verso(['log', '--', '--version']), 1, 'no Verso repository');
+  });
+
   it('writes only to the given streams and reads the repository from env and cwd it is given', async () => {
     const main = await loadMain();
     const write = vi.spyOn(process.stdout, 'write');
@@ -435,5 +488,21 @@ describe('main() in process', () => {
   it('a folder outside any repository is refused whatever the process folder is', async () => {
     const r = await verso(['log'], { env: { VERSO_REPO: tmp.dir('not-a-repo') } });
     expectFailure(r, 1, 'verso: error:');
+  });
+});
+
+// ------------------------------------------------------------------ the executable
+
+describe('bin/verso.js', () => {
+  it('a failure before main() runs (a bad VERSO_FAILPOINT) prints the --json envelope on stdout, exit 2', async () => {
+    const r = await versoProcess(['--repo', repo.root, 'log', 'main', '--json'], {
+      env: { VERSO_FAILPOINT: 'no-such-failpoint' },
+    });
+    expectFailure(r, 2, 'verso: error: VERSO_FAILPOINT=no-such-failpoint names no failpoint');
+    const [doc] = expectShape(r, 'document', 'bad failpoint') as [
+      { error: { code: string; message: string } },
+    ];
+    expect(doc.error.code).toBe('USAGE');
+    expect(doc.error.message).toContain('no-such-failpoint');
   });
 });

@@ -270,7 +270,7 @@ describe('--with-images: a folder to train on', () => {
     );
     expectFailure(
       await noList.run(['export', 'v1', '--format', 'jsonl', '--out', fresh('x'), '--with-images']),
-      1,
+      2,
       '--with-images',
     );
   });

@@ -7,8 +7,9 @@
  * stdout and stderr captured: the same result as a child process, without starting Node per
  * command. `versoProcess(...)` (and `spawnVerso`) run the real executable `bin/verso.js` in a
  * child process: for tests of the process itself (concurrency, kills and signals, EPIPE,
- * startup, the executable), and whenever a test gives `cwd` (the API still resolves relative
- * paths against the process's folder) or `process: true`.
+ * startup, the executable), and whenever a test gives `process: true`. Both run in the same
+ * folder: `cwd` when given, else the OS temp folder (`runFolder`); in process it is passed to
+ * `main({cwd})`, which resolves every path against it.
  *
  * Every run gets a clean environment: `VERSO_REPO` and `VERSO_COMMIT_TIME` are removed (a test
  * that wants them sets them), `VERSO_AUTHOR` is set to `E2E_AUTHOR`. Temporary folders live
@@ -42,7 +43,7 @@ export const E2E_AUTHOR = 'e2e-tester <e2e@example.test>';
 // ------------------------------------------------------------------ running the CLI
 
 export interface RunOptions {
-  /** The folder to run in (implies a child process; default: the OS temp folder). */
+  /** The folder to run in (default: the OS temp folder, in process and in a child process). */
   readonly cwd?: string;
   /** Extra environment; a `undefined` value removes the variable. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -55,6 +56,11 @@ export interface RunResult {
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
+}
+
+/** The folder a run runs in, in process or in a child process: `cwd`, else the OS temp folder. */
+export function runFolder(opts: RunOptions): string {
+  return opts.cwd ?? tmpdir();
 }
 
 function childEnv(extra: RunOptions['env']): NodeJS.ProcessEnv {
@@ -80,7 +86,7 @@ export interface RunningVerso {
 /** Starts `verso ARGS` without waiting for it (for races and kills). */
 export function spawnVerso(args: readonly string[], opts: RunOptions = {}): RunningVerso {
   const child = spawn(process.execPath, [VERSO_BIN, ...args], {
-    cwd: opts.cwd ?? tmpdir(),
+    cwd: runFolder(opts),
     env: childEnv(opts.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -113,13 +119,13 @@ export function runInChildProcesses(): void {
 
 /**
  * Runs `verso ARGS` to completion: in this process through `main()` (see the header), or in a
- * child process when `opts.cwd` or `opts.process` is given.
+ * child process when `opts.process` is given.
  */
 export function verso(
   args: readonly string[],
   opts: RunOptions = {},
 ): Promise<RunResult & { readonly pid: number }> {
-  if (opts.cwd !== undefined || opts.process || ALWAYS_PROCESS) return versoProcess(args, opts);
+  if (opts.process || ALWAYS_PROCESS) return versoProcess(args, opts);
   return versoInProcess(args, opts);
 }
 
@@ -141,9 +147,6 @@ type CliMain = typeof main;
 let cliMain: Promise<CliMain> | undefined;
 let inProcessQueue: Promise<unknown> = Promise.resolve();
 
-/** The variables the API layer still reads from `process.env` (until it takes them as options). */
-const API_ENV = ['VERSO_AUTHOR', 'VERSO_COMMIT_TIME', 'VERSO_NOW'] as const;
-
 /** A writable that keeps what is written. */
 function capture(): { stream: Writable; text: () => string } {
   const chunks: Buffer[] = [];
@@ -158,9 +161,8 @@ function capture(): { stream: Writable; text: () => string } {
 
 /**
  * `main()` of the compiled CLI in this process, one call at a time (calls queue), with the
- * environment a child process would get. The API layer still reads `VERSO_AUTHOR`,
- * `VERSO_COMMIT_TIME` and `VERSO_NOW` from `process.env`, so they are set for the call and
- * restored after it.
+ * environment and folder a child process would get, passed as `main`'s `env` and `cwd`: the
+ * process's own environment and folder are neither read nor changed.
  */
 export function versoInProcess(
   args: readonly string[],
@@ -171,29 +173,16 @@ export function versoInProcess(
       (m: { main: CliMain }) => m.main,
     );
     const main = await cliMain;
-    const env = childEnv(opts.env);
-    const saved = API_ENV.map((k) => [k, process.env[k]] as const);
-    for (const k of API_ENV) {
-      if (env[k] === undefined) delete process.env[k];
-      else process.env[k] = env[k];
-    }
     const out = capture();
     const err = capture();
-    try {
-      const code = await main({
-        argv: args,
-        stdout: out.stream,
-        stderr: err.stream,
-        env,
-        cwd: process.cwd(),
-      });
-      return { code, signal: null, stdout: out.text(), stderr: err.text(), pid: process.pid };
-    } finally {
-      for (const [k, v] of saved) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    }
+    const code = await main({
+      argv: args,
+      stdout: out.stream,
+      stderr: err.stream,
+      env: childEnv(opts.env),
+      cwd: runFolder(opts),
+    });
+    return { code, signal: null, stdout: out.text(), stderr: err.text(), pid: process.pid };
   };
   const result = inProcessQueue.then(run, run);
   inProcessQueue = result.catch(() => undefined);

@@ -132,7 +132,7 @@ describe('run start --export', () => {
       '--out',
       'x',
     ]);
-    expectFailure(format, 1, "invalid format 'nope'");
+    expectFailure(format, 2, "argument 'nope' is invalid");
     expect(await runs()).toBe(before);
   });
 

@@ -43,7 +43,7 @@ export async function recordPrediction(
   try {
     output = JSON.parse(input.output);
   } catch {
-    throw new InvalidArgumentError('--output', input.output, 'expected JSON');
+    throw new InvalidArgumentError('prediction output', input.output, 'expected JSON');
   }
   let vector: number[] | undefined;
   if (input.vectorFile !== undefined) {

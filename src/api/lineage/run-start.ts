@@ -93,9 +93,10 @@ export function parseParams(pairs: readonly string[]): Record<string, string> {
   const out = new Map<string, string>();
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new InvalidArgumentError('--param', pair, 'expected KEY=VALUE');
+    if (eq <= 0) throw new InvalidArgumentError('key=value pair', pair, 'expected KEY=VALUE');
     const key = pair.slice(0, eq);
-    if (out.has(key)) throw new InvalidArgumentError('--param', pair, `'${key}' is given twice`);
+    if (out.has(key))
+      throw new InvalidArgumentError('key=value pair', pair, `'${key}' is given twice`);
     out.set(key, pair.slice(eq + 1));
   }
   return Object.fromEntries([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

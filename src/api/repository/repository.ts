@@ -70,15 +70,16 @@ export function versoDir(root: string): string {
 
 /**
  * The repository at `start` or the nearest folder above it that has `.verso/` with a catalog or
- * a chunk store (a repository whose catalog is gone is found, and refused as damaged).
+ * a chunk store (a repository whose catalog is gone is found, and refused as damaged). When
+ * there is none, the error names `shownAs` (the folder as the user gave it).
  */
-export function findRepositoryRoot(start: string): string {
+export function findRepositoryRoot(start: string, shownAs: string = start): string {
   let dir = resolve(start);
   for (;;) {
     const base = join(dir, VERSO_DIR);
     if (existsSync(join(base, 'catalog.sqlite')) || existsSync(join(base, 'chunks'))) return dir;
     const up = dirname(dir);
-    if (up === dir) throw new RepositoryNotFoundError(start);
+    if (up === dir) throw new RepositoryNotFoundError(shownAs);
     dir = up;
   }
 }

@@ -8,7 +8,9 @@
 import type { Command } from 'commander';
 import type { ExportResult } from '../../api/interchange/index.js';
 import { defineCommand, Records, registerCommand, type CommandInput } from '../command-table.js';
+import { choiceOption, EXPORT_FORMAT_CHOICES } from '../arg-parsers.js';
 import type { CliContext } from '../context.js';
+import { UsageError } from '../usage-error.js';
 import { explainCommand, explanationText, type Explanation } from './query-commands.js';
 import { registerFormatImports } from './format-import-commands.js';
 import {
@@ -95,7 +97,13 @@ export const exportCommand = defineCommand({
   description: 'write the labels of a commit in another format (coco, jsonl, yolo, yolo-seg, voc)',
   spec: (cmd) =>
     cmd
-      .requiredOption('--format <format>', 'coco, jsonl, yolo, yolo-seg or voc')
+      .addOption(
+        choiceOption(
+          '--format <format>',
+          'output format',
+          EXPORT_FORMAT_CHOICES,
+        ).makeOptionMandatory(),
+      )
       .requiredOption('--out <path>', 'output file (a folder for yolo, yolo-seg, voc)')
       .option('--schema <version>', 'read the labels as this schema version (auto ops applied)')
       .option('--where <expr>', 'only labels matching this filter expression (and their images)')
@@ -104,6 +112,12 @@ export const exportCommand = defineCommand({
         '--with-images',
         'also write the image files (hard links to the blob store when possible, else copies)',
       ),
+  check: ({ opts }: CommandInput<ExportFlags>) => {
+    if (opts.withImages && opts.format === 'jsonl')
+      throw new UsageError(
+        '--with-images: JSONL has no image files; use --format coco, yolo, yolo-seg or voc',
+      );
+  },
   repository: true,
   async run(repo, { args, opts }: CommandInput<ExportFlags>): Promise<Explanation | ExportResult> {
     const ref = args[0] as string;

@@ -4,7 +4,15 @@
  * command-table entries.
  */
 import type { Command } from 'commander';
-import { positiveInteger } from '../arg-parsers.js';
+import {
+  choiceOption,
+  EXPORT_FORMAT_CHOICES,
+  jsonText,
+  keyValuePairs,
+  positiveInteger,
+  RUN_STATUS_CHOICES,
+  VECTOR_KIND_CHOICES,
+} from '../arg-parsers.js';
 import {
   defineCommand,
   registerCommand,
@@ -17,8 +25,6 @@ import type { LineageUp } from '../../api/lineage/index.js';
 import { UsageError } from '../usage-error.js';
 import { modelListCommand, predictListCommand, runListCommand } from './lineage-list-commands.js';
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
-
 const modelRegister = defineCommand({
   name: 'register',
   description: 'record a model produced by a run',
@@ -28,7 +34,7 @@ const modelRegister = defineCommand({
       .requiredOption('--name <name>', 'model name')
       .requiredOption('--version <version>', 'model version (unique with the name)')
       .option('--metrics <file>', 'a JSON object of metrics')
-      .option('--metric <k=v>', 'one metric (repeatable)', collect),
+      .option('--metric <k=v>', 'one metric (repeatable)', keyValuePairs),
   repository: true,
   async run(repo, { opts }: CommandInput<ModelOpts>) {
     const { registerModel } = await import('../../api/lineage/index.js');
@@ -44,7 +50,7 @@ const predictRecord = defineCommand({
     cmd
       .requiredOption('--model <model>', 'model id or NAME@VERSION')
       .option('--image <image>', 'the image predicted on')
-      .option('--output <json>', "the model's output, JSON")
+      .option('--output <json>', "the model's output, JSON", jsonText)
       .option('--id <id>', "the serving system's prediction id")
       .option('--vector <file>', 'the prediction vector, a JSON array of numbers')
       .option('--file <file>', 'JSONL: {"id"?, "image", "output", "time"?, "vector"?} per line'),
@@ -150,8 +156,14 @@ const runStart = defineCommand({
       .requiredOption('--dataset <ref>', 'the dataset ref (branch, tag, commit)')
       .option('--where <expr>', 'train on the labels matching this filter')
       .option('--schema <version>', 'read the labels as this schema version')
-      .option('--param <k=v>', 'a training parameter (repeatable)', collect)
-      .option('--export <format>', 'also export the example set in this format')
+      .option('--param <k=v>', 'a training parameter (repeatable)', keyValuePairs)
+      .addOption(
+        choiceOption(
+          '--export <format>',
+          'also export the example set in this format',
+          EXPORT_FORMAT_CHOICES,
+        ),
+      )
       .option('--out <path>', 'where --export writes'),
   check: ({ opts }: CommandInput<RunStartOpts>) => {
     if ((opts.export === undefined) !== (opts.out === undefined))
@@ -174,7 +186,10 @@ const runStart = defineCommand({
 const runFinish = defineCommand({
   name: 'finish <run>',
   description: 'mark a run finished',
-  spec: (cmd) => cmd.option('--status <status>', 'ok or failed', 'ok'),
+  spec: (cmd) =>
+    cmd.addOption(
+      choiceOption('--status <status>', 'how the run ended', RUN_STATUS_CHOICES).default('ok'),
+    ),
   repository: true,
   async run(repo, { args, opts }: CommandInput<{ status: string }>) {
     const { finishRun } = await import('../../api/lineage/index.js');
@@ -186,7 +201,14 @@ const runFinish = defineCommand({
 const runAddVectors = defineCommand({
   name: 'add-vectors <run> <file>',
   description: 'attach one vector per training example (binary VVEC or JSONL)',
-  spec: (cmd) => cmd.option('--kind <kind>', 'gradient (dot product) or embedding (cosine)'),
+  spec: (cmd) =>
+    cmd.addOption(
+      choiceOption(
+        '--kind <kind>',
+        'gradient (dot product) or embedding (cosine)',
+        VECTOR_KIND_CHOICES,
+      ),
+    ),
   repository: true,
   async run(repo, { args, opts }: CommandInput<{ kind?: string }>) {
     const { addRunVectors } = await import('../../api/lineage/index.js');

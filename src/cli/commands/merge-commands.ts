@@ -107,9 +107,12 @@ const resolveCommand = defineCommand<ResolveFlags, ResolveResult>({
       .option('--theirs', "take the source's value")
       .option('--both', 'possible duplicates: keep both labels')
       .option('--value <file>', 'the record to store, as JSON (null deletes it)'),
-  check: ({ opts }) => {
+  check: ({ args, opts }) => {
     if (pickedChoices(opts).length !== 1)
       throw new UsageError('give exactly one of --ours, --theirs, --both, --value FILE');
+    if (!opts.all && args[0] === undefined) throw new UsageError('name a conflict id or use --all');
+    if (opts.all && opts.value !== undefined)
+      throw new UsageError('--value cannot be used with --all: it decides one record conflict');
   },
   repository: true,
   async run(repo, { args, opts }) {

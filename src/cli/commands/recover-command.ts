@@ -3,10 +3,9 @@
  * commits when the catalog is lost or damaged (`api/recover.ts`), and says what it did and what
  * it could not bring back.
  */
-import { resolve } from 'node:path';
 import type { RecoverResult } from '../../api/maintenance/index.js';
 import { defineCommand } from '../command-table.js';
-import { repositoryStartFolder } from '../context.js';
+import { findRepository } from '../context.js';
 
 export const recover = defineCommand<{ blobStore?: string }, RecoverResult>({
   name: 'recover',
@@ -19,12 +18,11 @@ export const recover = defineCommand<{ blobStore?: string }, RecoverResult>({
     ),
   repository: false,
   async run({ opts }, rc) {
-    const { findRepositoryRoot } = await import('../../api/repository/index.js');
     const { recoverRepository } = await import('../../api/maintenance/index.js');
-    const root = findRepositoryRoot(repositoryStartFolder(rc.cwd, rc.env, rc.globals));
+    const root = await findRepository(rc.cwd, rc.env, rc.globals);
     return recoverRepository(
       root,
-      opts.blobStore === undefined ? {} : { blobStore: resolve(rc.cwd, opts.blobStore) },
+      opts.blobStore === undefined ? {} : { blobStore: opts.blobStore },
     );
   },
   render: recoverLines,

@@ -24,10 +24,11 @@ const init = defineCommand<{ blobStore?: string }, InitResult>({
   repository: false,
   async run({ args, opts }, rc) {
     const { initRepository } = await import('../../api/repository/index.js');
+    // DIR and --blob-store come resolved (path operands); --repo and VERSO_REPO do not.
     const dir = (args[0] as string | undefined) ?? rc.globals.repo ?? rc.env.repo ?? '.';
     return initRepository(resolve(rc.cwd, dir), {
       ...repositoryOptions(rc.env),
-      ...(opts.blobStore === undefined ? {} : { blobStore: resolve(rc.cwd, opts.blobStore) }),
+      ...(opts.blobStore === undefined ? {} : { blobStore: opts.blobStore }),
     });
   },
   render: (r) => [
