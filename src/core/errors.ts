@@ -39,12 +39,16 @@ export class VersoError extends Error {
   }
 }
 
-/** A malformed name, id or argument (not tied to an input file). */
+/**
+ * A malformed name, id or argument (not tied to an input file). `extra` is more `data` for a
+ * surface's hint (e.g. `option`: the caller's input the value came from).
+ */
 export class InvalidArgumentError extends VersoError {
-  constructor(what: string, value: unknown, why: string) {
+  constructor(what: string, value: unknown, why: string, extra: Record<string, unknown> = {}) {
     super('InvalidInput', 'INVALID_ARGUMENT', `invalid ${what} '${String(value)}': ${why}`, {
       what,
       value,
+      ...extra,
     });
   }
 }

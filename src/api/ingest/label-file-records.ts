@@ -30,7 +30,7 @@ import {
 } from '../../dataset/label-line.js';
 import { checkInputPath, misfiledInputError } from '../../formats/file-kind.js';
 import { makeContentCheck, type ContentCheck } from '../write/label-content-check.js';
-import type { LabelSchema } from '../schema/schema-registry.js';
+import type { LabelSchema } from '../repository/schema-registry.js';
 import { countLines, lineStartAfter, readLines } from '../../io/line-reader.js';
 
 export interface LabelRecord {

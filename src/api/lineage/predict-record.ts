@@ -43,7 +43,9 @@ export async function recordPrediction(
   try {
     output = JSON.parse(input.output);
   } catch {
-    throw new InvalidArgumentError('--output', input.output, 'expected JSON');
+    throw new InvalidArgumentError('prediction output', input.output, 'expected JSON', {
+      option: 'output',
+    });
   }
   let vector: number[] | undefined;
   if (input.vectorFile !== undefined) {

@@ -50,7 +50,9 @@ export async function addRunVectors(
   kindOption?: string,
 ): Promise<AddVectorsResult> {
   if (kindOption !== undefined && kindOption !== 'gradient' && kindOption !== 'embedding')
-    throw new InvalidArgumentError('--kind', kindOption, 'expected gradient or embedding');
+    throw new InvalidArgumentError('vector kind', kindOption, 'expected gradient or embedding', {
+      option: 'kind',
+    });
   const run = await repo.catalog.lineage.getRun(runId);
   if (!run) throw new LineageRecordNotFoundError('run', runId);
   const refusal = vectorRefusal(run);

@@ -25,7 +25,7 @@ import type { LabelContent } from '../../dataset/label-line.js';
 import { EDGE_TOLERANCE, placeLabel, type ClippedField } from '../../dataset/label-placement.js';
 import type { LabelProblem } from '../../schema/label-validator.js';
 import { makeContentCheck, type ContentCheck } from './label-content-check.js';
-import { labelSchemaOf, type LabelSchema } from '../schema/schema-registry.js';
+import { labelSchemaOf, type LabelSchema } from '../repository/schema-registry.js';
 import type { Repository } from '../repository/repository.js';
 
 export type { ContentCheck, LabelProblem };
