@@ -206,8 +206,19 @@ export async function* encodeRange(
     if (range === 0 && e instanceof FormatParseError && e.data['line'] === 1)
       throw misfiledInputError(file, 'labels') ?? e;
     if (lines && e instanceof FormatParseError) {
-      const d = e.data as { line: number; field: string | null; why: string };
-      throw new FormatParseError(file, lines.absolute(d.line * 2 + range), d.field, d.why);
+      const {
+        line,
+        field,
+        why,
+        file: _file,
+        ...extra
+      } = e.data as {
+        file: string;
+        line: number;
+        field: string | null;
+        why: string;
+      };
+      throw new FormatParseError(file, lines.absolute(line * 2 + range), field, why, extra);
     }
     throw e;
   }

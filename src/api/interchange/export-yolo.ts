@@ -33,7 +33,8 @@ function imageSize(img: ImageEntry): { width: number; height: number } {
   throw new InvalidArgumentError(
     'image',
     img.image,
-    'has no width/height in its asset record; YOLO coordinates need them (verso add images, or import with --images)',
+    'has no width/height in its asset record; YOLO coordinates need them',
+    { missing: 'image-size' },
   );
 }
 

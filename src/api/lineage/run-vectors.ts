@@ -95,7 +95,15 @@ async function checkBinary(
     throw new FormatParseError(file, 'header', null, (e as Error).message);
   }
   if (kind !== undefined && kind !== decoded.kind)
-    throw new FormatParseError(file, 'header', 'kind', `is ${decoded.kind}, --kind says ${kind}`);
+    throw new FormatParseError(
+      file,
+      'header',
+      'kind',
+      `is ${decoded.kind}, the kind asked for is ${kind}`,
+      {
+        option: 'kind',
+      },
+    );
   const keys = new KeyCheck(file);
   let row = 0;
   try {
