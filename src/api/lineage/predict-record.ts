@@ -61,7 +61,7 @@ export async function recordPrediction(
     { ...input, output: JSON.stringify(output), vector },
     0,
     dim,
-    input.vectorFile ?? '--vector',
+    input.vectorFile ?? 'vector',
     1,
   );
   await repo.catalog.lineage.insertPredictions([record]);
