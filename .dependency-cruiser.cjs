@@ -20,6 +20,12 @@
  * facade for callers, and routing internals through it would load a whole feature for one helper
  * and turn crossing uses (read's cat uses query's filter, the filter uses read's label scan) into
  * module cycles. no-circular keeps the module graph acyclic.
+ *
+ * Between api features, `API_FEATURE_USES` lists which other features each one may import
+ * (its modules, as above). `repository/` and `write/` are infrastructure every feature may
+ * use; they import no feature, except the composition root (`repository/compose.ts`), which
+ * registers the commit-time maintainers (`blame/blame-maintain.ts`, `query/tree-index-maintain.ts`).
+ * No api module imports cli/ (the api layer rule).
  */
 const TEST = '\\.test\\.ts$|\\.contract\\.ts$|/testing\\.ts$';
 const layer = (name, allowed) => ({
@@ -38,6 +44,37 @@ const typesOnly = (from, to) => ({
   to: { path: `^src/${to}`, dependencyTypesNot: ['type-only'] },
 });
 const PURE = ['core', 'tree', 'dataset', 'schema', 'query', 'influence', 'vcs'];
+
+/** api features and the other features each may import (docs/architecture.md, "The api map"). */
+const API_INFRASTRUCTURE = ['repository', 'write'];
+const API_FEATURE_USES = {
+  repository: [],
+  write: [],
+  read: ['query', 'schema'],
+  query: ['read', 'schema'],
+  images: [],
+  ingest: ['read'],
+  interchange: ['images', 'ingest', 'query', 'read', 'schema'],
+  merge: [],
+  blame: [],
+  schema: [],
+  lineage: ['interchange', 'query', 'read', 'schema'],
+  maintenance: ['images', 'merge', 'read'],
+};
+const COMPOSITION_ROOT = '^src/api/repository/compose\\.ts$';
+const featureUses = (feature, uses) => ({
+  name: `api-${feature}-uses-only-its-features`,
+  comment: `api/${feature}/ may import only api/{${[feature, ...API_INFRASTRUCTURE, ...uses].join(', ')}}/`,
+  severity: 'error',
+  from: {
+    path: `^src/api/${feature}/`,
+    pathNot: feature === 'repository' ? [TEST, COMPOSITION_ROOT] : TEST,
+  },
+  to: {
+    path: '^src/api/',
+    pathNot: [...new Set([feature, ...API_INFRASTRUCTURE, ...uses])].map((f) => `^src/api/${f}/`),
+  },
+});
 
 module.exports = {
   forbidden: [
@@ -119,6 +156,17 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/', pathNot: TEST },
       to: { path: '^bench/' },
+    },
+    ...Object.entries(API_FEATURE_USES).map(([feature, uses]) => featureUses(feature, uses)),
+    {
+      name: 'api-composition-root-registers-maintainers-only',
+      comment: 'repository/compose.ts may import other features only for their commit-time maintainers',
+      severity: 'error',
+      from: { path: COMPOSITION_ROOT },
+      to: {
+        path: '^src/api/',
+        pathNot: [...API_INFRASTRUCTURE.map((f) => `^src/api/${f}/`), '^src/api/[a-z-]+/[a-z-]+-maintain\\.ts$'],
+      },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],

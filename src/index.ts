@@ -4,8 +4,10 @@
  * composed from backends (`createRepository`); the verbs of every feature take the repository
  * as their first argument; errors are `VersoError`s with a category and a code.
  *
- * Everything here comes from a feature's `index.ts` (`api/<feature>/index.ts`) or is a record
- * or interface type of a lower layer; nothing else of `src/` is public.
+ * Everything here comes from a feature's `index.ts` (`api/<feature>/index.ts`), is a record
+ * or interface type of a lower layer, or is one of the embedded backends `createRepository`
+ * composes (so a program can build a repository without `openRepository`); nothing else of
+ * `src/` is public.
  */
 export * from './api/repository/index.js';
 export * from './api/write/index.js';
@@ -20,8 +22,8 @@ export * from './api/schema/index.js';
 export * from './api/lineage/index.js';
 export * from './api/maintenance/index.js';
 
-// Errors: the base class and its categories (leaf classes are matched by `code`).
-export { VersoError, type ErrorCategory } from './core/errors.js';
+// Errors: the base class, its categories and codes (leaf classes are matched by `code`).
+export { VersoError, isVersoError, type ErrorCategory, type ErrorCode } from './core/errors.js';
 
 // Records the verbs return or take.
 export type { ChunkHash } from './core/hash.js';
@@ -45,3 +47,11 @@ export type {
 export type { Catalog } from './catalog/catalog.js';
 export type { ChunkStore } from './store/chunk-store.js';
 export type { BlobStore } from './store/blob-store.js';
+
+// The embedded backends, to compose a repository with `createRepository` (what `openRepository`
+// does for a repository folder): `LmdbChunkStore.open(dir)`, `SqliteCatalog.open(file)`,
+// `new FsBlobStore(dir)`; `MemoryChunkStore` keeps chunks in memory (tests, throwaway work).
+export { LmdbChunkStore } from './store/lmdb/lmdb-chunk-store.js';
+export { MemoryChunkStore } from './store/memory/memory-chunk-store.js';
+export { FsBlobStore } from './store/fs/fs-blob-store.js';
+export { SqliteCatalog } from './catalog/sqlite/sqlite-catalog.js';

@@ -14,7 +14,41 @@ import {
   RepositoryDamagedError,
 } from '../api/repository/repository-errors.js';
 import { RefNotFoundError } from '../vcs/ref-errors.js';
-import { VersoError } from '../core/errors.js';
+import { FormatParseError, InvalidArgumentError, VersoError } from '../core/errors.js';
+import { InputFileError } from '../io/io-errors.js';
+
+const SRC = join(import.meta.dirname, '..');
+/** A quoted string literal: quote, text (escapes kept). */
+const STRING_LITERAL = /(['"`])((?:(?!\1)[^\\\n]|\\.)*)\1/g;
+
+/**
+ * Strings below the CLI that may still name a CLI option, by file, each with its reason.
+ * Everything else below `src/cli/` words its messages without `verso <command>` or `--option`
+ * (the CLI's hints, `error-hints.ts`, name them).
+ */
+const CLI_WORDING_ALLOWED: Readonly<Record<string, readonly string[]>> = {
+  // Written into the exported data.yaml as its provenance comment (pinned export bytes), not a message.
+  'formats/yolo/write-yolo.ts': ['# Written by verso export --format yolo'],
+};
+
+/** Production modules of every layer below the CLI, relative to `src/`. */
+function productionFilesBelowCli(): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of readdirSync(join(SRC, rel), { withFileTypes: true })) {
+      const path = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) {
+        if (path !== 'cli') walk(path);
+      } else if (
+        /\.ts$/.test(path) &&
+        !/\.test\.ts$|\.contract\.ts$|(^|\/)testing\.ts$|\.d\.ts$/.test(path)
+      )
+        out.push(path);
+    }
+  };
+  walk('');
+  return out;
+}
 
 describe('error hints', () => {
   it('a stopped merge: the message says what happened, the hint what to run', () => {
@@ -61,11 +95,57 @@ describe('error hints', () => {
     expect(f.envelope).not.toHaveProperty('hint');
   });
 
-  it('the pure core names no CLI command', () => {
-    const dir = join(import.meta.dirname, '..', 'core');
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.ts') && !n.includes('.test.'))) {
-      const code = readFileSync(join(dir, name), 'utf8').replace(/^\s*(\*|\/\/).*$/gm, '');
-      expect(code, name).not.toMatch(/['"`][^'"`\n]*\bverso [a-z]/);
+  it('no layer below the CLI names a CLI command or option in its strings', () => {
+    const offenders: string[] = [];
+    for (const file of productionFilesBelowCli()) {
+      const code = readFileSync(join(SRC, file), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
+      for (const [, , text] of code.matchAll(STRING_LITERAL)) {
+        const allowed = CLI_WORDING_ALLOWED[file];
+        if (!/\bverso [a-z]/.test(text!) && !/(^|[\s(`'])--[a-z][a-z-]+/.test(text!)) continue;
+        if (allowed?.some((a) => text!.includes(a))) continue;
+        offenders.push(`${file}: ${text}`);
+      }
     }
+    expect(offenders).toEqual([]);
   });
+
+  it('the scan sees command names and options in strings, not in comments', () => {
+    const hits = (code: string) =>
+      [...code.matchAll(STRING_LITERAL)].filter(
+        ([, , t]) => /\bverso [a-z]/.test(t!) || /(^|[\s(`'])--[a-z][a-z-]+/.test(t!),
+      ).length;
+    expect(hits('throw new X(`run \\`verso index build\\``)')).toBe(1);
+    expect(hits("why: 'or pass --allow-unknown-images'")).toBe(1);
+    expect(hits("why: 'a-b--c is fine'")).toBe(0);
+  });
+
+  it('the hints the library no longer words: input readers, write remedies, refs, options', () => {
+    const refused = new FormatParseError('x.jsonl', 3, 'image', 'no asset record', {
+      remedy: 'allowUnknownImages',
+    });
+    expect(describeFailure(refused).stderr).toBe(
+      "verso: error: x.jsonl:3 field 'image': no asset record\n" +
+        "verso: hint: add the image first ('verso add images'), or pass --allow-unknown-images\n",
+    );
+    expect(hintFor(new FormatParseError('f', 1, 'bbox', 'outside', { remedy: 'clip' }))).toBe(
+      '--clip clips geometry to the image',
+    );
+    const misfiled = new FormatParseError('f', 'document', null, 'this is a VOC file', {
+      reader: 'voc',
+    });
+    expect(hintFor(misfiled)).toBe('use `verso import voc`');
+    expect(hintFor(new InputFileError('d', 'is a folder', undefined, { reader: 'yolo', readerArgs: ' DIR' }))).toBe('use `verso import yolo DIR`');
+    expect(hintFor(new FormatParseError('f', 1, 'task_id', 'x', { reader: 'cvat', oneTask: true }))).toBe('use `verso import cvat FILE --task ID`');
+    const missing = new RefNotFoundError('mian', "did you mean 'main'?", { name: 'mian', missingBranch: true });
+    expect(describeFailure(missing).stderr).toBe(
+      "verso: error: ref not found: 'mian'; did you mean 'main'?\n" +
+        'verso: hint: create it with `verso branch create mian`\n',
+    );
+    const deleted = new RefNotFoundError('old', undefined, { name: 'old', deletedFrom: 'ab'.repeat(32) });
+    expect(hintFor(deleted)).toBe(`\`verso branch create old --from ${'ab'.repeat(6)}\` restores it`);
+    expect(hintFor(new InvalidArgumentError('run parameter', 'x', 'expected KEY=VALUE', { option: 'param' }))).toBe('the value given with --param');
+    expect(hintFor(new InvalidArgumentError('tag', 'dev', 'is a branch, not a tag', { refKind: 'branch' }))).toBe("a branch is deleted with 'verso branch delete dev'");
+  }); // prettier-ignore
 });

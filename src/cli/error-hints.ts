@@ -28,7 +28,71 @@ const DAMAGE_REMEDIES: Readonly<Record<string, string>> = {
   'verify-and-restore': "Run 'verso verify' to list the damage, and restore .verso/ from a backup",
 };
 
+/** The command that takes an input of a recognised kind (`formats/file-kind.ts`, `data.reader`). */
+const READER_COMMANDS: Readonly<Record<string, string>> = {
+  labels: 'verso import labels',
+  edits: 'verso apply',
+  coco: 'verso import coco',
+  voc: 'verso import voc',
+  cvat: 'verso import cvat',
+  'label-studio': 'verso import label-studio',
+  yolo: 'verso import yolo',
+};
+
+/** What to run for an input that another command takes (`data.reader`, `data.readerArgs`). */
+function readerHint(d: ErrorData): string | undefined {
+  const reader = d['reader'];
+  if (typeof reader !== 'string') return undefined;
+  if (reader === 'images') return 'add images with `verso add images`';
+  if (reader === 'schema')
+    return 'create a schema version with `verso schema create VERSION --from FILE`';
+  if (reader === 'predictions')
+    return 'record model outputs with `verso predict record --model M --file PREDICTIONS.jsonl`; import ground truth with `verso import coco`';
+  const command = READER_COMMANDS[reader];
+  const args = d['oneTask'] === true ? ' FILE --task ID' : text(d, 'readerArgs');
+  return command ? `use \`${command}${args}\`` : undefined;
+}
+
+/** The option that lets a refused label through (`data.remedy`, `schema/label-validator.ts`). */
+const REMEDY_HINTS: Readonly<Record<string, string>> = {
+  allowUnknownImages: "add the image first ('verso add images'), or pass --allow-unknown-images",
+  clip: '--clip clips geometry to the image',
+};
+
+/** An input file's problem: the option that lets it through, else the command that reads it. */
+const inputHint: HintFor = (d) =>
+  (typeof d['remedy'] === 'string' ? REMEDY_HINTS[d['remedy']] : undefined) ?? readerHint(d);
+
+/** A bad argument: the option it came from (`data.option`), or what else the value names. */
+const argumentHint: HintFor = (d) => {
+  if (d['refKind'] === 'branch')
+    return `a branch is deleted with 'verso branch delete ${text(d, 'value')}'`;
+  if (d['missing'] === 'image-size')
+    return 'record its size (verso add images, or import the annotations with --images)';
+  if (d['missing'] === 'conflict-id') return 'name a conflict id, or pass --all';
+  if (typeof d['option'] !== 'string') return undefined;
+  return typeof d['with'] === 'string'
+    ? `--${d['option']} cannot be used with --${d['with']}`
+    : `the value given with --${d['option']}`;
+};
+
+/** A ref that names nothing: how to restore a deleted branch, or create a missing one. */
+const refHint: HintFor = (d) => {
+  const name = text(d, 'name');
+  const hints = [
+    typeof d['deletedFrom'] === 'string'
+      ? `\`verso branch create ${name} --from ${d['deletedFrom'].slice(0, 12)}\` restores it`
+      : '',
+    d['missingBranch'] === true ? `create it with \`verso branch create ${name}\`` : '',
+  ].filter((h) => h !== '');
+  return hints.length > 0 ? hints.join('; ') : undefined;
+};
+
 export const ERROR_HINTS: { readonly [C in ErrorCode]?: HintFor } = {
+  FORMAT_PARSE: inputHint,
+  INPUT_FILE: inputHint,
+  INVALID_ARGUMENT: argumentHint,
+  REF_NOT_FOUND: refHint,
   REPOSITORY_NOT_FOUND: () => "use --repo DIR, VERSO_REPO, or 'verso init'",
   REPOSITORY_EXISTS: (d) =>
     d['withoutCatalog'] === true

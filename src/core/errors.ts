@@ -39,12 +39,16 @@ export class VersoError extends Error {
   }
 }
 
-/** A malformed name, id or argument (not tied to an input file). */
+/**
+ * A malformed name, id or argument (not tied to an input file). `extra` is more `data` for a
+ * surface's hint (e.g. `option`: the caller's input the value came from).
+ */
 export class InvalidArgumentError extends VersoError {
-  constructor(what: string, value: unknown, why: string) {
+  constructor(what: string, value: unknown, why: string, extra: Record<string, unknown> = {}) {
     super('InvalidInput', 'INVALID_ARGUMENT', `invalid ${what} '${String(value)}': ${why}`, {
       what,
       value,
+      ...extra,
     });
   }
 }
@@ -52,13 +56,25 @@ export class InvalidArgumentError extends VersoError {
 /**
  * Bad content in an input file: names the file, the 1-based line (a number: `file:12`) or the
  * record (a string such as `annotations[12] (id 345)`: `file annotations[12] (id 345)`), and the
- * field.
+ * field. `extra` is more `data` for a surface's hint (e.g. `reader`: what reads this input).
  */
 export class FormatParseError extends VersoError {
-  constructor(file: string, line: number | string, field: string | null, why: string) {
+  constructor(
+    file: string,
+    line: number | string,
+    field: string | null,
+    why: string,
+    extra: Record<string, unknown> = {},
+  ) {
     const at = typeof line === 'number' ? `${file}:${line}` : `${file} ${line}`;
     const where = `${at}${field ? ` field '${field}'` : ''}`;
-    super('InvalidInput', 'FORMAT_PARSE', `${where}: ${why}`, { file, line, field, why });
+    super('InvalidInput', 'FORMAT_PARSE', `${where}: ${why}`, {
+      file,
+      line,
+      field,
+      why,
+      ...extra,
+    });
   }
 }
 

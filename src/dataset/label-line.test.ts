@@ -52,7 +52,7 @@ describe('native JSONL label lines', () => {
     ['{"image":"a"}', false, 'label', 'missing required field'],
     ['{"image":"","label":"1"}', false, 'image', 'non-empty string id'],
     ['{"image":"a","label":1.5}', false, 'label', 'non-empty string id'],
-    ['{"op":"delete","image":"a","label":"1"}', false, 'op', "use 'verso apply'"],
+    ['{"op":"delete","image":"a","label":"1"}', false, 'op', 'applied as an edit batch'],
     ['{"image":"a","label":"1"}', true, 'op', 'missing required field'],
     ['{"op":"upsert","image":"a","label":"1"}', true, 'op', 'unknown op "upsert"'],
     ['{"image":"a","label":"1","review":"yes"}', false, 'review', 'expected an object or null'],
@@ -79,6 +79,12 @@ describe('native JSONL label lines', () => {
     expect(e.data).toMatchObject({ file: 'f.jsonl', line: 7, field });
     expect(e.message).toContain('f.jsonl:7');
     expect(e.message).toContain(why);
+  });
+
+  it('an edit op in a label file names its reader as data, not a command', () => {
+    const e = failure('{"op":"delete","image":"a","label":"1"}', false);
+    expect(e.data).toMatchObject({ field: 'op', reader: 'edits' });
+    expect(e.message).not.toMatch(/verso /);
   });
 
   it.each([

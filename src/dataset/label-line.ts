@@ -128,7 +128,8 @@ function parseOp(
       file,
       line,
       'op',
-      `a label file holds labels, not edit ops (got op ${JSON.stringify(op)}); use 'verso apply'`,
+      `a label file holds labels, not edit ops (got op ${JSON.stringify(op)}); edit ops are applied as an edit batch`,
+      { reader: 'edits' },
     );
   }
   if (op === 'put' || op === 'patch' || op === 'delete') return op;

@@ -119,9 +119,13 @@ describe('misfiledInputError', () => {
       REAL,
       'pascal_voc/review_object_detection_metrics/data/database/gts/pascalvoc_format',
     );
-    expect(misfiledInputError(voc, 'coco')?.message).toContain(
-      'is a folder: this is a folder of Pascal VOC XML files, not a COCO instances file: use `verso import voc`',
+    const folder = misfiledInputError(voc, 'coco');
+    expect(folder?.message).toMatch(
+      /is a folder: this is a folder of Pascal VOC XML files, not a COCO instances file$/,
     );
+    // What reads it is data (the CLI words the command: `cli/error-hints.ts`).
+    expect(folder?.data).toMatchObject({ reader: 'voc' });
+    expect(misfiledInputError(results, 'coco')?.data).toMatchObject({ reader: 'predictions' });
     expect(misfiledInputError(voc, 'voc')).toBeUndefined();
     expect(misfiledInputError(join(dir, 'missing.json'), 'coco')).toBeUndefined();
   });

@@ -5,8 +5,9 @@
  * YOLO folder to `import coco`, a VOC XML to `import cvat`, a COCO file to `import labels`...),
  * the parser's own complaint ("expected a JSON object at the top level") does not tell the user
  * what to do. `misfiledInputError` looks at the path (a folder's entries, or a file's first 64
- * KiB) and, when it recognises a different kind of file, returns an error naming it and the
- * command that reads it. Recognition is by structure only (root element, top-level members,
+ * KiB) and, when it recognises a different kind of file, returns an error naming it, with the
+ * reader of that kind in its `data` (`reader`, `readerArgs`: a surface words the command, e.g.
+ * the CLI's hint "use `verso import coco`"; messages here name no command). Recognition is by structure only (root element, top-level members,
  * the first record's fields), never by file name alone; anything unrecognised returns
  * undefined and the parser's own error stands. Only called on the error path.
  */
@@ -16,16 +17,23 @@ import { InputFileError } from '../io/io-errors.js';
 import { checkInputFile } from '../io/input-file.js';
 import { readTextFile } from '../io/text-file.js';
 
-/** The importers, by the name of their command (`verso import NAME`; `edits` is `verso apply`). */
+/** The importers, by format (`edits` is an edit batch, applied rather than imported). */
 export type InputFormat = 'labels' | 'edits' | 'coco' | 'voc' | 'cvat' | 'label-studio' | 'yolo';
+
+/** What takes an input: an importer, or another operation (image intake, schema creation, predictions). */
+export type InputReader = InputFormat | 'images' | 'schema' | 'predictions';
 
 export interface InputKind {
   /** A noun phrase: "a COCO results list (detections with scores)". */
   readonly what: string;
   /** The importer that reads it, if one does. */
   readonly format?: InputFormat;
-  /** What to do, one sentence: "use `verso import coco FILE`". */
-  readonly advice: string;
+  /** What to do, in the library's terms (no command names), if more than "use its reader". */
+  readonly advice?: string;
+  /** What takes this kind of input (the error's `data.reader`). */
+  readonly reader?: InputReader;
+  /** The arguments the reader is given, as a surface would show them (" DIR"). */
+  readonly readerArgs?: string;
 }
 
 /** What each importer expects, for "not ...". */
@@ -37,16 +45,6 @@ const EXPECTED: Readonly<Record<InputFormat, string>> = {
   cvat: 'a CVAT for images 1.1 XML file',
   'label-studio': 'a Label Studio JSON export',
   yolo: 'a YOLO dataset',
-};
-
-const COMMAND: Readonly<Record<InputFormat, string>> = {
-  labels: 'verso import labels',
-  edits: 'verso apply',
-  coco: 'verso import coco',
-  voc: 'verso import voc',
-  cvat: 'verso import cvat',
-  'label-studio': 'verso import label-studio',
-  yolo: 'verso import yolo',
 };
 
 const HEAD_BYTES = 64 * 1024;
@@ -66,13 +64,15 @@ const TOP_MEMBERS = new Set([
 export const COCO_PANOPTIC: InputKind = {
   what: 'a COCO panoptic file (segments_info with PNG masks)',
   advice:
-    'panoptic segmentation is not supported: convert it to COCO instances (panopticapi converters/panoptic2detection_coco_format.py) and import that with `verso import coco`',
+    'panoptic segmentation is not supported: convert it to COCO instances (panopticapi converters/panoptic2detection_coco_format.py) and import that',
+  reader: 'coco',
 };
 
 export const COCO_RESULTS: InputKind = {
   what: 'a COCO results list (detections with image_id, category_id and score)',
   advice:
-    'importing predictions is not supported yet; record model outputs with `verso predict record --model M --file PREDICTIONS.jsonl`, and import ground truth from a COCO instances file (with "images", "annotations" and "categories") with `verso import coco`',
+    'importing predictions is not supported yet; record model outputs as predictions of a model, and import ground truth from a COCO instances file (with "images", "annotations" and "categories")',
+  reader: 'predictions',
 };
 
 export const LABEL_STUDIO_VIDEO: InputKind = {
@@ -98,17 +98,25 @@ export function misfiledInputError(path: string, expected: InputFormat): VersoEr
   return kindError(path, kind, expected, folder);
 }
 
-/** "PATH document: this is KIND, not EXPECTED: ADVICE" (a folder: an `InputFileError`). */
+/**
+ * "PATH document: this is KIND, not EXPECTED[: ADVICE]" (a folder: an `InputFileError`), with
+ * `data.reader` (and `data.readerArgs`) naming what takes that kind of input.
+ */
 export function kindError(
   path: string,
   kind: InputKind,
   expected: InputFormat,
   folder = false,
 ): VersoError {
-  const why = `this is ${kind.what}, not ${EXPECTED[expected]}: ${kind.advice}`;
+  const why = `this is ${kind.what}, not ${EXPECTED[expected]}${kind.advice ? `: ${kind.advice}` : ''}`;
+  const data = {
+    kind: kind.what,
+    ...(kind.reader ? { reader: kind.reader } : {}),
+    ...(kind.readerArgs ? { readerArgs: kind.readerArgs } : {}),
+  };
   return folder
-    ? new InputFileError(path, `is a folder: ${why}`)
-    : new FormatParseError(path, 'document', null, why);
+    ? new InputFileError(path, `is a folder: ${why}`, undefined, data)
+    : new FormatParseError(path, 'document', null, why, data);
 }
 
 /**
@@ -133,15 +141,17 @@ export function readInputText(path: string, expected: InputFormat): string {
   return readTextFile(path);
 }
 
-const use = (format: InputFormat, args = '') => ({
+const use = (format: InputFormat, readerArgs?: string) => ({
   format,
-  advice: `use \`${COMMAND[format]}${args}\``,
+  reader: format,
+  ...(readerArgs ? { readerArgs } : {}),
 });
 
 /** A file's kind from its first bytes. */
 export function fileKind(file: string): InputKind | undefined {
   const head = readHead(file);
-  if (isImage(head)) return { what: 'an image file', advice: 'add images with `verso add images`' };
+  if (isImage(head))
+    return { what: 'an image file', advice: 'add it as an image', reader: 'images' };
   const text = head.toString('utf8').replace(/^\uFEFF/, '');
   const start = text.trimStart();
   if (start.startsWith('<')) return xmlKind(start);
@@ -151,14 +161,16 @@ export function fileKind(file: string): InputKind | undefined {
   if (/^\s*classes\s*:/m.test(text) && /\.(ya?ml|json)$/i.test(file))
     return {
       what: 'a schema file',
-      advice: 'create a schema version with `verso schema create VERSION --from FILE`',
+      advice: 'create a schema version from it',
+      reader: 'schema',
     };
   const lines = start.split('\n', 4).filter((l) => l.trim() !== '');
   if (lines.length > 0 && lines.every((l) => /^\d+(\s+-?[\d.eE+-]+){4,}\s*$/.test(l.trim())))
     return {
       what: 'a YOLO label file',
-      advice:
-        'import the dataset folder (with its data.yaml or obj.names) with `verso import yolo DIR`',
+      advice: 'import the dataset folder (with its data.yaml or obj.names)',
+      reader: 'yolo',
+      readerArgs: ' DIR',
     };
   return undefined;
 }
@@ -180,7 +192,9 @@ function xmlKind(text: string): InputKind | undefined {
     case 'View':
       return {
         what: 'a Label Studio labeling configuration, not annotations',
-        advice: 'export the project as JSON and use `verso import label-studio FILE.json`',
+        advice: 'export the project as JSON and import that',
+        reader: 'label-studio',
+        readerArgs: ' FILE.json',
       };
     default:
       return undefined;
@@ -218,8 +232,8 @@ function jsonKind(text: string, headBytes: number): InputKind | undefined {
     return task.format
       ? {
           what: 'a single Label Studio task',
-          advice:
-            'an export is a JSON list of tasks: wrap the task in [ ... ] and use `verso import label-studio`',
+          advice: 'an export is a JSON list of tasks: wrap the task in [ ... ]',
+          reader: 'label-studio',
         }
       : task;
   }

@@ -6,8 +6,15 @@ import { VersoError } from '../core/errors.js';
 
 /** An input file that cannot be read (missing, a folder, no permission). */
 export class InputFileError extends VersoError {
-  constructor(file: string, why: string, cause?: unknown) {
-    super('InvalidInput', 'INPUT_FILE', `cannot read '${file}': ${why}`, { file }, { cause });
+  /** `extra`: more `data` for a surface's hint (e.g. `reader`: what reads this input). */
+  constructor(file: string, why: string, cause?: unknown, extra: Record<string, unknown> = {}) {
+    super(
+      'InvalidInput',
+      'INPUT_FILE',
+      `cannot read '${file}': ${why}`,
+      { file, ...extra },
+      { cause },
+    );
   }
 }
 

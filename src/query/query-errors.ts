@@ -12,7 +12,7 @@ export class QuerySyntaxError extends VersoError {
     super(
       'InvalidInput',
       'QUERY_SYNTAX',
-      `--where: ${why} at column ${column}\n  ${expression}\n  ${' '.repeat(Math.max(0, column - 1))}^`,
+      `filter: ${why} at column ${column}\n  ${expression}\n  ${' '.repeat(Math.max(0, column - 1))}^`,
       { expression, column, why },
     );
   }

@@ -17,6 +17,16 @@ import type { AttributeSpec, SchemaClass, Taxonomy } from './taxonomy.js';
 export interface LabelProblem {
   readonly field: string;
   readonly why: string;
+  /**
+   * The write policy that would let the label through (`allowUnknownImages`, `clip`), when one
+   * would: a surface names its own option for it (the error's `data.remedy`).
+   */
+  readonly remedy?: 'allowUnknownImages' | 'clip';
+}
+
+/** The `data` a problem adds to the error that reports it (its `remedy`, if any). */
+export function problemData(p: LabelProblem): { remedy?: LabelProblem['remedy'] } {
+  return p.remedy ? { remedy: p.remedy } : {};
 }
 
 export type LabelValidator = (content: LabelContent) => LabelProblem | null;

@@ -346,7 +346,8 @@ describe.concurrent('files of another kind', () => {
       {
         args: ['import', 'coco', real('yolo/hub/example_datasets/coco8')],
         fragments: [
-          'is a folder: this is a YOLO dataset folder, not a COCO instances file: use `verso import yolo`',
+          'is a folder: this is a YOLO dataset folder, not a COCO instances file\n',
+          'verso: hint: use `verso import yolo`',
         ],
       },
       {
@@ -358,19 +359,22 @@ describe.concurrent('files of another kind', () => {
           ),
         ],
         fragments: [
-          'this is a Pascal VOC annotation, not a CVAT for images 1.1 XML file: use `verso import voc`',
+          'this is a Pascal VOC annotation, not a CVAT for images 1.1 XML file\n',
+          'verso: hint: use `verso import voc`',
         ],
       },
       {
         args: ['import', 'coco', jsonl],
         fragments: [
-          'this is a JSONL label file, not a COCO instances file: use `verso import labels`',
+          'this is a JSONL label file, not a COCO instances file\n',
+          'verso: hint: use `verso import labels`',
         ],
       },
       {
         args: ['import', 'labels', real('coco/mmpose/tests/data/coco/test_coco.json')],
         fragments: [
-          'this is a COCO instances file, not a JSONL label file: use `verso import coco`',
+          'this is a COCO instances file, not a JSONL label file\n',
+          'verso: hint: use `verso import coco`',
         ],
       },
       {

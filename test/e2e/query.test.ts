@@ -214,7 +214,7 @@ describe('export --where', () => {
 
 describe('bad expressions', () => {
   it.each([
-    ['class >= ', "--where: expected a value after '>=' at column 10\n  class >= \n           ^"],
+    ['class >= ', "filter: expected a value after '>=' at column 10\n  class >= \n           ^"],
     ['colour = red', "unknown field 'colour' (fields: image, label, class,"],
     ['class = person and (area > 3', "expected ')' to close the '(' at column 20"],
     ['review.at in next_year', "unknown period 'next_year'"],

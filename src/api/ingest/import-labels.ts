@@ -35,6 +35,7 @@ import { uniqueSorted, type DuplicateError } from './sorted-label-build.js';
 import { failpoint } from '../../core/failpoints.js';
 import type { CommitResult } from '../write/commit-to-branch.js';
 import { writeToBranch } from '../write/write-to-branch.js';
+import { problemData } from '../../schema/label-validator.js';
 
 export interface ImportLabelsOptions {
   readonly file: string;
@@ -77,7 +78,13 @@ export async function importLabels(
         assets: hexToHash(trees.assets),
         check,
         invalid: (tag, _key, p) =>
-          new FormatParseError(opts.file, reader.lines.absolute(tag), p.field, p.why),
+          new FormatParseError(
+            opts.file,
+            reader.lines.absolute(tag),
+            p.field,
+            p.why,
+            problemData(p),
+          ),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       });
       failpoint('import-after-trees');

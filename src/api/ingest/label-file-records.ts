@@ -30,7 +30,7 @@ import {
 } from '../../dataset/label-line.js';
 import { checkInputPath, misfiledInputError } from '../../formats/file-kind.js';
 import { makeContentCheck, type ContentCheck } from '../write/label-content-check.js';
-import type { LabelSchema } from '../schema/schema-registry.js';
+import type { LabelSchema } from '../repository/schema-registry.js';
 import { countLines, lineStartAfter, readLines } from '../../io/line-reader.js';
 
 export interface LabelRecord {
@@ -206,8 +206,19 @@ export async function* encodeRange(
     if (range === 0 && e instanceof FormatParseError && e.data['line'] === 1)
       throw misfiledInputError(file, 'labels') ?? e;
     if (lines && e instanceof FormatParseError) {
-      const d = e.data as { line: number; field: string | null; why: string };
-      throw new FormatParseError(file, lines.absolute(d.line * 2 + range), d.field, d.why);
+      const {
+        line,
+        field,
+        why,
+        file: _file,
+        ...extra
+      } = e.data as {
+        file: string;
+        line: number;
+        field: string | null;
+        why: string;
+      };
+      throw new FormatParseError(file, lines.absolute(line * 2 + range), field, why, extra);
     }
     throw e;
   }

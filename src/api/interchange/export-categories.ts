@@ -30,7 +30,7 @@ import { scanLeaves } from '../../tree/read.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import { categoriesOf, type Category } from '../read/categories.js';
 import type { Repository } from '../repository/repository.js';
-import { SchemaRegistry } from '../schema/schema-registry.js';
+import { SchemaRegistry } from '../repository/schema-registry.js';
 
 export interface ExportCategories {
   readonly categories: readonly Category[];

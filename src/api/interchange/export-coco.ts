@@ -47,7 +47,7 @@ export const exportCoco: Exporter = async (repo, commit, snap, out, view) => {
   return writeStaged(
     join(dirname(out), 'images'),
     (dir) => writeCoco(repo, commit, snap, out, view, new ImageFilePlacer(repo), dir),
-    '--with-images (images/ beside --out)',
+    { what: 'image folder (images/ beside the output file)', option: 'with-images' },
   );
 };
 

@@ -32,12 +32,10 @@ export interface ImageFileCounts {
 /** An exported image whose bytes Verso does not have. */
 export class ExportImageMissingError extends VersoError {
   constructor(image: string, why: string) {
-    super(
-      'InvalidInput',
-      'EXPORT_IMAGE_MISSING',
-      `--with-images: image '${image}' ${why}; nothing was written`,
-      { image, why },
-    );
+    super('InvalidInput', 'EXPORT_IMAGE_MISSING', `image '${image}' ${why}; nothing was written`, {
+      image,
+      why,
+    });
   }
 }
 

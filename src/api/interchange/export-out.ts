@@ -30,9 +30,20 @@ export interface StagedFolder {
 
 let staged = 0;
 
+/**
+ * What an output folder is, for its errors: the words (`what`) and the caller's input it came
+ * from (`option`, the error's `data.option`: a surface names its own argument).
+ */
+export interface OutFolderRole {
+  readonly what: string;
+  readonly option: string;
+}
+
+const OUT: OutFolderRole = { what: 'output folder', option: 'out' };
+
 /** Refuses a non-empty `out`, then stages a folder for it. */
-export function stageOutFolder(out: string, option = '--out'): StagedFolder {
-  requireEmptyOrNew(out, option);
+export function stageOutFolder(out: string, role: OutFolderRole = OUT): StagedFolder {
+  requireEmptyOrNew(out, role);
   const parent = dirname(out);
   mkdirSync(parent, { recursive: true });
   const dir = join(parent, `.${basename(out)}.verso-${process.pid}-${staged++}`);
@@ -50,14 +61,17 @@ export function stageOutFolder(out: string, option = '--out'): StagedFolder {
 }
 
 /** An empty or new output folder; refusing a non-empty one keeps stale files out of a re-import. */
-export function requireEmptyOrNew(out: string, option = '--out'): void {
+export function requireEmptyOrNew(out: string, role: OutFolderRole = OUT): void {
   if (existsSync(out) && !statSync(out).isDirectory())
-    throw new InvalidArgumentError(option, out, 'is a file: name a new or empty folder');
+    throw new InvalidArgumentError(role.what, out, 'is a file: name a new or empty folder', {
+      option: role.option,
+    });
   if (existsSync(out) && readdirSync(out).length > 0)
     throw new InvalidArgumentError(
-      option,
+      role.what,
       out,
       'exists and is not empty: name a new or empty folder',
+      { option: role.option },
     );
 }
 
@@ -65,9 +79,9 @@ export function requireEmptyOrNew(out: string, option = '--out'): void {
 export async function writeStaged<T>(
   out: string,
   write: (dir: string) => Promise<T>,
-  option = '--out',
+  role: OutFolderRole = OUT,
 ): Promise<T> {
-  const stage = stageOutFolder(out, option);
+  const stage = stageOutFolder(out, role);
   try {
     const result = await write(stage.dir);
     stage.publish();

@@ -19,7 +19,7 @@ import type { LabelContent } from '../../dataset/label-line.js';
 import { vocNumbers, vocXml } from '../../formats/voc/write-voc.js';
 import { ImageFilePlacer } from './export-images.js';
 import { writeStaged } from './export-out.js';
-import { ClassIndex, imagesOf } from './export-yolo.js';
+import { ClassIndex, imagesOf } from './export-common.js';
 import type { Exporter } from './exporter.js';
 
 export const exportVoc: Exporter = async (repo, _commit, snap, out, view) =>

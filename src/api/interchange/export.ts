@@ -74,9 +74,10 @@ export async function exportSnapshot(repo: Repository, opts: ExportOptions): Pro
     );
   if (opts.withImages && opts.format === 'jsonl')
     throw new InvalidArgumentError(
-      'format',
+      'format with images',
       'jsonl',
-      'JSONL has no image files to write with the labels: use coco, yolo, yolo-seg or voc',
+      'JSONL has no image files: use coco, yolo, yolo-seg or voc',
+      { option: 'with-images' },
     );
   const { commit, snap } = await snapshotAtRef(repo, opts.ref);
   const view = await exportView(repo, snap, opts.schema, opts.format !== 'jsonl');

@@ -31,6 +31,7 @@ import {
   type RecordKind,
 } from '../ingest/record-import.js';
 import type { Repository } from '../repository/repository.js';
+import { problemData } from '../../schema/label-validator.js';
 
 export interface ImportCocoOptions {
   readonly file: string;
@@ -75,7 +76,13 @@ export async function importCoco(
       duplicate: (kind, a, b, id) => duplicateError(opts.file, kind, a, b, id, sourceIds),
       locate: (kind, tag) => [opts.file, `${kind === 'label' ? 'annotations' : 'images'}[${tag}]`],
       invalid: (tag, key, p) =>
-        new FormatParseError(opts.file, `annotations[${tag}] (id ${key.label})`, p.field, p.why),
+        new FormatParseError(
+          opts.file,
+          `annotations[${tag}] (id ${key.label})`,
+          p.field,
+          p.why,
+          problemData(p),
+        ),
       invalidAsset: (tag, _image, p) =>
         new FormatParseError(
           opts.file,

@@ -82,7 +82,7 @@ export async function importYolo(
             f.path,
             shapes[0]!.line,
             'image',
-            `no size for image '${f.image}' (YOLO coordinates are relative): no image file with that id under --images or the dataset, and branch '${opts.branch}' has no asset record with a size`,
+            `no size for image '${f.image}' (YOLO coordinates are relative): no image file with that id in the images folder or the dataset, and branch '${opts.branch}' has no asset record with a size`,
           );
         const size = known ?? { width: 1, height: 1 };
         const labels: IncomingLabel[] = [];

@@ -15,7 +15,7 @@ import { scan } from '../../tree/read.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import { categoriesOf, type Category } from '../read/categories.js';
 import type { Repository } from '../repository/repository.js';
-import { labelSchemaOf } from '../schema/schema-registry.js';
+import { labelSchemaOf } from '../repository/schema-registry.js';
 
 export class CategoryIds {
   private readonly byName = new Map<string, number | string>();

@@ -48,6 +48,7 @@ import {
   type StoredLabel,
 } from '../../dataset/label-match.js';
 import type { Repository } from '../repository/repository.js';
+import { problemData } from '../../schema/label-validator.js';
 
 export interface IncomingLabel {
   /** The source's label id, for formats that have one (then no matching). */
@@ -130,7 +131,13 @@ export async function importImages(
       invalid: (tag, key, p) => labels.error(opts.describe, tag, key.label, p),
       invalidAsset: (tag, image, p) => {
         const [file, record] = opts.describe(tag);
-        return new FormatParseError(file, record, p.field, `image '${image}': ${p.why}`);
+        return new FormatParseError(
+          file,
+          record,
+          p.field,
+          `image '${image}': ${p.why}`,
+          problemData(p),
+        );
       },
       locate: (kind, tag) => opts.describe(kind === 'label' ? labels.imageTag(tag) : tag),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
@@ -218,8 +225,15 @@ class LabelTags {
   error(describe: Describe, tag: number, label: string, p: LabelProblem): Error {
     const [file, record] = describe(this.imageTag(tag));
     const where = this.wheres[tag];
-    if (where !== undefined) return new FormatParseError(file, where, p.field, p.why);
-    return new FormatParseError(file, record, p.field, `label '${label}': ${p.why}`);
+    if (where !== undefined)
+      return new FormatParseError(file, where, p.field, p.why, problemData(p));
+    return new FormatParseError(
+      file,
+      record,
+      p.field,
+      `label '${label}': ${p.why}`,
+      problemData(p),
+    );
   }
 }
 

@@ -10,7 +10,7 @@ import { lineageId } from '../../influence/lineage-id.js';
 import { timeOf } from '../repository/identity.js';
 import { readJsonInput } from '../../io/json-input.js';
 import type { Repository } from '../repository/repository.js';
-import { parseParams } from './run-start.js';
+import { parseParams } from './run-params.js';
 
 export interface ModelRegisterOptions {
   readonly run: string;
@@ -29,7 +29,7 @@ export async function registerModel(
   const metrics = {
     ...(opts.metricsFile !== undefined ? await readMetrics(opts.metricsFile) : {}),
     ...Object.fromEntries(
-      Object.entries(parseParams(opts.metrics ?? [])).map(([k, v]) => [k, asNumber(v)]),
+      Object.entries(parseParams(opts.metrics ?? [], 'metric')).map(([k, v]) => [k, asNumber(v)]),
     ),
   };
   const model: ModelRecord = {

@@ -43,7 +43,9 @@ export async function recordPrediction(
   try {
     output = JSON.parse(input.output);
   } catch {
-    throw new InvalidArgumentError('prediction output', input.output, 'expected JSON');
+    throw new InvalidArgumentError('prediction output', input.output, 'expected JSON', {
+      option: 'output',
+    });
   }
   let vector: number[] | undefined;
   if (input.vectorFile !== undefined) {
@@ -59,7 +61,7 @@ export async function recordPrediction(
     { ...input, output: JSON.stringify(output), vector },
     0,
     dim,
-    input.vectorFile ?? '--vector',
+    input.vectorFile ?? 'vector',
     1,
   );
   await repo.catalog.lineage.insertPredictions([record]);

@@ -13,6 +13,8 @@ export async function finishRun(
   status: string = 'ok',
 ): Promise<RunRecord> {
   if (status !== 'ok' && status !== 'failed')
-    throw new InvalidArgumentError('run status', status, 'expected ok or failed');
+    throw new InvalidArgumentError('run status', status, 'expected ok or failed', {
+      option: 'status',
+    });
   return repo.catalog.lineage.finishRun(run, status as RunStatus, timeOf(repo));
 }

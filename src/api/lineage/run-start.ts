@@ -6,11 +6,11 @@
  * one step via `exportSnapshot` on the exact commit, before the run is recorded (the output
  * path is checked first of all), so a failed export records no run.
  */
-import { InvalidArgumentError } from '../../core/errors.js';
 import type { RunRecord } from '../../catalog/catalog.js';
 import { lineageId } from '../../influence/lineage-id.js';
 import { resolveRef } from '../../vcs/resolve-ref.js';
 import { buildExampleSet } from './example-set.js';
+import { parseParams } from './run-params.js';
 import type { ExportResult } from '../interchange/export.js';
 import { authorOf, timeOf } from '../repository/identity.js';
 import { withLease } from '../repository/lease.js';
@@ -32,7 +32,7 @@ export interface RunStartResult {
 }
 
 export async function startRun(repo: Repository, opts: RunStartOptions): Promise<RunStartResult> {
-  const params = parseParams(opts.params ?? []);
+  const params = parseParams(opts.params ?? [], 'param');
   const commit = await resolveRef(repo.catalog, repo.chunks, opts.dataset);
   const { exportSnapshot, prepareExportTarget } = await import('../interchange/export.js');
   if (opts.export) prepareExportTarget(opts.export.format, opts.export.out);
@@ -86,18 +86,4 @@ async function insertWithFreshId(
     await repo.catalog.lineage.insertRun(run);
     return run;
   }
-}
-
-/** `k=v` pairs as an object with sorted keys; a repeated key or a missing `=` is an error. */
-export function parseParams(pairs: readonly string[]): Record<string, string> {
-  const out = new Map<string, string>();
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new InvalidArgumentError('key=value pair', pair, 'expected KEY=VALUE');
-    const key = pair.slice(0, eq);
-    if (out.has(key))
-      throw new InvalidArgumentError('key=value pair', pair, `'${key}' is given twice`);
-    out.set(key, pair.slice(eq + 1));
-  }
-  return Object.fromEntries([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

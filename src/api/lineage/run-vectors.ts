@@ -50,7 +50,9 @@ export async function addRunVectors(
   kindOption?: string,
 ): Promise<AddVectorsResult> {
   if (kindOption !== undefined && kindOption !== 'gradient' && kindOption !== 'embedding')
-    throw new InvalidArgumentError('vector kind', kindOption, 'expected gradient or embedding');
+    throw new InvalidArgumentError('vector kind', kindOption, 'expected gradient or embedding', {
+      option: 'kind',
+    });
   const run = await repo.catalog.lineage.getRun(runId);
   if (!run) throw new LineageRecordNotFoundError('run', runId);
   const refusal = vectorRefusal(run);
@@ -93,7 +95,15 @@ async function checkBinary(
     throw new FormatParseError(file, 'header', null, (e as Error).message);
   }
   if (kind !== undefined && kind !== decoded.kind)
-    throw new FormatParseError(file, 'header', 'kind', `is ${decoded.kind}, --kind says ${kind}`);
+    throw new FormatParseError(
+      file,
+      'header',
+      'kind',
+      `is ${decoded.kind}, the kind asked for is ${kind}`,
+      {
+        option: 'kind',
+      },
+    );
   const keys = new KeyCheck(file);
   let row = 0;
   try {

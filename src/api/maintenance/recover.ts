@@ -231,9 +231,11 @@ function lostParts(salvaged: SalvagedCatalog): string[] {
       'branch and tag names (each head is a recovered/ branch, main is the newest head)',
     );
   if (salvaged.schemaVersions.length === 0)
-    lost.push('schema versions (commits that name one cannot be read with --schema)');
+    lost.push('schema versions (commits that name one cannot be read under a schema version)');
   if (!salvaged.config.has(BLOB_STORE_CONFIG))
-    lost.push(`the ${BLOB_STORE_CONFIG} setting, if there was one (give it with --blob-store)`);
+    lost.push(
+      `the ${BLOB_STORE_CONFIG} setting, if there was one (a shared blob folder must be set again)`,
+    );
   return lost;
 }
 

@@ -36,6 +36,7 @@ import {
   type StoredConflict,
 } from './merge-state.js';
 import type { Repository } from '../repository/repository.js';
+import { problemData } from '../../schema/label-validator.js';
 
 export interface ConflictView {
   readonly id: string;
@@ -142,11 +143,22 @@ export async function resolveConflicts(
 function pickTargets(state: PendingMerge, opts: ResolveOptions): Set<string> {
   if (opts.all) {
     if (opts.choice === 'value')
-      throw new InvalidArgumentError('resolution', '--value', 'cannot be used with --all');
+      throw new InvalidArgumentError(
+        'resolution',
+        'value',
+        'a value cannot resolve all conflicts at once',
+        {
+          option: 'value',
+          with: 'all',
+        },
+      );
     return new Set(state.conflicts.filter((c) => !isDecided(c)).map((c) => c.id));
   }
   const id = opts.id;
-  if (!id) throw new InvalidArgumentError('conflict', '', 'name a conflict id or use --all');
+  if (!id)
+    throw new InvalidArgumentError('conflict', '', 'name a conflict id, or resolve all conflicts', {
+      missing: 'conflict-id',
+    });
   const exact = state.conflicts.filter((c) => c.id === id);
   const picked =
     exact.length > 0
@@ -172,15 +184,17 @@ async function decisionFor(
   if (opts.choice === 'both' && c.type !== 'duplicate')
     throw new InvalidArgumentError(
       'resolution',
-      '--both',
+      'both',
       `applies to possible duplicates, not to '${c.id}'`,
+      { option: 'both' },
     );
   if (opts.choice !== 'value') return { resolution: { choice: opts.choice }, dropped: [] };
   if (c.type !== 'key')
     throw new InvalidArgumentError(
       'resolution',
-      '--value',
+      'value',
       `applies to record conflicts, not to '${c.id}'`,
+      { option: 'value' },
     );
   const file = opts.valueFile!;
   const { content, ...value } = readValueFile(file, c.tree === 'labels');
@@ -207,7 +221,8 @@ async function checkValue(
     encodeImageKey(image),
   );
   const placed = check.place(image, label ?? '', content, imageInfoOf(asset) ?? {});
-  if (!placed.ok) throw new FormatParseError(file, 1, placed.field, placed.why);
+  if (!placed.ok)
+    throw new FormatParseError(file, 1, placed.field, placed.why, problemData(placed));
 }
 
 /** Fields of ours' or theirs' label that `value` lacks, in name order. */

@@ -43,18 +43,3 @@ export async function explainQuery(
     steps: plan.steps,
   };
 }
-
-/** The explanation as lines for people. */
-export function explanationLines(e: QueryExplanation, counting = false): string[] {
-  const head =
-    counting && e.exact_count !== undefined
-      ? `plan: count from the index (${e.exact_count} of ${e.labels} labels of ${e.commit.slice(0, 12)})`
-      : e.access === 'scan'
-        ? `plan: scan all ${e.labels} labels of ${e.commit.slice(0, 12)}`
-        : `plan: index, ${e.candidates} candidates of ${e.labels} labels of ${e.commit.slice(0, 12)}`;
-  const counted =
-    counting && e.exact_count !== undefined
-      ? [`a count is answered by the index alone: ${e.exact_count}`]
-      : [];
-  return [head, ...[...e.steps, ...counted].map((s) => `  ${s}`)];
-}

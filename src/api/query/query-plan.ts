@@ -105,7 +105,7 @@ async function price(
           path: p,
           candidates: Infinity,
           steps: [
-            `${p.text}: no index of the ${tree} tree ${hashToHex(source).slice(0, 12)} (verso index build)`,
+            `${p.text}: no index of the ${tree} tree ${hashToHex(source).slice(0, 12)} (none built)`,
           ],
         };
       let n = 0;

@@ -2,6 +2,11 @@
  * The repository feature's public verbs (layer: api): composing (`createRepository`), opening
  * and creating a repository, its branches and tags, and the ref log. What the CLI and a server
  * call; the other features use this folder's modules directly.
+ *
+ * The commit-time maintainers (`STANDARD_MAINTAINERS`, the `CommitMaintainer` contract and its
+ * commit facts) are not exported: `createRepository` installs the standard ones itself when
+ * `maintainers` is not given, so nothing outside needs them; they are commit-pipeline
+ * internals (`write/commit-maintainer.ts`) that tests reach through their modules.
  */
 export {
   findRepositoryRoot,
@@ -9,12 +14,7 @@ export {
   type RepositoryDeps,
   type RepositoryOptions,
 } from './repository.js';
-export { createRepository, openRepository, STANDARD_MAINTAINERS } from './compose.js';
-export type {
-  CommitMaintainer,
-  NewCommitFacts,
-  RecordDerived,
-} from '../write/commit-maintainer.js';
+export { createRepository, openRepository } from './compose.js';
 export {
   DEFAULT_BRANCH,
   initRepository,

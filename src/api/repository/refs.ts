@@ -109,6 +109,6 @@ export async function deleteTag(repo: Repository, name: string): Promise<never> 
   const ref = await repo.catalog.getRef(name);
   if (!ref) throw await refNotFound(repo.catalog, name, name, 'tags never move, nor are deleted');
   if (ref.kind !== 'tag')
-    throw new InvalidArgumentError('tag', name, `is a branch (\`verso branch delete ${name}\`)`);
+    throw new InvalidArgumentError('tag', name, 'is a branch, not a tag', { refKind: 'branch' });
   throw new TagImmutableError(name, ref.target);
 }

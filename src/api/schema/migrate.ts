@@ -33,7 +33,7 @@ import { writeToBranch } from '../write/write-to-branch.js';
 import type { Snapshot } from '../../vcs/snapshot.js';
 import { NEEDS_REVIEW } from './migrate-status.js';
 import type { Repository } from '../repository/repository.js';
-import { SchemaRegistry } from './schema-registry.js';
+import { SchemaRegistry } from '../repository/schema-registry.js';
 
 export interface MigrateOptions {
   readonly branch: string;

@@ -16,7 +16,7 @@ import { canonicalText, EMPTY_TAXONOMY } from '../../schema/taxonomy.js';
 import { checkVersionName } from '../../schema/version-graph.js';
 import { authorOf, timeOf } from '../repository/identity.js';
 import type { Repository } from '../repository/repository.js';
-import { SchemaRegistry } from './schema-registry.js';
+import { SchemaRegistry } from '../repository/schema-registry.js';
 
 export interface CreateSchemaOptions {
   readonly version: string;

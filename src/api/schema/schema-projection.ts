@@ -12,7 +12,7 @@ import { SchemaProjectionError } from '../../schema/schema-errors.js';
 import type { LabelContent } from '../../dataset/label-line.js';
 import { projectionTo, type LabelMapper } from '../../schema/projection.js';
 import type { Repository } from '../repository/repository.js';
-import { SchemaRegistry } from './schema-registry.js';
+import { SchemaRegistry } from '../repository/schema-registry.js';
 
 /** Maps a label's canonical content bytes to those of the same label under another version. */
 export type ContentBytesMapper = (value: Uint8Array) => Uint8Array;

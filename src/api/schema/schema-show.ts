@@ -15,7 +15,7 @@ import { describeStep, migrationSteps, type MigrationStep } from '../../schema/m
 import type { SchemaClass } from '../../schema/taxonomy.js';
 import { parseAtInstant, versionAt } from '../../schema/version-graph.js';
 import type { Repository } from '../repository/repository.js';
-import { SchemaRegistry } from './schema-registry.js';
+import { SchemaRegistry } from '../repository/schema-registry.js';
 
 export interface SchemaVersionInfo {
   readonly version: string;

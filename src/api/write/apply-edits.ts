@@ -42,6 +42,7 @@ import {
   type WritePolicy,
 } from './label-write-check.js';
 import type { Repository } from '../repository/repository.js';
+import { problemData } from '../../schema/label-validator.js';
 
 export interface ApplyEditsOptions {
   readonly file: string;
@@ -97,7 +98,14 @@ export async function applyEdits(
       const problem = check.content(content);
       if (problem) throw new FormatParseError(opts.file, op.line, problem.field, problem.why);
       const placed = check.place(op.image, op.label, content, await imageInfo(op.image));
-      if (!placed.ok) throw new FormatParseError(opts.file, op.line, placed.field, placed.why);
+      if (!placed.ok)
+        throw new FormatParseError(
+          opts.file,
+          op.line,
+          placed.field,
+          placed.why,
+          problemData(placed),
+        );
       return placed.content ?? content;
     };
     let ops = 0;

@@ -19,12 +19,7 @@ export interface BranchHead {
 export async function branchHead(repo: Repository, branch: string): Promise<BranchHead> {
   const ref = await repo.catalog.getRef(branch);
   if (!ref)
-    throw await refNotFound(
-      repo.catalog,
-      branch,
-      branch,
-      `create it with \`verso branch create ${branch}\``,
-    );
+    throw await refNotFound(repo.catalog, branch, branch, undefined, { missingBranch: true });
   if (ref.kind !== 'branch')
     throw new InvalidArgumentError(
       'branch',

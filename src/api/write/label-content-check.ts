@@ -9,7 +9,7 @@
 import { checkLabelGeometry } from '../../dataset/label-geometry.js';
 import type { LabelContent } from '../../dataset/label-line.js';
 import { makeLabelValidator, type LabelProblem } from '../../schema/label-validator.js';
-import type { LabelSchema } from '../schema/schema-registry.js';
+import type { LabelSchema } from '../repository/schema-registry.js';
 
 export type ContentCheck = (content: LabelContent) => LabelProblem | null;
 

@@ -25,7 +25,7 @@ import type { LabelContent } from '../../dataset/label-line.js';
 import { EDGE_TOLERANCE, placeLabel, type ClippedField } from '../../dataset/label-placement.js';
 import type { LabelProblem } from '../../schema/label-validator.js';
 import { makeContentCheck, type ContentCheck } from './label-content-check.js';
-import { labelSchemaOf, type LabelSchema } from '../schema/schema-registry.js';
+import { labelSchemaOf, type LabelSchema } from '../repository/schema-registry.js';
 import type { Repository } from '../repository/repository.js';
 
 export type { ContentCheck, LabelProblem };
@@ -107,7 +107,8 @@ export class LabelWriteCheck {
       return {
         ok: false,
         field: p.field,
-        why: this.policy.clip ? p.why : `${p.why}; --clip clips geometry to the image`,
+        why: p.why,
+        ...(this.policy.clip ? {} : { remedy: 'clip' as const }),
       };
     if (p.by <= EDGE_TOLERANCE) return KEEP;
     this.maxExcursion = Math.max(this.maxExcursion, p.by);
@@ -160,7 +161,8 @@ export class LabelWriteCheck {
     return {
       ok: false,
       field: 'image',
-      why: `image '${image}' has no asset record on this branch, which records ${n} image${n === 1 ? '' : 's'}: add the image first ('verso add images'), or pass --allow-unknown-images`,
+      why: `image '${image}' has no asset record on this branch, which records ${n} image${n === 1 ? '' : 's'}`,
+      remedy: 'allowUnknownImages',
     };
   }
 }

@@ -25,7 +25,7 @@ export async function explainCommand(
 }
 
 export async function* explanationText(e: Explanation, counting: boolean): AsyncGenerator<string> {
-  const { explanationLines } = await import('../../api/query/index.js');
+  const { explanationLines } = await import('../explain-render.js');
   yield* explanationLines(e, counting);
 }
 

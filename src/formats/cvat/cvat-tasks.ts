@@ -52,7 +52,8 @@ export function selectTask(
         `<image> #${img.index} (name '${name}')`,
         'task_id',
         `task ${label(b, names)} reuses frame names of task ${label(a, names)} ('${id}' is in both): ` +
-          `import one task at a time with \`verso import cvat FILE --task ID\` (${describeTasks(all, names)})`,
+          `import one task at a time (${describeTasks(all, names)})`,
+        { reader: 'cvat', oneTask: true },
       );
     if (!first) seen.set(id, img);
   }

@@ -1,8 +1,11 @@
 /**
- * The schema registry as the api sees it (layer: api): versions from the catalog, each
- * reconstructed by replaying deltas from its root (memoised per registry object), and the
- * steps between two versions. One `SchemaRegistry` serves one operation; it reads the catalog
- * once.
+ * The schema registry as the api sees it (layer: api, repository infrastructure): versions from
+ * the catalog, each reconstructed by replaying deltas from its root (memoised per registry
+ * object), and the steps between two versions. One `SchemaRegistry` serves one operation; it
+ * reads the catalog once. It lives in `repository/` (not the `schema/` feature) because it is
+ * reading the repository's stored schemas: the write checks (`write/`), the importers and the
+ * exporters need the schema in force as much as the schema verbs do, and infrastructure
+ * imports no feature.
  */
 import { CorruptionError, SchemaVersionNotFoundError } from '../../core/errors.js';
 import type { SchemaVersionRecord } from '../../catalog/catalog.js';
@@ -11,7 +14,7 @@ import { parseDeltaOps, type DeltaOp } from '../../schema/delta-ops.js';
 import { migrationSteps, type MigrationStep } from '../../schema/migration-steps.js';
 import { EMPTY_TAXONOMY, type Taxonomy } from '../../schema/taxonomy.js';
 import { chainTo, pathBetween } from '../../schema/version-graph.js';
-import type { Repository } from '../repository/repository.js';
+import type { Repository } from './repository.js';
 
 export class SchemaRegistry {
   private readonly taxonomies = new Map<string, Taxonomy>();
