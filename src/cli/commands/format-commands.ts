@@ -17,10 +17,9 @@ import {
   commitLine,
   counts,
   geometryLines,
-  policyOf,
-  policyOptions,
   removedLines,
-  replaceAllOption,
+  importerOptions,
+  importerTarget,
   type PolicyFlags,
 } from './write-report.js';
 
@@ -45,17 +44,13 @@ export const importCocoCommand = defineCommand({
   description:
     'import a COCO instances JSON file: its images get exactly its annotations (see docs/formats.md, "COCO")',
   spec: (cmd) =>
-    policyOptions(
-      replaceAllOption(
-        cmd
-          .option('--branch <name>', 'branch to commit to', 'main')
-          .option('-m, --message <msg>', 'commit message')
-          .option('--split <name>', 'put every image of the file in this split (train, val, ...)')
-          .option(
-            '--images <dir>',
-            'folder of the image files named by file_name: checked and stored as blobs',
-          ),
-      ),
+    importerOptions(cmd, (c) =>
+      c
+        .option('--split <name>', 'put every image of the file in this split (train, val, ...)')
+        .option(
+          '--images <dir>',
+          'folder of the image files named by file_name: checked and stored as blobs',
+        ),
     ),
   repository: true,
   progress: true,
@@ -63,12 +58,9 @@ export const importCocoCommand = defineCommand({
     const { importCoco } = await import('../../api/interchange/index.js');
     return importCoco(repo, {
       file: args[0] as string,
-      branch: opts.branch,
-      ...(opts.message ? { message: opts.message } : {}),
+      ...importerTarget(opts),
       ...(opts.split !== undefined ? { split: opts.split } : {}),
       ...(opts.images !== undefined ? { images: opts.images } : {}),
-      ...(opts.replaceAll ? { mode: 'replace_all' as const } : {}),
-      policy: policyOf(opts),
       ...(rc.progress ? { onProgress: rc.progress } : {}),
     });
   },

@@ -13,10 +13,9 @@ import {
   commitLine,
   counts,
   geometryLines,
-  policyOf,
-  policyOptions,
   removedLines,
-  replaceAllOption,
+  importerOptions,
+  importerTarget,
   type PolicyFlags,
 } from './write-report.js';
 
@@ -64,27 +63,19 @@ export function formatImportCommand(f: FormatImport) {
     name: `${f.name} <path>`,
     description: `import ${f.what}: the images it covers get exactly its labels (see docs/formats.md)`,
     spec: (cmd) =>
-      policyOptions(
-        replaceAllOption(
-          cmd
-            .option('--branch <name>', 'branch to commit to', 'main')
-            .option('-m, --message <msg>', 'commit message')
-            .option(
-              '--images <dir>',
-              'folder of the image files: sizes the annotation files lack; every image named must be there',
-            ),
+      importerOptions(cmd, (c) =>
+        c.option(
+          '--images <dir>',
+          'folder of the image files: sizes the annotation files lack; every image named must be there',
         ),
       ),
     repository: true,
     async run(repo, { args, opts }: CommandInput<FormatFlags>) {
       return f.run(repo, {
         path: args[0] as string,
-        branch: opts.branch,
-        ...(opts.message ? { message: opts.message } : {}),
+        ...importerTarget(opts),
         ...(opts.images !== undefined ? { images: opts.images } : {}),
         ...(opts.task !== undefined ? { task: opts.task } : {}),
-        ...(opts.replaceAll ? { mode: 'replace_all' as const } : {}),
-        policy: policyOf(opts),
       });
     },
     render: (r, { opts }) => [

@@ -14,7 +14,8 @@ import {
   policyOf,
   policyOptions,
   removedLines,
-  replaceAllOption,
+  importerOptions,
+  importerTarget,
   type PolicyFlags,
 } from './write-report.js';
 
@@ -30,15 +31,10 @@ export const importLabelsCommand = defineCommand<ImportFlags, ImportLabelsResult
   description:
     'import a native JSONL label file: the images it names get exactly its labels (see docs/formats.md)',
   spec: (cmd) =>
-    policyOptions(
-      replaceAllOption(
-        cmd
-          .option('--branch <name>', 'branch to commit to', 'main')
-          .option('-m, --message <msg>', 'commit message')
-          .option(
-            '--upsert',
-            "put the file's labels on top of the branch's: other labels of its images and reviews it does not give stay",
-          ),
+    importerOptions(cmd, (c) =>
+      c.option(
+        '--upsert',
+        "put the file's labels on top of the branch's: other labels of its images and reviews it does not give stay",
       ),
     ),
   check: ({ opts }) => {
@@ -51,10 +47,8 @@ export const importLabelsCommand = defineCommand<ImportFlags, ImportLabelsResult
     const { importLabels } = await import('../../api/ingest/index.js');
     return importLabels(repo, {
       file: args[0] as string,
-      branch: opts.branch,
-      ...(opts.message ? { message: opts.message } : {}),
+      ...importerTarget(opts),
       mode: opts.upsert ? 'upsert' : opts.replaceAll ? 'replace_all' : 'per_image',
-      policy: policyOf(opts),
       ...(rc.progress ? { onProgress: rc.progress } : {}),
     });
   },

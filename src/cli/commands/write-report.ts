@@ -36,6 +36,39 @@ export function replaceAllOption(cmd: Command): Command {
   );
 }
 
+/** The flags every importer takes (`importerOptions`). */
+export interface ImporterFlags extends PolicyFlags {
+  readonly branch: string;
+  readonly message?: string;
+  readonly replaceAll?: boolean;
+}
+
+/**
+ * An importer's options in the order `--help` lists them: `--branch`, `-m`, the importer's own
+ * (`own`), `--replace-all`, then the write policy.
+ */
+export function importerOptions(cmd: Command, own: (cmd: Command) => Command): Command {
+  return policyOptions(
+    replaceAllOption(
+      own(
+        cmd
+          .option('--branch <name>', 'branch to commit to', 'main')
+          .option('-m, --message <msg>', 'commit message'),
+      ),
+    ),
+  );
+}
+
+/** What every importer is told from those flags: branch, message, whole-branch mode, policy. */
+export function importerTarget(flags: ImporterFlags) {
+  return {
+    branch: flags.branch,
+    ...(flags.message ? { message: flags.message } : {}),
+    ...(flags.replaceAll ? { mode: 'replace_all' as const } : {}),
+    policy: policyOf(flags),
+  };
+}
+
 export function policyOf(flags: PolicyFlags): WritePolicy {
   return {
     ...(flags.clip ? { clip: true } : {}),
