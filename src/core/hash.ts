@@ -5,7 +5,7 @@
  * 32-byte `Uint8Array`; at the edges (CLI, catalog, JSON) it is the 64-char lowercase hex
  * `ChunkHash` brand, created only by `sha256Hex`, `hashToHex` or `parseChunkHash`.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import { InvalidArgumentError } from './errors.js';
 
 export const HASH_BYTES = 32;
@@ -14,9 +14,14 @@ declare const chunkHashBrand: unique symbol;
 /** 64 lowercase hex chars: the SHA-256 of a stored chunk. */
 export type ChunkHash = string & { readonly [chunkHashBrand]: true };
 
+/** One-shot (`crypto.hash`): no Hash object per call; every chunk written or read is hashed. */
 export function sha256(bytes: Uint8Array): Uint8Array {
+  if (HAS_ONE_SHOT) return oneShotHash('sha256', bytes, 'buffer');
   return createHash('sha256').update(bytes).digest();
 }
+
+/** `crypto.hash` exists from Node 20.12 (package.json allows any Node 20). */
+const HAS_ONE_SHOT = typeof oneShotHash === 'function';
 
 export function hashToHex(hash: Uint8Array): ChunkHash {
   return Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('hex') as ChunkHash;
