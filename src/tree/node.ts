@@ -13,7 +13,7 @@
  *
  * The node's hash is the SHA-256 of exactly these bytes.
  */
-import { ByteReader, ByteWriter } from '../core/byte-writer.js';
+import { ByteReader } from '../core/byte-writer.js';
 import { CorruptionError } from '../core/errors.js';
 import { HASH_BYTES } from '../core/hash.js';
 
@@ -46,19 +46,62 @@ export function encodeNode(
   values: readonly Uint8Array[],
   counts: readonly number[],
 ): Uint8Array {
-  const w = new ByteWriter(4096 + 256);
-  w.byte(NODE_MARKER);
-  w.byte(level);
-  w.varint(keys.length);
-  for (let i = 0; i < keys.length; i++) {
-    w.blob(keys[i]!);
-    if (level === 0) w.blob(values[i]!);
+  // Sized exactly first, then written in place: no growing buffer, no final copy (a commit
+  // encodes every node it rewrites). The bytes are those of the format above.
+  const n = keys.length;
+  let size = 2 + varintSize(n);
+  for (let i = 0; i < n; i++) {
+    const key = keys[i]!;
+    size += varintSize(key.length) + key.length;
+    if (level === 0) {
+      const value = values[i]!;
+      size += varintSize(value.length) + value.length;
+    } else size += values[i]!.length + varintSize(counts[i]!);
+  }
+  const out = Buffer.allocUnsafe(size);
+  out[0] = NODE_MARKER;
+  out[1] = level;
+  let at = putVarint(out, 2, n);
+  for (let i = 0; i < n; i++) {
+    at = putBlob(out, at, keys[i]!);
+    if (level === 0) at = putBlob(out, at, values[i]!);
     else {
-      w.bytes(values[i]!);
-      w.varint(counts[i]!);
+      at = putBytes(out, at, values[i]!);
+      at = putVarint(out, at, counts[i]!);
     }
   }
-  return w.finish();
+  return out;
+}
+
+/** Bytes of `n` as an unsigned LEB128 varint (`ByteWriter.varint`). */
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    size++;
+  }
+  return size;
+}
+
+function putVarint(out: Uint8Array, at: number, n: number): number {
+  while (n >= 0x80) {
+    out[at++] = (n % 0x80) | 0x80;
+    n = Math.floor(n / 0x80);
+  }
+  out[at++] = n;
+  return at;
+}
+
+/** Short runs by hand: cheaper than `set` for the few bytes of most keys. */
+function putBytes(out: Uint8Array, at: number, src: Uint8Array): number {
+  const len = src.length;
+  if (len <= 64) for (let i = 0; i < len; i++) out[at + i] = src[i]!;
+  else out.set(src, at);
+  return at + len;
+}
+
+function putBlob(out: Uint8Array, at: number, src: Uint8Array): number {
+  return putBytes(out, putVarint(out, at, src.length), src);
 }
 
 export function decodeNode(hash: Uint8Array, bytes: Uint8Array): TreeNode {
