@@ -1,9 +1,12 @@
 /**
  * Probe of the apply-500-edits + commit path (bench): copies an existing repository, branches
- * `edit` from `main` and times `applyEdits` split into its phases (maintainers, flush, catalog).
- *   node dist/bench/apply-commit-probe.js --source DIR --edits E --work DIR [--trials N]
+ * `probe` from `main` and times `applyEdits` (chunk puts and gets, maintainers, flush), printing the
+ * new snapshot id so a change can be checked to leave it equal. `--fresh` rewrites each put's
+ * annotator and reviewer first: the bench repository already holds the chunks of its own
+ * `edits-500.jsonl` (its `edit` branch), whose puts would then cost no LMDB write.
+ *   node dist/bench/apply-commit-probe.js --source DIR --edits E --work DIR [--trials N] [--fresh]
  */
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { applyEdits } from '../src/api/write/apply-edits.js';
 import { createBranch } from '../src/api/repository/refs.js';
@@ -15,8 +18,26 @@ const { values } = parseArgs({
     edits: { type: 'string' },
     work: { type: 'string' },
     trials: { type: 'string' },
+    fresh: { type: 'boolean' },
   },
 });
+let editsFile = values.edits!;
+if (values.fresh) {
+  const lines = readFileSync(editsFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
+  const fresh = lines.map((l) => {
+    const op = JSON.parse(l) as { op: string; annotator?: string; review?: { reviewer?: string } };
+    if (op.op === 'put') {
+      op.annotator = 'ann_probe';
+      if (op.review) op.review.reviewer = 'rev_probe';
+    }
+    return JSON.stringify(op);
+  });
+  editsFile = `${values.work!}/edits-fresh.jsonl`;
+  mkdirSync(values.work!, { recursive: true });
+  writeFileSync(editsFile, fresh.join('\n') + '\n');
+}
 const trials = Number(values.trials ?? '3');
 for (let t = 0; t < trials; t++) {
   const dir = `${values.work!}/t${t}`;
@@ -82,7 +103,7 @@ for (let t = 0; t < trials; t++) {
     }
   };
   const s = performance.now();
-  const r = await applyEdits(repo, { file: values.edits!, branch: 'probe' });
+  const r = await applyEdits(repo, { file: editsFile, branch: 'probe' });
   const total = performance.now() - s;
   console.log(
     JSON.stringify({
@@ -94,7 +115,6 @@ for (let t = 0; t < trials; t++) {
       gets,
       getMs: Math.round(getMs),
       phases: Object.fromEntries([...phases].map(([k, v]) => [k, Math.round(v)])),
-      snapshot: Buffer.from(r.snapshot).toString('hex'),
       commitSnapshot: r.snapshot,
     }),
   );

@@ -140,7 +140,8 @@ export class LmdbChunkStore implements ChunkStore {
   }
 
   async get(hash: Uint8Array): Promise<Uint8Array | undefined> {
-    const staged = this.staged.get(hashToHex(hash));
+    // No hex id to make when nothing is staged (the reads of a commit mostly come before its writes).
+    const staged = this.staged.size > 0 ? this.staged.get(hashToHex(hash)) : undefined;
     if (staged !== undefined) return staged.slice();
     // lmdb-js's shared read buffer, valid until the next read: decoded or copied at once.
     const shared = this.raw.getBinaryFast(hash);
