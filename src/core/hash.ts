@@ -5,7 +5,7 @@
  * 32-byte `Uint8Array`; at the edges (CLI, catalog, JSON) it is the 64-char lowercase hex
  * `ChunkHash` brand, created only by `sha256Hex`, `hashToHex` or `parseChunkHash`.
  */
-import { createHash, hash as oneShotHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 import { InvalidArgumentError } from './errors.js';
 
 export const HASH_BYTES = 32;
@@ -14,14 +14,21 @@ declare const chunkHashBrand: unique symbol;
 /** 64 lowercase hex chars: the SHA-256 of a stored chunk. */
 export type ChunkHash = string & { readonly [chunkHashBrand]: true };
 
+/**
+ * `crypto.hash` exists from Node 20.12 (package.json allows any Node 20); read from the module
+ * object, because a named import of a missing export fails to link on older releases.
+ */
+const oneShotHash = (
+  nodeCrypto as {
+    hash?: (algorithm: string, data: Uint8Array, encoding: 'buffer') => Buffer;
+  }
+).hash;
+
 /** One-shot (`crypto.hash`): no Hash object per call; every chunk written or read is hashed. */
 export function sha256(bytes: Uint8Array): Uint8Array {
-  if (HAS_ONE_SHOT) return oneShotHash('sha256', bytes, 'buffer');
-  return createHash('sha256').update(bytes).digest();
+  if (oneShotHash) return oneShotHash('sha256', bytes, 'buffer');
+  return nodeCrypto.createHash('sha256').update(bytes).digest();
 }
-
-/** `crypto.hash` exists from Node 20.12 (package.json allows any Node 20). */
-const HAS_ONE_SHOT = typeof oneShotHash === 'function';
 
 export function hashToHex(hash: Uint8Array): ChunkHash {
   return Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('hex') as ChunkHash;
@@ -32,7 +39,7 @@ export function hexToHash(hex: ChunkHash): Uint8Array {
 }
 
 export function sha256Hex(bytes: Uint8Array): ChunkHash {
-  return createHash('sha256').update(bytes).digest('hex') as ChunkHash;
+  return nodeCrypto.createHash('sha256').update(bytes).digest('hex') as ChunkHash;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
