@@ -75,3 +75,35 @@ describe('commandWord', () => {
     expect(commandWord(['--repo'])).toBeUndefined();
   });
 });
+
+describe('buildProgramFor', () => {
+  it('builds no command for a line that starts with --version', async () => {
+    expect((await buildProgramFor(ctx, ['--version'])).commands).toEqual([]);
+    expect((await buildProgramFor(ctx, ['-V', 'log'])).commands).toEqual([]);
+  });
+
+  it('builds the whole tree for help, completion and unknown words', async () => {
+    const whole = topWords(buildProgram(ctx));
+    for (const argv of [[], ['--help'], ['help', 'log'], ['completion', 'bash'], ['lgo']])
+      expect(topWords(await buildProgramFor(ctx, argv)), argv.join(' ')).toEqual(whole);
+  });
+
+  it('builds the groups of the command word and the help group', async () => {
+    expect(topWords(await buildProgramFor(ctx, ['log']))).toEqual([
+      'log',
+      'show',
+      'diff',
+      'cat',
+      'completion',
+      'help',
+    ]);
+    expect(topWords(await buildProgramFor(ctx, ['import', 'coco']))).toEqual([
+      'import',
+      'apply',
+      'export',
+      'split',
+      'completion',
+      'help',
+    ]);
+  });
+});

@@ -95,9 +95,11 @@ export function groupsFor(word: string | undefined): readonly CommandGroup[] {
 /**
  * The command tree `argv` runs in: the root with the groups of its command word and the help
  * group (it sets the root's help behaviour), else the whole tree (`buildProgram`). `help` and
- * `completion` walk the whole tree, so they get it.
+ * `completion` walk the whole tree, so they get it; `--version` first needs only the root.
  */
 export async function buildProgramFor(ctx: CliContext, argv: readonly string[]): Promise<Command> {
+  // A line that starts with `--version` asks for it whatever follows (`main.ts`): no commands.
+  if (argv[0] === '--version' || argv[0] === '-V') return rootCommand();
   const groups = groupsFor(commandWord(argv));
   const help = COMMAND_GROUPS[COMMAND_GROUPS.length - 1]!;
   if (groups.length === 0 || groups.includes(help))
