@@ -3,9 +3,18 @@
  * data file used to end `verify` in SIGBUS with no message, a 0-byte one was silently made a new
  * empty store. Each is `ChunkStoreDamagedError` now; a healthy store opens as before.
  */
-import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../core/hash.js';
 import { pseudoRandomBytes } from '../chunk-store.contract.js';
@@ -40,7 +49,40 @@ async function damageOf(dir: string): Promise<string> {
   return (error as ChunkStoreDamagedError).damage;
 }
 
+/**
+ * A real data file written by lmdb-js (a gc after a killed import, from the crash tests), whose
+ * newest meta counts 106 pages while the file holds 105: page 105 was allocated and freed in one
+ * transaction, so LMDB listed it as free and never wrote it. Only the pages this check reads are
+ * kept (the two meta pages and the free database's leaf, page 2); the others are zeroed.
+ */
+function looseTailFile(): string {
+  const dir = join(root, `loose${n++}`);
+  mkdirSync(dir);
+  const gz = readFileSync(new URL('./fixtures/loose-tail-page.mdb.gz', import.meta.url));
+  writeFileSync(join(dir, 'data.mdb'), gunzipSync(gz));
+  return dir;
+}
+
 describe('checking the LMDB data file before opening', () => {
+  it('accepts a file that ends before pages LMDB allocated, freed and never wrote', () => {
+    const dir = looseTailFile();
+    expect(statSync(join(dir, 'data.mdb')).size).toBe(105 * 4096);
+    expect(checkLmdbFile(dir).entries).toBe(3);
+  });
+
+  it('still refuses that file cut before a page that is in use', () => {
+    const dir = looseTailFile();
+    // page 104 is the main database's root: in use, not free
+    truncateSync(join(dir, 'data.mdb'), 104 * 4096);
+    expect(() => checkLmdbFile(dir)).toThrow(
+      /is truncated \(425984 bytes, its LMDB metadata needs 434176/,
+    );
+    // and cut inside the free page's predecessor (not a whole page)
+    const partial = looseTailFile();
+    truncateSync(join(partial, 'data.mdb'), 105 * 4096 - 100);
+    expect(() => checkLmdbFile(partial)).toThrow(ChunkStoreDamagedError);
+  });
+
   it('reads the chunk count of a healthy store from its meta pages, and opens it', async () => {
     const dir = await storeWith(50);
     expect(checkLmdbFile(dir).entries).toBe(50);
