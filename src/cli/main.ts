@@ -13,7 +13,7 @@ import { readEnvironment } from './environment.js';
 import { reportFailure } from './failure.js';
 import { EXIT_OK } from './exit-codes.js';
 import { printLines } from './output.js';
-import { buildProgram } from './program.js';
+import { buildProgramFor } from './command-groups.js';
 import { versoVersion } from './version.js';
 
 export interface MainOptions {
@@ -54,7 +54,7 @@ export async function main(options: MainOptions): Promise<number> {
     },
   };
   try {
-    const program = buildProgram(ctx);
+    const program = await buildProgramFor(ctx, argv);
     if (asksVersion(program, argv)) {
       await printLines(ctx, [versoVersion()]);
       return EXIT_OK;

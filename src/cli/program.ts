@@ -3,7 +3,8 @@
  * effects: `main.ts` runs it; `completion` and the every-command test walk it, so a new command
  * is completed and tested without being listed anywhere else.
  */
-import { Command } from 'commander';
+import type { Command } from 'commander';
+import { rootCommand } from './program-root.js';
 import type { CliContext } from './context.js';
 import { registerMergeCommands } from './commands/merge-commands.js';
 import { registerAssetCommands } from './commands/asset-commands.js';
@@ -17,22 +18,9 @@ import { registerQueryCommands } from './commands/query-commands.js';
 import { registerLineageCommands } from './commands/lineage-commands.js';
 import { registerBlameCommands } from './commands/blame-commands.js';
 import { registerHelpCommands } from './commands/help-commands.js';
-import { versoVersion } from './version.js';
 
 export function buildProgram(ctx: CliContext): Command {
-  // `--version` is not a commander option: options of the root are global (they may follow a
-  // subcommand), and `model register --version V` has its own. `main.ts` answers it first.
-  const program = new Command('verso')
-    .description(
-      `Label-first version control for computer-vision datasets (verso ${versoVersion()}; verso --version prints it)`,
-    )
-    .option(
-      '--repo <dir>',
-      'repository folder (default: $VERSO_REPO, else the current folder or a parent)',
-    )
-    // Subcommands copy these when they are created (commander's inherited settings).
-    .exitOverride()
-    .showHelpAfterError();
+  const program = rootCommand();
   registerRepositoryCommands(program, ctx);
   registerWriteCommands(program, ctx);
   registerFormatCommands(program, ctx);

@@ -8,7 +8,6 @@
 import type { ChunkHash } from '../../core/hash.js';
 import { countEntries } from '../../tree/read.js';
 import { treeRoot } from '../../vcs/snapshot.js';
-import { compileLabelFilter } from '../query/query-filter.js';
 import type { Repository } from '../repository/repository.js';
 import { snapshotAtRef } from '../repository/snapshot-at.js';
 
@@ -26,6 +25,8 @@ export async function countLabels(
   const { commit, snap } = await snapshotAtRef(repo, ref);
   const root = treeRoot(snap, 'labels');
   if (where === undefined) return { commit, labels: await countEntries(repo.nodes, root) };
+  // The filter compiler (and the query engine) loads only when a filter is given.
+  const { compileLabelFilter } = await import('../query/query-filter.js');
   const labels = await (await compileLabelFilter(repo, snap, where)).count();
   return { commit, where, labels };
 }

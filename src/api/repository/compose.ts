@@ -20,8 +20,6 @@ import { FsBlobStore } from '../../store/fs/fs-blob-store.js';
 import { ChunkStoreDamagedError } from '../../store/lmdb/lmdb-file-check.js';
 import { LmdbChunkStore } from '../../store/lmdb/lmdb-chunk-store.js';
 import { NodeStore } from '../../tree/node-store.js';
-import { blameMaintainer } from '../blame/blame-maintain.js';
-import { treeIndexMaintainer } from '../query/tree-index-maintain.js';
 import type { CommitMaintainer } from '../write/commit-maintainer.js';
 import { osIdentity, systemClock } from './identity.js';
 import { DEFAULT_LIMITS } from './limits.js';
@@ -35,10 +33,24 @@ import {
   type RepositoryOptions,
 } from './repository.js';
 
+/**
+ * A maintainer whose module is imported by its first commit: opening a repository to read
+ * (`verso log`, `count`) does not load the index and blame code (CLI start-up, issue 12).
+ */
+function lazyMaintainer(
+  name: string,
+  load: () => Promise<CommitMaintainer<Repository>>,
+): CommitMaintainer<Repository> {
+  return { name, stage: async (repo, facts) => (await load()).stage(repo, facts) };
+}
+
 /** Secondary indexes, then blame: the order commits stage and record their derived data in. */
 export const STANDARD_MAINTAINERS: readonly CommitMaintainer<Repository>[] = [
-  treeIndexMaintainer,
-  blameMaintainer,
+  lazyMaintainer(
+    'secondary indexes',
+    async () => (await import('../query/tree-index-maintain.js')).treeIndexMaintainer,
+  ),
+  lazyMaintainer('blame', async () => (await import('../blame/blame-maintain.js')).blameMaintainer),
 ];
 
 /**

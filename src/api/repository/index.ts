@@ -15,12 +15,9 @@ export {
   type RepositoryOptions,
 } from './repository.js';
 export { createRepository, openRepository } from './compose.js';
-export {
-  DEFAULT_BRANCH,
-  initRepository,
-  type InitOptions,
-  type InitResult,
-} from './init-repository.js';
+export { DEFAULT_BRANCH } from './repository.js';
+export type { InitOptions, InitResult } from './init-repository.js';
+import type { InitOptions, InitResult } from './init-repository.js';
 export { osIdentity, systemClock, type Clock, type Identity } from './identity.js';
 export { DEFAULT_LIMITS, type Limits } from './limits.js';
 export {
@@ -34,3 +31,11 @@ export {
 } from './refs.js';
 export { readRefLog, type ReadRefLogOptions } from './ref-log.js';
 export type { Progress, ProgressFn } from './progress.js';
+
+/**
+ * `verso init` (`init-repository.ts`), loaded when called: the commit pipeline it needs is not
+ * loaded by the commands that only open a repository (CLI start-up, issue 12).
+ */
+export async function initRepository(dir: string, opts?: InitOptions): Promise<InitResult> {
+  return (await import('./init-repository.js')).initRepository(dir, opts);
+}

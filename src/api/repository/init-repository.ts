@@ -12,13 +12,12 @@ import { emptySnapshot } from '../../vcs/snapshot.js';
 import { commitToBranch, type CommitResult } from '../write/commit-to-branch.js';
 import {
   BLOB_STORE_CONFIG,
+  DEFAULT_BRANCH,
   versoDir,
   type Repository,
   type RepositoryOptions,
 } from './repository.js';
 import { openBackends } from './compose.js';
-
-export const DEFAULT_BRANCH = 'main';
 
 export interface InitResult extends CommitResult {
   readonly root: string;

@@ -15,7 +15,7 @@ import { parseRefName } from '../../core/ref-name.js';
 import type { RefKind, RefRecord } from '../../catalog/catalog.js';
 import { resolveRef } from '../../vcs/resolve-ref.js';
 import { refNotFound } from '../../vcs/ref-suggestions.js';
-import { DEFAULT_BRANCH } from './init-repository.js';
+import { DEFAULT_BRANCH } from './repository.js';
 import { withLease } from './lease.js';
 import { refLogNote } from './ref-log.js';
 import type { Repository } from './repository.js';

@@ -26,6 +26,9 @@ export const VERSO_DIR = '.verso';
 /** Catalog config key: absolute path of a blob folder outside `.verso/` (absent: `.verso/blobs`). */
 export const BLOB_STORE_CONFIG = 'blob_store';
 
+/** The branch `verso init` creates and `branch create` starts from by default. */
+export const DEFAULT_BRANCH = 'main';
+
 export interface Repository {
   /** The folder that holds `.verso/`. */
   readonly root: string;
