@@ -46,6 +46,21 @@ function polygonExtent(seg: JsonValue | undefined): Box | undefined {
   return minX <= maxX ? [minX, minY, maxX - minX, maxY - minY] : undefined;
 }
 
+/**
+ * The bounding box `[x, y, width, height]` of a flat point list `[x0, y0, x1, y1, ...]` (a
+ * polygon ring, or keypoints without visibility); unrounded, so each format rounds as it reads.
+ */
+export function pointExtent(points: readonly number[]): Box {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let i = 0; i + 1 < points.length; i += 2) {
+    x0 = Math.min(x0, points[i]!);
+    x1 = Math.max(x1, points[i]!);
+    y0 = Math.min(y0, points[i + 1]!);
+    y1 = Math.max(y1, points[i + 1]!);
+  }
+  return [x0, y0, x1 - x0, y1 - y0];
+}
+
 /** Intersection over union of two boxes; 0 when either is empty. */
 export function boxIoU(a: Box, b: Box): number {
   const ix = Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]);

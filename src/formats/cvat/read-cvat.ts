@@ -28,6 +28,7 @@ import type { LabelContent } from '../../dataset/label-line.js';
 import { misfiledInputError } from '../file-kind.js';
 import { parseXmlDocument, XML_PARSER_OPTIONS } from '../xml-document.js';
 import { selectTask } from './cvat-tasks.js';
+import { pointExtent } from '../../dataset/label-overlap.js';
 
 export interface CvatShape {
   readonly record: string;
@@ -284,14 +285,8 @@ const pairs = (p: readonly number[]) =>
   Array.from({ length: p.length / 2 }, (_, i) => [p[2 * i]!, p[2 * i + 1]!] as const);
 
 function extent(p: readonly number[]): number[] {
-  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (let i = 0; i + 1 < p.length; i += 2) {
-    x0 = Math.min(x0, p[i]!);
-    x1 = Math.max(x1, p[i]!);
-    y0 = Math.min(y0, p[i + 1]!);
-    y1 = Math.max(y1, p[i + 1]!);
-  }
-  return [x0, y0, r6(x1 - x0), r6(y1 - y0)];
+  const [x, y, w, h] = pointExtent(p);
+  return [x, y, r6(w), r6(h)];
 }
 
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6;

@@ -25,6 +25,7 @@ import { jsonErrorText, jsonValueProblem } from '../../core/json-value-check.js'
 import { checkLabelGeometry } from '../../dataset/label-geometry.js';
 import type { LabelContent } from '../../dataset/label-line.js';
 import { LABEL_STUDIO_VIDEO, misfiledInputError } from '../file-kind.js';
+import { pointExtent } from '../../dataset/label-overlap.js';
 
 export interface LsLabel {
   readonly id: string;
@@ -194,15 +195,9 @@ function annotationFields(a: Obj): Obj {
 }
 
 function extent(p: readonly number[]): number[] {
-  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (let i = 0; i + 1 < p.length; i += 2) {
-    x0 = Math.min(x0, p[i]!);
-    x1 = Math.max(x1, p[i]!);
-    y0 = Math.min(y0, p[i + 1]!);
-    y1 = Math.max(y1, p[i + 1]!);
-  }
-  const r = (x: number) => Math.round(x * 1e4) / 1e4;
-  return [x0, y0, r(x1 - x0), r(y1 - y0)];
+  const [x, y, w, h] = pointExtent(p);
+  const r = (v: number) => Math.round(v * 1e4) / 1e4;
+  return [x, y, r(w), r(h)];
 }
 
 /** A task of a video project: `data.video`, or results of a video type (`videorectangle`). */

@@ -14,6 +14,7 @@
 import { FormatParseError } from '../../core/errors.js';
 import { checkLabelGeometry, type ImageSize } from '../../dataset/label-geometry.js';
 import type { LabelContent } from '../../dataset/label-line.js';
+import { pointExtent } from '../../dataset/label-overlap.js';
 
 export type YoloShapeKind = 'detect' | 'segment' | 'pose';
 
@@ -123,14 +124,8 @@ function poseKeypoints(k: readonly number[], W: number, H: number, dims: 2 | 3):
 const px = (v: number) => Math.round(v * 1e4) / 1e4;
 
 function extent(ring: readonly number[]): number[] {
-  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (let i = 0; i < ring.length; i += 2) {
-    x0 = Math.min(x0, ring[i]!);
-    x1 = Math.max(x1, ring[i]!);
-    y0 = Math.min(y0, ring[i + 1]!);
-    y1 = Math.max(y1, ring[i + 1]!);
-  }
-  return [x0, y0, px(x1 - x0), px(y1 - y0)];
+  const [x, y, w, h] = pointExtent(ring);
+  return [x, y, px(w), px(h)];
 }
 
 function namesRange(names: ReadonlyMap<number, string>): string {
