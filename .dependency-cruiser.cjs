@@ -1,6 +1,6 @@
 /**
  * Layer rules (see docs/architecture.md): imports point down only.
- *   cli -> {api, io, dataset, schema, formats, query, catalog (types), core}; api -> {vcs, formats, schema, query, dataset, io, catalog, store, tree, core}
+ *   cli -> {server, api, io, dataset, schema, formats, query, catalog (types), core}; server -> {api, core}; api -> {vcs, formats, schema, query, dataset, io, catalog, store, tree, core}
  *   vcs -> {dataset, tree, store, catalog (types), core}; dataset -> {tree (types), core}
  *   formats -> {dataset, io, core} (one parser and writer per format, no storage)
  *   schema -> {dataset, core} (taxonomy model, deltas, migration mapping; pure)
@@ -90,7 +90,8 @@ module.exports = {
     layer('query', ['core', 'dataset']),
     layer('influence', ['core', 'dataset', 'catalog']),
     layer('api', ['core', 'store', 'tree', 'dataset', 'vcs', 'catalog', 'io', 'formats', 'schema', 'query', 'influence']),
-    layer('cli', ['core', 'api', 'dataset', 'catalog', 'schema', 'formats', 'query', 'io']),
+    layer('server', ['core', 'api']),
+    layer('cli', ['core', 'api', 'server', 'dataset', 'catalog', 'schema', 'formats', 'query', 'io']),
     {
       name: 'tree-sees-only-the-chunk-store-interface',
       severity: 'error',

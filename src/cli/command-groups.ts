@@ -66,6 +66,10 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     load: async () => (await import('./commands/blame-commands.js')).registerBlameCommands,
   },
   {
+    words: ['serve'],
+    load: async () => (await import('./commands/serve-commands.js')).registerServeCommands,
+  },
+  {
     words: ['completion', 'help'],
     load: async () => (await import('./commands/help-commands.js')).registerHelpCommands,
   },

@@ -69,6 +69,8 @@ export interface RunContext {
   readonly cwd: string;
   /** The global options (`--repo`). */
   readonly globals: GlobalOptions;
+  /** Prints a line to stdout now (a long-running command's announcements: `serve`'s URL). */
+  readonly announce: (line: string) => void;
 }
 
 export type Lines = Iterable<string> | AsyncIterable<string>;
@@ -163,7 +165,16 @@ export async function runCommand(
 ): Promise<void> {
   def.check?.(input);
   const progress = def.progress ? progressBar(ctx) : undefined;
-  const rc: RunContext = { progress, env: ctx.env, cwd: ctx.cwd, globals };
+  const rc: RunContext = {
+    progress,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    globals,
+    announce: (line) => {
+      ctx.stdout.write(`${line}\n`);
+      ctx.stdoutWritten = true;
+    },
+  };
   const print = async (data: unknown) => {
     endProgress(ctx, progress);
     await printData(ctx, def, data, input);

@@ -10,7 +10,7 @@
  */
 import { waitForDrain } from '../io/output-file.js';
 import type { CliContext, OutputStream } from './context.js';
-import { snakeCaseJson } from './json-case.js';
+import { snakeCaseJson } from '../core/json-case.js';
 
 const FLUSH_CHARS = 1 << 20;
 

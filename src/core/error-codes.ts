@@ -78,6 +78,18 @@ export const API_ERROR_CODES = [
 /** `cli/`: a bad command line, a failed `verify`, and a bug (an error that is no VersoError). */
 export const CLI_ERROR_CODES = ['USAGE', 'VERIFY_FAILED', 'INTERNAL'] as const;
 
+/** `server/`: refusals of the HTTP API that no lower layer raises (`server/http-errors.ts`). */
+export const SERVER_ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'ROUTE_NOT_FOUND',
+  'BAD_REQUEST',
+  'BODY_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'RATE_LIMITED',
+  'REQUEST_TIMEOUT',
+] as const;
+
 export const ERROR_CODES = [
   ...CORE_ERROR_CODES,
   ...IO_ERROR_CODES,
@@ -89,6 +101,7 @@ export const ERROR_CODES = [
   ...QUERY_ERROR_CODES,
   ...API_ERROR_CODES,
   ...CLI_ERROR_CODES,
+  ...SERVER_ERROR_CODES,
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

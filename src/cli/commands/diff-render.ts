@@ -1,6 +1,6 @@
 /**
- * How `verso diff` prints (layer: cli): text, `--json` (one JSON object per change, JSONL) and
- * `--stat` (per tree, then per class).
+ * How `verso diff` prints (layer: cli): text and `--stat` (per tree, then per class); `--json`
+ * is the runner's JSON Lines of the changes.
  *
  * Text: one header line per change (`~ labels   IMAGE LABEL`, as before), then for a modified
  * record one indented line per changed field (`field: before → after`, `(absent)` for a member
@@ -15,18 +15,6 @@ import type { FieldChange } from '../../dataset/record-change.js';
 
 const VALUE_CHARS = 120;
 const SIGN = { added: '+', removed: '-', modified: '~' } as const;
-
-export function changeJson(c: ChangeDetail): string {
-  return JSON.stringify({
-    tree: c.tree,
-    key: c.key,
-    change: c.change,
-    ...(c.before !== undefined ? { before: c.before } : {}),
-    ...(c.after !== undefined ? { after: c.after } : {}),
-    ...(c.fields ? { fields: c.fields } : {}),
-    ...(c.geometry ? { geometry: c.geometry } : {}),
-  });
-}
 
 export function changeText(c: ChangeDetail): string {
   const head = `${SIGN[c.change]} ${c.tree.padEnd(8)} ${c.key.image}${c.key.label === undefined ? '' : ` ${c.key.label}`}`;

@@ -1,5 +1,5 @@
 /**
- * `--json` field names in one case (layer: cli): snake_case, the case of the label interchange
+ * Field names in one case for `--json` and the HTTP API (layer: core): snake_case, the case of the label interchange
  * (`annotated_at`, `file_name`). API results are TypeScript objects with camelCase members;
  * this renames their members once, at the surface, so every command agrees.
  *

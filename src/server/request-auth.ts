@@ -1,0 +1,96 @@
+/**
+ * Who is asking, and may they (layer: server). Every route under `/repos/:repo/` names the
+ * least role it needs (`config.role`); before the handler runs, the bearer token is checked
+ * against that repository's tokens (tokens belong to the repository they were created in), and
+ * the request gets its `actor` and its repository *view*: the open repository with the token's
+ * identity as the author of whatever the request writes. The identity comes from the token, never
+ * from the request body, so a client cannot commit or review under another name.
+ *
+ * Roles are ordered read < annotate < review < admin. Without a token a request is refused with
+ * 401, unless the server allows anonymous reads (`--allow-anonymous-read`) and the route only
+ * reads.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Repository } from '../api/repository/index.js';
+import { HttpRefusal } from './http-errors.js';
+
+export const ROLES = ['read', 'annotate', 'review', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function roleAllows(have: Role, need: Role): boolean {
+  return ROLES.indexOf(have) >= ROLES.indexOf(need);
+}
+
+/** The caller of a request, as its token says. */
+export interface Actor {
+  readonly identity: string;
+  /** The token's name (null for anonymous reads). */
+  readonly tokenName: string | null;
+  readonly role: Role;
+}
+
+/** Checks a bearer secret against a repository's tokens: the actor, or a `VersoError` (401). */
+export type TokenCheck = (repo: Repository, secret: string) => Promise<Actor>;
+
+export const ANONYMOUS: Actor = { identity: 'anonymous', tokenName: null, role: 'read' };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The least role the route needs; routes outside `/repos/:repo/` have none. */
+    role?: Role;
+  }
+  interface FastifyRequest {
+    actor: Actor;
+    /** The repository view of this request (identity = the actor's). */
+    repo: Repository;
+    /** The repository's name in the URL. */
+    repoName: string;
+  }
+}
+
+/** The bearer secret of a request, or undefined. A malformed header is refused. */
+export function bearerSecret(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m)
+    throw new HttpRefusal(
+      'UNAUTHENTICATED',
+      401,
+      "malformed Authorization header: send 'Authorization: Bearer <token>'",
+    );
+  return m[1];
+}
+
+/** The actor of a request to `repo` that needs `need`, or a 401/403 refusal. */
+export async function actorFor(
+  request: FastifyRequest,
+  repo: Repository,
+  need: Role,
+  opts: { readonly checkToken: TokenCheck; readonly allowAnonymousRead: boolean },
+): Promise<Actor> {
+  const secret = bearerSecret(request);
+  let actor: Actor;
+  if (secret === undefined) {
+    if (!(opts.allowAnonymousRead && need === 'read'))
+      throw new HttpRefusal(
+        'UNAUTHENTICATED',
+        401,
+        "this server needs a token: send 'Authorization: Bearer <token>' (create one with `verso token create`)",
+      );
+    actor = ANONYMOUS;
+  } else actor = await opts.checkToken(repo, secret);
+  if (!roleAllows(actor.role, need))
+    throw new HttpRefusal(
+      'FORBIDDEN',
+      403,
+      `token '${actor.tokenName ?? 'anonymous'}' has role '${actor.role}'; this needs '${need}' or above`,
+      { role: actor.role, needs: need },
+    );
+  return actor;
+}
+
+/** The repository with the actor as its identity: what the request's writes are authored by. */
+export function repositoryView(repo: Repository, actor: Actor): Repository {
+  return { ...repo, identity: { author: actor.identity } };
+}

@@ -1,0 +1,100 @@
+/**
+ * Label writes over HTTP (layer: server): apply a batch of put/patch/delete ops and import a
+ * labels file, each an NDJSON body (the native interchange) made into one commit on a branch,
+ * authored by the caller's identity. Errors name the body's line (`request body:12`), and a bad
+ * line writes nothing.
+ */
+import type { Readable } from 'node:stream';
+import { Type } from 'typebox';
+import { importLabels } from '../../api/ingest/index.js';
+import { applyEdits } from '../../api/write/index.js';
+import { snakeCaseJson } from '../../core/json-case.js';
+import type { RouteContext, VersoApp } from '../server-types.js';
+import { CommitResultSchema, errors, REPO_ERRORS } from '../schemas.js';
+import { withUploadedFile } from '../upload.js';
+
+const BranchParams = Type.Object({ repo: Type.String(), branch: Type.String({ minLength: 1 }) });
+const NdjsonBody = {
+  description: 'NDJSON, one record a line',
+  content: { 'application/x-ndjson': { schema: {} } },
+};
+
+export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
+  app.post(
+    '/branches/:branch/apply',
+    {
+      config: { role: 'annotate' },
+      schema: {
+        summary: 'apply a batch of put/patch/delete ops (NDJSON) to a branch as one commit',
+        tags: ['write'],
+        params: BranchParams,
+        querystring: Type.Object({
+          message: Type.Optional(Type.String()),
+          clip: Type.Optional(Type.Boolean()),
+          allow_unknown_images: Type.Optional(Type.Boolean()),
+        }),
+        body: NdjsonBody,
+        response: { 200: CommitResultSchema, ...errors(...REPO_ERRORS, 409, 413, 415, 422) },
+      },
+    },
+    async (request) => {
+      const { message, clip, allow_unknown_images } = request.query;
+      const result = await withUploadedFile(
+        request.repo,
+        request.body as Readable,
+        ctx.limits.upload,
+        (file) =>
+          applyEdits(request.repo, {
+            file,
+            branch: request.params.branch,
+            ...(message !== undefined ? { message } : {}),
+            policy: { clip: !!clip, allowUnknownImages: !!allow_unknown_images },
+          }),
+      );
+      return snakeCaseJson(result) as never;
+    },
+  );
+
+  app.post(
+    '/branches/:branch/import',
+    {
+      config: { role: 'annotate' },
+      schema: {
+        summary: 'import labels (NDJSON, the native interchange) into a branch as one commit',
+        tags: ['write'],
+        params: BranchParams,
+        querystring: Type.Object({
+          mode: Type.Optional(
+            Type.Union([
+              Type.Literal('per_image'),
+              Type.Literal('replace_all'),
+              Type.Literal('upsert'),
+            ]),
+          ),
+          message: Type.Optional(Type.String()),
+          clip: Type.Optional(Type.Boolean()),
+          allow_unknown_images: Type.Optional(Type.Boolean()),
+        }),
+        body: NdjsonBody,
+        response: { 200: CommitResultSchema, ...errors(...REPO_ERRORS, 409, 413, 415, 422) },
+      },
+    },
+    async (request) => {
+      const { mode, message, clip, allow_unknown_images } = request.query;
+      const result = await withUploadedFile(
+        request.repo,
+        request.body as Readable,
+        ctx.limits.upload,
+        (file) =>
+          importLabels(request.repo, {
+            file,
+            branch: request.params.branch,
+            ...(mode !== undefined ? { mode } : {}),
+            ...(message !== undefined ? { message } : {}),
+            policy: { clip: !!clip, allowUnknownImages: !!allow_unknown_images },
+          }),
+      );
+      return snakeCaseJson(result) as never;
+    },
+  );
+}
