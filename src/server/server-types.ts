@@ -21,7 +21,7 @@ export interface ServerLimits {
 
 export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   jsonBody: 16 << 20,
-  upload: 8 << 30,
+  upload: 8 * 2 ** 30,
   ndjsonLine: 1 << 20,
   jsonDepth: 64,
   requestTimeoutMs: 10 * 60_000,

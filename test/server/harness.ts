@@ -1,0 +1,154 @@
+/**
+ * Test support for the HTTP server: a real `verso serve` (`startServer`) on 127.0.0.1 and a
+ * free port, over a fresh repository in a temporary folder, with one token per role, and a
+ * small `fetch` wrapper. Every test file that uses it gets its servers closed and folders
+ * removed after it (`afterAll`).
+ *
+ * Tokens: `tokens.read`, `tokens.annotate`, `tokens.review`, `tokens.admin`; each token's
+ * identity is `<role>-user` (what the server records as the author of that token's writes).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { initRepository } from '../../src/api/repository/index.js';
+import type { Repository } from '../../src/api/repository/index.js';
+import { startServer, type RunningServer } from '../../src/server/index.js';
+import type { Actor, Role, TokenCheck } from '../../src/server/index.js';
+import { HttpRefusal } from '../../src/server/http-errors.js';
+
+export const ROLE_NAMES: readonly Role[] = ['read', 'annotate', 'review', 'admin'];
+
+export interface TestServer {
+  readonly url: string;
+  /** The repository's folder and its name in URLs (`/repos/NAME`). */
+  readonly repoDir: string;
+  readonly name: string;
+  readonly tokens: Readonly<Record<Role, string>>;
+  readonly server: RunningServer;
+  /** `fetch(url + path)` with `Authorization: Bearer <token>` when `token` is given. */
+  http(method: string, path: string, opts?: HttpOptions): Promise<HttpAnswer>;
+  /** `/repos/NAME` + path. */
+  repoPath(path: string): string;
+  close(): Promise<void>;
+}
+
+export interface HttpOptions {
+  readonly token?: string;
+  readonly json?: unknown;
+  readonly body?: string | Uint8Array;
+  readonly contentType?: string;
+  readonly headers?: Record<string, string>;
+}
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  /** The body parsed as JSON (throws when it is not). */
+  json<T = any>(): T; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The body as NDJSON records. */
+  lines<T = any>(): T[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+export interface StartTestServerOptions {
+  readonly allowAnonymousRead?: boolean;
+  /** Runs on the new repository before the server opens it (imports, branches). */
+  readonly setup?: (repo: Repository, dir: string) => Promise<void>;
+  /** A fixed commit time, so snapshot and commit ids are reproducible. */
+  readonly commitTime?: string;
+}
+
+export async function startTestServer(opts: StartTestServerOptions = {}): Promise<TestServer> {
+  const parent = mkdtempSync(join(tmpdir(), 'verso-server-'));
+  const name = 'repo';
+  const repoDir = join(parent, name);
+  const clock = opts.commitTime
+    ? { now: () => new Date(opts.commitTime!), queryNow: () => Date.parse(opts.commitTime!) }
+    : undefined;
+  await initRepository(repoDir, clock ? { clock } : {});
+  const tokens = {} as Record<Role, string>;
+  const actors = new Map<string, Actor>();
+  for (const role of ROLE_NAMES) {
+    const secret = `verso_test_${role}_${Math.random().toString(36).slice(2)}`;
+    tokens[role] = secret;
+    actors.set(secret, { identity: `${role}-user`, tokenName: `${role}-token`, role });
+  }
+  const checkToken: TokenCheck = async (_repo, secret) => {
+    const actor = actors.get(secret);
+    if (!actor) throw new HttpRefusal('UNAUTHENTICATED', 401, 'unknown token');
+    return actor;
+  };
+  if (opts.setup) {
+    const { openRepository } = await import('../../src/api/repository/index.js');
+    const repo = await openRepository(repoDir, clock ? { clock } : {});
+    try {
+      await opts.setup(repo, repoDir);
+    } finally {
+      await repo.close();
+    }
+  }
+  const server = await startServer({
+    source: { repo: repoDir },
+    port: 0,
+    checkToken,
+    ...(opts.allowAnonymousRead ? { allowAnonymousRead: true } : {}),
+    ...(clock ? { repositoryOptions: { clock } } : {}),
+  });
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await server.close();
+    rmSync(parent, { recursive: true, force: true });
+  };
+  cleanups.push(close);
+  return {
+    url: server.url,
+    repoDir,
+    name,
+    tokens,
+    server,
+    repoPath: (path) => `/repos/${name}${path}`,
+    http: (method, path, o) => httpCall(server.url, method, path, o),
+    close,
+  };
+}
+
+export async function httpCall(
+  base: string,
+  method: string,
+  path: string,
+  opts: HttpOptions = {},
+): Promise<HttpAnswer> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
+  let body: string | Uint8Array | undefined = opts.body;
+  if (opts.json !== undefined) {
+    body = JSON.stringify(opts.json);
+    headers['content-type'] = 'application/json';
+  } else if (body !== undefined)
+    headers['content-type'] = opts.contentType ?? 'application/x-ndjson';
+  const res = await fetch(base + path, {
+    method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json: () => JSON.parse(text),
+    lines: () =>
+      text
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l)),
+  };
+}
