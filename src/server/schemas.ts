@@ -64,3 +64,12 @@ export const CommitResultSchema = Type.Object(
 export function ndjson(description: string, item: unknown = AnyObject): unknown {
   return { description, content: { 'application/x-ndjson': { schema: item } } };
 }
+
+/** The `ref` query parameter: a branch, tag, commit id or prefix, `main~2`; default `main`. */
+export const RefQuery = Type.Optional(
+  Type.String({
+    minLength: 1,
+    default: 'main',
+    description: 'branch, tag, commit (prefix), main~2',
+  }),
+);

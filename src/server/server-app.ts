@@ -35,6 +35,20 @@ export interface ServerOptions {
   readonly log?: boolean;
 }
 
+/** A route the server registered, and whether the OpenAPI document shows it. */
+export interface ServedRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly documented: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered (tests check each documented one is in `/openapi.json`). */
+    servedRoutes(): ServedRoute[];
+  }
+}
+
 export async function buildServer(opts: ServerOptions): Promise<VersoApp> {
   const limits = { ...DEFAULT_SERVER_LIMITS, ...opts.limits };
   const app = Fastify({
@@ -44,6 +58,17 @@ export async function buildServer(opts: ServerOptions): Promise<VersoApp> {
     routerOptions: { maxParamLength: 512 },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  const routes: ServedRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods)
+      routes.push({
+        method,
+        url: route.url,
+        documented: !(route.schema as { hide?: boolean })?.hide,
+      });
+  });
+  app.decorate('servedRoutes', () => [...routes]);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -88,7 +113,17 @@ export async function buildServer(opts: ServerOptions): Promise<VersoApp> {
       checkDepth(request.body, limits.jsonDepth);
   });
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get(
+    '/openapi.json',
+    {
+      schema: {
+        summary: 'this document (OpenAPI 3.1)',
+        security: [],
+        response: { 200: { type: 'object', additionalProperties: true } },
+      },
+    },
+    async () => app.swagger(),
+  );
   app.get(
     '/health',
     {

@@ -16,6 +16,7 @@ import type { Repository } from '../../src/api/repository/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import type { Actor, Role, TokenCheck } from '../../src/server/index.js';
 import { HttpRefusal } from '../../src/server/http-errors.js';
+import { OpenApiCheck } from './openapi-check.js';
 
 export const ROLE_NAMES: readonly Role[] = ['read', 'annotate', 'review', 'admin'];
 
@@ -115,9 +116,38 @@ export async function startTestServer(opts: StartTestServerOptions = {}): Promis
     tokens,
     server,
     repoPath: (path) => `/repos/${name}${path}`,
-    http: (method, path, o) => httpCall(server.url, method, path, o),
+    http: (method, path, o) => checkedCall(server.url, method, path, o),
     close,
   };
+}
+
+const checks = new Map<string, Promise<OpenApiCheck>>();
+
+/** `httpCall`, then the answer checked against the server's OpenAPI document (throws if not). */
+export async function checkedCall(
+  base: string,
+  method: string,
+  path: string,
+  opts: HttpOptions = {},
+): Promise<HttpAnswer> {
+  let check = checks.get(base);
+  if (!check) {
+    check = fetch(`${base}/openapi.json`).then(
+      async (r) => new OpenApiCheck((await r.json()) as Record<string, unknown>),
+    );
+    checks.set(base, check);
+  }
+  const answer = await httpCall(base, method, path, opts);
+  const problems = (await check).check(
+    method,
+    path,
+    answer.status,
+    answer.headers.get('content-type') ?? '',
+    answer.text,
+  );
+  if (problems.length > 0)
+    throw new Error(`answer does not match /openapi.json:\n${problems.join('\n')}`);
+  return answer;
 }
 
 export async function httpCall(

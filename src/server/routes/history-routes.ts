@@ -9,7 +9,16 @@ import { diffDetails, diffStat, logCommits, showCommit } from '../../api/read/in
 import { snakeCaseJson } from '../../core/json-case.js';
 import { sendRecords } from '../ndjson.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
-import { AnyObject, errors, Hash, ndjson, REPO_ERRORS, RepoParams } from '../schemas.js';
+import {
+  AnyObject,
+  errors,
+  Hash,
+  ndjson,
+  REPO_ERRORS,
+  RepoParams,
+  RefQuery,
+  CommitSchema,
+} from '../schemas.js';
 
 export function historyRoutes(app: VersoApp, _ctx: RouteContext): void {
   app.get(
@@ -21,14 +30,15 @@ export function historyRoutes(app: VersoApp, _ctx: RouteContext): void {
         tags: ['history'],
         params: RepoParams,
         querystring: Type.Object({
-          ref: Type.String({ default: 'main' }),
+          ref: RefQuery,
           max_count: Type.Optional(Type.Integer({ minimum: 1 })),
         }),
-        response: { 200: ndjson('commits'), ...errors(...REPO_ERRORS) },
+        response: { 200: ndjson('commits', CommitSchema), ...errors(...REPO_ERRORS) },
       },
     },
     async (request, reply) => {
-      const { ref, max_count } = request.query;
+      const { max_count } = request.query;
+      const ref = request.query.ref ?? 'main';
       const entries = logCommits(request.repo, ref, max_count ?? Infinity);
       // Resolve the ref before the 200 goes out, so a bad ref is a 404, not a cut stream.
       const first = await entries.next();
@@ -143,7 +153,7 @@ export function historyRoutes(app: VersoApp, _ctx: RouteContext): void {
         tags: ['history'],
         params: RepoParams,
         querystring: Type.Object({
-          ref: Type.String({ default: 'main' }),
+          ref: RefQuery,
           image: Type.String({ minLength: 1 }),
           label: Type.Optional(Type.String({ minLength: 1 })),
         }),
@@ -154,7 +164,8 @@ export function historyRoutes(app: VersoApp, _ctx: RouteContext): void {
       },
     },
     async (request) => {
-      const { ref, image, label } = request.query;
+      const { image, label } = request.query;
+      const ref = request.query.ref ?? 'main';
       const labels = await blame(request.repo, { ref, image, ...(label ? { label } : {}) });
       return { labels: snakeCaseJson(labels) as never };
     },

@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import { catLabelBlocks, countLabels } from '../../api/read/index.js';
 import { sendBlocks } from '../ndjson.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
-import { errors, Hash, ndjson, REPO_ERRORS, RepoParams } from '../schemas.js';
+import { errors, Hash, ndjson, REPO_ERRORS, RepoParams, RefQuery } from '../schemas.js';
 
 export function labelRoutes(app: VersoApp, _ctx: RouteContext): void {
   app.get(
@@ -19,7 +19,7 @@ export function labelRoutes(app: VersoApp, _ctx: RouteContext): void {
         tags: ['labels'],
         params: RepoParams,
         querystring: Type.Object({
-          ref: Type.String({ default: 'main' }),
+          ref: RefQuery,
           where: Type.Optional(Type.String({ description: 'a filter in the --where language' })),
           schema: Type.Optional(
             Type.String({ description: 'read the labels as this schema version' }),
@@ -29,7 +29,8 @@ export function labelRoutes(app: VersoApp, _ctx: RouteContext): void {
       },
     },
     async (request, reply) => {
-      const { ref, where, schema } = request.query;
+      const { where, schema } = request.query;
+      const ref = request.query.ref ?? 'main';
       const blocks = catLabelBlocks(request.repo, ref, {
         ...(where !== undefined ? { where } : {}),
         ...(schema !== undefined ? { schema } : {}),
@@ -55,7 +56,7 @@ export function labelRoutes(app: VersoApp, _ctx: RouteContext): void {
         tags: ['labels'],
         params: RepoParams,
         querystring: Type.Object({
-          ref: Type.String({ default: 'main' }),
+          ref: RefQuery,
           where: Type.Optional(Type.String()),
         }),
         response: {
@@ -68,6 +69,6 @@ export function labelRoutes(app: VersoApp, _ctx: RouteContext): void {
         },
       },
     },
-    async (request) => countLabels(request.repo, request.query.ref, request.query.where),
+    async (request) => countLabels(request.repo, request.query.ref ?? 'main', request.query.where),
   );
 }
