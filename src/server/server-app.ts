@@ -122,7 +122,7 @@ export async function buildServer(opts: ServerOptions): Promise<VersoApp> {
         response: { 200: { type: 'object', additionalProperties: true } },
       },
     },
-    async () => app.swagger(),
+    async () => app.swagger() as unknown as Record<string, unknown>,
   );
   app.get(
     '/health',
