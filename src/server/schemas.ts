@@ -25,7 +25,10 @@ export function errors(...statuses: number[]): Record<number, unknown> {
 }
 
 /** Statuses every repository route may answer with. */
-export const REPO_ERRORS = [400, 401, 403, 404] as const;
+export const REPO_ERRORS = [400, 401, 403, 404, 429] as const;
+
+/** Statuses a route with a request body may answer with besides `REPO_ERRORS`. */
+export const BODY_ERRORS = [413, 415] as const;
 
 export const Hash = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'a SHA-256 hash, hex' });
 

@@ -18,6 +18,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError } from 'fastify';
 import type { Repository } from '../api/repository/index.js';
 import { errorAnswer, HttpRefusal } from './http-errors.js';
+import { InFlightLimit } from './in-flight-limit.js';
 import { actorFor, repositoryView, type TokenCheck } from './request-auth.js';
 import type { RepositoryHost } from './repository-host.js';
 import { registerRepositoryRoutes } from './routes/repository-routes.js';
@@ -58,6 +59,7 @@ export async function buildServer(opts: ServerOptions): Promise<VersoApp> {
     routerOptions: { maxParamLength: 512 },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  const inFlight = new InFlightLimit(limits.inFlightPerToken);
   const routes: ServedRoute[] = [];
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -177,7 +179,10 @@ export async function buildServer(opts: ServerOptions): Promise<VersoApp> {
         request.actor = actor;
         request.repo = repositoryView(repo, actor);
         request.repoName = name;
+        inFlight.enter(request, actor);
       });
+      repoApp.addHook('onResponse', async (request) => inFlight.leave(request));
+      repoApp.addHook('onRequestAbort', async (request) => inFlight.leave(request));
       registerRepositoryRoutes(repoApp as unknown as VersoApp, { limits });
     },
     { prefix: '/repos/:repo' },

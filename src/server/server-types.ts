@@ -17,6 +17,8 @@ export interface ServerLimits {
   readonly jsonDepth: number;
   /** A request not answered after this many ms is refused with 408 (0: none). */
   readonly requestTimeoutMs: number;
+  /** Requests one token may have in flight at once; more are refused with 429. */
+  readonly inFlightPerToken: number;
 }
 
 export const DEFAULT_SERVER_LIMITS: ServerLimits = {
@@ -25,6 +27,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   ndjsonLine: 1 << 20,
   jsonDepth: 64,
   requestTimeoutMs: 10 * 60_000,
+  inFlightPerToken: 64,
 };
 
 export type VersoApp = FastifyInstance<

@@ -14,7 +14,7 @@ import { afterAll } from 'vitest';
 import { initRepository } from '../../src/api/repository/index.js';
 import type { Repository } from '../../src/api/repository/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
-import type { Actor, Role, TokenCheck } from '../../src/server/index.js';
+import type { Actor, Role, ServerLimits, TokenCheck } from '../../src/server/index.js';
 import { HttpRefusal } from '../../src/server/http-errors.js';
 import { OpenApiCheck } from './openapi-check.js';
 
@@ -63,6 +63,7 @@ export interface StartTestServerOptions {
   readonly setup?: (repo: Repository, dir: string) => Promise<void>;
   /** A fixed commit time, so snapshot and commit ids are reproducible. */
   readonly commitTime?: string;
+  readonly limits?: Partial<ServerLimits>;
 }
 
 export async function startTestServer(opts: StartTestServerOptions = {}): Promise<TestServer> {
@@ -100,6 +101,7 @@ export async function startTestServer(opts: StartTestServerOptions = {}): Promis
     checkToken,
     ...(opts.allowAnonymousRead ? { allowAnonymousRead: true } : {}),
     ...(clock ? { repositoryOptions: { clock } } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
   });
   let closed = false;
   const close = async () => {

@@ -6,7 +6,7 @@ import { Type } from 'typebox';
 import { createBranch, createTag, deleteBranch, listRefs } from '../../api/repository/index.js';
 import { snakeCaseJson } from '../../core/json-case.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
-import { errors, Hash, RefSchema, REPO_ERRORS, RepoParams } from '../schemas.js';
+import { BODY_ERRORS, errors, Hash, RefSchema, REPO_ERRORS, RepoParams } from '../schemas.js';
 
 const Created = Type.Object({ name: Type.String(), target: Hash });
 
@@ -48,7 +48,7 @@ export function refRoutes(app: VersoApp, _ctx: RouteContext): void {
           name: Type.String({ minLength: 1, maxLength: 255 }),
           from: Type.Optional(Type.String({ minLength: 1, default: 'main' })),
         }),
-        response: { 201: Created, ...errors(...REPO_ERRORS, 409) },
+        response: { 201: Created, ...errors(...REPO_ERRORS, ...BODY_ERRORS, 409) },
       },
     },
     async (request, reply) => {
@@ -94,7 +94,7 @@ export function refRoutes(app: VersoApp, _ctx: RouteContext): void {
           name: Type.String({ minLength: 1, maxLength: 255 }),
           ref: Type.String({ minLength: 1 }),
         }),
-        response: { 201: Created, ...errors(...REPO_ERRORS, 409) },
+        response: { 201: Created, ...errors(...REPO_ERRORS, ...BODY_ERRORS, 409) },
       },
     },
     async (request, reply) =>

@@ -10,7 +10,7 @@ import { importLabels } from '../../api/ingest/index.js';
 import { applyEdits } from '../../api/write/index.js';
 import { snakeCaseJson } from '../../core/json-case.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
-import { CommitResultSchema, errors, REPO_ERRORS } from '../schemas.js';
+import { BODY_ERRORS, CommitResultSchema, errors, REPO_ERRORS } from '../schemas.js';
 import { withUploadedFile } from '../upload.js';
 
 const BranchParams = Type.Object({ repo: Type.String(), branch: Type.String({ minLength: 1 }) });
@@ -34,7 +34,7 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
           allow_unknown_images: Type.Optional(Type.Boolean()),
         }),
         body: NdjsonBody,
-        response: { 200: CommitResultSchema, ...errors(...REPO_ERRORS, 409, 413, 415, 422) },
+        response: { 200: CommitResultSchema, ...errors(...REPO_ERRORS, ...BODY_ERRORS, 409, 422) },
       },
     },
     async (request) => {
@@ -42,7 +42,7 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
       const result = await withUploadedFile(
         request.repo,
         request.body as Readable,
-        ctx.limits.upload,
+        ctx.limits,
         (file) =>
           applyEdits(request.repo, {
             file,
@@ -76,7 +76,7 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
           allow_unknown_images: Type.Optional(Type.Boolean()),
         }),
         body: NdjsonBody,
-        response: { 200: CommitResultSchema, ...errors(...REPO_ERRORS, 409, 413, 415, 422) },
+        response: { 200: CommitResultSchema, ...errors(...REPO_ERRORS, ...BODY_ERRORS, 409, 422) },
       },
     },
     async (request) => {
@@ -84,7 +84,7 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
       const result = await withUploadedFile(
         request.repo,
         request.body as Readable,
-        ctx.limits.upload,
+        ctx.limits,
         (file) =>
           importLabels(request.repo, {
             file,
