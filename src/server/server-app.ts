@@ -19,7 +19,7 @@ import Fastify, { type FastifyError } from 'fastify';
 import type { Repository } from '../api/repository/index.js';
 import { errorAnswer, HttpRefusal } from './http-errors.js';
 import { InFlightLimit } from './in-flight-limit.js';
-import { actorFor, repositoryView, type TokenCheck } from './request-auth.js';
+import { actorFor, repositoryView, type Role, type TokenCheck } from './request-auth.js';
 import type { RepositoryHost } from './repository-host.js';
 import { registerRepositoryRoutes } from './routes/repository-routes.js';
 import { ErrorSchema } from './schemas.js';
@@ -41,6 +41,8 @@ export interface ServedRoute {
   readonly method: string;
   readonly url: string;
   readonly documented: boolean;
+  /** The least role a repository route needs. */
+  readonly role?: Role;
 }
 
 declare module 'fastify' {
@@ -68,6 +70,7 @@ export async function buildServer(opts: ServerOptions): Promise<VersoApp> {
         method,
         url: route.url,
         documented: !(route.schema as { hide?: boolean })?.hide,
+        ...(route.config?.role ? { role: route.config.role } : {}),
       });
   });
   app.decorate('servedRoutes', () => [...routes]);
