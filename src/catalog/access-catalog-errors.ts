@@ -7,12 +7,9 @@ import { VersoError } from '../core/errors.js';
 /** A new token's name is held by a token that is neither revoked nor expired. */
 export class TokenNameTakenError extends VersoError {
   constructor(name: string) {
-    super(
-      'AlreadyExists',
-      'TOKEN_NAME_TAKEN',
-      `an active token is already named '${name}'; revoke it first or choose another name`,
-      { name },
-    );
+    super('AlreadyExists', 'TOKEN_NAME_TAKEN', `an active token is already named '${name}'`, {
+      name,
+    });
   }
 }
 

@@ -66,6 +66,10 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     load: async () => (await import('./commands/blame-commands.js')).registerBlameCommands,
   },
   {
+    words: ['token', 'audit', 'branch'],
+    load: async () => (await import('./commands/access-commands.js')).registerAccessCommands,
+  },
+  {
     words: ['completion', 'help'],
     load: async () => (await import('./commands/help-commands.js')).registerHelpCommands,
   },
