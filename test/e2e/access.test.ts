@@ -10,6 +10,8 @@
 import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROLES } from '../../src/api/access/index.js';
+import { REQUIRE_CHOICES, ROLE_CHOICES } from '../../src/cli/commands/access-commands.js';
 import { copyRepo, freshRepo } from './repo-copy.js';
 import {
   expectFailure,
@@ -50,6 +52,11 @@ function script(repo: TestRepo, name: string, body: string): void {
 }
 
 describe('verso token', () => {
+  it("offers the api's roles, lowest first; a rule requires review or admin", () => {
+    expect([...ROLE_CHOICES]).toEqual([...ROLES]);
+    expect([...REQUIRE_CHOICES]).toEqual(ROLES.slice(ROLES.indexOf('review')));
+  });
+
   it('prints a secret once, lists tokens without secrets, revokes, and stores only hashes', async () => {
     const repo = await freshRepo(tmp.dir('tokens'));
     const text = await repo.ok([
@@ -178,7 +185,7 @@ describe('verso audit', () => {
     ]);
     expect((await repo.jsonLines(['audit', '--limit', '1'])).length).toBe(1);
     expect(await repo.ok(['audit', '-n', '1'])).toMatch(
-      / e2e-tester <e2e@example\.test>  token revoke ci\n$/,
+      / e2e-tester <e2e@example\.test> {2}token revoke ci\n$/,
     );
     expectFailure(await repo.run(['audit', '--limit', '0']), 2);
   });
