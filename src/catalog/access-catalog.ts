@@ -9,8 +9,8 @@
  *   `Date.toISOString` writes them, so they compare as strings.
  * - A token is active while it is neither revoked nor expired. `insertToken` refuses a name an
  *   active token holds at the new token's `createdAt` (`TokenNameTakenError`); an expired holder
- *   of the name is marked revoked at that time in the same atomic step. Two tokens never share
- *   a hash.
+ *   of the name is marked revoked at that time in the same atomic step. A record inserted
+ *   already revoked (a restore) holds no name. Two tokens never share a hash.
  * - `revokeToken` marks the unrevoked token of that name revoked (once; `TokenNotFoundError`
  *   when there is none) and returns it as it now is. Tokens are never deleted: a revoked token
  *   stays listed.

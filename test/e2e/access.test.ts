@@ -9,6 +9,7 @@
  */
 import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../src/api/access/index.js';
 import { REQUIRE_CHOICES, ROLE_CHOICES } from '../../src/cli/commands/access-commands.js';
@@ -377,5 +378,28 @@ describe('branch protection', () => {
     await repo.ok(['branch', 'unprotect', 'main']);
     await repo.ok(['merge', 'commit', '--into', 'main']);
     expect(await repo.head('main')).not.toBe(head);
+  });
+
+  it('verso recover of a damaged catalog keeps the rules, tokens and audit log', async () => {
+    const repo = copyRepo(base, tmp.dir('recover'));
+    script(repo, 'gate.sh', 'echo still guarded\nexit 1');
+    await repo.ok(['branch', 'protect', 'main', '--check', 'cmd:gate.sh']);
+    await repo.ok(['token', 'create', '--name', 'ci', '--role', 'review']);
+    const tokens = await repo.jsonLines<TokenJson>(['token', 'list']);
+    const raw = new Database(join(repo.root, '.verso', 'catalog.sqlite'));
+    raw.pragma('user_version = 0');
+    raw.close();
+    expectFailure(await repo.run(['branch', 'protection']), 1, 'verso recover');
+    await repo.ok(['recover']);
+    expect(
+      (await repo.jsonLines<Record<string, unknown>>(['branch', 'protection'])).map(
+        (r) => r['checks'],
+      ),
+    ).toEqual([['cmd:gate.sh']]);
+    expect(await repo.jsonLines<TokenJson>(['token', 'list'])).toEqual(tokens);
+    expect(
+      (await repo.jsonLines<Record<string, unknown>>(['audit'])).map((e) => e['action']),
+    ).toEqual(['token create', 'branch protect']);
+    expectFailure(await repo.run(['merge', 'dev', '--into', 'main']), 1, 'still guarded');
   });
 });

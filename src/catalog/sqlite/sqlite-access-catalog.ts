@@ -65,7 +65,7 @@ export const ACCESS_MIGRATION = `
     created_by TEXT NOT NULL
   ) WITHOUT ROWID;`;
 
-interface TokenRow {
+export interface TokenRow {
   readonly seq: number;
   readonly name: string;
   readonly role: TokenRole;
@@ -77,7 +77,7 @@ interface TokenRow {
   readonly last_used_at: string | null;
 }
 
-interface AuditRow {
+export interface AuditRow {
   readonly seq: number;
   readonly time: string;
   readonly identity: string;
@@ -88,7 +88,7 @@ interface AuditRow {
   readonly address: string | null;
 }
 
-interface ProtectionRow {
+export interface ProtectionRow {
   readonly branch: string;
   readonly require: TokenRole;
   readonly checks: string;
@@ -96,7 +96,7 @@ interface ProtectionRow {
   readonly created_by: string;
 }
 
-const toToken = (r: TokenRow): TokenRecord => ({
+export const toToken = (r: TokenRow): TokenRecord => ({
   name: r.name,
   role: r.role,
   identity: r.identity,
@@ -107,7 +107,7 @@ const toToken = (r: TokenRow): TokenRecord => ({
   lastUsedAt: r.last_used_at,
 });
 
-const toAudit = (r: AuditRow): AuditEntry => ({
+export const toAudit = (r: AuditRow): AuditEntry => ({
   seq: r.seq,
   time: r.time,
   identity: r.identity,
@@ -118,7 +118,7 @@ const toAudit = (r: AuditRow): AuditEntry => ({
   address: r.address,
 });
 
-const toProtection = (r: ProtectionRow): BranchProtectionRecord => ({
+export const toProtection = (r: ProtectionRow): BranchProtectionRecord => ({
   branch: r.branch,
   require: r.require,
   checks: JSON.parse(r.checks) as string[],
@@ -179,7 +179,8 @@ export class SqliteAccessCatalog implements AccessCatalog {
   async insertToken(t: TokenRecord): Promise<void> {
     this.db
       .transaction(() => {
-        const holder = this.sql.unrevokedByName.get(t.name);
+        // A revoked record (restored by `verso recover`) holds no name.
+        const holder = t.revokedAt === null ? this.sql.unrevokedByName.get(t.name) : undefined;
         if (holder) {
           const expired = holder.expires_at !== null && holder.expires_at <= t.createdAt;
           if (!expired) throw new TokenNameTakenError(t.name);
