@@ -48,7 +48,7 @@ export interface CreatedToken {
   readonly token: string;
 }
 
-export function checkTokenName(name: string): string {
+function checkTokenName(name: string): string {
   if (!TOKEN_NAME.test(name))
     throw new InvalidArgumentError(
       'token name',
