@@ -244,6 +244,7 @@ describe('roles and expiry', () => {
     expect(expiryFrom(undefined, now)).toBeNull();
     expect(() => expiryFrom('0d', now)).toThrow(/not in the future/);
     expect(() => expiryFrom('soon', now)).toThrow(/expected a duration/);
+    expect(() => expiryFrom('999999w', now)).toThrow(/past the year 9999/);
   });
 });
 

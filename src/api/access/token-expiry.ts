@@ -12,6 +12,7 @@ const UNIT_MS: Readonly<Record<string, number>> = {
   w: 7 * 86_400_000,
 };
 const DURATION = /^(\d{1,6})([smhdw])$/;
+const LAST_INSTANT = Date.UTC(10000, 0, 1);
 const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 /** The expiry instant (`toISOString`) for `value` at `now`, or null for a token that never expires. */
@@ -30,6 +31,11 @@ export function expiryFrom(value: string | null | undefined, now: Date): string 
     );
   if (!Number.isFinite(at))
     throw new InvalidArgumentError('expiry', value, 'not a valid date', { option: 'expires' });
+  // ISO text past year 9999 gets a sign and 6 digits, and would sort before every other time.
+  if (at >= LAST_INSTANT)
+    throw new InvalidArgumentError('expiry', value, 'it is past the year 9999', {
+      option: 'expires',
+    });
   if (at <= now.getTime())
     throw new InvalidArgumentError('expiry', value, 'it is not in the future', {
       option: 'expires',
