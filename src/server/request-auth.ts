@@ -11,15 +11,11 @@
  * reads.
  */
 import type { FastifyRequest } from 'fastify';
+import { roleAllows, type Role } from '../api/access/index.js';
 import type { Repository } from '../api/repository/index.js';
 import { HttpRefusal } from './http-errors.js';
 
-export const ROLES = ['read', 'annotate', 'review', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-export function roleAllows(have: Role, need: Role): boolean {
-  return ROLES.indexOf(have) >= ROLES.indexOf(need);
-}
+export { ROLES, roleAllows, type Role } from '../api/access/index.js';
 
 /** The caller of a request, as its token says. */
 export interface Actor {
