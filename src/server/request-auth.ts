@@ -72,7 +72,7 @@ export async function actorFor(
       throw new HttpRefusal(
         'UNAUTHENTICATED',
         401,
-        "this server needs a token: send 'Authorization: Bearer <token>' (create one with `verso token create`)",
+        "this server needs a token: send 'Authorization: Bearer <token>' (a repository admin creates tokens)",
       );
     actor = ANONYMOUS;
   } else actor = await opts.checkToken(repo, secret);

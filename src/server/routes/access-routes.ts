@@ -206,7 +206,7 @@ export function accessRoutes(app: VersoApp, _ctx: RouteContext): void {
         throw new HttpRefusal(
           'FORBIDDEN',
           403,
-          `check '${command}' runs a program on the server: set it with \`verso branch protect\` on the server's machine`,
+          `check '${command}' runs a program on the server: only the server's own command line sets it`,
           { check: command },
         );
       return snakeCaseJson(
