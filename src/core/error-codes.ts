@@ -73,6 +73,7 @@ export const API_ERROR_CODES = [
   'IMAGES_WITHOUT_SIZE',
   'EXPORT_IMAGE_MISSING',
   'IMPORT_WORKER_FAILED',
+  'BLOB_NOT_FOUND',
 ] as const;
 
 /** `cli/`: a bad command line, a failed `verify`, and a bug (an error that is no VersoError). */
@@ -88,6 +89,8 @@ export const SERVER_ERROR_CODES = [
   'UNSUPPORTED_MEDIA_TYPE',
   'RATE_LIMITED',
   'REQUEST_TIMEOUT',
+  'IMAGE_UNDECODABLE',
+  'RANGE_NOT_SATISFIABLE',
 ] as const;
 
 export const ERROR_CODES = [
