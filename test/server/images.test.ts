@@ -126,6 +126,23 @@ describe('server: blobs', () => {
     expect(storedFiles(s)).toEqual([]);
   });
 
+  it('takes blob bytes only as application/octet-stream (415 otherwise, nothing stored)', async () => {
+    const s = await startTestServer();
+    for (const contentType of ['image/jpeg', 'application/json', 'text/plain']) {
+      const a = await s.http('PUT', s.repoPath(`/blobs/${sha(JPEG)}`), {
+        token: s.tokens.annotate,
+        body: contentType === 'image/jpeg' ? JPEG : '{"a": 1}',
+        contentType,
+      });
+      expect([contentType, a.status, a.json().error.code]).toEqual([
+        contentType,
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ]);
+    }
+    expect(storedFiles(s)).toEqual([]);
+  });
+
   it('refuses a read token with 403 before storing anything', async () => {
     const s = await startTestServer();
     const refused = await put(s, JPEG, sha(JPEG), s.tokens.read);

@@ -26,6 +26,8 @@ import type { OpenBlob } from './blob-reader.js';
 
 export const THUMBNAIL_SIZES = [64, 128, 256, 512] as const;
 export type ThumbnailSize = (typeof THUMBNAIL_SIZES)[number];
+/** A gallery tile on a high-density screen. */
+export const DEFAULT_THUMBNAIL_SIZE: ThumbnailSize = 256;
 
 export const THUMBNAIL_MEDIA_TYPE = 'image/webp';
 

@@ -28,11 +28,14 @@ import type { ChunkHash } from '../../core/hash.js';
 import { snakeCaseJson } from '../../core/json-case.js';
 import { errorAnswer, HttpRefusal } from '../http-errors.js';
 import { openBlob, type OpenBlob } from '../images/blob-reader.js';
+import { storeUploadedBlob } from '../images/blob-upload.js';
 import { contentRange, rangeOf } from '../images/byte-range.js';
 import { clientHas, immutableHeaders } from '../images/immutable-answers.js';
 import {
+  DEFAULT_THUMBNAIL_SIZE,
   THUMBNAIL_MEDIA_TYPE,
   THUMBNAIL_SIZES,
+  type ThumbnailSize,
   thumbnailPath,
   ThumbnailMaker,
 } from '../images/thumbnails.js';
@@ -90,9 +93,6 @@ function blobRoutes(app: VersoApp, ctx: RouteContext): void {
       },
     },
     async (request, reply) => {
-      const sha256 = request.params.sha256 as ChunkHash;
-      const limit = ctx.limits.upload;
-      if (Number(request.headers['content-length'] ?? 0) > limit) throw tooLarge(limit);
       const body = request.body ?? Readable.from([]);
       if (!(body instanceof Readable))
         throw new HttpRefusal(
@@ -100,11 +100,17 @@ function blobRoutes(app: VersoApp, ctx: RouteContext): void {
           415,
           "send a blob's bytes as 'Content-Type: application/octet-stream'",
         );
-      const existed = await request.repo.blobs.has(sha256);
-      const stored = await request.repo.blobs.putStream(limited(body, limit), sha256);
-      return reply
-        .status(existed ? 200 : 201)
-        .send({ sha256: stored.hash, size: stored.size, created: !existed });
+      const declared = request.headers['content-length'];
+      const uploaded = await storeUploadedBlob(
+        request.repo.blobs,
+        request.params.sha256 as ChunkHash,
+        body,
+        {
+          limit: ctx.limits.upload,
+          ...(declared !== undefined ? { declaredLength: Number(declared) } : {}),
+        },
+      );
+      return reply.status(uploaded.created ? 201 : 200).send(uploaded);
     },
   );
 
@@ -167,9 +173,13 @@ function blobRoutes(app: VersoApp, ctx: RouteContext): void {
         tags: ['images'],
         params: BlobParams,
         querystring: Type.Object({
-          size: Type.Union(
-            THUMBNAIL_SIZES.map((s) => Type.Literal(s)),
-            { default: 256 },
+          size: Type.Optional(
+            Type.Unsafe<ThumbnailSize>({
+              type: 'integer',
+              enum: [...THUMBNAIL_SIZES],
+              default: DEFAULT_THUMBNAIL_SIZE,
+              description: 'the longest side, pixels (the image is never enlarged)',
+            }),
           ),
         }),
         response: {
@@ -181,7 +191,7 @@ function blobRoutes(app: VersoApp, ctx: RouteContext): void {
     },
     async (request, reply) => {
       const sha256 = request.params.sha256 as ChunkHash;
-      const size = request.query.size;
+      const size = request.query.size ?? DEFAULT_THUMBNAIL_SIZE;
       const blob = await blobOrNotFound(request, sha256);
       immutableHeaders(reply, `${sha256}-${size}`);
       if (clientHas(request, `${sha256}-${size}`)) return reply.status(304).send();
@@ -305,20 +315,4 @@ function assetLines(
   for (const { image, record } of page)
     block += `${JSON.stringify({ image, ...assetRecordJson(record) })}\n`;
   return Buffer.from(block);
-}
-
-/** The body's chunks, refused with 413 once they pass `limit` bytes. */
-async function* limited(body: AsyncIterable<Buffer>, limit: number): AsyncGenerator<Buffer> {
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge(limit);
-    yield chunk;
-  }
-}
-
-function tooLarge(limit: number): HttpRefusal {
-  return new HttpRefusal('BODY_TOO_LARGE', 413, `the blob is larger than ${limit} bytes`, {
-    limit,
-  });
 }
