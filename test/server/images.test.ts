@@ -124,6 +124,13 @@ describe('server: blobs', () => {
       expect([get.status, get.json().error.code]).toEqual([404, 'BLOB_NOT_FOUND']);
     }
     expect(storedFiles(s)).toEqual([]);
+
+    // Also when the claimed blob is stored already: wrong bytes are refused, the blob unchanged.
+    expect((await put(s, JPEG)).status).toBe(201);
+    const over = await put(s, JPEG2, sha(JPEG));
+    expect([over.status, over.json().error.code]).toEqual([400, 'BLOB_HASH_MISMATCH']);
+    expect((await getBytes(s, `/blobs/${sha(JPEG)}`)).bytes.equals(JPEG)).toBe(true);
+    expect(storedFiles(s)).toEqual([sha(JPEG)]);
   });
 
   it('takes blob bytes only as application/octet-stream (415 otherwise, nothing stored)', async () => {

@@ -2,7 +2,7 @@
  * Blob uploads: stored only under their own hash and within the limit; a refused upload leaves
  * no file in the store (not even a temporary one).
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -59,5 +59,29 @@ describe('storeUploadedBlob', () => {
       storeUploadedBlob(blobs, other, pieces(bytes, 100), { limit: 10_000 }),
     ).rejects.toMatchObject({ code: 'BLOB_HASH_MISMATCH' });
     expect(files(dir)).toEqual([]);
+  });
+
+  it('writes nothing for a blob already stored, and still refuses wrong bytes for it', async () => {
+    const { dir, blobs } = store();
+    await storeUploadedBlob(blobs, hash, pieces(bytes, 64), { limit: 1000 });
+    const stored = files(dir).map((e) => join(e.parentPath, e.name));
+    expect(stored).toHaveLength(1);
+    const mtime = statSync(stored[0]!).mtimeMs;
+    const wrong = bytes.map((b) => b ^ 1);
+    await expect(
+      storeUploadedBlob(blobs, hash, pieces(wrong, 64), { limit: 1000 }),
+    ).rejects.toMatchObject({
+      code: 'BLOB_HASH_MISMATCH',
+      status: 400,
+      data: { expected: hash, actual: sha256Hex(wrong), size: 1000 },
+    });
+    await expect(
+      storeUploadedBlob(blobs, hash, pieces(bytes, 64), { limit: 999 }),
+    ).rejects.toMatchObject({ code: 'BODY_TOO_LARGE' });
+    const again = await storeUploadedBlob(blobs, hash, pieces(bytes, 64), { limit: 1000 });
+    expect(again).toEqual({ sha256: hash, size: 1000, created: false });
+    expect(files(dir)).toHaveLength(1);
+    expect(statSync(stored[0]!).mtimeMs).toBe(mtime);
+    expect(await blobs.get(hash)).toEqual(bytes);
   });
 });

@@ -6,7 +6,12 @@
  * (`BLOB_HASH_MISMATCH` otherwise); a body that passes `limit` bytes fails the stream
  * (`BODY_TOO_LARGE`, 413). Either way the store removes its temporary file: nothing is stored.
  * A declared `Content-Length` over the limit is refused before a byte is read.
+ *
+ * Uploading a blob the store already holds (a client re-sending a dataset) writes nothing: the
+ * body is only hashed, and still refused when it hashes to something else, so a 200 always
+ * means "the server holds exactly these bytes".
  */
+import { createHash } from 'node:crypto';
 import type { Repository } from '../../api/repository/index.js';
 import type { ChunkHash } from '../../core/hash.js';
 import { HttpRefusal } from '../http-errors.js';
@@ -25,9 +30,32 @@ export async function storeUploadedBlob(
   opts: { readonly limit: number; readonly declaredLength?: number },
 ): Promise<UploadedBlob> {
   if ((opts.declaredLength ?? 0) > opts.limit) throw tooLarge(opts.limit);
-  const existed = await blobs.has(sha256);
+  if (await blobs.has(sha256)) {
+    const size = await checkHash(limited(body, opts.limit), sha256);
+    return { sha256, size, created: false };
+  }
   const stored = await blobs.putStream(limited(body, opts.limit), sha256);
-  return { sha256: stored.hash, size: stored.size, created: !existed };
+  return { sha256: stored.hash, size: stored.size, created: true };
+}
+
+/** The body's size, once it is known to hash to `expected` (the store's refusal otherwise). */
+async function checkHash(body: AsyncIterable<Uint8Array>, expected: string): Promise<number> {
+  const hasher = createHash('sha256');
+  let size = 0;
+  for await (const chunk of body) {
+    hasher.update(chunk);
+    size += chunk.byteLength;
+  }
+  const actual = hasher.digest('hex');
+  if (actual !== expected)
+    throw new HttpRefusal(
+      'BLOB_HASH_MISMATCH',
+      400,
+      `blob content does not match its claimed hash: expected sha256 ${expected}, ` +
+        `the ${size} bytes hash to ${actual}; nothing was stored`,
+      { expected, actual, size },
+    );
+  return size;
 }
 
 /** The body's chunks, failing once they pass `limit` bytes. */
