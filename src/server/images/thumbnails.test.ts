@@ -45,13 +45,15 @@ describe('ThumbnailMaker', () => {
     const maker = new ThumbnailMaker();
     const path = thumbnailPath(versoDir(), HASH, 64);
     const all = await Promise.all(
-      Array.from({ length: 8 }, () => maker.thumbnail(path, fileBlob(JPEG), 64)),
+      Array.from({ length: 8 }, () => maker.thumbnail(path, 64, async () => fileBlob(JPEG))),
     );
     expect(maker.generatedCount).toBe(1);
     expect(all.filter((t) => t.generated)).toHaveLength(1);
     const meta = await sharp(path).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(['webp', 48, 64]);
-    const again = await maker.thumbnail(path, fileBlob(JPEG), 64);
+    const again = await maker.thumbnail(path, 64, () =>
+      Promise.reject(new Error('a cached thumbnail is served without its blob')),
+    );
     expect([again.generated, maker.generatedCount, again.size]).toEqual([
       false,
       1,
@@ -64,7 +66,7 @@ describe('ThumbnailMaker', () => {
     const path = thumbnailPath(versoDir(), HASH, 128);
     const { readFile } = await import('node:fs/promises');
     const blob: OpenBlob = { ...fileBlob(JPEG), localPath: undefined, bytes: () => readFile(JPEG) };
-    await maker.thumbnail(path, blob, 128);
+    await maker.thumbnail(path, 128, async () => blob);
     expect((await sharp(path).metadata()).height).toBe(128);
   });
 
@@ -74,7 +76,7 @@ describe('ThumbnailMaker', () => {
     writeFileSync(junk, 'no image here');
     const maker = new ThumbnailMaker();
     const path = thumbnailPath(dir, HASH, 64);
-    await expect(maker.thumbnail(path, fileBlob(junk), 64)).rejects.toMatchObject({
+    await expect(maker.thumbnail(path, 64, async () => fileBlob(junk))).rejects.toMatchObject({
       code: 'IMAGE_UNDECODABLE',
       status: 422,
     });

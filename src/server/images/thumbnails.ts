@@ -51,13 +51,22 @@ export class ThumbnailMaker {
   /** Thumbnails this maker decoded and wrote (for tests and metrics). */
   generatedCount = 0;
 
-  /** The cached thumbnail at `path`, made from `blob` if it is not there yet. */
-  async thumbnail(path: string, blob: OpenBlob, size: ThumbnailSize): Promise<Thumbnail> {
+  /**
+   * The cached thumbnail at `path`, made from the blob `source` opens if it is not there yet (a
+   * cached thumbnail is served without opening the blob).
+   */
+  async thumbnail(
+    path: string,
+    size: ThumbnailSize,
+    source: () => Promise<OpenBlob>,
+  ): Promise<Thumbnail> {
     const cached = await fileSize(path);
     if (cached !== undefined) return { path, size: cached, generated: false };
     const running = this.pending.get(path);
     if (running) return { ...(await running), generated: false };
-    const making = this.make(path, blob, size).finally(() => this.pending.delete(path));
+    const making = (async () => this.make(path, await source(), size))().finally(() =>
+      this.pending.delete(path),
+    );
     this.pending.set(path, making);
     return making;
   }

@@ -192,11 +192,12 @@ function blobRoutes(app: VersoApp, ctx: RouteContext): void {
     async (request, reply) => {
       const sha256 = request.params.sha256 as ChunkHash;
       const size = request.query.size ?? DEFAULT_THUMBNAIL_SIZE;
-      const blob = await blobOrNotFound(request, sha256);
+      const path = thumbnailPath(versoDir(request.repo.root), sha256, size);
+      const thumbnail = await thumbnails.thumbnail(path, size, () =>
+        blobOrNotFound(request, sha256),
+      );
       immutableHeaders(reply, `${sha256}-${size}`);
       if (clientHas(request, `${sha256}-${size}`)) return reply.status(304).send();
-      const path = thumbnailPath(versoDir(request.repo.root), sha256, size);
-      const thumbnail = await thumbnails.thumbnail(path, blob, size);
       reply.type(THUMBNAIL_MEDIA_TYPE).header('content-length', thumbnail.size);
       return sendBody(request, reply, () => createReadStream(thumbnail.path));
     },
