@@ -367,6 +367,19 @@ describe('server: assets', () => {
     ]);
     const one = await s.http('GET', s.repoPath('/assets/img_2?ref=main'), { token: s.tokens.read });
     expect(one.json()).toEqual(assets[1]);
+    const odd = await s.http('POST', s.repoPath('/branches/main/images'), {
+      token: s.tokens.annotate,
+      json: [{ image: 'train/a b%', sha256: sha(JPEG) }],
+    });
+    expect(odd.status).toBe(200);
+    const oddRecord = await s.http(
+      'GET',
+      s.repoPath(`/assets/${encodeURIComponent('train/a b%')}`),
+      {
+        token: s.tokens.read,
+      },
+    );
+    expect(oddRecord.json()).toMatchObject({ image: 'train/a b%', file_name: 'train/a b%.jpg' });
     const missing = await s.http('GET', s.repoPath('/assets/nope'), { token: s.tokens.read });
     expect([missing.status, missing.json().error.code]).toEqual([404, 'ASSET_NOT_FOUND']);
     const badRef = await s.http('GET', s.repoPath('/assets?ref=nope'), { token: s.tokens.read });
