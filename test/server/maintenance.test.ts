@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importLabels } from '../../src/api/ingest/index.js';
-import { explainQuery, type QueryExplanation } from '../../src/api/query/index.js';
-import { readRefLog } from '../../src/api/repository/index.js';
+import { explainQuery, showIndexes, type QueryExplanation } from '../../src/api/query/index.js';
+import { openRepository, readRefLog } from '../../src/api/repository/index.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 const LABELS = Array.from({ length: 40 }, (_, i) => ({
@@ -198,6 +198,36 @@ describe('server: maintenance', () => {
   });
 });
 
+describe('server: closing', () => {
+  it('waits for running operations before it closes the repository', async () => {
+    const c = await startTestServer({
+      setup: async (repo) => {
+        const file = join(dir, 'close.jsonl');
+        writeFileSync(file, LABELS.map((l) => JSON.stringify(l)).join('\n') + '\n');
+        await importLabels(
+          { ...repo, limits: { ...repo.limits, indexMaintenance: 0 } },
+          {
+            file,
+            branch: 'main',
+          },
+        );
+      },
+    });
+    const started = await c.http('POST', c.repoPath('/indexes/build?async=true'), {
+      token: c.tokens.admin,
+    });
+    expect(started.status).toBe(202);
+    await c.server.close();
+    const repo = await openRepository(c.repoDir);
+    try {
+      const report = await showIndexes(repo, 'main');
+      expect(report.trees.every((t) => t.index !== null)).toBe(true);
+    } finally {
+      await repo.close();
+    }
+  });
+});
+
 describe('server: splits', () => {
   it('moves images to a split and reads the splits back', async () => {
     const annotate = { token: s.tokens.annotate };
@@ -242,5 +272,48 @@ describe('server: splits', () => {
     const noRef = await s.http('GET', s.repoPath('/splits?ref=nope&list=true'), annotate);
     expect(noRef.status).toBe(404);
     expect((await s.http('GET', s.repoPath('/commits/main'), annotate)).json().commit).toBe(head);
+  });
+});
+
+describe('server: the OpenAPI document', () => {
+  it('has every route of merges, schemas, maintenance, exports, splits and operations', async () => {
+    const doc = (await s.http('GET', '/openapi.json')).json();
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    const p = (path: string) => `/repos/{repo}${path}`;
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        `POST ${p('/merges')}`,
+        `GET ${p('/merges/{branch}')}`,
+        `POST ${p('/merges/{branch}/resolve')}`,
+        `POST ${p('/merges/{branch}/commit')}`,
+        `POST ${p('/merges/{branch}/abort')}`,
+        `POST ${p('/schemas/{version}')}`,
+        `GET ${p('/schemas')}`,
+        `GET ${p('/schema')}`,
+        `GET ${p('/schemas/{version}')}`,
+        `GET ${p('/schemas/{version}/diff')}`,
+        `POST ${p('/branches/{branch}/migrate')}`,
+        `GET ${p('/branches/{branch}/migration-status')}`,
+        `GET ${p('/verify')}`,
+        `POST ${p('/gc')}`,
+        `GET ${p('/indexes')}`,
+        `POST ${p('/indexes/build')}`,
+        `GET ${p('/reflog')}`,
+        `GET ${p('/query/explain')}`,
+        `GET ${p('/export')}`,
+        `POST ${p('/export')}`,
+        `GET ${p('/splits')}`,
+        `POST ${p('/branches/{branch}/splits')}`,
+        `GET ${p('/operations')}`,
+        `GET ${p('/operations/{id}')}`,
+        `GET ${p('/operations/{id}/events')}`,
+        `GET ${p('/operations/{id}/download')}`,
+      ]),
+    );
+    const gc = doc.paths[p('/gc')].post;
+    expect(Object.keys(gc.responses)).toEqual(expect.arrayContaining(['200', '202', '403']));
+    expect(gc.parameters.map((x: { name: string }) => x.name)).toContain('async');
   });
 });

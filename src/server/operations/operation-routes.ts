@@ -47,11 +47,12 @@ export const OperationSchema = Type.Object({
 
 /**
  * The server's operation registry, its routes, and its closing: the server waits for running
- * operations before it closes the repositories.
+ * operations before it closes the repositories (`preClose` runs before every `onClose` hook,
+ * and the repository host closes in one of those).
  */
 export function registerOperations(app: VersoApp, ctx: RouteContext): OperationRegistry {
   const operations = new OperationRegistry({ logInternal: (e) => app.log.error(e) });
-  app.addHook('onClose', () => operations.close());
+  app.addHook('preClose', () => operations.close());
   operationRoutes(app, ctx, operations);
   return operations;
 }
