@@ -276,4 +276,27 @@ describe('server: merges', () => {
     });
     expect(upToDate.json()).toEqual({ status: 'up-to-date', head });
   });
+
+  it('runs a merge as an operation: a conflict fails it with the 409 error and the pending merge', async () => {
+    const s = await divergedServer();
+    const annotate = { token: s.tokens.annotate };
+    const started = await s.http('POST', s.repoPath('/merges?async=true'), {
+      ...annotate,
+      json: { into: 'main', from: 'feature' },
+    });
+    expect(started.status).toBe(202);
+    let view;
+    for (let i = 0; i < 200; i++) {
+      view = (await s.http('GET', started.json().url, annotate)).json();
+      if (view.state !== 'running') break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(view).toMatchObject({ kind: 'merge', state: 'failed', status: 409 });
+    expect(view.error.code).toBe('MERGE_CONFLICT');
+    expect(view.error.data.merge.conflicts.map((c: { id: string }) => c.id)).toEqual([
+      'labels/a.jpg/1',
+    ]);
+    const status = await s.http('GET', s.repoPath('/merges/main'), annotate);
+    expect(status.json().conflicts).toEqual(view.error.data.merge.conflicts);
+  });
 });
