@@ -18,6 +18,10 @@ const COCO = join(
   import.meta.dirname,
   '../../../shared/data/real/coco/review_object_detection_metrics/data/database/gts/coco_format_v1/instances_default.json',
 );
+const IMAGES = join(
+  import.meta.dirname,
+  '../../../shared/data/real/images/review_object_detection_metrics/data/database/images',
+);
 const WHERE = 'class = person';
 
 const expected = mkdtempSync(join(tmpdir(), 'verso-export-expected-'));
@@ -28,7 +32,7 @@ beforeAll(async () => {
   s = await startTestServer({
     commitTime: '2026-03-01T12:00:00.000Z',
     setup: async (repo) => {
-      await importCoco(repo, { file: COCO, branch: 'main', split: 'train' });
+      await importCoco(repo, { file: COCO, branch: 'main', split: 'train', images: IMAGES });
       const out = (name: string) => join(expected, name);
       await exportSnapshot(repo, { ref: 'main', format: 'coco', out: out('all.json') });
       await exportSnapshot(repo, {
@@ -39,6 +43,13 @@ beforeAll(async () => {
       });
       await exportSnapshot(repo, { ref: 'main', format: 'yolo', out: out('yolo') });
       await exportSnapshot(repo, { ref: 'main', format: 'voc', out: out('voc'), where: WHERE });
+      await exportSnapshot(repo, {
+        ref: 'main',
+        format: 'yolo',
+        out: out('yolo-images'),
+        where: WHERE,
+        withImages: true,
+      });
     },
   });
 });
@@ -109,13 +120,16 @@ describe('server: export', () => {
     expect(scratchFiles()).toEqual([]);
   });
 
-  it('sends YOLO and VOC folders as tar archives of the same files', async () => {
-    for (const [format, where, folder] of [
-      ['yolo', undefined, 'yolo'],
-      ['voc', WHERE, 'voc'],
+  it('sends YOLO and VOC folders (with their images when asked) as tar archives of the same files', async () => {
+    for (const [format, where, folder, images] of [
+      ['yolo', undefined, 'yolo', false],
+      ['voc', WHERE, 'voc', false],
+      ['yolo', WHERE, 'yolo-images', true],
     ] as const) {
       const res = await bytesOf(
-        s.repoPath(`/export?${q({ format, ...(where ? { where } : {}) })}`),
+        s.repoPath(
+          `/export?${q({ format, ...(where ? { where } : {}), ...(images ? { with_images: 'true' } : {}) })}`,
+        ),
         s.tokens.read,
       );
       expect(res.status).toBe(200);
@@ -134,6 +148,9 @@ describe('server: export', () => {
         ).toBe(true);
     }
     expect(filesUnder(join(expected, 'yolo'))).toContain('data.yaml');
+    expect(filesUnder(join(expected, 'yolo-images')).filter((f) => f.endsWith('.jpg'))).not.toEqual(
+      [],
+    );
     expect(scratchFiles()).toEqual([]);
   });
 

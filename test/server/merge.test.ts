@@ -97,6 +97,7 @@ describe('server: merges', () => {
     const error = stopped.json().error;
     expect(error.code).toBe('MERGE_CONFLICT');
     expect(error.data.conflicts).toBe(1);
+    expect(error.data.merge.truncated).toBe(false);
     expect(error.data.merge.conflicts).toEqual([
       {
         id: 'labels/a.jpg/1',

@@ -2,8 +2,9 @@
  * Merges over HTTP (layer: server): start a merge of a ref into a branch, and the pending merge
  * of a branch (status, resolve, commit, abort), as `verso merge` and its subcommands. A merge
  * that stops on conflicts answers 409 `MERGE_CONFLICT` whose `data.merge` is the pending merge
- * as `merge status --json` shows it (each conflict with base/ours/theirs), so a client needs
- * no second request to show them. Decisions and commits are authored by the caller's identity.
+ * as `merge status --json` shows it (each conflict with base/ours/theirs; the first 1,000, with
+ * `truncated` set when there are more), so a client needs no second request to show them.
+ * Decisions and commits are authored by the caller's identity.
  *
  * Roles: reading a pending merge needs `read`; starting, resolving, committing and aborting
  * need `annotate`. Merges into protected branches (a `review` token, gates) are checked by the
@@ -230,6 +231,12 @@ export function mergeRoutes(app: VersoApp, ctx: RouteContext, operations: Operat
   );
 }
 
+/**
+ * Conflicts a 409 lists at most (`data.merge.truncated` says when there are more); `GET
+ * /merges/:branch` lists them all.
+ */
+const CONFLICTS_IN_ERROR = 1000;
+
 /** The merge, or its MERGE_CONFLICT error carrying the pending merge (`data.merge`). */
 async function mergeOrPending(repo: Repository, opts: MergeOptions) {
   try {
@@ -237,13 +244,12 @@ async function mergeOrPending(repo: Repository, opts: MergeOptions) {
   } catch (e) {
     if (!isVersoError(e) || e.code !== 'MERGE_CONFLICT') throw e;
     const pending = await mergeStatus(repo, opts.into);
-    throw new VersoError(
-      e.category,
-      e.code,
-      e.message,
-      { ...e.data, merge: pending },
-      { cause: e },
-    );
+    const shown = {
+      ...pending,
+      conflicts: pending.conflicts.slice(0, CONFLICTS_IN_ERROR),
+      truncated: pending.conflicts.length > CONFLICTS_IN_ERROR,
+    };
+    throw new VersoError(e.category, e.code, e.message, { ...e.data, merge: shown }, { cause: e });
   }
 }
 
