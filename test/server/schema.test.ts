@@ -127,6 +127,12 @@ describe('server: schemas', () => {
       contentType: 'application/json',
     });
     expect([notJson.status, notJson.json().error.code]).toEqual([400, 'BAD_REQUEST']);
+    const ndjson = await s.http('POST', s.repoPath('/schemas/3.0'), {
+      token: s.tokens.review,
+      body: JSON.stringify(V1),
+      contentType: 'application/x-ndjson',
+    });
+    expect([ndjson.status, ndjson.json().error.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
     const badName = await s.http('POST', s.repoPath('/schemas/..%2Fx'), {
       token: s.tokens.review,
       json: V1,

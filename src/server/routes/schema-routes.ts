@@ -22,6 +22,7 @@ import {
   showSchema,
 } from '../../api/schema/index.js';
 import { snakeCaseJson } from '../../core/json-case.js';
+import { HttpRefusal } from '../http-errors.js';
 import { sendRecords } from '../ndjson.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
 import {
@@ -69,10 +70,9 @@ async function keepRawBody(request: FastifyRequest, _reply: unknown, payload: Re
   return payload.pipe(tee);
 }
 
-/** The body as the client sent it (or re-serialized, should no copy have been kept). */
+/** The body as the client sent it. */
 function rawBody(request: FastifyRequest): Buffer {
-  const chunks = rawBodies.get(request);
-  return chunks ? Buffer.concat(chunks) : Buffer.from(JSON.stringify(request.body, null, 2));
+  return Buffer.concat(rawBodies.get(request) ?? []);
 }
 
 export function schemaRoutes(app: VersoApp, ctx: RouteContext): void {
@@ -108,6 +108,16 @@ export function schemaRoutes(app: VersoApp, ctx: RouteContext): void {
       },
     },
     async (request, reply) => {
+      // Streamed bodies (NDJSON, octet-stream) reach handlers unread: a document is JSON.
+      if (
+        !rawBodies.has(request) ||
+        !/^application\/json\b/.test(request.headers['content-type'] ?? '')
+      )
+        throw new HttpRefusal(
+          'UNSUPPORTED_MEDIA_TYPE',
+          415,
+          'a schema document is sent as application/json',
+        );
       const { parent, message } = request.query;
       const created = await withUploadedFile(
         request.repo,
