@@ -128,6 +128,8 @@ export const ERROR_HINTS: { readonly [C in ErrorCode]?: HintFor } = {
   IMAGES_WITHOUT_SIZE: () =>
     "record their sizes ('verso add images DIR', or import the annotations with their image sizes), leave them out with --where, or export --format jsonl",
   EXPORT_IMAGE_MISSING: () => 'add its file (verso add images), or export without --with-images',
+  WRITE_CONFLICT: (d) =>
+    `see what changed with 'verso diff ${text(d, 'base').slice(0, 12)} ${text(d, 'branch')}', then apply the batch again on the new head`,
 };
 
 /** The hint for `e`: the table's, else the library's own suggestion (`data.hint`), if any. */

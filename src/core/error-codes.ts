@@ -73,6 +73,7 @@ export const API_ERROR_CODES = [
   'IMAGES_WITHOUT_SIZE',
   'EXPORT_IMAGE_MISSING',
   'IMPORT_WORKER_FAILED',
+  'WRITE_CONFLICT',
 ] as const;
 
 /** `cli/`: a bad command line, a failed `verify`, and a bug (an error that is no VersoError). */

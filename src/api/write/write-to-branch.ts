@@ -1,10 +1,22 @@
 /**
- * The writer skeleton (layer: api): under a writer lease, read the branch head, let the writer
- * build the new snapshot from it, and commit it with the head as the expected head, so the
- * branch moves by compare-and-swap from exactly the version the writer read
- * (`commit-to-branch.ts` keeps the crash-safe order: chunks flushed, then catalog rows, then
- * the ref). Anything the writer throws leaves the branch where it was; the lease is released
- * either way.
+ * The writer skeleton (layer: api): one writer per branch at a time in this process
+ * (`branch-queue.ts`), under a writer lease, read the branch head, let the writer build the new
+ * snapshot from it, and commit it with the head as the expected head, so the branch moves by
+ * compare-and-swap from exactly the version the writer built on (`commit-to-branch.ts` keeps
+ * the crash-safe order: chunks flushed, then catalog rows, then the ref). Anything the writer
+ * throws leaves the branch where it was; the lease is released either way.
+ *
+ * A moved head (another process committed while the writer built): a writer whose commit is
+ * "the head plus these key edits" reports the keys it touched (`BranchWrite.touched`); when
+ * none of them, nor the schema or category list it checked labels against, differs between the
+ * head it built on and the new head (`write-conflicts.ts`), it is built again on the new head
+ * and committed from there, at most `MAX_REBASES` times, after a short random pause that lets
+ * racing processes fall out of step. When some differ, `WriteConflictError` names them and
+ * nothing is written: never a silent overwrite. A writer that reports no keys (import, migrate,
+ * add images), or a write given `expectedHead` (strict: the caller built its change on that
+ * commit), gets `RefUpdateRaceError` with the current head, as before. The head is read again
+ * after each build, so a write that is already stale is rebased (or refused) before it writes
+ * any chunk; the compare-and-swap still decides the last race.
  *
  * Writers whose commit is not "the branch head plus changes" call `commitToBranch` directly:
  * `init` (a root commit on a branch that does not exist yet) and the merge commit (its first
@@ -12,11 +24,25 @@
  */
 import type { JsonValue } from '../../core/canonical.js';
 import type { ChunkHash } from '../../core/hash.js';
+import { RefUpdateRaceError } from '../../catalog/catalog-errors.js';
 import type { Snapshot } from '../../vcs/snapshot.js';
 import { withLease } from '../repository/lease.js';
 import type { Repository } from '../repository/repository.js';
 import { branchHead, type BranchHead } from './branch-head.js';
+import { inBranchQueue } from './branch-queue.js';
 import { commitToBranch, type CommitResult } from './commit-to-branch.js';
+import type { TouchedKeys } from './touched-keys.js';
+import { findWriteConflicts } from './write-conflicts.js';
+import { WriteConflictError } from './write-errors.js';
+
+/**
+ * Rebases one write may make before it gives up with `RefUpdateRaceError`: every rebase means
+ * another writer committed meanwhile, so 20 is far more than a few processes need, and bounds
+ * the work a write can waste under a storm of commits.
+ */
+export const MAX_REBASES = 20;
+/** The longest random pause before a rebase (ms); it doubles per rebase up to this. */
+const MAX_PAUSE_MS = 40;
 
 /** What a writer built on the branch head: the commit to make and what it reports beside it. */
 export interface BranchWrite<R extends object> {
@@ -25,19 +51,78 @@ export interface BranchWrite<R extends object> {
   readonly operations: { readonly [k: string]: JsonValue };
   readonly author?: string;
   readonly extraParents?: readonly ChunkHash[];
+  /**
+   * The keys the write read or wrote: given only by writers whose commit is the head plus these
+   * key edits, which may then be rebased onto a moved head.
+   */
+  readonly touched?: TouchedKeys;
   /** The writer's own report, returned with the commit's result. */
   readonly report: R;
+}
+
+export interface WriteToBranchOptions {
+  /**
+   * Strict mode: the commit the caller expects the branch to be at. Any other head is refused
+   * with `RefUpdateRaceError` (carrying the current head), and the write is never rebased.
+   */
+  readonly expectedHead?: ChunkHash;
+  /** Called before each rebase, with the head the write was built on and the new one. */
+  readonly onRebase?: (from: ChunkHash, to: ChunkHash) => void;
 }
 
 export async function writeToBranch<R extends object>(
   repo: Repository,
   branch: string,
   build: (base: BranchHead) => Promise<BranchWrite<R>>,
+  opts: WriteToBranchOptions = {},
 ): Promise<CommitResult & R> {
-  return withLease(repo, 'writer', async () => {
-    const base = await branchHead(repo, branch);
-    const { report, ...commit } = await build(base);
-    const result = await commitToBranch(repo, { ...commit, branch, expectedHead: base.head });
-    return { ...result, ...report };
-  });
+  return inBranchQueue(repo.root, branch, () =>
+    withLease(repo, 'writer', async () => {
+      let base = await branchHead(repo, branch);
+      if (opts.expectedHead !== undefined && base.head !== opts.expectedHead)
+        throw new RefUpdateRaceError(branch, opts.expectedHead, base.head);
+      for (let rebases = 0; ; rebases++) {
+        const { report, touched, ...commit } = await build(base);
+        let race: RefUpdateRaceError | undefined;
+        const now = (await repo.catalog.getRef(branch))?.target ?? null;
+        if (now !== base.head) race = new RefUpdateRaceError(branch, base.head, now);
+        else
+          try {
+            const result = await commitToBranch(repo, {
+              ...commit,
+              branch,
+              expectedHead: base.head,
+            });
+            return { ...result, ...report };
+          } catch (e) {
+            if (!(e instanceof RefUpdateRaceError)) throw e;
+            race = e;
+          }
+        if (!touched || opts.expectedHead !== undefined || rebases === MAX_REBASES) throw race;
+        await pause(rebases);
+        const head = await branchHead(repo, branch);
+        const conflicts = await findWriteConflicts(
+          repo.nodes,
+          base.snapshot,
+          head.snapshot,
+          touched,
+        );
+        if (conflicts.length > 0)
+          throw new WriteConflictError(branch, base.head, head.head, conflicts);
+        opts.onRebase?.(base.head, head.head);
+        // Each rebase checks the keys from the head the write was last built on, so a chain of
+        // rebases has checked every commit since the first build.
+        base = head;
+      }
+    }),
+  );
+}
+
+/**
+ * A random pause before rebase number `n` + 1 (up to 1, 2, 4, ... `MAX_PAUSE_MS` ms): processes
+ * that lost the same race rebuild at different times instead of colliding again.
+ */
+function pause(n: number): Promise<void> {
+  const ms = Math.random() * Math.min(MAX_PAUSE_MS, 2 ** n);
+  return new Promise((r) => setTimeout(r, ms));
 }
