@@ -58,6 +58,7 @@ try {
   }
   let next = 0;
   const landed = [];
+  let rebases = 0;
   const failures = new Map();
   const started = performance.now();
   await Promise.all(
@@ -65,7 +66,11 @@ try {
       while (next < batches.length) {
         const file = batches[next++];
         const r = await run(['--repo', repo, 'apply', file, '--branch', 'main', '--json']);
-        if (r.code === 0) landed.push(JSON.parse(r.out).commit);
+        if (r.code === 0) {
+          const out = JSON.parse(r.out);
+          landed.push(out.commit);
+          rebases += out.rebases ?? 0;
+        }
         else {
           let code = r.err.split('\n')[0];
           try {
@@ -92,6 +97,7 @@ try {
       workers: WORKERS,
       batches: BATCHES,
       landed: landed.length,
+      rebases,
       failed: Object.fromEntries(failures),
       wall_s: Number(wall.toFixed(1)),
       landed_in_history: inHistory,
