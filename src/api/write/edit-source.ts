@@ -4,10 +4,13 @@
  * are parsed once, in order, with 1-based line numbers counted as in a file (blank lines are
  * skipped but counted), and errors name `source:line`.
  *
- * `EditOps` keeps the parsed ops of the first complete pass so that a write rebased onto a
- * moved head (`write-to-branch.ts`) builds again from the same ops: a request body cannot be
- * read twice, and a file may have changed meanwhile.
+ * A write rebased onto a moved head (`write-to-branch.ts`) builds again from the same ops:
+ * `EditOps` reads a regular file again (memory stays bounded by the batch's effect, as before,
+ * however long the file), and keeps the parsed ops of anything else from their first complete
+ * pass: lines (a request body cannot be read twice; the server bounds its size) and pipes
+ * (`verso apply /dev/stdin`).
  */
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseLabelLine, type LabelOp } from '../../dataset/label-line.js';
 import { checkInputFile } from '../../io/input-file.js';
@@ -54,21 +57,30 @@ async function* numberedLines(s: EditSource): AsyncGenerator<NumberedLine> {
   }
 }
 
-/** The ops of a source: parsed while first read, replayed from memory afterwards. */
+/** The ops of a source, pass after pass: a regular file is read again, the rest replayed. */
 export class EditOps {
   private readonly parsed: LabelOp[] = [];
   private complete = false;
 
-  constructor(private readonly source: EditSource) {}
+  private readonly rereadable: boolean;
+
+  constructor(private readonly source: EditSource) {
+    this.rereadable = 'file' in source && statSync(source.file).isFile();
+  }
 
   async *ops(): AsyncGenerator<LabelOp> {
+    const name = sourceName(this.source);
+    if (this.rereadable) {
+      for await (const { text, line } of numberedLines(this.source))
+        yield parseLabelLine(text, name, line, true);
+      return;
+    }
     if (this.complete) {
       yield* this.parsed;
       return;
     }
     if (this.parsed.length > 0)
       throw new TypeError('EditOps: a second pass began before the first one finished');
-    const name = sourceName(this.source);
     for await (const { text, line } of numberedLines(this.source)) {
       const op = parseLabelLine(text, name, line, true);
       this.parsed.push(op);
