@@ -15,11 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeValue } from '../../core/canonical.js';
+import { decodeValue, encodeValue } from '../../core/canonical.js';
 import { hashToHex } from '../../core/hash.js';
 import { FormatParseError } from '../../core/errors.js';
 import { RefUpdateRaceError } from '../../catalog/catalog-errors.js';
-import { decodeLabelKey, encodeLabelKey } from '../../dataset/label-key.js';
+import { decodeLabelKey, encodeImageKey, encodeLabelKey } from '../../dataset/label-key.js';
+import { mutateTreeCounting } from '../../tree/mutate.js';
 import { parseLabelLine } from '../../dataset/label-line.js';
 import { scan } from '../../tree/read.js';
 import { treeRoot } from '../../vcs/snapshot.js';
@@ -35,6 +36,7 @@ import { commitToBranch } from './commit-to-branch.js';
 import { buildEditBatch, snapshotWithBatch } from './edit-batch.js';
 import { MAX_REBASES, writeToBranch } from './write-to-branch.js';
 import { WriteConflictError } from './write-errors.js';
+import { findWriteConflicts } from './write-conflicts.js';
 
 let dir: string;
 let repo: Repository;
@@ -288,6 +290,39 @@ describe('rebasing a batch onto a head another writer moved', () => {
     expect(e).toBeInstanceOf(RefUpdateRaceError);
     expect(builds).toBe(MAX_REBASES + 1);
     expect((await branchHead(repo, branch)).snapshot.schema).toBeNull();
+  });
+});
+
+describe('findWriteConflicts', () => {
+  it('names image keys (splits, assets) by image, and ignores keys whose value came back', async () => {
+    const branch = await freshBranch();
+    const setSplit = async (image: string, split: string | null) => {
+      const h = await branchHead(repo, branch);
+      const m = await mutateTreeCounting(repo.nodes, treeRoot(h.snapshot, 'splits'), [
+        { key: encodeImageKey(image), value: split === null ? null : encodeValue(split) },
+      ]);
+      const snapshot = { ...h.snapshot, trees: { ...h.snapshot.trees, splits: hashToHex(m.root) } };
+      await commitToBranch(repo, {
+        branch,
+        expectedHead: h.head,
+        snapshot,
+        message: 's',
+        operations: {},
+      });
+      return (await branchHead(repo, branch)).snapshot;
+    };
+    const base = await setSplit('p', 'train');
+    await setSplit('q', 'val');
+    await setSplit('p', 'val');
+    const head = await setSplit('p', 'train'); // back to what base had
+    const touched = {
+      trees: { splits: ['p', 'q', 'r'].map((i) => encodeImageKey(i)) },
+      schemaDependent: true,
+    };
+    expect(await findWriteConflicts(repo.nodes, base, head, touched)).toEqual([
+      { tree: 'splits', image: 'q' },
+    ]);
+    expect(await findWriteConflicts(repo.nodes, base, base, touched)).toEqual([]);
   });
 });
 
