@@ -5,7 +5,10 @@
  * against one branch of a fresh repository. Prints how many batches landed, how many failed and
  * with which error code, the wall time, and whether the branch holds every landed batch.
  *
- *   node scripts/measure-apply-concurrent.mjs [--workers 8] [--batches 200]
+ *   node scripts/measure-apply-concurrent.mjs [--workers 8] [--batches 200] [--library]
+ *
+ * `--library`: each worker is one long-lived process applying its share of the batches through
+ * `applyEdits` (no process start per batch), as a server would from several machines' requests.
  *
  * Uses the compiled CLI (`bin/verso.js`, run `npm run build` first). Small data only.
  */
@@ -21,11 +24,31 @@ const arg = (name, dflt) => {
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const WORKERS = arg('workers', 8);
+const LIBRARY = process.argv.includes('--library');
+const INDEX = new URL('../dist/src/index.js', import.meta.url).href;
+/** One long-lived writer: applies the batch files given, prints one JSON result per batch. */
+const WORKER = `
+const [index, root, ...files] = process.argv.slice(1);
+const lib = await import(index);
+const repo = await lib.openRepository(root);
+try {
+  for (const file of files) {
+    try {
+      const r = await lib.applyEdits(repo, { file, branch: 'main' });
+      console.log(JSON.stringify({ commit: r.commit, rebases: r.rebases ?? 0 }));
+    } catch (e) {
+      console.log(JSON.stringify({ error: { code: e.code ?? String(e) } }));
+    }
+  }
+} finally {
+  await repo.close();
+}
+`;
 const BATCHES = arg('batches', 200);
 
-function run(args) {
+function run(args, node = [BIN]) {
   return new Promise((res) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...node, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, VERSO_AUTHOR: 'measure' },
     });
@@ -61,28 +84,37 @@ try {
   let rebases = 0;
   const failures = new Map();
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: WORKERS }, async () => {
-      while (next < batches.length) {
-        const file = batches[next++];
-        const r = await run(['--repo', repo, 'apply', file, '--branch', 'main', '--json']);
-        if (r.code === 0) {
-          const out = JSON.parse(r.out);
-          landed.push(out.commit);
-          rebases += out.rebases ?? 0;
-        }
-        else {
-          let code = r.err.split('\n')[0];
+  const record = (out) => {
+    if (out.commit) {
+      landed.push(out.commit);
+      rebases += out.rebases ?? 0;
+    } else failures.set(out.error.code, (failures.get(out.error.code) ?? 0) + 1);
+  };
+  if (LIBRARY) {
+    const shares = Array.from({ length: WORKERS }, (_, w) =>
+      batches.filter((_, b) => b % WORKERS === w),
+    );
+    const runs = await Promise.all(
+      shares.map((files) => run([INDEX, repo, ...files], ['--input-type=module', '-e', WORKER])),
+    );
+    for (const r of runs) {
+      if (r.code !== 0) throw new Error(r.err);
+      for (const l of r.out.split('\n').filter(Boolean)) record(JSON.parse(l));
+    }
+  } else
+    await Promise.all(
+      Array.from({ length: WORKERS }, async () => {
+        while (next < batches.length) {
+          const file = batches[next++];
+          const r = await run(['--repo', repo, 'apply', file, '--branch', 'main', '--json']);
           try {
-            code = JSON.parse(r.out).error.code;
+            record(JSON.parse(r.out));
           } catch {
-            // no JSON envelope: keep the first line of stderr
+            record({ error: { code: r.err.split('\n')[0] } });
           }
-          failures.set(code, (failures.get(code) ?? 0) + 1);
         }
-      }
-    }),
-  );
+      }),
+    );
   const wall = (performance.now() - started) / 1000;
   const log = (await run(['--repo', repo, 'log', 'main', '--json'])).out
     .split('\n')
@@ -94,6 +126,7 @@ try {
   const inHistory = landed.filter((c) => log.includes(c)).length;
   console.log(
     JSON.stringify({
+      mode: LIBRARY ? 'library' : 'cli',
       workers: WORKERS,
       batches: BATCHES,
       landed: landed.length,
