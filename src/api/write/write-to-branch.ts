@@ -30,7 +30,7 @@ import { withLease } from '../repository/lease.js';
 import type { Repository } from '../repository/repository.js';
 import { branchHead, type BranchHead } from './branch-head.js';
 import { inBranchQueue } from './branch-queue.js';
-import { commitToBranch, type CommitResult } from './commit-to-branch.js';
+import { commitToBranch, type CommitResult, type NewCommit } from './commit-to-branch.js';
 import type { TouchedKeys } from './touched-keys.js';
 import { findWriteConflicts } from './write-conflicts.js';
 import { WriteConflictError } from './write-errors.js';
@@ -83,22 +83,13 @@ export async function writeToBranch<R extends object>(
         throw new RefUpdateRaceError(branch, opts.expectedHead, base.head);
       for (let rebases = 0; ; rebases++) {
         const { report, touched, ...commit } = await build(base);
-        let race: RefUpdateRaceError | undefined;
-        const now = (await repo.catalog.getRef(branch))?.target ?? null;
-        if (now !== base.head) race = new RefUpdateRaceError(branch, base.head, now);
-        else
-          try {
-            const result = await commitToBranch(repo, {
-              ...commit,
-              branch,
-              expectedHead: base.head,
-            });
-            return { ...result, ...report };
-          } catch (e) {
-            if (!(e instanceof RefUpdateRaceError)) throw e;
-            race = e;
-          }
-        if (!touched || opts.expectedHead !== undefined || rebases === MAX_REBASES) throw race;
+        const outcome = await commitUnlessMoved(repo, {
+          ...commit,
+          branch,
+          expectedHead: base.head,
+        });
+        if (!(outcome instanceof RefUpdateRaceError)) return { ...outcome, ...report };
+        if (!touched || opts.expectedHead !== undefined || rebases === MAX_REBASES) throw outcome;
         await pause(rebases);
         const head = await branchHead(repo, branch);
         const conflicts = await findWriteConflicts(
@@ -116,6 +107,24 @@ export async function writeToBranch<R extends object>(
       }
     }),
   );
+}
+
+/**
+ * Commits `c` unless the branch has moved from `c.expectedHead`: that is checked first, so a
+ * stale build writes no chunk, and then by the compare-and-swap, which settles the last race.
+ */
+async function commitUnlessMoved(
+  repo: Repository,
+  c: NewCommit,
+): Promise<CommitResult | RefUpdateRaceError> {
+  const now = (await repo.catalog.getRef(c.branch))?.target ?? null;
+  if (now !== c.expectedHead) return new RefUpdateRaceError(c.branch, c.expectedHead, now);
+  try {
+    return await commitToBranch(repo, c);
+  } catch (e) {
+    if (e instanceof RefUpdateRaceError) return e;
+    throw e;
+  }
 }
 
 /**
