@@ -9,9 +9,9 @@
  *   per writer, not per batch), on labels of their own: every batch lands, every commit is in the
  *   branch's history (a line), the labels are the union, each commit's author is its process's
  *   identity, and the repository verifies.
- * - Two CLI processes made to overlap exactly: the first reads its batch from a named pipe, so
- *   it has read the branch head and waits there while the second commits; then the first gets
- *   its batch. Disjoint labels: both land, the first rebased on the second. The same label: the
+ * - Two CLI applies made to overlap exactly: the first, a child process, reads its batch from a
+ *   named pipe, so it has read the branch head and waits there while the second commits; then
+ *   the first gets its batch. Disjoint labels: both land, the first rebased on the second. The same label: the
  *   first exits 1 with WRITE_CONFLICT naming it, and the second's label is on the branch.
  */
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
@@ -24,7 +24,6 @@ import {
   expectOk,
   initRepo,
   REPO_ROOT,
-  runInChildProcesses,
   runProgram,
   sleep,
   useTempRoot,
@@ -34,7 +33,6 @@ import {
 } from './helpers.js';
 
 const tmp = useTempRoot('apply-concurrent');
-runInChildProcesses();
 
 const PROCESSES = 4;
 const BATCHES = 15;
