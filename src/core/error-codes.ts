@@ -88,6 +88,7 @@ export const SERVER_ERROR_CODES = [
   'UNSUPPORTED_MEDIA_TYPE',
   'RATE_LIMITED',
   'REQUEST_TIMEOUT',
+  'STAGED_VECTORS_MISMATCH',
 ] as const;
 
 export const ERROR_CODES = [

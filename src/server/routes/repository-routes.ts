@@ -7,6 +7,7 @@
 import type { RouteContext, VersoApp } from '../server-types.js';
 import { historyRoutes } from './history-routes.js';
 import { labelRoutes } from './label-routes.js';
+import { lineageRoutes } from './lineage-routes.js';
 import { refRoutes } from './ref-routes.js';
 import { writeRoutes } from './write-routes.js';
 
@@ -19,4 +20,5 @@ export function registerRepositoryRoutes(app: VersoApp, ctx: RouteContext): void
   historyRoutes(app, ctx);
   labelRoutes(app, ctx);
   writeRoutes(app, ctx);
+  lineageRoutes(app, ctx);
 }
