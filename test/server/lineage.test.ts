@@ -9,10 +9,14 @@
  * Vector bodies are framed here byte by byte, as the Python client does with `struct` and
  * numpy (not with the library's encoder), so the documented framing itself is tested.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openRepository } from '../../src/api/repository/index.js';
 import { explainPrediction } from '../../src/api/lineage/index.js';
 import { snakeCaseJson } from '../../src/core/json-case.js';
+import { VectorChunkReader } from '../../src/server/lineage/vector-chunk-reader.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 const DIM = 8;
@@ -299,6 +303,15 @@ describe('server: lineage', () => {
       token: s.tokens.read,
     });
     expect(staged.json().staged).toEqual({ chunks: 1, count: 2, dim: DIM, kind: 'gradient' });
+    expect(stagedFiles(s.repoDir)).toEqual(['chunk-1.vvec']);
+
+    // Discarding drops the staged chunk; it can be sent again.
+    const dropped = await s.http('DELETE', s.repoPath(`/runs/${run.id}/vectors`), {
+      token: s.tokens.annotate,
+    });
+    expect(dropped.json().discarded).toMatchObject({ chunks: 1, count: 2 });
+    expect(stagedFiles(s.repoDir)).toEqual([]);
+    expect((await postVectors(s, run.id, good)).json().staged.count).toBe(2);
 
     // A seal expecting more than was accepted is refused; the accepted chunk seals alone.
     const short = await s.http('POST', s.repoPath(`/runs/${run.id}/vectors/seal`), {
@@ -311,6 +324,7 @@ describe('server: lineage', () => {
       json: { count: 2 },
     });
     expect(sealed.json()).toMatchObject({ count: 2, unscored: keys.length - 2 });
+    expect(stagedFiles(s.repoDir)).toEqual([]);
   });
 
   it('lets a read token read lineage but not start runs or send vectors or predictions', async () => {
@@ -339,5 +353,126 @@ describe('server: lineage', () => {
     expect(model.status).toBe(403);
     const unknown = await s.http('GET', s.repoPath('/runs/run-nope'), { token: s.tokens.read });
     expect([unknown.status, unknown.json().error.code]).toEqual([404, 'LINEAGE_NOT_FOUND']);
+  });
+
+  it('lists every lineage route in the OpenAPI document, with its role', async () => {
+    const s = await startTestServer();
+    const doc = (await s.http('GET', '/openapi.json')).json<{
+      paths: Record<string, Record<string, unknown>>;
+    }>();
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace('/repos/{repo}', '')}`),
+    );
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'POST /runs',
+        'GET /runs',
+        'GET /runs/{id}',
+        'GET /runs/{id}/examples',
+        'POST /runs/{id}/finish',
+        'POST /runs/{id}/vectors',
+        'GET /runs/{id}/vectors',
+        'DELETE /runs/{id}/vectors',
+        'POST /runs/{id}/vectors/seal',
+        'POST /models',
+        'GET /models',
+        'GET /models/{model}',
+        'POST /models/{model}/predictions',
+        'GET /predictions',
+        'GET /predictions/{id}',
+        'GET /lineage/up/{id}',
+        'GET /lineage/down/{id}',
+        'GET /explain/{prediction}',
+      ]),
+    );
+  });
+});
+
+/** The files of every staging folder in the server's scratch space. */
+function stagedFiles(repoDir: string): string[] {
+  const tmp = join(repoDir, '.verso', 'tmp');
+  return readdirSync(tmp).flatMap((proc) =>
+    readdirSync(join(tmp, proc))
+      .filter((d) => d.startsWith('run-vectors-'))
+      .flatMap((d) => readdirSync(join(tmp, proc, d))),
+  );
+}
+
+describe('vector chunk reader', () => {
+  const chunkArb = fc
+    .record({
+      dim: fc.integer({ min: 1, max: 5 }),
+      count: fc.integer({ min: 1, max: 6 }),
+      kind: fc.constantFrom(0, 1),
+    })
+    .chain(({ dim, count, kind }) =>
+      fc.record({
+        dim: fc.constant(dim),
+        kind: fc.constant(kind),
+        labels: fc.array(fc.string({ minLength: 1, maxLength: 8 }), {
+          minLength: count,
+          maxLength: count,
+        }),
+        values: fc.array(fc.float({ noNaN: true, noDefaultInfinity: true }), {
+          minLength: count * dim,
+          maxLength: count * dim,
+        }),
+      }),
+    )
+    .map(({ dim, kind, labels, values }) => ({
+      dim,
+      keys: labels.map((l, i) => `img-${i}.jpg/${l}`),
+      body: (k: string[]) => vvec(dim, k, values, kind),
+    }));
+
+  it('accepts a chunk however the body is split, and refuses every cut of it', () => {
+    fc.assert(
+      fc.property(chunkArb, fc.array(fc.nat(), { maxLength: 5 }), ({ keys, body }, cuts) => {
+        const bytes = body(keys);
+        const at = [...new Set(cuts.map((c) => c % bytes.length))].sort((a, b) => a - b);
+        const reader = new VectorChunkReader(undefined, new Set());
+        let from = 0;
+        for (const c of [...at, bytes.length]) {
+          reader.push(bytes.subarray(from, c));
+          from = c;
+        }
+        reader.end();
+        expect(reader.keys).toEqual(keys);
+        for (let cut = 0; cut < bytes.length; cut++) {
+          const short = new VectorChunkReader(undefined, new Set());
+          expect(() => {
+            short.push(bytes.subarray(0, cut));
+            short.end();
+          }).toThrow(/^request body .*(truncated|not a vector)/);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('names the row and column of a non-finite value, wherever the body is split', () => {
+    fc.assert(
+      fc.property(
+        chunkArb,
+        fc.nat(),
+        fc.nat(),
+        fc.constantFrom(NaN, Infinity, -Infinity),
+        ({ dim, keys, body }, pick, cut, bad) => {
+          const bytes = Buffer.from(body(keys));
+          const index = pick % (keys.length * dim);
+          bytes.writeFloatLE(bad, 20 + index * 4);
+          const reader = new VectorChunkReader(undefined, new Set());
+          const at = cut % bytes.length;
+          const row = Math.floor(index / dim) + 1;
+          expect(() => {
+            reader.push(bytes.subarray(0, at));
+            reader.push(bytes.subarray(at));
+          }).toThrow(
+            `request body row ${row} field 'vector': value ${(index % dim) + 1} is ${bad}`,
+          );
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

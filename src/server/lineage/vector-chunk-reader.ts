@@ -81,9 +81,9 @@ export class VectorChunkReader {
       if (this.headFill < VECTOR_HEADER_BYTES) return;
       this.header = this.checkedHeader();
     }
-    const total = this.vectorBytes;
-    if (this.floatBytes < total && at < chunk.length) {
-      const n = Math.min(total - this.floatBytes, chunk.length - at);
+    const left = this.vectorBytes - this.floatBytes - this.partialFill;
+    if (left > 0 && at < chunk.length) {
+      const n = Math.min(left, chunk.length - at);
       this.checkFloats(chunk.subarray(at, at + n));
       at += n;
     }
