@@ -24,6 +24,7 @@ import {
 import { FormatParseError } from '../../core/errors.js';
 
 export const VECTOR_BODY = 'request body';
+const EMPTY = Buffer.alloc(0);
 
 /** What earlier chunks of the same run fixed: every chunk must agree. */
 export interface ChunkShape {
@@ -40,7 +41,7 @@ export class VectorChunkReader {
   private readonly partial = Buffer.alloc(4);
   private partialFill = 0;
   /** Key section: bytes of the length or key being assembled. */
-  private keyBuf: Buffer = Buffer.alloc(0);
+  private keyBuf: Buffer = EMPTY;
   private keyNeed = 4;
   private inKey = false;
   readonly keys: string[] = [];
@@ -183,9 +184,14 @@ export class VectorChunkReader {
           `${bytes.length - at} bytes more than the header's ${this.count} vectors and keys`,
         );
       const n = Math.min(this.keyNeed - this.keyBuf.length, bytes.length - at);
-      this.keyBuf = Buffer.concat([this.keyBuf, bytes.subarray(at, at + n)]);
+      // Whole pieces are read in place; only a piece split across two pushes is copied.
+      const piece =
+        this.keyBuf.length === 0 && n === this.keyNeed
+          ? Buffer.from(bytes.buffer, bytes.byteOffset + at, n)
+          : Buffer.concat([this.keyBuf, bytes.subarray(at, at + n)]);
       at += n;
-      if (this.keyBuf.length < this.keyNeed) return;
+      this.keyBuf = piece;
+      if (piece.length < this.keyNeed) return;
       if (!this.inKey) {
         this.keyNeed = this.keyBuf.readUInt32LE(0);
         if (this.keyNeed === 0 || this.keyNeed > 4096)
@@ -200,7 +206,7 @@ export class VectorChunkReader {
         this.inKey = false;
         this.keyNeed = 4;
       }
-      this.keyBuf = Buffer.alloc(0);
+      this.keyBuf = EMPTY;
     }
   }
 
