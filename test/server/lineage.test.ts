@@ -355,7 +355,50 @@ describe('server: lineage', () => {
     expect([unknown.status, unknown.json().error.code]).toEqual([404, 'LINEAGE_NOT_FOUND']);
   });
 
-  it('lists every lineage route in the OpenAPI document, with its role', async () => {
+  it('refuses bad prediction batches and bodies of another media type, storing nothing', async () => {
+    const s = await startTestServer();
+    await importLabels(s);
+    const run = await startRun(s);
+    const model = await s.http('POST', s.repoPath('/models'), {
+      token: s.tokens.annotate,
+      json: { name: 'm', run: run.id },
+    });
+    expect(model.json()).toMatchObject({ name: 'm', version: '1', artifact: null });
+    const badLine = await s.http('POST', s.repoPath('/models/m/predictions'), {
+      token: s.tokens.annotate,
+      body: ndjson([{ image: 'a.jpg', output: 1 }, { image: 'b.jpg' }]),
+    });
+    expect([badLine.status, badLine.json().error.code]).toEqual([422, 'FORMAT_PARSE']);
+    expect(badLine.json().error.message).toBe("request body:2 field 'output': missing");
+    const asJson = await s.http('POST', s.repoPath('/models/m/predictions'), {
+      token: s.tokens.annotate,
+      json: { image: 'a.jpg', output: 1 },
+    });
+    expect([asJson.status, asJson.json().error.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    const asText = await postVectors(s, run.id, Buffer.from('VVEC'));
+    expect(asText.status).toBe(422);
+    const textVectors = await s.http('POST', s.repoPath(`/runs/${run.id}/vectors`), {
+      token: s.tokens.annotate,
+      body: 'VVEC',
+      contentType: 'text/plain',
+    });
+    expect([textVectors.status, textVectors.json().error.code]).toEqual([
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ]);
+    const unknownModel = await s.http('POST', s.repoPath('/models/nope/predictions'), {
+      token: s.tokens.annotate,
+      body: ndjson([{ image: 'a.jpg', output: 1 }]),
+    });
+    expect([unknownModel.status, unknownModel.json().error.code]).toEqual([
+      404,
+      'LINEAGE_NOT_FOUND',
+    ]);
+    const stored = await s.http('GET', s.repoPath('/predictions'), { token: s.tokens.read });
+    expect([stored.status, stored.text]).toEqual([200, '']);
+  });
+
+  it('lists every lineage route in the OpenAPI document', async () => {
     const s = await startTestServer();
     const doc = (await s.http('GET', '/openapi.json')).json<{
       paths: Record<string, Record<string, unknown>>;

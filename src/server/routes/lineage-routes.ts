@@ -14,7 +14,6 @@
 import { writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { ModelRecord, PredictionSummary, RunRecord } from '../../api/lineage/index.js';
 import {
@@ -39,6 +38,7 @@ import { NDJSON, sendBlocks, sendRecords } from '../ndjson.js';
 import { AnyObject, errors, Hash, ndjson, REPO_ERRORS, RepoParams } from '../schemas.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
 import { withUploadedFile } from '../upload.js';
+import { streamedBody } from '../lineage/streamed-body.js';
 import { VectorStaging } from '../lineage/vector-staging.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) =>
@@ -245,7 +245,8 @@ export function lineageRoutes(app: VersoApp, ctx: RouteContext): void {
     },
     async (request) => {
       const { id } = request.params;
-      const r = await staging.append(request.repo, id, request.body as Readable, ctx.limits.upload);
+      const body = streamedBody(request, 'application/octet-stream');
+      const r = await staging.append(request.repo, id, body, ctx.limits.upload);
       return { run: id, ...r };
     },
   );
@@ -426,12 +427,10 @@ export function lineageRoutes(app: VersoApp, ctx: RouteContext): void {
       },
     },
     async (request) => {
+      const body = streamedBody(request, NDJSON);
       const model = await modelRef(request.repo, request.params.model);
-      const r = await withUploadedFile(
-        request.repo,
-        request.body as Readable,
-        ctx.limits.upload,
-        (file) => recordPredictionFile(request.repo, model, file),
+      const r = await withUploadedFile(request.repo, body, ctx.limits.upload, (file) =>
+        recordPredictionFile(request.repo, model, file),
       );
       return { model: r.model, count: r.predictions.length, predictions: [...r.predictions] };
     },
