@@ -222,6 +222,8 @@ describe('server: lineage', () => {
       commit: { id: run.commit, author: 'annotate-user' },
       examples: { root: run.example_set, count: keys.length, people: 'listed' },
     });
+    const commit = await s.http('GET', s.repoPath(`/commits/${run.commit}`), read);
+    expect(up.commit.snapshot).toBe(commit.json().snapshot);
     expect(up.examples.annotators).toEqual([...new Set(APPROVED.map((l) => l.annotator))].sort());
     expect(up.examples.reviewers).toEqual(
       [...new Set(APPROVED.map((l) => l.review.reviewer))].sort(),
