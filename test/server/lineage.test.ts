@@ -357,6 +357,43 @@ describe('server: lineage', () => {
     expect([unknown.status, unknown.json().error.code]).toEqual([404, 'LINEAGE_NOT_FOUND']);
   });
 
+  it('takes chunks sent at once one after the other, and attaches them when the run finishes', async () => {
+    const s = await startTestServer();
+    await importLabels(s);
+    const run = await startRun(s);
+    const keys = APPROVED.map((l) => `${l.image}/${l.label}`);
+    const parts = [keys.slice(0, 3), keys.slice(3, 7), keys.slice(7)];
+    const answers = await Promise.all(
+      parts.map((part, p) =>
+        postVectors(
+          s,
+          run.id,
+          vvec(
+            DIM,
+            part,
+            part.flatMap((_, j) => vectorOf(p * 10 + j)),
+            1,
+          ),
+        ),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(answers.map((a) => a.json().staged.chunks).sort()).toEqual([1, 2, 3]);
+    const fin = await s.http('POST', s.repoPath(`/runs/${run.id}/finish`), {
+      token: s.tokens.annotate,
+      json: {},
+    });
+    expect(fin.json()).toMatchObject({
+      status: 'ok',
+      vectors: { count: keys.length, dim: DIM, kind: 'embedding' },
+    });
+    const after = await s.http('GET', s.repoPath(`/runs/${run.id}/vectors`), {
+      token: s.tokens.read,
+    });
+    expect(after.json().staged).toEqual({ chunks: 0, count: 0, dim: null, kind: null });
+    expect(stagedFiles(s.repoDir)).toEqual([]);
+  });
+
   it('refuses bad prediction batches and bodies of another media type, storing nothing', async () => {
     const s = await startTestServer();
     await importLabels(s);
