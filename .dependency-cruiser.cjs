@@ -1,6 +1,7 @@
 /**
  * Layer rules (see docs/architecture.md): imports point down only.
- *   cli -> {api, io, dataset, schema, formats, query, catalog (types), core}; api -> {vcs, formats, schema, query, dataset, io, catalog, store, tree, core}
+ *   cli -> {api, remote, io, dataset, schema, formats, query, catalog (types), core}; api -> {vcs, formats, schema, query, dataset, io, catalog, store, tree, core}
+ *   remote -> {api, core} (the client side of remotes: the HTTP transport); server -> {api, core}
  *   vcs -> {dataset, tree, store, catalog (types), core}; dataset -> {tree (types), core}
  *   formats -> {dataset, io, core} (one parser and writer per format, no storage)
  *   schema -> {dataset, core} (taxonomy model, deltas, migration mapping; pure)
@@ -60,6 +61,7 @@ const API_FEATURE_USES = {
   schema: [],
   lineage: ['interchange', 'query', 'read', 'schema'],
   maintenance: ['images', 'merge', 'read'],
+  sync: ['merge'],
 };
 const COMPOSITION_ROOT = '^src/api/repository/compose\\.ts$';
 const featureUses = (feature, uses) => ({
@@ -90,7 +92,9 @@ module.exports = {
     layer('query', ['core', 'dataset']),
     layer('influence', ['core', 'dataset', 'catalog']),
     layer('api', ['core', 'store', 'tree', 'dataset', 'vcs', 'catalog', 'io', 'formats', 'schema', 'query', 'influence']),
-    layer('cli', ['core', 'api', 'dataset', 'catalog', 'schema', 'formats', 'query', 'io']),
+    layer('cli', ['core', 'api', 'dataset', 'catalog', 'schema', 'formats', 'query', 'io', 'remote']),
+    layer('remote', ['core', 'api']),
+    layer('server', ['core', 'api']),
     {
       name: 'tree-sees-only-the-chunk-store-interface',
       severity: 'error',
@@ -133,7 +137,7 @@ module.exports = {
       from: { path: '^src/cli/bin\\.ts$' },
       to: {
         path: '^src/',
-        pathNot: [TEST, 'worker\\.ts$', '^src/cli/bin\\.ts$', '^src/index\\.ts$', '^src/store/memory/', '^src/store/verifying-chunk-store\\.ts$', '^src/store/pack/'],
+        pathNot: [TEST, 'worker\\.ts$', '^src/cli/bin\\.ts$', '^src/index\\.ts$', '^src/store/memory/', '^src/store/verifying-chunk-store\\.ts$', '^src/store/pack/', '^src/server/'],
         reachable: false,
       },
     },

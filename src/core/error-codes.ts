@@ -73,6 +73,15 @@ export const API_ERROR_CODES = [
   'IMAGES_WITHOUT_SIZE',
   'EXPORT_IMAGE_MISSING',
   'IMPORT_WORKER_FAILED',
+  'SYNC_BATCH_REFUSED',
+  'SYNC_CHUNKS_MISSING',
+  'SYNC_NON_FAST_FORWARD',
+  'SYNC_REF_MOVED',
+  'SYNC_SCHEMA_DIVERGED',
+  'REMOTE_NOT_FOUND',
+  'REMOTE_EXISTS',
+  'REMOTE_FAILED',
+  'CREDENTIALS_INSECURE',
 ] as const;
 
 /** `cli/`: a bad command line, a failed `verify`, and a bug (an error that is no VersoError). */

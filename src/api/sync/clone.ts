@@ -1,0 +1,80 @@
+/**
+ * `verso clone`: a new repository holding a peer's branches, tags and schema registry
+ * (layer: api). The folder must not hold a repository; the new one has no commit of its own
+ * (no `init` commit): its branches are the peer's, at the same commits, so a clone's snapshot
+ * ids equal the origin's. The remote is recorded as `origin` (or the name given) with its
+ * tracking branches, and how image bytes are to be got (`--blobs`) under `clone_blobs`.
+ *
+ * A clone cut off before its refs are written leaves chunks without refs; it is refused again
+ * as an existing repository, and `verso fetch origin` in it completes the transfer.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { VersoError } from '../../core/errors.js';
+import { prepareOutputPath } from '../../io/output-file.js';
+import { openBackends } from '../repository/compose.js';
+import { refLogNote } from '../repository/ref-log.js';
+import { versoDir, type RepositoryOptions } from '../repository/repository.js';
+import { fetchFrom, type FetchResult } from './fetch.js';
+import { addRemote, BLOBS_CONFIG, parseRemoteName, parseRemoteUrl } from './remotes.js';
+import type { SyncPeer } from './sync-remote.js';
+
+export type BlobsMode = 'all' | 'on-demand' | 'none';
+
+export interface CloneOptions extends RepositoryOptions {
+  readonly url: string;
+  readonly remote?: string;
+  readonly blobs?: BlobsMode;
+}
+
+export interface CloneResult extends FetchResult {
+  readonly root: string;
+  readonly url: string;
+  readonly blobs: BlobsMode;
+  /** Local branches created, one per branch of the peer. */
+  readonly localBranches: readonly string[];
+}
+
+export async function cloneRepository(
+  dir: string,
+  peer: SyncPeer,
+  opts: CloneOptions,
+): Promise<CloneResult> {
+  const root = resolve(dir);
+  const remote = parseRemoteName(opts.remote ?? 'origin');
+  const url = parseRemoteUrl(opts.url);
+  const blobs = opts.blobs ?? 'on-demand';
+  if (
+    existsSync(join(versoDir(root), 'catalog.sqlite')) ||
+    existsSync(join(versoDir(root), 'chunks'))
+  )
+    throw new VersoError(
+      'AlreadyExists',
+      'REPOSITORY_EXISTS',
+      `a Verso repository already exists at ${root}`,
+      { root },
+    );
+  prepareOutputPath(dir, 'folder');
+  const repo = await openBackends(root, opts);
+  try {
+    await repo.catalog.setConfig('format', '1');
+    await addRemote(repo, remote, url);
+    await repo.catalog.setConfig(BLOBS_CONFIG, blobs);
+    const fetched = await fetchFrom(repo, peer, { remote });
+    const localBranches: string[] = [];
+    for (const b of fetched.branches) {
+      if (await repo.catalog.getRef(b.name)) continue;
+      await repo.catalog.updateRef(
+        b.name,
+        'branch',
+        null,
+        b.target,
+        refLogNote(repo, 'clone', url),
+      );
+      localBranches.push(b.name);
+    }
+    return { ...fetched, root, url, blobs, localBranches };
+  } finally {
+    await repo.close();
+  }
+}

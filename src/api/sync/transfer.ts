@@ -1,0 +1,56 @@
+/**
+ * Sending what the receiver lacks (layer: api): `sendMissing` walks a `TransferPlan` in its send
+ * order, reads the bytes the negotiation did not (leaves and category lists) in requests of
+ * `IDS_PER_REQUEST` ids, and hands them on in batches of at most `BATCH_BYTES` of chunk data
+ * (plus one chunk), never one request per chunk. Fetch delivers a batch into this repository's
+ * store, push uploads it as a pack (`transfer-pack.ts`).
+ */
+import type { ChunkHash } from '../../core/hash.js';
+import { CorruptionError } from '../../core/errors.js';
+import { hexToHash } from '../../core/hash.js';
+import type { TransferPlan } from './negotiate.js';
+import { BATCH_BYTES, IDS_PER_REQUEST, type TransferChunk } from './transfer-pack.js';
+
+/** What a transfer moved (`asked`: ids the receiver was asked about during negotiation). */
+export interface TransferStats {
+  readonly chunks: number;
+  readonly bytes: number;
+  readonly batches: number;
+  readonly asked: number;
+  readonly rounds: number;
+}
+
+export async function sendMissing(
+  plan: TransferPlan,
+  readMore: (ids: readonly ChunkHash[]) => Promise<ReadonlyMap<ChunkHash, Uint8Array>>,
+  deliver: (batch: TransferChunk[]) => Promise<void>,
+  batchBytes: number = BATCH_BYTES,
+): Promise<TransferStats> {
+  let batch: TransferChunk[] = [];
+  let pending = 0;
+  let bytes = 0;
+  let batches = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const full = batch;
+    batch = [];
+    pending = 0;
+    batches++;
+    await deliver(full);
+  };
+  for (let i = 0; i < plan.missing.length; i += IDS_PER_REQUEST) {
+    const part = plan.missing.slice(i, i + IDS_PER_REQUEST);
+    const unread = part.filter((m) => !plan.read.has(m.id)).map((m) => m.id);
+    const more = unread.length > 0 ? await readMore(unread) : new Map<ChunkHash, Uint8Array>();
+    for (const m of part) {
+      const chunk = plan.read.get(m.id) ?? more.get(m.id);
+      if (!chunk) throw new CorruptionError(`the sender lacks chunk ${m.id}`, { hash: m.id });
+      batch.push({ hash: hexToHash(m.id), bytes: chunk });
+      pending += chunk.length;
+      bytes += chunk.length;
+      if (pending >= batchBytes) await flush();
+    }
+  }
+  await flush();
+  return { chunks: plan.missing.length, bytes, batches, asked: plan.asked, rounds: plan.rounds };
+}
