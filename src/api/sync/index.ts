@@ -31,3 +31,4 @@ export { cloneRepository, type BlobsMode, type CloneOptions, type CloneResult } 
 export type { TransferStats } from './transfer.js';
 export { decodeTransferPack, transferPack, BATCH_BYTES, IDS_PER_REQUEST } from './transfer-pack.js';
 export type { TransferChunk } from './transfer-pack.js';
+export type { SchemaVersionRecord } from '../../catalog/catalog.js';
