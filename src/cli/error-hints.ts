@@ -128,6 +128,13 @@ export const ERROR_HINTS: { readonly [C in ErrorCode]?: HintFor } = {
   IMAGES_WITHOUT_SIZE: () =>
     "record their sizes ('verso add images DIR', or import the annotations with their image sizes), leave them out with --where, or export --format jsonl",
   EXPORT_IMAGE_MISSING: () => 'add its file (verso add images), or export without --with-images',
+  SYNC_NON_FAST_FORWARD: () =>
+    "run 'verso pull' to merge the remote's commits, then push again (or push --force-with-lease to replace them)",
+  SYNC_REF_MOVED: () =>
+    "the remote's branch moved since you last looked: run 'verso fetch', then retry",
+  REMOTE_NOT_FOUND: () =>
+    "add it with 'verso remote add NAME URL' ('verso remote list' shows them)",
+  CREDENTIALS_INSECURE: (d) => `run 'chmod 600 ${text(d, 'file')}'`,
 };
 
 /** The hint for `e`: the table's, else the library's own suggestion (`data.hint`), if any. */

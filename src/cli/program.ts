@@ -18,6 +18,7 @@ import { registerQueryCommands } from './commands/query-commands.js';
 import { registerLineageCommands } from './commands/lineage-commands.js';
 import { registerBlameCommands } from './commands/blame-commands.js';
 import { registerHelpCommands } from './commands/help-commands.js';
+import { registerRemoteCommands } from './commands/remote-commands.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = rootCommand();
@@ -32,6 +33,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAssetCommands(program, ctx);
   registerLineageCommands(program, ctx);
   registerBlameCommands(program, ctx);
+  registerRemoteCommands(program, ctx);
   registerHelpCommands(program, ctx);
   return program;
 }
