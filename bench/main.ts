@@ -12,6 +12,7 @@ const SUITES: Readonly<Record<string, string>> = {
   merge: './merge-bench.js',
   lineage: './lineage-bench.js',
   query: './query-bench.js',
+  sync: './sync-bench.js',
 };
 
 const first = process.argv[2];

@@ -2,7 +2,8 @@
  * Sending what the receiver lacks (layer: api): `sendMissing` walks a `TransferPlan` in its send
  * order, reads the bytes the negotiation did not (leaves and category lists) in requests of
  * `IDS_PER_REQUEST` ids, and hands them on in batches of at most `BATCH_BYTES` of chunk data
- * (plus one chunk), never one request per chunk. Fetch delivers a batch into this repository's
+ * (plus one chunk), never one request per chunk. The next request's read overlaps the current
+ * batch's delivery. Fetch delivers a batch into this repository's
  * store, push uploads it as a pack (`transfer-pack.ts`).
  */
 import type { ChunkHash } from '../../core/hash.js';
@@ -38,10 +39,21 @@ export async function sendMissing(
     batches++;
     await deliver(full);
   };
-  for (let i = 0; i < plan.missing.length; i += IDS_PER_REQUEST) {
-    const part = plan.missing.slice(i, i + IDS_PER_REQUEST);
+  const parts: (typeof plan.missing)[] = [];
+  for (let i = 0; i < plan.missing.length; i += IDS_PER_REQUEST)
+    parts.push(plan.missing.slice(i, i + IDS_PER_REQUEST));
+  const read = (part: typeof plan.missing) => {
     const unread = part.filter((m) => !plan.read.has(m.id)).map((m) => m.id);
-    const more = unread.length > 0 ? await readMore(unread) : new Map<ChunkHash, Uint8Array>();
+    return unread.length > 0 ? readMore(unread) : Promise.resolve(new Map<ChunkHash, Uint8Array>());
+  };
+  // The next part is read while this one is delivered (batches themselves go one at a time, in
+  // order: a later batch must never be stored before an earlier one).
+  let reading = parts.length > 0 ? read(parts[0]!) : undefined;
+  for (const [i, part] of parts.entries()) {
+    const more = await reading!;
+    reading = i + 1 < parts.length ? read(parts[i + 1]!) : undefined;
+    // A read that fails while this part is delivered is reported when it is awaited.
+    reading?.catch(() => {});
     for (const m of part) {
       const chunk = plan.read.get(m.id) ?? more.get(m.id);
       if (!chunk) throw new CorruptionError(`the sender lacks chunk ${m.id}`, { hash: m.id });

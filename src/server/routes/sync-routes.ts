@@ -49,6 +49,8 @@ export interface SyncRoutesOptions {
 
 /** Largest pushed batch accepted (a client sends at most `BATCH_BYTES` of chunks, plus framing). */
 export const MAX_UPLOAD_BYTES = 64 << 20;
+/** A streamed pack is written in pieces of about this size. */
+const STREAM_PIECE_BYTES = 1 << 20;
 /** Ids per `has` or `fetch` request (clients send `IDS_PER_REQUEST`). */
 const MAX_IDS = 4 * IDS_PER_REQUEST;
 
@@ -255,7 +257,7 @@ export function syncRoutes(opts: SyncRoutesOptions): FastifyPluginAsync {
           return refuse(reply, e);
         }
         reply.type('application/octet-stream');
-        return reply.send(Readable.from(parts, { objectMode: false }));
+        return reply.send(Readable.from(coalesced(parts), { objectMode: false }));
       },
     );
 
@@ -366,6 +368,22 @@ export function syncRoutes(opts: SyncRoutesOptions): FastifyPluginAsync {
         }),
     );
   };
+}
+
+/** Records joined into writes of about `STREAM_PIECE_BYTES`: one socket write per record is slow. */
+function* coalesced(parts: Iterable<Buffer>): Generator<Buffer> {
+  let held: Buffer[] = [];
+  let size = 0;
+  for (const part of parts) {
+    held.push(part);
+    size += part.length;
+    if (size >= STREAM_PIECE_BYTES) {
+      yield Buffer.concat(held, size);
+      held = [];
+      size = 0;
+    }
+  }
+  if (held.length > 0) yield Buffer.concat(held, size);
 }
 
 async function answer(reply: FastifyReply, run: () => Promise<unknown>): Promise<unknown> {
