@@ -61,7 +61,7 @@ const API_FEATURE_USES = {
   schema: [],
   lineage: ['interchange', 'query', 'read', 'schema'],
   maintenance: ['images', 'merge', 'read'],
-  sync: ['merge'],
+  sync: ['merge', 'read'],
 };
 const COMPOSITION_ROOT = '^src/api/repository/compose\\.ts$';
 const featureUses = (feature, uses) => ({

@@ -103,6 +103,26 @@ export class HttpSyncPeer implements SyncPeer {
     return (await this.json('POST', 'schemas', { versions })) as { added: number };
   }
 
+  /** `GET /repos/R/blobs/SHA256` (the server's image route); 404: the server has none. */
+  async fetchBlob(sha256: string): Promise<Uint8Array | undefined> {
+    const target = `${this.url}/blobs/${sha256}`;
+    let response: Response;
+    try {
+      response = await this.fetchFn(target, { headers: this.authHeaders() });
+    } catch (e) {
+      throw new RemoteFailedError(this.url, `cannot reach it (${(e as Error).message})`);
+    }
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw await refusal(this.url, response);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  private authHeaders(): Record<string, string> {
+    return this.options.token === undefined
+      ? {}
+      : { authorization: `Bearer ${this.options.token}` };
+  }
+
   private async json(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const response = await this.request(
       method,
@@ -118,9 +138,8 @@ export class HttpSyncPeer implements SyncPeer {
     send: { body?: string | Uint8Array; type?: string },
   ): Promise<Response> {
     const target = `${this.url}/sync/${path}`;
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = this.authHeaders();
     if (send.type) headers['content-type'] = send.type;
-    if (this.options.token !== undefined) headers['authorization'] = `Bearer ${this.options.token}`;
     let response: Response;
     try {
       response = await this.fetchFn(target, {

@@ -3,7 +3,10 @@
  * (layer: api). The folder must not hold a repository; the new one has no commit of its own
  * (no `init` commit): its branches are the peer's, at the same commits, so a clone's snapshot
  * ids equal the origin's. The remote is recorded as `origin` (or the name given) with its
- * tracking branches, and how image bytes are to be got (`--blobs`) under `clone_blobs`.
+ * tracking branches, and how image bytes are to be got (`--blobs`) under `clone_blobs`: `all`
+ * fetches the bytes of every blob asset of the cloned branches now (`clone-blobs.ts`);
+ * `on-demand` (the default) and `none` record the choice and fetch nothing (reading image bytes
+ * from the remote the first time they are needed is not built yet).
  *
  * A clone cut off before its refs are written leaves chunks without refs; it is refused again
  * as an existing repository, and `verso fetch origin` in it completes the transfer.
@@ -15,6 +18,7 @@ import { prepareOutputPath } from '../../io/output-file.js';
 import { openBackends } from '../repository/compose.js';
 import { refLogNote } from '../repository/ref-log.js';
 import { versoDir, type RepositoryOptions } from '../repository/repository.js';
+import { fetchBlobs, type BlobsFetched } from './clone-blobs.js';
 import { fetchFrom, type FetchResult } from './fetch.js';
 import { addRemote, BLOBS_CONFIG, parseRemoteName, parseRemoteUrl } from './remotes.js';
 import type { SyncPeer } from './sync-remote.js';
@@ -33,6 +37,8 @@ export interface CloneResult extends FetchResult {
   readonly blobs: BlobsMode;
   /** Local branches created, one per branch of the peer. */
   readonly localBranches: readonly string[];
+  /** Image bytes fetched (`--blobs all`). */
+  readonly images: BlobsFetched;
 }
 
 export async function cloneRepository(
@@ -73,7 +79,9 @@ export async function cloneRepository(
       );
       localBranches.push(b.name);
     }
-    return { ...fetched, root, url, blobs, localBranches };
+    const images =
+      blobs === 'all' ? await fetchBlobs(repo, peer, localBranches) : { blobs: 0, bytes: 0 };
+    return { ...fetched, root, url, blobs, localBranches, images };
   } finally {
     await repo.close();
   }

@@ -16,14 +16,14 @@ export class SyncBatchRefusedError extends VersoError {
   }
 }
 
-/** A peer was asked for chunks it does not have. */
+/** A peer was asked for chunks (or image bytes) it does not have. */
 export class SyncChunksMissingError extends VersoError {
-  constructor(missing: readonly string[]) {
+  constructor(missing: readonly string[], what: 'chunk' | 'image' = 'chunk') {
     super(
       'NotFound',
       'SYNC_CHUNKS_MISSING',
-      `${missing.length} requested chunk(s) are not stored here (first: ${missing[0] ?? '?'})`,
-      { missing: missing.slice(0, 16), count: missing.length },
+      `${missing.length} requested ${what}(s) are not stored there (first: ${missing[0] ?? '?'})`,
+      { missing: missing.slice(0, 16), count: missing.length, what },
     );
   }
 }

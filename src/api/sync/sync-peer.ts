@@ -145,5 +145,6 @@ export function localSyncPeer(repo: Repository): SyncPeer {
     moveRef: (move) => moveSyncRef(repo, move),
     schemaVersions: () => schemaVersions(repo),
     addSchemaVersions: (records) => addSchemaVersions(repo, records),
+    fetchBlob: (sha256) => repo.blobs.get(sha256),
   };
 }

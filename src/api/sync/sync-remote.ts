@@ -15,6 +15,7 @@
  * - `moveRef` moves a branch by compare-and-swap: refused (`SyncRefMovedError`) when the branch is
  *   not at `expected`, and (`NonFastForwardError`) when `next` does not contain the current
  *   head, unless `forceWithLease` (then only `expected` must match). Both carry the current head.
+ * - `fetchBlob` (optional) gives an image's bytes (`--blobs all`); callers verify their hash.
  * - `schemaVersions` lists the registry in creation order; `addSchemaVersions` adds the ones it
  *   lacks (parents first), skips identical ones and refuses different ones of a known name.
  */
@@ -55,4 +56,6 @@ export interface SyncPeer {
   moveRef(move: RefMove): Promise<RefMoveResult>;
   schemaVersions(): Promise<SchemaVersionRecord[]>;
   addSchemaVersions(records: readonly SchemaVersionRecord[]): Promise<{ added: number }>;
+  /** An image's bytes by their SHA-256 (undefined: the peer has none); absent: not offered. */
+  fetchBlob?(sha256: ChunkHash): Promise<Uint8Array | undefined>;
 }

@@ -6,17 +6,18 @@
  * non-fast-forward with the current head unless forced with a matching lease; a push cut off
  * after any batch leaves the receiver's refs and "has" answers consistent, and a retry finishes.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChunkHash } from '../../core/hash.js';
-import { hexToHash } from '../../core/hash.js';
+import { hexToHash, sha256Hex } from '../../core/hash.js';
 import { decodeNode } from '../../tree/node.js';
 import { getCommit } from '../../vcs/commit.js';
 import { walkReachable } from '../../vcs/reachable.js';
 import { getSnapshot } from '../../vcs/snapshot.js';
+import { addImages } from '../images/add-images.js';
 import { importLabels } from '../ingest/import-labels.js';
 import { verifyRepository } from '../maintenance/verify.js';
 import { openRepository } from '../repository/compose.js';
@@ -176,6 +177,48 @@ describe('fetch', () => {
     expect(r.chunks).toBeGreaterThan(4);
     expect(seen.fetches).toBeLessThanOrEqual(r.rounds + 1);
   });
+});
+
+describe('clone --blobs', () => {
+  it('all: fetches the bytes of every blob asset; none: fetches nothing', async () => {
+    const images = join(
+      process.cwd(),
+      '../shared/data/real/images/review_object_detection_metrics/data/database/images',
+    );
+    await initRepository(join(dir, 'pictures'));
+    const pictures = await openRepository(join(dir, 'pictures'));
+    try {
+      const files = ['2007_000549.jpg', '2007_000636.jpg', '2007_001284.jpg'].map((f) =>
+        join(images, f),
+      );
+      await addImages(pictures, { paths: files, branch: 'main' });
+      const all = await cloneRepository(join(dir, 'pictures-all'), localSyncPeer(pictures), {
+        url: 'http://127.0.0.1:1/repos/pictures',
+        blobs: 'all',
+      });
+      expect(all.images.blobs).toBe(3);
+      const none = await cloneRepository(join(dir, 'pictures-none'), localSyncPeer(pictures), {
+        url: 'http://127.0.0.1:1/repos/pictures',
+        blobs: 'none',
+      });
+      expect(none.images.blobs).toBe(0);
+      const withBytes = await openRepository(join(dir, 'pictures-all'));
+      const without = await openRepository(join(dir, 'pictures-none'));
+      try {
+        for (const f of files) {
+          const sha = sha256Hex(readFileSync(f));
+          expect(Buffer.from((await withBytes.blobs.get(sha))!).equals(readFileSync(f))).toBe(true);
+          expect(await without.blobs.has(sha)).toBe(false);
+        }
+        expect(await without.catalog.getConfig('clone_blobs')).toBe('none');
+      } finally {
+        await withBytes.close();
+        await without.close();
+      }
+    } finally {
+      await pictures.close();
+    }
+  }, 30_000);
 });
 
 describe('push and pull', () => {

@@ -75,7 +75,7 @@ const clone = defineCommand<{ blobs?: (typeof BLOBS_CHOICES)[number] }, CloneRes
     cmd.addOption(
       choiceOption(
         '--blobs <mode>',
-        'image bytes: recorded for later reads (on-demand, the default), or none',
+        "image bytes: all (fetched now, from the server's /blobs/SHA256), on-demand (the default; recorded, fetched later) or none",
         BLOBS_CHOICES,
       ),
     ),
@@ -95,6 +95,9 @@ const clone = defineCommand<{ blobs?: (typeof BLOBS_CHOICES)[number] }, CloneRes
   render: (r) => [
     `cloned ${r.url} into ${r.root}: ${r.localBranches.length} branch(es), ${r.tags.length} tag(s)`,
     transferLine(r),
+    ...(r.blobs === 'all'
+      ? [`${r.images.blobs} image(s), ${(r.images.bytes / (1 << 20)).toFixed(2)} MiB`]
+      : []),
   ],
 });
 
