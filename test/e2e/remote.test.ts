@@ -5,7 +5,7 @@
  * equal to the origin (same commits and snapshot ids, `verify` clean). Credentials: `VERSO_TOKEN`,
  * or a credentials file that is refused while others can read it; `remote add|list|remove`.
  */
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,6 +122,7 @@ describe('credentials', () => {
     const root = tmp.dir('credentials');
     const denied = await verso(['clone', url, join(root, 'x')], { env: noFile });
     expectFailure(denied, 1, 'HTTP 401', 'a valid token is required');
+    expect(existsSync(join(root, 'x'))).toBe(false);
     const file = join(root, 'credentials');
     writeFileSync(file, JSON.stringify({ [url.replace(/\/repos\/origin$/, '')]: TOKEN }));
     chmodSync(file, 0o644);

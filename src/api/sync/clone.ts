@@ -8,10 +8,11 @@
  * `on-demand` (the default) and `none` record the choice and fetch nothing (reading image bytes
  * from the remote the first time they are needed is not built yet).
  *
- * A clone cut off before its refs are written leaves chunks without refs; it is refused again
- * as an existing repository, and `verso fetch origin` in it completes the transfer.
+ * A clone that fails removes what it made (the folder, or its `.verso/` when the folder was
+ * there before), so it can be retried as it was typed. A clone killed before its refs are
+ * written leaves a repository without refs; `verso fetch origin` in it completes the transfer.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { VersoError } from '../../core/errors.js';
 import { prepareOutputPath } from '../../io/output-file.js';
@@ -60,8 +61,10 @@ export async function cloneRepository(
       `a Verso repository already exists at ${root}`,
       { root },
     );
+  const folderExisted = existsSync(root);
   prepareOutputPath(dir, 'folder');
   const repo = await openBackends(root, opts);
+  let done = false;
   try {
     await repo.catalog.setConfig('format', '1');
     await addRemote(repo, remote, url);
@@ -81,8 +84,11 @@ export async function cloneRepository(
     }
     const images =
       blobs === 'all' ? await fetchBlobs(repo, peer, localBranches) : { blobs: 0, bytes: 0 };
+    done = true;
     return { ...fetched, root, url, blobs, localBranches, images };
   } finally {
     await repo.close();
+    // A failed clone (the remote refused, could not be reached) leaves nothing behind.
+    if (!done) rmSync(folderExisted ? versoDir(root) : root, { recursive: true, force: true });
   }
 }
