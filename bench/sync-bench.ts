@@ -54,6 +54,7 @@ if (!existsSync(marker)) {
   writeFileSync(marker, '');
 }
 rmSync(join(work, 'clone'), { recursive: true, force: true });
+rmSync(join(work, 'clone-raw'), { recursive: true, force: true });
 // Each run starts from the imported origin (a copy), so every run sends the same chunks.
 rmSync(join(work, 'origin'), { recursive: true, force: true });
 cpSync(join(work, 'origin-base'), join(work, 'origin'), { recursive: true });
@@ -92,6 +93,12 @@ log('clone');
 wire = 0;
 const cloned = await time(() => cloneRepository(join(work, 'clone'), peer, { url }));
 const cloneWire = wire;
+
+log('clone without compression');
+wire = 0;
+const rawPeer = new HttpSyncPeer(url, { fetch: counting, compress: false });
+const clonedRaw = await time(() => cloneRepository(join(work, 'clone-raw'), rawPeer, { url }));
+const cloneRawWire = wire;
 const clone = await openRepository(join(work, 'clone'));
 
 log('fetch after a 500-edit commit');
@@ -125,6 +132,12 @@ const rows: TableRow[] = [
     ok: cloneMBs >= 100,
   },
   {
+    operation: `clone, records not compressed (wire ${mib(cloneRawWire)})`,
+    measured: `${(clonedRaw.r.bytes / 1e6 / (clonedRaw.ms / 1000)).toFixed(1)} MB/s (${clonedRaw.ms.toFixed(0)} ms)`,
+    target: '>= 100 MB/s',
+    ok: clonedRaw.r.bytes / 1e6 / (clonedRaw.ms / 1000) >= 100,
+  },
+  {
     operation: `fetch after 500 edits (${fetched.r.chunks} chunks, ${fetched.r.asked} ids asked)`,
     measured: `${mib(fetchWire)} wire, ${fetched.ms.toFixed(0)} ms`,
     target: '<= 2 MiB, <= 300 ms',
@@ -145,6 +158,7 @@ writeFileSync(
     {
       labels,
       clone: { ms: cloned.ms, chunks: cloned.r.chunks, bytes: cloned.r.bytes, wire: cloneWire },
+      cloneUncompressed: { ms: clonedRaw.ms, bytes: clonedRaw.r.bytes, wire: cloneRawWire },
       fetch500: {
         ms: fetched.ms,
         chunks: fetched.r.chunks,

@@ -25,6 +25,11 @@ export interface HttpSyncPeerOptions {
   readonly token?: string;
   /** The fetch to use (default: the global one); tests inject one that fails mid-way. */
   readonly fetch?: typeof fetch;
+  /**
+   * LZ4-compress the chunk records both ways (default true): about 40% fewer bytes on the wire
+   * for twice the CPU per chunk; off pays where the network is faster than JS LZ4 (loopback).
+   */
+  readonly compress?: boolean;
 }
 
 interface WireSchemaVersion {
@@ -38,12 +43,14 @@ interface WireSchemaVersion {
 
 export class HttpSyncPeer implements SyncPeer {
   private readonly fetchFn: typeof fetch;
+  readonly compressBatches: boolean;
 
   constructor(
     readonly url: string,
     private readonly options: HttpSyncPeerOptions = {},
   ) {
     this.fetchFn = options.fetch ?? fetch;
+    this.compressBatches = options.compress !== false;
   }
 
   async listRefs(): Promise<SyncRef[]> {
@@ -56,7 +63,7 @@ export class HttpSyncPeer implements SyncPeer {
 
   async fetchChunks(ids: readonly string[]): Promise<Uint8Array> {
     const response = await this.request('POST', 'fetch', {
-      body: JSON.stringify({ ids }),
+      body: JSON.stringify({ ids, ...(this.compressBatches ? {} : { compress: false }) }),
       type: 'application/json',
     });
     return new Uint8Array(await response.arrayBuffer());

@@ -73,7 +73,7 @@ export async function pushTo(
     plan,
     readLocal,
     async (batch) => {
-      await peer.pushChunks(transferPack(batch));
+      await peer.pushChunks(transferPack(batch, peer.compressBatches === true));
     },
     opts.batchBytes,
   );

@@ -47,6 +47,7 @@ export async function hasChunks(repo: Repository, ids: readonly string[]): Promi
 export async function packChunks(
   repo: Repository,
   ids: readonly string[],
+  compress = true,
 ): Promise<Iterable<Buffer>> {
   const chunks: TransferChunk[] = [];
   const missing: string[] = [];
@@ -57,7 +58,7 @@ export async function packChunks(
     else missing.push(id);
   }
   if (missing.length > 0) throw new SyncChunksMissingError(missing);
-  return encodeTransferPack(chunks);
+  return encodeTransferPack(chunks, compress);
 }
 
 /** Verifies and stores a pushed batch (all or nothing), indexing its commits. */
@@ -140,7 +141,7 @@ export function localSyncPeer(repo: Repository): SyncPeer {
   return {
     listRefs: () => listSyncRefs(repo),
     has: (ids) => hasChunks(repo, ids),
-    fetchChunks: async (ids) => Buffer.concat([...(await packChunks(repo, ids))]),
+    fetchChunks: async (ids) => Buffer.concat([...(await packChunks(repo, ids, false))]),
     pushChunks: (pack) => receiveChunks(repo, pack),
     moveRef: (move) => moveSyncRef(repo, move),
     schemaVersions: () => schemaVersions(repo),

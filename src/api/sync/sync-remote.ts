@@ -49,6 +49,8 @@ export interface ReceivedBatch {
 }
 
 export interface SyncPeer {
+  /** Whether packs sent to this peer are LZ4-compressed (default: not; `transfer-pack.ts`). */
+  readonly compressBatches?: boolean;
   listRefs(): Promise<SyncRef[]>;
   has(ids: readonly ChunkHash[]): Promise<boolean[]>;
   fetchChunks(ids: readonly ChunkHash[]): Promise<Uint8Array>;

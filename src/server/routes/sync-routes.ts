@@ -9,7 +9,7 @@
  *                                    -> {name, from, to}; 409 SYNC_REF_MOVED / SYNC_NON_FAST_FORWARD
  *                                    with `current` (the branch's head)
  *   POST /repos/:repo/sync/has       {ids} -> {has: [bool]} (at most 4,096 ids)
- *   POST /repos/:repo/sync/fetch     {ids} -> a pack of those chunks (application/octet-stream,
+ *   POST /repos/:repo/sync/fetch     {ids, compress} -> a pack of those chunks (application/octet-stream,
  *                                    streamed); 404 SYNC_CHUNKS_MISSING before any byte if one lacks
  *   POST /repos/:repo/sync/chunks    a pack (application/octet-stream, at most 64 MiB): every
  *                                    chunk's hash verified, all stored or none (422
@@ -73,6 +73,13 @@ const ids = {
   required: ['ids'],
   additionalProperties: false,
   properties: { ids: { type: 'array', items: hash, maxItems: MAX_IDS } },
+} as const;
+const fetchIds = {
+  ...ids,
+  properties: {
+    ...ids.properties,
+    compress: { type: 'boolean', description: 'LZ4-compress the records (default true)' },
+  },
 } as const;
 const params = {
   type: 'object',
@@ -239,7 +246,7 @@ export function syncRoutes(opts: SyncRoutesOptions): FastifyPluginAsync {
           tags: TAGS,
           summary: 'A pack of these chunks (the pack format of docs/formats.md), streamed',
           params,
-          body: ids,
+          body: fetchIds,
           response: {
             200: {
               description: 'a pack',
@@ -252,7 +259,8 @@ export function syncRoutes(opts: SyncRoutesOptions): FastifyPluginAsync {
       async (request, reply) => {
         let parts: Iterable<Buffer>;
         try {
-          parts = await packChunks(await repoOf(request), (request.body as { ids: string[] }).ids);
+          const body = request.body as { ids: string[]; compress?: boolean };
+          parts = await packChunks(await repoOf(request), body.ids, body.compress !== false);
         } catch (e) {
           return refuse(reply, e);
         }
