@@ -103,6 +103,27 @@ describe('clone, push, pull through a server', () => {
     expect((await c.cat()).find((l) => l.label === '600')?.category).toBe('bus');
   }, 60_000);
 
+  it('pull stops on a conflict like a local merge, nothing moved, the merge pending', async () => {
+    const root = tmp.dir('conflict');
+    expectOk(await verso(['clone', url, join(root, 'p')], withToken));
+    expectOk(await verso(['clone', url, join(root, 'q')], withToken));
+    const p = new TestRepo(join(root, 'p'));
+    const q = new TestRepo(join(root, 'q'));
+    await p.apply(
+      writeJsonLines(join(root, 'ep.jsonl'), [{ op: 'put', ...label(77, 'van') }]),
+      'main',
+    );
+    expectOk(await p.run(['push'], withToken));
+    await q.apply(
+      writeJsonLines(join(root, 'eq.jsonl'), [{ op: 'put', ...label(77, 'tram') }]),
+      'main',
+    );
+    const before = await q.head();
+    expectFailure(await q.run(['pull'], withToken), 1, 'conflict', 'verso merge status');
+    expect(await q.head()).toBe(before);
+    expect(await q.ok(['merge', 'status', '--into', 'main'])).toContain('77');
+  }, 60_000);
+
   it('remote add, list and remove; fetch into tracking branches', async () => {
     const repo = await initRepo(tmp.dir('remotes'), 'r');
     expectOk(await repo.run(['remote', 'add', 'up', url]));

@@ -11,7 +11,6 @@
 import type { ChunkHash } from '../../core/hash.js';
 import { hexToHash } from '../../core/hash.js';
 import { refNotFound } from '../../vcs/ref-suggestions.js';
-import { withLease } from '../repository/lease.js';
 import { refLogNote } from '../repository/ref-log.js';
 import type { Repository } from '../repository/repository.js';
 import { planTransfer } from './negotiate.js';
@@ -93,7 +92,10 @@ export async function pushTo(
   return { ...base, from: moved.from, ...stats, status: 'pushed', schemaVersions: added };
 }
 
-/** Moves `REMOTE/BRANCH` to where the peer's branch now is. */
+/**
+ * Moves `REMOTE/BRANCH` to where the peer's branch now is. No lease: the target is the pushed
+ * local branch's head, which gc keeps anyway.
+ */
 async function followTracking(
   repo: Repository,
   remote: string,
@@ -101,9 +103,7 @@ async function followTracking(
   target: ChunkHash,
 ): Promise<void> {
   const name = trackingBranch(remote, branch);
-  await withLease(repo, 'writer', async () => {
-    const from = (await repo.catalog.getRef(name))?.target ?? null;
-    if (from !== target)
-      await repo.catalog.updateRef(name, 'branch', from, target, refLogNote(repo, 'push'));
-  });
+  const from = (await repo.catalog.getRef(name))?.target ?? null;
+  if (from !== target)
+    await repo.catalog.updateRef(name, 'branch', from, target, refLogNote(repo, 'push'));
 }

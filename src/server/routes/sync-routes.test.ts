@@ -138,6 +138,28 @@ describe('clone, push, pull over HTTP', () => {
   });
 });
 
+describe('refused requests', () => {
+  it('fetch of a chunk the server lacks is a 404 before any pack byte', async () => {
+    const r = await fetch(`${url()}/sync/fetch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: ['0'.repeat(64)] }),
+    });
+    expect(r.status).toBe(404);
+    expect(await r.json()).toMatchObject({ code: 'SYNC_CHUNKS_MISSING' });
+  });
+
+  it('a malformed id is a 400 naming the field', async () => {
+    const r = await fetch(`${url()}/sync/has`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: ['../etc/passwd'] }),
+    });
+    expect(r.status).toBe(400);
+    expect(await r.text()).toContain('ids/0');
+  });
+});
+
 describe('refused uploads', () => {
   it('a corrupted chunk refuses the whole batch (422) and stores nothing', async () => {
     const origin = repos.get('origin')!;

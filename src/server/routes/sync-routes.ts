@@ -86,9 +86,11 @@ const params = {
   required: ['repo'],
   properties: { repo: { type: 'string', minLength: 1, maxLength: 200 } },
 } as const;
+// Lenient on purpose: the server's own errors (validation, auth) answer through it too.
 const errorEnvelope = {
   type: 'object',
-  required: ['code', 'category', 'message'],
+  required: ['message'],
+  additionalProperties: true,
   properties: {
     code: { type: 'string' },
     category: { type: 'string' },
