@@ -4,15 +4,20 @@
  * in-process transfers (`localSyncPeer`, tests and local-path remotes).
  *
  * Received batches and ref moves run under the writer lease, so gc (which excludes writers)
- * never runs in the middle of one. A ref move checks the new commit is stored (with its
- * snapshot) and indexed, then moves the branch by compare-and-swap from the expected head; a
- * non-fast-forward is refused unless forced with a lease that matches.
+ * never runs in the middle of one. A ref move checks the new commit is stored and indexed with
+ * its whole snapshot (`checkPushedCommit`), then moves the branch by compare-and-swap from the
+ * expected head; a non-fast-forward is refused unless forced with a lease that matches.
  */
 import type { SchemaVersionRecord } from '../../catalog/catalog.js';
 import { isVersoError } from '../../core/errors.js';
 import { hexToHash, parseChunkHash, type ChunkHash } from '../../core/hash.js';
 import { parseRefName } from '../../core/ref-name.js';
+import { TREE_NAMES } from '../../dataset/tree-names.js';
+import { diffTrees } from '../../tree/diff.js';
+import { NodeStore } from '../../tree/node-store.js';
 import { getCommit } from '../../vcs/commit.js';
+import { walkReachable } from '../../vcs/reachable.js';
+import { emptySnapshot, getSnapshot, treeRoot } from '../../vcs/snapshot.js';
 import { isAncestor } from '../../vcs/merge-base.js';
 import { withLease } from '../repository/lease.js';
 import { refLogNote } from '../repository/ref-log.js';
@@ -27,6 +32,9 @@ import {
 } from './sync-errors.js';
 import type { ReceivedBatch, RefMove, RefMoveResult, SyncPeer, SyncRef } from './sync-remote.js';
 import { decodeTransferPack, encodeTransferPack, type TransferChunk } from './transfer-pack.js';
+
+/** Node cache of the completeness check of a pushed commit (its own: see `checkPushedCommit`). */
+const CHECK_CACHE_BYTES = 16 << 20;
 
 export async function listSyncRefs(repo: Repository): Promise<SyncRef[]> {
   return (await repo.catalog.listRefs()).map((r) => ({
@@ -75,9 +83,9 @@ export async function moveSyncRef(repo: Repository, move: RefMove): Promise<RefM
   const next = parseChunkHash(move.next);
   const expected = move.expected === null ? null : parseChunkHash(move.expected);
   return withLease(repo, 'writer', async () => {
-    await checkPushedCommit(repo, next);
     const current = (await repo.catalog.getRef(name))?.target ?? null;
     if (current !== expected) throw new SyncRefMovedError(name, expected, current);
+    await checkPushedCommit(repo, next, current);
     if (
       current !== null &&
       !move.forceWithLease &&
@@ -100,17 +108,61 @@ export async function moveSyncRef(repo: Repository, move: RefMove): Promise<RefM
   });
 }
 
-/** The pushed commit must be stored, with its snapshot, and indexed (its batch was received). */
-async function checkPushedCommit(repo: Repository, id: ChunkHash): Promise<void> {
-  const missing = (): never => {
-    throw new SyncBatchRefusedError(`commit ${id} was not received; push its chunks first`, {
-      hash: id,
-    });
+/**
+ * The pushed commit must be stored and indexed, with its whole snapshot: every tree node that
+ * differs from the current head's is read (a two-way diff, O(changes x depth), through a fresh
+ * node cache so nothing read before counts; for a new branch, everything it reaches). This holds
+ * even if gc ran between the push's batches and deleted some of them (gc is excluded from the
+ * check to the move by the writer lease the caller holds): the move is refused, and a retried
+ * push sends them again.
+ */
+async function checkPushedCommit(
+  repo: Repository,
+  id: ChunkHash,
+  current: ChunkHash | null,
+): Promise<void> {
+  const missing = (what: string): never => {
+    throw new SyncBatchRefusedError(
+      `commit ${id} was not received whole (${what}); push its chunks again`,
+      { hash: id },
+    );
   };
-  if (!(await repo.chunks.has(hexToHash(id)))) missing();
-  const commit = await getCommit(repo.chunks, id);
-  if (!(await repo.chunks.has(hexToHash(commit.snapshot)))) missing();
-  if (!(await repo.catalog.getCommit(id))) missing();
+  if (!(await repo.chunks.has(hexToHash(id)))) missing('the commit');
+  if (!(await repo.catalog.getCommit(id))) missing('its index row');
+  if (current === null) {
+    // A new branch: everything it reaches must be here.
+    for await (const c of walkReachable(repo.chunks, [id]))
+      if (!c.bytes) missing(`${c.kind} ${c.id}`);
+    return;
+  }
+  // Every commit the push adds (back to the current head's history), against its first parent.
+  const nodes = new NodeStore(repo.chunks, CHECK_CACHE_BYTES);
+  const seen = new Set<ChunkHash>();
+  const stack: ChunkHash[] = [id];
+  try {
+    while (stack.length > 0) {
+      const c = stack.pop()!;
+      if (seen.has(c)) continue;
+      seen.add(c);
+      if (!(await repo.catalog.getCommit(c))) missing(`commit ${c}`);
+      if (await isAncestor(repo.catalog, c, current)) continue;
+      const commit = await getCommit(repo.chunks, c);
+      const snapshot = await getSnapshot(repo.chunks, commit.snapshot);
+      if (snapshot.categories !== null && !(await repo.chunks.has(hexToHash(snapshot.categories))))
+        missing('a category list');
+      const parent = commit.parents[0];
+      const base = parent
+        ? await getSnapshot(repo.chunks, (await getCommit(repo.chunks, parent)).snapshot)
+        : emptySnapshot(nodes);
+      for (const tree of TREE_NAMES)
+        for await (const _ of diffTrees(nodes, treeRoot(base, tree), treeRoot(snapshot, tree)))
+          void _;
+      stack.push(...commit.parents);
+    }
+  } catch (e) {
+    if (isVersoError(e) && e.code === 'CORRUPTION') missing(e.message);
+    throw e;
+  }
 }
 
 export async function schemaVersions(repo: Repository): Promise<SchemaVersionRecord[]> {

@@ -19,6 +19,7 @@ import { walkReachable } from '../../vcs/reachable.js';
 import { getSnapshot } from '../../vcs/snapshot.js';
 import { addImages } from '../images/add-images.js';
 import { importLabels } from '../ingest/import-labels.js';
+import { collectGarbage } from '../maintenance/gc.js';
 import { verifyRepository } from '../maintenance/verify.js';
 import { openRepository } from '../repository/compose.js';
 import { initRepository } from '../repository/init-repository.js';
@@ -261,6 +262,39 @@ describe('push and pull', () => {
     });
     expect(forced.status).toBe('pushed');
     expect(await head(origin, 'main')).toBe(await head(clone, 'main'));
+  }, 30_000);
+
+  it('a gc on the receiver between batches: the ref move is refused, nothing half-moved', async () => {
+    await fetchFrom(clone, localSyncPeer(origin), { remote: 'origin' });
+    await pullFrom(clone, localSyncPeer(origin), { remote: 'origin', branch: 'main' });
+    const before = await head(origin, 'main');
+    await edit(
+      clone,
+      'main',
+      Array.from({ length: 300 }, (_, i) => i * 61),
+      'gc',
+    );
+    let batches = 0;
+    const collecting: SyncPeer = {
+      ...localSyncPeer(origin),
+      pushChunks: async (pack) => {
+        const r = await localSyncPeer(origin).pushChunks(pack);
+        // The first batch (leaves) is unreachable on the receiver until the ref moves.
+        if (++batches === 1) expect((await collectGarbage(origin)).deleted).toBeGreaterThan(0);
+        return r;
+      },
+    };
+    await expect(
+      pushTo(clone, collecting, { remote: 'origin', branch: 'main', batchBytes: 64 << 10 }),
+    ).rejects.toMatchObject({ code: 'SYNC_BATCH_REFUSED' });
+    expect(batches).toBeGreaterThan(1);
+    expect(await head(origin, 'main')).toBe(before);
+    expect((await verifyRepository(origin)).problems).toEqual([]);
+    // The next gc removes the partial upload; then the push goes through whole.
+    await collectGarbage(origin);
+    const retry = await pushTo(clone, localSyncPeer(origin), { remote: 'origin', branch: 'main' });
+    expect(retry.status).toBe('pushed');
+    expect(await reachableCount(origin)).toBeGreaterThan(0);
   }, 30_000);
 
   it('a push cut off after its first batch leaves refs unchanged; a retry completes', async () => {
