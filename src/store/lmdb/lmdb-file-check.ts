@@ -19,7 +19,7 @@
  * meta 1 at one page size. A file where neither is recognised is refused too: lmdb-js does not
  * refuse such a file, it crashes (SIGSEGV) on it.
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { VersoError } from '../../core/errors.js';
 
@@ -163,17 +163,21 @@ function onlyFreePagesMissing(fd: number, meta: Meta, bytes: number): boolean {
 export function checkLmdbFile(dir: string): LmdbFileInfo {
   const file = join(dir, 'data.mdb');
   if (!existsSync(file)) throw new ChunkStoreDamagedError(file, 'missing', 'no such file');
-  const bytes = statSync(file).size;
-  if (bytes === 0) throw new ChunkStoreDamagedError(file, 'truncated', '0 bytes');
+  if (statSync(file).size === 0) throw new ChunkStoreDamagedError(file, 'truncated', '0 bytes');
   const fd = openSync(file, 'r');
   let newest: Meta | undefined;
   let whole = true;
+  let bytes: number;
   try {
     const first = readMeta(fd, 0);
     // Meta 1 sits one page in; if meta 0 is damaged, try the page sizes LMDB uses.
     const offsets = first ? [first.pageSize] : [4096, 8192, 16384, 65536];
     const second = offsets.map((at) => readMeta(fd, at)).find((m) => m !== undefined);
     newest = first && second ? (second.txnid > first.txnid ? second : first) : (first ?? second);
+    // The size is read after the metas: another process may commit meanwhile, and LMDB grows
+    // the file before it writes the meta that counts the new pages, so a size read first could
+    // be older than the meta and make a healthy file look truncated.
+    bytes = fstatSync(fd).size;
     if (newest && bytes < (newest.lastPage + 1) * newest.pageSize)
       whole = onlyFreePagesMissing(fd, newest, bytes);
   } finally {
