@@ -1,14 +1,18 @@
 /**
- * Every write in the audit log (layer: server): after the answer to a non-GET request that
- * passed authentication, one entry: who (the token's identity and name), when, what (method and
- * route, its parameters and query), the answer's status, and from which address. Refused
- * writes (4xx after authentication) are recorded too: an admin sees attempts, not only
- * successes. Recording happens after the answer is sent, so it adds no latency; a failure to
- * record is logged, not hidden.
+ * Every write in the audit log (layer: server): after the answer to a request of a route that
+ * needs more than `read` (reads, even those sent as POST such as a fetch, are not logged), once
+ * the caller is authenticated, one entry: who (the token's identity and name), when, what
+ * (method and route, its parameters and query), the answer's status (`CLIENT_GONE` when the
+ * client left before it), and from which address. Refused writes (a role too low, 4xx) are
+ * recorded too: an admin sees attempts, not only successes. Recording happens after the answer
+ * is sent, so it adds no latency; a failure to record is logged, not hidden.
  */
 import type { FastifyRequest } from 'fastify';
 import { appendAudit } from '../api/access/index.js';
 import type { JsonValue } from '../core/canonical.js';
+
+/** The status recorded when the client left before the answer was sent. */
+export const CLIENT_GONE = 499;
 
 export async function auditWrite(request: FastifyRequest, status: number): Promise<void> {
   try {

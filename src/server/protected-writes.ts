@@ -22,12 +22,18 @@ export function assertBranchWrite(
   return assertProtectedWrite(request.repo, { branch, role: request.actor.role, kind });
 }
 
+/** Refuses a caller who may not merge into `branch` (resolve or abort its pending merge too). */
+export function assertMergeAllowed(request: FastifyRequest, branch: string): Promise<void> {
+  return assertProtectedWrite(request.repo, { branch, role: request.actor.role, kind: 'merge' });
+}
+
 /** Checks the caller may merge into `branch`; the gate its merge runs before the branch moves. */
 export async function mergeGateFor(
   request: FastifyRequest,
   branch: string,
 ): Promise<(candidate: MoveCandidate) => Promise<void>> {
-  await assertProtectedWrite(request.repo, { branch, role: request.actor.role, kind: 'merge' });
-  const repositoryUrl = `${request.protocol}://${request.host}/repos/${request.repoName}`;
+  await assertMergeAllowed(request, branch);
+  // The server's own address, never the request's Host header (which the client chooses).
+  const repositoryUrl = `${request.server.listeningOrigin}/repos/${request.repoName}`;
   return protectedMergeGate(request.repo, branch, { repositoryUrl });
 }

@@ -58,8 +58,12 @@ export function bearerSecret(request: FastifyRequest): string | undefined {
   return m[1];
 }
 
-/** The actor of a request to `repo` that needs `need`, or a 401/403 refusal. */
-export async function actorFor(
+/**
+ * Who sends a request to `repo` that needs `need`: the token's actor (401 for a missing, unknown,
+ * revoked or expired token), or anonymous for a read when the server allows it. The role is
+ * checked apart (`assertRole`), after the request is known to be this actor's.
+ */
+export async function authenticate(
   request: FastifyRequest,
   repo: Repository,
   need: Role,
@@ -76,6 +80,11 @@ export async function actorFor(
       );
     actor = ANONYMOUS;
   } else actor = await opts.checkToken(repo, secret);
+  return actor;
+}
+
+/** Refuses (403) an actor whose role is below `need`. */
+export function assertRole(actor: Actor, need: Role): void {
   if (!roleAllows(actor.role, need))
     throw new HttpRefusal(
       'FORBIDDEN',
@@ -83,7 +92,6 @@ export async function actorFor(
       `token '${actor.tokenName ?? 'anonymous'}' has role '${actor.role}'; this needs '${need}' or above`,
       { role: actor.role, needs: need },
     );
-  return actor;
 }
 
 /** The repository with the actor as its identity: what the request's writes are authored by. */

@@ -15,13 +15,8 @@ export function reviewStamper(
   now: () => string,
 ): (line: string, n: number) => string {
   return (line, n) => {
-    if (!line.includes('"review"')) return line;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      return line;
-    }
+    // Every line is parsed: a text test for "review" would miss an escaped key ("r\u0065view").
+    const record = parsedLine(line);
     if (record === null || typeof record !== 'object' || Array.isArray(record)) return line;
     const fields = record as Record<string, unknown>;
     if (!('review' in fields)) return line;
@@ -47,7 +42,14 @@ export function reviewStamper(
       reviewer: actor.identity,
       ...(r['reviewed_at'] === undefined ? { reviewed_at: now() } : {}),
     };
-    return JSON.stringify(fields);
+    try {
+      return JSON.stringify(fields);
+    } catch {
+      // JSON.parse takes nesting JSON.stringify cannot write back (a RangeError).
+      throw new HttpRefusal('BAD_REQUEST', 400, `request body:${n}: the record nests too deeply`, {
+        line: n,
+      });
+    }
   };
 }
 
@@ -59,14 +61,11 @@ export function reviewStamper(
 export function reviewImportGuard(actor: Actor): ((line: string, n: number) => string) | undefined {
   if (roleAllows(actor.role, 'review')) return undefined;
   return (line, n) => {
-    if (!line.includes('"review"')) return line;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      return line;
-    }
-    const review = (record as Record<string, unknown> | null)?.['review'];
+    const record = parsedLine(line);
+    const review =
+      record !== null && typeof record === 'object' && !Array.isArray(record)
+        ? (record as Record<string, unknown>)['review']
+        : undefined;
     if (review === undefined || review === null) return line;
     throw new HttpRefusal(
       'FORBIDDEN',
@@ -75,4 +74,23 @@ export function reviewImportGuard(actor: Actor): ((line: string, n: number) => s
       { line: n, role: actor.role, needs: 'review' },
     );
   };
+}
+
+/** The line's JSON value, or undefined when it is not JSON (the verb reports it by line). */
+function parsedLine(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A merge resolution's value (a label record) may carry a review: as for an apply, that needs the
+ * review role and names the caller as reviewer (another name is refused).
+ */
+export function assertValueReview(request: { readonly actor: Actor }, value: unknown): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+  if (!('review' in value)) return;
+  reviewStamper(request.actor, () => '')(JSON.stringify(value), 1);
 }

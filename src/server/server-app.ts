@@ -18,9 +18,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError } from 'fastify';
 import type { Repository } from '../api/repository/index.js';
 import { errorAnswer, HttpRefusal } from './http-errors.js';
-import { auditWrite } from './audit-hook.js';
+import { auditWrite, CLIENT_GONE } from './audit-hook.js';
 import { InFlightLimit } from './in-flight-limit.js';
-import { actorFor, repositoryView, type Role, type TokenCheck } from './request-auth.js';
+import {
+  assertRole,
+  authenticate,
+  repositoryView,
+  type Role,
+  type TokenCheck,
+} from './request-auth.js';
 import type { RepositoryHost } from './repository-host.js';
 import { registerRepositoryRoutes } from './routes/repository-routes.js';
 import { ErrorSchema } from './schemas.js';
@@ -172,25 +178,28 @@ export async function buildServer(opts: ServerOptions): Promise<VersoApp> {
       repoApp.decorateRequest('actor', null as never);
       repoApp.decorateRequest('repo', null as never);
       repoApp.decorateRequest('repoName', '');
-      repoApp.addHook('onRequest', async (request) => {
+      repoApp.addHook('onRequest', async (request, reply) => {
         const name = (request.params as { repo?: string }).repo ?? '';
         const repo: Repository = await opts.host.get(name);
         const need = request.routeOptions.config.role ?? 'admin';
-        const actor = await actorFor(request, repo, need, {
+        const actor = await authenticate(request, repo, need, {
           checkToken: opts.checkToken,
           allowAnonymousRead: opts.allowAnonymousRead ?? false,
         });
         request.actor = actor;
         request.repo = repositoryView(repo, actor);
         request.repoName = name;
+        // 'close' fires once, after the answer is sent or when the client is gone (a request
+        // whose body was read and whose client left fires neither onResponse nor
+        // onRequestAbort): the in-flight slot is given back and a write is audited either way.
+        reply.raw.once('close', () => {
+          inFlight.leave(request);
+          if (need !== 'read')
+            void auditWrite(request, reply.raw.writableFinished ? reply.statusCode : CLIENT_GONE);
+        });
+        assertRole(actor, need);
         inFlight.enter(request, actor);
       });
-      repoApp.addHook('onResponse', async (request, reply) => {
-        inFlight.leave(request);
-        if (request.method !== 'GET' && request.method !== 'HEAD' && request.actor)
-          await auditWrite(request, reply.statusCode);
-      });
-      repoApp.addHook('onRequestAbort', async (request) => inFlight.leave(request));
       registerRepositoryRoutes(repoApp as unknown as VersoApp, { limits });
     },
     { prefix: '/repos/:repo' },

@@ -46,7 +46,16 @@ export const exportCoco: Exporter = async (repo, commit, snap, out, view) => {
   // The image files go to `images/` beside the file, staged: an error leaves no folder.
   return writeStaged(
     join(dirname(out), 'images'),
-    (dir) => writeCoco(repo, commit, snap, out, view, new ImageFilePlacer(repo), dir),
+    (dir) =>
+      writeCoco(
+        repo,
+        commit,
+        snap,
+        out,
+        view,
+        new ImageFilePlacer(repo, view.withImages === 'blobs-only'),
+        dir,
+      ),
     { what: 'image folder (images/ beside the output file)', option: 'with-images' },
   );
 };

@@ -43,7 +43,11 @@ export class ImageFilePlacer {
   private linked = 0;
   private copied = 0;
 
-  constructor(private readonly repo: Repository) {}
+  /** `blobsOnly`: images kept by reference (a path outside the repository) are refused. */
+  constructor(
+    private readonly repo: Repository,
+    private readonly blobsOnly = false,
+  ) {}
 
   /** Places the bytes of `image` (asset record `asset`) at `target`. */
   async place(image: string, asset: Obj | undefined, target: string): Promise<void> {
@@ -61,6 +65,11 @@ export class ImageFilePlacer {
     }
     if (storage === 'reference' && typeof asset?.['uri'] === 'string') {
       const uri = asset['uri'];
+      if (this.blobsOnly)
+        throw new ExportImageMissingError(
+          image,
+          `is a reference to ${uri}, a file outside the repository, which this export does not read (only stored blobs)`,
+        );
       const path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
       if (!isFile(path))
         throw new ExportImageMissingError(image, `is a reference to ${uri}, which is not there`);

@@ -35,7 +35,9 @@ export const exportVoc: Exporter = async (repo, _commit, snap, out, view) =>
       if (typeof name === 'string') return name;
       return typeof id === 'number' || typeof id === 'string' ? String(id) : undefined;
     };
-    const images = view.withImages ? new ImageFilePlacer(repo) : undefined;
+    const images = view.withImages
+      ? new ImageFilePlacer(repo, view.withImages === 'blobs-only')
+      : undefined;
     const lists = new Map<string, number>();
     let [written, labels, skipped] = [0, 0, 0];
     try {

@@ -47,7 +47,9 @@ function yoloExporter(kind: YoloShapeKind): Exporter {
           source: view.categorySource,
         }),
       );
-      const images = view.withImages ? new ImageFilePlacer(repo) : undefined;
+      const images = view.withImages
+        ? new ImageFilePlacer(repo, view.withImages === 'blobs-only')
+        : undefined;
       const splits = new Set<string>();
       let [written, labels, skipped] = [0, 0, 0];
       for await (const img of imagesOf(repo, snap, view.mapContent, view.filter)) {

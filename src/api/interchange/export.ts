@@ -32,8 +32,12 @@ export interface ExportOptions {
   readonly schema?: string;
   /** Export only the labels matching this filter expression (docs/formats.md, "Filter language"). */
   readonly where?: string;
-  /** Also place the image files (hard links or copies; `export-images.ts`). */
-  readonly withImages?: boolean;
+  /**
+   * Also place the image files (hard links or copies; `export-images.ts`); `'blobs-only'`: only
+   * images stored in the blob store, never files outside the repository that records reference
+   * (what a server exports: a pushed record must not make it read its own files).
+   */
+  readonly withImages?: boolean | 'blobs-only';
 }
 
 export interface ExportResult extends ExportCounts {
@@ -90,7 +94,7 @@ export async function exportSnapshot(repo: Repository, opts: ExportOptions): Pro
   const counts = await exporter(repo, commit, snap, opts.out, {
     ...view,
     ...(filter ? { filter } : {}),
-    ...(opts.withImages ? { withImages: true } : {}),
+    ...(opts.withImages ? { withImages: opts.withImages } : {}),
   }).catch((e: unknown) => {
     throw asOutputPathError(opts.out, e);
   });

@@ -37,8 +37,8 @@ export interface ExportView {
   readonly categories: readonly Category[];
   readonly categorySource: 'schema' | 'stored' | 'labels';
   readonly filter?: LabelFilter;
-  /** `export --with-images`: also place the image files (`export-images.ts`). */
-  readonly withImages?: boolean;
+  /** `export --with-images`: also place the image files (`export-images.ts`; see `ExportOptions`). */
+  readonly withImages?: boolean | 'blobs-only';
 }
 
 /** Writes the snapshot `snap` of `commit` to `out`. */

@@ -122,7 +122,15 @@ async function sendExport(
   query: ExportQuery,
 ): Promise<FastifyReply> {
   checkQuery(query);
+  // A client that leaves while the export runs: 'close' has fired by the time the export is
+  // done, so the scratch copy is removed at once instead of waiting for a listener.
+  let gone = false;
+  reply.raw.once('close', () => (gone = true));
   const { result, artifact } = await exportToScratch(request.repo, request.repoName, query);
+  if (gone) {
+    await artifact.dispose();
+    return reply;
+  }
   // Removed when the stream ends, and when the client goes away before it started.
   reply.raw.on('close', () => void artifact.dispose());
   const body = (async function* () {
@@ -173,7 +181,9 @@ async function exportToScratch(
       out,
       ...(query.where !== undefined ? { where: query.where } : {}),
       ...(query.schema !== undefined ? { schema: query.schema } : {}),
-      ...(query.with_images ? { withImages: true } : {}),
+      // Only stored blobs: a reference record (which a push can bring) names a path on the
+      // server, and the server must not read its own files for a client.
+      ...(query.with_images ? { withImages: 'blobs-only' as const } : {}),
     });
   } catch (e) {
     await dispose();

@@ -7,8 +7,9 @@
  * Decisions and commits are authored by the caller's identity.
  *
  * Roles: reading a pending merge needs `read`; starting, resolving, committing and aborting
- * need `annotate`. Merges into protected branches (a `review` token, gates) are checked by the
- * branch-protection layer the lead adds on top of these routes; nothing here bypasses it.
+ * need `annotate`; on a protected branch all four need the rule's role (`protected-writes.ts`),
+ * and its gates run before the branch moves. A resolution value that carries a review needs the
+ * `review` role and names the caller as reviewer, as an apply does.
  */
 import { Readable } from 'node:stream';
 import { Type, type Static } from 'typebox';
@@ -24,7 +25,8 @@ import type { Repository } from '../../api/repository/index.js';
 import { isVersoError, VersoError } from '../../core/errors.js';
 import { snakeCaseJson } from '../../core/json-case.js';
 import { HttpRefusal } from '../http-errors.js';
-import { mergeGateFor } from '../protected-writes.js';
+import { assertMergeAllowed, mergeGateFor } from '../protected-writes.js';
+import { assertValueReview } from '../review-stamp.js';
 import { AsyncFlag, OperationStartedSchema, runOrStart } from '../operations/async-operation.js';
 import type { OperationRegistry } from '../operations/operation-registry.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
@@ -181,6 +183,8 @@ export function mergeRoutes(app: VersoApp, ctx: RouteContext, operations: Operat
     async (request) => {
       const body = request.body;
       checkResolve(body);
+      await assertMergeAllowed(request, request.params.branch);
+      if (body.choice === 'value') assertValueReview(request, body.value);
       const base = {
         into: request.params.branch,
         ...(body.id !== undefined ? { id: body.id } : {}),
@@ -232,7 +236,10 @@ export function mergeRoutes(app: VersoApp, ctx: RouteContext, operations: Operat
         response: { 200: Type.Object({ conflicts: Type.Integer() }), ...errors(...REPO_ERRORS) },
       },
     },
-    async (request) => abortMerge(request.repo, request.params.branch),
+    async (request) => {
+      await assertMergeAllowed(request, request.params.branch);
+      return abortMerge(request.repo, request.params.branch);
+    },
   );
 }
 

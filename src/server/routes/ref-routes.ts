@@ -53,6 +53,8 @@ export function refRoutes(app: VersoApp, _ctx: RouteContext): void {
       },
     },
     async (request, reply) => {
+      // A protection rule may name a branch before it exists: creating it is a write to it.
+      await assertBranchWrite(request, request.body.name);
       const created = await createBranch(
         request.repo,
         request.body.name,

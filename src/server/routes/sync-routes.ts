@@ -1,8 +1,9 @@
 /**
  * The sync routes (layer: server): the HTTP form of a transfer peer (`api/sync`, `SyncPeer`),
  * what `verso clone`, `fetch`, `pull` and `push` talk to. Reading (refs, has, fetch, schemas)
- * needs `read`; uploading chunks and moving a branch `annotate` (a protected branch moves only
- * by an admin's push, as for any direct write); adding schema versions `review`.
+ * needs `read`; uploading chunks `annotate`; moving a branch `review`, since a push carries its
+ * commits' own authors and reviews (a protected branch moves only by an admin's push, as for any
+ * direct write); adding schema versions `review`.
  *
  *   GET  /repos/:repo/sync/refs      branches and tags: {refs: [{name, kind, target}]}
  *   POST /repos/:repo/sync/refs      move a branch by CAS {name, expected, new, force_with_lease}
@@ -130,7 +131,9 @@ export function syncRoutes(app: VersoApp, _ctx: RouteContext): void {
     app.post(
       '/sync/refs',
       {
-        config: { role: 'annotate' },
+        // A push carries its commits' own authors and reviews (as a git push does), which the
+        // server cannot attribute to the caller: moving a branch by push needs `review`.
+        config: { role: 'review' },
         schema: {
           tags: TAGS,
           summary: 'Move a branch by compare-and-swap (push); refuses a non-fast-forward',
