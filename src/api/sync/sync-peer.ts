@@ -10,6 +10,7 @@
  */
 import type { SchemaVersionRecord } from '../../catalog/catalog.js';
 import { isVersoError } from '../../core/errors.js';
+import { failpoint } from '../../core/failpoints.js';
 import { hexToHash, parseChunkHash, type ChunkHash } from '../../core/hash.js';
 import { parseRefName } from '../../core/ref-name.js';
 import { TREE_NAMES } from '../../dataset/tree-names.js';
@@ -22,7 +23,7 @@ import { isAncestor } from '../../vcs/merge-base.js';
 import { withLease } from '../repository/lease.js';
 import { refLogNote } from '../repository/ref-log.js';
 import type { Repository } from '../repository/repository.js';
-import { storeReceived } from './store-received.js';
+import { indexStoredCommits, storeReceived } from './store-received.js';
 import {
   NonFastForwardError,
   SchemaDivergedError,
@@ -66,6 +67,7 @@ export async function packChunks(
     else missing.push(id);
   }
   if (missing.length > 0) throw new SyncChunksMissingError(missing);
+  failpoint('sync-serve-pack');
   return encodeTransferPack(chunks, compress);
 }
 
@@ -85,6 +87,8 @@ export async function moveSyncRef(repo: Repository, move: RefMove): Promise<RefM
   return withLease(repo, 'writer', async () => {
     const current = (await repo.catalog.getRef(name))?.target ?? null;
     if (current !== expected) throw new SyncRefMovedError(name, expected, current);
+    // Commits of an earlier push whose receiver was killed before it indexed them.
+    await indexStoredCommits(repo, [next]);
     await checkPushedCommit(repo, next, current);
     if (
       current !== null &&
