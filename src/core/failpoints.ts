@@ -54,6 +54,7 @@ export const FAILPOINTS = [
   'sync-push-after-batch', // push: a batch uploaded and acknowledged, the peer's ref not moved
   // ... and the server's (armed through `verso serve`'s environment):
   'sync-serve-pack', // a pack of chunks read for a peer, nothing sent
+  'sync-serve-pack-midway', // a pack being streamed, 3 MiB of it handed on: the answer has begun
   'sync-receive-after-put', // a pushed batch checked and put, not flushed
   'sync-receive-after-flush', // a pushed batch durable, its commits not indexed
 ] as const;

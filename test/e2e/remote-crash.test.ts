@@ -14,8 +14,9 @@
  * - server killed while it receives a pushed batch (put, or flushed with its commits not yet
  *   indexed): the client fails naming the remote; the repository folder verifies with its refs
  *   unchanged, a restarted server opens it, and the retried push completes;
- * - server killed while it serves a clone: the client fails naming the remote (exit 1) and leaves
- *   no folder; after a restart the clone completes and equals the origin.
+ * - server killed while it serves a clone (before it answers a chunk request, or with the answer
+ *   half sent): the client fails naming the remote (exit 1) and leaves no folder; after a
+ *   restart the clone completes and equals the origin.
  *
  * The data (8,000 labels with a 1.2 KB attribute each, about 10 MiB of chunks) is two 8 MiB
  * transfer batches, so a kill after the first batch is a kill in the middle. Repositories are
@@ -167,6 +168,7 @@ describe('interrupted clone and push against verso serve', () => {
       'sync-fetch-after-flush',
       'sync-push-after-batch',
       'sync-serve-pack',
+      'sync-serve-pack-midway',
       'sync-receive-after-put',
       'sync-receive-after-flush',
     ]);
@@ -284,23 +286,33 @@ describe('interrupted clone and push against verso serve', () => {
     },
   );
 
-  it('server killed while it serves a clone: the client fails naming the remote and leaves nothing; after a restart the clone completes', async () => {
-    const origin = copyOf(f.big, 'origin-serve');
-    const refsBefore = await refsOf(origin);
-    const dying = await serve(origin, { VERSO_FAILPOINT: 'sync-serve-pack' });
-    const dir = fresh('clone-from-dying');
-    const failed = await versoProcess(['clone', dying.url, dir], { env: tokenEnv() });
-    expectFailure(failed, 1, `remote ${dying.url}`);
-    expect(failed.stderr).not.toContain('internal error');
-    expect((await dying.proc.done).signal).toBe('SIGKILL');
-    expect(existsSync(dir)).toBe(false);
+  /** Killed before it answers (the connection closes), or with its answer half sent. */
+  const SERVE_KILLS = [
+    { fp: 'sync-serve-pack', says: 'cannot reach it' },
+    { fp: 'sync-serve-pack-midway', says: 'its answer broke off' },
+  ] as const;
 
-    expect(await refsOf(origin)).toEqual(refsBefore);
-    await origin.verify();
-    const server = await serve(origin);
-    const clone = new TestRepo(dir);
-    expectOk(await verso(['clone', server.url, dir], { env: tokenEnv() }));
-    await expectSameAsOrigin(clone, origin);
-    await stop(server);
-  }, 30_000);
+  it.for(SERVE_KILLS)(
+    'server killed while it serves a clone ($fp): the client fails naming the remote and leaves nothing; after a restart the clone completes',
+    { timeout: 30_000 },
+    async ({ fp, says }) => {
+      const origin = copyOf(f.big, `origin-${fp}`);
+      const refsBefore = await refsOf(origin);
+      const dying = await serve(origin, { VERSO_FAILPOINT: fp });
+      const dir = fresh('clone-from-dying');
+      const failed = await versoProcess(['clone', dying.url, dir], { env: tokenEnv() });
+      expectFailure(failed, 1, `remote ${dying.url}: ${says}`);
+      expect(failed.stderr).not.toContain('internal error');
+      expect((await dying.proc.done).signal).toBe('SIGKILL');
+      expect(existsSync(dir)).toBe(false);
+
+      expect(await refsOf(origin)).toEqual(refsBefore);
+      await origin.verify();
+      const server = await serve(origin);
+      const clone = new TestRepo(dir);
+      expectOk(await verso(['clone', server.url, dir], { env: tokenEnv() }));
+      await expectSameAsOrigin(clone, origin);
+      await stop(server);
+    },
+  );
 });

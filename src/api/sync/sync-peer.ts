@@ -68,7 +68,22 @@ export async function packChunks(
   }
   if (missing.length > 0) throw new SyncChunksMissingError(missing);
   failpoint('sync-serve-pack');
-  return encodeTransferPack(chunks, compress);
+  return midwayFailpoint(encodeTransferPack(chunks, compress));
+}
+
+/**
+ * Bytes of a pack streamed before `sync-serve-pack-midway` (a crash test's kill mid-answer):
+ * past the first pieces the route writes (about 1 MiB each), so the answer has begun.
+ */
+const MIDWAY_BYTES = 3 << 20;
+
+function* midwayFailpoint(parts: Iterable<Buffer>): Generator<Buffer> {
+  let sent = 0;
+  for (const part of parts) {
+    yield part;
+    sent += part.length;
+    if (sent >= MIDWAY_BYTES) failpoint('sync-serve-pack-midway');
+  }
 }
 
 /** Verifies and stores a pushed batch (all or nothing), indexing its commits. */
