@@ -159,22 +159,43 @@ const copyOf = (template: string, name: string): TestRepo =>
 let folders = 0;
 const fresh = (what: string): string => join(tmp.root(), `${what}-${++folders}`);
 
+// ------------------------------------------------------------------ the kills
+
+/** The client's kills during a clone: a fetched batch put (of two), every chunk flushed. */
+const CLONE_KILLS = ['sync-fetch-after-batch', 'sync-fetch-after-flush'] as const;
+/** The client's kill during a push: the first of two batches uploaded and acknowledged. */
+const PUSH_KILL = 'sync-push-after-batch';
+/**
+ * What the killed server was receiving: `labels`, the whole dataset (two batches: the kill is in
+ * the first); `edit`, one commit changing one label (one batch holding the commit). What the
+ * retry must send again: `batches`.
+ */
+const RECEIVE_KILLS = [
+  { fp: 'sync-receive-after-put', push: 'labels', batches: 2 },
+  { fp: 'sync-receive-after-flush', push: 'labels', batches: 1 },
+  // the commit durable but not indexed: the retry sends nothing, the server indexes it
+  { fp: 'sync-receive-after-flush', push: 'edit', batches: 0 },
+] as const;
+/** Killed before it answers (the connection closes), or with its answer half sent. */
+const SERVE_KILLS = [
+  { fp: 'sync-serve-pack', says: 'cannot reach it' },
+  { fp: 'sync-serve-pack-midway', says: 'its answer broke off' },
+] as const;
+
 // ------------------------------------------------------------------ the tests
 
 describe('interrupted clone and push against verso serve', () => {
-  it('names a sync failpoint in every scenario below', () => {
-    expect(FAILPOINTS.filter((n) => n.startsWith('sync-'))).toEqual([
-      'sync-fetch-after-batch',
-      'sync-fetch-after-flush',
-      'sync-push-after-batch',
-      'sync-serve-pack',
-      'sync-serve-pack-midway',
-      'sync-receive-after-put',
-      'sync-receive-after-flush',
-    ]);
+  it('kills at every sync failpoint', () => {
+    const killed = [
+      ...CLONE_KILLS,
+      PUSH_KILL,
+      ...RECEIVE_KILLS.map((k) => k.fp),
+      ...SERVE_KILLS.map((k) => k.fp),
+    ];
+    expect(new Set(killed)).toEqual(new Set(FAILPOINTS.filter((n) => n.startsWith('sync-'))));
   });
 
-  it.for(['sync-fetch-after-batch', 'sync-fetch-after-flush'])(
+  it.for(CLONE_KILLS)(
     'client killed during a clone (%s): origin unchanged, the half-made clone verifies and fetch completes it, a new clone equals the origin',
     { timeout: 30_000 },
     async (fp) => {
@@ -205,7 +226,11 @@ describe('interrupted clone and push against verso serve', () => {
 
       // A clone into a fresh folder completes and equals the origin.
       const again = new TestRepo(fresh('clone'));
-      expectOk(await verso(['clone', server.url, again.root], { env: tokenEnv() }));
+      const cloned = JSON.parse(
+        expectOk(await verso(['clone', server.url, again.root, '--json'], { env: tokenEnv() }))
+          .stdout,
+      ) as { batches: number };
+      expect(cloned.batches).toBe(2); // so the kill after the first was one in the middle
       await expectSameAsOrigin(again, origin);
       await stop(server);
     },
@@ -217,7 +242,7 @@ describe('interrupted clone and push against verso serve', () => {
     const server = await serve(origin);
     const client = copyOf(f.big, 'client-push-client');
     await client.ok(['remote', 'add', 'origin', server.url]);
-    await killedAt(['--repo', client.root, 'push'], 'sync-push-after-batch');
+    await killedAt(['--repo', client.root, 'push'], PUSH_KILL);
 
     expect(await refsOf(origin)).toEqual(refsBefore);
     await origin.verify();
@@ -235,18 +260,6 @@ describe('interrupted clone and push against verso serve', () => {
     await origin.verify();
     await expectSameAsOrigin(client, origin);
   }, 30_000);
-
-  /**
-   * What the killed server was receiving: `labels`, the whole dataset (two batches: the kill is in
-   * the first); `edit`, one commit changing one label (one batch holding the commit). What the
-   * retry must send again: `batches`.
-   */
-  const RECEIVE_KILLS = [
-    { fp: 'sync-receive-after-put', push: 'labels', batches: 2 },
-    { fp: 'sync-receive-after-flush', push: 'labels', batches: 1 },
-    // the commit durable but not indexed: the retry sends nothing, the server indexes it
-    { fp: 'sync-receive-after-flush', push: 'edit', batches: 0 },
-  ] as const;
 
   it.for(RECEIVE_KILLS)(
     'server killed while it receives a push ($push, at $fp): the client fails naming the remote; restarted, the server opens the folder unchanged and the retry completes',
@@ -285,12 +298,6 @@ describe('interrupted clone and push against verso serve', () => {
       await expectSameAsOrigin(client, origin);
     },
   );
-
-  /** Killed before it answers (the connection closes), or with its answer half sent. */
-  const SERVE_KILLS = [
-    { fp: 'sync-serve-pack', says: 'cannot reach it' },
-    { fp: 'sync-serve-pack-midway', says: 'its answer broke off' },
-  ] as const;
 
   it.for(SERVE_KILLS)(
     'server killed while it serves a clone ($fp): the client fails naming the remote and leaves nothing; after a restart the clone completes',
