@@ -48,6 +48,15 @@ export const FAILPOINTS = [
   'pack-manifest-half',
   'pack-manifest-written',
   'pack-manifest-renamed',
+  // api/sync (remotes; killed by test/e2e/remote-crash.test.ts), the client's side:
+  'sync-fetch-after-batch', // fetch/clone: a received batch put in the store, nothing flushed, no ref
+  'sync-fetch-after-flush', // fetch/clone: every chunk durable, commits not indexed, no ref moved
+  'sync-push-after-batch', // push: a batch uploaded and acknowledged, the peer's ref not moved
+  // ... and the server's (armed through `verso serve`'s environment):
+  'sync-serve-pack', // a pack of chunks read for a peer, nothing sent
+  'sync-serve-pack-midway', // a pack being streamed, 3 MiB of it handed on: the answer has begun
+  'sync-receive-after-put', // a pushed batch checked and put, not flushed
+  'sync-receive-after-flush', // a pushed batch durable, its commits not indexed
 ] as const;
 
 export type FailpointName = (typeof FAILPOINTS)[number];

@@ -7,8 +7,9 @@
  *
  * A refusal from the server (`{"error": {code, category, message, data}}`) is rebuilt as the `VersoError`
  * it was (`core/error-wire.ts`), so `SYNC_NON_FAST_FORWARD` with `data.current` reads the same
- * as from an in-process peer. An unreachable server, or an answer that is not the protocol, is
- * `RemoteFailedError` naming the URL and the status.
+ * as from an in-process peer. An unreachable server, an answer that breaks off (the server died
+ * mid-answer), or an answer that is not the protocol, is `RemoteFailedError` naming the URL
+ * and the status.
  */
 import type {
   ReceivedBatch,
@@ -66,7 +67,7 @@ export class HttpSyncPeer implements SyncPeer {
       body: JSON.stringify({ ids, ...(this.compressBatches ? {} : { compress: false }) }),
       type: 'application/json',
     });
-    return new Uint8Array(await response.arrayBuffer());
+    return new Uint8Array(await this.read(response, (r) => r.arrayBuffer()));
   }
 
   async pushChunks(pack: Uint8Array): Promise<ReceivedBatch> {
@@ -74,7 +75,7 @@ export class HttpSyncPeer implements SyncPeer {
       body: pack,
       type: 'application/octet-stream',
     });
-    return (await response.json()) as ReceivedBatch;
+    return (await this.read(response, (r) => r.json())) as ReceivedBatch;
   }
 
   async moveRef(move: RefMove): Promise<RefMoveResult> {
@@ -121,7 +122,7 @@ export class HttpSyncPeer implements SyncPeer {
     }
     if (response.status === 404) return undefined;
     if (!response.ok) throw await refusal(this.url, response);
-    return new Uint8Array(await response.arrayBuffer());
+    return new Uint8Array(await this.read(response, (r) => r.arrayBuffer()));
   }
 
   private authHeaders(): Record<string, string> {
@@ -136,7 +137,25 @@ export class HttpSyncPeer implements SyncPeer {
       path,
       body === undefined ? {} : { body: JSON.stringify(body), type: 'application/json' },
     );
-    return response.json();
+    return this.read(response, (r) => r.json());
+  }
+
+  /**
+   * The body of an answer whose status arrived: a server that dies or a connection that breaks
+   * while it is sent (undici's `TypeError: terminated`), or a body that is not what the route
+   * sends, is `RemoteFailedError` naming the remote, never an internal error.
+   */
+  private async read<T>(response: Response, how: (r: Response) => Promise<T>): Promise<T> {
+    try {
+      return await how(response);
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string } }).cause?.code;
+      throw new RemoteFailedError(
+        this.url,
+        `its answer broke off or is unreadable (${cause ?? (e as Error).message})`,
+        { status: response.status },
+      );
+    }
   }
 
   private async request(

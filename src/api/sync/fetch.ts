@@ -8,6 +8,7 @@
  * before a ref reaches them. Tags are created when absent (a tag never moves; one that differs
  * is left and reported).
  */
+import { failpoint } from '../../core/failpoints.js';
 import type { ChunkHash } from '../../core/hash.js';
 import { hexToHash } from '../../core/hash.js';
 import { withLease } from '../repository/lease.js';
@@ -15,7 +16,7 @@ import { refLogNote } from '../repository/ref-log.js';
 import type { Repository } from '../repository/repository.js';
 import { planTransfer } from './negotiate.js';
 import { trackingBranch } from './remotes.js';
-import { indexReceivedCommits, putReceived } from './store-received.js';
+import { indexReceivedCommits, indexStoredCommits, putReceived } from './store-received.js';
 import { addSchemaVersions } from './sync-peer.js';
 import type { SyncPeer, SyncRef } from './sync-remote.js';
 import { sendMissing, type TransferStats } from './transfer.js';
@@ -125,11 +126,15 @@ export async function fetchCommits(
     readPeer,
     async (batch) => {
       commits.push(...(await putReceived(repo, batch)));
+      failpoint('sync-fetch-after-batch');
     },
     undefined,
     onProgress,
   );
   await repo.chunks.flush();
+  failpoint('sync-fetch-after-flush');
   await indexReceivedCommits(repo, commits);
+  // Commits stored by an earlier fetch killed before it indexed them (not sent again).
+  await indexStoredCommits(repo, roots);
   return stats;
 }

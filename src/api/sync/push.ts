@@ -8,6 +8,7 @@
  * remote-tracking branch's commit (the peer's head as last fetched), whatever the history.
  * The tracking branch `REMOTE/BRANCH` follows the peer's branch on success.
  */
+import { failpoint } from '../../core/failpoints.js';
 import type { ChunkHash } from '../../core/hash.js';
 import { hexToHash } from '../../core/hash.js';
 import { refNotFound } from '../../vcs/ref-suggestions.js';
@@ -76,6 +77,7 @@ export async function pushTo(
     readLocal,
     async (batch) => {
       await peer.pushChunks(transferPack(batch, peer.compressBatches === true));
+      failpoint('sync-push-after-batch');
     },
     opts.batchBytes,
     opts.onProgress,

@@ -4,12 +4,14 @@
  *
  * Order, as in `write/commit-to-branch.ts`: the chunks are put and flushed (durable) first, then
  * each new commit gets its commit-index row (the index is derivable from commit chunks, so a
- * crash between the two only leaves rows for `verso recover` to rebuild). Commits are indexed
- * in the order given; senders send parents before children, so a parent's generation is known
- * when its child is indexed. Chunks arrive already checked (`transfer-pack.ts`).
+ * crash between the two only leaves rows for `verso recover` to rebuild, and for the retried
+ * transfer, which finds the commits stored and indexes them: `indexStoredCommits`). Commits are
+ * indexed in the order given; senders send parents before children, so a parent's generation is
+ * known when its child is indexed. Chunks arrive already checked (`transfer-pack.ts`).
  */
+import { failpoint } from '../../core/failpoints.js';
 import type { ChunkHash } from '../../core/hash.js';
-import { hashToHex } from '../../core/hash.js';
+import { hashToHex, hexToHash } from '../../core/hash.js';
 import { getCommit } from '../../vcs/commit.js';
 import { COMMIT_MARKER } from '../../vcs/objects.js';
 import type { Repository } from '../repository/repository.js';
@@ -50,13 +52,57 @@ export async function indexReceivedCommits(
   }
 }
 
+/**
+ * Indexes the commits reachable from `roots` that are stored but have no index row, parents
+ * first; returns how many. A transfer killed between its flush and its indexing leaves such
+ * commits, and its retry does not send them again (the receiver has their chunks), so the
+ * receiver indexes them itself before a ref reaches them: the index is derivable from the commit
+ * chunks. Stops at indexed commits and at commits not stored (a transfer cut before them).
+ */
+export async function indexStoredCommits(
+  repo: Repository,
+  roots: readonly ChunkHash[],
+): Promise<number> {
+  const seen = new Set<ChunkHash>();
+  const lacksRow = async (id: ChunkHash): Promise<boolean> => {
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return !(await repo.catalog.getCommit(id)) && (await repo.chunks.has(hexToHash(id)));
+  };
+  const order: ChunkHash[] = [];
+  for (const root of roots) {
+    if (!(await lacksRow(root))) continue;
+    // Iterative post-order: a commit comes after every parent that lacks its row too.
+    const stack = [{ id: root, parents: (await getCommit(repo.chunks, root)).parents, next: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.next < top.parents.length) {
+        const parent = top.parents[top.next++]!;
+        if (await lacksRow(parent))
+          stack.push({
+            id: parent,
+            parents: (await getCommit(repo.chunks, parent)).parents,
+            next: 0,
+          });
+        continue;
+      }
+      order.push(top.id);
+      stack.pop();
+    }
+  }
+  await indexReceivedCommits(repo, order);
+  return order.length;
+}
+
 /** A whole batch: put, flush, index. */
 export async function storeReceived(
   repo: Repository,
   chunks: readonly TransferChunk[],
 ): Promise<number> {
   const commits = await putReceived(repo, chunks);
+  failpoint('sync-receive-after-put');
   await repo.chunks.flush();
+  failpoint('sync-receive-after-flush');
   await indexReceivedCommits(repo, commits);
   return commits.length;
 }

@@ -10,6 +10,7 @@
  */
 import type { SchemaVersionRecord } from '../../catalog/catalog.js';
 import { isVersoError } from '../../core/errors.js';
+import { failpoint } from '../../core/failpoints.js';
 import { hexToHash, parseChunkHash, type ChunkHash } from '../../core/hash.js';
 import { parseRefName } from '../../core/ref-name.js';
 import { TREE_NAMES } from '../../dataset/tree-names.js';
@@ -22,7 +23,7 @@ import { isAncestor } from '../../vcs/merge-base.js';
 import { withLease } from '../repository/lease.js';
 import { refLogNote } from '../repository/ref-log.js';
 import type { Repository } from '../repository/repository.js';
-import { storeReceived } from './store-received.js';
+import { indexStoredCommits, storeReceived } from './store-received.js';
 import {
   NonFastForwardError,
   SchemaDivergedError,
@@ -66,7 +67,23 @@ export async function packChunks(
     else missing.push(id);
   }
   if (missing.length > 0) throw new SyncChunksMissingError(missing);
-  return encodeTransferPack(chunks, compress);
+  failpoint('sync-serve-pack');
+  return midwayFailpoint(encodeTransferPack(chunks, compress));
+}
+
+/**
+ * Bytes of a pack streamed before `sync-serve-pack-midway` (a crash test's kill mid-answer):
+ * past the first pieces the route writes (about 1 MiB each), so the answer has begun.
+ */
+const MIDWAY_BYTES = 3 << 20;
+
+function* midwayFailpoint(parts: Iterable<Buffer>): Generator<Buffer> {
+  let sent = 0;
+  for (const part of parts) {
+    yield part;
+    sent += part.length;
+    if (sent >= MIDWAY_BYTES) failpoint('sync-serve-pack-midway');
+  }
 }
 
 /** Verifies and stores a pushed batch (all or nothing), indexing its commits. */
@@ -85,6 +102,8 @@ export async function moveSyncRef(repo: Repository, move: RefMove): Promise<RefM
   return withLease(repo, 'writer', async () => {
     const current = (await repo.catalog.getRef(name))?.target ?? null;
     if (current !== expected) throw new SyncRefMovedError(name, expected, current);
+    // Commits of an earlier push whose receiver was killed before it indexed them.
+    await indexStoredCommits(repo, [next]);
     await checkPushedCommit(repo, next, current);
     if (
       current !== null &&
