@@ -1,0 +1,140 @@
+"""A local repository folder served for this process: ``verso.open(path)``.
+
+Starts ``verso serve --repo PATH --port 0`` on 127.0.0.1 (a free port), reads the URL it
+announces on its first stdout line, creates a token for this session (``verso token create
+--role admin --expires 1d``, revoked when the server is stopped) and stops the server when the
+repository is closed, at the end of a ``with`` block, or when the interpreter exits.
+
+The ``verso`` command is, in order: ``verso_command=`` (a list), ``$VERSO_BIN`` (a command
+line), the checkout this package sits in (``node <checkout>/bin/verso.js``), ``verso`` on PATH.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import threading
+import uuid
+import weakref
+from pathlib import Path
+from typing import Deque, List, Optional, Sequence
+
+from .errors import VersoError
+
+ANNOUNCE = re.compile(r"serving (?P<repos>\S.*?) at (?P<url>https?://\S+)")
+
+#: Seconds to wait for the server's first line.
+START_TIMEOUT = 60.0
+
+
+def verso_command(explicit: Optional[Sequence[str]] = None) -> List[str]:
+    """The command line that runs the Verso CLI."""
+    if explicit:
+        return list(explicit)
+    env = os.environ.get("VERSO_BIN")
+    if env:
+        return shlex.split(env)
+    checkout = Path(__file__).resolve().parents[2] / "bin" / "verso.js"
+    node = shutil.which("node")
+    if checkout.is_file() and node:
+        return [node, str(checkout)]
+    found = shutil.which("verso")
+    if found:
+        return [found]
+    raise VersoError(
+        "cannot find the verso command: install it (npm), put it on PATH, or set VERSO_BIN",
+        code="VERSO_NOT_FOUND",
+    )
+
+
+class LocalServer:
+    """A ``verso serve`` process over one repository folder, with a session token."""
+
+    def __init__(self, path: str, command: Optional[Sequence[str]] = None,
+                 role: str = "admin") -> None:
+        self.path = os.path.abspath(path)
+        if not os.path.isdir(os.path.join(self.path, ".verso")):
+            raise VersoError(
+                f"{self.path} is not a Verso repository (no .verso folder; create one with `verso init`)",
+                code="REPOSITORY_NOT_FOUND",
+            )
+        self.command = verso_command(command)
+        self.token_name: Optional[str] = None
+        self.token = self._create_token(role)
+        args = [*self.command, "--repo", self.path, "serve", "--host", "127.0.0.1", "--port", "0"]
+        if self.token is None:
+            args.append("--allow-anonymous-read")
+        self._stderr: Deque[str] = collections.deque(maxlen=50)
+        self.process = subprocess.Popen(
+            args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, encoding="utf-8", errors="replace",
+        )
+        self._finalizer = weakref.finalize(self, _stop, self.process)
+        threading.Thread(target=_drain, args=(self.process.stderr, self._stderr), daemon=True).start()
+        first = _first_line(self.process, START_TIMEOUT)
+        match = ANNOUNCE.search(first or "")
+        if not match:
+            self.stop()
+            detail = "".join(self._stderr).strip() or first or "no output"
+            raise VersoError(f"verso serve did not start: {detail}", code="SERVER_START")
+        threading.Thread(target=_drain, args=(self.process.stdout, None), daemon=True).start()
+        self.url = match.group("url")
+        first = match.group("repos").split(",")[0].strip()
+        self.repository = first[len("/repos/"):] if first.startswith("/repos/") else first
+
+    def stop(self) -> None:
+        """Stops the server (requests in flight finish) and revokes the session token."""
+        self._finalizer()
+        if self.token_name is not None:
+            name, self.token_name = self.token_name, None
+            subprocess.run([*self.command, "--repo", self.path, "token", "revoke", name],
+                           stdin=subprocess.DEVNULL, capture_output=True, check=False)
+
+    def _create_token(self, role: str) -> Optional[str]:
+        name = f"python-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        done = subprocess.run(
+            [*self.command, "--repo", self.path, "token", "create", "--name", name,
+             "--role", role, "--expires", "1d", "--json"],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False,
+        )
+        if done.returncode == 0:
+            self.token_name = name
+            return str(json.loads(done.stdout)["token"])
+        if "unknown command" in done.stderr:
+            return None  # a Verso without tokens: serve reads anonymously
+        raise VersoError(
+            f"cannot create a token for {self.path}: {done.stderr.strip() or done.stdout.strip()}",
+            code="TOKEN_CREATE",
+        )
+
+
+def _first_line(process: "subprocess.Popen[str]", timeout: float) -> Optional[str]:
+    box: List[str] = []
+    reader = threading.Thread(target=lambda: box.append(process.stdout.readline()), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    reader.join(timeout)
+    return box[0] if box else None
+
+
+def _drain(stream: Optional[object], keep: Optional[Deque[str]]) -> None:
+    if stream is None:
+        return
+    for line in stream:  # type: ignore[attr-defined]
+        if keep is not None:
+            keep.append(line)
+
+
+def _stop(process: "subprocess.Popen[str]") -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
