@@ -4,7 +4,9 @@ One ``Transport`` per server address. It keeps idle keep-alive connections (``ht
 standard library only) and hands each request its own, so a label stream being read does not
 block another request. A response body is read as it arrives: NDJSON answers are decoded one
 network block at a time (a block of whole lines is one ``json.loads`` call), never held whole;
-upload bodies (NDJSON, files, binary frames) are sent with chunked transfer encoding from any
+the standard library's ``json`` decodes, or ``orjson`` when it is installed (about three times
+faster; optional, and a block it refuses is decoded again by ``json``). Upload bodies (NDJSON,
+files, binary frames) are sent with chunked transfer encoding from any
 iterable of bytes, so nothing is staged in memory or in a temporary file.
 """
 
@@ -13,10 +15,16 @@ from __future__ import annotations
 import http.client
 import json
 import threading
+from itertools import chain
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, TypeVar, Union
 from urllib.parse import quote, urlencode, urlsplit
 
 from .errors import ConnectionFailed, ProtocolError, VersoError, error_for
+
+try:  # optional: a faster decoder of the same JSON
+    from orjson import loads as _fast_loads
+except ImportError:  # pragma: no cover - depends on the interpreter
+    _fast_loads = json.loads
 
 T = TypeVar("T")
 Body = Union[None, bytes, Iterable[bytes]]
@@ -101,6 +109,10 @@ class Response:
 
     def records(self) -> Iterator[Any]:
         """The NDJSON body decoded one JSON value a line, as the lines arrive."""
+        return chain.from_iterable(self.record_batches())
+
+    def record_batches(self) -> Iterator[List[Any]]:
+        """The NDJSON body as lists of values, one list per block of whole lines received."""
         rest = b""
         line_no = 0
         for block in self.blocks():
@@ -111,9 +123,9 @@ class Response:
             whole, rest = rest + block[: cut + 1], block[cut + 1 :]
             values = _decode_lines(whole, line_no)
             line_no += len(values)
-            yield from values
+            yield values
         if rest.strip():
-            yield from _decode_lines(rest, line_no)
+            yield _decode_lines(rest, line_no)
 
     def close(self) -> None:
         """Drops the connection (the body was not read to its end)."""
@@ -138,7 +150,7 @@ def _decode_lines(whole: bytes, first_line: int) -> List[Any]:
     if not body:
         return []
     try:
-        decoded: List[Any] = json.loads(b"[" + body.replace(b"\n", b",") + b"]")
+        decoded: List[Any] = _fast_loads(b"[" + body.replace(b"\n", b",") + b"]")
         return decoded
     except ValueError:
         pass
@@ -278,8 +290,9 @@ class Stream(Iterator[T]):
         self._response = response
         self._it = map(make, response.records())
 
-    def __iter__(self) -> "Stream[T]":
-        return self
+    def __iter__(self) -> Iterator[T]:
+        # A ``for`` loop runs the decoding iterator itself (C-level map over decoded blocks).
+        return self._it
 
     def __next__(self) -> T:
         return next(self._it)
