@@ -6,7 +6,8 @@
 import { resolve, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root =
+  process.env.VERSO_TEST_CHECKOUT || resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { startServer } = await import(join(root, 'dist/src/server/index.js'));
 const { HttpRefusal } = await import(join(root, 'dist/src/server/http-errors.js'));
 const [repoDir, tokensJson] = process.argv.slice(2);

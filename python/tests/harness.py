@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 TESTS = Path(__file__).resolve().parent
-CHECKOUT = TESTS.parent.parent
+#: The Verso checkout whose CLI and server the tests run (``$VERSO_TEST_CHECKOUT``, else this one).
+CHECKOUT = Path(os.environ.get("VERSO_TEST_CHECKOUT") or TESTS.parent.parent)
 sys.path.insert(0, str(TESTS.parent))
 
 import verso  # noqa: E402

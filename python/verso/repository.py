@@ -13,6 +13,8 @@ import os
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Union
 
 from .edits import Record, file_blocks, ndjson_blocks
+from .errors import NotFound
+from .lineage import Explanation, LineageUp, Model, PredictionInfo, Run, RunInfo
 from .records import (
     BlameEntry,
     Change,
@@ -171,6 +173,78 @@ class Repository:
             "allow_unknown_images": allow_unknown_images or None,
         }
         return self._write(f"/branches/{segment(branch)}/import", query, body)
+
+    # ---- lineage ----------------------------------------------------------------------------
+
+    def run(
+        self,
+        dataset: str,
+        where: Optional[str] = None,
+        schema: Optional[str] = None,
+        params: Optional[Dict[str, Any]] = None,
+    ) -> Run:
+        """Starts a training run on ``dataset`` (a ref), the labels matching ``where`` read as
+        schema ``schema``: the server fixes and hashes the example set now. Use it in a
+        ``with`` block to finish it when the block ends."""
+        body: Dict[str, Any] = {"dataset": dataset}
+        for name, value in (("where", where), ("schema", schema), ("params", params)):
+            if value is not None:
+                body[name] = value
+        return Run(self, RunInfo.from_json(self._call("POST", "/runs", json_body=body)))
+
+    def get_run(self, run_id: str) -> Run:
+        """An existing run, by id."""
+        return Run(self, RunInfo.from_json(self._call("GET", f"/runs/{segment(run_id)}")))
+
+    def runs(self) -> List[RunInfo]:
+        """Every training run, oldest first."""
+        return [RunInfo.from_json(r) for r in self._call("GET", "/runs")["runs"]]
+
+    def models(self, run: Optional[str] = None) -> List[Model]:
+        """Every registered model (of one run), oldest first."""
+        return [Model(self, m) for m in self._call("GET", "/models", {"run": run})["models"]]
+
+    def model(self, name: str, version: Optional[str] = None) -> Model:
+        """A model by name (its latest version, or ``version``)."""
+        versions = self._call("GET", f"/models/{segment(name)}")["versions"]
+        chosen = versions if version is None else [v for v in versions if str(v["version"]) == version]
+        if not chosen:
+            raise NotFound(f"model '{name}' has no version '{version}'", code="LINEAGE_NOT_FOUND",
+                           status=404, data={"kind": "model", "id": f"{name}@{version}"})
+        return Model(self, chosen[-1])
+
+    def predictions(self, model: Optional[str] = None) -> Stream[PredictionInfo]:
+        """Every prediction (of one model: id, NAME@VERSION or name), streamed."""
+        return self._stream("/predictions", {"model": model}, PredictionInfo.from_json)
+
+    def prediction(self, prediction_id: str) -> PredictionInfo:
+        """One prediction, by id or by the serving system's id."""
+        return PredictionInfo.from_json(self._call("GET", f"/predictions/{segment(prediction_id)}"))
+
+    def explain(self, prediction_id: str, top: int = 50) -> Explanation:
+        """The ``top`` training examples with the highest influence on a prediction, with
+        their label, annotator, annotation time, reviewer and review time."""
+        return Explanation.from_json(
+            self._call("GET", f"/explain/{segment(prediction_id)}", {"top": top}))
+
+    def lineage_up(self, target: str, all: bool = False) -> LineageUp:  # noqa: A002
+        """From a prediction (or model, run, ref) up to the model, run, exact commit and example
+        set with its annotators and reviewers (``all``: list them for any size)."""
+        d = self._call("GET", f"/lineage/up/{segment(target)}", {"all": all or None})
+        return LineageUp(
+            PredictionInfo.from_json(d["prediction"]) if d.get("prediction") else None,
+            Model(self, d["model"]) if d.get("model") else None,
+            RunInfo.from_json(d["run"]) if d.get("run") else None,
+            d.get("commit") or {},
+            d.get("examples"),
+            d,
+        )
+
+    def lineage_down(self, target: str, limit: int = 10) -> Dict[str, Any]:
+        """From a ref, ``IMAGE/LABEL``, run or model down to the runs that trained on it, their
+        models and (the first ``limit``) predictions, as ``verso lineage down --json``."""
+        result: Dict[str, Any] = self._call("GET", f"/lineage/down/{segment(target)}", {"limit": limit})
+        return result
 
     # ---- plumbing ---------------------------------------------------------------------------
 
