@@ -10,9 +10,11 @@ the first ``next()``. Writes send their records as a streamed NDJSON body and re
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Union
 
+from . import images
 from .edits import Record, file_blocks, ndjson_blocks
+from .images import Asset
 from .errors import NotFound
 from .lineage import Explanation, LineageUp, Model, PredictionInfo, Run, RunInfo
 from .records import (
@@ -173,6 +175,37 @@ class Repository:
             "allow_unknown_images": allow_unknown_images or None,
         }
         return self._write(f"/branches/{segment(branch)}/import", query, body)
+
+    # ---- images -----------------------------------------------------------------------------
+
+    def assets(self, ref: str = "main") -> Stream[Asset]:
+        """Every image's asset record at ``ref``, in image id order, streamed."""
+        return self._stream("/assets", {"ref": ref}, Asset.from_json)
+
+    def asset(self, image: str, ref: str = "main") -> Asset:
+        """One image's asset record at ``ref``."""
+        return Asset.from_json(self._call("GET", f"/assets/{segment(image)}", {"ref": ref}))
+
+    def image(self, image: str, ref: str = "main", byte_range: Optional[range] = None) -> bytes:
+        """The bytes of an image (its id at ``ref``, or its SHA-256); ``byte_range`` reads a
+        part (``range(0, 1024)``)."""
+        return images.blob_bytes(self, images.image_hash(self, image, ref), byte_range)
+
+    def image_url(self, image: str, ref: str = "main") -> str:
+        """The direct URL of an image's bytes (immutable, cacheable; send the token as
+        ``Authorization: Bearer``)."""
+        return f"{self.url}/blobs/{images.image_hash(self, image, ref)}"
+
+    def thumbnail(self, image: str, size: int = 256, ref: str = "main") -> bytes:
+        """A WebP thumbnail of an image that fits ``size`` x ``size`` (64, 128, 256, 512)."""
+        sha = images.image_hash(self, image, ref)
+        return self.transport.request("GET", f"{self.prefix}/blobs/{sha}/thumbnail", {"size": size}).read()
+
+    def add_images(self, branch: str, files: Mapping[str, Union[bytes, PathLike]],
+                   message: Optional[str] = None) -> CommitResult:
+        """Uploads images (image id -> bytes or file path) and adds them to ``branch`` as one
+        commit; bytes the server already has are not stored again."""
+        return images.add_images(self, branch, files, message)
 
     # ---- lineage ----------------------------------------------------------------------------
 
