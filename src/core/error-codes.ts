@@ -75,6 +75,19 @@ export const API_ERROR_CODES = [
   'IMPORT_WORKER_FAILED',
 ] as const;
 
+/** Tokens, roles, the audit log and branch protection (`catalog/access-catalog-errors.ts`, `api/access/`). */
+export const ACCESS_ERROR_CODES = [
+  'TOKEN_NAME_TAKEN',
+  'TOKEN_NOT_FOUND',
+  'TOKEN_UNKNOWN',
+  'TOKEN_REVOKED',
+  'TOKEN_EXPIRED',
+  'ACCESS_DENIED',
+  'BRANCH_PROTECTED',
+  'BRANCH_NOT_PROTECTED',
+  'MERGE_GATE_FAILED',
+] as const;
+
 /** `cli/`: a bad command line, a failed `verify`, and a bug (an error that is no VersoError). */
 export const CLI_ERROR_CODES = ['USAGE', 'VERIFY_FAILED', 'INTERNAL'] as const;
 
@@ -102,6 +115,7 @@ export const ERROR_CODES = [
   ...API_ERROR_CODES,
   ...CLI_ERROR_CODES,
   ...SERVER_ERROR_CODES,
+  ...ACCESS_ERROR_CODES,
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

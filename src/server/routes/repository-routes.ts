@@ -5,6 +5,7 @@
  * Fastify within `jsonBody`.
  */
 import type { RouteContext, VersoApp } from '../server-types.js';
+import { accessRoutes } from './access-routes.js';
 import { historyRoutes } from './history-routes.js';
 import { labelRoutes } from './label-routes.js';
 import { refRoutes } from './ref-routes.js';
@@ -19,4 +20,5 @@ export function registerRepositoryRoutes(app: VersoApp, ctx: RouteContext): void
   historyRoutes(app, ctx);
   labelRoutes(app, ctx);
   writeRoutes(app, ctx);
+  accessRoutes(app, ctx);
 }

@@ -2,15 +2,20 @@
  * Label writes over HTTP (layer: server): apply a batch of put/patch/delete ops and import a
  * labels file, each an NDJSON body (the native interchange) made into one commit on a branch,
  * authored by the caller's identity. Errors name the body's line (`request body:12`), and a bad
- * line writes nothing.
+ * line writes nothing. Reviews an apply writes are the caller's (`review-stamp.ts`); an import
+ * keeps the reviews its records carry (existing data: the reviewers are history), so importing
+ * reviews needs the `review` role.
  */
 import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
+import { assertProtectedWrite, type Role } from '../../api/access/index.js';
 import { importLabels } from '../../api/ingest/index.js';
+import type { Repository } from '../../api/repository/index.js';
 import { applyEdits } from '../../api/write/index.js';
 import { snakeCaseJson } from '../../core/json-case.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
 import { BODY_ERRORS, CommitResultSchema, errors, REPO_ERRORS } from '../schemas.js';
+import { reviewImportGuard, reviewStamper } from '../review-stamp.js';
 import { withUploadedFile } from '../upload.js';
 
 const BranchParams = Type.Object({ repo: Type.String(), branch: Type.String({ minLength: 1 }) });
@@ -39,6 +44,7 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
     },
     async (request) => {
       const { message, clip, allow_unknown_images } = request.query;
+      await assertCommitAllowed(request.repo, request.params.branch, request.actor.role);
       const result = await withUploadedFile(
         request.repo,
         request.body as Readable,
@@ -50,6 +56,7 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
             ...(message !== undefined ? { message } : {}),
             policy: { clip: !!clip, allowUnknownImages: !!allow_unknown_images },
           }),
+        { mapLine: reviewStamper(request.actor, () => request.repo.clock.now().toISOString()) },
       );
       return snakeCaseJson(result) as never;
     },
@@ -81,6 +88,8 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
     },
     async (request) => {
       const { mode, message, clip, allow_unknown_images } = request.query;
+      const guard = reviewImportGuard(request.actor);
+      await assertCommitAllowed(request.repo, request.params.branch, request.actor.role);
       const result = await withUploadedFile(
         request.repo,
         request.body as Readable,
@@ -93,8 +102,14 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
             ...(message !== undefined ? { message } : {}),
             policy: { clip: !!clip, allowUnknownImages: !!allow_unknown_images },
           }),
+        guard ? { mapLine: guard } : {},
       );
       return snakeCaseJson(result) as never;
     },
   );
+}
+
+/** A direct commit to a protected branch is refused (403) unless the caller may make it. */
+function assertCommitAllowed(repo: Repository, branch: string, role: Role): Promise<void> {
+  return assertProtectedWrite(repo, { branch, role, kind: 'commit' });
 }
