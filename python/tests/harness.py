@@ -2,8 +2,9 @@
 and a real server over it on 127.0.0.1 (a free port), stopped after the tests.
 
 ``Fixture.start()`` makes the repository (``verso init``, ``import labels`` of ``LABELS``,
-a branch ``edits`` with one applied batch, a tag ``v1``), starts the server, and gives the
-repository's URL and a token per role (``read``, ``annotate``, ``review``, ``admin``).
+a branch ``edits`` with one applied batch, a tag ``v1``), creates a token per role (``verso
+token create --name ROLE-user --role ROLE``: ``read``, ``annotate``, ``review``, ``admin``),
+starts ``verso serve --port 0`` and reads its URL from the first line it prints.
 ``cli(...)`` runs the CLI on the same repository (to compare answers).
 """
 
@@ -96,6 +97,14 @@ def write_jsonl(path: Path, records: List[Dict[str, Any]]) -> None:
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
 
 
+def _drain(stream: Any) -> None:
+    try:
+        for _ in stream:
+            pass
+    except (ValueError, OSError):  # closed by stop()
+        pass
+
+
 class Fixture:
     """A repository and a server over it (call ``stop()`` when done)."""
 
@@ -130,6 +139,10 @@ class Fixture:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.process is not None:
+            for stream in (self.process.stdout, self.process.stderr):
+                if stream is not None:
+                    stream.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def _build_repository(self) -> None:
@@ -144,22 +157,20 @@ class Fixture:
         cli(self.repo_dir, "apply", str(edits), "--branch", "edits", "--allow-unknown-images")
 
     def _start_server(self) -> None:
-        table = {}
         for role in ROLES:
-            secret = f"verso_test_{role}_{os.urandom(8).hex()}"
-            self.tokens[role] = secret
-            table[secret] = {"identity": f"{role}-user", "role": role}
-        env = dict(os.environ, VERSO_TEST_ANONYMOUS_READ="1" if self.anonymous_read else "0")
+            made = cli_json(self.repo_dir, "token", "create", "--name", f"{role}-user", "--role", role)
+            self.tokens[role] = made["token"]
+        args = ["serve", "--port", "0"] + (["--allow-anonymous-read"] if self.anonymous_read else [])
         self.process = subprocess.Popen(
-            [NODE, str(TESTS / "fixture_server.mjs"), self.repo_dir, json.dumps(table)],
+            [*VERSO, "--repo", self.repo_dir, *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
-            env=env,
         )
         line = self.process.stdout.readline()  # type: ignore[union-attr]
         match = ANNOUNCE.search(line)
         if not match:
-            err = self.process.stderr.read() if self.process.poll() is not None else ""  # type: ignore[union-attr]
-            raise RuntimeError(f"the test server did not start: {line!r} {err}")
+            self.process.kill()
+            err = self.process.stderr.read()  # type: ignore[union-attr]
+            raise RuntimeError(f"verso serve did not start: {line!r} {err}")
         for stream in (self.process.stdout, self.process.stderr):
-            threading.Thread(target=lambda s=stream: [None for _ in s], daemon=True).start()
+            threading.Thread(target=_drain, args=(stream,), daemon=True).start()
         self.url = f"{match.group(1)}/repos/repo"

@@ -54,7 +54,8 @@ class Errors(unittest.TestCase):
         with verso.connect(fx.url, token="verso_wrong") as repo:
             with self.assertRaises(verso.Unauthorized) as caught:
                 repo.count()
-        self.assertEqual((caught.exception.status, caught.exception.code), (401, "UNAUTHENTICATED"))
+        self.assertEqual((caught.exception.status, caught.exception.code), (401, "TOKEN_UNKNOWN"))
+        self.assertIn("token", caught.exception.message)
 
     def test_without_a_token_reads_pass_when_anonymous_reads_are_allowed_and_writes_are_refused(self) -> None:
         anonymous = fx.connect(None)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import unittest
 
-from harness import LABELS, Fixture
+from harness import LABELS, Fixture, cli_lines
 
 import verso
 
@@ -27,6 +28,18 @@ class OpenLocalFolder(unittest.TestCase):
         self.assertIsNotNone(server.process.poll())
         with self.assertRaises(verso.ConnectionFailed):
             repo.transport.call("GET", "/health")
+
+    def test_writes_through_open_are_authored_as_the_cli_and_the_session_token_is_revoked(self) -> None:
+        os.environ["VERSO_AUTHOR"] = "py-author"
+        self.addCleanup(os.environ.pop, "VERSO_AUTHOR", None)
+        with verso.open(self.fx.repo_dir) as repo:
+            token_name = repo.server.token_name  # type: ignore[union-attr]
+            result = repo.apply("main", [verso.delete("img001", "1")], message="from python")
+            commit = next(iter(repo.log("main")))
+            self.assertEqual((commit.id, commit.author, commit.message), (result.commit, "py-author", "from python"))
+        tokens = {t["name"]: t for t in cli_lines(self.fx.repo_dir, "token", "list", "--json")}
+        self.assertEqual(tokens[token_name]["status"], "revoked")
+        self.assertEqual(tokens[token_name]["role"], "admin")
 
     def test_a_folder_that_is_no_repository_is_refused_naming_it(self) -> None:
         with tempfile.TemporaryDirectory() as empty:

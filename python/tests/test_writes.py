@@ -64,10 +64,24 @@ class Writes(unittest.TestCase):
 
     def test_apply_accepts_labels_read_back_and_a_generator(self) -> None:
         b = self.branch("apply-gen")
-        edited = (verso.put(x, annotator="ann_q") for x in self.repo.labels(b, where="class = dog"))
+        dogs = list(self.repo.labels(b, where="class = dog"))
+        # A put without "review" keeps the stored review (the token may not write others' reviews).
+        edited = (verso.put({k: v for k, v in x.data.items() if k != "review"}, annotator="ann_q")
+                  for x in self.repo.labels(b, where="class = dog"))
         result = self.repo.apply(b, edited)
         self.assertTrue(result.committed)
-        self.assertEqual({x.annotator for x in self.repo.labels(b, where="class = dog")}, {"ann_q"})
+        after = list(self.repo.labels(b, where="class = dog"))
+        self.assertEqual({x.annotator for x in after}, {"ann_q"})
+        self.assertEqual([x.review for x in after], [x.review for x in dogs])
+
+    def test_reviews_written_through_the_server_are_the_tokens(self) -> None:
+        b = self.branch("review-1")
+        self.repo.apply(b, [verso.patch("img001", "1", review={"status": "approved", "reviewed_at": None})])
+        review = next(iter(self.repo.labels(b, where="image = img001 and label = 1"))).review
+        self.assertEqual((review.status, review.reviewer), ("approved", "admin-user"))  # type: ignore[union-attr]
+        with self.assertRaises(verso.Forbidden) as caught:
+            self.repo.apply(b, [verso.patch("img001", "1", review={"reviewer": "someone-else"})])
+        self.assertIn("someone-else", caught.exception.message)
 
     def test_a_large_batch_is_streamed_as_one_commit(self) -> None:
         b = self.branch("apply-big")

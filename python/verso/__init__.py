@@ -88,7 +88,7 @@ def open(path: str, *, command: Optional[Sequence[str]] = None, role: str = "adm
     with a session token; closing the repository (or leaving ``with``) stops the server."""
     server = LocalServer(path, command, role)
     try:
-        repo = connect(f"{server.url}/repos/{server.repository}", token=server.token or "")
+        repo = connect(f"{server.url}/repos/{server.repository}", token=server.token)
     except BaseException:
         server.stop()
         raise

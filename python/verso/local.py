@@ -1,9 +1,10 @@
 """A local repository folder served for this process: ``verso.open(path)``.
 
-Starts ``verso serve --repo PATH --port 0`` on 127.0.0.1 (a free port), reads the URL it
-announces on its first stdout line, creates a token for this session (``verso token create
---role admin --expires 1d``, revoked when the server is stopped) and stops the server when the
-repository is closed, at the end of a ``with`` block, or when the interpreter exits.
+Creates a token for this session (``verso token create --role admin --expires 1d
+--identity $VERSO_AUTHOR|login name``: writes are authored as the CLI's), starts ``verso serve
+--repo PATH --port 0`` on 127.0.0.1 (a free port), reads the URL it announces on its first
+stdout line, and stops the server (and revokes the token) when the repository is closed, at the
+end of a ``with`` block, or when the interpreter exits.
 
 The ``verso`` command is, in order: ``verso_command=`` (a list), ``$VERSO_BIN`` (a command
 line), the checkout this package sits in (``node <checkout>/bin/verso.js``), ``verso`` on PATH.
@@ -12,6 +13,7 @@ line), the checkout this package sits in (``node <checkout>/bin/verso.js``), ``v
 from __future__ import annotations
 
 import collections
+import getpass
 import json
 import os
 import re
@@ -52,6 +54,14 @@ def verso_command(explicit: Optional[Sequence[str]] = None) -> List[str]:
     )
 
 
+def local_identity() -> str:
+    """Who the session's writes are by: ``$VERSO_AUTHOR``, else the login name (as the CLI)."""
+    try:
+        return os.environ.get("VERSO_AUTHOR") or getpass.getuser()
+    except (KeyError, OSError):  # no login name (a container without a passwd entry)
+        return "unknown"
+
+
 class LocalServer:
     """A ``verso serve`` process over one repository folder, with a session token."""
 
@@ -67,8 +77,6 @@ class LocalServer:
         self.token_name: Optional[str] = None
         self.token = self._create_token(role)
         args = [*self.command, "--repo", self.path, "serve", "--host", "127.0.0.1", "--port", "0"]
-        if self.token is None:
-            args.append("--allow-anonymous-read")
         self._stderr: Deque[str] = collections.deque(maxlen=50)
         self.process = subprocess.Popen(
             args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -95,18 +103,16 @@ class LocalServer:
             subprocess.run([*self.command, "--repo", self.path, "token", "revoke", name],
                            stdin=subprocess.DEVNULL, capture_output=True, check=False)
 
-    def _create_token(self, role: str) -> Optional[str]:
+    def _create_token(self, role: str) -> str:
         name = f"python-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         done = subprocess.run(
             [*self.command, "--repo", self.path, "token", "create", "--name", name,
-             "--role", role, "--expires", "1d", "--json"],
+             "--role", role, "--expires", "1d", "--identity", local_identity(), "--json"],
             stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False,
         )
         if done.returncode == 0:
             self.token_name = name
             return str(json.loads(done.stdout)["token"])
-        if "unknown command" in done.stderr:
-            return None  # a Verso without tokens: serve reads anonymously
         raise VersoError(
             f"cannot create a token for {self.path}: {done.stderr.strip() or done.stdout.strip()}",
             code="TOKEN_CREATE",
@@ -124,17 +130,22 @@ def _first_line(process: "subprocess.Popen[str]", timeout: float) -> Optional[st
 def _drain(stream: Optional[object], keep: Optional[Deque[str]]) -> None:
     if stream is None:
         return
-    for line in stream:  # type: ignore[attr-defined]
-        if keep is not None:
-            keep.append(line)
+    try:
+        for line in stream:  # type: ignore[attr-defined]
+            if keep is not None:
+                keep.append(line)
+    except (ValueError, OSError):  # closed by stop()
+        pass
 
 
 def _stop(process: "subprocess.Popen[str]") -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
