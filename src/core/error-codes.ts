@@ -73,6 +73,7 @@ export const API_ERROR_CODES = [
   'IMAGES_WITHOUT_SIZE',
   'EXPORT_IMAGE_MISSING',
   'IMPORT_WORKER_FAILED',
+  'BLOB_NOT_FOUND',
 ] as const;
 
 /** Tokens, roles, the audit log and branch protection (`catalog/access-catalog-errors.ts`, `api/access/`). */
@@ -101,6 +102,8 @@ export const SERVER_ERROR_CODES = [
   'UNSUPPORTED_MEDIA_TYPE',
   'RATE_LIMITED',
   'REQUEST_TIMEOUT',
+  'IMAGE_UNDECODABLE',
+  'RANGE_NOT_SATISFIABLE',
 ] as const;
 
 export const ERROR_CODES = [

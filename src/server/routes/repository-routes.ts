@@ -7,6 +7,7 @@
 import type { RouteContext, VersoApp } from '../server-types.js';
 import { accessRoutes } from './access-routes.js';
 import { historyRoutes } from './history-routes.js';
+import { imageRoutes } from './image-routes.js';
 import { labelRoutes } from './label-routes.js';
 import { refRoutes } from './ref-routes.js';
 import { writeRoutes } from './write-routes.js';
@@ -21,4 +22,5 @@ export function registerRepositoryRoutes(app: VersoApp, ctx: RouteContext): void
   labelRoutes(app, ctx);
   writeRoutes(app, ctx);
   accessRoutes(app, ctx);
+  imageRoutes(app, ctx);
 }
