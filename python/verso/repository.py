@@ -287,6 +287,12 @@ class Repository:
         while self._closers:
             self._closers.pop()()
 
+    def __getstate__(self) -> Dict[str, Any]:
+        # Pickled into another process: the copy reaches the same server, it does not own it.
+        state = dict(self.__dict__)
+        state["_closers"], state["server"] = [], None
+        return state
+
     def __enter__(self) -> "Repository":
         return self
 

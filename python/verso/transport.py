@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import threading
 from itertools import chain
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, TypeVar, Union
@@ -184,6 +185,17 @@ class Transport:
         self.timeout = timeout
         self._idle: List[http.client.HTTPConnection] = []
         self._lock = threading.Lock()
+        self._pid = os.getpid()
+
+    def __getstate__(self) -> Dict[str, Any]:
+        # Pickled into another process (a DataLoader worker): connections stay behind.
+        state = dict(self.__dict__)
+        del state["_lock"], state["_idle"]
+        return state
+
+    def __setstate__(self, state: Dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._idle, self._lock, self._pid = [], threading.Lock(), os.getpid()
 
     def request(
         self,
@@ -236,6 +248,12 @@ class Transport:
             conn.close()
 
     def _take(self) -> http.client.HTTPConnection:
+        if self._pid != os.getpid():
+            # A forked child: the idle sockets are copies of the parent's (closing the copies
+            # leaves the parent's open); this process opens its own.
+            for conn in self._idle:
+                conn.close()
+            self._idle, self._lock, self._pid = [], threading.Lock(), os.getpid()
         with self._lock:
             if self._idle:
                 return self._idle.pop()

@@ -5,9 +5,9 @@
  *
  * The interpreter: `$VERSO_PYTHON` if set, else the first of `/usr/bin/python3` (Debian's, where
  * `python3-torch` and `python3-numpy` install), `python3`, `python` on PATH that is Python 3.9 or
- * newer, preferring one that has numpy and torch (the machine's default `python3` may be a
- * pyenv one without them). No suitable interpreter fails the run with what to install; the
- * modules that need torch (`test_torch*.py`) fail the same way when no interpreter has it. A
+ * newer, preferring one that has torch, numpy and Pillow (the machine's default `python3` may be
+ * a pyenv one without them). No suitable interpreter fails the run with what to install; the
+ * modules that need torch (`test_torch*.py`) fail the same way when no interpreter has them. A
  * Python test that skips fails its module too (no silent skips, as in the TypeScript suites).
  */
 import { spawn } from 'node:child_process';
@@ -27,7 +27,7 @@ interface Interpreter {
 
 const PROBE =
   'import json, sys, importlib.util as u; print(json.dumps({"version": sys.version_info[:2], ' +
-  '"torch": all(u.find_spec(m) is not None for m in ("torch", "numpy"))}))';
+  '"torch": all(u.find_spec(m) is not None for m in ("torch", "numpy", "PIL"))}))';
 
 interface Finished {
   readonly status: number | null;
@@ -86,7 +86,7 @@ async function interpreterFor(module: string): Promise<Interpreter> {
     throw new Error(
       needsTorch
         ? `no Python 3.9+ with torch and numpy for ${module} (tried ${process.env['VERSO_PYTHON'] ?? '/usr/bin/python3, python3, python'}): ` +
-            'install python3-torch and python3-numpy (Debian), or set VERSO_PYTHON to an interpreter that has them'
+            'install python3-torch, python3-numpy and python3-pil (Debian), or set VERSO_PYTHON to an interpreter that has them'
         : `no Python 3.9 or newer found (tried ${process.env['VERSO_PYTHON'] ?? '/usr/bin/python3, python3, python'}): ` +
             'install python3, or set VERSO_PYTHON',
     );
