@@ -12,11 +12,13 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Union
 
-from . import images
+from . import exports, images
 from .edits import Record, file_blocks, ndjson_blocks
 from .images import Asset
-from .errors import NotFound
+from .errors import Conflict, NotFound, VersoError
+from .exports import ExportResult
 from .lineage import Explanation, LineageUp, Model, PredictionInfo, Run, RunInfo
+from .merges import MergeOutcome, PendingMerge
 from .records import (
     BlameEntry,
     Change,
@@ -175,6 +177,38 @@ class Repository:
             "allow_unknown_images": allow_unknown_images or None,
         }
         return self._write(f"/branches/{segment(branch)}/import", query, body)
+
+    # ---- merges and exports -------------------------------------------------------------------
+
+    def merge(self, source: str, into: str, message: Optional[str] = None, *, no_ff: bool = False,
+              allow_duplicates: bool = False) -> MergeOutcome:
+        """Merges ``source`` (a branch, tag or commit) into the branch ``into``: up to date, a
+        fast-forward, or a merge commit; when it stops on conflicts the outcome's ``pending``
+        holds them (nothing moved) to resolve and commit."""
+        body = {"into": into, "from": source, "no_ff": no_ff or None,
+                "allow_duplicates": allow_duplicates or None, "message": message}
+        try:
+            d = self._call("POST", "/merges", json_body={k: v for k, v in body.items() if v is not None})
+        except Conflict as e:
+            if e.code != "MERGE_CONFLICT" or not isinstance(e.data.get("merge"), dict):
+                raise
+            return MergeOutcome("conflicts", pending=PendingMerge(self, e.data["merge"]), raw=e.data)
+        return MergeOutcome(d.get("status", ""), d.get("commit") or d.get("head"), d.get("snapshot"), None, d)
+
+    def pending_merge(self, branch: str) -> PendingMerge:
+        """The pending merge of a branch (``NotFound`` when there is none)."""
+        return PendingMerge(self, self._call("GET", f"/merges/{segment(branch)}"))
+
+    def export(self, ref: str = "main", format: str = "coco", out: Any = None,  # noqa: A002
+               where: Optional[str] = None, schema: Optional[str] = None,
+               with_images: bool = False) -> ExportResult:
+        """Writes the labels of ``ref`` (``where`` / ``schema`` as for ``labels``) in ``format``
+        (``coco``, ``jsonl``: a file; ``yolo``, ``yolo-seg``, ``voc``: a folder, with the image
+        files when ``with_images``) to ``out``, a path or a binary file object, as it streams."""
+        if out is None:
+            raise VersoError("export needs out=: a file path, a folder (yolo, voc) or a binary file",
+                             code="INVALID_ARGUMENT")
+        return exports.export(self, ref, format, out, where, schema, with_images)
 
     # ---- images -----------------------------------------------------------------------------
 

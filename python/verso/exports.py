@@ -1,0 +1,105 @@
+"""Exports from Python: the labels of a ref in another format, streamed from the server to a
+file or, for the folder formats (YOLO, YOLO-seg, VOC: a tar archive on the wire), unpacked into a
+folder as it arrives (the server's ``GET /export``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tarfile
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING, Any, Dict, Iterator, Optional, Union
+
+from .errors import ProtocolError, VersoError
+
+if TYPE_CHECKING:
+    from .repository import Repository
+
+FOLDER_FORMATS = ("yolo", "yolo-seg", "voc")
+Out = Union[str, "os.PathLike[str]", IO[bytes]]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """An export written: the commit exported, labels (and images, skipped) as the server
+    counted them, and where it was written."""
+
+    commit: str
+    labels: int
+    images: Optional[int]
+    skipped: Optional[int]
+    out: Optional[str]
+    headers: Dict[str, str] = field(default_factory=dict, repr=False)
+
+
+class _BlockReader:
+    """The response's blocks as a file object, for ``tarfile``'s stream mode."""
+
+    def __init__(self, blocks: Iterator[bytes]) -> None:
+        self._blocks = blocks
+        self._rest = b""
+
+    def read(self, n: int = -1) -> bytes:
+        while n < 0 or len(self._rest) < n:
+            block = next(self._blocks, b"")
+            if not block:
+                break
+            self._rest += block
+        if n < 0:
+            out, self._rest = self._rest, b""
+        else:
+            out, self._rest = self._rest[:n], self._rest[n:]
+        return out
+
+
+def export(repo: "Repository", ref: str, format: str, out: Out, where: Optional[str],  # noqa: A002
+           schema: Optional[str], with_images: bool) -> ExportResult:
+    query = {"ref": ref, "format": format, "where": where, "schema": schema,
+             "with_images": with_images or None}
+    response = repo.transport.request("GET", f"{repo.prefix}/export", query)
+    headers = {k.lower(): v for k, v in response.headers.items()}
+    folder = format in FOLDER_FORMATS
+    written: Optional[str] = None
+    if hasattr(out, "write"):
+        for block in response.blocks():
+            out.write(block)
+    elif folder:
+        written = os.fspath(out)
+        os.makedirs(written, exist_ok=True)
+        _unpack(_BlockReader(response.blocks()), written)
+    else:
+        written = os.fspath(out)
+        with open(written, "wb") as f:
+            for block in response.blocks():
+                f.write(block)
+
+    def count(name: str) -> Optional[int]:
+        value = headers.get(f"x-verso-{name}")
+        return int(value) if value is not None else None
+
+    return ExportResult(headers.get("x-verso-commit", ""), count("labels") or 0, count("images"),
+                        count("skipped"), written, headers)
+
+
+def _unpack(source: Any, folder: str) -> None:
+    """Members of a tar stream written under ``folder`` (regular files and folders only; a name
+    that would leave the folder is refused)."""
+    root = os.path.realpath(folder)
+    try:
+        with tarfile.open(fileobj=source, mode="r|") as archive:
+            for member in archive:
+                target = os.path.realpath(os.path.join(root, member.name))
+                if os.path.commonpath([root, target]) != root:
+                    raise ProtocolError(f"the export archive names a path outside the folder: {member.name!r}")
+                if member.isdir():
+                    os.makedirs(target, exist_ok=True)
+                elif member.isfile():
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    data = archive.extractfile(member)
+                    if data is None:
+                        continue
+                    with open(target, "wb") as f:
+                        shutil.copyfileobj(data, f)
+    except tarfile.TarError as e:
+        raise VersoError(f"the export archive could not be read: {e}", code="PROTOCOL") from e
