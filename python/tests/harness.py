@@ -14,10 +14,12 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
+import zlib
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -75,6 +77,15 @@ EDITS: List[Dict[str, Any]] = [
     {"op": "put", "image": "img003", "label": "new-1", "category_id": 3, "category": "dog",
      "bbox": [0, 0, 5, 5], "annotator": "ann_z", "annotated_at": "2026-11-01T00:00:00Z"},
 ]
+
+
+def png(width: int, height: int, shade: int) -> bytes:
+    """A small valid grayscale PNG (standard library only)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + bytes([shade]) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 def cli(repo_dir: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:

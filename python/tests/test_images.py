@@ -7,23 +7,12 @@ import hashlib
 import os
 import tempfile
 import unittest
-import zlib
-import struct
 
-from harness import Fixture
+from harness import Fixture, png
 
 import verso
 
 fx: Fixture
-
-
-def png(width: int, height: int, shade: int) -> bytes:
-    """A small valid grayscale PNG (standard library only)."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    rows = b"".join(b"\x00" + bytes([shade]) * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 def setUpModule() -> None:
