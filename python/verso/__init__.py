@@ -30,7 +30,21 @@ from .errors import (
     Unprocessable,
     VersoError,
 )
+from .exports import ExportResult
+from .images import Asset
+from .lineage import (
+    Examples,
+    ExplainedExample,
+    Explanation,
+    LineageUp,
+    Model,
+    PredictionInfo,
+    Run,
+    RunInfo,
+    VectorsInfo,
+)
 from .local import LocalServer
+from .merges import MergeConflict, MergeOutcome, PendingMerge
 from .records import (
     BlameEntry,
     Change,
@@ -53,7 +67,10 @@ __version__ = "0.1.0"
 __all__ = [
     "connect", "open", "Repository", "Stream", "put", "patch", "delete", "parse_time",
     "Label", "Review", "Ref", "Commit", "CommitDetail", "CommitRef", "CommitResult", "CreatedRef",
-    "Change", "FieldChange", "BlameEntry",
+    "Change", "FieldChange", "BlameEntry", "Asset", "ExportResult",
+    "MergeOutcome", "PendingMerge", "MergeConflict",
+    "Run", "RunInfo", "VectorsInfo", "Examples", "Model", "PredictionInfo", "Explanation",
+    "ExplainedExample", "LineageUp", "LocalServer",
     "VersoError", "BadRequest", "Unprocessable", "Unauthorized", "Forbidden", "NotFound",
     "Conflict", "PayloadTooLarge", "RateLimited", "ServerError", "ConnectionFailed",
     "ProtocolError",
