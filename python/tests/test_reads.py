@@ -97,6 +97,16 @@ class Reads(unittest.TestCase):
             next(partial)
         self.assertEqual(len(list(self.repo.labels("main"))), len(LABELS))
 
+    def test_a_kept_alive_connection_closed_meanwhile_is_replaced(self) -> None:
+        import socket
+
+        self.assertEqual(self.repo.count("main"), len(LABELS))
+        idle = self.repo.transport._idle
+        self.assertEqual(len(idle), 1)
+        idle[0].sock.shutdown(socket.SHUT_RDWR)  # as a server's keep-alive timeout would
+        self.assertEqual(self.repo.count("main"), len(LABELS))
+        self.assertEqual(len(list(self.repo.labels("main"))), len(LABELS))
+
     def test_blame_names_the_commits_and_the_review(self) -> None:
         self.assertEqual([e.label for e in self.repo.blame("img001", ref="edits")], ["1", "2"])
         entries = self.repo.blame("img001", ref="edits", label="1")

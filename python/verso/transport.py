@@ -221,7 +221,10 @@ class Transport:
             head["Content-Type"] = content_type
         head.update(headers or {})
         url = path + query_string(query)
-        conn = self._take()
+        # A body that cannot be sent twice goes on a new connection: a kept-alive one the server
+        # closed meanwhile would fail after the body was consumed, with no way to retry.
+        replayable = body is None or isinstance(body, bytes)
+        conn = self._take() if replayable else self._fresh()
         raw = self._exchange(conn, method, url, body, head)
         if 200 <= raw.status < 300 or raw.status in ok:
             return Response(self, conn, raw)
@@ -274,7 +277,7 @@ class Transport:
                 return conn.getresponse()
             except (OSError, http.client.HTTPException):
                 conn.close()
-                if reused and isinstance(body, (bytes, type(None))):
+                if reused:
                     return self._exchange(self._fresh(), method, url, body, head)
                 raise ConnectionFailed(f"lost the connection to {self._where()}: {e}") from e
         except OSError as e:
@@ -285,7 +288,7 @@ class Transport:
         except (http.client.RemoteDisconnected, ConnectionResetError) as e:
             conn.close()
             # A kept-alive connection the server closed meanwhile: once more on a new one.
-            if reused and isinstance(body, (bytes, type(None))):
+            if reused:
                 return self._exchange(self._fresh(), method, url, body, head)
             raise ConnectionFailed(f"lost the connection to {self._where()}: {e}") from e
         except (OSError, http.client.HTTPException) as e:
