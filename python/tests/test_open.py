@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import unittest
 
@@ -40,6 +41,12 @@ class OpenLocalFolder(unittest.TestCase):
         tokens = {t["name"]: t for t in cli_lines(self.fx.repo_dir, "token", "list", "--json")}
         self.assertEqual(tokens[token_name]["status"], "revoked")
         self.assertEqual(tokens[token_name]["role"], "admin")
+
+    def test_a_verso_command_that_fails_is_reported_with_its_output(self) -> None:
+        with self.assertRaises(verso.VersoError) as caught:
+            verso.open(self.fx.repo_dir, command=[sys.executable, "-c", "import sys; sys.exit('no verso here')"])
+        self.assertEqual(caught.exception.code, "TOKEN_CREATE")
+        self.assertIn("no verso here", caught.exception.message)
 
     def test_a_folder_that_is_no_repository_is_refused_naming_it(self) -> None:
         with tempfile.TemporaryDirectory() as empty:

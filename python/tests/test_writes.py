@@ -76,9 +76,16 @@ class Writes(unittest.TestCase):
 
     def test_reviews_written_through_the_server_are_the_tokens(self) -> None:
         b = self.branch("review-1")
-        self.repo.apply(b, [verso.patch("img001", "1", review={"status": "approved", "reviewed_at": None})])
+        reviewer = fx.connect("review")
+        self.addCleanup(reviewer.close)
+        reviewer.apply(b, [verso.review("img001", "1", "approved", comment="looks right")])
         review = next(iter(self.repo.labels(b, where="image = img001 and label = 1"))).review
-        self.assertEqual((review.status, review.reviewer), ("approved", "admin-user"))  # type: ignore[union-attr]
+        self.assertEqual((review.status, review.reviewer), ("approved", "review-user"))  # type: ignore[union-attr]
+        self.assertEqual(review.raw["comment"], "looks right")  # type: ignore[union-attr]
+        annotator = fx.connect("annotate")
+        self.addCleanup(annotator.close)
+        with self.assertRaises(verso.Forbidden):
+            annotator.apply(b, [verso.review("img001", "1", "rejected")])
         with self.assertRaises(verso.Forbidden) as caught:
             self.repo.apply(b, [verso.patch("img001", "1", review={"reviewer": "someone-else"})])
         self.assertIn("someone-else", caught.exception.message)

@@ -15,7 +15,7 @@ import os
 from typing import Optional, Sequence
 from urllib.parse import urlsplit
 
-from .edits import delete, patch, put
+from .edits import delete, patch, put, review
 from .errors import (
     BadRequest,
     Conflict,
@@ -65,7 +65,7 @@ from .transport import Stream, Transport
 __version__ = "0.1.0"
 
 __all__ = [
-    "connect", "open", "Repository", "Stream", "put", "patch", "delete", "parse_time",
+    "connect", "open", "Repository", "Stream", "put", "patch", "delete", "review", "parse_time",
     "Label", "Review", "Ref", "Commit", "CommitDetail", "CommitRef", "CommitResult", "CreatedRef",
     "Change", "FieldChange", "BlameEntry", "Asset", "ExportResult",
     "MergeOutcome", "PendingMerge", "MergeConflict",

@@ -36,6 +36,13 @@ def delete(image: str, label: str) -> Dict[str, Any]:
     return {"op": "delete", "image": image, "label": label}
 
 
+def review(image: str, label: str, status: str, **fields: Any) -> Dict[str, Any]:
+    """Sets a label's review (``approved``, ``rejected``, ``pending``, ...; ``comment=`` and
+    other review fields as given). The server records the token's identity as the reviewer and
+    its own time as the review time; it needs a token with the ``review`` role."""
+    return {"op": "patch", "image": image, "label": label, "review": {"status": status, **fields}}
+
+
 def ndjson_blocks(records: Iterable[Record]) -> Iterator[bytes]:
     """One JSON object a line, in blocks of about ``BLOCK`` bytes."""
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
