@@ -119,6 +119,10 @@ class Reads(unittest.TestCase):
         self.assertEqual(e.review.status if e.review else None, EDITS[0]["review"]["status"])  # type: ignore[index]
         self.assertEqual(e.annotator, LABELS[0]["annotator"])
 
+    def test_whoami_is_the_tokens_identity_and_role(self) -> None:
+        me = self.repo.whoami()
+        self.assertEqual((me["identity"], me["role"]), ("read-user", "read"))
+
     def test_connect_to_the_server_address_alone_finds_its_one_repository(self) -> None:
         base = fx.url.rsplit("/repos/", 1)[0]
         with verso.connect(base, token=fx.tokens["read"]) as repo:

@@ -88,6 +88,11 @@ class Repository:
         )
         return result
 
+    def whoami(self) -> Dict[str, Any]:
+        """The caller as the server sees the token: ``identity``, token ``name`` and ``role``."""
+        result: Dict[str, Any] = self._call("GET", "/whoami")
+        return result
+
     # ---- history ----------------------------------------------------------------------------
 
     def log(self, ref: str = "main", max_count: Optional[int] = None) -> Stream[Commit]:
