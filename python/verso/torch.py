@@ -71,6 +71,7 @@ class VersoDataset(Dataset):  # type: ignore[misc]
             self.commit = repo.show(ref).id
             labels = list(repo.labels(self.commit, where=where, schema=schema))
         self.items: List[Tuple[str, List[Label]]] = _by_image(labels)
+        self.schema = schema if run is None else (run.info.schema if isinstance(run, Run) else None)
         self.classes: List[str] = list(classes) if classes is not None else self._classes(labels)
         self._index = {name: i for i, name in enumerate(self.classes)}
         self._hashes = {a.image: a.sha256 for a in repo.assets(self.commit)}
@@ -131,6 +132,8 @@ class VersoDataset(Dataset):  # type: ignore[misc]
         return target
 
     def _classes(self, labels: List[Label]) -> List[str]:
+        if self.schema is not None:  # the schema version's classes, in its order
+            return [c["name"] for c in self.repo.schema(self.schema)["classes"]]
         categories = self.repo.show(self.commit).categories
         if isinstance(categories, list) and categories and all(isinstance(c, dict) for c in categories):
             named = sorted((c.get("id", 0), c["name"]) for c in categories if "name" in c)
