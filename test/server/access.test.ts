@@ -106,3 +106,57 @@ describe('server: access', () => {
     expect(byAdmin.status).toBe(200);
   });
 });
+
+describe('server: merges into a protected branch', () => {
+  it('need the rule role, run its gates on the candidate, and move nothing when a gate fails', async () => {
+    const s = await startTestServer();
+    await s.http('POST', s.repoPath('/branches'), {
+      token: s.tokens.annotate,
+      json: { name: 'work', from: 'main' },
+    });
+    const pending = JSON.stringify({
+      image: 'a.jpg',
+      label: '1',
+      category: 'car',
+      bbox: [1, 1, 2, 2],
+      review: { status: 'pending', reviewer: 'admin-user' },
+    });
+    expect(
+      (
+        await s.http('POST', s.repoPath('/branches/work/import'), {
+          token: s.tokens.admin,
+          body: `${pending}\n`,
+        })
+      ).status,
+    ).toBe(200);
+    await s.http('PUT', s.repoPath('/branches/main/protection'), {
+      token: s.tokens.admin,
+      json: { require: 'review', checks: ['no-pending-reviews'] },
+    });
+    const head = (await s.http('GET', s.repoPath('/log'), { token: s.tokens.read })).lines()[0].id;
+    const byAnnotator = await s.http('POST', s.repoPath('/merges'), {
+      token: s.tokens.annotate,
+      json: { from: 'work', into: 'main' },
+    });
+    expect([byAnnotator.status, byAnnotator.json().error.code]).toEqual([403, 'BRANCH_PROTECTED']);
+    const gated = await s.http('POST', s.repoPath('/merges'), {
+      token: s.tokens.review,
+      json: { from: 'work', into: 'main' },
+    });
+    expect([gated.status, gated.json().error.code]).toEqual([409, 'MERGE_GATE_FAILED']);
+    expect(JSON.stringify(gated.json().error.data)).toContain('no-pending-reviews');
+    const still = (await s.http('GET', s.repoPath('/log'), { token: s.tokens.read })).lines()[0].id;
+    expect(still).toBe(head);
+    await s.http('POST', s.repoPath('/branches/work/apply'), {
+      token: s.tokens.review,
+      body: `${JSON.stringify({ op: 'patch', image: 'a.jpg', label: '1', review: { status: 'approved' } })}\n`,
+    });
+    const merged = await s.http('POST', s.repoPath('/merges'), {
+      token: s.tokens.review,
+      json: { from: 'work', into: 'main' },
+    });
+    expect(merged.status).toBe(200);
+    const log = (await s.http('GET', s.repoPath('/log'), { token: s.tokens.read })).lines();
+    expect(log[0].id).not.toBe(head);
+  });
+});

@@ -21,7 +21,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { assertProtectedWrite } from '../../api/access/index.js';
+import { assertBranchWrite } from '../protected-writes.js';
 import { addImageBlobs, BlobNotFoundError } from '../../api/images/index.js';
 import { assetRecordJson, listAssets, showAsset } from '../../api/read/index.js';
 import { versoDir } from '../../api/repository/index.js';
@@ -281,12 +281,7 @@ function assetRoutes(app: VersoApp): void {
     },
     async (request) => {
       const { message } = request.query;
-      const role = request.actor.role;
-      await assertProtectedWrite(request.repo, {
-        branch: request.params.branch,
-        role,
-        kind: 'commit',
-      });
+      await assertBranchWrite(request, request.params.branch);
       const result = await addImageBlobs(request.repo, {
         branch: request.params.branch,
         images: request.body.map((b) => ({

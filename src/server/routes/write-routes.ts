@@ -8,13 +8,12 @@
  */
 import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
-import { assertProtectedWrite, type Role } from '../../api/access/index.js';
 import { importLabels } from '../../api/ingest/index.js';
-import type { Repository } from '../../api/repository/index.js';
 import { applyEdits } from '../../api/write/index.js';
 import { snakeCaseJson } from '../../core/json-case.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
 import { BODY_ERRORS, CommitResultSchema, errors, REPO_ERRORS } from '../schemas.js';
+import { assertBranchWrite } from '../protected-writes.js';
 import { reviewImportGuard, reviewStamper } from '../review-stamp.js';
 import { withUploadedFile } from '../upload.js';
 
@@ -44,7 +43,7 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
     },
     async (request) => {
       const { message, clip, allow_unknown_images } = request.query;
-      await assertCommitAllowed(request.repo, request.params.branch, request.actor.role);
+      await assertBranchWrite(request, request.params.branch);
       const result = await withUploadedFile(
         request.repo,
         request.body as Readable,
@@ -89,7 +88,7 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
     async (request) => {
       const { mode, message, clip, allow_unknown_images } = request.query;
       const guard = reviewImportGuard(request.actor);
-      await assertCommitAllowed(request.repo, request.params.branch, request.actor.role);
+      await assertBranchWrite(request, request.params.branch);
       const result = await withUploadedFile(
         request.repo,
         request.body as Readable,
@@ -107,9 +106,4 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
       return snakeCaseJson(result) as never;
     },
   );
-}
-
-/** A direct commit to a protected branch is refused (403) unless the caller may make it. */
-function assertCommitAllowed(repo: Repository, branch: string, role: Role): Promise<void> {
-  return assertProtectedWrite(repo, { branch, role, kind: 'commit' });
 }
