@@ -34,6 +34,17 @@ CLIENT_ROUTES = [
     ("GET", "/repos/{repo}/assets", {"ref"}),
     ("GET", "/repos/{repo}/assets/{image}", {"ref"}),
     ("POST", "/repos/{repo}/branches/{branch}/images", {"message"}),
+    ("POST", "/repos/{repo}/merges", set()),
+    ("GET", "/repos/{repo}/merges/{branch}", set()),
+    ("POST", "/repos/{repo}/merges/{branch}/resolve", set()),
+    ("POST", "/repos/{repo}/merges/{branch}/commit", {"message"}),
+    ("POST", "/repos/{repo}/merges/{branch}/abort", set()),
+    ("GET", "/repos/{repo}/export", {"ref", "format", "where", "schema", "with_images"}),
+    ("GET", "/repos/{repo}/schema", {"at"}),
+    ("GET", "/repos/{repo}/schemas", set()),
+    ("GET", "/repos/{repo}/schemas/{version}", set()),
+    ("POST", "/repos/{repo}/schemas/{version}", {"parent", "message"}),
+    ("POST", "/repos/{repo}/branches/{branch}/migrate", set()),
 ]
 
 
