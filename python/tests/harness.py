@@ -2,9 +2,10 @@
 and a real server over it on 127.0.0.1 (a free port), stopped after the tests.
 
 ``Fixture.start()`` makes the repository (``verso init``, ``import labels`` of ``LABELS``,
-a branch ``edits`` with one applied batch, a tag ``v1``), creates a token per role (``verso
-token create --name ROLE-user --role ROLE``: ``read``, ``annotate``, ``review``, ``admin``),
-starts ``verso serve --port 0`` and reads its URL from the first line it prints.
+a branch ``edits`` with one applied batch, a tag ``v1``), creates an admin token (``verso token
+create --name admin-user --role admin``), starts ``verso serve --port 0``, reads its URL from
+the first line it prints, and creates the other roles' tokens through it (``ROLE-user``:
+``read``, ``annotate``, ``review``).
 ``cli(...)`` runs the CLI on the same repository (to compare answers).
 """
 
@@ -168,9 +169,10 @@ class Fixture:
         cli(self.repo_dir, "apply", str(edits), "--branch", "edits", "--allow-unknown-images")
 
     def _start_server(self) -> None:
-        for role in ROLES:
-            made = cli_json(self.repo_dir, "token", "create", "--name", f"{role}-user", "--role", role)
-            self.tokens[role] = made["token"]
+        # The admin token from the CLI; the others through the server (one process start each
+        # would cost more than the tests).
+        made = cli_json(self.repo_dir, "token", "create", "--name", "admin-user", "--role", "admin")
+        self.tokens["admin"] = made["token"]
         args = ["serve", "--port", "0"] + (["--allow-anonymous-read"] if self.anonymous_read else [])
         self.process = subprocess.Popen(
             [*VERSO, "--repo", self.repo_dir, *args],
@@ -185,3 +187,6 @@ class Fixture:
         for stream in (self.process.stdout, self.process.stderr):
             threading.Thread(target=_drain, args=(stream,), daemon=True).start()
         self.url = f"{match.group(1)}/repos/repo"
+        with self.connect("admin") as admin:
+            for role in ROLES[:-1]:
+                self.tokens[role] = admin.create_token(f"{role}-user", role)["token"]

@@ -50,6 +50,21 @@ class Errors(unittest.TestCase):
                 other.refs()
         self.assertEqual(caught.exception.code, "REPOSITORY_NOT_FOUND")
 
+    def test_a_revoked_token_is_unauthorized_at_once(self) -> None:
+        made = self.repo.create_token("short-lived", "read")
+        self.assertNotIn("token", self.repo.tokens()[0])  # secrets are never listed
+        with verso.connect(fx.url, token=made["token"]) as short:
+            self.assertEqual(short.count(), len(LABELS))
+            self.repo.revoke_token("short-lived")
+            with self.assertRaises(verso.Unauthorized):
+                short.count()
+        reader = fx.connect("read")
+        self.addCleanup(reader.close)
+        with self.assertRaises(verso.Forbidden):
+            reader.create_token("by-reader", "admin")
+        latest = self.repo.audit(limit=1)[0]
+        self.assertEqual((latest["identity"], latest["action"]), ("admin-user", "DELETE /repos/:repo/tokens/:name"))
+
     def test_a_wrong_token_is_unauthorized(self) -> None:
         with verso.connect(fx.url, token="verso_wrong") as repo:
             with self.assertRaises(verso.Unauthorized) as caught:
