@@ -134,6 +134,8 @@ export const ERROR_HINTS: { readonly [C in ErrorCode]?: HintFor } = {
   BRANCH_NOT_PROTECTED: () => "'verso branch protection' lists the protected branches",
   MERGE_GATE_FAILED: (d) =>
     `fix the source branch and merge again; 'verso branch protection' shows the checks of ${text(d, 'branch')}`,
+  WRITE_CONFLICT: (d) =>
+    `see what changed with 'verso diff ${text(d, 'base').slice(0, 12)} ${text(d, 'branch')}', then apply the batch again on the new head`,
 };
 
 /** The hint for `e`: the table's, else the library's own suggestion (`data.hint`), if any. */

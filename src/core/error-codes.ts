@@ -74,6 +74,7 @@ export const API_ERROR_CODES = [
   'EXPORT_IMAGE_MISSING',
   'IMPORT_WORKER_FAILED',
   'BLOB_NOT_FOUND',
+  'WRITE_CONFLICT',
 ] as const;
 
 /** Tokens, roles, the audit log and branch protection (`catalog/access-catalog-errors.ts`, `api/access/`). */

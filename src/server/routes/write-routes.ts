@@ -34,6 +34,20 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
         params: BranchParams,
         querystring: Type.Object({
           message: Type.Optional(Type.String()),
+          expected_head: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description:
+                'apply only if the branch is at this commit (else 409 with the current head); without it, a batch whose keys nobody changed is rebased onto a moved head',
+            }),
+          ),
+          base_head: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description:
+                'the commit the client read before making the batch: if the branch moved since, the batch lands only when none of its labels and reviews changed in between, else 409 WRITE_CONFLICT listing them',
+            }),
+          ),
           clip: Type.Optional(Type.Boolean()),
           allow_unknown_images: Type.Optional(Type.Boolean()),
         }),
@@ -42,7 +56,7 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
       },
     },
     async (request) => {
-      const { message, clip, allow_unknown_images } = request.query;
+      const { message, expected_head, base_head, clip, allow_unknown_images } = request.query;
       await assertBranchWrite(request, request.params.branch);
       const result = await withUploadedFile(
         request.repo,
@@ -53,6 +67,8 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
             file,
             branch: request.params.branch,
             ...(message !== undefined ? { message } : {}),
+            ...(expected_head !== undefined ? { expectedHead: expected_head } : {}),
+            ...(base_head !== undefined ? { baseHead: base_head } : {}),
             policy: { clip: !!clip, allowUnknownImages: !!allow_unknown_images },
           }),
         { mapLine: reviewStamper(request.actor, () => request.repo.clock.now().toISOString()) },
