@@ -25,7 +25,7 @@ CLIENT_ROUTES = [
     ("GET", "/repos/{repo}/blame", {"ref", "image", "label"}),
     ("GET", "/repos/{repo}/labels", {"ref", "where", "schema"}),
     ("GET", "/repos/{repo}/count", {"ref", "where"}),
-    ("POST", "/repos/{repo}/branches/{branch}/apply", {"message", "clip", "allow_unknown_images"}),
+    ("POST", "/repos/{repo}/branches/{branch}/apply", {"message", "expected_head", "base_head", "clip", "allow_unknown_images"}),
     ("POST", "/repos/{repo}/branches/{branch}/import", {"mode", "message", "clip", "allow_unknown_images"}),
     ("GET", "/repos/{repo}/whoami", set()),
     ("POST", "/repos/{repo}/tokens", set()),

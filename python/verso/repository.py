@@ -169,18 +169,21 @@ class Repository:
         expected_head: Optional[str] = None,
         message: Optional[str] = None,
         *,
+        base_head: Optional[str] = None,
         clip: bool = False,
         allow_unknown_images: bool = False,
     ) -> CommitResult:
         """Applies put/patch/delete ops (``verso.put``, ``verso.patch``, ``verso.delete``, or
         dicts in the edit format) to a branch as one commit. With ``expected_head`` the write is
         strict: if the branch is at another commit the server refuses it with ``Conflict``
-        (``e.current_head``). Without it, the server rebases the batch onto a moved head when
-        none of its keys changed there, and refuses a real conflict with ``Conflict``
-        (``e.keys``)."""
+        (``e.current_head``). With ``base_head`` (the commit the edits were made from), a
+        moved branch takes the batch only if none of its labels and reviews changed since,
+        else ``Conflict`` (``WRITE_CONFLICT``, ``e.keys``). With neither, the server rebases the
+        batch onto a moved head when none of its keys changed there while it ran."""
         query = {
             "message": message,
             "expected_head": expected_head,
+            "base_head": base_head,
             "clip": clip or None,
             "allow_unknown_images": allow_unknown_images or None,
         }
