@@ -82,26 +82,26 @@ class LocalServer:
             args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True, encoding="utf-8", errors="replace",
         )
-        self._finalizer = weakref.finalize(self, _stop, self.process)
         threading.Thread(target=_drain, args=(self.process.stderr, self._stderr), daemon=True).start()
         first = _first_line(self.process, START_TIMEOUT)
         match = ANNOUNCE.search(first or "")
         if not match:
-            self.stop()
+            _stop(self.process)
+            _revoke_with_cli(self.command, self.path, self.token_name)
             detail = "".join(self._stderr).strip() or first or "no output"
             raise VersoError(f"verso serve did not start: {detail}", code="SERVER_START")
         threading.Thread(target=_drain, args=(self.process.stdout, None), daemon=True).start()
         self.url = match.group("url")
         first = match.group("repos").split(",")[0].strip()
         self.repository = first[len("/repos/"):] if first.startswith("/repos/") else first
+        # Runs once: on stop(), or when this object is collected, or at interpreter exit.
+        self._finalizer = weakref.finalize(
+            self, _shutdown, self.process, self.url, self.repository, self.token,
+            self.token_name, self.command, self.path)
 
     def stop(self) -> None:
-        """Stops the server (requests in flight finish) and revokes the session token."""
+        """Revokes the session token and stops the server (requests in flight finish)."""
         self._finalizer()
-        if self.token_name is not None:
-            name, self.token_name = self.token_name, None
-            subprocess.run([*self.command, "--repo", self.path, "token", "revoke", name],
-                           stdin=subprocess.DEVNULL, capture_output=True, check=False)
 
     def _create_token(self, role: str) -> str:
         name = f"python-{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -136,6 +136,32 @@ def _drain(stream: Optional[object], keep: Optional[Deque[str]]) -> None:
                 keep.append(line)
     except (ValueError, OSError):  # closed by stop()
         pass
+
+
+def _shutdown(process: "subprocess.Popen[str]", url: str, repository: str, token: str,
+              token_name: Optional[str], command: List[str], path: str) -> None:
+    """Revokes the session token through the server (the CLI if that fails), then stops it."""
+    revoked = token_name is None
+    if not revoked:
+        from .transport import Transport, segment
+
+        transport = Transport(url, token, timeout=10)
+        try:
+            transport.call("DELETE", f"/repos/{segment(repository)}/tokens/{segment(token_name)}")  # type: ignore[arg-type]
+            revoked = True
+        except VersoError:
+            pass
+        finally:
+            transport.close()
+    _stop(process)
+    if not revoked:
+        _revoke_with_cli(command, path, token_name)
+
+
+def _revoke_with_cli(command: List[str], path: str, token_name: Optional[str]) -> None:
+    if token_name is not None:
+        subprocess.run([*command, "--repo", path, "token", "revoke", token_name],
+                       stdin=subprocess.DEVNULL, capture_output=True, check=False)
 
 
 def _stop(process: "subprocess.Popen[str]") -> None:
