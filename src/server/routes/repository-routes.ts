@@ -13,6 +13,7 @@ import { imageRoutes } from './image-routes.js';
 import { labelRoutes } from './label-routes.js';
 import { maintenanceRoutes } from './maintenance-routes.js';
 import { mergeRoutes } from './merge-routes.js';
+import { lineageRoutes } from './lineage-routes.js';
 import { refRoutes } from './ref-routes.js';
 import { schemaRoutes } from './schema-routes.js';
 import { splitRoutes } from './split-routes.js';
@@ -35,4 +36,5 @@ export function registerRepositoryRoutes(app: VersoApp, ctx: RouteContext): void
   maintenanceRoutes(app, ctx, operations);
   exportRoutes(app, ctx, operations);
   splitRoutes(app, ctx);
+  lineageRoutes(app, ctx);
 }
