@@ -49,6 +49,22 @@ CLIENT_ROUTES = [
     ("GET", "/repos/{repo}/schemas/{version}", set()),
     ("POST", "/repos/{repo}/schemas/{version}", {"parent", "message"}),
     ("POST", "/repos/{repo}/branches/{branch}/migrate", set()),
+    ("POST", "/repos/{repo}/runs", set()),
+    ("GET", "/repos/{repo}/runs", set()),
+    ("GET", "/repos/{repo}/runs/{id}", set()),
+    ("GET", "/repos/{repo}/runs/{id}/examples", set()),
+    ("POST", "/repos/{repo}/runs/{id}/finish", set()),
+    ("POST", "/repos/{repo}/runs/{id}/vectors", set()),
+    ("POST", "/repos/{repo}/runs/{id}/vectors/seal", set()),
+    ("POST", "/repos/{repo}/models", set()),
+    ("GET", "/repos/{repo}/models", {"run"}),
+    ("GET", "/repos/{repo}/models/{model}", set()),
+    ("POST", "/repos/{repo}/models/{model}/predictions", set()),
+    ("GET", "/repos/{repo}/predictions", {"model"}),
+    ("GET", "/repos/{repo}/predictions/{id}", set()),
+    ("GET", "/repos/{repo}/explain/{prediction}", {"top"}),
+    ("GET", "/repos/{repo}/lineage/up/{id}", {"all"}),
+    ("GET", "/repos/{repo}/lineage/down/{id}", {"limit"}),
 ]
 
 
