@@ -80,6 +80,27 @@ class Dataset(unittest.TestCase):
         image, cls = cats[2]
         self.assertEqual((cls.item(), tuple(image.shape[1:])), (0, IMAGES["pic4"][::-1]))
 
+    def test_a_runs_example_set_and_its_schemas_classes(self) -> None:
+        with fx.connect("review") as writer:
+            writer.create_schema("1.0", {"classes": [{"id": 1, "name": "dog"}, {"id": 2, "name": "cat"}, {"id": 3, "name": "bird"}]})
+            writer.create_branch("with-schema")
+            writer.migrate("with-schema", "1.0")
+            with writer.run(dataset="with-schema", where="class != dog", schema="1.0") as run:
+                data = VersoDataset(self.repo, run=run.id)
+                self.assertEqual(data.classes, ["dog", "cat", "bird"])
+                expected = []
+                for x in run.examples:
+                    if not expected or expected[-1][0] != x.image:
+                        expected.append((x.image, []))
+                    expected[-1][1].append(x.label)
+                self.assertEqual([(image, [x.label for x in labels]) for image, labels in data.items], expected)
+                self.assertEqual(data.commit, run.info.commit)
+                _, target = data[0]
+                self.assertEqual(target["labels"].tolist(), [data.classes.index(x.category) for x in data.items[0][1]])
+                # The branch moving later changes nothing the dataset reads.
+                writer.apply("with-schema", [{"op": "delete", "image": "pic0", "label": "a"}])
+                self.assertEqual(len(VersoDataset(self.repo, run=run.id)), len(data))
+
     def test_a_dataloader_with_two_workers_gives_the_items_in_order(self) -> None:
         data = VersoDataset(self.repo, "main", transform=lambda img, t: (img.mean().item(), t["labels"].tolist()))
         expected = [data[i] for i in range(len(data))]
