@@ -10,7 +10,7 @@ import unittest
 import numpy as np
 import torch
 from PIL import Image
-from torch.utils.data import DataLoader
+from torch.utils.data import BatchSampler, DataLoader, SequentialSampler
 
 from harness import Fixture
 
@@ -107,6 +107,10 @@ class Dataset(unittest.TestCase):
         loader = DataLoader(data, batch_size=2, num_workers=2, collate_fn=list)
         got = [item for batch in loader for item in batch]
         self.assertEqual(got, expected)
+        batched = DataLoader(data, sampler=BatchSampler(SequentialSampler(data), 4, drop_last=False),
+                             batch_size=None, num_workers=2, collate_fn=list)
+        self.assertEqual([item for batch in batched for item in batch], expected)  # __getitems__, 4 threads
+        self.assertEqual(data[[2, 0, 1]], [expected[2], expected[0], expected[1]])
         detection = DataLoader(VersoDataset(self.repo, "main"), batch_size=3, num_workers=2, collate_fn=collate_detection)
         images, targets = next(iter(detection))
         self.assertEqual((len(images), len(targets)), (3, 3))

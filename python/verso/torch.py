@@ -23,6 +23,8 @@ own connections (a pool is never shared across processes).
 from __future__ import annotations
 
 import io
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -52,6 +54,7 @@ class VersoDataset(Dataset):  # type: ignore[misc]
         run: Union[Run, str, None] = None,
         target: str = "detection",
         classes: Optional[Sequence[str]] = None,
+        fetch_threads: int = 4,
     ) -> None:
         if target not in ("detection", "classification"):
             raise VersoError(f"target must be 'detection' or 'classification', not {target!r}",
@@ -62,6 +65,9 @@ class VersoDataset(Dataset):  # type: ignore[misc]
         self.repo = repo
         self.transform = transform
         self.target = target
+        self.fetch_threads = fetch_threads
+        self._pool: Optional[ThreadPoolExecutor] = None
+        self._pool_pid = 0
         if run is not None:
             run = repo.get_run(run) if isinstance(run, str) else run
             self.commit = run.info.commit
@@ -79,7 +85,29 @@ class VersoDataset(Dataset):  # type: ignore[misc]
     def __len__(self) -> int:
         return len(self.items)
 
-    def __getitem__(self, index: int) -> Tuple[Any, Any]:
+    def __getitems__(self, indices: Sequence[int]) -> List[Tuple[Any, Any]]:
+        """Several items at once, read and decoded by ``fetch_threads`` threads (the image
+        bytes of one arrive while another decodes). PyTorch 2's ``DataLoader`` calls it for each
+        batch; with an older one, pass ``sampler=BatchSampler(...)`` and ``batch_size=None``, and
+        ``dataset[list_of_indices]`` comes here."""
+        if self.fetch_threads <= 1 or len(indices) <= 1:
+            return [self[i] for i in indices]
+        if self._pool is None or self._pool_pid != os.getpid():
+            self._pool = ThreadPoolExecutor(self.fetch_threads, thread_name_prefix="verso-fetch")
+            self._pool_pid = os.getpid()
+        return list(self._pool.map(self.__getitem__, indices))
+
+    def __getstate__(self) -> Dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_pool"] = None  # threads stay in the process that made them
+        return state
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, (list, tuple)):
+            return self.__getitems__(index)
+        return self._item(int(index))
+
+    def _item(self, index: int) -> Tuple[Any, Any]:
         labels = self.items[index][1]
         image = self._decode(index)
         if self.target == "classification":
