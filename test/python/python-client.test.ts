@@ -9,6 +9,8 @@
  * a pyenv one without them). No suitable interpreter fails the run with what to install; the
  * modules that need torch (`test_torch*.py`) fail the same way when no interpreter has them. A
  * Python test that skips fails its module too (no silent skips, as in the TypeScript suites).
+ * `test_torch_example.py` runs the Fashion-MNIST example on Debian's `dataset-fashion-mnist`
+ * (and says so when it is missing).
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
