@@ -87,7 +87,7 @@ async function interpreterFor(module: string): Promise<Interpreter> {
   if (!chosen)
     throw new Error(
       needsTorch
-        ? `no Python 3.9+ with torch and numpy for ${module} (tried ${process.env['VERSO_PYTHON'] ?? '/usr/bin/python3, python3, python'}): ` +
+        ? `no Python 3.9+ with torch, numpy and Pillow for ${module} (tried ${process.env['VERSO_PYTHON'] ?? '/usr/bin/python3, python3, python'}): ` +
             'install python3-torch, python3-numpy and python3-pil (Debian), or set VERSO_PYTHON to an interpreter that has them'
         : `no Python 3.9 or newer found (tried ${process.env['VERSO_PYTHON'] ?? '/usr/bin/python3, python3, python'}): ` +
             'install python3, or set VERSO_PYTHON',
