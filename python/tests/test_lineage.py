@@ -3,7 +3,6 @@ explain (same answer as the CLI) and lineage up."""
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import random
@@ -71,7 +70,7 @@ class Lineage(unittest.TestCase):
                 with open(artifact, "wb") as f:
                     f.write(b"weights")
                 model = run.register_model("detector", artifact, metrics={"map": 0.5})
-        self.assertEqual(run.info.vectors, verso.lineage.VectorsInfo(run.info.vectors.blob, 8, len(ids), "gradient"))  # type: ignore[union-attr]
+        self.assertEqual(run.info.vectors, verso.VectorsInfo(run.info.vectors.blob, 8, len(ids), "gradient"))  # type: ignore[union-attr]
         import hashlib
 
         self.assertEqual(model.artifact, hashlib.sha256(b"weights").hexdigest())

@@ -32,17 +32,8 @@ from .errors import (
 )
 from .exports import ExportResult
 from .images import Asset
-from .lineage import (
-    Examples,
-    ExplainedExample,
-    Explanation,
-    LineageUp,
-    Model,
-    PredictionInfo,
-    Run,
-    RunInfo,
-    VectorsInfo,
-)
+from .lineage import Examples, LineageUp, Model, Run
+from .lineage_records import ExplainedExample, Explanation, PredictionInfo, RunInfo, VectorsInfo
 from .local import LocalServer
 from .merges import MergeConflict, MergeOutcome, PendingMerge
 from .records import (

@@ -9,12 +9,10 @@ import os
 import shutil
 import tarfile
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any, Dict, Iterator, Optional, Union
+from typing import IO, Any, Dict, Iterator, Optional, Union
 
+from .base import RepositoryBase
 from .errors import ProtocolError, VersoError
-
-if TYPE_CHECKING:
-    from .repository import Repository
 
 FOLDER_FORMATS = ("yolo", "yolo-seg", "voc")
 Out = Union[str, "os.PathLike[str]", IO[bytes]]
@@ -53,7 +51,7 @@ class _BlockReader:
         return out
 
 
-def export(repo: "Repository", ref: str, format: str, out: Out, where: Optional[str],  # noqa: A002
+def export(repo: RepositoryBase, ref: str, format: str, out: Out, where: Optional[str],  # noqa: A002
            schema: Optional[str], with_images: bool) -> ExportResult:
     query = {"ref": ref, "format": format, "where": where, "schema": schema,
              "with_images": with_images or None}
@@ -103,3 +101,16 @@ def _unpack(source: Any, folder: str) -> None:
                         shutil.copyfileobj(data, f)
     except tarfile.TarError as e:
         raise VersoError(f"the export archive could not be read: {e}", code="PROTOCOL") from e
+
+
+class ExportMethods(RepositoryBase):
+    def export(self, ref: str = "main", format: str = "coco", out: Any = None,  # noqa: A002
+               where: Optional[str] = None, schema: Optional[str] = None,
+               with_images: bool = False) -> ExportResult:
+        """Writes the labels of ``ref`` (``where`` / ``schema`` as for ``labels``) in ``format``
+        (``coco``, ``jsonl``: a file; ``yolo``, ``yolo-seg``, ``voc``: a folder, with the image
+        files when ``with_images``) to ``out``, a path or a binary file object, as it streams."""
+        if out is None:
+            raise VersoError("export needs out=: a file path, a folder (yolo, voc) or a binary file",
+                             code="INVALID_ARGUMENT")
+        return export(self, ref, format, out, where, schema, with_images)

@@ -12,13 +12,11 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union
+from typing import Any, Dict, Mapping, Optional, Union
 
+from .base import RepositoryBase
 from .records import CommitResult
-from .transport import segment
-
-if TYPE_CHECKING:
-    from .repository import Repository
+from .transport import Stream, segment
 
 HASH = re.compile(r"^[0-9a-f]{64}$")
 Source = Union[bytes, str, "os.PathLike[str]"]
@@ -47,7 +45,7 @@ class Asset:
                      d.get("uri"), d)
 
 
-def blob_bytes(repo: "Repository", sha256: str, byte_range: Optional[range] = None) -> bytes:
+def blob_bytes(repo: RepositoryBase, sha256: str, byte_range: Optional[range] = None) -> bytes:
     headers = {}
     if byte_range is not None:
         headers["Range"] = f"bytes={byte_range.start}-{byte_range.stop - 1}"
@@ -55,7 +53,7 @@ def blob_bytes(repo: "Repository", sha256: str, byte_range: Optional[range] = No
                                   headers=headers).read()
 
 
-def image_hash(repo: "Repository", image: str, ref: str) -> str:
+def image_hash(repo: "ImageMethods", image: str, ref: str) -> str:
     """The content hash of an image id at a ref (an id that is already a hash is itself)."""
     if HASH.match(image):
         return image
@@ -69,7 +67,7 @@ def image_hash(repo: "Repository", image: str, ref: str) -> str:
     return asset.sha256
 
 
-def put_blob(repo: "Repository", source: Source) -> str:
+def put_blob(repo: RepositoryBase, source: Source) -> str:
     """Uploads bytes (or a file's) under their SHA-256; returns the hash."""
     if isinstance(source, bytes):
         data = source
@@ -82,7 +80,7 @@ def put_blob(repo: "Repository", source: Source) -> str:
     return digest
 
 
-def add_images(repo: "Repository", branch: str, images: Mapping[str, Source],
+def add_images(repo: RepositoryBase, branch: str, images: Mapping[str, Source],
                message: Optional[str] = None) -> CommitResult:
     """Uploads each image's bytes and adds them to ``branch`` as one commit (image id -> bytes
     or file path; a file keeps its name)."""
@@ -95,3 +93,34 @@ def add_images(repo: "Repository", branch: str, images: Mapping[str, Source],
     answer = repo.transport.call("POST", f"{repo.prefix}/branches/{segment(branch)}/images",
                                  {"message": message}, json_body=entries)
     return CommitResult.from_json(answer)
+
+
+class ImageMethods(RepositoryBase):
+    def assets(self, ref: str = "main") -> Stream[Asset]:
+        """Every image's asset record at ``ref``, in image id order, streamed."""
+        return self._stream("/assets", {"ref": ref}, Asset.from_json)
+
+    def asset(self, image: str, ref: str = "main") -> Asset:
+        """One image's asset record at ``ref``."""
+        return Asset.from_json(self._call("GET", f"/assets/{segment(image)}", {"ref": ref}))
+
+    def image(self, image: str, ref: str = "main", byte_range: Optional[range] = None) -> bytes:
+        """The bytes of an image (its id at ``ref``, or its SHA-256); ``byte_range`` reads a
+        part (``range(0, 1024)``)."""
+        return blob_bytes(self, image_hash(self, image, ref), byte_range)
+
+    def image_url(self, image: str, ref: str = "main") -> str:
+        """The direct URL of an image's bytes (immutable, cacheable; send the token as
+        ``Authorization: Bearer``)."""
+        return f"{self.url}/blobs/{image_hash(self, image, ref)}"
+
+    def thumbnail(self, image: str, size: int = 256, ref: str = "main") -> bytes:
+        """A WebP thumbnail of an image that fits ``size`` x ``size`` (64, 128, 256, 512)."""
+        sha = image_hash(self, image, ref)
+        return self.transport.request("GET", f"{self.prefix}/blobs/{sha}/thumbnail", {"size": size}).read()
+
+    def add_images(self, branch: str, files: Mapping[str, Source],
+                   message: Optional[str] = None) -> CommitResult:
+        """Uploads images (image id -> bytes or file path) and adds them to ``branch`` as one
+        commit; bytes the server already has are not stored again."""
+        return add_images(self, branch, files, message)

@@ -22,15 +22,20 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
 
+from .base import RepositoryBase
 from .edits import BLOCK
-from .records import Label, Review
+from .errors import NotFound
+from .lineage_records import (
+    Explanation,
+    PredictionInfo,
+    RunInfo,
+)
+from .records import Label
 from .transport import Stream, segment
 from .vectors import CHUNK_BYTES, ExampleId, vector_chunks
 
-if TYPE_CHECKING:
-    from .repository import Repository
 
 Json = Dict[str, Any]
 
@@ -38,121 +43,6 @@ try:  # optional: serializes numpy vectors directly, and faster
     import orjson as _orjson
 except ImportError:  # pragma: no cover - depends on the interpreter
     _orjson = None
-
-
-@dataclass(frozen=True)
-class VectorsInfo:
-    """Vectors attached to a run: the blob holding them, their dimension, count and kind."""
-
-    blob: str
-    dim: int
-    count: int
-    kind: str
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    """A training run as recorded: the dataset ref as given and the exact commit it resolved
-    to, the filter and schema, the example set's hash and size, params, status, vectors."""
-
-    id: str
-    dataset_ref: str
-    commit: str
-    filter: Optional[str]
-    schema: Optional[str]
-    example_set: str
-    example_count: int
-    params: Json
-    author: str
-    started_at: str
-    finished_at: Optional[str]
-    status: str
-    vectors: Optional[VectorsInfo]
-    raw: Json = field(default_factory=dict, repr=False, compare=False)
-
-    @staticmethod
-    def from_json(d: Json) -> "RunInfo":
-        v = d.get("vectors")
-        return RunInfo(
-            d["id"], d.get("dataset_ref", ""), d.get("commit", ""), d.get("filter"),
-            d.get("schema"), d.get("example_set", ""), int(d.get("example_count", 0)),
-            dict(d.get("params") or {}), d.get("author", ""), d.get("started_at", ""),
-            d.get("finished_at"), d.get("status", ""),
-            VectorsInfo(v["blob"], v["dim"], v["count"], v["kind"]) if isinstance(v, dict) else None,
-            d,
-        )
-
-
-@dataclass(frozen=True)
-class PredictionInfo:
-    """A recorded prediction (without its vector)."""
-
-    id: str
-    model: str
-    image: str
-    output: Any
-    time: str
-    external_id: Optional[str]
-    has_vector: bool
-
-    @staticmethod
-    def from_json(d: Json) -> "PredictionInfo":
-        return PredictionInfo(d["id"], d.get("model", ""), d.get("image", ""), d.get("output"),
-                              d.get("time", ""), d.get("external_id"), bool(d.get("has_vector")))
-
-
-@dataclass(frozen=True)
-class ExplainedExample:
-    """A training example ranked by its influence on a prediction: its score, its key, the
-    label as trained on (``content``), who annotated it and when, and its review."""
-
-    rank: int
-    score: float
-    image: str
-    label: str
-    content: Optional[Json]
-    annotator: Optional[str]
-    annotated_at: Optional[str]
-    reviewer: Optional[str]
-    reviewed_at: Optional[str]
-    review: Optional[Review]
-
-    @property
-    def category(self) -> Optional[str]:
-        return (self.content or {}).get("category")
-
-    @staticmethod
-    def from_json(d: Json) -> "ExplainedExample":
-        r = d.get("review")
-        return ExplainedExample(
-            int(d.get("rank", 0)), float(d["score"]), str(d["image"]), str(d["label"]),
-            d.get("content"), d.get("annotator"), d.get("annotated_at"), d.get("reviewer"),
-            d.get("reviewed_at"), Review.from_json(r) if isinstance(r, dict) else None,
-        )
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """``explain``: the top examples of the prediction's run, by influence, best first; the
-    ``unscored`` examples (``IMAGE/LABEL``) had no vector."""
-
-    prediction: str
-    model: str
-    run: str
-    commit: str
-    kind: str
-    scored: int
-    examples: List[ExplainedExample]
-    unscored: List[str]
-    raw: Json = field(default_factory=dict, repr=False, compare=False)
-
-    @staticmethod
-    def from_json(d: Json) -> "Explanation":
-        return Explanation(
-            d["prediction"], d["model"], d["run"], d["commit"], d.get("kind", ""),
-            int(d.get("scored", 0)), [ExplainedExample.from_json(e) for e in d.get("examples", [])],
-            list(d.get("unscored", [])), d,
-        )
 
 
 @dataclass(frozen=True)
@@ -171,7 +61,7 @@ class LineageUp:
 class Model:
     """A registered model (``name`` at ``version``, produced by ``run``)."""
 
-    def __init__(self, repo: "Repository", data: Json) -> None:
+    def __init__(self, repo: RepositoryBase, data: Json) -> None:
         self.repo = repo
         self.data = data
         self.id: str = data["id"]
@@ -219,7 +109,7 @@ class Run:
     """A training run: its example set, vectors and models. A context manager: leaving the
     block finishes it (``ok``, or ``failed`` if the block raised)."""
 
-    def __init__(self, repo: "Repository", info: RunInfo) -> None:
+    def __init__(self, repo: RepositoryBase, info: RunInfo) -> None:
         self.repo = repo
         self.info = info
 
@@ -336,3 +226,75 @@ def _orjson_line(p: Mapping[str, Any]) -> bytes:
     line: bytes = _orjson.dumps(p if isinstance(p, dict) else dict(p), default=_plain,
                                 option=_orjson.OPT_SERIALIZE_NUMPY | _orjson.OPT_APPEND_NEWLINE)
     return line
+
+
+class LineageMethods(RepositoryBase):
+    def run(
+        self,
+        dataset: str,
+        where: Optional[str] = None,
+        schema: Optional[str] = None,
+        params: Optional[Dict[str, Any]] = None,
+    ) -> Run:
+        """Starts a training run on ``dataset`` (a ref), the labels matching ``where`` read as
+        schema ``schema``: the server fixes and hashes the example set now. Use it in a
+        ``with`` block to finish it when the block ends."""
+        body: Dict[str, Any] = {"dataset": dataset}
+        for name, value in (("where", where), ("schema", schema), ("params", params)):
+            if value is not None:
+                body[name] = value
+        return Run(self, RunInfo.from_json(self._call("POST", "/runs", json_body=body)))
+
+    def get_run(self, run_id: str) -> Run:
+        """An existing run, by id."""
+        return Run(self, RunInfo.from_json(self._call("GET", f"/runs/{segment(run_id)}")))
+
+    def runs(self) -> List[RunInfo]:
+        """Every training run, oldest first."""
+        return [RunInfo.from_json(r) for r in self._call("GET", "/runs")["runs"]]
+
+    def models(self, run: Optional[str] = None) -> List[Model]:
+        """Every registered model (of one run), oldest first."""
+        return [Model(self, m) for m in self._call("GET", "/models", {"run": run})["models"]]
+
+    def model(self, name: str, version: Optional[str] = None) -> Model:
+        """A model by name (its latest version, or ``version``)."""
+        versions = self._call("GET", f"/models/{segment(name)}")["versions"]
+        chosen = versions if version is None else [v for v in versions if str(v["version"]) == version]
+        if not chosen:
+            raise NotFound(f"model '{name}' has no version '{version}'", code="LINEAGE_NOT_FOUND",
+                           status=404, data={"kind": "model", "id": f"{name}@{version}"})
+        return Model(self, chosen[-1])
+
+    def predictions(self, model: Optional[str] = None) -> Stream[PredictionInfo]:
+        """Every prediction (of one model: id, NAME@VERSION or name), streamed."""
+        return self._stream("/predictions", {"model": model}, PredictionInfo.from_json)
+
+    def prediction(self, prediction_id: str) -> PredictionInfo:
+        """One prediction, by id or by the serving system's id."""
+        return PredictionInfo.from_json(self._call("GET", f"/predictions/{segment(prediction_id)}"))
+
+    def explain(self, prediction_id: str, top: int = 50) -> Explanation:
+        """The ``top`` training examples with the highest influence on a prediction, with
+        their label, annotator, annotation time, reviewer and review time."""
+        return Explanation.from_json(
+            self._call("GET", f"/explain/{segment(prediction_id)}", {"top": top}))
+
+    def lineage_up(self, target: str, all: bool = False) -> LineageUp:  # noqa: A002
+        """From a prediction (or model, run, ref) up to the model, run, exact commit and example
+        set with its annotators and reviewers (``all``: list them for any size)."""
+        d = self._call("GET", f"/lineage/up/{segment(target)}", {"all": all or None})
+        return LineageUp(
+            PredictionInfo.from_json(d["prediction"]) if d.get("prediction") else None,
+            Model(self, d["model"]) if d.get("model") else None,
+            RunInfo.from_json(d["run"]) if d.get("run") else None,
+            d.get("commit") or {},
+            d.get("examples"),
+            d,
+        )
+
+    def lineage_down(self, target: str, limit: int = 10) -> Dict[str, Any]:
+        """From a ref, ``IMAGE/LABEL``, run or model down to the runs that trained on it, their
+        models and (the first ``limit``) predictions, as ``verso lineage down --json``."""
+        result: Dict[str, Any] = self._call("GET", f"/lineage/down/{segment(target)}", {"limit": limit})
+        return result

@@ -12,13 +12,12 @@ and each conflict as objects to decide, then commit or abort (the server's ``/me
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
+from .base import RepositoryBase
+from .errors import Conflict
 from .records import CommitResult
 from .transport import segment
-
-if TYPE_CHECKING:
-    from .repository import Repository
 
 Json = Dict[str, Any]
 
@@ -56,7 +55,7 @@ class MergeConflict:
 class PendingMerge:
     """A merge stopped on conflicts (the branch did not move): decide each, then commit."""
 
-    def __init__(self, repo: "Repository", data: Json) -> None:
+    def __init__(self, repo: RepositoryBase, data: Json) -> None:
         self.repo = repo
         self._load(data)
 
@@ -122,3 +121,24 @@ class MergeOutcome:
     snapshot: Optional[str] = None
     pending: Optional[PendingMerge] = None
     raw: Json = field(default_factory=dict, repr=False)
+
+
+class MergeMethods(RepositoryBase):
+    def merge(self, source: str, into: str, message: Optional[str] = None, *, no_ff: bool = False,
+              allow_duplicates: bool = False) -> MergeOutcome:
+        """Merges ``source`` (a branch, tag or commit) into the branch ``into``: up to date, a
+        fast-forward, or a merge commit; when it stops on conflicts the outcome's ``pending``
+        holds them (nothing moved) to resolve and commit."""
+        body = {"into": into, "from": source, "no_ff": no_ff or None,
+                "allow_duplicates": allow_duplicates or None, "message": message}
+        try:
+            d = self._call("POST", "/merges", json_body={k: v for k, v in body.items() if v is not None})
+        except Conflict as e:
+            if e.code != "MERGE_CONFLICT" or not isinstance(e.data.get("merge"), dict):
+                raise
+            return MergeOutcome("conflicts", pending=PendingMerge(self, e.data["merge"]), raw=e.data)
+        return MergeOutcome(d.get("status", ""), d.get("commit") or d.get("head"), d.get("snapshot"), None, d)
+
+    def pending_merge(self, branch: str) -> PendingMerge:
+        """The pending merge of a branch (``NotFound`` when there is none)."""
+        return PendingMerge(self, self._call("GET", f"/merges/{segment(branch)}"))
