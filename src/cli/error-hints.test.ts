@@ -38,7 +38,9 @@ function productionFilesBelowCli(): string[] {
     for (const e of readdirSync(join(SRC, rel), { withFileTypes: true })) {
       const path = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) {
-        if (path !== 'cli') walk(path);
+        // The server is a surface beside the CLI, not below it: its route descriptions name the
+        // CLI command each answers like (`as verso run list --json`).
+        if (path !== 'cli' && path !== 'server') walk(path);
       } else if (
         /\.ts$/.test(path) &&
         !/\.test\.ts$|\.contract\.ts$|(^|\/)testing\.ts$|\.d\.ts$/.test(path)

@@ -75,6 +75,15 @@ export const API_ERROR_CODES = [
   'IMPORT_WORKER_FAILED',
   'BLOB_NOT_FOUND',
   'WRITE_CONFLICT',
+  'SYNC_BATCH_REFUSED',
+  'SYNC_CHUNKS_MISSING',
+  'SYNC_NON_FAST_FORWARD',
+  'SYNC_REF_MOVED',
+  'SYNC_SCHEMA_DIVERGED',
+  'REMOTE_NOT_FOUND',
+  'REMOTE_EXISTS',
+  'REMOTE_FAILED',
+  'CREDENTIALS_INSECURE',
 ] as const;
 
 /** Tokens, roles, the audit log and branch protection (`catalog/access-catalog-errors.ts`, `api/access/`). */

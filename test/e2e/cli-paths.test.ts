@@ -169,6 +169,7 @@ describe('the path values of the command table', () => {
     expect(pathValues(program).sort()).toEqual(
       [
         'add images: paths',
+        'clone: dir',
         'apply: file',
         'export: --out',
         'import coco: --images',

@@ -113,6 +113,9 @@ const RUNS: readonly Run[] = [
   run('branch protection', () => ['branch', 'protection'], 'records'),
   run('branch unprotect', () => ['branch', 'unprotect', 'scratch-p'], 'document'),
   run('audit', () => ['audit'], 'records'),
+  run('remote add', () => ['remote', 'add', 'up', 'http://127.0.0.1:9/repos/none'], 'document'),
+  run('remote list', () => ['remote', 'list'], 'records'),
+  run('remote remove', () => ['remote', 'remove', 'up'], 'document'),
   run('tag create', () => ['tag', 'create', 'v1', 'main'], 'document'),
   run('reflog', () => ['reflog'], 'records'),
   run('merge start', () => ['merge', 'feature', '--into', 'main'], 'document'),
@@ -216,6 +219,10 @@ const REFUSALS: readonly (readonly [path: string, args: string[], code: string])
   ['import voc', ['import', 'voc', '/no/such/dataset'], ''],
   ['import cvat', ['import', 'cvat', '/no/such/annotations.xml'], ''],
   ['import label-studio', ['import', 'label-studio', '/no/such/export.json'], ''],
+  ['fetch', ['fetch', 'nowhere'], 'REMOTE_NOT_FOUND'],
+  ['pull', ['pull', 'nowhere'], 'REMOTE_NOT_FOUND'],
+  ['push', ['push', 'nowhere'], 'REMOTE_NOT_FOUND'],
+  ['clone', ['clone', 'http://127.0.0.1:9/repos/none', '/no/such/parent/clone'], ''],
   // `serve` runs until a signal; its start-up refusal is what this table can run.
   ['serve', ['serve', '--root', '/no/such/folder', '--port', '0'], 'INVALID_ARGUMENT'],
 ];

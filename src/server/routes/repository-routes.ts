@@ -17,6 +17,7 @@ import { lineageRoutes } from './lineage-routes.js';
 import { refRoutes } from './ref-routes.js';
 import { schemaRoutes } from './schema-routes.js';
 import { splitRoutes } from './split-routes.js';
+import { syncRoutes } from './sync-routes.js';
 import { writeRoutes } from './write-routes.js';
 
 export function registerRepositoryRoutes(app: VersoApp, ctx: RouteContext): void {
@@ -37,4 +38,5 @@ export function registerRepositoryRoutes(app: VersoApp, ctx: RouteContext): void
   exportRoutes(app, ctx, operations);
   splitRoutes(app, ctx);
   lineageRoutes(app, ctx);
+  syncRoutes(app, ctx);
 }
