@@ -119,6 +119,17 @@ class Reads(unittest.TestCase):
         self.assertEqual(e.review.status if e.review else None, EDITS[0]["review"]["status"])  # type: ignore[index]
         self.assertEqual(e.annotator, LABELS[0]["annotator"])
 
+    def test_one_repository_serves_several_threads(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        def work(i: int) -> tuple:
+            return (self.repo.count("main"), len(list(self.repo.labels("main" if i % 2 else "edits"))))
+
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(work, range(32)))
+        self.assertEqual(set(results), {(len(LABELS), len(LABELS))})
+        self.assertLessEqual(len(self.repo.transport._idle), 8)
+
     def test_whoami_is_the_tokens_identity_and_role(self) -> None:
         me = self.repo.whoami()
         self.assertEqual((me["identity"], me["role"]), ("read-user", "read"))
