@@ -124,6 +124,27 @@ class Exports(unittest.TestCase):
                 self.assertGreater(len(expected), 12)
                 self.assertEqual(got, expected)
 
+    def test_an_export_in_the_background_reports_progress_and_gives_the_same_bytes(self) -> None:
+        seen = []
+        mine, direct = os.path.join(self.tmp, "bg.json"), os.path.join(self.tmp, "fg.json")
+        result = self.repo.export("main", "coco", out=mine, on_progress=seen.append)
+        self.repo.export("main", "coco", out=direct)
+        with open(mine, "rb") as a, open(direct, "rb") as b:
+            self.assertEqual(a.read(), b.read())
+        self.assertEqual((result.labels, result.commit), (len(LABELS), self.repo.head("main")))
+        self.assertTrue(seen)
+        self.assertEqual(seen[-1].done, len(LABELS))
+        folder = os.path.join(self.tmp, "bg-voc")
+        self.repo.export("main", "voc", out=folder, on_progress=lambda p: None)
+        self.assertEqual(files_under(folder), files_under(self._cli_export("voc")))
+        with self.assertRaises(verso.NotFound):
+            self.repo.export("no-such-ref", "jsonl", out=os.path.join(self.tmp, "z.jsonl"), on_progress=seen.append)
+
+    def _cli_export(self, fmt: str) -> str:
+        theirs = os.path.join(self.tmp, "cli-bg-" + fmt)
+        cli(fx.repo_dir, "export", "main", "--format", fmt, "--out", theirs)
+        return theirs
+
     def test_a_bad_format_request_is_refused(self) -> None:
         with self.assertRaises(verso.BadRequest):
             self.repo.export("main", "coco", out=os.path.join(self.tmp, "x.json"), with_images=True)

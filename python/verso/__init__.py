@@ -36,6 +36,7 @@ from .lineage import Examples, LineageUp, Model, Run
 from .lineage_records import ExplainedExample, Explanation, PredictionInfo, RunInfo, VectorsInfo
 from .local import LocalServer
 from .merges import MergeConflict, MergeOutcome, PendingMerge
+from .operations import Operation, Progress
 from .records import (
     BlameEntry,
     Change,
@@ -59,7 +60,7 @@ __all__ = [
     "connect", "open", "Repository", "Stream", "put", "patch", "delete", "review", "parse_time",
     "Label", "Review", "Ref", "Commit", "CommitDetail", "CommitRef", "CommitResult", "CreatedRef",
     "Change", "FieldChange", "BlameEntry", "Asset", "ExportResult",
-    "MergeOutcome", "PendingMerge", "MergeConflict",
+    "MergeOutcome", "PendingMerge", "MergeConflict", "Operation", "Progress",
     "Run", "RunInfo", "VectorsInfo", "Examples", "Model", "PredictionInfo", "Explanation",
     "ExplainedExample", "LineageUp", "LocalServer",
     "VersoError", "BadRequest", "Unprocessable", "Unauthorized", "Forbidden", "NotFound",

@@ -9,10 +9,11 @@ import os
 import shutil
 import tarfile
 from dataclasses import dataclass, field
-from typing import IO, Any, Dict, Iterator, Optional, Union
+from typing import IO, Any, Callable, Dict, Iterator, Optional, Union
 
-from .base import RepositoryBase
 from .errors import ProtocolError, VersoError
+from .operations import OperationMethods, Progress
+from .transport import Response
 
 FOLDER_FORMATS = ("yolo", "yolo-seg", "voc")
 Out = Union[str, "os.PathLike[str]", IO[bytes]]
@@ -51,18 +52,31 @@ class _BlockReader:
         return out
 
 
-def export(repo: RepositoryBase, ref: str, format: str, out: Out, where: Optional[str],  # noqa: A002
-           schema: Optional[str], with_images: bool) -> ExportResult:
+def export(repo: "ExportMethods", ref: str, format: str, out: Out,  # noqa: A002
+           where: Optional[str], schema: Optional[str], with_images: bool,
+           on_progress: Optional[Callable[[Progress], Any]]) -> ExportResult:
     query = {"ref": ref, "format": format, "where": where, "schema": schema,
              "with_images": with_images or None}
-    response = repo.transport.request("GET", f"{repo.prefix}/export", query)
-    headers = {k.lower(): v for k, v in response.headers.items()}
-    folder = format in FOLDER_FORMATS
+    if on_progress is None:
+        response = repo.transport.request("GET", f"{repo.prefix}/export", query)
+        return _received(response, format, out, {k.lower(): v for k, v in response.headers.items()})
+    # In the background, followed to its end, then downloaded.
+    answer = repo._call("POST", "/export", {**query, "async": True})
+    done = repo.wait(str(answer["operation"]), on_progress)
+    result = done.result if isinstance(done.result, dict) else {}
+    response = repo.transport.request("GET", str(result["download"]))
+    counts = {f"x-verso-{k}": str(result[k]) for k in ("commit", "labels", "images", "skipped")
+              if result.get(k) is not None}
+    return _received(response, format, out, counts)
+
+
+def _received(response: Response, format: str, out: Out, headers: Dict[str, str]) -> ExportResult:  # noqa: A002
+    """The export's bytes written to ``out`` as they arrive."""
     written: Optional[str] = None
     if hasattr(out, "write"):
         for block in response.blocks():
             out.write(block)
-    elif folder:
+    elif format in FOLDER_FORMATS:
         written = os.fspath(out)
         os.makedirs(written, exist_ok=True)
         _unpack(_BlockReader(response.blocks()), written)
@@ -103,14 +117,17 @@ def _unpack(source: Any, folder: str) -> None:
         raise VersoError(f"the export archive could not be read: {e}", code="PROTOCOL") from e
 
 
-class ExportMethods(RepositoryBase):
+class ExportMethods(OperationMethods):
     def export(self, ref: str = "main", format: str = "coco", out: Any = None,  # noqa: A002
                where: Optional[str] = None, schema: Optional[str] = None,
-               with_images: bool = False) -> ExportResult:
+               with_images: bool = False,
+               on_progress: Optional[Callable[[Progress], Any]] = None) -> ExportResult:
         """Writes the labels of ``ref`` (``where`` / ``schema`` as for ``labels``) in ``format``
         (``coco``, ``jsonl``: a file; ``yolo``, ``yolo-seg``, ``voc``: a folder, with the image
-        files when ``with_images``) to ``out``, a path or a binary file object, as it streams."""
+        files when ``with_images``) to ``out``, a path or a binary file object, as it streams.
+        With ``on_progress``, the server runs it in the background and the callback gets its
+        ``Progress`` until it is done; then it is downloaded."""
         if out is None:
             raise VersoError("export needs out=: a file path, a folder (yolo, voc) or a binary file",
                              code="INVALID_ARGUMENT")
-        return export(self, ref, format, out, where, schema, with_images)
+        return export(self, ref, format, out, where, schema, with_images, on_progress)
