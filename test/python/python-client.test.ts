@@ -1,7 +1,8 @@
 /**
  * The Python client's test suite (`python/tests/`, unittest), run by `npm test`: one vitest test
  * per Python test module, each a `python -m unittest -v MODULE` process against real servers
- * the Python harness starts on 127.0.0.1 (it runs `bin/verso.js`, so `dist/` must be built).
+ * the Python harness starts on 127.0.0.1 (it runs `bin/verso.js`, so `dist/` must be built);
+ * two modules run at a time.
  *
  * The interpreter: `$VERSO_PYTHON` if set, else the first of `/usr/bin/python3` (Debian's, where
  * `python3-torch` and `python3-numpy` install), `python3`, `python` on PATH that is Python 3.9 or
@@ -100,19 +101,52 @@ describe('the Python client (python/tests)', () => {
     expect(MODULES.length).toBeGreaterThan(3);
   });
 
+  // Two modules at a time (each starts its own CLI processes and server); the timeout covers
+  // the wait for a lane.
   for (const module of MODULES)
-    it(`${module}`, { timeout: 180_000 }, async () => {
-      const python = await interpreterFor(module);
-      const done = await run(python.command, ['-m', 'unittest', '-v', module], {
-        cwd: TESTS,
-        timeoutMs: 170_000,
-        env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', VERSO_BIN: '' },
-      });
-      const report = `${python.command} -m unittest ${module} (in python/tests):\n${done.stderr}${done.stdout}`;
-      expect(done.status, report).toBe(0);
-      expect(done.stderr, report).toMatch(/\nOK\s*$/);
-      expect(done.stderr, `${report}\n(a skipped Python test fails the suite)`).not.toMatch(
-        /skipped=|expected failures=/,
-      );
+    it.concurrent(`${module}`, { timeout: 400_000 }, async () => {
+      await lanes.enter();
+      try {
+        await runModule(module);
+      } finally {
+        lanes.leave();
+      }
     });
 });
+
+/** A counting semaphore: at most `size` holders at once, the others wait in order. */
+class Lanes {
+  private readonly waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+
+  async enter(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((go) => this.waiting.push(go));
+  }
+
+  leave(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
+const lanes = new Lanes(2);
+
+async function runModule(module: string): Promise<void> {
+  const python = await interpreterFor(module);
+  const done = await run(python.command, ['-m', 'unittest', '-v', module], {
+    cwd: TESTS,
+    timeoutMs: 170_000,
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', VERSO_BIN: '' },
+  });
+  const report = `${python.command} -m unittest ${module} (in python/tests):\n${done.stderr}${done.stdout}`;
+  expect(done.status, report).toBe(0);
+  expect(done.stderr, report).toMatch(/\nOK\s*$/);
+  expect(done.stderr, `${report}\n(a skipped Python test fails the suite)`).not.toMatch(
+    /skipped=|expected failures=/,
+  );
+}
