@@ -3,10 +3,12 @@
  * space, handed to a verb that reads a file (import, apply), and removed after. The body is
  * limited in size and in line length (so a body without line ends cannot grow one line without
  * bound), refused with 413 naming the line; an error that names the scratch file names "request body" instead,
- * so a client reads `request body:12: ...` and never a server path.
+ * so a client reads `request body:12: ...` and never a server path. The file itself is named
+ * "request body" (in a folder of its own), so what a verb records of it (a commit's message and
+ * operations: `Import request body`) is the same for every upload, never a scratch name.
  */
 import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -38,8 +40,13 @@ export async function withUploadedFile<T>(
   use: (file: string) => Promise<T>,
   lines: UploadLines = {},
 ): Promise<T> {
-  const file = join(repo.scratchDir(), `upload-${randomUUID()}`);
+  // A folder of its own per upload, so the file's name is "request body": verbs that record the
+  // name of what they read (the commit message and operations of import and apply) record that,
+  // the same for every upload, never a random scratch name.
+  const folder = join(repo.scratchDir(), `upload-${randomUUID()}`);
+  const file = join(folder, REQUEST_BODY);
   try {
+    await mkdir(folder);
     let size = 0;
     let line = 1;
     /** Bytes of the current line so far. */
@@ -84,7 +91,7 @@ export async function withUploadedFile<T>(
       throw renamedFile(e, file);
     }
   } finally {
-    await rm(file, { force: true });
+    await rm(folder, { recursive: true, force: true });
   }
 }
 

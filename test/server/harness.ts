@@ -65,6 +65,9 @@ export interface StartTestServerOptions {
   /** A fixed commit time, so snapshot and commit ids are reproducible. */
   readonly commitTime?: string;
   readonly limits?: Partial<ServerLimits>;
+  /** Who authors the repository's own writes before the server opens it (its initial commit,
+   * `setup`'s writes); default: the OS user. */
+  readonly author?: string;
 }
 
 export async function startTestServer(opts: StartTestServerOptions = {}): Promise<TestServer> {
@@ -74,10 +77,14 @@ export async function startTestServer(opts: StartTestServerOptions = {}): Promis
   const clock = opts.commitTime
     ? { now: () => new Date(opts.commitTime!), queryNow: () => Date.parse(opts.commitTime!) }
     : undefined;
-  await initRepository(repoDir, clock ? { clock } : {});
+  const local = {
+    ...(clock ? { clock } : {}),
+    ...(opts.author !== undefined ? { identity: { author: opts.author } } : {}),
+  };
+  await initRepository(repoDir, local);
   const tokens = {} as Record<Role, string>;
   const { openRepository } = await import('../../src/api/repository/index.js');
-  const repo = await openRepository(repoDir, clock ? { clock } : {});
+  const repo = await openRepository(repoDir, local);
   try {
     for (const role of ROLE_NAMES)
       tokens[role] = (

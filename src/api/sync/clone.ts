@@ -23,6 +23,7 @@ import { fetchBlobs, type BlobsFetched } from './clone-blobs.js';
 import { fetchFrom, type FetchResult } from './fetch.js';
 import { addRemote, BLOBS_CONFIG, parseRemoteName, parseRemoteUrl } from './remotes.js';
 import type { SyncPeer } from './sync-remote.js';
+import type { ProgressFn } from '../repository/progress.js';
 
 export type BlobsMode = 'all' | 'on-demand' | 'none';
 
@@ -30,6 +31,8 @@ export interface CloneOptions extends RepositoryOptions {
   readonly url: string;
   readonly remote?: string;
   readonly blobs?: BlobsMode;
+  /** Hears of every batch of chunks fetched. */
+  readonly onProgress?: ProgressFn;
 }
 
 export interface CloneResult extends FetchResult {
@@ -69,7 +72,10 @@ export async function cloneRepository(
     await repo.catalog.setConfig('format', '1');
     await addRemote(repo, remote, url);
     await repo.catalog.setConfig(BLOBS_CONFIG, blobs);
-    const fetched = await fetchFrom(repo, peer, { remote });
+    const fetched = await fetchFrom(repo, peer, {
+      remote,
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
     const localBranches: string[] = [];
     for (const b of fetched.branches) {
       if (await repo.catalog.getRef(b.name)) continue;

@@ -20,12 +20,15 @@ import { addSchemaVersions } from './sync-peer.js';
 import type { SyncPeer, SyncRef } from './sync-remote.js';
 import { sendMissing, type TransferStats } from './transfer.js';
 import { decodeTransferPack } from './transfer-pack.js';
+import type { ProgressFn } from '../repository/progress.js';
 
 export interface FetchOptions {
   /** The remote's name: tracking branches are `REMOTE/BRANCH`. */
   readonly remote: string;
   /** Only these branches (default: all). */
   readonly branches?: readonly string[];
+  /** Hears of every batch of chunks stored. */
+  readonly onProgress?: ProgressFn;
 }
 
 export interface FetchedRef {
@@ -61,6 +64,7 @@ export async function fetchFrom(
       repo,
       peer,
       [...branches, ...tags].map((r) => r.target),
+      opts.onProgress,
     );
     const { added } = await addSchemaVersions(repo, await peer.schemaVersions());
     const updated: FetchedRef[] = [];
@@ -100,6 +104,7 @@ export async function fetchCommits(
   repo: Repository,
   peer: SyncPeer,
   roots: readonly ChunkHash[],
+  onProgress?: ProgressFn,
 ): Promise<TransferStats> {
   const readPeer = async (ids: readonly ChunkHash[]) => {
     const got = new Map<ChunkHash, Uint8Array>();
@@ -115,9 +120,15 @@ export async function fetchCommits(
     senderRead: readPeer,
   });
   const commits: ChunkHash[] = [];
-  const stats = await sendMissing(plan, readPeer, async (batch) => {
-    commits.push(...(await putReceived(repo, batch)));
-  });
+  const stats = await sendMissing(
+    plan,
+    readPeer,
+    async (batch) => {
+      commits.push(...(await putReceived(repo, batch)));
+    },
+    undefined,
+    onProgress,
+  );
   await repo.chunks.flush();
   await indexReceivedCommits(repo, commits);
   return stats;

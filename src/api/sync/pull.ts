@@ -9,6 +9,7 @@ import type { Repository } from '../repository/repository.js';
 import { fetchFrom, type FetchResult } from './fetch.js';
 import { trackingBranch } from './remotes.js';
 import type { SyncPeer } from './sync-remote.js';
+import type { ProgressFn } from '../repository/progress.js';
 
 export interface PullOptions {
   readonly remote: string;
@@ -16,6 +17,8 @@ export interface PullOptions {
   readonly branch: string;
   /** The peer's branch (default: the same name). */
   readonly remoteBranch?: string;
+  /** Hears of every batch of chunks fetched. */
+  readonly onProgress?: ProgressFn;
 }
 
 export interface PullResult {
@@ -29,7 +32,11 @@ export async function pullFrom(
   opts: PullOptions,
 ): Promise<PullResult> {
   const remoteBranch = opts.remoteBranch ?? opts.branch;
-  const fetched = await fetchFrom(repo, peer, { remote: opts.remote, branches: [remoteBranch] });
+  const fetched = await fetchFrom(repo, peer, {
+    remote: opts.remote,
+    branches: [remoteBranch],
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
   const source = trackingBranch(opts.remote, remoteBranch);
   const merged = await merge(repo, {
     source,

@@ -18,6 +18,7 @@ import { trackingBranch } from './remotes.js';
 import type { SyncPeer } from './sync-remote.js';
 import { sendMissing, type TransferStats } from './transfer.js';
 import { transferPack } from './transfer-pack.js';
+import type { ProgressFn } from '../repository/progress.js';
 
 export interface PushOptions {
   readonly remote: string;
@@ -27,6 +28,8 @@ export interface PushOptions {
   readonly forceWithLease?: boolean;
   /** Chunk bytes per uploaded batch (default `BATCH_BYTES`). */
   readonly batchBytes?: number;
+  /** Hears of every batch of chunks uploaded. */
+  readonly onProgress?: ProgressFn;
 }
 
 export interface PushResult extends TransferStats {
@@ -75,6 +78,7 @@ export async function pushTo(
       await peer.pushChunks(transferPack(batch, peer.compressBatches === true));
     },
     opts.batchBytes,
+    opts.onProgress,
   );
   const known = new Set((await peer.schemaVersions()).map((v) => v.name));
   const lacking = (await repo.catalog.listSchemaVersions()).filter((v) => !known.has(v.name));

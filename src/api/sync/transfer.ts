@@ -3,7 +3,8 @@
  * order, reads the bytes the negotiation did not (leaves and category lists) in requests of
  * `IDS_PER_REQUEST` ids, and hands them on in batches of at most `BATCH_BYTES` of chunk data
  * (plus one chunk), never one request per chunk. The next request's read overlaps the current
- * batch's delivery (`READ_AHEAD` requests in flight). Fetch delivers a batch into this repository's
+ * batch's delivery (`READ_AHEAD` requests in flight). `onProgress` hears of every batch delivered
+ * (chunks sent of the plan's total: the CLI's progress bar). Fetch delivers a batch into this repository's
  * store, push uploads it as a pack (`transfer-pack.ts`).
  */
 import type { ChunkHash } from '../../core/hash.js';
@@ -11,6 +12,7 @@ import { CorruptionError } from '../../core/errors.js';
 import { hexToHash } from '../../core/hash.js';
 import type { TransferPlan } from './negotiate.js';
 import { BATCH_BYTES, IDS_PER_REQUEST, type TransferChunk } from './transfer-pack.js';
+import type { ProgressFn } from '../repository/progress.js';
 
 /** What a transfer moved (`asked`: ids the receiver was asked about during negotiation). */
 /** Read requests kept in flight while batches are delivered. */
@@ -29,11 +31,14 @@ export async function sendMissing(
   readMore: (ids: readonly ChunkHash[]) => Promise<ReadonlyMap<ChunkHash, Uint8Array>>,
   deliver: (batch: TransferChunk[]) => Promise<void>,
   batchBytes: number = BATCH_BYTES,
+  onProgress?: ProgressFn,
 ): Promise<TransferStats> {
   let batch: TransferChunk[] = [];
   let pending = 0;
   let bytes = 0;
   let batches = 0;
+  let sent = 0;
+  const total = plan.missing.length;
   const flush = async () => {
     if (batch.length === 0) return;
     const full = batch;
@@ -41,6 +46,8 @@ export async function sendMissing(
     pending = 0;
     batches++;
     await deliver(full);
+    sent += full.length;
+    onProgress?.({ phase: 'chunks', done: sent, total });
   };
   const parts: (typeof plan.missing)[] = [];
   for (let i = 0; i < plan.missing.length; i += IDS_PER_REQUEST)

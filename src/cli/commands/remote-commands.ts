@@ -22,6 +22,7 @@ import {
   type RunContext,
 } from '../command-table.js';
 import type { CliContext } from '../context.js';
+import type { ProgressFn } from '../../api/repository/index.js';
 
 const BLOBS_CHOICES = ['all', 'on-demand', 'none'] as const;
 
@@ -70,6 +71,7 @@ const remoteRemove = defineCommand<unknown, Remote & { trackingBranches: number 
 
 const clone = defineCommand<{ blobs?: (typeof BLOBS_CHOICES)[number] }, CloneResult>({
   name: 'clone <url> [dir]',
+  progress: true,
   description: "a new repository with a remote's branches, tags and schemas (remote 'origin')",
   spec: (cmd) =>
     cmd.addOption(
@@ -90,6 +92,7 @@ const clone = defineCommand<{ blobs?: (typeof BLOBS_CHOICES)[number] }, CloneRes
       ...repositoryOptions(rc.env),
       url,
       ...(opts.blobs !== undefined ? { blobs: opts.blobs } : {}),
+      ...progressOf(rc),
     });
   },
   render: (r) => [
@@ -103,12 +106,16 @@ const clone = defineCommand<{ blobs?: (typeof BLOBS_CHOICES)[number] }, CloneRes
 
 const fetchCommand = defineCommand<unknown, FetchResult>({
   name: 'fetch [remote]',
+  progress: true,
   description: "a remote's branches as tracking branches REMOTE/BRANCH (default remote: origin)",
   repository: true,
   async run(repo, { args }, rc) {
     const { fetchFrom, getRemote } = await import('../../api/sync/index.js');
     const remote = await getRemote(repo, (args[0] as string | undefined) ?? 'origin');
-    return fetchFrom(repo, await peerAt(remote.url, rc), { remote: remote.name });
+    return fetchFrom(repo, await peerAt(remote.url, rc), {
+      remote: remote.name,
+      ...progressOf(rc),
+    });
   },
   render: (r) => [
     ...r.updated.map((u) => `${u.name}\t${short(u.from)}..${short(u.to)}`),
@@ -119,6 +126,7 @@ const fetchCommand = defineCommand<unknown, FetchResult>({
 
 const pull = defineCommand<unknown, PullResult>({
   name: 'pull [remote] [branch]',
+  progress: true,
   description:
     "fetch a remote's branch and merge it into the local one (fast-forward, or a merge that stops on conflicts)",
   repository: true,
@@ -128,6 +136,7 @@ const pull = defineCommand<unknown, PullResult>({
     return pullFrom(repo, await peerAt(remote.url, rc), {
       remote: remote.name,
       branch: (args[1] as string | undefined) ?? 'main',
+      ...progressOf(rc),
     });
   },
   render: (r) => {
@@ -140,6 +149,7 @@ const pull = defineCommand<unknown, PullResult>({
 
 const push = defineCommand<{ forceWithLease?: boolean }, PushResult>({
   name: 'push [remote] [branch]',
+  progress: true,
   description:
     "send a branch to a remote and move the remote's branch (refused when not a fast-forward)",
   spec: (cmd) =>
@@ -155,6 +165,7 @@ const push = defineCommand<{ forceWithLease?: boolean }, PushResult>({
       remote: remote.name,
       branch: (args[1] as string | undefined) ?? 'main',
       ...(opts.forceWithLease ? { forceWithLease: true } : {}),
+      ...progressOf(rc),
     });
   },
   render: (r) =>
@@ -181,4 +192,9 @@ export function registerRemoteCommands(program: Command, ctx: CliContext): void 
   const remote = program.command('remote').description('list, add or remove remotes');
   registerTable(remote, ctx, REMOTE_COMMANDS);
   registerTable(program, ctx, [clone, fetchCommand, pull, push]);
+}
+
+/** The progress bar of a transfer (`RunContext.progress`), as the sync verbs take it. */
+function progressOf(rc: RunContext): { onProgress?: ProgressFn } {
+  return rc.progress ? { onProgress: rc.progress } : {};
 }
