@@ -11,6 +11,7 @@ the first line it prints, and creates the other roles' tokens through it (``ROLE
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
@@ -129,6 +130,8 @@ class Fixture:
         self.url = ""
 
     def start(self) -> "Fixture":
+        # Also stopped at exit: unittest skips tearDownModule when setUpModule fails after this.
+        atexit.register(self.stop)
         try:
             self._build_repository()
             self._start_server()
