@@ -1,0 +1,42 @@
+"""The Fashion-MNIST example end to end (python/examples/fashion_mnist.py, small): train on a
+tagged snapshot through a run, record gradients and predictions, explain a shirt predicted as a
+T-shirt: its top-50 are enriched in the wrong labels, and the explanation is the CLI's. Needs
+torch, numpy, Pillow and Debian's dataset-fashion-mnist."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import tempfile
+import unittest
+
+from harness import TESTS, cli_json
+
+sys.path.insert(0, str(TESTS.parent / "examples"))
+
+import fashion_mnist  # noqa: E402
+
+
+class FashionMnist(unittest.TestCase):
+    def test_a_misclassified_shirt_is_explained_by_the_wrong_labels(self) -> None:
+        self.assertTrue(fashion_mnist.DATA.is_dir(),
+                        f"{fashion_mnist.DATA} is missing: install Debian's dataset-fashion-mnist")
+        with tempfile.TemporaryDirectory() as workdir:
+            printed = io.StringIO()
+            with contextlib.redirect_stdout(printed):
+                result = fashion_mnist.run_example(800, 300, workdir)
+            self.assertGreater(result["accuracy"], 0.7, printed.getvalue())
+            self.assertEqual((result["true"], result["predicted"]), ("Shirt", "T-shirt/top"), printed.getvalue())
+            self.assertGreater(result["wrong"], 0)
+            self.assertGreaterEqual(result["top_wrong"] / 50, 5 * result["base_rate"], printed.getvalue())
+            top = result["top"][0]
+            self.assertTrue(top.annotator and top.annotated_at and top.category)
+            cli = cli_json(os.path.join(workdir, "fmnist"), "explain", result["prediction"], "--top", "50")
+            self.assertEqual(result["explain"].raw, cli)
+            self.assertIn("enriched", printed.getvalue())
+
+
+if __name__ == "__main__":
+    unittest.main()
