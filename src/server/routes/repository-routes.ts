@@ -8,6 +8,7 @@ import type { RouteContext, VersoApp } from '../server-types.js';
 import { historyRoutes } from './history-routes.js';
 import { labelRoutes } from './label-routes.js';
 import { refRoutes } from './ref-routes.js';
+import { sessionRoutes } from './session-routes.js';
 import { writeRoutes } from './write-routes.js';
 
 export function registerRepositoryRoutes(app: VersoApp, ctx: RouteContext): void {
@@ -19,4 +20,5 @@ export function registerRepositoryRoutes(app: VersoApp, ctx: RouteContext): void
   historyRoutes(app, ctx);
   labelRoutes(app, ctx);
   writeRoutes(app, ctx);
+  sessionRoutes(app, ctx);
 }

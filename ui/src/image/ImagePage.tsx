@@ -1,0 +1,3 @@
+export function ImagePage({ image }: { repo: string; gitRef: string; image: string }) {
+  return <p>{image}</p>;
+}
