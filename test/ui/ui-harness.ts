@@ -1,0 +1,136 @@
+/**
+ * Test support for the web UI: a real `verso serve` (`startServer`) on 127.0.0.1 over a
+ * repository made with the CLI from the real Pascal VOC 2012 set (100 images added as blobs, 273
+ * boxes imported from the VOC XML), one token per role, and Debian's Chromium driven by
+ * playwright-core.
+ *
+ * Nothing is skipped: without Chromium (`/usr/bin/chromium`, or `VERSO_CHROMIUM`) or without the
+ * built UI (`dist/ui`, made by `npm run build`) the tests fail with a message saying what to
+ * install or run. Screenshots go to `VERSO_UI_SCREENSHOTS` or a temporary folder (not the
+ * repository); the test prints where.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Role } from '../../src/server/index.js';
+import { startServer, type RunningServer, type TokenCheck } from '../../src/server/index.js';
+import { HttpRefusal } from '../../src/server/http-errors.js';
+import { expectOk, REPO_ROOT, verso } from '../e2e/helpers.js';
+
+const REAL = resolve(REPO_ROOT, '../shared/data/real');
+export const VOC_IMAGES = join(REAL, 'images/review_object_detection_metrics/data/database/images');
+export const VOC_XML = join(
+  REAL,
+  'pascal_voc/review_object_detection_metrics/data/database/gts/pascalvoc_format',
+);
+
+const CHROMIUM = process.env['VERSO_CHROMIUM'] ?? '/usr/bin/chromium';
+
+export const SCREENSHOTS =
+  process.env['VERSO_UI_SCREENSHOTS'] ?? join(tmpdir(), 'verso-ui-screenshots');
+
+export interface StoredLabel {
+  readonly image: string;
+  readonly label: string;
+  readonly category?: string;
+  readonly bbox?: [number, number, number, number];
+  readonly review?: { status?: string; reviewer?: string };
+}
+
+export interface StoredAsset {
+  readonly image: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The identity the server gives each role's token (as the API harness: `<role>-user`). */
+export const identityOf = (role: Role): string => `${role}-user`;
+
+export interface UiFixture {
+  readonly url: string;
+  readonly repoDir: string;
+  readonly tokens: Readonly<Record<Role, string>>;
+  readonly browser: Browser;
+  readonly server: RunningServer;
+  /** Uncaught errors of any page (a test asserts none). */
+  readonly pageErrors: Error[];
+  /** `verso ARGS` in the repository (the CLI, not the server), its stdout. */
+  cli(args: readonly string[]): Promise<string>;
+  labels(ref: string, where?: string): Promise<StoredLabel[]>;
+  assets(ref: string): Promise<StoredAsset[]>;
+  /** A new 1280x800 page (or `viewport`), closed by `close()`. */
+  page(viewport?: { width: number; height: number }): Promise<Page>;
+  screenshot(page: Page, name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function requireUiPrerequisites(): void {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `the UI tests drive Debian's Chromium at ${CHROMIUM}, which is missing: install it ` +
+        '(apt-get install chromium; .ci/run does), or set VERSO_CHROMIUM to a Chromium executable',
+    );
+  if (!existsSync(join(REPO_ROOT, 'dist/ui/index.html')))
+    throw new Error('the web UI is not built (dist/ui/index.html): run `npm run build`');
+}
+
+/** Makes the VOC repository with the CLI in `parent`, serves it, launches Chromium. */
+export async function startUiFixture(parent: string): Promise<UiFixture> {
+  requireUiPrerequisites();
+  const repoDir = join(parent, 'voc');
+  const cli = async (args: readonly string[]) =>
+    expectOk(await verso(args, { cwd: repoDir }), `verso ${args.join(' ')}`).stdout;
+  expectOk(await verso(['init', repoDir]), 'verso init');
+  await cli(['add', 'images', VOC_IMAGES, '-m', 'VOC 2012 images']);
+  await cli(['import', 'voc', VOC_XML, '-m', 'VOC 2012 boxes']);
+
+  const tokens = {} as Record<Role, string>;
+  const actors = new Map<string, { identity: string; tokenName: string; role: Role }>();
+  for (const role of ['read', 'annotate', 'review', 'admin'] as const) {
+    tokens[role] = `verso_ui_${role}_${Math.random().toString(36).slice(2)}`;
+    actors.set(tokens[role], { identity: identityOf(role), tokenName: `${role}-token`, role });
+  }
+  const checkToken: TokenCheck = async (_repo, secret) => {
+    const actor = actors.get(secret);
+    if (!actor) throw new HttpRefusal('UNAUTHENTICATED', 401, 'unknown token');
+    return actor;
+  };
+  const server = await startServer({ source: { repo: repoDir }, port: 0, checkToken });
+  const browser = await chromium.launch({ executablePath: CHROMIUM });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const pages: Page[] = [];
+  const pageErrors: Error[] = [];
+  const jsonLines = <T>(text: string): T[] =>
+    text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as T);
+  return {
+    url: server.url,
+    repoDir,
+    tokens,
+    browser,
+    server,
+    pageErrors,
+    cli,
+    labels: async (ref, where) =>
+      jsonLines<StoredLabel>(await cli(['cat', ref, ...(where ? ['--where', where] : [])])),
+    assets: async (ref) => jsonLines<StoredAsset>(await cli(['asset', 'list', ref, '--json'])),
+    page: async (viewport = { width: 1280, height: 800 }) => {
+      const page = await browser.newPage({ viewport });
+      page.on('pageerror', (e) => pageErrors.push(e));
+      pages.push(page);
+      return page;
+    },
+    screenshot: async (page, name) => {
+      const path = join(SCREENSHOTS, `${name}.png`);
+      await page.screenshot({ path });
+      return path;
+    },
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
