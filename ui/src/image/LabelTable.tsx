@@ -27,85 +27,87 @@ export function LabelTable({
   onSelect,
 }: LabelTableProps) {
   return (
-    <table className="label-list" aria-label="labels">
-      <thead>
-        <tr>
-          <th scope="col">Shown</th>
-          <th scope="col">Label</th>
-          <th scope="col">Attributes</th>
-          <th scope="col">Annotated</th>
-          <th scope="col">Review</th>
-          <th scope="col">History</th>
-        </tr>
-      </thead>
-      <tbody>
-        {labels.map((l) => {
-          const cls = classOf(l);
-          const b = blame.get(l.label);
-          return (
-            <tr
-              key={l.label}
-              data-label-row={l.label}
-              className={l.label === selected ? 'selected' : undefined}
-              aria-selected={l.label === selected}
-              onClick={() => onSelect(l.label)}
-            >
-              <td>
-                <input
-                  type="checkbox"
-                  checked={!hidden.has(l.label)}
-                  onChange={() => onToggle(l.label)}
-                  onClick={(e) => e.stopPropagation()}
-                  aria-label={`show label ${l.label}`}
-                />
-              </td>
-              <td>
-                <span className="swatch" style={{ background: classColor(cls) }} />
-                <span className="class">{cls ?? '—'}</span> <code>{l.label}</code>
-              </td>
-              <td className="attributes">{attributesText(l.attributes)}</td>
-              <td>
-                {l.annotator ?? '—'}
-                {l.annotated_at && (
-                  <>
-                    <br />
-                    <time dateTime={l.annotated_at}>
-                      {new Date(l.annotated_at).toLocaleString()}
-                    </time>
-                  </>
-                )}
-              </td>
-              <td className="review">
-                {l.review ? (
-                  <>
-                    <span className={`status status-${l.review.status ?? 'none'}`}>
-                      {l.review.status ?? '—'}
-                    </span>
-                    {l.review.reviewer && <> by {l.review.reviewer}</>}
-                    {l.review.reviewed_at && (
-                      <>
-                        <br />
-                        <time dateTime={l.review.reviewed_at}>
-                          {new Date(l.review.reviewed_at).toLocaleString()}
-                        </time>
-                      </>
-                    )}
-                  </>
-                ) : (
-                  <span className="status status-none">not reviewed</span>
-                )}
-              </td>
-              <td className="blame">
-                {b?.introduced && <CommitLine what="introduced" commit={b.introduced} />}
-                {b?.changed && b.changed.commit !== b.introduced?.commit && (
-                  <CommitLine what="changed" commit={b.changed} />
-                )}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <div className="label-table">
+      <table className="label-list" aria-label="labels">
+        <thead>
+          <tr>
+            <th scope="col">Shown</th>
+            <th scope="col">Label</th>
+            <th scope="col">Attributes</th>
+            <th scope="col">Annotated</th>
+            <th scope="col">Review</th>
+            <th scope="col">History</th>
+          </tr>
+        </thead>
+        <tbody>
+          {labels.map((l) => {
+            const cls = classOf(l);
+            const b = blame.get(l.label);
+            return (
+              <tr
+                key={l.label}
+                data-label-row={l.label}
+                className={l.label === selected ? 'selected' : undefined}
+                aria-selected={l.label === selected}
+                onClick={() => onSelect(l.label)}
+              >
+                <td>
+                  <input
+                    type="checkbox"
+                    checked={!hidden.has(l.label)}
+                    onChange={() => onToggle(l.label)}
+                    onClick={(e) => e.stopPropagation()}
+                    aria-label={`show label ${l.label}`}
+                  />
+                </td>
+                <td>
+                  <span className="swatch" style={{ background: classColor(cls) }} />
+                  <span className="class">{cls ?? '—'}</span> <code>{l.label}</code>
+                </td>
+                <td className="attributes">{attributesText(l.attributes)}</td>
+                <td>
+                  {l.annotator ?? '—'}
+                  {l.annotated_at && (
+                    <>
+                      <br />
+                      <time dateTime={l.annotated_at}>
+                        {new Date(l.annotated_at).toLocaleString()}
+                      </time>
+                    </>
+                  )}
+                </td>
+                <td className="review">
+                  {l.review ? (
+                    <>
+                      <span className={`status status-${l.review.status ?? 'none'}`}>
+                        {l.review.status ?? '—'}
+                      </span>
+                      {l.review.reviewer && <> by {l.review.reviewer}</>}
+                      {l.review.reviewed_at && (
+                        <>
+                          <br />
+                          <time dateTime={l.review.reviewed_at}>
+                            {new Date(l.review.reviewed_at).toLocaleString()}
+                          </time>
+                        </>
+                      )}
+                    </>
+                  ) : (
+                    <span className="status status-none">not reviewed</span>
+                  )}
+                </td>
+                <td className="blame">
+                  {b?.introduced && <CommitLine what="introduced" commit={b.introduced} />}
+                  {b?.changed && b.changed.commit !== b.introduced?.commit && (
+                    <CommitLine what="changed" commit={b.changed} />
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
