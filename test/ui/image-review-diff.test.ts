@@ -127,6 +127,31 @@ describe('web UI: image page, review, diff (Pascal VOC 2012)', () => {
     await page.getByLabel(`show label ${first.label}`).check();
     expect(await page.locator(`[data-image-id="${IMAGE}"] [data-label-id]`).count()).toBe(4);
 
+    // At a phone's width the image shrinks to the window and the boxes scale with it.
+    const phone = await f.page({ width: 390, height: 844 });
+    await phone.goto(`${f.url}/r/voc/image/${IMAGE}?ref=main&token=${f.tokens.read}`);
+    await pictureLoaded(phone, IMAGE);
+    const small = await measure(phone, IMAGE);
+    expect(small.frame.width).toBeLessThan(390);
+    expect(small.frame.width).toBeGreaterThan(300);
+    for (const l of labels)
+      expectOnPixels(
+        small.frame,
+        asset.width,
+        small.boxes.find((b) => b.label === l.label)!.rect,
+        l.bbox!,
+        `phone ${l.label}`,
+      );
+    const overflow = await phone.evaluate(() => {
+      const w = globalThis as unknown as {
+        document: { documentElement: { scrollWidth: number } };
+        innerWidth: number;
+      };
+      return w.document.documentElement.scrollWidth - w.innerWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(0);
+    await f.screenshot(phone, 'image-phone');
+
     // A read-only token has no write controls, and the server refuses its writes.
     expect(await page.getByRole('toolbar', { name: 'review' }).count()).toBe(0);
     const refused = await fetch(`${f.url}/repos/voc/branches/main/apply`, {

@@ -113,7 +113,7 @@ function ImageView({ repo, gitRef, image, data, reload }: ImageViewProps) {
 
   return (
     <div className="image-page">
-      <div className="image-view">
+      <div className="image-view" style={{ width: `min(${data.asset.width ?? 640}px, 100%)` }}>
         <FullImage
           repo={repo}
           data={data}
@@ -122,7 +122,7 @@ function ImageView({ repo, gitRef, image, data, reload }: ImageViewProps) {
           onSelect={setSelected}
         />
       </div>
-      <div>
+      <div className="image-side">
         {canReview && (
           <ReviewBar
             selected={selected}
