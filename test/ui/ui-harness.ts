@@ -1,7 +1,8 @@
 /**
  * Test support for the web UI: a real `verso serve` (`startServer`) on 127.0.0.1 over a
- * repository made with the CLI from the real Pascal VOC 2012 set (100 images added as blobs, 273
- * boxes imported from the VOC XML), one token per role, and Debian's Chromium driven by
+ * repository made with the CLI from real data (`voc`: the Pascal VOC 2012 set, 100 images added
+ * as blobs and 273 boxes imported from the VOC XML; `people`: 4 COCO val2017 images with 14
+ * person polygons and keypoints), one token per role, and Debian's Chromium driven by
  * playwright-core.
  *
  * Nothing is skipped: without Chromium (`/usr/bin/chromium`, or `VERSO_CHROMIUM`) or without the
@@ -9,7 +10,7 @@
  * install or run. Screenshots go to `VERSO_UI_SCREENSHOTS` or a temporary folder (not the
  * repository); the test prints where.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -25,6 +26,12 @@ export const VOC_XML = join(
   'pascal_voc/review_object_detection_metrics/data/database/gts/pascalvoc_format',
 );
 
+/** Real COCO val2017 person keypoints (polygons + 17 keypoints), with their 4 images. */
+const COCO_PEOPLE = join(REAL, 'coco/mmpose/tests/data/coco');
+
+/** The repositories a fixture can make, each named by its folder (its name in URLs). */
+export type UiDataset = 'voc' | 'people';
+
 const CHROMIUM = process.env['VERSO_CHROMIUM'] ?? '/usr/bin/chromium';
 
 export const SCREENSHOTS =
@@ -35,6 +42,8 @@ export interface StoredLabel {
   readonly label: string;
   readonly category?: string;
   readonly bbox?: [number, number, number, number];
+  readonly segmentation?: number[][];
+  readonly keypoints?: number[];
   readonly review?: { status?: string; reviewer?: string };
 }
 
@@ -75,15 +84,24 @@ export function requireUiPrerequisites(): void {
     throw new Error('the web UI is not built (dist/ui/index.html): run `npm run build`');
 }
 
-/** Makes the VOC repository with the CLI in `parent`, serves it, launches Chromium. */
-export async function startUiFixture(parent: string): Promise<UiFixture> {
+/** Makes the repository with the CLI in `parent` (`parent/<dataset>`), serves it, launches Chromium. */
+export async function startUiFixture(
+  parent: string,
+  dataset: UiDataset = 'voc',
+): Promise<UiFixture> {
   requireUiPrerequisites();
-  const repoDir = join(parent, 'voc');
+  const repoDir = join(parent, dataset);
   const cli = async (args: readonly string[]) =>
     expectOk(await verso(args, { cwd: repoDir }), `verso ${args.join(' ')}`).stdout;
   expectOk(await verso(['init', repoDir]), 'verso init');
-  await cli(['add', 'images', VOC_IMAGES, '-m', 'VOC 2012 images']);
-  await cli(['import', 'voc', VOC_XML, '-m', 'VOC 2012 boxes']);
+  if (dataset === 'voc') {
+    await cli(['add', 'images', VOC_IMAGES, '-m', 'VOC 2012 images']);
+    await cli(['import', 'voc', VOC_XML, '-m', 'VOC 2012 boxes']);
+  } else {
+    const images = readdirSync(COCO_PEOPLE).filter((n) => n.endsWith('.jpg'));
+    await cli(['add', 'images', ...images.map((n) => join(COCO_PEOPLE, n)), '-m', 'COCO people']);
+    await cli(['import', 'coco', join(COCO_PEOPLE, 'test_coco.json'), '-m', 'COCO keypoints']);
+  }
 
   const tokens = {} as Record<Role, string>;
   const actors = new Map<string, { identity: string; tokenName: string; role: Role }>();
