@@ -15,9 +15,11 @@ import type {
   Commit,
   CommitDetails,
   CommitResult,
+  ConflictChoice,
   CountAnswer,
   DiffStat,
   Label,
+  PendingMerge,
   Ref,
   RepositoryList,
   ThumbnailSize,
@@ -129,6 +131,54 @@ export class ApiClient {
     );
   }
 
+  // ------------------------------------------------------------------ merges (PENDING routes)
+
+  /** The pending merge into `branch`, or undefined when there is none. */
+  async pendingMerge(repo: string, branch: string): Promise<PendingMerge | undefined> {
+    try {
+      return await this.json<PendingMerge>(
+        'GET',
+        `${repoPath(repo)}/merges/${encodeURIComponent(branch)}`,
+      );
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404 && e.code !== 'ROUTE_NOT_FOUND')
+        return undefined;
+      throw e;
+    }
+  }
+
+  /** Starts merging `from` into `into`; a merge that stops on conflicts leaves a pending merge. */
+  async startMerge(repo: string, into: string, from: string): Promise<'merged' | 'conflicts'> {
+    try {
+      await this.json('POST', `${repoPath(repo)}/merges`, jsonBody({ into, from }));
+      return 'merged';
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'MERGE_CONFLICT') return 'conflicts';
+      throw e;
+    }
+  }
+
+  resolveConflict(
+    repo: string,
+    branch: string,
+    target: { id: string } | { all: true },
+    choice: ConflictChoice,
+  ): Promise<unknown> {
+    return this.json(
+      'POST',
+      `${repoPath(repo)}/merges/${encodeURIComponent(branch)}/resolve`,
+      jsonBody({ ...target, choice }),
+    );
+  }
+
+  commitMerge(repo: string, branch: string): Promise<CommitResult> {
+    return this.json('POST', `${repoPath(repo)}/merges/${encodeURIComponent(branch)}/commit`);
+  }
+
+  abortMerge(repo: string, branch: string): Promise<unknown> {
+    return this.json('POST', `${repoPath(repo)}/merges/${encodeURIComponent(branch)}/abort`);
+  }
+
   // ------------------------------------------------------------------ plumbing
 
   private async json<T>(
@@ -177,6 +227,10 @@ async function errorOf(res: Response): Promise<ApiError> {
   } catch {
     return new ApiError(res.status, 'HTTP_' + res.status, `${res.status} ${res.statusText}`);
   }
+}
+
+function jsonBody(value: unknown): { body: string; contentType: string } {
+  return { body: JSON.stringify(value), contentType: 'application/json' };
 }
 
 function repoPath(repo: string): string {

@@ -94,3 +94,29 @@ export type ThumbnailSize = (typeof THUMBNAIL_SIZES)[number];
 export type CommitResult = Json200<
   paths['/repos/{repo}/branches/{branch}/apply'] extends { post: infer Op } ? Op : never
 >;
+
+/** PENDING (merge routes): one conflict of a pending merge (`GET /merges/{branch}`). */
+export interface Conflict {
+  /** `TREE/IMAGE/LABEL` (as `verso merge status` lists it). */
+  readonly id: string;
+  readonly kind: string;
+  readonly tree?: string;
+  readonly base?: Record<string, unknown> | null;
+  readonly ours?: Record<string, unknown> | null;
+  readonly theirs?: Record<string, unknown> | null;
+  readonly resolution?: Record<string, unknown>;
+}
+
+/** PENDING (merge routes): a pending merge, as `verso merge status --json`. */
+export interface PendingMerge {
+  readonly into: string;
+  readonly source: string;
+  readonly ours: string;
+  readonly theirs: string;
+  readonly started_by: string;
+  readonly started_at: string;
+  readonly undecided: number;
+  readonly conflicts: readonly Conflict[];
+}
+
+export type ConflictChoice = 'ours' | 'theirs' | 'both';

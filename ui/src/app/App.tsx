@@ -8,6 +8,7 @@ import { ApiClient } from '../api/client.js';
 import { DiffPage } from '../diff/DiffPage.js';
 import { GalleryPage } from '../gallery/GalleryPage.js';
 import { ImagePage } from '../image/ImagePage.js';
+import { MergePage } from '../merge/MergePage.js';
 import { RepositoryList } from '../repos/RepositoryList.js';
 import { RepositoryPage } from '../repos/RepositoryPage.js';
 import { Failure, Loading } from './Failure.js';
@@ -89,6 +90,8 @@ function RepositoryPageOf({
       return <ImagePage repo={route.repo} gitRef={route.ref} image={route.image} />;
     case 'diff':
       return <DiffPage repo={route.repo} from={route.from} to={route.to} />;
+    case 'merge':
+      return <MergePage repo={route.repo} branch={route.branch} />;
   }
 }
 

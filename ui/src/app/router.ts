@@ -17,6 +17,7 @@ export type Route =
     }
   | { readonly page: 'image'; readonly repo: string; readonly ref: string; readonly image: string }
   | { readonly page: 'diff'; readonly repo: string; readonly from: string; readonly to: string }
+  | { readonly page: 'merge'; readonly repo: string; readonly branch: string }
   | { readonly page: 'not-found'; readonly path: string };
 
 export function parseRoute(pathname: string, search: string): Route {
@@ -39,6 +40,9 @@ export function parseRoute(pathname: string, search: string): Route {
       break;
     case 'diff':
       return { page: 'diff', repo, from: q.get('from') ?? 'main', to: q.get('to') ?? 'main' };
+    case 'merge':
+      if (rest.length === 1) return { page: 'merge', repo, branch: rest[0]! };
+      break;
   }
   return { page: 'not-found', path: pathname };
 }
@@ -58,6 +62,8 @@ export function hrefOf(route: Route): string {
       );
     case 'diff':
       return `${base(route.repo)}/diff` + search({ from: route.from, to: route.to });
+    case 'merge':
+      return `${base(route.repo)}/merge/${encodeURIComponent(route.branch)}`;
     case 'not-found':
       return route.path;
   }

@@ -62,6 +62,9 @@ export function RepositoryPage({
                   </td>
                   <td className="actions">
                     <Link to={{ page: 'gallery', repo, ref: r.name, where: '' }}>gallery</Link>
+                    {r.kind === 'branch' && (
+                      <Link to={{ page: 'merge', repo, branch: r.name }}>merge</Link>
+                    )}
                     {r.name !== 'main' && (
                       <Link to={{ page: 'diff', repo, from: 'main', to: r.name }}>
                         diff with main
