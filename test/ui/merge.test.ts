@@ -59,7 +59,7 @@ describe('web UI: merge conflicts', () => {
 
     const page: Page = await f.page();
     await page.goto(`${f.url}/r/voc/merge/ours-2?token=${f.tokens.annotate}`);
-    await page.getByLabel('Merge').fill('theirs-2');
+    await page.getByLabel('Merge', { exact: true }).fill('theirs-2');
     await page.getByRole('button', { name: 'Start merge into ours-2' }).click();
     const conflict = page.locator(`[data-conflict="labels/${IMAGE}/1"]`);
     await conflict.waitFor();
