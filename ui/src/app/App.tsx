@@ -114,12 +114,8 @@ function InRepository({ repo, children }: { repo: string; children: React.ReactN
 function Frame({ route, children }: { route: Route; children: React.ReactNode }) {
   const { signOut } = useSession();
   const repo = 'repo' in route ? route.repo : undefined;
-  const ref =
-    route.page === 'gallery' || route.page === 'image'
-      ? route.ref
-      : route.page === 'repository'
-        ? route.ref
-        : undefined;
+  // The ref the page shows, kept when moving between the log, the gallery and the diff.
+  const ref = 'ref' in route ? route.ref : undefined;
   return (
     <div className="frame">
       <header className="top">
