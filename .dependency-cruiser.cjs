@@ -60,6 +60,7 @@ const API_FEATURE_USES = {
   schema: [],
   lineage: ['interchange', 'query', 'read', 'schema'],
   maintenance: ['images', 'merge', 'read'],
+  access: [],
 };
 const COMPOSITION_ROOT = '^src/api/repository/compose\\.ts$';
 const featureUses = (feature, uses) => ({
@@ -108,7 +109,10 @@ module.exports = {
       comment: `${PURE.join(', ')} are pure: no file system, processes or workers`,
       severity: 'error',
       from: { path: `^src/(${PURE.join('|')})/`, pathNot: TEST },
-      to: { dependencyTypes: ['core'], path: '^(node:)?(fs|fs/promises|child_process|worker_threads)$' },
+      to: {
+        dependencyTypes: ['core'],
+        path: '^(node:)?(fs|fs/promises|child_process|worker_threads)$',
+      },
     },
     {
       name: 'no-tests-in-production-code',
@@ -122,7 +126,14 @@ module.exports = {
       severity: 'error',
       from: {
         orphan: true,
-        pathNot: [TEST, '\\.d\\.ts$', '^src/cli/bin\\.ts$', '^bench/main\\.ts$', '^src/index\\.ts$', 'worker\\.ts$'],
+        pathNot: [
+          TEST,
+          '\\.d\\.ts$',
+          '^src/cli/bin\\.ts$',
+          '^bench/main\\.ts$',
+          '^src/index\\.ts$',
+          'worker\\.ts$',
+        ],
       },
       to: {},
     },
@@ -134,20 +145,30 @@ module.exports = {
       from: { path: '^src/cli/bin\\.ts$' },
       to: {
         path: '^src/',
-        pathNot: [TEST, 'worker\\.ts$', '^src/cli/bin\\.ts$', '^src/index\\.ts$', '^src/store/memory/', '^src/store/verifying-chunk-store\\.ts$', '^src/store/pack/'],
+        pathNot: [
+          TEST,
+          'worker\\.ts$',
+          '^src/cli/bin\\.ts$',
+          '^src/index\\.ts$',
+          '^src/store/memory/',
+          '^src/store/verifying-chunk-store\\.ts$',
+          '^src/store/pack/',
+        ],
         reachable: false,
       },
     },
     {
       name: 'api-features-only-through-their-index',
-      comment: 'outside api/ (cli/, src/index.ts) a feature is imported only through api/<feature>/index.ts',
+      comment:
+        'outside api/ (cli/, src/index.ts) a feature is imported only through api/<feature>/index.ts',
       severity: 'error',
       from: { path: '^src/', pathNot: ['^src/api/', TEST] },
       to: { path: '^src/api/', pathNot: '^src/api/[a-z-]+/index\\.ts$' },
     },
     {
       name: 'api-index-is-for-callers-outside-api',
-      comment: 'inside api/ a feature uses another through its modules, never an index.ts (the facade for callers)',
+      comment:
+        'inside api/ a feature uses another through its modules, never an index.ts (the facade for callers)',
       severity: 'error',
       from: { path: '^src/api/', pathNot: TEST },
       to: { path: '^src/api/[a-z-]+/index\\.ts$' },
@@ -161,12 +182,16 @@ module.exports = {
     ...Object.entries(API_FEATURE_USES).map(([feature, uses]) => featureUses(feature, uses)),
     {
       name: 'api-composition-root-registers-maintainers-only',
-      comment: 'repository/compose.ts may import other features only for their commit-time maintainers',
+      comment:
+        'repository/compose.ts may import other features only for their commit-time maintainers',
       severity: 'error',
       from: { path: COMPOSITION_ROOT },
       to: {
         path: '^src/api/',
-        pathNot: [...API_INFRASTRUCTURE.map((f) => `^src/api/${f}/`), '^src/api/[a-z-]+/[a-z-]+-maintain\\.ts$'],
+        pathNot: [
+          ...API_INFRASTRUCTURE.map((f) => `^src/api/${f}/`),
+          '^src/api/[a-z-]+/[a-z-]+-maintain\\.ts$',
+        ],
       },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },

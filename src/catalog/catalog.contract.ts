@@ -10,6 +10,7 @@ import type { Catalog } from './catalog.js';
 import { describeCommitsCatalogContract } from './commits-catalog.contract.js';
 import { describeConfigCatalogContract } from './config-catalog.contract.js';
 import { describeDerivedCatalogContract } from './derived-catalog.contract.js';
+import { describeAccessCatalogContract } from './access-catalog.contract.js';
 import { describeLeasesCatalogContract } from './leases-catalog.contract.js';
 import { describeLineageCatalogContract } from './lineage-catalog.contract.js';
 import { describeMergesCatalogContract } from './merges-catalog.contract.js';
@@ -35,6 +36,10 @@ export function describeCatalogContract(name: string, create: HarnessFactory<Cat
   describeDerivedCatalogContract(
     name,
     sectionHarness(create, (catalog) => catalog.derived),
+  );
+  describeAccessCatalogContract(
+    name,
+    sectionHarness(create, (catalog) => catalog.access),
   );
 
   describe(`Catalog contract: ${name}`, () => {

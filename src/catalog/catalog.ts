@@ -13,7 +13,8 @@
  * - `ConfigCatalog` (`config-catalog.ts`): repository config;
  * - `LeasesCatalog` (`leases-catalog.ts`): leases that keep gc and writers apart;
  * - `lineage: LineageCatalog` (`lineage-catalog.ts`): runs, models, predictions, slices;
- * - `derived: DerivedCatalog` (`derived-catalog.ts`): index and blame roots, commit numbers.
+ * - `derived: DerivedCatalog` (`derived-catalog.ts`): index and blame roots, commit numbers;
+ * - `access: AccessCatalog` (`access-catalog.ts`): API tokens, the audit log, branch protection.
  * Code that needs one concern takes the narrow interface; `Catalog` is what a backend provides
  * and what a repository holds.
  * Backends: `SqliteCatalog` (`sqlite/`, the embedded default); a server backend (PostgreSQL)
@@ -22,6 +23,7 @@
 import type { CommitsCatalog } from './commits-catalog.js';
 import type { ConfigCatalog } from './config-catalog.js';
 import type { DerivedCatalog } from './derived-catalog.js';
+import type { AccessCatalog } from './access-catalog.js';
 import type { LeasesCatalog } from './leases-catalog.js';
 import type { LineageCatalog } from './lineage-catalog.js';
 import type { MergesCatalog } from './merges-catalog.js';
@@ -36,6 +38,7 @@ export type * from './config-catalog.js';
 export type * from './leases-catalog.js';
 export type * from './lineage-catalog.js';
 export type * from './derived-catalog.js';
+export type * from './access-catalog.js';
 
 export interface Catalog
   extends RefsCatalog, CommitsCatalog, MergesCatalog, SchemasCatalog, ConfigCatalog, LeasesCatalog {
@@ -44,6 +47,9 @@ export interface Catalog
 
   /** Secondary-index and blame roots, commit numbers (`derived-catalog.ts` has the contract). */
   readonly derived: DerivedCatalog;
+
+  /** Tokens, the audit log, branch protection (`access-catalog.ts` has the contract). */
+  readonly access: AccessCatalog;
 
   close(): Promise<void>;
 }

@@ -70,6 +70,10 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     load: async () => (await import('./commands/serve-commands.js')).registerServeCommands,
   },
   {
+    words: ['token', 'audit', 'branch'],
+    load: async () => (await import('./commands/access-commands.js')).registerAccessCommands,
+  },
+  {
     words: ['completion', 'help'],
     load: async () => (await import('./commands/help-commands.js')).registerHelpCommands,
   },

@@ -128,6 +128,14 @@ export const ERROR_HINTS: { readonly [C in ErrorCode]?: HintFor } = {
   IMAGES_WITHOUT_SIZE: () =>
     "record their sizes ('verso add images DIR', or import the annotations with their image sizes), leave them out with --where, or export --format jsonl",
   EXPORT_IMAGE_MISSING: () => 'add its file (verso add images), or export without --with-images',
+  TOKEN_NAME_TAKEN: (d) =>
+    `revoke it with 'verso token revoke ${text(d, 'name')}', or choose another --name`,
+  TOKEN_NOT_FOUND: () => "'verso token list' shows the tokens and which are active",
+  BRANCH_NOT_PROTECTED: () => "'verso branch protection' lists the protected branches",
+  MERGE_GATE_FAILED: (d) =>
+    `fix the source branch and merge again; 'verso branch protection' shows the checks of ${text(d, 'branch')}`,
+  WRITE_CONFLICT: (d) =>
+    `see what changed with 'verso diff ${text(d, 'base').slice(0, 12)} ${text(d, 'branch')}', then apply the batch again on the new head`,
 };
 
 /** The hint for `e`: the table's, else the library's own suggestion (`data.hint`), if any. */

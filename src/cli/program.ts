@@ -19,6 +19,7 @@ import { registerLineageCommands } from './commands/lineage-commands.js';
 import { registerBlameCommands } from './commands/blame-commands.js';
 import { registerHelpCommands } from './commands/help-commands.js';
 import { registerServeCommands } from './commands/serve-commands.js';
+import { registerAccessCommands } from './commands/access-commands.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = rootCommand();
@@ -34,6 +35,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerLineageCommands(program, ctx);
   registerBlameCommands(program, ctx);
   registerServeCommands(program, ctx);
+  registerAccessCommands(program, ctx);
   registerHelpCommands(program, ctx);
   return program;
 }

@@ -73,6 +73,21 @@ export const API_ERROR_CODES = [
   'IMAGES_WITHOUT_SIZE',
   'EXPORT_IMAGE_MISSING',
   'IMPORT_WORKER_FAILED',
+  'BLOB_NOT_FOUND',
+  'WRITE_CONFLICT',
+] as const;
+
+/** Tokens, roles, the audit log and branch protection (`catalog/access-catalog-errors.ts`, `api/access/`). */
+export const ACCESS_ERROR_CODES = [
+  'TOKEN_NAME_TAKEN',
+  'TOKEN_NOT_FOUND',
+  'TOKEN_UNKNOWN',
+  'TOKEN_REVOKED',
+  'TOKEN_EXPIRED',
+  'ACCESS_DENIED',
+  'BRANCH_PROTECTED',
+  'BRANCH_NOT_PROTECTED',
+  'MERGE_GATE_FAILED',
 ] as const;
 
 /** `cli/`: a bad command line, a failed `verify`, and a bug (an error that is no VersoError). */
@@ -88,6 +103,10 @@ export const SERVER_ERROR_CODES = [
   'UNSUPPORTED_MEDIA_TYPE',
   'RATE_LIMITED',
   'REQUEST_TIMEOUT',
+  'IMAGE_UNDECODABLE',
+  'RANGE_NOT_SATISFIABLE',
+  'OPERATION_NOT_FOUND',
+  'OPERATION_RUNNING',
 ] as const;
 
 export const ERROR_CODES = [
@@ -102,6 +121,7 @@ export const ERROR_CODES = [
   ...API_ERROR_CODES,
   ...CLI_ERROR_CODES,
   ...SERVER_ERROR_CODES,
+  ...ACCESS_ERROR_CODES,
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -24,7 +24,12 @@ export const STATUS_BY_CATEGORY: Readonly<Record<ErrorCategory, number>> = {
 /** Codes whose status is not their category's. */
 const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   UNAUTHENTICATED: 401,
+  TOKEN_UNKNOWN: 401,
+  TOKEN_REVOKED: 401,
+  TOKEN_EXPIRED: 401,
   FORBIDDEN: 403,
+  ACCESS_DENIED: 403,
+  BRANCH_PROTECTED: 403,
   BODY_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

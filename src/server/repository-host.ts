@@ -8,13 +8,14 @@
  * Names are checked before any path is built from them: a name is one path segment of letters,
  * digits, `.`, `_` and `-`, not starting with `.` (no traversal, no hidden folders).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import {
   openRepository,
   type Repository,
   type RepositoryOptions,
 } from '../api/repository/index.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import { HttpRefusal } from './http-errors.js';
 
 const NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
@@ -33,7 +34,11 @@ export class RepositoryHost {
     if ('repo' in source) {
       const dir = resolve(source.repo);
       this.single = { name: sanitizedName(basename(dir)), dir };
-    } else this.root = resolve(source.root);
+    } else {
+      this.root = resolve(source.root);
+      if (!existsSync(this.root) || !statSync(this.root).isDirectory())
+        throw new InvalidArgumentError('repository root', source.root, 'is not a folder');
+    }
   }
 
   /** The names served, in order. */

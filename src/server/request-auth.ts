@@ -11,15 +11,11 @@
  * reads.
  */
 import type { FastifyRequest } from 'fastify';
+import { roleAllows, type Role } from '../api/access/index.js';
 import type { Repository } from '../api/repository/index.js';
 import { HttpRefusal } from './http-errors.js';
 
-export const ROLES = ['read', 'annotate', 'review', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-export function roleAllows(have: Role, need: Role): boolean {
-  return ROLES.indexOf(have) >= ROLES.indexOf(need);
-}
+export { ROLES, roleAllows, type Role } from '../api/access/index.js';
 
 /** The caller of a request, as its token says. */
 export interface Actor {
@@ -76,7 +72,7 @@ export async function actorFor(
       throw new HttpRefusal(
         'UNAUTHENTICATED',
         401,
-        "this server needs a token: send 'Authorization: Bearer <token>' (create one with `verso token create`)",
+        "this server needs a token: send 'Authorization: Bearer <token>' (a repository admin creates tokens)",
       );
     actor = ANONYMOUS;
   } else actor = await opts.checkToken(repo, secret);

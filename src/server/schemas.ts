@@ -24,8 +24,8 @@ export function errors(...statuses: number[]): Record<number, unknown> {
   return out;
 }
 
-/** Statuses every repository route may answer with. */
-export const REPO_ERRORS = [400, 401, 403, 404, 429] as const;
+/** Statuses every repository route may answer with (413/415: a body too large or of a type it does not take). */
+export const REPO_ERRORS = [400, 401, 403, 404, 413, 415, 429] as const;
 
 /** Statuses a route with a request body may answer with besides `REPO_ERRORS`. */
 export const BODY_ERRORS = [413, 415] as const;

@@ -18,6 +18,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError } from 'fastify';
 import type { Repository } from '../api/repository/index.js';
 import { errorAnswer, HttpRefusal } from './http-errors.js';
+import { auditWrite } from './audit-hook.js';
 import { InFlightLimit } from './in-flight-limit.js';
 import { actorFor, repositoryView, type Role, type TokenCheck } from './request-auth.js';
 import type { RepositoryHost } from './repository-host.js';
@@ -185,7 +186,11 @@ export async function buildServer(opts: ServerOptions): Promise<VersoApp> {
         request.repoName = name;
         inFlight.enter(request, actor);
       });
-      repoApp.addHook('onResponse', async (request) => inFlight.leave(request));
+      repoApp.addHook('onResponse', async (request, reply) => {
+        inFlight.leave(request);
+        if (request.method !== 'GET' && request.method !== 'HEAD' && request.actor)
+          await auditWrite(request, reply.statusCode);
+      });
       repoApp.addHook('onRequestAbort', async (request) => inFlight.leave(request));
       registerRepositoryRoutes(repoApp as unknown as VersoApp, { limits });
     },

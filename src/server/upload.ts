@@ -9,6 +9,7 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
 import type { Repository } from '../api/repository/index.js';
@@ -24,11 +25,18 @@ export interface UploadLimits {
   readonly ndjsonLine: number;
 }
 
+/** Optional line-wise processing of the body as it is written (after the limits). */
+export interface UploadLines {
+  /** Each line (without its '\n') as written to the file; may throw to refuse the body. */
+  readonly mapLine?: (line: string, lineNumber: number) => string;
+}
+
 export async function withUploadedFile<T>(
   repo: Repository,
   body: Readable,
   limits: UploadLimits,
   use: (file: string) => Promise<T>,
+  lines: UploadLines = {},
 ): Promise<T> {
   const file = join(repo.scratchDir(), `upload-${randomUUID()}`);
   try {
@@ -68,7 +76,8 @@ export async function withUploadedFile<T>(
         done(null, chunk);
       },
     });
-    await pipeline(body, limiter, createWriteStream(file));
+    const stages = lines.mapLine ? [limiter, lineMapper(lines.mapLine)] : [limiter];
+    await pipeline([body, ...stages, createWriteStream(file)]);
     try {
       return await use(file);
     } catch (e) {
@@ -77,6 +86,41 @@ export async function withUploadedFile<T>(
   } finally {
     await rm(file, { force: true });
   }
+}
+
+/** A transform that splits UTF-8 bytes into lines and writes `map(line)` for each. */
+function lineMapper(map: (line: string, lineNumber: number) => string): Transform {
+  const utf8 = new StringDecoder('utf8');
+  let rest = '';
+  let n = 0;
+  const mapped = (text: string): string => {
+    let out = '';
+    let at = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', at)) {
+      out += `${map(text.slice(at, nl), ++n)}\n`;
+      at = nl + 1;
+    }
+    rest = text.slice(at);
+    return out;
+  };
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      try {
+        done(null, mapped(rest + utf8.write(chunk)));
+      } catch (e) {
+        done(e as Error);
+      }
+    },
+    flush(done) {
+      try {
+        const tail = rest + utf8.end();
+        rest = '';
+        done(null, tail === '' ? '' : map(tail, ++n));
+      } catch (e) {
+        done(e as Error);
+      }
+    },
+  });
 }
 
 /** `e` with the scratch path replaced by "request body" in its message and data. */

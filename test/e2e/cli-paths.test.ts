@@ -193,6 +193,7 @@ describe('the path values of the command table', () => {
         'run add-vectors: file',
         'run start: --out',
         'schema create: --from',
+        'serve: --root',
       ].sort(),
     );
   });

@@ -102,6 +102,17 @@ const RUNS: readonly Run[] = [
   run('branch create', () => ['branch', 'create', 'scratch'], 'document'),
   run('branch delete', () => ['branch', 'delete', 'scratch'], 'document'),
   run('tag list', () => ['tag', 'list'], 'records', { mayBeEmpty: true }),
+  run('token create', () => ['token', 'create', '--name', 'ci', '--role', 'read'], 'document'),
+  run('token list', () => ['token', 'list'], 'records'),
+  run('token revoke', () => ['token', 'revoke', 'ci'], 'document'),
+  run(
+    'branch protect',
+    () => ['branch', 'protect', 'scratch-p', '--require', 'review'],
+    'document',
+  ),
+  run('branch protection', () => ['branch', 'protection'], 'records'),
+  run('branch unprotect', () => ['branch', 'unprotect', 'scratch-p'], 'document'),
+  run('audit', () => ['audit'], 'records'),
   run('tag create', () => ['tag', 'create', 'v1', 'main'], 'document'),
   run('reflog', () => ['reflog'], 'records'),
   run('merge start', () => ['merge', 'feature', '--into', 'main'], 'document'),
@@ -205,6 +216,8 @@ const REFUSALS: readonly (readonly [path: string, args: string[], code: string])
   ['import voc', ['import', 'voc', '/no/such/dataset'], ''],
   ['import cvat', ['import', 'cvat', '/no/such/annotations.xml'], ''],
   ['import label-studio', ['import', 'label-studio', '/no/such/export.json'], ''],
+  // `serve` runs until a signal; its start-up refusal is what this table can run.
+  ['serve', ['serve', '--root', '/no/such/folder', '--port', '0'], 'INVALID_ARGUMENT'],
 ];
 
 function cocoFile(): string {

@@ -109,7 +109,8 @@ function optionValue(o: Option, ref: string, out: string, f: Fixtures): string {
     case '--at':
       return '2024-01-01';
     default:
-      return `no-such-${long.replace(/^--/, '')}`;
+      // An option with a fixed set of values (`token create --role`) gets one of them.
+      return o.argChoices?.[0] ?? `no-such-${long.replace(/^--/, '')}`;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * The auth matrix: every repository route the server registers, asked with no token, with a
- * token of another repository's name in the URL, and with each role's token. A refused request
+ * The auth matrix: every repository route the server registers, asked with no token, an unknown,
+ * a revoked and an expired token, a repository the server does not serve, and each role's token. A refused request
  * (401 without or with a bad token, 403 below the route's role, 404 for a repository the server
  * does not serve) writes nothing; a token whose role suffices is never refused for its role.
  */
@@ -39,6 +39,23 @@ describe('auth matrix over every repository route', () => {
       .filter((r) => r.url.startsWith('/repos/:repo') && r.method !== 'HEAD');
     expect(routes.length).toBeGreaterThan(10);
     for (const r of routes) expect(r.role, `${r.method} ${r.url} names its role`).toBeDefined();
+    const revoked = (
+      await s.http('POST', s.repoPath('/tokens'), {
+        token: s.tokens.admin,
+        json: { name: 'gone', role: 'admin' },
+      })
+    ).json().token as string;
+    expect(
+      (await s.http('DELETE', s.repoPath('/tokens/gone'), { token: s.tokens.admin })).status,
+    ).toBe(200);
+    const expiring = (
+      await s.http('POST', s.repoPath('/tokens'), {
+        token: s.tokens.admin,
+        json: { name: 'brief', role: 'admin', expires: new Date(Date.now() + 1500).toISOString() },
+      })
+    ).json().token as string;
+    expect((await s.http('GET', s.repoPath('/refs'), { token: expiring })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1600));
     const before = await fingerprint(s);
     const send = (method: string, url: string, token?: string) =>
       s.http(method, url, {
@@ -53,6 +70,16 @@ describe('auth matrix over every repository route', () => {
       expect(none.json().error.code).toBe('UNAUTHENTICATED');
       const bad = await send(r.method, url, 'verso_not_a_token');
       expect(bad.status, `${what} with an unknown token`).toBe(401);
+      const gone = await send(r.method, url, revoked);
+      expect([gone.status, gone.json().error.code], `${what} with a revoked token`).toEqual([
+        401,
+        'TOKEN_REVOKED',
+      ]);
+      const old = await send(r.method, url, expiring);
+      expect([old.status, old.json().error.code], `${what} with an expired token`).toEqual([
+        401,
+        'TOKEN_EXPIRED',
+      ]);
       const elsewhere = await send(r.method, concrete(r.url, 'other-repo'), s.tokens.admin);
       expect(elsewhere.status, `${what} on a repository not served`).toBe(404);
       for (const role of ROLES) {

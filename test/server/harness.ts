@@ -4,7 +4,8 @@
  * small `fetch` wrapper. Every test file that uses it gets its servers closed and folders
  * removed after it (`afterAll`).
  *
- * Tokens: `tokens.read`, `tokens.annotate`, `tokens.review`, `tokens.admin`; each token's
+ * Tokens (real ones, created in the repository before the server opens it): `tokens.read`,
+ * `tokens.annotate`, `tokens.review`, `tokens.admin`, named `<role>-token`; each token's
  * identity is `<role>-user` (what the server records as the author of that token's writes).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,8 +15,8 @@ import { afterAll } from 'vitest';
 import { initRepository } from '../../src/api/repository/index.js';
 import type { Repository } from '../../src/api/repository/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
-import type { Actor, Role, ServerLimits, TokenCheck } from '../../src/server/index.js';
-import { HttpRefusal } from '../../src/server/http-errors.js';
+import { repositoryTokenCheck, type Role, type ServerLimits } from '../../src/server/index.js';
+import { createToken } from '../../src/api/access/index.js';
 import { OpenApiCheck } from './openapi-check.js';
 
 export const ROLE_NAMES: readonly Role[] = ['read', 'annotate', 'review', 'admin'];
@@ -75,30 +76,21 @@ export async function startTestServer(opts: StartTestServerOptions = {}): Promis
     : undefined;
   await initRepository(repoDir, clock ? { clock } : {});
   const tokens = {} as Record<Role, string>;
-  const actors = new Map<string, Actor>();
-  for (const role of ROLE_NAMES) {
-    const secret = `verso_test_${role}_${Math.random().toString(36).slice(2)}`;
-    tokens[role] = secret;
-    actors.set(secret, { identity: `${role}-user`, tokenName: `${role}-token`, role });
-  }
-  const checkToken: TokenCheck = async (_repo, secret) => {
-    const actor = actors.get(secret);
-    if (!actor) throw new HttpRefusal('UNAUTHENTICATED', 401, 'unknown token');
-    return actor;
-  };
-  if (opts.setup) {
-    const { openRepository } = await import('../../src/api/repository/index.js');
-    const repo = await openRepository(repoDir, clock ? { clock } : {});
-    try {
-      await opts.setup(repo, repoDir);
-    } finally {
-      await repo.close();
-    }
+  const { openRepository } = await import('../../src/api/repository/index.js');
+  const repo = await openRepository(repoDir, clock ? { clock } : {});
+  try {
+    for (const role of ROLE_NAMES)
+      tokens[role] = (
+        await createToken(repo, { name: `${role}-token`, role, identity: `${role}-user` })
+      ).token;
+    if (opts.setup) await opts.setup(repo, repoDir);
+  } finally {
+    await repo.close();
   }
   const server = await startServer({
     source: { repo: repoDir },
     port: 0,
-    checkToken,
+    checkToken: repositoryTokenCheck,
     ...(opts.allowAnonymousRead ? { allowAnonymousRead: true } : {}),
     ...(clock ? { repositoryOptions: { clock } } : {}),
     ...(opts.limits ? { limits: opts.limits } : {}),

@@ -18,7 +18,7 @@ describe('/openapi.json', () => {
       .filter((r) => r.documented && r.method !== 'HEAD');
     expect(documented.length).toBeGreaterThan(10);
     const missing = documented.filter((r) => {
-      const path = r.url.replace(/:([A-Za-z_]+)/g, '{$1}');
+      const path = r.url.replace(/:([A-Za-z_0-9]+)/g, '{$1}');
       return !doc.paths[path]?.[r.method.toLowerCase()];
     });
     expect(missing).toEqual([]);

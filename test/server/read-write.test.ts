@@ -102,3 +102,59 @@ describe('server: labels in and out', () => {
     expect(refs).toHaveLength(1);
   });
 });
+
+describe('server: reviews are the caller', () => {
+  it('stamps the reviewer and time of a review an apply writes', async () => {
+    const s = await startTestServer({ commitTime: '2026-12-01T10:00:00.000Z' });
+    await s.http('POST', s.repoPath('/branches/main/import'), {
+      token: s.tokens.annotate,
+      body: ndjson(LABELS),
+    });
+    const ok = await s.http('POST', s.repoPath('/branches/main/apply'), {
+      token: s.tokens.review,
+      body: ndjson([{ op: 'patch', image: 'a.jpg', label: '1', review: { status: 'approved' } }]),
+    });
+    expect(ok.status).toBe(200);
+    const a = (await s.http('GET', s.repoPath('/labels'), { token: s.tokens.read })).lines()[0];
+    expect(a.review).toEqual({
+      status: 'approved',
+      reviewer: 'review-user',
+      reviewed_at: '2026-12-01T10:00:00.000Z',
+    });
+  });
+
+  it('refuses a review under another name, and reviews by a token below review', async () => {
+    const s = await startTestServer();
+    await s.http('POST', s.repoPath('/branches/main/import'), {
+      token: s.tokens.annotate,
+      body: ndjson(LABELS),
+    });
+    const head = (await s.http('GET', s.repoPath('/log'), { token: s.tokens.read })).lines()[0].id;
+    const forged = await s.http('POST', s.repoPath('/branches/main/apply'), {
+      token: s.tokens.review,
+      body: ndjson([
+        { op: 'patch', image: 'a.jpg', label: '1', category: 'bus' },
+        {
+          op: 'patch',
+          image: 'b.jpg',
+          label: '1',
+          review: { status: 'approved', reviewer: 'boss' },
+        },
+      ]),
+    });
+    expect([forged.status, forged.json().error.code]).toEqual([403, 'FORBIDDEN']);
+    expect(forged.json().error.message).toMatch(/request body:2: review by 'boss'/);
+    const annotator = await s.http('POST', s.repoPath('/branches/main/apply'), {
+      token: s.tokens.annotate,
+      body: ndjson([{ op: 'patch', image: 'a.jpg', label: '1', review: null }]),
+    });
+    expect(annotator.status).toBe(403);
+    const imported = await s.http('POST', s.repoPath('/branches/main/import?mode=upsert'), {
+      token: s.tokens.annotate,
+      body: ndjson([{ ...LABELS[0], review: { status: 'approved', reviewer: 'x' } }]),
+    });
+    expect(imported.status).toBe(403);
+    const after = (await s.http('GET', s.repoPath('/log'), { token: s.tokens.read })).lines()[0].id;
+    expect(after).toBe(head);
+  });
+});

@@ -31,7 +31,7 @@ import type { CommitResult } from '../write/commit-to-branch.js';
 import { writeToBranch } from '../write/write-to-branch.js';
 import { probeImages, readImages, type MeasuredImage } from './image-batch.js';
 import type { ProbedImage } from './image-intake.js';
-import { listImageSources } from './image-sources.js';
+import { listImageSources, type ImageSource } from './image-sources.js';
 import type { ProgressFn } from '../repository/progress.js';
 import type { Repository } from '../repository/repository.js';
 
@@ -62,7 +62,15 @@ export async function addImages(
   repo: Repository,
   opts: AddImagesOptions,
 ): Promise<AddImagesResult> {
-  const sources = await listImageSources(opts.paths);
+  return addImageSources(repo, await listImageSources(opts.paths), opts);
+}
+
+/** Steps 1-5 on files already listed (`add-image-blobs.ts` lists stored blobs). */
+export async function addImageSources(
+  repo: Repository,
+  sources: readonly ImageSource[],
+  opts: Omit<AddImagesOptions, 'paths'>,
+): Promise<AddImagesResult> {
   return writeToBranch(repo, opts.branch, async (base) => {
     const probes = await probeImages(sources, opts.onProgress);
     const probed = probes.filter((p): p is ProbedImage => p !== undefined);

@@ -1,5 +1,6 @@
 /**
- * Errors of image intake (layer: api): unreadable image files, two files for one image id.
+ * Errors of image intake (layer: api): unreadable image files, two files for one image id, a
+ * blob named by hash that the store does not hold.
  */
 import { VersoError } from '../../core/errors.js';
 
@@ -18,6 +19,18 @@ export class ImageIdCollisionError extends VersoError {
       'IMAGE_ID_COLLISION',
       `image id '${image}' is used by two different files: '${first}' and '${second}'`,
       { image, first, second },
+    );
+  }
+}
+
+/** No blob with that SHA-256 is stored (upload its bytes first). */
+export class BlobNotFoundError extends VersoError {
+  constructor(sha256: string) {
+    super(
+      'NotFound',
+      'BLOB_NOT_FOUND',
+      `no blob with sha256 ${sha256} is stored; store its bytes first`,
+      { sha256 },
     );
   }
 }

@@ -3,7 +3,8 @@
  * commits in the chunk store (layer: api; the plan: `recover-plan.ts`).
  *
  * - Damaged catalog (missing, empty, truncated, unreadable): what can still be read from it is
- *   salvaged (`sqlite-catalog-salvage.ts`: refs, schema versions, config); a new catalog is
+ *   salvaged (`sqlite-catalog-salvage.ts`: refs, schema versions, config, and tokens, branch
+ *   protection and the audit log, restored as they were); a new catalog is
  *   built beside it (`catalog.sqlite.recovering-<pid>`), filled (config, schema versions, the
  *   commit index, the refs of the plan), closed, and only then put in place: the damaged file
  *   (and its -wal/-shm) is renamed `catalog.sqlite.damaged-<time>`, the new one renamed to
@@ -124,6 +125,9 @@ async function rebuildCatalog(
     for (const [key, value] of salvaged.config) await catalog.setConfig(key, value);
     if ((await catalog.getConfig('format')) === undefined) await catalog.setConfig('format', '1');
     for (const v of salvaged.schemaVersions) await catalog.createSchemaVersion(v);
+    for (const t of salvaged.tokens) await catalog.access.insertToken(t);
+    for (const p of salvaged.protections) await catalog.access.putBranchProtection(p);
+    for (const { seq: _seq, ...entry } of salvaged.audit) await catalog.access.appendAudit(entry);
     result = await recoverInto(catalog, chunks, opts, salvaged);
   } catch (e) {
     await catalog.close();

@@ -13,7 +13,7 @@ import { hashToHex, hexToHash, type ChunkHash } from '../../core/hash.js';
 import { TREE_NAMES, type TreeName } from '../../dataset/tree-names.js';
 import { compareBytes } from '../../tree/bytes.js';
 import { mutateTree, type Edit } from '../../tree/mutate.js';
-import { commitToBranch, type CommitResult } from '../write/commit-to-branch.js';
+import { commitToBranch, type BeforeMove, type CommitResult } from '../write/commit-to-branch.js';
 import { withLease } from '../repository/lease.js';
 import {
   fromHex,
@@ -35,6 +35,7 @@ export async function commitMerge(
   repo: Repository,
   into: string,
   message?: string,
+  gate?: BeforeMove,
 ): Promise<CommitResult & { resolutions: number }> {
   return withLease(repo, 'writer', async () => {
     const { state, version } = await loadPendingMerge(repo, into);
@@ -58,7 +59,7 @@ export async function commitMerge(
         resolutions: state.conflicts.length,
       };
     }
-    const done = await finishMerge(repo, message ? { ...state, message } : state, []);
+    const done = await finishMerge(repo, message ? { ...state, message } : state, [], gate);
     await repo.catalog.deletePendingMerge(into, version);
     return { ...done, resolutions: state.conflicts.length };
   });
@@ -75,6 +76,7 @@ export async function finishMerge(
   repo: Repository,
   state: PendingMerge,
   duplicatesAllowed: readonly DuplicateNote[],
+  beforeMove?: BeforeMove,
 ): Promise<CommitResult> {
   const edits = resolutionEdits(state.conflicts);
   const trees = { ...state.merged.trees };
@@ -97,6 +99,7 @@ export async function finishMerge(
       extraParents: [state.theirs],
       snapshot: { trees, schema, categories },
       message: state.message,
+      beforeMove,
       operations: {
         op: 'merge',
         source: state.source,

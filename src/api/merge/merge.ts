@@ -21,6 +21,7 @@ import { mergeSnapshots, type SnapshotMerge } from '../../vcs/merge-snapshots.js
 import { resolveRef } from '../../vcs/resolve-ref.js';
 import { getSnapshot, type Snapshot } from '../../vcs/snapshot.js';
 import { branchHead } from '../write/branch-head.js';
+import type { BeforeMove } from '../write/commit-to-branch.js';
 import { finishMerge } from './merge-commit.js';
 import {
   keyConflictId,
@@ -42,6 +43,11 @@ export interface MergeOptions {
   readonly message?: string;
   readonly noFastForward?: boolean;
   readonly allowDuplicates?: boolean;
+  /**
+   * Runs on the candidate (the fast-forward target, or the written merge commit) before the
+   * branch moves; throwing leaves it unmoved (a protected branch's gates, `api/access/`).
+   */
+  readonly gate?: BeforeMove | undefined;
 }
 
 export type MergeResult =
@@ -64,6 +70,11 @@ export async function merge(repo: Repository, opts: MergeOptions): Promise<Merge
     if (await isAncestor(repo.catalog, theirs, dst.head))
       return { status: 'up-to-date', head: dst.head };
     if (!opts.noFastForward && (await isAncestor(repo.catalog, dst.head, theirs))) {
+      if (opts.gate)
+        await opts.gate({
+          commit: theirs,
+          snapshot: (await getCommit(repo.chunks, theirs)).snapshot,
+        });
       const note = refLogNote(repo, 'merge: fast-forward', `merge ${opts.source}`);
       await repo.catalog.updateRef(opts.into, 'branch', dst.head, theirs, note);
       return { status: 'fast-forward', head: theirs, from: dst.head };
@@ -102,7 +113,12 @@ export async function merge(repo: Repository, opts: MergeOptions): Promise<Merge
       const dups = state.conflicts.filter((c) => c.type === 'duplicate').length;
       throw new MergeConflictError(opts.into, state.conflicts.length - dups, dups);
     }
-    const done = await finishMerge(repo, state, duplicateNotes(m, opts.allowDuplicates ?? false));
+    const done = await finishMerge(
+      repo,
+      state,
+      duplicateNotes(m, opts.allowDuplicates ?? false),
+      opts.gate,
+    );
     return {
       status: 'merged',
       commit: done.commit,

@@ -17,4 +17,5 @@ export {
 export { logCommits, type LogEntry } from './log.js';
 export { showCommit, type ShowResult } from './show.js';
 export { listAssets, showAsset, type AssetEntry } from './assets.js';
+export { assetRecordJson } from '../../dataset/asset-record.js';
 export { categoriesOf, type Category } from './categories.js';

@@ -15,7 +15,7 @@ export {
   type RepositoryOptions,
 } from './repository.js';
 export { createRepository, openRepository } from './compose.js';
-export { DEFAULT_BRANCH } from './repository.js';
+export { DEFAULT_BRANCH, versoDir } from './repository.js';
 export type { InitOptions, InitResult } from './init-repository.js';
 import type { InitOptions, InitResult } from './init-repository.js';
 export { osIdentity, systemClock, type Clock, type Identity } from './identity.js';

@@ -13,6 +13,10 @@
  * the head's own snapshot changes nothing, so none is written (no commit chunk, no catalog row,
  * the branch does not move) and the result says `committed: false` with the head as `commit`.
  * Merge commits (several parents) and root commits are always written.
+ *
+ * `beforeMove`, when given, runs after step 3 and before step 4 with the candidate commit
+ * (durable and indexed, so another process can read it); throwing stops the write there, the
+ * branch unmoved (the gates of a protected branch, `api/access/merge-gates.ts`).
  */
 import type { JsonValue } from '../../core/canonical.js';
 import type { ChunkHash } from '../../core/hash.js';
@@ -24,6 +28,15 @@ import { refLogNote } from '../repository/ref-log.js';
 import type { Repository } from '../repository/repository.js';
 import { failpoint } from '../../core/failpoints.js';
 
+/** What a branch is about to move to: the new commit (written and indexed) and its snapshot. */
+export interface MoveCandidate {
+  readonly commit: ChunkHash;
+  readonly snapshot: ChunkHash;
+}
+
+/** A last check before a branch moves; throwing leaves the branch where it was. */
+export type BeforeMove = (candidate: MoveCandidate) => Promise<void>;
+
 export interface NewCommit {
   readonly branch: string;
   /** The branch head this commit builds on (its first parent); null for a new root commit. */
@@ -33,6 +46,7 @@ export interface NewCommit {
   readonly message: string;
   readonly author?: string;
   readonly operations: { readonly [k: string]: JsonValue };
+  readonly beforeMove?: BeforeMove | undefined;
 }
 
 export interface CommitResult {
@@ -80,6 +94,7 @@ export async function commitToBranch(repo: Repository, c: NewCommit): Promise<Co
     c.message,
     c.author,
   );
+  if (c.beforeMove) await c.beforeMove({ commit, snapshot });
   failpoint('before-ref-cas');
   await repo.catalog.updateRef(c.branch, 'branch', c.expectedHead, commit, note);
   failpoint('after-ref-cas');

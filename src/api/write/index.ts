@@ -1,9 +1,10 @@
 /**
- * The write feature's public verbs (layer: api): applying an edit file and setting splits, and
+ * The write feature's public verbs (layer: api): applying an edit batch and setting splits, and
  * the result types every writer shares. The commit pipeline (`writeToBranch`,
  * `commitToBranch`, derived data) is used by the other features' writers directly.
  */
 export { applyEdits, type ApplyEditsOptions, type ApplyEditsResult } from './apply-edits.js';
+export type { EditSource } from './edit-source.js';
 export {
   scanSplits,
   setSplits,
@@ -14,3 +15,6 @@ export {
 } from './splits.js';
 export type { CommitResult } from './commit-to-branch.js';
 export type { ClippedLabel, GeometryReport, WritePolicy } from './label-write-check.js';
+export { WriteConflictError } from './write-errors.js';
+export type { WriteConflict } from './write-conflicts.js';
+export { inBranchQueue } from './branch-queue.js';

@@ -4,7 +4,9 @@
  * The `splits` tree maps an image id (key `encodeImageKey(image)`) to its split name, stored as
  * a canonical string value. Importers set it through the record sink (`--split`, or the
  * train/val/test files of a format); `setSplits` moves named images in one commit, each of which
- * must be known to the branch (an asset record or at least one label).
+ * must be known to the branch (an asset record or at least one label). A head that another
+ * process moved meanwhile is built on again when it gave none of these images another split
+ * (`write-to-branch.ts`).
  */
 import { decodeValue, encodeValue } from '../../core/canonical.js';
 import { InvalidArgumentError } from '../../core/errors.js';
@@ -59,6 +61,8 @@ export async function setSplits(
       snapshot: { ...base.snapshot, trees: { ...base.snapshot.trees, splits: hashToHex(m.root) } },
       message: opts.message ?? `Move ${edits.length} image(s) to split '${opts.split}'`,
       operations: { op: 'split-set', split: opts.split, images: edits.length, splits },
+      // The images' asset records and labels are checked again if it is built on a new head.
+      touched: { trees: { splits: edits.map((e) => e.key) }, schemaDependent: false },
       report: { splits },
     };
   });

@@ -3,7 +3,8 @@
  *
  * `verso recover` rebuilds a catalog from the chunk store, which holds every commit but none of
  * what only the catalog knows: ref names and kinds (tags), the schema registry, the config (the
- * shared blob folder). A truncated or partly corrupt SQLite file often still answers for some of
+ * shared blob folder), and the access tables (tokens, branch protection, the audit log: a
+ * recovered repository must not come back with its protected branches open). A truncated or partly corrupt SQLite file often still answers for some of
  * its tables, so each is read on its own, read-only, and a table that fails is reported, not
  * fatal. It reads a copy: SQLite creates -wal/-shm files beside a file it opens, and nothing may
  * be added to the damaged catalog, which recover keeps as it was.
@@ -11,7 +12,21 @@
 import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import type { ChunkHash } from '../../core/hash.js';
-import type { RefRecord, SchemaVersionRecord } from '../catalog.js';
+import type {
+  AuditEntry,
+  BranchProtectionRecord,
+  RefRecord,
+  SchemaVersionRecord,
+  TokenRecord,
+} from '../catalog.js';
+import {
+  toAudit,
+  toProtection,
+  toToken,
+  type AuditRow,
+  type ProtectionRow,
+  type TokenRow,
+} from './sqlite-access-catalog.js';
 import {
   toRef,
   toSchemaVersion,
@@ -24,6 +39,10 @@ export interface SalvagedCatalog {
   /** In creation order, parents before children. */
   readonly schemaVersions: readonly SchemaVersionRecord[];
   readonly config: ReadonlyMap<string, string>;
+  /** Tokens (oldest first), branch protection rules, audit entries (oldest first). */
+  readonly tokens: readonly TokenRecord[];
+  readonly protections: readonly BranchProtectionRecord[];
+  readonly audit: readonly AuditEntry[];
   /** Tables that could not be read, with SQLite's reason. */
   readonly unreadable: readonly { readonly table: string; readonly why: string }[];
 }
@@ -32,6 +51,9 @@ const NOTHING: SalvagedCatalog = {
   refs: [],
   schemaVersions: [],
   config: new Map(),
+  tokens: [],
+  protections: [],
+  audit: [],
   unreadable: [],
 };
 
@@ -80,10 +102,30 @@ function readTables(file: string): SalvagedCatalog {
         r.value,
       ]),
     );
+    // The access tables are newer than some catalogs: absent is not unreadable.
+    const has = (table: string) =>
+      read<{ n: number }>(
+        'sqlite_master',
+        `SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '${table}'`,
+      )[0]?.n === 1;
+    const tokens = has('tokens')
+      ? read<TokenRow>('tokens', 'SELECT * FROM tokens ORDER BY seq').map(toToken)
+      : [];
+    const protections = has('branch_protection')
+      ? read<ProtectionRow>('branch_protection', 'SELECT * FROM branch_protection').map(
+          toProtection,
+        )
+      : [];
+    const audit = has('audit_log')
+      ? read<AuditRow>('audit_log', 'SELECT * FROM audit_log ORDER BY seq').map(toAudit)
+      : [];
     return {
       refs: refs.map((r) => ({ ...r, target: r.target as ChunkHash })),
       schemaVersions,
       config,
+      tokens,
+      protections,
+      audit,
       unreadable,
     };
   } finally {

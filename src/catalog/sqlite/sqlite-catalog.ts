@@ -46,6 +46,8 @@ import type { LineageCatalog } from '../lineage-catalog.js';
 import { SqliteLineageCatalog } from './sqlite-lineage-catalog.js';
 import type { DerivedCatalog } from '../derived-catalog.js';
 import { SqliteDerivedCatalog } from './sqlite-derived-catalog.js';
+import type { AccessCatalog } from '../access-catalog.js';
+import { SqliteAccessCatalog } from './sqlite-access-catalog.js';
 import { catalogVersion, migrate } from './sqlite-catalog-schema.js';
 import { CatalogDamagedError, checkCatalogFile } from './sqlite-catalog-file.js';
 import { guardSqliteErrors, mapSqliteError } from './sqlite-errors.js';
@@ -132,12 +134,14 @@ export class SqliteCatalog implements Catalog {
   private readonly refLog: SqliteRefLog;
   readonly lineage: LineageCatalog;
   readonly derived: DerivedCatalog;
+  readonly access: AccessCatalog;
 
   private constructor(private readonly db: Database.Database) {
     this.sql = prepareStatements(db);
     this.refLog = new SqliteRefLog(db);
     this.lineage = new SqliteLineageCatalog(db);
     this.derived = new SqliteDerivedCatalog(db);
+    this.access = new SqliteAccessCatalog(db);
   }
 
   /**
@@ -173,7 +177,7 @@ export class SqliteCatalog implements Catalog {
       db.pragma('journal_mode = WAL'); // already so in an existing catalog: no write
       db.pragma('synchronous = FULL');
       migrate(db, file);
-      return guardSqliteErrors(new SqliteCatalog(db), file, ['lineage', 'derived']);
+      return guardSqliteErrors(new SqliteCatalog(db), file, ['lineage', 'derived', 'access']);
     } catch (error) {
       db.close();
       throw error;

@@ -2,6 +2,9 @@
  * `verso merge SRC --into DST` and its pending-merge subcommands: status, resolve, commit,
  * abort (layer: cli), as command-table entries. A merge that stops on conflicts fails with
  * `MERGE_CONFLICT` (exit 1); with `--json` its error envelope is the document on stdout.
+ * A merge into a protected branch runs its gates (`verso branch protect --check`) on the
+ * candidate before the branch moves (`mergeGate`): a failed gate is `MERGE_GATE_FAILED`, with
+ * each check's result, and nothing moves.
  */
 import type { Command } from 'commander';
 import type { CommitResult } from '../../api/write/index.js';
@@ -9,6 +12,17 @@ import type { MergeResult, MergeStatus, ResolveResult } from '../../api/merge/in
 import { defineCommand, registerTable, type AnyCliCommand } from '../command-table.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../usage-error.js';
+import type { Repository } from '../../api/repository/index.js';
+import type { MoveCandidate } from '../../api/access/index.js';
+
+/** The gates of `branch` (none when it is not protected), with the repository folder as URL. */
+async function mergeGate(
+  repo: Repository,
+  branch: string,
+): Promise<(candidate: MoveCandidate) => Promise<void>> {
+  const { protectedMergeGate } = await import('../../api/access/index.js');
+  return protectedMergeGate(repo, branch, { repositoryUrl: repo.root });
+}
 
 interface Into {
   readonly into: string;
@@ -39,6 +53,7 @@ const start = defineCommand<
       ...(opts.message ? { message: opts.message } : {}),
       noFastForward: !opts.ff,
       allowDuplicates: opts.allowDuplicates ?? false,
+      gate: await mergeGate(repo, opts.into),
     });
   },
   render: (r, { args, opts }) => {
@@ -143,7 +158,7 @@ const commit = defineCommand<Into & { message?: string }, CommitResult & { resol
   repository: true,
   async run(repo, { opts }) {
     const { commitMerge } = await import('../../api/merge/index.js');
-    return commitMerge(repo, opts.into, opts.message);
+    return commitMerge(repo, opts.into, opts.message, await mergeGate(repo, opts.into));
   },
   render: (r, { opts }) => [
     `[${opts.into} ${r.commit.slice(0, 12)}] merge committed with ${r.resolutions} resolutions`,

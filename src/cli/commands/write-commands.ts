@@ -64,16 +64,21 @@ export const importLabelsCommand = defineCommand<ImportFlags, ImportLabelsResult
 });
 
 export const applyCommand = defineCommand<
-  PolicyFlags & { branch: string; message?: string },
+  PolicyFlags & { branch: string; message?: string; expectedHead?: string },
   ApplyEditsResult
 >({
   name: 'apply <file>',
-  description: 'apply a JSONL batch of put/patch/delete ops to a branch as one commit',
+  description:
+    'apply a JSONL batch of put/patch/delete ops to a branch as one commit (rebased onto a moved head when none of its labels changed there)',
   spec: (cmd) =>
     policyOptions(
       cmd
         .requiredOption('--branch <name>', 'branch to commit to')
-        .option('-m, --message <msg>', 'commit message'),
+        .option('-m, --message <msg>', 'commit message')
+        .option(
+          '--expected-head <commit>',
+          'apply only if the branch is at this commit (refused, never rebased, if it moved)',
+        ),
     ),
   repository: true,
   async run(repo, { args, opts }) {
@@ -82,6 +87,7 @@ export const applyCommand = defineCommand<
       file: args[0] as string,
       branch: opts.branch,
       ...(opts.message ? { message: opts.message } : {}),
+      ...(opts.expectedHead !== undefined ? { expectedHead: opts.expectedHead } : {}),
       policy: policyOf(opts),
     });
   },
@@ -91,6 +97,9 @@ export const applyCommand = defineCommand<
       r,
       `applied ${r.ops} ops: labels ${counts(r.labels)}, reviews ${counts(r.reviews)}`,
     ),
+    ...(r.rebases > 0
+      ? [`rebased onto the branch's new head (${r.rebases}x): other writers committed meanwhile`]
+      : []),
     ...geometryLines(r.geometry),
   ],
 });

@@ -20,7 +20,11 @@ export function labelRoutes(app: VersoApp, _ctx: RouteContext): void {
         params: RepoParams,
         querystring: Type.Object({
           ref: RefQuery,
-          where: Type.Optional(Type.String({ description: 'a filter in the --where language' })),
+          where: Type.Optional(
+            Type.String({
+              description: 'a filter expression (the filter language, docs/formats.md)',
+            }),
+          ),
           schema: Type.Optional(
             Type.String({ description: 'read the labels as this schema version' }),
           ),

@@ -3,6 +3,7 @@
  * `annotate`, a tag `review` (a tag is a release others train on), deleting a branch `admin`.
  */
 import { Type } from 'typebox';
+import { assertBranchWrite } from '../protected-writes.js';
 import { createBranch, createTag, deleteBranch, listRefs } from '../../api/repository/index.js';
 import { snakeCaseJson } from '../../core/json-case.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
@@ -76,10 +77,13 @@ export function refRoutes(app: VersoApp, _ctx: RouteContext): void {
         },
       },
     },
-    async (request) =>
-      snakeCaseJson(
-        await deleteBranch(request.repo, request.params.name, { force: !!request.query.force }),
-      ) as Record<string, unknown>,
+    async (request) => {
+      const branch = request.params.name;
+      await assertBranchWrite(request, branch, 'delete');
+      return snakeCaseJson(
+        await deleteBranch(request.repo, branch, { force: !!request.query.force }),
+      ) as Record<string, unknown>;
+    },
   );
 
   app.post(

@@ -5,10 +5,17 @@
  * Fastify within `jsonBody`.
  */
 import type { RouteContext, VersoApp } from '../server-types.js';
+import { accessRoutes } from './access-routes.js';
+import { registerOperations } from '../operations/operation-routes.js';
+import { exportRoutes } from './export-routes.js';
 import { historyRoutes } from './history-routes.js';
+import { imageRoutes } from './image-routes.js';
 import { labelRoutes } from './label-routes.js';
+import { maintenanceRoutes } from './maintenance-routes.js';
+import { mergeRoutes } from './merge-routes.js';
 import { refRoutes } from './ref-routes.js';
-import { sessionRoutes } from './session-routes.js';
+import { schemaRoutes } from './schema-routes.js';
+import { splitRoutes } from './split-routes.js';
 import { writeRoutes } from './write-routes.js';
 
 export function registerRepositoryRoutes(app: VersoApp, ctx: RouteContext): void {
@@ -20,5 +27,12 @@ export function registerRepositoryRoutes(app: VersoApp, ctx: RouteContext): void
   historyRoutes(app, ctx);
   labelRoutes(app, ctx);
   writeRoutes(app, ctx);
-  sessionRoutes(app, ctx);
+  accessRoutes(app, ctx);
+  imageRoutes(app, ctx);
+  const operations = registerOperations(app, ctx);
+  mergeRoutes(app, ctx, operations);
+  schemaRoutes(app, ctx);
+  maintenanceRoutes(app, ctx, operations);
+  exportRoutes(app, ctx, operations);
+  splitRoutes(app, ctx);
 }

@@ -2,7 +2,9 @@
  * Label writes over HTTP (layer: server): apply a batch of put/patch/delete ops and import a
  * labels file, each an NDJSON body (the native interchange) made into one commit on a branch,
  * authored by the caller's identity. Errors name the body's line (`request body:12`), and a bad
- * line writes nothing.
+ * line writes nothing. Reviews an apply writes are the caller's (`review-stamp.ts`); an import
+ * keeps the reviews its records carry (existing data: the reviewers are history), so importing
+ * reviews needs the `review` role.
  */
 import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
@@ -11,6 +13,8 @@ import { applyEdits } from '../../api/write/index.js';
 import { snakeCaseJson } from '../../core/json-case.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
 import { BODY_ERRORS, CommitResultSchema, errors, REPO_ERRORS } from '../schemas.js';
+import { assertBranchWrite } from '../protected-writes.js';
+import { reviewImportGuard, reviewStamper } from '../review-stamp.js';
 import { withUploadedFile } from '../upload.js';
 
 const BranchParams = Type.Object({ repo: Type.String(), branch: Type.String({ minLength: 1 }) });
@@ -30,6 +34,20 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
         params: BranchParams,
         querystring: Type.Object({
           message: Type.Optional(Type.String()),
+          expected_head: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description:
+                'apply only if the branch is at this commit (else 409 with the current head); without it, a batch whose keys nobody changed is rebased onto a moved head',
+            }),
+          ),
+          base_head: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description:
+                'the commit the client read before making the batch: if the branch moved since, the batch lands only when none of its labels and reviews changed in between, else 409 WRITE_CONFLICT listing them',
+            }),
+          ),
           clip: Type.Optional(Type.Boolean()),
           allow_unknown_images: Type.Optional(Type.Boolean()),
         }),
@@ -38,7 +56,8 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
       },
     },
     async (request) => {
-      const { message, clip, allow_unknown_images } = request.query;
+      const { message, expected_head, base_head, clip, allow_unknown_images } = request.query;
+      await assertBranchWrite(request, request.params.branch);
       const result = await withUploadedFile(
         request.repo,
         request.body as Readable,
@@ -48,8 +67,11 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
             file,
             branch: request.params.branch,
             ...(message !== undefined ? { message } : {}),
+            ...(expected_head !== undefined ? { expectedHead: expected_head } : {}),
+            ...(base_head !== undefined ? { baseHead: base_head } : {}),
             policy: { clip: !!clip, allowUnknownImages: !!allow_unknown_images },
           }),
+        { mapLine: reviewStamper(request.actor, () => request.repo.clock.now().toISOString()) },
       );
       return snakeCaseJson(result) as never;
     },
@@ -81,6 +103,8 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
     },
     async (request) => {
       const { mode, message, clip, allow_unknown_images } = request.query;
+      const guard = reviewImportGuard(request.actor);
+      await assertBranchWrite(request, request.params.branch);
       const result = await withUploadedFile(
         request.repo,
         request.body as Readable,
@@ -93,6 +117,7 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
             ...(message !== undefined ? { message } : {}),
             policy: { clip: !!clip, allowUnknownImages: !!allow_unknown_images },
           }),
+        guard ? { mapLine: guard } : {},
       );
       return snakeCaseJson(result) as never;
     },

@@ -144,8 +144,15 @@ export class LmdbChunkStore implements ChunkStore {
     const staged = this.staged.size > 0 ? this.staged.get(hashToHex(hash)) : undefined;
     if (staged !== undefined) return staged.slice();
     // lmdb-js's shared read buffer, valid until the next read: decoded or copied at once.
-    const shared = this.raw.getBinaryFast(hash);
-    if (shared === undefined) return undefined;
+    let shared = this.raw.getBinaryFast(hash);
+    if (shared === undefined) {
+      // lmdb-js renews its read snapshot only on a new event turn or after this process's own
+      // commits: a chunk another process committed since (a commit whose ref this process has
+      // just read from the catalog) is looked up again in the latest snapshot.
+      this.db.resetReadTxn();
+      shared = this.raw.getBinaryFast(hash);
+      if (shared === undefined) return undefined;
+    }
     const size = (this.raw as unknown as { lastSize: number }).lastSize; // lmdb-js sets it
     const stored = new Uint8Array(shared.buffer, shared.byteOffset, size);
     let bytes: Uint8Array;
