@@ -165,7 +165,9 @@ describe('web UI: sign-in, repository, gallery (Pascal VOC 2012)', () => {
     const stranger = await signedIn('not-a-token', '/r/voc');
     await stranger.getByRole('button', { name: 'Sign in again' }).click();
     await stranger.getByLabel('Access token').waitFor();
-    expect(await stranger.getByRole('alert').textContent()).toContain('unknown token');
+    expect(await stranger.getByRole('alert').textContent()).toContain(
+      'not known to this repository',
+    );
     expect(f.pageErrors).toEqual([]);
   });
 

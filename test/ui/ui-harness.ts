@@ -2,8 +2,8 @@
  * Test support for the web UI: a real `verso serve` (`startServer`) on 127.0.0.1 over a
  * repository made with the CLI from real data (`voc`: the Pascal VOC 2012 set, 100 images added
  * as blobs and 273 boxes imported from the VOC XML; `people`: 4 COCO val2017 images with 14
- * person polygons and keypoints), one token per role, and Debian's Chromium driven by
- * playwright-core.
+ * person polygons and keypoints), one real token per role (`verso token create`, checked by
+ * the server's own token check), and Debian's Chromium driven by playwright-core.
  *
  * Nothing is skipped: without Chromium (`/usr/bin/chromium`, or `VERSO_CHROMIUM`) or without the
  * built UI (`dist/ui`, made by `npm run build`) the tests fail with a message saying what to
@@ -15,8 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Role } from '../../src/server/index.js';
-import { startServer, type RunningServer, type TokenCheck } from '../../src/server/index.js';
-import { HttpRefusal } from '../../src/server/http-errors.js';
+import { repositoryTokenCheck, startServer, type RunningServer } from '../../src/server/index.js';
 import { expectOk, REPO_ROOT, verso } from '../e2e/helpers.js';
 
 const REAL = resolve(REPO_ROOT, '../shared/data/real');
@@ -53,7 +52,7 @@ export interface StoredAsset {
   readonly height: number;
 }
 
-/** The identity the server gives each role's token (as the API harness: `<role>-user`). */
+/** Each role's token is named, and so identified as, `<role>-user`. */
 export const identityOf = (role: Role): string => `${role}-user`;
 
 export interface UiFixture {
@@ -103,18 +102,19 @@ export async function startUiFixture(
     await cli(['import', 'coco', join(COCO_PEOPLE, 'test_coco.json'), '-m', 'COCO keypoints']);
   }
 
+  // Real tokens, made as a user would: `verso token create`; the server checks them itself.
   const tokens = {} as Record<Role, string>;
-  const actors = new Map<string, { identity: string; tokenName: string; role: Role }>();
   for (const role of ['read', 'annotate', 'review', 'admin'] as const) {
-    tokens[role] = `verso_ui_${role}_${Math.random().toString(36).slice(2)}`;
-    actors.set(tokens[role], { identity: identityOf(role), tokenName: `${role}-token`, role });
+    const created = JSON.parse(
+      await cli(['token', 'create', '--name', identityOf(role), '--role', role, '--json']),
+    ) as { token: string };
+    tokens[role] = created.token;
   }
-  const checkToken: TokenCheck = async (_repo, secret) => {
-    const actor = actors.get(secret);
-    if (!actor) throw new HttpRefusal('UNAUTHENTICATED', 401, 'unknown token');
-    return actor;
-  };
-  const server = await startServer({ source: { repo: repoDir }, port: 0, checkToken });
+  const server = await startServer({
+    source: { repo: repoDir },
+    port: 0,
+    checkToken: repositoryTokenCheck,
+  });
   const browser = await chromium.launch({ executablePath: CHROMIUM });
   mkdirSync(SCREENSHOTS, { recursive: true });
   const pages: Page[] = [];

@@ -131,7 +131,7 @@ export class ApiClient {
     );
   }
 
-  // ------------------------------------------------------------------ merges (PENDING routes)
+  // ------------------------------------------------------------------ merges
 
   /** The pending merge into `branch`, or undefined when there is none. */
   async pendingMerge(repo: string, branch: string): Promise<PendingMerge | undefined> {

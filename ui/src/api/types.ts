@@ -1,8 +1,8 @@
 /**
- * The API's shapes as the UI uses them (layer: ui/api). Those of routes in the server's OpenAPI
- * document are taken from the generated `openapi.d.ts`; the few routes still being added to the
- * server (asset records, blobs) are written here against their documented shapes, marked
- * PENDING, until `npm run ui:api-types` picks them up.
+ * The API's shapes as the UI uses them (layer: ui/api), taken from the generated `openapi.d.ts`
+ * (`npm run ui:api-types`). Where the document says only "an object" or "any value" (NDJSON
+ * labels and diff lines, a conflict's three versions), the shape is written here from
+ * docs/formats.md and `verso ... --json`, which the server's answers are.
  */
 import type { paths } from './openapi.js';
 
@@ -74,28 +74,20 @@ export interface Review {
   readonly comment?: string;
 }
 
-/** PENDING (images routes): an asset record of `GET /assets` and `GET /assets/{image}`. */
-export interface Asset {
-  readonly image: string;
-  readonly file_name: string;
-  readonly width?: number;
-  readonly height?: number;
-  readonly media_type?: string;
-  readonly sha256?: string;
-  readonly size?: number;
-  readonly orientation?: number;
-}
+/** An asset record of `GET /assets` and `GET /assets/{image}`. */
+export type Asset = Json200<Get<'/repos/{repo}/assets/{image}'>>;
 
-/** PENDING (images routes): thumbnail sizes of `GET /blobs/{sha256}/thumbnail?size=`. */
-export const THUMBNAIL_SIZES = [64, 128, 256, 512] as const;
-export type ThumbnailSize = (typeof THUMBNAIL_SIZES)[number];
+/** The sizes of `GET /blobs/{sha256}/thumbnail?size=`. */
+export type ThumbnailSize = NonNullable<
+  NonNullable<Get<'/repos/{repo}/blobs/{sha256}/thumbnail'>['parameters']['query']>['size']
+>;
 
 /** What a commit-making write answers. */
 export type CommitResult = Json200<
   paths['/repos/{repo}/branches/{branch}/apply'] extends { post: infer Op } ? Op : never
 >;
 
-/** PENDING (merge routes): one conflict of a pending merge (`GET /merges/{branch}`). */
+/** One conflict of a pending merge (`GET /merges/{branch}`), its versions typed as records. */
 export interface Conflict {
   /** `TREE/IMAGE/LABEL` (as `verso merge status` lists it). */
   readonly id: string;
@@ -107,7 +99,7 @@ export interface Conflict {
   readonly resolution?: Record<string, unknown>;
 }
 
-/** PENDING (merge routes): a pending merge, as `verso merge status --json`. */
+/** A pending merge, as `verso merge status --json` (`GET /merges/{branch}`). */
 export interface PendingMerge {
   readonly into: string;
   readonly source: string;

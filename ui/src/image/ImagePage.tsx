@@ -88,7 +88,7 @@ function ImageView({ repo, gitRef, image, data, reload }: ImageViewProps) {
       if (selected === undefined || busy) return;
       setBusy(true);
       try {
-        const op = reviewOp(image, selected, verdict, whoami.identity, new Date());
+        const op = reviewOp(image, selected, verdict);
         const result = await applyReview(client, repo, gitRef, op);
         setMessage(`${verdict} label ${selected} (commit ${shortId(result.commit)})`);
         await reload();
@@ -98,7 +98,7 @@ function ImageView({ repo, gitRef, image, data, reload }: ImageViewProps) {
         setBusy(false);
       }
     },
-    [selected, busy, image, whoami.identity, client, repo, gitRef, reload],
+    [selected, busy, image, client, repo, gitRef, reload],
   );
   const keys = useMemo(
     () => ({
