@@ -31,7 +31,7 @@ const COCO_PEOPLE = join(REAL, 'coco/mmpose/tests/data/coco');
 /** The repositories a fixture can make, each named by its folder (its name in URLs). */
 export type UiDataset = 'voc' | 'people';
 
-const CHROMIUM = process.env['VERSO_CHROMIUM'] ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env['VERSO_CHROMIUM'] ?? '/usr/bin/chromium';
 
 export const SCREENSHOTS =
   process.env['VERSO_UI_SCREENSHOTS'] ?? join(tmpdir(), 'verso-ui-screenshots');
