@@ -22,6 +22,9 @@ import type {
   PendingMerge,
   Ref,
   RepositoryList,
+  SchemaDiff,
+  SchemaLogEntry,
+  SchemaVersion,
   ThumbnailSize,
   Whoami,
 } from './types.js';
@@ -128,6 +131,23 @@ export class ApiClient {
       'POST',
       `${repoPath(repo)}/branches/${encodeURIComponent(branch)}/apply${query({ message })}`,
       { body, contentType: 'application/x-ndjson' },
+    );
+  }
+
+  // ------------------------------------------------------------------ schemas
+
+  schemaLog(repo: string): Promise<SchemaLogEntry[]> {
+    return this.ndjson('GET', `${repoPath(repo)}/schemas`);
+  }
+
+  schemaVersion(repo: string, version: string): Promise<SchemaVersion> {
+    return this.json('GET', `${repoPath(repo)}/schemas/${encodeURIComponent(version)}`);
+  }
+
+  schemaDiff(repo: string, from: string, to: string): Promise<SchemaDiff> {
+    return this.json(
+      'GET',
+      `${repoPath(repo)}/schemas/${encodeURIComponent(to)}/diff${query({ from })}`,
     );
   }
 

@@ -112,3 +112,30 @@ export interface PendingMerge {
 }
 
 export type ConflictChoice = 'ours' | 'theirs' | 'both';
+
+/** A schema version with its classes and its delta from its parent (`GET /schemas/{version}`). */
+export type SchemaVersion = Json200<Get<'/repos/{repo}/schemas/{version}'>>;
+
+/** The ops between two schema versions, each with its text (`GET /schemas/{version}/diff`). */
+export type SchemaDiff = Json200<Get<'/repos/{repo}/schemas/{version}/diff'>>;
+
+/** A line of `GET /schemas` (as `verso schema log --json`), newest first. */
+export interface SchemaLogEntry {
+  readonly version: string;
+  readonly parent: string | null;
+  readonly author: string;
+  readonly created_at: string;
+  readonly message: string;
+  readonly ops: number;
+}
+
+/** A class of a schema version (docs/formats.md, "Schema files"). */
+export interface SchemaClass {
+  readonly id: number;
+  readonly name: string;
+  readonly parent?: number;
+  readonly keypoints?: readonly string[];
+  readonly skeleton?: readonly (readonly number[])[];
+  readonly attributes?: Record<string, { type: string; values?: unknown[]; required?: boolean }>;
+  readonly deprecated?: boolean;
+}

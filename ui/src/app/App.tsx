@@ -11,6 +11,7 @@ import { ImagePage } from '../image/ImagePage.js';
 import { MergePage } from '../merge/MergePage.js';
 import { RepositoryList } from '../repos/RepositoryList.js';
 import { RepositoryPage } from '../repos/RepositoryPage.js';
+import { SchemaPage } from '../schema/SchemaPage.js';
 import { Failure, Loading } from './Failure.js';
 import { Link } from './Link.js';
 import { useRoute, type Route } from './router.js';
@@ -92,6 +93,8 @@ function RepositoryPageOf({
       return <DiffPage repo={route.repo} from={route.from} to={route.to} />;
     case 'merge':
       return <MergePage repo={route.repo} branch={route.branch} />;
+    case 'schema':
+      return <SchemaPage repo={route.repo} version={route.version} />;
   }
 }
 
@@ -128,6 +131,7 @@ function Frame({ route, children }: { route: Route; children: React.ReactNode })
               <Link to={{ page: 'repository', repo, ref }}>{repo}</Link>
               <Link to={{ page: 'gallery', repo, ref: ref ?? 'main', where: '' }}>Gallery</Link>
               <Link to={{ page: 'diff', repo, from: 'main', to: ref ?? 'main' }}>Diff</Link>
+              <Link to={{ page: 'schema', repo, version: undefined }}>Schema</Link>
             </>
           )}
         </nav>

@@ -18,6 +18,7 @@ export type Route =
   | { readonly page: 'image'; readonly repo: string; readonly ref: string; readonly image: string }
   | { readonly page: 'diff'; readonly repo: string; readonly from: string; readonly to: string }
   | { readonly page: 'merge'; readonly repo: string; readonly branch: string }
+  | { readonly page: 'schema'; readonly repo: string; readonly version: string | undefined }
   | { readonly page: 'not-found'; readonly path: string };
 
 export function parseRoute(pathname: string, search: string): Route {
@@ -43,6 +44,8 @@ export function parseRoute(pathname: string, search: string): Route {
     case 'merge':
       if (rest.length === 1) return { page: 'merge', repo, branch: rest[0]! };
       break;
+    case 'schema':
+      return { page: 'schema', repo, version: q.get('version') ?? undefined };
   }
   return { page: 'not-found', path: pathname };
 }
@@ -64,6 +67,8 @@ export function hrefOf(route: Route): string {
       return `${base(route.repo)}/diff` + search({ from: route.from, to: route.to });
     case 'merge':
       return `${base(route.repo)}/merge/${encodeURIComponent(route.branch)}`;
+    case 'schema':
+      return `${base(route.repo)}/schema` + search({ version: route.version });
     case 'not-found':
       return route.path;
   }
