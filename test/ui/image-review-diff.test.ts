@@ -299,6 +299,39 @@ describe('web UI: image page, review, diff (Pascal VOC 2012)', () => {
       'added box',
     );
     await f.screenshot(page, 'diff');
+
+    // Side by side: the old versions on the image as it was, the new ones on the image as it is.
+    await page.getByLabel('before and after side by side').check();
+    await page.locator('[data-side="before"]').first().waitFor();
+    const sides = await page
+      .locator('[data-diff-image]')
+      .evaluateAll((items) =>
+        Object.fromEntries(
+          items.map((item) => [
+            item.getAttribute('data-diff-image'),
+            [...item.querySelectorAll('[data-side]')].map((fig) => [
+              fig.getAttribute('data-side'),
+              [...fig.querySelectorAll('[data-label-id]')].map((g) =>
+                g.getAttribute('data-change'),
+              ),
+            ]),
+          ]),
+        ),
+      );
+    expect(sides).toEqual({
+      [moved.image]: [
+        ['before', ['before']],
+        ['after', ['after']],
+      ],
+      [removed.image]: [
+        ['before', ['removed']],
+        ['after', []],
+      ],
+      '2007_000039': [
+        ['before', []],
+        ['after', ['added']],
+      ],
+    });
     expect(f.pageErrors).toEqual([]);
   });
 });

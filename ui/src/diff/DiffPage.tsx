@@ -14,7 +14,13 @@ import { classOf } from '../overlays/class-colors.js';
 import { fitted } from '../overlays/geometry.js';
 import { ImageFrame } from '../overlays/ImageFrame.js';
 import { countsText } from '../repos/format.js';
-import { changedImages, diffOverlay, fieldChangeText, type ChangedImage } from './diff-data.js';
+import {
+  changedImages,
+  diffOverlay,
+  fieldChangeText,
+  type ChangedImage,
+  type DiffSide,
+} from './diff-data.js';
 
 /** Changed images shown at first; more on request (each costs a picture). */
 const PAGE = 50;
@@ -23,16 +29,19 @@ const SHOWN = 320;
 export function DiffPage({ repo, from, to }: { repo: string; from: string; to: string }) {
   const { client } = useSession();
   const [limit, setLimit] = useState(PAGE);
+  const [sideBySide, setSideBySide] = useState(false);
   const data = useAsync(async () => {
-    const [stat, changes, assets] = await Promise.all([
+    const [stat, changes, assets, before] = await Promise.all([
       client.diffStat(repo, from, to),
       client.diff(repo, from, to),
       client.assets(repo, to),
+      client.assets(repo, from),
     ]);
     return {
       stat,
       images: changedImages(changes),
       assets: new Map(assets.map((a) => [a.image, a])),
+      before: new Map(before.map((a) => [a.image, a])),
     };
   }, [client, repo, from, to]);
   return (
@@ -46,6 +55,14 @@ export function DiffPage({ repo, from, to }: { repo: string; from: string; to: s
       {data.state === 'done' && (
         <>
           <Summary stat={data.value.stat} images={data.value.images.length} />
+          <label className="diff-view">
+            <input
+              type="checkbox"
+              checked={sideBySide}
+              onChange={(e) => setSideBySide(e.target.checked)}
+            />{' '}
+            before and after side by side
+          </label>
           <ol className="diff-images">
             {data.value.images.slice(0, limit).map((img) => (
               <DiffImage
@@ -54,6 +71,8 @@ export function DiffPage({ repo, from, to }: { repo: string; from: string; to: s
                 to={to}
                 item={img}
                 asset={data.value.assets.get(img.image)}
+                before={sideBySide ? data.value.before.get(img.image) : undefined}
+                sideBySide={sideBySide}
               />
             ))}
           </ol>
@@ -138,37 +157,32 @@ function Summary({ stat, images }: { stat: DiffStat; images: number }) {
   );
 }
 
-function DiffImage({
-  repo,
-  to,
-  item,
-  asset,
-}: {
-  repo: string;
-  to: string;
-  item: ChangedImage;
-  asset: Asset | undefined;
-}) {
-  const { client } = useSession();
-  const size =
-    asset?.width && asset.height ? fitted(asset.width, asset.height, SHOWN, SHOWN) : undefined;
+interface DiffImageProps {
+  readonly repo: string;
+  readonly to: string;
+  readonly item: ChangedImage;
+  readonly asset: Asset | undefined;
+  /** Side by side: the image as it was (its asset at `from`). */
+  readonly before: Asset | undefined;
+  readonly sideBySide: boolean;
+}
+
+function DiffImage({ repo, to, item, asset, before, sideBySide }: DiffImageProps) {
   return (
     <li className="diff-image" data-diff-image={item.image}>
-      {asset && size ? (
-        <ImageFrame
-          imageId={item.image}
-          picturePath={asset.sha256 ? client.thumbnailPath(repo, asset.sha256, 512) : undefined}
-          width={asset.width!}
-          height={asset.height!}
-          displayWidth={size.width}
-          displayHeight={size.height}
-          items={diffOverlay(item.labels)}
-          alt={`image ${item.image}`}
-        />
+      {sideBySide ? (
+        <>
+          <DiffFrame
+            repo={repo}
+            item={item}
+            asset={before}
+            side="before"
+            missing="not in the old ref"
+          />
+          <DiffFrame repo={repo} item={item} asset={asset} side="after" missing={`not in ${to}`} />
+        </>
       ) : (
-        <p>
-          {item.image} is not in {to}.
-        </p>
+        <DiffFrame repo={repo} item={item} asset={asset} side="both" missing={`not in ${to}`} />
       )}
       <div>
         <h2>
@@ -208,5 +222,39 @@ function ChangeLine({ change }: { change: Change }) {
         </ul>
       )}
     </li>
+  );
+}
+
+interface DiffFrameProps {
+  readonly repo: string;
+  readonly item: ChangedImage;
+  readonly asset: Asset | undefined;
+  readonly side: DiffSide;
+  readonly missing: string;
+}
+
+function DiffFrame({ repo, item, asset, side, missing }: DiffFrameProps) {
+  const { client } = useSession();
+  if (!asset?.width || !asset.height)
+    return (
+      <p className="diff-missing">
+        {item.image}: {missing}
+      </p>
+    );
+  const size = fitted(asset.width, asset.height, SHOWN, SHOWN);
+  return (
+    <figure className="diff-frame" data-side={side}>
+      <ImageFrame
+        imageId={item.image}
+        picturePath={asset.sha256 ? client.thumbnailPath(repo, asset.sha256, 512) : undefined}
+        width={asset.width}
+        height={asset.height}
+        displayWidth={size.width}
+        displayHeight={size.height}
+        items={diffOverlay(item.labels, side)}
+        alt={`image ${item.image}${side === 'both' ? '' : `, ${side}`}`}
+      />
+      {side !== 'both' && <figcaption>{side}</figcaption>}
+    </figure>
   );
 }

@@ -3,7 +3,8 @@
  * (`GET /diff`, as `verso diff --json`) by image, each image's label changes (labels tree) and
  * review changes (reviews tree), in the server's key order; and the overlay of an image: added
  * labels green (their new geometry), removed red (their old), changed yellow (new solid, old
- * dashed).
+ * dashed); side by side, the before image gets the removed and old versions, the after image the
+ * added and new ones.
  */
 import type { Change } from '../api/types.js';
 import { DIFF_COLORS } from '../overlays/class-colors.js';
@@ -29,7 +30,20 @@ export function changedImages(changes: readonly Change[]): ChangedImage[] {
   return [...byImage].map(([image, e]) => ({ image, ...e }));
 }
 
-export function diffOverlay(changes: readonly Change[]): OverlayItem[] {
+/** Which versions an overlay draws: both (overlaid), or one side of a side-by-side view. */
+export type DiffSide = 'both' | 'before' | 'after';
+
+export function diffOverlay(changes: readonly Change[], side: DiffSide = 'both'): OverlayItem[] {
+  return overlaid(changes).filter(
+    (item) =>
+      side === 'both' ||
+      (side === 'before'
+        ? item.change === 'removed' || item.change === 'before'
+        : item.change === 'added' || item.change === 'after'),
+  );
+}
+
+function overlaid(changes: readonly Change[]): OverlayItem[] {
   const items: OverlayItem[] = [];
   for (const c of changes) {
     const labelId = c.key.label ?? '';
