@@ -1,6 +1,7 @@
 /**
  * Layer rules (see docs/architecture.md): imports point down only.
- *   cli -> {server, api, io, dataset, schema, formats, query, catalog (types), core}; server -> {api, core}; api -> {vcs, formats, schema, query, dataset, io, catalog, store, tree, core}
+ *   cli -> {server, remote, api, io, dataset, schema, formats, query, catalog (types), core}; api -> {vcs, formats, schema, query, dataset, io, catalog, store, tree, core}
+ *   server -> {api, core} (the HTTP API); remote -> {api, core} (the client side of remotes: the HTTP transport)
  *   vcs -> {dataset, tree, store, catalog (types), core}; dataset -> {tree (types), core}
  *   formats -> {dataset, io, core} (one parser and writer per format, no storage)
  *   schema -> {dataset, core} (taxonomy model, deltas, migration mapping; pure)
@@ -61,6 +62,7 @@ const API_FEATURE_USES = {
   lineage: ['interchange', 'query', 'read', 'schema'],
   maintenance: ['images', 'merge', 'read'],
   access: [],
+  sync: ['merge', 'read'],
 };
 const COMPOSITION_ROOT = '^src/api/repository/compose\\.ts$';
 const featureUses = (feature, uses) => ({
@@ -92,7 +94,8 @@ module.exports = {
     layer('influence', ['core', 'dataset', 'catalog']),
     layer('api', ['core', 'store', 'tree', 'dataset', 'vcs', 'catalog', 'io', 'formats', 'schema', 'query', 'influence']),
     layer('server', ['core', 'api']),
-    layer('cli', ['core', 'api', 'server', 'dataset', 'catalog', 'schema', 'formats', 'query', 'io']),
+    layer('remote', ['core', 'api']),
+    layer('cli', ['core', 'api', 'server', 'remote', 'dataset', 'catalog', 'schema', 'formats', 'query', 'io']),
     {
       name: 'tree-sees-only-the-chunk-store-interface',
       severity: 'error',

@@ -43,6 +43,8 @@ it('exports the verbs of every feature and the error base class', () => {
     'explainPrediction',
     'collectGarbage',
     'verifyRepository',
+    'cloneRepository',
+    'pushTo',
   ] as const;
   for (const v of verbs) expect(typeof verso[v], v).toBe('function');
   const e = new verso.VersoError('NotFound', 'INVALID_ARGUMENT', 'm');

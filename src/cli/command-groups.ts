@@ -74,6 +74,10 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     load: async () => (await import('./commands/access-commands.js')).registerAccessCommands,
   },
   {
+    words: ['remote', 'clone', 'fetch', 'pull', 'push'],
+    load: async () => (await import('./commands/remote-commands.js')).registerRemoteCommands,
+  },
+  {
     words: ['completion', 'help'],
     load: async () => (await import('./commands/help-commands.js')).registerHelpCommands,
   },

@@ -7,6 +7,9 @@
  * - `VERSO_COMMIT_TIME`: the time commits record (ISO-8601; reproducible scripts and tests);
  * - `VERSO_NOW`: "now" for the filter language's periods (else `VERSO_COMMIT_TIME`, else the
  *   clock).
+ * - `VERSO_TOKEN`: the bearer token for remotes (else the credentials file's entry);
+ * - `VERSO_CREDENTIALS`: the credentials file for remotes (else
+ *   `$XDG_CONFIG_HOME/verso/credentials`, else `$HOME/.config/verso/credentials`).
  *
  * Malformed dates are refused where they are used (the repository's clock), with the variable
  * named, so a command that never reads the time does not fail on them.
@@ -20,6 +23,9 @@ export interface CliEnvironment {
   readonly author?: string;
   readonly commitTime?: string;
   readonly now?: string;
+  readonly token?: string;
+  /** Where remotes' tokens are kept (`remote/credentials.ts`), if a home folder is known. */
+  readonly credentialsFile?: string;
 }
 
 /** The variables this CLI honours, in the order `verso help` would document them. */
@@ -28,6 +34,8 @@ export const VERSO_VARIABLES = [
   'VERSO_AUTHOR',
   'VERSO_COMMIT_TIME',
   'VERSO_NOW',
+  'VERSO_TOKEN',
+  'VERSO_CREDENTIALS',
 ] as const;
 
 export function readEnvironment(env: Readonly<Record<string, string | undefined>>): CliEnvironment {
@@ -39,12 +47,24 @@ export function readEnvironment(env: Readonly<Record<string, string | undefined>
   const author = pick('VERSO_AUTHOR');
   const commitTime = pick('VERSO_COMMIT_TIME');
   const now = pick('VERSO_NOW');
+  const token = pick('VERSO_TOKEN');
+  const credentialsFile = pick('VERSO_CREDENTIALS') ?? defaultCredentialsFile(env);
   return {
+    ...(token !== undefined ? { token } : {}),
+    ...(credentialsFile !== undefined ? { credentialsFile } : {}),
     ...(repo !== undefined ? { repo } : {}),
     ...(author !== undefined ? { author } : {}),
     ...(commitTime !== undefined ? { commitTime } : {}),
     ...(now !== undefined ? { now } : {}),
   };
+}
+
+/** `$XDG_CONFIG_HOME/verso/credentials`, else `$HOME/.config/verso/credentials`. */
+function defaultCredentialsFile(
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  const config = env['XDG_CONFIG_HOME'] || (env['HOME'] ? `${env['HOME']}/.config` : undefined);
+  return config ? `${config}/verso/credentials` : undefined;
 }
 
 /**

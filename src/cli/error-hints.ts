@@ -136,6 +136,13 @@ export const ERROR_HINTS: { readonly [C in ErrorCode]?: HintFor } = {
     `fix the source branch and merge again; 'verso branch protection' shows the checks of ${text(d, 'branch')}`,
   WRITE_CONFLICT: (d) =>
     `see what changed with 'verso diff ${text(d, 'base').slice(0, 12)} ${text(d, 'branch')}', then apply the batch again on the new head`,
+  SYNC_NON_FAST_FORWARD: () =>
+    "run 'verso pull' to merge the remote's commits, then push again (or push --force-with-lease to replace them)",
+  SYNC_REF_MOVED: () =>
+    "the remote's branch moved since you last looked: run 'verso fetch', then retry",
+  REMOTE_NOT_FOUND: () =>
+    "add it with 'verso remote add NAME URL' ('verso remote list' shows them)",
+  CREDENTIALS_INSECURE: (d) => `run 'chmod 600 ${text(d, 'file')}'`,
 };
 
 /** The hint for `e`: the table's, else the library's own suggestion (`data.hint`), if any. */

@@ -20,6 +20,7 @@ import { registerBlameCommands } from './commands/blame-commands.js';
 import { registerHelpCommands } from './commands/help-commands.js';
 import { registerServeCommands } from './commands/serve-commands.js';
 import { registerAccessCommands } from './commands/access-commands.js';
+import { registerRemoteCommands } from './commands/remote-commands.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = rootCommand();
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerBlameCommands(program, ctx);
   registerServeCommands(program, ctx);
   registerAccessCommands(program, ctx);
+  registerRemoteCommands(program, ctx);
   registerHelpCommands(program, ctx);
   return program;
 }

@@ -75,6 +75,15 @@ export const API_ERROR_CODES = [
   'IMPORT_WORKER_FAILED',
   'BLOB_NOT_FOUND',
   'WRITE_CONFLICT',
+  'SYNC_BATCH_REFUSED',
+  'SYNC_CHUNKS_MISSING',
+  'SYNC_NON_FAST_FORWARD',
+  'SYNC_REF_MOVED',
+  'SYNC_SCHEMA_DIVERGED',
+  'REMOTE_NOT_FOUND',
+  'REMOTE_EXISTS',
+  'REMOTE_FAILED',
+  'CREDENTIALS_INSECURE',
 ] as const;
 
 /** Tokens, roles, the audit log and branch protection (`catalog/access-catalog-errors.ts`, `api/access/`). */
@@ -107,6 +116,7 @@ export const SERVER_ERROR_CODES = [
   'RANGE_NOT_SATISFIABLE',
   'OPERATION_NOT_FOUND',
   'OPERATION_RUNNING',
+  'STAGED_VECTORS_MISMATCH',
 ] as const;
 
 export const ERROR_CODES = [

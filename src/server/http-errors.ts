@@ -3,9 +3,9 @@
  * the JSON error body every refusal carries, and `HttpRefusal` for the refusals only the server
  * makes (no token, wrong role, body too large, unknown route).
  *
- * The body is `{"error": {"code", "message", "hint"?, "data"?}}`: `code` is the stable
- * `ErrorCode` a client branches on (the Python client raises one exception class per code), the
- * message says what happened and what to do. Errors that are no `VersoError` are bugs: the
+ * The body is `{"error": {"code", "category", "message", "data"?}}`: `code` is the stable
+ * `ErrorCode` a client branches on (the Python client raises one exception class per code;
+ * `verso push` rebuilds the same `VersoError`), the message says what happened and what to do. Errors that are no `VersoError` are bugs: the
  * client gets 500 `INTERNAL` without internals, and the server logs the stack.
  */
 import type { ErrorCode } from '../core/error-codes.js';
@@ -37,6 +37,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   FORMAT_PARSE: 422,
   LABEL_SCHEMA: 422,
   SCHEMA_INVALID: 422,
+  SYNC_BATCH_REFUSED: 422,
   REPOSITORY_BUSY: 503,
   DISK_FULL: 507,
 };
@@ -56,6 +57,7 @@ export class HttpRefusal extends VersoError {
 export interface ErrorBody {
   readonly error: {
     readonly code: string;
+    readonly category?: string;
     readonly message: string;
     readonly data?: unknown;
   };
@@ -75,6 +77,7 @@ export function errorAnswer(e: unknown): { status: number; body: ErrorBody; inte
       body: {
         error: {
           code: e.code,
+          category: e.category,
           message: e.message,
           ...(Object.keys(data).length > 0 ? { data } : {}),
         },

@@ -20,18 +20,28 @@ import { HttpRefusal } from './http-errors.js';
 
 const NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 
-export type HostSource = { readonly repo: string } | { readonly root: string };
+export type HostSource =
+  | { readonly repo: string }
+  | { readonly root: string }
+  /** Repositories the caller opened (an embedding program, tests): served, never closed here. */
+  | { readonly open: Readonly<Record<string, Repository>> };
 
 export class RepositoryHost {
   private readonly open = new Map<string, Promise<Repository>>();
   private readonly single: { name: string; dir: string } | undefined;
   private readonly root: string | undefined;
+  private readonly given: Readonly<Record<string, Repository>> | undefined;
 
   constructor(
     source: HostSource,
     private readonly options: RepositoryOptions = {},
   ) {
-    if ('repo' in source) {
+    if ('open' in source) {
+      for (const name of Object.keys(source.open))
+        if (!NAME.test(name))
+          throw new InvalidArgumentError('repository name', name, 'is not one path segment');
+      this.given = source.open;
+    } else if ('repo' in source) {
       const dir = resolve(source.repo);
       this.single = { name: sanitizedName(basename(dir)), dir };
     } else {
@@ -43,6 +53,7 @@ export class RepositoryHost {
 
   /** The names served, in order. */
   names(): string[] {
+    if (this.given) return Object.keys(this.given).sort();
     if (this.single) return [this.single.name];
     const root = this.root!;
     return readdirSync(root, { withFileTypes: true })
@@ -55,6 +66,11 @@ export class RepositoryHost {
 
   /** The open repository of that name (opened on first use), or 404. */
   async get(name: string): Promise<Repository> {
+    if (this.given) {
+      const repo = Object.hasOwn(this.given, name) ? this.given[name] : undefined;
+      if (!repo) throw unknownRepository(name);
+      return repo;
+    }
     const dir = this.dirOf(name);
     let repo = this.open.get(name);
     if (!repo) {

@@ -10,6 +10,9 @@ export const ErrorSchema = Type.Object(
   {
     error: Type.Object({
       code: Type.String({ description: 'stable error code (e.g. REF_NOT_FOUND)' }),
+      category: Type.Optional(
+        Type.String({ description: 'NotFound, AlreadyExists, InvalidInput, Conflict, ...' }),
+      ),
       message: Type.String({ description: 'what happened and what to do' }),
       data: Type.Optional(Type.Object({}, { additionalProperties: true })),
     }),

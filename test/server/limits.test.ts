@@ -72,6 +72,17 @@ describe('server limits and malformed input', () => {
       contentType: 'application/xml',
     });
     expect([xml.status, xml.json().error.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    for (const route of ['/branches/main/apply', '/branches/main/import']) {
+      const json = await s.http('POST', s.repoPath(route), {
+        token: s.tokens.annotate,
+        json: { op: 'put', image: 'a', label: '1', category: 'car' },
+      });
+      expect([route, json.status, json.json().error.code]).toEqual([
+        route,
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ]);
+    }
   });
 
   it('refuses a token with too many requests in flight with 429, and serves it again after', async () => {

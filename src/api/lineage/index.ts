@@ -24,3 +24,14 @@ export {
   type PredictionSummary,
 } from './lineage.js';
 export { explainPrediction, type ExplainedExample, type ExplainResult } from './explain.js';
+export { firstMissingExample, runExampleBlocks, showPrediction, showRun } from './lineage-show.js';
+export {
+  decodeVectorHeader,
+  VECTOR_HEADER_BYTES,
+  VECTOR_MAGIC,
+  VECTOR_VERSION,
+  type VectorHeader,
+} from '../../influence/vector-file.js';
+export { vectorRefusal } from '../../catalog/lineage-catalog.js';
+export { splitExampleKey } from '../../influence/vector-file.js';
+export type { ModelRecord, PredictionRecord, RunRecord } from '../../catalog/catalog.js';

@@ -37,6 +37,8 @@ export const REVIEWER_SCAN_LIMIT = 10_000;
 
 export interface CommitSummary {
   readonly id: ChunkHash;
+  /** The commit's snapshot: the labels, reviews and assets the run read. */
+  readonly snapshot: ChunkHash;
   readonly author: string;
   readonly time: string;
   readonly message: string;
@@ -157,7 +159,14 @@ export function withoutVector(p: PredictionRecord): PredictionSummary {
 }
 
 function summary(id: ChunkHash, c: Commit): CommitSummary {
-  return { id, author: c.author, time: c.time, message: c.message, parents: c.parents };
+  return {
+    id,
+    snapshot: c.snapshot,
+    author: c.author,
+    time: c.time,
+    message: c.message,
+    parents: c.parents,
+  };
 }
 
 /** Distinct annotators and reviewers of a run's examples, read through its exact commit. */

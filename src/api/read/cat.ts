@@ -82,7 +82,7 @@ export async function* catLabels(repo: Repository, refSpec: string): AsyncGenera
 }
 
 /** `{"image":..,"label":..,<content members>,"review":{..}}\n` from the key and encoded values. */
-function renderLine(
+export function renderLine(
   out: JsonBytes,
   key: Uint8Array,
   value: Uint8Array,

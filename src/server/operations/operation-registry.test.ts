@@ -64,7 +64,12 @@ describe('OperationRegistry', () => {
         operation: expect.objectContaining({
           state: 'failed',
           status: 404,
-          error: { code: 'REF_NOT_FOUND', message: 'no ref nope', data: { ref_name: 'nope' } },
+          error: {
+            code: 'REF_NOT_FOUND',
+            category: 'NotFound',
+            message: 'no ref nope',
+            data: { ref_name: 'nope' },
+          },
         }),
       },
     ]);

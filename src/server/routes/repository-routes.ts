@@ -13,9 +13,11 @@ import { imageRoutes } from './image-routes.js';
 import { labelRoutes } from './label-routes.js';
 import { maintenanceRoutes } from './maintenance-routes.js';
 import { mergeRoutes } from './merge-routes.js';
+import { lineageRoutes } from './lineage-routes.js';
 import { refRoutes } from './ref-routes.js';
 import { schemaRoutes } from './schema-routes.js';
 import { splitRoutes } from './split-routes.js';
+import { syncRoutes } from './sync-routes.js';
 import { writeRoutes } from './write-routes.js';
 
 export function registerRepositoryRoutes(app: VersoApp, ctx: RouteContext): void {
@@ -35,4 +37,6 @@ export function registerRepositoryRoutes(app: VersoApp, ctx: RouteContext): void
   maintenanceRoutes(app, ctx, operations);
   exportRoutes(app, ctx, operations);
   splitRoutes(app, ctx);
+  lineageRoutes(app, ctx);
+  syncRoutes(app, ctx);
 }

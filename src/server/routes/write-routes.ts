@@ -6,7 +6,6 @@
  * keeps the reviews its records carry (existing data: the reviewers are history), so importing
  * reviews needs the `review` role.
  */
-import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { importLabels } from '../../api/ingest/index.js';
 import { applyEdits } from '../../api/write/index.js';
@@ -15,6 +14,8 @@ import type { RouteContext, VersoApp } from '../server-types.js';
 import { BODY_ERRORS, CommitResultSchema, errors, REPO_ERRORS } from '../schemas.js';
 import { assertBranchWrite } from '../protected-writes.js';
 import { reviewImportGuard, reviewStamper } from '../review-stamp.js';
+import { NDJSON } from '../ndjson.js';
+import { streamedBody } from '../streamed-body.js';
 import { withUploadedFile } from '../upload.js';
 
 const BranchParams = Type.Object({ repo: Type.String(), branch: Type.String({ minLength: 1 }) });
@@ -60,7 +61,7 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
       await assertBranchWrite(request, request.params.branch);
       const result = await withUploadedFile(
         request.repo,
-        request.body as Readable,
+        streamedBody(request, NDJSON),
         ctx.limits,
         (file) =>
           applyEdits(request.repo, {
@@ -107,7 +108,7 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
       await assertBranchWrite(request, request.params.branch);
       const result = await withUploadedFile(
         request.repo,
-        request.body as Readable,
+        streamedBody(request, NDJSON),
         ctx.limits,
         (file) =>
           importLabels(request.repo, {

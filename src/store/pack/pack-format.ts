@@ -84,10 +84,13 @@ function frame(flags: number, hash: Uint8Array, rawLength: number, payload: Uint
   return record;
 }
 
-/** One chunk record; the payload is LZ4-compressed when that saves bytes. */
-export function encodeChunkRecord(hash: Uint8Array, bytes: Uint8Array): Buffer {
+/**
+ * One chunk record; the payload is LZ4-compressed when that saves bytes (unless `compress` is
+ * false: a transfer over loopback spends less on sending the bytes than on compressing them).
+ */
+export function encodeChunkRecord(hash: Uint8Array, bytes: Uint8Array, compress = true): Buffer {
   if (hash.length !== HASH_BYTES) throw new PackFormatError('a chunk hash is 32 bytes', 0);
-  const compressed = encodeLz4Block(bytes);
+  const compressed = compress ? encodeLz4Block(bytes) : undefined;
   return compressed
     ? frame(FLAG_LZ4, hash, bytes.length, compressed)
     : frame(0, hash, bytes.length, bytes);
