@@ -18,8 +18,11 @@ import type {
   ConflictChoice,
   CountAnswer,
   DiffStat,
+  Explanation,
   Label,
+  LineageUp,
   PendingMerge,
+  Prediction,
   Ref,
   RepositoryList,
   SchemaDiff,
@@ -148,6 +151,23 @@ export class ApiClient {
     return this.json(
       'GET',
       `${repoPath(repo)}/schemas/${encodeURIComponent(to)}/diff${query({ from })}`,
+    );
+  }
+
+  // ------------------------------------------------------------------ lineage
+
+  predictions(repo: string): Promise<Prediction[]> {
+    return this.ndjson('GET', `${repoPath(repo)}/predictions`);
+  }
+
+  lineageUp(repo: string, prediction: string): Promise<LineageUp> {
+    return this.json('GET', `${repoPath(repo)}/lineage/up/${encodeURIComponent(prediction)}`);
+  }
+
+  explain(repo: string, prediction: string, top: number): Promise<Explanation> {
+    return this.json(
+      'GET',
+      `${repoPath(repo)}/explain/${encodeURIComponent(prediction)}${query({ top })}`,
     );
   }
 

@@ -139,3 +139,62 @@ export interface SchemaClass {
   readonly attributes?: Record<string, { type: string; values?: unknown[]; required?: boolean }>;
   readonly deprecated?: boolean;
 }
+
+/** A recorded prediction (`GET /predictions`, `GET /predictions/{id}`). */
+export interface Prediction {
+  readonly id: string;
+  readonly model: string;
+  readonly image: string;
+  readonly output: unknown;
+  readonly time: string;
+  readonly external_id: string | null;
+  readonly has_vector: boolean;
+}
+
+/** `GET /lineage/up/{prediction}`: the chain from a prediction back to its labels' people. */
+export interface LineageUp {
+  readonly prediction: Prediction;
+  readonly model: {
+    readonly id: string;
+    readonly name: string;
+    readonly version: string;
+    readonly metrics: Record<string, unknown>;
+  };
+  readonly run: {
+    readonly id: string;
+    readonly dataset_ref: string;
+    readonly commit: string;
+    readonly filter: string | null;
+    readonly schema: string | null;
+    readonly example_count: number;
+    readonly author: string;
+    readonly status: string;
+    readonly started_at: string;
+  };
+  readonly commit: { readonly id: string; readonly author: string; readonly message: string };
+  readonly examples: {
+    readonly count: number;
+    readonly annotators: readonly { name?: string; labels?: number }[] | readonly string[];
+    readonly reviewers: readonly { name?: string; labels?: number }[] | readonly string[];
+  };
+}
+
+/** `GET /explain/{prediction}`: the training examples with the highest influence. */
+export interface Explanation {
+  readonly prediction: string;
+  readonly run: string;
+  readonly commit: string;
+  readonly kind: string;
+  readonly scored: number;
+  readonly examples: readonly {
+    readonly rank: number;
+    readonly score: number;
+    readonly image: string;
+    readonly label: string;
+    readonly content: Record<string, unknown>;
+    readonly annotator: string | null;
+    readonly annotated_at: string | null;
+    readonly reviewer: string | null;
+    readonly reviewed_at: string | null;
+  }[];
+}

@@ -8,6 +8,7 @@ import { ApiClient } from '../api/client.js';
 import { DiffPage } from '../diff/DiffPage.js';
 import { GalleryPage } from '../gallery/GalleryPage.js';
 import { ImagePage } from '../image/ImagePage.js';
+import { LineagePage } from '../lineage/LineagePage.js';
 import { MergePage } from '../merge/MergePage.js';
 import { RepositoryList } from '../repos/RepositoryList.js';
 import { RepositoryPage } from '../repos/RepositoryPage.js';
@@ -95,6 +96,8 @@ function RepositoryPageOf({
       return <MergePage repo={route.repo} branch={route.branch} />;
     case 'schema':
       return <SchemaPage repo={route.repo} version={route.version} />;
+    case 'lineage':
+      return <LineagePage repo={route.repo} prediction={route.prediction} />;
   }
 }
 
@@ -132,6 +135,7 @@ function Frame({ route, children }: { route: Route; children: React.ReactNode })
               <Link to={{ page: 'gallery', repo, ref: ref ?? 'main', where: '' }}>Gallery</Link>
               <Link to={{ page: 'diff', repo, from: 'main', to: ref ?? 'main' }}>Diff</Link>
               <Link to={{ page: 'schema', repo, version: undefined }}>Schema</Link>
+              <Link to={{ page: 'lineage', repo, prediction: undefined }}>Lineage</Link>
             </>
           )}
         </nav>

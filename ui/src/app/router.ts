@@ -19,6 +19,7 @@ export type Route =
   | { readonly page: 'diff'; readonly repo: string; readonly from: string; readonly to: string }
   | { readonly page: 'merge'; readonly repo: string; readonly branch: string }
   | { readonly page: 'schema'; readonly repo: string; readonly version: string | undefined }
+  | { readonly page: 'lineage'; readonly repo: string; readonly prediction: string | undefined }
   | { readonly page: 'not-found'; readonly path: string };
 
 export function parseRoute(pathname: string, search: string): Route {
@@ -46,6 +47,9 @@ export function parseRoute(pathname: string, search: string): Route {
       break;
     case 'schema':
       return { page: 'schema', repo, version: q.get('version') ?? undefined };
+    case 'lineage':
+      if (rest.length <= 1) return { page: 'lineage', repo, prediction: rest[0] };
+      break;
   }
   return { page: 'not-found', path: pathname };
 }
@@ -69,6 +73,8 @@ export function hrefOf(route: Route): string {
       return `${base(route.repo)}/merge/${encodeURIComponent(route.branch)}`;
     case 'schema':
       return `${base(route.repo)}/schema` + search({ version: route.version });
+    case 'lineage':
+      return `${base(route.repo)}/lineage${route.prediction === undefined ? '' : `/${encodeURIComponent(route.prediction)}`}`;
     case 'not-found':
       return route.path;
   }
