@@ -168,7 +168,7 @@ describe('web UI: image page, review, diff (Pascal VOC 2012)', () => {
     expect(f.pageErrors).toEqual([]);
   });
 
-  it('approves and rejects by button and key: review records and commits by the signed-in identity', async () => {
+  it('approves, rejects (button and key) and comments: review records and commits by the signed-in identity', async () => {
     const labels = (await f.labels('main')).filter((l) => l.image === IMAGE);
     const [a, b] = [labels[0]!.label, labels[1]!.label];
     const page = await signedIn(f.tokens.review, `/r/voc/image/${IMAGE}?ref=main`);
@@ -208,6 +208,21 @@ describe('web UI: image page, review, diff (Pascal VOC 2012)', () => {
       `Reject label ${b} of ${IMAGE}`,
       `Approve label ${a} of ${IMAGE}`,
     ]);
+
+    // A comment on the selected label (b) keeps its status.
+    await page.getByLabel('Comment', { exact: true }).fill('box too loose');
+    await page.getByRole('button', { name: 'Add comment' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `commented on label ${b}` })
+      .waitFor();
+    await page.locator(`[data-label-row="${b}"] .review-comment`).waitFor();
+    const commented = (await f.labels('main')).find((l) => l.image === IMAGE && l.label === b)!;
+    expect(commented.review).toMatchObject({
+      status: 'rejected',
+      reviewer: identityOf('review'),
+      comment: 'box too loose',
+    });
     await f.screenshot(page, 'review');
     expect(f.pageErrors).toEqual([]);
   });

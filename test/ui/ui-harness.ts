@@ -43,7 +43,7 @@ export interface StoredLabel {
   readonly bbox?: [number, number, number, number];
   readonly segmentation?: number[][];
   readonly keypoints?: number[];
-  readonly review?: { status?: string; reviewer?: string };
+  readonly review?: { status?: string; reviewer?: string; comment?: string };
 }
 
 export interface StoredAsset {

@@ -11,7 +11,7 @@ import { roleAllows, useSession, useWhoami } from '../app/session-context.js';
 import { classColor, classOf } from '../overlays/class-colors.js';
 import { fitted } from '../overlays/geometry.js';
 import { ImageFrame } from '../overlays/ImageFrame.js';
-import { applyReview, reviewOp, type Verdict } from '../review/review-patch.js';
+import { applyReview, commentOp, reviewOp, type Verdict } from '../review/review-patch.js';
 import { ReviewBar, useLabelKeys } from '../review/ReviewBar.js';
 import { shortId } from '../repos/format.js';
 import { loadImage, type ImageData } from './image-data.js';
@@ -83,14 +83,13 @@ function ImageView({ repo, gitRef, image, data, reload }: ImageViewProps) {
     },
     [data.labels, selected],
   );
-  const review = useCallback(
-    async (verdict: Verdict) => {
-      if (selected === undefined || busy) return;
+  const write = useCallback(
+    async (op: Record<string, unknown>, done: string) => {
+      if (busy) return;
       setBusy(true);
       try {
-        const op = reviewOp(image, selected, verdict);
         const result = await applyReview(client, repo, gitRef, op);
-        setMessage(`${verdict} label ${selected} (commit ${shortId(result.commit)})`);
+        setMessage(`${done} (commit ${shortId(result.commit)})`);
         await reload();
       } catch (e) {
         setMessage(e instanceof Error ? e.message : String(e));
@@ -98,7 +97,21 @@ function ImageView({ repo, gitRef, image, data, reload }: ImageViewProps) {
         setBusy(false);
       }
     },
-    [selected, busy, image, client, repo, gitRef, reload],
+    [busy, client, repo, gitRef, reload],
+  );
+  const review = useCallback(
+    async (verdict: Verdict) => {
+      if (selected !== undefined)
+        await write(reviewOp(image, selected, verdict), `${verdict} label ${selected}`);
+    },
+    [selected, image, write],
+  );
+  const comment = useCallback(
+    async (text: string) => {
+      if (selected !== undefined)
+        await write(commentOp(image, selected, text), `commented on label ${selected}`);
+    },
+    [selected, image, write],
   );
   const keys = useMemo(
     () => ({
@@ -129,6 +142,7 @@ function ImageView({ repo, gitRef, image, data, reload }: ImageViewProps) {
             busy={busy}
             message={message}
             onReview={(v) => void review(v)}
+            onComment={(text) => void comment(text)}
           />
         )}
         <p className="shortcuts">keys: j / k next / previous label · space show / hide</p>

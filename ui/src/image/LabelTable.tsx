@@ -83,6 +83,7 @@ export function LabelTable({
                         {l.review.status ?? '—'}
                       </span>
                       {l.review.reviewer && <> by {l.review.reviewer}</>}
+                      {l.review.comment && <q className="review-comment">{l.review.comment}</q>}
                       {l.review.reviewed_at && (
                         <>
                           <br />

@@ -1,10 +1,10 @@
 /**
- * Approve / reject the selected label (layer: ui/review), by button or key: `a` approves, `r`
- * rejects, `j` / `k` select the next / previous label, `space` toggles its overlay. Shown only
+ * Approve / reject / comment on the selected label (layer: ui/review), by button or key: `a`
+ * approves, `r` rejects, `j` / `k` select the next / previous label, `space` toggles its overlay. Shown only
  * to a token whose role may review, on a branch (a tag or commit is read-only); the server still
  * checks the role on every write.
  */
-import { useEffect } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { Verdict } from './review-patch.js';
 
 interface ReviewBarProps {
@@ -12,10 +12,18 @@ interface ReviewBarProps {
   readonly busy: boolean;
   readonly message: string | undefined;
   readonly onReview: (verdict: Verdict) => void;
+  readonly onComment: (comment: string) => void;
 }
 
-export function ReviewBar({ selected, busy, message, onReview }: ReviewBarProps) {
+export function ReviewBar({ selected, busy, message, onReview, onComment }: ReviewBarProps) {
   const disabled = busy || selected === undefined;
+  const [comment, setComment] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (comment.trim() === '' || disabled) return;
+    onComment(comment.trim());
+    setComment('');
+  };
   return (
     <div className="review-bar" role="toolbar" aria-label="review">
       <button
@@ -37,6 +45,18 @@ export function ReviewBar({ selected, busy, message, onReview }: ReviewBarProps)
         Reject
       </button>
       <span className="shortcuts">keys: a approve · r reject</span>
+      <form className="comment-form" onSubmit={submit}>
+        <label htmlFor="review-comment">Comment</label>
+        <input
+          id="review-comment"
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+          disabled={selected === undefined}
+        />
+        <button type="submit" disabled={disabled || comment.trim() === ''}>
+          Add comment
+        </button>
+      </form>
       {message && (
         <span className="review-message" role="status">
           {message}
