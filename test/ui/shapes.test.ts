@@ -73,7 +73,7 @@ function expectShapesOnPixels(
   expect(Object.keys(drawn.labels).sort()).toEqual(labels.map((l) => l.label).sort());
   for (const l of labels) {
     const got = drawn.labels[l.label]!;
-    const rings = l.segmentation ?? [];
+    const rings = (l.segmentation as number[][] | undefined) ?? [];
     expect(got.polygons.length, l.label).toBe(rings.length);
     rings.forEach((ring, i) => {
       const want = extent(ring);

@@ -2,7 +2,8 @@
  * Test support for the web UI: a real `verso serve` (`startServer`) on 127.0.0.1 over a
  * repository made with the CLI from real data (`voc`: the Pascal VOC 2012 set, 100 images added
  * as blobs and 273 boxes imported from the VOC XML; `people`: 4 COCO val2017 images with 14
- * person polygons and keypoints), one real token per role (`verso token create`, checked by
+ * person polygons and keypoints; `masks`: 2 COCO val2017 images with 50 compressed-RLE masks),
+ * one real token per role (`verso token create`, checked by
  * the server's own token check), and Debian's Chromium driven by playwright-core.
  *
  * Nothing is skipped: without Chromium (`/usr/bin/chromium`, or `VERSO_CHROMIUM`) or without the
@@ -28,8 +29,11 @@ export const VOC_XML = join(
 /** Real COCO val2017 person keypoints (polygons + 17 keypoints), with their 4 images. */
 const COCO_PEOPLE = join(REAL, 'coco/mmpose/tests/data/coco');
 
+/** Real COCO val2017 panoptic segments as instances: 50 compressed-RLE masks on 2 images. */
+const COCO_MASKS = join(REAL, 'coco/panopticapi/sample_data');
+
 /** The repositories a fixture can make, each named by its folder (its name in URLs). */
-export type UiDataset = 'voc' | 'people';
+export type UiDataset = 'voc' | 'people' | 'masks';
 
 export const CHROMIUM = process.env['VERSO_CHROMIUM'] ?? '/usr/bin/chromium';
 
@@ -41,7 +45,8 @@ export interface StoredLabel {
   readonly label: string;
   readonly category?: string;
   readonly bbox?: [number, number, number, number];
-  readonly segmentation?: number[][];
+  readonly segmentation?: number[][] | { size: [number, number]; counts: string | number[] };
+  readonly area?: number;
   readonly keypoints?: number[];
   readonly review?: { status?: string; reviewer?: string; comment?: string };
 }
@@ -96,6 +101,10 @@ export async function startUiFixture(
   if (dataset === 'voc') {
     await cli(['add', 'images', VOC_IMAGES, '-m', 'VOC 2012 images']);
     await cli(['import', 'voc', VOC_XML, '-m', 'VOC 2012 boxes']);
+  } else if (dataset === 'masks') {
+    const dir = join(COCO_MASKS, 'input_images');
+    await cli(['add', 'images', ...readdirSync(dir).map((n) => join(dir, n)), '-m', 'COCO images']);
+    await cli(['import', 'coco', join(COCO_MASKS, 'panoptic_coco_detection_format.json')]);
   } else {
     const images = readdirSync(COCO_PEOPLE).filter((n) => n.endsWith('.jpg'));
     await cli(['add', 'images', ...images.map((n) => join(COCO_PEOPLE, n)), '-m', 'COCO people']);

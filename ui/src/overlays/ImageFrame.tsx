@@ -3,10 +3,11 @@
  * `displayHeight` (the asset's aspect ratio; the caller fits it). The element carries
  * `data-image-id`; the overlay's user space is the asset's `width` × `height`, so shapes scale
  * with the display. The picture (a thumbnail or the full file) is any size: it is stretched to
- * the same box.
+ * the same box. RLE masks are painted on a canvas under the overlay (`MaskLayer.tsx`).
  */
 import type { ReactNode } from 'react';
 import { LabelOverlay, type OverlayItem } from './LabelOverlay.js';
+import { MaskLayer } from './MaskLayer.js';
 import { useImageUrl } from './use-image-url.js';
 
 interface ImageFrameProps {
@@ -38,6 +39,7 @@ export function ImageFrame(props: ImageFrameProps) {
           {picture.failed ? 'image unavailable' : ''}
         </div>
       )}
+      <MaskLayer width={props.width} height={props.height} items={props.items} />
       <LabelOverlay
         width={props.width}
         height={props.height}
