@@ -31,6 +31,7 @@ import type { RepositoryHost } from './repository-host.js';
 import { registerRepositoryRoutes } from './routes/repository-routes.js';
 import { ErrorSchema } from './schemas.js';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits, type VersoApp } from './server-types.js';
+import { registerUiRoutes } from './ui-routes.js';
 
 export { DEFAULT_SERVER_LIMITS, type ServerLimits, type VersoApp } from './server-types.js';
 
@@ -204,6 +205,7 @@ export async function buildServer(opts: ServerOptions): Promise<VersoApp> {
     },
     { prefix: '/repos/:repo' },
   );
+  await registerUiRoutes(app);
   app.addHook('onClose', async () => opts.host.close());
   return app;
 }

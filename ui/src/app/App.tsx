@@ -1,0 +1,149 @@
+/**
+ * The application shell (layer: ui/app): signs in (or asks for a token), then shows the page of
+ * the current address. Pages inside a repository get its frame: the navigation (log, gallery,
+ * diff) and the identity and role the server gives the token there.
+ */
+import { useMemo, useState } from 'react';
+import { ApiClient } from '../api/client.js';
+import { DiffPage } from '../diff/DiffPage.js';
+import { GalleryPage } from '../gallery/GalleryPage.js';
+import { ImagePage } from '../image/ImagePage.js';
+import { LineagePage } from '../lineage/LineagePage.js';
+import { MergePage } from '../merge/MergePage.js';
+import { RepositoryList } from '../repos/RepositoryList.js';
+import { RepositoryPage } from '../repos/RepositoryPage.js';
+import { SchemaPage } from '../schema/SchemaPage.js';
+import { Failure, Loading } from './Failure.js';
+import { Link } from './Link.js';
+import { useRoute, type Route } from './router.js';
+import { clearToken, saveToken, storedToken } from './session.js';
+import { RepositoryContext, SessionContext, useSession, type Session } from './session-context.js';
+import { SignIn } from './SignIn.js';
+import { useAsync } from './use-async.js';
+
+export function App() {
+  const [token, setToken] = useState(storedToken);
+  const [message, setMessage] = useState<string | undefined>();
+  const session = useMemo<Session | null>(
+    () =>
+      token === null
+        ? null
+        : {
+            client: new ApiClient(token),
+            signOut: (why?: string) => {
+              clearToken();
+              setMessage(why);
+              setToken(null);
+            },
+          },
+    [token],
+  );
+  if (!session)
+    return (
+      <SignIn
+        {...(message ? { message } : {})}
+        onToken={(t) => {
+          saveToken(t);
+          setToken(t);
+        }}
+      />
+    );
+  return (
+    <SessionContext.Provider value={session}>
+      <Pages />
+    </SessionContext.Provider>
+  );
+}
+
+function Pages() {
+  const route = useRoute();
+  if (route.page === 'repositories')
+    return (
+      <Frame route={route}>
+        <RepositoryList />
+      </Frame>
+    );
+  if (route.page === 'not-found')
+    return (
+      <Frame route={route}>
+        <p>No page at {route.path}.</p>
+      </Frame>
+    );
+  return (
+    <Frame route={route}>
+      <InRepository repo={route.repo} key={route.repo}>
+        <RepositoryPageOf route={route} />
+      </InRepository>
+    </Frame>
+  );
+}
+
+function RepositoryPageOf({
+  route,
+}: {
+  route: Exclude<Route, { page: 'repositories' | 'not-found' }>;
+}) {
+  switch (route.page) {
+    case 'repository':
+      return <RepositoryPage repo={route.repo} selectedRef={route.ref} />;
+    case 'gallery':
+      return <GalleryPage repo={route.repo} gitRef={route.ref} where={route.where} />;
+    case 'image':
+      return <ImagePage repo={route.repo} gitRef={route.ref} image={route.image} />;
+    case 'diff':
+      return <DiffPage repo={route.repo} from={route.from} to={route.to} />;
+    case 'merge':
+      return <MergePage repo={route.repo} branch={route.branch} />;
+    case 'schema':
+      return <SchemaPage repo={route.repo} version={route.version} />;
+    case 'lineage':
+      return <LineagePage repo={route.repo} prediction={route.prediction} />;
+  }
+}
+
+function InRepository({ repo, children }: { repo: string; children: React.ReactNode }) {
+  const { client } = useSession();
+  const whoami = useAsync(() => client.whoami(repo), [client, repo]);
+  if (whoami.state === 'loading') return <Loading what={`repository ${repo}`} />;
+  if (whoami.state === 'failed') return <Failure error={whoami.error} />;
+  return (
+    <RepositoryContext.Provider value={whoami.value}>
+      <p className="identity" aria-label="signed in as">
+        {whoami.value.identity}{' '}
+        <span className={`role role-${whoami.value.role}`}>{whoami.value.role}</span>
+      </p>
+      {children}
+    </RepositoryContext.Provider>
+  );
+}
+
+function Frame({ route, children }: { route: Route; children: React.ReactNode }) {
+  const { signOut } = useSession();
+  const repo = 'repo' in route ? route.repo : undefined;
+  // The ref the page shows, kept when moving between the log, the gallery and the diff.
+  const ref = 'ref' in route ? route.ref : undefined;
+  return (
+    <div className="frame">
+      <header className="top">
+        <nav aria-label="main">
+          <Link to={{ page: 'repositories' }} className="brand">
+            Verso
+          </Link>
+          {repo !== undefined && (
+            <>
+              <Link to={{ page: 'repository', repo, ref }}>{repo}</Link>
+              <Link to={{ page: 'gallery', repo, ref: ref ?? 'main', where: '' }}>Gallery</Link>
+              <Link to={{ page: 'diff', repo, from: 'main', to: ref ?? 'main' }}>Diff</Link>
+              <Link to={{ page: 'schema', repo, version: undefined }}>Schema</Link>
+              <Link to={{ page: 'lineage', repo, prediction: undefined }}>Lineage</Link>
+            </>
+          )}
+        </nav>
+        <button type="button" className="sign-out" onClick={() => signOut()}>
+          Sign out
+        </button>
+      </header>
+      <main className="page">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,260 @@
+/**
+ * The visual diff of two refs (layer: ui/diff): summary counts per tree and per class, then each
+ * changed image with its changes drawn over it (added green, removed red, changed yellow with the
+ * old outline dashed) beside the list of its label and review changes.
+ */
+import { useEffect, useState, type FormEvent } from 'react';
+import type { Asset, Change, DiffStat } from '../api/types.js';
+import { Failure, Loading } from '../app/Failure.js';
+import { Link } from '../app/Link.js';
+import { hrefOf, navigate } from '../app/router.js';
+import { useSession } from '../app/session-context.js';
+import { useAsync } from '../app/use-async.js';
+import { classOf } from '../overlays/class-colors.js';
+import { fitted } from '../overlays/geometry.js';
+import { ImageFrame } from '../overlays/ImageFrame.js';
+import { countsText } from '../repos/format.js';
+import {
+  changedImages,
+  diffOverlay,
+  fieldChangeText,
+  type ChangedImage,
+  type DiffSide,
+} from './diff-data.js';
+
+/** Changed images shown at first; more on request (each costs a picture). */
+const PAGE = 50;
+const SHOWN = 320;
+
+export function DiffPage({ repo, from, to }: { repo: string; from: string; to: string }) {
+  const { client } = useSession();
+  const [limit, setLimit] = useState(PAGE);
+  const [sideBySide, setSideBySide] = useState(false);
+  const data = useAsync(async () => {
+    const [stat, changes, assets, before] = await Promise.all([
+      client.diffStat(repo, from, to),
+      client.diff(repo, from, to),
+      client.assets(repo, to),
+      client.assets(repo, from),
+    ]);
+    return {
+      stat,
+      images: changedImages(changes),
+      assets: new Map(assets.map((a) => [a.image, a])),
+      before: new Map(before.map((a) => [a.image, a])),
+    };
+  }, [client, repo, from, to]);
+  return (
+    <section aria-labelledby="diff-title">
+      <h1 id="diff-title">
+        Changes from <code>{from}</code> to <code>{to}</code>
+      </h1>
+      <RefsForm repo={repo} from={from} to={to} />
+      {data.state === 'loading' && <Loading what="the changes" />}
+      {data.state === 'failed' && <Failure error={data.error} />}
+      {data.state === 'done' && (
+        <>
+          <Summary stat={data.value.stat} images={data.value.images.length} />
+          <label className="diff-view">
+            <input
+              type="checkbox"
+              checked={sideBySide}
+              onChange={(e) => setSideBySide(e.target.checked)}
+            />{' '}
+            before and after side by side
+          </label>
+          <ol className="diff-images">
+            {data.value.images.slice(0, limit).map((img) => (
+              <DiffImage
+                key={img.image}
+                repo={repo}
+                to={to}
+                item={img}
+                asset={data.value.assets.get(img.image)}
+                before={sideBySide ? data.value.before.get(img.image) : undefined}
+                sideBySide={sideBySide}
+              />
+            ))}
+          </ol>
+          {data.value.images.length > limit && (
+            <button type="button" onClick={() => setLimit(limit + PAGE)}>
+              Show more changed images
+            </button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function RefsForm({ repo, from, to }: { repo: string; from: string; to: string }) {
+  const [a, setA] = useState(from);
+  const [b, setB] = useState(to);
+  useEffect(() => {
+    setA(from);
+    setB(to);
+  }, [from, to]);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    navigate(hrefOf({ page: 'diff', repo, from: a.trim(), to: b.trim() }));
+  };
+  return (
+    <form className="diff-form" onSubmit={submit}>
+      <label htmlFor="diff-from">From</label>
+      <input id="diff-from" value={a} onChange={(e) => setA(e.target.value)} />
+      <label htmlFor="diff-to">To</label>
+      <input id="diff-to" value={b} onChange={(e) => setB(e.target.value)} />
+      <button type="submit">Compare</button>
+    </form>
+  );
+}
+
+function Summary({ stat, images }: { stat: DiffStat; images: number }) {
+  const trees = (['labels', 'reviews', 'assets', 'splits'] as const).filter((t) => stat[t]);
+  const classes = Object.entries(stat.classes ?? {});
+  return (
+    <div className="diff-summary">
+      <table aria-label="changes per tree">
+        <thead>
+          <tr>
+            <th scope="col">Tree</th>
+            <th scope="col">Added</th>
+            <th scope="col">Removed</th>
+            <th scope="col">Changed</th>
+          </tr>
+        </thead>
+        <tbody>
+          {trees.map((t) => (
+            <tr key={t} data-tree={t}>
+              <th scope="row">{t}</th>
+              <td>{stat[t]!.added}</td>
+              <td>{stat[t]!.removed}</td>
+              <td>{stat[t]!.modified}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {classes.length > 0 && (
+        <table aria-label="label changes per class">
+          <thead>
+            <tr>
+              <th scope="col">Class</th>
+              <th scope="col">Changes</th>
+            </tr>
+          </thead>
+          <tbody>
+            {classes.map(([cls, c]) => (
+              <tr key={cls} data-class={cls}>
+                <th scope="row">{cls}</th>
+                <td>{countsText(c)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="changed-images">{images} images changed</p>
+    </div>
+  );
+}
+
+interface DiffImageProps {
+  readonly repo: string;
+  readonly to: string;
+  readonly item: ChangedImage;
+  readonly asset: Asset | undefined;
+  /** Side by side: the image as it was (its asset at `from`). */
+  readonly before: Asset | undefined;
+  readonly sideBySide: boolean;
+}
+
+function DiffImage({ repo, to, item, asset, before, sideBySide }: DiffImageProps) {
+  return (
+    <li className="diff-image" data-diff-image={item.image}>
+      {sideBySide ? (
+        <>
+          <DiffFrame
+            repo={repo}
+            item={item}
+            asset={before}
+            side="before"
+            missing="not in the old ref"
+          />
+          <DiffFrame repo={repo} item={item} asset={asset} side="after" missing={`not in ${to}`} />
+        </>
+      ) : (
+        <DiffFrame repo={repo} item={item} asset={asset} side="both" missing={`not in ${to}`} />
+      )}
+      <div>
+        <h2>
+          <Link to={{ page: 'image', repo, ref: to, image: item.image }}>{item.image}</Link>
+        </h2>
+        <ul className="label-changes">
+          {[...item.labels, ...item.reviews, ...item.asset].map((c) => (
+            <ChangeLine key={`${c.tree}:${c.key.label ?? ''}`} change={c} />
+          ))}
+        </ul>
+      </div>
+    </li>
+  );
+}
+
+const SIGN = { added: '+', removed: '−', modified: '~' } as const;
+
+function ChangeLine({ change }: { change: Change }) {
+  const what =
+    change.tree === 'labels' ? 'label' : change.tree === 'reviews' ? 'review of' : 'asset';
+  const value = change.after ?? change.before;
+  const cls = change.tree === 'labels' && value ? classOf(value) : undefined;
+  return (
+    <li
+      className={`change-${change.change}`}
+      data-change-key={`${change.tree}:${change.key.label ?? ''}`}
+      data-change={change.change}
+    >
+      {SIGN[change.change]} {what} <code>{change.key.label}</code>
+      {cls && <> ({cls})</>}
+      {change.tree === 'reviews' && change.after && <> → {String(change.after['status'] ?? '')}</>}
+      {change.fields && change.fields.length > 0 && (
+        <ul>
+          {change.fields.map((f) => (
+            <li key={f.field}>{fieldChangeText(f)}</li>
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+interface DiffFrameProps {
+  readonly repo: string;
+  readonly item: ChangedImage;
+  readonly asset: Asset | undefined;
+  readonly side: DiffSide;
+  readonly missing: string;
+}
+
+function DiffFrame({ repo, item, asset, side, missing }: DiffFrameProps) {
+  const { client } = useSession();
+  if (!asset?.width || !asset.height)
+    return (
+      <p className="diff-missing">
+        {item.image}: {missing}
+      </p>
+    );
+  const size = fitted(asset.width, asset.height, SHOWN, SHOWN);
+  return (
+    <figure className="diff-frame" data-side={side}>
+      <ImageFrame
+        imageId={item.image}
+        picturePath={asset.sha256 ? client.thumbnailPath(repo, asset.sha256, 512) : undefined}
+        width={asset.width}
+        height={asset.height}
+        displayWidth={size.width}
+        displayHeight={size.height}
+        items={diffOverlay(item.labels, side)}
+        alt={`image ${item.image}${side === 'both' ? '' : `, ${side}`}`}
+      />
+      {side !== 'both' && <figcaption>{side}</figcaption>}
+    </figure>
+  );
+}
