@@ -62,8 +62,13 @@ class Errors(unittest.TestCase):
         self.addCleanup(reader.close)
         with self.assertRaises(verso.Forbidden):
             reader.create_token("by-reader", "admin")
-        latest = self.repo.audit(limit=1)[0]
-        self.assertEqual((latest["identity"], latest["action"]), ("admin-user", "DELETE /repos/:repo/tokens/:name"))
+        # The refused attempt is audited too (a role too low), after the admin's revoke.
+        refused, revoked = self.repo.audit(limit=2)
+        self.assertEqual(
+            (refused["identity"], refused["action"], refused["detail"]["status"]),
+            ("read-user", "POST /repos/:repo/tokens", 403),
+        )
+        self.assertEqual((revoked["identity"], revoked["action"]), ("admin-user", "DELETE /repos/:repo/tokens/:name"))
 
     def test_a_wrong_token_is_unauthorized(self) -> None:
         with verso.connect(fx.url, token="verso_wrong") as repo:
