@@ -77,7 +77,7 @@ const clone = defineCommand<{ blobs?: (typeof BLOBS_CHOICES)[number] }, CloneRes
     cmd.addOption(
       choiceOption(
         '--blobs <mode>',
-        "image bytes: all (fetched now, from the server's /blobs/SHA256), on-demand (the default; recorded, fetched later) or none",
+        "image bytes: all (fetched now, from the server's /blobs/SHA256), on-demand (the default; only recorded for now: fetching on first read is not built yet, use all to get the bytes) or none",
         BLOBS_CHOICES,
       ),
     ),
