@@ -11,13 +11,16 @@
  * mid-answer), or an answer that is not the protocol, is `RemoteFailedError` naming the URL
  * and the status.
  */
-import type {
-  ReceivedBatch,
-  RefMove,
-  RefMoveResult,
-  SchemaVersionRecord,
-  SyncPeer,
-  SyncRef,
+import {
+  fromWireSchemaVersion,
+  toWireSchemaVersion,
+  type ReceivedBatch,
+  type RefMove,
+  type RefMoveResult,
+  type SchemaVersionRecord,
+  type SyncPeer,
+  type SyncRef,
+  type WireSchemaVersion,
 } from '../api/sync/index.js';
 import { fromWireError } from '../core/error-wire.js';
 import { RemoteFailedError } from './remote-errors.js';
@@ -31,15 +34,6 @@ export interface HttpSyncPeerOptions {
    * for twice the CPU per chunk; off pays where the network is faster than JS LZ4 (loopback).
    */
   readonly compress?: boolean;
-}
-
-interface WireSchemaVersion {
-  readonly name: string;
-  readonly parent: string | null;
-  readonly delta: string;
-  readonly author: string;
-  readonly created_at: string;
-  readonly message: string;
 }
 
 export class HttpSyncPeer implements SyncPeer {
@@ -89,25 +83,11 @@ export class HttpSyncPeer implements SyncPeer {
 
   async schemaVersions(): Promise<SchemaVersionRecord[]> {
     const { versions } = (await this.json('GET', 'schemas')) as { versions: WireSchemaVersion[] };
-    return versions.map((v) => ({
-      name: v.name,
-      parent: v.parent,
-      delta: v.delta,
-      author: v.author,
-      createdAt: v.created_at,
-      message: v.message,
-    }));
+    return versions.map(fromWireSchemaVersion);
   }
 
   async addSchemaVersions(records: readonly SchemaVersionRecord[]): Promise<{ added: number }> {
-    const versions = records.map((v) => ({
-      name: v.name,
-      parent: v.parent,
-      delta: v.delta,
-      author: v.author,
-      created_at: v.createdAt,
-      message: v.message,
-    }));
+    const versions = records.map(toWireSchemaVersion);
     return (await this.json('POST', 'schemas', { versions })) as { added: number };
   }
 

@@ -37,6 +37,12 @@ export const Hash = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'a SHA
 
 export const RepoParams = Type.Object({ repo: Type.String({ description: 'repository name' }) });
 
+/** The parameters of a route on one branch: `/repos/:repo/branches/:branch/...`. */
+export const BranchParams = Type.Object({
+  repo: Type.String(),
+  branch: Type.String({ minLength: 1 }),
+});
+
 export const AnyObject = Type.Object({}, { additionalProperties: true });
 
 export const RefSchema = Type.Object({

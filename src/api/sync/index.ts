@@ -32,3 +32,8 @@ export type { TransferStats } from './transfer.js';
 export { decodeTransferPack, transferPack, BATCH_BYTES, IDS_PER_REQUEST } from './transfer-pack.js';
 export type { TransferChunk } from './transfer-pack.js';
 export type { SchemaVersionRecord } from '../../catalog/catalog.js';
+export {
+  fromWireSchemaVersion,
+  toWireSchemaVersion,
+  type WireSchemaVersion,
+} from './schema-version-wire.js';

@@ -17,7 +17,14 @@ import {
 import { snakeCaseJson } from '../../core/json-case.js';
 import { HttpRefusal } from '../http-errors.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
-import { AnyObject, BODY_ERRORS, errors, REPO_ERRORS, RepoParams } from '../schemas.js';
+import {
+  AnyObject,
+  BODY_ERRORS,
+  BranchParams,
+  errors,
+  REPO_ERRORS,
+  RepoParams,
+} from '../schemas.js';
 
 const RoleSchema = Type.Union([
   Type.Literal('read'),
@@ -43,7 +50,6 @@ const Protection = Type.Object({
   created_by: Type.String(),
 });
 const NameParams = Type.Object({ repo: Type.String(), name: Type.String({ minLength: 1 }) });
-const BranchParams = Type.Object({ repo: Type.String(), branch: Type.String({ minLength: 1 }) });
 
 export function accessRoutes(app: VersoApp, _ctx: RouteContext): void {
   app.get(

@@ -32,6 +32,7 @@ import type { OperationRegistry } from '../operations/operation-registry.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
 import {
   AnyObject,
+  BranchParams,
   CommitResultSchema,
   errors,
   Hash,
@@ -39,8 +40,6 @@ import {
   RepoParams,
 } from '../schemas.js';
 import { withUploadedFile } from '../upload.js';
-
-const BranchParams = Type.Object({ repo: Type.String(), branch: Type.String({ minLength: 1 }) });
 
 const MergeResultSchema = Type.Object(
   {

@@ -28,6 +28,7 @@ import { sendRecords } from '../ndjson.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
 import {
   AnyObject,
+  BranchParams,
   CommitResultSchema,
   errors,
   ndjson,
@@ -37,7 +38,6 @@ import {
 import { withUploadedFile } from '../upload.js';
 
 const VersionParams = Type.Object({ repo: Type.String(), version: Type.String({ minLength: 1 }) });
-const BranchParams = Type.Object({ repo: Type.String(), branch: Type.String({ minLength: 1 }) });
 
 const ShowSchema = Type.Object(
   {

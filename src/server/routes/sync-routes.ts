@@ -33,6 +33,9 @@ import {
   packChunks,
   receiveChunks,
   schemaVersions,
+  fromWireSchemaVersion,
+  toWireSchemaVersion,
+  type WireSchemaVersion,
 } from '../../api/sync/index.js';
 import { HttpRefusal } from '../http-errors.js';
 import { assertBranchWrite } from '../protected-writes.js';
@@ -82,15 +85,6 @@ const schemaVersion = {
 } as const;
 const binary = { type: 'string', format: 'binary' } as const;
 const TAGS = ['sync'];
-
-interface WireSchemaVersion {
-  readonly name: string;
-  readonly parent: string | null;
-  readonly delta: string;
-  readonly author: string;
-  readonly created_at: string;
-  readonly message: string;
-}
 
 export function syncRoutes(app: VersoApp, _ctx: RouteContext): void {
   {
@@ -280,14 +274,7 @@ export function syncRoutes(app: VersoApp, _ctx: RouteContext): void {
         },
       },
       async (request) => ({
-        versions: (await schemaVersions(request.repo)).map((v) => ({
-          name: v.name,
-          parent: v.parent,
-          delta: v.delta,
-          author: v.author,
-          created_at: v.createdAt,
-          message: v.message,
-        })),
+        versions: (await schemaVersions(request.repo)).map(toWireSchemaVersion),
       }),
     );
 
@@ -317,17 +304,7 @@ export function syncRoutes(app: VersoApp, _ctx: RouteContext): void {
       },
       async (request) => {
         const { versions } = request.body as { versions: WireSchemaVersion[] };
-        return addSchemaVersions(
-          request.repo,
-          versions.map((v) => ({
-            name: v.name,
-            parent: v.parent,
-            delta: v.delta,
-            author: v.author,
-            createdAt: v.created_at,
-            message: v.message,
-          })),
-        );
+        return addSchemaVersions(request.repo, versions.map(fromWireSchemaVersion));
       },
     );
   }

@@ -11,14 +11,13 @@ import { importLabels } from '../../api/ingest/index.js';
 import { applyEdits } from '../../api/write/index.js';
 import { snakeCaseJson } from '../../core/json-case.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
-import { BODY_ERRORS, CommitResultSchema, errors, REPO_ERRORS } from '../schemas.js';
+import { BODY_ERRORS, BranchParams, CommitResultSchema, errors, REPO_ERRORS } from '../schemas.js';
 import { assertBranchWrite } from '../protected-writes.js';
 import { reviewImportGuard, reviewStamper } from '../review-stamp.js';
 import { NDJSON } from '../ndjson.js';
 import { streamedBody } from '../streamed-body.js';
 import { withUploadedFile } from '../upload.js';
 
-const BranchParams = Type.Object({ repo: Type.String(), branch: Type.String({ minLength: 1 }) });
 const NdjsonBody = {
   description: 'NDJSON, one record a line',
   content: { 'application/x-ndjson': { schema: {} } },
