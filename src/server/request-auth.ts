@@ -69,18 +69,28 @@ export async function authenticate(
   need: Role,
   opts: { readonly checkToken: TokenCheck; readonly allowAnonymousRead: boolean },
 ): Promise<Actor> {
+  const secret = credentialsOf(request, need, opts.allowAnonymousRead);
+  return secret === undefined ? ANONYMOUS : opts.checkToken(repo, secret);
+}
+
+/**
+ * The bearer secret a request needing `need` brings, or undefined for an anonymous read the
+ * server allows; 401 when it brings none and needs one. Checked before the repository is even
+ * opened, so requests without credentials open nothing.
+ */
+export function credentialsOf(
+  request: FastifyRequest,
+  need: Role,
+  allowAnonymousRead: boolean,
+): string | undefined {
   const secret = bearerSecret(request);
-  let actor: Actor;
-  if (secret === undefined) {
-    if (!(opts.allowAnonymousRead && need === 'read'))
-      throw new HttpRefusal(
-        'UNAUTHENTICATED',
-        401,
-        "this server needs a token: send 'Authorization: Bearer <token>' (a repository admin creates tokens)",
-      );
-    actor = ANONYMOUS;
-  } else actor = await opts.checkToken(repo, secret);
-  return actor;
+  if (secret === undefined && !(allowAnonymousRead && need === 'read'))
+    throw new HttpRefusal(
+      'UNAUTHENTICATED',
+      401,
+      "this server needs a token: send 'Authorization: Bearer <token>' (a repository admin creates tokens)",
+    );
+  return secret;
 }
 
 /** Refuses (403) an actor whose role is below `need`. */

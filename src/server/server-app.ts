@@ -15,7 +15,7 @@
  */
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify, { type FastifyError, type FastifyRequest } from 'fastify';
 import type { Repository } from '../api/repository/index.js';
 import { errorAnswer, HttpRefusal } from './http-errors.js';
 import { auditWrite, CLIENT_GONE } from './audit-hook.js';
@@ -23,6 +23,7 @@ import { InFlightLimit } from './in-flight-limit.js';
 import {
   assertRole,
   authenticate,
+  credentialsOf,
   repositoryView,
   type Role,
   type TokenCheck,
@@ -152,8 +153,10 @@ export async function buildServer(opts: ServerOptions): Promise<VersoApp> {
     '/repos',
     {
       schema: {
-        summary: 'the repositories this server serves',
+        summary:
+          'the repositories of this server the token belongs to (all of them with anonymous reads)',
         response: {
+          401: { $ref: 'Error#' },
           200: {
             type: 'object',
             required: ['repositories'],
@@ -171,7 +174,9 @@ export async function buildServer(opts: ServerOptions): Promise<VersoApp> {
         },
       },
     },
-    async () => ({ repositories: opts.host.names().map((name) => ({ name })) }),
+    async (request) => ({
+      repositories: (await visibleRepositories(request, opts)).map((name) => ({ name })),
+    }),
   );
 
   await app.register(
@@ -181,8 +186,9 @@ export async function buildServer(opts: ServerOptions): Promise<VersoApp> {
       repoApp.decorateRequest('repoName', '');
       repoApp.addHook('onRequest', async (request, reply) => {
         const name = (request.params as { repo?: string }).repo ?? '';
-        const repo: Repository = await opts.host.get(name);
         const need = request.routeOptions.config.role ?? 'admin';
+        credentialsOf(request, need, opts.allowAnonymousRead ?? false);
+        const repo: Repository = await opts.host.get(name);
         const actor = await authenticate(request, repo, need, {
           checkToken: opts.checkToken,
           allowAnonymousRead: opts.allowAnonymousRead ?? false,
@@ -208,6 +214,34 @@ export async function buildServer(opts: ServerOptions): Promise<VersoApp> {
   await registerUiRoutes(app);
   app.addHook('onClose', async () => opts.host.close());
   return app;
+}
+
+/**
+ * The repositories a `GET /repos` may name: all of them when the server allows anonymous reads,
+ * else those the bearer token belongs to (401 without one): names are not given to strangers.
+ */
+async function visibleRepositories(
+  request: FastifyRequest,
+  opts: ServerOptions,
+): Promise<string[]> {
+  const secret = credentialsOf(request, 'read', opts.allowAnonymousRead ?? false);
+  if (secret === undefined) return opts.host.names();
+  const visible: string[] = [];
+  for (const name of opts.host.names()) {
+    const repo = await opts.host.get(name);
+    const ok = await opts.checkToken(repo, secret).then(
+      () => true,
+      () => false,
+    );
+    if (ok) visible.push(name);
+  }
+  if (visible.length === 0)
+    throw new HttpRefusal(
+      'UNAUTHENTICATED',
+      401,
+      'the token belongs to no repository of this server',
+    );
+  return visible;
 }
 
 /** Fastify's own refusals (validation, body size, media type, JSON syntax) as our codes. */

@@ -15,7 +15,7 @@ export interface ServerLimits {
   readonly ndjsonLine: number;
   /** Deepest JSON nesting of a body. */
   readonly jsonDepth: number;
-  /** A request not answered after this many ms is refused with 408 (0: none). */
+  /** A request not received whole after this many ms is refused with 408 (0: none; Node's `requestTimeout`: it bounds the upload, not the handler). */
   readonly requestTimeoutMs: number;
   /** Requests one token may have in flight at once; more are refused with 429. */
   readonly inFlightPerToken: number;

@@ -106,3 +106,43 @@ describe('server: review findings', () => {
     expect(exported.json().error.message).toContain('only stored blobs');
   });
 });
+
+describe('server: what strangers learn', () => {
+  it('lists repositories only to a token that belongs to one, and refuses tokenless requests before opening anything', async () => {
+    const s = await startTestServer();
+    const none = await s.http('GET', '/repos');
+    expect([none.status, none.json().error.code]).toEqual([401, 'UNAUTHENTICATED']);
+    const wrong = await s.http('GET', '/repos', { token: 'verso_nothing' });
+    expect(wrong.status).toBe(401);
+    const listed = await s.http('GET', '/repos', { token: s.tokens.read });
+    expect(listed.json()).toEqual({ repositories: [{ name: s.name }] });
+    const missing = await s.http('GET', '/repos/not-there/log');
+    expect(missing.status).toBe(401);
+  });
+
+  it("lets only a run's starter, or an admin, change the run", async () => {
+    const s = await startTestServer();
+    await s.http('POST', s.repoPath('/branches/main/import'), {
+      token: s.tokens.annotate,
+      body: `${JSON.stringify(LABEL)}\n`,
+    });
+    const run = (
+      await s.http('POST', s.repoPath('/runs'), {
+        token: s.tokens.annotate,
+        json: { dataset: 'main' },
+      })
+    ).json();
+    const other = await s.http('POST', s.repoPath(`/runs/${run.id}/finish`), {
+      token: s.tokens.review,
+      json: { status: 'failed' },
+    });
+    expect([other.status, other.json().error.code]).toEqual([403, 'FORBIDDEN']);
+    const shown = await s.http('GET', s.repoPath(`/runs/${run.id}`), { token: s.tokens.read });
+    expect(shown.json().status).toBe('running');
+    const own = await s.http('POST', s.repoPath(`/runs/${run.id}/finish`), {
+      token: s.tokens.annotate,
+      json: {},
+    });
+    expect(own.status).toBe(200);
+  });
+});

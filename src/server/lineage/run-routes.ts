@@ -4,6 +4,7 @@
  * sent as checked chunks, staged, and sealed once (`vector-staging.ts`). Starting and
  * finishing runs and sending vectors need `annotate`, reads `read`.
  */
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import {
   finishRun,
@@ -129,6 +130,7 @@ export function runRoutes(app: VersoApp, ctx: RouteContext): void {
     },
     async (request) => {
       const { id } = request.params;
+      await assertRunOwner(request, id);
       await staging.seal(request.repo, id);
       return runJson(await finishRun(request.repo, id, request.body?.status ?? 'ok')) as never;
     },
@@ -153,6 +155,7 @@ export function runRoutes(app: VersoApp, ctx: RouteContext): void {
     },
     async (request) => {
       const { id } = request.params;
+      await assertRunOwner(request, id);
       const body = streamedBody(request, 'application/octet-stream');
       const r = await staging.append(request.repo, id, body, ctx.limits.upload);
       return { run: id, ...r };
@@ -202,7 +205,7 @@ export function runRoutes(app: VersoApp, ctx: RouteContext): void {
       },
     },
     async (request) => {
-      const run = await showRun(request.repo, request.params.id);
+      const run = await assertRunOwner(request, request.params.id);
       return { run: run.id, discarded: await staging.discard(request.repo, run.id) };
     },
   );
@@ -222,6 +225,7 @@ export function runRoutes(app: VersoApp, ctx: RouteContext): void {
     },
     async (request) => {
       const { id } = request.params;
+      await assertRunOwner(request, id);
       const r = await staging.seal(request.repo, id, request.body?.count);
       if (!r)
         throw new HttpRefusal(
@@ -244,4 +248,20 @@ function paramPairs(params: Record<string, unknown>): string[] {
       });
     return `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`;
   });
+}
+
+/**
+ * A run is changed (vectors sent, sealed or discarded, finished) only by the identity that
+ * started it, or an admin: another job's token must not freeze or empty it (403).
+ */
+async function assertRunOwner(request: FastifyRequest, id: string) {
+  const run = await showRun(request.repo, id);
+  if (run.author !== request.actor.identity && request.actor.role !== 'admin')
+    throw new HttpRefusal(
+      'FORBIDDEN',
+      403,
+      `run ${id} was started by '${run.author}': only it, or an admin, may change it`,
+      { run: id, author: run.author },
+    );
+  return run;
 }

@@ -86,7 +86,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** the repositories this server serves */
+        /** the repositories of this server the token belongs to (all of them with anonymous reads) */
         get: {
             parameters: {
                 query?: never;
@@ -107,6 +107,15 @@ export interface paths {
                                 name: string;
                             }[];
                         };
+                    };
+                };
+                /** @description an error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
