@@ -13,6 +13,7 @@ const SUITES: Readonly<Record<string, string>> = {
   lineage: './lineage-bench.js',
   query: './query-bench.js',
   server: './server-bench.js',
+  python: './python-bench.js',
   sync: './sync-bench.js',
 };
 
