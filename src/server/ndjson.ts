@@ -31,3 +31,16 @@ export function sendRecords(reply: FastifyReply, records: AsyncIterable<unknown>
 export function sendBlocks(reply: FastifyReply, blocks: AsyncIterable<Uint8Array>): FastifyReply {
   return reply.type(NDJSON).send(Readable.from(blocks, { objectMode: false }));
 }
+
+/**
+ * `source` with its first item already read: a bad ref, filter or schema fails here, before the
+ * 200 and its headers are sent, so it is answered with its status instead of a cut stream.
+ */
+export async function started<T>(source: AsyncIterator<T>): Promise<AsyncIterable<T>> {
+  const first = await source.next();
+  return (async function* () {
+    if (first.done) return;
+    yield first.value;
+    for (let next = await source.next(); !next.done; next = await source.next()) yield next.value;
+  })();
+}

@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import { blame } from '../../api/blame/index.js';
 import { diffDetails, diffStat, logCommits, showCommit } from '../../api/read/index.js';
 import { snakeCaseJson } from '../../core/json-case.js';
-import { sendRecords } from '../ndjson.js';
+import { sendRecords, started } from '../ndjson.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
 import {
   AnyObject,
@@ -41,14 +41,7 @@ export function historyRoutes(app: VersoApp, _ctx: RouteContext): void {
       const ref = request.query.ref ?? 'main';
       const entries = logCommits(request.repo, ref, max_count ?? Infinity);
       // Resolve the ref before the 200 goes out, so a bad ref is a 404, not a cut stream.
-      const first = await entries.next();
-      return sendRecords(
-        reply,
-        (async function* () {
-          if (!first.done) yield first.value;
-          yield* entries;
-        })(),
-      );
+      return sendRecords(reply, await started(entries));
     },
   );
 
@@ -132,14 +125,7 @@ export function historyRoutes(app: VersoApp, _ctx: RouteContext): void {
           .type('application/json')
           .send(snakeCaseJson(await diffStat(request.repo, from, to)) as never);
       const changes = diffDetails(request.repo, from, to);
-      const first = await changes.next();
-      return sendRecords(
-        reply,
-        (async function* () {
-          if (!first.done) yield first.value;
-          yield* changes;
-        })(),
-      );
+      return sendRecords(reply, await started(changes));
     },
   );
 

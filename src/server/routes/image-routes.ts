@@ -40,7 +40,7 @@ import {
   thumbnailPath,
   ThumbnailMaker,
 } from '../images/thumbnails.js';
-import { sendBlocks } from '../ndjson.js';
+import { sendBlocks, started } from '../ndjson.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
 import { CommitResultSchema, errors, Hash, ndjson, REPO_ERRORS, RepoParams } from '../schemas.js';
 
@@ -222,13 +222,11 @@ function assetRoutes(app: VersoApp): void {
     async (request, reply) => {
       const pages = listAssets(request.repo, request.query.ref);
       // The ref is resolved before the 200 goes out, so a bad ref is a 404, not a cut stream.
-      const first = await pages.next();
+      const read = await started(pages);
       return sendBlocks(
         reply,
         (async function* () {
-          if (first.done) return;
-          yield assetLines(first.value);
-          for await (const page of pages) yield assetLines(page);
+          for await (const page of read) yield assetLines(page);
         })(),
       );
     },

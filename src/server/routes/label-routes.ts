@@ -5,7 +5,7 @@
  */
 import { Type } from 'typebox';
 import { catLabelBlocks, countLabels } from '../../api/read/index.js';
-import { sendBlocks } from '../ndjson.js';
+import { sendBlocks, started } from '../ndjson.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
 import { errors, Hash, ndjson, REPO_ERRORS, RepoParams, RefQuery } from '../schemas.js';
 
@@ -40,14 +40,7 @@ export function labelRoutes(app: VersoApp, _ctx: RouteContext): void {
         ...(schema !== undefined ? { schema } : {}),
       });
       // The ref, schema and filter are checked before the first block: errors are statuses.
-      const first = await blocks.next();
-      return sendBlocks(
-        reply,
-        (async function* () {
-          if (!first.done) yield first.value;
-          yield* blocks;
-        })(),
-      );
+      return sendBlocks(reply, await started(blocks));
     },
   );
 

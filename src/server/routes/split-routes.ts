@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import { assertBranchWrite } from '../protected-writes.js';
 import { scanSplits, setSplits, showSplits } from '../../api/write/index.js';
 import { snakeCaseJson } from '../../core/json-case.js';
-import { sendRecords } from '../ndjson.js';
+import { sendRecords, started } from '../ndjson.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
 import { AnyObject, CommitResultSchema, errors, REPO_ERRORS, RepoParams } from '../schemas.js';
 
@@ -44,14 +44,7 @@ export function splitRoutes(app: VersoApp, _ctx: RouteContext): void {
       if (!list) return reply.type('application/json').send(await showSplits(request.repo, ref));
       const rows = scanSplits(request.repo, ref);
       // The ref is resolved before the 200 goes out, so a bad ref is a 404, not a cut stream.
-      const first = await rows.next();
-      return sendRecords(
-        reply,
-        (async function* () {
-          if (!first.done) yield first.value;
-          yield* rows;
-        })(),
-      );
+      return sendRecords(reply, await started(rows));
     },
   );
 

@@ -8,7 +8,7 @@
  */
 import { Type } from 'typebox';
 import { importLabels } from '../../api/ingest/index.js';
-import { applyEdits } from '../../api/write/index.js';
+import { applyEdits, type WritePolicy } from '../../api/write/index.js';
 import { snakeCaseJson } from '../../core/json-case.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
 import { BODY_ERRORS, BranchParams, CommitResultSchema, errors, REPO_ERRORS } from '../schemas.js';
@@ -22,6 +22,16 @@ const NdjsonBody = {
   description: 'NDJSON, one record a line',
   content: { 'application/x-ndjson': { schema: {} } },
 };
+
+/** The write policy both routes take in their query (docs/formats.md, "Geometry and image references"). */
+const POLICY_QUERY = {
+  clip: Type.Optional(Type.Boolean()),
+  allow_unknown_images: Type.Optional(Type.Boolean()),
+};
+
+function policyOf(query: { clip?: boolean; allow_unknown_images?: boolean }): WritePolicy {
+  return { clip: !!query.clip, allowUnknownImages: !!query.allow_unknown_images };
+}
 
 export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
   app.post(
@@ -48,15 +58,14 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
                 'the commit the client read before making the batch: if the branch moved since, the batch lands only when none of its labels and reviews changed in between, else 409 WRITE_CONFLICT listing them',
             }),
           ),
-          clip: Type.Optional(Type.Boolean()),
-          allow_unknown_images: Type.Optional(Type.Boolean()),
+          ...POLICY_QUERY,
         }),
         body: NdjsonBody,
         response: { 200: CommitResultSchema, ...errors(...REPO_ERRORS, ...BODY_ERRORS, 409, 422) },
       },
     },
     async (request) => {
-      const { message, expected_head, base_head, clip, allow_unknown_images } = request.query;
+      const { message, expected_head, base_head } = request.query;
       await assertBranchWrite(request, request.params.branch);
       const result = await withUploadedFile(
         request.repo,
@@ -69,7 +78,7 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
             ...(message !== undefined ? { message } : {}),
             ...(expected_head !== undefined ? { expectedHead: expected_head } : {}),
             ...(base_head !== undefined ? { baseHead: base_head } : {}),
-            policy: { clip: !!clip, allowUnknownImages: !!allow_unknown_images },
+            policy: policyOf(request.query),
           }),
         { mapLine: reviewStamper(request.actor, () => request.repo.clock.now().toISOString()) },
       );
@@ -94,15 +103,14 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
             ]),
           ),
           message: Type.Optional(Type.String()),
-          clip: Type.Optional(Type.Boolean()),
-          allow_unknown_images: Type.Optional(Type.Boolean()),
+          ...POLICY_QUERY,
         }),
         body: NdjsonBody,
         response: { 200: CommitResultSchema, ...errors(...REPO_ERRORS, ...BODY_ERRORS, 409, 422) },
       },
     },
     async (request) => {
-      const { mode, message, clip, allow_unknown_images } = request.query;
+      const { mode, message } = request.query;
       const guard = reviewImportGuard(request.actor);
       await assertBranchWrite(request, request.params.branch);
       const result = await withUploadedFile(
@@ -115,7 +123,7 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
             branch: request.params.branch,
             ...(mode !== undefined ? { mode } : {}),
             ...(message !== undefined ? { message } : {}),
-            policy: { clip: !!clip, allowUnknownImages: !!allow_unknown_images },
+            policy: policyOf(request.query),
           }),
         guard ? { mapLine: guard } : {},
       );
