@@ -12,12 +12,17 @@
  *   the event loop gets turns to do so.
  * - `delete` is for garbage collection only: callers must hold the repository's gc lease.
  * - `hashes()` yields every stored hash once, in no particular order.
+ * - `getMany` (optional) is `get` of several chunks in one call, in order: a remote backend
+ *   (S3) fetches them at once, in parallel and with neighbouring records coalesced, so a tree
+ *   read can fetch a whole level in one round trip (`NodeStore.prefetch`). Local backends leave
+ *   it out: for them one read per chunk is already cheap.
  * Backends: `LmdbChunkStore` (embedded default), `MemoryChunkStore` (tests); decorators such as
  * `VerifyingChunkStore` wrap any of them.
  */
 export interface ChunkStore {
   get(hash: Uint8Array): Promise<Uint8Array | undefined>;
   has(hash: Uint8Array): Promise<boolean>;
+  getMany?(hashes: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]>;
   put(hash: Uint8Array, bytes: Uint8Array): void;
   flush(): Promise<void>;
   ready(): Promise<void>;

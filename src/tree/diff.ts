@@ -6,7 +6,13 @@
  * subtree is skipped; otherwise the higher (or both, when level-equal) front is expanded. Equal
  * content gives equal chunking (history independence), so after a change the frontiers
  * realign within a chunk or two and the cost is O(changes x depth), not O(tree).
+ *
+ * Over a remote store (`NodeStore.canPrefetch`), before a subtree that is not cached is
+ * expanded, every subtree that differs between the two frontiers is looked for, level by level
+ * through the nodes already cached, and the uncached ones are fetched in one round trip
+ * (`prefetchDiffering`): the diff then waits on O(depth) round trips, not one per node.
  */
+import { hashToHex } from '../core/hash.js';
 import { bytesEqual, compareBytes } from './bytes.js';
 import type { NodeStore } from './node-store.js';
 import type { TreeNode } from './node.js';
@@ -49,10 +55,49 @@ class Frontier {
     this.stack.pop();
   }
 
-  async expandFront(): Promise<void> {
-    const item = this.stack.pop()!;
+  async expandFront(other: Frontier): Promise<void> {
+    const item = this.front!;
+    if (this.nodes.canPrefetch && !this.nodes.peek(item.bytes))
+      await prefetchDiffering(this.nodes, this, other);
+    this.stack.pop();
     this.pushNode(await this.nodes.load(item.bytes));
   }
+
+  /** The subtrees still pending, by hex hash. */
+  subtrees(): Map<string, Uint8Array> {
+    const out = new Map<string, Uint8Array>();
+    for (const item of this.stack) if (item.level >= 0) out.set(hashToHex(item.bytes), item.bytes);
+    return out;
+  }
+}
+
+/**
+ * Fetches, in one `prefetch`, the uncached subtrees that differ between the two frontiers: a
+ * subtree whose hash is pending on both sides is equal and skipped; a differing one that is
+ * cached is followed into its children, so the search goes down through what earlier round
+ * trips fetched and stops at the first uncached level.
+ */
+async function prefetchDiffering(nodes: NodeStore, a: Frontier, b: Frontier): Promise<void> {
+  let sideA = a.subtrees();
+  let sideB = b.subtrees();
+  const missing: Uint8Array[] = [];
+  const descend = (side: Map<string, Uint8Array>, other: Map<string, Uint8Array>) => {
+    const next = new Map<string, Uint8Array>();
+    for (const [id, hash] of side) {
+      if (other.has(id)) continue;
+      const node = nodes.peek(hash);
+      if (!node) missing.push(hash);
+      else if (node.level > 0) for (const child of node.values) next.set(hashToHex(child), child);
+    }
+    return next;
+  };
+  while (sideA.size > 0 || sideB.size > 0) {
+    const nextA = descend(sideA, sideB);
+    const nextB = descend(sideB, sideA);
+    sideA = nextA;
+    sideB = nextB;
+  }
+  await nodes.prefetch(missing);
 }
 
 export async function* diffTrees(
@@ -63,6 +108,7 @@ export async function* diffTrees(
   if (bytesEqual(fromRoot, toRoot)) return;
   const from = new Frontier(nodes);
   const to = new Frontier(nodes);
+  await nodes.prefetch([fromRoot, toRoot]);
   from.pushNode(await nodes.load(fromRoot));
   to.pushNode(await nodes.load(toRoot));
   for (;;) {
@@ -75,12 +121,12 @@ export async function* diffTrees(
         to.pop();
         continue;
       }
-      await from.expandFront();
-      if (b && b.level === a.level) await to.expandFront();
+      await from.expandFront(to);
+      if (b && b.level === a.level) await to.expandFront(from);
       continue;
     }
     if (b && b.level >= 0) {
-      await to.expandFront();
+      await to.expandFront(from);
       continue;
     }
     // Both fronts are entries (or one side is exhausted).

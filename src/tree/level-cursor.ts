@@ -4,6 +4,9 @@
  * streaming read (`cacheLeaves` false) reads leaves without putting them in the node cache: a
  * full scan touches every leaf once, and caching them would only evict the nodes other
  * operations reuse (and cost an LRU update per leaf).
+ * Over a remote store a streaming cursor fetches, when it reaches a child that is not cached,
+ * that child and every later sibling in one round trip (`NodeStore.prefetch`): a scan then waits
+ * once per parent node, not once per leaf.
  */
 import { compareBytes } from './bytes.js';
 import type { NodeStore } from './node-store.js';
@@ -90,8 +93,11 @@ export class LevelCursor {
     }
   }
 
-  private child(parent: TreeNode, index: number): Promise<TreeNode> {
-    return this.nodes.load(parent.values[index]!, this.cacheLeaves || parent.level > 1);
+  private async child(parent: TreeNode, index: number): Promise<TreeNode> {
+    const hash = parent.values[index]!;
+    if (!this.cacheLeaves && this.nodes.canPrefetch && !this.nodes.peek(hash))
+      await this.nodes.prefetch(parent.values.slice(index));
+    return this.nodes.load(hash, this.cacheLeaves || parent.level > 1);
   }
 }
 

@@ -16,6 +16,7 @@ import { TreeBuilder } from './builder.js';
 import { LevelChunker } from './level-chunker.js';
 import { LevelCursor, childIndexFor } from './level-cursor.js';
 import type { NodeStore } from './node-store.js';
+import { prefetchPaths } from './prefetch-paths.js';
 import type { NodeRef, TreeNode } from './node.js';
 
 export interface Edit {
@@ -54,6 +55,11 @@ export async function mutateTreeCounting(
 ): Promise<{ root: Uint8Array; counts: MutationCounts }> {
   const counts: MutationCounts = { added: 0, removed: 0, modified: 0 };
   const rootNode = await nodes.load(root);
+  await prefetchPaths(
+    nodes,
+    rootNode,
+    edits.map((e) => e.key),
+  );
   let levelEdits: LevelEdit[] = edits.map((e) => ({ key: e.key, value: e.value, count: 1 }));
   for (let level = 0; level <= rootNode.level; level++) {
     if (levelEdits.length === 0) return { root: rootNode.hash, counts };
