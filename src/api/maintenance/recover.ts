@@ -21,7 +21,7 @@
 import { prepareOutputPath } from '../../io/output-file.js';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CorruptionError } from '../../core/errors.js';
+import { CorruptionError, VersoError } from '../../core/errors.js';
 import { RepositoryDamagedError } from '../repository/repository-errors.js';
 import type { ChunkHash } from '../../core/hash.js';
 import { hashToHex } from '../../core/hash.js';
@@ -42,6 +42,7 @@ import { planRecovery, type PlannedRef, type RecoveryPlan } from './recover-plan
 import { damagedChunkStore } from '../repository/repository-damage.js';
 import { BLOB_STORE_CONFIG, versoDir } from '../repository/repository.js';
 import { openEmbedded } from '../repository/compose.js';
+import { readBackendConfig } from '../repository/backend-config.js';
 
 export interface RecoverOptions {
   /** Record this blob folder (`init --blob-store`), if the catalog's setting is lost. */
@@ -84,6 +85,17 @@ export async function recoverRepository(
   // A blob folder that cannot exist is refused before anything is read or written.
   if (opts.blobStore !== undefined) prepareOutputPath(opts.blobStore, 'folder');
   const base = versoDir(root);
+  // Recovery rebuilds an embedded catalog from an embedded chunk store; PostgreSQL and S3 keep
+  // their own durability (and `verso verify` checks what they hold).
+  const remote = readBackendConfig(base);
+  if (remote)
+    throw new VersoError(
+      'InvalidInput',
+      'INVALID_ARGUMENT',
+      `${root} is a repository on ${remote.catalog} + ${remote.store}: recover rebuilds an embedded ` +
+        'catalog and has nothing to do there (check it with verso verify)',
+      { root },
+    );
   let chunks: LmdbChunkStore;
   try {
     chunks = await LmdbChunkStore.open(join(base, 'chunks'), { create: false });

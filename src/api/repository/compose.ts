@@ -8,13 +8,17 @@
  * Layout of `DIR/.verso/`: `chunks/` (LMDB ChunkStore), `catalog.sqlite` (SqliteCatalog),
  * `blobs/` (FsBlobStore, or the folder under the catalog config key `blob_store`), `tmp/`
  * (scratch space for sorts; per-process folders, removed when their process is gone).
+ * A repository on PostgreSQL + S3 has `backends.json` instead of the catalog, chunks and blobs
+ * (`backend-config.ts`), `cache/` and `tmp/`; `remote-backends.ts` opens it.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { RepositoryNotFoundError } from './repository-errors.js';
+import { readBackendConfig } from './backend-config.js';
 import type { Catalog } from '../../catalog/catalog.js';
 import { SqliteCatalog } from '../../catalog/sqlite/sqlite-catalog.js';
 import { CatalogDamagedError } from '../../catalog/sqlite/sqlite-catalog-file.js';
+import type { BlobStore } from '../../store/blob-store.js';
 import type { ChunkStore } from '../../store/chunk-store.js';
 import { FsBlobStore } from '../../store/fs/fs-blob-store.js';
 import { ChunkStoreDamagedError } from '../../store/lmdb/lmdb-file-check.js';
@@ -62,6 +66,12 @@ export async function openRepository(
   options: RepositoryOptions = {},
 ): Promise<Repository> {
   const base = versoDir(root);
+  const remote = readBackendConfig(base);
+  if (remote) {
+    const { openRemoteBackends } = await import('./remote-backends.js');
+    const backends = await openRemoteBackends(base, remote);
+    return openWithScratch(root, backends, options);
+  }
   const chunksDir = join(base, 'chunks');
   if (!existsSync(join(base, 'catalog.sqlite')) && !existsSync(chunksDir))
     throw new RepositoryNotFoundError(root);
@@ -107,9 +117,18 @@ export async function openEmbedded(
   const blobs = new FsBlobStore(
     (await catalog.getConfig(BLOB_STORE_CONFIG)) ?? join(base, 'blobs'),
   );
-  const scratchRoot = join(base, 'tmp');
+  return openWithScratch(root, { catalog, chunks, blobs }, options);
+}
+
+/** A repository over opened backends, with scratch space under `.verso/tmp` (dead processes' folders removed). */
+export function openWithScratch(
+  root: string,
+  backends: { readonly catalog: Catalog; readonly chunks: ChunkStore; readonly blobs: BlobStore },
+  options: RepositoryOptions = {},
+): Repository {
+  const scratchRoot = join(versoDir(root), 'tmp');
   removeDeadScratch(scratchRoot);
-  return createRepository({ ...options, root, catalog, chunks, blobs, scratchRoot });
+  return createRepository({ ...options, root, ...backends, scratchRoot });
 }
 
 /**

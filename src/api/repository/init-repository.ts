@@ -2,7 +2,8 @@
  * `verso init`: creates a repository with branch `main` at a root commit of the empty
  * snapshot (layer: api). Every branch therefore has a commit to start from, and
  * `branch create` works immediately. `--blob-store DIR` puts image blobs in a folder outside
- * the repository (shared by every repository initialised with it).
+ * the repository (shared by every repository initialised with it). `--catalog` and `--store`
+ * make a repository on PostgreSQL + S3 instead (`init-remote.ts`).
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,25 +18,34 @@ import {
   type Repository,
   type RepositoryOptions,
 } from './repository.js';
+import { readBackendConfig } from './backend-config.js';
 import { openBackends } from './compose.js';
+import {
+  initRemoteRepository,
+  type RemoteInitOptions,
+  type RemoteInitResult,
+} from './init-remote.js';
 
-export interface InitResult extends CommitResult {
+export interface InitResult
+  extends CommitResult, Partial<Omit<RemoteInitResult, keyof CommitResult>> {
   readonly root: string;
   readonly branch: string;
   readonly blobStore?: string;
 }
 
-export interface InitOptions extends RepositoryOptions {
+export interface InitOptions extends RemoteInitOptions {
   /** A blob folder outside the repository, possibly shared with other repositories. */
   readonly blobStore?: string;
 }
 
 export async function initRepository(dir: string, opts: InitOptions = {}): Promise<InitResult> {
+  if (opts.catalog !== undefined || opts.store !== undefined || opts.attach)
+    return initRemoteRepository(dir, opts);
   const root = resolve(dir);
   const blobStore = opts.blobStore === undefined ? undefined : resolve(opts.blobStore);
   if (blobStore !== undefined && existsSync(blobStore) && !statSync(blobStore).isDirectory())
     throw new InvalidArgumentError('blob store', blobStore, 'is not a folder');
-  if (existsSync(join(versoDir(root), 'catalog.sqlite')))
+  if (existsSync(join(versoDir(root), 'catalog.sqlite')) || readBackendConfig(versoDir(root)))
     throw new VersoError(
       'AlreadyExists',
       'REPOSITORY_EXISTS',

@@ -72,6 +72,19 @@ export function versoDir(root: string): string {
 }
 
 /**
+ * Whether the `.verso/` folder `base` holds a repository: an embedded catalog or chunk store (a
+ * repository whose catalog is gone counts, to be refused as damaged), or the backends file of a
+ * repository on PostgreSQL + S3.
+ */
+export function holdsRepository(base: string): boolean {
+  return (
+    existsSync(join(base, 'catalog.sqlite')) ||
+    existsSync(join(base, 'chunks')) ||
+    existsSync(join(base, 'backends.json'))
+  );
+}
+
+/**
  * The repository at `start` or the nearest folder above it that has `.verso/` with a catalog or
  * a chunk store (a repository whose catalog is gone is found, and refused as damaged). When
  * there is none, the error names `shownAs` (the folder as the user gave it).
@@ -80,7 +93,7 @@ export function findRepositoryRoot(start: string, shownAs: string = start): stri
   let dir = resolve(start);
   for (;;) {
     const base = join(dir, VERSO_DIR);
-    if (existsSync(join(base, 'catalog.sqlite')) || existsSync(join(base, 'chunks'))) return dir;
+    if (holdsRepository(base)) return dir;
     const up = dirname(dir);
     if (up === dir) throw new RepositoryNotFoundError(shownAs);
     dir = up;

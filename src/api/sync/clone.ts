@@ -13,12 +13,12 @@
  * written leaves a repository without refs; `verso fetch origin` in it completes the transfer.
  */
 import { existsSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { VersoError } from '../../core/errors.js';
 import { prepareOutputPath } from '../../io/output-file.js';
 import { openBackends } from '../repository/compose.js';
 import { refLogNote } from '../repository/ref-log.js';
-import { versoDir, type RepositoryOptions } from '../repository/repository.js';
+import { holdsRepository, versoDir, type RepositoryOptions } from '../repository/repository.js';
 import { fetchBlobs, type BlobsFetched } from './clone-blobs.js';
 import { fetchFrom, type FetchResult } from './fetch.js';
 import { addRemote, BLOBS_CONFIG, parseRemoteName, parseRemoteUrl } from './remotes.js';
@@ -54,10 +54,7 @@ export async function cloneRepository(
   const remote = parseRemoteName(opts.remote ?? 'origin');
   const url = parseRemoteUrl(opts.url);
   const blobs = opts.blobs ?? 'on-demand';
-  if (
-    existsSync(join(versoDir(root), 'catalog.sqlite')) ||
-    existsSync(join(versoDir(root), 'chunks'))
-  )
+  if (holdsRepository(versoDir(root)))
     throw new VersoError(
       'AlreadyExists',
       'REPOSITORY_EXISTS',

@@ -13,14 +13,30 @@ import type { CliContext } from '../context.js';
 import { recover } from './recover-command.js';
 import { repositoryOptions } from '../environment.js';
 
-const init = defineCommand<{ blobStore?: string }, InitResult>({
+const init = defineCommand<
+  { blobStore?: string; catalog?: string; store?: string; attach?: boolean },
+  InitResult
+>({
   name: 'init [dir]',
   description: 'create a repository (branch main at an empty root commit)',
   spec: (cmd) =>
-    cmd.option(
-      '--blob-store <dir>',
-      'keep image blobs in DIR (outside the repository; repositories sharing it store each image once)',
-    ),
+    cmd
+      .option(
+        '--blob-store <dir>',
+        'keep image blobs in DIR (outside the repository; repositories sharing it store each image once)',
+      )
+      .option(
+        '--catalog <url>',
+        'keep refs, commits and the rest of the catalog in PostgreSQL: postgres://USER@HOST:PORT/DB[?schema=NAME] (the password comes from PGPASSWORD or ~/.pgpass; one given here is used once, never recorded); needs --store',
+      )
+      .option(
+        '--store <url>',
+        'keep chunks and images in an S3 bucket: s3://BUCKET/PREFIX (credentials, region and endpoint from the AWS SDK environment: AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL_S3, AWS_S3_FORCE_PATH_STYLE=true, ...); needs --catalog',
+      )
+      .option(
+        '--attach',
+        'with --catalog and --store: use the repository already there from DIR (another server or machine made it); nothing is written to the backends',
+      ),
   repository: false,
   async run({ args, opts }, rc) {
     const { initRepository } = await import('../../api/repository/index.js');
@@ -29,11 +45,22 @@ const init = defineCommand<{ blobStore?: string }, InitResult>({
     return initRepository(resolve(rc.cwd, dir), {
       ...repositoryOptions(rc.env),
       ...(opts.blobStore === undefined ? {} : { blobStore: opts.blobStore }),
+      ...(opts.catalog === undefined ? {} : { catalog: opts.catalog }),
+      ...(opts.store === undefined ? {} : { store: opts.store }),
+      ...(opts.attach ? { attach: true } : {}),
     });
   },
   render: (r) => [
-    `Initialized empty Verso repository in ${r.root}/.verso (branch ${r.branch} at ${r.commit.slice(0, 12)})`,
+    r.attached
+      ? `Attached ${r.root}/.verso to the Verso repository in ${r.catalog} + ${r.store} (branch ${r.branch} at ${r.commit.slice(0, 12)})`
+      : `Initialized empty Verso repository in ${r.root}/.verso (branch ${r.branch} at ${r.commit.slice(0, 12)})`,
     ...(r.blobStore ? [`Image blobs go to ${r.blobStore}`] : []),
+    ...(r.catalog && !r.attached ? [`Catalog: ${r.catalog}`, `Chunks and images: ${r.store}`] : []),
+    ...(r.passwordDropped
+      ? [
+          'The catalog password was used for this command and not recorded: set PGPASSWORD (or ~/.pgpass) for the next ones',
+        ]
+      : []),
   ],
 });
 
