@@ -15,6 +15,9 @@
  *   readers that read ranges of a large blob in place (or from worker threads) instead of
  *   loading it whole; `undefined` when the blob is absent or the backend keeps no local file.
  *   The file must only be read, never written or moved.
+ * - `presignedGetUrl` (optional): a URL anyone holding it may GET the blob's bytes from, straight
+ *   from the store, until it expires (S3's presigned URLs); `undefined` when the blob is absent.
+ *   Stores without such URLs leave it out, and the server serves the bytes itself.
  * Backends: `FsBlobStore` (`fs/`, a folder sharded by hash prefix, the embedded default); an
  * object-store backend (S3) implements the same interface and runs the same contract suite.
  */
@@ -34,6 +37,7 @@ export interface BlobStore {
   get(hash: ChunkHash): Promise<Uint8Array | undefined>;
   has(hash: ChunkHash): Promise<boolean>;
   localPath(hash: ChunkHash): Promise<string | undefined>;
+  presignedGetUrl?(hash: ChunkHash, expiresInSeconds?: number): Promise<string | undefined>;
 }
 
 /** Bytes offered under a claimed hash hash to something else; nothing was stored. */

@@ -248,6 +248,40 @@ describe('server: blobs', () => {
   });
 });
 
+describe('server: where to read a blob', () => {
+  it('answers this server\'s own blob path on the embedded store (no presigned URLs there)', async () => {
+    const s = await startTestServer();
+    try {
+      await put(s, JPEG);
+      const where = await s.http('GET', s.repoPath(`/blobs/${sha(JPEG)}/url`), {
+        token: s.tokens.read,
+      });
+      expect(where.status).toBe(200);
+      expect(where.json()).toEqual({
+        url: s.repoPath(`/blobs/${sha(JPEG)}`),
+        direct: false,
+        size: JPEG.length,
+      });
+      const { bytes } = await getBytes(s, `/blobs/${sha(JPEG)}`);
+      expect(bytes.equals(JPEG)).toBe(true);
+      const unknown = await s.http('GET', s.repoPath(`/blobs/${sha(JPEG2)}/url`), {
+        token: s.tokens.read,
+      });
+      expect([unknown.status, unknown.json().error.code]).toEqual([404, 'BLOB_NOT_FOUND']);
+      const tooLong = await s.http(
+        'GET',
+        s.repoPath(`/blobs/${sha(JPEG)}/url?expires_in=${8 * 24 * 3600}`),
+        { token: s.tokens.read },
+      );
+      expect(tooLong.status).toBe(400);
+      const anonymous = await s.http('GET', s.repoPath(`/blobs/${sha(JPEG)}/url`));
+      expect(anonymous.status).toBe(401);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('server: thumbnails', () => {
   it('makes a decodable WebP within the size once, then serves it from the disk cache', async () => {
     const s = await startTestServer();

@@ -8,6 +8,10 @@
  * - `GET`/`HEAD /blobs/{sha256}` (read): the bytes, with the caching headers of content that
  *   never changes (`immutable-answers.ts`), a media type sniffed from the bytes, one HTTP range
  *   (`byte-range.ts`).
+ * - `GET /blobs/{sha256}/url` (read): where to read the bytes: a presigned URL straight from the
+ *   object store when the repository's blob store makes them (S3; valid `expires_in` seconds),
+ *   else this server's `GET /blobs/{sha256}` (`direct` false), so clients (UI, Python, training
+ *   jobs) read image bytes from S3 without passing them through the server, as lakeFS does.
  * - `GET /blobs/{sha256}/thumbnail?size=N` (read): a WebP thumbnail, made once and cached by
  *   hash and size (`thumbnails.ts`).
  * - `GET /assets`, `GET /assets/{image}` (read): asset records as `verso asset list --json` and
@@ -45,6 +49,9 @@ import type { RouteContext, VersoApp } from '../server-types.js';
 import { CommitResultSchema, errors, Hash, ndjson, REPO_ERRORS, RepoParams } from '../schemas.js';
 
 const BlobParams = Type.Object({ repo: Type.String(), sha256: Hash });
+/** How long a presigned blob URL stays valid by default, and at most (S3 allows 7 days). */
+const DEFAULT_PRESIGN_SECONDS = 15 * 60;
+const MAX_PRESIGN_SECONDS = 7 * 24 * 60 * 60;
 const Bytes = (description: string, mediaType = 'application/octet-stream') => ({
   description,
   content: { [mediaType]: { schema: { type: 'string', format: 'binary' } } },
@@ -161,6 +168,54 @@ function blobRoutes(app: VersoApp, ctx: RouteContext): void {
       }
       reply.header('content-length', blob.size);
       return sendBody(request, reply, () => blob.stream());
+    },
+  );
+
+  app.get(
+    '/blobs/:sha256/url',
+    {
+      config: { role: 'read' },
+      schema: {
+        summary: 'where to GET a blob: a presigned object-store URL, or this server',
+        tags: ['images'],
+        params: BlobParams,
+        querystring: Type.Object({
+          expires_in: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: MAX_PRESIGN_SECONDS,
+              description: `seconds the URL stays valid (default ${DEFAULT_PRESIGN_SECONDS})`,
+            }),
+          ),
+        }),
+        response: {
+          200: Type.Object({
+            url: Type.String({
+              description: 'absolute when direct (no token needed); else a path on this server',
+            }),
+            direct: Type.Boolean({ description: 'true: straight from the object store' }),
+            expires_at: Type.Optional(Type.String({ description: 'when a direct URL expires' })),
+            size: Type.Integer(),
+          }),
+          ...errors(...REPO_ERRORS),
+        },
+      },
+    },
+    async (request) => {
+      const sha256 = request.params.sha256 as ChunkHash;
+      const blobs = request.repo.blobs;
+      const seconds = request.query.expires_in ?? DEFAULT_PRESIGN_SECONDS;
+      const blob = await blobOrNotFound(request, sha256);
+      const presigned = await blobs.presignedGetUrl?.(sha256, seconds);
+      if (presigned)
+        return {
+          url: presigned,
+          direct: true,
+          expires_at: new Date(Date.now() + seconds * 1000).toISOString(),
+          size: blob.size,
+        };
+      const repo = encodeURIComponent(request.params.repo);
+      return { url: `/repos/${repo}/blobs/${sha256}`, direct: false, size: blob.size };
     },
   );
 
