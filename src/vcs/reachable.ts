@@ -9,6 +9,10 @@
  * A chunk that is missing, fails its hash check or does not decode is yielded without bytes
  * (with `damage` saying why) and its children are not walked: a verifier lists it, and gc must
  * refuse to collect, since what lies below it is unknown.
+ *
+ * Over a remote store (one with `getMany`), a chunk about to be read that was not fetched yet is
+ * fetched together with the next `READ_AHEAD` chunks on the walk's stack in one call, which
+ * leaves them in the store's read cache: the walk then waits once per batch, not per chunk.
  */
 import { CorruptionError } from '../core/errors.js';
 import { hashToHex, hexToHash, type ChunkHash } from '../core/hash.js';
@@ -52,10 +56,13 @@ export async function* walkReachable(
     ...others.map(({ id, kind }) => ({ id, kind })),
     ...commits.map((id) => ({ id, kind: 'commit' as const })),
   ];
+  const fetched = new Set<string>();
   while (stack.length > 0) {
     const item = stack.pop()!;
     if (seen.has(item.id)) continue;
     seen.add(item.id);
+    if (chunks.getMany && !fetched.has(item.id))
+      await readAhead(chunks, item, stack, seen, fetched);
     let found: ReachableChunk;
     try {
       found = await readReachable(chunks, item, stack);
@@ -67,6 +74,27 @@ export async function* walkReachable(
     }
     yield found;
   }
+}
+
+/** Most chunks one read-ahead fetches (~4 KiB each). */
+const READ_AHEAD = 512;
+
+/** Fetches `item` and the next unseen chunks on `stack` (its top) in one `getMany`. */
+async function readAhead(
+  chunks: ChunkStore,
+  item: Pending,
+  stack: readonly Pending[],
+  seen: ReadonlySet<string>,
+  fetched: Set<string>,
+): Promise<void> {
+  if (fetched.size > 1_000_000) fetched.clear();
+  const batch = [item.id];
+  for (let i = stack.length - 1; i >= 0 && batch.length < READ_AHEAD; i--) {
+    const id = stack[i]!.id;
+    if (!seen.has(id) && !fetched.has(id)) batch.push(id);
+  }
+  for (const id of batch) fetched.add(id);
+  await chunks.getMany!(batch.map((id) => hexToHash(id)));
 }
 
 /** Reads one chunk of the walk and pushes its children on `stack`. */
