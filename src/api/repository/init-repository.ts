@@ -16,7 +16,6 @@ import {
   DEFAULT_BRANCH,
   versoDir,
   type Repository,
-  type RepositoryOptions,
 } from './repository.js';
 import { readBackendConfig } from './backend-config.js';
 import { openBackends } from './compose.js';
