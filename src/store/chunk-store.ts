@@ -12,11 +12,20 @@
  *   the event loop gets turns to do so.
  * - `delete` is for garbage collection only: callers must hold the repository's gc lease.
  * - `hashes()` yields every stored hash once, in no particular order.
- * Backends: `LmdbChunkStore` (embedded default), `MemoryChunkStore` (tests); decorators such as
+ * Backends: `LmdbChunkStore` (embedded default), `MemoryChunkStore` (tests), `PackChunkStore`,
+ * `S3PackChunkStore` (`s3/`, packs on an object store); decorators such as
  * `VerifyingChunkStore` wrap any of them.
  */
 export interface ChunkStore {
   get(hash: Uint8Array): Promise<Uint8Array | undefined>;
+  /**
+   * Optional batched read: the chunks of `hashes` in order (`undefined` for absent ones), as
+   * `get` would return them one by one. Backends with a high round-trip cost (S3) fetch them in
+   * parallel and merge neighbouring records into one request, so a caller that knows a whole
+   * tree level up front reads it in about one round trip. Callers fall back to `get` when a
+   * backend does not implement it.
+   */
+  getMany?(hashes: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]>;
   has(hash: Uint8Array): Promise<boolean>;
   put(hash: Uint8Array, bytes: Uint8Array): void;
   flush(): Promise<void>;
