@@ -69,6 +69,8 @@ export interface FaultPlan {
   injected: number;
   /** Only requests whose HTTP method is one of these fail (default: all). */
   methods?: readonly string[];
+  /** Let this many matching requests through before failing any (default 0). */
+  passFirst?: number;
 }
 
 interface HttpRequestLike {
@@ -84,7 +86,9 @@ export function injectFaults(client: S3Client, plan: FaultPlan): void {
   client.middlewareStack.add(
     (next) => async (args) => {
       const method = (args.request as HttpRequestLike).method ?? '';
-      if (plan.remaining > 0 && (!plan.methods || plan.methods.includes(method))) {
+      const matches = !plan.methods || plan.methods.includes(method);
+      if (matches && (plan.passFirst ?? 0) > 0) plan.passFirst = (plan.passFirst ?? 0) - 1;
+      else if (matches && plan.remaining > 0) {
         plan.remaining--;
         plan.injected++;
         if (plan.kind === 'timeout')
