@@ -230,6 +230,7 @@ export class S3PackChunkStore implements ChunkStore {
       if (cached) out[item.i] = cached;
       else toFetch.push(item);
     });
+    const caching: Promise<void>[] = [];
     await forEachLimited(coalesce(toFetch), CONCURRENCY, async (range) => {
       const { pack, start, end, items } = range;
       const bytes = await this.objects.get(this.packKey(pack.id, 'pack'), { start, end });
@@ -240,10 +241,12 @@ export class S3PackChunkStore implements ChunkStore {
         }
         const at = item.at.ref.offset - start;
         const record = bytes.subarray(at, at + item.at.ref.length);
-        out[item.i] = this.decodeRecord(item.hash, pack.id, item.at.ref, record);
-        await this.cache.put(item.hash, out[item.i]!);
+        const chunk = this.decodeRecord(item.hash, pack.id, item.at.ref, record);
+        out[item.i] = chunk;
+        caching.push(this.cache.put(item.hash, chunk));
       }
     });
+    await Promise.all(caching);
     return out;
   }
 
