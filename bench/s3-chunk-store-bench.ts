@@ -135,9 +135,8 @@ try {
     const opening = server.client();
     if (latency > 0) addLatency(opening, latency);
     const tag = latency > 0 ? ` (+${latency} ms per request)` : '';
-    let opened: S3PackChunkStore | undefined;
     const start = performance.now();
-    opened = await S3PackChunkStore.open({ ...base(opening, 'packs') });
+    const opened = await S3PackChunkStore.open({ ...base(opening, 'packs') });
     const counts = opened.requestCounts();
     rows.push({
       what: `open a store of ${opened.packCount()} packs (${PACKS * perPack} chunks)${tag}`,
