@@ -109,6 +109,7 @@ describe('S3BlobStore', () => {
     expect(message).toContain(`blobs/${sha256Hex(bytes)}`);
     expect(message).not.toContain('AKIAWRONGWRONGWRONG1');
     expect(message).not.toContain('nope');
-    expect((error as ObjectStoreError).data['s3Code']).toBeTypeOf('string');
+    expect(message).toContain('failed: AccessDenied (HTTP 403)');
+    expect((error as ObjectStoreError).data['s3Code']).toBe('AccessDenied');
   });
 });

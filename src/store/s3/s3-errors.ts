@@ -27,8 +27,19 @@ export function s3Status(error: unknown): number | undefined {
 /** S3's error code (`NoSuchKey`, `SlowDown`, ...), or the SDK's error name. */
 export function s3Code(error: unknown): string {
   const e = shape(error);
-  return e.Code ?? e.name ?? 'UnknownError';
+  const code = e.Code ?? e.name ?? 'UnknownError';
+  if (code !== 'Unknown' && code !== 'UnknownError') return code;
+  // A HEAD answer has no body, so the SDK knows only the status.
+  return BODILESS_STATUS[e.$metadata?.httpStatusCode ?? 0] ?? code;
 }
+
+const BODILESS_STATUS: Readonly<Record<number, string>> = {
+  400: 'BadRequest',
+  403: 'AccessDenied',
+  404: 'NotFound',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+};
 
 /** A GET/HEAD of a key that does not exist (404 `NoSuchKey` / `NotFound`). */
 export function isMissingObject(error: unknown): boolean {
@@ -54,7 +65,7 @@ export class ObjectStoreError extends VersoError {
       'Internal',
       'OBJECT_STORE_IO',
       `S3 ${operation} of s3://${bucket}/${key} failed: ${code}` +
-        `${status !== undefined ? ` (HTTP ${status})` : ''}${said && said !== code ? `: ${said}` : ''}`,
+        `${status !== undefined ? ` (HTTP ${status})` : ''}${said && said !== code && !/^Unknown(Error)?$/.test(said) ? `: ${said}` : ''}`,
       {
         operation,
         bucket,

@@ -338,7 +338,7 @@ export class S3PackChunkStore implements ChunkStore {
     for (const [p, pack] of packs.entries()) {
       for (let i = 0; i < pack.index.count; i++) {
         const { hash } = entryAt(pack.index, i);
-        if (packs.slice(0, p).some((earlier) => lookupInIndex(earlier.index, hash))) continue;
+        if (foundBefore(packs, p, hash)) continue;
         yield Uint8Array.from(hash);
       }
     }
@@ -593,6 +593,12 @@ export class S3PackChunkStore implements ChunkStore {
     await this.rewrite(small, new Set());
     return small.length;
   }
+}
+
+/** Whether one of `packs[0..end)` holds `hash` (so `hashes()` yields each hash once). */
+function foundBefore(packs: readonly LivePack[], end: number, hash: Uint8Array): boolean {
+  for (let j = 0; j < end; j++) if (lookupInIndex(packs[j]!.index, hash)) return true;
+  return false;
 }
 
 interface FetchItem {
