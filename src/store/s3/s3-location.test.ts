@@ -48,9 +48,11 @@ describe('parseS3Url', () => {
 });
 
 describe('s3ClientConfigFromEnvironment', () => {
-  it('defaults the region, sets retries and timeouts, and needs no endpoint', () => {
+  it('defaults the region, sets retries and timeouts, and needs no endpoint', async () => {
     const config = s3ClientConfigFromEnvironment({});
-    expect(config.region).toBe('us-east-1');
+    // The SDK's chain (this process's AWS_REGION or ~/.aws/config), else us-east-1.
+    const region = config.region as () => Promise<string>;
+    expect(await region()).toBe(process.env['AWS_REGION'] || 'us-east-1');
     expect(config.retryMode).toBe('standard');
     expect(config.maxAttempts).toBe(5);
     expect(config.requestHandler).toEqual({ connectionTimeout: 5_000, requestTimeout: 60_000 });

@@ -5,9 +5,9 @@
  * `s3://BUCKET/PREFIX` names a bucket and a key prefix ('' or `a/b`, no leading or trailing
  * slash); every object of a repository is under `PREFIX/`. The client takes everything from the
  * SDK's standard sources (environment variables, `~/.aws/config` and `~/.aws/credentials`,
- * instance roles): `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`, `AWS_REGION` (default
- * `us-east-1`), `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL` for an S3-compatible server, and
- * path-style addressing when `AWS_S3_FORCE_PATH_STYLE=true`. Secrets are never part of a URL or
+ * instance roles): `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`, `AWS_REGION` (else the
+ * profile's region, else `us-east-1`), `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL` for an
+ * S3-compatible server, and path-style addressing when `AWS_S3_FORCE_PATH_STYLE=true`. Secrets are never part of a URL or
  * of the repository's configuration.
  *
  * Failures are retried by the SDK's standard retry strategy (exponential backoff with jitter
@@ -57,12 +57,29 @@ export function keyUnder(location: S3Location, name: string): string {
 }
 
 const DEFAULT_MAX_ATTEMPTS = 5;
+const DEFAULT_REGION = 'us-east-1';
+
+/**
+ * Without `AWS_REGION`: the region the SDK's own chain finds (the profile in `~/.aws/config`),
+ * else `us-east-1` (an S3-compatible server mostly ignores it, and AWS redirects to the bucket's
+ * region).
+ */
+async function regionFromConfigFiles(): Promise<string> {
+  const probe = new S3Client({});
+  try {
+    return (await probe.config.region()) || DEFAULT_REGION;
+  } catch {
+    return DEFAULT_REGION;
+  } finally {
+    probe.destroy();
+  }
+}
 
 /** The client settings `s3ClientFromEnvironment` uses, from `env`. */
 export function s3ClientConfigFromEnvironment(env: NodeJS.ProcessEnv): S3ClientConfig {
   const endpoint = env['AWS_ENDPOINT_URL_S3'] || env['AWS_ENDPOINT_URL'];
   const config: S3ClientConfig = {
-    region: env['AWS_REGION'] || env['AWS_DEFAULT_REGION'] || 'us-east-1',
+    region: env['AWS_REGION'] || regionFromConfigFiles,
     retryMode: env['AWS_RETRY_MODE'] || 'standard',
     maxAttempts: Number(env['AWS_MAX_ATTEMPTS']) || DEFAULT_MAX_ATTEMPTS,
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
