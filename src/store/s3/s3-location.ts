@@ -7,8 +7,8 @@
  * SDK's standard sources (environment variables, `~/.aws/config` and `~/.aws/credentials`,
  * instance roles): `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`, `AWS_REGION` (else the
  * profile's region, else `us-east-1`), `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL` for an
- * S3-compatible server, and path-style addressing when `AWS_S3_FORCE_PATH_STYLE=true`. Secrets are never part of a URL or
- * of the repository's configuration.
+ * S3-compatible server, and path-style addressing when `AWS_S3_FORCE_PATH_STYLE=true`. Secrets
+ * are never part of a URL or of the repository's configuration.
  *
  * Failures are retried by the SDK's standard retry strategy (exponential backoff with jitter
  * for 5xx, throttling and timeouts; `AWS_MAX_ATTEMPTS`, default here 5); a connection that does
