@@ -72,6 +72,16 @@ describe('S3BlobStore', () => {
     expect(store.multipartUploads).toBe(1);
     expect(Buffer.from((await store.get(hash))!).equals(Buffer.from(bytes))).toBe(true);
     expect(readdirSync(scratchDir)).toEqual([]);
+    async function* failing(): AsyncIterable<Uint8Array> {
+      yield bytes.subarray(0, 1000);
+      throw new Error('source broke');
+    }
+    await expect(store.putStream(failing())).rejects.toThrow('source broke');
+    const wrong = sha256Hex(new Uint8Array([1]));
+    await expect(store.putStream(inPieces(bytes.subarray(0, 5000), 999), wrong)).rejects.toThrow(
+      'does not match',
+    );
+    expect(readdirSync(scratchDir)).toEqual([]);
   });
 
   it('gives a presigned GET URL that reads the blob over plain HTTP, undefined when absent', async () => {

@@ -262,6 +262,30 @@ describe('S3PackChunkStore', () => {
     await Promise.all([store.close(), reopened.close()]);
   });
 
+  it('lets two servers flush and compact the same prefix at once without losing a chunk', async () => {
+    const { store: a, options } = await openFresh({ maxSmallPacks: 3 });
+    const b = await S3PackChunkStore.open({ ...options, cacheDir: bed.tempDir() });
+    const written: { hash: Uint8Array; bytes: Uint8Array }[] = [];
+    const writeBatches = async (store: S3PackChunkStore, seed: number) => {
+      for (let i = 0; i < 8; i++) {
+        const chunks = chunksOf(4, 150, seed + i * 10);
+        for (const [j, hash] of putAll(store, chunks).entries())
+          written.push({ hash, bytes: chunks[j]! });
+        await store.flush();
+      }
+    };
+    await Promise.all([writeBatches(a, 1000), writeBatches(b, 5000)]);
+    const third = await S3PackChunkStore.open({ ...options, cacheDir: bed.tempDir() });
+    const listed: string[] = [];
+    for await (const h of third.hashes()) listed.push(hashToHex(h));
+    expect(listed.sort()).toEqual(written.map((w) => hashToHex(w.hash)).sort());
+    const got = await third.getMany(written.map((w) => w.hash));
+    for (const [i, bytes] of got.entries())
+      expect(Buffer.from(bytes!).equals(Buffer.from(written[i]!.bytes))).toBe(true);
+    expect(third.packCount()).toBeLessThan(16); // compaction kept the pack count down
+    await Promise.all([a.close(), b.close(), third.close()]);
+  });
+
   it('keeps no file in the cache folder but complete, named entries', async () => {
     const { store, options } = await openFresh();
     const hashes = putAll(store, chunksOf(3, 100, 200));
