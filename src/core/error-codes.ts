@@ -21,6 +21,8 @@ export const STORE_ERROR_CODES = [
   'CHUNK_STORE_DAMAGED',
   'CHUNK_WRITE_FAILED',
   'BLOB_HASH_MISMATCH',
+  'OBJECT_STORE_IO',
+  'OBJECT_STORE_NOT_FOUND',
 ] as const;
 
 /** `catalog/catalog-errors.ts` and the SQLite backend (`catalog/sqlite/`). */

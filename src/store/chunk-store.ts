@@ -16,13 +16,21 @@
  *   (S3) fetches them at once, in parallel and with neighbouring records coalesced, so a tree
  *   read can fetch a whole level in one round trip (`NodeStore.prefetch`). Local backends leave
  *   it out: for them one read per chunk is already cheap.
- * Backends: `LmdbChunkStore` (embedded default), `MemoryChunkStore` (tests); decorators such as
+ * Backends: `LmdbChunkStore` (embedded default), `MemoryChunkStore` (tests), `PackChunkStore`,
+ * `S3PackChunkStore` (`s3/`, packs on an object store); decorators such as
  * `VerifyingChunkStore` wrap any of them.
  */
 export interface ChunkStore {
   get(hash: Uint8Array): Promise<Uint8Array | undefined>;
-  has(hash: Uint8Array): Promise<boolean>;
+  /**
+   * Optional batched read: the chunks of `hashes` in order (`undefined` for absent ones), as
+   * `get` would return them one by one. Backends with a high round-trip cost (S3) fetch them in
+   * parallel and merge neighbouring records into one request, so a caller that knows a whole
+   * tree level up front reads it in about one round trip. Callers fall back to `get` when a
+   * backend does not implement it.
+   */
   getMany?(hashes: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]>;
+  has(hash: Uint8Array): Promise<boolean>;
   put(hash: Uint8Array, bytes: Uint8Array): void;
   flush(): Promise<void>;
   ready(): Promise<void>;

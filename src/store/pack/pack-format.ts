@@ -312,3 +312,33 @@ export function buildPack(chunks: Iterable<readonly [Uint8Array, Uint8Array]>): 
   const pack = Buffer.concat(parts);
   return { pack, index: buildPackIndex(refs, pack.length) };
 }
+
+/** Whether a whole record (as an index entry points at it) holds its CRC-32C. */
+export function recordCrcHolds(record: Uint8Array): boolean {
+  if (record.length < RECORD_OVERHEAD_BYTES) return false;
+  const b = Buffer.from(record.buffer, record.byteOffset, record.length);
+  const end = record.length - 4;
+  return crc32c(b, 0, end) === b.readUInt32LE(end);
+}
+
+/**
+ * A sealed pack and its index from records already encoded (each hash once), copied as they
+ * are: what a repack or compaction of an object-store backend uploads.
+ */
+export function buildPackFromRecords(records: Iterable<Uint8Array>): {
+  pack: Buffer;
+  index: Buffer;
+} {
+  const parts: Buffer[] = [encodePackHeader()];
+  const refs: RecordRef[] = [];
+  let at = PACK_HEADER_BYTES;
+  for (const record of records) {
+    const b = Buffer.from(record.buffer, record.byteOffset, record.length);
+    refs.push({ hash: b.subarray(9, 41), offset: at, length: b.length });
+    parts.push(b);
+    at += b.length;
+  }
+  parts.push(encodeCommitMarker(refs.length));
+  const pack = Buffer.concat(parts);
+  return { pack, index: buildPackIndex(refs, pack.length) };
+}

@@ -1,0 +1,646 @@
+/**
+ * S3PackChunkStore: a ChunkStore of packs on an S3-compatible object store (layer: store).
+ *
+ * Objects under the store's prefix (pack and index bytes are `pack-format.ts`, the same bytes
+ * the embedded `PackChunkStore` writes):
+ *   verso-chunks.json       marker written by `open({ create: true })`; without it the store
+ *                           is not there (`ObjectStoreNotFoundError`)
+ *   packs/<id>.pack         a sealed pack: records plus one commit marker (`<id>` 16 random hex)
+ *   packs/<id>.idx          its sorted index; written only after the pack upload succeeded
+ *   packs/<id>.retired      tombstone: the pack was replaced by gc or compaction (body: the time)
+ * The manifest is the set of index objects: a pack is live when its `.idx` exists and it has no
+ * `.retired`. A pack without index (a flush cut short) is garbage, never data. Several servers
+ * write their own packs under random ids, so there is no shared object to race on; S3 LIST is
+ * strongly consistent, so a pack whose index PUT has returned is seen by every later LIST.
+ *
+ * Open: HEAD the marker, LIST `packs/`, GET every live index (16 at a time) and keep them in
+ * memory (~44 bytes a chunk, binary-searched in place). A lookup that no known index answers
+ * re-lists (at most once per 200 ms; concurrent misses share one LIST that starts after they
+ * asked) and loads new indexes, so a chunk another server flushed before its ref moved is always
+ * found here.
+ *
+ * Writes: `put` stages in memory (visible to `get` at once); `flush` uploads the staged chunks
+ * as one pack, then its index. A failed flush keeps the chunks staged and throws; whatever it
+ * left (a pack without index) is invisible and swept after the grace period.
+ *
+ * Reads: staged chunks from memory; stored ones from the on-disk read cache (`chunk-read-cache.ts`,
+ * content-addressed, LRU-bounded) or by one ranged GET of the record, whose CRC, framing and
+ * hash are checked (`chunk-integrity.ts`): damage is a `CorruptionError` naming the chunk.
+ * `getMany` reads many chunks at once: cache first, then the records of each pack sorted by
+ * offset and merged into ranges (gaps up to 64 KiB, ranges up to 8 MiB), 16 GETs in flight, so
+ * a tree level costs about one round trip. A ranged GET that finds its pack gone (swept after
+ * another server's gc) re-lists and reads the chunk from its new pack.
+ *
+ * Garbage collection (`delete`, the caller holds the gc lease): re-lists, then copies the
+ * surviving records of every pack holding a deleted chunk (CRC-checked, as they are) into new
+ * packs of up to 64 MiB, uploads them (pack, then index), and only then writes a `.retired`
+ * tombstone for each replaced pack. A retired pack is deleted (`sweepRetired`, also run by every
+ * `delete`) only once its tombstone is older than the grace period (default 1 h, measured
+ * against the object store's clock via LastModified), so a reader that loaded its index earlier
+ * can still read it; packs without index older than the grace period are swept too.
+ * Compaction: after a flush, when more than `maxSmallPacks` (16) live packs are smaller than
+ * `smallPackBytes` (4 MiB), they are merged (duplicates dropped) into one pack and retired the
+ * same way, so a long-lived repository holds about size/64 MiB + 16 packs, not one per commit.
+ * Two servers compacting the same packs at once only duplicate records (harmless: `hashes()`
+ * yields each hash once, lookups take any copy).
+ *
+ * Writes (flush, delete, compaction) run one at a time per instance. Errors after the SDK's
+ * retries are `ObjectStoreError` (`s3-errors.ts`) naming bucket, key and S3 error code.
+ */
+import { randomBytes } from 'node:crypto';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { CorruptionError } from '../../core/errors.js';
+import { hashToHex, hexToHash } from '../../core/hash.js';
+import type { ChunkHash } from '../../core/hash.js';
+import { checkChunkHash, corruptChunkError } from '../chunk-integrity.js';
+import type { ChunkStore } from '../chunk-store.js';
+import {
+  buildPack,
+  buildPackFromRecords,
+  decodeChunkRecord,
+  entryAt,
+  lookupInIndex,
+  PackFormatError,
+  parsePackIndex,
+  recordCrcHolds,
+  scanPack,
+} from '../pack/pack-format.js';
+import type { PackIndex, RecordRef } from '../pack/pack-format.js';
+import { ChunkReadCache } from './chunk-read-cache.js';
+import { ObjectStoreNotFoundError } from './s3-errors.js';
+import { formatS3Url, keyUnder } from './s3-location.js';
+import type { S3Location } from './s3-location.js';
+import { forEachLimited, S3Objects } from './s3-objects.js';
+import type { S3RequestCounts } from './s3-objects.js';
+
+const GiB = 1 << 30;
+const MiB = 1 << 20;
+const MARKER = 'verso-chunks.json';
+const PACK_NAME = /(?:^|\/)packs\/([0-9a-f]{16})\.(pack|idx|retired)$/;
+/** Parallel S3 requests of one operation (index loads, getMany ranges, copies). */
+const CONCURRENCY = 16;
+/** getMany merges records of one pack whose gap is at most this... */
+const COALESCE_GAP_BYTES = 64 * 1024;
+/** ...into ranges of at most this. */
+const MAX_RANGE_BYTES = 8 * MiB;
+/** `ready()` flushes once more than this is staged. */
+const MAX_STAGED_BYTES = 32 * MiB;
+/** Repack and compaction write packs of about this size. */
+const TARGET_PACK_BYTES = 64 * MiB;
+
+export interface S3PackChunkStoreOptions {
+  readonly client: S3Client;
+  readonly location: S3Location;
+  /** Folder of the local read cache (created if missing). */
+  readonly cacheDir: string;
+  /** Bound of the read cache (default 1 GiB). */
+  readonly cacheBytes?: number;
+  /** true: write the store's marker if it is missing; false (default): the store must exist. */
+  readonly create?: boolean;
+  /** How long a retired pack (or one without index) is kept before it is deleted (default 1 h). */
+  readonly graceMs?: number;
+  /** Compaction merges packs below this size (default 4 MiB)... */
+  readonly smallPackBytes?: number;
+  /** ...once there are more than this many of them (default 16). */
+  readonly maxSmallPacks?: number;
+  /** Least time between two re-lists on a miss (default 200 ms). */
+  readonly relistIntervalMs?: number;
+}
+
+interface LivePack {
+  readonly id: string;
+  readonly index: PackIndex;
+  /** Bytes of the pack object. */
+  readonly size: number;
+}
+
+interface Located {
+  readonly pack: LivePack;
+  readonly ref: RecordRef;
+}
+
+function newPackId(): string {
+  return randomBytes(8).toString('hex');
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class S3PackChunkStore implements ChunkStore {
+  private readonly objects: S3Objects;
+  private readonly staged = new Map<ChunkHash, Uint8Array>();
+  private stagedBytes = 0;
+  /** Live packs by id. */
+  private packs = new Map<string, LivePack>();
+  /** Packs this instance retired: a LIST that started before their tombstone must not revive them. */
+  private readonly retiredHere = new Set<string>();
+  private writing: Promise<unknown> = Promise.resolve();
+  private listing: Promise<void> | undefined;
+  private nextListing: Promise<void> | undefined;
+  private lastListAt = 0;
+  private readonly graceMs: number;
+  private readonly smallPackBytes: number;
+  private readonly maxSmallPacks: number;
+  private readonly relistIntervalMs: number;
+
+  private constructor(
+    private readonly location: S3Location,
+    client: S3Client,
+    readonly cache: ChunkReadCache,
+    options: S3PackChunkStoreOptions,
+  ) {
+    this.objects = new S3Objects(client, location.bucket);
+    this.graceMs = options.graceMs ?? 60 * 60 * 1000;
+    this.smallPackBytes = options.smallPackBytes ?? 4 * MiB;
+    this.maxSmallPacks = options.maxSmallPacks ?? 16;
+    this.relistIntervalMs = options.relistIntervalMs ?? 200;
+  }
+
+  static async open(options: S3PackChunkStoreOptions): Promise<S3PackChunkStore> {
+    const { client, location } = options;
+    const cache = await ChunkReadCache.open(options.cacheDir, options.cacheBytes ?? GiB);
+    const store = new S3PackChunkStore(location, client, cache, options);
+    const marker = keyUnder(location, MARKER);
+    if ((await store.objects.head(marker)) === undefined) {
+      if (!options.create)
+        throw new ObjectStoreNotFoundError(
+          formatS3Url(location),
+          `its marker object ${MARKER} is missing (not created by verso init, or the bucket or prefix is wrong)`,
+        );
+      const doc = { format: 'verso-s3-packs', version: 1, created: new Date().toISOString() };
+      await store.objects.put(marker, Buffer.from(JSON.stringify(doc) + '\n'));
+    }
+    await store.listAndLoad();
+    return store;
+  }
+
+  /** S3 requests made so far, by kind. */
+  requestCounts(): S3RequestCounts {
+    return { ...this.objects.counts };
+  }
+
+  /** Live packs (for benchmarks and tests). */
+  packCount(): number {
+    return this.packs.size;
+  }
+
+  put(hash: Uint8Array, bytes: Uint8Array): void {
+    const hex = hashToHex(hash);
+    if (this.staged.has(hex) || this.locate(hash)) return;
+    this.staged.set(hex, bytes.slice());
+    this.stagedBytes += bytes.byteLength;
+  }
+
+  async ready(): Promise<void> {
+    if (this.stagedBytes > MAX_STAGED_BYTES) await this.flush();
+  }
+
+  async has(hash: Uint8Array): Promise<boolean> {
+    if (this.staged.has(hashToHex(hash)) || this.locate(hash)) return true;
+    await this.relist();
+    return this.locate(hash) !== undefined;
+  }
+
+  async get(hash: Uint8Array): Promise<Uint8Array | undefined> {
+    const staged = this.staged.get(hashToHex(hash));
+    if (staged) return staged.slice();
+    return this.readStored(hash);
+  }
+
+  /**
+   * The chunks of `hashes`, in order (undefined for absent ones): cache hits first, then the
+   * records of each pack merged into few ranged GETs, 16 in flight.
+   */
+  async getMany(hashes: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
+    const out: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(hashes.length);
+    const wanted: { i: number; hash: Uint8Array }[] = [];
+    for (const [i, hash] of hashes.entries()) {
+      const staged = this.staged.get(hashToHex(hash));
+      if (staged) out[i] = staged.slice();
+      else wanted.push({ i, hash });
+    }
+    if (wanted.some(({ hash }) => !this.locate(hash))) await this.relist();
+    const stored: { i: number; hash: Uint8Array; at: Located }[] = [];
+    for (const w of wanted) {
+      const at = this.locate(w.hash);
+      if (at) stored.push({ ...w, at });
+    }
+    const toFetch: typeof stored = [];
+    await forEachLimited(stored, CONCURRENCY, async (item) => {
+      const cached = await this.cache.get(item.hash);
+      if (cached) out[item.i] = cached;
+      else toFetch.push(item);
+    });
+    const caching: Promise<void>[] = [];
+    await forEachLimited(coalesce(toFetch), CONCURRENCY, async (range) => {
+      const { pack, start, end, items } = range;
+      const bytes = await this.objects.get(this.packKey(pack.id, 'pack'), { start, end });
+      for (const item of items) {
+        if (bytes === undefined) {
+          out[item.i] = await this.readStored(item.hash); // the pack was swept: re-list
+          continue;
+        }
+        const at = item.at.ref.offset - start;
+        const record = bytes.subarray(at, at + item.at.ref.length);
+        const chunk = this.decodeRecord(item.hash, pack.id, item.at.ref, record);
+        out[item.i] = chunk;
+        caching.push(this.cache.put(item.hash, chunk));
+      }
+    });
+    await Promise.all(caching);
+    return out;
+  }
+
+  async flush(): Promise<void> {
+    await this.exclusive(async () => {
+      if (this.staged.size === 0) return;
+      const batch = [...this.staged];
+      const { pack, index } = buildPack(batch.map(([hex, bytes]) => [hexToHash(hex), bytes]));
+      await this.upload(pack, index);
+      for (const [hex, bytes] of batch) {
+        if (this.staged.get(hex) !== bytes) continue;
+        this.staged.delete(hex);
+        this.stagedBytes -= bytes.byteLength;
+      }
+      await this.compactIfNeeded();
+    });
+  }
+
+  async delete(hashes: readonly Uint8Array[]): Promise<void> {
+    await this.exclusive(async () => {
+      const doomed = new Set<string>();
+      for (const hash of hashes) {
+        const hex = hashToHex(hash);
+        doomed.add(hex);
+        const staged = this.staged.get(hex);
+        if (staged) {
+          this.staged.delete(hex);
+          this.stagedBytes -= staged.byteLength;
+        }
+      }
+      await this.listAndLoad();
+      const affected = [...this.packs.values()].filter((pack) =>
+        hashes.some((hash) => lookupInIndex(pack.index, hash) !== undefined),
+      );
+      if (affected.length > 0) await this.rewrite(affected, doomed);
+      await this.sweepRetired();
+    });
+  }
+
+  /**
+   * Merges the small live packs into one when there are more than `maxSmallPacks` of them (run
+   * after every flush; callable directly). Returns how many packs were merged.
+   */
+  async compact(): Promise<number> {
+    return this.exclusive(() => this.compactIfNeeded(true));
+  }
+
+  /**
+   * Deletes retired packs whose tombstone is older than `graceMs`, and packs left without an
+   * index for that long. Returns how many packs were deleted.
+   */
+  async sweepRetired(graceMs = this.graceMs): Promise<number> {
+    const listed = await this.objects.list(keyUnder(this.location, 'packs/'));
+    const now = Date.now();
+    const byId = new Map<string, { pack?: Date; idx?: boolean; retired?: Date }>();
+    for (const o of listed) {
+      const m = PACK_NAME.exec(o.key);
+      if (!m) continue;
+      const entry = byId.get(m[1]!) ?? {};
+      if (m[2] === 'pack') entry.pack = o.lastModified;
+      else if (m[2] === 'idx') entry.idx = true;
+      else entry.retired = o.lastModified;
+      byId.set(m[1]!, entry);
+    }
+    let swept = 0;
+    const old = (t: Date | undefined) => t !== undefined && now - t.getTime() >= graceMs;
+    const doomed: string[] = [];
+    const tombstones: string[] = [];
+    for (const [id, e] of byId) {
+      if (old(e.retired)) {
+        doomed.push(this.packKey(id, 'idx'), this.packKey(id, 'pack'));
+        tombstones.push(this.packKey(id, 'retired'));
+        swept++;
+      } else if (!e.idx && e.retired === undefined && old(e.pack)) {
+        doomed.push(this.packKey(id, 'pack'));
+        swept++;
+      }
+    }
+    // Data first, tombstones last: a sweep cut short leaves the remnant still marked retired.
+    await this.objects.delete(doomed);
+    await this.objects.delete(tombstones);
+    return swept;
+  }
+
+  /** Every live hash once (a fresh LIST first: gc must see every server's packs). */
+  async *hashes(): AsyncIterable<Uint8Array> {
+    await this.listAndLoad();
+    const packs = [...this.packs.values()];
+    for (const [p, pack] of packs.entries()) {
+      for (let i = 0; i < pack.index.count; i++) {
+        const { hash } = entryAt(pack.index, i);
+        if (foundBefore(packs, p, hash)) continue;
+        yield Uint8Array.from(hash);
+      }
+    }
+    for (const hex of [...this.staged.keys()]) {
+      const hash = hexToHash(hex);
+      if (!packs.some((pack) => lookupInIndex(pack.index, hash))) yield hash;
+    }
+  }
+
+  async sizeBytes(): Promise<number> {
+    let total = 0;
+    for (const pack of this.packs.values()) total += pack.size;
+    return total;
+  }
+
+  async close(): Promise<void> {
+    await this.writing.catch(() => undefined);
+    await this.listing?.catch(() => undefined);
+  }
+
+  // --- reading ---
+
+  private locate(hash: Uint8Array): Located | undefined {
+    for (const pack of this.packs.values()) {
+      const ref = lookupInIndex(pack.index, hash);
+      if (ref) return { pack, ref };
+    }
+    return undefined;
+  }
+
+  private async readStored(hash: Uint8Array): Promise<Uint8Array | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      let at = this.locate(hash);
+      if (!at) {
+        await this.relist();
+        at = this.locate(hash);
+        if (!at) return undefined;
+      }
+      const cached = await this.cache.get(hash);
+      if (cached) return cached;
+      const { pack, ref } = at;
+      const end = ref.offset + ref.length - 1;
+      const record = await this.objects.get(this.packKey(pack.id, 'pack'), {
+        start: ref.offset,
+        end,
+      });
+      if (record === undefined) {
+        // The pack was swept (retired by another server's gc long enough ago): find the new one.
+        if (attempt >= 2)
+          throw corruptChunkError(hash, `its pack ${this.packKey(pack.id, 'pack')} is missing`, {
+            pack: this.packKey(pack.id, 'pack'),
+          });
+        this.forgetPack(pack.id);
+        continue;
+      }
+      const bytes = this.decodeRecord(hash, pack.id, ref, record);
+      await this.cache.put(hash, bytes);
+      return bytes;
+    }
+  }
+
+  /** The chunk in `record`, after its length, CRC, framing and hash checks. */
+  private decodeRecord(
+    hash: Uint8Array,
+    packId: string,
+    ref: RecordRef,
+    record: Uint8Array,
+  ): Uint8Array {
+    const where = { pack: this.packKey(packId, 'pack'), offset: ref.offset };
+    if (record.length !== ref.length)
+      throw corruptChunkError(
+        hash,
+        `its record in ${where.pack} at byte ${ref.offset} is cut short`,
+        where,
+      );
+    if (!recordCrcHolds(record))
+      throw corruptChunkError(
+        hash,
+        `its record in ${where.pack} at byte ${ref.offset} fails its checksum`,
+        where,
+      );
+    let decoded: { hash: Uint8Array; bytes: Uint8Array };
+    try {
+      decoded = decodeChunkRecord(record);
+    } catch (error) {
+      if (!(error instanceof PackFormatError)) throw error;
+      throw corruptChunkError(
+        hash,
+        `its record in ${where.pack} is malformed (${error.message})`,
+        where,
+      );
+    }
+    checkChunkHash(hash, decoded.bytes);
+    return decoded.bytes;
+  }
+
+  private forgetPack(id: string): void {
+    this.packs.delete(id);
+  }
+
+  // --- the manifest: LIST of index objects ---
+
+  /**
+   * Re-lists for a miss: joins a LIST that has not started yet, or schedules one that starts
+   * after any running one and at least `relistIntervalMs` after the previous start.
+   */
+  private relist(): Promise<void> {
+    if (this.nextListing) return this.nextListing;
+    const next = (async () => {
+      await this.listing?.catch(() => undefined);
+      const wait = this.lastListAt + this.relistIntervalMs - Date.now();
+      if (wait > 0) await sleep(wait);
+      this.nextListing = undefined;
+      await this.listAndLoad();
+    })();
+    this.nextListing = next;
+    return next;
+  }
+
+  /** LISTs the packs and loads the indexes not yet known; drops packs retired or gone. */
+  private async listAndLoad(): Promise<void> {
+    this.lastListAt = Date.now();
+    const run = (async () => {
+      const knownBefore = new Set(this.packs.keys());
+      const listed = await this.objects.list(keyUnder(this.location, 'packs/'));
+      const indexed = new Map<string, number>();
+      const packSizes = new Map<string, number>();
+      const retired = new Set<string>();
+      for (const o of listed) {
+        const m = PACK_NAME.exec(o.key);
+        if (!m) continue;
+        if (m[2] === 'idx') indexed.set(m[1]!, o.size);
+        else if (m[2] === 'pack') packSizes.set(m[1]!, o.size);
+        else retired.add(m[1]!);
+      }
+      const live = [...indexed.keys()].filter(
+        (id) => !retired.has(id) && !this.retiredHere.has(id),
+      );
+      const liveSet = new Set(live);
+      const toLoad = live.filter((id) => !this.packs.has(id));
+      const loaded: LivePack[] = [];
+      await forEachLimited(toLoad, CONCURRENCY, async (id) => {
+        const key = this.packKey(id, 'idx');
+        const bytes = await this.objects.get(key);
+        if (bytes === undefined) return; // swept between LIST and GET
+        let index: PackIndex;
+        try {
+          index = parsePackIndex(bytes);
+        } catch (error) {
+          if (!(error instanceof PackFormatError)) throw error;
+          throw new CorruptionError(
+            `the pack index s3://${this.location.bucket}/${key} is damaged: ${error.message}`,
+            { key, why: error.message },
+          );
+        }
+        loaded.push({ id, index, size: packSizes.get(id) ?? index.packLength });
+      });
+      for (const id of knownBefore) if (!liveSet.has(id)) this.packs.delete(id);
+      for (const pack of loaded) if (!this.retiredHere.has(pack.id)) this.packs.set(pack.id, pack);
+    })();
+    this.listing = run;
+    try {
+      await run;
+    } finally {
+      if (this.listing === run) this.listing = undefined;
+    }
+  }
+
+  // --- writing ---
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.writing.then(work, work);
+    this.writing = run.catch(() => undefined);
+    return run;
+  }
+
+  private packKey(id: string, kind: 'pack' | 'idx' | 'retired'): string {
+    return keyUnder(this.location, `packs/${id}.${kind}`);
+  }
+
+  /** Uploads a pack, then its index; the pack is live (here) once both are stored. */
+  private async upload(pack: Buffer, index: Buffer): Promise<void> {
+    const id = newPackId();
+    await this.objects.put(this.packKey(id, 'pack'), pack);
+    await this.objects.put(this.packKey(id, 'idx'), index);
+    this.packs.set(id, { id, index: parsePackIndex(index), size: pack.length });
+  }
+
+  /** Tombstones packs whose records now live elsewhere; they stop being served here at once. */
+  private async retire(ids: readonly string[]): Promise<void> {
+    const body = Buffer.from(new Date().toISOString() + '\n');
+    await forEachLimited(ids, CONCURRENCY, (id) =>
+      this.objects.put(this.packKey(id, 'retired'), body),
+    );
+    for (const id of ids) {
+      this.retiredHere.add(id);
+      this.packs.delete(id);
+    }
+  }
+
+  /**
+   * Copies the records of `packs` (except `doomed` hashes and repeats) into new packs of about
+   * 64 MiB, then retires `packs`. A pack that fails its checks stops the rewrite (nothing is
+   * retired): `CorruptionError` naming the pack.
+   */
+  private async rewrite(packs: readonly LivePack[], doomed: ReadonlySet<string>): Promise<void> {
+    const taken = new Set<string>();
+    let records: Uint8Array[] = [];
+    let bytes = 0;
+    const replaced: string[] = [];
+    const emit = async () => {
+      if (records.length > 0) {
+        const built = buildPackFromRecords(records);
+        await this.upload(built.pack, built.index);
+      }
+      records = [];
+      bytes = 0;
+    };
+    for (const pack of packs) {
+      const key = this.packKey(pack.id, 'pack');
+      const whole = await this.objects.get(key);
+      if (whole === undefined) continue; // retired and swept by another server meanwhile
+      let scan;
+      try {
+        scan = scanPack(whole);
+      } catch (error) {
+        if (!(error instanceof PackFormatError)) throw error;
+        scan = { records: [], committedEnd: 0, stoppedBecause: error.message };
+      }
+      if (scan.stoppedBecause !== undefined || scan.records.length !== pack.index.count)
+        throw new CorruptionError(
+          `the pack s3://${this.location.bucket}/${key} is damaged (${scan.stoppedBecause ?? 'its records do not match its index'}); nothing was deleted`,
+          { key },
+        );
+      for (const ref of scan.records) {
+        const hex = hashToHex(ref.hash);
+        if (doomed.has(hex) || taken.has(hex)) continue;
+        taken.add(hex);
+        records.push(whole.subarray(ref.offset, ref.offset + ref.length));
+        bytes += ref.length;
+        if (bytes >= TARGET_PACK_BYTES) await emit();
+      }
+      replaced.push(pack.id);
+    }
+    await emit();
+    await this.retire(replaced);
+  }
+
+  private async compactIfNeeded(force = false): Promise<number> {
+    const small = [...this.packs.values()].filter((p) => p.size < this.smallPackBytes);
+    if (small.length <= (force ? 1 : this.maxSmallPacks)) return 0;
+    await this.rewrite(small, new Set());
+    return small.length;
+  }
+}
+
+/** Whether one of `packs[0..end)` holds `hash` (so `hashes()` yields each hash once). */
+function foundBefore(packs: readonly LivePack[], end: number, hash: Uint8Array): boolean {
+  for (let j = 0; j < end; j++) if (lookupInIndex(packs[j]!.index, hash)) return true;
+  return false;
+}
+
+interface FetchItem {
+  readonly i: number;
+  readonly hash: Uint8Array;
+  readonly at: Located;
+}
+
+interface FetchRange {
+  readonly pack: LivePack;
+  readonly start: number;
+  readonly end: number;
+  readonly items: FetchItem[];
+}
+
+/** Groups records by pack and merges neighbours into ranges (see the module header). */
+function coalesce(items: readonly FetchItem[]): FetchRange[] {
+  const byPack = new Map<string, FetchItem[]>();
+  for (const item of items) {
+    const list = byPack.get(item.at.pack.id) ?? [];
+    list.push(item);
+    byPack.set(item.at.pack.id, list);
+  }
+  const ranges: FetchRange[] = [];
+  for (const list of byPack.values()) {
+    list.sort((a, b) => a.at.ref.offset - b.at.ref.offset);
+    let current: { pack: LivePack; start: number; end: number; items: FetchItem[] } | undefined;
+    for (const item of list) {
+      const { offset, length } = item.at.ref;
+      const end = offset + length - 1;
+      if (
+        current &&
+        offset - current.end - 1 <= COALESCE_GAP_BYTES &&
+        Math.max(end, current.end) - current.start + 1 <= MAX_RANGE_BYTES
+      ) {
+        current.end = Math.max(current.end, end);
+        current.items.push(item);
+        continue;
+      }
+      current = { pack: item.at.pack, start: offset, end, items: [item] };
+      ranges.push(current);
+    }
+  }
+  return ranges;
+}
