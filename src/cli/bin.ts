@@ -14,6 +14,10 @@ import { armFailpointFromEnv } from './failpoint-env.js';
 import { reportFailure } from './failure.js';
 import { main, type InvocationState } from './main.js';
 
+// The AWS SDK (a repository on S3) warns on stderr, in every command, that releases after
+// January 2027 will need Node 22; the versions the lockfile pins run on Node 20.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 const argv = process.argv.slice(2);
 const end = argv.indexOf('--');
 const json = (end < 0 ? argv : argv.slice(0, end)).includes('--json');

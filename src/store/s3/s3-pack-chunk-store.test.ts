@@ -240,6 +240,27 @@ describe('S3PackChunkStore', () => {
     await Promise.all([store.close(), reader.close()]);
   });
 
+  it("writes again a chunk it skipped as stored when another server's gc collected it meanwhile", async () => {
+    const { store: writer, options } = await openFresh();
+    const collector = await S3PackChunkStore.open({ ...options, cacheDir: bed.tempDir() });
+    const chunks = chunksOf(3, 600, 90);
+    const hashes = putAll(writer, chunks);
+    await writer.flush();
+    // Another server's gc finds the first chunk unreachable and collects it...
+    await collector.get(hashes[1]!);
+    await collector.delete([hashes[0]!]);
+    // ...while this server, whose loaded index still lists it, writes it again (a new tree
+    // that happens to contain the same node) and moves a ref to it after the flush.
+    putAll(writer, [chunks[0]!]);
+    await writer.flush();
+    // The retired pack is swept: the chunk must still be there, in a live pack.
+    expect(await collector.sweepRetired(0)).toBe(1);
+    const fresh = await S3PackChunkStore.open({ ...options, cacheDir: bed.tempDir() });
+    expect(Buffer.from((await fresh.get(hashes[0]!))!)).toEqual(Buffer.from(chunks[0]!));
+    expect(Buffer.from((await fresh.get(hashes[1]!))!)).toEqual(Buffer.from(chunks[1]!));
+    await Promise.all([writer.close(), collector.close(), fresh.close()]);
+  });
+
   it('compacts many small packs into one, keeping every chunk once', async () => {
     const { store, options } = await openFresh({ maxSmallPacks: 4 });
     const all: Uint8Array[] = [];

@@ -20,7 +20,10 @@
  * found here.
  *
  * Writes: `put` stages in memory (visible to `get` at once); `flush` uploads the staged chunks
- * as one pack, then its index. A failed flush keeps the chunks staged and throws; whatever it
+ * as one pack, then its index. A chunk `put` skips because a loaded index lists it is checked
+ * again at the flush against a fresh LIST (`restageCollected`): if another server's gc has
+ * collected it meanwhile, it is read back from its retired pack and written again, so a ref
+ * never points into a pack that will be swept. A failed flush keeps the chunks staged and throws; whatever it
  * left (a pack without index) is invisible and swept after the grace period.
  *
  * Reads: staged chunks from memory; stored ones from the on-disk read cache (`chunk-read-cache.ts`,
@@ -131,6 +134,8 @@ export class S3PackChunkStore implements ChunkStore {
   private stagedBytes = 0;
   /** Live packs by id. */
   private packs = new Map<string, LivePack>();
+  /** Chunks `put` skipped as already stored since the last flush (`restageCollected`). */
+  private readonly skipped = new Set<ChunkHash>();
   /** Packs this instance retired: a LIST that started before their tombstone must not revive them. */
   private readonly retiredHere = new Set<string>();
   private writing: Promise<unknown> = Promise.resolve();
@@ -185,7 +190,11 @@ export class S3PackChunkStore implements ChunkStore {
 
   put(hash: Uint8Array, bytes: Uint8Array): void {
     const hex = hashToHex(hash);
-    if (this.staged.has(hex) || this.locate(hash)) return;
+    if (this.staged.has(hex)) return;
+    if (this.locate(hash)) {
+      this.skipped.add(hex);
+      return;
+    }
     this.staged.set(hex, bytes.slice());
     this.stagedBytes += bytes.byteLength;
   }
@@ -252,6 +261,7 @@ export class S3PackChunkStore implements ChunkStore {
 
   async flush(): Promise<void> {
     await this.exclusive(async () => {
+      await this.restageCollected();
       if (this.staged.size === 0) return;
       const batch = [...this.staged];
       const { pack, index } = buildPack(batch.map(([hex, bytes]) => [hexToHash(hex), bytes]));
@@ -284,6 +294,41 @@ export class S3PackChunkStore implements ChunkStore {
       if (affected.length > 0) await this.rewrite(affected, doomed);
       await this.sweepRetired();
     });
+  }
+
+  /**
+   * Chunks `put` skipped because a loaded index listed them may since have been collected by
+   * another server's gc (their pack retired, the chunk not copied on). A writer's ref must never
+   * point into a retired pack, so before a flush the packs are listed again and each skipped
+   * chunk no live pack holds is read back (its old pack stays readable for the grace period)
+   * and staged, to be written with this flush.
+   */
+  private async restageCollected(): Promise<void> {
+    if (this.skipped.size === 0) return;
+    const skipped = [...this.skipped];
+    const before = new Map(skipped.map((hex) => [hex, this.locate(hexToHash(hex))]));
+    await this.listAndLoad();
+    for (const hex of skipped) {
+      this.skipped.delete(hex);
+      const hash = hexToHash(hex);
+      if (this.staged.has(hex) || this.locate(hash)) continue;
+      const old = before.get(hex);
+      const bytes = old ? await this.readRecord(hash, old) : undefined;
+      if (!bytes)
+        throw corruptChunkError(hash, 'it was collected by gc while a write was using it', {});
+      this.staged.set(hex, bytes);
+      this.stagedBytes += bytes.byteLength;
+    }
+  }
+
+  /** One chunk read by a ranged GET of its record at `at` (undefined when the pack is gone). */
+  private async readRecord(hash: Uint8Array, at: Located): Promise<Uint8Array | undefined> {
+    const { pack, ref } = at;
+    const record = await this.objects.get(this.packKey(pack.id, 'pack'), {
+      start: ref.offset,
+      end: ref.offset + ref.length - 1,
+    });
+    return record === undefined ? undefined : this.decodeRecord(hash, pack.id, ref, record);
   }
 
   /**
@@ -379,13 +424,9 @@ export class S3PackChunkStore implements ChunkStore {
       }
       const cached = await this.cache.get(hash);
       if (cached) return cached;
-      const { pack, ref } = at;
-      const end = ref.offset + ref.length - 1;
-      const record = await this.objects.get(this.packKey(pack.id, 'pack'), {
-        start: ref.offset,
-        end,
-      });
-      if (record === undefined) {
+      const { pack } = at;
+      const bytes = await this.readRecord(hash, at);
+      if (bytes === undefined) {
         // The pack was swept (retired by another server's gc long enough ago): find the new one.
         if (attempt >= 2)
           throw corruptChunkError(hash, `its pack ${this.packKey(pack.id, 'pack')} is missing`, {
@@ -394,7 +435,6 @@ export class S3PackChunkStore implements ChunkStore {
         this.forgetPack(pack.id);
         continue;
       }
-      const bytes = this.decodeRecord(hash, pack.id, ref, record);
       await this.cache.put(hash, bytes);
       return bytes;
     }
