@@ -5,7 +5,8 @@
  * when the connection fails and map every driver error to a Verso error (`postgres-errors.ts`):
  * - `read`: a query that changes nothing; retried with backoff on connection failures.
  * - `write`: one statement, atomic by itself (a conditional UPDATE, an INSERT ... ON CONFLICT,
- *   a data-modifying CTE). Getting a connection is retried; a statement lost after it was sent
+ *   a data-modifying CTE). Getting a connection is retried, and so is a statement the driver
+ *   refused unsent (a pooled connection that had died while idle); one lost after it was sent
  *   is retried only when `idempotent`, else reported as `CatalogWriteUnknownError` (it
  *   happened entirely or not at all).
  * - `transaction`: several statements in one transaction (optionally SERIALIZABLE). A
@@ -37,7 +38,6 @@ export interface PoolSettings {
 
 export class PgDatabase {
   readonly pool: pg.Pool;
-  private readonly listening = new WeakSet<pg.PoolClient>();
 
   constructor(
     settings: PoolSettings,
@@ -53,6 +53,10 @@ export class PgDatabase {
     // A pooled connection the server closed while idle (restart, pg_terminate_backend) is
     // dropped by the pool; the next statement gets a fresh one.
     this.pool.on('error', () => undefined);
+    // A connection lost while checked out but between statements (inside a transaction, or
+    // inside pool.query) is reported by the statement that needs it; the event itself must not
+    // crash the process.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   async read<R = Row>(operation: string, query: Query): Promise<R[]> {
@@ -85,7 +89,8 @@ export class PgDatabase {
       } catch (error) {
         const lost = isConnectionError(error);
         client.release(lost ? (error as Error) : undefined);
-        if (lost && opts.idempotent && attempt < CONNECTION_ATTEMPTS) {
+        const retry = opts.idempotent || neverSent(error);
+        if (lost && retry && attempt < CONNECTION_ATTEMPTS) {
           await backoff(attempt);
           continue;
         }
@@ -140,14 +145,7 @@ export class PgDatabase {
   private async connect(operation: string): Promise<pg.PoolClient> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const client = await this.pool.connect();
-        if (!this.listening.has(client)) {
-          // A connection lost while checked out but idle (between the statements of a
-          // transaction) is reported by the next statement; the event itself must not crash.
-          client.on('error', () => undefined);
-          this.listening.add(client);
-        }
-        return client;
+        return await this.pool.connect();
       } catch (error) {
         if (isConnectionError(error) && attempt < CONNECTION_ATTEMPTS) {
           await backoff(attempt);
@@ -157,6 +155,14 @@ export class PgDatabase {
       }
     }
   }
+}
+
+/**
+ * The pooled connection had already failed (the server closed it while it sat idle), so the
+ * driver refused the statement without sending it: safe to run on another connection.
+ */
+function neverSent(error: unknown): boolean {
+  return error instanceof Error && /is not queryable/.test(error.message);
 }
 
 /** 50 ms, 100 ms, 200 ms, ... before connection attempt `attempt + 1`. */
