@@ -22,8 +22,8 @@ export interface ServerAddress {
   readonly port: string;
   readonly database: string;
   readonly schema: string;
-  /** The password of the connection string, only to scrub it from driver messages. */
-  readonly secret: string | undefined;
+  /** The password of the connection string (as written and decoded), only to scrub it from driver messages. */
+  readonly secrets: readonly string[];
 }
 
 export function describeServer(connectionString: string, schema: string): ServerAddress {
@@ -34,7 +34,7 @@ export function describeServer(connectionString: string, schema: string): Server
       port: url.port || '5432',
       database: decodeURIComponent(url.pathname.replace(/^\//, '')) || 'postgres',
       schema,
-      secret: url.password ? decodeURIComponent(url.password) : undefined,
+      secrets: url.password ? [url.password, decodeURIComponent(url.password)] : [],
     };
   } catch {
     throw new VersoError(
@@ -52,7 +52,7 @@ export function serverName(at: ServerAddress): string {
 
 /** `text` with the connection's password replaced by `***`. */
 export function withoutSecret(text: string, at: ServerAddress): string {
-  return at.secret ? text.split(at.secret).join('***') : text;
+  return at.secrets.reduce((out, secret) => out.split(secret).join('***'), text);
 }
 
 function sqlState(error: unknown): string | undefined {
@@ -166,7 +166,7 @@ export function mapPostgresError(
     return new VersoError(
       'NotFound',
       'CATALOG_DATABASE_NOT_FOUND',
-      `the PostgreSQL server ${at.host}:${at.port} has no database '${at.database}'`,
+      `the PostgreSQL catalog at ${serverName(at)} cannot be opened: the server has no database '${at.database}'`,
       data,
       { cause: error },
     );

@@ -49,6 +49,7 @@ export class PgDatabase {
       application_name: `verso:${settings.schema}`,
       options: `-c search_path=${settings.schema}`,
       connectionTimeoutMillis: 10_000,
+      allowExitOnIdle: true,
     });
     // A pooled connection the server closed while idle (restart, pg_terminate_backend) is
     // dropped by the pool; the next statement gets a fresh one.
