@@ -14,7 +14,8 @@
  *   of times; a connection lost before COMMIT was sent is rerun too (the server rolled it back);
  *   one lost during COMMIT is `CatalogWriteUnknownError`.
  * The pool's connections use the repository's schema as `search_path`, so statements name
- * tables unqualified; prepared statements are named (`QueryConfig.name`) for the hot paths.
+ * tables unqualified, TCP keepalive, and `idle_in_transaction_session_timeout` (60 s) so a
+ * server that froze mid-transaction cannot hold row locks for long; prepared statements are named (`QueryConfig.name`) for the hot paths.
  */
 import pg from 'pg';
 import {
@@ -29,6 +30,7 @@ export type Row = Record<string, unknown>;
 
 const CONNECTION_ATTEMPTS = 5;
 const SERIALIZATION_ATTEMPTS = 12;
+const IDLE_IN_TRANSACTION_MS = 60_000;
 
 export interface PoolSettings {
   readonly connectionString: string;
@@ -47,7 +49,10 @@ export class PgDatabase {
       connectionString: settings.connectionString,
       max: settings.poolSize,
       application_name: `verso:${settings.schema}`,
-      options: `-c search_path=${settings.schema}`,
+      // A client that stops mid-transaction (a partitioned or frozen server) must not hold row
+      // locks (a branch's CAS, the leases) for long: the server ends such sessions.
+      options: `-c search_path=${settings.schema} -c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`,
+      keepAlive: true,
       connectionTimeoutMillis: 10_000,
       allowExitOnIdle: true,
     });
