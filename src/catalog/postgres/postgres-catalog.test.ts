@@ -17,6 +17,7 @@ import type { CatalogHarness } from '../catalog.contract.js';
 import type { LeaseRecord } from '../leases-catalog.js';
 import { A, rejection } from '../testing.js';
 import { PostgresCatalog, type PostgresCatalogOptions } from './postgres-catalog.js';
+import { MIGRATIONS } from './postgres-migrations.js';
 
 let server: PostgresServer;
 let schemas = 0;
@@ -214,6 +215,39 @@ describe('PostgresCatalog: migrations', () => {
       expect((await servers[2]!.getRef('main'))?.target).toBe(A);
     } finally {
       await Promise.all(servers.map((cat) => cat.close()));
+      await dropSchema(schema);
+    }
+  });
+
+  it('upgrades an older schema step by step and refuses one newer than this code', async () => {
+    const schema = freshSchema();
+    const client = await server.connect();
+    try {
+      await client.query(`CREATE SCHEMA "${schema}"; SET search_path = "${schema}"`);
+      await client.query(MIGRATIONS[0]!);
+      await client.query(
+        'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now()); INSERT INTO schema_migrations (version) VALUES (1)',
+      );
+      const cat = await open(schema, { create: false });
+      await cat.close();
+      const { rows } = await client.query<{ version: number }>(
+        'SELECT version FROM schema_migrations ORDER BY version',
+      );
+      expect(rows.map((r) => r.version)).toEqual([1, 2]);
+      // Step 2's triggers are in place: the audit log refuses a rewrite.
+      await client.query(
+        `INSERT INTO audit_log (time, identity, action, target) VALUES ('t', 'i', 'a', 'x')`,
+      );
+      expect(await rejection(client.query('DELETE FROM audit_log'))).toMatchObject({
+        message: 'the audit log is append-only',
+      });
+      await client.query(
+        `INSERT INTO schema_migrations (version) VALUES (${MIGRATIONS.length + 1})`,
+      );
+      const error = await rejection(open(schema));
+      expect(isVersoError(error) && error.code).toBe('CATALOG_TOO_NEW');
+    } finally {
+      await client.end();
       await dropSchema(schema);
     }
   });
