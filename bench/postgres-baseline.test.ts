@@ -19,7 +19,7 @@ import {
   readEdits,
   runPostgresBaseline,
 } from './postgres-baseline.js';
-import { startPostgres, type PostgresServer } from './postgres-server.js';
+import { startPostgres, type PostgresServer } from './servers/postgres-server.js';
 
 let dir: string;
 let ds: GeneratedDataset;

@@ -22,7 +22,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { timeMs } from './measure.js';
-import { startPostgres } from './postgres-server.js';
+import { startPostgres } from './servers/postgres-server.js';
 
 export interface PostgresBaselineOptions {
   readonly labelsFile: string;

@@ -17,8 +17,8 @@
  * - `access: AccessCatalog` (`access-catalog.ts`): API tokens, the audit log, branch protection.
  * Code that needs one concern takes the narrow interface; `Catalog` is what a backend provides
  * and what a repository holds.
- * Backends: `SqliteCatalog` (`sqlite/`, the embedded default); a server backend (PostgreSQL)
- * implements the same interfaces and runs the same contract suites.
+ * Backends: `SqliteCatalog` (`sqlite/`, the embedded default) and `PostgresCatalog`
+ * (`postgres/`, several servers sharing one repository); both run the same contract suites.
  */
 import type { CommitsCatalog } from './commits-catalog.js';
 import type { ConfigCatalog } from './config-catalog.js';

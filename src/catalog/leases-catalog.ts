@@ -10,6 +10,10 @@
  *   again), so a holder that is gone never blocks anyone. The busy error's `holders` names the
  *   live leases that blocked.
  * - `releaseLease` removes a lease; releasing an unknown or released id is a no-op.
+ * - Expiry (backends shared by several hosts, e.g. PostgreSQL): a lease may carry `expiresAt`,
+ *   which its holder keeps pushing forward (a heartbeat) while it lives. A lease past its
+ *   `expiresAt` is stale whatever `isStale` says; before that, `isStale` decides. Backends
+ *   without expiry (SQLite, one host) leave it out.
  */
 
 export type LeaseKind = 'writer' | 'gc';
@@ -23,6 +27,8 @@ export interface LeaseRecord extends LeaseHolder {
   readonly id: number;
   readonly kind: LeaseKind;
   readonly acquiredAt: string;
+  /** ISO-8601 UTC instant after which the lease is dead unless renewed; absent: no expiry. */
+  readonly expiresAt?: string;
 }
 
 export interface LeasesCatalog {

@@ -121,6 +121,17 @@ export const SERVER_ERROR_CODES = [
   'STAGED_VECTORS_MISMATCH',
 ] as const;
 
+/** The PostgreSQL catalog backend (`catalog/postgres/postgres-errors.ts`). */
+export const POSTGRES_CATALOG_ERROR_CODES = [
+  'CATALOG_URL_INVALID',
+  'CATALOG_UNAVAILABLE',
+  'CATALOG_WRITE_UNKNOWN',
+  'CATALOG_NOT_FOUND',
+  'CATALOG_AUTH',
+  'CATALOG_DATABASE_NOT_FOUND',
+  'CATALOG_SCHEMA_INVALID',
+] as const;
+
 export const ERROR_CODES = [
   ...CORE_ERROR_CODES,
   ...IO_ERROR_CODES,
@@ -134,6 +145,7 @@ export const ERROR_CODES = [
   ...CLI_ERROR_CODES,
   ...SERVER_ERROR_CODES,
   ...ACCESS_ERROR_CODES,
+  ...POSTGRES_CATALOG_ERROR_CODES,
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

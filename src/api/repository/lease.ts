@@ -1,9 +1,10 @@
 /**
  * Repository leases (layer: api): writers share, gc excludes (see Catalog.acquireLease).
  *
- * A lease held by a process on this host that no longer runs is stale and reclaimed; a lease
- * from another host is trusted for `REMOTE_LEASE_TTL_MS` (such hosts arrive with the
- * PostgreSQL catalog).
+ * A lease with an expiry (`expiresAt`, kept fresh by its holder's heartbeat: the PostgreSQL
+ * catalog) is stale exactly when it has expired, whatever host it names: no pid is checked
+ * across hosts. Without one, a lease held by a process on this host that no longer runs is
+ * stale and reclaimed, and a lease from another host is trusted for `REMOTE_LEASE_TTL_MS`.
  */
 import { hostname } from 'node:os';
 import type { LeaseKind, LeaseRecord } from '../../catalog/catalog.js';
@@ -12,7 +13,8 @@ import type { Repository } from './repository.js';
 
 const REMOTE_LEASE_TTL_MS = 6 * 60 * 60 * 1000;
 
-function isStale(lease: LeaseRecord): boolean {
+export function isStale(lease: LeaseRecord): boolean {
+  if (lease.expiresAt !== undefined) return Date.parse(lease.expiresAt) <= Date.now();
   if (lease.host === hostname()) return !isProcessAlive(lease.pid);
   return Date.now() - Date.parse(lease.acquiredAt) > REMOTE_LEASE_TTL_MS;
 }
