@@ -81,6 +81,12 @@ export async function initRemoteRepository(
   const backends = await openRemoteBackends(base, config, {
     create: !opts.attach,
     connectWith: opts.catalog,
+  }).catch((e: unknown) => {
+    // --attach to a schema or bucket prefix without a repository: say so in init's terms.
+    const code = e instanceof VersoError ? e.code : undefined;
+    if (opts.attach && (code === 'CATALOG_NOT_FOUND' || code === 'OBJECT_STORE_NOT_FOUND'))
+      throw new RepositoryNotFoundError(`${catalogUrl.shown} + ${store}`);
+    throw e;
   });
   const repo = openWithScratch(root, backends, opts);
   try {

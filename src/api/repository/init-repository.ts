@@ -11,12 +11,7 @@ import { InvalidArgumentError, VersoError } from '../../core/errors.js';
 import { prepareOutputPath } from '../../io/output-file.js';
 import { emptySnapshot } from '../../vcs/snapshot.js';
 import { commitToBranch, type CommitResult } from '../write/commit-to-branch.js';
-import {
-  BLOB_STORE_CONFIG,
-  DEFAULT_BRANCH,
-  versoDir,
-  type Repository,
-} from './repository.js';
+import { BLOB_STORE_CONFIG, DEFAULT_BRANCH, versoDir, type Repository } from './repository.js';
 import { readBackendConfig } from './backend-config.js';
 import { openBackends } from './compose.js';
 import {
