@@ -249,7 +249,7 @@ describe('server: blobs', () => {
 });
 
 describe('server: where to read a blob', () => {
-  it('answers this server\'s own blob path on the embedded store (no presigned URLs there)', async () => {
+  it("answers this server's own blob path on the embedded store (no presigned URLs there)", async () => {
     const s = await startTestServer();
     try {
       await put(s, JPEG);
