@@ -68,6 +68,8 @@ export interface StartTestServerOptions {
   /** Who authors the repository's own writes before the server opens it (its initial commit,
    * `setup`'s writes); default: the OS user. */
   readonly author?: string;
+  /** Make the repository on PostgreSQL + S3 (`verso init --catalog ... --store ...`). */
+  readonly backends?: { readonly catalog: string; readonly store: string };
 }
 
 export async function startTestServer(opts: StartTestServerOptions = {}): Promise<TestServer> {
@@ -81,7 +83,7 @@ export async function startTestServer(opts: StartTestServerOptions = {}): Promis
     ...(clock ? { clock } : {}),
     ...(opts.author !== undefined ? { identity: { author: opts.author } } : {}),
   };
-  await initRepository(repoDir, local);
+  await initRepository(repoDir, { ...local, ...(opts.backends ?? {}) });
   const tokens = {} as Record<Role, string>;
   const { openRepository } = await import('../../src/api/repository/index.js');
   const repo = await openRepository(repoDir, local);
