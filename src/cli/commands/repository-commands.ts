@@ -110,7 +110,7 @@ const gc = defineCommand<unknown, GcResult>({
     return collectGarbage(repo, rc.progress);
   },
   render: (r) => [
-    `gc: kept ${r.reachable} reachable chunks, deleted ${r.deleted} (the store file keeps its size, ${r.bytesAfter} bytes; LMDB reuses the freed pages)`,
+    `gc: kept ${r.reachable} reachable chunks, deleted ${r.deleted}; the chunk store takes ${r.bytesAfter} bytes (${r.bytesBefore} before: an embedded store file keeps its size and reuses the freed pages, an S3 store deletes replaced packs after a grace period)`,
   ],
 });
 
