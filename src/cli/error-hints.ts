@@ -70,6 +70,8 @@ const argumentHint: HintFor = (d) => {
   if (d['missing'] === 'image-size')
     return 'record its size (verso add images, or import the annotations with --images)';
   if (d['missing'] === 'conflict-id') return 'name a conflict id, or pass --all';
+  if (d['needs'] === 'catalog and store')
+    return 'give both --catalog postgres://USER@HOST:PORT/DB and --store s3://BUCKET/PREFIX';
   if (typeof d['option'] !== 'string') return undefined;
   return typeof d['with'] === 'string'
     ? `--${d['option']} cannot be used with --${d['with']}`
@@ -97,7 +99,9 @@ export const ERROR_HINTS: { readonly [C in ErrorCode]?: HintFor } = {
   REPOSITORY_EXISTS: (d) =>
     d['withoutCatalog'] === true
       ? "run 'verso recover' to rebuild its catalog from the commits in the chunk store"
-      : undefined,
+      : d['attachable'] === true
+        ? 'pass --attach to use that repository from this folder too'
+        : undefined,
   CORRUPTION: (d) =>
     d['hash'] !== undefined ? "run 'verso verify' to see what is affected" : undefined,
   REPOSITORY_DAMAGED: (d) =>

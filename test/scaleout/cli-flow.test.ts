@@ -167,8 +167,8 @@ describe('scale-out: the CLI on PostgreSQL + S3', () => {
     const store = await b.storeUrl('verso-flow', 'bad');
     const dir = (n: string) => join(tmp.root(), n);
     const cases: { args: string[]; message: RegExp; env?: Record<string, string> }[] = [
-      { args: ['--catalog', b.catalogUrl('bad')], message: /needs both --catalog/ },
-      { args: ['--store', store], message: /needs both --catalog/ },
+      { args: ['--catalog', b.catalogUrl('bad')], message: /needs both a catalog URL/ },
+      { args: ['--store', store], message: /needs both a catalog URL/ },
       { args: ['--catalog', 'mysql://x@h/db', '--store', store], message: /postgres:\/\// },
       { args: ['--catalog', b.catalogUrl('bad'), '--store', 'file:///tmp'], message: /s3:\/\// },
       {

@@ -92,8 +92,8 @@ export async function recoverRepository(
     throw new VersoError(
       'InvalidInput',
       'INVALID_ARGUMENT',
-      `${root} is a repository on ${remote.catalog} + ${remote.store}: recover rebuilds an embedded ` +
-        'catalog and has nothing to do there (check it with verso verify)',
+      `${root} is a repository on ${remote.catalog} + ${remote.store}: recovery rebuilds an ` +
+        'embedded catalog from an embedded chunk store and has nothing to do there',
       { root },
     );
   let chunks: LmdbChunkStore;

@@ -47,7 +47,7 @@ export interface CatalogUrl {
 const DEFAULT_SCHEMA = 'verso';
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-/** Parses `--catalog`: a `postgres://` or `postgresql://` URL, with an optional `?schema=`. */
+/** Parses a catalog URL: a `postgres://` or `postgresql://` URL, with an optional `?schema=`. */
 export function parseCatalogUrl(text: string): CatalogUrl {
   let url: URL;
   try {
@@ -85,17 +85,6 @@ export function parseCatalogUrl(text: string): CatalogUrl {
   shownUrl.password = '';
   shownUrl.searchParams.set('schema', schema);
   return { connectionString, shown: shownUrl.toString(), schema, hasPassword };
-}
-
-/** Checks `--store`: `s3://BUCKET[/PREFIX]`. */
-export function checkStoreUrl(text: string): string {
-  if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/.test(text))
-    throw new InvalidArgumentError(
-      'store URL',
-      text,
-      'expected s3://BUCKET/PREFIX (a DNS-valid bucket name: 3-63 lowercase letters, digits, . and -)',
-    );
-  return text.replace(/\/+$/, '');
 }
 
 /** `text` with any password in it replaced by `***` (for error messages). */

@@ -15,7 +15,7 @@ import { InvalidArgumentError, VersoError } from '../../core/errors.js';
 import { prepareOutputPath } from '../../io/output-file.js';
 import { emptySnapshot } from '../../vcs/snapshot.js';
 import { commitToBranch } from '../write/commit-to-branch.js';
-import { checkStoreUrl, parseCatalogUrl, redactUrl, writeBackendConfig } from './backend-config.js';
+import { parseCatalogUrl, redactUrl, writeBackendConfig } from './backend-config.js';
 import { openWithScratch } from './compose.js';
 import { openRemoteBackends } from './remote-backends.js';
 import { DEFAULT_BRANCH, holdsRepository, versoDir } from './repository.js';
@@ -54,18 +54,20 @@ export async function initRemoteRepository(
   const root = resolve(dir);
   if (opts.catalog === undefined || opts.store === undefined)
     throw new InvalidArgumentError(
-      opts.catalog === undefined ? '--store' : '--catalog',
+      opts.catalog === undefined ? 'store URL' : 'catalog URL',
       opts.catalog === undefined ? opts.store : redactUrl(opts.catalog),
-      'a repository on PostgreSQL + S3 needs both --catalog postgres://... and --store s3://...',
+      'a repository on PostgreSQL + S3 needs both a catalog URL (postgres://...) and a store URL (s3://...)',
+      { needs: 'catalog and store' },
     );
   if (opts.blobStore !== undefined)
     throw new InvalidArgumentError(
-      '--blob-store',
+      'blob folder',
       opts.blobStore,
-      'images of a repository on S3 go to its --store bucket; leave out --blob-store',
+      'images of a repository on S3 go to its bucket, not to a folder',
     );
   const catalogUrl = parseCatalogUrl(opts.catalog);
-  const store = checkStoreUrl(opts.store);
+  const { formatS3Url, parseS3Url } = await import('../../store/s3/s3-location.js');
+  const store = formatS3Url(parseS3Url(opts.store));
   const base = versoDir(root);
   if (holdsRepository(base))
     throw new VersoError(
@@ -96,9 +98,8 @@ export async function initRemoteRepository(
       throw new VersoError(
         'AlreadyExists',
         'REPOSITORY_EXISTS',
-        `${catalogUrl.shown} already holds a Verso repository (nothing was changed); ` +
-          `pass --attach to use it from ${root} too`,
-        { root, catalog: catalogUrl.shown },
+        `${catalogUrl.shown} already holds a Verso repository (nothing was changed)`,
+        { root, catalog: catalogUrl.shown, attachable: true },
       );
     if (!exists && opts.attach) throw new RepositoryNotFoundError(catalogUrl.shown);
     let result: CommitResult;

@@ -30,7 +30,7 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** Parses `s3://BUCKET/PREFIX` (PREFIX optional); anything else is `InvalidArgumentError`. */
 export function parseS3Url(url: string): S3Location {
   const refuse = (why: string): never => {
-    throw new InvalidArgumentError('S3 store URL', url, why, { option: '--store' });
+    throw new InvalidArgumentError('S3 store URL', url, why);
   };
   const match = /^s3:\/\/([^/]*)(?:\/(.*))?$/.exec(url);
   if (!match) return refuse('expected s3://BUCKET/PREFIX');

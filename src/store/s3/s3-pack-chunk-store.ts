@@ -134,8 +134,8 @@ export class S3PackChunkStore implements ChunkStore {
   private stagedBytes = 0;
   /** Live packs by id. */
   private packs = new Map<string, LivePack>();
-  /** Chunks `put` skipped as already stored since the last flush (`restageCollected`). */
-  private readonly skipped = new Set<ChunkHash>();
+  /** Chunks `put` skipped as already stored since the last flush, and where they were (`restageCollected`). */
+  private readonly skipped = new Map<ChunkHash, Located>();
   /** Packs this instance retired: a LIST that started before their tombstone must not revive them. */
   private readonly retiredHere = new Set<string>();
   private writing: Promise<unknown> = Promise.resolve();
@@ -169,7 +169,7 @@ export class S3PackChunkStore implements ChunkStore {
       if (!options.create)
         throw new ObjectStoreNotFoundError(
           formatS3Url(location),
-          `its marker object ${MARKER} is missing (not created by verso init, or the bucket or prefix is wrong)`,
+          `its marker object ${MARKER} is missing (no Verso repository was created there, or the bucket or prefix is wrong)`,
         );
       const doc = { format: 'verso-s3-packs', version: 1, created: new Date().toISOString() };
       await store.objects.put(marker, Buffer.from(JSON.stringify(doc) + '\n'));
@@ -191,8 +191,9 @@ export class S3PackChunkStore implements ChunkStore {
   put(hash: Uint8Array, bytes: Uint8Array): void {
     const hex = hashToHex(hash);
     if (this.staged.has(hex)) return;
-    if (this.locate(hash)) {
-      this.skipped.add(hex);
+    const stored = this.locate(hash);
+    if (stored) {
+      this.skipped.set(hex, stored);
       return;
     }
     this.staged.set(hex, bytes.slice());
@@ -281,6 +282,7 @@ export class S3PackChunkStore implements ChunkStore {
       for (const hash of hashes) {
         const hex = hashToHex(hash);
         doomed.add(hex);
+        this.skipped.delete(hex);
         const staged = this.staged.get(hex);
         if (staged) {
           this.staged.delete(hex);
@@ -306,14 +308,12 @@ export class S3PackChunkStore implements ChunkStore {
   private async restageCollected(): Promise<void> {
     if (this.skipped.size === 0) return;
     const skipped = [...this.skipped];
-    const before = new Map(skipped.map((hex) => [hex, this.locate(hexToHash(hex))]));
     await this.listAndLoad();
-    for (const hex of skipped) {
+    for (const [hex, old] of skipped) {
       this.skipped.delete(hex);
       const hash = hexToHash(hex);
       if (this.staged.has(hex) || this.locate(hash)) continue;
-      const old = before.get(hex);
-      const bytes = old ? await this.readRecord(hash, old) : undefined;
+      const bytes = await this.readRecord(hash, old);
       if (!bytes)
         throw corruptChunkError(hash, 'it was collected by gc while a write was using it', {});
       this.staged.set(hex, bytes);
