@@ -4,6 +4,9 @@ adding image files to a branch (the server's ``/assets``, ``/blobs`` and
 
 Bytes are addressed by their SHA-256 (``PUT /blobs/{sha256}`` refuses bytes that do not hash
 to it), so an upload of an image the server already has is answered without storing it twice.
+On a repository whose images are in an object store (S3), ``GET /blobs/{sha256}/url`` answers a
+presigned URL, and image bytes are read straight from the store (as lakeFS does), not through
+the server; the client learns once per repository whether the server offers them.
 """
 
 from __future__ import annotations
@@ -11,10 +14,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional, Union
 
 from .base import RepositoryBase
+from .errors import VersoError
 from .records import CommitResult
 from .transport import Stream, segment
 
@@ -45,7 +51,48 @@ class Asset:
                      d.get("uri"), d)
 
 
-def blob_bytes(repo: RepositoryBase, sha256: str, byte_range: Optional[range] = None) -> bytes:
+@dataclass(frozen=True)
+class BlobLocation:
+    """Where a blob's bytes are read: ``direct`` (a presigned object-store URL, no token needed,
+    until ``expires_at``) or this server's ``/blobs`` URL (send the token)."""
+
+    url: str
+    direct: bool
+    size: int
+    expires_at: Optional[str] = None
+
+
+def blob_location(repo: RepositoryBase, sha256: str,
+                  expires_in: Optional[int] = None) -> BlobLocation:
+    answer = repo.transport.call("GET", f"{repo.prefix}/blobs/{segment(sha256)}/url",
+                                 {"expires_in": expires_in})
+    url = answer["url"]
+    if not answer["direct"]:
+        t = repo.transport
+        url = f"{t.scheme}://{t.host}:{t.port}{url}"
+    return BlobLocation(url, bool(answer["direct"]), int(answer["size"]), answer.get("expires_at"))
+
+
+def read_direct(url: str, byte_range: Optional[range], timeout: float) -> bytes:
+    """The bytes at a presigned URL (no token: the URL is the permission)."""
+    headers = {}
+    if byte_range is not None:
+        headers["Range"] = f"bytes={byte_range.start}-{byte_range.stop - 1}"
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers),
+                                    timeout=timeout) as answer:
+            return answer.read()
+    except urllib.error.HTTPError as e:
+        raise VersoError(f"the object store answered {e.code} for an image's presigned URL",
+                         code="OBJECT_STORE_IO", status=e.code) from None
+
+
+def blob_bytes(repo: "ImageMethods", sha256: str, byte_range: Optional[range] = None) -> bytes:
+    if repo._direct_blobs is not False:
+        where = blob_location(repo, sha256)
+        repo._direct_blobs = where.direct
+        if where.direct:
+            return read_direct(where.url, byte_range, repo.transport.timeout)
     headers = {}
     if byte_range is not None:
         headers["Range"] = f"bytes={byte_range.start}-{byte_range.stop - 1}"
@@ -96,6 +143,9 @@ def add_images(repo: RepositoryBase, branch: str, images: Mapping[str, Source],
 
 
 class ImageMethods(RepositoryBase):
+    #: Whether the server hands out presigned blob URLs (None: not asked yet).
+    _direct_blobs: Optional[bool] = None
+
     def assets(self, ref: str = "main") -> Stream[Asset]:
         """Every image's asset record at ``ref``, in image id order, streamed."""
         return self._stream("/assets", {"ref": ref}, Asset.from_json)
@@ -109,10 +159,16 @@ class ImageMethods(RepositoryBase):
         part (``range(0, 1024)``)."""
         return blob_bytes(self, image_hash(self, image, ref), byte_range)
 
-    def image_url(self, image: str, ref: str = "main") -> str:
-        """The direct URL of an image's bytes (immutable, cacheable; send the token as
-        ``Authorization: Bearer``)."""
-        return f"{self.url}/blobs/{image_hash(self, image, ref)}"
+    def image_url(self, image: str, ref: str = "main", expires_in: Optional[int] = None) -> str:
+        """The URL of an image's bytes: on an object store (S3), a presigned URL that needs no
+        token, valid ``expires_in`` seconds (default 15 minutes); otherwise this server's URL
+        (immutable, cacheable; send the token as ``Authorization: Bearer``)."""
+        return self.image_location(image, ref, expires_in).url
+
+    def image_location(self, image: str, ref: str = "main",
+                       expires_in: Optional[int] = None) -> BlobLocation:
+        """Where an image's bytes are read, and whether that is straight from the object store."""
+        return blob_location(self, image_hash(self, image, ref), expires_in)
 
     def thumbnail(self, image: str, size: int = 256, ref: str = "main") -> bytes:
         """A WebP thumbnail of an image that fits ``size`` x ``size`` (64, 128, 256, 512)."""
