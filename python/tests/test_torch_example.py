@@ -1,4 +1,4 @@
-"""The Fashion-MNIST example end to end (python/examples/fashion_mnist.py, small): train on a
+"""The Fashion-MNIST example end to end (examples/fashion-mnist/fashion_mnist.py, small): train on a
 tagged snapshot through a run, record gradients and predictions, explain a shirt predicted as a
 T-shirt: its top-50 are enriched in the wrong labels, and the explanation is the CLI's. Needs
 torch, numpy, Pillow and Debian's dataset-fashion-mnist."""
@@ -14,7 +14,7 @@ import unittest
 
 from harness import TESTS, cli_json
 
-sys.path.insert(0, str(TESTS.parent / "examples"))
+sys.path.insert(0, str(TESTS.parent.parent / "examples" / "fashion-mnist"))
 
 import fashion_mnist  # noqa: E402
 

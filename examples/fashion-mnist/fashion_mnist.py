@@ -1,6 +1,6 @@
 """Train on a Verso snapshot, record the run, explain a misclassified prediction: Fashion-MNIST.
 
-    /usr/bin/python3 python/examples/fashion_mnist.py [--train 4000] [--test 1000] [--keep DIR]
+    /usr/bin/python3 examples/fashion-mnist/fashion_mnist.py [--train 4000] [--test 1000] [--keep DIR]
 
 Needs Debian's ``dataset-fashion-mnist`` (IDX files under /usr/share/datasets/fashion-mnist),
 torch, numpy and Pillow. What it does, all through the Python client:
@@ -36,7 +36,7 @@ import torch
 from PIL import Image
 from torch import nn
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent / "python"))
 
 import verso  # noqa: E402
 from verso.local import verso_command  # noqa: E402
