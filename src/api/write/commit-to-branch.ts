@@ -20,6 +20,8 @@
  */
 import type { JsonValue } from '../../core/canonical.js';
 import type { ChunkHash } from '../../core/hash.js';
+import { VersoError } from '../../core/errors.js';
+import type { RefLogNote } from '../../catalog/catalog.js';
 import { getCommit, putCommit } from '../../vcs/commit.js';
 import { putSnapshot, type Snapshot } from '../../vcs/snapshot.js';
 import { stageDerivedData } from './derived-data.js';
@@ -96,9 +98,32 @@ export async function commitToBranch(repo: Repository, c: NewCommit): Promise<Co
   );
   if (c.beforeMove) await c.beforeMove({ commit, snapshot });
   failpoint('before-ref-cas');
-  await repo.catalog.updateRef(c.branch, 'branch', c.expectedHead, commit, note);
+  await moveBranch(repo, c.branch, c.expectedHead, commit, note);
   failpoint('after-ref-cas');
   return { commit, snapshot, committed: true };
+}
+
+/**
+ * The ref CAS, surviving a lost answer: a catalog whose connection dropped after it sent the
+ * move (`CATALOG_WRITE_UNKNOWN`, PostgreSQL) applied it entirely or not at all, so the ref is
+ * read again: at the new commit, the move happened (with its ref log entry, one statement);
+ * otherwise it is sent once more from the same expected head, and a head that moved meanwhile
+ * is the usual `RefUpdateRaceError`.
+ */
+async function moveBranch(
+  repo: Repository,
+  branch: string,
+  expected: ChunkHash | null,
+  commit: ChunkHash,
+  note: RefLogNote,
+): Promise<void> {
+  try {
+    await repo.catalog.updateRef(branch, 'branch', expected, commit, note);
+  } catch (error) {
+    if (!(error instanceof VersoError) || error.code !== 'CATALOG_WRITE_UNKNOWN') throw error;
+    if ((await repo.catalog.getRef(branch))?.target === commit) return;
+    await repo.catalog.updateRef(branch, 'branch', expected, commit, note);
+  }
 }
 
 async function generationOf(repo: Repository, parents: readonly ChunkHash[]): Promise<number> {

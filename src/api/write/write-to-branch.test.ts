@@ -185,3 +185,33 @@ describe('the composition root', () => {
     expect((await getCommit(repo.chunks, r.commit)).author).toBe('grace');
   });
 });
+
+describe('commitToBranch when the catalog loses the answer to the ref move', () => {
+  /** The catalog's updateRef throws CATALOG_WRITE_UNKNOWN once, after applying the move or not. */
+  function loseAnswerOnce(applied: boolean): void {
+    const real = repo.catalog.updateRef.bind(repo.catalog);
+    let lost = false;
+    repo.catalog.updateRef = async (...args) => {
+      if (lost) return real(...args);
+      lost = true;
+      if (applied) await real(...args);
+      throw new VersoError('Internal', 'CATALOG_WRITE_UNKNOWN', 'connection lost during updateRef');
+    };
+  }
+
+  for (const applied of [true, false])
+    it(`commits once when the lost move was ${applied ? '' : 'not '}applied`, async () => {
+      const before = await branchHead(repo, 'main');
+      loseAnswerOnce(applied);
+      const r = await commitToBranch(repo, {
+        branch: 'main',
+        expectedHead: before.head,
+        snapshot: { ...before.snapshot, schema: 'v2' },
+        message: 'after a lost answer',
+        operations: { op: 'test' },
+      });
+      expect((await branchHead(repo, 'main')).head).toBe(r.commit);
+      const log = await repo.catalog.readRefLog({ ref: 'main' });
+      expect(log.filter((e) => e.to === r.commit)).toHaveLength(1);
+    });
+});
