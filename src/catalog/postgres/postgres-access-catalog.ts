@@ -17,70 +17,16 @@ import type {
   BranchProtectionRecord,
   NewAuditEntry,
   TokenRecord,
-  TokenRole,
 } from '../access-catalog.js';
 import type { PgDatabase } from './postgres-pool.js';
-
-interface TokenRow {
-  readonly seq: string;
-  readonly name: string;
-  readonly role: TokenRole;
-  readonly identity: string;
-  readonly hash: string;
-  readonly created_at: string;
-  readonly expires_at: string | null;
-  readonly revoked_at: string | null;
-  readonly last_used_at: string | null;
-}
-
-interface AuditRow {
-  readonly seq: string;
-  readonly time: string;
-  readonly identity: string;
-  readonly token_name: string | null;
-  readonly action: string;
-  readonly target: string;
-  readonly detail: string | null;
-  readonly address: string | null;
-}
-
-interface ProtectionRow {
-  readonly branch: string;
-  readonly require: TokenRole;
-  readonly checks: string;
-  readonly created_at: string;
-  readonly created_by: string;
-}
-
-const toToken = (r: TokenRow): TokenRecord => ({
-  name: r.name,
-  role: r.role,
-  identity: r.identity,
-  hash: r.hash,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  revokedAt: r.revoked_at,
-  lastUsedAt: r.last_used_at,
-});
-
-const toAudit = (r: AuditRow): AuditEntry => ({
-  seq: Number(r.seq),
-  time: r.time,
-  identity: r.identity,
-  tokenName: r.token_name,
-  action: r.action,
-  target: r.target,
-  detail: r.detail,
-  address: r.address,
-});
-
-const toProtection = (r: ProtectionRow): BranchProtectionRecord => ({
-  branch: r.branch,
-  require: r.require,
-  checks: JSON.parse(r.checks) as string[],
-  createdAt: r.created_at,
-  createdBy: r.created_by,
-});
+import {
+  toAudit,
+  toProtection,
+  toToken,
+  type AuditRow,
+  type ProtectionRow,
+  type TokenRow,
+} from '../access-rows.js';
 
 function isUnrevokedNameClash(error: unknown): boolean {
   const e = (error as { cause?: unknown } | null)?.cause ?? error;

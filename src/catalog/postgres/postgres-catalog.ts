@@ -52,6 +52,15 @@ import { PostgresLineageCatalog } from './postgres-lineage-catalog.js';
 import { migrate } from './postgres-migrations.js';
 import { NOW_ISO, PgDatabase } from './postgres-pool.js';
 import { PostgresRefs } from './postgres-refs.js';
+import {
+  HEX_PREFIX,
+  successor,
+  toPendingMerge,
+  toSchemaVersion,
+  type CommitRow,
+  type PendingMergeRow,
+  type SchemaVersionRow,
+} from '../catalog-rows.js';
 
 export interface PostgresCatalogOptions {
   /** postgres://USER[:PASS]@HOST:PORT/DB; the password may also come from PGPASSWORD or ~/.pgpass. */
@@ -67,29 +76,6 @@ export interface PostgresCatalogOptions {
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-const HEX_PREFIX = /^[0-9a-f]*$/;
-
-interface CommitRow {
-  readonly id: string;
-  readonly snapshot: string;
-  readonly parents: string;
-  readonly generation: number;
-  readonly time: string;
-}
-interface PendingMergeRow {
-  readonly branch: string;
-  readonly version: number;
-  readonly state: string;
-  readonly updated_at: string;
-}
-interface SchemaVersionRow {
-  readonly name: string;
-  readonly parent: string | null;
-  readonly delta: string;
-  readonly author: string;
-  readonly created_at: string;
-  readonly message: string;
-}
 
 export class PostgresCatalog implements Catalog {
   readonly lineage: LineageCatalog;
@@ -329,19 +315,4 @@ export class PostgresCatalog implements Catalog {
     this.leases.stop();
     await this.db.end();
   }
-}
-
-/** The least string greater than every string starting with `hexPrefix` (non-empty, [0-9a-f]). */
-function successor(hexPrefix: string): string {
-  const last = hexPrefix.charCodeAt(hexPrefix.length - 1);
-  return hexPrefix.slice(0, -1) + String.fromCharCode(last + 1);
-}
-
-function toPendingMerge(row: PendingMergeRow): PendingMergeRecord {
-  return { branch: row.branch, version: row.version, state: row.state, updatedAt: row.updated_at };
-}
-
-function toSchemaVersion(row: SchemaVersionRow): SchemaVersionRecord {
-  const { name, parent, delta, author, message } = row;
-  return { name, parent, delta, author, createdAt: row.created_at, message };
 }

@@ -25,55 +25,19 @@ import type {
   RunStatus,
   RunVectors,
   SliceRecord,
-  VectorKind,
 } from '../lineage-catalog.js';
 import { vectorRefusal } from '../lineage-catalog.js';
 import type { PgDatabase } from './postgres-pool.js';
-
-interface RunRow {
-  readonly id: string;
-  readonly dataset_ref: string;
-  readonly commit_id: string;
-  readonly filter: string | null;
-  readonly schema: string | null;
-  readonly example_set: string;
-  readonly example_count: number;
-  readonly params: string;
-  readonly author: string;
-  readonly started_at: string;
-  readonly finished_at: string | null;
-  readonly status: RunStatus;
-  readonly vectors_blob: string | null;
-  readonly vectors_dim: number | null;
-  readonly vectors_count: number | null;
-  readonly vectors_kind: string | null;
-}
-interface ModelRow {
-  readonly id: string;
-  readonly run: string;
-  readonly name: string;
-  readonly version: string;
-  readonly metrics: string;
-  readonly created_at: string;
-}
-interface PredictionRow {
-  readonly id: string;
-  readonly model: string;
-  readonly image: string;
-  readonly output: string;
-  readonly time: string;
-  readonly external_id: string | null;
-  readonly vector: Buffer | null;
-}
-interface SliceRow {
-  readonly id: string;
-  readonly name: string;
-  readonly commit_id: string;
-  readonly filter: string | null;
-  readonly schema: string | null;
-  readonly example_count: number;
-  readonly created_at: string;
-}
+import {
+  toModel,
+  toPrediction,
+  toRun,
+  toSlice,
+  type ModelRow,
+  type PredictionRow,
+  type RunRow,
+  type SliceRow,
+} from '../lineage-rows.js';
 
 const UNIQUE_VIOLATION = '23505';
 const FOREIGN_KEY_VIOLATION = '23503';
@@ -337,55 +301,4 @@ export class PostgresLineageCatalog implements LineageCatalog {
     });
     return rows.map(toSlice);
   }
-}
-
-function toRun(r: RunRow): RunRecord {
-  const vectors =
-    r.vectors_blob === null
-      ? null
-      : {
-          blob: r.vectors_blob as ChunkHash,
-          dim: r.vectors_dim ?? 0,
-          count: r.vectors_count ?? 0,
-          kind: r.vectors_kind as VectorKind,
-        };
-  return {
-    id: r.id,
-    datasetRef: r.dataset_ref,
-    commit: r.commit_id as ChunkHash,
-    filter: r.filter,
-    schema: r.schema,
-    exampleSet: r.example_set as ChunkHash,
-    exampleCount: r.example_count,
-    params: JSON.parse(r.params) as Record<string, string>,
-    author: r.author,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-    status: r.status,
-    vectors,
-  };
-}
-
-function toModel(r: ModelRow): ModelRecord {
-  const { id, run, name, version } = r;
-  const metrics = JSON.parse(r.metrics) as Record<string, unknown>;
-  return { id, run, name, version, metrics, createdAt: r.created_at };
-}
-
-function toPrediction(r: PredictionRow): PredictionRecord {
-  const { id, model, image, output, time } = r;
-  const vector = r.vector ? new Uint8Array(r.vector) : null;
-  return { id, model, image, output, time, externalId: r.external_id, vector };
-}
-
-function toSlice(r: SliceRow): SliceRecord {
-  return {
-    id: r.id,
-    name: r.name,
-    commit: r.commit_id as ChunkHash,
-    filter: r.filter,
-    schema: r.schema,
-    exampleCount: r.example_count,
-    createdAt: r.created_at,
-  };
 }

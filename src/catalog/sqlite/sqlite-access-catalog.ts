@@ -19,6 +19,14 @@ import type {
   TokenRecord,
   TokenRole,
 } from '../access-catalog.js';
+import {
+  toAudit,
+  toProtection,
+  toToken,
+  type AuditRow,
+  type ProtectionRow,
+  type TokenRow,
+} from '../access-rows.js';
 
 export const ACCESS_MIGRATION = `
   CREATE TABLE tokens (
@@ -64,67 +72,6 @@ export const ACCESS_MIGRATION = `
     created_at TEXT NOT NULL,
     created_by TEXT NOT NULL
   ) WITHOUT ROWID;`;
-
-export interface TokenRow {
-  readonly seq: number;
-  readonly name: string;
-  readonly role: TokenRole;
-  readonly identity: string;
-  readonly hash: string;
-  readonly created_at: string;
-  readonly expires_at: string | null;
-  readonly revoked_at: string | null;
-  readonly last_used_at: string | null;
-}
-
-export interface AuditRow {
-  readonly seq: number;
-  readonly time: string;
-  readonly identity: string;
-  readonly token_name: string | null;
-  readonly action: string;
-  readonly target: string;
-  readonly detail: string | null;
-  readonly address: string | null;
-}
-
-export interface ProtectionRow {
-  readonly branch: string;
-  readonly require: TokenRole;
-  readonly checks: string;
-  readonly created_at: string;
-  readonly created_by: string;
-}
-
-export const toToken = (r: TokenRow): TokenRecord => ({
-  name: r.name,
-  role: r.role,
-  identity: r.identity,
-  hash: r.hash,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  revokedAt: r.revoked_at,
-  lastUsedAt: r.last_used_at,
-});
-
-export const toAudit = (r: AuditRow): AuditEntry => ({
-  seq: r.seq,
-  time: r.time,
-  identity: r.identity,
-  tokenName: r.token_name,
-  action: r.action,
-  target: r.target,
-  detail: r.detail,
-  address: r.address,
-});
-
-export const toProtection = (r: ProtectionRow): BranchProtectionRecord => ({
-  branch: r.branch,
-  require: r.require,
-  checks: JSON.parse(r.checks) as string[],
-  createdAt: r.created_at,
-  createdBy: r.created_by,
-});
 
 function prepareStatements(db: Database.Database) {
   return {
@@ -184,7 +131,7 @@ export class SqliteAccessCatalog implements AccessCatalog {
         if (holder) {
           const expired = holder.expires_at !== null && holder.expires_at <= t.createdAt;
           if (!expired) throw new TokenNameTakenError(t.name);
-          this.sql.revoke.run(t.createdAt, holder.seq);
+          this.sql.revoke.run(t.createdAt, Number(holder.seq));
         }
         this.sql.insertToken.run(
           t.name,
@@ -214,8 +161,8 @@ export class SqliteAccessCatalog implements AccessCatalog {
       .transaction(() => {
         const row = this.sql.unrevokedByName.get(name);
         if (!row) throw new TokenNotFoundError(name);
-        this.sql.revoke.run(time, row.seq);
-        return toToken(this.sql.bySeq.get(row.seq)!);
+        this.sql.revoke.run(time, Number(row.seq));
+        return toToken(this.sql.bySeq.get(Number(row.seq))!);
       })
       .immediate();
   }

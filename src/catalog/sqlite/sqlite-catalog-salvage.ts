@@ -26,13 +26,8 @@ import {
   type AuditRow,
   type ProtectionRow,
   type TokenRow,
-} from './sqlite-access-catalog.js';
-import {
-  toRef,
-  toSchemaVersion,
-  type RefRow,
-  type SchemaVersionRow,
-} from './sqlite-catalog-rows.js';
+} from '../access-rows.js';
+import { toRef, toSchemaVersion, type RefRow, type SchemaVersionRow } from '../catalog-rows.js';
 
 export interface SalvagedCatalog {
   readonly refs: readonly RefRecord[];

@@ -64,7 +64,7 @@ import {
   type PendingMergeRow,
   type RefRow,
   type SchemaVersionRow,
-} from './sqlite-catalog-rows.js';
+} from '../catalog-rows.js';
 
 type Statements = ReturnType<typeof prepareStatements>;
 

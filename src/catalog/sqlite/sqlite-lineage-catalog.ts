@@ -32,7 +32,7 @@ import {
   type PredictionRow,
   type RunRow,
   type SliceRow,
-} from './sqlite-lineage-rows.js';
+} from '../lineage-rows.js';
 
 export const LINEAGE_MIGRATION = `
   CREATE TABLE runs (

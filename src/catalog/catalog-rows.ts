@@ -1,7 +1,9 @@
 /**
- * Rows of the SQLite catalog's core tables and their mapping to catalog records (layer: catalog).
+ * Rows of the catalog's core tables and their mapping to catalog records (layer: catalog). The
+ * SQL backends (`sqlite/`, `postgres/`) name their columns alike, so both read rows of these
+ * shapes and map them here.
  */
-import type { ChunkHash } from '../../core/hash.js';
+import type { ChunkHash } from '../core/hash.js';
 import type {
   LeaseKind,
   LeaseRecord,
@@ -9,7 +11,7 @@ import type {
   RefKind,
   RefRecord,
   SchemaVersionRecord,
-} from '../catalog.js';
+} from './catalog.js';
 
 export interface RefRow {
   readonly name: string;

@@ -1,8 +1,9 @@
 /**
- * Rows of the lineage tables and their mapping to records (layer: catalog), for
- * `sqlite-lineage-catalog.ts`.
+ * Rows of the lineage tables and their mapping to records (layer: catalog), shared by the SQL
+ * backends (`sqlite/sqlite-lineage-catalog.ts`, `postgres/postgres-lineage-catalog.ts`), whose
+ * columns are named alike.
  */
-import type { ChunkHash } from '../../core/hash.js';
+import type { ChunkHash } from '../core/hash.js';
 import type {
   ModelRecord,
   PredictionRecord,
@@ -10,7 +11,7 @@ import type {
   RunStatus,
   SliceRecord,
   VectorKind,
-} from '../lineage-catalog.js';
+} from './lineage-catalog.js';
 
 export interface RunRow {
   readonly id: string;
