@@ -13,11 +13,10 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, VersoError } from '../../core/errors.js';
 import { prepareOutputPath } from '../../io/output-file.js';
-import { emptySnapshot } from '../../vcs/snapshot.js';
-import { commitToBranch } from '../write/commit-to-branch.js';
 import { parseCatalogUrl, redactUrl, writeBackendConfig } from './backend-config.js';
 import { openWithScratch } from './compose.js';
 import { openRemoteBackends } from './remote-backends.js';
+import { makeRootCommit } from './root-commit.js';
 import { DEFAULT_BRANCH, holdsRepository, versoDir } from './repository.js';
 import { RepositoryNotFoundError } from './repository-errors.js';
 import type { RepositoryOptions } from './repository.js';
@@ -111,14 +110,7 @@ export async function initRemoteRepository(
         committed: false,
       };
     } else {
-      result = await commitToBranch(repo, {
-        branch: DEFAULT_BRANCH,
-        expectedHead: null,
-        snapshot: emptySnapshot(repo.nodes),
-        message: 'Initialize repository',
-        operations: { op: 'init' },
-      });
-      await repo.catalog.setConfig('format', '1');
+      result = await makeRootCommit(repo);
     }
     writeBackendConfig(base, config);
     return {

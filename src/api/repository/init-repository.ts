@@ -9,11 +9,11 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, VersoError } from '../../core/errors.js';
 import { prepareOutputPath } from '../../io/output-file.js';
-import { emptySnapshot } from '../../vcs/snapshot.js';
-import { commitToBranch, type CommitResult } from '../write/commit-to-branch.js';
+import type { CommitResult } from '../write/commit-to-branch.js';
 import { BLOB_STORE_CONFIG, DEFAULT_BRANCH, versoDir, type Repository } from './repository.js';
 import { readBackendConfig } from './backend-config.js';
 import { openBackends } from './compose.js';
+import { makeRootCommit } from './root-commit.js';
 import {
   initRemoteRepository,
   type RemoteInitOptions,
@@ -61,14 +61,7 @@ export async function initRepository(dir: string, opts: InitOptions = {}): Promi
   const repo: Repository = await openBackends(root, opts);
   try {
     if (blobStore !== undefined) await repo.catalog.setConfig(BLOB_STORE_CONFIG, blobStore);
-    const result = await commitToBranch(repo, {
-      branch: DEFAULT_BRANCH,
-      expectedHead: null,
-      snapshot: emptySnapshot(repo.nodes),
-      message: 'Initialize repository',
-      operations: { op: 'init' },
-    });
-    await repo.catalog.setConfig('format', '1');
+    const result = await makeRootCommit(repo);
     return { root, branch: DEFAULT_BRANCH, ...result, ...(blobStore ? { blobStore } : {}) };
   } finally {
     await repo.close();
