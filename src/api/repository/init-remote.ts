@@ -10,10 +10,17 @@
  * file written, so a failure leaves DIR without a repository and the backends without a
  * half-made one (the empty schema a failed first `init` may leave is reused by the next).
  */
+import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, VersoError } from '../../core/errors.js';
 import { prepareOutputPath } from '../../io/output-file.js';
-import { parseCatalogUrl, redactUrl, writeBackendConfig } from './backend-config.js';
+import {
+  parseCatalogUrl,
+  redactUrl,
+  writeBackendConfig,
+  type BackendConfig,
+  type CatalogUrl,
+} from './backend-config.js';
 import { openWithScratch } from './compose.js';
 import { openRemoteBackends } from './remote-backends.js';
 import { makeRootCommit } from './root-commit.js';
@@ -77,8 +84,29 @@ export async function initRemoteRepository(
         root,
       },
     );
+  const rootExisted = existsSync(root);
+  const baseExisted = existsSync(base);
   prepareOutputPath(dir, 'folder');
   const config = { catalog: catalogUrl.shown, store };
+  try {
+    return await makeOrAttach(root, config, catalogUrl, opts);
+  } catch (error) {
+    // Nothing of a failed init stays behind: the folder (or its .verso) goes if it made it.
+    if (!rootExisted) rmSync(root, { recursive: true, force: true });
+    else if (!baseExisted) rmSync(base, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Opens the backends (creating them unless attaching), checks what they hold, writes the config. */
+async function makeOrAttach(
+  root: string,
+  config: BackendConfig,
+  catalogUrl: CatalogUrl,
+  opts: RemoteInitOptions,
+): Promise<RemoteInitResult> {
+  const base = versoDir(root);
+  const store = config.store;
   const backends = await openRemoteBackends(base, config, {
     create: !opts.attach,
     connectWith: opts.catalog,
