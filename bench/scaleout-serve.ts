@@ -18,6 +18,8 @@ export interface ServeLoadResult {
   readonly reads: LoadResult;
   /** Acknowledged commits missing from their branch's history (must be 0). */
   readonly lost: number;
+  /** The first few failed commits' answers (status and body). */
+  readonly failures: readonly string[];
 }
 
 interface RunningServer {
@@ -122,6 +124,7 @@ export async function measureServeScaling(opts: {
         if (res.status >= 300) throw new Error(`branch create: ${res.status} ${await res.text()}`);
       }
       const acknowledged = new Map<string, string[]>();
+      const failures: string[] = [];
       const commitLoad = (branchOf: (client: number) => string, tag: string) =>
         runLoad({
           concurrency: opts.clients,
@@ -141,7 +144,10 @@ export async function measureServeScaling(opts: {
               headers: { ...headers, 'content-type': 'application/x-ndjson' },
               body: `${op}\n`,
             });
-            const body = (await res.json()) as { commit?: string };
+            const text = await res.text();
+            const body = (res.status === 200 ? JSON.parse(text) : {}) as { commit?: string };
+            if (res.status !== 200 && failures.length < 5)
+              failures.push(`${res.status} ${text.slice(0, 400)}`);
             if (res.status === 200 && body.commit) {
               const list = acknowledged.get(branch) ?? [];
               list.push(body.commit);
@@ -171,18 +177,20 @@ export async function measureServeScaling(opts: {
       });
       let lost = 0;
       for (const [branch, commits] of acknowledged) {
-        const res = await fetch(`${base(0)}/log?ref=${branch}&max_count=${commits.length + 10}`, {
-          headers,
-        });
-        const history = new Set(
-          (await res.text())
-            .split('\n')
-            .filter((l) => l)
-            .map((l) => (JSON.parse(l) as { id: string }).id),
-        );
+        // A log cut short by a failed S3 request is read again (a 500 mid-stream is not a loss).
+        let history = new Set<string>();
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const res = await fetch(`${base(0)}/log?ref=${branch}&max_count=${commits.length + 10}`, {
+            headers,
+          });
+          const text = await res.text();
+          history = new Set(text.split('\n').flatMap((l) => idOfLine(l)));
+          if (res.status === 200 && text.endsWith('\n') && history.size >= commits.length) break;
+        }
         lost += commits.filter((c) => !history.has(c)).length;
       }
-      results.push({ servers: count, oneBranch, manyBranches, reads, lost });
+      for (const f of failures) opts.log(`${count} server(s): a commit failed: ${f}`);
+      results.push({ servers: count, oneBranch, manyBranches, reads, lost, failures });
     } finally {
       for (const s of servers) s.process.kill('SIGTERM');
       await Promise.all(
@@ -197,4 +205,14 @@ export async function measureServeScaling(opts: {
     }
   }
   return results;
+}
+
+/** The commit id of a log line; none for a line cut short or not a commit. */
+function idOfLine(line: string): string[] {
+  try {
+    const id = (JSON.parse(line) as { id?: unknown }).id;
+    return typeof id === 'string' ? [id] : [];
+  } catch {
+    return [];
+  }
 }

@@ -1,0 +1,40 @@
+import { startS3Server } from '../bench/servers/s3-server.js';
+import { startPostgres } from '../bench/servers/postgres-server.js';
+import { initRepository } from '../src/api/repository/init-repository.js';
+import { openRepository } from '../src/api/repository/compose.js';
+import { importLabels } from '../src/api/ingest/import-labels.js';
+import { buildIndexes } from '../src/api/query/tree-index.js';
+import { createBranch, createTag } from '../src/api/repository/refs.js';
+import { applyEdits } from '../src/api/write/apply-edits.js';
+import { rmSync } from 'node:fs';
+const [pg, s3] = await Promise.all([startPostgres(), startS3Server(['verso-dbg'])]);
+const pgUrl = new URL(pg.url);
+Object.assign(process.env, { PGPASSWORD: decodeURIComponent(pgUrl.password), AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_S3_FORCE_PATH_STYLE: 'true' });
+const dir = '/tmp/scdbg/apply';
+rmSync(dir, { recursive: true, force: true });
+try {
+  await initRepository(dir, { catalog: `postgres://${pgUrl.username}@127.0.0.1:${pg.port}${pgUrl.pathname}?schema=d`, store: 's3://verso-dbg/d' });
+  let repo = await openRepository(dir);
+  await importLabels(repo, { file: process.argv[2]!, branch: 'main' });
+  await buildIndexes(repo, 'main');
+  await createTag(repo, 'base', 'main');
+  await createBranch(repo, 'e', 'base');
+  await repo.close();
+  rmSync(`${dir}/.verso/cache`, { recursive: true, force: true });
+  repo = await openRepository(dir);
+  const store = repo.chunks as any;
+  const get = store.get.bind(store);
+  const many = store.getMany.bind(store);
+  const stacks = new Map<string, number>();
+  const rec = (kind: string) => {
+    const st = (new Error().stack ?? '').split('\n').slice(2).filter((l) => l.includes('/src/')).slice(0, 9).map((l) => l.trim().replace(/\(.*\/src\//, '(').replace(/^at /, '')).join(' < ');
+    const k = `${kind}: ${st}`;
+    stacks.set(k, (stacks.get(k) ?? 0) + 1);
+  };
+  store.get = async (h: Uint8Array) => { rec('get'); return get(h); };
+  store.getMany = async (hs: Uint8Array[]) => { rec(`getMany(${hs.length})`); return many(hs); };
+  await applyEdits(repo, { file: process.argv[3]!, branch: 'e' });
+  console.log(store.requestCounts());
+  for (const [k, n] of [...stacks].sort((a, b) => b[1] - a[1])) console.log(n, k);
+  await repo.close();
+} finally { await s3.stop(); await pg.stop(); }
