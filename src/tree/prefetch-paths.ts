@@ -7,7 +7,10 @@
  * fetched in one `NodeStore.prefetch`, so the whole batch costs O(depth) round trips. The nodes
  * after each path's node (`FOLLOWING`, across parents) are fetched with it: a mutation that
  * re-chunks a node reads on into the next ones until its boundaries line up again. A no-op on stores that cannot prefetch.
+ * `prefetchKeys` does the same for point reads (`getValue`) of keys in any order; a caller that
+ * reads keys one at a time from a stream (an edit batch, a blame step) calls it per window.
  */
+import { compareBytes } from './bytes.js';
 import { childIndexFor } from './level-cursor.js';
 import type { NodeStore } from './node-store.js';
 import type { TreeNode } from './node.js';
@@ -45,4 +48,34 @@ export async function prefetchPaths(
       if (node) level.push({ node, keys: child.keys });
     }
   }
+}
+
+/** `prefetchPaths` under the tree `rootHash` for `keys` in any order (sorted here, on a copy). */
+export async function prefetchKeys(
+  nodes: NodeStore,
+  rootHash: Uint8Array,
+  keys: readonly Uint8Array[],
+): Promise<void> {
+  if (!nodes.canPrefetch || keys.length === 0) return;
+  const sorted = [...keys].sort(compareBytes);
+  await prefetchPaths(nodes, await nodes.load(rootHash), sorted);
+}
+
+/**
+ * The items of `source` in windows of at most `size` (the last may be shorter): a stream read a
+ * window at a time, so that each window's reads can be prefetched together.
+ */
+export async function* windowsOf<T>(
+  source: AsyncIterable<T> | Iterable<T>,
+  size: number,
+): AsyncGenerator<T[]> {
+  let window: T[] = [];
+  for await (const item of source) {
+    window.push(item);
+    if (window.length >= size) {
+      yield window;
+      window = [];
+    }
+  }
+  if (window.length > 0) yield window;
 }

@@ -24,6 +24,7 @@ import { decodeBlameEntry, encodeBlameEntry, type BlameEntry } from '../../datas
 import { bytesEqual } from '../../tree/bytes.js';
 import { TreeBuilder } from '../../tree/builder.js';
 import { mutateTree, type Edit } from '../../tree/mutate.js';
+import { prefetchKeys, windowsOf } from '../../tree/prefetch-paths.js';
 import { countEntries, getValue } from '../../tree/read.js';
 import { emptySnapshot, treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import type { KeyChanges } from './blame-changes.js';
@@ -32,6 +33,8 @@ import { snapshotOfCommit } from '../repository/snapshot-at.js';
 
 /** Edits per `mutateTree` call: bounds memory on big catch-up steps. */
 const EDIT_BATCH = 50_000;
+/** Changes read a window at a time, their old blame entries prefetched together. */
+const PREFETCH_WINDOW = 4096;
 /** Entries between `ChunkStore.ready()` calls, so staged chunks stay bounded. */
 const READY_EVERY = 8192;
 
@@ -126,14 +129,23 @@ async function mutateBase(
 ): Promise<Uint8Array> {
   let root = rules.step.base;
   let batch: Edit[] = [];
-  for await (const c of changes) {
-    const value = await rules.next(c);
-    if (value === undefined) continue;
-    batch.push({ key: c.key, value });
-    if (batch.length === EDIT_BATCH) {
-      root = await mutateTree(repo.nodes, root, batch);
-      batch = [];
-      await repo.chunks.ready();
+  for await (const window of windowsOf(changes, PREFETCH_WINDOW)) {
+    // The old entries `next` reads one key at a time, fetched a tree level per round trip.
+    const read = window.filter((c) => c.label?.type !== 'added' && c.label?.type !== 'removed');
+    await prefetchKeys(
+      repo.nodes,
+      rules.step.base,
+      read.map((c) => c.key),
+    );
+    for (const c of window) {
+      const value = await rules.next(c);
+      if (value === undefined) continue;
+      batch.push({ key: c.key, value });
+      if (batch.length === EDIT_BATCH) {
+        root = await mutateTree(repo.nodes, root, batch);
+        batch = [];
+        await repo.chunks.ready();
+      }
     }
   }
   return batch.length ? mutateTree(repo.nodes, root, batch) : root;

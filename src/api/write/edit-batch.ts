@@ -35,6 +35,7 @@ import { applyMergePatch } from '../../dataset/merge-patch.js';
 import { problemData } from '../../schema/label-validator.js';
 import { compareBytes } from '../../tree/bytes.js';
 import { mutateTreeCounting, type Edit } from '../../tree/mutate.js';
+import { prefetchKeys, windowsOf } from '../../tree/prefetch-paths.js';
 import { countEntries, getValue } from '../../tree/read.js';
 import type { Repository } from '../repository/repository.js';
 import type { BranchHead } from './branch-head.js';
@@ -109,48 +110,51 @@ export async function buildEditBatch(
     touched.add('reviews', key);
   };
   let count = 0;
-  for await (const op of ops) {
-    const key = encodeLabelKey(op.image, op.label);
-    const id = Buffer.from(key).toString('latin1');
-    const line = op.line;
-    touched.add('labels', key);
-    count++;
-    if (op.op !== 'put') {
-      const stored = await current(labelOps, roots.labels, id, key);
-      if (stored === undefined)
-        throw new FormatParseError(
-          source,
-          line,
-          'label',
-          `${op.op} of a label that does not exist (image '${op.image}', label '${op.label}')`,
-        );
-      if (op.op === 'delete') {
-        labelOps.set(id, { key, value: null });
-        setReview(id, key, null);
+  for await (const window of windowsOf(ops, PREFETCH_WINDOW)) {
+    await prefetchOpReads(repo, roots, window);
+    for (const op of window) {
+      const key = encodeLabelKey(op.image, op.label);
+      const id = Buffer.from(key).toString('latin1');
+      const line = op.line;
+      touched.add('labels', key);
+      count++;
+      if (op.op !== 'put') {
+        const stored = await current(labelOps, roots.labels, id, key);
+        if (stored === undefined)
+          throw new FormatParseError(
+            source,
+            line,
+            'label',
+            `${op.op} of a label that does not exist (image '${op.image}', label '${op.label}')`,
+          );
+        if (op.op === 'delete') {
+          labelOps.set(id, { key, value: null });
+          setReview(id, key, null);
+          continue;
+        }
+        try {
+          const patch = contentPatch(op.record);
+          if (patch) {
+            const merged = applyMergePatch(decodeValue(stored), patch) as LabelContent;
+            labelOps.set(id, { key, value: encodeValue(await checked(op, merged)) });
+          }
+          if (op.review === null) setReview(id, key, null);
+          else if (op.review !== undefined) {
+            const old = await current(reviewOps, roots.reviews, id, key);
+            setReview(id, key, encodeValue(applyMergePatch(old && decodeValue(old), op.review)));
+          }
+        } catch (e) {
+          throw unstorableLine(e, source, line);
+        }
         continue;
       }
+      const content = await checked(op, op.record);
       try {
-        const patch = contentPatch(op.record);
-        if (patch) {
-          const merged = applyMergePatch(decodeValue(stored), patch) as LabelContent;
-          labelOps.set(id, { key, value: encodeValue(await checked(op, merged)) });
-        }
-        if (op.review === null) setReview(id, key, null);
-        else if (op.review !== undefined) {
-          const old = await current(reviewOps, roots.reviews, id, key);
-          setReview(id, key, encodeValue(applyMergePatch(old && decodeValue(old), op.review)));
-        }
+        labelOps.set(id, { key, value: encodeLabelContent({ ...op, record: content }) });
+        if (op.review !== undefined) setReview(id, key, op.review ? encodeValue(op.review) : null);
       } catch (e) {
         throw unstorableLine(e, source, line);
       }
-      continue;
-    }
-    const content = await checked(op, op.record);
-    try {
-      labelOps.set(id, { key, value: encodeLabelContent({ ...op, record: content }) });
-      if (op.review !== undefined) setReview(id, key, op.review ? encodeValue(op.review) : null);
-    } catch (e) {
-      throw unstorableLine(e, source, line);
     }
   }
   const labels = await mutateTreeCounting(repo.nodes, roots.labels, sortedEdits(labelOps));
@@ -197,4 +201,35 @@ function contentPatch(record: LabelContent): { [k: string]: JsonValue } | undefi
 /** The pending ops as tree edits in key order (no-ops are recognised during the merge). */
 function sortedEdits(pending: Pending): Edit[] {
   return [...pending.values()].sort((a, b) => compareBytes(a.key, b.key));
+}
+
+/** Ops read a window at a time: the stored values they read are prefetched together. */
+const PREFETCH_WINDOW = 4096;
+
+/**
+ * Loads into the node cache, a tree level per round trip, the paths the window's ops read one
+ * at a time: the label of every patch and delete, the review of every patch with a review, the
+ * image of every put and patch (over a remote store, one `getValue` each would be one round
+ * trip per op).
+ */
+async function prefetchOpReads(
+  repo: Repository,
+  roots: { labels: Uint8Array; reviews: Uint8Array; assets: Uint8Array },
+  window: readonly LabelOp[],
+): Promise<void> {
+  if (!repo.nodes.canPrefetch) return;
+  const labels: Uint8Array[] = [];
+  const reviews: Uint8Array[] = [];
+  const images = new Map<string, Uint8Array>();
+  for (const op of window) {
+    const key = encodeLabelKey(op.image, op.label);
+    if (op.op !== 'put') labels.push(key);
+    if (op.op === 'patch' && op.review) reviews.push(key);
+    if (op.op !== 'delete' && !images.has(op.image)) images.set(op.image, encodeImageKey(op.image));
+  }
+  await Promise.all([
+    prefetchKeys(repo.nodes, roots.labels, labels),
+    prefetchKeys(repo.nodes, roots.reviews, reviews),
+    prefetchKeys(repo.nodes, roots.assets, [...images.values()]),
+  ]);
 }

@@ -55,7 +55,13 @@ describe('s3ClientConfigFromEnvironment', () => {
     expect(await region()).toBe(process.env['AWS_REGION'] || 'us-east-1');
     expect(config.retryMode).toBe('standard');
     expect(config.maxAttempts).toBe(5);
-    expect(config.requestHandler).toEqual({ connectionTimeout: 5_000, requestTimeout: 60_000 });
+    expect(config.requestHandler).toEqual({
+      connectionTimeout: 5_000,
+      requestTimeout: 60_000,
+      // As many sockets as getMany keeps ranged GETs in flight (the SDK's default is 50).
+      httpAgent: { keepAlive: true, maxSockets: 256 },
+      httpsAgent: { keepAlive: true, maxSockets: 256 },
+    });
     expect(config.endpoint).toBeUndefined();
     expect(config.forcePathStyle).toBeUndefined();
   });

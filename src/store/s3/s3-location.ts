@@ -75,6 +75,9 @@ async function regionFromConfigFiles(): Promise<string> {
   }
 }
 
+/** Connections per client: as many as `S3PackChunkStore.getMany` keeps in flight. */
+const MAX_SOCKETS = 256;
+
 /** The client settings `s3ClientFromEnvironment` uses, from `env`. */
 export function s3ClientConfigFromEnvironment(env: NodeJS.ProcessEnv): S3ClientConfig {
   const endpoint = env['AWS_ENDPOINT_URL_S3'] || env['AWS_ENDPOINT_URL'];
@@ -82,7 +85,13 @@ export function s3ClientConfigFromEnvironment(env: NodeJS.ProcessEnv): S3ClientC
     region: env['AWS_REGION'] || regionFromConfigFiles,
     retryMode: env['AWS_RETRY_MODE'] || 'standard',
     maxAttempts: Number(env['AWS_MAX_ATTEMPTS']) || DEFAULT_MAX_ATTEMPTS,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+    // Sockets for the store's parallel ranged GETs (the SDK's default is 50 per client).
+    requestHandler: {
+      connectionTimeout: 5_000,
+      requestTimeout: 60_000,
+      httpAgent: { keepAlive: true, maxSockets: MAX_SOCKETS },
+      httpsAgent: { keepAlive: true, maxSockets: MAX_SOCKETS },
+    },
   };
   if (endpoint) {
     config.endpoint = endpoint;

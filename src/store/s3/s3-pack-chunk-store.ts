@@ -30,8 +30,9 @@
  * content-addressed, LRU-bounded) or by one ranged GET of the record, whose CRC, framing and
  * hash are checked (`chunk-integrity.ts`): damage is a `CorruptionError` naming the chunk.
  * `getMany` reads many chunks at once: cache first, then the records of each pack sorted by
- * offset and merged into ranges (gaps up to 64 KiB, ranges up to 8 MiB), 16 GETs in flight, so
- * a tree level costs about one round trip. A ranged GET that finds its pack gone (swept after
+ * offset and merged into ranges (gaps up to 64 KiB, ranges up to 8 MiB), 16 or more GETs in flight, so
+ * a tree level costs about one round trip (scattered one-record ranges: up to 256 in flight,
+ * bounded to 128 MiB of ranges in flight). A ranged GET that finds its pack gone (swept after
  * another server's gc) re-lists and reads the chunk from its new pack.
  *
  * Garbage collection (`delete`, the caller holds the gc lease): re-lists, then copies the
@@ -82,6 +83,14 @@ const MARKER = 'verso-chunks.json';
 const PACK_NAME = /(?:^|\/)packs\/([0-9a-f]{16})\.(pack|idx|retired)$/;
 /** Parallel S3 requests of one operation (index loads, getMany ranges, copies). */
 const CONCURRENCY = 16;
+/**
+ * getMany's ranged GETs in flight: as many as fit in `GET_MANY_IN_FLIGHT_BYTES` of their
+ * largest range, between `CONCURRENCY` and `GET_MANY_MAX_IN_FLIGHT`. A level of a diff or a
+ * batched mutation is a few hundred scattered one-record ranges: all in flight at once, so the
+ * level costs one round trip, not ranges/16 (a 500-edit diff on 100k labels waited on 17).
+ */
+const GET_MANY_MAX_IN_FLIGHT = 256;
+const GET_MANY_IN_FLIGHT_BYTES = 128 * 1024 * 1024;
 /** getMany merges records of one pack whose gap is at most this... */
 const COALESCE_GAP_BYTES = 64 * 1024;
 /** ...into ranges of at most this. */
@@ -218,7 +227,7 @@ export class S3PackChunkStore implements ChunkStore {
 
   /**
    * The chunks of `hashes`, in order (undefined for absent ones): cache hits first, then the
-   * records of each pack merged into few ranged GETs, 16 in flight.
+   * records of each pack merged into few ranged GETs, 16 to 256 in flight.
    */
   async getMany(hashes: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]> {
     const out: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(hashes.length);
@@ -241,7 +250,13 @@ export class S3PackChunkStore implements ChunkStore {
       else toFetch.push(item);
     });
     const caching: Promise<void>[] = [];
-    await forEachLimited(coalesce(toFetch), CONCURRENCY, async (range) => {
+    const ranges = coalesce(toFetch);
+    const largest = Math.max(1, ...ranges.map((r) => r.end - r.start + 1));
+    const inFlight = Math.min(
+      GET_MANY_MAX_IN_FLIGHT,
+      Math.max(CONCURRENCY, Math.floor(GET_MANY_IN_FLIGHT_BYTES / largest)),
+    );
+    await forEachLimited(ranges, inFlight, async (range) => {
       const { pack, start, end, items } = range;
       const bytes = await this.objects.get(this.packKey(pack.id, 'pack'), { start, end });
       for (const item of items) {
