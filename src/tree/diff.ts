@@ -72,14 +72,26 @@ class Frontier {
 }
 
 /**
- * Fetches, in one `prefetch`, the uncached subtrees that differ between the two frontiers: a
- * subtree whose hash is pending on both sides is equal and skipped; a differing one that is
- * cached is followed into its children, so the search goes down through what earlier round
- * trips fetched and stops at the first uncached level.
+ * Fetches, in one `prefetch`, the uncached subtrees that differ between the two frontiers
+ * (`missingBetween`).
  */
 async function prefetchDiffering(nodes: NodeStore, a: Frontier, b: Frontier): Promise<void> {
-  let sideA = a.subtrees();
-  let sideB = b.subtrees();
+  await nodes.prefetch(missingBetween(nodes, a.subtrees(), b.subtrees()));
+}
+
+/**
+ * The uncached subtrees that differ between two sides (subtree hashes by hex): a subtree whose
+ * hash is on both sides is equal and skipped; a differing one that is cached is followed into
+ * its children, so the search goes down through what earlier round trips fetched and stops at
+ * the first uncached level.
+ */
+function missingBetween(
+  nodes: NodeStore,
+  a: Map<string, Uint8Array>,
+  b: Map<string, Uint8Array>,
+): Uint8Array[] {
+  let sideA = a;
+  let sideB = b;
   const missing: Uint8Array[] = [];
   const descend = (side: Map<string, Uint8Array>, other: Map<string, Uint8Array>) => {
     const next = new Map<string, Uint8Array>();
@@ -97,7 +109,36 @@ async function prefetchDiffering(nodes: NodeStore, a: Frontier, b: Frontier): Pr
     sideA = nextA;
     sideB = nextB;
   }
-  await nodes.prefetch(missing);
+  return missing;
+}
+
+/** Most nodes `prefetchTreeDiffs` fetches ahead (~4 KiB each); beyond, the diffs fetch lazily. */
+const DIFFS_PREFETCH_LIMIT = 16_384;
+
+/**
+ * Before several tree diffs (a snapshot's trees), fetches the subtrees that differ between the
+ * `from` and `to` roots of all of them together, a level per round trip, so the diffs that
+ * follow wait on O(depth) round trips in all, not O(depth) per tree. Stops after
+ * `DIFFS_PREFETCH_LIMIT` nodes (a large diff then prefetches as it goes). A no-op on stores
+ * that cannot prefetch.
+ */
+export async function prefetchTreeDiffs(
+  nodes: NodeStore,
+  pairs: readonly (readonly [Uint8Array, Uint8Array])[],
+): Promise<void> {
+  if (!nodes.canPrefetch) return;
+  const one = (hash: Uint8Array) => new Map([[hashToHex(hash), hash]]);
+  let fetched = 0;
+  while (fetched < DIFFS_PREFETCH_LIMIT) {
+    // Per pair (a root of one pair may be a root of another), fetched together.
+    const missing = pairs.flatMap(([from, to]) => missingBetween(nodes, one(from), one(to)));
+    if (missing.length === 0) return;
+    const batch = missing.slice(0, DIFFS_PREFETCH_LIMIT - fetched);
+    await nodes.prefetch(batch);
+    // Nodes the store does not have are left for the diff to report.
+    if (batch.every((hash) => !nodes.peek(hash))) return;
+    fetched += batch.length;
+  }
 }
 
 export async function* diffTrees(

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemoryChunkStore } from '../store/memory/memory-chunk-store.js';
 import { buildTree } from './builder.js';
-import { diffTrees, type Change } from './diff.js';
+import { diffTrees, prefetchTreeDiffs, type Change } from './diff.js';
 import { mutateTree, type Edit } from './mutate.js';
 import { NodeStore } from './node-store.js';
 import { scan } from './read.js';
@@ -80,6 +80,37 @@ describe('prefetch over a store with getMany', () => {
     // One round trip for both roots, then one per level below them.
     expect(store.roundTrips).toBeLessThanOrEqual(depth + 1);
     expect(store.chunksRead).toBeGreaterThan(500 / 20);
+  });
+
+  it("several trees' diffs prefetched together wait on one round trip per level in all", async () => {
+    const first = await editedTree();
+    const { nodes, before, after, depth } = first;
+    // A second pair of trees in the same store: the first pair with more edits.
+    const more: Edit[] = [1, 2, 3].map((i) => ({
+      key: enc(key(i * 977)),
+      value: enc(`more ${i}`),
+    }));
+    more.sort((x, y) => Buffer.compare(x.key, y.key));
+    const later = await mutateTree(nodes, after, more);
+    const expected = [
+      await collect(diffTrees(nodes, before, after)),
+      await collect(diffTrees(nodes, after, later)),
+    ];
+    const store = new RoundTripStore();
+    await copyInto(nodes, store);
+    store.reset();
+    const cold = new NodeStore(store);
+    await prefetchTreeDiffs(cold, [
+      [before, after],
+      [after, later],
+    ]);
+    expect(store.roundTrips).toBeLessThanOrEqual(depth + 1);
+    const prefetched = store.roundTrips;
+    expect([
+      await collect(diffTrees(cold, before, after)),
+      await collect(diffTrees(cold, after, later)),
+    ]).toEqual(expected);
+    expect(store.roundTrips).toBe(prefetched); // the diffs themselves read only the cache
   });
 
   it('a 500-edit batched mutation waits on O(depth) round trips and builds the same root', async () => {

@@ -20,7 +20,7 @@ import {
   type GeometryMovement,
 } from '../../dataset/record-change.js';
 import type { TreeName } from '../../dataset/tree-names.js';
-import { diffTrees, type ChangeType } from '../../tree/diff.js';
+import { diffTrees, prefetchTreeDiffs, type ChangeType } from '../../tree/diff.js';
 import { resolveRef } from '../../vcs/resolve-ref.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import { categoriesOf } from './categories.js';
@@ -76,8 +76,7 @@ export async function* diffRefs(
   fromSpec: string,
   toSpec: string,
 ): AsyncGenerator<RecordChange> {
-  const a = await snapshotAt(repo, fromSpec);
-  const b = await snapshotAt(repo, toSpec);
+  const [a, b] = await Promise.all([snapshotAt(repo, fromSpec), snapshotAt(repo, toSpec)]);
   yield* diffSnapshots(repo, a.snapshot, b.snapshot);
 }
 
@@ -86,6 +85,10 @@ async function* diffSnapshots(
   a: Snapshot,
   b: Snapshot,
 ): AsyncGenerator<RecordChange> {
+  await prefetchTreeDiffs(
+    repo.nodes,
+    DIFF_TREE_ORDER.map((tree) => [treeRoot(a, tree), treeRoot(b, tree)] as const),
+  );
   for (const tree of DIFF_TREE_ORDER) {
     for await (const c of diffTrees(repo.nodes, treeRoot(a, tree), treeRoot(b, tree))) {
       yield {
