@@ -57,6 +57,9 @@ export function labelRoutes(app: VersoApp, _ctx: RouteContext): void {
         querystring: Type.Object({
           ref: RefQuery,
           where: Type.Optional(Type.String()),
+          schema: Type.Optional(
+            Type.String({ description: 'the filter reads the labels as this schema version' }),
+          ),
         }),
         response: {
           200: Type.Object({
@@ -68,7 +71,13 @@ export function labelRoutes(app: VersoApp, _ctx: RouteContext): void {
         },
       },
     },
-    async (request) => countLabels(request.repo, request.query.ref ?? 'main', request.query.where),
+    async (request) =>
+      countLabels(
+        request.repo,
+        request.query.ref ?? 'main',
+        request.query.where,
+        request.query.schema,
+      ),
   );
 
   imagePageRoute(app);

@@ -87,9 +87,18 @@ function RepositoryPageOf({
     case 'repository':
       return <RepositoryPage repo={route.repo} selectedRef={route.ref} />;
     case 'gallery':
-      return <GalleryPage repo={route.repo} gitRef={route.ref} where={route.where} />;
+      return (
+        <GalleryPage
+          repo={route.repo}
+          gitRef={route.ref}
+          where={route.where}
+          schema={route.schema}
+        />
+      );
     case 'image':
-      return <ImagePage repo={route.repo} gitRef={route.ref} image={route.image} />;
+      return (
+        <ImagePage repo={route.repo} gitRef={route.ref} image={route.image} schema={route.schema} />
+      );
     case 'diff':
       return <DiffPage repo={route.repo} from={route.from} to={route.to} />;
     case 'merge':

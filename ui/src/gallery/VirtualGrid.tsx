@@ -2,7 +2,9 @@
  * A grid that renders only the rows in view (layer: ui/gallery): cells of a fixed size laid out
  * in as many columns as the width allows, inside a scrolling element whose full height is kept
  * by a spacer; only the visible rows, plus `OVERSCAN` rows above and below, are in the DOM, so a
- * gallery of millions of images costs what one screen costs.
+ * gallery of millions of images costs what one screen costs. The items need not all be loaded:
+ * `itemAt` gives undefined for a cell whose page has not come (a placeholder is drawn), and
+ * `onVisible` is told which cells are in view, so the caller fetches their pages.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 
@@ -10,7 +12,10 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 const OVERSCAN = 2;
 
 interface VirtualGridProps<T> {
-  readonly items: readonly T[];
+  /** Cells laid out (loaded or not). */
+  readonly count: number;
+  readonly itemAt: (index: number) => T | undefined;
+  readonly onVisible?: (first: number, last: number) => void;
   readonly cellWidth: number;
   readonly cellHeight: number;
   readonly keyOf: (item: T) => string;
@@ -19,7 +24,9 @@ interface VirtualGridProps<T> {
 }
 
 export function VirtualGrid<T>({
-  items,
+  count,
+  itemAt,
+  onVisible,
   cellWidth,
   cellHeight,
   keyOf,
@@ -43,39 +50,43 @@ export function VirtualGrid<T>({
     };
   }, []);
   const columns = Math.max(1, Math.floor(view.width / cellWidth));
-  const rows = Math.ceil(items.length / columns);
+  const rows = Math.ceil(count / columns);
   const first = Math.max(0, Math.floor(view.top / cellHeight) - OVERSCAN);
   const last = Math.min(rows - 1, Math.ceil((view.top + view.height) / cellHeight) + OVERSCAN);
+  const firstCell = first * columns;
+  const lastCell = Math.min(count - 1, (last + 1) * columns - 1);
+  useEffect(() => {
+    if (view.width > 0 && lastCell >= firstCell) onVisible?.(firstCell, lastCell);
+  }, [onVisible, firstCell, lastCell, view.width]);
   const cells: ReactNode[] = [];
-  for (let row = first; row <= last; row++)
-    for (let col = 0; col < columns; col++) {
-      const index = row * columns + col;
-      const item = items[index];
-      if (item === undefined) break;
-      cells.push(
+  for (let index = firstCell; index <= lastCell; index++) {
+    const row = Math.floor(index / columns);
+    const col = index % columns;
+    const item = itemAt(index);
+    const style = {
+      top: row * cellHeight,
+      left: col * cellWidth,
+      width: cellWidth,
+      height: cellHeight,
+    };
+    cells.push(
+      item === undefined ? (
         <div
-          key={keyOf(item)}
-          className="grid-cell"
+          key={`pending-${index}`}
+          className="grid-cell grid-cell-pending"
           role="listitem"
-          style={{
-            top: row * cellHeight,
-            left: col * cellWidth,
-            width: cellWidth,
-            height: cellHeight,
-          }}
-        >
+          aria-busy="true"
+          style={style}
+        />
+      ) : (
+        <div key={keyOf(item)} className="grid-cell" role="listitem" style={style}>
           {renderCell(item, index)}
-        </div>,
-      );
-    }
+        </div>
+      ),
+    );
+  }
   return (
-    <div
-      className="virtual-grid"
-      ref={scroller}
-      role="list"
-      aria-label={label}
-      data-total={items.length}
-    >
+    <div className="virtual-grid" ref={scroller} role="list" aria-label={label} data-total={count}>
       <div className="grid-spacer" style={{ height: rows * cellHeight }}>
         {cells}
       </div>

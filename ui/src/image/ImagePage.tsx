@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Label } from '../api/types.js';
 import { Failure, Loading } from '../app/Failure.js';
 import { Link } from '../app/Link.js';
+import { hrefOf, navigate } from '../app/router.js';
 import { roleAllows, useSession, useWhoami } from '../app/session-context.js';
 import { classColor, classOf } from '../overlays/class-colors.js';
 import { fitted } from '../overlays/geometry.js';
@@ -14,6 +15,7 @@ import { ImageFrame } from '../overlays/ImageFrame.js';
 import { applyReview, commentOp, reviewOp, type Verdict } from '../review/review-patch.js';
 import { ReviewBar, useLabelKeys } from '../review/ReviewBar.js';
 import { shortId } from '../repos/format.js';
+import { SchemaSelect } from '../schema/SchemaSelect.js';
 import { loadImage, type ImageData } from './image-data.js';
 import { LabelTable } from './LabelTable.js';
 
@@ -21,17 +23,19 @@ export function ImagePage({
   repo,
   gitRef,
   image,
+  schema,
 }: {
   repo: string;
   gitRef: string;
   image: string;
+  schema?: string | undefined;
 }) {
   const { client } = useSession();
   const [data, setData] = useState<ImageData | undefined>();
   const [error, setError] = useState<Error | undefined>();
   const reload = useCallback(
-    () => loadImage(client, repo, gitRef, image).then(setData, (e: Error) => setError(e)),
-    [client, repo, gitRef, image],
+    () => loadImage(client, repo, gitRef, image, schema).then(setData, (e: Error) => setError(e)),
+    [client, repo, gitRef, image, schema],
   );
   useEffect(() => {
     setData(undefined);
@@ -42,8 +46,18 @@ export function ImagePage({
     <section aria-labelledby="image-title">
       <h1 id="image-title">
         <code>{image}</code> at{' '}
-        <Link to={{ page: 'gallery', repo, ref: gitRef, where: '' }}>{gitRef}</Link>
+        <Link to={{ page: 'gallery', repo, ref: gitRef, where: '', schema }}>{gitRef}</Link>
+        {schema !== undefined && <> read as schema {schema}</>}
       </h1>
+      <SchemaSelect
+        repo={repo}
+        value={schema}
+        onChange={(sc) =>
+          navigate(hrefOf({ page: 'image', repo, ref: gitRef, image, schema: sc }), {
+            replace: true,
+          })
+        }
+      />
       {error && <Failure error={error} />}
       {!error && !data && <Loading what="the image" />}
       {data && <ImageView repo={repo} gitRef={gitRef} image={image} data={data} reload={reload} />}
