@@ -6,7 +6,7 @@
  * plan; the labels can be read as another schema version. A click (or Enter) opens the image
  * page.
  */
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { ApiError } from '../api/client.js';
 import { Failure, Loading } from '../app/Failure.js';
 import { Link } from '../app/Link.js';
@@ -17,6 +17,7 @@ import { classColor, classOf } from '../overlays/class-colors.js';
 import { fitted } from '../overlays/geometry.js';
 import { ImageFrame } from '../overlays/ImageFrame.js';
 import { SchemaSelect } from '../schema/SchemaSelect.js';
+import { Shortcuts, type Shortcut } from '../app/Shortcuts.js';
 import { FilterBar } from './FilterBar.js';
 import { useGalleryPages, type GalleryImage, type GalleryPages } from './gallery-data.js';
 import { VirtualGrid } from './VirtualGrid.js';
@@ -25,6 +26,14 @@ import { VirtualGrid } from './VirtualGrid.js';
 const THUMB = 200;
 const CELL_WIDTH = 216;
 const CELL_HEIGHT = 240;
+
+const GALLERY_SHORTCUTS: readonly Shortcut[] = [
+  { keys: '/', action: 'go to the filter' },
+  { keys: '← ↑ → ↓', action: 'move between images' },
+  { keys: 'Page Up / Page Down', action: 'a screen up / down' },
+  { keys: 'Home / End', action: 'first / last image' },
+  { keys: 'Enter', action: 'open the image' },
+];
 
 export function GalleryPage({
   repo,
@@ -39,6 +48,17 @@ export function GalleryPage({
 }) {
   const { client } = useSession();
   const filter = where === '' ? undefined : where;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (e.key !== '/' || (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)))
+        return;
+      e.preventDefault();
+      document.getElementById('where')?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   const pages = useGalleryPages(client, { repo, ref: gitRef, where, schema });
   const count = useAsync(
     () => client.count(repo, gitRef, filter, schema),
@@ -69,6 +89,7 @@ export function GalleryPage({
         plan={plan.state === 'done' ? plan.value : undefined}
         schemaSelect={<SchemaSelect repo={repo} value={schema} onChange={(sc) => go(where, sc)} />}
       />
+      <Shortcuts shortcuts={GALLERY_SHORTCUTS} />
       {error &&
         (filterError ? (
           <p className="error filter-error" role="alert">

@@ -5,8 +5,12 @@
  * gallery of millions of images costs what one screen costs. The items need not all be loaded:
  * `itemAt` gives undefined for a cell whose page has not come (a placeholder is drawn), and
  * `onVisible` is told which cells are in view, so the caller fetches their pages.
+ *
+ * Keyboard: each cell's link is a Tab stop; the arrow keys move to the cell beside, above or
+ * below, Page Up / Page Down by a screen, Home / End to the first / last cell, scrolling it into
+ * view (and so loading it) first and focusing it once it is drawn.
  */
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 
 /** Rows kept beyond the visible ones, so a fast scroll does not show blanks. */
 const OVERSCAN = 2;
@@ -58,6 +62,43 @@ export function VirtualGrid<T>({
   useEffect(() => {
     if (view.width > 0 && lastCell >= firstCell) onVisible?.(firstCell, lastCell);
   }, [onVisible, firstCell, lastCell, view.width]);
+  // The cell the keyboard moved to: focused as soon as it is drawn (its page may be loading).
+  const [focusIndex, setFocusIndex] = useState<number | undefined>();
+  useEffect(() => {
+    if (focusIndex === undefined) return;
+    const cell = scroller.current?.querySelector(`[data-index="${focusIndex}"]`);
+    const target = cell?.querySelector<HTMLElement>('a, button, [tabindex]');
+    if (target) {
+      target.focus({ preventScroll: true });
+      setFocusIndex(undefined);
+    }
+  });
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const el = scroller.current;
+    const from = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
+    if (!el || !from || e.altKey || e.ctrlKey || e.metaKey) return;
+    const index = Number(from.dataset['index']);
+    const screen = Math.max(1, Math.floor(el.clientHeight / cellHeight)) * columns;
+    const moves: Record<string, number> = {
+      ArrowRight: 1,
+      ArrowLeft: -1,
+      ArrowDown: columns,
+      ArrowUp: -columns,
+      PageDown: screen,
+      PageUp: -screen,
+      Home: -index,
+      End: count - 1 - index,
+    };
+    const by = moves[e.key];
+    if (by === undefined) return;
+    e.preventDefault();
+    const to = Math.min(count - 1, Math.max(0, index + by));
+    const top = Math.floor(to / columns) * cellHeight;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + cellHeight > el.scrollTop + el.clientHeight)
+      el.scrollTop = top + cellHeight - el.clientHeight;
+    setFocusIndex(to);
+  };
   const cells: ReactNode[] = [];
   for (let index = firstCell; index <= lastCell; index++) {
     const row = Math.floor(index / columns);
@@ -73,20 +114,35 @@ export function VirtualGrid<T>({
       item === undefined ? (
         <div
           key={`pending-${index}`}
+          data-index={index}
           className="grid-cell grid-cell-pending"
           role="listitem"
           aria-busy="true"
           style={style}
         />
       ) : (
-        <div key={keyOf(item)} className="grid-cell" role="listitem" style={style}>
+        <div
+          key={keyOf(item)}
+          data-index={index}
+          className="grid-cell"
+          role="listitem"
+          style={style}
+        >
           {renderCell(item, index)}
         </div>
       ),
     );
   }
   return (
-    <div className="virtual-grid" ref={scroller} role="list" aria-label={label} data-total={count}>
+    <div
+      className="virtual-grid"
+      ref={scroller}
+      role="list"
+      aria-label={label}
+      aria-keyshortcuts="ArrowUp ArrowDown ArrowLeft ArrowRight PageUp PageDown Home End"
+      data-total={count}
+      onKeyDown={onKeyDown}
+    >
       <div className="grid-spacer" style={{ height: rows * cellHeight }}>
         {cells}
       </div>

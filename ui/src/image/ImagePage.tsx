@@ -13,7 +13,8 @@ import { classColor, classOf } from '../overlays/class-colors.js';
 import { fitted } from '../overlays/geometry.js';
 import { ImageFrame } from '../overlays/ImageFrame.js';
 import { applyReview, commentOp, reviewOp, type Verdict } from '../review/review-patch.js';
-import { ReviewBar, useLabelKeys } from '../review/ReviewBar.js';
+import { LABEL_SHORTCUTS, REVIEW_SHORTCUTS, ReviewBar, useLabelKeys } from '../review/ReviewBar.js';
+import { Shortcuts } from '../app/Shortcuts.js';
 import { shortId } from '../repos/format.js';
 import { SchemaSelect } from '../schema/SchemaSelect.js';
 import { loadImage, type ImageData } from './image-data.js';
@@ -132,7 +133,12 @@ function ImageView({ repo, gitRef, image, data, reload }: ImageViewProps) {
       next: () => step(1),
       previous: () => step(-1),
       toggle: () => selected !== undefined && toggle(selected),
-      ...(canReview ? { review: (v: Verdict) => void review(v) } : {}),
+      ...(canReview
+        ? {
+            review: (v: Verdict) => void review(v),
+            comment: () => document.getElementById('review-comment')?.focus(),
+          }
+        : {}),
     }),
     [step, selected, toggle, canReview, review],
   );
@@ -159,7 +165,9 @@ function ImageView({ repo, gitRef, image, data, reload }: ImageViewProps) {
             onComment={(text) => void comment(text)}
           />
         )}
-        <p className="shortcuts">keys: j / k next / previous label · space show / hide</p>
+        <Shortcuts
+          shortcuts={canReview ? [...LABEL_SHORTCUTS, ...REVIEW_SHORTCUTS] : LABEL_SHORTCUTS}
+        />
         <LabelTable
           labels={data.labels}
           blame={data.blame}
