@@ -4,6 +4,7 @@
  * old outline dashed) beside the list of its label and review changes.
  */
 import { useEffect, useState, type FormEvent } from 'react';
+import { ApiError } from '../api/client.js';
 import type { Asset, Change, DiffStat } from '../api/types.js';
 import { Failure, Loading } from '../app/Failure.js';
 import { Link } from '../app/Link.js';
@@ -31,18 +32,12 @@ export function DiffPage({ repo, from, to }: { repo: string; from: string; to: s
   const [limit, setLimit] = useState(PAGE);
   const [sideBySide, setSideBySide] = useState(false);
   const data = useAsync(async () => {
-    const [stat, changes, assets, before] = await Promise.all([
+    // The asset records are read per shown image (`useAssetAt`), never the whole ref's.
+    const [stat, changes] = await Promise.all([
       client.diffStat(repo, from, to),
       client.diff(repo, from, to),
-      client.assets(repo, to),
-      client.assets(repo, from),
     ]);
-    return {
-      stat,
-      images: changedImages(changes),
-      assets: new Map(assets.map((a) => [a.image, a])),
-      before: new Map(before.map((a) => [a.image, a])),
-    };
+    return { stat, images: changedImages(changes) };
   }, [client, repo, from, to]);
   return (
     <section aria-labelledby="diff-title">
@@ -68,10 +63,9 @@ export function DiffPage({ repo, from, to }: { repo: string; from: string; to: s
               <DiffImage
                 key={img.image}
                 repo={repo}
+                from={from}
                 to={to}
                 item={img}
-                asset={data.value.assets.get(img.image)}
-                before={sideBySide ? data.value.before.get(img.image) : undefined}
                 sideBySide={sideBySide}
               />
             ))}
@@ -159,15 +153,35 @@ function Summary({ stat, images }: { stat: DiffStat; images: number }) {
 
 interface DiffImageProps {
   readonly repo: string;
+  readonly from: string;
   readonly to: string;
   readonly item: ChangedImage;
-  readonly asset: Asset | undefined;
-  /** Side by side: the image as it was (its asset at `from`). */
-  readonly before: Asset | undefined;
   readonly sideBySide: boolean;
 }
 
-function DiffImage({ repo, to, item, asset, before, sideBySide }: DiffImageProps) {
+/** The asset record of `image` at `ref` (undefined: none there), or 'loading'. */
+function useAssetAt(
+  repo: string,
+  ref: string,
+  image: string,
+  wanted: boolean,
+): Asset | undefined | 'loading' {
+  const { client } = useSession();
+  const read = useAsync(async () => {
+    if (!wanted) return undefined;
+    try {
+      return await client.asset(repo, ref, image);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return undefined;
+      throw e;
+    }
+  }, [client, repo, ref, image, wanted]);
+  return read.state === 'done' ? read.value : read.state === 'loading' ? 'loading' : undefined;
+}
+
+function DiffImage({ repo, from, to, item, sideBySide }: DiffImageProps) {
+  const asset = useAssetAt(repo, to, item.image, true);
+  const before = useAssetAt(repo, from, item.image, sideBySide);
   return (
     <li className="diff-image" data-diff-image={item.image}>
       {sideBySide ? (
@@ -228,13 +242,15 @@ function ChangeLine({ change }: { change: Change }) {
 interface DiffFrameProps {
   readonly repo: string;
   readonly item: ChangedImage;
-  readonly asset: Asset | undefined;
+  readonly asset: Asset | undefined | 'loading';
   readonly side: DiffSide;
   readonly missing: string;
 }
 
 function DiffFrame({ repo, item, asset, side, missing }: DiffFrameProps) {
   const { client } = useSession();
+  if (asset === 'loading')
+    return <div className="diff-frame diff-loading" aria-busy="true" data-side={side} />;
   if (!asset?.width || !asset.height)
     return (
       <p className="diff-missing">
