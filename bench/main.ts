@@ -15,6 +15,7 @@ const SUITES: Readonly<Record<string, string>> = {
   server: './server-bench.js',
   python: './python-bench.js',
   sync: './sync-bench.js',
+  ui: './ui-bench.js',
 };
 
 const first = process.argv[2];

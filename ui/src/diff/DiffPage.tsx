@@ -1,9 +1,10 @@
 /**
  * The visual diff of two refs (layer: ui/diff): summary counts per tree and per class, then each
  * changed image with its changes drawn over it (added green, removed red, changed yellow with the
- * old outline dashed) beside the list of its label and review changes.
+ * old outline dashed) beside the list of its label and review changes. Only the images near the
+ * viewport read their asset record and picture (`useNearViewport`); the lists are all there.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client.js';
 import type { Asset, Change, DiffStat } from '../api/types.js';
 import { Failure, Loading } from '../app/Failure.js';
@@ -179,12 +180,38 @@ function useAssetAt(
   return read.state === 'done' ? read.value : read.state === 'loading' ? 'loading' : undefined;
 }
 
+/**
+ * Whether the element has come within a screen of the viewport (and stays true): a changed
+ * image's record and picture are read only then, so the first screen of a 500-image diff costs
+ * the images on it.
+ */
+function useNearViewport(): [React.RefObject<HTMLLIElement | null>, boolean] {
+  const ref = useRef<HTMLLIElement>(null);
+  const [near, setNear] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || near) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) setNear(true);
+      },
+      { rootMargin: '100% 0px' },
+    );
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [near]);
+  return [ref, near];
+}
+
 function DiffImage({ repo, from, to, item, sideBySide }: DiffImageProps) {
-  const asset = useAssetAt(repo, to, item.image, true);
-  const before = useAssetAt(repo, from, item.image, sideBySide);
+  const [ref, near] = useNearViewport();
+  const asset = useAssetAt(repo, to, item.image, near);
+  const before = useAssetAt(repo, from, item.image, near && sideBySide);
   return (
-    <li className="diff-image" data-diff-image={item.image}>
-      {sideBySide ? (
+    <li className="diff-image" data-diff-image={item.image} ref={ref}>
+      {!near ? (
+        <div className="diff-pending" style={{ width: SHOWN, height: SHOWN }} />
+      ) : sideBySide ? (
         <>
           <DiffFrame
             repo={repo}

@@ -6,7 +6,7 @@
  * plan; the labels can be read as another schema version. A click (or Enter) opens the image
  * page.
  */
-import { useCallback, useEffect, useMemo } from 'react';
+import { memo, useCallback, useEffect, useMemo } from 'react';
 import { ApiError } from '../api/client.js';
 import { Failure, Loading } from '../app/Failure.js';
 import { Link } from '../app/Link.js';
@@ -144,7 +144,8 @@ function Grid({
   );
 }
 
-function GalleryCell({
+/** A thumbnail cell; memoized, so the cells already drawn are not redrawn as the grid scrolls. */
+const GalleryCell = memo(function GalleryCell({
   repo,
   gitRef,
   schema,
@@ -197,4 +198,4 @@ function GalleryCell({
       </span>
     </Link>
   );
-}
+});

@@ -42,8 +42,18 @@ export function VirtualGrid<T>({
   useEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const measure = () =>
-      setView({ top: el.scrollTop, width: el.clientWidth, height: el.clientHeight });
+    // The view is kept to whole rows: scrolling within a row changes nothing drawn, so it
+    // renders nothing (a render a frame would cost frames on a slow machine).
+    const measure = () => {
+      const next = {
+        top: Math.floor(el.scrollTop / cellHeight) * cellHeight,
+        width: el.clientWidth,
+        height: el.clientHeight,
+      };
+      setView((v) =>
+        v.top === next.top && v.width === next.width && v.height === next.height ? v : next,
+      );
+    };
     measure();
     const resize = new ResizeObserver(measure);
     resize.observe(el);
@@ -52,11 +62,12 @@ export function VirtualGrid<T>({
       resize.disconnect();
       el.removeEventListener('scroll', measure);
     };
-  }, []);
+  }, [cellHeight]);
   const columns = Math.max(1, Math.floor(view.width / cellWidth));
   const rows = Math.ceil(count / columns);
   const first = Math.max(0, Math.floor(view.top / cellHeight) - OVERSCAN);
-  const last = Math.min(rows - 1, Math.ceil((view.top + view.height) / cellHeight) + OVERSCAN);
+  // +1: the view's top is rounded down to its row, so one more row may show at the bottom.
+  const last = Math.min(rows - 1, Math.ceil((view.top + view.height) / cellHeight) + 1 + OVERSCAN);
   const firstCell = first * columns;
   const lastCell = Math.min(count - 1, (last + 1) * columns - 1);
   useEffect(() => {
