@@ -130,22 +130,26 @@ function Summary({ stat, images }: { stat: DiffStat; images: number }) {
         </tbody>
       </table>
       {classes.length > 0 && (
-        <table aria-label="label changes per class">
-          <thead>
-            <tr>
-              <th scope="col">Class</th>
-              <th scope="col">Changes</th>
-            </tr>
-          </thead>
-          <tbody>
-            {classes.map(([cls, c]) => (
-              <tr key={cls} data-class={cls}>
-                <th scope="row">{cls}</th>
-                <td>{countsText(c)}</td>
+        // A scrolling box (a Tab stop, so the keyboard scrolls it): 80 classes would push the
+        // changed images a screen down.
+        <div className="diff-classes" tabIndex={0} role="region" aria-label="changes per class">
+          <table aria-label="label changes per class">
+            <thead>
+              <tr>
+                <th scope="col">Class</th>
+                <th scope="col">Changes</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {classes.map(([cls, c]) => (
+                <tr key={cls} data-class={cls}>
+                  <th scope="row">{cls}</th>
+                  <td>{countsText(c)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <p className="changed-images">{images} images changed</p>
     </div>

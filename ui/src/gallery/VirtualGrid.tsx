@@ -10,7 +10,14 @@
  * below, Page Up / Page Down by a screen, Home / End to the first / last cell, scrolling it into
  * view (and so loading it) first and focusing it once it is drawn.
  */
-import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 
 /** Rows kept beyond the visible ones, so a fast scroll does not show blanks. */
 const OVERSCAN = 2;
@@ -39,7 +46,8 @@ export function VirtualGrid<T>({
 }: VirtualGridProps<T>) {
   const scroller = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, width: 0, height: 0 });
-  useEffect(() => {
+  // Measured before the first paint, so the first render is of the cells really in view.
+  useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
     // The view is kept to whole rows: scrolling within a row changes nothing drawn, so it
