@@ -23,6 +23,8 @@ const COCO = join(
 const IMAGES = join(REAL, 'images/review_object_detection_metrics/data/database/images');
 const EXTRA_PER_IMAGE = 200;
 const WHERE = 'class = person';
+/** Matches the 273 COCO boxes and none of the generated ones: answered by a scan. */
+const SCANNED = 'not class = car';
 
 interface PageAnswer {
   commit: string;
@@ -41,8 +43,11 @@ const dir = mkdtempSync(join(tmpdir(), 'verso-image-pages-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let s: TestServer;
-/** Tree node loads of one page of 2 images, and of reading every label (`verso cat`). */
-const loads = { page: 0, all: 0 };
+/**
+ * Tree node loads of one page of 2 images, of a filtered page (a scan plan) after the 91st of
+ * the 100 images, and of reading every label (`verso cat`).
+ */
+const loads = { page: 0, scannedPage: 0, all: 0 };
 
 beforeAll(async () => {
   s = await startTestServer({
@@ -76,6 +81,10 @@ beforeAll(async () => {
       };
       await imagePage(repo, 'main', { offset: 40, limit: 2 });
       loads.page = n;
+      n = 0;
+      const late = [...new Set(images)][90]!;
+      await imagePage(repo, 'main', { where: SCANNED, after: late, limit: 2 });
+      loads.scannedPage = n;
       n = 0;
       for await (const _ of catLabelBlocks(repo, 'main'));
       loads.all = n;
@@ -139,33 +148,47 @@ describe('GET /images: the gallery a page at a time', () => {
     expect(past).toMatchObject({ total: 100, images: [] });
   });
 
-  it('filtered pages follow the cursor through exactly the matching labels', async () => {
-    const want = await labelsByImage(WHERE);
-    expect(want.size).toBeGreaterThan(5);
-    const got = new Map<string, Lbl[]>();
-    let after: string | undefined;
-    let pages = 0;
-    do {
-      const p = await page(
-        `where=${encodeURIComponent(WHERE)}&limit=4${after ? `&after=${encodeURIComponent(after)}` : ''}`,
+  it('filtered pages follow the cursor through exactly the matching labels (index and scan plans)', async () => {
+    const accesses: string[] = [];
+    for (const where of [WHERE, SCANNED]) {
+      const plan = await s.http(
+        'GET',
+        s.repoPath(`/query/explain?where=${encodeURIComponent(where)}`),
+        {
+          token: s.tokens.read,
+        },
       );
-      expect(p.total).toBeUndefined();
-      expect(p.images.length).toBeLessThanOrEqual(4);
-      for (const i of p.images) {
-        expect(got.has(i.image)).toBe(false);
-        expect(i.asset?.image).toBe(i.image);
-        got.set(i.image, i.labels);
-      }
-      after = p.next;
-      pages++;
-    } while (after !== undefined);
-    expect(pages).toBe(Math.ceil(want.size / 4));
-    expect([...got]).toEqual([...want]);
+      accesses.push(plan.json().access as string);
+      const want = await labelsByImage(where);
+      expect(want.size).toBeGreaterThan(5);
+      const got = new Map<string, Lbl[]>();
+      let after: string | undefined;
+      let pages = 0;
+      do {
+        const p = await page(
+          `where=${encodeURIComponent(where)}&limit=4${after ? `&after=${encodeURIComponent(after)}` : ''}`,
+        );
+        expect(p.total).toBeUndefined();
+        expect(p.images.length).toBeLessThanOrEqual(4);
+        for (const i of p.images) {
+          expect(got.has(i.image)).toBe(false);
+          expect(i.asset?.image).toBe(i.image);
+          got.set(i.image, i.labels);
+        }
+        after = p.next;
+        pages++;
+      } while (after !== undefined);
+      expect(pages, where).toBe(Math.ceil(want.size / 4));
+      expect([...got], where).toEqual([...want]);
+    }
+    // Both ways of finding the labels are paged.
+    expect(accesses).toEqual(['index', 'scan']);
   });
 
   it('reads one page, not the whole ref', () => {
     expect(loads.all).toBeGreaterThan(100);
     expect(loads.page).toBeLessThan(loads.all / 10);
+    expect(loads.scannedPage).toBeLessThan(loads.all / 4);
   });
 
   it('refuses an offset with a cursor or a filter, and a bad filter, with 400', async () => {

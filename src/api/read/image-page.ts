@@ -12,8 +12,9 @@
  *
  * With a filter (`where`) the pages follow the matching labels in key order, grouped by image,
  * after an image id (`after` only: the number of matching images is not known without running
- * the whole query); the filter's plan decides the cost (index candidates, or a scan that stops
- * once the page is full). `next` is the cursor of the following page, absent on the last one.
+ * the whole query); the filter's plan decides the cost (index candidates, or a scan from the
+ * cursor's image that stops once the page is full). `next` is the cursor of the following page,
+ * absent on the last one.
  */
 import { JsonBytes } from '../../core/canonical-json.js';
 import { tuplePrefixRange } from '../../core/tuple.js';
@@ -23,7 +24,8 @@ import { compareBytes } from '../../tree/bytes.js';
 import { countEntries, entryAt, getValue, rankOf, scanLeaves } from '../../tree/read.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import { renderLine } from './cat.js';
-import { ReviewCursor } from './label-review-scan.js';
+import { ReviewCursor, type LabelEntry } from './label-review-scan.js';
+import type { LabelMatcher } from '../query/query-filter.js';
 import type { ChunkHash } from '../../core/hash.js';
 import type { Repository } from '../repository/repository.js';
 import { snapshotAtRef } from '../repository/snapshot-at.js';
@@ -162,7 +164,14 @@ async function filteredPage(
   let next = false;
   const afterKey = opts.after === undefined ? undefined : encodeImageKey(opts.after);
   let passed = afterKey === undefined;
-  const batches = filter.batches(mapContent ?? undefined);
+  const plan = await filter.plan(mapContent ?? undefined);
+  // A scan starts at the cursor's image (not at the first label): a page costs the labels
+  // from there to the page's end, not every label before it. Index plans look up their
+  // candidates, and skip those before the cursor.
+  const batches =
+    plan.access === 'scan' && afterKey !== undefined
+      ? scanFrom(repo, snap, tuplePrefixRange([opts.after!]).end, filter.matcher(), mapContent)
+      : filter.batches(mapContent ?? undefined);
   try {
     scan: for await (const batch of batches) {
       for (const e of batch) {
@@ -195,4 +204,27 @@ async function filteredPage(
   }
   const last = images[images.length - 1];
   return { images: withAssets, ...(next && last ? { next: last.image } : {}) };
+}
+
+/** The matching labels with their reviews from `start` on, in key order (a scan plan's pages). */
+async function* scanFrom(
+  repo: Repository,
+  snap: Snapshot,
+  start: Uint8Array,
+  matcher: LabelMatcher,
+  mapContent: ContentBytesMapper | null,
+): AsyncGenerator<LabelEntry[]> {
+  const reviews = new ReviewCursor(scanLeaves(repo.nodes, treeRoot(snap, 'reviews'), { start }));
+  for await (const run of scanLeaves(repo.nodes, treeRoot(snap, 'labels'), { start })) {
+    const batch: LabelEntry[] = [];
+    for (let i = run.from; i < run.to; i++) {
+      const key = run.keys[i]!;
+      const label = mapContent ? mapContent(run.values[i]!) : run.values[i]!;
+      const found = reviews.valueAt(key);
+      const review = found instanceof Promise ? await found : found;
+      const ok = matcher.test(key, label, review);
+      if (ok instanceof Promise ? await ok : ok) batch.push({ key, label, review });
+    }
+    if (batch.length > 0) yield batch;
+  }
 }
