@@ -1191,6 +1191,8 @@ export interface paths {
                     /** @description branch, tag, commit (prefix), main~2 */
                     ref?: string;
                     where?: string;
+                    /** @description the filter reads the labels as this schema version */
+                    schema?: string;
                 };
                 header?: never;
                 path: {
