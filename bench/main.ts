@@ -17,6 +17,7 @@ const SUITES: Readonly<Record<string, string>> = {
   sync: './sync-bench.js',
   catalog: './catalog-bench.js',
   scaleout: './scaleout-bench.js',
+  ui: './ui-bench.js',
 };
 
 const first = process.argv[2];

@@ -4,7 +4,9 @@
  * (refs and log), and the gallery: every one of the 100 images reachable through the
  * virtualized grid (never all in the DOM at once), every box drawn on the pixels its stored
  * coordinates name once scaled to the displayed size (within 1 px, measured with
- * getBoundingClientRect), and the filter's counts equal to the CLI's.
+ * getBoundingClientRect), and the filter's counts equal to the CLI's. The gallery loads a page
+ * of images with their labels at a time (`GET /images`), only the pages in view, and never the
+ * whole ref's labels or assets; the filter's plan is the one `verso count --explain` prints.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -248,6 +250,56 @@ describe('web UI: sign-in, repository, gallery (Pascal VOC 2012)', () => {
     const error = page.locator('.filter-error');
     await error.waitFor();
     expect(await error.textContent()).toContain("unknown field 'category'");
+    expect(f.pageErrors).toEqual([]);
+  });
+
+  it('loads only the pages in view, never the whole ref, and shows the filter’s plan', async () => {
+    const page = await signedIn(f.tokens.read, '/r/voc/gallery?ref=main');
+    const requests: URL[] = [];
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname.startsWith('/repos/voc/')) requests.push(url);
+    });
+    await page.locator('.filter-count').filter({ hasText: 'images' }).waitFor();
+    await picturesLoaded(page);
+    const pageRequests = () =>
+      requests
+        .filter((u) => u.pathname === '/repos/voc/images')
+        .map((u) => `${u.searchParams.get('offset')}/${u.searchParams.get('limit')}`);
+    // The sign-in navigation happened before the listener: reload to see every request.
+    requests.length = 0;
+    await page.reload();
+    await page.locator('.filter-count').filter({ hasText: 'images' }).waitFor();
+    await picturesLoaded(page);
+    expect(pageRequests()).toEqual(['0/60']);
+    const streamed = requests.filter((u) => /\/(labels|assets)$/.test(u.pathname));
+    expect(streamed.map((u) => u.pathname)).toEqual([]);
+    // Page 2 (images 60..99) comes when its cells come into view, once.
+    await page.locator('.virtual-grid').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.locator('[data-image-id]').last().waitFor();
+    await page.waitForFunction(() => {
+      const { document } = globalThis as unknown as DomWindow;
+      return [...document.querySelectorAll('.grid-cell-pending')].length === 0;
+    });
+    await page.locator('.virtual-grid').evaluate((el) => (el.scrollTop = 0));
+    await picturesLoaded(page);
+    expect(pageRequests()).toEqual(['0/60', '60/60']);
+
+    const where = 'class = person';
+    const plan = JSON.parse(
+      await f.cli(['count', 'main', '--where', where, '--explain', '--json']),
+    ) as { access: string; candidates: number; labels: number; steps: string[] };
+    await page.getByLabel('Filter').fill(where);
+    await page.getByLabel('Filter').press('Enter');
+    const shown = page.locator('.filter-plan');
+    await shown.waitFor();
+    expect(await shown.getAttribute('data-access')).toBe(plan.access);
+    expect(await shown.locator('summary').textContent()).toContain(`${plan.labels} labels`);
+    await shown.locator('summary').click();
+    expect(
+      await shown.getByRole('list', { name: 'plan steps' }).locator('li').allTextContents(),
+    ).toEqual(plan.steps);
+    await f.screenshot(page, 'gallery-plan');
     expect(f.pageErrors).toEqual([]);
   });
 });

@@ -19,3 +19,9 @@ export { showCommit, type ShowResult } from './show.js';
 export { listAssets, showAsset, type AssetEntry } from './assets.js';
 export { assetRecordJson } from '../../dataset/asset-record.js';
 export { categoriesOf, type Category } from './categories.js';
+export {
+  imagePage,
+  type ImagePage,
+  type ImagePageEntry,
+  type ImagePageOptions,
+} from './image-page.js';

@@ -1,10 +1,12 @@
 /**
  * Labels over HTTP (layer: server): every label at a ref as NDJSON (the native interchange, as
  * `verso cat`; optionally filtered by the `--where` language and read as another schema
- * version), and counts.
+ * version), and counts; and the images of a ref a page at a time with their labels
+ * (`GET /images`, for the web UI's gallery: O(page), never the whole ref).
  */
 import { Type } from 'typebox';
-import { catLabelBlocks, countLabels } from '../../api/read/index.js';
+import { assetRecordJson, catLabelBlocks, countLabels, imagePage } from '../../api/read/index.js';
+import { HttpRefusal } from '../http-errors.js';
 import { sendBlocks, started } from '../ndjson.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
 import { errors, Hash, ndjson, REPO_ERRORS, RepoParams, RefQuery } from '../schemas.js';
@@ -55,6 +57,9 @@ export function labelRoutes(app: VersoApp, _ctx: RouteContext): void {
         querystring: Type.Object({
           ref: RefQuery,
           where: Type.Optional(Type.String()),
+          schema: Type.Optional(
+            Type.String({ description: 'the filter reads the labels as this schema version' }),
+          ),
         }),
         response: {
           200: Type.Object({
@@ -66,6 +71,104 @@ export function labelRoutes(app: VersoApp, _ctx: RouteContext): void {
         },
       },
     },
-    async (request) => countLabels(request.repo, request.query.ref ?? 'main', request.query.where),
+    async (request) =>
+      countLabels(
+        request.repo,
+        request.query.ref ?? 'main',
+        request.query.where,
+        request.query.schema,
+      ),
+  );
+
+  imagePageRoute(app);
+}
+
+const PAGE_LIMIT = 1000;
+
+const ImagePageSchema = Type.Object({
+  commit: Hash,
+  total: Type.Optional(
+    Type.Integer({ description: 'images with an asset record (unfiltered pages)' }),
+  ),
+  offset: Type.Optional(Type.Integer({ description: "position of the page's first image" })),
+  images: Type.Array(
+    Type.Object({
+      image: Type.String(),
+      asset: Type.Optional(
+        Type.Object(
+          { image: Type.String(), file_name: Type.String() },
+          { additionalProperties: true, description: 'the asset record, as GET /assets' },
+        ),
+      ),
+      labels: Type.Array(
+        Type.Object(
+          { image: Type.String(), label: Type.String() },
+          { additionalProperties: true, description: 'a label as GET /labels prints it' },
+        ),
+      ),
+    }),
+  ),
+  next: Type.Optional(
+    Type.String({ description: 'the `after` of the next page; absent on the last page' }),
+  ),
+});
+
+function imagePageRoute(app: VersoApp): void {
+  app.get(
+    '/images',
+    {
+      config: { role: 'read' },
+      schema: {
+        summary:
+          'one page of the images of a ref with their labels (by position or after an image id; with a filter, the images having a matching label)',
+        tags: ['labels'],
+        params: RepoParams,
+        querystring: Type.Object({
+          ref: RefQuery,
+          offset: Type.Optional(
+            Type.Integer({
+              minimum: 0,
+              description: 'position of the first image (not with `after` or `where`)',
+            }),
+          ),
+          after: Type.Optional(Type.String({ description: 'start after this image id' })),
+          limit: Type.Integer({ minimum: 1, maximum: PAGE_LIMIT, default: 100 }),
+          where: Type.Optional(
+            Type.String({ description: 'only images with a label matching this filter' }),
+          ),
+          schema: Type.Optional(
+            Type.String({ description: 'read the labels as this schema version' }),
+          ),
+        }),
+        response: { 200: ImagePageSchema, ...errors(...REPO_ERRORS) },
+      },
+    },
+    async (request) => {
+      const { offset, after, limit, where, schema } = request.query;
+      if (offset !== undefined && (after !== undefined || where !== undefined))
+        throw new HttpRefusal(
+          'BAD_REQUEST',
+          400,
+          `'offset' cannot be combined with ${after !== undefined ? "'after'" : "'where'"}: filtered pages follow the 'after' cursor`,
+        );
+      const page = await imagePage(request.repo, request.query.ref ?? 'main', {
+        limit,
+        ...(offset !== undefined ? { offset } : {}),
+        ...(after !== undefined ? { after } : {}),
+        ...(where !== undefined ? { where } : {}),
+        ...(schema !== undefined ? { schema } : {}),
+      });
+      return {
+        commit: page.commit,
+        ...(page.total !== undefined ? { total: page.total } : {}),
+        ...(page.offset !== undefined ? { offset: page.offset } : {}),
+        images: page.images.map((i) => ({
+          image: i.image,
+          ...(i.asset ? { asset: { image: i.image, ...assetRecordJson(i.asset) } } : {}),
+          labels: i.labels.map((l) => JSON.parse(l) as { image: string; label: string }),
+        })),
+        ...(page.next !== undefined ? { next: page.next } : {}),
+      } as never;
+    },
   );
 }

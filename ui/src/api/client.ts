@@ -18,11 +18,14 @@ import type {
   ConflictChoice,
   CountAnswer,
   DiffStat,
+  ImagePageAnswer,
   Explanation,
   Label,
   LineageUp,
+  MigrationPreview,
   PendingMerge,
   Prediction,
+  QueryPlan,
   Ref,
   RepositoryList,
   SchemaDiff,
@@ -73,12 +76,41 @@ export class ApiClient {
 
   // ------------------------------------------------------------------ labels and images
 
-  labels(repo: string, ref: string, where?: string): Promise<Label[]> {
-    return this.ndjson('GET', `${repoPath(repo)}/labels${query({ ref, where })}`);
+  labels(repo: string, ref: string, where?: string, schema?: string): Promise<Label[]> {
+    return this.ndjson('GET', `${repoPath(repo)}/labels${query({ ref, where, schema })}`);
   }
 
-  count(repo: string, ref: string, where?: string): Promise<CountAnswer> {
-    return this.json('GET', `${repoPath(repo)}/count${query({ ref, where })}`);
+  count(repo: string, ref: string, where?: string, schema?: string): Promise<CountAnswer> {
+    return this.json('GET', `${repoPath(repo)}/count${query({ ref, where, schema })}`);
+  }
+
+  /** How the server answers `where` at `ref` (`verso count --explain`). */
+  queryPlan(repo: string, ref: string, where: string, schema?: string): Promise<QueryPlan> {
+    return this.json('GET', `${repoPath(repo)}/query/explain${query({ ref, where, schema })}`);
+  }
+
+  /**
+   * One page of the images of `ref` with their labels: by position (`offset`) or after an image
+   * id (`after`, the only way with a filter); `next` in the answer is the following page's `after`.
+   */
+  imagePage(
+    repo: string,
+    ref: string,
+    page: {
+      offset?: number;
+      after?: string;
+      limit: number;
+      where?: string;
+      schema?: string;
+    },
+    signal?: AbortSignal,
+  ): Promise<ImagePageAnswer> {
+    return this.json(
+      'GET',
+      `${repoPath(repo)}/images${query({ ref, ...page })}`,
+      undefined,
+      signal,
+    );
   }
 
   assets(repo: string, ref: string): Promise<Asset[]> {
@@ -154,6 +186,15 @@ export class ApiClient {
     );
   }
 
+  /** What migrating `branch` to schema `to` would do (a dry run: counts, nothing written). */
+  migrationPreview(repo: string, branch: string, to: string): Promise<MigrationPreview> {
+    return this.json(
+      'POST',
+      `${repoPath(repo)}/branches/${encodeURIComponent(branch)}/migrate`,
+      jsonBody({ to, dry_run: true }),
+    );
+  }
+
   // ------------------------------------------------------------------ lineage
 
   predictions(repo: string): Promise<Prediction[]> {
@@ -225,8 +266,9 @@ export class ApiClient {
     method: string,
     path: string,
     body?: { body: string; contentType: string },
+    signal?: AbortSignal,
   ): Promise<T> {
-    return (await (await this.send(method, path, body)).json()) as T;
+    return (await (await this.send(method, path, body, signal)).json()) as T;
   }
 
   private async ndjson<T>(method: string, path: string): Promise<T[]> {

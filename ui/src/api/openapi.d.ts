@@ -1191,6 +1191,8 @@ export interface paths {
                     /** @description branch, tag, commit (prefix), main~2 */
                     ref?: string;
                     where?: string;
+                    /** @description the filter reads the labels as this schema version */
+                    schema?: string;
                 };
                 header?: never;
                 path: {
@@ -1212,6 +1214,145 @@ export interface paths {
                             commit: string;
                             where?: string;
                             labels: number;
+                        };
+                    };
+                };
+                /** @description an error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/repos/{repo}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** one page of the images of a ref with their labels (by position or after an image id; with a filter, the images having a matching label) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description branch, tag, commit (prefix), main~2 */
+                    ref?: string;
+                    /** @description position of the first image (not with `after` or `where`) */
+                    offset?: number;
+                    /** @description start after this image id */
+                    after?: string;
+                    limit: number;
+                    /** @description only images with a label matching this filter */
+                    where?: string;
+                    /** @description read the labels as this schema version */
+                    schema?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description repository name */
+                    repo: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a SHA-256 hash, hex */
+                            commit: string;
+                            /** @description images with an asset record (unfiltered pages) */
+                            total?: number;
+                            /** @description position of the page's first image */
+                            offset?: number;
+                            images: {
+                                image: string;
+                                /** @description the asset record, as GET /assets */
+                                asset?: {
+                                    image: string;
+                                    file_name: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                labels: ({
+                                    image: string;
+                                    label: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                            }[];
+                            /** @description the `after` of the next page; absent on the last page */
+                            next?: string;
                         };
                     };
                 };

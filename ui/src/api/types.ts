@@ -21,6 +21,10 @@ export type Ref = Json200<Get<'/repos/{repo}/refs'>>['refs'][number];
 export type Commit = Ndjson200<Get<'/repos/{repo}/log'>>;
 export type CommitDetails = Json200<Get<'/repos/{repo}/commits/{ref}'>>;
 export type CountAnswer = Json200<Get<'/repos/{repo}/count'>>;
+/** `GET /images`: a page of a ref's images with their labels (the gallery's unit of loading). */
+export type ImagePageAnswer = Json200<Get<'/repos/{repo}/images'>>;
+/** `GET /query/explain`: how a filter is answered (index or scan, candidates, steps). */
+export type QueryPlan = Json200<Get<'/repos/{repo}/query/explain'>>;
 export type BlameAnswer = Json200<Get<'/repos/{repo}/blame'>>;
 export type Whoami = Json200<Get<'/repos/{repo}/whoami'>>;
 export type Role = Whoami['role'];
@@ -118,6 +122,25 @@ export type SchemaVersion = Json200<Get<'/repos/{repo}/schemas/{version}'>>;
 
 /** The ops between two schema versions, each with its text (`GET /schemas/{version}/diff`). */
 export type SchemaDiff = Json200<Get<'/repos/{repo}/schemas/{version}/diff'>>;
+
+/** `POST /branches/{branch}/migrate` with `dry_run`: what a migration would do, per op. */
+export interface MigrationPreview {
+  readonly branch: string;
+  readonly from: string | null;
+  readonly to: string;
+  readonly dry_run: boolean;
+  readonly labels: number;
+  readonly rewritten: number;
+  readonly marked: number;
+  readonly ops: readonly {
+    readonly index: number;
+    readonly version: string;
+    readonly policy: 'auto' | 'review';
+    readonly labels: number;
+    readonly text: string;
+    readonly op: { readonly op?: string; readonly [k: string]: unknown };
+  }[];
+}
 
 /** A line of `GET /schemas` (as `verso schema log --json`), newest first. */
 export interface SchemaLogEntry {

@@ -3,7 +3,7 @@
  * the current address. Pages inside a repository get its frame: the navigation (log, gallery,
  * diff) and the identity and role the server gives the token there.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiClient } from '../api/client.js';
 import { DiffPage } from '../diff/DiffPage.js';
 import { GalleryPage } from '../gallery/GalleryPage.js';
@@ -15,7 +15,7 @@ import { RepositoryPage } from '../repos/RepositoryPage.js';
 import { SchemaPage } from '../schema/SchemaPage.js';
 import { Failure, Loading } from './Failure.js';
 import { Link } from './Link.js';
-import { useRoute, type Route } from './router.js';
+import { hrefOf, useRoute, type Route } from './router.js';
 import { clearToken, saveToken, storedToken } from './session.js';
 import { RepositoryContext, SessionContext, useSession, type Session } from './session-context.js';
 import { SignIn } from './SignIn.js';
@@ -87,9 +87,18 @@ function RepositoryPageOf({
     case 'repository':
       return <RepositoryPage repo={route.repo} selectedRef={route.ref} />;
     case 'gallery':
-      return <GalleryPage repo={route.repo} gitRef={route.ref} where={route.where} />;
+      return (
+        <GalleryPage
+          repo={route.repo}
+          gitRef={route.ref}
+          where={route.where}
+          schema={route.schema}
+        />
+      );
     case 'image':
-      return <ImagePage repo={route.repo} gitRef={route.ref} image={route.image} />;
+      return (
+        <ImagePage repo={route.repo} gitRef={route.ref} image={route.image} schema={route.schema} />
+      );
     case 'diff':
       return <DiffPage repo={route.repo} from={route.from} to={route.to} />;
     case 'merge':
@@ -122,6 +131,7 @@ function Frame({ route, children }: { route: Route; children: React.ReactNode })
   const repo = 'repo' in route ? route.repo : undefined;
   // The ref the page shows, kept when moving between the log, the gallery and the diff.
   const ref = 'ref' in route ? route.ref : undefined;
+  const main = useFocusOnNavigation(hrefOf(route));
   return (
     <div className="frame">
       <header className="top">
@@ -143,7 +153,33 @@ function Frame({ route, children }: { route: Route; children: React.ReactNode })
           Sign out
         </button>
       </header>
-      <main className="page">{children}</main>
+      <main className="page" ref={main} tabIndex={-1}>
+        {children}
+      </main>
     </div>
   );
+}
+
+/**
+ * After an in-app navigation, the focus goes to the new page's heading (or its main element), as
+ * a page load would put it at the top: the next Tab is the page's first control, and a screen
+ * reader reads where it is. Not on the first page shown.
+ */
+function useFocusOnNavigation(href: string) {
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const el = main.current;
+    if (!el || el.contains(document.activeElement)) return;
+    const heading = el.querySelector<HTMLElement>('h1');
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus();
+    } else el.focus();
+  }, [href]);
+  return main;
 }

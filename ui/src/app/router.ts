@@ -14,8 +14,16 @@ export type Route =
       readonly repo: string;
       readonly ref: string;
       readonly where: string;
+      /** Read the labels as this schema version (`?schema=2.3`); default: as stored. */
+      readonly schema?: string | undefined;
     }
-  | { readonly page: 'image'; readonly repo: string; readonly ref: string; readonly image: string }
+  | {
+      readonly page: 'image';
+      readonly repo: string;
+      readonly ref: string;
+      readonly image: string;
+      readonly schema?: string | undefined;
+    }
   | { readonly page: 'diff'; readonly repo: string; readonly from: string; readonly to: string }
   | { readonly page: 'merge'; readonly repo: string; readonly branch: string }
   | { readonly page: 'schema'; readonly repo: string; readonly version: string | undefined }
@@ -36,9 +44,22 @@ export function parseRoute(pathname: string, search: string): Route {
     case undefined:
       return { page: 'repository', repo, ref };
     case 'gallery':
-      return { page: 'gallery', repo, ref: ref ?? 'main', where: q.get('where') ?? '' };
+      return {
+        page: 'gallery',
+        repo,
+        ref: ref ?? 'main',
+        where: q.get('where') ?? '',
+        schema: q.get('schema') ?? undefined,
+      };
     case 'image':
-      if (rest.length === 1) return { page: 'image', repo, ref: ref ?? 'main', image: rest[0]! };
+      if (rest.length === 1)
+        return {
+          page: 'image',
+          repo,
+          ref: ref ?? 'main',
+          image: rest[0]!,
+          schema: q.get('schema') ?? undefined,
+        };
       break;
     case 'diff':
       return { page: 'diff', repo, from: q.get('from') ?? 'main', to: q.get('to') ?? 'main' };
@@ -62,10 +83,14 @@ export function hrefOf(route: Route): string {
     case 'repository':
       return base(route.repo) + search({ ref: route.ref });
     case 'gallery':
-      return `${base(route.repo)}/gallery` + search({ ref: route.ref, where: route.where });
+      return (
+        `${base(route.repo)}/gallery` +
+        search({ ref: route.ref, where: route.where, schema: route.schema })
+      );
     case 'image':
       return (
-        `${base(route.repo)}/image/${encodeURIComponent(route.image)}` + search({ ref: route.ref })
+        `${base(route.repo)}/image/${encodeURIComponent(route.image)}` +
+        search({ ref: route.ref, schema: route.schema })
       );
     case 'diff':
       return `${base(route.repo)}/diff` + search({ from: route.from, to: route.to });

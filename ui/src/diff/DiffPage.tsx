@@ -1,9 +1,11 @@
 /**
  * The visual diff of two refs (layer: ui/diff): summary counts per tree and per class, then each
  * changed image with its changes drawn over it (added green, removed red, changed yellow with the
- * old outline dashed) beside the list of its label and review changes.
+ * old outline dashed) beside the list of its label and review changes. Only the images near the
+ * viewport read their asset record and picture (`useNearViewport`); the lists are all there.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { ApiError } from '../api/client.js';
 import type { Asset, Change, DiffStat } from '../api/types.js';
 import { Failure, Loading } from '../app/Failure.js';
 import { Link } from '../app/Link.js';
@@ -31,18 +33,12 @@ export function DiffPage({ repo, from, to }: { repo: string; from: string; to: s
   const [limit, setLimit] = useState(PAGE);
   const [sideBySide, setSideBySide] = useState(false);
   const data = useAsync(async () => {
-    const [stat, changes, assets, before] = await Promise.all([
+    // The asset records are read per shown image (`useAssetAt`), never the whole ref's.
+    const [stat, changes] = await Promise.all([
       client.diffStat(repo, from, to),
       client.diff(repo, from, to),
-      client.assets(repo, to),
-      client.assets(repo, from),
     ]);
-    return {
-      stat,
-      images: changedImages(changes),
-      assets: new Map(assets.map((a) => [a.image, a])),
-      before: new Map(before.map((a) => [a.image, a])),
-    };
+    return { stat, images: changedImages(changes) };
   }, [client, repo, from, to]);
   return (
     <section aria-labelledby="diff-title">
@@ -68,10 +64,9 @@ export function DiffPage({ repo, from, to }: { repo: string; from: string; to: s
               <DiffImage
                 key={img.image}
                 repo={repo}
+                from={from}
                 to={to}
                 item={img}
-                asset={data.value.assets.get(img.image)}
-                before={sideBySide ? data.value.before.get(img.image) : undefined}
                 sideBySide={sideBySide}
               />
             ))}
@@ -135,22 +130,26 @@ function Summary({ stat, images }: { stat: DiffStat; images: number }) {
         </tbody>
       </table>
       {classes.length > 0 && (
-        <table aria-label="label changes per class">
-          <thead>
-            <tr>
-              <th scope="col">Class</th>
-              <th scope="col">Changes</th>
-            </tr>
-          </thead>
-          <tbody>
-            {classes.map(([cls, c]) => (
-              <tr key={cls} data-class={cls}>
-                <th scope="row">{cls}</th>
-                <td>{countsText(c)}</td>
+        // A scrolling box (a Tab stop, so the keyboard scrolls it): 80 classes would push the
+        // changed images a screen down.
+        <div className="diff-classes" tabIndex={0} role="region" aria-label="changes per class">
+          <table aria-label="label changes per class">
+            <thead>
+              <tr>
+                <th scope="col">Class</th>
+                <th scope="col">Changes</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {classes.map(([cls, c]) => (
+                <tr key={cls} data-class={cls}>
+                  <th scope="row">{cls}</th>
+                  <td>{countsText(c)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <p className="changed-images">{images} images changed</p>
     </div>
@@ -159,18 +158,64 @@ function Summary({ stat, images }: { stat: DiffStat; images: number }) {
 
 interface DiffImageProps {
   readonly repo: string;
+  readonly from: string;
   readonly to: string;
   readonly item: ChangedImage;
-  readonly asset: Asset | undefined;
-  /** Side by side: the image as it was (its asset at `from`). */
-  readonly before: Asset | undefined;
   readonly sideBySide: boolean;
 }
 
-function DiffImage({ repo, to, item, asset, before, sideBySide }: DiffImageProps) {
+/** The asset record of `image` at `ref` (undefined: none there), or 'loading'. */
+function useAssetAt(
+  repo: string,
+  ref: string,
+  image: string,
+  wanted: boolean,
+): Asset | undefined | 'loading' {
+  const { client } = useSession();
+  const read = useAsync(async () => {
+    if (!wanted) return undefined;
+    try {
+      return await client.asset(repo, ref, image);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return undefined;
+      throw e;
+    }
+  }, [client, repo, ref, image, wanted]);
+  return read.state === 'done' ? read.value : read.state === 'loading' ? 'loading' : undefined;
+}
+
+/**
+ * Whether the element has come within a screen of the viewport (and stays true): a changed
+ * image's record and picture are read only then, so the first screen of a 500-image diff costs
+ * the images on it.
+ */
+function useNearViewport(): [React.RefObject<HTMLLIElement | null>, boolean] {
+  const ref = useRef<HTMLLIElement>(null);
+  const [near, setNear] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || near) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) setNear(true);
+      },
+      { rootMargin: '100% 0px' },
+    );
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [near]);
+  return [ref, near];
+}
+
+function DiffImage({ repo, from, to, item, sideBySide }: DiffImageProps) {
+  const [ref, near] = useNearViewport();
+  const asset = useAssetAt(repo, to, item.image, near);
+  const before = useAssetAt(repo, from, item.image, near && sideBySide);
   return (
-    <li className="diff-image" data-diff-image={item.image}>
-      {sideBySide ? (
+    <li className="diff-image" data-diff-image={item.image} ref={ref}>
+      {!near ? (
+        <div className="diff-pending" style={{ width: SHOWN, height: SHOWN }} />
+      ) : sideBySide ? (
         <>
           <DiffFrame
             repo={repo}
@@ -228,13 +273,15 @@ function ChangeLine({ change }: { change: Change }) {
 interface DiffFrameProps {
   readonly repo: string;
   readonly item: ChangedImage;
-  readonly asset: Asset | undefined;
+  readonly asset: Asset | undefined | 'loading';
   readonly side: DiffSide;
   readonly missing: string;
 }
 
 function DiffFrame({ repo, item, asset, side, missing }: DiffFrameProps) {
   const { client } = useSession();
+  if (asset === 'loading')
+    return <div className="diff-frame diff-loading" aria-busy="true" data-side={side} />;
   if (!asset?.width || !asset.height)
     return (
       <p className="diff-missing">

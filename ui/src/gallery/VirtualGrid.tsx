@@ -2,15 +2,31 @@
  * A grid that renders only the rows in view (layer: ui/gallery): cells of a fixed size laid out
  * in as many columns as the width allows, inside a scrolling element whose full height is kept
  * by a spacer; only the visible rows, plus `OVERSCAN` rows above and below, are in the DOM, so a
- * gallery of millions of images costs what one screen costs.
+ * gallery of millions of images costs what one screen costs. The items need not all be loaded:
+ * `itemAt` gives undefined for a cell whose page has not come (a placeholder is drawn), and
+ * `onVisible` is told which cells are in view, so the caller fetches their pages.
+ *
+ * Keyboard: each cell's link is a Tab stop; the arrow keys move to the cell beside, above or
+ * below, Page Up / Page Down by a screen, Home / End to the first / last cell, scrolling it into
+ * view (and so loading it) first and focusing it once it is drawn.
  */
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import {
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 
 /** Rows kept beyond the visible ones, so a fast scroll does not show blanks. */
 const OVERSCAN = 2;
 
 interface VirtualGridProps<T> {
-  readonly items: readonly T[];
+  /** Cells laid out (loaded or not). */
+  readonly count: number;
+  readonly itemAt: (index: number) => T | undefined;
+  readonly onVisible?: (first: number, last: number) => void;
   readonly cellWidth: number;
   readonly cellHeight: number;
   readonly keyOf: (item: T) => string;
@@ -19,7 +35,9 @@ interface VirtualGridProps<T> {
 }
 
 export function VirtualGrid<T>({
-  items,
+  count,
+  itemAt,
+  onVisible,
   cellWidth,
   cellHeight,
   keyOf,
@@ -28,11 +46,22 @@ export function VirtualGrid<T>({
 }: VirtualGridProps<T>) {
   const scroller = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, width: 0, height: 0 });
-  useEffect(() => {
+  // Measured before the first paint, so the first render is of the cells really in view.
+  useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const measure = () =>
-      setView({ top: el.scrollTop, width: el.clientWidth, height: el.clientHeight });
+    // The view is kept to whole rows: scrolling within a row changes nothing drawn, so it
+    // renders nothing (a render a frame would cost frames on a slow machine).
+    const measure = () => {
+      const next = {
+        top: Math.floor(el.scrollTop / cellHeight) * cellHeight,
+        width: el.clientWidth,
+        height: el.clientHeight,
+      };
+      setView((v) =>
+        v.top === next.top && v.width === next.width && v.height === next.height ? v : next,
+      );
+    };
     measure();
     const resize = new ResizeObserver(measure);
     resize.observe(el);
@@ -41,40 +70,97 @@ export function VirtualGrid<T>({
       resize.disconnect();
       el.removeEventListener('scroll', measure);
     };
-  }, []);
+  }, [cellHeight]);
   const columns = Math.max(1, Math.floor(view.width / cellWidth));
-  const rows = Math.ceil(items.length / columns);
+  const rows = Math.ceil(count / columns);
   const first = Math.max(0, Math.floor(view.top / cellHeight) - OVERSCAN);
-  const last = Math.min(rows - 1, Math.ceil((view.top + view.height) / cellHeight) + OVERSCAN);
+  // +1: the view's top is rounded down to its row, so one more row may show at the bottom.
+  const last = Math.min(rows - 1, Math.ceil((view.top + view.height) / cellHeight) + 1 + OVERSCAN);
+  const firstCell = first * columns;
+  const lastCell = Math.min(count - 1, (last + 1) * columns - 1);
+  useEffect(() => {
+    if (view.width > 0 && lastCell >= firstCell) onVisible?.(firstCell, lastCell);
+  }, [onVisible, firstCell, lastCell, view.width]);
+  // The cell the keyboard moved to: focused as soon as it is drawn (its page may be loading).
+  const [focusIndex, setFocusIndex] = useState<number | undefined>();
+  useEffect(() => {
+    if (focusIndex === undefined) return;
+    const cell = scroller.current?.querySelector(`[data-index="${focusIndex}"]`);
+    const target = cell?.querySelector<HTMLElement>('a, button, [tabindex]');
+    if (target) {
+      target.focus({ preventScroll: true });
+      setFocusIndex(undefined);
+    }
+  });
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const el = scroller.current;
+    const from = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
+    if (!el || !from || e.altKey || e.ctrlKey || e.metaKey) return;
+    const index = Number(from.dataset['index']);
+    const screen = Math.max(1, Math.floor(el.clientHeight / cellHeight)) * columns;
+    const moves: Record<string, number> = {
+      ArrowRight: 1,
+      ArrowLeft: -1,
+      ArrowDown: columns,
+      ArrowUp: -columns,
+      PageDown: screen,
+      PageUp: -screen,
+      Home: -index,
+      End: count - 1 - index,
+    };
+    const by = moves[e.key];
+    if (by === undefined) return;
+    e.preventDefault();
+    const to = Math.min(count - 1, Math.max(0, index + by));
+    const top = Math.floor(to / columns) * cellHeight;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + cellHeight > el.scrollTop + el.clientHeight)
+      el.scrollTop = top + cellHeight - el.clientHeight;
+    setFocusIndex(to);
+  };
   const cells: ReactNode[] = [];
-  for (let row = first; row <= last; row++)
-    for (let col = 0; col < columns; col++) {
-      const index = row * columns + col;
-      const item = items[index];
-      if (item === undefined) break;
-      cells.push(
+  for (let index = firstCell; index <= lastCell; index++) {
+    const row = Math.floor(index / columns);
+    const col = index % columns;
+    const item = itemAt(index);
+    const style = {
+      top: row * cellHeight,
+      left: col * cellWidth,
+      width: cellWidth,
+      height: cellHeight,
+    };
+    cells.push(
+      item === undefined ? (
+        <div
+          key={`pending-${index}`}
+          data-index={index}
+          className="grid-cell grid-cell-pending"
+          role="listitem"
+          aria-busy="true"
+          style={style}
+        />
+      ) : (
         <div
           key={keyOf(item)}
+          data-index={index}
           className="grid-cell"
           role="listitem"
-          style={{
-            top: row * cellHeight,
-            left: col * cellWidth,
-            width: cellWidth,
-            height: cellHeight,
-          }}
+          style={style}
         >
           {renderCell(item, index)}
-        </div>,
-      );
-    }
+        </div>
+      ),
+    );
+  }
   return (
     <div
       className="virtual-grid"
       ref={scroller}
       role="list"
       aria-label={label}
-      data-total={items.length}
+      aria-keyshortcuts="ArrowUp ArrowDown ArrowLeft ArrowRight PageUp PageDown Home End"
+      data-total={count}
+      onKeyDown={onKeyDown}
     >
       <div className="grid-spacer" style={{ height: rows * cellHeight }}>
         {cells}

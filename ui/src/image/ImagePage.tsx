@@ -7,13 +7,16 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Label } from '../api/types.js';
 import { Failure, Loading } from '../app/Failure.js';
 import { Link } from '../app/Link.js';
+import { hrefOf, navigate } from '../app/router.js';
 import { roleAllows, useSession, useWhoami } from '../app/session-context.js';
 import { classColor, classOf } from '../overlays/class-colors.js';
 import { fitted } from '../overlays/geometry.js';
 import { ImageFrame } from '../overlays/ImageFrame.js';
 import { applyReview, commentOp, reviewOp, type Verdict } from '../review/review-patch.js';
-import { ReviewBar, useLabelKeys } from '../review/ReviewBar.js';
+import { LABEL_SHORTCUTS, REVIEW_SHORTCUTS, ReviewBar, useLabelKeys } from '../review/ReviewBar.js';
+import { Shortcuts } from '../app/Shortcuts.js';
 import { shortId } from '../repos/format.js';
+import { SchemaSelect } from '../schema/SchemaSelect.js';
 import { loadImage, type ImageData } from './image-data.js';
 import { LabelTable } from './LabelTable.js';
 
@@ -21,17 +24,19 @@ export function ImagePage({
   repo,
   gitRef,
   image,
+  schema,
 }: {
   repo: string;
   gitRef: string;
   image: string;
+  schema?: string | undefined;
 }) {
   const { client } = useSession();
   const [data, setData] = useState<ImageData | undefined>();
   const [error, setError] = useState<Error | undefined>();
   const reload = useCallback(
-    () => loadImage(client, repo, gitRef, image).then(setData, (e: Error) => setError(e)),
-    [client, repo, gitRef, image],
+    () => loadImage(client, repo, gitRef, image, schema).then(setData, (e: Error) => setError(e)),
+    [client, repo, gitRef, image, schema],
   );
   useEffect(() => {
     setData(undefined);
@@ -42,8 +47,18 @@ export function ImagePage({
     <section aria-labelledby="image-title">
       <h1 id="image-title">
         <code>{image}</code> at{' '}
-        <Link to={{ page: 'gallery', repo, ref: gitRef, where: '' }}>{gitRef}</Link>
+        <Link to={{ page: 'gallery', repo, ref: gitRef, where: '', schema }}>{gitRef}</Link>
+        {schema !== undefined && <> read as schema {schema}</>}
       </h1>
+      <SchemaSelect
+        repo={repo}
+        value={schema}
+        onChange={(sc) =>
+          navigate(hrefOf({ page: 'image', repo, ref: gitRef, image, schema: sc }), {
+            replace: true,
+          })
+        }
+      />
       {error && <Failure error={error} />}
       {!error && !data && <Loading what="the image" />}
       {data && <ImageView repo={repo} gitRef={gitRef} image={image} data={data} reload={reload} />}
@@ -118,7 +133,12 @@ function ImageView({ repo, gitRef, image, data, reload }: ImageViewProps) {
       next: () => step(1),
       previous: () => step(-1),
       toggle: () => selected !== undefined && toggle(selected),
-      ...(canReview ? { review: (v: Verdict) => void review(v) } : {}),
+      ...(canReview
+        ? {
+            review: (v: Verdict) => void review(v),
+            comment: () => document.getElementById('review-comment')?.focus(),
+          }
+        : {}),
     }),
     [step, selected, toggle, canReview, review],
   );
@@ -145,7 +165,9 @@ function ImageView({ repo, gitRef, image, data, reload }: ImageViewProps) {
             onComment={(text) => void comment(text)}
           />
         )}
-        <p className="shortcuts">keys: j / k next / previous label · space show / hide</p>
+        <Shortcuts
+          shortcuts={canReview ? [...LABEL_SHORTCUTS, ...REVIEW_SHORTCUTS] : LABEL_SHORTCUTS}
+        />
         <LabelTable
           labels={data.labels}
           blame={data.blame}

@@ -2,7 +2,7 @@
  * The labels of an image as a table (layer: ui/image): class (with its overlay colour),
  * attributes, annotator and annotation time, review (status, reviewer, time), and blame (the
  * commit that introduced the label and the last that changed it). Each row toggles its overlay
- * and selects the label.
+ * (its checkbox) and selects the label (a click on the row, or its label button by keyboard).
  */
 import type { Label } from '../api/types.js';
 import { shortId } from '../repos/format.js';
@@ -61,8 +61,19 @@ export function LabelTable({
                   />
                 </td>
                 <td>
-                  <span className="swatch" style={{ background: classColor(cls) }} />
-                  <span className="class">{cls ?? '—'}</span> <code>{l.label}</code>
+                  <button
+                    type="button"
+                    className="select-label"
+                    aria-pressed={l.label === selected}
+                    aria-label={`select label ${l.label} (${cls ?? 'no class'})`}
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      onSelect(l.label);
+                    }}
+                  >
+                    <span className="swatch" style={{ background: classColor(cls) }} />
+                    <span className="class">{cls ?? '—'}</span> <code>{l.label}</code>
+                  </button>
                 </td>
                 <td className="attributes">{attributesText(l.attributes)}</td>
                 <td>

@@ -1,6 +1,6 @@
 /**
  * What the image page loads (layer: ui/image): the image's asset record, its labels at the ref
- * (the `--where` filter `image = "ID"`), each label's blame, and whether the ref is a branch
+ * (the `--where` filter `image = "ID"`, read as another schema version if asked), each label's blame, and whether the ref is a branch
  * (only a branch takes reviews).
  */
 import type { ApiClient } from '../api/client.js';
@@ -31,10 +31,11 @@ export async function loadImage(
   repo: string,
   ref: string,
   image: string,
+  schema?: string,
 ): Promise<ImageData> {
   const [asset, labels, blame, refs] = await Promise.all([
     client.asset(repo, ref, image),
-    client.labels(repo, ref, `image = ${JSON.stringify(image)}`),
+    client.labels(repo, ref, `image = ${JSON.stringify(image)}`, schema),
     client.blame(repo, ref, image),
     client.refs(repo),
   ]);

@@ -6,6 +6,7 @@
  * reviewer. Thumbnails are the run's commit's images.
  */
 import type { Asset, Explanation, LineageUp } from '../api/types.js';
+import { assetsOf } from '../api/assets-of.js';
 import { Failure, Loading } from '../app/Failure.js';
 import { Link } from '../app/Link.js';
 import { useSession } from '../app/session-context.js';
@@ -67,8 +68,13 @@ function PredictionLineage({ repo, prediction }: { repo: string; prediction: str
       client.lineageUp(repo, prediction),
       client.explain(repo, prediction, TOP),
     ]);
-    const assets = await client.assets(repo, up.run.commit);
-    return { up, explanation, assets: new Map(assets.map((a) => [a.image, a])) };
+    const assets = await assetsOf(
+      client,
+      repo,
+      up.run.commit,
+      explanation.examples.map((e) => e.image),
+    );
+    return { up, explanation, assets };
   }, [client, repo, prediction]);
   return (
     <section aria-labelledby="lineage-title">

@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { Asset, Conflict, ConflictChoice, PendingMerge } from '../api/types.js';
+import { assetsOf } from '../api/assets-of.js';
 import { Failure, Loading } from '../app/Failure.js';
 import { Link } from '../app/Link.js';
 import { roleAllows, useSession, useWhoami } from '../app/session-context.js';
@@ -37,11 +38,9 @@ export function MergePage({ repo, branch }: { repo: string; branch: string }) {
   const [message, setMessage] = useState<string | undefined>();
   const reload = useCallback(async () => {
     try {
-      const [pending, assets] = await Promise.all([
-        client.pendingMerge(repo, branch),
-        client.assets(repo, branch),
-      ]);
-      setData({ pending, assets: new Map(assets.map((a) => [a.image, a])) });
+      const pending = await client.pendingMerge(repo, branch);
+      const images = (pending?.conflicts ?? []).map((c) => conflictKey(c.id).image);
+      setData({ pending, assets: await assetsOf(client, repo, branch, images) });
       setError(undefined);
     } catch (e) {
       setError(e instanceof Error ? e : new Error(String(e)));

@@ -1,10 +1,13 @@
 /**
  * Approve / reject / comment on the selected label (layer: ui/review), by button or key: `a`
- * approves, `r` rejects, `j` / `k` select the next / previous label, `space` toggles its overlay. Shown only
+ * approves, `r` rejects, `c` goes to the comment field (Enter adds it, Escape leaves it), `j` /
+ * `k` select the next / previous label, `space` toggles its overlay (`REVIEW_SHORTCUTS`, listed
+ * on the page). Shown only
  * to a token whose role may review, on a branch (a tag or commit is read-only); the server still
  * checks the role on every write.
  */
 import { useEffect, useState, type FormEvent } from 'react';
+import type { Shortcut } from '../app/Shortcuts.js';
 import type { Verdict } from './review-patch.js';
 
 interface ReviewBarProps {
@@ -44,13 +47,16 @@ export function ReviewBar({ selected, busy, message, onReview, onComment }: Revi
       >
         Reject
       </button>
-      <span className="shortcuts">keys: a approve · r reject</span>
       <form className="comment-form" onSubmit={submit}>
         <label htmlFor="review-comment">Comment</label>
         <input
           id="review-comment"
           value={comment}
           onChange={(e) => setComment(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') e.currentTarget.blur();
+          }}
+          aria-keyshortcuts="c"
           disabled={selected === undefined}
         />
         <button type="submit" disabled={disabled || comment.trim() === ''}>
@@ -66,11 +72,24 @@ export function ReviewBar({ selected, busy, message, onReview, onComment }: Revi
   );
 }
 
+/** The image page's keys, as `useLabelKeys` reads them (written on the page). */
+export const LABEL_SHORTCUTS: readonly Shortcut[] = [
+  { keys: 'j / k', action: 'next / previous label' },
+  { keys: 'space', action: 'show / hide the selected label' },
+  { keys: 'Tab', action: 'every control, in reading order' },
+];
+export const REVIEW_SHORTCUTS: readonly Shortcut[] = [
+  { keys: 'a', action: 'approve the selected label' },
+  { keys: 'r', action: 'reject it' },
+  { keys: 'c', action: 'comment on it (Enter adds, Escape leaves the field)' },
+];
+
 export interface LabelKeys {
   readonly next: () => void;
   readonly previous: () => void;
   readonly toggle: () => void;
   readonly review?: (verdict: Verdict) => void;
+  readonly comment?: () => void;
 }
 
 /** The page's keyboard shortcuts (not while typing in a field). */
@@ -86,6 +105,7 @@ export function useLabelKeys(keys: LabelKeys): void {
         ' ': keys.toggle,
         a: keys.review && (() => keys.review!('approved')),
         r: keys.review && (() => keys.review!('rejected')),
+        c: keys.comment,
       };
       const run = action[e.key];
       if (run) {

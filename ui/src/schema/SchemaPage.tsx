@@ -2,13 +2,15 @@
  * The schema versions of a repository (layer: ui/schema): a timeline, newest first (version,
  * parent, author, time, message), and the selected version's classes (id, name, parent,
  * attributes, keypoints, deprecated) with its delta from its parent, each op in the words of
- * `verso schema diff` (renames, merges, splits, attribute changes).
+ * `verso schema diff` (renames, merges, splits, attribute changes), and what migrating a branch
+ * to it would do (`MigrationPreview.tsx`: the server's dry run, per op the labels it touches).
  */
 import type { SchemaClass, SchemaLogEntry } from '../api/types.js';
 import { Failure, Loading } from '../app/Failure.js';
 import { Link } from '../app/Link.js';
 import { useSession } from '../app/session-context.js';
 import { useAsync } from '../app/use-async.js';
+import { MigrationPreview } from './MigrationPreview.js';
 
 export function SchemaPage({ repo, version }: { repo: string; version: string | undefined }) {
   const { client } = useSession();
@@ -85,6 +87,8 @@ function VersionDetails({ repo, entry }: { repo: string; entry: SchemaLogEntry }
           <li key={i}>{text}</li>
         ))}
       </ol>
+      <h2>What a migration to {entry.version} would do</h2>
+      <MigrationPreview repo={repo} version={entry.version} />
       <h2>Classes</h2>
       <table aria-label="classes">
         <thead>
