@@ -81,6 +81,7 @@ export async function initRemoteRepository(
   const backends = await openRemoteBackends(base, config, {
     create: !opts.attach,
     connectWith: opts.catalog,
+    ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
   }).catch((e: unknown) => {
     // --attach to a schema or bucket prefix without a repository: say so in init's terms.
     const code = e instanceof VersoError ? e.code : undefined;
