@@ -25,9 +25,9 @@ const backends = useScaleoutBackends();
 const SERVERS = 3;
 const CLIENTS = 60;
 /**
- * The issue asks for 1,000; on a loaded 2-core machine with s3rver that takes more than five
- * minutes (every read of another server's new commit LISTs every pack object, retired ones
- * included, so the cost grows with the commits made: see the report), so the file runs 300.
+ * The issue asks for 1,000; on a loaded 2-core machine with s3rver that took 19 minutes (every
+ * read of another server's new commit LISTs every pack object, retired ones included, so each
+ * commit costs more than the one before), so the file runs 300 (about 70 s).
  * `VERSO_RACE_COMMITS=1000` runs the full count.
  */
 const COMMITS = Number(process.env['VERSO_RACE_COMMITS'] ?? 300);
@@ -54,14 +54,13 @@ describe('scale-out: racing servers on one repository', () => {
         console.log(
           `racing servers: ${load.acked.length}/${COMMITS} writes and ${load.merges.length} merges acknowledged in ${load.seconds.toFixed(1)} s (${(load.acked.length / load.seconds).toFixed(1)} commits/s); refused: ${JSON.stringify(load.refused)}`,
         );
-        // Without expected_head, and with keys nobody else writes, a write is refused only when
-        // it lost the race for its branch MAX_REBASES times in a row (409, nothing written);
-        // never a server error. (Measured here: a few percent, the server that wrote the head
-        // keeps winning: see the report of issue 14.)
-        const writeRefusals = Object.keys(load.refused).filter((k) => !k.startsWith('merge'));
-        expect(writeRefusals.filter((k) => k !== '409 REF_UPDATE_RACE')).toEqual([]);
-        expect(Object.keys(load.refused).filter((k) => / 5\d\d /.test(` ${k} `))).toEqual([]);
-        expect(load.acked.length).toBeGreaterThanOrEqual(COMMITS * 0.9);
+        // Without expected_head, and with keys nobody else writes, every write lands: the
+        // servers' writers of a branch take turns (PostgresCatalog.withBranchTurn), so none
+        // runs out of rebases; merges may be refused when their branch moved meanwhile (409).
+        expect(load.refused).toEqual(
+          Object.fromEntries(Object.entries(load.refused).filter(([k]) => /^merge 409 /.test(k))),
+        );
+        expect(load.acked).toHaveLength(COMMITS);
         for (const into of BRANCHES)
           expect(load.merges.filter((m) => m.branch === into).length).toBeGreaterThan(0);
 
