@@ -281,6 +281,8 @@ export class S3PackChunkStore implements ChunkStore {
       for (const hash of hashes) {
         const hex = hashToHex(hash);
         doomed.add(hex);
+        // Deleted on purpose: not a chunk of a write in progress to save from gc at the flush.
+        this.skipped.delete(hex);
         const staged = this.staged.get(hex);
         if (staged) {
           this.staged.delete(hex);
