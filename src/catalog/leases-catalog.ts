@@ -38,4 +38,10 @@ export interface LeasesCatalog {
     isStale: (lease: LeaseRecord) => boolean,
   ): Promise<number>;
   releaseLease(id: number): Promise<void>;
+  /**
+   * Optional, for backends shared by several servers: runs `fn` in this process's turn among
+   * the writers of `branch` on every server (fairness only: a write's correctness never depends
+   * on it, and a backend may run `fn` without a turn when it cannot get one).
+   */
+  withBranchTurn?<T>(branch: string, fn: () => Promise<T>): Promise<T>;
 }

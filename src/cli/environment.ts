@@ -10,6 +10,9 @@
  * - `VERSO_TOKEN`: the bearer token for remotes (else the credentials file's entry);
  * - `VERSO_CREDENTIALS`: the credentials file for remotes (else
  *   `$XDG_CONFIG_HOME/verso/credentials`, else `$HOME/.config/verso/credentials`).
+ * - `VERSO_LEASE_TTL_MS`: how long a lease of a repository on PostgreSQL lives without its
+ *   holder's heartbeat (default 30 000): a server that died blocks gc (and a dead gc blocks
+ *   writes) for at most this long.
  *
  * Malformed dates are refused where they are used (the repository's clock), with the variable
  * named, so a command that never reads the time does not fail on them.
@@ -26,6 +29,7 @@ export interface CliEnvironment {
   readonly token?: string;
   /** Where remotes' tokens are kept (`remote/credentials.ts`), if a home folder is known. */
   readonly credentialsFile?: string;
+  readonly leaseTtlMs?: string;
 }
 
 /** The variables this CLI honours, in the order `verso help` would document them. */
@@ -36,6 +40,7 @@ export const VERSO_VARIABLES = [
   'VERSO_NOW',
   'VERSO_TOKEN',
   'VERSO_CREDENTIALS',
+  'VERSO_LEASE_TTL_MS',
 ] as const;
 
 export function readEnvironment(env: Readonly<Record<string, string | undefined>>): CliEnvironment {
@@ -49,7 +54,9 @@ export function readEnvironment(env: Readonly<Record<string, string | undefined>
   const now = pick('VERSO_NOW');
   const token = pick('VERSO_TOKEN');
   const credentialsFile = pick('VERSO_CREDENTIALS') ?? defaultCredentialsFile(env);
+  const leaseTtlMs = pick('VERSO_LEASE_TTL_MS');
   return {
+    ...(leaseTtlMs !== undefined ? { leaseTtlMs } : {}),
     ...(token !== undefined ? { token } : {}),
     ...(credentialsFile !== undefined ? { credentialsFile } : {}),
     ...(repo !== undefined ? { repo } : {}),
@@ -89,5 +96,21 @@ export function repositoryOptions(env: CliEnvironment): RepositoryOptions {
         ...(env.commitTime !== undefined ? { VERSO_COMMIT_TIME: env.commitTime } : {}),
       }),
   };
-  return { clock, ...(env.author !== undefined ? { identity: { author: env.author } } : {}) };
+  return {
+    clock,
+    ...(env.author !== undefined ? { identity: { author: env.author } } : {}),
+    ...(env.leaseTtlMs !== undefined ? { leaseTtlMs: leaseTtl(env.leaseTtlMs) } : {}),
+  };
+}
+
+/** `VERSO_LEASE_TTL_MS`: whole milliseconds, at least 100 (the heartbeat runs every third). */
+function leaseTtl(value: string): number {
+  const ms = Number(value);
+  if (!/^[0-9]+$/.test(value.trim()) || !Number.isSafeInteger(ms) || ms < 100)
+    throw new InvalidArgumentError(
+      'VERSO_LEASE_TTL_MS',
+      value,
+      'expected whole milliseconds, at least 100',
+    );
+  return ms;
 }

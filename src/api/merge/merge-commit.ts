@@ -15,7 +15,7 @@ import { compareBytes } from '../../tree/bytes.js';
 import { mutateTree, type Edit } from '../../tree/mutate.js';
 import { commitToBranch, type BeforeMove, type CommitResult } from '../write/commit-to-branch.js';
 import { withLease } from '../repository/lease.js';
-import { inBranchQueue } from '../write/branch-queue.js';
+import { inBranchQueue, inBranchTurn } from '../write/branch-queue.js';
 import {
   fromHex,
   isDecided,
@@ -39,32 +39,34 @@ export async function commitMerge(
   gate?: BeforeMove,
 ): Promise<CommitResult & { resolutions: number }> {
   return inBranchQueue(repo.root, into, () =>
-    withLease(repo, 'writer', async () => {
-      const { state, version } = await loadPendingMerge(repo, into);
-      const open = state.conflicts.filter((c) => !isDecided(c));
-      if (open.length > 0)
-        throw new UndecidedConflictsError(
-          into,
-          open.map((c) => c.id),
-        );
-      const ref = await repo.catalog.getRef(into);
-      if (ref?.target !== state.ours) {
-        const landed = await landedMerge(repo, state);
-        if (!landed) throw new MergeTargetMovedError(into, state.ours, ref?.target ?? null);
-        // An earlier `merge commit` moved the branch and died before deleting this record.
+    inBranchTurn(repo, into, () =>
+      withLease(repo, 'writer', async () => {
+        const { state, version } = await loadPendingMerge(repo, into);
+        const open = state.conflicts.filter((c) => !isDecided(c));
+        if (open.length > 0)
+          throw new UndecidedConflictsError(
+            into,
+            open.map((c) => c.id),
+          );
+        const ref = await repo.catalog.getRef(into);
+        if (ref?.target !== state.ours) {
+          const landed = await landedMerge(repo, state);
+          if (!landed) throw new MergeTargetMovedError(into, state.ours, ref?.target ?? null);
+          // An earlier `merge commit` moved the branch and died before deleting this record.
+          await repo.catalog.deletePendingMerge(into, version);
+          const entry = (await repo.catalog.getCommit(landed))!;
+          return {
+            commit: landed,
+            snapshot: entry.snapshot,
+            committed: true,
+            resolutions: state.conflicts.length,
+          };
+        }
+        const done = await finishMerge(repo, message ? { ...state, message } : state, [], gate);
         await repo.catalog.deletePendingMerge(into, version);
-        const entry = (await repo.catalog.getCommit(landed))!;
-        return {
-          commit: landed,
-          snapshot: entry.snapshot,
-          committed: true,
-          resolutions: state.conflicts.length,
-        };
-      }
-      const done = await finishMerge(repo, message ? { ...state, message } : state, [], gate);
-      await repo.catalog.deletePendingMerge(into, version);
-      return { ...done, resolutions: state.conflicts.length };
-    }),
+        return { ...done, resolutions: state.conflicts.length };
+      }),
+    ),
   );
 }
 

@@ -33,7 +33,7 @@ import {
 } from './merge-state.js';
 import { authorOf, timeOf } from '../repository/identity.js';
 import { withLease } from '../repository/lease.js';
-import { inBranchQueue } from '../write/branch-queue.js';
+import { inBranchQueue, inBranchTurn } from '../write/branch-queue.js';
 import type { Repository } from '../repository/repository.js';
 import { refLogNote } from '../repository/ref-log.js';
 import { failpoint } from '../../core/failpoints.js';
@@ -65,71 +65,73 @@ export type MergeResult =
 
 export async function merge(repo: Repository, opts: MergeOptions): Promise<MergeResult> {
   return inBranchQueue(repo.root, opts.into, () =>
-    withLease(repo, 'writer', async () => {
-      const dst = await branchHead(repo, opts.into);
-      await refuseWhilePending(repo, opts.into);
-      const theirs = await resolveRef(repo.catalog, repo.chunks, opts.source);
-      if (await isAncestor(repo.catalog, theirs, dst.head))
-        return { status: 'up-to-date', head: dst.head };
-      if (!opts.noFastForward && (await isAncestor(repo.catalog, dst.head, theirs))) {
-        if (opts.gate)
-          await opts.gate({
-            commit: theirs,
-            snapshot: (await getCommit(repo.chunks, theirs)).snapshot,
-          });
-        const note = refLogNote(repo, 'merge: fast-forward', `merge ${opts.source}`);
-        await repo.catalog.updateRef(opts.into, 'branch', dst.head, theirs, note);
-        return { status: 'fast-forward', head: theirs, from: dst.head };
-      }
-      const bases = await mergeBases(repo.catalog, dst.head, theirs);
-      const theirsSnap = await getSnapshot(
-        repo.chunks,
-        (await getCommit(repo.chunks, theirs)).snapshot,
-      );
-      if (bases.length === 0)
-        throw new CorruptionError(`commits ${dst.head} and ${theirs} share no ancestor`);
-      const base = await baseSnapshot(repo, bases);
-      const m = await mergeSnapshots(repo.nodes, base, dst.snapshot, theirsSnap);
-      const state: PendingMerge = {
-        format: 1,
-        into: opts.into,
-        source: opts.source,
-        ours: dst.head,
-        theirs,
-        bases,
-        merged: m.merged,
-        theirsSchema: theirsSnap.schema,
-        theirsCategories: theirsSnap.categories,
-        applied: m.applied,
-        message: opts.message ?? `Merge ${opts.source} into ${opts.into}`,
-        allowDuplicates: opts.allowDuplicates ?? false,
-        startedBy: authorOf(repo),
-        startedAt: timeOf(repo),
-        conflicts: storedConflicts(m, theirsSnap, opts.allowDuplicates ?? false),
-      };
-      if (state.conflicts.length > 0) {
-        // The auto-merged trees must be durable before a record names them.
-        await repo.chunks.flush();
-        failpoint('merge-after-trees-flushed');
-        await savePendingMerge(repo, state, null);
-        const dups = state.conflicts.filter((c) => c.type === 'duplicate').length;
-        throw new MergeConflictError(opts.into, state.conflicts.length - dups, dups);
-      }
-      const done = await finishMerge(
-        repo,
-        state,
-        duplicateNotes(m, opts.allowDuplicates ?? false),
-        opts.gate,
-      );
-      return {
-        status: 'merged',
-        commit: done.commit,
-        snapshot: done.snapshot,
-        bases,
-        applied: m.applied,
-        duplicatesAllowed: opts.allowDuplicates ? m.duplicates.length : 0,
-      };
-    }),
+    inBranchTurn(repo, opts.into, () =>
+      withLease(repo, 'writer', async () => {
+        const dst = await branchHead(repo, opts.into);
+        await refuseWhilePending(repo, opts.into);
+        const theirs = await resolveRef(repo.catalog, repo.chunks, opts.source);
+        if (await isAncestor(repo.catalog, theirs, dst.head))
+          return { status: 'up-to-date', head: dst.head };
+        if (!opts.noFastForward && (await isAncestor(repo.catalog, dst.head, theirs))) {
+          if (opts.gate)
+            await opts.gate({
+              commit: theirs,
+              snapshot: (await getCommit(repo.chunks, theirs)).snapshot,
+            });
+          const note = refLogNote(repo, 'merge: fast-forward', `merge ${opts.source}`);
+          await repo.catalog.updateRef(opts.into, 'branch', dst.head, theirs, note);
+          return { status: 'fast-forward', head: theirs, from: dst.head };
+        }
+        const bases = await mergeBases(repo.catalog, dst.head, theirs);
+        const theirsSnap = await getSnapshot(
+          repo.chunks,
+          (await getCommit(repo.chunks, theirs)).snapshot,
+        );
+        if (bases.length === 0)
+          throw new CorruptionError(`commits ${dst.head} and ${theirs} share no ancestor`);
+        const base = await baseSnapshot(repo, bases);
+        const m = await mergeSnapshots(repo.nodes, base, dst.snapshot, theirsSnap);
+        const state: PendingMerge = {
+          format: 1,
+          into: opts.into,
+          source: opts.source,
+          ours: dst.head,
+          theirs,
+          bases,
+          merged: m.merged,
+          theirsSchema: theirsSnap.schema,
+          theirsCategories: theirsSnap.categories,
+          applied: m.applied,
+          message: opts.message ?? `Merge ${opts.source} into ${opts.into}`,
+          allowDuplicates: opts.allowDuplicates ?? false,
+          startedBy: authorOf(repo),
+          startedAt: timeOf(repo),
+          conflicts: storedConflicts(m, theirsSnap, opts.allowDuplicates ?? false),
+        };
+        if (state.conflicts.length > 0) {
+          // The auto-merged trees must be durable before a record names them.
+          await repo.chunks.flush();
+          failpoint('merge-after-trees-flushed');
+          await savePendingMerge(repo, state, null);
+          const dups = state.conflicts.filter((c) => c.type === 'duplicate').length;
+          throw new MergeConflictError(opts.into, state.conflicts.length - dups, dups);
+        }
+        const done = await finishMerge(
+          repo,
+          state,
+          duplicateNotes(m, opts.allowDuplicates ?? false),
+          opts.gate,
+        );
+        return {
+          status: 'merged',
+          commit: done.commit,
+          snapshot: done.snapshot,
+          bases,
+          applied: m.applied,
+          duplicatesAllowed: opts.allowDuplicates ? m.duplicates.length : 0,
+        };
+      }),
+    ),
   );
 }
 

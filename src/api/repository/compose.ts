@@ -69,7 +69,9 @@ export async function openRepository(
   const remote = readBackendConfig(base);
   if (remote) {
     const { openRemoteBackends } = await import('./remote-backends.js');
-    const backends = await openRemoteBackends(base, remote);
+    const backends = await openRemoteBackends(base, remote, {
+      ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
+    });
     return openWithScratch(root, backends, options);
   }
   const chunksDir = join(base, 'chunks');

@@ -110,6 +110,7 @@ async function makeOrAttach(
   const backends = await openRemoteBackends(base, config, {
     create: !opts.attach,
     connectWith: opts.catalog,
+    ...(opts.leaseTtlMs !== undefined ? { leaseTtlMs: opts.leaseTtlMs } : {}),
   }).catch((e: unknown) => {
     // --attach to a schema or bucket prefix without a repository: say so in init's terms.
     const code = e instanceof VersoError ? e.code : undefined;

@@ -25,7 +25,12 @@ export interface OpenedBackends {
 export async function openRemoteBackends(
   base: string,
   config: BackendConfig,
-  options: { readonly create?: boolean; readonly connectWith?: string } = {},
+  options: {
+    readonly create?: boolean;
+    readonly connectWith?: string;
+    /** How long the catalog's leases live without a heartbeat (default: the catalog's). */
+    readonly leaseTtlMs?: number;
+  } = {},
 ): Promise<OpenedBackends> {
   const catalogUrl = parseCatalogUrl(options.connectWith ?? config.catalog);
   const [{ PostgresCatalog }, { S3PackChunkStore }, { S3BlobStore }, s3] = await Promise.all([
@@ -40,6 +45,7 @@ export async function openRemoteBackends(
     connectionString: catalogUrl.connectionString,
     schema: catalogUrl.schema,
     create: options.create ?? false,
+    ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
   });
   try {
     const chunks = await S3PackChunkStore.open({

@@ -55,6 +55,11 @@ export interface RepositoryOptions {
   readonly limits?: Partial<Limits>;
   /** Default: the secondary indexes, then blame (`compose.ts`, `STANDARD_MAINTAINERS`). */
   readonly maintainers?: readonly CommitMaintainer<Repository>[];
+  /**
+   * How long a lease lives without its holder's heartbeat, for backends whose leases expire
+   * (PostgreSQL; default 30 000 ms). Embedded backends ignore it.
+   */
+  readonly leaseTtlMs?: number;
 }
 
 /** Everything a repository is composed of; backends are opened by the caller. */

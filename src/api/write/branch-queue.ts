@@ -13,6 +13,7 @@
  * inside its own (it would wait for itself).
  */
 import { resolve } from 'node:path';
+import type { Repository } from '../repository/repository.js';
 
 const tails = new Map<string, Promise<void>>();
 
@@ -39,4 +40,18 @@ export async function inBranchQueue<T>(
 /** How many branches have writers queued or running in this process (for tests). */
 export function queuedBranches(): number {
   return tails.size;
+}
+
+/**
+ * The catalog's turn among the writers of `branch` on every server, when it has turns (a
+ * catalog shared by servers: `LeasesCatalog.withBranchTurn`), so one server's writes cannot
+ * starve another's of the branch; else just `fn`. Taken inside `inBranchQueue`, so a process
+ * waits for one turn per branch at a time.
+ */
+export function inBranchTurn<T>(
+  repo: Repository,
+  branch: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  return repo.catalog.withBranchTurn ? repo.catalog.withBranchTurn(branch, fn) : fn();
 }

@@ -1,6 +1,7 @@
 /**
  * The writer skeleton (layer: api): one writer per branch at a time in this process
- * (`branch-queue.ts`), under a writer lease, read the branch head, let the writer build the new
+ * (`branch-queue.ts`), in its turn among other servers' writers of the branch when the
+ * catalog is shared (`inBranchTurn`), under a writer lease, read the branch head, let the writer build the new
  * snapshot from it, and commit it with the head as the expected head, so the branch moves by
  * compare-and-swap from exactly the version the writer built on (`commit-to-branch.ts` keeps
  * the crash-safe order: chunks flushed, then catalog rows, then the ref). Anything the writer
@@ -33,7 +34,7 @@ import { withLease } from '../repository/lease.js';
 import type { Repository } from '../repository/repository.js';
 import { snapshotOfCommit } from '../repository/snapshot-at.js';
 import { branchHead, type BranchHead } from './branch-head.js';
-import { inBranchQueue } from './branch-queue.js';
+import { inBranchQueue, inBranchTurn } from './branch-queue.js';
 import { commitToBranch, type CommitResult, type NewCommit } from './commit-to-branch.js';
 import type { TouchedKeys } from './touched-keys.js';
 import { findWriteConflicts } from './write-conflicts.js';
@@ -88,55 +89,57 @@ export async function writeToBranch<R extends object>(
   opts: WriteToBranchOptions = {},
 ): Promise<CommitResult & R> {
   return inBranchQueue(repo.root, branch, () =>
-    withLease(repo, 'writer', async () => {
-      let base = await branchHead(repo, branch);
-      if (opts.expectedHead !== undefined && base.head !== opts.expectedHead)
-        throw new RefUpdateRaceError(branch, opts.expectedHead, base.head);
-      /** Where the caller's view was last checked against the head (`baseHead`). */
-      let checkedFrom =
-        opts.baseHead === undefined || opts.baseHead === base.head
-          ? undefined
-          : {
-              head: opts.baseHead,
-              snapshot: await snapshotOfCommit(repo, opts.baseHead),
-            };
-      for (let rebases = 0; ; rebases++) {
-        const { report, touched, ...commit } = await build(base);
-        if (checkedFrom && checkedFrom.head !== base.head) {
-          if (!touched) throw new RefUpdateRaceError(branch, checkedFrom.head, base.head);
-          const stale = await findWriteConflicts(
+    inBranchTurn(repo, branch, () =>
+      withLease(repo, 'writer', async () => {
+        let base = await branchHead(repo, branch);
+        if (opts.expectedHead !== undefined && base.head !== opts.expectedHead)
+          throw new RefUpdateRaceError(branch, opts.expectedHead, base.head);
+        /** Where the caller's view was last checked against the head (`baseHead`). */
+        let checkedFrom =
+          opts.baseHead === undefined || opts.baseHead === base.head
+            ? undefined
+            : {
+                head: opts.baseHead,
+                snapshot: await snapshotOfCommit(repo, opts.baseHead),
+              };
+        for (let rebases = 0; ; rebases++) {
+          const { report, touched, ...commit } = await build(base);
+          if (checkedFrom && checkedFrom.head !== base.head) {
+            if (!touched) throw new RefUpdateRaceError(branch, checkedFrom.head, base.head);
+            const stale = await findWriteConflicts(
+              repo.nodes,
+              checkedFrom.snapshot,
+              base.snapshot,
+              touched,
+            );
+            if (stale.length > 0)
+              throw new WriteConflictError(branch, checkedFrom.head, base.head, stale);
+            checkedFrom = undefined;
+          }
+          const outcome = await commitUnlessMoved(repo, {
+            ...commit,
+            branch,
+            expectedHead: base.head,
+          });
+          if (!(outcome instanceof RefUpdateRaceError)) return { ...outcome, ...report };
+          if (!touched || opts.expectedHead !== undefined || rebases === MAX_REBASES) throw outcome;
+          await pause(rebases);
+          const head = await branchHead(repo, branch);
+          const conflicts = await findWriteConflicts(
             repo.nodes,
-            checkedFrom.snapshot,
             base.snapshot,
+            head.snapshot,
             touched,
           );
-          if (stale.length > 0)
-            throw new WriteConflictError(branch, checkedFrom.head, base.head, stale);
-          checkedFrom = undefined;
+          if (conflicts.length > 0)
+            throw new WriteConflictError(branch, base.head, head.head, conflicts);
+          opts.onRebase?.(base.head, head.head);
+          // Each rebase checks the keys from the head the write was last built on, so a chain of
+          // rebases has checked every commit since the first build.
+          base = head;
         }
-        const outcome = await commitUnlessMoved(repo, {
-          ...commit,
-          branch,
-          expectedHead: base.head,
-        });
-        if (!(outcome instanceof RefUpdateRaceError)) return { ...outcome, ...report };
-        if (!touched || opts.expectedHead !== undefined || rebases === MAX_REBASES) throw outcome;
-        await pause(rebases);
-        const head = await branchHead(repo, branch);
-        const conflicts = await findWriteConflicts(
-          repo.nodes,
-          base.snapshot,
-          head.snapshot,
-          touched,
-        );
-        if (conflicts.length > 0)
-          throw new WriteConflictError(branch, base.head, head.head, conflicts);
-        opts.onRebase?.(base.head, head.head);
-        // Each rebase checks the keys from the head the write was last built on, so a chain of
-        // rebases has checked every commit since the first build.
-        base = head;
-      }
-    }),
+      }),
+    ),
   );
 }
 

@@ -45,6 +45,7 @@ import type { AccessCatalog } from '../access-catalog.js';
 import type { DerivedCatalog } from '../derived-catalog.js';
 import type { LineageCatalog } from '../lineage-catalog.js';
 import { PostgresAccessCatalog } from './postgres-access-catalog.js';
+import { PostgresBranchTurns } from './postgres-branch-turns.js';
 import { PostgresDerivedCatalog } from './postgres-derived-catalog.js';
 import { describeServer, mapPostgresError } from './postgres-errors.js';
 import { PostgresLeases } from './postgres-leases.js';
@@ -83,12 +84,16 @@ export class PostgresCatalog implements Catalog {
   readonly access: AccessCatalog;
   private readonly refs: PostgresRefs;
   private readonly leases: PostgresLeases;
+  private readonly turns: PostgresBranchTurns;
   private closed = false;
 
   private constructor(
     private readonly db: PgDatabase,
     leaseTtlMs: number,
+    schema: string,
+    poolSize: number,
   ) {
+    this.turns = new PostgresBranchTurns(db, schema, poolSize);
     this.refs = new PostgresRefs(db);
     this.leases = new PostgresLeases(db, leaseTtlMs);
     this.lineage = new PostgresLineageCatalog(db);
@@ -107,21 +112,15 @@ export class PostgresCatalog implements Catalog {
         `invalid PostgreSQL schema name '${schema}': use lowercase letters, digits and '_' (at most 63, not starting with a digit)`,
         { schema },
       );
-    const db = new PgDatabase(
-      {
-        connectionString: options.connectionString,
-        schema,
-        poolSize: options.poolSize ?? 10,
-      },
-      at,
-    );
+    const poolSize = options.poolSize ?? 10;
+    const db = new PgDatabase({ connectionString: options.connectionString, schema, poolSize }, at);
     try {
       await migrate(db, schema, options.create ?? true, at);
     } catch (error) {
       await db.end().catch(() => undefined);
       throw mapPostgresError(error, at, 'open');
     }
-    return new PostgresCatalog(db, options.leaseTtlMs ?? 30_000);
+    return new PostgresCatalog(db, options.leaseTtlMs ?? 30_000, schema, poolSize);
   }
 
   // ---- refs and the ref log (postgres-refs.ts)
@@ -306,6 +305,11 @@ export class PostgresCatalog implements Catalog {
 
   releaseLease(id: number): Promise<void> {
     return this.leases.release(id);
+  }
+
+  /** Writers of one branch on every server take turns (`postgres-branch-turns.ts`). */
+  withBranchTurn<T>(branch: string, fn: () => Promise<T>): Promise<T> {
+    return this.turns.run(branch, fn);
   }
 
   /** Stops the lease heartbeat (held leases then expire) and closes the pool. */

@@ -15,8 +15,8 @@
  *
  * Open: HEAD the marker, LIST `packs/`, GET every live index (16 at a time) and keep them in
  * memory (~44 bytes a chunk, binary-searched in place). A lookup that no known index answers
- * re-lists (at most once per 200 ms; concurrent misses share one LIST that starts after they
- * asked) and loads new indexes, so a chunk another server flushed before its ref moved is always
+ * re-lists (`has`: at most once per 200 ms; a read at once; concurrent misses share one LIST
+ * that starts after they asked) and loads new indexes, so a chunk another server flushed before its ref moved is always
  * found here.
  *
  * Writes: `put` stages in memory (visible to `get` at once); `flush` uploads the staged chunks
@@ -135,8 +135,6 @@ function newPackId(): string {
   return randomBytes(8).toString('hex');
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export class S3PackChunkStore implements ChunkStore {
   private readonly objects: S3Objects;
   private readonly staged = new Map<ChunkHash, Uint8Array>();
@@ -151,6 +149,8 @@ export class S3PackChunkStore implements ChunkStore {
   private listing: Promise<void> | undefined;
   private nextListing: Promise<void> | undefined;
   private lastListAt = 0;
+  /** Ends the interval wait of the scheduled LIST early (a read that must not wait for it). */
+  private wakeListing: (() => void) | undefined;
   private readonly graceMs: number;
   private readonly smallPackBytes: number;
   private readonly maxSmallPacks: number;
@@ -237,7 +237,7 @@ export class S3PackChunkStore implements ChunkStore {
       if (staged) out[i] = staged.slice();
       else wanted.push({ i, hash });
     }
-    if (wanted.some(({ hash }) => !this.locate(hash))) await this.relist();
+    if (wanted.some(({ hash }) => !this.locate(hash))) await this.relist(true);
     const stored: { i: number; hash: Uint8Array; at: Located }[] = [];
     for (const w of wanted) {
       const at = this.locate(w.hash);
@@ -297,6 +297,7 @@ export class S3PackChunkStore implements ChunkStore {
       for (const hash of hashes) {
         const hex = hashToHex(hash);
         doomed.add(hex);
+        // Deleted on purpose: not a chunk of a write in progress to save from gc at the flush.
         this.skipped.delete(hex);
         const staged = this.staged.get(hex);
         if (staged) {
@@ -433,7 +434,7 @@ export class S3PackChunkStore implements ChunkStore {
     for (let attempt = 0; ; attempt++) {
       let at = this.locate(hash);
       if (!at) {
-        await this.relist();
+        await this.relist(true);
         at = this.locate(hash);
         if (!at) return undefined;
       }
@@ -498,14 +499,29 @@ export class S3PackChunkStore implements ChunkStore {
 
   /**
    * Re-lists for a miss: joins a LIST that has not started yet, or schedules one that starts
-   * after any running one and at least `relistIntervalMs` after the previous start.
+   * after any running one and at least `relistIntervalMs` after the previous start. `urgent`
+   * (a read by hash: something refers to the chunk, so another server has flushed it) starts
+   * it without that wait: a server reading the head another server just moved its branch to
+   * must not lag the interval behind it, or it loses every race for that branch to the server
+   * that wrote the head (racing-servers test: writes starved through all their rebases).
    */
-  private relist(): Promise<void> {
-    if (this.nextListing) return this.nextListing;
+  private relist(urgent = false): Promise<void> {
+    if (this.nextListing) {
+      if (urgent) this.wakeListing?.();
+      return this.nextListing;
+    }
     const next = (async () => {
       await this.listing?.catch(() => undefined);
-      const wait = this.lastListAt + this.relistIntervalMs - Date.now();
-      if (wait > 0) await sleep(wait);
+      const wait = urgent ? 0 : this.lastListAt + this.relistIntervalMs - Date.now();
+      if (wait > 0)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          this.wakeListing = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      this.wakeListing = undefined;
       this.nextListing = undefined;
       await this.listAndLoad();
     })();
