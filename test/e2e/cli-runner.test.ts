@@ -200,6 +200,29 @@ const RUNS: readonly Run[] = [
     },
   ),
   run('predict list', () => ['predict', 'list'], 'records'),
+  run(
+    'predict import',
+    () => ['predict', 'import', '--model', 'det@1', '--dataset', 'main', predictionSetFile()],
+    'document',
+    { keep: (d) => (ids['predictionSet'] = d['id'] as string) },
+  ),
+  run('predict sets', () => ['predict', 'sets'], 'records'),
+  run('predict show', () => ['predict', 'show', ids['predictionSet']!], 'document'),
+  run(
+    'select',
+    () => [
+      'select',
+      '--dataset',
+      'main',
+      '--predictions',
+      'det@1',
+      '--strategy',
+      'margin',
+      '--top',
+      '1',
+    ],
+    'document',
+  ),
   run('lineage up', () => ['lineage', 'up', ids['prediction']!], 'document'),
   run('lineage down', () => ['lineage', 'down', 'main'], 'document'),
   run('explain', () => ['explain', ids['prediction']!, '--top', '2'], 'document'),
@@ -223,6 +246,26 @@ const REFUSALS: readonly (readonly [path: string, args: string[], code: string])
   ['pull', ['pull', 'nowhere'], 'REMOTE_NOT_FOUND'],
   ['push', ['push', 'nowhere'], 'REMOTE_NOT_FOUND'],
   ['clone', ['clone', 'http://127.0.0.1:9/repos/none', '/no/such/parent/clone'], ''],
+  [
+    'predict import',
+    ['predict', 'import', '--model', 'det@1', '/no/such/predictions.jsonl'],
+    'INPUT_FILE',
+  ],
+  [
+    'select',
+    [
+      'select',
+      '--dataset',
+      'main',
+      '--predictions',
+      'nobody@0',
+      '--strategy',
+      'margin',
+      '--top',
+      '1',
+    ],
+    'LINEAGE_NOT_FOUND',
+  ],
   // `serve` runs until a signal; its start-up refusal is what this table can run.
   ['serve', ['serve', '--root', '/no/such/folder', '--port', '0'], 'INVALID_ARGUMENT'],
 ];
@@ -245,6 +288,13 @@ function vectorsFile(): string {
   return writeJsonLines(join(data, 'vectors.jsonl'), [
     { image: 'img-1', label: '1', vector: [1, 0] },
     { image: 'img-2', label: '1', vector: [0, 1] },
+  ]);
+}
+
+function predictionSetFile(): string {
+  return writeJsonLines(join(data, 'prediction-set.jsonl'), [
+    { image: 'img-1', prediction: '0', category: 'cat', bbox: [1, 2, 3, 4], score: 0.9 },
+    { image: 'img-2', prediction: '0', category: 'dog', bbox: [2, 3, 4, 5], score: 0.55 },
   ]);
 }
 

@@ -5,7 +5,8 @@
  *
  * An image's difficulty is that of its most uncertain prediction (`dataset/prediction-uncertainty.ts`;
  * between equally uncertain predictions of an image, the first by prediction id); images are
- * ranked hardest first, ties by image id ascending. Only images of the dataset at REF count, and
+ * ranked hardest first, ties by image id ascending. Only images of the dataset at REF count (an
+ * asset record or a label), and
  * with `--where` only predictions matching it (the filter language over the prediction's own
  * fields, `class`, `score`, `kind`, `attributes.X`, and its image's `image.*` fields).
  * `--per-class N` takes at most N images whose deciding prediction has one class, going down
@@ -20,18 +21,17 @@ import type { SliceRecord } from '../../catalog/catalog.js';
 import { encodeValue, type JsonValue } from '../../core/canonical.js';
 import { InvalidArgumentError } from '../../core/errors.js';
 import { hashToHex, hexToHash, type ChunkHash } from '../../core/hash.js';
-import { encodeImageKey } from '../../dataset/label-key.js';
 import { harder, uncertainty, type SelectStrategy } from '../../dataset/prediction-uncertainty.js';
 import { decodeValue } from '../../core/canonical.js';
 import { compileFilter, filterNeeds, type Predicate } from '../../query/evaluate.js';
 import { parseFilter } from '../../query/parser.js';
 import { RecordView } from '../../query/record-view.js';
 import { TreeBuilder } from '../../tree/builder.js';
-import { getValue, scanLeaves } from '../../tree/read.js';
+import { scanLeaves } from '../../tree/read.js';
 import { timeOf } from '../repository/identity.js';
 import { withLease } from '../repository/lease.js';
 import type { Repository } from '../repository/repository.js';
-import { snapshotAtRef } from '../repository/snapshot-at.js';
+import { datasetCheck, type DatasetCheck } from './prediction-dataset-check.js';
 import { predictionKeyOf } from './prediction-set-tree.js';
 import { resolvePredictionSet } from './prediction-sets.js';
 
@@ -64,18 +64,12 @@ export interface SelectResult {
 }
 
 export async function selectImages(repo: Repository, opts: SelectOptions): Promise<SelectResult> {
-  const { commit, snap } = await snapshotAtRef(repo, opts.dataset);
+  const dataset = await datasetCheck(repo, opts.dataset);
+  const commit = dataset.commit;
   const set = await resolvePredictionSet(repo, opts.predictions);
   const where = opts.where === undefined ? undefined : predictionFilter(opts.where);
   const seed = opts.strategy === 'random' ? (opts.seed ?? '') : null;
-  const ranked = await rankImages(
-    repo,
-    set.root,
-    hexToHash(snap.trees.assets),
-    opts,
-    where,
-    seed ?? '',
-  );
+  const ranked = await rankImages(repo, set.root, dataset, opts, where, seed ?? '');
   const images = choose(ranked, opts.top, opts.perClass);
   const params: Record<string, string | number | null> = {
     top: opts.top,
@@ -120,14 +114,16 @@ function predictionFilter(where: string): Predicate {
 async function rankImages(
   repo: Repository,
   root: ChunkHash,
-  assets: Uint8Array,
+  dataset: DatasetCheck,
   opts: SelectOptions,
   where: Predicate | undefined,
   seed: string,
 ): Promise<SelectedImage[]> {
   const out: SelectedImage[] = [];
   const view = new RecordView();
-  let current: { image: string; asset: Uint8Array | undefined; best?: SelectedImage } | undefined;
+  let current:
+    | { image: string; known: boolean; asset: Uint8Array | undefined; best?: SelectedImage }
+    | undefined;
   const close = () => {
     if (current?.best) out.push(current.best);
   };
@@ -138,9 +134,10 @@ async function rankImages(
       const { image, prediction } = predictionKeyOf(key);
       if (current?.image !== image) {
         close();
-        current = { image, asset: await getValue(repo.nodes, assets, encodeImageKey(image)) };
+        const [known, asset] = [await dataset.known(image), await dataset.assetBytes(image)];
+        current = { image, known, asset };
       }
-      if (!current.asset) continue;
+      if (!current.known) continue;
       if (where && !where(view.reset(key, value, undefined, current.asset))) continue;
       const content = decodeValue(value) as { readonly [k: string]: JsonValue };
       const difficulty = uncertainty(opts.strategy, content, image, seed);
