@@ -1,10 +1,14 @@
 /**
  * How uncertain a model is about one prediction, per active-learning strategy (layer: dataset,
- * pure). The probabilities P of a prediction are its `scores` values when it has them, else
- * [score, 1 - score] (a top score alone read as a two-way choice). Then, in float64:
- * - least-confidence: 1 - max(P)                  (larger is harder)
- * - margin:           max(P) - secondmax(P)       (smaller is harder; 0 for a second of none)
- * - entropy:          -sum(q ln q), q = P / sum(P), over q > 0 (larger is harder)
+ * pure). The probabilities P of a prediction are its `scores` values when it has them, with
+ * top = max(P) and second = the next largest (0 when there is none). Without `scores`, top is
+ * `score` (the top score, by definition) and the rest of the mass is one alternative:
+ * P = [score, 1 - score], second = 1 - score (so margin is 2 score - 1, negative below 0.5).
+ * Then, in float64:
+ * - least-confidence: 1 - top                     (larger is harder)
+ * - margin:           top - second                (smaller is harder)
+ * - entropy:          -sum(q ln q), q = P / sum(P), over q > 0 (larger is harder; without
+ *                     `scores` the two-way entropy of the top score)
  * - random:           a uniform number in [0, 1) from SHA-256 of (seed, image) (larger first),
  *                     the same for every prediction of the image, so a seed fixes the order.
  * An image's difficulty is that of its most uncertain prediction (`harder` picks it).
@@ -26,6 +30,16 @@ export function probabilitiesOf(content: Content): number[] {
   return [score, 1 - score];
 }
 
+/** [top, second] of a stored prediction content (see the header). */
+export function topTwoOf(content: Content): [number, number] {
+  if (content['scores'] === undefined) {
+    const score = typeof content['score'] === 'number' ? content['score'] : 0;
+    return [score, 1 - score];
+  }
+  const [top = 0, second = 0] = probabilitiesOf(content).sort((a, b) => b - a);
+  return [top, second];
+}
+
 /** The strategy's uncertainty value of one prediction (random: of its image). */
 export function uncertainty(
   strategy: SelectStrategy,
@@ -35,9 +49,9 @@ export function uncertainty(
 ): number {
   switch (strategy) {
     case 'least-confidence':
-      return 1 - Math.max(...probabilitiesOf(content));
+      return 1 - topTwoOf(content)[0];
     case 'margin': {
-      const [top = 0, second = 0] = probabilitiesOf(content).sort((a, b) => b - a);
+      const [top, second] = topTwoOf(content);
       return top - second;
     }
     case 'entropy': {

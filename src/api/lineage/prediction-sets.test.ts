@@ -289,8 +289,9 @@ function bruteForce(
   const value = (r: Raw): number => {
     const p = r.scores ? Object.values(r.scores) : [r.score, 1 - r.score];
     const sorted = [...p].sort((a, b) => b - a);
-    if (strategy === 'least-confidence') return 1 - sorted[0]!;
-    if (strategy === 'margin') return sorted[0]! - (sorted[1] ?? 0);
+    const [top, second] = r.scores ? [sorted[0]!, sorted[1] ?? 0] : [r.score, 1 - r.score];
+    if (strategy === 'least-confidence') return 1 - top;
+    if (strategy === 'margin') return top - second;
     const sum = p.reduce((a, b) => a + b, 0);
     return -p.filter((x) => x > 0).reduce((h, x) => h + (x / sum) * Math.log(x / sum), 0);
   };
