@@ -16,6 +16,7 @@ const SUITES: Readonly<Record<string, string>> = {
   python: './python-bench.js',
   sync: './sync-bench.js',
   catalog: './catalog-bench.js',
+  predictions: './predictions-bench.js',
 };
 
 const first = process.argv[2];
