@@ -13,7 +13,8 @@ import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXPORT_FORMATS } from '../../src/api/interchange/index.js';
-import { EXPORT_FORMAT_CHOICES } from '../../src/cli/arg-parsers.js';
+import { SELECT_STRATEGIES } from '../../src/api/lineage/index.js';
+import { EXPORT_FORMAT_CHOICES, SELECT_STRATEGY_CHOICES } from '../../src/cli/arg-parsers.js';
 import { tableEntryOf } from '../../src/cli/command-table.js';
 import type { main } from '../../src/cli/main.js';
 import { buildProgram } from '../../src/cli/program.js';
@@ -432,6 +433,7 @@ describe('usage errors exit 2 with the USAGE envelope', () => {
 
   it("the choices are the api's: every export format is offered, and only those", () => {
     expect([...EXPORT_FORMAT_CHOICES].sort()).toEqual([...EXPORT_FORMATS].sort());
+    expect([...SELECT_STRATEGY_CHOICES]).toEqual([...SELECT_STRATEGIES]);
   });
 
   it('a value after the option is parsed once: log -n 1 prints one commit', async () => {

@@ -10,6 +10,7 @@
  * are never read for writing nor touched.
  */
 import type { PredictionSetRecord } from '../../catalog/catalog.js';
+import { InvalidArgumentError } from '../../core/errors.js';
 import { lineageId } from '../../influence/lineage-id.js';
 import { timeOf } from '../repository/identity.js';
 import { withLease } from '../repository/lease.js';
@@ -42,6 +43,13 @@ export async function importPredictions(
   opts: PredictImportOptions,
 ): Promise<PredictImportResult> {
   const model = await findModel(repo, opts.model);
+  if (opts.format === 'yolo' && opts.dataset === undefined)
+    throw new InvalidArgumentError(
+      'dataset',
+      '',
+      'YOLO predictions need a dataset to check against: their boxes are relative to the image sizes of its asset records',
+      { option: 'dataset' },
+    );
   const dataset = opts.dataset === undefined ? undefined : await datasetCheck(repo, opts.dataset);
   const entries: PredictionEntry[] = [];
   for await (const s of readPredictions(opts, async (image) => dataset?.size(image))) {

@@ -50,9 +50,9 @@ export async function* readPredictions(
     case 'coco': {
       if (src.cocoFile === undefined)
         throw new InvalidArgumentError(
-          '--coco',
+          'COCO file',
           '',
-          'COCO results need the COCO file that maps their ids (--coco FILE)',
+          'COCO results need the COCO dataset file that maps their image and category ids',
           { option: 'coco' },
         );
       const ids = readCocoIdMap(readTextFile(src.cocoFile), src.cocoFile);
@@ -63,9 +63,9 @@ export async function* readPredictions(
     case 'yolo': {
       if (src.namesFile === undefined)
         throw new InvalidArgumentError(
-          '--names',
+          'class-names file',
           '',
-          'YOLO predictions need the class-names file (--names FILE)',
+          'YOLO predictions need the class-names file (one class a line)',
           { option: 'names' },
         );
       const names = parseYoloNames(readTextFile(src.namesFile));
@@ -76,7 +76,7 @@ export async function* readPredictions(
           throw new InvalidArgumentError(
             'image',
             image,
-            `${file}: no size for image '${image}' (YOLO coordinates are relative): give --dataset REF whose asset records have width and height`,
+            `${file}: no size for image '${image}' (YOLO coordinates are relative): the dataset checked against has no asset record with its width and height`,
             { file },
           );
         for (const p of parseYoloPredictions(readTextFile(file), file, image, names, size))

@@ -102,7 +102,7 @@ function predictionFilter(where: string): Predicate {
   const needs = filterNeeds(expr);
   if (needs.reviews || needs.splits || needs.changes.length > 0)
     throw new InvalidArgumentError(
-      '--where',
+      'where',
       where,
       "select filters predictions by their own fields (class, score, kind, attributes.X) and their image's (image.*); reviews, splits and changes are the labels'",
       { option: 'where' },
