@@ -22,6 +22,7 @@ import { LineageRecordNotFoundError } from '../../catalog/catalog-errors.js';
 import { FormatParseError, VersoError } from '../../core/errors.js';
 import { hashToHex, hexToHash } from '../../core/hash.js';
 import { importCoco } from '../interchange/import-coco.js';
+import { collectGarbage } from '../maintenance/gc.js';
 import { initRepository } from '../repository/init-repository.js';
 import { openRepository } from '../repository/compose.js';
 import type { Repository } from '../repository/repository.js';
@@ -405,6 +406,33 @@ describe('select', () => {
     const filtered = await selectImages(repo, { ...base, where: 'score >= 0.5' });
     const scoreOf = new Map(rows.map((r) => [r.image, r.score]));
     for (const img of filtered.images) expect(scoreOf.get(img.image)).toBeGreaterThanOrEqual(0.5);
+  });
+});
+
+describe('gc', () => {
+  it('keeps every prediction set tree and every select slice tree', async () => {
+    const model = await newModel();
+    const rows = imageIds.slice(0, 40).map((image, i) => ({
+      image,
+      prediction: 'x',
+      category: 'cat',
+      score: (i % 10) / 10,
+    }));
+    const { set } = await importPredictions(repo, {
+      model,
+      format: 'jsonl',
+      path: file('gc.jsonl', jsonl(rows)),
+    });
+    const { slice } = await selectImages(repo, {
+      dataset: 'main',
+      predictions: set.id,
+      strategy: 'least-confidence',
+      top: 3,
+    });
+    const [setNodes, sliceNodes] = [await treeChunks(set.root), await treeChunks(slice.id)];
+    await collectGarbage(repo);
+    expect(await treeChunks(set.root)).toEqual(setNodes);
+    expect(await treeChunks(slice.id)).toEqual(sliceNodes);
   });
 });
 
