@@ -18,6 +18,7 @@ const SUITES: Readonly<Record<string, string>> = {
   catalog: './catalog-bench.js',
   scaleout: './scaleout-bench.js',
   ui: './ui-bench.js',
+  predictions: './predictions-bench.js',
 };
 
 const first = process.argv[2];

@@ -169,11 +169,67 @@ export function describeLineageCatalogContract(
           schema: null,
           exampleCount: 3,
           createdAt: '2024-01-02T03:04:05.000Z',
+          selection: null,
         };
         await cat.insertSlice(slice);
         expect(await cat.getSlice(B)).toEqual(slice);
         expect(await cat.slicesByCommit(A)).toEqual([slice]);
         expect(await rejection(cat.insertSlice(slice))).toBeInstanceOf(LineageRecordExistsError);
+      });
+    });
+
+    describe('lineage: prediction sets and selections (issue 17)', () => {
+      const set = (setId: string, createdAt: string) => ({
+        id: setId,
+        model: 'model-1',
+        root: C,
+        predictionCount: 12,
+        imageCount: 5_000_000_000,
+        format: 'coco',
+        dataset: A,
+        createdAt,
+      });
+
+      it('stores prediction sets of a stored model, finds them by model, keeps them immutable and across reopen', async () => {
+        await cat.insertRun(run('run-1', A));
+        expect(
+          await rejection(cat.insertPredictionSet(set('pset-1', '2024-01-04T00:00:00.000Z'))),
+        ).toBeInstanceOf(LineageRecordNotFoundError);
+        await cat.insertModel(model);
+        const first = set('pset-1', '2024-01-04T00:00:00.000Z');
+        const second = { ...set('pset-0', '2024-01-05T00:00:00.000Z'), dataset: null };
+        await cat.insertPredictionSet(first);
+        await cat.insertPredictionSet(second);
+        expect(await cat.getPredictionSet('pset-1')).toEqual(first);
+        expect(await cat.getPredictionSet('pset-9')).toBeUndefined();
+        expect(await cat.predictionSetsByModel('model-1')).toEqual([first, second]);
+        expect(await cat.predictionSetsByModel('model-2')).toEqual([]);
+        const changed = { ...first, predictionCount: 99 };
+        expect(await rejection(cat.insertPredictionSet(changed))).toBeInstanceOf(
+          LineageRecordExistsError,
+        );
+        const again = await reopened(h);
+        expect(await again.listPredictionSets()).toEqual([first, second]);
+      });
+
+      it('stores the selection a slice was chosen with', async () => {
+        const slice = {
+          id: C,
+          name: 'select-margin',
+          commit: A,
+          filter: null,
+          schema: null,
+          exampleCount: 2,
+          createdAt: '2024-01-02T03:04:05.000Z',
+          selection: {
+            predictionSet: 'pset-1',
+            strategy: 'margin',
+            params: { top: 2, where: null },
+          },
+        };
+        await cat.insertSlice(slice);
+        expect(await cat.getSlice(C)).toEqual(slice);
+        expect(await (await reopened(h)).listSlices()).toEqual([slice]);
       });
     });
 

@@ -16,6 +16,8 @@
  *   model (else `LineageRecordNotFoundError`).
  * - `insertPredictions` stores the whole batch or nothing.
  * - The `*By*` lookups are index reads: their cost does not grow with unrelated records.
+ * - A prediction set (issue 17) names a stored model (else `LineageRecordNotFoundError`); its
+ *   predictions live in the chunk store (a Prolly tree, `root`), the record only points at them.
  */
 import { LineageRecordImmutableError } from './catalog-errors.js';
 import type { ChunkHash } from '../core/hash.js';
@@ -72,13 +74,44 @@ export interface PredictionRecord {
 }
 
 export interface SliceRecord {
-  /** The example-set root hash (content hash of the selection). */
+  /** The root hash of the slice's tree (content hash of the selection). */
   readonly id: string;
   readonly name: string;
   readonly commit: ChunkHash;
   readonly filter: string | null;
   readonly schema: string | null;
+  /** Labels (`slice save`) or images (`select`) in the slice. */
   readonly exampleCount: number;
+  readonly createdAt: string;
+  /** How `select` chose it from a prediction set; null for a `slice save` of labels. */
+  readonly selection: SliceSelection | null;
+}
+
+/** The inputs of an active-learning selection (`verso select`), all bound into the slice id. */
+export interface SliceSelection {
+  readonly predictionSet: string;
+  readonly strategy: string;
+  readonly params: Readonly<Record<string, string | number | null>>;
+}
+
+/**
+ * What one model predicted over a set of images (issue 17): the predictions are a Prolly tree
+ * keyed (image, prediction) in the chunk store, `root` its content hash (identical predictions,
+ * identical root). The id binds the model and the root, so importing the same predictions for
+ * the same model again finds the stored set. Immutable, never deleted.
+ */
+export interface PredictionSetRecord {
+  /** `pset-<16 hex>` of (model, root). */
+  readonly id: string;
+  /** The model's id. */
+  readonly model: string;
+  readonly root: ChunkHash;
+  readonly predictionCount: number;
+  readonly imageCount: number;
+  /** The input format it was imported from: `jsonl`, `coco` or `yolo`. */
+  readonly format: string;
+  /** The commit its images (and classes) were checked against, or null. */
+  readonly dataset: ChunkHash | null;
   readonly createdAt: string;
 }
 
@@ -138,4 +171,11 @@ export interface LineageCatalog {
   slicesByCommit(commit: ChunkHash): Promise<SliceRecord[]>;
   /** Every slice (gc keeps their commits and example sets). */
   listSlices(): Promise<SliceRecord[]>;
+
+  insertPredictionSet(set: PredictionSetRecord): Promise<void>;
+  getPredictionSet(id: string): Promise<PredictionSetRecord | undefined>;
+  /** The sets of one model, oldest first. */
+  predictionSetsByModel(model: string): Promise<PredictionSetRecord[]>;
+  /** Every prediction set, oldest first (gc keeps their trees). */
+  listPredictionSets(): Promise<PredictionSetRecord[]>;
 }

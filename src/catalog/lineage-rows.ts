@@ -7,6 +7,7 @@ import type { ChunkHash } from '../core/hash.js';
 import type {
   ModelRecord,
   PredictionRecord,
+  PredictionSetRecord,
   RunRecord,
   RunStatus,
   SliceRecord,
@@ -55,6 +56,17 @@ export interface SliceRow {
   readonly filter: string | null;
   readonly schema: string | null;
   readonly example_count: number;
+  readonly created_at: string;
+  readonly selection: string | null;
+}
+export interface PredictionSetRow {
+  readonly id: string;
+  readonly model: string;
+  readonly root: string;
+  readonly prediction_count: number | string;
+  readonly image_count: number | string;
+  readonly format: string;
+  readonly dataset: string | null;
   readonly created_at: string;
 }
 
@@ -107,6 +119,20 @@ export function toSlice(r: SliceRow): SliceRecord {
     filter,
     schema,
     exampleCount: r.example_count,
+    createdAt: r.created_at,
+    selection: r.selection === null ? null : (JSON.parse(r.selection) as SliceRecord['selection']),
+  };
+}
+
+export function toPredictionSet(r: PredictionSetRow): PredictionSetRecord {
+  return {
+    id: r.id,
+    model: r.model,
+    root: r.root as ChunkHash,
+    predictionCount: Number(r.prediction_count),
+    imageCount: Number(r.image_count),
+    format: r.format,
+    dataset: r.dataset as ChunkHash | null,
     createdAt: r.created_at,
   };
 }

@@ -20,6 +20,8 @@ export function positiveInteger(value: string): number {
 export const EXPORT_FORMAT_CHOICES = ['coco', 'jsonl', 'yolo', 'yolo-seg', 'voc'] as const;
 export const RUN_STATUS_CHOICES = ['ok', 'failed'] as const;
 export const VECTOR_KIND_CHOICES = ['gradient', 'embedding'] as const;
+/** `select --strategy` (the api's SELECT_STRATEGIES; a test checks they agree). */
+export const SELECT_STRATEGY_CHOICES = ['least-confidence', 'margin', 'entropy', 'random'] as const;
 
 /** An option `flags` whose value must be one of `choices`. */
 export function choiceOption(

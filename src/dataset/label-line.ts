@@ -77,8 +77,8 @@ export function parseLabelLine(text: string, file: string, line: number, edits: 
     if (problem) throw new FormatParseError(file, line, problem.field || null, problem.why);
   }
   const op = parseOp(rec, file, line, edits);
-  const image = parseId(rec, 'image', file, line);
-  const label = parseId(rec, 'label', file, line);
+  const image = parseLineId(rec, 'image', file, line);
+  const label = parseLineId(rec, 'label', file, line);
   if (op === 'delete') return { op, image, label, line };
   if (op === 'patch')
     return { op, image, label, record: rec, review: parseReview(rec, file, line, true), line };
@@ -148,9 +148,10 @@ function parseOp(
   );
 }
 
-function parseId(
+/** An id member (`image`, `label`, a prediction's `prediction`) of a parsed line. */
+export function parseLineId(
   rec: Record<string, JsonValue>,
-  field: 'image' | 'label',
+  field: string,
   file: string,
   line: number,
 ): string {
@@ -193,7 +194,8 @@ function parseReview(
   return r;
 }
 
-function validateContent(content: LabelContent, file: string, line: number): void {
+/** Checks the content's geometry members that every line must get right (`bbox`). */
+export function validateContent(content: LabelContent, file: string, line: number): void {
   const bbox = content['bbox'];
   if (bbox === undefined) return;
   const ok =

@@ -6,9 +6,14 @@
  */
 import { sha256Hex } from '../core/hash.js';
 
-export type LineageKind = 'run' | 'model' | 'pred';
+export type LineageKind = 'run' | 'model' | 'pred' | 'pset';
 
-const HEX_DIGITS: Readonly<Record<LineageKind, number>> = { run: 12, model: 12, pred: 16 };
+const HEX_DIGITS: Readonly<Record<LineageKind, number>> = {
+  run: 12,
+  model: 12,
+  pred: 16,
+  pset: 16,
+};
 const encoder = new TextEncoder();
 
 export function lineageId(kind: LineageKind, fields: readonly string[]): string {

@@ -29,6 +29,7 @@ const LABEL_FIELDS: Readonly<Record<string, string>> = {
   num_keypoints: 'num_keypoints',
   annotator: 'annotator',
   annotated_at: 'annotated_at',
+  score: 'score',
 };
 
 const REVIEW_FIELDS: Readonly<Record<string, string>> = {

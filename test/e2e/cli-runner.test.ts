@@ -13,7 +13,8 @@ import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXPORT_FORMATS } from '../../src/api/interchange/index.js';
-import { EXPORT_FORMAT_CHOICES } from '../../src/cli/arg-parsers.js';
+import { SELECT_STRATEGIES } from '../../src/api/lineage/index.js';
+import { EXPORT_FORMAT_CHOICES, SELECT_STRATEGY_CHOICES } from '../../src/cli/arg-parsers.js';
 import { tableEntryOf } from '../../src/cli/command-table.js';
 import type { main } from '../../src/cli/main.js';
 import { buildProgram } from '../../src/cli/program.js';
@@ -200,6 +201,29 @@ const RUNS: readonly Run[] = [
     },
   ),
   run('predict list', () => ['predict', 'list'], 'records'),
+  run(
+    'predict import',
+    () => ['predict', 'import', '--model', 'det@1', '--dataset', 'main', predictionSetFile()],
+    'document',
+    { keep: (d) => (ids['predictionSet'] = d['id'] as string) },
+  ),
+  run('predict sets', () => ['predict', 'sets'], 'records'),
+  run('predict show', () => ['predict', 'show', ids['predictionSet']!], 'document'),
+  run(
+    'select',
+    () => [
+      'select',
+      '--dataset',
+      'main',
+      '--predictions',
+      'det@1',
+      '--strategy',
+      'margin',
+      '--top',
+      '1',
+    ],
+    'document',
+  ),
   run('lineage up', () => ['lineage', 'up', ids['prediction']!], 'document'),
   run('lineage down', () => ['lineage', 'down', 'main'], 'document'),
   run('explain', () => ['explain', ids['prediction']!, '--top', '2'], 'document'),
@@ -223,6 +247,26 @@ const REFUSALS: readonly (readonly [path: string, args: string[], code: string])
   ['pull', ['pull', 'nowhere'], 'REMOTE_NOT_FOUND'],
   ['push', ['push', 'nowhere'], 'REMOTE_NOT_FOUND'],
   ['clone', ['clone', 'http://127.0.0.1:9/repos/none', '/no/such/parent/clone'], ''],
+  [
+    'predict import',
+    ['predict', 'import', '--model', 'det@1', '/no/such/predictions.jsonl'],
+    'INPUT_FILE',
+  ],
+  [
+    'select',
+    [
+      'select',
+      '--dataset',
+      'main',
+      '--predictions',
+      'nobody@0',
+      '--strategy',
+      'margin',
+      '--top',
+      '1',
+    ],
+    'LINEAGE_NOT_FOUND',
+  ],
   // `serve` runs until a signal; its start-up refusal is what this table can run.
   ['serve', ['serve', '--root', '/no/such/folder', '--port', '0'], 'INVALID_ARGUMENT'],
 ];
@@ -245,6 +289,13 @@ function vectorsFile(): string {
   return writeJsonLines(join(data, 'vectors.jsonl'), [
     { image: 'img-1', label: '1', vector: [1, 0] },
     { image: 'img-2', label: '1', vector: [0, 1] },
+  ]);
+}
+
+function predictionSetFile(): string {
+  return writeJsonLines(join(data, 'prediction-set.jsonl'), [
+    { image: 'img-1', prediction: '0', category: 'cat', bbox: [1, 2, 3, 4], score: 0.9 },
+    { image: 'img-2', prediction: '0', category: 'dog', bbox: [2, 3, 4, 5], score: 0.55 },
   ]);
 }
 
@@ -382,6 +433,7 @@ describe('usage errors exit 2 with the USAGE envelope', () => {
 
   it("the choices are the api's: every export format is offered, and only those", () => {
     expect([...EXPORT_FORMAT_CHOICES].sort()).toEqual([...EXPORT_FORMATS].sort());
+    expect([...SELECT_STRATEGY_CHOICES]).toEqual([...SELECT_STRATEGIES]);
   });
 
   it('a value after the option is parsed once: log -n 1 prints one commit', async () => {

@@ -108,6 +108,9 @@ function optionValue(o: Option, ref: string, out: string, f: Fixtures): string {
       return 'train';
     case '--at':
       return '2024-01-01';
+    case '--top':
+    case '--per-class':
+      return '1';
     default:
       // An option with a fixed set of values (`token create --role`) gets one of them.
       return o.argChoices?.[0] ?? `no-such-${long.replace(/^--/, '')}`;

@@ -13,6 +13,24 @@ export {
   type PredictRecordResult,
 } from './predict-record.js';
 export { saveSlice, type SliceSaveOptions } from './slice-save.js';
+export {
+  importPredictions,
+  type PredictImportOptions,
+  type PredictImportResult,
+} from './predict-import.js';
+export {
+  listPredictionSets,
+  showPredictionSet,
+  type ClassSummary,
+  type PredictionSetSummary,
+} from './prediction-sets.js';
+export {
+  selectImages,
+  type SelectedImage,
+  type SelectOptions,
+  type SelectResult,
+} from './select.js';
+export { SELECT_STRATEGIES, type SelectStrategy } from '../../dataset/prediction-uncertainty.js';
 export { listModels, listPredictions, listRuns } from './lineage-list.js';
 export {
   lineageDown,
@@ -34,4 +52,10 @@ export {
 } from '../../influence/vector-file.js';
 export { vectorRefusal } from '../../catalog/lineage-catalog.js';
 export { splitExampleKey } from '../../influence/vector-file.js';
-export type { ModelRecord, PredictionRecord, RunRecord } from '../../catalog/catalog.js';
+export type {
+  ModelRecord,
+  PredictionRecord,
+  PredictionSetRecord,
+  RunRecord,
+  SliceRecord,
+} from '../../catalog/catalog.js';

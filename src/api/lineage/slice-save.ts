@@ -33,6 +33,7 @@ export async function saveSlice(repo: Repository, opts: SliceSaveOptions): Promi
     schema: opts.schema ?? null,
     exampleCount: set.count,
     createdAt: timeOf(repo),
+    selection: null,
   };
   await repo.catalog.lineage.insertSlice(slice);
   return slice;

@@ -21,6 +21,7 @@ import type {
   ModelRecord,
   PredictionPage,
   PredictionRecord,
+  PredictionSetRecord,
   RunRecord,
   RunStatus,
   RunVectors,
@@ -31,10 +32,12 @@ import type { PgDatabase } from './postgres-pool.js';
 import {
   toModel,
   toPrediction,
+  toPredictionSet,
   toRun,
   toSlice,
   type ModelRow,
   type PredictionRow,
+  type PredictionSetRow,
   type RunRow,
   type SliceRow,
 } from '../lineage-rows.js';
@@ -272,9 +275,19 @@ export class PostgresLineageCatalog implements LineageCatalog {
 
   async insertSlice(s: SliceRecord): Promise<void> {
     const { rowCount } = await this.db.write('insertSlice', {
-      text: `INSERT INTO slices (id, name, commit_id, filter, schema, example_count, created_at)
-             VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (id) DO NOTHING`,
-      values: [s.id, s.name, s.commit, s.filter, s.schema, s.exampleCount, s.createdAt],
+      text: `INSERT INTO slices (id, name, commit_id, filter, schema, example_count, created_at,
+               selection)
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING`,
+      values: [
+        s.id,
+        s.name,
+        s.commit,
+        s.filter,
+        s.schema,
+        s.exampleCount,
+        s.createdAt,
+        s.selection === null ? null : JSON.stringify(s.selection),
+      ],
     });
     if (rowCount !== 1) throw new LineageRecordExistsError('slice', s.id);
   }
@@ -300,5 +313,53 @@ export class PostgresLineageCatalog implements LineageCatalog {
       values: [commit],
     });
     return rows.map(toSlice);
+  }
+
+  async insertPredictionSet(p: PredictionSetRecord): Promise<void> {
+    try {
+      const { rowCount } = await this.db.write('insertPredictionSet', {
+        text: `INSERT INTO prediction_sets (id, model, root, prediction_count, image_count, format,
+                 dataset, created_at)
+               VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING`,
+        values: [
+          p.id,
+          p.model,
+          p.root,
+          p.predictionCount,
+          p.imageCount,
+          p.format,
+          p.dataset,
+          p.createdAt,
+        ],
+      });
+      if (rowCount !== 1) throw new LineageRecordExistsError('prediction set', p.id);
+    } catch (e) {
+      if (violation(e, FOREIGN_KEY_VIOLATION) !== undefined)
+        throw new LineageRecordNotFoundError('model', p.model);
+      throw e;
+    }
+  }
+
+  async getPredictionSet(id: string): Promise<PredictionSetRecord | undefined> {
+    const [row] = await this.db.read<PredictionSetRow>('getPredictionSet', {
+      text: 'SELECT * FROM prediction_sets WHERE id = $1',
+      values: [id],
+    });
+    return row && toPredictionSet(row);
+  }
+
+  async predictionSetsByModel(model: string): Promise<PredictionSetRecord[]> {
+    const rows = await this.db.read<PredictionSetRow>('predictionSetsByModel', {
+      text: 'SELECT * FROM prediction_sets WHERE model = $1 ORDER BY created_at, id',
+      values: [model],
+    });
+    return rows.map(toPredictionSet);
+  }
+
+  async listPredictionSets(): Promise<PredictionSetRecord[]> {
+    const rows = await this.db.read<PredictionSetRow>('listPredictionSets', {
+      text: 'SELECT * FROM prediction_sets ORDER BY created_at, id',
+    });
+    return rows.map(toPredictionSet);
   }
 }

@@ -180,9 +180,22 @@ const IMMUTABILITY_TRIGGERS = `
   CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW
     EXECUTE FUNCTION verso_refuse('the audit log is append-only');`;
 
+/** Prediction sets (issue 17), immutable, and the selection behind a `verso select` slice. */
+const PREDICTION_SETS = `
+  ALTER TABLE slices ADD COLUMN selection ${T};
+  CREATE TABLE prediction_sets (
+    id ${T} PRIMARY KEY, model ${T} NOT NULL REFERENCES models (id), root ${T} NOT NULL,
+    prediction_count BIGINT NOT NULL, image_count BIGINT NOT NULL, format ${T} NOT NULL,
+    dataset ${T}, created_at ${T} NOT NULL
+  );
+  CREATE INDEX prediction_sets_by_model ON prediction_sets (model, created_at, id);
+  CREATE TRIGGER prediction_sets_immutable BEFORE UPDATE OR DELETE ON prediction_sets
+    FOR EACH ROW EXECUTE FUNCTION verso_refuse('lineage records are immutable');`;
+
 export const MIGRATIONS: readonly string[] = [
   CORE_TABLES + LINEAGE_TABLES + DERIVED_TABLES + ACCESS_TABLES,
   IMMUTABILITY_TRIGGERS,
+  PREDICTION_SETS,
 ];
 
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

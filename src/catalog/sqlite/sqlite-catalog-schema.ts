@@ -8,7 +8,11 @@
 import type Database from 'better-sqlite3';
 import { VersoError } from '../../core/errors.js';
 import { DERIVED_MIGRATION, INDEX_DELTA_MIGRATION } from './sqlite-derived-catalog.js';
-import { LINEAGE_IMMUTABILITY_MIGRATION, LINEAGE_MIGRATION } from './sqlite-lineage-catalog.js';
+import {
+  LINEAGE_IMMUTABILITY_MIGRATION,
+  LINEAGE_MIGRATION,
+  PREDICTION_SETS_MIGRATION,
+} from './sqlite-lineage-catalog.js';
 import { REF_LOG_MIGRATION } from './sqlite-ref-log.js';
 import { ACCESS_MIGRATION } from './sqlite-access-catalog.js';
 
@@ -55,6 +59,7 @@ export const MIGRATIONS: readonly string[] = [
   LINEAGE_IMMUTABILITY_MIGRATION,
   REF_LOG_MIGRATION,
   ACCESS_MIGRATION,
+  PREDICTION_SETS_MIGRATION,
 ];
 
 /** The catalog's schema version (`PRAGMA user_version`; 0 for a database without tables). */

@@ -17,6 +17,7 @@ import type {
   ModelRecord,
   PredictionPage,
   PredictionRecord,
+  PredictionSetRecord,
   RunRecord,
   RunStatus,
   RunVectors,
@@ -26,10 +27,12 @@ import { vectorRefusal } from '../lineage-catalog.js';
 import {
   toModel,
   toPrediction,
+  toPredictionSet,
   toRun,
   toSlice,
   type ModelRow,
   type PredictionRow,
+  type PredictionSetRow,
   type RunRow,
   type SliceRow,
 } from '../lineage-rows.js';
@@ -94,6 +97,23 @@ export const LINEAGE_IMMUTABILITY_MIGRATION = `
   CREATE TRIGGER slices_never_deleted BEFORE DELETE ON slices
     BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;`;
 
+/**
+ * Prediction sets (issue 17), immutable like every lineage record, and the selection a slice
+ * chosen by `verso select` was made with (null for a `slice save` slice).
+ */
+export const PREDICTION_SETS_MIGRATION = `
+  ALTER TABLE slices ADD COLUMN selection TEXT;
+  CREATE TABLE prediction_sets (
+    id TEXT PRIMARY KEY, model TEXT NOT NULL REFERENCES models (id), root TEXT NOT NULL,
+    prediction_count INTEGER NOT NULL, image_count INTEGER NOT NULL, format TEXT NOT NULL,
+    dataset TEXT, created_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX prediction_sets_by_model ON prediction_sets (model, created_at, id);
+  CREATE TRIGGER prediction_sets_immutable BEFORE UPDATE ON prediction_sets
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;
+  CREATE TRIGGER prediction_sets_never_deleted BEFORE DELETE ON prediction_sets
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;`;
+
 type Statements = ReturnType<typeof prepare>;
 type Param = string | number | null | Buffer;
 
@@ -136,12 +156,23 @@ function prepare(db: Database.Database) {
     ),
     countByModel: q<{ n: number }>('SELECT count(*) AS n FROM predictions WHERE model = ?'),
     insertSlice: q(
-      `INSERT INTO slices (id, name, commit_id, filter, schema, example_count, created_at)
-         VALUES (?,?,?,?,?,?,?)`,
+      `INSERT INTO slices (id, name, commit_id, filter, schema, example_count, created_at,
+         selection) VALUES (?,?,?,?,?,?,?,?)`,
     ),
     getSlice: q<SliceRow>('SELECT * FROM slices WHERE id = ?'),
     slicesByCommit: q<SliceRow>('SELECT * FROM slices WHERE commit_id = ? ORDER BY id'),
     listSlices: q<SliceRow>('SELECT * FROM slices ORDER BY id'),
+    insertPredictionSet: q(
+      `INSERT INTO prediction_sets (id, model, root, prediction_count, image_count, format,
+         dataset, created_at) VALUES (?,?,?,?,?,?,?,?)`,
+    ),
+    getPredictionSet: q<PredictionSetRow>('SELECT * FROM prediction_sets WHERE id = ?'),
+    predictionSetsByModel: q<PredictionSetRow>(
+      'SELECT * FROM prediction_sets WHERE model = ? ORDER BY created_at, id',
+    ),
+    listPredictionSets: q<PredictionSetRow>(
+      'SELECT * FROM prediction_sets ORDER BY created_at, id',
+    ),
   };
 }
 
@@ -306,7 +337,17 @@ export class SqliteLineageCatalog implements LineageCatalog {
       .transaction(() => {
         if (this.sql.getSlice.get(s.id)) throw new LineageRecordExistsError('slice', s.id);
         const { id, name, commit, filter, schema, exampleCount, createdAt } = s;
-        this.sql.insertSlice.run(id, name, commit, filter, schema, exampleCount, createdAt);
+        const selection = s.selection === null ? null : JSON.stringify(s.selection);
+        this.sql.insertSlice.run(
+          id,
+          name,
+          commit,
+          filter,
+          schema,
+          exampleCount,
+          createdAt,
+          selection,
+        );
       })
       .immediate();
   }
@@ -322,5 +363,38 @@ export class SqliteLineageCatalog implements LineageCatalog {
 
   async slicesByCommit(commit: ChunkHash): Promise<SliceRecord[]> {
     return this.sql.slicesByCommit.all(commit).map(toSlice);
+  }
+
+  async insertPredictionSet(p: PredictionSetRecord): Promise<void> {
+    this.db
+      .transaction(() => {
+        if (!this.sql.getModel.get(p.model)) throw new LineageRecordNotFoundError('model', p.model);
+        if (this.sql.getPredictionSet.get(p.id))
+          throw new LineageRecordExistsError('prediction set', p.id);
+        this.sql.insertPredictionSet.run(
+          p.id,
+          p.model,
+          p.root,
+          p.predictionCount,
+          p.imageCount,
+          p.format,
+          p.dataset,
+          p.createdAt,
+        );
+      })
+      .immediate();
+  }
+
+  async getPredictionSet(id: string): Promise<PredictionSetRecord | undefined> {
+    const row = this.sql.getPredictionSet.get(id);
+    return row && toPredictionSet(row);
+  }
+
+  async predictionSetsByModel(model: string): Promise<PredictionSetRecord[]> {
+    return this.sql.predictionSetsByModel.all(model).map(toPredictionSet);
+  }
+
+  async listPredictionSets(): Promise<PredictionSetRecord[]> {
+    return this.sql.listPredictionSets.all().map(toPredictionSet);
   }
 }

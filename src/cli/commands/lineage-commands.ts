@@ -24,6 +24,12 @@ import type { CliContext } from '../context.js';
 import type { LineageUp } from '../../api/lineage/index.js';
 import { UsageError } from '../usage-error.js';
 import { modelListCommand, predictListCommand, runListCommand } from './lineage-list-commands.js';
+import {
+  predictImportCommand,
+  predictSetsCommand,
+  predictShowCommand,
+  selectCommand,
+} from './prediction-commands.js';
 
 const modelRegister = defineCommand({
   name: 'register',
@@ -244,6 +250,8 @@ export function registerLineageCommands(program: Command, ctx: CliContext): void
   registerCommand(predict, ctx, predictRecord);
   registerCommand(model, ctx, modelListCommand);
   registerCommand(predict, ctx, predictListCommand);
+  registerTable(predict, ctx, [predictImportCommand, predictSetsCommand, predictShowCommand]);
+  registerCommand(program, ctx, selectCommand);
   const lineage = program.command('lineage').description('walk lineage records');
   registerTable(lineage, ctx, [lineageUp, lineageDown]);
   registerCommand(program, ctx, explain);

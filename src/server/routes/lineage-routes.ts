@@ -37,11 +37,13 @@ import {
   RunParams,
 } from '../lineage/lineage-schemas.js';
 import { modelRef, registerWithVersion } from '../lineage/model-registration.js';
+import { predictionSetRoutes } from '../lineage/prediction-set-routes.js';
 import { runRoutes } from '../lineage/run-routes.js';
 import { streamedBody } from '../streamed-body.js';
 
 export function lineageRoutes(app: VersoApp, ctx: RouteContext): void {
   runRoutes(app, ctx);
+  predictionSetRoutes(app, ctx);
 
   app.post(
     '/models',

@@ -1,0 +1,163 @@
+/**
+ * Prediction-set commands (layer: cli, issue 17): `predict import`, `predict sets`, `predict
+ * show` (beside `predict record` and `predict list`, which keep the per-request records) and
+ * `select`, the active-learning selection, as command-table entries. docs/formats.md,
+ * "Prediction sets", describes the inputs.
+ */
+import type { PredictionSetRecord } from '../../catalog/catalog.js';
+import { choiceOption, positiveInteger, SELECT_STRATEGY_CHOICES } from '../arg-parsers.js';
+import { defineCommand, Records, type CommandInput } from '../command-table.js';
+import { UsageError } from '../usage-error.js';
+
+interface ImportOpts {
+  model: string;
+  dataset?: string;
+  coco?: string;
+  names?: string;
+  json?: boolean;
+}
+
+export const predictImportCommand = defineCommand({
+  name: 'import <path>',
+  description:
+    "store a model's predictions as a prediction set: JSONL, COCO results (--coco) or a folder of YOLO txt with confidences (--names)",
+  spec: (cmd) =>
+    cmd
+      .requiredOption('--model <model>', 'the registered model (id or NAME@VERSION)')
+      .option('--dataset <ref>', 'check images and classes against this ref (YOLO: image sizes)')
+      .option('--coco <file>', 'COCO results: the COCO dataset file mapping their ids')
+      .option('--names <file>', 'YOLO: the class-names file (line 1 is class 0)'),
+  check: ({ opts }: CommandInput<ImportOpts>) => {
+    if (opts.coco !== undefined && opts.names !== undefined)
+      throw new UsageError(
+        'predict import: give --coco (COCO results) or --names (YOLO), not both',
+      );
+  },
+  repository: true,
+  async run(repo, { args, opts }: CommandInput<ImportOpts>) {
+    const { importPredictions } = await import('../../api/lineage/index.js');
+    const format = opts.coco !== undefined ? 'coco' : opts.names !== undefined ? 'yolo' : 'jsonl';
+    const r = await importPredictions(repo, {
+      model: opts.model,
+      dataset: opts.dataset,
+      format,
+      path: args[0] as string,
+      cocoFile: opts.coco,
+      namesFile: opts.names,
+    });
+    return { ...setJson(r.set), created: r.created };
+  },
+  render: (s) => [
+    `${s.created ? 'stored' : 'already stored:'} prediction set ${s.id} (${s.prediction_count} predictions on ${s.image_count} images, root ${s.root.slice(0, 12)})`,
+  ],
+});
+
+export const predictSetsCommand = defineCommand({
+  name: 'sets',
+  description: 'every prediction set (of one model with --model), oldest first',
+  spec: (cmd) => cmd.option('--model <model>', 'only the sets of this model (id or NAME@VERSION)'),
+  json: 'one JSON object per prediction set',
+  repository: true,
+  async run(repo, { opts }: CommandInput<{ model?: string }>) {
+    const { listPredictionSets } = await import('../../api/lineage/index.js');
+    return new Records((await listPredictionSets(repo, opts.model)).map(setJson));
+  },
+  render: (sets) =>
+    sets.map(
+      (s) =>
+        `${s.id} model ${s.model}: ${s.prediction_count} predictions on ${s.image_count} images (${s.format}), ${s.created_at}`,
+    ),
+});
+
+export const predictShowCommand = defineCommand({
+  name: 'show <set>',
+  description:
+    'a prediction set (id, or a model NAME@VERSION: its newest set): model, counts per class',
+  repository: true,
+  async run(repo, { args }: CommandInput<object>) {
+    const { showPredictionSet } = await import('../../api/lineage/index.js');
+    const s = await showPredictionSet(repo, args[0] as string);
+    return {
+      ...setJson(s.set),
+      model_name: `${s.model.name}@${s.model.version}`,
+      classes: s.classes.map((c) => ({ ...c })),
+    };
+  },
+  render: (s) => [
+    `prediction set ${s.id}`,
+    `model       ${s.model_name} (${s.model})`,
+    `predictions ${s.prediction_count} on ${s.image_count} images (${s.format})`,
+    `root        ${s.root}`,
+    ...(s.dataset !== null ? [`checked at  ${s.dataset}`] : []),
+    ...s.classes.map(
+      (c) => `  ${c.category}: ${c.predictions} (mean score ${c.meanScore.toFixed(3)})`,
+    ),
+  ],
+});
+
+interface SelectOpts {
+  dataset: string;
+  predictions: string;
+  strategy: string;
+  top: number;
+  perClass?: number;
+  where?: string;
+  seed?: string;
+  name?: string;
+  json?: boolean;
+}
+
+export const selectCommand = defineCommand({
+  name: 'select',
+  description:
+    'the images a model is least sure about, hardest first, saved as a slice (its id binds snapshot, prediction set, strategy and parameters)',
+  spec: (cmd) =>
+    cmd
+      .requiredOption('--dataset <ref>', 'the dataset version to select from')
+      .requiredOption(
+        '--predictions <set>',
+        'a prediction set id, or a model NAME@VERSION (its newest set)',
+      )
+      .addOption(
+        choiceOption(
+          '--strategy <strategy>',
+          'how uncertain a prediction is',
+          SELECT_STRATEGY_CHOICES,
+        ).makeOptionMandatory(),
+      )
+      .requiredOption('--top <n>', 'how many images', positiveInteger)
+      .option(
+        '--per-class <n>',
+        'at most N images per class of the deciding prediction',
+        positiveInteger,
+      )
+      .option(
+        '--where <expr>',
+        'only predictions matching (class, score, kind, attributes.X, image.*)',
+      )
+      .option('--seed <seed>', 'the random strategy seed')
+      .option('--name <name>', 'the slice name (default select-STRATEGY-N)'),
+  repository: true,
+  async run(repo, { opts }: CommandInput<SelectOpts>) {
+    const { selectImages } = await import('../../api/lineage/index.js');
+    const r = await selectImages(repo, {
+      ...opts,
+      strategy: opts.strategy as 'margin',
+    });
+    return { slice: r.slice.id, images: r.images.map((i) => i.image) };
+  },
+  render: (r) => [`slice ${r.slice}`, ...r.images.map((img, i) => `${i + 1}. ${img}`)],
+});
+
+function setJson(s: PredictionSetRecord) {
+  return {
+    id: s.id,
+    model: s.model,
+    root: s.root,
+    prediction_count: s.predictionCount,
+    image_count: s.imageCount,
+    format: s.format,
+    dataset: s.dataset,
+    created_at: s.createdAt,
+  };
+}
