@@ -276,7 +276,8 @@ describe('web UI: sign-in, repository, gallery (Pascal VOC 2012)', () => {
     expect(streamed.map((u) => u.pathname)).toEqual([]);
     // Page 2 (images 60..99) comes when its cells come into view, once.
     await page.locator('.virtual-grid').evaluate((el) => (el.scrollTop = el.scrollHeight));
-    await page.locator('[data-image-id]').last().waitFor();
+    // The grid asks for page 2 once its scroll handler has run (later on a loaded machine).
+    await expect.poll(pageRequests, { timeout: 30_000 }).toContain('60/60');
     await page.waitForFunction(() => {
       const { document } = globalThis as unknown as DomWindow;
       return [...document.querySelectorAll('.grid-cell-pending')].length === 0;
