@@ -20,6 +20,7 @@ export {
 } from './predict-import.js';
 export {
   listPredictionSets,
+  predictionSetJson,
   showPredictionSet,
   type ClassSummary,
   type PredictionSetSummary,

@@ -2,7 +2,8 @@
  * Reading prediction sets (layer: api): `predict sets [--model M]` lists them, `predict show
  * SET` summarises one (its record, model, and per class: predictions and mean top score, read
  * from its tree), and `resolvePredictionSet` turns a `SET_ID` or a model's `NAME@VERSION` (its
- * newest set) into a record.
+ * newest set) into a record. `predictionSetJson` is a record as the CLI's `--json` and the
+ * server answer it.
  */
 import type { ModelRecord, PredictionSetRecord } from '../../catalog/catalog.js';
 import { LineageRecordNotFoundError } from '../../catalog/catalog-errors.js';
@@ -11,6 +12,20 @@ import { hexToHash } from '../../core/hash.js';
 import { scanLeaves } from '../../tree/read.js';
 import type { Repository } from '../repository/repository.js';
 import { findModel } from './model-register.js';
+
+/** A prediction set record in the wire's snake_case (CLI `--json`, server answers). */
+export function predictionSetJson(s: PredictionSetRecord) {
+  return {
+    id: s.id,
+    model: s.model,
+    root: s.root,
+    prediction_count: s.predictionCount,
+    image_count: s.imageCount,
+    format: s.format,
+    dataset: s.dataset,
+    created_at: s.createdAt,
+  };
+}
 
 export async function listPredictionSets(
   repo: Repository,

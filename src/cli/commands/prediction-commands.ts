@@ -4,7 +4,6 @@
  * `select`, the active-learning selection, as command-table entries. docs/formats.md,
  * "Prediction sets", describes the inputs.
  */
-import type { PredictionSetRecord } from '../../catalog/catalog.js';
 import { choiceOption, positiveInteger, SELECT_STRATEGY_CHOICES } from '../arg-parsers.js';
 import { defineCommand, Records, type CommandInput } from '../command-table.js';
 import { UsageError } from '../usage-error.js';
@@ -35,7 +34,7 @@ export const predictImportCommand = defineCommand({
   },
   repository: true,
   async run(repo, { args, opts }: CommandInput<ImportOpts>) {
-    const { importPredictions } = await import('../../api/lineage/index.js');
+    const { importPredictions, predictionSetJson } = await import('../../api/lineage/index.js');
     const format = opts.coco !== undefined ? 'coco' : opts.names !== undefined ? 'yolo' : 'jsonl';
     const r = await importPredictions(repo, {
       model: opts.model,
@@ -45,7 +44,7 @@ export const predictImportCommand = defineCommand({
       cocoFile: opts.coco,
       namesFile: opts.names,
     });
-    return { ...setJson(r.set), created: r.created };
+    return { ...predictionSetJson(r.set), created: r.created };
   },
   render: (s) => [
     `${s.created ? 'stored' : 'already stored:'} prediction set ${s.id} (${s.prediction_count} predictions on ${s.image_count} images, root ${s.root.slice(0, 12)})`,
@@ -59,8 +58,8 @@ export const predictSetsCommand = defineCommand({
   json: 'one JSON object per prediction set',
   repository: true,
   async run(repo, { opts }: CommandInput<{ model?: string }>) {
-    const { listPredictionSets } = await import('../../api/lineage/index.js');
-    return new Records((await listPredictionSets(repo, opts.model)).map(setJson));
+    const { listPredictionSets, predictionSetJson } = await import('../../api/lineage/index.js');
+    return new Records((await listPredictionSets(repo, opts.model)).map(predictionSetJson));
   },
   render: (sets) =>
     sets.map(
@@ -75,10 +74,10 @@ export const predictShowCommand = defineCommand({
     'a prediction set (id, or a model NAME@VERSION: its newest set): model, counts per class',
   repository: true,
   async run(repo, { args }: CommandInput<object>) {
-    const { showPredictionSet } = await import('../../api/lineage/index.js');
+    const { predictionSetJson, showPredictionSet } = await import('../../api/lineage/index.js');
     const s = await showPredictionSet(repo, args[0] as string);
     return {
-      ...setJson(s.set),
+      ...predictionSetJson(s.set),
       model_name: `${s.model.name}@${s.model.version}`,
       classes: s.classes.map((c) => ({ ...c })),
     };
@@ -148,16 +147,3 @@ export const selectCommand = defineCommand({
   },
   render: (r) => [`slice ${r.slice}`, ...r.images.map((img, i) => `${i + 1}. ${img}`)],
 });
-
-function setJson(s: PredictionSetRecord) {
-  return {
-    id: s.id,
-    model: s.model,
-    root: s.root,
-    prediction_count: s.predictionCount,
-    image_count: s.imageCount,
-    format: s.format,
-    dataset: s.dataset,
-    created_at: s.createdAt,
-  };
-}

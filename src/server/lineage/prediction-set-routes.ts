@@ -11,9 +11,9 @@ import { Type } from 'typebox';
 import {
   importPredictions,
   listPredictionSets,
+  predictionSetJson,
   selectImages,
   showPredictionSet,
-  type PredictionSetRecord,
 } from '../../api/lineage/index.js';
 import { NDJSON } from '../ndjson.js';
 import { errors, REPO_ERRORS, RepoParams } from '../schemas.js';
@@ -33,19 +33,6 @@ const PredictionSetSchema = Type.Object({
   dataset: Type.Union([Type.String(), Type.Null()]),
   created_at: Type.String(),
 });
-
-function setJson(s: PredictionSetRecord) {
-  return {
-    id: s.id,
-    model: s.model,
-    root: s.root,
-    prediction_count: s.predictionCount,
-    image_count: s.imageCount,
-    format: s.format,
-    dataset: s.dataset,
-    created_at: s.createdAt,
-  };
-}
 
 export function predictionSetRoutes(app: VersoApp, ctx: RouteContext): void {
   app.post(
@@ -85,7 +72,9 @@ export function predictionSetRoutes(app: VersoApp, ctx: RouteContext): void {
           path,
         }),
       );
-      return reply.status(r.created ? 201 : 200).send({ ...setJson(r.set), created: r.created });
+      return reply
+        .status(r.created ? 201 : 200)
+        .send({ ...predictionSetJson(r.set), created: r.created });
     },
   );
 
@@ -105,7 +94,9 @@ export function predictionSetRoutes(app: VersoApp, ctx: RouteContext): void {
       },
     },
     async (request) => ({
-      prediction_sets: (await listPredictionSets(request.repo, request.query.model)).map(setJson),
+      prediction_sets: (await listPredictionSets(request.repo, request.query.model)).map(
+        predictionSetJson,
+      ),
     }),
   );
 
@@ -137,7 +128,7 @@ export function predictionSetRoutes(app: VersoApp, ctx: RouteContext): void {
     async (request) => {
       const s = await showPredictionSet(request.repo, request.params.id);
       return {
-        ...setJson(s.set),
+        ...predictionSetJson(s.set),
         model_name: `${s.model.name}@${s.model.version}`,
         classes: s.classes.map((c) => ({
           category: c.category,
