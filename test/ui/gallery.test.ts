@@ -15,6 +15,7 @@ import type { DomElement, DomWindow } from './dom-shapes.js';
 import {
   SCREENSHOTS,
   startUiFixture,
+  type Rect,
   type StoredAsset,
   type StoredLabel,
   type UiFixture,
@@ -31,19 +32,7 @@ afterAll(async () => {
   console.log(`UI screenshots in ${SCREENSHOTS}`);
 });
 
-async function signedIn(token: string, path: string): Promise<Page> {
-  const page = await f.page();
-  const sep = path.includes('?') ? '&' : '?';
-  await page.goto(`${f.url}${path}${sep}token=${encodeURIComponent(token)}`);
-  return page;
-}
-
-interface Rect {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-}
+const signedIn = (token: string, path: string): Promise<Page> => f.signedIn(token, path);
 
 interface DrawnImage {
   readonly image: string;

@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTempRoot } from '../e2e/helpers.js';
 import type { DomElement, DomWindow } from './dom-shapes.js';
-import { identityOf, startUiFixture, type UiFixture } from './ui-harness.js';
+import { identityOf, startUiFixture, type Rect, type UiFixture } from './ui-harness.js';
 
 const temp = useTempRoot('ui-image');
 let f: UiFixture;
@@ -22,19 +22,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => f?.close());
 
-async function signedIn(token: string, path: string): Promise<Page> {
-  const page = await f.page();
-  const sep = path.includes('?') ? '&' : '?';
-  await page.goto(`${f.url}${path}${sep}token=${encodeURIComponent(token)}`);
-  return page;
-}
-
-interface Rect {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-}
+const signedIn = (token: string, path: string): Promise<Page> => f.signedIn(token, path);
 
 /** The image frame's rectangle and each `selector` element's box rectangle by label id. */
 function measure(page: Page, image: string, selector = '[data-label-id]') {

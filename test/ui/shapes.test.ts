@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTempRoot } from '../e2e/helpers.js';
 import type { DomElement, DomWindow } from './dom-shapes.js';
-import { startUiFixture, type StoredLabel, type UiFixture } from './ui-harness.js';
+import { startUiFixture, type Rect, type StoredLabel, type UiFixture } from './ui-harness.js';
 
 const temp = useTempRoot('ui-shapes');
 let f: UiFixture;
@@ -17,13 +17,6 @@ beforeAll(async () => {
   f = await startUiFixture(temp.root(), 'people');
 }, 60_000);
 afterAll(async () => f?.close());
-
-interface Rect {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-}
 
 interface DrawnShapes {
   readonly frame: Rect;

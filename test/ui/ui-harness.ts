@@ -60,6 +60,14 @@ export interface StoredAsset {
 /** Each role's token is named, and so identified as, `<role>-user`. */
 export const identityOf = (role: Role): string => `${role}-user`;
 
+/** An element's box on screen, in CSS pixels. */
+export interface Rect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 export interface UiFixture {
   readonly url: string;
   readonly repoDir: string;
@@ -74,6 +82,8 @@ export interface UiFixture {
   assets(ref: string): Promise<StoredAsset[]>;
   /** A new 1280x800 page (or `viewport`), closed by `close()`. */
   page(viewport?: { width: number; height: number }): Promise<Page>;
+  /** A new page opened at `path` with `?token=` (the sign-in URL `verso serve` prints). */
+  signedIn(token: string, path: string): Promise<Page>;
   screenshot(page: Page, name: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -133,6 +143,12 @@ export async function startUiFixture(
       .split('\n')
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as T);
+  const newPage = async (viewport = { width: 1280, height: 800 }): Promise<Page> => {
+    const page = await browser.newPage({ viewport });
+    page.on('pageerror', (e) => pageErrors.push(e));
+    pages.push(page);
+    return page;
+  };
   return {
     url: server.url,
     repoDir,
@@ -144,10 +160,11 @@ export async function startUiFixture(
     labels: async (ref, where) =>
       jsonLines<StoredLabel>(await cli(['cat', ref, ...(where ? ['--where', where] : [])])),
     assets: async (ref) => jsonLines<StoredAsset>(await cli(['asset', 'list', ref, '--json'])),
-    page: async (viewport = { width: 1280, height: 800 }) => {
-      const page = await browser.newPage({ viewport });
-      page.on('pageerror', (e) => pageErrors.push(e));
-      pages.push(page);
+    page: newPage,
+    async signedIn(token, path) {
+      const page = await newPage();
+      const sep = path.includes('?') ? '&' : '?';
+      await page.goto(`${server.url}${path}${sep}token=${encodeURIComponent(token)}`);
       return page;
     },
     screenshot: async (page, name) => {
