@@ -7,6 +7,22 @@
  * - splits:  (image)        -> split name
  * Reviews live apart from labels because they change at another rhythm and reviewer identity
  * is audit data, never part of the label content.
+ *
+ * Optional trees (issue 18), named by a snapshot only when they hold records, so every snapshot
+ * written without them keeps its id:
+ * - objects:     (image, object)            -> the object's reference content (several annotators)
+ * - annotations: (image, object, annotator) -> one annotator's labeling of the object, as a patch
+ *                                              on the reference (empty when they agree)
+ * - tracks:      (video, track)             -> a video track: class, attributes, annotator
+ * - keyframes:   (video, track, frame)      -> a track's geometry at a keyframe, outside/occluded
  */
-export const TREE_NAMES = ['assets', 'labels', 'reviews', 'splits'] as const;
+export const CORE_TREE_NAMES = ['assets', 'labels', 'reviews', 'splits'] as const;
+export const OPTIONAL_TREE_NAMES = ['objects', 'annotations', 'tracks', 'keyframes'] as const;
+export const TREE_NAMES = [...CORE_TREE_NAMES, ...OPTIONAL_TREE_NAMES] as const;
 export type TreeName = (typeof TREE_NAMES)[number];
+export type CoreTreeName = (typeof CORE_TREE_NAMES)[number];
+export type OptionalTreeName = (typeof OPTIONAL_TREE_NAMES)[number];
+
+export function isOptionalTree(name: TreeName): name is OptionalTreeName {
+  return (OPTIONAL_TREE_NAMES as readonly string[]).includes(name);
+}

@@ -1,12 +1,15 @@
 /**
  * Snapshot encoding: ids of snapshots without a category list are pinned (golden hashes), so
- * adding the optional `categories` member did not change any stored snapshot id.
+ * adding the optional `categories` member did not change any stored snapshot id; nor did the
+ * optional trees of issue 18 (annotators' objects and annotations, video tracks and keyframes).
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryChunkStore } from '../store/memory/memory-chunk-store.js';
 import { NodeStore } from '../tree/node-store.js';
 import { getCategoryList, putCategoryList } from './category-list.js';
-import { emptySnapshot, getSnapshot, putSnapshot } from './snapshot.js';
+import { OPTIONAL_TREE_NAMES } from '../dataset/tree-names.js';
+import { EMPTY_TREE_ID, emptySnapshot, getSnapshot, putSnapshot } from './snapshot.js';
+import { hashToHex } from '../core/hash.js';
 
 describe('snapshot', () => {
   it('pins the id of a snapshot without categories (golden hash)', async () => {
@@ -35,5 +38,21 @@ describe('snapshot', () => {
     expect(back.categories).toBe(categories);
     expect(await getCategoryList(chunks, categories)).toEqual(list);
     expect((await getSnapshot(chunks, putSnapshot(chunks, empty))).categories).toBeNull();
+  });
+
+  it('names an optional tree only when it holds records, and reads it back', async () => {
+    const chunks = new MemoryChunkStore();
+    const nodes = new NodeStore(chunks, 1 << 20);
+    const empty = emptySnapshot(nodes);
+    for (const name of OPTIONAL_TREE_NAMES) expect(empty.trees[name]).toBe(EMPTY_TREE_ID);
+    const key = new TextEncoder().encode('k');
+    const leaf = hashToHex(nodes.write(0, [key], [key], []).hash);
+    for (const name of OPTIONAL_TREE_NAMES) {
+      const withTree = { ...empty, trees: { ...empty.trees, [name]: leaf } };
+      const id = putSnapshot(chunks, withTree);
+      expect(id).not.toBe(putSnapshot(chunks, empty));
+      expect((await getSnapshot(chunks, id)).trees).toEqual(withTree.trees);
+    }
+    expect((await getSnapshot(chunks, putSnapshot(chunks, empty))).trees).toEqual(empty.trees);
   });
 });

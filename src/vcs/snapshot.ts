@@ -5,11 +5,14 @@
  * the chunk of its category list (`category-list.ts`; null when no import gave one). Its id is
  * the hash of its canonical encoding, so identical datasets have identical snapshot ids whatever
  * history produced them. `categories` is encoded only when set, so snapshots without a list keep
- * the ids they had before the member existed.
+ * the ids they had before the member existed; likewise an optional tree (`OPTIONAL_TREE_NAMES`:
+ * annotators' objects and annotations, video tracks and keyframes) is encoded only when it is
+ * not the empty tree, and read back as the empty tree when absent.
  */
 import { CorruptionError } from '../core/errors.js';
-import { hashToHex, hexToHash, type ChunkHash } from '../core/hash.js';
-import { TREE_NAMES, type TreeName } from '../dataset/tree-names.js';
+import { hashToHex, hexToHash, sha256, type ChunkHash } from '../core/hash.js';
+import { isOptionalTree, TREE_NAMES, type TreeName } from '../dataset/tree-names.js';
+import { encodeNode } from '../tree/node.js';
 import type { ChunkStore } from '../store/chunk-store.js';
 import type { NodeStore } from '../tree/node-store.js';
 import { getObject, putObject, SNAPSHOT_MARKER } from './objects.js';
@@ -23,40 +26,54 @@ export interface Snapshot {
   readonly categories: ChunkHash | null;
 }
 
+/** The id of the empty tree (one empty leaf): what an absent optional tree reads as. */
+export const EMPTY_TREE_ID: ChunkHash = hashToHex(sha256(encodeNode(0, [], [], [])));
+
 export function emptySnapshot(nodes: NodeStore): Snapshot {
   const empty = hashToHex(nodes.write(0, [], [], []).hash);
-  return {
-    trees: { assets: empty, labels: empty, reviews: empty, splits: empty },
-    schema: null,
-    categories: null,
-  };
+  const trees = Object.fromEntries(TREE_NAMES.map((name) => [name, empty]));
+  return { trees: trees as Record<TreeName, ChunkHash>, schema: null, categories: null };
+}
+
+/** The trees a snapshot's encoding names: every core tree, optional ones only when not empty. */
+function encodedTrees(trees: Readonly<Record<TreeName, ChunkHash>>): Record<string, ChunkHash> {
+  const out: Record<string, ChunkHash> = {};
+  for (const name of TREE_NAMES)
+    if (!isOptionalTree(name) || trees[name] !== EMPTY_TREE_ID) out[name] = trees[name];
+  return out;
 }
 
 export function putSnapshot(chunks: ChunkStore, s: Snapshot): ChunkHash {
   return putObject(chunks, SNAPSHOT_MARKER, {
     format: SNAPSHOT_FORMAT,
     schema: s.schema,
-    trees: { ...s.trees },
+    trees: encodedTrees(s.trees),
     ...(s.categories !== null ? { categories: s.categories } : {}),
   });
 }
 
 export async function getSnapshot(chunks: ChunkStore, id: ChunkHash): Promise<Snapshot> {
-  const v = await getObject(chunks, SNAPSHOT_MARKER, id);
+  return snapshotFromRecord(await getObject(chunks, SNAPSHOT_MARKER, id), id);
+}
+
+/** A snapshot from its decoded record (`getObject`'s value): absent optional trees read as empty. */
+export function snapshotFromRecord(v: unknown, id: ChunkHash): Snapshot {
   if (!v || typeof v !== 'object' || Array.isArray(v))
     throw new CorruptionError(`snapshot ${id} is missing or malformed`, { id });
-  const trees = v['trees'] as Record<string, unknown> | undefined;
+  const record = v as Record<string, unknown>;
+  const trees = record['trees'] as Record<string, unknown> | undefined;
   const out: Partial<Record<TreeName, ChunkHash>> = {};
   for (const name of TREE_NAMES) {
-    const h = trees?.[name];
+    const h = trees?.[name] ?? (isOptionalTree(name) ? EMPTY_TREE_ID : undefined);
     if (typeof h !== 'string')
       throw new CorruptionError(`snapshot ${id} lacks tree '${name}'`, { id });
     out[name] = h as ChunkHash;
   }
   return {
     trees: out as Record<TreeName, ChunkHash>,
-    schema: typeof v['schema'] === 'string' ? v['schema'] : null,
-    categories: typeof v['categories'] === 'string' ? (v['categories'] as ChunkHash) : null,
+    schema: typeof record['schema'] === 'string' ? record['schema'] : null,
+    categories:
+      typeof record['categories'] === 'string' ? (record['categories'] as ChunkHash) : null,
   };
 }
 

@@ -180,6 +180,7 @@ export async function importRecords(
       const snapshot: Snapshot = {
         ...base.snapshot,
         trees: {
+          ...base.snapshot.trees,
           assets: hashToHex(assets),
           labels: hashToHex(written.labels),
           reviews: hashToHex(written.reviews),

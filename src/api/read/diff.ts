@@ -19,7 +19,7 @@ import {
   type FieldChange,
   type GeometryMovement,
 } from '../../dataset/record-change.js';
-import type { TreeName } from '../../dataset/tree-names.js';
+import type { CoreTreeName, OptionalTreeName, TreeName } from '../../dataset/tree-names.js';
 import { diffTrees, prefetchTreeDiffs, type ChangeType } from '../../tree/diff.js';
 import { resolveRef } from '../../vcs/resolve-ref.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
@@ -55,10 +55,12 @@ export interface DiffEnds {
   readonly to: ChunkHash;
 }
 
-export type DiffStat = Record<TreeName, ChangeCounts> & {
-  /** Labels per class name (`category`, else the category list's name for `category_id`). */
-  readonly classes: Record<string, ChangeCounts>;
-};
+/** Counts per core tree, and per optional tree (annotations, tracks, ...) only when it changed. */
+export type DiffStat = Record<CoreTreeName, ChangeCounts> &
+  Partial<Record<OptionalTreeName, ChangeCounts>> & {
+    /** Labels per class name (`category`, else the category list's name for `category_id`). */
+    readonly classes: Record<string, ChangeCounts>;
+  };
 
 async function snapshotAt(
   repo: Repository,
@@ -134,7 +136,7 @@ export async function diffStat(
 ): Promise<DiffStat> {
   const a = await snapshotAt(repo, fromSpec);
   const b = await snapshotAt(repo, toSpec);
-  const stat = {
+  const stat: Partial<Record<TreeName, ChangeCounts>> = {
     labels: zeroCounts(),
     reviews: zeroCounts(),
     assets: zeroCounts(),
@@ -149,7 +151,7 @@ export async function diffStat(
   const nameBefore = await classNamer(repo, a.snapshot);
   const nameAfter = await classNamer(repo, b.snapshot);
   for await (const c of diffSnapshots(repo, a.snapshot, b.snapshot)) {
-    countChange(stat[c.tree], c.change);
+    countChange((stat[c.tree] ??= zeroCounts()), c.change);
     if (c.tree !== 'labels') continue;
     const old = c.from && nameBefore(c.from);
     const now = c.to && nameAfter(c.to);
@@ -162,7 +164,7 @@ export async function diffStat(
     }
   }
   const sorted = [...classes].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-  return { ...stat, classes: Object.fromEntries(sorted) };
+  return { ...(stat as Record<CoreTreeName, ChangeCounts>), classes: Object.fromEntries(sorted) };
 }
 
 const CLASS_MEMBERS = ['category', 'category_id'] as const;

@@ -25,6 +25,7 @@ import { HASH_BYTES } from '../../core/hash.js';
 import { decodeNode } from '../../tree/node.js';
 import { hexToHash } from '../../core/hash.js';
 import { COMMIT_MARKER, SNAPSHOT_MARKER } from '../../vcs/objects.js';
+import { snapshotFromRecord } from '../../vcs/snapshot.js';
 import { IDS_PER_REQUEST } from './transfer-pack.js';
 
 export type MissingKind = 'commit' | 'snapshot' | 'categories' | 'node' | 'leaf';
@@ -133,17 +134,10 @@ function childrenOf(p: Pending, bytes: Uint8Array, next: Pending[]): MissingChun
     return { id: p.id, kind: 'commit', level: 0, parents: parents as ChunkHash[] };
   }
   if (p.kind === 'snapshot') {
-    const v = objectRecord(SNAPSHOT_MARKER, bytes, p.id);
-    const trees = v['trees'] as Record<string, unknown> | undefined;
-    for (const name of TREE_NAMES) {
-      const root = trees?.[name];
-      if (typeof root !== 'string')
-        throw new CorruptionError(`snapshot ${p.id} lacks tree '${name}'`, { id: p.id });
-      next.push({ id: root as ChunkHash, kind: 'node', level: 0 });
-    }
-    const categories = v['categories'];
-    if (typeof categories === 'string')
-      next.push({ id: categories as ChunkHash, kind: 'categories', level: 0 });
+    const snapshot = snapshotFromRecord(objectRecord(SNAPSHOT_MARKER, bytes, p.id), p.id);
+    for (const name of TREE_NAMES) next.push({ id: snapshot.trees[name], kind: 'node', level: 0 });
+    if (snapshot.categories !== null)
+      next.push({ id: snapshot.categories, kind: 'categories', level: 0 });
     return { id: p.id, kind: 'snapshot', level: 0 };
   }
   const node = decodeNode(hexToHash(p.id), bytes);

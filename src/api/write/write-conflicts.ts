@@ -12,14 +12,14 @@ import { bytesEqual } from '../../tree/bytes.js';
 import type { NodeStore } from '../../tree/node-store.js';
 import { getValue } from '../../tree/read.js';
 import { decodeRecordKey } from '../../dataset/label-key.js';
-import { TREE_NAMES } from '../../dataset/tree-names.js';
+import { TREE_NAMES, type TreeName } from '../../dataset/tree-names.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import type { TouchedKeys } from './touched-keys.js';
 
 /** One thing that changed under a write: a key of a tree, or the snapshot's schema or categories. */
 export type WriteConflict =
   | {
-      readonly tree: 'labels' | 'reviews' | 'assets' | 'splits';
+      readonly tree: TreeName;
       readonly image: string;
       readonly label?: string;
     }
