@@ -20,6 +20,13 @@
  * `S3PackChunkStore` (`s3/`, packs on an object store); decorators such as
  * `VerifyingChunkStore` wrap any of them.
  */
+/** What another thread needs to open a store for reading. */
+export interface ThreadReaderLocation {
+  readonly backend: 'lmdb';
+  /** The store's folder. */
+  readonly directory: string;
+}
+
 export interface ChunkStore {
   get(hash: Uint8Array): Promise<Uint8Array | undefined>;
   /**
@@ -30,6 +37,13 @@ export interface ChunkStore {
    * backend does not implement it.
    */
   getMany?(hashes: readonly Uint8Array[]): Promise<(Uint8Array | undefined)[]>;
+  /**
+   * Optional: where a worker thread of this process opens the same store to read it (as
+   * `api/read/cat-worker.ts` does), so a long scan can run on every core. Absent
+   * for stores only their own thread can read (memory) or that gain nothing from a second
+   * client (S3: its reads wait on the network, and are already concurrent).
+   */
+  readonly threadReader?: ThreadReaderLocation;
   has(hash: Uint8Array): Promise<boolean>;
   put(hash: Uint8Array, bytes: Uint8Array): void;
   flush(): Promise<void>;

@@ -10,10 +10,16 @@
  * labels matching the filter are printed, found by the filter's plan (`query-filter.ts`: a scan,
  * or index / change-set candidates; the filter sees the content as printed, so after a schema
  * mapping).
+ *
+ * A plain read (no schema, no filter) of a big snapshot on a store other threads can open
+ * (`ChunkStore.threadReader`) is rendered by worker threads, a key range each, and yielded in
+ * key order (`cat-parallel.ts`): the same bytes, on every core.
  */
 import { JsonBytes, renderJson, renderObjectMembers } from '../../core/canonical-json.js';
-import { scanLeaves } from '../../tree/read.js';
+import type { NodeStore } from '../../tree/node-store.js';
+import { scanLeaves, type KeyRange } from '../../tree/read.js';
 import { treeRoot } from '../../vcs/snapshot.js';
+import { parallelCatBlocks } from './cat-parallel.js';
 import { ReviewCursor } from './label-review-scan.js';
 import type { Repository } from '../repository/repository.js';
 import { snapshotAtRef } from '../repository/snapshot-at.js';
@@ -51,23 +57,41 @@ export async function* catLabelBlocks(
       : await (
           await import('../query/query-filter.js')
         ).compileLabelFilter(repo, snap, opts.where));
-  const out = new JsonBytes();
   if (filter) {
+    const out = new JsonBytes();
     for await (const batch of filter.batches(mapValue ?? undefined)) {
       for (const e of batch) renderLine(out, e.key, e.label, e.review);
       if (out.length >= BLOCK_BYTES) yield out.take();
     }
-  } else {
-    const reviews = new ReviewCursor(scanLeaves(repo.nodes, treeRoot(snap, 'reviews')));
-    for await (const run of scanLeaves(repo.nodes, treeRoot(snap, 'labels'))) {
-      for (let i = run.from; i < run.to; i++) {
-        const key = run.keys[i]!;
-        const value = mapValue ? mapValue(run.values[i]!) : run.values[i]!;
-        const found = reviews.valueAt(key);
-        renderLine(out, key, value, found instanceof Promise ? await found : found);
-      }
-      if (out.length >= BLOCK_BYTES) yield out.take();
+    if (out.length > 0) yield out.take();
+    return;
+  }
+  const [labels, reviews] = [treeRoot(snap, 'labels'), treeRoot(snap, 'reviews')];
+  const parallel = mapValue ? undefined : await parallelCatBlocks(repo, labels, reviews);
+  yield* parallel ?? labelRangeBlocks(repo.nodes, labels, reviews, {}, mapValue ?? undefined);
+}
+
+/**
+ * JSONL blocks of the labels of `range` with their reviews, in key order: the plain scan, on
+ * this thread or on a worker of `cat-parallel.ts` (which gives each worker a range).
+ */
+export async function* labelRangeBlocks(
+  nodes: NodeStore,
+  labelsRoot: Uint8Array,
+  reviewsRoot: Uint8Array,
+  range: KeyRange = {},
+  mapValue?: ContentBytesMapper,
+): AsyncGenerator<Buffer> {
+  const out = new JsonBytes();
+  const reviews = new ReviewCursor(scanLeaves(nodes, reviewsRoot, range));
+  for await (const run of scanLeaves(nodes, labelsRoot, range)) {
+    for (let i = run.from; i < run.to; i++) {
+      const key = run.keys[i]!;
+      const value = mapValue ? mapValue(run.values[i]!) : run.values[i]!;
+      const found = reviews.valueAt(key);
+      renderLine(out, key, value, found instanceof Promise ? await found : found);
     }
+    if (out.length >= BLOCK_BYTES) yield out.take();
   }
   if (out.length > 0) yield out.take();
 }
@@ -117,7 +141,8 @@ function elementEnd(key: Uint8Array, start: number): number {
 }
 
 function quotedElement(out: JsonBytes, key: Uint8Array, start: number, end: number): void {
-  if (key.subarray(start, end).includes(0)) {
+  const zero = key.indexOf(0, start);
+  if (zero >= 0 && zero < end) {
     const unescaped = Buffer.from(key.subarray(start, end))
       .toString('latin1')
       .replaceAll('\u0000\u00ff', '\u0000');

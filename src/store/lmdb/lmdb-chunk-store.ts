@@ -42,7 +42,7 @@ import type { ChunkHash } from '../../core/hash.js';
 import { asDiskFull } from '../../io/disk-full.js';
 import { InvalidArgumentError, VersoError } from '../../core/errors.js';
 import { checkChunkHash, corruptChunkError } from '../chunk-integrity.js';
-import type { ChunkStore } from '../chunk-store.js';
+import type { ChunkStore, ThreadReaderLocation } from '../chunk-store.js';
 import { claimCommitError, claimCommitPromise, muteCommitLog } from './lmdb-commit-failures.js';
 import { ChunkStoreDamagedError, checkLmdbFile } from './lmdb-file-check.js';
 import { decodeStoredValue } from './lmdb-stored-value.js';
@@ -137,6 +137,11 @@ export class LmdbChunkStore implements ChunkStore {
     const dictionary = (db as unknown as { compression: { dictionary: Uint8Array } }).compression
       .dictionary;
     return new LmdbChunkStore(db, raw, dictionary.subarray(0, dictionary.length & ~7), dir);
+  }
+
+  /** Worker threads open the same environment (lmdb-js shares it within a process). */
+  get threadReader(): ThreadReaderLocation {
+    return { backend: 'lmdb', directory: this.dir };
   }
 
   async get(hash: Uint8Array): Promise<Uint8Array | undefined> {

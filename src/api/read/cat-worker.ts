@@ -1,0 +1,50 @@
+/**
+ * Worker thread of `cat-parallel.ts` (layer: api): opens the repository's chunk store for
+ * reading, then renders each key range it is sent (`labelRangeBlocks`, the same code as the
+ * single-threaded `cat`) and posts the JSONL blocks, then a `done` for the range. Ranges are
+ * handled one at a time, in the order they arrive.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { toWireError } from '../../core/error-wire.js';
+import { hexToHash } from '../../core/hash.js';
+import { LmdbChunkStore } from '../../store/lmdb/lmdb-chunk-store.js';
+import { NodeStore } from '../../tree/node-store.js';
+import { labelRangeBlocks } from './cat.js';
+import type { CatWorkerInput, CatWorkerReply, CatWorkerRequest } from './cat-parallel.js';
+
+const input = workerData as CatWorkerInput;
+const port = parentPort!;
+const requests: CatWorkerRequest[] = [];
+let wake: (() => void) | undefined;
+port.on('message', (m: CatWorkerRequest) => {
+  requests.push(m);
+  wake?.();
+});
+
+function post(reply: CatWorkerReply): void {
+  const block = reply.kind === 'block' ? reply.block : undefined;
+  const whole = block && block.byteOffset === 0 && block.byteLength === block.buffer.byteLength;
+  port.postMessage(reply, whole ? [block.buffer as ArrayBuffer] : []);
+}
+
+// `threadReader`'s one backend: lmdb-js shares the open environment between threads.
+const store = await LmdbChunkStore.open(input.location.directory, { create: false });
+try {
+  const nodes = new NodeStore(store);
+  const [labels, reviews] = [hexToHash(input.labelsRoot), hexToHash(input.reviewsRoot)];
+  for (;;) {
+    while (requests.length === 0) await new Promise<void>((r) => (wake = r));
+    const request = requests.shift()!;
+    if (request.kind === 'stop') break;
+    try {
+      for await (const block of labelRangeBlocks(nodes, labels, reviews, request.range))
+        post({ kind: 'block', seq: request.seq, block });
+      post({ kind: 'done', seq: request.seq });
+    } catch (e) {
+      post({ kind: 'error', seq: request.seq, error: toWireError(e) });
+    }
+  }
+} finally {
+  await store.close();
+  port.close();
+}
