@@ -26,3 +26,7 @@ export type OptionalTreeName = (typeof OPTIONAL_TREE_NAMES)[number];
 export function isOptionalTree(name: TreeName): name is OptionalTreeName {
   return (OPTIONAL_TREE_NAMES as readonly string[]).includes(name);
 }
+
+/** A value per core tree, and per optional tree that holds records (what `show` and diff stats list). */
+export type NamedTrees<T> = Readonly<Record<CoreTreeName, T>> &
+  Readonly<Partial<Record<OptionalTreeName, T>>>;

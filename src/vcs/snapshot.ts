@@ -35,12 +35,16 @@ export function emptySnapshot(nodes: NodeStore): Snapshot {
   return { trees: trees as Record<TreeName, ChunkHash>, schema: null, categories: null };
 }
 
-/** The trees a snapshot's encoding names: every core tree, optional ones only when not empty. */
+/**
+ * The trees a snapshot names (in its encoding, and in what `show` and `diff --stat` print):
+ * every core tree, and an optional one only when it is not empty.
+ */
+export function namedTrees(trees: Readonly<Record<TreeName, ChunkHash>>): TreeName[] {
+  return TREE_NAMES.filter((name) => !isOptionalTree(name) || trees[name] !== EMPTY_TREE_ID);
+}
+
 function encodedTrees(trees: Readonly<Record<TreeName, ChunkHash>>): Record<string, ChunkHash> {
-  const out: Record<string, ChunkHash> = {};
-  for (const name of TREE_NAMES)
-    if (!isOptionalTree(name) || trees[name] !== EMPTY_TREE_ID) out[name] = trees[name];
-  return out;
+  return Object.fromEntries(namedTrees(trees).map((name) => [name, trees[name]]));
 }
 
 export function putSnapshot(chunks: ChunkStore, s: Snapshot): ChunkHash {

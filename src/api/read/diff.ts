@@ -19,7 +19,7 @@ import {
   type FieldChange,
   type GeometryMovement,
 } from '../../dataset/record-change.js';
-import type { CoreTreeName, OptionalTreeName, TreeName } from '../../dataset/tree-names.js';
+import type { NamedTrees, TreeName } from '../../dataset/tree-names.js';
 import { diffTrees, prefetchTreeDiffs, type ChangeType } from '../../tree/diff.js';
 import { resolveRef } from '../../vcs/resolve-ref.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
@@ -56,11 +56,10 @@ export interface DiffEnds {
 }
 
 /** Counts per core tree, and per optional tree (annotations, tracks, ...) only when it changed. */
-export type DiffStat = Record<CoreTreeName, ChangeCounts> &
-  Partial<Record<OptionalTreeName, ChangeCounts>> & {
-    /** Labels per class name (`category`, else the category list's name for `category_id`). */
-    readonly classes: Record<string, ChangeCounts>;
-  };
+export type DiffStat = NamedTrees<ChangeCounts> & {
+  /** Labels per class name (`category`, else the category list's name for `category_id`). */
+  readonly classes: Record<string, ChangeCounts>;
+};
 
 async function snapshotAt(
   repo: Repository,
@@ -164,7 +163,7 @@ export async function diffStat(
     }
   }
   const sorted = [...classes].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-  return { ...(stat as Record<CoreTreeName, ChangeCounts>), classes: Object.fromEntries(sorted) };
+  return { ...(stat as NamedTrees<ChangeCounts>), classes: Object.fromEntries(sorted) };
 }
 
 const CLASS_MEMBERS = ['category', 'category_id'] as const;

@@ -4,19 +4,20 @@
  * roots: O(1) at any size.
  */
 import type { ChunkHash } from '../../core/hash.js';
-import { TREE_NAMES, type TreeName } from '../../dataset/tree-names.js';
+import type { NamedTrees, TreeName } from '../../dataset/tree-names.js';
 import { countEntries } from '../../tree/read.js';
 import { getCommit, type Commit } from '../../vcs/commit.js';
 import { resolveRef } from '../../vcs/resolve-ref.js';
 import { getCategoryList } from '../../vcs/category-list.js';
-import { getSnapshot, treeRoot } from '../../vcs/snapshot.js';
+import { getSnapshot, namedTrees, treeRoot } from '../../vcs/snapshot.js';
 import type { Repository } from '../repository/repository.js';
 
 export interface ShowResult extends Commit {
   readonly id: ChunkHash;
   readonly schema: string | null;
-  readonly trees: Readonly<Record<TreeName, ChunkHash>>;
-  readonly counts: Readonly<Record<TreeName, number>>;
+  /** The core trees, and the optional ones (annotations, tracks, ...) that hold records. */
+  readonly trees: NamedTrees<ChunkHash>;
+  readonly counts: NamedTrees<number>;
   /** The snapshot's category list: its chunk id and number of categories; null without one. */
   readonly categories: { readonly id: ChunkHash; readonly count: number } | null;
 }
@@ -25,15 +26,25 @@ export async function showCommit(repo: Repository, refSpec: string): Promise<Sho
   const id = await resolveRef(repo.catalog, repo.chunks, refSpec);
   const commit = await getCommit(repo.chunks, id);
   const snap = await getSnapshot(repo.chunks, commit.snapshot);
-  const counts = {} as Record<TreeName, number>;
-  for (const name of TREE_NAMES)
-    counts[name] = await countEntries(repo.nodes, treeRoot(snap, name));
-  const categories =
-    snap.categories === null
-      ? null
-      : {
-          id: snap.categories,
-          count: (await getCategoryList(repo.chunks, snap.categories)).length,
-        };
-  return { id, ...commit, schema: snap.schema, trees: snap.trees, counts, categories };
+  const names = namedTrees(snap.trees);
+  const trees = Object.fromEntries(names.map((name) => [name, snap.trees[name]]));
+  const counts: Partial<Record<TreeName, number>> = {};
+  for (const name of names) counts[name] = await countEntries(repo.nodes, treeRoot(snap, name));
+  return {
+    id,
+    ...commit,
+    schema: snap.schema,
+    trees: trees as NamedTrees<ChunkHash>,
+    counts: counts as NamedTrees<number>,
+    categories: await categoriesOf(repo, snap.categories),
+  };
+}
+
+async function categoriesOf(
+  repo: Repository,
+  list: ChunkHash | null,
+): Promise<ShowResult['categories']> {
+  return list === null
+    ? null
+    : { id: list, count: (await getCategoryList(repo.chunks, list)).length };
 }
