@@ -7,7 +7,9 @@
  * Bounded: each worker holds at most RANGES_PER_WORKER ranges, and no range more than
  * `workers x WINDOW_PER_WORKER` ahead of the one being yielded is started, so memory stays a
  * few ranges' worth of output whatever the snapshot's size. A consumer that stops early
- * terminates the workers. Used only for stores other threads can open (`threadReader`), when a
+ * terminates the workers. A process runs about one cat worker per core in all (a server
+ * streaming to many clients at once): a read that finds fewer than two free renders on its own
+ * thread. Used only for stores other threads can open (`threadReader`), when a
  * worker file exists (built code) and the snapshot has at least two ranges; otherwise the caller
  * scans on its own thread.
  */
@@ -27,6 +29,8 @@ export const LABELS_PER_RANGE = 16_384;
 const MAX_WORKERS = 4;
 const RANGES_PER_WORKER = 2;
 const WINDOW_PER_WORKER = 3;
+/** Cat workers alive in this process, bounded by the core count. */
+let running = 0;
 
 export interface CatWorkerInput {
   readonly location: ThreadReaderLocation;
@@ -56,7 +60,8 @@ export async function parallelCatBlocks(
   opts: ParallelCatOptions = {},
 ): Promise<AsyncGenerator<Buffer> | undefined> {
   const location = repo.chunks.threadReader;
-  const workers = opts.workers ?? Math.min(MAX_WORKERS, availableParallelism());
+  const cores = availableParallelism();
+  const workers = Math.min(opts.workers ?? Math.min(MAX_WORKERS, cores), cores - running);
   const file = opts.workerFile ?? fileURLToPath(new URL('./cat-worker.js', import.meta.url));
   if (!location || workers < 2 || !existsSync(file)) return undefined;
   const ranges = await splitIntoRanges(
@@ -85,6 +90,7 @@ async function* renderRanges(
   workers: number,
 ): AsyncGenerator<Buffer> {
   const outputs: RangeOutput[] = ranges.map(() => ({ blocks: [], done: false }));
+  running += workers;
   const pool = Array.from({ length: workers }, () => new Worker(file, { workerData: input }));
   const held = pool.map(() => 0);
   let [next, head, stopped] = [0, 0, false];
@@ -147,5 +153,6 @@ async function* renderRanges(
     stopped = true;
     if (head === ranges.length) for (const worker of pool) worker.postMessage({ kind: 'stop' });
     else await Promise.all(pool.map((worker) => worker.terminate()));
+    running -= workers;
   }
 }
