@@ -6,7 +6,8 @@
  * in-process tests, a future server) do not see each other.
  *
  * Also finds and opens the repository a command works on: `--repo DIR`, else `VERSO_REPO`, else
- * the current folder and its parents.
+ * the current folder and its parents. A clone made with `--blobs on-demand` is opened with a
+ * blob store that fetches image bytes it lacks from its remote when they are read.
  */
 import { resolve } from 'node:path';
 import type { Repository } from '../api/repository/index.js';
@@ -50,14 +51,28 @@ export async function withRepository<T>(
   opts: GlobalOptions,
   fn: (repo: Repository) => Promise<T>,
 ): Promise<T> {
-  const { openRepository } = await import('../api/repository/index.js');
+  const { openRepository, onDemandBlobRemote } = await import('../api/repository/index.js');
   const repo = await openRepository(
     await findRepository(ctx.cwd, ctx.env, opts),
     repositoryOptions(ctx.env),
   );
   try {
-    return await fn(repo);
+    const remote = await onDemandBlobRemote(repo);
+    return await fn(remote === undefined ? repo : await withRemoteBlobs(repo, remote, ctx.env));
   } finally {
     await repo.close();
   }
+}
+
+/** `repo` reading missing image bytes from the remote named `name` (if it is still there). */
+async function withRemoteBlobs(
+  repo: Repository,
+  name: string,
+  env: CliEnvironment,
+): Promise<Repository> {
+  const { listRemotes, withOnDemandBlobs } = await import('../api/sync/index.js');
+  const remote = (await listRemotes(repo)).find((r) => r.name === name);
+  if (!remote) return repo;
+  const { peerAt } = await import('./remote-peer.js');
+  return withOnDemandBlobs(repo, remote, (r) => peerAt(r.url, env));
 }

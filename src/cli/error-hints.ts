@@ -132,6 +132,8 @@ export const ERROR_HINTS: { readonly [C in ErrorCode]?: HintFor } = {
   IMAGES_WITHOUT_SIZE: () =>
     "record their sizes ('verso add images DIR', or import the annotations with their image sizes), leave them out with --where, or export --format jsonl",
   EXPORT_IMAGE_MISSING: () => 'add its file (verso add images), or export without --with-images',
+  BLOB_FETCH_FAILED: (d) =>
+    `start or reach the server at ${text(d, 'url')} (verso remote list shows the remotes), then run the command again`,
   TOKEN_NAME_TAKEN: (d) =>
     `revoke it with 'verso token revoke ${text(d, 'name')}', or choose another --name`,
   TOKEN_NOT_FOUND: () => "'verso token list' shows the tokens and which are active",

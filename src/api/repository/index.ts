@@ -30,6 +30,7 @@ export {
   type DeletedBranch,
 } from './refs.js';
 export { readRefLog, type ReadRefLogOptions } from './ref-log.js';
+export { onDemandBlobRemote } from './clone-config.js';
 export type { Progress, ProgressFn } from './progress.js';
 
 /**

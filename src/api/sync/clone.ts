@@ -3,10 +3,11 @@
  * (layer: api). The folder must not hold a repository; the new one has no commit of its own
  * (no `init` commit): its branches are the peer's, at the same commits, so a clone's snapshot
  * ids equal the origin's. The remote is recorded as `origin` (or the name given) with its
- * tracking branches, and how image bytes are to be got (`--blobs`) under `clone_blobs`: `all`
- * fetches the bytes of every blob asset of the cloned branches now (`clone-blobs.ts`);
- * `on-demand` (the default) and `none` record the choice and fetch nothing (reading image bytes
- * from the remote the first time they are needed is not built yet).
+ * tracking branches, and how image bytes are to be got (`--blobs`) under `clone_blobs` (with the
+ * remote's name under `clone_remote`, `repository/clone-config.ts`): `all` fetches the bytes of
+ * every blob asset of the cloned branches now (`clone-blobs.ts`); `on-demand` (the default)
+ * fetches nothing now, and an image's bytes from the remote the first time they are read
+ * (`on-demand-blobs.ts`); `none` never fetches them.
  *
  * A clone that fails removes what it made (the folder, or its `.verso/` when the folder was
  * there before), so it can be retried as it was typed. A clone killed before its refs are
@@ -21,7 +22,8 @@ import { refLogNote } from '../repository/ref-log.js';
 import { holdsRepository, versoDir, type RepositoryOptions } from '../repository/repository.js';
 import { fetchBlobs, type BlobsFetched } from './clone-blobs.js';
 import { fetchFrom, type FetchResult } from './fetch.js';
-import { addRemote, BLOBS_CONFIG, parseRemoteName, parseRemoteUrl } from './remotes.js';
+import { BLOBS_CONFIG, BLOBS_REMOTE_CONFIG } from '../repository/clone-config.js';
+import { addRemote, parseRemoteName, parseRemoteUrl } from './remotes.js';
 import type { SyncPeer } from './sync-remote.js';
 import type { ProgressFn } from '../repository/progress.js';
 
@@ -69,6 +71,7 @@ export async function cloneRepository(
     await repo.catalog.setConfig('format', '1');
     await addRemote(repo, remote, url);
     await repo.catalog.setConfig(BLOBS_CONFIG, blobs);
+    await repo.catalog.setConfig(BLOBS_REMOTE_CONFIG, remote);
     const fetched = await fetchFrom(repo, peer, {
       remote,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),

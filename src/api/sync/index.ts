@@ -21,9 +21,9 @@ export {
   listRemotes,
   removeRemote,
   trackingBranch,
-  BLOBS_CONFIG,
   type Remote,
 } from './remotes.js';
+export { BlobFetchError, OnDemandBlobStore, withOnDemandBlobs } from './on-demand-blobs.js';
 export { fetchFrom, type FetchOptions, type FetchResult, type FetchedRef } from './fetch.js';
 export { pushTo, type PushOptions, type PushResult } from './push.js';
 export { pullFrom, type PullOptions, type PullResult } from './pull.js';

@@ -15,8 +15,6 @@ import type { Repository } from '../repository/repository.js';
 import { RemoteExistsError, RemoteNotFoundError } from './sync-errors.js';
 
 export const REMOTES_CONFIG = 'remotes';
-/** Catalog config key: how a clone gets image bytes (`all`, `on-demand`, `none`). */
-export const BLOBS_CONFIG = 'clone_blobs';
 
 export interface Remote {
   readonly name: string;

@@ -11,7 +11,6 @@ import type {
   PullResult,
   PushResult,
   Remote,
-  SyncPeer,
 } from '../../api/sync/index.js';
 import { choiceOption } from '../arg-parsers.js';
 import {
@@ -22,17 +21,10 @@ import {
   type RunContext,
 } from '../command-table.js';
 import type { CliContext } from '../context.js';
+import { peerAt } from '../remote-peer.js';
 import type { ProgressFn } from '../../api/repository/index.js';
 
 const BLOBS_CHOICES = ['all', 'on-demand', 'none'] as const;
-
-async function peerAt(url: string, rc: RunContext): Promise<SyncPeer> {
-  const { connectRemote } = await import('../../remote/index.js');
-  return connectRemote(url, {
-    ...(rc.env.token !== undefined ? { token: rc.env.token } : {}),
-    ...(rc.env.credentialsFile !== undefined ? { file: rc.env.credentialsFile } : {}),
-  });
-}
 
 const remoteList = defineCommand<unknown, Records<Remote>>({
   name: 'list',
@@ -77,7 +69,7 @@ const clone = defineCommand<{ blobs?: (typeof BLOBS_CHOICES)[number] }, CloneRes
     cmd.addOption(
       choiceOption(
         '--blobs <mode>',
-        "image bytes: all (fetched now, from the server's /blobs/SHA256), on-demand (the default; only recorded for now: fetching on first read is not built yet, use all to get the bytes) or none",
+        "image bytes: all (fetched now, from the server's /blobs/SHA256), on-demand (the default: each image fetched the first time a command reads it, then kept) or none (never fetched)",
         BLOBS_CHOICES,
       ),
     ),
@@ -88,7 +80,7 @@ const clone = defineCommand<{ blobs?: (typeof BLOBS_CHOICES)[number] }, CloneRes
     const { resolve } = await import('node:path');
     const url = args[0] as string;
     const dir = (args[1] as string | undefined) ?? resolve(rc.cwd, defaultFolder(url));
-    return cloneRepository(dir, await peerAt(url, rc), {
+    return cloneRepository(dir, await peerAt(url, rc.env), {
       ...repositoryOptions(rc.env),
       url,
       ...(opts.blobs !== undefined ? { blobs: opts.blobs } : {}),
@@ -112,7 +104,7 @@ const fetchCommand = defineCommand<unknown, FetchResult>({
   async run(repo, { args }, rc) {
     const { fetchFrom, getRemote } = await import('../../api/sync/index.js');
     const remote = await getRemote(repo, (args[0] as string | undefined) ?? 'origin');
-    return fetchFrom(repo, await peerAt(remote.url, rc), {
+    return fetchFrom(repo, await peerAt(remote.url, rc.env), {
       remote: remote.name,
       ...progressOf(rc),
     });
@@ -133,7 +125,7 @@ const pull = defineCommand<unknown, PullResult>({
   async run(repo, { args }, rc) {
     const { getRemote, pullFrom } = await import('../../api/sync/index.js');
     const remote = await getRemote(repo, (args[0] as string | undefined) ?? 'origin');
-    return pullFrom(repo, await peerAt(remote.url, rc), {
+    return pullFrom(repo, await peerAt(remote.url, rc.env), {
       remote: remote.name,
       branch: (args[1] as string | undefined) ?? 'main',
       ...progressOf(rc),
@@ -161,7 +153,7 @@ const push = defineCommand<{ forceWithLease?: boolean }, PushResult>({
   async run(repo, { args, opts }, rc) {
     const { getRemote, pushTo } = await import('../../api/sync/index.js');
     const remote = await getRemote(repo, (args[0] as string | undefined) ?? 'origin');
-    return pushTo(repo, await peerAt(remote.url, rc), {
+    return pushTo(repo, await peerAt(remote.url, rc.env), {
       remote: remote.name,
       branch: (args[1] as string | undefined) ?? 'main',
       ...(opts.forceWithLease ? { forceWithLease: true } : {}),
