@@ -53,6 +53,32 @@ class Images(unittest.TestCase):
         again = self.repo.add_images("pictures", {"cam/001": first})
         self.assertFalse(again.committed)
 
+    def test_a_client_on_the_servers_machine_reads_blob_files_itself(self) -> None:
+        self.repo.create_branch("local-read")
+        data = png(12, 9, 77)
+        self.repo.add_images("local-read", {"cam/9": data})
+        sha = hashlib.sha256(data).hexdigest()
+        where = self.repo.image_location("cam/9", ref="local-read")
+        self.assertIsNotNone(where.path)
+        with open(where.path or "", "rb") as f:
+            self.assertEqual(f.read(), data)
+        self.assertEqual(self.repo.image("cam/9", ref="local-read"), data)
+        folder = self.repo._blob_folder or ""
+        self.assertEqual(os.path.join(folder, sha[:2], sha[2:4], sha), where.path)
+        # From then on the bytes come from the blob files: no request per image.
+        calls = []
+        transport = self.repo.transport
+        request, call = transport.request, transport.call
+        transport.request = lambda *a, **k: calls.append(a) or request(*a, **k)  # type: ignore[method-assign]
+        transport.call = lambda *a, **k: calls.append(a) or call(*a, **k)  # type: ignore[method-assign]
+        self.assertEqual(self.repo.image(sha, byte_range=range(1, 4)), b"PNG")
+        self.assertEqual(self.repo.image(sha), data)
+        self.assertEqual(calls, [])
+        # A hash the folder does not hold is still asked of the server (and is not found).
+        with self.assertRaises(verso.NotFound):
+            self.repo.image("1" * 64)
+        self.assertEqual(len(calls), 1)
+
     def test_unknown_images_and_blobs_are_not_found(self) -> None:
         with self.assertRaises(verso.NotFound) as caught:
             self.repo.image("no-such-image")

@@ -6,7 +6,9 @@ Bytes are addressed by their SHA-256 (``PUT /blobs/{sha256}`` refuses bytes that
 to it), so an upload of an image the server already has is answered without storing it twice.
 On a repository whose images are in an object store (S3), ``GET /blobs/{sha256}/url`` answers a
 presigned URL, and image bytes are read straight from the store (as lakeFS does), not through
-the server; the client learns once per repository whether the server offers them.
+the server. A client on the server's own machine is also told the blob's file (``path``), and
+reads the files of that blob folder itself from then on (named by hash, ``ab/cd/<sha256>``, and
+never changed), with no request per image. The client learns once per repository which applies.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ class BlobLocation:
     direct: bool
     size: int
     expires_at: Optional[str] = None
+    #: The blob's file on this machine, when the server runs here and keeps one.
+    path: Optional[str] = None
 
 
 def blob_location(repo: RepositoryBase, sha256: str,
@@ -70,7 +74,25 @@ def blob_location(repo: RepositoryBase, sha256: str,
     if not answer["direct"]:
         t = repo.transport
         url = f"{t.scheme}://{t.host}:{t.port}{url}"
-    return BlobLocation(url, bool(answer["direct"]), int(answer["size"]), answer.get("expires_at"))
+    return BlobLocation(url, bool(answer["direct"]), int(answer["size"]), answer.get("expires_at"),
+                        answer.get("path"))
+
+
+def blob_folder(sha256: str, path: Optional[str]) -> Optional[str]:
+    """The folder of a blob store laid out as ``ab/cd/<sha256>``, from one blob's file, if
+    that file is there and readable by this process."""
+    if not path or not os.access(path, os.R_OK):
+        return None
+    tail = os.path.join(sha256[:2], sha256[2:4], sha256)
+    return path[: -len(tail)] if path.endswith(os.sep + tail) else None
+
+
+def read_file(path: str, byte_range: Optional[range]) -> bytes:
+    with open(path, "rb") as f:
+        if byte_range is None:
+            return f.read()
+        f.seek(byte_range.start)
+        return f.read(len(byte_range))
 
 
 def read_direct(url: str, byte_range: Optional[range], timeout: float) -> bytes:
@@ -88,11 +110,19 @@ def read_direct(url: str, byte_range: Optional[range], timeout: float) -> bytes:
 
 
 def blob_bytes(repo: "ImageMethods", sha256: str, byte_range: Optional[range] = None) -> bytes:
-    if repo._direct_blobs is not False:
+    folder = repo._blob_folder
+    if folder:
+        path = os.path.join(folder, sha256[:2], sha256[2:4], sha256)
+        if os.path.isfile(path):
+            return read_file(path, byte_range)
+    elif repo._direct_blobs is not False:
         where = blob_location(repo, sha256)
         repo._direct_blobs = where.direct
         if where.direct:
             return read_direct(where.url, byte_range, repo.transport.timeout)
+        repo._blob_folder = blob_folder(sha256, where.path)
+        if repo._blob_folder:
+            return read_file(where.path or "", byte_range)
     headers = {}
     if byte_range is not None:
         headers["Range"] = f"bytes={byte_range.start}-{byte_range.stop - 1}"
@@ -145,6 +175,8 @@ def add_images(repo: RepositoryBase, branch: str, images: Mapping[str, Source],
 class ImageMethods(RepositoryBase):
     #: Whether the server hands out presigned blob URLs (None: not asked yet).
     _direct_blobs: Optional[bool] = None
+    #: The server's blob folder when it is on this machine and readable here (None: not known).
+    _blob_folder: Optional[str] = None
 
     def assets(self, ref: str = "main") -> Stream[Asset]:
         """Every image's asset record at ``ref``, in image id order, streamed."""

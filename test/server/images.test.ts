@@ -249,7 +249,7 @@ describe('server: blobs', () => {
 });
 
 describe('server: where to read a blob', () => {
-  it("answers this server's own blob path on the embedded store (no presigned URLs there)", async () => {
+  it("answers this server's own blob path on the embedded store (no presigned URLs there), and the file to a client on its machine", async () => {
     const s = await startTestServer();
     try {
       await put(s, JPEG);
@@ -257,11 +257,15 @@ describe('server: where to read a blob', () => {
         token: s.tokens.read,
       });
       expect(where.status).toBe(200);
-      expect(where.json()).toEqual({
+      const answer = where.json() as { path?: string };
+      expect(answer).toEqual({
         url: s.repoPath(`/blobs/${sha(JPEG)}`),
         direct: false,
         size: JPEG.length,
+        // This client is on the server's machine (loopback): it is told the blob's file too.
+        path: expect.stringMatching(new RegExp(`/${sha(JPEG)}$`)),
       });
+      expect(readFileSync(answer.path!).equals(JPEG)).toBe(true);
       const { bytes } = await getBytes(s, `/blobs/${sha(JPEG)}`);
       expect(bytes.equals(JPEG)).toBe(true);
       const unknown = await s.http('GET', s.repoPath(`/blobs/${sha(JPEG2)}/url`), {

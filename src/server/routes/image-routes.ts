@@ -12,6 +12,8 @@
  *   object store when the repository's blob store makes them (S3; valid `expires_in` seconds),
  *   else this server's `GET /blobs/{sha256}` (`direct` false), so clients (UI, Python, training
  *   jobs) read image bytes from S3 without passing them through the server, as lakeFS does.
+ *   A client on the server's own machine (a loopback address) also gets `path`, the blob's
+ *   immutable file when the store keeps one, to read without any request per image.
  * - `GET /blobs/{sha256}/thumbnail?size=N` (read): a WebP thumbnail, made once and cached by
  *   hash and size (`thumbnails.ts`).
  * - `GET /assets`, `GET /assets/{image}` (read): asset records as `verso asset list --json` and
@@ -196,6 +198,12 @@ function blobRoutes(app: VersoApp, ctx: RouteContext): void {
             direct: Type.Boolean({ description: 'true: straight from the object store' }),
             expires_at: Type.Optional(Type.String({ description: 'when a direct URL expires' })),
             size: Type.Integer(),
+            path: Type.Optional(
+              Type.String({
+                description:
+                  'a file on the server machine holding the bytes (immutable), given only to clients on that machine (loopback): read it instead of either URL',
+              }),
+            ),
           }),
           ...errors(...REPO_ERRORS),
         },
@@ -215,7 +223,15 @@ function blobRoutes(app: VersoApp, ctx: RouteContext): void {
           size: blob.size,
         };
       const repo = encodeURIComponent(request.params.repo);
-      return { url: `/repos/${repo}/blobs/${sha256}`, direct: false, size: blob.size };
+      const path = isLoopback(request.socket.remoteAddress)
+        ? await blobs.localPath(sha256)
+        : undefined;
+      return {
+        url: `/repos/${repo}/blobs/${sha256}`,
+        direct: false,
+        size: blob.size,
+        ...(path !== undefined ? { path } : {}),
+      };
     },
   );
 
@@ -371,4 +387,9 @@ function assetLines(
   for (const { image, record } of page)
     block += `${JSON.stringify({ image, ...assetRecordJson(record) })}\n`;
   return Buffer.from(block);
+}
+
+/** Whether a peer address is this machine (IPv4 or IPv6 loopback, or IPv4 mapped into IPv6). */
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (address === '::1' || /^(::ffff:)?127\./.test(address));
 }

@@ -2853,6 +2853,8 @@ export interface paths {
                             /** @description when a direct URL expires */
                             expires_at?: string;
                             size: number;
+                            /** @description a file on the server machine holding the bytes (immutable), given only to clients on that machine (loopback): read it instead of either URL */
+                            path?: string;
                         };
                     };
                 };
