@@ -1,0 +1,30 @@
+/**
+ * The package's library entries, as a program that installed Verso imports them by name
+ * (package.json `exports`): `verso` gives the verbs and the embedded backends and not the
+ * scale-out ones; `verso/scaleout` gives PostgresCatalog, S3PackChunkStore and S3BlobStore.
+ */
+import { execFileSync } from 'node:child_process';
+import { expect, it } from 'vitest';
+import { REPO_ROOT } from './helpers.js';
+
+function exportsOf(entry: string): string[] {
+  const script = `const m = await import(${JSON.stringify(entry)}); console.log(JSON.stringify(Object.keys(m)));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  return JSON.parse(out) as string[];
+}
+
+it("'verso' and 'verso/scaleout' resolve by package name to their own exports", () => {
+  const main = exportsOf('verso');
+  expect(main).toEqual(
+    expect.arrayContaining(['openRepository', 'LmdbChunkStore', 'SqliteCatalog']),
+  );
+  expect(main).not.toContain('PostgresCatalog');
+  const scaleout = exportsOf('verso/scaleout');
+  expect(scaleout).toEqual(
+    expect.arrayContaining(['PostgresCatalog', 'S3PackChunkStore', 'S3BlobStore', 'parseS3Url']),
+  );
+  expect(scaleout).not.toContain('openRepository');
+});
