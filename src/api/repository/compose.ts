@@ -45,7 +45,11 @@ function lazyMaintainer(
   name: string,
   load: () => Promise<CommitMaintainer<Repository>>,
 ): CommitMaintainer<Repository> {
-  return { name, stage: async (repo, facts) => (await load()).stage(repo, facts) };
+  return {
+    name,
+    stage: async (repo, facts) => (await load()).stage(repo, facts),
+    prefetch: async (repo, parent, keys) => (await load()).prefetch?.(repo, parent, keys),
+  };
 }
 
 /** Secondary indexes, then blame: the order commits stage and record their derived data in. */

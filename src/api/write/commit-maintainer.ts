@@ -29,4 +29,12 @@ export interface CommitMaintainer<Repo> {
    * may record nothing (the data is then rebuilt on demand).
    */
   stage(repo: Repo, facts: NewCommitFacts): Promise<RecordDerived>;
+  /**
+   * Optional: loads into the node cache what `stage` will read for a commit on `parent` that
+   * changes the label keys `keys` (labels or their reviews). A writer that reads its own keys
+   * a window at a time calls it with each window, so over a remote store the maintainer's
+   * reads share the writer's round trips instead of coming after them. Changes nothing; a
+   * no-op where the store cannot prefetch.
+   */
+  prefetch?(repo: Repo, parent: ChunkHash, keys: readonly Uint8Array[]): Promise<void>;
 }

@@ -85,7 +85,8 @@ export async function buildEditBatch(
     return getValue(repo.nodes, root, key);
   };
   const check = await LabelWriteCheck.open(repo, base.snapshot.schema, policy);
-  check.setImagesRecorded(await countEntries(repo.nodes, roots.assets));
+  /** Counted with the first window's prefetch (its root is one of the roots read then). */
+  let imagesRecorded: Promise<number> | undefined;
   const images = new Map<string, ImageInfo>();
   const imageInfo = async (image: string) => {
     if (!images.has(image))
@@ -111,7 +112,9 @@ export async function buildEditBatch(
   };
   let count = 0;
   for await (const window of windowsOf(ops, PREFETCH_WINDOW)) {
-    await prefetchOpReads(repo, roots, window);
+    imagesRecorded ??= countEntries(repo.nodes, roots.assets);
+    const [recorded] = await Promise.all([imagesRecorded, prefetchOpReads(repo, base, window)]);
+    check.setImagesRecorded(recorded);
     for (const op of window) {
       const key = encodeLabelKey(op.image, op.label);
       const id = Buffer.from(key).toString('latin1');
@@ -210,26 +213,31 @@ const PREFETCH_WINDOW = 4096;
  * Loads into the node cache, a tree level per round trip, the paths the window's ops read one
  * at a time: the label of every patch and delete, the review of every patch with a review, the
  * image of every put and patch (over a remote store, one `getValue` each would be one round
- * trip per op).
+ * trip per op); and, in the same round trips, what the commit's maintainers will read for these
+ * keys (the old blame entries), which would otherwise come after the batch, level by level.
  */
 async function prefetchOpReads(
   repo: Repository,
-  roots: { labels: Uint8Array; reviews: Uint8Array; assets: Uint8Array },
+  base: BranchHead,
   window: readonly LabelOp[],
 ): Promise<void> {
   if (!repo.nodes.canPrefetch) return;
+  const trees = base.snapshot.trees;
+  const all: Uint8Array[] = [];
   const labels: Uint8Array[] = [];
   const reviews: Uint8Array[] = [];
   const images = new Map<string, Uint8Array>();
   for (const op of window) {
     const key = encodeLabelKey(op.image, op.label);
+    all.push(key);
     if (op.op !== 'put') labels.push(key);
     if (op.op === 'patch' && op.review) reviews.push(key);
     if (op.op !== 'delete' && !images.has(op.image)) images.set(op.image, encodeImageKey(op.image));
   }
   await Promise.all([
-    prefetchKeys(repo.nodes, roots.labels, labels),
-    prefetchKeys(repo.nodes, roots.reviews, reviews),
-    prefetchKeys(repo.nodes, roots.assets, [...images.values()]),
+    prefetchKeys(repo.nodes, hexToHash(trees.labels), labels),
+    prefetchKeys(repo.nodes, hexToHash(trees.reviews), reviews),
+    prefetchKeys(repo.nodes, hexToHash(trees.assets), [...images.values()]),
+    ...repo.maintainers.map((m) => m.prefetch?.(repo, base.head, all)),
   ]);
 }
