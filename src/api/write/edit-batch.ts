@@ -84,7 +84,11 @@ export async function buildEditBatch(
     if (p) return p.value ?? undefined;
     return getValue(repo.nodes, root, key);
   };
-  const check = await LabelWriteCheck.open(repo, base.snapshot.schema, policy);
+  const [check] = await Promise.all([
+    LabelWriteCheck.open(repo, base.snapshot.schema, policy),
+    // A lazily imported maintainer's code loads now, not within the first window's round trips.
+    ...repo.maintainers.map((m) => m.prefetch?.(repo, base.head, [])),
+  ]);
   /** Counted with the first window's prefetch (its root is one of the roots read then). */
   let imagesRecorded: Promise<number> | undefined;
   const images = new Map<string, ImageInfo>();
@@ -160,8 +164,11 @@ export async function buildEditBatch(
       }
     }
   }
-  const labels = await mutateTreeCounting(repo.nodes, roots.labels, sortedEdits(labelOps));
-  const reviews = await mutateTreeCounting(repo.nodes, roots.reviews, sortedEdits(reviewOps));
+  // Both at once: over a remote store, the nodes a re-chunk reads on into share round trips.
+  const [labels, reviews] = await Promise.all([
+    mutateTreeCounting(repo.nodes, roots.labels, sortedEdits(labelOps)),
+    mutateTreeCounting(repo.nodes, roots.reviews, sortedEdits(reviewOps)),
+  ]);
   return {
     labelsRoot: labels.root,
     reviewsRoot: reviews.root,
@@ -211,10 +218,11 @@ const PREFETCH_WINDOW = 4096;
 
 /**
  * Loads into the node cache, a tree level per round trip, the paths the window's ops read one
- * at a time: the label of every patch and delete, the review of every patch with a review, the
- * image of every put and patch (over a remote store, one `getValue` each would be one round
- * trip per op); and, in the same round trips, what the commit's maintainers will read for these
- * keys (the old blame entries), which would otherwise come after the batch, level by level.
+ * at a time or write: the label of every op, the review of every op that may set or remove it,
+ * the image of every put and patch (over a remote store, one `getValue` each would be one round
+ * trip per op, and the batched mutations would fetch the written paths again after the reads);
+ * and, in the same round trips, what the commit's maintainers will read for these keys (the old
+ * blame entries), which would otherwise come after the batch, level by level.
  */
 async function prefetchOpReads(
   repo: Repository,
@@ -223,21 +231,19 @@ async function prefetchOpReads(
 ): Promise<void> {
   if (!repo.nodes.canPrefetch) return;
   const trees = base.snapshot.trees;
-  const all: Uint8Array[] = [];
   const labels: Uint8Array[] = [];
   const reviews: Uint8Array[] = [];
   const images = new Map<string, Uint8Array>();
   for (const op of window) {
     const key = encodeLabelKey(op.image, op.label);
-    all.push(key);
-    if (op.op !== 'put') labels.push(key);
-    if (op.op === 'patch' && op.review) reviews.push(key);
+    labels.push(key);
+    if (op.op === 'delete' || op.review !== undefined) reviews.push(key);
     if (op.op !== 'delete' && !images.has(op.image)) images.set(op.image, encodeImageKey(op.image));
   }
   await Promise.all([
     prefetchKeys(repo.nodes, hexToHash(trees.labels), labels),
     prefetchKeys(repo.nodes, hexToHash(trees.reviews), reviews),
     prefetchKeys(repo.nodes, hexToHash(trees.assets), [...images.values()]),
-    ...repo.maintainers.map((m) => m.prefetch?.(repo, base.head, all)),
+    ...repo.maintainers.map((m) => m.prefetch?.(repo, base.head, labels)),
   ]);
 }

@@ -309,12 +309,20 @@ export class S3PackChunkStore implements ChunkStore {
 
   async flush(): Promise<void> {
     await this.exclusive(async () => {
-      await this.restageCollected();
-      if (this.staged.size === 0) return;
-      const batch = [...this.staged];
-      const { pack, index } = buildPack(batch.map(([hex, bytes]) => [hexToHash(hex), bytes]));
-      await this.upload(pack, index);
-      for (const [hex, bytes] of batch) {
+      // The staged chunks' pack goes up while the chunks skipped as stored are checked against
+      // gc (a LIST); any they restage get a pack of their own; each index goes after its pack:
+      // a flush waits on two round trips, not three.
+      const first = [...this.staged];
+      const [firstPack] = await Promise.all([
+        first.length > 0 ? this.uploadPack(buildPackOf(first)) : undefined,
+        this.restageCollected(),
+      ]);
+      const inFirst = new Set(first.map(([hex]) => hex));
+      const restaged = [...this.staged].filter(([hex]) => !inFirst.has(hex));
+      const secondPack =
+        restaged.length > 0 ? await this.uploadPack(buildPackOf(restaged)) : undefined;
+      await Promise.all([firstPack, secondPack].map((p) => p && this.uploadIndex(p)));
+      for (const [hex, bytes] of [...first, ...restaged]) {
         if (this.staged.get(hex) !== bytes) continue;
         this.staged.delete(hex);
         this.stagedBytes -= bytes.byteLength;
@@ -660,13 +668,23 @@ export class S3PackChunkStore implements ChunkStore {
   }
 
   /** Uploads a pack, then its index; the pack is live (here) once both are stored. */
-  private async upload(pack: Buffer, index: Buffer): Promise<void> {
+  private async upload(built: BuiltPack): Promise<void> {
+    await this.uploadIndex(await this.uploadPack(built));
+  }
+
+  /** Uploads a pack under a new id; it is garbage until `uploadIndex`. */
+  private async uploadPack({ pack, index }: BuiltPack): Promise<UploadedPack> {
     const now = this.clock();
     const id = newPackId(now);
     this.newestPackMs = Math.max(this.newestPackMs, now);
     await this.objects.put(this.packKey(id, 'pack'), pack);
+    return { id, index, size: pack.length };
+  }
+
+  /** Uploads an uploaded pack's index: the pack is live from then on. */
+  private async uploadIndex({ id, index, size }: UploadedPack): Promise<void> {
     await this.objects.put(this.packKey(id, 'idx'), index);
-    this.packs.set(id, { id, index: parsePackIndex(index), size: pack.length });
+    this.packs.set(id, { id, index: parsePackIndex(index), size });
   }
 
   /** Tombstones packs whose records now live elsewhere; they stop being served here at once. */
@@ -693,8 +711,7 @@ export class S3PackChunkStore implements ChunkStore {
     const replaced: string[] = [];
     const emit = async () => {
       if (records.length > 0) {
-        const built = buildPackFromRecords(records);
-        await this.upload(built.pack, built.index);
+        await this.upload(buildPackFromRecords(records));
       }
       records = [];
       bytes = 0;
@@ -735,6 +752,22 @@ export class S3PackChunkStore implements ChunkStore {
     await this.rewrite(small, new Set());
     return small.length;
   }
+}
+
+interface BuiltPack {
+  readonly pack: Buffer;
+  readonly index: Buffer;
+}
+
+interface UploadedPack {
+  readonly id: string;
+  readonly index: Buffer;
+  readonly size: number;
+}
+
+/** The pack of staged chunks (hex hash, bytes). */
+function buildPackOf(chunks: readonly (readonly [ChunkHash, Uint8Array])[]): BuiltPack {
+  return buildPack(chunks.map(([hex, bytes]) => [hexToHash(hex), bytes]));
 }
 
 /** Whether one of `packs[0..end)` holds `hash` (so `hashes()` yields each hash once). */
