@@ -8,7 +8,7 @@
  * and the first `blame` that needs this commit catches up (`blame-catch-up.ts`), streaming.
  */
 import { hashToHex, hexToHash, type ChunkHash } from '../../core/hash.js';
-import { prefetchKeys } from '../../tree/prefetch-paths.js';
+import type { PathsToFetch } from '../../tree/prefetch-paths.js';
 import { collectChanges, zipChanges } from './blame-changes.js';
 import { buildBlameTree, prepareBlameStep } from './blame-step.js';
 import { commitChangesOf, type NewCommitFacts, type RecordDerived } from '../write/commit-facts.js';
@@ -32,22 +32,22 @@ export async function stageBlame(repo: Repository, facts: NewCommitFacts): Promi
 }
 
 /**
- * Loads the paths of `keys` in `parent`'s blame tree: the old entries `stageBlame` reads for a
- * commit on `parent` that changes those keys.
+ * The paths of `keys` in `parent`'s blame tree: the old entries `stageBlame` reads for a commit
+ * on `parent` that changes those keys (none when `parent` has no blame tree yet).
  */
-export async function prefetchBlame(
+export async function blamePathsToRead(
   repo: Repository,
   parent: ChunkHash,
   keys: readonly Uint8Array[],
-): Promise<void> {
-  if (!repo.nodes.canPrefetch || keys.length === 0) return;
+): Promise<readonly PathsToFetch[]> {
+  if (keys.length === 0) return [];
   const root = await repo.catalog.derived.getBlameRoot(parent);
-  if (root) await prefetchKeys(repo.nodes, hexToHash(root), keys);
+  return root ? [{ root: hexToHash(root), keys }] : [];
 }
 
 /** The blame maintainer the composition root registers (`repository/compose.ts`). */
 export const blameMaintainer: CommitMaintainer<Repository> = {
   name: 'blame',
   stage: stageBlame,
-  prefetch: prefetchBlame,
+  pathsToRead: blamePathsToRead,
 };

@@ -48,7 +48,8 @@ function lazyMaintainer(
   return {
     name,
     stage: async (repo, facts) => (await load()).stage(repo, facts),
-    prefetch: async (repo, parent, keys) => (await load()).prefetch?.(repo, parent, keys),
+    pathsToRead: async (repo, parent, keys) =>
+      (await (await load()).pathsToRead?.(repo, parent, keys)) ?? [],
   };
 }
 

@@ -6,6 +6,7 @@
  * repository type so `Repository` can carry its maintainers without an import cycle.
  */
 import type { ChunkHash } from '../../core/hash.js';
+import type { PathsToFetch } from '../../tree/prefetch-paths.js';
 import type { Snapshot } from '../../vcs/snapshot.js';
 import type { CommitChanges } from './commit-changes.js';
 
@@ -30,11 +31,14 @@ export interface CommitMaintainer<Repo> {
    */
   stage(repo: Repo, facts: NewCommitFacts): Promise<RecordDerived>;
   /**
-   * Optional: loads into the node cache what `stage` will read for a commit on `parent` that
-   * changes the label keys `keys` (labels or their reviews). A writer that reads its own keys
-   * a window at a time calls it with each window, so over a remote store the maintainer's
-   * reads share the writer's round trips instead of coming after them. Changes nothing; a
-   * no-op where the store cannot prefetch.
+   * Optional: the tree paths `stage` will read for a commit on `parent` that changes the label
+   * keys `keys` (labels or their reviews). A writer that reads its own keys a window at a time
+   * asks with each window and fetches these paths with its own, so over a remote store the
+   * maintainer's reads share the writer's round trips instead of coming after them.
    */
-  prefetch?(repo: Repo, parent: ChunkHash, keys: readonly Uint8Array[]): Promise<void>;
+  pathsToRead?(
+    repo: Repo,
+    parent: ChunkHash,
+    keys: readonly Uint8Array[],
+  ): Promise<readonly PathsToFetch[]>;
 }

@@ -35,7 +35,7 @@ import { applyMergePatch } from '../../dataset/merge-patch.js';
 import { problemData } from '../../schema/label-validator.js';
 import { compareBytes } from '../../tree/bytes.js';
 import { mutateTreeCounting, type Edit } from '../../tree/mutate.js';
-import { prefetchKeys, windowsOf } from '../../tree/prefetch-paths.js';
+import { prefetchKeysOfTrees, windowsOf } from '../../tree/prefetch-paths.js';
 import { countEntries, getValue } from '../../tree/read.js';
 import type { Repository } from '../repository/repository.js';
 import type { BranchHead } from './branch-head.js';
@@ -87,7 +87,7 @@ export async function buildEditBatch(
   const [check] = await Promise.all([
     LabelWriteCheck.open(repo, base.snapshot.schema, policy),
     // A lazily imported maintainer's code loads now, not within the first window's round trips.
-    ...repo.maintainers.map((m) => m.prefetch?.(repo, base.head, [])),
+    ...repo.maintainers.map((m) => m.pathsToRead?.(repo, base.head, [])),
   ]);
   /** Counted with the first window's prefetch (its root is one of the roots read then). */
   let imagesRecorded: Promise<number> | undefined;
@@ -240,10 +240,13 @@ async function prefetchOpReads(
     if (op.op === 'delete' || op.review !== undefined) reviews.push(key);
     if (op.op !== 'delete' && !images.has(op.image)) images.set(op.image, encodeImageKey(op.image));
   }
-  await Promise.all([
-    prefetchKeys(repo.nodes, hexToHash(trees.labels), labels),
-    prefetchKeys(repo.nodes, hexToHash(trees.reviews), reviews),
-    prefetchKeys(repo.nodes, hexToHash(trees.assets), [...images.values()]),
-    ...repo.maintainers.map((m) => m.prefetch?.(repo, base.head, labels)),
+  const maintainers = await Promise.all(
+    repo.maintainers.map((m) => m.pathsToRead?.(repo, base.head, labels) ?? []),
+  );
+  await prefetchKeysOfTrees(repo.nodes, [
+    { root: hexToHash(trees.labels), keys: labels },
+    { root: hexToHash(trees.reviews), keys: reviews },
+    { root: hexToHash(trees.assets), keys: [...images.values()] },
+    ...maintainers.flat(),
   ]);
 }

@@ -268,6 +268,7 @@ describe('S3PackChunkStore', () => {
     await store.flush();
     const reader = await S3PackChunkStore.open({ ...options, cacheDir: bed.tempDir() });
     await reader.get(hash!);
+    await reader.cache.settled(); // the cache is written behind the read
     const path = reader.cache.pathOf(hashToHex(hash!));
     writeFileSync(path, Buffer.alloc(2000, 7));
     const before = reader.requestCounts().get;
@@ -417,6 +418,7 @@ describe('S3PackChunkStore', () => {
     await store.flush();
     const reader = await S3PackChunkStore.open({ ...options, cacheDir: bed.tempDir() });
     await reader.getMany(hashes);
+    await reader.cache.settled();
     const files = readdirSync(reader.cache.dir, { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
       .map((e) => join(e.parentPath, e.name));

@@ -281,7 +281,6 @@ export class S3PackChunkStore implements ChunkStore {
       if (cached) out[item.i] = cached;
       else toFetch.push(item);
     });
-    const caching: Promise<void>[] = [];
     const ranges = coalesce(toFetch);
     const largest = Math.max(1, ...ranges.map((r) => r.end - r.start + 1));
     const inFlight = Math.min(
@@ -300,10 +299,9 @@ export class S3PackChunkStore implements ChunkStore {
         const record = bytes.subarray(at, at + item.at.ref.length);
         const chunk = this.decodeRecord(item.hash, pack.id, item.at.ref, record);
         out[item.i] = chunk;
-        caching.push(this.cache.put(item.hash, chunk));
+        this.cache.write(item.hash, chunk);
       }
     });
-    await Promise.all(caching);
     return out;
   }
 
@@ -450,6 +448,7 @@ export class S3PackChunkStore implements ChunkStore {
   async close(): Promise<void> {
     await this.writing.catch(() => undefined);
     await this.listing?.catch(() => undefined);
+    await this.cache.settled();
   }
 
   // --- reading ---
@@ -483,7 +482,7 @@ export class S3PackChunkStore implements ChunkStore {
         this.forgetPack(pack.id);
         continue;
       }
-      await this.cache.put(hash, bytes);
+      this.cache.write(hash, bytes);
       return bytes;
     }
   }
