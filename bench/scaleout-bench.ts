@@ -147,7 +147,7 @@ async function bucketUsage(prefix: string) {
       } else if (o.Key!.endsWith('.idx')) {
         usage.indexes++;
         usage.indexBytes += o.Size ?? 0;
-      } else if (o.Key!.endsWith('.retired')) usage.retired++;
+      } else if (o.Key!.endsWith('.retired') || o.Key!.includes('/packs/r/')) usage.retired++;
     }
     token = page.NextContinuationToken;
   } while (token);

@@ -2,7 +2,8 @@
  * A real S3-protocol server for benchmarks and tests, started from npm (`s3rver`) (layer:
  * bench). Objects live in a fresh temp folder; the server listens on 127.0.0.1 only, on a free
  * port, addressed path-style, with s3rver's fixed test credentials; `stop` closes it and removes
- * the folder. Bucket names must be DNS-valid (lowercase, 3-63 chars).
+ * the folder. Bucket names must be DNS-valid (lowercase, 3-63 chars). s3rver's LIST paging is
+ * made to work on Node 20 first (`s3rver-fixes.ts`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
+import './s3rver-fixes.js';
 
 export interface S3Server {
   /** `http://127.0.0.1:PORT`. */

@@ -12,6 +12,13 @@ import { compareBytes } from './bytes.js';
 import type { NodeStore } from './node-store.js';
 import type { TreeNode } from './node.js';
 
+/**
+ * Nodes fetched together when a caching cursor (a mutation re-chunking on past the nodes
+ * `prefetch-paths.ts` fetched after a path) meets one not cached: a re-chunk that has run on
+ * past those usually runs on a little more, and each fetch is a round trip to a remote store.
+ */
+const MISS_AHEAD = 4;
+
 interface PathStep {
   readonly node: TreeNode;
   index: number;
@@ -95,8 +102,10 @@ export class LevelCursor {
 
   private async child(parent: TreeNode, index: number): Promise<TreeNode> {
     const hash = parent.values[index]!;
-    if (!this.cacheLeaves && this.nodes.canPrefetch && !this.nodes.peek(hash))
-      await this.nodes.prefetch(parent.values.slice(index));
+    if (this.nodes.canPrefetch && !this.nodes.peek(hash))
+      await this.nodes.prefetch(
+        parent.values.slice(index, this.cacheLeaves ? index + MISS_AHEAD : undefined),
+      );
     return this.nodes.load(hash, this.cacheLeaves || parent.level > 1);
   }
 }

@@ -5,7 +5,6 @@
  * that commands run in this process and child processes alike see it.
  */
 import { afterAll, beforeAll } from 'vitest';
-import './s3rver-fixes.js';
 import { startPostgres, type PostgresServer } from '../../bench/servers/postgres-server.js';
 import { startS3Server, type S3Server } from '../../bench/servers/s3-server.js';
 

@@ -7,7 +7,8 @@
  * passes the limit, so a 10M-label import pays nothing here). Otherwise nothing is recorded
  * and the first `blame` that needs this commit catches up (`blame-catch-up.ts`), streaming.
  */
-import { hashToHex } from '../../core/hash.js';
+import { hashToHex, hexToHash, type ChunkHash } from '../../core/hash.js';
+import type { PathsToFetch } from '../../tree/prefetch-paths.js';
 import { collectChanges, zipChanges } from './blame-changes.js';
 import { buildBlameTree, prepareBlameStep } from './blame-step.js';
 import { commitChangesOf, type NewCommitFacts, type RecordDerived } from '../write/commit-facts.js';
@@ -30,5 +31,23 @@ export async function stageBlame(repo: Repository, facts: NewCommitFacts): Promi
   return () => repo.catalog.derived.putBlameRoot({ commit: facts.commit, root });
 }
 
+/**
+ * The paths of `keys` in `parent`'s blame tree: the old entries `stageBlame` reads for a commit
+ * on `parent` that changes those keys (none when `parent` has no blame tree yet).
+ */
+export async function blamePathsToRead(
+  repo: Repository,
+  parent: ChunkHash,
+  keys: readonly Uint8Array[],
+): Promise<readonly PathsToFetch[]> {
+  if (keys.length === 0) return [];
+  const root = await repo.catalog.derived.getBlameRoot(parent);
+  return root ? [{ root: hexToHash(root), keys }] : [];
+}
+
 /** The blame maintainer the composition root registers (`repository/compose.ts`). */
-export const blameMaintainer: CommitMaintainer<Repository> = { name: 'blame', stage: stageBlame };
+export const blameMaintainer: CommitMaintainer<Repository> = {
+  name: 'blame',
+  stage: stageBlame,
+  pathsToRead: blamePathsToRead,
+};

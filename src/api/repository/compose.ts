@@ -45,7 +45,12 @@ function lazyMaintainer(
   name: string,
   load: () => Promise<CommitMaintainer<Repository>>,
 ): CommitMaintainer<Repository> {
-  return { name, stage: async (repo, facts) => (await load()).stage(repo, facts) };
+  return {
+    name,
+    stage: async (repo, facts) => (await load()).stage(repo, facts),
+    pathsToRead: async (repo, parent, keys) =>
+      (await (await load()).pathsToRead?.(repo, parent, keys)) ?? [],
+  };
 }
 
 /** Secondary indexes, then blame: the order commits stage and record their derived data in. */

@@ -9,7 +9,17 @@ import { getSnapshot, type Snapshot } from '../../vcs/snapshot.js';
 import type { Repository } from './repository.js';
 
 export async function snapshotOfCommit(repo: Repository, commit: ChunkHash): Promise<Snapshot> {
-  return getSnapshot(repo.chunks, (await getCommit(repo.chunks, commit)).snapshot);
+  return getSnapshot(repo.chunks, await snapshotIdOfCommit(repo, commit));
+}
+
+/**
+ * The snapshot id of `commit`: from the catalog's commit index when it has the commit (no chunk
+ * read: over a remote store the snapshot is then one round trip from the ref, not two), else
+ * from the commit object (a commit not indexed yet, or an index being rebuilt).
+ */
+export async function snapshotIdOfCommit(repo: Repository, commit: ChunkHash): Promise<ChunkHash> {
+  const indexed = await repo.catalog.getCommit(commit);
+  return indexed?.snapshot ?? (await getCommit(repo.chunks, commit)).snapshot;
 }
 
 /** The commit `ref` names and its snapshot. */

@@ -5,10 +5,10 @@
  */
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { ChunkHash } from '../../core/hash.js';
-import { getCommit } from '../../vcs/commit.js';
 import { refNotFound } from '../../vcs/ref-suggestions.js';
-import { getSnapshot, type Snapshot } from '../../vcs/snapshot.js';
+import type { Snapshot } from '../../vcs/snapshot.js';
 import type { Repository } from '../repository/repository.js';
+import { snapshotOfCommit } from '../repository/snapshot-at.js';
 
 export interface BranchHead {
   readonly branch: string;
@@ -26,6 +26,5 @@ export async function branchHead(repo: Repository, branch: string): Promise<Bran
       branch,
       'is a tag; tags never move, commit to a branch',
     );
-  const commit = await getCommit(repo.chunks, ref.target);
-  return { branch, head: ref.target, snapshot: await getSnapshot(repo.chunks, commit.snapshot) };
+  return { branch, head: ref.target, snapshot: await snapshotOfCommit(repo, ref.target) };
 }

@@ -6,6 +6,7 @@
  * repository type so `Repository` can carry its maintainers without an import cycle.
  */
 import type { ChunkHash } from '../../core/hash.js';
+import type { PathsToFetch } from '../../tree/prefetch-paths.js';
 import type { Snapshot } from '../../vcs/snapshot.js';
 import type { CommitChanges } from './commit-changes.js';
 
@@ -29,4 +30,15 @@ export interface CommitMaintainer<Repo> {
    * may record nothing (the data is then rebuilt on demand).
    */
   stage(repo: Repo, facts: NewCommitFacts): Promise<RecordDerived>;
+  /**
+   * Optional: the tree paths `stage` will read for a commit on `parent` that changes the label
+   * keys `keys` (labels or their reviews). A writer that reads its own keys a window at a time
+   * asks with each window and fetches these paths with its own, so over a remote store the
+   * maintainer's reads share the writer's round trips instead of coming after them.
+   */
+  pathsToRead?(
+    repo: Repo,
+    parent: ChunkHash,
+    keys: readonly Uint8Array[],
+  ): Promise<readonly PathsToFetch[]>;
 }

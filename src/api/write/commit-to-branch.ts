@@ -27,6 +27,7 @@ import { putSnapshot, type Snapshot } from '../../vcs/snapshot.js';
 import { stageDerivedData } from './derived-data.js';
 import { authorOf, timeOf } from '../repository/identity.js';
 import { refLogNote } from '../repository/ref-log.js';
+import { snapshotIdOfCommit } from '../repository/snapshot-at.js';
 import type { Repository } from '../repository/repository.js';
 import { failpoint } from '../../core/failpoints.js';
 
@@ -63,8 +64,8 @@ export async function commitToBranch(repo: Repository, c: NewCommit): Promise<Co
   // An unchanged snapshot's chunk is already stored: putting it again adds nothing.
   const snapshot = putSnapshot(repo.chunks, c.snapshot);
   if (c.expectedHead && !c.extraParents?.length) {
-    const head = await getCommit(repo.chunks, c.expectedHead);
-    if (head.snapshot === snapshot) return { commit: c.expectedHead, snapshot, committed: false };
+    if ((await snapshotIdOfCommit(repo, c.expectedHead)) === snapshot)
+      return { commit: c.expectedHead, snapshot, committed: false };
   }
   const parents = [...(c.expectedHead ? [c.expectedHead] : []), ...(c.extraParents ?? [])];
   const time = timeOf(repo);

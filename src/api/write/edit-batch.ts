@@ -35,7 +35,7 @@ import { applyMergePatch } from '../../dataset/merge-patch.js';
 import { problemData } from '../../schema/label-validator.js';
 import { compareBytes } from '../../tree/bytes.js';
 import { mutateTreeCounting, type Edit } from '../../tree/mutate.js';
-import { prefetchKeys, windowsOf } from '../../tree/prefetch-paths.js';
+import { prefetchKeysOfTrees, windowsOf } from '../../tree/prefetch-paths.js';
 import { countEntries, getValue } from '../../tree/read.js';
 import type { Repository } from '../repository/repository.js';
 import type { BranchHead } from './branch-head.js';
@@ -84,8 +84,13 @@ export async function buildEditBatch(
     if (p) return p.value ?? undefined;
     return getValue(repo.nodes, root, key);
   };
-  const check = await LabelWriteCheck.open(repo, base.snapshot.schema, policy);
-  check.setImagesRecorded(await countEntries(repo.nodes, roots.assets));
+  const [check] = await Promise.all([
+    LabelWriteCheck.open(repo, base.snapshot.schema, policy),
+    // A lazily imported maintainer's code loads now, not within the first window's round trips.
+    ...repo.maintainers.map((m) => m.pathsToRead?.(repo, base.head, [])),
+  ]);
+  /** Counted with the first window's prefetch (its root is one of the roots read then). */
+  let imagesRecorded: Promise<number> | undefined;
   const images = new Map<string, ImageInfo>();
   const imageInfo = async (image: string) => {
     if (!images.has(image))
@@ -111,7 +116,9 @@ export async function buildEditBatch(
   };
   let count = 0;
   for await (const window of windowsOf(ops, PREFETCH_WINDOW)) {
-    await prefetchOpReads(repo, roots, window);
+    imagesRecorded ??= countEntries(repo.nodes, roots.assets);
+    const [recorded] = await Promise.all([imagesRecorded, prefetchOpReads(repo, base, window)]);
+    check.setImagesRecorded(recorded);
     for (const op of window) {
       const key = encodeLabelKey(op.image, op.label);
       const id = Buffer.from(key).toString('latin1');
@@ -157,8 +164,11 @@ export async function buildEditBatch(
       }
     }
   }
-  const labels = await mutateTreeCounting(repo.nodes, roots.labels, sortedEdits(labelOps));
-  const reviews = await mutateTreeCounting(repo.nodes, roots.reviews, sortedEdits(reviewOps));
+  // Both at once: over a remote store, the nodes a re-chunk reads on into share round trips.
+  const [labels, reviews] = await Promise.all([
+    mutateTreeCounting(repo.nodes, roots.labels, sortedEdits(labelOps)),
+    mutateTreeCounting(repo.nodes, roots.reviews, sortedEdits(reviewOps)),
+  ]);
   return {
     labelsRoot: labels.root,
     reviewsRoot: reviews.root,
@@ -208,28 +218,35 @@ const PREFETCH_WINDOW = 4096;
 
 /**
  * Loads into the node cache, a tree level per round trip, the paths the window's ops read one
- * at a time: the label of every patch and delete, the review of every patch with a review, the
- * image of every put and patch (over a remote store, one `getValue` each would be one round
- * trip per op).
+ * at a time or write: the label of every op, the review of every op that may set or remove it,
+ * the image of every put and patch (over a remote store, one `getValue` each would be one round
+ * trip per op, and the batched mutations would fetch the written paths again after the reads);
+ * and, in the same round trips, what the commit's maintainers will read for these keys (the old
+ * blame entries), which would otherwise come after the batch, level by level.
  */
 async function prefetchOpReads(
   repo: Repository,
-  roots: { labels: Uint8Array; reviews: Uint8Array; assets: Uint8Array },
+  base: BranchHead,
   window: readonly LabelOp[],
 ): Promise<void> {
   if (!repo.nodes.canPrefetch) return;
+  const trees = base.snapshot.trees;
   const labels: Uint8Array[] = [];
   const reviews: Uint8Array[] = [];
   const images = new Map<string, Uint8Array>();
   for (const op of window) {
     const key = encodeLabelKey(op.image, op.label);
-    if (op.op !== 'put') labels.push(key);
-    if (op.op === 'patch' && op.review) reviews.push(key);
+    labels.push(key);
+    if (op.op === 'delete' || op.review !== undefined) reviews.push(key);
     if (op.op !== 'delete' && !images.has(op.image)) images.set(op.image, encodeImageKey(op.image));
   }
-  await Promise.all([
-    prefetchKeys(repo.nodes, roots.labels, labels),
-    prefetchKeys(repo.nodes, roots.reviews, reviews),
-    prefetchKeys(repo.nodes, roots.assets, [...images.values()]),
+  const maintainers = await Promise.all(
+    repo.maintainers.map((m) => m.pathsToRead?.(repo, base.head, labels) ?? []),
+  );
+  await prefetchKeysOfTrees(repo.nodes, [
+    { root: hexToHash(trees.labels), keys: labels },
+    { root: hexToHash(trees.reviews), keys: reviews },
+    { root: hexToHash(trees.assets), keys: [...images.values()] },
+    ...maintainers.flat(),
   ]);
 }

@@ -7,7 +7,10 @@
  * on open). Every hit is checked against its hash: a damaged entry is removed and reported as a
  * miss, so the caller fetches the chunk again. The cache holds at most `maxBytes`: it evicts the
  * least recently used entries (recency from file mtimes on open, then from use). Failing to
- * write the cache never fails a read. One process owns a cache folder at a time.
+ * write the cache never fails a read. One process owns a cache folder at a time. `write` caches
+ * without making the reader wait for the disk (a cold read of a tree level writes hundreds of
+ * entries): the bytes are served from memory until their file is in place, and `settled`
+ * waits for the writes in progress (the store's close).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
@@ -21,6 +24,11 @@ export class ChunkReadCache {
   /** hex -> size; Map order is recency (oldest first). */
   private readonly entries = new Map<string, number>();
   private totalBytes = 0;
+  /** Entries being written by `write`, served from memory meanwhile. */
+  private readonly writing = new Map<string, Uint8Array>();
+  private readonly writes = new Set<Promise<void>>();
+  /** Shard folders known to exist. */
+  private readonly shards = new Set<string>();
   hits = 0;
   misses = 0;
 
@@ -63,6 +71,11 @@ export class ChunkReadCache {
   /** The cached chunk, checked against its hash; undefined on a miss or a damaged entry. */
   async get(hash: Uint8Array): Promise<Uint8Array | undefined> {
     const hex = hashToHex(hash);
+    const pending = this.writing.get(hex);
+    if (pending) {
+      this.hits++;
+      return pending;
+    }
     if (!this.entries.has(hex)) {
       this.misses++;
       return undefined;
@@ -86,6 +99,23 @@ export class ChunkReadCache {
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
+  /** `put` without waiting for it (see the module header). */
+  write(hash: Uint8Array, bytes: Uint8Array): void {
+    const hex = hashToHex(hash);
+    if (this.entries.has(hex) || this.writing.has(hex) || bytes.byteLength > this.maxBytes) return;
+    this.writing.set(hex, bytes);
+    const done: Promise<void> = this.put(hash, bytes).finally(() => {
+      this.writing.delete(hex);
+      this.writes.delete(done);
+    });
+    this.writes.add(done);
+  }
+
+  /** Waits for the writes `write` started. */
+  async settled(): Promise<void> {
+    while (this.writes.size > 0) await Promise.all([...this.writes]);
+  }
+
   /** Caches a verified chunk (best effort: a failed write is dropped). */
   async put(hash: Uint8Array, bytes: Uint8Array): Promise<void> {
     const hex = hashToHex(hash);
@@ -93,9 +123,14 @@ export class ChunkReadCache {
     const tmp = join(this.dir, TMP, `${hex}-${randomBytes(4).toString('hex')}`);
     try {
       await writeFile(tmp, bytes);
-      await mkdir(join(this.dir, hex.slice(0, 2)), { recursive: true });
+      const shard = hex.slice(0, 2);
+      if (!this.shards.has(shard)) {
+        await mkdir(join(this.dir, shard), { recursive: true });
+        this.shards.add(shard);
+      }
       await rename(tmp, this.pathOf(hex));
     } catch {
+      this.shards.delete(hex.slice(0, 2)); // made again by the next write, if it was removed
       await unlink(tmp).catch(() => undefined);
       return;
     }

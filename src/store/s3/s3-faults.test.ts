@@ -83,7 +83,7 @@ describe('S3 backends under failing requests', () => {
     expect(error).toBeInstanceOf(ObjectStoreError);
     expect((error as ObjectStoreError).message).toMatch(
       new RegExp(
-        `^S3 PUT of s3://${TEST_BUCKET}/${location.prefix}/packs/[0-9a-f]{16}\\.pack failed: ServiceUnavailable \\(HTTP 503\\)`,
+        `^S3 PUT of s3://${TEST_BUCKET}/${location.prefix}/packs/t/[0-9a-f]{28}\\.pack failed: ServiceUnavailable \\(HTTP 503\\)`,
       ),
     );
     expect(plan.injected).toBe(5); // the SDK tried 5 times
@@ -111,7 +111,7 @@ describe('S3 backends under failing requests', () => {
     plan.remaining = 0;
     const keys = await keysUnder(location);
     expect(keys).toHaveLength(1);
-    expect(keys[0]).toMatch(/^[0-9a-f]{16}\.pack$/);
+    expect(keys[0]).toMatch(/^t\/[0-9a-f]{28}\.pack$/);
     const other = await S3PackChunkStore.open({ ...options, cacheDir: bed.tempDir() });
     for (const c of batch) expect(await other.has(c.hash)).toBe(false); // garbage, never data
     expect(await other.sweepRetired(60_000)).toBe(0); // within the grace period: kept

@@ -23,6 +23,8 @@ export interface S3RequestCounts {
   list: number;
   delete: number;
   head: number;
+  /** Objects the LISTs returned (a re-list's cost grows with these, not with the LIST count). */
+  listedKeys: number;
 }
 
 export interface ListedObject {
@@ -34,7 +36,7 @@ export interface ListedObject {
 const DELETE_CONCURRENCY = 16;
 
 export class S3Objects {
-  readonly counts: S3RequestCounts = { get: 0, put: 0, list: 0, delete: 0, head: 0 };
+  readonly counts: S3RequestCounts = { get: 0, put: 0, list: 0, delete: 0, head: 0, listedKeys: 0 };
 
   constructor(
     readonly client: S3Client,
@@ -89,8 +91,11 @@ export class S3Objects {
     }
   }
 
-  /** Every object under `prefix` (S3 LIST is strongly consistent), page by page. */
-  async list(prefix: string): Promise<ListedObject[]> {
+  /**
+   * Every object under `prefix` (S3 LIST is strongly consistent), page by page; with
+   * `startAfter`, only those whose key sorts after it.
+   */
+  async list(prefix: string, startAfter?: string): Promise<ListedObject[]> {
     const out: ListedObject[] = [];
     let token: string | undefined;
     do {
@@ -100,9 +105,11 @@ export class S3Objects {
           new ListObjectsV2Command({
             Bucket: this.bucket,
             Prefix: prefix,
+            ...(startAfter !== undefined ? { StartAfter: startAfter } : {}),
             ...(token ? { ContinuationToken: token } : {}),
           }),
         );
+        this.counts.listedKeys += page.Contents?.length ?? 0;
         for (const o of page.Contents ?? [])
           if (o.Key !== undefined)
             out.push({

@@ -14,7 +14,7 @@ import { CorruptionError } from '../../core/errors.js';
 import { hashToHex, sha256 } from '../../core/hash.js';
 import { describeChunkStoreContract, pseudoRandomBytes } from '../chunk-store.contract.js';
 import type { ChunkStoreHarness } from '../chunk-store.contract.js';
-import { parsePackIndex } from '../pack/pack-format.js';
+import { buildPack, parsePackIndex } from '../pack/pack-format.js';
 import { ObjectStoreNotFoundError } from './s3-errors.js';
 import { keyUnder } from './s3-location.js';
 import type { S3Location } from './s3-location.js';
@@ -87,13 +87,15 @@ describe('S3PackChunkStore', () => {
     const after = store.requestCounts();
     expect(after.put - before.put).toBe(2);
     const keys = await keysUnder(client, options.location);
-    const ids = keys.filter((k) => k.endsWith('.idx')).map((k) => k.slice(6, 22));
+    const ids = keys.filter((k) => k.endsWith('.idx')).map((k) => k.slice(8, 36));
     expect(ids).toHaveLength(1);
     expect(keys).toEqual([
-      'packs/' + ids[0] + '.idx',
-      'packs/' + ids[0] + '.pack',
+      'packs/t/' + ids[0] + '.idx',
+      'packs/t/' + ids[0] + '.pack',
       'verso-chunks.json',
     ]);
+    // The id starts with the time it was written at (12 hex ms), then 16 random hex.
+    expect(Math.abs(parseInt(ids[0]!.slice(0, 12), 16) - Date.now())).toBeLessThan(60_000);
     const idx = await client.send(
       new GetObjectCommand({ Bucket: TEST_BUCKET, Key: keyUnder(options.location, keys[0]!) }),
     );
@@ -136,8 +138,107 @@ describe('S3PackChunkStore', () => {
     const absent = Array.from({ length: 20 }, (_, i) => sha256(new Uint8Array([i, 1, 2])));
     const before = store.requestCounts().list;
     await Promise.all(absent.map((h) => store.has(h)));
-    expect(store.requestCounts().list - before).toBe(1);
+    // One incremental re-list: recent packs and recent tombstones, two LISTs in parallel.
+    expect(store.requestCounts().list - before).toBe(2);
     await store.close();
+  });
+
+  it('re-lists only what was written lately, and all of packs/ every fullListIntervalMs', async () => {
+    const { store: writer, options } = await openFresh();
+    for (let i = 0; i < 6; i++) {
+      putAll(writer, chunksOf(2, 200, 300 + i * 2));
+      await writer.flush();
+    }
+    const listing = { ...options, cacheDir: bed.tempDir(), clockSkewMs: 0 };
+    const reader = await S3PackChunkStore.open(listing);
+    const [late] = putAll(writer, chunksOf(1, 200, 399));
+    await writer.flush();
+    const before = reader.requestCounts();
+    expect(await reader.has(late!)).toBe(true);
+    const after = reader.requestCounts();
+    // Two LISTs (recent packs, recent tombstones) that return the new pack and the newest one
+    // seen before (same millisecond or later), not the 12 objects of the six older packs.
+    expect(after.list - before.list).toBe(2);
+    expect(after.listedKeys - before.listedKeys).toBeLessThanOrEqual(4);
+    // With the full list due at every re-list, a miss lists everything again.
+    const full = await S3PackChunkStore.open({ ...listing, fullListIntervalMs: 0 });
+    const [later] = putAll(writer, chunksOf(1, 200, 398));
+    await writer.flush();
+    const f0 = full.requestCounts();
+    expect(await full.has(later!)).toBe(true);
+    expect(full.requestCounts().list - f0.list).toBe(1);
+    expect(full.requestCounts().listedKeys - f0.listedKeys).toBe(16);
+    await Promise.all([writer.close(), reader.close(), full.close()]);
+  });
+
+  it('finds a pack written by a server whose clock runs behind, by a full list after the miss', async () => {
+    const { store: current, options } = await openFresh();
+    putAll(current, chunksOf(2, 200, 500));
+    await current.flush();
+    const reader = await S3PackChunkStore.open({
+      ...options,
+      cacheDir: bed.tempDir(),
+      clockSkewMs: 60_000,
+    });
+    // Its pack id says an hour ago: an incremental re-list starts after it.
+    const behind = await S3PackChunkStore.open({
+      ...options,
+      cacheDir: bed.tempDir(),
+      clock: () => Date.now() - 3_600_000,
+    });
+    const chunks = chunksOf(2, 200, 510);
+    const hashes = putAll(behind, chunks);
+    await behind.flush();
+    const before = reader.requestCounts().list;
+    expect(Buffer.from((await reader.get(hashes[0]!))!)).toEqual(Buffer.from(chunks[0]!));
+    expect(reader.requestCounts().list - before).toBe(3); // incremental (2), then full (1)
+    expect(Buffer.from((await reader.getMany(hashes))[1]!)).toEqual(Buffer.from(chunks[1]!));
+    // Its tombstones are seen whatever its clock: a flush lists every tombstone.
+    await behind.delete([hashes[0]!]);
+    putAll(reader, [chunks[0]!]); // skipped as stored (the reader's index still lists it)...
+    await reader.flush(); // ...and written again: its pack was retired
+    expect(await behind.sweepRetired(0)).toBe(1);
+    const fresh = await S3PackChunkStore.open({ ...options, cacheDir: bed.tempDir() });
+    expect(Buffer.from((await fresh.get(hashes[0]!))!)).toEqual(Buffer.from(chunks[0]!));
+    await Promise.all([current.close(), reader.close(), behind.close(), fresh.close()]);
+  });
+
+  it('opens, reads, collects and sweeps a store written with the first layout (random ids)', async () => {
+    const { store: created, options, client } = await openFresh();
+    await created.close();
+    const put = (name: string, body: Uint8Array) =>
+      client.send(
+        new PutObjectCommand({
+          Bucket: TEST_BUCKET,
+          Key: keyUnder(options.location, name),
+          Body: body,
+        }),
+      );
+    const legacy = (n: number, seed: number, id: string) => {
+      const chunks = chunksOf(n, 300, seed);
+      const built = buildPack(chunks.map((bytes) => [sha256(bytes), bytes]));
+      return { chunks, hashes: chunks.map(sha256), id, built };
+    };
+    const live = legacy(3, 600, '0123456789abcdef');
+    const retired = legacy(1, 610, 'fedcba9876543210');
+    for (const p of [live, retired]) {
+      await put(`packs/${p.id}.pack`, p.built.pack);
+      await put(`packs/${p.id}.idx`, p.built.index);
+    }
+    await put(`packs/${retired.id}.retired`, Buffer.from('retired\n'));
+    const store = await S3PackChunkStore.open({ ...options, cacheDir: bed.tempDir() });
+    for (const [i, hash] of live.hashes.entries())
+      expect(Buffer.from((await store.get(hash))!)).toEqual(Buffer.from(live.chunks[i]!));
+    expect(await store.get(retired.hashes[0]!)).toBeUndefined();
+    // gc of one chunk: the survivors move to a new pack, the old one gets a new tombstone.
+    await store.delete([live.hashes[0]!]);
+    expect(await store.sweepRetired(0)).toBe(2);
+    const keys = await keysUnder(client, options.location);
+    expect(keys.filter((k) => !k.startsWith('packs/t/') && k !== 'verso-chunks.json')).toEqual([]);
+    const fresh = await S3PackChunkStore.open({ ...options, cacheDir: bed.tempDir() });
+    expect(await fresh.get(live.hashes[0]!)).toBeUndefined();
+    expect(Buffer.from((await fresh.get(live.hashes[2]!))!)).toEqual(Buffer.from(live.chunks[2]!));
+    await Promise.all([store.close(), fresh.close()]);
   });
 
   it('serves repeated reads from the bounded read cache, which survives reopen', async () => {
@@ -167,6 +268,7 @@ describe('S3PackChunkStore', () => {
     await store.flush();
     const reader = await S3PackChunkStore.open({ ...options, cacheDir: bed.tempDir() });
     await reader.get(hash!);
+    await reader.cache.settled(); // the cache is written behind the read
     const path = reader.cache.pathOf(hashToHex(hash!));
     writeFileSync(path, Buffer.alloc(2000, 7));
     const before = reader.requestCounts().get;
@@ -223,17 +325,20 @@ describe('S3PackChunkStore', () => {
     await store.flush();
     await reader.get(hashes[0]!); // the reader now knows the first pack
     const firstPack = (await keysUnder(client, options.location)).find((k) => k.endsWith('.pack'))!;
+    const firstId = firstPack.slice(8, 36);
     await store.delete([hashes[0]!]);
     let keys = await keysUnder(client, options.location);
     expect(keys).toContain(firstPack); // retired, not deleted: within the grace period
-    expect(keys).toContain(firstPack.replace('.pack', '.retired'));
+    expect(keys.filter((k) => /^packs\/r\/[0-9a-f]{12}-/.test(k))).toEqual([
+      expect.stringMatching(new RegExp(`-${firstId}$`)),
+    ]);
     expect(await store.sweepRetired(60_000)).toBe(0);
     // A reader that loaded the old index still reads a survivor from the old pack...
     expect(Buffer.from((await reader.get(hashes[1]!))!)).toEqual(Buffer.from(chunks[1]!));
     // ...and once it is swept, from the new pack after a re-list.
     expect(await store.sweepRetired(0)).toBe(1);
     keys = await keysUnder(client, options.location);
-    expect(keys.filter((k) => k.startsWith(firstPack.slice(0, 22)))).toEqual([]);
+    expect(keys.filter((k) => k.includes(firstId))).toEqual([]);
     expect(Buffer.from((await reader.get(hashes[2]!))!)).toEqual(Buffer.from(chunks[2]!));
     expect(Buffer.from((await reader.getMany([hashes[3]!]))[0]!)).toEqual(Buffer.from(chunks[3]!));
     expect(await store.get(hashes[0]!)).toBeUndefined();
@@ -313,6 +418,7 @@ describe('S3PackChunkStore', () => {
     await store.flush();
     const reader = await S3PackChunkStore.open({ ...options, cacheDir: bed.tempDir() });
     await reader.getMany(hashes);
+    await reader.cache.settled();
     const files = readdirSync(reader.cache.dir, { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
       .map((e) => join(e.parentPath, e.name));

@@ -2,22 +2,28 @@
  * S3PackChunkStore: a ChunkStore of packs on an S3-compatible object store (layer: store).
  *
  * Objects under the store's prefix (pack and index bytes are `pack-format.ts`, the same bytes
- * the embedded `PackChunkStore` writes):
- *   verso-chunks.json       marker written by `open({ create: true })`; without it the store
- *                           is not there (`ObjectStoreNotFoundError`)
- *   packs/<id>.pack         a sealed pack: records plus one commit marker (`<id>` 16 random hex)
- *   packs/<id>.idx          its sorted index; written only after the pack upload succeeded
- *   packs/<id>.retired      tombstone: the pack was replaced by gc or compaction (body: the time)
- * The manifest is the set of index objects: a pack is live when its `.idx` exists and it has no
- * `.retired`. A pack without index (a flush cut short) is garbage, never data. Several servers
- * write their own packs under random ids, so there is no shared object to race on; S3 LIST is
- * strongly consistent, so a pack whose index PUT has returned is seen by every later LIST.
+ * the embedded `PackChunkStore` writes; names in `pack-names.ts`):
+ *   verso-chunks.json           marker written by `open({ create: true })`; without it the store
+ *                               is not there (`ObjectStoreNotFoundError`)
+ *   packs/t/<id>.pack           a sealed pack: records plus one commit marker (`<id>`: the
+ *                               writer's time, 12 hex ms, + 16 random hex)
+ *   packs/t/<id>.idx            its sorted index; written only after the pack upload succeeded
+ *   packs/r/<time>-<id>         tombstone: the pack was replaced by gc or compaction
+ *   packs/<16 hex>.pack|.idx|.retired  the first layout (random ids): still read, never written
+ * The manifest is the set of index objects: a pack is live when its index exists and it has no
+ * tombstone. A pack without index (a flush cut short) is garbage, never data. Several servers
+ * write their own packs under their own ids, so there is no shared object to race on; S3 LIST
+ * is strongly consistent, so a pack whose index PUT has returned is seen by every later LIST.
  *
- * Open: HEAD the marker, LIST `packs/`, GET every live index (16 at a time) and keep them in
- * memory (~44 bytes a chunk, binary-searched in place). A lookup that no known index answers
- * re-lists (`has`: at most once per 200 ms; a read at once; concurrent misses share one LIST
- * that starts after they asked) and loads new indexes, so a chunk another server flushed before its ref moved is always
- * found here.
+ * Open: HEAD the marker, LIST `packs/` (the full list), GET every live index (16 at a time) and
+ * keep them in memory (~44 bytes a chunk, binary-searched in place). A lookup that no known
+ * index answers re-lists (`has`: at most once per 200 ms; a read at once; concurrent misses
+ * share one LIST that starts after they asked) and loads new indexes, so a chunk another server
+ * flushed before its ref moved is always found here. A re-list is incremental: LIST
+ * `packs/t/` and `packs/r/` (in parallel) starting after the newest time seen minus
+ * `clockSkewMs` (10 min), so it returns what was written lately, not every pack and tombstone
+ * kept; a full list runs instead every `fullListIntervalMs` (10 min), and after an incremental
+ * re-list a read still misses (a writer whose clock ran further behind).
  *
  * Writes: `put` stages in memory (visible to `get` at once); `flush` uploads the staged chunks
  * as one pack, then its index. A chunk `put` skips because a loaded index lists it is checked
@@ -51,7 +57,6 @@
  * Writes (flush, delete, compaction) run one at a time per instance. Errors after the SDK's
  * retries are `ObjectStoreError` (`s3-errors.ts`) naming bucket, key and S3 error code.
  */
-import { randomBytes } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { CorruptionError } from '../../core/errors.js';
 import { hashToHex, hexToHash } from '../../core/hash.js';
@@ -75,12 +80,23 @@ import { ObjectStoreNotFoundError } from './s3-errors.js';
 import { formatS3Url, keyUnder } from './s3-location.js';
 import type { S3Location } from './s3-location.js';
 import { forEachLimited, S3Objects } from './s3-objects.js';
-import type { S3RequestCounts } from './s3-objects.js';
+import type { ListedObject, S3RequestCounts } from './s3-objects.js';
+import {
+  listStartAfter,
+  newPackId,
+  PACKS,
+  packObjectName,
+  readListing,
+  TIMED_PACKS,
+  tombstoneName,
+  TOMBSTONES,
+  type PackObjectKind,
+} from './pack-names.js';
 
 const GiB = 1 << 30;
 const MiB = 1 << 20;
 const MARKER = 'verso-chunks.json';
-const PACK_NAME = /(?:^|\/)packs\/([0-9a-f]{16})\.(pack|idx|retired)$/;
+const MINUTE = 60 * 1000;
 /** Parallel S3 requests of one operation (index loads, getMany ranges, copies). */
 const CONCURRENCY = 16;
 /**
@@ -117,6 +133,12 @@ export interface S3PackChunkStoreOptions {
   readonly maxSmallPacks?: number;
   /** Least time between two re-lists on a miss (default 200 ms). */
   readonly relistIntervalMs?: number;
+  /** A re-list is a full list when the last one is older than this (default 10 min). */
+  readonly fullListIntervalMs?: number;
+  /** How far behind this clock another writer's may run for incremental re-lists (10 min). */
+  readonly clockSkewMs?: number;
+  /** The clock pack ids and tombstone names carry (default `Date.now`; tests skew it). */
+  readonly clock?: () => number;
 }
 
 interface LivePack {
@@ -131,10 +153,6 @@ interface Located {
   readonly ref: RecordRef;
 }
 
-function newPackId(): string {
-  return randomBytes(8).toString('hex');
-}
-
 export class S3PackChunkStore implements ChunkStore {
   private readonly objects: S3Objects;
   private readonly staged = new Map<ChunkHash, Uint8Array>();
@@ -145,6 +163,13 @@ export class S3PackChunkStore implements ChunkStore {
   private readonly skipped = new Map<ChunkHash, Located>();
   /** Packs this instance retired: a LIST that started before their tombstone must not revive them. */
   private readonly retiredHere = new Set<string>();
+  /** Packs whose tombstone a listing has shown (an incremental one lists a pack, not its tombstone, again). */
+  private readonly retiredSeen = new Set<string>();
+  /** The newest times listed so far, where the next incremental re-list starts (less the skew). */
+  private newestPackMs = 0;
+  private newestTombstoneMs = 0;
+  private lastFullListAt = 0;
+  private fullListing: Promise<void> | undefined;
   private writing: Promise<unknown> = Promise.resolve();
   private listing: Promise<void> | undefined;
   private nextListing: Promise<void> | undefined;
@@ -155,6 +180,9 @@ export class S3PackChunkStore implements ChunkStore {
   private readonly smallPackBytes: number;
   private readonly maxSmallPacks: number;
   private readonly relistIntervalMs: number;
+  private readonly fullListIntervalMs: number;
+  private readonly clockSkewMs: number;
+  private readonly clock: () => number;
 
   private constructor(
     private readonly location: S3Location,
@@ -167,6 +195,9 @@ export class S3PackChunkStore implements ChunkStore {
     this.smallPackBytes = options.smallPackBytes ?? 4 * MiB;
     this.maxSmallPacks = options.maxSmallPacks ?? 16;
     this.relistIntervalMs = options.relistIntervalMs ?? 200;
+    this.fullListIntervalMs = options.fullListIntervalMs ?? 10 * MINUTE;
+    this.clockSkewMs = options.clockSkewMs ?? 10 * MINUTE;
+    this.clock = options.clock ?? Date.now;
   }
 
   static async open(options: S3PackChunkStoreOptions): Promise<S3PackChunkStore> {
@@ -237,7 +268,8 @@ export class S3PackChunkStore implements ChunkStore {
       if (staged) out[i] = staged.slice();
       else wanted.push({ i, hash });
     }
-    if (wanted.some(({ hash }) => !this.locate(hash))) await this.relist(true);
+    if (wanted.some(({ hash }) => !this.locate(hash)))
+      await this.relistForMiss(() => wanted.some(({ hash }) => !this.locate(hash)));
     const stored: { i: number; hash: Uint8Array; at: Located }[] = [];
     for (const w of wanted) {
       const at = this.locate(w.hash);
@@ -249,7 +281,6 @@ export class S3PackChunkStore implements ChunkStore {
       if (cached) out[item.i] = cached;
       else toFetch.push(item);
     });
-    const caching: Promise<void>[] = [];
     const ranges = coalesce(toFetch);
     const largest = Math.max(1, ...ranges.map((r) => r.end - r.start + 1));
     const inFlight = Math.min(
@@ -268,21 +299,28 @@ export class S3PackChunkStore implements ChunkStore {
         const record = bytes.subarray(at, at + item.at.ref.length);
         const chunk = this.decodeRecord(item.hash, pack.id, item.at.ref, record);
         out[item.i] = chunk;
-        caching.push(this.cache.put(item.hash, chunk));
+        this.cache.write(item.hash, chunk);
       }
     });
-    await Promise.all(caching);
     return out;
   }
 
   async flush(): Promise<void> {
     await this.exclusive(async () => {
-      await this.restageCollected();
-      if (this.staged.size === 0) return;
-      const batch = [...this.staged];
-      const { pack, index } = buildPack(batch.map(([hex, bytes]) => [hexToHash(hex), bytes]));
-      await this.upload(pack, index);
-      for (const [hex, bytes] of batch) {
+      // The staged chunks' pack goes up while the chunks skipped as stored are checked against
+      // gc (a LIST); any they restage get a pack of their own; each index goes after its pack:
+      // a flush waits on two round trips, not three.
+      const first = [...this.staged];
+      const [firstPack] = await Promise.all([
+        first.length > 0 ? this.uploadPack(buildPackOf(first)) : undefined,
+        this.restageCollected(),
+      ]);
+      const inFirst = new Set(first.map(([hex]) => hex));
+      const restaged = [...this.staged].filter(([hex]) => !inFirst.has(hex));
+      const secondPack =
+        restaged.length > 0 ? await this.uploadPack(buildPackOf(restaged)) : undefined;
+      await Promise.all([firstPack, secondPack].map((p) => p && this.uploadIndex(p)));
+      for (const [hex, bytes] of [...first, ...restaged]) {
         if (this.staged.get(hex) !== bytes) continue;
         this.staged.delete(hex);
         this.stagedBytes -= bytes.byteLength;
@@ -317,14 +355,15 @@ export class S3PackChunkStore implements ChunkStore {
   /**
    * Chunks `put` skipped because a loaded index listed them may since have been collected by
    * another server's gc (their pack retired, the chunk not copied on). A writer's ref must never
-   * point into a retired pack, so before a flush the packs are listed again and each skipped
+   * point into a retired pack, so before a flush the packs are listed again (the recent packs
+   * and every tombstone: whatever the writer's clock, no tombstone is missed) and each skipped
    * chunk no live pack holds is read back (its old pack stays readable for the grace period)
    * and staged, to be written with this flush.
    */
   private async restageCollected(): Promise<void> {
     if (this.skipped.size === 0) return;
     const skipped = [...this.skipped];
-    await this.listAndLoad();
+    await this.listAndLoad(Date.now() - this.lastFullListAt >= this.fullListIntervalMs, true);
     for (const [hex, old] of skipped) {
       this.skipped.delete(hex);
       const hash = hexToHash(hex);
@@ -360,28 +399,19 @@ export class S3PackChunkStore implements ChunkStore {
    * index for that long. Returns how many packs were deleted.
    */
   async sweepRetired(graceMs = this.graceMs): Promise<number> {
-    const listed = await this.objects.list(keyUnder(this.location, 'packs/'));
+    const listing = readListing(await this.objects.list(keyUnder(this.location, PACKS)));
     const now = Date.now();
-    const byId = new Map<string, { pack?: Date; idx?: boolean; retired?: Date }>();
-    for (const o of listed) {
-      const m = PACK_NAME.exec(o.key);
-      if (!m) continue;
-      const entry = byId.get(m[1]!) ?? {};
-      if (m[2] === 'pack') entry.pack = o.lastModified;
-      else if (m[2] === 'idx') entry.idx = true;
-      else entry.retired = o.lastModified;
-      byId.set(m[1]!, entry);
-    }
     let swept = 0;
-    const old = (t: Date | undefined) => t !== undefined && now - t.getTime() >= graceMs;
+    const old = (o: ListedObject | undefined) =>
+      o !== undefined && now - o.lastModified.getTime() >= graceMs;
     const doomed: string[] = [];
     const tombstones: string[] = [];
-    for (const [id, e] of byId) {
-      if (old(e.retired)) {
+    for (const [id, e] of listing.packs) {
+      if (old(e.tombstone)) {
         doomed.push(this.packKey(id, 'idx'), this.packKey(id, 'pack'));
-        tombstones.push(this.packKey(id, 'retired'));
+        tombstones.push(e.tombstone!.key);
         swept++;
-      } else if (!e.idx && e.retired === undefined && old(e.pack)) {
+      } else if (!e.idx && e.tombstone === undefined && old(e.pack)) {
         doomed.push(this.packKey(id, 'pack'));
         swept++;
       }
@@ -418,6 +448,7 @@ export class S3PackChunkStore implements ChunkStore {
   async close(): Promise<void> {
     await this.writing.catch(() => undefined);
     await this.listing?.catch(() => undefined);
+    await this.cache.settled();
   }
 
   // --- reading ---
@@ -434,7 +465,7 @@ export class S3PackChunkStore implements ChunkStore {
     for (let attempt = 0; ; attempt++) {
       let at = this.locate(hash);
       if (!at) {
-        await this.relist(true);
+        await this.relistForMiss(() => !this.locate(hash));
         at = this.locate(hash);
         if (!at) return undefined;
       }
@@ -451,7 +482,7 @@ export class S3PackChunkStore implements ChunkStore {
         this.forgetPack(pack.id);
         continue;
       }
-      await this.cache.put(hash, bytes);
+      this.cache.write(hash, bytes);
       return bytes;
     }
   }
@@ -523,58 +554,103 @@ export class S3PackChunkStore implements ChunkStore {
         });
       this.wakeListing = undefined;
       this.nextListing = undefined;
-      await this.listAndLoad();
+      await this.listAndLoad(Date.now() - this.lastFullListAt >= this.fullListIntervalMs);
     })();
     this.nextListing = next;
     return next;
   }
 
-  /** LISTs the packs and loads the indexes not yet known; drops packs retired or gone. */
-  private async listAndLoad(): Promise<void> {
+  /**
+   * Re-lists for a read that misses: an incremental re-list, then, if `stillMissing()`, a full
+   * one (a pack written by a writer whose clock runs more than `clockSkewMs` behind sorts before
+   * where the incremental re-list starts). Concurrent misses share the full list.
+   */
+  private async relistForMiss(stillMissing: () => boolean): Promise<void> {
+    await this.relist(true);
+    if (!stillMissing()) return;
+    this.fullListing ??= (async () => {
+      try {
+        await this.listing?.catch(() => undefined);
+        await this.listAndLoad(true);
+      } finally {
+        this.fullListing = undefined;
+      }
+    })();
+    await this.fullListing;
+  }
+
+  /**
+   * LISTs the packs and loads the indexes not yet known; drops packs retired (and, on a full
+   * list, gone). `full`: LIST all of `packs/`; else only the names written since the newest
+   * time seen, less `clockSkewMs` (`pack-names.ts`).
+   */
+  private async listAndLoad(full = true, allTombstones = full): Promise<void> {
     this.lastListAt = Date.now();
+    if (full) this.lastFullListAt = this.lastListAt;
     const run = (async () => {
       const knownBefore = new Set(this.packs.keys());
-      const listed = await this.objects.list(keyUnder(this.location, 'packs/'));
-      const indexed = new Map<string, number>();
-      const packSizes = new Map<string, number>();
-      const retired = new Set<string>();
-      for (const o of listed) {
-        const m = PACK_NAME.exec(o.key);
-        if (!m) continue;
-        if (m[2] === 'idx') indexed.set(m[1]!, o.size);
-        else if (m[2] === 'pack') packSizes.set(m[1]!, o.size);
-        else retired.add(m[1]!);
+      const listing = readListing(await this.listObjects(full, allTombstones));
+      this.newestPackMs = Math.max(this.newestPackMs, listing.newestPackMs);
+      this.newestTombstoneMs = Math.max(this.newestTombstoneMs, listing.newestTombstoneMs);
+      const live = new Set<string>();
+      for (const [id, e] of listing.packs) {
+        if (e.tombstone) this.retiredSeen.add(id);
+        else if (e.idx && !this.retiredSeen.has(id) && !this.retiredHere.has(id)) live.add(id);
       }
-      const live = [...indexed.keys()].filter(
-        (id) => !retired.has(id) && !this.retiredHere.has(id),
-      );
-      const liveSet = new Set(live);
-      const toLoad = live.filter((id) => !this.packs.has(id));
+      const toLoad = [...live].filter((id) => !this.packs.has(id));
       const loaded: LivePack[] = [];
       await forEachLimited(toLoad, CONCURRENCY, async (id) => {
-        const key = this.packKey(id, 'idx');
-        const bytes = await this.objects.get(key);
-        if (bytes === undefined) return; // swept between LIST and GET
-        let index: PackIndex;
-        try {
-          index = parsePackIndex(bytes);
-        } catch (error) {
-          if (!(error instanceof PackFormatError)) throw error;
-          throw new CorruptionError(
-            `the pack index s3://${this.location.bucket}/${key} is damaged: ${error.message}`,
-            { key, why: error.message },
-          );
-        }
-        loaded.push({ id, index, size: packSizes.get(id) ?? index.packLength });
+        const index = await this.loadIndex(id);
+        if (index)
+          loaded.push({ id, index, size: listing.packs.get(id)?.pack?.size ?? index.packLength });
       });
-      for (const id of knownBefore) if (!liveSet.has(id)) this.packs.delete(id);
-      for (const pack of loaded) if (!this.retiredHere.has(pack.id)) this.packs.set(pack.id, pack);
+      const retired = (id: string) => this.retiredSeen.has(id) || this.retiredHere.has(id);
+      for (const id of knownBefore)
+        if ((full && !live.has(id)) || retired(id)) this.packs.delete(id);
+      for (const pack of loaded) if (!retired(pack.id)) this.packs.set(pack.id, pack);
     })();
     this.listing = run;
     try {
       await run;
     } finally {
       if (this.listing === run) this.listing = undefined;
+    }
+  }
+
+  /**
+   * The objects of a full list (all of `packs/`) or of an incremental one (with
+   * `allTombstones`, every tombstone: few, as the sweep deletes them after the grace period).
+   */
+  private async listObjects(full: boolean, allTombstones: boolean): Promise<ListedObject[]> {
+    const under = (name: string) => keyUnder(this.location, name);
+    if (full) return this.objects.list(under(PACKS));
+    const skew = this.clockSkewMs;
+    const [packs, tombstones] = await Promise.all([
+      this.objects.list(
+        under(TIMED_PACKS),
+        under(listStartAfter(TIMED_PACKS, this.newestPackMs, skew)),
+      ),
+      this.objects.list(
+        under(TOMBSTONES),
+        allTombstones ? undefined : under(listStartAfter(TOMBSTONES, this.newestTombstoneMs, skew)),
+      ),
+    ]);
+    return [...packs, ...tombstones];
+  }
+
+  /** The index of pack `id` (undefined when it was swept between the LIST and the GET). */
+  private async loadIndex(id: string): Promise<PackIndex | undefined> {
+    const key = this.packKey(id, 'idx');
+    const bytes = await this.objects.get(key);
+    if (bytes === undefined) return undefined;
+    try {
+      return parsePackIndex(bytes);
+    } catch (error) {
+      if (!(error instanceof PackFormatError)) throw error;
+      throw new CorruptionError(
+        `the pack index s3://${this.location.bucket}/${key} is damaged: ${error.message}`,
+        { key, why: error.message },
+      );
     }
   }
 
@@ -586,23 +662,35 @@ export class S3PackChunkStore implements ChunkStore {
     return run;
   }
 
-  private packKey(id: string, kind: 'pack' | 'idx' | 'retired'): string {
-    return keyUnder(this.location, `packs/${id}.${kind}`);
+  private packKey(id: string, kind: PackObjectKind): string {
+    return keyUnder(this.location, packObjectName(id, kind));
   }
 
   /** Uploads a pack, then its index; the pack is live (here) once both are stored. */
-  private async upload(pack: Buffer, index: Buffer): Promise<void> {
-    const id = newPackId();
+  private async upload(built: BuiltPack): Promise<void> {
+    await this.uploadIndex(await this.uploadPack(built));
+  }
+
+  /** Uploads a pack under a new id; it is garbage until `uploadIndex`. */
+  private async uploadPack({ pack, index }: BuiltPack): Promise<UploadedPack> {
+    const now = this.clock();
+    const id = newPackId(now);
+    this.newestPackMs = Math.max(this.newestPackMs, now);
     await this.objects.put(this.packKey(id, 'pack'), pack);
+    return { id, index, size: pack.length };
+  }
+
+  /** Uploads an uploaded pack's index: the pack is live from then on. */
+  private async uploadIndex({ id, index, size }: UploadedPack): Promise<void> {
     await this.objects.put(this.packKey(id, 'idx'), index);
-    this.packs.set(id, { id, index: parsePackIndex(index), size: pack.length });
+    this.packs.set(id, { id, index: parsePackIndex(index), size });
   }
 
   /** Tombstones packs whose records now live elsewhere; they stop being served here at once. */
   private async retire(ids: readonly string[]): Promise<void> {
     const body = Buffer.from(new Date().toISOString() + '\n');
     await forEachLimited(ids, CONCURRENCY, (id) =>
-      this.objects.put(this.packKey(id, 'retired'), body),
+      this.objects.put(keyUnder(this.location, tombstoneName(id, this.clock())), body),
     );
     for (const id of ids) {
       this.retiredHere.add(id);
@@ -622,8 +710,7 @@ export class S3PackChunkStore implements ChunkStore {
     const replaced: string[] = [];
     const emit = async () => {
       if (records.length > 0) {
-        const built = buildPackFromRecords(records);
-        await this.upload(built.pack, built.index);
+        await this.upload(buildPackFromRecords(records));
       }
       records = [];
       bytes = 0;
@@ -664,6 +751,22 @@ export class S3PackChunkStore implements ChunkStore {
     await this.rewrite(small, new Set());
     return small.length;
   }
+}
+
+interface BuiltPack {
+  readonly pack: Buffer;
+  readonly index: Buffer;
+}
+
+interface UploadedPack {
+  readonly id: string;
+  readonly index: Buffer;
+  readonly size: number;
+}
+
+/** The pack of staged chunks (hex hash, bytes). */
+function buildPackOf(chunks: readonly (readonly [ChunkHash, Uint8Array])[]): BuiltPack {
+  return buildPack(chunks.map(([hex, bytes]) => [hexToHash(hex), bytes]));
 }
 
 /** Whether one of `packs[0..end)` holds `hash` (so `hashes()` yields each hash once). */

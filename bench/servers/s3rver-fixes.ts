@@ -1,6 +1,7 @@
 /**
  * A fault of the test S3 server (`s3rver`) that real S3 does not have, worked around for the
- * scale-out tests (test support; import before `s3rver` serves a request).
+ * benchmarks and the tests that start it (layer: bench; imported by `s3-server.ts`, so every
+ * s3rver started there has it).
  *
  * Paging: a LIST of more than 1,000 keys answers with a continuation token that `s3rver`
  * encrypts with single DES, which Node 20's OpenSSL 3 no longer offers ("digital envelope
