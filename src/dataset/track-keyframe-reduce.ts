@@ -1,0 +1,108 @@
+/**
+ * From every shape a source file lists for a track to the keyframes worth storing (layer:
+ * dataset). Pure.
+ *
+ * Sources (CVAT video, MOT) list a shape for every frame; some are marked keyframes (`forced`:
+ * CVAT keyframe="1", every outside marker). A shape that interpolation between the stored
+ * keyframes around it reproduces, as the format writes it (`render`: CVAT's 2 decimals, MOT's
+ * numbers) and with equal other fields, is not stored; every other shape is, so materializing
+ * the stored keyframes (`track-interpolation.ts`) gives back every shape of the file. Greedy,
+ * in one forward pass: from an anchor (a stored keyframe), reach as far as the shapes in between
+ * stay reproduced, store the last shape reached, continue from it. Cost O(L^2) per run of L
+ * shapes between forced ones.
+ *
+ * Normalization: the track's frames must increase; a run of frames the source skips after a
+ * shape that is not outside (a MOT id absent for a while), and the frames after the last shape
+ * up to the video's end, get an outside marker on the first missing frame (the last shape's
+ * geometry), as CVAT itself writes them, so nothing is materialized where the source had nothing.
+ */
+import { between, type Keyframe } from './track-interpolation.js';
+import {
+  SHAPE_FIELD,
+  type GeometryField,
+  type KeyframeRecord,
+  type TrackShape,
+} from './track-record.js';
+
+export interface SourceShape {
+  readonly frame: number;
+  /** Without a `keyframe` flag; `outside: true` for an outside marker. */
+  readonly record: KeyframeRecord;
+  /** Must be stored (a source keyframe, an outside marker). */
+  readonly forced: boolean;
+}
+
+export interface ReduceOptions {
+  readonly shape: TrackShape;
+  /** The video's last frame. */
+  readonly lastFrame: number;
+  /** Frames a source lists are `step` apart (CVAT frame_filter step). */
+  readonly step?: number;
+  /** The geometry as the format writes it: two values that render equal are the same shape. */
+  readonly render: (field: GeometryField, geometry: unknown) => string;
+}
+
+export function reduceToKeyframes(source: readonly SourceShape[], opts: ReduceOptions): Keyframe[] {
+  const shapes = withOutsideMarkers(source, opts);
+  const field = SHAPE_FIELD[opts.shape];
+  const same = (interp: KeyframeRecord, actual: KeyframeRecord) =>
+    opts.render(field, interp[field]) === opts.render(field, actual[field]) &&
+    otherFields(interp, field) === otherFields(actual, field);
+  const out: Keyframe[] = [];
+  const store = (s: SourceShape) =>
+    out.push({ frame: s.frame, record: s.forced ? s.record : { ...s.record, keyframe: false } });
+  if (shapes.length === 0) return out;
+  let a = 0;
+  store(shapes[0]!);
+  while (a < shapes.length - 1) {
+    let e = a + 1;
+    if (!shapes[a]!.record.outside)
+      while (e + 1 < shapes.length && !shapes[e]!.forced && reaches(a, e + 1)) e++;
+    store(shapes[e]!);
+    a = e;
+  }
+  return out;
+
+  /** Interpolating from shapes[a] to shapes[e] reproduces every shape in between. */
+  function reaches(a: number, e: number): boolean {
+    const p = { frame: shapes[a]!.frame, record: shapes[a]!.record };
+    const n = { frame: shapes[e]!.frame, record: shapes[e]!.record };
+    for (let j = a + 1; j < e; j++)
+      if (!same(between(opts.shape, p, n, shapes[j]!.frame), shapes[j]!.record)) return false;
+    return true;
+  }
+}
+
+function withOutsideMarkers(source: readonly SourceShape[], opts: ReduceOptions): SourceShape[] {
+  const step = opts.step ?? 1;
+  const out: SourceShape[] = [];
+  const marker = (s: SourceShape): SourceShape => ({
+    frame: s.frame + step,
+    record: { ...s.record, outside: true },
+    forced: true,
+  });
+  for (let i = 0; i < source.length; i++) {
+    const s = source[i]!;
+    out.push(s);
+    const next = source[i + 1];
+    if (s.record.outside) continue;
+    if (next ? next.frame > s.frame + step : s.frame + step <= opts.lastFrame) out.push(marker(s));
+  }
+  return out;
+}
+
+/** Every field but the geometry and the keyframe flag, in a canonical text. */
+function otherFields(r: KeyframeRecord, field: GeometryField): string {
+  const { [field]: _g, keyframe: _k, ...rest } = r;
+  return stableJson(rest);
+}
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
