@@ -8,8 +8,9 @@
  * numbers) and with equal other fields, is not stored; every other shape is, so materializing
  * the stored keyframes (`track-interpolation.ts`) gives back every shape of the file. Greedy,
  * in one forward pass: from an anchor (a stored keyframe), reach as far as the shapes in between
- * stay reproduced, store the last shape reached, continue from it. Cost O(L^2) per run of L
- * shapes between forced ones.
+ * stay reproduced, store the last shape reached, continue from it. A run of L shapes that
+ * interpolation between its forced ends reproduces (what CVAT exports) costs O(L); other runs
+ * up to O(L^2).
  *
  * Normalization: the track's frames must increase; a run of frames the source skips after a
  * shape that is not outside (a MOT id absent for a while), and the frames after the last shape
@@ -56,12 +57,24 @@ export function reduceToKeyframes(source: readonly SourceShape[], opts: ReduceOp
   store(shapes[0]!);
   while (a < shapes.length - 1) {
     let e = a + 1;
-    if (!shapes[a]!.record.outside)
-      while (e + 1 < shapes.length && !shapes[e]!.forced && reaches(a, e + 1)) e++;
+    if (!shapes[a]!.record.outside) {
+      const k = nextForced(a);
+      // The common case (a CVAT export): the shapes up to the next source keyframe are its
+      // interpolation, checked in one pass; else reach as far as interpolation reproduces.
+      if (k > a + 1 && reaches(a, k)) e = k;
+      else while (e + 1 < shapes.length && !shapes[e]!.forced && reaches(a, e + 1)) e++;
+    }
     store(shapes[e]!);
     a = e;
   }
   return out;
+
+  /** The first forced shape after `a`, else the last shape. */
+  function nextForced(a: number): number {
+    let k = a + 1;
+    while (k < shapes.length - 1 && !shapes[k]!.forced) k++;
+    return k;
+  }
 
   /** Interpolating from shapes[a] to shapes[e] reproduces every shape in between. */
   function reaches(a: number, e: number): boolean {
