@@ -41,6 +41,11 @@ export interface ReduceOptions {
   readonly step?: number;
   /** The geometry as the format writes it: two values that render equal are the same shape. */
   readonly render: (field: GeometryField, geometry: unknown) => string;
+  /**
+   * Mark a stored shape the source did not force `keyframe: false` (CVAT's keyframe="0", so an
+   * export writes it back so); false for sources without keyframes (MOT). Default true.
+   */
+  readonly markInterpolated?: boolean;
 }
 
 export function reduceToKeyframes(source: readonly SourceShape[], opts: ReduceOptions): Keyframe[] {
@@ -50,8 +55,12 @@ export function reduceToKeyframes(source: readonly SourceShape[], opts: ReduceOp
     opts.render(field, interp[field]) === opts.render(field, actual[field]) &&
     otherFields(interp, field) === otherFields(actual, field);
   const out: Keyframe[] = [];
+  const mark = opts.markInterpolated ?? true;
   const store = (s: SourceShape) =>
-    out.push({ frame: s.frame, record: s.forced ? s.record : { ...s.record, keyframe: false } });
+    out.push({
+      frame: s.frame,
+      record: s.forced || !mark ? s.record : { ...s.record, keyframe: false },
+    });
   if (shapes.length === 0) return out;
   let a = 0;
   store(shapes[0]!);

@@ -8,7 +8,7 @@
  * at that frame in the label interchange's fields (exactly one of `bbox` [x, y, w, h],
  * `keypoints` [x, y, v, ...], `segmentation` [[x, y, ...]], `polyline` [x, y, ...]) and what
  * may change per frame: `outside` and `occluded` (stored only when true), `attributes`,
- * `z_order`, `confidence` and `visibility` (MOT's columns), and `keyframe: false` when the
+ * `z_order`, `confidence`, `visibility` and `world` (MOT's columns), and `keyframe: false` when the
  * source marked the shape as interpolated but interpolation did not reproduce it (so exports
  * can mark it the same way). Values are canonical objects, checked on encode and decode.
  */
@@ -54,6 +54,8 @@ export interface KeyframeRecord {
   readonly z_order?: number;
   readonly confidence?: number;
   readonly visibility?: number;
+  /** MOT15's world coordinates [x, y, z]. */
+  readonly world?: readonly number[];
 }
 
 export interface RecordProblem {
@@ -80,6 +82,7 @@ const KEYFRAME_FIELDS = new Set<string>([
   'z_order',
   'confidence',
   'visibility',
+  'world',
 ]);
 
 const isObject = (v: unknown): v is JsonObject =>
@@ -139,6 +142,7 @@ export function keyframeRecordProblem(
     return bad('attributes', 'expected an object');
   for (const k of ['z_order', 'confidence', 'visibility'] as const)
     if (r[k] !== undefined && !finite(r[k])) return bad(k, 'expected a number');
+  if (r.world !== undefined && !numbers(r.world)) return bad('world', 'expected [x, y, z]');
   return unknownField(r, KEYFRAME_FIELDS);
 }
 

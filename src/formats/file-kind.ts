@@ -18,7 +18,8 @@ import { checkInputFile } from '../io/input-file.js';
 import { readTextFile } from '../io/text-file.js';
 
 /** The importers, by format (`edits` is an edit batch, applied rather than imported). */
-export type InputFormat = 'labels' | 'edits' | 'coco' | 'voc' | 'cvat' | 'label-studio' | 'yolo';
+export type InputFormat =
+  'labels' | 'edits' | 'coco' | 'voc' | 'cvat' | 'label-studio' | 'yolo' | 'mot';
 
 /** What takes an input: an importer, or another operation (image intake, schema creation, predictions). */
 export type InputReader = InputFormat | 'images' | 'schema' | 'predictions';
@@ -44,6 +45,7 @@ const EXPECTED: Readonly<Record<InputFormat, string>> = {
   voc: 'Pascal VOC XML',
   cvat: 'a CVAT for images 1.1 XML file',
   'label-studio': 'a Label Studio JSON export',
+  mot: 'MOT Challenge ground truth (gt.txt)',
   yolo: 'a YOLO dataset',
 };
 

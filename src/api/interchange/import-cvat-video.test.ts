@@ -11,7 +11,7 @@ import { shapeAt } from '../../dataset/track-interpolation.js';
 import { SHAPE_FIELD } from '../../dataset/track-record.js';
 import { renderCvatGeometry } from '../../formats/cvat/cvat-video-numbers.js';
 import { parseCvatVideo } from '../../formats/cvat/read-cvat-video.js';
-import { videoAsset, videoTracks } from '../read/video-tracks.js';
+import { videoAsset, videoTracks, type StoredTrack } from '../read/video-tracks.js';
 import { openRepository } from '../repository/compose.js';
 import { initRepository } from '../repository/init-repository.js';
 import type { Repository } from '../repository/repository.js';
@@ -50,7 +50,7 @@ describe('import cvat (video)', () => {
     const { snapshot } = await branchHead(repo, 'main');
     const asset = await videoAsset(repo, snapshot, cvat.video);
     expect(asset.frame_count).toBe(cvat.lastFrame + 1);
-    const stored = new Map<string, Awaited<ReturnType<typeof collect>>[number]>();
+    const stored = new Map<string, StoredTrack>();
     for (const t of await collect(videoTracks(repo, snapshot, cvat.video))) stored.set(t.id, t);
     let keyframes = 0;
     for (const t of cvat.tracks) {

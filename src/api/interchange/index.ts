@@ -10,3 +10,4 @@ export { importLabelStudio, type ImportLabelStudioOptions } from './import-label
 export type { FormatImportOptions, ImageImportResult } from './reimport-match-import.js';
 export { EXPORT_FORMATS, exportSnapshot, type ExportOptions, type ExportResult } from './export.js';
 export type { VideoImportResult } from './write-video-tracks.js';
+export { importMot, type ImportMotOptions } from './import-mot.js';

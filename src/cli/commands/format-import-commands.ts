@@ -114,8 +114,37 @@ function imageImportLines(branch: string, r: ImageImportResult): string[] {
   ];
 }
 
+type MotFlags = { branch: string; message?: string; sequence?: string };
+
+/** `verso import mot gt.txt|DIR`: one MOT Challenge sequence as a video's tracks. */
+export const importMotCommand = defineCommand({
+  name: 'mot <path>',
+  description:
+    "import a MOT Challenge sequence (gt/gt.txt, or its folder): the video's tracks become the file's (see docs/formats.md)",
+  spec: (cmd) =>
+    cmd
+      .option('--branch <name>', 'branch to commit to', 'main')
+      .option('-m, --message <msg>', 'commit message')
+      .option(
+        '--sequence <name>',
+        "the sequence's name (default: seqinfo.ini's, else its folder's)",
+      ),
+  repository: true,
+  async run(repo, { args, opts }: CommandInput<MotFlags>) {
+    const { importMot } = await import('../../api/interchange/index.js');
+    return importMot(repo, {
+      path: args[0] as string,
+      branch: opts.branch,
+      ...(opts.message ? { message: opts.message } : {}),
+      ...(opts.sequence !== undefined ? { sequence: opts.sequence } : {}),
+    });
+  },
+  render: (r, { opts }) => videoImportLines(opts.branch, r),
+});
+
 export function registerFormatImports(importGroup: Command, ctx: CliContext): void {
   for (const f of FORMATS) registerCommand(importGroup, ctx, formatImportCommand(f));
+  registerCommand(importGroup, ctx, importMotCommand);
   importGroup.commands
     .find((c) => c.name() === 'cvat')
     ?.option('--task <id>', "a project export: import only this task's images (<image task_id>)")
