@@ -167,4 +167,20 @@ describe('video tracks', () => {
     const status = await r.ok(['merge', 'status', '--into', 'main']);
     expect(status).toContain('keyframes/walk/1/9');
   });
+
+  it('diff names a track and the frame ranges that changed', async () => {
+    const r = await initRepo(tmp.root(), 'diff-repo');
+    await r.ok(['import', 'mot', sequence('d30', curved(30)), '--sequence', 'walk']);
+    await r.ok(['import', 'mot', sequence('d20', curved(20, { 5: 7 }), 30), '--sequence', 'walk']);
+    const text = await r.ok(['diff', 'main~1', 'main']);
+    expect(text).toContain('~ tracks   walk track 1 (class 1): frames 4 moved, 20-29 now outside');
+    const lines = (
+      await r.jsonLines<{ tree: string; track?: { frames: unknown[] } }>(['diff', 'main~1', 'main'])
+    ).filter((l) => l.track);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.track!.frames).toEqual([
+      { kind: 'moved', from: 4, to: 4 },
+      { kind: 'outside', from: 20, to: 29 },
+    ]);
+  });
 });
