@@ -60,12 +60,8 @@ const r2 = (x: number) => Math.round(x * 100) / 100;
 
 function track(rng: Rng, t: number): ImportedTrack {
   const keyframes: Keyframe[] = [];
-  let [x, y, w, h] = [
-    rng.float() * 1800,
-    rng.float() * 1000,
-    40 + rng.float() * 200,
-    40 + rng.float() * 200,
-  ];
+  let [x, y] = [rng.float() * 1800, rng.float() * 1000];
+  const [w, h] = [40 + rng.float() * 200, 40 + rng.float() * 200];
   for (let f = 0; f < FRAMES; f += EVERY) {
     x = Math.max(0, x + (rng.float() - 0.5) * 20);
     y = Math.max(0, y + (rng.float() - 0.5) * 10);

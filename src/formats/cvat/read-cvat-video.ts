@@ -26,10 +26,12 @@ import {
   declaredLabels,
   isNode,
   list,
+  pairs,
   parser,
   points,
   r6,
   readAttributes,
+  skeletonKeypoints,
   type LabelDecl,
   type Node,
 } from './read-cvat.js';
@@ -256,10 +258,10 @@ function readShape(
       fail('rotation', 'rotated boxes in tracks are not supported');
     out['bbox'] = [x0, y0, r6(x1 - x0), r6(y1 - y0)];
   } else if (kind === 'points')
-    out['keypoints'] = pairsOf(points(s['@points'], fail)).flatMap(([x, y]) => [x, y, 2]);
+    out['keypoints'] = pairs(points(s['@points'], fail)).flatMap(([x, y]) => [x, y, 2]);
   else if (kind === 'polygon') out['segmentation'] = [points(s['@points'], fail)];
   else if (kind === 'polyline') out['polyline'] = points(s['@points'], fail);
-  else out['keypoints'] = skeletonPoints(s, decl, fail);
+  else out['keypoints'] = skeletonKeypoints(s, decl, fail);
   if (s['@outside'] === '1') out['outside'] = true;
   const { occluded, ...attributes } = readAttributes(s, decl, fail);
   if (occluded === true) out['occluded'] = true;
@@ -267,24 +269,3 @@ function readShape(
   if (s['@z_order'] !== undefined && Number(s['@z_order']) !== 0) out['z_order'] = num('z_order');
   return out as KeyframeRecord;
 }
-
-function skeletonPoints(
-  s: Node,
-  decl: LabelDecl | undefined,
-  fail: (f: string, why: string) => never,
-): number[] {
-  const children = list(s['points']).filter(isNode);
-  const order = decl?.parts.length ? decl.parts : children.map((c) => String(c['@label']));
-  const byName = new Map(children.map((c) => [String(c['@label']), c]));
-  for (const name of byName.keys())
-    if (!order.includes(name)) fail('points', `skeleton point '${name}' is not declared`);
-  return order.flatMap((name) => {
-    const c = byName.get(name);
-    if (!c || c['@outside'] === '1') return [0, 0, 0];
-    const [x, y] = points(c['@points'], fail);
-    return [x!, y!, c['@occluded'] === '1' ? 1 : 2];
-  });
-}
-
-const pairsOf = (p: readonly number[]) =>
-  Array.from({ length: p.length / 2 }, (_, i) => [p[2 * i]!, p[2 * i + 1]!] as const);

@@ -251,7 +251,7 @@ export function readAttributes(
   return out;
 }
 
-function skeletonKeypoints(
+export function skeletonKeypoints(
   s: Node,
   decl: LabelDecl | undefined,
   fail: (f: string, why: string) => never,
@@ -281,7 +281,7 @@ export function points(v: unknown, fail: (f: string, why: string) => never): num
   return out;
 }
 
-const pairs = (p: readonly number[]) =>
+export const pairs = (p: readonly number[]) =>
   Array.from({ length: p.length / 2 }, (_, i) => [p[2 * i]!, p[2 * i + 1]!] as const);
 
 function extent(p: readonly number[]): number[] {
