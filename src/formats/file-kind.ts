@@ -184,10 +184,7 @@ function xmlKind(text: string): InputKind | undefined {
   switch (root?.[1]) {
     case 'annotations':
       return text.includes('<track ')
-        ? {
-            what: 'a CVAT for video 1.1 export (tracks)',
-            advice: 'Verso reads CVAT for images 1.1: export the task from CVAT in that format',
-          }
+        ? { what: 'a CVAT for video 1.1 export (tracks)', ...use('cvat') }
         : { what: 'a CVAT XML export', ...use('cvat') };
     case 'annotation':
       return { what: 'a Pascal VOC annotation', ...use('voc') };
