@@ -178,6 +178,10 @@ describe('video tracks', () => {
       await r.jsonLines<{ tree: string; track?: { frames: unknown[] } }>(['diff', 'main~1', 'main'])
     ).filter((l) => l.track);
     expect(lines).toHaveLength(1);
+    const stat = await r.json<Record<string, unknown>>(['diff', 'main~1', 'main', '--stat']);
+    // frame 4 moved, frame 20 became the outside marker, frames 21-29 removed
+    expect(stat['keyframes']).toEqual({ added: 0, removed: 9, modified: 2 });
+    expect(stat['tracks']).toBeUndefined();
     expect(lines[0]!.track!.frames).toEqual([
       { kind: 'moved', from: 4, to: 4 },
       { kind: 'outside', from: 20, to: 29 },

@@ -20,7 +20,12 @@ import {
   type FieldChange,
   type GeometryMovement,
 } from '../../dataset/record-change.js';
-import type { CoreTreeName, OptionalTreeName, TreeName } from '../../dataset/tree-names.js';
+import {
+  OPTIONAL_TREE_NAMES,
+  type CoreTreeName,
+  type OptionalTreeName,
+  type TreeName,
+} from '../../dataset/tree-names.js';
 import { diffTrees, prefetchTreeDiffs, type ChangeType } from '../../tree/diff.js';
 import { resolveRef } from '../../vcs/resolve-ref.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
@@ -172,8 +177,13 @@ export async function diffStat(
       count(now!, 'added');
     }
   }
+  for (const tree of OPTIONAL_TREE_NAMES) {
+    const [from, to] = [treeRoot(a.snapshot, tree), treeRoot(b.snapshot, tree)];
+    for await (const c of diffTrees(repo.nodes, from, to))
+      countChange((stat[tree] ??= zeroCounts()), c.type);
+  }
   const sorted = [...classes].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-  return { ...(stat as Record<CoreTreeName, ChangeCounts>), classes: Object.fromEntries(sorted) };
+  return { ...(stat as DiffStat), classes: Object.fromEntries(sorted) };
 }
 
 const CLASS_MEMBERS = ['category', 'category_id'] as const;
