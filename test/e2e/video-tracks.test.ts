@@ -36,6 +36,11 @@ const curved = (n: number, edit: Record<number, number> = {}) =>
     return `${f},1,${edit[f] ?? f * f},10,20,30,1,1,1`;
   });
 
+/** `import mot` of `rows` as sequence `walk` (folder `name`) on `branch`. */
+async function importWalk(r: TestRepo, name: string, rows: string[], branch = 'main') {
+  await r.ok(['import', 'mot', sequence(name, rows), '--sequence', 'walk', '--branch', branch]);
+}
+
 describe('video tracks', () => {
   it('import cvat recognizes a CVAT for video export', async () => {
     const r = await repo.json<{ kind: string; records: { tracks: number; keyframes: number } }>([
@@ -118,24 +123,10 @@ describe('video tracks', () => {
 
   it('merges edits of different frames of one track; one keyframe edited two ways conflicts', async () => {
     const r = await initRepo(tmp.root(), 'merge-repo');
-    await r.ok(['import', 'mot', sequence('walk', curved(30)), '--sequence', 'walk']);
+    await importWalk(r, 'walk', curved(30));
     await r.ok(['branch', 'create', 'dev']);
-    await r.ok([
-      'import',
-      'mot',
-      sequence('walk-dev', curved(30, { 5: 7 })),
-      '--sequence',
-      'walk',
-      '--branch',
-      'dev',
-    ]);
-    await r.ok([
-      'import',
-      'mot',
-      sequence('walk-main', curved(30, { 25: 3 })),
-      '--sequence',
-      'walk',
-    ]);
+    await importWalk(r, 'walk-dev', curved(30, { 5: 7 }), 'dev');
+    await importWalk(r, 'walk-main', curved(30, { 25: 3 }));
     await r.ok(['merge', 'dev', '--into', 'main']);
     const out = join(tmp.root(), 'merged');
     await r.ok(['export', 'main', '--format', 'mot', '--out', out]);
@@ -146,22 +137,8 @@ describe('video tracks', () => {
     expect(rows[24]).toBe('25,1,3,10,20,30,1,1,1');
 
     await r.ok(['branch', 'create', 'dev2']);
-    await r.ok([
-      'import',
-      'mot',
-      sequence('walk-a', curved(30, { 5: 7, 25: 3, 10: 1 })),
-      '--sequence',
-      'walk',
-      '--branch',
-      'dev2',
-    ]);
-    await r.ok([
-      'import',
-      'mot',
-      sequence('walk-b', curved(30, { 5: 7, 25: 3, 10: 2 })),
-      '--sequence',
-      'walk',
-    ]);
+    await importWalk(r, 'walk-a', curved(30, { 5: 7, 25: 3, 10: 1 }), 'dev2');
+    await importWalk(r, 'walk-b', curved(30, { 5: 7, 25: 3, 10: 2 }));
     const stopped = await r.run(['merge', 'dev2', '--into', 'main']);
     expectFailure(stopped, 1, 'stopped');
     const status = await r.ok(['merge', 'status', '--into', 'main']);
@@ -170,7 +147,7 @@ describe('video tracks', () => {
 
   it('diff names a track and the frame ranges that changed', async () => {
     const r = await initRepo(tmp.root(), 'diff-repo');
-    await r.ok(['import', 'mot', sequence('d30', curved(30)), '--sequence', 'walk']);
+    await importWalk(r, 'd30', curved(30));
     await r.ok(['import', 'mot', sequence('d20', curved(20, { 5: 7 }), 30), '--sequence', 'walk']);
     const text = await r.ok(['diff', 'main~1', 'main']);
     expect(text).toContain('~ tracks   walk track 1 (class 1): frames 4 moved, 20-29 now outside');
