@@ -37,6 +37,7 @@ const READER_COMMANDS: Readonly<Record<string, string>> = {
   cvat: 'verso import cvat',
   'label-studio': 'verso import label-studio',
   yolo: 'verso import yolo',
+  mot: 'verso import mot',
 };
 
 /** What to run for an input that another command takes (`data.reader`, `data.readerArgs`). */

@@ -8,6 +8,8 @@
  * ...) flattened in under their own names. `extra` may not reuse a known field name.
  *
  * Invariants checked on encode and decode:
+ * - a video (issue 18) has `frame_count` (positive integer), and may have `frame_rate`
+ *   (positive), `start_frame` (>= 0) and `frame_step` (positive integer);
  * - `file_name` is a non-empty string; `width`/`height` are both present (positive integers) or
  *   both absent; `size` is a non-negative integer; `sha256` is 64 lowercase hex chars;
  *   `orientation` is an EXIF orientation 1..8; `media_type` looks like `type/subtype`.
@@ -37,6 +39,14 @@ export interface AssetRecord {
   readonly uri?: string;
   /** EXIF orientation (2..8) when the file has one other than "normal"; width/height are as stored. */
   readonly orientation?: number;
+  /** A video (or frame sequence): frames 0 .. frame_count - 1 by number (issue 18). */
+  readonly frame_count?: number;
+  /** A video's frames per second. */
+  readonly frame_rate?: number;
+  /** A video whose annotated frames start later than 0 (CVAT start_frame). */
+  readonly start_frame?: number;
+  /** A video annotated every N-th frame (CVAT frame_filter step=N). */
+  readonly frame_step?: number;
   /** Other source fields, kept verbatim under their own names. */
   readonly extra?: Readonly<Record<string, JsonValue>>;
 }
@@ -57,6 +67,10 @@ const KNOWN_FIELDS = [
   'storage',
   'uri',
   'orientation',
+  'frame_count',
+  'frame_rate',
+  'start_frame',
+  'frame_step',
 ] as const;
 const KNOWN = new Set<string>(KNOWN_FIELDS);
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -83,6 +97,14 @@ export function assetRecordProblem(r: AssetRecord): AssetRecordProblem | undefin
     return bad('size', 'expected a non-negative integer');
   if (r.orientation !== undefined && !(isPositiveInt(r.orientation) && r.orientation <= 8))
     return bad('orientation', 'expected an EXIF orientation 1..8');
+  if (r.frame_count !== undefined && !isPositiveInt(r.frame_count))
+    return bad('frame_count', 'expected a positive integer');
+  if (r.frame_rate !== undefined && !(Number.isFinite(r.frame_rate) && r.frame_rate > 0))
+    return bad('frame_rate', 'expected a positive number');
+  if (r.start_frame !== undefined && !(Number.isSafeInteger(r.start_frame) && r.start_frame >= 0))
+    return bad('start_frame', 'expected a non-negative integer');
+  if (r.frame_step !== undefined && !isPositiveInt(r.frame_step))
+    return bad('frame_step', 'expected a positive integer');
   if (r.uri !== undefined && (typeof r.uri !== 'string' || r.uri === ''))
     return bad('uri', 'expected a non-empty string');
   if (r.storage !== undefined) {

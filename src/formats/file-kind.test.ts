@@ -53,7 +53,7 @@ describe('fileKind on real files', () => {
       'a CVAT XML export',
       'cvat',
     ],
-    ['cvat/traffic-video-tracking/annotations.xml', 'a CVAT for video 1.1 export', undefined],
+    ['cvat/traffic-video-tracking/annotations.xml', 'a CVAT for video 1.1 export', 'cvat'],
     [
       'label_studio/label-studio-sdk/tests/custom/converter/data/test_export_yolo/label_config.xml',
       'a Label Studio labeling configuration',

@@ -18,7 +18,8 @@ import { checkInputFile } from '../io/input-file.js';
 import { readTextFile } from '../io/text-file.js';
 
 /** The importers, by format (`edits` is an edit batch, applied rather than imported). */
-export type InputFormat = 'labels' | 'edits' | 'coco' | 'voc' | 'cvat' | 'label-studio' | 'yolo';
+export type InputFormat =
+  'labels' | 'edits' | 'coco' | 'voc' | 'cvat' | 'label-studio' | 'yolo' | 'mot';
 
 /** What takes an input: an importer, or another operation (image intake, schema creation, predictions). */
 export type InputReader = InputFormat | 'images' | 'schema' | 'predictions';
@@ -44,6 +45,7 @@ const EXPECTED: Readonly<Record<InputFormat, string>> = {
   voc: 'Pascal VOC XML',
   cvat: 'a CVAT for images 1.1 XML file',
   'label-studio': 'a Label Studio JSON export',
+  mot: 'MOT Challenge ground truth (gt.txt)',
   yolo: 'a YOLO dataset',
 };
 
@@ -182,10 +184,7 @@ function xmlKind(text: string): InputKind | undefined {
   switch (root?.[1]) {
     case 'annotations':
       return text.includes('<track ')
-        ? {
-            what: 'a CVAT for video 1.1 export (tracks)',
-            advice: 'Verso reads CVAT for images 1.1: export the task from CVAT in that format',
-          }
+        ? { what: 'a CVAT for video 1.1 export (tracks)', ...use('cvat') }
         : { what: 'a CVAT XML export', ...use('cvat') };
     case 'annotation':
       return { what: 'a Pascal VOC annotation', ...use('voc') };

@@ -179,6 +179,7 @@ describe('the path values of the command table', () => {
         'import label-studio: --images',
         'import label-studio: path',
         'import labels: file',
+        'import mot: path',
         'import voc: --images',
         'import voc: path',
         'import yolo: --images',

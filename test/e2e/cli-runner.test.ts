@@ -242,6 +242,7 @@ const REFUSALS: readonly (readonly [path: string, args: string[], code: string])
   ['import yolo', ['import', 'yolo', '/no/such/dataset'], ''],
   ['import voc', ['import', 'voc', '/no/such/dataset'], ''],
   ['import cvat', ['import', 'cvat', '/no/such/annotations.xml'], ''],
+  ['import mot', ['import', 'mot', '/no/such/gt.txt'], ''],
   ['import label-studio', ['import', 'label-studio', '/no/such/export.json'], ''],
   ['fetch', ['fetch', 'nowhere'], 'REMOTE_NOT_FOUND'],
   ['pull', ['pull', 'nowhere'], 'REMOTE_NOT_FOUND'],

@@ -20,6 +20,7 @@ const EXPORTERS: Readonly<Record<string, () => Promise<Exporter>>> = {
   yolo: async () => (await import('./export-yolo.js')).exportYolo,
   'yolo-seg': async () => (await import('./export-yolo.js')).exportYoloSeg,
   voc: async () => (await import('./export-voc.js')).exportVoc,
+  mot: async () => (await import('./export-mot.js')).exportMot,
 };
 
 export const EXPORT_FORMATS: readonly string[] = Object.keys(EXPORTERS);
@@ -49,7 +50,7 @@ export interface ExportResult extends ExportCounts {
 }
 
 /** Formats that write a folder (the others write one file). */
-const FOLDER_FORMATS: ReadonlySet<string> = new Set(['yolo', 'yolo-seg', 'voc']);
+const FOLDER_FORMATS: ReadonlySet<string> = new Set(['yolo', 'yolo-seg', 'voc', 'mot']);
 
 /**
  * Checks the format and makes `out` writable (creating its folder) or refuses with

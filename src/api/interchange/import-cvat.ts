@@ -2,7 +2,8 @@
  * `verso import cvat FILE.xml [--branch B] [--images DIR] [-m MSG]`: a CVAT for images 1.1 export
  * into a branch, one commit (layer: api).
  *
- * The file is parsed whole (`formats/cvat/read-cvat.ts`; CVAT for video is refused); every
+ * The file is parsed whole (`formats/cvat/read-cvat.ts`; a CVAT for video export, one with
+ * `<track>` elements, is a video's tracks: `import-cvat-video.ts`); every
  * `<image>` is one covered image, matched against the branch (`reimport-match-import.ts`: CVAT
  * shapes have no ids). Class name -> id: the branch's id for a known name, else the label's
  * 1-based position in `<meta>` (what CVAT's own COCO export uses). Images carry their size;
@@ -22,11 +23,18 @@ import {
 } from './reimport-match-import.js';
 import { ImageFiles } from './reimport-match-images.js';
 import type { Repository } from '../repository/repository.js';
+import { importCvatVideo } from './import-cvat-video.js';
+import type { VideoImportResult } from './write-video-tracks.js';
 
 export interface ImportCvatOptions extends FormatImportOptions {
   /** A project export: import only this task's images (`<image task_id>`). */
   readonly task?: string;
+  /** A video export: the video id (default: the task's source file name). */
+  readonly video?: string;
 }
+
+/** A `<track>` element: the file is a CVAT for video export. */
+const CVAT_TRACK = /<track[\s>]/;
 
 export const CVAT_PRECISION: FormatPrecision = {
   render: cvatNumbers,
@@ -35,11 +43,14 @@ export const CVAT_PRECISION: FormatPrecision = {
   fields: ['category_id', 'category', 'attributes', 'z_order', 'group_id', 'source'],
 };
 
+/** A CVAT for video export (`<track>` elements) goes to `importCvatVideo`. */
 export async function importCvat(
   repo: Repository,
   opts: ImportCvatOptions,
-): Promise<ImageImportResult> {
-  const cvat = parseCvat(readInputText(opts.path, 'cvat'), opts.path, {
+): Promise<ImageImportResult | VideoImportResult> {
+  const text = readInputText(opts.path, 'cvat');
+  if (CVAT_TRACK.test(text)) return importCvatVideo(repo, { ...opts, text });
+  const cvat = parseCvat(text, opts.path, {
     ...(opts.task !== undefined ? { task: opts.task } : {}),
   });
   const folder = await ImageFiles.ofOption(opts.images);

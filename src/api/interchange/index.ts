@@ -9,3 +9,5 @@ export { importCvat, type ImportCvatOptions } from './import-cvat.js';
 export { importLabelStudio, type ImportLabelStudioOptions } from './import-label-studio.js';
 export type { FormatImportOptions, ImageImportResult } from './reimport-match-import.js';
 export { EXPORT_FORMATS, exportSnapshot, type ExportOptions, type ExportResult } from './export.js';
+export type { VideoImportResult } from './write-video-tracks.js';
+export { importMot, type ImportMotOptions } from './import-mot.js';

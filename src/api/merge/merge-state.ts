@@ -15,6 +15,7 @@ import { decodeValue, type JsonValue } from '../../core/canonical.js';
 import { NoPendingMergeError } from './merge-errors.js';
 import type { ChunkHash } from '../../core/hash.js';
 import { decodeRecordKey } from '../../dataset/label-key.js';
+import { decodeKeyframeKey } from '../../dataset/track-key.js';
 import type { TreeName } from '../../dataset/tree-names.js';
 import type { MutationCounts } from '../../tree/mutate.js';
 import type { Snapshot } from '../../vcs/snapshot.js';
@@ -96,8 +97,15 @@ export function fromHex(hex: Hex | undefined): Uint8Array | null {
   return hex === null || hex === undefined ? null : Buffer.from(hex, 'hex');
 }
 
-/** The id of a key conflict: `TREE/IMAGE[/LABEL]`. */
+/**
+ * The id of a key conflict: `TREE/IMAGE[/LABEL]`; a video track's `tracks/VIDEO/TRACK`, one of
+ * its keyframes `keyframes/VIDEO/TRACK/FRAME` (the frame number unpadded).
+ */
 export function keyConflictId(tree: TreeName, key: Uint8Array): string {
+  if (tree === 'keyframes') {
+    const k = decodeKeyframeKey(key);
+    return `${tree}/${k.video}/${k.track}/${k.frame}`;
+  }
   const k = decodeRecordKey(key);
   return k.label === undefined ? `${tree}/${k.image}` : `${tree}/${k.image}/${k.label}`;
 }

@@ -1,7 +1,8 @@
 /**
  * `verso diff A B`: record-level changes between two snapshots (layer: api).
  *
- * Tree by tree (labels, reviews, assets, splits), each in key order. Cost follows the number
+ * Tree by tree (labels, reviews, assets, splits), each in key order; `diffDetails` then gives
+ * one change per changed video track (`diff-tracks.ts`). Cost follows the number
  * of changes, not the dataset: equal subtrees are skipped by hash, and only the values of
  * changed keys are ever decoded (`describeChange`: the changed fields and, for labels, the
  * geometry's movement, `dataset/record-change.ts`). `diffStat` counts per tree and, for labels,
@@ -19,11 +20,12 @@ import {
   type FieldChange,
   type GeometryMovement,
 } from '../../dataset/record-change.js';
-import type { NamedTrees, TreeName } from '../../dataset/tree-names.js';
+import { OPTIONAL_TREE_NAMES, type NamedTrees, type TreeName } from '../../dataset/tree-names.js';
 import { diffTrees, prefetchTreeDiffs, type ChangeType } from '../../tree/diff.js';
 import { resolveRef } from '../../vcs/resolve-ref.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import { categoriesOf } from './categories.js';
+import { diffTrackSnapshots, type TrackDiff } from './diff-tracks.js';
 import type { Repository } from '../repository/repository.js';
 import { snapshotOfCommit } from '../repository/snapshot-at.js';
 
@@ -48,6 +50,8 @@ export interface ChangeDetail {
   readonly fields?: readonly FieldChange[];
   /** Modified labels whose box or keypoints moved. */
   readonly geometry?: GeometryMovement;
+  /** A video track's change (tree `tracks`, key {image: video, label: track}): its frame ranges. */
+  readonly track?: TrackDiff;
 }
 
 export interface DiffEnds {
@@ -103,13 +107,18 @@ async function* diffSnapshots(
   }
 }
 
-/** Every change with its values decoded, the changed fields and the geometry's movement. */
+/**
+ * Every change with its values decoded, the changed fields and the geometry's movement; then
+ * one change per video track that changed, with its frame ranges (`diff-tracks.ts`).
+ */
 export async function* diffDetails(
   repo: Repository,
   fromSpec: string,
   toSpec: string,
 ): AsyncGenerator<ChangeDetail> {
-  for await (const c of diffRefs(repo, fromSpec, toSpec)) yield describeChange(c);
+  const [a, b] = await Promise.all([snapshotAt(repo, fromSpec), snapshotAt(repo, toSpec)]);
+  for await (const c of diffSnapshots(repo, a.snapshot, b.snapshot)) yield describeChange(c);
+  yield* diffTrackSnapshots(repo, a.snapshot, b.snapshot);
 }
 
 /** Decodes the change's values (only this key's) and compares them field by field. */
@@ -161,6 +170,11 @@ export async function diffStat(
       count(old!, 'removed');
       count(now!, 'added');
     }
+  }
+  for (const tree of OPTIONAL_TREE_NAMES) {
+    const [from, to] = [treeRoot(a.snapshot, tree), treeRoot(b.snapshot, tree)];
+    for await (const c of diffTrees(repo.nodes, from, to))
+      countChange((stat[tree] ??= zeroCounts()), c.type);
   }
   const sorted = [...classes].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
   return { ...(stat as NamedTrees<ChangeCounts>), classes: Object.fromEntries(sorted) };

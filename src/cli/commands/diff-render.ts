@@ -17,6 +17,11 @@ const VALUE_CHARS = 120;
 const SIGN = { added: '+', removed: '-', modified: '~' } as const;
 
 export function changeText(c: ChangeDetail): string {
+  if (c.track) {
+    const t = c.track;
+    const what = c.change === 'modified' ? t.summary : c.change;
+    return `${SIGN[c.change]} ${c.tree.padEnd(8)} ${t.video} track ${t.track} (${t.class}): ${what || 'record changed'}`;
+  }
   const head = `${SIGN[c.change]} ${c.tree.padEnd(8)} ${c.key.image}${c.key.label === undefined ? '' : ` ${c.key.label}`}`;
   if (c.change !== 'modified') {
     const value = c.change === 'added' ? c.after : c.before;

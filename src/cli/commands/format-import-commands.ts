@@ -5,7 +5,11 @@
  * (`api/reimport-match-import.ts`), printed the same way; `cvat` also takes `--task ID`.
  */
 import type { Command } from 'commander';
-import type { FormatImportOptions, ImageImportResult } from '../../api/interchange/index.js';
+import type {
+  FormatImportOptions,
+  ImageImportResult,
+  VideoImportResult,
+} from '../../api/interchange/index.js';
 import type { Repository } from '../../api/repository/index.js';
 import { defineCommand, registerCommand, type CommandInput } from '../command-table.js';
 import type { CliContext } from '../context.js';
@@ -22,7 +26,10 @@ import {
 interface FormatImport {
   readonly name: string;
   readonly what: string;
-  readonly run: (repo: Repository, opts: FormatImportOptions) => Promise<ImageImportResult>;
+  readonly run: (
+    repo: Repository,
+    opts: FormatImportOptions & { readonly video?: string },
+  ) => Promise<ImageImportResult | VideoImportResult>;
 }
 
 const FORMATS: readonly FormatImport[] = [
@@ -38,7 +45,7 @@ const FORMATS: readonly FormatImport[] = [
   },
   {
     name: 'cvat',
-    what: 'a CVAT for images 1.1 XML file (annotations.xml)',
+    what: 'a CVAT for images or CVAT for video 1.1 XML file (annotations.xml)',
     run: async (repo, o) => (await import('../../api/interchange/index.js')).importCvat(repo, o),
   },
   {
@@ -55,6 +62,7 @@ type FormatFlags = PolicyFlags & {
   images?: string;
   replaceAll?: boolean;
   task?: string;
+  video?: string;
 };
 
 /** The table entry of one format importer. */
@@ -76,23 +84,69 @@ export function formatImportCommand(f: FormatImport) {
         ...importerTarget(opts),
         ...(opts.images !== undefined ? { images: opts.images } : {}),
         ...(opts.task !== undefined ? { task: opts.task } : {}),
+        ...(opts.video !== undefined ? { video: opts.video } : {}),
       });
     },
-    render: (r, { opts }) => [
-      commitLine(
-        opts.branch,
-        r,
-        `imported ${r.images} images (${r.matched} labels matched to stored ones): labels ${counts(r.labels)}, reviews ${counts(r.reviews)}, assets ${counts(r.assets)}, splits ${counts(r.splits)}`,
-      ),
-      ...removedLines(r.mode, r.removed),
-      ...geometryLines(r.geometry),
-    ],
+    render: (r, { opts }) =>
+      'kind' in r ? videoImportLines(opts.branch, r) : imageImportLines(opts.branch, r),
   });
 }
 
+function videoImportLines(branch: string, r: VideoImportResult): string[] {
+  return [
+    commitLine(
+      branch,
+      r,
+      `imported ${r.videos} video(s): ${r.records.tracks} tracks, ${r.records.keyframes} keyframes; tracks ${counts(r.tracks)}, keyframes ${counts(r.keyframes)}, assets ${counts(r.assets)}`,
+    ),
+  ];
+}
+
+function imageImportLines(branch: string, r: ImageImportResult): string[] {
+  return [
+    commitLine(
+      branch,
+      r,
+      `imported ${r.images} images (${r.matched} labels matched to stored ones): labels ${counts(r.labels)}, reviews ${counts(r.reviews)}, assets ${counts(r.assets)}, splits ${counts(r.splits)}`,
+    ),
+    ...removedLines(r.mode, r.removed),
+    ...geometryLines(r.geometry),
+  ];
+}
+
+type MotFlags = { branch: string; message?: string; sequence?: string };
+
+/** `verso import mot gt.txt|DIR`: one MOT Challenge sequence as a video's tracks. */
+export const importMotCommand = defineCommand({
+  name: 'mot <path>',
+  description:
+    "import a MOT Challenge sequence (gt/gt.txt, or its folder): the video's tracks become the file's (see docs/formats.md)",
+  spec: (cmd) =>
+    cmd
+      .option('--branch <name>', 'branch to commit to', 'main')
+      .option('-m, --message <msg>', 'commit message')
+      .option(
+        '--sequence <name>',
+        "the sequence's name (default: seqinfo.ini's, else its folder's)",
+      ),
+  repository: true,
+  async run(repo, { args, opts }: CommandInput<MotFlags>) {
+    const { importMot } = await import('../../api/interchange/index.js');
+    return importMot(repo, {
+      path: args[0] as string,
+      branch: opts.branch,
+      ...(opts.message ? { message: opts.message } : {}),
+      ...(opts.sequence !== undefined ? { sequence: opts.sequence } : {}),
+    });
+  },
+  render: (r, { opts }) => videoImportLines(opts.branch, r),
+});
+
 export function registerFormatImports(importGroup: Command, ctx: CliContext): void {
   for (const f of FORMATS) registerCommand(importGroup, ctx, formatImportCommand(f));
+  registerCommand(importGroup, ctx, importMotCommand);
   importGroup.commands
     .find((c) => c.name() === 'cvat')
-    ?.option('--task <id>', "a project export: import only this task's images (<image task_id>)");
+    ?.option('--task <id>', "a project export: import only this task's images (<image task_id>)")
+    .option('--video <id>', "a video export: the video's id (default: its source file's name)");
 }

@@ -52,8 +52,8 @@ export interface CvatFile {
   readonly images: readonly CvatImage[];
 }
 
-type Node = { [k: string]: unknown };
-interface LabelDecl {
+export type Node = { [k: string]: unknown };
+export interface LabelDecl {
   readonly attributes: ReadonlyMap<string, string>;
   readonly parts: string[];
 }
@@ -61,7 +61,7 @@ interface LabelDecl {
 const KINDS = ['box', 'polygon', 'polyline', 'points', 'ellipse', 'skeleton', 'tag'] as const;
 const ARRAYS = new Set(['image', 'label', 'attribute', 'track', 'mask', 'cuboid', ...KINDS]);
 
-const parser = new XMLParser({
+export const parser = new XMLParser({
   ...XML_PARSER_OPTIONS,
   ignoreAttributes: false,
   attributeNamePrefix: '@',
@@ -99,7 +99,7 @@ export function parseCvat(text: string, file: string, opts: CvatReadOptions = {}
   return { labels: [...decls.keys()].filter((n) => !isPart(decls, n)), images };
 }
 
-function declaredLabels(meta: unknown): Map<string, LabelDecl> {
+export function declaredLabels(meta: unknown): Map<string, LabelDecl> {
   const out = new Map<string, LabelDecl>();
   const holders = isNode(meta) ? [meta['task'], meta['project'], meta['job'], meta] : [];
   for (const h of holders) {
@@ -118,7 +118,7 @@ function declaredLabels(meta: unknown): Map<string, LabelDecl> {
   return out;
 }
 
-const isPart = (decls: Map<string, LabelDecl>, name: string) =>
+export const isPart = (decls: Map<string, LabelDecl>, name: string) =>
   [...decls.values()].some((d) => d.parts.includes(name));
 
 function readImage(
@@ -226,7 +226,7 @@ function readShape(
   return { record: where, name, content: out };
 }
 
-function readAttributes(
+export function readAttributes(
   s: Node,
   decl: LabelDecl | undefined,
   fail: (f: string, why: string) => never,
@@ -251,7 +251,7 @@ function readAttributes(
   return out;
 }
 
-function skeletonKeypoints(
+export function skeletonKeypoints(
   s: Node,
   decl: LabelDecl | undefined,
   fail: (f: string, why: string) => never,
@@ -269,7 +269,7 @@ function skeletonKeypoints(
   });
 }
 
-function points(v: unknown, fail: (f: string, why: string) => never): number[] {
+export function points(v: unknown, fail: (f: string, why: string) => never): number[] {
   if (typeof v !== 'string' || v === '') return fail('points', 'missing');
   const out: number[] = [];
   for (const pair of v.split(';')) {
@@ -281,7 +281,7 @@ function points(v: unknown, fail: (f: string, why: string) => never): number[] {
   return out;
 }
 
-const pairs = (p: readonly number[]) =>
+export const pairs = (p: readonly number[]) =>
   Array.from({ length: p.length / 2 }, (_, i) => [p[2 * i]!, p[2 * i + 1]!] as const);
 
 function extent(p: readonly number[]): number[] {
@@ -289,6 +289,7 @@ function extent(p: readonly number[]): number[] {
   return [x, y, r6(w), r6(h)];
 }
 
-const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
-const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+export const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
+export const isNode = (v: unknown): v is Node =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+export const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);

@@ -1,0 +1,122 @@
+/**
+ * Track-level changes between two snapshots (layer: api): for each video track whose record
+ * or keyframes changed, its class and the frame ranges that changed (`dataset/track-change.ts`:
+ * moved, added, now outside). Cost follows the change: the `tracks` and `keyframes` trees are
+ * diffed (equal subtrees skipped by hash), and only the changed tracks' keyframes are read and
+ * materialized, over the ranges around the changed keyframes.
+ */
+import { encodeImageKey } from '../../dataset/label-key.js';
+import { decodeAssetRecord } from '../../dataset/asset-record.js';
+import { frameRangesText, trackFrameChanges, type FrameRange } from '../../dataset/track-change.js';
+import { decodeKeyframeKey, decodeTrackKey, encodeTrackKey } from '../../dataset/track-key.js';
+import { decodeTrackRecord, type TrackRecord } from '../../dataset/track-record.js';
+import { compareBytes } from '../../tree/bytes.js';
+import { diffTrees, type ChangeType } from '../../tree/diff.js';
+import { getValue } from '../../tree/read.js';
+import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
+import { fieldChanges } from '../../dataset/record-change.js';
+import type { Repository } from '../repository/repository.js';
+import { trackKeyframes } from './video-tracks.js';
+import type { JsonValue } from '../../core/canonical.js';
+import type { FieldChange } from '../../dataset/record-change.js';
+
+export interface TrackDiff {
+  readonly video: string;
+  readonly track: string;
+  readonly class: string;
+  readonly frames: readonly FrameRange[];
+  /** "frames 120-180 moved, 181-240 now outside". */
+  readonly summary: string;
+}
+
+/** One changed track, in the shape of a diff's record change (`ChangeDetail`). */
+export interface TrackChange {
+  readonly tree: 'tracks';
+  readonly key: { readonly image: string; readonly label: string };
+  readonly change: ChangeType;
+  readonly before?: JsonValue;
+  readonly after?: JsonValue;
+  readonly fields?: readonly FieldChange[];
+  readonly track: TrackDiff;
+}
+
+export async function* diffTrackSnapshots(
+  repo: Repository,
+  a: Snapshot,
+  b: Snapshot,
+): AsyncGenerator<TrackChange> {
+  const touched = new Map<string, { video: string; track: string; frames: number[] }>();
+  const entry = (video: string, track: string) => {
+    const id = `${video}\u0000${track}`;
+    let e = touched.get(id);
+    if (!e) touched.set(id, (e = { video, track, frames: [] }));
+    return e;
+  };
+  for await (const c of diffTrees(repo.nodes, treeRoot(a, 'tracks'), treeRoot(b, 'tracks'))) {
+    const k = decodeTrackKey(c.key);
+    entry(k.video, k.track);
+  }
+  for await (const c of diffTrees(repo.nodes, treeRoot(a, 'keyframes'), treeRoot(b, 'keyframes'))) {
+    const k = decodeKeyframeKey(c.key);
+    entry(k.video, k.track).frames.push(k.frame);
+  }
+  const order = [...touched.values()].sort((x, y) =>
+    compareBytes(encodeTrackKey(x.video, x.track), encodeTrackKey(y.video, y.track)),
+  );
+  const lastFrames = new Map<string, number>();
+  for (const t of order) {
+    const [before, after] = await Promise.all(
+      [a, b].map((s) => trackRecord(repo, s, t.video, t.track)),
+    );
+    const record = (after ?? before)!;
+    let last = lastFrames.get(t.video);
+    if (last === undefined) lastFrames.set(t.video, (last = await lastFrame(repo, a, b, t.video)));
+    const [ka, kb] = await Promise.all(
+      [a, b].map((s) => trackKeyframes(repo, treeRoot(s, 'keyframes'), t.video, t.track)),
+    );
+    const frames = trackFrameChanges(record.shape, ka!, kb!, t.frames, last);
+    const change: ChangeType = !before ? 'added' : !after ? 'removed' : 'modified';
+    const track: TrackDiff = {
+      video: t.video,
+      track: t.track,
+      class: record.category,
+      frames,
+      summary: frameRangesText(frames),
+    };
+    yield {
+      tree: 'tracks' as const,
+      key: { image: t.video, label: t.track },
+      change,
+      ...(before ? { before: { ...before } } : {}),
+      ...(after ? { after: { ...after } } : {}),
+      ...(before && after ? { fields: fieldChanges({ ...before }, { ...after }) } : {}),
+      track,
+    };
+  }
+}
+
+async function trackRecord(
+  repo: Repository,
+  s: Snapshot,
+  video: string,
+  track: string,
+): Promise<TrackRecord | undefined> {
+  const bytes = await getValue(repo.nodes, treeRoot(s, 'tracks'), encodeTrackKey(video, track));
+  return bytes && decodeTrackRecord(bytes);
+}
+
+/** The video's last frame in either snapshot (its asset's frame_count - 1). */
+async function lastFrame(
+  repo: Repository,
+  a: Snapshot,
+  b: Snapshot,
+  video: string,
+): Promise<number> {
+  let last = 0;
+  for (const s of [a, b]) {
+    const bytes = await getValue(repo.nodes, treeRoot(s, 'assets'), encodeImageKey(video));
+    const count = bytes ? decodeAssetRecord(bytes).frame_count : undefined;
+    if (count !== undefined) last = Math.max(last, count - 1);
+  }
+  return last;
+}

@@ -1,0 +1,91 @@
+/**
+ * Reading video tracks from a snapshot (layer: api): a video's asset record, and each track
+ * with its keyframes in frame order. One range scan of the `tracks` tree per video and one of
+ * the `keyframes` tree per track (a track's keyframes are one key range, `track-key.ts`).
+ * Materializing the shapes is `dataset/track-interpolation.ts`.
+ */
+import { decodeAssetRecord, type AssetRecord } from '../../dataset/asset-record.js';
+import { encodeImageKey } from '../../dataset/label-key.js';
+import type { Keyframe } from '../../dataset/track-interpolation.js';
+import {
+  decodeKeyframeKey,
+  decodeTrackKey,
+  trackKeyframeRange,
+  videoRange,
+} from '../../dataset/track-key.js';
+import {
+  decodeKeyframeRecord,
+  decodeTrackRecord,
+  type TrackRecord,
+} from '../../dataset/track-record.js';
+import { getValue, scan } from '../../tree/read.js';
+import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
+import type { Repository } from '../repository/repository.js';
+import { AssetNotFoundError } from './read-errors.js';
+
+export interface StoredTrack {
+  readonly video: string;
+  readonly id: string;
+  readonly track: TrackRecord;
+  readonly keyframes: readonly Keyframe[];
+}
+
+/** The video's asset record; a video without one (or one without a frame count) is not found. */
+export async function videoAsset(
+  repo: Repository,
+  snapshot: Snapshot,
+  video: string,
+  ref = 'the snapshot',
+): Promise<AssetRecord & { readonly frame_count: number }> {
+  const bytes = await getValue(repo.nodes, treeRoot(snapshot, 'assets'), encodeImageKey(video));
+  const record = bytes && decodeAssetRecord(bytes);
+  if (!record || record.frame_count === undefined) throw new AssetNotFoundError(ref, video);
+  return record as AssetRecord & { frame_count: number };
+}
+
+/** The ids of the videos that have tracks, in key order. */
+export async function trackedVideos(repo: Repository, snapshot: Snapshot): Promise<string[]> {
+  const out: string[] = [];
+  for await (const [key] of scan(repo.nodes, treeRoot(snapshot, 'tracks'))) {
+    const { video } = decodeTrackKey(key);
+    if (out.at(-1) !== video) out.push(video);
+  }
+  return out;
+}
+
+/** Every track of `video` with its keyframes. */
+export async function* videoTracks(
+  repo: Repository,
+  snapshot: Snapshot,
+  video: string,
+): AsyncGenerator<StoredTrack> {
+  for await (const [key, value] of scan(
+    repo.nodes,
+    treeRoot(snapshot, 'tracks'),
+    videoRange(video),
+  )) {
+    const { track: id } = decodeTrackKey(key);
+    yield {
+      video,
+      id,
+      track: decodeTrackRecord(value),
+      keyframes: await trackKeyframes(repo, treeRoot(snapshot, 'keyframes'), video, id),
+    };
+  }
+}
+
+export async function trackKeyframes(
+  repo: Repository,
+  keyframesRoot: Uint8Array,
+  video: string,
+  track: string,
+): Promise<Keyframe[]> {
+  const out: Keyframe[] = [];
+  for await (const [key, value] of scan(
+    repo.nodes,
+    keyframesRoot,
+    trackKeyframeRange(video, track),
+  ))
+    out.push({ frame: decodeKeyframeKey(key).frame, record: decodeKeyframeRecord(value) });
+  return out;
+}

@@ -1,0 +1,135 @@
+/**
+ * What an edit did to a track, frame by frame, as frame ranges (layer: dataset). Pure.
+ *
+ * Per frame f, with a and b the track's shapes before and after (`shapeAt`), visible meaning a
+ * shape not marked outside: both visible and different (geometry or any other field) is
+ * `moved`; only b visible is `added`; only a visible is `outside` (the object left, or the track
+ * lost those frames). Consecutive frames of one kind are one range.
+ *
+ * `trackFrameChanges` looks only where the keyframes changed: a keyframe edit at frame f can
+ * change frames from the keyframe before f to the keyframe after f (in either version; to the
+ * video's end after the last), so only those ranges are materialized: O(changed ranges), not
+ * O(frames). `bruteForceFrameChanges` compares every frame: the reference it is tested against.
+ */
+import { shapeAt, type FrameShape, type Keyframe } from './track-interpolation.js';
+import type { TrackShape } from './track-record.js';
+
+export type FrameChangeKind = 'moved' | 'added' | 'outside';
+
+export interface FrameRange {
+  readonly kind: FrameChangeKind;
+  readonly from: number;
+  readonly to: number;
+}
+
+const visible = (s: FrameShape | undefined) => s !== undefined && !s.record.outside;
+
+function shapeText(s: FrameShape): string {
+  const { keyframe: _k, ...rest } = s.record;
+  return JSON.stringify(rest, Object.keys(rest).sort());
+}
+
+function frameChange(
+  a: FrameShape | undefined,
+  b: FrameShape | undefined,
+): FrameChangeKind | undefined {
+  if (visible(a) && visible(b)) return shapeText(a!) === shapeText(b!) ? undefined : 'moved';
+  if (visible(b)) return 'added';
+  if (visible(a)) return 'outside';
+  return undefined;
+}
+
+/** Appends frame f's change to `out`, growing the last range when it continues it. */
+function push(out: FrameRange[], kind: FrameChangeKind | undefined, f: number): void {
+  if (!kind) return;
+  const last = out.at(-1);
+  if (last && last.kind === kind && last.to === f - 1) out[out.length - 1] = { ...last, to: f };
+  else out.push({ kind, from: f, to: f });
+}
+
+export function bruteForceFrameChanges(
+  shape: TrackShape,
+  before: readonly Keyframe[],
+  after: readonly Keyframe[],
+  lastFrame: number,
+): FrameRange[] {
+  const out: FrameRange[] = [];
+  for (let f = 0; f <= lastFrame; f++)
+    push(
+      out,
+      frameChange(shapeAt(shape, before, f, lastFrame), shapeAt(shape, after, f, lastFrame)),
+      f,
+    );
+  return out;
+}
+
+/** The frame ranges that changed, given the frames whose keyframes changed (sorted). */
+export function trackFrameChanges(
+  shape: TrackShape,
+  before: readonly Keyframe[],
+  after: readonly Keyframe[],
+  changedFrames: readonly number[],
+  lastFrame: number,
+): FrameRange[] {
+  const spans: [number, number][] = [];
+  for (const f of changedFrames) {
+    const from = Math.min(f, prevFrame(before, f), prevFrame(after, f));
+    const to = Math.min(
+      lastFrame,
+      Math.max(f, nextFrame(before, f, lastFrame), nextFrame(after, f, lastFrame)),
+    );
+    const last = spans.at(-1);
+    if (last && from <= last[1] + 1) last[1] = Math.max(last[1], to);
+    else spans.push([from, to]);
+  }
+  const out: FrameRange[] = [];
+  for (const [from, to] of spans)
+    for (let f = from; f <= to; f++)
+      push(
+        out,
+        frameChange(shapeAt(shape, before, f, lastFrame), shapeAt(shape, after, f, lastFrame)),
+        f,
+      );
+  return out;
+}
+
+/** The frame of the last keyframe before f, else f. */
+function prevFrame(ks: readonly Keyframe[], f: number): number {
+  let lo = 0;
+  let hi = ks.length - 1;
+  let found = f;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ks[mid]!.frame < f) {
+      found = ks[mid]!.frame;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** The frame of the first keyframe after f, else the video's last frame. */
+function nextFrame(ks: readonly Keyframe[], f: number, lastFrame: number): number {
+  let lo = 0;
+  let hi = ks.length - 1;
+  let found = lastFrame;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ks[mid]!.frame > f) {
+      found = ks[mid]!.frame;
+      hi = mid - 1;
+    } else lo = mid + 1;
+  }
+  return found;
+}
+
+/** "frames 120-180 moved, 181-240 now outside". */
+export function frameRangesText(ranges: readonly FrameRange[]): string {
+  const words = { moved: 'moved', added: 'added', outside: 'now outside' };
+  return ranges
+    .map(
+      (r, i) =>
+        `${i === 0 ? 'frames ' : ''}${r.from === r.to ? r.from : `${r.from}-${r.to}`} ${words[r.kind]}`,
+    )
+    .join(', ');
+}
