@@ -32,6 +32,13 @@ export {
   type SelectResult,
 } from './select.js';
 export { SELECT_STRATEGIES, type SelectStrategy } from '../../dataset/prediction-uncertainty.js';
+export {
+  DEFAULT_MIN_SCORE,
+  listDisagreements,
+  type Disagreement,
+  type DisagreementsOptions,
+  type DisagreementsResult,
+} from './predict-disagreements.js';
 export { listModels, listPredictions, listRuns } from './lineage-list.js';
 export {
   lineageDown,

@@ -29,6 +29,7 @@ import {
   predictSetsCommand,
   predictShowCommand,
   selectCommand,
+  predictDisagreementsCommand,
 } from './prediction-commands.js';
 
 const modelRegister = defineCommand({
@@ -251,6 +252,7 @@ export function registerLineageCommands(program: Command, ctx: CliContext): void
   registerCommand(model, ctx, modelListCommand);
   registerCommand(predict, ctx, predictListCommand);
   registerTable(predict, ctx, [predictImportCommand, predictSetsCommand, predictShowCommand]);
+  registerCommand(predict, ctx, predictDisagreementsCommand);
   registerCommand(program, ctx, selectCommand);
   const lineage = program.command('lineage').description('walk lineage records');
   registerTable(lineage, ctx, [lineageUp, lineageDown]);

@@ -4,7 +4,12 @@
  * `select`, the active-learning selection, as command-table entries. docs/formats.md,
  * "Prediction sets", describes the inputs.
  */
-import { choiceOption, positiveInteger, SELECT_STRATEGY_CHOICES } from '../arg-parsers.js';
+import {
+  choiceOption,
+  positiveInteger,
+  probability,
+  SELECT_STRATEGY_CHOICES,
+} from '../arg-parsers.js';
 import { defineCommand, Records, type CommandInput } from '../command-table.js';
 import { UsageError } from '../usage-error.js';
 
@@ -132,7 +137,7 @@ export const selectCommand = defineCommand({
       )
       .option(
         '--where <expr>',
-        'only predictions matching (class, score, kind, attributes.X, image.*)',
+        'only predictions matching (class, score, kind, attributes.X, image.*); naming pred(M), or with --strategy disagreement: only images with a label matching',
       )
       .option('--seed <seed>', 'the random strategy seed')
       .option('--name <name>', 'the slice name (default select-STRATEGY-N)'),
@@ -146,4 +151,47 @@ export const selectCommand = defineCommand({
     return { slice: r.slice.id, images: r.images.map((i) => i.image) };
   },
   render: (r) => [`slice ${r.slice}`, ...r.images.map((img, i) => `${i + 1}. ${img}`)],
+});
+
+interface DisagreementsOpts {
+  dataset: string;
+  predictions: string;
+  minScore?: number;
+  json?: boolean;
+}
+
+export const predictDisagreementsCommand = defineCommand({
+  name: 'disagreements',
+  description:
+    'approved labels whose matched prediction names another class with a confident score (likely label errors), most confident first, with annotator and reviewer',
+  spec: (cmd) =>
+    cmd
+      .requiredOption('--dataset <ref>', 'the dataset version whose labels are checked')
+      .requiredOption(
+        '--predictions <set>',
+        'a prediction set id, or a model NAME@VERSION (its newest set)',
+      )
+      .option(
+        '--min-score <s>',
+        'smallest top score that counts as confident (default 0.5)',
+        probability,
+      ),
+  repository: true,
+  async run(repo, { opts }: CommandInput<DisagreementsOpts>) {
+    const { listDisagreements } = await import('../../api/lineage/index.js');
+    const r = await listDisagreements(repo, opts);
+    return {
+      dataset: r.commit,
+      prediction_set: r.set.id,
+      min_score: r.minScore,
+      disagreements: r.disagreements.map((d) => ({ ...d })),
+    };
+  },
+  render: (r) => [
+    `${r.disagreements.length} approved labels the model disagrees with (score >= ${r.min_score}, set ${r.prediction_set})`,
+    ...r.disagreements.map(
+      (d) =>
+        `${d.score.toFixed(3)}\t${d.image}/${d.label}\t${d.class} -> ${d.predictedClass}\tannotator ${String(d.annotator)} ${String(d.annotatedAt)}\treviewer ${String(d.reviewer)} ${String(d.reviewedAt)}`,
+    ),
+  ],
 });

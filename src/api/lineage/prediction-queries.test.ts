@@ -6,7 +6,8 @@
  * shipped with the data (COCO format). Every query's labels (cat) and count equal a brute-force
  * computation written independently here: every IoU of an image by its own formula, then the
  * matching by repeatedly taking the best remaining pair. Plans through an index (point lookups,
- * range scans per image) give the same labels as the scan.
+ * range scans per image) give the same labels as the scan. `predict disagreements` and `select
+ * --strategy disagreement` equal the same brute force on approved (every other) labels.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,17 +19,20 @@ import { hexToHash } from '../../core/hash.js';
 import { decodeLabelKey } from '../../dataset/label-key.js';
 import { scanLeaves } from '../../tree/read.js';
 import { importCoco } from '../interchange/import-coco.js';
-import { registerModel } from '../lineage/model-register.js';
-import { importPredictions } from '../lineage/predict-import.js';
-import { startRun } from '../lineage/run-start.js';
+import { registerModel } from './model-register.js';
+import { importPredictions } from './predict-import.js';
+import { startRun } from './run-start.js';
 import { catLabels } from '../read/cat.js';
 import { catLabelBlocks } from '../read/cat.js';
 import { countLabels } from '../read/count.js';
 import { initRepository } from '../repository/init-repository.js';
 import { openRepository } from '../repository/compose.js';
 import type { Repository } from '../repository/repository.js';
-import { explainQuery } from './query-explain.js';
-import { buildIndexes } from './tree-index.js';
+import { explainQuery } from '../query/query-explain.js';
+import { buildIndexes } from '../query/tree-index.js';
+import { applyEdits } from '../write/apply-edits.js';
+import { listDisagreements } from './predict-disagreements.js';
+import { selectImages } from './select.js';
 
 const DATA = join(
   import.meta.dirname,
@@ -50,6 +54,7 @@ let perturbedSet: string;
 let detsModel: string;
 let detsSet: string;
 let labels: Map<string, (Item & { key: string })[]>;
+let approved: Set<string>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'verso-predq-'));
@@ -66,6 +71,28 @@ beforeAll(async () => {
     list.push({ id: label, key: label, content });
     labels.set(image, list);
   }
+  const reviews: string[] = [];
+  [...labels].forEach(([image, list]) =>
+    list.forEach((l, i) => {
+      if (i % 2 === 0)
+        reviews.push(
+          JSON.stringify({
+            op: 'patch',
+            image,
+            label: l.id,
+            review: { status: 'approved', reviewer: `rev${i % 3}` },
+          }),
+        );
+    }),
+  );
+  writeFileSync(join(dir, 'reviews.jsonl'), reviews.join('\n') + '\n');
+  await applyEdits(repo, { file: join(dir, 'reviews.jsonl'), branch: 'main' });
+  approved = new Set(
+    reviews.map((r) => {
+      const o = JSON.parse(r) as Obj;
+      return `${String(o['image'])}/${String(o['label'])}`;
+    }),
+  );
   const rows: Obj[] = [];
   let n = 0;
   const classes = [...new Set([...labels.values()].flat().map((l) => l.content['category']))];
@@ -265,5 +292,93 @@ describe('pred(M) in the filter language, against a brute force on real VOC boxe
     );
     expect(e).toBeInstanceOf(LineageRecordNotFoundError);
     expect((e as Error).message).toContain('nobody@9');
+  });
+});
+
+describe('disagreements, against the same brute force', () => {
+  const disagreeing = (t: Truth) =>
+    t.pred !== undefined && t.pred['category'] !== t.content['category'];
+
+  it.each([0.5, 0.8, 0])(
+    'predict disagreements --min-score %s lists the approved labels, most confident first',
+    async (minScore) => {
+      const truth = bruteForce(await predictionsOf(perturbedSet));
+      const want = truth
+        .filter(
+          (t) =>
+            approved.has(`${t.image}/${t.label}`) &&
+            disagreeing(t) &&
+            (t.pred!['score'] as number) >= minScore,
+        )
+        .sort((a, b) => (b.pred!['score'] as number) - (a.pred!['score'] as number));
+      const r = await listDisagreements(repo, {
+        dataset: 'main',
+        predictions: 'perturbed@1',
+        minScore,
+      });
+      expect(
+        r.disagreements.map((d) => [`${d.image}/${d.label}`, d.score, d.predictedClass]),
+      ).toEqual(want.map((t) => [`${t.image}/${t.label}`, t.pred!['score'], t.pred!['category']]));
+      expect(want.length).toBeGreaterThan(0);
+      expect(r.disagreements.every((d) => /^rev\d$/.test(String(d.reviewer)))).toBe(true);
+    },
+  );
+
+  it('select --strategy disagreement ranks images by their most confident disagreement', async () => {
+    const truth = bruteForce(await predictionsOf(perturbedSet));
+    const best = new Map<string, number>();
+    for (const t of truth.filter(disagreeing))
+      best.set(t.image, Math.max(best.get(t.image) ?? 0, t.pred!['score'] as number));
+    const want = [...best]
+      .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+      .slice(0, 10)
+      .map(([i]) => i);
+    const r = await selectImages(repo, {
+      dataset: 'main',
+      predictions: perturbedSet,
+      strategy: 'disagreement',
+      top: 10,
+    });
+    expect(r.images.map((i) => i.image)).toEqual(want);
+    const again = await selectImages(repo, {
+      dataset: 'main',
+      predictions: perturbedSet,
+      strategy: 'disagreement',
+      top: 10,
+    });
+    expect([again.slice.id, again.created]).toEqual([r.slice.id, false]);
+  });
+
+  it('select --where naming pred(M) keeps the images with a matching label', async () => {
+    const truth = bruteForce(await predictionsOf(detsSet));
+    const missed = new Set(truth.filter((t) => t.pred === undefined).map((t) => t.image));
+    const all = await selectImages(repo, {
+      dataset: 'main',
+      predictions: perturbedSet,
+      strategy: 'margin',
+      top: 1000,
+    });
+    const r = await selectImages(repo, {
+      dataset: 'main',
+      predictions: perturbedSet,
+      strategy: 'margin',
+      top: 5,
+      where: `not matched(pred(${detsModel}))`,
+    });
+    expect(r.images.map((i) => i.image)).toEqual(
+      all.images
+        .map((i) => i.image)
+        .filter((i) => missed.has(i))
+        .slice(0, 5),
+    );
+  });
+
+  it('refuses a min score outside [0, 1] and an unknown set', async () => {
+    await expect(
+      listDisagreements(repo, { dataset: 'main', predictions: 'perturbed@1', minScore: 1.5 }),
+    ).rejects.toThrow(/min score.*\[0, 1\]/);
+    await expect(
+      listDisagreements(repo, { dataset: 'main', predictions: 'nobody@1' }),
+    ).rejects.toBeInstanceOf(LineageRecordNotFoundError);
   });
 });
