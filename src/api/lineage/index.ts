@@ -49,6 +49,13 @@ export {
   type LineageUpOptions,
   type PredictionSummary,
 } from './lineage.js';
+export {
+  promotePredictions,
+  promotedLabelId,
+  type PromoteOptions,
+  type PromoteResult,
+} from './predict-promote.js';
+export type { LabelUp } from './lineage-label-up.js';
 export { explainPrediction, type ExplainedExample, type ExplainResult } from './explain.js';
 export { firstMissingExample, runExampleBlocks, showPrediction, showRun } from './lineage-show.js';
 export {

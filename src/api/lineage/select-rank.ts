@@ -17,7 +17,6 @@
  */
 import type { PredictionSetRecord } from '../../catalog/catalog.js';
 import { decodeValue, type JsonValue } from '../../core/canonical.js';
-import { InvalidArgumentError } from '../../core/errors.js';
 import { hexToHash } from '../../core/hash.js';
 import { decodeLabelKey } from '../../dataset/label-key.js';
 import {
@@ -26,7 +25,7 @@ import {
   type PredictionStrategy,
   type SelectStrategy,
 } from '../../dataset/prediction-uncertainty.js';
-import { compileFilter, filterNeeds, type Predicate } from '../../query/evaluate.js';
+import { filterNeeds, type Predicate } from '../../query/evaluate.js';
 import { parseFilter } from '../../query/parser.js';
 import { RecordView } from '../../query/record-view.js';
 import { scanLeaves } from '../../tree/read.js';
@@ -34,6 +33,7 @@ import type { Snapshot } from '../../vcs/snapshot.js';
 import { compileLabelFilter } from '../query/query-filter.js';
 import type { Repository } from '../repository/repository.js';
 import type { DatasetCheck } from './prediction-dataset-check.js';
+import { predictionPredicate } from './prediction-predicate.js';
 import { predictionKeyOf } from './prediction-set-tree.js';
 import { disagreementsIn } from './predict-disagreements.js';
 
@@ -151,12 +151,5 @@ async function selectFilter(repo: Repository, snap: Snapshot, where: string): Pr
       for (const e of batch) images.add(decodeLabelKey(e.key).image);
     return { kind: 'images', images };
   }
-  if (needs.reviews || needs.splits || needs.changes.length > 0)
-    throw new InvalidArgumentError(
-      'where',
-      where,
-      "select filters predictions by their own fields (class, score, kind, attributes.X) and their image's (image.*); reviews, splits and changes are the labels' (name a prediction set, pred(M), to filter labels)",
-      { option: 'where' },
-    );
-  return { kind: 'predictions', predicate: compileFilter(expr) };
+  return { kind: 'predictions', predicate: predictionPredicate(expr, where) };
 }

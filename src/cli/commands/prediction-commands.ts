@@ -195,3 +195,49 @@ export const predictDisagreementsCommand = defineCommand({
     ),
   ],
 });
+
+interface PromoteOpts {
+  branch: string;
+  where?: string;
+  message?: string;
+  json?: boolean;
+}
+
+export const predictPromoteCommand = defineCommand({
+  name: 'promote <set>',
+  description:
+    'turn predictions into draft labels on a branch (review pending, proposed_by the model), skipping labels that exist',
+  spec: (cmd) =>
+    cmd
+      .requiredOption('--branch <branch>', 'the branch the draft labels are committed to')
+      .option(
+        '--where <expr>',
+        'only predictions matching (score, class, kind, attributes.X, image.*)',
+      )
+      .option('--message <text>', 'the commit message'),
+  repository: true,
+  async run(repo, { args, opts }: CommandInput<PromoteOpts>) {
+    const { promotePredictions, predictionSetJson } = await import('../../api/lineage/index.js');
+    const r = await promotePredictions(repo, { set: args[0] as string, ...opts });
+    return {
+      prediction_set: predictionSetJson(r.set).id,
+      model: `${r.model.name}@${r.model.version}`,
+      branch: r.branch,
+      commit: r.commit,
+      committed: r.committed,
+      promoted: r.promoted,
+      skipped_existing: r.skippedExisting,
+      skipped_unknown_images: r.skippedUnknownImages,
+    };
+  },
+  render: (r) => [
+    r.committed
+      ? `promoted ${r.promoted} predictions of ${r.model} to ${r.branch} as pending labels (commit ${r.commit.slice(0, 12)})`
+      : `nothing promoted: ${r.branch} stays at ${r.commit.slice(0, 12)}`,
+    ...(r.skipped_existing + r.skipped_unknown_images > 0
+      ? [
+          `skipped ${r.skipped_existing} already labeled and ${r.skipped_unknown_images} on images ${r.branch} does not have`,
+        ]
+      : []),
+  ],
+});
