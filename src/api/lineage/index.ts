@@ -56,6 +56,14 @@ export {
   type PromoteResult,
 } from './predict-promote.js';
 export type { LabelUp } from './lineage-label-up.js';
+export {
+  branchSlice,
+  exportSlice,
+  findSlice,
+  showSlice,
+  type SliceDetails,
+  type SliceExportOptions,
+} from './slices.js';
 export { explainPrediction, type ExplainedExample, type ExplainResult } from './explain.js';
 export { firstMissingExample, runExampleBlocks, showPrediction, showRun } from './lineage-show.js';
 export {

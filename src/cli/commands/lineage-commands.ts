@@ -32,6 +32,7 @@ import {
   predictDisagreementsCommand,
   predictPromoteCommand,
 } from './prediction-commands.js';
+import { sliceBranchCommand, sliceExportCommand, sliceShowCommand } from './slice-commands.js';
 
 const modelRegister = defineCommand({
   name: 'register',
@@ -252,6 +253,7 @@ export function registerLineageCommands(program: Command, ctx: CliContext): void
   registerTable(run, ctx, RUN_COMMANDS);
   const slice = program.command('slice').description('saved, content-hashed selections');
   registerCommand(slice, ctx, sliceSave);
+  registerTable(slice, ctx, [sliceShowCommand, sliceExportCommand, sliceBranchCommand]);
   const model = program.command('model').description('models produced by training runs');
   registerCommand(model, ctx, modelRegister);
   const predict = program.command('predict').description('predictions of registered models');
