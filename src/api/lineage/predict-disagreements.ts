@@ -13,6 +13,7 @@
  */
 import type { PredictionSetRecord } from '../../catalog/catalog.js';
 import { decodeValue, type JsonValue } from '../../core/canonical.js';
+import { selectMembers } from '../../core/canonical-members.js';
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { ChunkHash } from '../../core/hash.js';
 import { decodeLabelKey } from '../../dataset/label-key.js';
@@ -25,6 +26,8 @@ import type { Repository } from '../repository/repository.js';
 import { snapshotAtRef } from '../repository/snapshot-at.js';
 
 type Obj = { readonly [k: string]: JsonValue };
+
+const CATEGORY = ['category'] as const;
 
 export interface Disagreement {
   readonly image: string;
@@ -102,8 +105,9 @@ export async function* disagreementsIn(
       const matched = join.lookupFor(e.key)(set.id);
       const p = matched?.prediction;
       if (!p) continue;
+      const [category] = selectMembers(e.label, CATEGORY);
+      if (p.content['category'] === category) continue;
       const content = decodeValue(e.label) as Obj;
-      if (p.content['category'] === content['category']) continue;
       const review = (e.review ? decodeValue(e.review) : {}) as Obj;
       yield {
         image: key.image,

@@ -15,7 +15,8 @@ import type { PredictionSetRecord } from '../../catalog/catalog.js';
 import { decodeValue, type JsonValue } from '../../core/canonical.js';
 import { hexToHash } from '../../core/hash.js';
 import { decodeLabelKey, imageLabelRange } from '../../dataset/label-key.js';
-import { labelBox } from '../../dataset/label-overlap.js';
+import { labelBox, type Box } from '../../dataset/label-overlap.js';
+import { selectMembers } from '../../core/canonical-members.js';
 import { matchPredictions } from '../../dataset/prediction-match.js';
 import { keyIdOf, type PredictionLookup, type PredictionOfLabel } from '../../query/record-view.js';
 import { compareBytes } from '../../tree/bytes.js';
@@ -59,23 +60,20 @@ export class PredictionJoin {
   async loadImage(image: string): Promise<void> {
     const range = imageLabelRange(image);
     const labels = await this.labels.entriesIn(range);
-    const labelBoxes = labels.map(([, v]) => labelBox(decodeValue(v) as Obj));
+    const labelBoxes = labels.map(([, v]) => boxOf(v));
     this.byModel = new Map();
     for (const { model, entries } of this.sets) {
-      const predictions = (await entries.entriesIn(range)).map(([k, v]) => ({
-        id: decodeLabelKey(k).label,
-        content: decodeValue(v) as Obj,
-      }));
+      const predictions = await entries.entriesIn(range);
       const matches = matchPredictions(
         labelBoxes,
-        predictions.map((p) => labelBox(p.content)),
+        predictions.map(([, v]) => boxOf(v)),
       );
       const ofLabel = new Map<string, PredictionOfLabel>();
       matches.forEach((m, i) => {
-        const prediction = m.prediction === undefined ? undefined : predictions[m.prediction];
+        const p = m.prediction === undefined ? undefined : predictions[m.prediction];
         ofLabel.set(
           keyIdOf(labels[i]![0]),
-          prediction ? { prediction, iou: m.iou } : { iou: m.iou },
+          p ? { prediction: new StoredPrediction(p[0], p[1]), iou: m.iou } : { iou: m.iou },
         );
       });
       this.byModel.set(model, ofLabel);
@@ -86,6 +84,36 @@ export class PredictionJoin {
   lookupFor(labelKey: Uint8Array): PredictionLookup {
     const id = keyIdOf(labelKey);
     return (model) => this.byModel.get(model)?.get(id);
+  }
+}
+
+/** The box of an encoded label or prediction, decoding only its geometry members. */
+function boxOf(value: Uint8Array): Box | undefined {
+  const [bbox, segmentation] = selectMembers(value, GEOMETRY);
+  return labelBox({
+    ...(bbox !== undefined ? { bbox } : {}),
+    ...(segmentation !== undefined ? { segmentation } : {}),
+  });
+}
+
+const GEOMETRY = ['bbox', 'segmentation'] as const;
+
+/** A matched prediction, its id and content decoded only when a filter reads them. */
+class StoredPrediction {
+  private idCache: string | undefined;
+  private contentCache: Obj | undefined;
+
+  constructor(
+    private readonly key: Uint8Array,
+    private readonly value: Uint8Array,
+  ) {}
+
+  get id(): string {
+    return (this.idCache ??= decodeLabelKey(this.key).label);
+  }
+
+  get content(): Obj {
+    return (this.contentCache ??= decodeValue(this.value) as Obj);
   }
 }
 
