@@ -3,9 +3,8 @@
  * data at its own commit in any export format, and a labeling branch from it (`api/lineage/
  * slices.ts`). `slice save` is in `lineage-commands.ts`.
  */
-import { choiceOption, EXPORT_FORMAT_CHOICES } from '../arg-parsers.js';
 import { defineCommand, type CommandInput } from '../command-table.js';
-import { UsageError } from '../usage-error.js';
+import { checkExportImages, exportTargetOptions } from './export-target.js';
 
 export const sliceShowCommand = defineCommand({
   name: 'show <slice>',
@@ -55,23 +54,8 @@ export const sliceExportCommand = defineCommand({
   name: 'export <slice>',
   description:
     "write a slice's labels at the slice's own commit in another format (a selection: every label of its images)",
-  spec: (cmd) =>
-    cmd
-      .addOption(
-        choiceOption(
-          '--format <format>',
-          'output format',
-          EXPORT_FORMAT_CHOICES,
-        ).makeOptionMandatory(),
-      )
-      .requiredOption('--out <path>', 'output file (a folder for yolo, yolo-seg, voc)')
-      .option('--with-images', 'also write the image files'),
-  check: ({ opts }: CommandInput<SliceExportFlags>) => {
-    if (opts.withImages && opts.format === 'jsonl')
-      throw new UsageError(
-        '--with-images: JSONL has no image files; use --format coco, yolo, yolo-seg or voc',
-      );
-  },
+  spec: (cmd) => exportTargetOptions(cmd).option('--with-images', 'also write the image files'),
+  check: ({ opts }: CommandInput<SliceExportFlags>) => checkExportImages(opts),
   repository: true,
   async run(repo, { args, opts }: CommandInput<SliceExportFlags>) {
     const { exportSlice } = await import('../../api/lineage/index.js');
