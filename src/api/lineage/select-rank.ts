@@ -18,7 +18,7 @@
 import type { PredictionSetRecord } from '../../catalog/catalog.js';
 import { decodeValue, type JsonValue } from '../../core/canonical.js';
 import { hexToHash } from '../../core/hash.js';
-import { decodeLabelKey } from '../../dataset/label-key.js';
+import { decodeLabelKey, encodeImageKey, imageLabelRange } from '../../dataset/label-key.js';
 import {
   harder,
   uncertainty,
@@ -29,7 +29,9 @@ import { filterNeeds, type Predicate } from '../../query/evaluate.js';
 import { parseFilter } from '../../query/parser.js';
 import { RecordView } from '../../query/record-view.js';
 import { scanLeaves } from '../../tree/read.js';
-import type { Snapshot } from '../../vcs/snapshot.js';
+import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
+import { ForwardRangeCursor } from '../query/prediction-join.js';
+import { ReviewCursor } from '../read/label-review-scan.js';
 import { compileLabelFilter } from '../query/query-filter.js';
 import type { Repository } from '../repository/repository.js';
 import type { DatasetCheck } from './prediction-dataset-check.js';
@@ -106,6 +108,7 @@ async function rankByPrediction(
   seed: string,
 ): Promise<SelectedImage[]> {
   const filter = where === undefined ? undefined : await selectFilter(repo, dataset.snap, where);
+  const facts = new ImageFacts(repo, dataset.snap);
   const out: SelectedImage[] = [];
   const view = new RecordView();
   let current:
@@ -121,9 +124,10 @@ async function rankByPrediction(
       const { image, prediction } = predictionKeyOf(key);
       if (current?.image !== image) {
         close();
+        const asset = await facts.asset(image);
         const known =
-          filter?.kind === 'images' ? filter.images.has(image) : await dataset.known(image);
-        current = { image, known, asset: known ? await dataset.assetBytes(image) : undefined };
+          filter?.kind === 'images' ? filter.images.has(image) : await facts.known(image, asset);
+        current = { image, known, asset };
       }
       if (!current.known) continue;
       if (
@@ -139,6 +143,30 @@ async function rankByPrediction(
   }
   close();
   return out;
+}
+
+/**
+ * An image's asset record and whether the dataset has it (a record or a label), for images asked
+ * in ascending order: the assets and labels trees walked forward with the prediction set's tree
+ * (same image order), not a point lookup per image.
+ */
+class ImageFacts {
+  private readonly assets: ReviewCursor;
+  private readonly labels: ForwardRangeCursor;
+
+  constructor(repo: Repository, snap: Snapshot) {
+    this.assets = new ReviewCursor(scanLeaves(repo.nodes, treeRoot(snap, 'assets')));
+    this.labels = new ForwardRangeCursor(scanLeaves(repo.nodes, treeRoot(snap, 'labels')));
+  }
+
+  async asset(image: string): Promise<Uint8Array | undefined> {
+    const found = this.assets.valueAt(encodeImageKey(image));
+    return found instanceof Promise ? await found : found;
+  }
+
+  async known(image: string, asset: Uint8Array | undefined): Promise<boolean> {
+    return asset !== undefined || (await this.labels.entriesIn(imageLabelRange(image))).length > 0;
+  }
 }
 
 /** `where` as a prediction filter, or (naming a prediction set) the images of the labels it matches. */

@@ -118,7 +118,7 @@ class StoredPrediction {
 }
 
 /** Walks a tree forward; each call takes the entries of the next range asked (ascending). */
-class ForwardRangeCursor implements ImageEntries {
+export class ForwardRangeCursor implements ImageEntries {
   private run: LeafRun | undefined;
   private i = 0;
   private done = false;
