@@ -9,7 +9,11 @@
  * Measured: the ingest rate of `predict import` (target >= 200k predictions/s, issue 17), the
  * bytes the second set stores beyond the first (nodes not shared), `select --strategy margin
  * --top 500` (median of `--runs`; target <= 2 s), and that the labels root and the labels
- * tree's chunk bytes are unchanged by both imports (the run fails if not).
+ * tree's chunk bytes are unchanged by both imports (the run fails if not). Each image's label
+ * (approved) has the box of its first prediction, so every label is matched: `predict
+ * disagreements` (min score 0.5; target <= 5 s), `select --strategy disagreement --top 500` and
+ * `count --where 'pred(det@1).class != class'` (the filter's join of labels and predictions by
+ * image) are measured on it too (medians of `--runs`).
  * Prints the table and writes `bench-results/predictions.json`.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +26,8 @@ import { importPredictions } from '../src/api/lineage/predict-import.js';
 import { registerModel } from '../src/api/lineage/model-register.js';
 import { startRun } from '../src/api/lineage/run-start.js';
 import { selectImages } from '../src/api/lineage/select.js';
+import { listDisagreements } from '../src/api/lineage/predict-disagreements.js';
+import { countLabels } from '../src/api/read/count.js';
 import { openRepository } from '../src/api/repository/compose.js';
 import { initRepository } from '../src/api/repository/init-repository.js';
 import type { Repository } from '../src/api/repository/repository.js';
@@ -48,6 +54,9 @@ const log = benchLog('predictions');
 
 const imageId = (i: number) => `img-${String(i).padStart(8, '0')}`;
 
+/** The box of prediction `i` (the i-th line); an image's label has its first prediction's box. */
+const boxOf = (i: number) => [i % 500, (i * 7) % 400, 20 + (i % 50), 30 + (i % 40)];
+
 /** `changed`: re-predict one contiguous tenth of the images (the 4th), as a model update might. */
 function predictionLines(rng: Rng, changed: boolean): string {
   const lines: string[] = [];
@@ -61,7 +70,7 @@ function predictionLines(rng: Rng, changed: boolean): string {
     const top = Math.max(...Object.values(scores));
     const category = CLASSES[Object.values(scores).indexOf(top)]!;
     const image = imageId(Math.floor(i / PER_IMAGE));
-    const bbox = [i % 500, (i * 7) % 400, 20 + (i % 50), 30 + (i % 40)];
+    const bbox = boxOf(i);
     lines.push(
       JSON.stringify({
         image,
@@ -101,7 +110,8 @@ try {
         image: imageId(i),
         label: '0',
         category: CLASSES[i % CLASSES.length],
-        bbox: [1, 2, 3, 4],
+        bbox: boxOf(i * PER_IMAGE),
+        review: { status: 'approved', reviewer: `rev${i % 3}` },
       }),
     ).join('\n') + '\n',
   );
@@ -131,6 +141,29 @@ try {
   ];
   const totalB = [...nb.values()].reduce((x, y) => x + y, 0);
   const extraB = [...nb.entries()].filter(([h]) => !na.has(h)).reduce((x, [, s]) => x + s, 0);
+  const medianMs = async (fn: () => Promise<unknown>) => {
+    const ms: number[] = [];
+    for (let i = 0; i < RUNS; i++) ms.push((await timeMs(fn)).ms);
+    return median(ms);
+  };
+  log('predict disagreements, select --strategy disagreement, count --where pred(det@1)');
+  let disagreements = 0;
+  const disagreeMs = await medianMs(async () => {
+    const r = await listDisagreements(repo, { dataset: 'main', predictions: 'det@1' });
+    disagreements = r.disagreements.length;
+  });
+  const selectDisagreeMs = await medianMs(() =>
+    selectImages(repo, {
+      dataset: 'main',
+      predictions: 'det@1',
+      strategy: 'disagreement',
+      top: 500,
+    }),
+  );
+  let counted = 0;
+  const countMs = await medianMs(async () => {
+    counted = (await countLabels(repo, 'main', 'pred(det@1).class != class')).labels;
+  });
   const select: number[] = [];
   for (let i = 0; i < RUNS; i++)
     select.push(
@@ -173,6 +206,24 @@ try {
       ok: median(select) <= 2000,
     },
     {
+      operation: `predict disagreements --min-score 0.5 (${fmtNumber(disagreements, 0)} found, median of ${RUNS})`,
+      measured: `${fmtNumber(disagreeMs, 0)} ms`,
+      target: '<= 5000 ms',
+      ok: disagreeMs <= 5000,
+    },
+    {
+      operation: `select --strategy disagreement --top 500 (median of ${RUNS})`,
+      measured: `${fmtNumber(selectDisagreeMs, 0)} ms`,
+      target: '',
+      ok: null,
+    },
+    {
+      operation: `count --where 'pred(det@1).class != class' (${fmtNumber(counted, 0)}, median of ${RUNS})`,
+      measured: `${fmtNumber(countMs, 0)} ms`,
+      target: '',
+      ok: null,
+    },
+    {
       operation: 'labels root and label chunk bytes after both imports',
       measured: labelsUnchanged ? 'unchanged' : 'CHANGED',
       target: 'unchanged',
@@ -193,6 +244,11 @@ try {
         extraBytes: extraB,
         secondSetBytes: totalB,
         selectMs: select,
+        disagreementsMs: disagreeMs,
+        disagreements,
+        selectDisagreementMs: selectDisagreeMs,
+        predFilterCountMs: countMs,
+        predFilterCount: counted,
         labelsUnchanged,
       },
       null,

@@ -11,6 +11,14 @@ export function positiveInteger(value: string): number {
   return n;
 }
 
+/** A number in [0, 1] (`--min-score`). */
+export function probability(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError('expected a number in [0, 1].');
+  return n;
+}
+
 /**
  * Options with a fixed set of values take them through commander's `.choices()`: any other
  * value is refused while the line is parsed (exit 2, the allowed values listed), and the help
@@ -21,7 +29,13 @@ export const EXPORT_FORMAT_CHOICES = ['coco', 'jsonl', 'yolo', 'yolo-seg', 'voc'
 export const RUN_STATUS_CHOICES = ['ok', 'failed'] as const;
 export const VECTOR_KIND_CHOICES = ['gradient', 'embedding'] as const;
 /** `select --strategy` (the api's SELECT_STRATEGIES; a test checks they agree). */
-export const SELECT_STRATEGY_CHOICES = ['least-confidence', 'margin', 'entropy', 'random'] as const;
+export const SELECT_STRATEGY_CHOICES = [
+  'least-confidence',
+  'margin',
+  'entropy',
+  'random',
+  'disagreement',
+] as const;
 
 /** An option `flags` whose value must be one of `choices`. */
 export function choiceOption(

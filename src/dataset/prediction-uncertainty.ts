@@ -12,11 +12,17 @@
  * - random:           a uniform number in [0, 1) from SHA-256 of (seed, image) (larger first),
  *                     the same for every prediction of the image, so a seed fixes the order.
  * An image's difficulty is that of its most uncertain prediction (`harder` picks it).
+ * `disagreement` is not a property of one prediction but of a prediction and the label it is
+ * matched to (the predicted class differs; its value is the prediction's top score, larger is
+ * harder): `api/lineage/predict-disagreements.ts` computes it.
  */
 import type { JsonValue } from '../core/canonical.js';
 import { sha256Hex } from '../core/hash.js';
 
-export const SELECT_STRATEGIES = ['least-confidence', 'margin', 'entropy', 'random'] as const;
+/** Strategies that rate one prediction on its own. */
+export const PREDICTION_STRATEGIES = ['least-confidence', 'margin', 'entropy', 'random'] as const;
+export type PredictionStrategy = (typeof PREDICTION_STRATEGIES)[number];
+export const SELECT_STRATEGIES = [...PREDICTION_STRATEGIES, 'disagreement'] as const;
 export type SelectStrategy = (typeof SELECT_STRATEGIES)[number];
 
 type Content = { readonly [field: string]: JsonValue };
@@ -42,7 +48,7 @@ export function topTwoOf(content: Content): [number, number] {
 
 /** The strategy's uncertainty value of one prediction (random: of its image). */
 export function uncertainty(
-  strategy: SelectStrategy,
+  strategy: PredictionStrategy,
   content: Content,
   image: string,
   seed: string,

@@ -8,7 +8,7 @@
  * - `index`: key ranges of a secondary index (`index-entries.ts`); `exact` when the ranges hold
  *   exactly the matches of the comparison (then a count needs no lookups);
  * - `changes`: the keys of a `changed_since` / `review_changed_since` change set;
- * - `image`: one image's key range;
+ * - `image`: one image's key range (`image in (a, b)`: the union of theirs);
  * - `union` (for `or`): every part has a path; `any` (for `and`): any one option will do.
  * `not`, `exists`, `!=`, and comparisons whose meaning depends on per-value parsing that the
  * index does not capture, have no path.
@@ -82,9 +82,10 @@ function comparePath(
   bound: Literal | undefined,
   opts: AccessOptions,
 ): AccessPath | undefined {
-  if (field.source === 'key' && field.path[0] === 'image' && equal.length === 1) {
-    const l = equal[0]!;
-    return l.instant === undefined ? { type: 'image', image: l.text } : undefined;
+  if (field.source === 'key' && field.path[0] === 'image' && equal.length > 0) {
+    if (equal.some((l) => l.instant !== undefined)) return undefined;
+    const parts = equal.map((l): AccessPath => ({ type: 'image', image: l.text }));
+    return parts.length === 1 ? parts[0] : { type: 'union', parts };
   }
   const f = indexedFieldOf(field, opts);
   if (!f) return undefined;

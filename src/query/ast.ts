@@ -46,4 +46,13 @@ export type Expr =
       readonly interval: Interval;
     }
   | { readonly type: 'exists'; readonly field: FieldRef }
-  | { readonly type: 'changed'; readonly tree: ChangeTree; readonly ref: string };
+  | { readonly type: 'changed'; readonly tree: ChangeTree; readonly ref: string }
+  /** `matched(pred(M))`: the label has a matched prediction in M. */
+  | { readonly type: 'matched'; readonly model: string }
+  /** `pred(M).class != class`: two fields of one label; false when either is missing. */
+  | {
+      readonly type: 'compare_fields';
+      readonly left: FieldRef;
+      readonly op: CompareOp;
+      readonly right: FieldRef;
+    };

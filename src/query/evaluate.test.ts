@@ -308,12 +308,50 @@ describe('evaluate', () => {
         { tree: 'labels', ref: 'v1' },
         { tree: 'reviews', ref: 'v1' },
       ],
+      predictions: [],
     });
+    expect(
+      filterNeeds(
+        parseFilter('pred(a@1).class != class or not matched(pred(b@1)) or pred(a@1).score < 1'),
+      ).predictions,
+    ).toEqual(['a@1', 'b@1']);
     expect(filterNeeds(parseFilter('image.width > 3 or split = val', { now: NOW }))).toMatchObject({
       reviews: false,
       assets: true,
       splits: true,
     });
+  });
+
+  it.each([
+    ['pred(m@1).score < 0.4', true, false, false],
+    ['pred(m@1).score >= 0.3', true, false, false],
+    ['pred(m@1).class != class', true, false, false],
+    ['pred(m@1).class = class', false, false, false],
+    ['class = pred(m@1).class', false, false, false],
+    ['pred(m@1).class = dog', true, false, false],
+    ['pred(m@1).prediction = p7', true, false, false],
+    ['pred(m@1).margin < 0', true, false, false], // [0.35, 0.65] without scores: 2 * 0.35 - 1
+    ['pred(m@1).entropy > 0.6', true, false, false],
+    ['iou(pred(m@1), label) < 0.5', false, true, true],
+    ['iou(pred(m@1), label) = 0.25', false, true, false],
+    ['matched(pred(m@1))', true, false, false],
+    ['not matched(pred(m@1))', false, true, true],
+    ['pred(m@1).score != 2', true, true, true], // `!=` is `not =`, as for any field
+  ])('%s: matched %s, unmatched (iou 0.25) %s, no predictions %s', (where, ...expected) => {
+    const pred = compileFilter(parseFilter(where, { now: NOW }));
+    const key = encodeLabelKey('img', '1');
+    const label = encodeValue({ category: 'cat', bbox: [0, 0, 10, 10] });
+    const of = [
+      { prediction: { id: 'p7', content: { category: 'dog', score: 0.35 } }, iou: 0.8 },
+      { iou: 0.25 },
+      undefined,
+    ];
+    const got = of.map((o) =>
+      pred(
+        new RecordView().reset(key, label).withPredictions((m) => (m === 'm@1' ? o : undefined)),
+      ),
+    );
+    expect(got).toEqual(expected);
   });
 
   it.each([

@@ -9,11 +9,18 @@
  *   both compare as instants; arrays and objects match only `exists`;
  * - `in (a, b)` is `= a or = b`; `in PERIOD` holds when the value is an instant in the period;
  * - `changed_since(R)` / `review_changed_since(R)` look the key up in the change set the caller
- *   computed for (tree, R) (`changeSetName`).
+ *   computed for (tree, R) (`changeSetName`);
+ * - `pred(M).X` reads the label's matched prediction in M (`RecordView.predictionOf`, filled by
+ *   the caller's join), missing when it has none; `margin` and `entropy` are computed from its
+ *   scores (`dataset/prediction-uncertainty.ts`); `iou(pred(M), label)` is always a number;
+ *   `matched(pred(M))` holds when the label has a matched prediction;
+ * - a comparison of two fields (`pred(M).class != class`) is false when either is missing,
+ *   else as a comparison with the right side's value as a literal.
  */
 import type { JsonValue } from '../core/canonical.js';
 import { parseInstantMillis } from '../core/iso-instant.js';
 import { labelKind } from '../dataset/label-geometry.js';
+import { uncertainty } from '../dataset/prediction-uncertainty.js';
 import type { ChangeTree, CompareOp, Expr, Literal } from './ast.js';
 import type { FieldRef } from './fields.js';
 import type { RecordView } from './record-view.js';
@@ -26,6 +33,8 @@ export interface FilterNeeds {
   readonly assets: boolean;
   readonly splits: boolean;
   readonly changes: readonly { readonly tree: ChangeTree; readonly ref: string }[];
+  /** The prediction sets `pred(M)` terms name, as written, each once. */
+  readonly predictions: readonly string[];
 }
 
 export const changeSetName = (tree: ChangeTree, ref: string): string => `${tree}\u0000${ref}`;
@@ -33,6 +42,11 @@ export const changeSetName = (tree: ChangeTree, ref: string): string => `${tree}
 export function filterNeeds(e: Expr): FilterNeeds {
   const sources = new Set<string>();
   const changes = new Map<string, { tree: ChangeTree; ref: string }>();
+  const predictions = new Set<string>();
+  const field = (f: FieldRef) => {
+    sources.add(f.source);
+    if (f.model !== undefined) predictions.add(f.model);
+  };
   const walk = (x: Expr): void => {
     switch (x.type) {
       case 'and':
@@ -45,8 +59,15 @@ export function filterNeeds(e: Expr): FilterNeeds {
       case 'changed':
         changes.set(changeSetName(x.tree, x.ref), { tree: x.tree, ref: x.ref });
         return;
+      case 'matched':
+        predictions.add(x.model);
+        return;
+      case 'compare_fields':
+        field(x.left);
+        field(x.right);
+        return;
       default:
-        sources.add(x.field.source);
+        field(x.field);
     }
   };
   walk(e);
@@ -55,6 +76,7 @@ export function filterNeeds(e: Expr): FilterNeeds {
     assets: sources.has('asset'),
     splits: sources.has('split'),
     changes: [...changes.values()],
+    predictions: [...predictions],
   };
 }
 
@@ -106,7 +128,30 @@ export function compileFilter(
       if (!set) throw new Error(`no change set computed for ${e.tree} since ${e.ref}`);
       return (v) => set.has(v.keyId());
     }
+    case 'matched': {
+      const model = e.model;
+      return (v) => v.predictionOf(model)?.prediction !== undefined;
+    }
+    case 'compare_fields': {
+      const [left, right] = [fieldGetter(e.left), fieldGetter(e.right)];
+      const op = e.op;
+      return (v) => {
+        const [a, b] = [left(v), right(v)];
+        return a != null && b != null && typeof b !== 'object' && compareValue(a, op, literalOf(b));
+      };
+    }
   }
+}
+
+/** A stored scalar as the literal a comparison takes. */
+function literalOf(x: string | number | boolean): Literal {
+  return {
+    text: String(x),
+    quoted: typeof x === 'string',
+    column: 0,
+    ...(typeof x === 'number' ? { number: x } : {}),
+    ...(typeof x === 'boolean' ? { bool: x } : {}),
+  };
 }
 
 type Getter = (v: RecordView) => JsonValue | undefined;
@@ -128,6 +173,28 @@ function fieldGetter(f: FieldRef): Getter {
       return pathGetter(f.path, (v) => v.review());
     case 'asset':
       return pathGetter(f.path, (v) => v.asset());
+    case 'pred':
+      return predictionGetter(f.model!, f.path);
+  }
+}
+
+function predictionGetter(model: string, path: readonly string[]): Getter {
+  const [name, ...rest] = path as [string, ...string[]];
+  switch (name) {
+    case 'iou':
+      return (v) => v.predictionOf(model)?.iou ?? 0;
+    case 'prediction':
+      return (v) => v.predictionOf(model)?.prediction?.id;
+    case 'margin':
+    case 'entropy':
+      return (v) => {
+        const p = v.predictionOf(model)?.prediction;
+        return p && uncertainty(name, p.content, '', '');
+      };
+    default: {
+      const top: Getter = (v) => v.predictionOf(model)?.prediction?.content[name];
+      return rest.length === 0 ? top : pathGetter(rest, top);
+    }
   }
 }
 

@@ -7,10 +7,14 @@
  *   `num_keypoints`, `annotator`, `annotated_at`, `attributes.X` (any X, nested with dots);
  * - review: `review.status`, `review.reviewer`, `review.at` (`reviewed_at`), `review.comment`;
  * - asset record: `image.width`, `image.height`, ... (`ASSET_FIELDS`);
- * - `split`: the image's split name.
+ * - `split`: the image's split name;
+ * - prediction (`pred(M).X`, `iou(pred(M), label)`): the label's matched prediction in the
+ *   prediction set M (`dataset/prediction-match.ts`): `score`, `class`, `class_id`,
+ *   `prediction` (its id), `margin`, `entropy` (`dataset/prediction-uncertainty.ts`),
+ *   `attributes.X`; `iou` is the label's IoU with it (see `PRED_FIELDS`).
  * `date` marks fields whose values are ISO instants (named periods apply to them).
  */
-export type FieldSource = 'key' | 'label' | 'kind' | 'review' | 'asset' | 'split';
+export type FieldSource = 'key' | 'label' | 'kind' | 'review' | 'asset' | 'split' | 'pred';
 
 export interface FieldRef {
   /** As written in the expression. */
@@ -19,6 +23,8 @@ export interface FieldRef {
   /** Member path inside the source's object (`['attributes', 'occluded']`); key: `['image']`. */
   readonly path: readonly string[];
   readonly date: boolean;
+  /** `pred` only: the prediction set as written (a set id or a model's NAME@VERSION). */
+  readonly model?: string;
 }
 
 const LABEL_FIELDS: Readonly<Record<string, string>> = {
@@ -85,4 +91,35 @@ export function resolveField(name: string): FieldRef | undefined {
   if (parts[0] === 'attributes' && parts.length >= 2 && parts.every((p) => /^[\w-]+$/.test(p)))
     return { name, source: 'label', path: parts, date };
   return undefined;
+}
+
+/**
+ * Fields of a label's matched prediction, `pred(M).X`: stored members (`score`, `category`,
+ * `category_id`), the prediction id, and the derived `margin` and `entropy`. `iou` is reached as
+ * `iou(pred(M), label)`.
+ */
+export const PRED_FIELDS: Readonly<Record<string, string>> = {
+  score: 'score',
+  class: 'category',
+  class_id: 'category_id',
+  prediction: 'prediction',
+  margin: 'margin',
+  entropy: 'entropy',
+};
+
+/** `pred(model).name`, or undefined when `name` is no prediction field. */
+export function resolvePredField(model: string, name: string): FieldRef | undefined {
+  const written = `pred(${model}).${name}`;
+  const member = PRED_FIELDS[name];
+  if (member !== undefined)
+    return { name: written, source: 'pred', path: [member], date: false, model };
+  const parts = name.split('.');
+  if (parts[0] === 'attributes' && parts.length >= 2 && parts.every((p) => /^[\w-]+$/.test(p)))
+    return { name: written, source: 'pred', path: parts, date: false, model };
+  return undefined;
+}
+
+/** `iou(pred(model), label)`. */
+export function predIouField(model: string): FieldRef {
+  return { name: `iou(pred(${model}), label)`, source: 'pred', path: ['iou'], date: false, model };
 }

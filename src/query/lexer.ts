@@ -3,9 +3,9 @@
  *
  * Tokens: `(`, `)`, `,`, comparison operators (`=`, `!=`, `<`, `<=`, `>`, `>=`; `==` is read
  * as `=`), double-quoted strings (JSON escapes) and words. A word is a maximal run of letters,
- * digits and `_ . - + : / ~ ^`: field names (`attributes.occluded`), keywords, bare values
+ * digits and `_ . - + : / ~ ^ @`: field names (`attributes.occluded`), keywords, bare values
  * (`approved`, `12.5`, `2026-07-01`, `2026-07-01T10:00:00Z`, `-90d`) and refs
- * (`production-v3`, `main~2`) are all words; the parser decides which by position. Columns are
+ * (`production-v3`, `main~2`) and models (`det@2`) are all words; the parser decides which by position. Columns are
  * 1-based code-unit offsets into the expression.
  */
 import { QuerySyntaxError } from './query-errors.js';
@@ -19,7 +19,7 @@ export interface Token {
   readonly column: number;
 }
 
-const WORD_CHAR = /[A-Za-z0-9_.\-+:/~^]/;
+const WORD_CHAR = /[A-Za-z0-9_.\-+:/~^@]/;
 
 export function tokenize(expression: string): Token[] {
   const tokens: Token[] = [];

@@ -33,6 +33,10 @@ function show(e: Expr): string {
       return `exists ${e.field.name}`;
     case 'changed':
       return `${e.tree}_changed(${e.ref})`;
+    case 'matched':
+      return `matched(${e.model})`;
+    case 'compare_fields':
+      return `${e.left.name} ${e.op} field ${e.right.name}`;
   }
 }
 
@@ -90,6 +94,17 @@ describe('parser', () => {
     ],
     ['image.media_type = image/jpeg', 'image.media_type = "image/jpeg"'],
     ['split = val', 'split = "val"'],
+    ['pred(det@2).score < 0.4', 'pred(det@2).score < #0.4'],
+    ['pred(pset-0a1b).margin <= .2', 'pred(pset-0a1b).margin <= #0.2'],
+    ['pred(det@2).entropy > 1', 'pred(det@2).entropy > #1'],
+    ['pred(det@2).attributes.truncated = true', 'pred(det@2).attributes.truncated = true'],
+    ['pred(det@2).class != class', 'pred(det@2).class != field class'],
+    ['class = pred(det@2).class', 'class = field pred(det@2).class'],
+    ['pred(det@2).class = "class"', 'pred(det@2).class = "class"'],
+    ['pred(det@2).class = person', 'pred(det@2).class = "person"'],
+    ['iou(pred(det@2), label) < 0.5', 'iou(pred(det@2), label) < #0.5'],
+    ['not matched(pred("det@2"))', 'not matched(det@2)'],
+    ['matched(pred(a@1)) and pred(b@1).score >= 0.9', '(matched(a@1) and pred(b@1).score >= #0.9)'],
   ])('%s', (input, expected) => {
     expect(show(parse(input))).toBe(expected);
   });
@@ -130,6 +145,13 @@ describe('parser', () => {
     ['exists or', 8, "expected a field after 'exists'"],
     ['class = and', 9, "expected a value after '='"],
     ['class = a or or class = b', 14, 'expected a field'],
+    ['pred(m@1).colour < 1', 10, 'expected a prediction field'],
+    ['pred(m@1) < 1', 11, 'expected a prediction field'],
+    ['pred() < 1', 6, "expected a prediction set id or a model's NAME@VERSION"],
+    ['iou(pred(m@1)) < 1', 14, "expected ', label'"],
+    ['iou(pred(m@1), image) < 1', 16, "expected 'label'"],
+    ['matched(m@1)', 9, "expected 'pred(M)'"],
+    ['matched(pred(m@1)', 18, "expected ')' after 'matched(pred(M)'"],
   ])('%j fails at column %i', (input, column, why) => {
     let err: unknown;
     try {

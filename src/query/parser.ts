@@ -5,17 +5,31 @@
  *   expr       := and ('or' and)*
  *   and        := unary ('and' unary)*
  *   unary      := 'not' unary | primary
- *   primary    := '(' expr ')' | 'exists' FIELD | CHANGE '(' REF ')' | FIELD test
- *   test       := OP value | ['not'] 'in' '(' value (',' value)* ')' | ['not'] 'in' PERIOD
+ *   primary    := '(' expr ')' | 'exists' FIELD | CHANGE '(' REF ')' | 'matched' '(' PRED ')'
+ *               | FIELD test
+ *   test       := OP value | OP FIELD | ['not'] 'in' '(' value (',' value)* ')' | ['not'] 'in' PERIOD
  *   CHANGE     := 'changed_since' | 'review_changed_since'
+ *   FIELD      := NAME | PRED '.' NAME | 'iou' '(' PRED ',' 'label' ')'
+ *   PRED       := 'pred' '(' M ')'      (M: a prediction set id or a model's NAME@VERSION)
  *   value      := "quoted string" | bare word (number, true/false, ISO date/instant, -90d, text)
+ *
+ * `OP FIELD` (a comparison of two fields of one label) is read when either side is a
+ * prediction field: `pred(M).class != class`, `class = pred(M).class`; a bare word after a
+ * prediction field's operator that names a field is that field (quote it to mean the text).
  *
  * Fields are resolved here (`fields.ts`): an unknown name is a `QuerySyntaxError` listing the
  * fields. Relative offsets and periods are resolved against `now` (`periods.ts`).
  */
 import { QuerySyntaxError } from './query-errors.js';
 import type { CompareOp, Expr, Literal } from './ast.js';
-import { FIELD_NAMES, resolveField, type FieldRef } from './fields.js';
+import {
+  FIELD_NAMES,
+  PRED_FIELDS,
+  predIouField,
+  resolveField,
+  resolvePredField,
+  type FieldRef,
+} from './fields.js';
 import { tokenize, type Token } from './lexer.js';
 import { offsetInstant, PERIOD_NAMES, periodInterval } from './periods.js';
 
@@ -93,7 +107,66 @@ class Parser {
       return { type: 'exists', field: this.field(this.next(), "'exists'") };
     const tree = t.type === 'word' ? CHANGE_CALLS[t.text] : undefined;
     if (tree && this.peek().type === '(') return { type: 'changed', tree, ref: this.callRef(t) };
+    if (this.isCall(t, 'matched')) {
+      this.pos++;
+      const model = this.predCall(this.next());
+      this.close("'matched(pred(M)'");
+      return { type: 'matched', model };
+    }
     return this.test(this.field(t));
+  }
+
+  /** `t` is the word `name` followed by '('. */
+  private isCall(t: Token, name: string): boolean {
+    return t.type === 'word' && t.text === name && this.peek().type === '(';
+  }
+
+  private close(after: string): void {
+    const t = this.next();
+    if (t.type !== ')') this.fail(t, `expected ')' after ${after}${found(t)}`);
+  }
+
+  /** `pred(M)` starting at `t`: M. */
+  private predCall(t: Token): string {
+    if (!this.isCall(t, 'pred')) this.fail(t, `expected 'pred(M)'${found(t)}`);
+    this.pos++;
+    const m = this.next();
+    if ((m.type !== 'word' && m.type !== 'string') || m.text === '')
+      this.fail(m, "expected a prediction set id or a model's NAME@VERSION after 'pred('");
+    this.close(`'pred(${m.text}'`);
+    return m.text;
+  }
+
+  /** `pred(M).NAME` or `iou(pred(M), label)` starting at `t`, or undefined when `t` starts neither. */
+  private predField(t: Token): FieldRef | undefined {
+    if (this.isCall(t, 'iou')) {
+      this.pos++;
+      const model = this.predCall(this.next());
+      const comma = this.next();
+      if (comma.type !== ',')
+        this.fail(comma, `expected ', label' after 'pred(${model})'${found(comma)}`);
+      const label = this.next();
+      if (label.type !== 'word' || label.text !== 'label')
+        this.fail(
+          label,
+          `expected 'label' (iou compares a label with its prediction)${found(label)}`,
+        );
+      this.close(`'iou(pred(${model}), label'`);
+      return predIouField(model);
+    }
+    if (!this.isCall(t, 'pred')) return undefined;
+    const model = this.predCall(t);
+    const dot = this.next();
+    const name = dot.type === 'word' && dot.text.startsWith('.') ? dot.text.slice(1) : undefined;
+    const f = name === undefined ? undefined : resolvePredField(model, name);
+    if (!f)
+      this.fail(
+        dot,
+        `expected a prediction field after 'pred(${model})' (${Object.keys(PRED_FIELDS)
+          .map((n) => `.${n}`)
+          .join(', ')}, .attributes.X)${found(dot)}`,
+      );
+    return f;
   }
 
   private callRef(call: Token): string {
@@ -114,15 +187,25 @@ class Parser {
           ? `expected a field after ${after}${found(t)}`
           : `expected a field, 'not', 'exists' or '('${found(t)}`,
       );
+    const pred = this.predField(t);
+    if (pred) return pred;
     const f = resolveField(t.text);
-    if (!f) this.fail(t, `unknown field '${t.text}' (fields: ${FIELD_NAMES.join(', ')})`);
+    if (!f)
+      this.fail(
+        t,
+        `unknown field '${t.text}' (fields: ${FIELD_NAMES.join(', ')}, pred(M).X, iou(pred(M), label))`,
+      );
     return f;
   }
 
   private test(field: FieldRef): Expr {
     const t = this.next();
-    if (t.type === 'op')
-      return { type: 'compare', field, op: t.text as CompareOp, value: this.value(t, field) };
+    if (t.type === 'op') {
+      const op = t.text as CompareOp;
+      const right = this.fieldOperand(field);
+      if (right) return { type: 'compare_fields', left: field, op, right };
+      return { type: 'compare', field, op, value: this.value(t, field) };
+    }
     if (t.type === 'word' && t.text.toLowerCase() === 'in') return this.inTest(field);
     if (t.type === 'word' && t.text.toLowerCase() === 'not' && this.isKeyword('in')) {
       this.pos++;
@@ -132,6 +215,20 @@ class Parser {
       t,
       `expected an operator (=, !=, <, <=, >, >=, in) after '${field.name}'${found(t)}`,
     );
+  }
+
+  /** The field on the right of a comparison (see the header), or undefined for a value. */
+  private fieldOperand(left: FieldRef): FieldRef | undefined {
+    const t = this.peek();
+    if (t.type !== 'word') return undefined;
+    const at = this.pos;
+    this.pos++;
+    const pred = this.predField(t);
+    if (pred) return pred;
+    const f = left.source === 'pred' ? resolveField(t.text) : undefined;
+    if (f) return f;
+    this.pos = at;
+    return undefined;
   }
 
   private inTest(field: FieldRef): Expr {

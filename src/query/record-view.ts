@@ -11,6 +11,15 @@ import { decodeLabelKey, type LabelKey } from '../dataset/label-key.js';
 
 type Obj = { readonly [k: string]: JsonValue };
 
+/** What a label has of one prediction set: its matched prediction (if any) and its IoU. */
+export interface PredictionOfLabel {
+  readonly prediction?: { readonly id: string; readonly content: Obj };
+  readonly iou: number;
+}
+
+/** The label's `PredictionOfLabel` in the set a filter names as `model` (`pred(model)`). */
+export type PredictionLookup = (model: string) => PredictionOfLabel | undefined;
+
 export class RecordView {
   private keyBytes: Uint8Array = new Uint8Array(0);
   private labelBytes: Uint8Array = new Uint8Array(0);
@@ -24,6 +33,7 @@ export class RecordView {
   private reviewCache: Obj | null | undefined;
   private assetCache: Obj | null | undefined;
   private splitCache: JsonValue | undefined;
+  private predictionLookup: PredictionLookup | undefined;
 
   /** The next record: its key and encoded label, review, asset record and split (absent: undefined). */
   reset(
@@ -38,7 +48,18 @@ export class RecordView {
     this.keyCache = this.keyIdCache = this.contentCache = undefined;
     this.reviewCache = this.assetCache = this.splitCache = undefined;
     if (this.members.size > 0) this.members.clear();
+    this.predictionLookup = undefined;
     return this;
+  }
+
+  /** The predictions of the current record (after `reset`; filters with `pred(M)` terms). */
+  withPredictions(lookup: PredictionLookup): this {
+    this.predictionLookup = lookup;
+    return this;
+  }
+
+  predictionOf(model: string): PredictionOfLabel | undefined {
+    return this.predictionLookup?.(model);
   }
 
   key(): LabelKey {

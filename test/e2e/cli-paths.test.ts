@@ -199,6 +199,7 @@ describe('the path values of the command table', () => {
         'run start: --out',
         'schema create: --from',
         'serve: --root',
+        'slice export: --out',
       ].sort(),
     );
   });

@@ -1,7 +1,8 @@
 /**
  * `verso blame IMAGE [LABEL]` (layer: api): for each label of an image at a ref, the commit
  * that introduced it, the last commit that changed it, its annotator, and its review with the
- * commit that last changed that.
+ * commit that last changed that; for a label a model proposed (`predict promote`), its
+ * `proposed_by` (model, prediction set, prediction, score).
  *
  * Reads the commit's blame tree (`blame-step.ts`): a range scan over the image's keys (or one
  * point get), point lookups in the commit's labels and reviews trees, and the metadata of each
@@ -44,6 +45,8 @@ export interface LabelBlame {
   /** From the label content (null when the label has none). */
   readonly annotator: JsonValue;
   readonly annotated_at: JsonValue;
+  /** The model that proposed the label (`predict promote`), from its content; null for others. */
+  readonly proposed_by: JsonValue;
   /** null while the label has no review. */
   readonly review: {
     readonly status: JsonValue;
@@ -106,6 +109,7 @@ async function describe(
     changed: { commit: changed.commit, author: changed.author, time: changed.time },
     annotator: content?.['annotator'] ?? null,
     annotated_at: content?.['annotated_at'] ?? null,
+    proposed_by: content?.['proposed_by'] ?? null,
     review:
       review && reviewed
         ? {

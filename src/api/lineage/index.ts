@@ -32,6 +32,13 @@ export {
   type SelectResult,
 } from './select.js';
 export { SELECT_STRATEGIES, type SelectStrategy } from '../../dataset/prediction-uncertainty.js';
+export {
+  DEFAULT_MIN_SCORE,
+  listDisagreements,
+  type Disagreement,
+  type DisagreementsOptions,
+  type DisagreementsResult,
+} from './predict-disagreements.js';
 export { listModels, listPredictions, listRuns } from './lineage-list.js';
 export {
   lineageDown,
@@ -42,6 +49,21 @@ export {
   type LineageUpOptions,
   type PredictionSummary,
 } from './lineage.js';
+export {
+  promotePredictions,
+  promotedLabelId,
+  type PromoteOptions,
+  type PromoteResult,
+} from './predict-promote.js';
+export type { LabelUp } from './lineage-label-up.js';
+export {
+  branchSlice,
+  exportSlice,
+  findSlice,
+  showSlice,
+  type SliceDetails,
+  type SliceExportOptions,
+} from './slices.js';
 export { explainPrediction, type ExplainedExample, type ExplainResult } from './explain.js';
 export { firstMissingExample, runExampleBlocks, showPrediction, showRun } from './lineage-show.js';
 export {

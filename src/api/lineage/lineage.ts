@@ -6,7 +6,8 @@
  * (count, root; its distinct annotators and reviewers, read by one walk of the set, when it has
  * at most `REVIEWER_SCAN_LIMIT` labels or `all` is asked; otherwise `people` says that they were
  * not listed, so a reader never takes a missing list for an empty one). ID is a prediction id
- * (or serving id), model id or `NAME@VERSION`, run id, or a ref.
+ * (or serving id), model id or `NAME@VERSION`, run id, a ref, or `IMAGE/LABEL` (at `at`): a
+ * label a model proposed goes up through its prediction set and model (`lineage-label-up.ts`).
  * Down: a ref (commit) -> its slices and runs (indexes by commit) -> models (by run) -> predictions (by model:
  * count and the first `limit`); `IMAGE/LABEL` -> the runs whose example set holds that label
  * (one point lookup per run) -> models -> predictions; a run or model id starts lower.
@@ -18,6 +19,7 @@ import { decodeValue } from '../../core/canonical.js';
 import type {
   ModelRecord,
   PredictionRecord,
+  PredictionSetRecord,
   RunRecord,
   SliceRecord,
 } from '../../catalog/catalog.js';
@@ -30,6 +32,7 @@ import { exampleContent } from './example-set.js';
 import { snapshotOfCommit } from '../repository/snapshot-at.js';
 import { ReviewCursor } from '../read/label-review-scan.js';
 import { findModel } from './model-register.js';
+import { labelProposal, type LabelUp } from './lineage-label-up.js';
 import { findPrediction, requireModelById, requireRun } from './lineage-records.js';
 import type { Repository } from '../repository/repository.js';
 
@@ -49,6 +52,9 @@ export interface CommitSummary {
 export type PredictionSummary = Omit<PredictionRecord, 'vector'> & { readonly hasVector: boolean };
 
 export interface LineageUp {
+  /** `IMAGE/LABEL`: the label, and the model that proposed it (`proposed_by`). */
+  readonly label?: LabelUp;
+  readonly predictionSet?: PredictionSetRecord;
   readonly prediction?: PredictionSummary;
   readonly model?: ModelRecord;
   readonly run?: RunRecord;
@@ -67,6 +73,8 @@ export interface LineageUp {
 export interface LineageUpOptions {
   /** List annotators and reviewers whatever the example set's size. */
   readonly all?: boolean;
+  /** Where an `IMAGE/LABEL` id is read (default `main`). */
+  readonly at?: string;
 }
 
 export async function lineageUp(
@@ -75,11 +83,20 @@ export async function lineageUp(
   opts: LineageUpOptions = {},
 ): Promise<LineageUp> {
   const p = await findPrediction(repo, id);
-  const model = p ? await requireModelById(repo, p.model) : await modelOrUndefined(repo, id);
-  const run = model ? await requireRun(repo, model.run) : await repo.catalog.lineage.getRun(id);
-  const commitId = run ? run.commit : await resolveRef(repo.catalog, repo.chunks, id);
+  let model = p ? await requireModelById(repo, p.model) : await modelOrUndefined(repo, id);
+  let run = model ? await requireRun(repo, model.run) : await repo.catalog.lineage.getRun(id);
+  const proposal = p || model || run ? undefined : await labelProposal(repo, id, opts.at);
+  if (proposal?.model !== undefined) {
+    model = await requireModelById(repo, proposal.model);
+    run = await requireRun(repo, model.run);
+  }
+  const commitId = run
+    ? run.commit
+    : await resolveRef(repo.catalog, repo.chunks, proposal ? (opts.at ?? 'main') : id);
   const commit = summary(commitId, await getCommit(repo.chunks, commitId));
   const out: LineageUp = {
+    ...(proposal ? { label: proposal.label } : {}),
+    ...(proposal?.predictionSet ? { predictionSet: proposal.predictionSet } : {}),
     ...(p ? { prediction: withoutVector(p) } : {}),
     ...(model ? { model } : {}),
     ...(run ? { run } : {}),

@@ -12,6 +12,8 @@ import { readJsonInput } from '../../io/json-input.js';
 import type { Repository } from '../repository/repository.js';
 import { parseParams } from './run-params.js';
 
+export { findModel } from '../repository/lineage-refs.js';
+
 export interface ModelRegisterOptions {
   readonly run: string;
   readonly name: string;
@@ -42,18 +44,6 @@ export async function registerModel(
   };
   await repo.catalog.lineage.insertModel(model);
   return model;
-}
-
-/** A model id, or `NAME@VERSION`. */
-export async function findModel(repo: Repository, ref: string): Promise<ModelRecord> {
-  const at = ref.lastIndexOf('@');
-  const found =
-    (await repo.catalog.lineage.getModel(ref)) ??
-    (at > 0
-      ? await repo.catalog.lineage.findModel(ref.slice(0, at), ref.slice(at + 1))
-      : undefined);
-  if (!found) throw new LineageRecordNotFoundError('model', ref);
-  return found;
 }
 
 async function readMetrics(file: string): Promise<Record<string, unknown>> {

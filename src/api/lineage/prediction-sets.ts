@@ -6,12 +6,11 @@
  * server answer it.
  */
 import type { ModelRecord, PredictionSetRecord } from '../../catalog/catalog.js';
-import { LineageRecordNotFoundError } from '../../catalog/catalog-errors.js';
 import { decodeValue } from '../../core/canonical.js';
 import { hexToHash } from '../../core/hash.js';
 import { scanLeaves } from '../../tree/read.js';
 import type { Repository } from '../repository/repository.js';
-import { findModel } from './model-register.js';
+import { findModel, resolvePredictionSet } from '../repository/lineage-refs.js';
 
 /** A prediction set record in the wire's snake_case (CLI `--json`, server answers). */
 export function predictionSetJson(s: PredictionSetRecord) {
@@ -35,24 +34,7 @@ export async function listPredictionSets(
   return repo.catalog.lineage.predictionSetsByModel((await findModel(repo, model)).id);
 }
 
-/** A set id, or a model (id or NAME@VERSION): its newest set. */
-export async function resolvePredictionSet(
-  repo: Repository,
-  ref: string,
-): Promise<PredictionSetRecord> {
-  const byId = await repo.catalog.lineage.getPredictionSet(ref);
-  if (byId) return byId;
-  let model: ModelRecord;
-  try {
-    model = await findModel(repo, ref);
-  } catch {
-    throw new LineageRecordNotFoundError('prediction set', ref);
-  }
-  const sets = await repo.catalog.lineage.predictionSetsByModel(model.id);
-  const newest = sets[sets.length - 1];
-  if (!newest) throw new LineageRecordNotFoundError('prediction set', `of model ${ref}`);
-  return newest;
-}
+export { resolvePredictionSet } from '../repository/lineage-refs.js';
 
 export interface ClassSummary {
   readonly category: string;

@@ -11,6 +11,10 @@
  * split of the current image, fetched once per image as the scan moves forward (by point
  * lookups when the labels come from an index). Whatever the plan, the whole filter is evaluated
  * on every label it yields, so plans can only differ in cost, never in results.
+ *
+ * `pred(M)` terms: each M is resolved to a prediction set before any scan (an unknown M is a
+ * `LineageRecordNotFoundError`), and the matcher joins each set's predictions of the current
+ * image as the scan moves forward (`prediction-join.ts`); `--explain` lists the sets joined.
  */
 import { decodeTuple } from '../../core/tuple.js';
 import { diffTrees } from '../../tree/diff.js';
@@ -28,6 +32,10 @@ import {
 } from '../../query/evaluate.js';
 import { parseFilter } from '../../query/parser.js';
 import { keyIdOf, RecordView } from '../../query/record-view.js';
+import type { PredictionSetRecord } from '../../catalog/catalog.js';
+import { resolvePredictionSet } from '../repository/lineage-refs.js';
+import { PredictionJoin } from './prediction-join.js';
+import { PREDICTION_MATCH_IOU } from '../../dataset/prediction-match.js';
 import { ReviewCursor, scanLabelBatches, type LabelEntry } from '../read/label-review-scan.js';
 import { candidateKeys, planQuery, type QueryPlan } from './query-plan.js';
 import type { Repository } from '../repository/repository.js';
@@ -59,15 +67,18 @@ export async function compileLabelFilter(
   const changeSets = new Map<string, ReadonlySet<string>>();
   for (const c of needs.changes)
     changeSets.set(changeSetName(c.tree, c.ref), await changedKeys(repo, snap, c.tree, c.ref));
+  const sets = new Map<string, PredictionSetRecord>();
+  for (const m of needs.predictions) sets.set(m, await resolvePredictionSet(repo, m));
   const predicate = compileFilter(ast, changeSets);
   const matcher = (lookup: Lookup = 'scan') =>
-    new LabelMatcher(repo, snap, needs, predicate, lookup);
+    new LabelMatcher(repo, snap, needs, predicate, lookup, sets);
   const plans = new Map<boolean, Promise<QueryPlan>>();
   const plan = (mapContent?: ContentMapper) => {
     const mapped = mapContent !== undefined;
     let p = plans.get(mapped);
     if (!p) {
-      p = planQuery(repo, snap, ast, accessPath(ast, { contentMapped: mapped }), changeSets);
+      const path = accessPath(ast, { contentMapped: mapped });
+      p = planQuery(repo, snap, ast, path, changeSets).then((q) => withJoinSteps(q, sets));
       plans.set(mapped, p);
     }
     return p;
@@ -99,6 +110,17 @@ export async function compileLabelFilter(
 }
 
 const LOOKUP_BATCH = 1024;
+
+/** The plan's steps preceded by one line per prediction set the filter joins. */
+function withJoinSteps(plan: QueryPlan, sets: ReadonlyMap<string, PredictionSetRecord>): QueryPlan {
+  if (sets.size === 0) return plan;
+  const joins = [...sets].map(
+    ([m, s]) =>
+      `pred(${m}): prediction set ${s.id} (${s.predictionCount} predictions on ${s.imageCount} images), ` +
+      `walked with the labels by image; a label's prediction is matched by class-agnostic box IoU >= ${PREDICTION_MATCH_IOU}, greedily by IoU`,
+  );
+  return { ...plan, steps: [...joins, ...plan.steps] };
+}
 
 /** Matches among all labels, joining reviews only when the filter reads them. */
 async function countByScan(
@@ -174,6 +196,7 @@ export class LabelMatcher {
   private readonly reviews: ValueSource | undefined;
   private readonly assets: ValueSource | undefined;
   private readonly splits: ValueSource | undefined;
+  private readonly join: PredictionJoin | undefined;
   private image: string | undefined;
   private asset: Found;
   private split: Found;
@@ -184,6 +207,7 @@ export class LabelMatcher {
     needs: FilterNeeds,
     private readonly predicate: Predicate,
     lookup: Lookup = 'scan',
+    sets: ReadonlyMap<string, PredictionSetRecord> = new Map(),
   ) {
     const source = (tree: 'reviews' | 'assets' | 'splits'): ValueSource => {
       const root = treeRoot(snap, tree);
@@ -194,6 +218,7 @@ export class LabelMatcher {
     if (needs.reviews) this.reviews = source('reviews');
     if (needs.assets) this.assets = source('assets');
     if (needs.splits) this.splits = source('splits');
+    if (sets.size > 0) this.join = new PredictionJoin(repo, snap, sets, lookup);
   }
 
   /** Whether the label (`key`, encoded content `label`, its `review`) matches; sync when it can be. */
@@ -211,7 +236,7 @@ export class LabelMatcher {
   }
 
   private withImage(key: Uint8Array, label: Uint8Array, review: Found): boolean | Promise<boolean> {
-    if (this.assets || this.splits) {
+    if (this.assets || this.splits || this.join) {
       const image = decodeTuple(key)[0]!;
       if (image !== this.image)
         return this.nextImage(image).then(() => this.match(key, label, review));
@@ -224,10 +249,12 @@ export class LabelMatcher {
     this.image = image;
     this.asset = await this.assets?.valueAt(imageKey);
     this.split = await this.splits?.valueAt(imageKey);
+    await this.join?.loadImage(image);
   }
 
   private match(key: Uint8Array, label: Uint8Array, review: Found): boolean {
-    return this.predicate(this.view.reset(key, label, review, this.asset, this.split));
+    const view = this.view.reset(key, label, review, this.asset, this.split);
+    return this.predicate(this.join ? view.withPredictions(this.join.lookupFor(key)) : view);
   }
 }
 

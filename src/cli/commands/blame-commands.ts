@@ -41,6 +41,15 @@ function blameBlock(b: LabelBlame): string[] {
     `  changed     ${short(b.changed.commit)}  ${b.changed.time}  ${b.changed.author}`,
     `  annotator   ${text(b.annotator)}${b.annotated_at === null ? '' : ` at ${text(b.annotated_at)}`}`,
   ];
+  const p = b.proposed_by as {
+    model_name?: unknown;
+    prediction_set?: unknown;
+    score?: unknown;
+  } | null;
+  if (p !== null && typeof p === 'object')
+    lines.push(
+      `  proposed by model ${text(p.model_name)} (prediction set ${text(p.prediction_set)}, score ${text(p.score)})`,
+    );
   const r = b.review;
   lines.push(
     r

@@ -8,10 +8,9 @@
 import type { Command } from 'commander';
 import type { ExportResult } from '../../api/interchange/index.js';
 import { defineCommand, Records, registerCommand, type CommandInput } from '../command-table.js';
-import { choiceOption, EXPORT_FORMAT_CHOICES } from '../arg-parsers.js';
 import type { CliContext } from '../context.js';
-import { UsageError } from '../usage-error.js';
 import { explainCommand, explanationText, type Explanation } from './query-commands.js';
+import { checkExportImages, exportTargetOptions } from './export-target.js';
 import { registerFormatImports } from './format-import-commands.js';
 import {
   commitLine,
@@ -88,15 +87,7 @@ export const exportCommand = defineCommand({
   name: 'export <ref>',
   description: 'write the labels of a commit in another format (coco, jsonl, yolo, yolo-seg, voc)',
   spec: (cmd) =>
-    cmd
-      .addOption(
-        choiceOption(
-          '--format <format>',
-          'output format',
-          EXPORT_FORMAT_CHOICES,
-        ).makeOptionMandatory(),
-      )
-      .requiredOption('--out <path>', 'output file (a folder for yolo, yolo-seg, voc)')
+    exportTargetOptions(cmd)
       .option('--schema <version>', 'read the labels as this schema version (auto ops applied)')
       .option('--where <expr>', 'only labels matching this filter expression (and their images)')
       .option('--explain', 'print how the filter would be answered (index or scan), write nothing')
@@ -104,12 +95,7 @@ export const exportCommand = defineCommand({
         '--with-images',
         'also write the image files (hard links to the blob store when possible, else copies)',
       ),
-  check: ({ opts }: CommandInput<ExportFlags>) => {
-    if (opts.withImages && opts.format === 'jsonl')
-      throw new UsageError(
-        '--with-images: JSONL has no image files; use --format coco, yolo, yolo-seg or voc',
-      );
-  },
+  check: ({ opts }: CommandInput<ExportFlags>) => checkExportImages(opts),
   repository: true,
   async run(repo, { args, opts }: CommandInput<ExportFlags>): Promise<Explanation | ExportResult> {
     const ref = args[0] as string;

@@ -29,7 +29,10 @@ import {
   predictSetsCommand,
   predictShowCommand,
   selectCommand,
+  predictDisagreementsCommand,
+  predictPromoteCommand,
 } from './prediction-commands.js';
+import { sliceBranchCommand, sliceExportCommand, sliceShowCommand } from './slice-commands.js';
 
 const modelRegister = defineCommand({
   name: 'register',
@@ -75,14 +78,20 @@ const predictRecord = defineCommand({
 
 const lineageUp = defineCommand({
   name: 'up <id>',
-  description: 'prediction -> model -> run -> commit -> labels -> reviewers',
+  description:
+    'prediction (or IMAGE/LABEL a model proposed) -> model -> run -> commit -> labels -> reviewers',
   spec: (cmd) =>
-    cmd.option('--all', 'list annotators and reviewers of any example set (reads every example)'),
+    cmd
+      .option('--all', 'list annotators and reviewers of any example set (reads every example)')
+      .option('--at <ref>', 'where an IMAGE/LABEL id is read (default main)'),
   json: 'machine-readable output (every name)',
   repository: true,
-  async run(repo, { args, opts }: CommandInput<{ all?: boolean }>) {
+  async run(repo, { args, opts }: CommandInput<{ all?: boolean; at?: string }>) {
     const { lineageUp } = await import('../../api/lineage/index.js');
-    return lineageUp(repo, args[0] as string, { all: opts.all === true });
+    return lineageUp(repo, args[0] as string, {
+      all: opts.all === true,
+      ...(opts.at !== undefined ? { at: opts.at } : {}),
+    });
   },
   render: (r, { opts }) => upLines(r, opts.all === true),
 });
@@ -244,6 +253,7 @@ export function registerLineageCommands(program: Command, ctx: CliContext): void
   registerTable(run, ctx, RUN_COMMANDS);
   const slice = program.command('slice').description('saved, content-hashed selections');
   registerCommand(slice, ctx, sliceSave);
+  registerTable(slice, ctx, [sliceShowCommand, sliceExportCommand, sliceBranchCommand]);
   const model = program.command('model').description('models produced by training runs');
   registerCommand(model, ctx, modelRegister);
   const predict = program.command('predict').description('predictions of registered models');
@@ -251,6 +261,8 @@ export function registerLineageCommands(program: Command, ctx: CliContext): void
   registerCommand(model, ctx, modelListCommand);
   registerCommand(predict, ctx, predictListCommand);
   registerTable(predict, ctx, [predictImportCommand, predictSetsCommand, predictShowCommand]);
+  registerCommand(predict, ctx, predictDisagreementsCommand);
+  registerCommand(predict, ctx, predictPromoteCommand);
   registerCommand(program, ctx, selectCommand);
   const lineage = program.command('lineage').description('walk lineage records');
   registerTable(lineage, ctx, [lineageUp, lineageDown]);
@@ -298,6 +310,16 @@ function single(opts: PredictOpts) {
 
 function upLines(r: LineageUp, all: boolean): string[] {
   const lines: string[] = [];
+  if (r.label) {
+    const p = r.label.proposed_by as { model_name?: unknown; score?: unknown } | null;
+    lines.push(
+      `label      ${r.label.image}/${r.label.label} at ${r.label.ref}${p ? `: proposed by model ${String(p.model_name)} (score ${String(p.score)})` : ': not proposed by a model'}`,
+    );
+  }
+  if (r.predictionSet)
+    lines.push(
+      `prediction set ${r.predictionSet.id} (${num(r.predictionSet.predictionCount)} predictions)`,
+    );
   if (r.prediction)
     lines.push(`prediction ${r.prediction.id} image ${r.prediction.image} at ${r.prediction.time}`);
   if (r.model) lines.push(`model      ${r.model.id} ${r.model.name}@${r.model.version}`);

@@ -4,7 +4,12 @@
  * `select`, the active-learning selection, as command-table entries. docs/formats.md,
  * "Prediction sets", describes the inputs.
  */
-import { choiceOption, positiveInteger, SELECT_STRATEGY_CHOICES } from '../arg-parsers.js';
+import {
+  choiceOption,
+  positiveInteger,
+  probability,
+  SELECT_STRATEGY_CHOICES,
+} from '../arg-parsers.js';
 import { defineCommand, Records, type CommandInput } from '../command-table.js';
 import { UsageError } from '../usage-error.js';
 
@@ -132,7 +137,7 @@ export const selectCommand = defineCommand({
       )
       .option(
         '--where <expr>',
-        'only predictions matching (class, score, kind, attributes.X, image.*)',
+        'only predictions matching (class, score, kind, attributes.X, image.*); naming pred(M), or with --strategy disagreement: only images with a label matching',
       )
       .option('--seed <seed>', 'the random strategy seed')
       .option('--name <name>', 'the slice name (default select-STRATEGY-N)'),
@@ -146,4 +151,93 @@ export const selectCommand = defineCommand({
     return { slice: r.slice.id, images: r.images.map((i) => i.image) };
   },
   render: (r) => [`slice ${r.slice}`, ...r.images.map((img, i) => `${i + 1}. ${img}`)],
+});
+
+interface DisagreementsOpts {
+  dataset: string;
+  predictions: string;
+  minScore?: number;
+  json?: boolean;
+}
+
+export const predictDisagreementsCommand = defineCommand({
+  name: 'disagreements',
+  description:
+    'approved labels whose matched prediction names another class with a confident score (likely label errors), most confident first, with annotator and reviewer',
+  spec: (cmd) =>
+    cmd
+      .requiredOption('--dataset <ref>', 'the dataset version whose labels are checked')
+      .requiredOption(
+        '--predictions <set>',
+        'a prediction set id, or a model NAME@VERSION (its newest set)',
+      )
+      .option(
+        '--min-score <s>',
+        'smallest top score that counts as confident (default 0.5)',
+        probability,
+      ),
+  repository: true,
+  async run(repo, { opts }: CommandInput<DisagreementsOpts>) {
+    const { listDisagreements } = await import('../../api/lineage/index.js');
+    const r = await listDisagreements(repo, opts);
+    return {
+      dataset: r.commit,
+      prediction_set: r.set.id,
+      min_score: r.minScore,
+      disagreements: r.disagreements.map((d) => ({ ...d })),
+    };
+  },
+  render: (r) => [
+    `${r.disagreements.length} approved labels the model disagrees with (score >= ${r.min_score}, set ${r.prediction_set})`,
+    ...r.disagreements.map(
+      (d) =>
+        `${d.score.toFixed(3)}\t${d.image}/${d.label}\t${d.class} -> ${d.predictedClass}\tannotator ${String(d.annotator)} ${String(d.annotatedAt)}\treviewer ${String(d.reviewer)} ${String(d.reviewedAt)}`,
+    ),
+  ],
+});
+
+interface PromoteOpts {
+  branch: string;
+  where?: string;
+  message?: string;
+  json?: boolean;
+}
+
+export const predictPromoteCommand = defineCommand({
+  name: 'promote <set>',
+  description:
+    'turn predictions into draft labels on a branch (review pending, proposed_by the model), skipping labels that exist',
+  spec: (cmd) =>
+    cmd
+      .requiredOption('--branch <branch>', 'the branch the draft labels are committed to')
+      .option(
+        '--where <expr>',
+        'only predictions matching (score, class, kind, attributes.X, image.*)',
+      )
+      .option('--message <text>', 'the commit message'),
+  repository: true,
+  async run(repo, { args, opts }: CommandInput<PromoteOpts>) {
+    const { promotePredictions, predictionSetJson } = await import('../../api/lineage/index.js');
+    const r = await promotePredictions(repo, { set: args[0] as string, ...opts });
+    return {
+      prediction_set: predictionSetJson(r.set).id,
+      model: `${r.model.name}@${r.model.version}`,
+      branch: r.branch,
+      commit: r.commit,
+      committed: r.committed,
+      promoted: r.promoted,
+      skipped_existing: r.skippedExisting,
+      skipped_unknown_images: r.skippedUnknownImages,
+    };
+  },
+  render: (r) => [
+    r.committed
+      ? `promoted ${r.promoted} predictions of ${r.model} to ${r.branch} as pending labels (commit ${r.commit.slice(0, 12)})`
+      : `nothing promoted: ${r.branch} stays at ${r.commit.slice(0, 12)}`,
+    ...(r.skipped_existing + r.skipped_unknown_images > 0
+      ? [
+          `skipped ${r.skipped_existing} already labeled and ${r.skipped_unknown_images} on images ${r.branch} does not have`,
+        ]
+      : []),
+  ],
 });

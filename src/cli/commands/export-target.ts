@@ -1,0 +1,32 @@
+/**
+ * The output options every exporting command shares (layer: cli): `--format` (one of the export
+ * formats) and `--out`, and the usage check that `--with-images` needs a format with image
+ * files. Used by `export` and `slice export`.
+ */
+import type { Command } from 'commander';
+import { choiceOption, EXPORT_FORMAT_CHOICES } from '../arg-parsers.js';
+import { UsageError } from '../usage-error.js';
+
+/** Adds `--format` (required) and `--out`. */
+export function exportTargetOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      choiceOption(
+        '--format <format>',
+        'output format',
+        EXPORT_FORMAT_CHOICES,
+      ).makeOptionMandatory(),
+    )
+    .requiredOption('--out <path>', 'output file (a folder for yolo, yolo-seg, voc)');
+}
+
+/** Refuses `--with-images` with JSONL (exit 2). */
+export function checkExportImages(opts: {
+  readonly format: string;
+  readonly withImages?: boolean;
+}): void {
+  if (opts.withImages && opts.format === 'jsonl')
+    throw new UsageError(
+      '--with-images: JSONL has no image files; use --format coco, yolo, yolo-seg or voc',
+    );
+}
