@@ -86,6 +86,7 @@ export const API_ERROR_CODES = [
   'REMOTE_EXISTS',
   'REMOTE_FAILED',
   'CREDENTIALS_INSECURE',
+  'ANNOTATOR_NOT_FOUND',
 ] as const;
 
 /** Tokens, roles, the audit log and branch protection (`catalog/access-catalog-errors.ts`, `api/access/`). */
