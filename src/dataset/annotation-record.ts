@@ -120,3 +120,12 @@ export function decodeAnnotation(bytes: Uint8Array): Annotation {
   if (!isObject(v)) throw new CorruptionError('annotation value is not an object');
   return v as Annotation;
 }
+
+/** An object's reference content, encoded as a label's content is in the labels tree. */
+export const encodeReference = (reference: LabelContent): Uint8Array => encodeValue(reference);
+
+export function decodeReference(bytes: Uint8Array): LabelContent {
+  const v = decodeValue(bytes);
+  if (!isObject(v)) throw new CorruptionError('object reference is not an object');
+  return v;
+}

@@ -4,10 +4,12 @@
  *
  * 1. by id: a label whose id is the id of an object of the image (not yet taken by this
  *    annotator) is that object;
- * 2. by overlap: the remaining labels and objects of one class (`labelClass`) whose boxes
- *    (`labelBox`) overlap with IoU >= `minIoU` are paired by a minimum-cost assignment
- *    (`assignment.ts`, cost 1 - IoU), so one object never takes two labels of one annotator and
- *    the pairing is the best overall, not greedy;
+ * 2. by overlap: the remaining labels and objects whose boxes (`labelBox`) overlap with IoU >=
+ *    `minIoU` are paired by a minimum-cost assignment (`assignment.ts`, cost 1 - IoU, plus
+ *    `CLASS_PENALTY` when the classes (`labelClass`) differ), so one object never takes two
+ *    labels of one annotator and the pairing is the best overall, not greedy. Class is a
+ *    preference, not a gate: an annotator who drew the same box with another class labelled the
+ *    same object and disagrees on its class, which is what consensus votes on and kappa measures;
  * 3. a label left over is a new object.
  * Objects are compared by their reference content.
  */
@@ -15,8 +17,10 @@ import type { LabelContent } from './label-line.js';
 import { boxIoU, labelBox, labelClass } from './label-overlap.js';
 import { assign } from './assignment.js';
 
-/** IoU from which two labels of one class drawn by two annotators are one object. */
+/** IoU from which two labels drawn by two annotators are one object. */
 export const ANNOTATOR_MATCH_IOU = 0.5;
+/** Added to a pair's cost when the classes differ: larger than any IoU difference (at most 1). */
+export const CLASS_PENALTY = 1;
 
 export interface ImageObject {
   readonly object: string;
@@ -53,9 +57,9 @@ export function matchToObjects(
     const cls = labelClass(l);
     return cols.map((j) => {
       const ref = objects[j]!.reference;
-      if (labelClass(ref) !== cls) return Infinity;
       const iou = boxIoU(box, labelBox(ref)!);
-      return iou >= minIoU ? 1 - iou : Infinity;
+      if (iou < minIoU) return Infinity;
+      return 1 - iou + (labelClass(ref) === cls ? 0 : CLASS_PENALTY);
     });
   });
   assign(cost).forEach((c, r) => {
