@@ -19,6 +19,7 @@ const SUITES: Readonly<Record<string, string>> = {
   scaleout: './scaleout-bench.js',
   ui: './ui-bench.js',
   predictions: './predictions-bench.js',
+  annotators: './annotators-bench.js',
 };
 
 const first = process.argv[2];

@@ -161,7 +161,7 @@ describe('consensus and agreement', () => {
       strategy: 'majority',
     });
     expect(labels[1]!['attributes']).toEqual({ occluded: true });
-    const [head] = await repo.log();
+    const [head] = await repo.jsonLines<{ operations: Record<string, unknown> }>(['log', 'main']);
     expect(head!.operations).toMatchObject({
       op: 'consensus',
       strategy: 'majority',
