@@ -66,6 +66,7 @@ export interface AgreementReport {
   readonly pairs: readonly PairAgreement[];
 }
 
+const [LABEL, MATCH] = [0, 1];
 const tally = (): F1Tally => ({ matches: 0, labels: 0, iouSum: 0, iouN: 0 });
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 const f1Of = (t: F1Tally) => ratio(2 * t.matches, t.labels);
@@ -124,7 +125,8 @@ export class AgreementAccumulator {
     for (const votes of objects) {
       const va = votes.find((v) => v.annotator === a);
       const vb = votes.find((v) => v.annotator === b);
-      for (const v of [va, vb]) if (v) this.count(v.cls, (t) => t.labels++, img, p);
+      if (va) this.count(va.cls, LABEL, img, p);
+      if (vb) this.count(vb.cls, LABEL, img, p);
       if (!va || !vb) continue;
       p.shared++;
       bump(p.classesA, va.cls);
@@ -133,27 +135,24 @@ export class AgreementAccumulator {
       p.same++;
       const iou = va.box && vb.box ? boxIoU(va.box, vb.box) : undefined;
       if (iou !== undefined && iou < ANNOTATOR_MATCH_IOU) continue;
-      this.count(
-        va.cls,
-        (t) => {
-          t.matches++;
-          if (iou !== undefined) {
-            t.iouSum += iou;
-            t.iouN++;
-          }
-        },
-        img,
-        p,
-      );
+      this.count(va.cls, MATCH, img, p, iou);
     }
   }
 
-  private count(cls: string, f: (t: F1Tally) => void, img: F1Tally, pair?: Pair): void {
+  /** Counts a label (`LABEL`) or a match with its IoU (`MATCH`) per class, image and pair. */
+  private count(cls: string, what: number, img: F1Tally, pair: Pair, iou?: number): void {
     let c = this.byClass.get(cls);
     if (!c) this.byClass.set(cls, (c = tally()));
-    f(c);
-    f(img);
-    if (pair) f(pair);
+    for (const t of [c, img, pair]) {
+      if (what === LABEL) t.labels++;
+      else {
+        t.matches++;
+        if (iou !== undefined) {
+          t.iouSum += iou;
+          t.iouN++;
+        }
+      }
+    }
   }
 
   report(): AgreementReport {

@@ -8,13 +8,13 @@ import {
   decodeAnnotation,
   decodeAnnotationKey,
   decodeReference,
-  encodeObjectKey,
   labelingOf,
   type Annotation,
 } from '../../dataset/annotation-record.js';
 import { CorruptionError } from '../../core/errors.js';
 import { decodeLabelKey } from '../../dataset/label-key.js';
 import type { LabelContent } from '../../dataset/label-line.js';
+import { decodeTuple } from '../../core/tuple.js';
 import { compareBytes } from '../../tree/bytes.js';
 import { scan } from '../../tree/read.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
@@ -37,21 +37,30 @@ export async function* scanObjectLabelings(
   for await (const [k, v] of scan(repo.nodes, treeRoot(snapshot, 'objects'))) {
     const { image, label: object } = decodeLabelKey(k);
     const mine: { annotator: string; annotation: Annotation }[] = [];
+    // An annotation key is its object's key followed by the annotator element (tuple encoding).
     while (!next.done) {
       const [ak, av] = next.value;
-      const key = decodeAnnotationKey(ak);
-      if (key.image !== image || key.object !== object) {
-        if (compareBytes(encodeObjectKey(key.image, key.object), k) < 0)
+      if (!startsWith(ak, k)) {
+        if (compareBytes(ak, k) < 0) {
+          const key = decodeAnnotationKey(ak);
           throw new CorruptionError(
             `annotation of '${key.image}/${key.object}' without its object`,
           );
+        }
         break;
       }
-      mine.push({ annotator: key.annotator, annotation: decodeAnnotation(av) });
+      const [annotator] = decodeTuple(ak.subarray(k.length));
+      mine.push({ annotator: annotator!, annotation: decodeAnnotation(av) });
       next = await annotations.next();
     }
     yield { image, object, reference: decodeReference(v), annotations: mine };
   }
+}
+
+function startsWith(key: Uint8Array, prefix: Uint8Array): boolean {
+  if (key.length <= prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (key[i] !== prefix[i]) return false;
+  return true;
 }
 
 /** Each annotator's content of an object. */
