@@ -46,20 +46,21 @@ export async function accumulate(
   const acc = new AgreementAccumulator(perImage);
   let image: string | undefined;
   let objects: Vote[][] = [];
-  for await (const o of scanObjectLabelings(repo, snap)) {
-    if (o.image !== image) {
-      if (image !== undefined) acc.addImage(image, objects);
-      image = o.image;
-      objects = [];
+  for await (const batch of scanObjectLabelings(repo, snap))
+    for (const o of batch) {
+      if (o.image !== image) {
+        if (image !== undefined) acc.addImage(image, objects);
+        image = o.image;
+        objects = [];
+      }
+      objects.push(
+        labelingsOf(o).map((l) => ({
+          annotator: l.annotator,
+          cls: labelClass(l.content) ?? '',
+          box: labelBox(l.content),
+        })),
+      );
     }
-    objects.push(
-      labelingsOf(o).map((l) => ({
-        annotator: l.annotator,
-        cls: labelClass(l.content) ?? '',
-        box: labelBox(l.content),
-      })),
-    );
-  }
   if (image !== undefined) acc.addImage(image, objects);
   return acc;
 }

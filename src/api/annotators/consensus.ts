@@ -137,24 +137,28 @@ async function fuseAll(
   const below: BelowAgreement[] = [];
   let objects = 0;
   let last: string | undefined;
-  for await (const o of scanObjectLabelings(repo, s)) {
-    objects++;
-    if (o.image !== last) images.push(encodeImageKey((last = o.image)));
-    const f = fuseObject(labelingsOf(o), strategy, weights);
-    if (!f) continue;
-    if (f.supporters.length < k) {
-      below.push({ image: o.image, object: o.object, supporters: f.supporters, of: f.of });
-      continue;
+  for await (const batch of scanObjectLabelings(repo, s))
+    for (const o of batch) {
+      objects++;
+      if (o.image !== last) images.push(encodeImageKey((last = o.image)));
+      const f = fuseObject(labelingsOf(o), strategy, weights);
+      if (!f) continue;
+      if (f.supporters.length < k) {
+        below.push({ image: o.image, object: o.object, supporters: f.supporters, of: f.of });
+        continue;
+      }
+      const { [TIME_MEMBER]: _t, ...content } = f.content;
+      const label = {
+        ...content,
+        consensus: { annotators: [...f.supporters], of: f.of, strategy },
+      };
+      records.push({
+        tag: records.length,
+        key: encodeLabelKey(o.image, o.object),
+        label: encodeReference(label),
+        review: null,
+      });
     }
-    const { [TIME_MEMBER]: _t, ...content } = f.content;
-    const label = { ...content, consensus: { annotators: [...f.supporters], of: f.of, strategy } };
-    records.push({
-      tag: records.length,
-      key: encodeLabelKey(o.image, o.object),
-      label: encodeReference(label),
-      review: null,
-    });
-  }
   return { records, images, below, objects, written: records.length };
 }
 

@@ -31,20 +31,21 @@ export async function* readLabelings(
   const { snap } = await snapshotAtRef(repo, ref);
   const known = new Set<string>();
   let found = false;
-  for await (const o of scanObjectLabelings(repo, snap))
-    for (const { annotator, annotation } of o.annotations) {
-      known.add(annotator);
-      if (wanted !== undefined && annotator !== wanted) continue;
-      found = true;
-      const content: LabelContent = labelingOf(o.reference, annotation);
-      yield {
-        image: o.image,
-        label: annotation.label ?? o.object,
-        ...content,
-        annotator,
-        object: o.object,
-      };
-    }
+  for await (const batch of scanObjectLabelings(repo, snap))
+    for (const o of batch)
+      for (const { annotator, annotation } of o.annotations) {
+        known.add(annotator);
+        if (wanted !== undefined && annotator !== wanted) continue;
+        found = true;
+        const content: LabelContent = labelingOf(o.reference, annotation);
+        yield {
+          image: o.image,
+          label: annotation.label ?? o.object,
+          ...content,
+          annotator,
+          object: o.object,
+        };
+      }
   if (wanted !== undefined && !found)
     throw new AnnotatorNotFoundError(ref, wanted, [...known].sort());
 }
