@@ -10,16 +10,27 @@
 import { FormatParseError } from '../../core/errors.js';
 import { ANNOTATOR_MEMBER } from '../../dataset/annotation-record.js';
 import type { LabelingCollector } from '../ingest/labeling-trees.js';
-import type { Describe, IncomingImage } from './reimport-match-import.js';
+import type { LabelContent } from '../../dataset/label-line.js';
+
+/** What this module reads of an incoming image (`reimport-match-import.ts` `IncomingImage`). */
+interface ImageLabels {
+  readonly image: string;
+  readonly tag: number;
+  readonly labels: readonly {
+    readonly id?: string;
+    readonly where?: string | number;
+    readonly content: LabelContent;
+  }[];
+}
 
 /** Whose labels a format import holds: one named annotator, or each label's own. */
 export type LabelingOwner = { readonly annotator: string } | { readonly fromLabels: true };
 
 export function putLabeling(
   into: LabelingCollector,
-  img: IncomingImage,
+  img: ImageLabels,
   owner: LabelingOwner,
-  describe: Describe,
+  describe: (tag: number) => readonly [file: string, record: string],
 ): void {
   const [file, record] = describe(img.tag);
   if ('annotator' in owner) into.cover(img.image, owner.annotator);
