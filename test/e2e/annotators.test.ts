@@ -192,6 +192,22 @@ describe('consensus and agreement', () => {
   });
 });
 
+describe('merge', () => {
+  it('two branches that each add an annotator merge without conflict', async () => {
+    const m = await initRepo(tmp.root(), 'merge');
+    const file = (name: string, lines: Line[]) =>
+      writeJsonLines(join(data, `m-${name}.jsonl`), lines);
+    await m.ok(['import', 'labels', file('a', A), '--annotator', 'a']);
+    await m.ok(['branch', 'create', 'feat']);
+    await m.ok(['import', 'labels', file('b', B), '--annotator', 'b']);
+    await m.ok(['import', 'labels', file('c', C), '--annotator', 'c', '--branch', 'feat']);
+    await m.ok(['merge', 'feat']);
+    const read = async (name: string) =>
+      (await m.ok(['cat', 'main', '--annotator', name])).trim().split('\n').length;
+    expect([await read('a'), await read('b'), await read('c')]).toEqual([3, 3, 4]);
+  });
+});
+
 describe('Label Studio tasks with several annotations', () => {
   it('become several annotators (completed_by), read back per annotator', async () => {
     const ls = await initRepo(tmp.root(), 'ls');
