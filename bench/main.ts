@@ -20,6 +20,7 @@ const SUITES: Readonly<Record<string, string>> = {
   ui: './ui-bench.js',
   predictions: './predictions-bench.js',
   video: './video-bench.js',
+  annotators: './annotators-bench.js',
 };
 
 const first = process.argv[2];

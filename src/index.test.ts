@@ -45,6 +45,10 @@ it('exports the verbs of every feature and the error base class', () => {
     'verifyRepository',
     'cloneRepository',
     'pushTo',
+    'importAnnotatorLabels',
+    'readLabelings',
+    'consensus',
+    'agreement',
   ] as const;
   for (const v of verbs) expect(typeof verso[v], v).toBe('function');
   const e = new verso.VersoError('NotFound', 'INVALID_ARGUMENT', 'm');

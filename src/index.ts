@@ -23,6 +23,7 @@ export * from './api/lineage/index.js';
 export * from './api/maintenance/index.js';
 export * from './api/access/index.js';
 export * from './api/sync/index.js';
+export * from './api/annotators/index.js';
 
 // Errors: the base class, its categories and codes (leaf classes are matched by `code`).
 export { VersoError, isVersoError, type ErrorCategory, type ErrorCode } from './core/errors.js';

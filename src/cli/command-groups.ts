@@ -78,6 +78,10 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     load: async () => (await import('./commands/remote-commands.js')).registerRemoteCommands,
   },
   {
+    words: ['consensus', 'agreement'],
+    load: async () => (await import('./commands/annotator-commands.js')).registerAnnotatorCommands,
+  },
+  {
     words: ['completion', 'help'],
     load: async () => (await import('./commands/help-commands.js')).registerHelpCommands,
   },

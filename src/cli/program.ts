@@ -21,6 +21,7 @@ import { registerHelpCommands } from './commands/help-commands.js';
 import { registerServeCommands } from './commands/serve-commands.js';
 import { registerAccessCommands } from './commands/access-commands.js';
 import { registerRemoteCommands } from './commands/remote-commands.js';
+import { registerAnnotatorCommands } from './commands/annotator-commands.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = rootCommand();
@@ -38,6 +39,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerServeCommands(program, ctx);
   registerAccessCommands(program, ctx);
   registerRemoteCommands(program, ctx);
+  registerAnnotatorCommands(program, ctx);
   registerHelpCommands(program, ctx);
   return program;
 }

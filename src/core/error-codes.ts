@@ -87,6 +87,7 @@ export const API_ERROR_CODES = [
   'REMOTE_FAILED',
   'CREDENTIALS_INSECURE',
   'BLOB_FETCH_FAILED',
+  'ANNOTATOR_NOT_FOUND',
 ] as const;
 
 /** Tokens, roles, the audit log and branch protection (`catalog/access-catalog-errors.ts`, `api/access/`). */

@@ -32,3 +32,45 @@ export function applyMergePatch(target: JsonValue | undefined, patch: JsonValue)
 
 export const isObject = (v: JsonValue | undefined): v is JsonObject =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The merge patch that turns `from` into `to` (`applyMergePatch(from, diffMergePatch(from, to))`
+ * equals `to` whenever `to` holds no `null` member: a merge patch cannot set one), or undefined
+ * when they are equal. Members equal on both sides are left out, nested objects are diffed
+ * member by member, anything else that differs is taken whole from `to`.
+ */
+export function diffMergePatch(from: JsonValue, to: JsonValue): JsonValue | undefined {
+  if (!isObject(from) || !isObject(to)) return sameJson(from, to) ? undefined : to;
+  const patch: JsonObject = {};
+  let changed = false;
+  for (const k of Object.keys(from))
+    if (!Object.hasOwn(to, k)) {
+      patch[k] = null;
+      changed = true;
+    }
+  for (const [k, v] of Object.entries(to)) {
+    const d = Object.hasOwn(from, k) ? diffMergePatch(from[k]!, v) : v;
+    if (d === undefined) continue;
+    Object.defineProperty(patch, k, {
+      value: d,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    changed = true;
+  }
+  return changed ? patch : undefined;
+}
+
+/** Structural equality of two JSON values (member order ignored). */
+export function sameJson(a: JsonValue, b: JsonValue): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a))
+    return Array.isArray(b) && a.length === b.length && a.every((v, i) => sameJson(v, b[i]!));
+  if (!isObject(a) || !isObject(b)) return false;
+  const ka = Object.keys(a);
+  return (
+    ka.length === Object.keys(b).length &&
+    ka.every((k) => Object.hasOwn(b, k) && sameJson(a[k]!, b[k]!))
+  );
+}

@@ -261,6 +261,8 @@ const RUNS: readonly Run[] = [
   run('verify', () => ['verify'], 'document'),
   run('gc', () => ['gc'], 'document'),
   run('recover', () => ['recover'], 'document'),
+  run('consensus', () => ['consensus', '--strategy', 'wbf'], 'document'),
+  run('agreement', () => ['agreement', 'main', '--by', 'class'], 'document'),
 ];
 
 /** Commands that fail on this repository by design: their `--json` document is the envelope. */

@@ -7,3 +7,8 @@ export {
 export type { ImportMode } from './import-label-trees.js';
 export type { RemovedReport } from './change-report.js';
 export type { RecordImportResult } from './record-import.js';
+export {
+  importAnnotatorLabels,
+  type ImportAnnotatorLabelsOptions,
+  type ImportAnnotatorLabelsResult,
+} from './import-annotator-labels.js';

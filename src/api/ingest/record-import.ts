@@ -23,6 +23,9 @@
  * (bad record, duplicate) leaves the branch where it was. The snapshot's `schema` is kept; its
  * category list becomes the import's when the producer returns one, else the branch's is kept.
  * An import that changes nothing makes no commit (`committed: false`).
+ * With `labelings` (an import `--annotator`), the importer puts its labels there instead of into
+ * the sink: they go to the `objects` and `annotations` trees (`labeling-trees.ts`) in the same
+ * commit, and the labels and reviews trees are left as they are.
  */
 import { decodeValue, encodeValue, writeValue, type JsonValue } from '../../core/canonical.js';
 import { InvalidArgumentError } from '../../core/errors.js';
@@ -42,7 +45,8 @@ import type { LabelContent } from '../../dataset/label-line.js';
 import { decodeTuple } from '../../core/tuple.js';
 import { ExternalSorter } from '../../io/external-sort.js';
 import { putCategoryList, type Category } from '../../vcs/category-list.js';
-import type { Snapshot } from '../../vcs/snapshot.js';
+import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
+import { writeLabelings, type LabelingChanges, type LabelingCollector } from './labeling-trees.js';
 import type { RemovedReport } from './change-report.js';
 import { importLabelTrees, type ImportMode } from './import-label-trees.js';
 import { writeLabelPayload } from './label-file-records.js';
@@ -102,6 +106,8 @@ export interface RecordImportOptions {
   /** The error for an image record the branch's record refuses (a size unlike the verified one). */
   readonly invalidAsset?: (tag: number, image: string, problem: LabelProblem) => Error;
   readonly onProgress?: ProgressFn;
+  /** Annotators' labelings the importer collects instead of pushing labels (`--annotator`). */
+  readonly labelings?: LabelingCollector;
 }
 
 export interface RecordImportResult extends CommitResult {
@@ -113,6 +119,8 @@ export interface RecordImportResult extends CommitResult {
   readonly splits: ChangeCounts;
   readonly removed: RemovedReport;
   readonly geometry: GeometryReport;
+  /** With `labelings`: the annotators and what changed in the objects and annotations trees. */
+  readonly labelings?: { readonly annotators: readonly string[] } & LabelingChanges;
 }
 
 export async function importRecords(
@@ -166,6 +174,20 @@ export async function importRecords(
         invalid: opts.invalid,
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       });
+      const labelings =
+        opts.labelings &&
+        (await writeLabelings(
+          repo,
+          {
+            objects: treeRoot(base.snapshot, 'objects'),
+            annotations: treeRoot(base.snapshot, 'annotations'),
+          },
+          opts.labelings,
+        ));
+      const annotated = labelings && {
+        annotators: opts.labelings!.annotators,
+        ...labelings.changes,
+      };
       const counts = {
         labels: written.changes.labels,
         reviews: written.changes.reviews,
@@ -185,6 +207,12 @@ export async function importRecords(
           labels: hashToHex(written.labels),
           reviews: hashToHex(written.reviews),
           splits: hashToHex(splits),
+          ...(labelings
+            ? {
+                objects: hashToHex(labelings.objects),
+                annotations: hashToHex(labelings.annotations),
+              }
+            : {}),
         },
         ...(produced.categories
           ? { categories: putCategoryList(repo.chunks, produced.categories) }
@@ -204,8 +232,22 @@ export async function importRecords(
           assets: { ...counts.assets },
           splits: { ...counts.splits },
           ...(geometry.clipped > 0 ? { clipped: geometry.clipped } : {}),
+          ...(annotated
+            ? {
+                annotators: [...annotated.annotators],
+                objects: { ...annotated.objects },
+                annotations: { ...annotated.annotations },
+              }
+            : {}),
         },
-        report: { mode, records, ...counts, removed: written.changes.removed, geometry },
+        report: {
+          mode,
+          records,
+          ...counts,
+          removed: written.changes.removed,
+          geometry,
+          ...(annotated ? { labelings: annotated } : {}),
+        },
       };
     });
   } finally {

@@ -41,6 +41,8 @@ import {
   type RecordKind,
 } from '../ingest/record-import.js';
 import { CategoryIds } from './reimport-match-categories.js';
+import { LabelingCollector } from '../ingest/labeling-trees.js';
+import { putLabeling, type LabelingOwner } from './labeling-put.js';
 import {
   matchImageLabels,
   mergeMatched,
@@ -90,6 +92,8 @@ export interface FormatImportOptions {
   readonly onProgress?: ProgressFn;
   /** `import cvat --task ID`: one task of a project export. */
   readonly task?: string;
+  /** The file is annotators' labelings, not labels (`labeling-put.ts`). */
+  readonly labelingOwner?: LabelingOwner;
 }
 
 export type Describe = (tag: number) => readonly [file: string, record: string];
@@ -102,6 +106,7 @@ export interface ImageImportOptions {
   readonly mode?: RecordImportMode;
   readonly policy?: WritePolicy;
   readonly onProgress?: ProgressFn;
+  readonly labelingOwner?: LabelingOwner;
 }
 
 export interface ImageImportResult extends RecordImportResult {
@@ -117,6 +122,8 @@ export async function importImages(
   let images = 0;
   let matched = 0;
   const labels = new LabelTags();
+  const owner = opts.labelingOwner;
+  const labelings = owner && new LabelingCollector();
   const result = await importRecords(
     repo,
     {
@@ -141,6 +148,7 @@ export async function importImages(
       },
       locate: (kind, tag) => opts.describe(kind === 'label' ? labels.imageTag(tag) : tag),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...(labelings ? { labelings } : {}),
     },
     async (sink, base) => {
       const snap = base.snapshot;
@@ -159,37 +167,8 @@ export async function importImages(
           if (tooLong !== undefined)
             throw new FormatParseError(...opts.describe(img.tag), 'image', tooLong);
           images++;
-          sink.cover(img.image, img.tag);
-          // Stored labels the format cannot draw (a tag in YOLO) could not be in the file: kept.
-          const stored: StoredLabel[] = [];
-          for (const s of await storedLabels(repo, snap, img.image)) {
-            if (img.precision.render(s.content) !== undefined) stored.push(s);
-            else {
-              const tag = labels.add(img.tag, `label '${s.label}' (kept from the branch)`);
-              sink.label(img.image, s.label, s.content, s.review, tag);
-            }
-          }
-          const needMatch = img.labels.filter((l) => l.id === undefined).map((l) => l.content);
-          const found = matchImageLabels(stored, needMatch, img.precision);
-          let k = 0;
-          for (const l of img.labels) {
-            const tag = labels.add(img.tag, l.where);
-            if (l.id !== undefined) {
-              sink.label(img.image, l.id, l.content, l.review, tag);
-              continue;
-            }
-            const s = found[k++];
-            if (s) matched++;
-            if (s)
-              sink.label(
-                img.image,
-                s.label,
-                mergeMatched(s.content, l.content, img.precision),
-                s.review,
-                tag,
-              );
-            else sink.label(img.image, String(nextId++), l.content, l.review, tag);
-          }
+          if (labelings && owner) putLabeling(labelings, img, owner, opts.describe);
+          else await putLabels(img);
           const asset = assetToPut(await storedAsset(img.image), img.asset);
           if (asset) sink.asset(img.image, asset, img.tag);
           if (img.split !== undefined) sink.split(img.image, img.split, img.tag);
@@ -199,6 +178,40 @@ export async function importImages(
         ...(categories.changed ? { categories: categories.list() } : {}),
         operations: { ...operations, images, matched },
       };
+
+      async function putLabels(img: IncomingImage): Promise<void> {
+        sink.cover(img.image, img.tag);
+        // Stored labels the format cannot draw (a tag in YOLO) could not be in the file: kept.
+        const stored: StoredLabel[] = [];
+        for (const s of await storedLabels(repo, snap, img.image)) {
+          if (img.precision.render(s.content) !== undefined) stored.push(s);
+          else {
+            const tag = labels.add(img.tag, `label '${s.label}' (kept from the branch)`);
+            sink.label(img.image, s.label, s.content, s.review, tag);
+          }
+        }
+        const needMatch = img.labels.filter((l) => l.id === undefined).map((l) => l.content);
+        const found = matchImageLabels(stored, needMatch, img.precision);
+        let k = 0;
+        for (const l of img.labels) {
+          const tag = labels.add(img.tag, l.where);
+          if (l.id !== undefined) {
+            sink.label(img.image, l.id, l.content, l.review, tag);
+            continue;
+          }
+          const s = found[k++];
+          if (s) matched++;
+          if (s)
+            sink.label(
+              img.image,
+              s.label,
+              mergeMatched(s.content, l.content, img.precision),
+              s.review,
+              tag,
+            );
+          else sink.label(img.image, String(nextId++), l.content, l.review, tag);
+        }
+      }
     },
   );
   return { ...result, images, matched };

@@ -13,6 +13,7 @@ import type {
 import type { Repository } from '../../api/repository/index.js';
 import { defineCommand, registerCommand, type CommandInput } from '../command-table.js';
 import type { CliContext } from '../context.js';
+import { UsageError } from '../usage-error.js';
 import {
   commitLine,
   counts,
@@ -63,6 +64,8 @@ type FormatFlags = PolicyFlags & {
   replaceAll?: boolean;
   task?: string;
   video?: string;
+  annotator?: string;
+  annotators?: boolean;
 };
 
 /** The table entry of one format importer. */
@@ -72,16 +75,38 @@ export function formatImportCommand(f: FormatImport) {
     description: `import ${f.what}: the images it covers get exactly its labels (see docs/formats.md)`,
     spec: (cmd) =>
       importerOptions(cmd, (c) =>
-        c.option(
-          '--images <dir>',
-          'folder of the image files: sizes the annotation files lack; every image named must be there',
-        ),
+        c
+          .option(
+            '--images <dir>',
+            'folder of the image files: sizes the annotation files lack; every image named must be there',
+          )
+          .option(
+            '--annotator <name>',
+            "the file is this annotator's labeling: stored beside the other annotators' (objects and annotations), the labels are not touched",
+          )
+          .option(
+            '--annotators',
+            "each label is its own annotator's labeling (Label Studio: the annotation's completed_by)",
+          ),
       ),
+    check: ({ opts }: CommandInput<FormatFlags>) => {
+      if (opts.annotator !== undefined && opts.annotators)
+        throw new UsageError('give --annotator NAME or --annotators, not both');
+      if ((opts.annotator !== undefined || opts.annotators) && opts.replaceAll)
+        throw new UsageError(
+          "--annotator and --annotators replace annotators' labelings; they take no --replace-all",
+        );
+    },
     repository: true,
     async run(repo, { args, opts }: CommandInput<FormatFlags>) {
       return f.run(repo, {
         path: args[0] as string,
         ...importerTarget(opts),
+        ...(opts.annotator !== undefined
+          ? { labelingOwner: { annotator: opts.annotator } }
+          : opts.annotators
+            ? { labelingOwner: { fromLabels: true as const } }
+            : {}),
         ...(opts.images !== undefined ? { images: opts.images } : {}),
         ...(opts.task !== undefined ? { task: opts.task } : {}),
         ...(opts.video !== undefined ? { video: opts.video } : {}),
@@ -107,7 +132,9 @@ function imageImportLines(branch: string, r: ImageImportResult): string[] {
     commitLine(
       branch,
       r,
-      `imported ${r.images} images (${r.matched} labels matched to stored ones): labels ${counts(r.labels)}, reviews ${counts(r.reviews)}, assets ${counts(r.assets)}, splits ${counts(r.splits)}`,
+      r.labelings
+        ? `imported ${r.images} images as annotators ${r.labelings.annotators.join(', ')}: objects ${counts(r.labelings.objects)}, annotations ${counts(r.labelings.annotations)}, assets ${counts(r.assets)}, splits ${counts(r.splits)}`
+        : `imported ${r.images} images (${r.matched} labels matched to stored ones): labels ${counts(r.labels)}, reviews ${counts(r.reviews)}, assets ${counts(r.assets)}, splits ${counts(r.splits)}`,
     ),
     ...removedLines(r.mode, r.removed),
     ...geometryLines(r.geometry),

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import type { ChangeDetail, DiffStat, LogEntry } from '../../api/read/index.js';
 import { positiveInteger } from '../arg-parsers.js';
+import { UsageError } from '../usage-error.js';
 import {
   defineCommand,
   RawBlocks,
@@ -103,7 +104,7 @@ export const diff = defineCommand<{ stat?: boolean }, DiffStat | Records<ChangeD
 });
 
 export const cat = defineCommand<
-  { schema?: string; where?: string; explain?: boolean },
+  { schema?: string; where?: string; explain?: boolean; annotator?: string },
   RawBlocks | Explanation
 >({
   name: 'cat <ref>',
@@ -119,10 +120,22 @@ export const cat = defineCommand<
       .option(
         '--explain',
         'print how the filter would be answered (index or scan), print no labels',
+      )
+      .option(
+        '--annotator <name>',
+        "this annotator's labeling (from the annotations), with the object each label is",
       ),
+  check: ({ opts }) => {
+    if (opts.annotator !== undefined && (opts.where ?? opts.schema ?? opts.explain) !== undefined)
+      throw new UsageError('--annotator takes neither --where, --schema nor --explain');
+  },
   repository: true,
   async run(repo, { args, opts }) {
     const ref = args[0] as string;
+    if (opts.annotator !== undefined) {
+      const { readLabelingBlocks } = await import('../../api/annotators/index.js');
+      return new RawBlocks(readLabelingBlocks(repo, ref, { annotator: opts.annotator }));
+    }
     if (opts.explain && opts.where !== undefined)
       return explainCommand(repo, ref, opts.where, opts.schema);
     const { catLabelBlocks } = await import('../../api/read/index.js');

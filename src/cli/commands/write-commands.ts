@@ -2,7 +2,7 @@
  * `verso import labels` and `verso apply` (layer: cli), as command-table entries.
  */
 import type { Command } from 'commander';
-import type { ImportLabelsResult } from '../../api/ingest/index.js';
+import type { ImportAnnotatorLabelsResult, ImportLabelsResult } from '../../api/ingest/index.js';
 import type { ApplyEditsResult } from '../../api/write/index.js';
 import { defineCommand, registerCommand } from '../command-table.js';
 import type { CliContext } from '../context.js';
@@ -24,27 +24,47 @@ type ImportFlags = PolicyFlags & {
   message?: string;
   upsert?: boolean;
   replaceAll?: boolean;
+  annotator?: string;
 };
 
-export const importLabelsCommand = defineCommand<ImportFlags, ImportLabelsResult>({
+export const importLabelsCommand = defineCommand<
+  ImportFlags,
+  ImportLabelsResult | ImportAnnotatorLabelsResult
+>({
   name: 'labels <file>',
   description:
     'import a native JSONL label file: the images it names get exactly its labels (see docs/formats.md)',
   spec: (cmd) =>
     importerOptions(cmd, (c) =>
-      c.option(
-        '--upsert',
-        "put the file's labels on top of the branch's: other labels of its images and reviews it does not give stay",
-      ),
+      c
+        .option(
+          '--upsert',
+          "put the file's labels on top of the branch's: other labels of its images and reviews it does not give stay",
+        )
+        .option(
+          '--annotator <name>',
+          "the file is this annotator's labeling: stored beside the other annotators' (objects and annotations), the labels are not touched",
+        ),
     ),
   check: ({ opts }) => {
     if (opts.upsert && opts.replaceAll)
       throw new UsageError('--upsert and --replace-all cannot be used together');
+    if (opts.annotator !== undefined && (opts.upsert || opts.replaceAll))
+      throw new UsageError(
+        "--annotator replaces that annotator's labeling of the file's images; it takes neither --upsert nor --replace-all",
+      );
   },
   repository: true,
   progress: true,
   async run(repo, { args, opts }, rc) {
-    const { importLabels } = await import('../../api/ingest/index.js');
+    const { importLabels, importAnnotatorLabels } = await import('../../api/ingest/index.js');
+    if (opts.annotator !== undefined)
+      return importAnnotatorLabels(repo, {
+        file: args[0] as string,
+        branch: opts.branch,
+        annotator: opts.annotator,
+        ...(opts.message ? { message: opts.message } : {}),
+      });
     return importLabels(repo, {
       file: args[0] as string,
       ...importerTarget(opts),
@@ -52,15 +72,24 @@ export const importLabelsCommand = defineCommand<ImportFlags, ImportLabelsResult
       ...(rc.progress ? { onProgress: rc.progress } : {}),
     });
   },
-  render: (r, { opts }) => [
-    commitLine(
-      opts.branch,
-      r,
-      `imported ${r.lines} labels: labels ${counts(r.labels)}, reviews ${counts(r.reviews)}`,
-    ),
-    ...removedLines(r.mode, r.removed),
-    ...geometryLines(r.geometry),
-  ],
+  render: (r, { opts }) =>
+    'annotator' in r
+      ? [
+          commitLine(
+            opts.branch,
+            r,
+            `imported ${r.lines} labels of annotator '${r.annotator}' on ${r.images} images: objects ${counts(r.changes.objects)}, annotations ${counts(r.changes.annotations)}`,
+          ),
+        ]
+      : [
+          commitLine(
+            opts.branch,
+            r,
+            `imported ${r.lines} labels: labels ${counts(r.labels)}, reviews ${counts(r.reviews)}`,
+          ),
+          ...removedLines(r.mode, r.removed),
+          ...geometryLines(r.geometry),
+        ],
 });
 
 export const applyCommand = defineCommand<

@@ -1,0 +1,263 @@
+/**
+ * Several annotators on one image through the CLI (issue 18): `import labels --annotator`
+ * writes one annotator's labeling beside the others' (the labels tree untouched), a re-import
+ * replaces only that annotator's labeling, `cat --annotator` reads it back as imported,
+ * Label Studio tasks with several annotations become several annotators (real export),
+ * `consensus` fuses into the labels in one commit with lineage, `agreement` reports; bad input
+ * exits with a clear error and writes nothing.
+ */
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  REPO_ROOT,
+  expectFailure,
+  initRepo,
+  useTempRoot,
+  writeJsonLines,
+  type TestRepo,
+} from './helpers.js';
+
+const LS_DIR = join(
+  REPO_ROOT,
+  '../shared/data/real/label_studio/label-studio-sdk/tests/custom/converter/data/test_export_yolo',
+);
+const LS_FILE = join(
+  LS_DIR,
+  readdirSync(LS_DIR).find((f) => f === 'data.json')!,
+);
+
+const tmp = useTempRoot('annotators');
+let repo: TestRepo;
+let data: string;
+
+type Line = Record<string, unknown> & { image: string; label: string };
+
+const A: Line[] = [
+  {
+    image: 'i1',
+    label: '1',
+    category: 'cat',
+    bbox: [0, 0, 10, 10],
+    annotated_at: '2026-01-01T00:00:00Z',
+  },
+  {
+    image: 'i1',
+    label: '2',
+    category: 'dog',
+    bbox: [20, 20, 10, 10],
+    attributes: { occluded: true },
+  },
+  { image: 'i2', label: '1', category: 'cat', bbox: [5, 5, 10, 10] },
+];
+const B: Line[] = [
+  { image: 'i1', label: 'b1', category: 'cat', bbox: [1, 0, 10, 10] },
+  {
+    image: 'i1',
+    label: 'b2',
+    category: 'dog',
+    bbox: [20, 20, 10, 10],
+    attributes: { occluded: true },
+  },
+  { image: 'i2', label: 'b3', category: 'dog', bbox: [5, 5, 10, 10] },
+];
+const C: Line[] = [
+  { image: 'i1', label: 'c1', category: 'cat', bbox: [0, 0, 10, 10] },
+  {
+    image: 'i1',
+    label: 'c2',
+    category: 'dog',
+    bbox: [21, 20, 10, 10],
+    attributes: { occluded: false },
+  },
+  { image: 'i2', label: 'c3', category: 'cat', bbox: [5, 5, 10, 10] },
+  { image: 'i2', label: 'c4', category: 'bird', bbox: [50, 50, 10, 10] },
+];
+
+/** `cat --annotator` lines without the members the read adds (annotator, object). */
+async function labelingOf(name: string, ref = 'main'): Promise<Line[]> {
+  const lines = (await repo.ok(['cat', ref, '--annotator', name])).trim().split('\n');
+  return lines.map((l) => {
+    const { annotator: _a, object: _o, ...rest } = JSON.parse(l) as Line;
+    return rest as Line;
+  });
+}
+
+const trees = async (ref = 'main') =>
+  (await repo.json<{ trees: Record<string, string> }>(['show', ref])).trees;
+
+beforeAll(async () => {
+  repo = await initRepo(tmp.root());
+  data = tmp.dir('data');
+  for (const [name, lines] of [
+    ['a', A],
+    ['b', B],
+    ['c', C],
+  ] as const)
+    await repo.ok([
+      'import',
+      'labels',
+      writeJsonLines(join(data, `${name}.jsonl`), lines),
+      '--annotator',
+      name,
+    ]);
+});
+
+describe('import labels --annotator and cat --annotator', () => {
+  it('reads each labeling back exactly as imported; the labels tree is untouched', async () => {
+    expect(await labelingOf('a')).toEqual(A);
+    expect(await labelingOf('b')).toEqual(B);
+    expect(await labelingOf('c')).toEqual(C);
+    expect(await repo.cat('main')).toEqual([]);
+    const t = await trees();
+    expect(t['objects']).toBeDefined();
+    expect(t['annotations']).toBeDefined();
+  });
+
+  it("matches annotators' labels to one object by IoU, a class disagreement included", async () => {
+    const objects = (await repo.ok(['cat', 'main', '--annotator', 'b'])).trim().split('\n');
+    expect(objects.map((l) => (JSON.parse(l) as { object: string }).object)).toEqual([
+      '1',
+      '2',
+      '1',
+    ]);
+  });
+
+  it("a re-import replaces only that annotator's labeling, in one commit", async () => {
+    const before = (await repo.log()).length;
+    const [a, c] = [await labelingOf('a'), await labelingOf('c')];
+    const moved: Line[] = [{ image: 'i1', label: 'b1', category: 'cat', bbox: [2, 0, 10, 10] }];
+    const r = await repo.json<{
+      changes: { annotations: { added: number; removed: number; modified: number } };
+    }>(['import', 'labels', writeJsonLines(join(data, 'b2.jsonl'), moved), '--annotator', 'b']);
+    expect(r.changes.annotations).toEqual({ added: 0, removed: 1, modified: 1 });
+    expect((await repo.log()).length).toBe(before + 1);
+    expect(await labelingOf('b')).toEqual([moved[0], B[2]]);
+    expect(await labelingOf('a')).toEqual(a);
+    expect(await labelingOf('c')).toEqual(c);
+    await repo.ok(['import', 'labels', join(data, 'b.jsonl'), '--annotator', 'b']);
+    expect(await labelingOf('b')).toEqual(B);
+  });
+});
+
+describe('consensus and agreement', () => {
+  it('writes the fused labels with their annotators in one commit; lists objects below K', async () => {
+    const before = await trees();
+    const r = await repo.json<{
+      written: number;
+      below: { image: string; object: string; supporters: string[]; of: number }[];
+    }>(['consensus', '--strategy', 'majority', '--min-agreement', '2']);
+    expect(r.written).toBe(3);
+    expect(r.below.map((b) => [b.image, b.supporters])).toEqual([['i2', ['c']]]);
+    const labels = await repo.cat('main');
+    expect(labels.map((l) => [l.image, l.label, l['category'], l['bbox']])).toEqual([
+      ['i1', '1', 'cat', [0.3333, 0, 10, 10]],
+      ['i1', '2', 'dog', [20.3333, 20, 10, 10]],
+      ['i2', '1', 'cat', [5, 5, 10, 10]],
+    ]);
+    expect(labels[2]!['consensus']).toEqual({
+      annotators: ['a', 'c'],
+      of: 3,
+      strategy: 'majority',
+    });
+    expect(labels[1]!['attributes']).toEqual({ occluded: true });
+    const [head] = await repo.jsonLines<{ operations: Record<string, unknown> }>(['log', 'main']);
+    expect(head!.operations).toMatchObject({
+      op: 'consensus',
+      strategy: 'majority',
+      min_agreement: 2,
+    });
+    const after = await trees();
+    expect([after['objects'], after['annotations']]).toEqual([
+      before['objects'],
+      before['annotations'],
+    ]);
+  });
+
+  it('reports pairwise F1, kappa and IoU as JSON and as a table', async () => {
+    const r = await repo.json<{
+      pairs: { a: string; b: string; f1: number; kappa: number | null }[];
+      fleiss_kappa: number;
+    }>(['agreement', 'main', '--by', 'annotator']);
+    expect(r.pairs.map((p) => [p.a, p.b])).toEqual([
+      ['a', 'b'],
+      ['a', 'c'],
+      ['b', 'c'],
+    ]);
+    // a and b: 3 labels each, 2 matches (i2 is cat for a, dog for b): F1 4/6; kappa over 3 shared.
+    expect(r.pairs[0]!.f1).toBeCloseTo(4 / 6, 9);
+    expect(r.fleiss_kappa).toBeLessThan(1);
+    const text = await repo.ok(['agreement', 'main']);
+    expect(text).toMatch(/annotator A\s+annotator B\s+F1\s+kappa\s+mean IoU\s+matches/);
+  });
+});
+
+describe('merge', () => {
+  it('two branches that each add an annotator merge without conflict', async () => {
+    const m = await initRepo(tmp.root(), 'merge');
+    const file = (name: string, lines: Line[]) =>
+      writeJsonLines(join(data, `m-${name}.jsonl`), lines);
+    await m.ok(['import', 'labels', file('a', A), '--annotator', 'a']);
+    await m.ok(['branch', 'create', 'feat']);
+    await m.ok(['import', 'labels', file('b', B), '--annotator', 'b']);
+    await m.ok(['import', 'labels', file('c', C), '--annotator', 'c', '--branch', 'feat']);
+    await m.ok(['merge', 'feat']);
+    const read = async (name: string) =>
+      (await m.ok(['cat', 'main', '--annotator', name])).trim().split('\n').length;
+    expect([await read('a'), await read('b'), await read('c')]).toEqual([3, 3, 4]);
+  });
+});
+
+describe('Label Studio tasks with several annotations', () => {
+  it('become several annotators (completed_by), read back per annotator', async () => {
+    const ls = await initRepo(tmp.root(), 'ls');
+    await ls.ok(['import', 'label-studio', LS_FILE, '--annotators']);
+    const one = (await ls.ok(['cat', 'main', '--annotator', '1'])).trim().split('\n');
+    const two = (await ls.ok(['cat', 'main', '--annotator', '2'])).trim().split('\n');
+    expect(one).toHaveLength(4);
+    expect(two).toHaveLength(2);
+    expect(await ls.cat('main')).toEqual([]);
+    const r = await ls.json<{ annotators: string[] }>(['agreement', 'main']);
+    expect(r.annotators).toEqual(['1', '2']);
+  });
+});
+
+describe('bad input: a clear error and nothing written', () => {
+  it('refuses an unknown annotator on read, an empty name and a malformed file', async () => {
+    const head = await repo.head();
+    expectFailure(
+      await repo.run(['cat', 'main', '--annotator', 'zed']),
+      1,
+      "no annotator 'zed'",
+      'a, b, c',
+    );
+    expectFailure(
+      await repo.run(['import', 'labels', join(data, 'a.jsonl'), '--annotator', '']),
+      1,
+      'must not be empty',
+    );
+    const bad = join(data, 'bad.jsonl');
+    writeFileSync(bad, `${JSON.stringify(A[0])}\n{"image": "i9", "label": "1", "bbox": [1, 2]}\n`);
+    expectFailure(
+      await repo.run(['import', 'labels', bad, '--annotator', 'a']),
+      1,
+      'bad.jsonl:2',
+      'bbox',
+    );
+    writeFileSync(bad, '{"image": "i9", "label": \n');
+    expectFailure(
+      await repo.run(['import', 'labels', bad, '--annotator', 'a']),
+      1,
+      'bad.jsonl:1',
+      'malformed JSON',
+    );
+    const other = writeJsonLines(bad, [{ ...A[0], annotator: 'b' }]);
+    expectFailure(
+      await repo.run(['import', 'labels', other, '--annotator', 'a']),
+      1,
+      'names annotator "b"',
+    );
+    expect(await repo.head()).toBe(head);
+    expect(await labelingOf('a')).toEqual(A);
+  });
+});
