@@ -63,7 +63,7 @@ const API_FEATURE_USES = {
   maintenance: ['images', 'merge', 'read'],
   access: [],
   sync: ['merge', 'read'],
-  annotators: ['ingest'],
+  annotators: ['ingest', 'read'],
 };
 const COMPOSITION_ROOT = '^src/api/repository/compose\\.ts$';
 const featureUses = (feature, uses) => ({

@@ -174,6 +174,20 @@ describe('consensus and agreement', () => {
     ]);
   });
 
+  it('run again, keeps the review of a label it gives unchanged', async () => {
+    const edits = [
+      { op: 'patch', image: 'i1', label: '1', review: { status: 'approved', reviewer: 'rev' } },
+    ];
+    await repo.apply(writeJsonLines(join(data, 'approve.jsonl'), edits), 'main');
+    await repo.ok(['consensus', '--strategy', 'majority', '--min-agreement', '2']);
+    const labels = await repo.cat('main');
+    expect(labels.map((l) => [l.image, l.label, l.review?.status ?? null])).toEqual([
+      ['i1', '1', 'approved'],
+      ['i1', '2', null],
+      ['i2', '1', null],
+    ]);
+  });
+
   it('reports pairwise F1, kappa and IoU as JSON and as a table', async () => {
     const r = await repo.json<{
       pairs: { a: string; b: string; f1: number; kappa: number | null }[];

@@ -105,6 +105,8 @@ describe('verso blame', () => {
       annotator: 'ann_9',
       annotated_at: '2026-02-01T10:00:00Z',
       review: null,
+      // Not a model's proposal (`predict promote` sets it: model, set, prediction, score).
+      proposed_by: null,
     });
     expect(reviewed.introduced.commit).toBe(importCommit);
     expect(reviewed.changed.commit).toBe(importCommit);

@@ -4,7 +4,7 @@
  * nothing written, and merges per keyframe: edits of different frames of one track combine,
  * the same keyframe edited two ways is a conflict naming video, track and frame.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectFailure, initRepo, REPO_ROOT, useTempRoot, type TestRepo } from './helpers.js';
@@ -62,6 +62,19 @@ describe('video tracks', () => {
     await repo.ok(['export', 'main', '--format', 'mot', '--out', out]);
     const back = readFileSync(join(out, 'campus', 'gt', 'gt.txt'), 'utf8');
     expect(back).toBe(readFileSync(CAMPUS, 'utf8').replace(/\r\n/g, '\n'));
+    const filtered = join(tmp.root(), 'mot-filtered');
+    const refused = await repo.run([
+      'export',
+      'main',
+      '--format',
+      'mot',
+      '--out',
+      filtered,
+      '--where',
+      'class = car',
+    ]);
+    expectFailure(refused, 1, 'exports every video track', 'a label filter');
+    expect(existsSync(filtered)).toBe(false);
   });
 
   it.each([

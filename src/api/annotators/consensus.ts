@@ -8,9 +8,10 @@
  * least `MIN_WEIGHT`. An object whose winning class has fewer than K supporters is not written
  * and is listed in the result (`below`) for review. The consensus label is keyed (image, object)
  * and carries `consensus: {annotators, of, strategy}`: the annotations it came from. Every image
- * with objects gets exactly its consensus labels (per-image replacement, `image-replace.ts`; their
- * reviews are dropped, since the labels are new); other images keep theirs. The commit's
- * operations give the strategy, K and the counts.
+ * with objects gets exactly its consensus labels (per-image replacement, `image-replace.ts`); a
+ * label that consensus gives again unchanged keeps its review (consensus run again after a new
+ * annotator does not drop the reviews of labels it did not change), a new or changed one has
+ * none. Other images keep theirs. The commit's operations give the strategy, K and the counts.
  */
 import type { JsonValue } from '../../core/canonical.js';
 import { InvalidArgumentError } from '../../core/errors.js';
@@ -23,7 +24,10 @@ import {
   type ConsensusStrategy,
 } from '../../dataset/consensus-fuse.js';
 import { encodeImageKey, encodeLabelKey } from '../../dataset/label-key.js';
+import { bytesEqual } from '../../tree/bytes.js';
+import { scanLeaves } from '../../tree/read.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
+import { ReviewCursor } from '../read/label-review-scan.js';
 import { replaceImages } from '../ingest/image-replace.js';
 import { changeCounts, type SortedRecord } from '../ingest/sorted-label-build.js';
 import type { Repository } from '../repository/repository.js';
@@ -77,6 +81,7 @@ export async function consensus(
     const weights =
       opts.strategy === 'majority' ? new Map<string, number>() : await annotatorWeights(repo, s);
     const fused = await fuseAll(repo, s, opts.strategy, weights, k);
+    await keepUnchangedReviews(repo, s, fused.records);
     const roots = await replaceImages(repo, {
       labels: treeRoot(s, 'labels'),
       reviews: treeRoot(s, 'reviews'),
@@ -160,6 +165,23 @@ async function fuseAll(
       });
     }
   return { records, images, below, objects, written: records.length };
+}
+
+/** Gives each record whose label is stored unchanged at its key that label's review. */
+async function keepUnchangedReviews(
+  repo: Repository,
+  s: Snapshot,
+  records: SortedRecord[],
+): Promise<void> {
+  const labels = new ReviewCursor(scanLeaves(repo.nodes, treeRoot(s, 'labels')));
+  const reviews = new ReviewCursor(scanLeaves(repo.nodes, treeRoot(s, 'reviews')));
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const stored = await labels.valueAt(r.key);
+    if (!stored || !bytesEqual(stored, r.label)) continue;
+    const review = await reviews.valueAt(r.key);
+    if (review) records[i] = { ...r, review };
+  }
 }
 
 async function* each<T>(items: readonly T[]): AsyncGenerator<T> {

@@ -24,6 +24,12 @@ const EXPORTERS: Readonly<Record<string, () => Promise<Exporter>>> = {
 };
 
 export const EXPORT_FORMATS: readonly string[] = Object.keys(EXPORTERS);
+/** Formats that write a snapshot's video tracks (keyframes materialized), not its labels. */
+const TRACK_FORMATS: ReadonlySet<string> = new Set(['mot']);
+/** The formats that write labels (what a label filter, a schema or image files apply to). */
+export const LABEL_EXPORT_FORMATS: readonly string[] = EXPORT_FORMATS.filter(
+  (f) => !TRACK_FORMATS.has(f),
+);
 
 export interface ExportOptions {
   readonly ref: string;
@@ -47,6 +53,21 @@ export interface ExportResult extends ExportCounts {
   readonly where?: string;
   readonly commit: ChunkHash;
   readonly out: string;
+}
+
+/** A track format writes every track of the snapshot: label filters, schemas and images do not apply. */
+function refuseLabelOptions(opts: ExportOptions): void {
+  const given = [
+    opts.where !== undefined ? 'a label filter' : undefined,
+    opts.schema !== undefined ? 'a schema version' : undefined,
+    opts.withImages ? 'image files' : undefined,
+  ].filter((g) => g !== undefined);
+  if (given.length > 0)
+    throw new InvalidArgumentError(
+      'format',
+      opts.format,
+      `${opts.format} exports every video track of the snapshot, so ${given.join(' and ')} cannot apply; use one of ${LABEL_EXPORT_FORMATS.join(', ')} for labels`,
+    );
 }
 
 /** Formats that write a folder (the others write one file). */
@@ -84,6 +105,7 @@ export async function exportSnapshot(repo: Repository, opts: ExportOptions): Pro
       'JSONL has no image files: use coco, yolo, yolo-seg or voc',
       { option: 'with-images' },
     );
+  if (TRACK_FORMATS.has(opts.format)) refuseLabelOptions(opts);
   const { commit, snap } = await snapshotAtRef(repo, opts.ref);
   const view = await exportView(repo, snap, opts.schema, opts.format !== 'jsonl');
   const filter =

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LineageRecordNotFoundError } from '../../catalog/catalog-errors.js';
-import { EXPORT_FORMATS } from '../interchange/export.js';
+import { LABEL_EXPORT_FORMATS } from '../interchange/export.js';
 import { importCoco } from '../interchange/import-coco.js';
 import { catLabels } from '../read/cat.js';
 import { initRepository } from '../repository/init-repository.js';
@@ -119,7 +119,7 @@ describe('slices', () => {
     const r = await exportSlice(repo, { slice: 'hard5', format: 'jsonl', out });
     expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toEqual(want);
     expect([r.commit, r.slice]).toEqual([selectedCommit, selected.slice.id]);
-    for (const format of EXPORT_FORMATS) {
+    for (const format of LABEL_EXPORT_FORMATS) {
       const o = join(dir, `all-${format}`);
       const e = await exportSlice(repo, { slice: selected.slice.id, format, out: o });
       expect(e.labels).toBe(want.length);
