@@ -18,6 +18,8 @@ const QUOTED_MEMBER_NAMES = CANONICAL_DICTIONARY.map((s) => Buffer.from(JSON.str
 const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+/** `take` hands over blocks at least this big instead of copying them (never a pooled Buffer). */
+const HAND_OVER_BYTES = 1 << 16;
 
 /** A growable output buffer of JSON text (a ByteWriter with text helpers). */
 export class JsonBytes extends ByteWriter {
@@ -82,7 +84,14 @@ export class JsonBytes extends ByteWriter {
 
   /** Take the text written so far and start again. */
   take(): Buffer {
-    // Not zero-filled first (Buffer.from would be): a 1 MiB block is written over at once.
+    if (this.pos >= HAND_OVER_BYTES) {
+      // A big block is handed over as it is, and writing goes on in a fresh buffer of the same
+      // size: no copy (the block keeps its buffer's spare capacity, at most as much again).
+      const out = this.buf.subarray(0, this.pos);
+      this.buf = Buffer.allocUnsafe(this.buf.length);
+      this.pos = 0;
+      return out;
+    }
     const out = Buffer.allocUnsafe(this.pos);
     this.buf.copy(out, 0, 0, this.pos);
     this.reset();

@@ -15,7 +15,7 @@ import { scanLeaves } from '../../tree/read.js';
 import { encodeLabelKey } from '../../dataset/label-key.js';
 import { splitExampleKey } from '../../influence/vector-file.js';
 import { treeRoot } from '../../vcs/snapshot.js';
-import { renderLine } from '../read/cat.js';
+import { renderLine } from '../read/label-lines.js';
 import { ReviewCursor } from '../read/label-review-scan.js';
 import { snapshotOfCommit } from '../repository/snapshot-at.js';
 import type { Repository } from '../repository/repository.js';

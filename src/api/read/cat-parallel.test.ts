@@ -14,7 +14,7 @@ import { openRepository } from '../repository/compose.js';
 import type { Repository } from '../repository/repository.js';
 import { snapshotAtRef } from '../repository/snapshot-at.js';
 import { treeRoot } from '../../vcs/snapshot.js';
-import { labelRangeBlocks } from './cat.js';
+import { labelRangeBlocks } from './label-lines.js';
 import { parallelCatBlocks } from './cat-parallel.js';
 
 const WORKER = join(import.meta.dirname, '../../../dist/src/api/read/cat-worker.js');

@@ -9,7 +9,7 @@ import { toWireError } from '../../core/error-wire.js';
 import { hexToHash } from '../../core/hash.js';
 import { LmdbChunkStore } from '../../store/lmdb/lmdb-chunk-store.js';
 import { NodeStore } from '../../tree/node-store.js';
-import { labelRangeBlocks } from './cat.js';
+import { labelRangeBlocks } from './label-lines.js';
 import type { CatWorkerInput, CatWorkerReply, CatWorkerRequest } from './cat-parallel.js';
 
 const input = workerData as CatWorkerInput;
@@ -23,8 +23,10 @@ port.on('message', (m: CatWorkerRequest) => {
 
 function post(reply: CatWorkerReply): void {
   const block = reply.kind === 'block' ? reply.block : undefined;
-  const whole = block && block.byteOffset === 0 && block.byteLength === block.buffer.byteLength;
-  port.postMessage(reply, whole ? [block.buffer as ArrayBuffer] : []);
+  // A block that starts its own big buffer (`JsonBytes.take` hands those over) moves without a
+  // copy; a small one may sit in Node's shared pool, which must never be transferred.
+  const own = block && block.byteOffset === 0 && block.buffer.byteLength >= 1 << 16;
+  port.postMessage(reply, own ? [block.buffer as ArrayBuffer] : []);
 }
 
 // `threadReader`'s one backend: lmdb-js shares the open environment between threads.

@@ -23,7 +23,7 @@ import { decodeRecordKey, encodeImageKey } from '../../dataset/label-key.js';
 import { compareBytes } from '../../tree/bytes.js';
 import { countEntries, entryAt, getValue, rankOf, scanLeaves } from '../../tree/read.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
-import { renderLine } from './cat.js';
+import { renderLine } from './label-lines.js';
 import { ReviewCursor, type LabelEntry } from './label-review-scan.js';
 import type { LabelMatcher } from '../query/query-filter.js';
 import type { ChunkHash } from '../../core/hash.js';
