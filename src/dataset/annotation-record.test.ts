@@ -45,7 +45,10 @@ describe('annotation records', () => {
   });
 
   it('round-trips any labeling against any reference (property)', () => {
-    const json = fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<JsonValue>;
+    // JSON has no -0: through JSON text (what files carry) it is 0, as the encoding stores it.
+    const json = fc
+      .jsonValue({ maxDepth: 3 })
+      .map((v) => JSON.parse(JSON.stringify(v)) as JsonValue);
     const content = fc.dictionary(fc.string({ maxLength: 6 }), json, { maxKeys: 5 });
     fc.assert(
       fc.property(content, content, fc.option(fc.string(), { nil: undefined }), (ref, mine, at) => {
