@@ -422,6 +422,17 @@ describe('server: assets', () => {
     expect([missing.status, missing.json().error.code]).toEqual([404, 'ASSET_NOT_FOUND']);
     const badRef = await s.http('GET', s.repoPath('/assets?ref=nope'), { token: s.tokens.read });
     expect([badRef.status, badRef.json().error.code]).toEqual([404, 'REF_NOT_FOUND']);
+    // A page's images in one lookup: in id order, the ones without a record left out.
+    const lookup = (body: unknown, token = s.tokens.read) =>
+      s.http('POST', s.repoPath('/assets/lookup'), { token, json: body });
+    const some = await lookup({ ref: 'main', images: ['train/a b%', 'nope', 'img_2', 'img_2'] });
+    expect(some.status).toBe(200);
+    expect(some.json().assets).toEqual([assets[1], oddRecord.json()]);
+    const lookupBadRef = await lookup({ ref: 'nope', images: ['img_2'] });
+    expect([lookupBadRef.status, lookupBadRef.json().error.code]).toEqual([404, 'REF_NOT_FOUND']);
+    const tooMany = await lookup({ images: Array.from({ length: 1001 }, (_, i) => `i${i}`) });
+    expect(tooMany.status).toBe(400);
+    expect((await lookup({ images: ['img_2'] }, 'wrong-token')).status).toBe(401);
   });
 
   it('commits nothing when a named blob is missing, no image, or one id names two blobs', async () => {
@@ -483,6 +494,7 @@ describe('server: assets', () => {
     );
     for (const p of ['/blobs/{sha256}/thumbnail', '/assets', '/assets/{image}'])
       expect(paths[`/repos/{repo}${p}`]).toHaveProperty('get');
+    expect(paths['/repos/{repo}/assets/lookup']).toHaveProperty('post');
     expect(paths['/repos/{repo}/branches/{branch}/images']).toHaveProperty('post');
   });
 });

@@ -16,7 +16,7 @@ export {
 } from './diff.js';
 export { logCommits, type LogEntry } from './log.js';
 export { showCommit, type ShowResult } from './show.js';
-export { listAssets, showAsset, type AssetEntry } from './assets.js';
+export { findAssets, listAssets, showAsset, type AssetEntry } from './assets.js';
 export { assetRecordJson } from '../../dataset/asset-record.js';
 export { categoriesOf, type Category } from './categories.js';
 export {

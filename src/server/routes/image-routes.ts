@@ -29,7 +29,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { assertBranchWrite } from '../protected-writes.js';
 import { addImageBlobs, BlobNotFoundError } from '../../api/images/index.js';
-import { assetRecordJson, listAssets, showAsset } from '../../api/read/index.js';
+import { assetRecordJson, findAssets, listAssets, showAsset } from '../../api/read/index.js';
 import { versoDir } from '../../api/repository/index.js';
 import type { ChunkHash } from '../../core/hash.js';
 import { snakeCaseJson } from '../../core/json-case.js';
@@ -59,6 +59,9 @@ const Bytes = (description: string, mediaType = 'application/octet-stream') => (
   content: { [mediaType]: { schema: { type: 'string', format: 'binary' } } },
 });
 const NotModified = { description: 'the client has it (If-None-Match)', type: 'null' };
+
+/** Images one `POST /assets/lookup` may name. */
+const ASSET_LOOKUP_MAX = 1000;
 
 const AssetSchema = Type.Object(
   {
@@ -319,6 +322,37 @@ function assetRoutes(app: VersoApp): void {
       const { image } = request.params;
       const record = await showAsset(request.repo, request.query.ref, image);
       return { image, ...assetRecordJson(record) } as never;
+    },
+  );
+
+  app.post(
+    '/assets/lookup',
+    {
+      config: { role: 'read' },
+      schema: {
+        summary:
+          'the asset records of the named images at a ref, in image id order (images without one are left out): one request for the images a page draws',
+        tags: ['images'],
+        params: RepoParams,
+        body: Type.Object({
+          ref: Type.String({ default: 'main' }),
+          images: Type.Array(Type.String({ minLength: 1 }), {
+            maxItems: ASSET_LOOKUP_MAX,
+            description: `image ids, at most ${ASSET_LOOKUP_MAX}`,
+          }),
+        }),
+        response: {
+          200: Type.Object({ assets: Type.Array(AssetSchema) }),
+          ...errors(...REPO_ERRORS),
+        },
+      },
+    },
+    async (request) => {
+      const { ref, images } = request.body;
+      const found = await findAssets(request.repo, ref, images);
+      return {
+        assets: found.map(({ image, record }) => ({ image, ...assetRecordJson(record) })),
+      } as never;
     },
   );
 

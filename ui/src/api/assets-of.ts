@@ -1,14 +1,14 @@
 /**
  * The asset records of a few images (layer: ui/api): the pages that draw some images of a ref
- * (conflicts of a merge, the examples of an explanation) read just those records, one
- * `GET /assets/{image}` each, a few at a time, never every asset of the ref. An image with no
- * record there is left out of the map.
+ * (conflicts of a merge, the examples of an explanation) read just those records with
+ * `POST /assets/lookup` (up to `LOOKUP_MAX` images a request), never every asset of the ref.
+ * An image with no record there is left out of the map.
  */
-import { ApiError, type ApiClient } from './client.js';
+import type { ApiClient } from './client.js';
 import type { Asset } from './types.js';
 
-/** Requests in flight at once (the browser keeps about six connections per server). */
-const PARALLEL = 6;
+/** Images a lookup request may name (the server's limit). */
+const LOOKUP_MAX = 1000;
 
 export async function assetsOf(
   client: ApiClient,
@@ -18,17 +18,8 @@ export async function assetsOf(
 ): Promise<Map<string, Asset>> {
   const wanted = [...new Set(images)];
   const out = new Map<string, Asset>();
-  let next = 0;
-  const worker = async () => {
-    while (next < wanted.length) {
-      const image = wanted[next++]!;
-      try {
-        out.set(image, await client.asset(repo, ref, image));
-      } catch (e) {
-        if (!(e instanceof ApiError && e.status === 404)) throw e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, wanted.length) }, worker));
+  for (let i = 0; i < wanted.length; i += LOOKUP_MAX)
+    for (const asset of await client.findAssets(repo, ref, wanted.slice(i, i + LOOKUP_MAX)))
+      out.set(asset.image, asset);
   return out;
 }

@@ -124,6 +124,22 @@ export class ApiClient {
     );
   }
 
+  /** The asset records of `images` (at most 1000) at `ref`; images without one are left out. */
+  async findAssets(
+    repo: string,
+    ref: string,
+    images: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<Asset[]> {
+    const answer = await this.json<{ assets: Asset[] }>(
+      'POST',
+      `${repoPath(repo)}/assets/lookup`,
+      jsonBody({ ref, images }),
+      signal,
+    );
+    return answer.assets;
+  }
+
   blame(repo: string, ref: string, image: string): Promise<BlameAnswer> {
     return this.json('GET', `${repoPath(repo)}/blame${query({ ref, image })}`);
   }

@@ -3289,6 +3289,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/repos/{repo}/assets/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** the asset records of the named images at a ref, in image id order (images without one are left out): one request for the images a page draws */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description repository name */
+                    repo: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default main */
+                        ref: string;
+                        /** @description image ids, at most 1000 */
+                        images: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assets: ({
+                                image: string;
+                                file_name: string;
+                                width?: number;
+                                height?: number;
+                                media_type?: string;
+                                /** @description a SHA-256 hash, hex */
+                                sha256?: string;
+                                size?: number;
+                                storage?: "blob" | "reference";
+                                uri?: string;
+                                orientation?: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        };
+                    };
+                };
+                /** @description an error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/repos/{repo}/branches/{branch}/images": {
         parameters: {
             query?: never;
@@ -6142,7 +6269,7 @@ export interface paths {
                 query: {
                     ref: string;
                     /** @description coco and jsonl are one file; yolo, yolo-seg and voc a tar of the folder */
-                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc";
+                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc" | "mot";
                     /** @description only labels matching this filter */
                     where?: string;
                     /** @description read the labels as this schema version */
@@ -6255,7 +6382,7 @@ export interface paths {
                 query: {
                     ref: string;
                     /** @description coco and jsonl are one file; yolo, yolo-seg and voc a tar of the folder */
-                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc";
+                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc" | "mot";
                     /** @description only labels matching this filter */
                     where?: string;
                     /** @description read the labels as this schema version */
