@@ -25,6 +25,8 @@ const EXTRA_PER_IMAGE = 200;
 const WHERE = 'class = person';
 /** Matches the 273 COCO boxes and none of the generated ones: answered by a scan. */
 const SCANNED = 'not class = car';
+/** A scan that joins the assets tree (read from the page's cursor on, not from the start). */
+const SCANNED_WITH_ASSETS = 'not class = car and image.width >= 400';
 
 interface PageAnswer {
   commit: string;
@@ -150,7 +152,7 @@ describe('GET /images: the gallery a page at a time', () => {
 
   it('filtered pages follow the cursor through exactly the matching labels (index and scan plans)', async () => {
     const accesses: string[] = [];
-    for (const where of [WHERE, SCANNED]) {
+    for (const where of [WHERE, SCANNED, SCANNED_WITH_ASSETS]) {
       const plan = await s.http(
         'GET',
         s.repoPath(`/query/explain?where=${encodeURIComponent(where)}`),
@@ -182,7 +184,7 @@ describe('GET /images: the gallery a page at a time', () => {
       expect([...got], where).toEqual([...want]);
     }
     // Both ways of finding the labels are paged.
-    expect(accesses).toEqual(['index', 'scan']);
+    expect(accesses).toEqual(['index', 'scan', 'scan']);
   });
 
   it('reads one page, not the whole ref', () => {

@@ -44,10 +44,12 @@ export class PredictionJoin {
     snap: Snapshot,
     sets: ReadonlyMap<string, PredictionSetRecord>,
     lookup: 'scan' | 'point',
+    /** Scans start here (the first image loaded is at or after it). */
+    start?: Uint8Array,
   ) {
     const entries = (root: Uint8Array): ImageEntries =>
       lookup === 'scan'
-        ? new ForwardRangeCursor(scanLeaves(repo.nodes, root))
+        ? new ForwardRangeCursor(scanLeaves(repo.nodes, root, start ? { start } : {}))
         : new RangeLookup(repo.nodes, root);
     this.labels = entries(treeRoot(snap, 'labels'));
     this.sets = [...sets].map(([model, set]) => ({

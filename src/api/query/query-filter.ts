@@ -46,8 +46,12 @@ type ContentMapper = (content: Uint8Array) => Uint8Array;
 export interface LabelFilter {
   readonly expression: string;
   readonly needs: FilterNeeds;
-  /** A matcher for one scan; it must be asked in ascending key order. */
-  matcher(): LabelMatcher;
+  /**
+   * A matcher for one scan; it must be asked in ascending key order. With `start`, the first
+   * label asked is at or after it, and the trees it joins (assets, splits, reviews, prediction
+   * sets) are read from there, not from their first key.
+   */
+  matcher(start?: Uint8Array): LabelMatcher;
   /** How the matching labels are found (`--explain`); label contents read through `mapContent` when given. */
   plan(mapContent?: ContentMapper): Promise<QueryPlan>;
   /** The matching labels with their reviews, in key order, a batch at a time. */
@@ -70,8 +74,8 @@ export async function compileLabelFilter(
   const sets = new Map<string, PredictionSetRecord>();
   for (const m of needs.predictions) sets.set(m, await resolvePredictionSet(repo, m));
   const predicate = compileFilter(ast, changeSets);
-  const matcher = (lookup: Lookup = 'scan') =>
-    new LabelMatcher(repo, snap, needs, predicate, lookup, sets);
+  const matcher = (lookup: Lookup = 'scan', start?: Uint8Array) =>
+    new LabelMatcher(repo, snap, needs, predicate, lookup, sets, start);
   const plans = new Map<boolean, Promise<QueryPlan>>();
   const plan = (mapContent?: ContentMapper) => {
     const mapped = mapContent !== undefined;
@@ -95,7 +99,7 @@ export async function compileLabelFilter(
   return {
     expression,
     needs,
-    matcher: () => matcher(),
+    matcher: (start) => matcher('scan', start),
     plan,
     batches,
     async count() {
@@ -208,17 +212,19 @@ export class LabelMatcher {
     private readonly predicate: Predicate,
     lookup: Lookup = 'scan',
     sets: ReadonlyMap<string, PredictionSetRecord> = new Map(),
+    /** Scans start here (the first label tested is at or after it). */
+    start?: Uint8Array,
   ) {
     const source = (tree: 'reviews' | 'assets' | 'splits'): ValueSource => {
       const root = treeRoot(snap, tree);
       return lookup === 'scan'
-        ? new ReviewCursor(scanLeaves(repo.nodes, root))
+        ? new ReviewCursor(scanLeaves(repo.nodes, root, start ? { start } : {}))
         : { valueAt: (key) => getValue(repo.nodes, root, key) };
     };
     if (needs.reviews) this.reviews = source('reviews');
     if (needs.assets) this.assets = source('assets');
     if (needs.splits) this.splits = source('splits');
-    if (sets.size > 0) this.join = new PredictionJoin(repo, snap, sets, lookup);
+    if (sets.size > 0) this.join = new PredictionJoin(repo, snap, sets, lookup, start);
   }
 
   /** Whether the label (`key`, encoded content `label`, its `review`) matches; sync when it can be. */

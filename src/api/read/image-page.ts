@@ -25,7 +25,7 @@ import { countEntries, entryAt, getValue, rankOf, scanLeaves } from '../../tree/
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import { renderLine } from './label-lines.js';
 import { ReviewCursor, type LabelEntry } from './label-review-scan.js';
-import type { LabelMatcher } from '../query/query-filter.js';
+import type { LabelFilter } from '../query/query-filter.js';
 import type { ChunkHash } from '../../core/hash.js';
 import type { Repository } from '../repository/repository.js';
 import { snapshotAtRef } from '../repository/snapshot-at.js';
@@ -170,7 +170,7 @@ async function filteredPage(
   // candidates, and skip those before the cursor.
   const batches =
     plan.access === 'scan' && afterKey !== undefined
-      ? scanFrom(repo, snap, tuplePrefixRange([opts.after!]).end, filter.matcher(), mapContent)
+      ? scanFromCursor(repo, snap, tuplePrefixRange([opts.after!]).end, filter, mapContent)
       : filter.batches(mapContent ?? undefined);
   try {
     scan: for await (const batch of batches) {
@@ -206,14 +206,19 @@ async function filteredPage(
   return { images: withAssets, ...(next && last ? { next: last.image } : {}) };
 }
 
-/** The matching labels with their reviews from `start` on, in key order (a scan plan's pages). */
-async function* scanFrom(
+/**
+ * The matching labels with their reviews from `start` on, in key order (a scan plan's pages):
+ * the labels, reviews and every tree the filter joins are read from `start`, so a page deep in
+ * the snapshot costs what it reads from there.
+ */
+async function* scanFromCursor(
   repo: Repository,
   snap: Snapshot,
   start: Uint8Array,
-  matcher: LabelMatcher,
+  filter: LabelFilter,
   mapContent: ContentBytesMapper | null,
 ): AsyncGenerator<LabelEntry[]> {
+  const matcher = filter.matcher(start);
   const reviews = new ReviewCursor(scanLeaves(repo.nodes, treeRoot(snap, 'reviews'), { start }));
   for await (const run of scanLeaves(repo.nodes, treeRoot(snap, 'labels'), { start })) {
     const batch: LabelEntry[] = [];
