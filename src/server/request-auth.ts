@@ -14,6 +14,7 @@ import type { FastifyRequest } from 'fastify';
 import { roleAllows, type Role } from '../api/access/index.js';
 import type { Repository } from '../api/repository/index.js';
 import { HttpRefusal } from './http-errors.js';
+import { mediaCookieSecret } from './media-cookie.js';
 
 export { ROLES, roleAllows, type Role } from '../api/access/index.js';
 
@@ -74,7 +75,8 @@ export async function authenticate(
 }
 
 /**
- * The bearer secret a request needing `need` brings, or undefined for an anonymous read the
+ * The bearer secret a request needing `need` brings (or, on an image read, its media cookie:
+ * `media-cookie.ts`), or undefined for an anonymous read the
  * server allows; 401 when it brings none and needs one. Checked before the repository is even
  * opened, so requests without credentials open nothing.
  */
@@ -83,7 +85,7 @@ export function credentialsOf(
   need: Role,
   allowAnonymousRead: boolean,
 ): string | undefined {
-  const secret = bearerSecret(request);
+  const secret = bearerSecret(request) ?? mediaCookieSecret(request);
   if (secret === undefined && !(allowAnonymousRead && need === 'read'))
     throw new HttpRefusal(
       'UNAUTHENTICATED',

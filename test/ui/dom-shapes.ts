@@ -18,6 +18,8 @@ export interface DomElement {
   readonly textContent: string | null;
   /** Images only: the picture has loaded. */
   readonly complete?: boolean;
+  /** Pixels of a loaded `<img>` (0 while loading or when it failed). */
+  readonly naturalWidth?: number;
 }
 
 export interface DomWindow {

@@ -104,12 +104,21 @@ function expectBoxesOnTheirPixels(
   return checked;
 }
 
-/** Waits until every image frame in the DOM shows its picture. */
+/**
+ * Waits until every image frame in the DOM shows its picture, decoded (`<img>` reads it with
+ * the repository's media cookie; a refused read would leave no pixels).
+ */
 async function picturesLoaded(page: Page): Promise<void> {
   await page.waitForFunction(() => {
     const { document } = globalThis as unknown as DomWindow;
     const frames = [...document.querySelectorAll('[data-image-id]')];
-    return frames.length > 0 && frames.every((f) => f.querySelector('img')?.complete);
+    return (
+      frames.length > 0 &&
+      frames.every((f) => {
+        const img = f.querySelector('img');
+        return img?.complete === true && (img.naturalWidth ?? 0) > 0;
+      })
+    );
   });
 }
 
@@ -147,7 +156,10 @@ describe('web UI: sign-in, repository, gallery (Pascal VOC 2012)', () => {
         .locator('[data-ref]')
         .evaluateAll((els) => els.map((e) => e.getAttribute('data-ref'))),
     ).toEqual(['main']);
-    expect(await page.getByLabel('signed in as').textContent()).toBe('read-user read');
+    // The page's data and who the token is are asked for at once: the identity may come last.
+    const signedInAs = page.getByLabel('signed in as');
+    await signedInAs.filter({ hasText: 'read-user' }).waitFor();
+    expect(await signedInAs.textContent()).toBe('read-user read');
     await f.screenshot(page, 'repository');
 
     // A reload keeps the session (session storage); an unknown token is sent back to sign-in.

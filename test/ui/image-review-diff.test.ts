@@ -12,7 +12,13 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTempRoot } from '../e2e/helpers.js';
 import type { DomElement, DomWindow } from './dom-shapes.js';
-import { identityOf, startUiFixture, type Rect, type UiFixture } from './ui-harness.js';
+import {
+  identityOf,
+  identityShown,
+  startUiFixture,
+  type Rect,
+  type UiFixture,
+} from './ui-harness.js';
 
 const temp = useTempRoot('ui-image');
 let f: UiFixture;
@@ -141,6 +147,7 @@ describe('web UI: image page, review, diff (Pascal VOC 2012)', () => {
     await f.screenshot(phone, 'image-phone');
 
     // A read-only token has no write controls, and the server refuses its writes.
+    await identityShown(page, 'read');
     expect(await page.getByRole('toolbar', { name: 'review' }).count()).toBe(0);
     const refused = await fetch(`${f.url}/repos/voc/branches/main/apply`, {
       method: 'POST',

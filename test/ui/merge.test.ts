@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTempRoot, verso } from '../e2e/helpers.js';
 import type { DomElement, DomWindow } from './dom-shapes.js';
-import { identityOf, startUiFixture, type UiFixture } from './ui-harness.js';
+import { identityOf, identityShown, startUiFixture, type UiFixture } from './ui-harness.js';
 
 const temp = useTempRoot('ui-merge');
 let f: UiFixture;
@@ -114,6 +114,7 @@ describe('web UI: merge conflicts', () => {
     const reader = await f.page();
     await reader.goto(`${f.url}/r/voc/merge/ours-2?token=${f.tokens.read}`);
     await reader.getByText('No merge into ours-2 is pending.').waitFor();
+    await identityShown(reader, 'read');
     expect(await reader.getByRole('button', { name: /merge/i }).count()).toBe(0);
     expect(f.pageErrors).toEqual([]);
   });

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTempRoot } from '../e2e/helpers.js';
-import { startUiFixture, type StoredLabel, type UiFixture } from './ui-harness.js';
+import { identityShown, startUiFixture, type StoredLabel, type UiFixture } from './ui-harness.js';
 
 const temp = useTempRoot('ui-schema');
 let f: UiFixture;
@@ -94,6 +94,7 @@ describe('web UI: schema versions', () => {
     const reader = await f.page();
     await reader.goto(`${f.url}/r/people/schema?version=2.0&token=${f.tokens.read}`);
     await reader.locator('.migration-preview').filter({ hasText: 'review role' }).waitFor();
+    await identityShown(reader, 'read');
     expect(await reader.getByRole('button', { name: /Preview migration/ }).count()).toBe(0);
 
     // 2.0's split needs a review, so reading as 2.0 is refused; 1.1 (from 1.0) only renames.

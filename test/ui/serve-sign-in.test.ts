@@ -51,7 +51,9 @@ describe('verso serve: the sign-in URL', () => {
         await page.goto(url);
         await page.locator('.commit').first().waitFor();
         expect(page.url()).toBe(`${origin}/r/photos`);
-        expect(await page.getByLabel('signed in as').textContent()).toBe(`${E2E_AUTHOR} admin`);
+        const signedInAs = page.getByLabel('signed in as');
+        await signedInAs.filter({ hasText: 'admin' }).waitFor();
+        expect(await signedInAs.textContent()).toBe(`${E2E_AUTHOR} admin`);
       } finally {
         await browser.close();
       }

@@ -60,6 +60,17 @@ export interface StoredAsset {
 /** Each role's token is named, and so identified as, `<role>-user`. */
 export const identityOf = (role: Role): string => `${role}-user`;
 
+/**
+ * Waits until the page shows who its token is (`role` known): pages load their data while the
+ * server is asked, so write controls can only be judged absent after this.
+ */
+export async function identityShown(page: Page, role: Role): Promise<void> {
+  await page
+    .getByLabel('signed in as')
+    .filter({ hasText: `${identityOf(role)} ${role}` })
+    .waitFor();
+}
+
 /** An element's box on screen, in CSS pixels. */
 export interface Rect {
   readonly x: number;

@@ -16,6 +16,8 @@ import {
 } from '../../api/access/index.js';
 import { snakeCaseJson } from '../../core/json-case.js';
 import { HttpRefusal } from '../http-errors.js';
+import { setMediaCookie } from '../media-cookie.js';
+import { bearerSecret } from '../request-auth.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
 import {
   AnyObject,
@@ -51,6 +53,9 @@ const Protection = Type.Object({
 });
 const NameParams = Type.Object({ repo: Type.String(), name: Type.String({ minLength: 1 }) });
 
+/** An answer without a body. */
+const NoContent = { description: 'done', type: 'null' };
+
 export function accessRoutes(app: VersoApp, _ctx: RouteContext): void {
   app.get(
     '/whoami',
@@ -71,6 +76,43 @@ export function accessRoutes(app: VersoApp, _ctx: RouteContext): void {
       },
     },
     async (request) => snakeCaseJson(request.actor) as never,
+  );
+
+  app.post(
+    '/media-session',
+    {
+      config: { role: 'read' },
+      schema: {
+        summary:
+          "sets the media cookie: an HttpOnly, SameSite=Strict cookie holding the caller's bearer token, sent by the browser only with this repository's GET /blobs/{sha256} and thumbnail reads, which accept it in place of the header (so a web page can show images with <img src>)",
+        tags: ['access'],
+        params: RepoParams,
+        response: { 204: NoContent, ...errors(...REPO_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      // The header's token only: a media cookie cannot make another one.
+      const secret = bearerSecret(request);
+      if (secret !== undefined) setMediaCookie(request, reply, request.repoName, secret);
+      return reply.status(204).send();
+    },
+  );
+
+  app.delete(
+    '/media-session',
+    {
+      config: { role: 'read' },
+      schema: {
+        summary: 'clears the media cookie (signing out)',
+        tags: ['access'],
+        params: RepoParams,
+        response: { 204: NoContent, ...errors(...REPO_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      setMediaCookie(request, reply, request.repoName, undefined);
+      return reply.status(204).send();
+    },
   );
 
   app.post(

@@ -130,7 +130,7 @@ function blobRoutes(app: VersoApp, ctx: RouteContext): void {
   app.get(
     '/blobs/:sha256',
     {
-      config: { role: 'read' },
+      config: { role: 'read', mediaCookie: true },
       schema: {
         summary: 'the bytes of a blob (ETag = its hash, immutable, HTTP Range; HEAD too)',
         tags: ['images'],
@@ -242,7 +242,7 @@ function blobRoutes(app: VersoApp, ctx: RouteContext): void {
   app.get(
     '/blobs/:sha256/thumbnail',
     {
-      config: { role: 'read' },
+      config: { role: 'read', mediaCookie: true },
       schema: {
         summary: `a WebP thumbnail that fits a size x size square (sizes ${THUMBNAIL_SIZES.join(', ')}), made once and cached`,
         tags: ['images'],

@@ -4,9 +4,11 @@
  * read to their end and split into records. A refusal becomes an `ApiError` carrying the
  * server's stable code (`UNAUTHENTICATED`, `REF_NOT_FOUND`, ...) and message.
  *
- * Images cannot go through `<img src>` (it sends no Authorization header): `fetchImage` reads
- * the bytes with the token and gives an object URL; the browser still caches the answers
- * (the server marks blobs and thumbnails immutable).
+ * Images go through `<img src={client.url(path)}>`: an `<img>` sends no Authorization header,
+ * so on entering a repository the UI opens its media session (`openMediaSession`), and the
+ * server's HttpOnly cookie, scoped to that repository's blobs, authorizes those reads; the
+ * browser fetches, caches (the server marks blobs and thumbnails immutable) and decodes them
+ * off the page's main thread.
  */
 import type {
   Asset,
@@ -47,6 +49,9 @@ export class ApiError extends Error {
 }
 
 export class ApiClient {
+  /** The repositories whose media cookie this client set. */
+  private readonly mediaSessions = new Set<string>();
+
   constructor(
     private readonly token: string,
     private readonly base = '',
@@ -152,10 +157,24 @@ export class ApiClient {
     return `${repoPath(repo)}/blobs/${sha256}`;
   }
 
-  /** The image at `path` as an object URL (revoke it when done). */
-  async fetchImage(path: string, signal?: AbortSignal): Promise<string> {
-    const res = await this.send('GET', path, undefined, signal);
-    return URL.createObjectURL(await res.blob());
+  /** The URL of a server path, for `<img src>` (blobs and thumbnails, with a media session). */
+  url(path: string): string {
+    return this.base + path;
+  }
+
+  /** Lets `<img>` read `repo`'s images: the server sets its media cookie for this token. */
+  async openMediaSession(repo: string): Promise<void> {
+    await this.send('POST', `${repoPath(repo)}/media-session`);
+    this.mediaSessions.add(repo);
+  }
+
+  /** Clears the media cookies this client set (signing out); failures are ignored. */
+  async closeMediaSessions(): Promise<void> {
+    const repos = [...this.mediaSessions];
+    this.mediaSessions.clear();
+    await Promise.allSettled(
+      repos.map((repo) => this.send('DELETE', `${repoPath(repo)}/media-session`)),
+    );
   }
 
   // ------------------------------------------------------------------ history

@@ -13,7 +13,7 @@ import { MergePage } from '../merge/MergePage.js';
 import { RepositoryList } from '../repos/RepositoryList.js';
 import { RepositoryPage } from '../repos/RepositoryPage.js';
 import { SchemaPage } from '../schema/SchemaPage.js';
-import { Failure, Loading } from './Failure.js';
+import { Failure } from './Failure.js';
 import { Link } from './Link.js';
 import { hrefOf, useRoute, type Route } from './router.js';
 import { clearToken, saveToken, storedToken } from './session.js';
@@ -24,19 +24,21 @@ import { useAsync } from './use-async.js';
 export function App() {
   const [token, setToken] = useState(storedToken);
   const [message, setMessage] = useState<string | undefined>();
+  const client = useMemo(() => (token === null ? null : new ApiClient(token)), [token]);
   const session = useMemo<Session | null>(
     () =>
-      token === null
+      client === null
         ? null
         : {
-            client: new ApiClient(token),
+            client,
             signOut: (why?: string) => {
+              void client.closeMediaSessions();
               clearToken();
               setMessage(why);
               setToken(null);
             },
           },
-    [token],
+    [client],
   );
   if (!session)
     return (
@@ -112,14 +114,21 @@ function RepositoryPageOf({
 
 function InRepository({ repo, children }: { repo: string; children: React.ReactNode }) {
   const { client } = useSession();
+  // Asked at once, while the page below already asks for its own data.
   const whoami = useAsync(() => client.whoami(repo), [client, repo]);
-  if (whoami.state === 'loading') return <Loading what={`repository ${repo}`} />;
+  const media = useAsync(() => client.openMediaSession(repo), [client, repo]);
+  const known = whoami.state === 'done' ? whoami.value : undefined;
+  const mediaReady = media.state !== 'loading';
+  const session = useMemo(() => ({ whoami: known, mediaReady }), [known, mediaReady]);
   if (whoami.state === 'failed') return <Failure error={whoami.error} />;
   return (
-    <RepositoryContext.Provider value={whoami.value}>
+    <RepositoryContext.Provider value={session}>
       <p className="identity" aria-label="signed in as">
-        {whoami.value.identity}{' '}
-        <span className={`role role-${whoami.value.role}`}>{whoami.value.role}</span>
+        {known && (
+          <>
+            {known.identity} <span className={`role role-${known.role}`}>{known.role}</span>
+          </>
+        )}
       </p>
       {children}
     </RepositoryContext.Provider>

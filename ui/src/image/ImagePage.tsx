@@ -8,7 +8,7 @@ import type { Label } from '../api/types.js';
 import { Failure, Loading } from '../app/Failure.js';
 import { Link } from '../app/Link.js';
 import { hrefOf, navigate } from '../app/router.js';
-import { roleAllows, useSession, useWhoami } from '../app/session-context.js';
+import { useRoleAllows, useSession } from '../app/session-context.js';
 import { classColor, classOf } from '../overlays/class-colors.js';
 import { fitted } from '../overlays/geometry.js';
 import { ImageFrame } from '../overlays/ImageFrame.js';
@@ -76,12 +76,12 @@ interface ImageViewProps {
 
 function ImageView({ repo, gitRef, image, data, reload }: ImageViewProps) {
   const { client } = useSession();
-  const whoami = useWhoami();
+  const mayReview = useRoleAllows('review');
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const [selected, setSelected] = useState<string | undefined>(data.labels[0]?.label);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | undefined>();
-  const canReview = data.isBranch && roleAllows(whoami.role, 'review');
+  const canReview = data.isBranch && mayReview;
 
   const toggle = useCallback((label: string) => {
     setHidden((h) => {

@@ -9,7 +9,7 @@ import type { Asset, Conflict, ConflictChoice, PendingMerge } from '../api/types
 import { assetsOf } from '../api/assets-of.js';
 import { Failure, Loading } from '../app/Failure.js';
 import { Link } from '../app/Link.js';
-import { roleAllows, useSession, useWhoami } from '../app/session-context.js';
+import { useRoleAllows, useSession } from '../app/session-context.js';
 import { fitted } from '../overlays/geometry.js';
 import { ImageFrame } from '../overlays/ImageFrame.js';
 import { shortId } from '../repos/format.js';
@@ -30,8 +30,7 @@ interface Loaded {
 
 export function MergePage({ repo, branch }: { repo: string; branch: string }) {
   const { client } = useSession();
-  const whoami = useWhoami();
-  const canWrite = roleAllows(whoami.role, 'annotate');
+  const canWrite = useRoleAllows('annotate');
   const [data, setData] = useState<Loaded | undefined>();
   const [error, setError] = useState<Error | undefined>();
   const [busy, setBusy] = useState(false);

@@ -3,12 +3,13 @@
  * `displayHeight` (the asset's aspect ratio; the caller fits it). The element carries
  * `data-image-id`; the overlay's user space is the asset's `width` × `height`, so shapes scale
  * with the display. The picture (a thumbnail or the full file) is any size: it is stretched to
- * the same box. RLE masks are painted on a canvas under the overlay (`MaskLayer.tsx`).
+ * the same box, read by `<img>` itself (the repository's media cookie authorizes it: see
+ * `api/client.ts`). RLE masks are painted on a canvas under the overlay (`MaskLayer.tsx`).
  */
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import { useMediaReady, useSession } from '../app/session-context.js';
 import { LabelOverlay, type OverlayItem } from './LabelOverlay.js';
 import { MaskLayer } from './MaskLayer.js';
-import { useImageUrl } from './use-image-url.js';
 
 interface ImageFrameProps {
   readonly imageId: string;
@@ -25,18 +26,30 @@ interface ImageFrameProps {
 }
 
 export function ImageFrame(props: ImageFrameProps) {
-  const picture = useImageUrl(props.picturePath);
+  const { client } = useSession();
+  // The path that failed to load (a new path is tried afresh).
+  const [failed, setFailed] = useState<string | undefined>();
+  // Until the media cookie is set, an <img> would be refused: the picture waits for it.
+  const path = useMediaReady() ? props.picturePath : undefined;
   return (
     <div
       className="image-frame"
       data-image-id={props.imageId}
       style={{ width: props.displayWidth, height: props.displayHeight }}
     >
-      {picture.url ? (
-        <img src={picture.url} alt={props.alt} draggable={false} />
+      {path !== undefined && failed !== path ? (
+        // Read by the browser with the repository's media cookie, decoded off the main thread.
+        <img
+          key={path}
+          src={client.url(path)}
+          alt={props.alt}
+          decoding="async"
+          draggable={false}
+          onError={() => setFailed(path)}
+        />
       ) : (
         <div className="picture-missing" role="img" aria-label={props.alt}>
-          {picture.failed ? 'image unavailable' : ''}
+          {path !== undefined && failed === path ? 'image unavailable' : ''}
         </div>
       )}
       <MaskLayer width={props.width} height={props.height} items={props.items} />

@@ -8,17 +8,17 @@
 import { useId, useState } from 'react';
 import type { MigrationPreview as Preview, Ref } from '../api/types.js';
 import { Failure, Loading } from '../app/Failure.js';
-import { roleAllows, useSession, useWhoami } from '../app/session-context.js';
+import { useRoleAllows, useSession } from '../app/session-context.js';
 import { useAsync } from '../app/use-async.js';
 
 export function MigrationPreview({ repo, version }: { repo: string; version: string }) {
   const { client } = useSession();
-  const whoami = useWhoami();
+  const canReview = useRoleAllows('review');
   const id = useId();
   const refs = useAsync(() => client.refs(repo), [client, repo]);
   const [branch, setBranch] = useState<string | undefined>();
   const [asked, setAsked] = useState<{ branch: string; version: string } | undefined>();
-  if (!roleAllows(whoami.role, 'review'))
+  if (!canReview)
     return (
       <p className="migration-preview">
         A preview of migrating a branch to {version} is a dry run of <code>verso migrate</code>,
