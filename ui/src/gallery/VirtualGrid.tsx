@@ -51,19 +51,20 @@ export function VirtualGrid<T>({
     const el = scroller.current;
     if (!el) return;
     // The view is kept to whole rows: scrolling within a row changes nothing drawn, so it
-    // renders nothing (a render a frame would cost frames on a slow machine).
+    // renders nothing (a render a frame would cost frames on a slow machine). The size is
+    // read when it changes (ResizeObserver), so a scroll event reads only `scrollTop`.
+    let size = { width: el.clientWidth, height: el.clientHeight };
     const measure = () => {
-      const next = {
-        top: Math.floor(el.scrollTop / cellHeight) * cellHeight,
-        width: el.clientWidth,
-        height: el.clientHeight,
-      };
+      const next = { top: Math.floor(el.scrollTop / cellHeight) * cellHeight, ...size };
       setView((v) =>
         v.top === next.top && v.width === next.width && v.height === next.height ? v : next,
       );
     };
     measure();
-    const resize = new ResizeObserver(measure);
+    const resize = new ResizeObserver(() => {
+      size = { width: el.clientWidth, height: el.clientHeight };
+      measure();
+    });
     resize.observe(el);
     el.addEventListener('scroll', measure, { passive: true });
     return () => {
