@@ -1,5 +1,5 @@
 /**
- * Two vitest projects: `unit` (tests next to the code in src/ and bench/, in process) and `e2e`
+ * Two vitest projects: `unit` (tests next to the code in src/, ui/src/ and bench/, in process) and `e2e`
  * (the CLI in test/). `npm test` runs both; `npm run test:unit` / `npm run test:e2e` (or
  * `vitest run --project unit`) run one. Both share the settings below (`extends: true`).
  */
@@ -19,7 +19,10 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['src/**/*.test.ts', 'bench/**/*.test.ts'] },
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'ui/src/**/*.test.ts'],
+        },
       },
       {
         extends: true,

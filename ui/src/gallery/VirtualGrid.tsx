@@ -2,7 +2,10 @@
  * A grid that renders only the rows in view (layer: ui/gallery): cells of a fixed size laid out
  * in as many columns as the width allows, inside a scrolling element whose full height is kept
  * by a spacer; only the visible rows, plus `OVERSCAN` rows above and below, are in the DOM, so a
- * gallery of millions of images costs what one screen costs. The items need not all be loaded:
+ * gallery of millions of images costs what one screen costs; content taller than a browser lets
+ * an element be is scrolled through a scaled mapping (`scaled-scroll.ts`), and the drawn rows
+ * are placed from the first of them, so no position grows past what layout can hold. The items
+ * need not all be loaded:
  * `itemAt` gives undefined for a cell whose page has not come (a placeholder is drawn), and
  * `onVisible` is told which cells are in view, so the caller fetches their pages.
  *
@@ -11,6 +14,7 @@
  * view (and so loading it) first and focusing it once it is drawn.
  */
 import {
+  useCallback,
   useEffect,
   useLayoutEffect,
   useRef,
@@ -18,6 +22,12 @@ import {
   type KeyboardEvent,
   type ReactNode,
 } from 'react';
+import {
+  contentTopOf,
+  scrollHeightOf,
+  scrollTopFor,
+  type ScrollGeometry,
+} from './scaled-scroll.js';
 
 /** Rows kept beyond the visible ones, so a fast scroll does not show blanks. */
 const OVERSCAN = 2;
@@ -45,7 +55,28 @@ export function VirtualGrid<T>({
   label,
 }: VirtualGridProps<T>) {
   const scroller = useRef<HTMLDivElement>(null);
+  const cellWindow = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, width: 0, height: 0 });
+  const columns = Math.max(1, Math.floor(view.width / cellWidth));
+  const rows = Math.ceil(count / columns);
+  const geometry: ScrollGeometry = { contentHeight: rows * cellHeight, viewHeight: view.height };
+  const first = Math.max(0, Math.floor(view.top / cellHeight) - OVERSCAN);
+  // What the scroll handler needs of the latest render (it is set up once).
+  const latest = useRef({ geometry, first });
+  latest.current = { geometry, first };
+  /**
+   * Places the drawn rows (positioned from the first of them) where the scroll position puts
+   * them: on every scroll event, without a render. Identity mapping: the window sits at its
+   * first row's offset; scaled (`scaled-scroll.ts`): it follows the content's exact top.
+   */
+  const placeWindow = useCallback(() => {
+    const el = scroller.current;
+    const win = cellWindow.current;
+    if (!el || !win) return;
+    const { geometry: g, first: firstRow } = latest.current;
+    const offset = el.scrollTop + firstRow * cellHeight - contentTopOf(el.scrollTop, g);
+    win.style.transform = `translateY(${offset}px)`;
+  }, [cellHeight]);
   // Measured before the first paint, so the first render is of the cells really in view.
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -55,10 +86,12 @@ export function VirtualGrid<T>({
     // read when it changes (ResizeObserver), so a scroll event reads only `scrollTop`.
     let size = { width: el.clientWidth, height: el.clientHeight };
     const measure = () => {
-      const next = { top: Math.floor(el.scrollTop / cellHeight) * cellHeight, ...size };
+      const exact = contentTopOf(el.scrollTop, latest.current.geometry);
+      const next = { top: Math.floor(exact / cellHeight) * cellHeight, ...size };
       setView((v) =>
         v.top === next.top && v.width === next.width && v.height === next.height ? v : next,
       );
+      placeWindow();
     };
     measure();
     const resize = new ResizeObserver(() => {
@@ -71,10 +104,9 @@ export function VirtualGrid<T>({
       resize.disconnect();
       el.removeEventListener('scroll', measure);
     };
-  }, [cellHeight]);
-  const columns = Math.max(1, Math.floor(view.width / cellWidth));
-  const rows = Math.ceil(count / columns);
-  const first = Math.max(0, Math.floor(view.top / cellHeight) - OVERSCAN);
+  }, [cellHeight, placeWindow]);
+  // After each render the drawn rows may start elsewhere, or the content's height changed.
+  useLayoutEffect(placeWindow);
   // +1: the view's top is rounded down to its row, so one more row may show at the bottom.
   const last = Math.min(rows - 1, Math.ceil((view.top + view.height) / cellHeight) + 1 + OVERSCAN);
   const firstCell = first * columns;
@@ -113,10 +145,12 @@ export function VirtualGrid<T>({
     if (by === undefined) return;
     e.preventDefault();
     const to = Math.min(count - 1, Math.max(0, index + by));
+    // Content coordinates, mapped to the scroll position that shows them.
     const top = Math.floor(to / columns) * cellHeight;
-    if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + cellHeight > el.scrollTop + el.clientHeight)
-      el.scrollTop = top + cellHeight - el.clientHeight;
+    const shown = contentTopOf(el.scrollTop, geometry);
+    if (top < shown) el.scrollTop = scrollTopFor(top, geometry);
+    else if (top + cellHeight > shown + el.clientHeight)
+      el.scrollTop = scrollTopFor(top + cellHeight - el.clientHeight, geometry);
     setFocusIndex(to);
   };
   const cells: ReactNode[] = [];
@@ -124,8 +158,9 @@ export function VirtualGrid<T>({
     const row = Math.floor(index / columns);
     const col = index % columns;
     const item = itemAt(index);
+    // From the first drawn row: positions stay small however tall the content is.
     const style = {
-      top: row * cellHeight,
+      top: (row - first) * cellHeight,
       left: col * cellWidth,
       width: cellWidth,
       height: cellHeight,
@@ -163,8 +198,10 @@ export function VirtualGrid<T>({
       data-total={count}
       onKeyDown={onKeyDown}
     >
-      <div className="grid-spacer" style={{ height: rows * cellHeight }}>
-        {cells}
+      <div className="grid-spacer" style={{ height: scrollHeightOf(geometry) }}>
+        <div className="grid-window" ref={cellWindow}>
+          {cells}
+        </div>
       </div>
     </div>
   );
