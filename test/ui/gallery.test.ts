@@ -257,9 +257,12 @@ describe('web UI: sign-in, repository, gallery (Pascal VOC 2012)', () => {
   it('loads only the pages in view, never the whole ref, and shows the filter’s plan', async () => {
     const page = await signedIn(f.tokens.read, '/r/voc/gallery?ref=main');
     const requests: URL[] = [];
+    // Each request, in order.
+    const events: string[] = [];
     page.on('request', (r) => {
       const url = new URL(r.url());
       if (url.pathname.startsWith('/repos/voc/')) requests.push(url);
+      events.push(`${r.method()} ${url.pathname}${url.search}`);
     });
     await page.locator('.filter-count').filter({ hasText: 'images' }).waitFor();
     await picturesLoaded(page);
@@ -269,10 +272,28 @@ describe('web UI: sign-in, repository, gallery (Pascal VOC 2012)', () => {
         .map((u) => `${u.searchParams.get('offset')}/${u.searchParams.get('limit')}`);
     // The sign-in navigation happened before the listener: reload to see every request.
     requests.length = 0;
+    events.length = 0;
     await page.reload();
     await page.locator('.filter-count').filter({ hasText: 'images' }).waitFor();
     await picturesLoaded(page);
     expect(pageRequests()).toEqual(['0/60']);
+    // The first page, the count, whoami and the media cookie are each asked once: `index.html`
+    // started them before the application's script ran, and the application took every one.
+    for (const call of [
+      'POST /repos/voc/media-session',
+      'GET /repos/voc/whoami',
+      'GET /repos/voc/images?ref=main&offset=0&limit=60',
+      'GET /repos/voc/count?ref=main',
+    ])
+      expect(
+        events.filter((e) => e === call),
+        call,
+      ).toHaveLength(1);
+    const early = await page.evaluate(() => {
+      const w = globalThis as unknown as { __versoEarly?: { requests: Record<string, unknown> } };
+      return w.__versoEarly && Object.keys(w.__versoEarly.requests);
+    });
+    expect(early).toEqual([]);
     const streamed = requests.filter((u) => /\/(labels|assets)$/.test(u.pathname));
     expect(streamed.map((u) => u.pathname)).toEqual([]);
     // Page 2 (images 60..99) comes when its cells come into view, once.

@@ -36,6 +36,7 @@ import type {
   ThumbnailSize,
   Whoami,
 } from './types.js';
+import { takeEarlyRequest } from './early-requests.js';
 
 export class ApiError extends Error {
   constructor(
@@ -320,14 +321,16 @@ export class ApiClient {
     body?: { body: string; contentType: string },
     signal?: AbortSignal,
   ): Promise<Response> {
+    const early = body || this.base ? undefined : takeEarlyRequest(this.token, method, path);
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
     if (body) headers['content-type'] = body.contentType;
-    const res = await fetch(this.base + path, {
-      method,
-      headers,
-      ...(body ? { body: body.body } : {}),
-      ...(signal ? { signal } : {}),
-    });
+    const res = await (early ??
+      fetch(this.base + path, {
+        method,
+        headers,
+        ...(body ? { body: body.body } : {}),
+        ...(signal ? { signal } : {}),
+      }));
     if (!res.ok) throw await errorOf(res);
     return res;
   }

@@ -1,6 +1,7 @@
 /**
  * The signed-in token (layer: ui/app). It lives in session storage (this tab, until it closes),
- * never in local storage or cookies. A URL that carries `?token=...` (the sign-in URL `verso
+ * never in local storage or a cookie script can read (the server's HttpOnly media cookie carries
+ * it for image reads only: `server/media-cookie.ts`). A URL that carries `?token=...` (the sign-in URL `verso
  * serve` prints, as Jupyter's) signs in: the token is stored and removed from the address bar
  * and from history, so it is not left in bookmarks or screenshots.
  */
