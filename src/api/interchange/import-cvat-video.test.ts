@@ -95,7 +95,7 @@ describe('import cvat (video)', () => {
 
 describe('import cvat: options that do not apply are refused, nothing written', () => {
   const video = join(REAL, FILES[2][0]);
-  const images = join(REAL, 'datumaro/tests/assets/cvat_dataset/for_images/export_task/train.xml');
+  const images = join(REAL, 'dagshub-annotation-converter/tests/fs_import/cvat/annotations.xml');
   it.each([
     ['an annotator', { labelingOwner: { annotator: 'ann' } }, "annotators' labelings"],
     ['annotators from the labels', { labelingOwner: { fromLabels: true } }, 'labelings'],
