@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { VersoError } from '../../core/errors.js';
+import type { VersoError } from '../../core/errors.js';
 import { hashToHex, sha256 } from '../../core/hash.js';
 import { FsBlobStore } from '../../store/fs/fs-blob-store.js';
 import { OnDemandBlobStore } from './on-demand-blobs.js';
