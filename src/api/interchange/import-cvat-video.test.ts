@@ -15,6 +15,7 @@ import { videoAsset, videoTracks, type StoredTrack } from '../read/video-tracks.
 import { openRepository } from '../repository/compose.js';
 import { initRepository } from '../repository/init-repository.js';
 import type { Repository } from '../repository/repository.js';
+import { VersoError } from '../../core/errors.js';
 import { branchHead } from '../write/branch-head.js';
 import { importCvat } from './import-cvat.js';
 
@@ -89,6 +90,39 @@ describe('import cvat (video)', () => {
     for (const t of await collect(videoTracks(repo, snapshot, cvat.video)))
       keyframes += t.keyframes.length;
     expect(keyframes).toBeLessThan(FILES[1][2] / 2);
+  });
+});
+
+describe('import cvat: options that do not apply are refused, nothing written', () => {
+  const video = join(REAL, FILES[2][0]);
+  const images = join(REAL, 'dagshub-annotation-converter/tests/fs_import/cvat/annotations.xml');
+  it.each([
+    ['an annotator', { labelingOwner: { annotator: 'ann' } }, "annotators' labelings"],
+    ['annotators from the labels', { labelingOwner: { fromLabels: true } }, 'labelings'],
+    ['an image folder', { images: REAL }, 'an image folder'],
+    ['replace-all', { mode: 'replace_all' }, 'replacing every label'],
+    ['clip', { policy: { clip: true } }, 'clipping labels'],
+    ['unknown images', { policy: { allowUnknownImages: true } }, 'labels on unknown images'],
+  ] as const)('a video export with %s', async (_what, extra, says) => {
+    const before = await branchHead(repo, 'main');
+    const error = await importCvat(repo, { path: video, branch: 'main', ...extra }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(VersoError);
+    expect((error as VersoError).code).toBe('INVALID_ARGUMENT');
+    expect((error as Error).message).toContain('CVAT for video export');
+    expect((error as Error).message).toContain(says);
+    expect((await branchHead(repo, 'main')).head).toBe(before.head);
+  });
+
+  it('an images export with a video id', async () => {
+    const before = await branchHead(repo, 'main');
+    const error = await importCvat(repo, { path: images, branch: 'main', video: 'v' }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as VersoError).code).toBe('INVALID_ARGUMENT');
+    expect((error as Error).message).toContain('has no video');
+    expect((await branchHead(repo, 'main')).head).toBe(before.head);
   });
 });
 

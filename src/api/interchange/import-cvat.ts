@@ -10,6 +10,7 @@
  * with `--images`, each must also be found there.
  */
 import { basename } from 'node:path';
+import { InvalidArgumentError } from '../../core/errors.js';
 import { cvatNumbers } from '../../formats/cvat/cvat-geometry.js';
 import { parseCvat } from '../../formats/cvat/read-cvat.js';
 import { imageIdOfPath } from '../../formats/yolo/yolo-layout.js';
@@ -43,13 +44,44 @@ export const CVAT_PRECISION: FormatPrecision = {
   fields: ['category_id', 'category', 'attributes', 'z_order', 'group_id', 'source'],
 };
 
+/**
+ * The options that do not apply to the kind of export the file is, refused rather than ignored:
+ * a video export's tracks replace the video's (no annotator labelings, image folder, whole-branch
+ * label mode or label write policy); an images export has no video id.
+ */
+function refuseInapplicable(opts: ImportCvatOptions, video: boolean): void {
+  const given = video
+    ? [
+        opts.labelingOwner !== undefined ? "annotators' labelings" : undefined,
+        opts.images !== undefined ? 'an image folder' : undefined,
+        opts.mode === 'replace_all' ? 'replacing every label of the branch' : undefined,
+        opts.policy?.clip ? 'clipping labels' : undefined,
+        opts.policy?.allowUnknownImages ? 'labels on unknown images' : undefined,
+      ].filter((g) => g !== undefined)
+    : [];
+  if (given.length > 0)
+    throw new InvalidArgumentError(
+      'CVAT file',
+      opts.path,
+      `it is a CVAT for video export (its tracks replace the video's), so ${given.join(' and ')} cannot apply`,
+    );
+  if (!video && opts.video !== undefined)
+    throw new InvalidArgumentError(
+      'video id',
+      opts.video,
+      `${opts.path} is a CVAT for images export (no <track>), which has no video`,
+    );
+}
+
 /** A CVAT for video export (`<track>` elements) goes to `importCvatVideo`. */
 export async function importCvat(
   repo: Repository,
   opts: ImportCvatOptions,
 ): Promise<ImageImportResult | VideoImportResult> {
   const text = readInputText(opts.path, 'cvat');
-  if (CVAT_TRACK.test(text)) return importCvatVideo(repo, { ...opts, text });
+  const video = CVAT_TRACK.test(text);
+  refuseInapplicable(opts, video);
+  if (video) return importCvatVideo(repo, { ...opts, text });
   const cvat = parseCvat(text, opts.path, {
     ...(opts.task !== undefined ? { task: opts.task } : {}),
   });

@@ -5,13 +5,20 @@
  * Semantics (docs/formats.md, "Video tracks"): each video of the import is replaced whole: its
  * asset record is put, and its tracks and keyframes become exactly the import's (a track or
  * keyframe of that video the import lacks is removed); other videos, and every image record,
- * are kept. Records are encoded (and checked: `track-record.ts`) before anything is written,
+ * are kept. A video id that names an image of the branch (an asset record without
+ * `frame_count`) is refused: putting the video's record would replace the image's (its size,
+ * its bytes' hash). Records are encoded (and checked: `track-record.ts`) before anything is written,
  * and the trees change by one batched mutation each, so the cost follows the import, and an
  * error leaves the branch where it was. An import that changes nothing makes no commit.
  */
 import type { JsonValue } from '../../core/canonical.js';
+import { InvalidArgumentError } from '../../core/errors.js';
 import { hashToHex, hexToHash } from '../../core/hash.js';
-import { encodeAssetRecord, type AssetRecord } from '../../dataset/asset-record.js';
+import {
+  decodeAssetRecord,
+  encodeAssetRecord,
+  type AssetRecord,
+} from '../../dataset/asset-record.js';
 import type { ChangeCounts } from '../../dataset/change-counts.js';
 import { encodeImageKey } from '../../dataset/label-key.js';
 import type { Keyframe } from '../../dataset/track-interpolation.js';
@@ -24,7 +31,7 @@ import {
 import type { TreeName } from '../../dataset/tree-names.js';
 import { compareBytes } from '../../tree/bytes.js';
 import { mutateTreeCounting, type Edit } from '../../tree/mutate.js';
-import { scan } from '../../tree/read.js';
+import { getValue, scan } from '../../tree/read.js';
 import type { Repository } from '../repository/repository.js';
 import type { CommitResult } from '../write/commit-to-branch.js';
 import { writeToBranch } from '../write/write-to-branch.js';
@@ -64,6 +71,7 @@ export async function writeVideoTracks(
   const encoded = encodeVideos(videos);
   return writeToBranch(repo, opts.branch, async (base) => {
     const trees = base.snapshot.trees;
+    await refuseImageIds(repo, hexToHash(trees.assets), videos);
     const apply = async (tree: TreeName, puts: Edit[], replace: boolean) => {
       const edits = replace ? await withRemovals(repo, hexToHash(trees[tree]), puts, videos) : puts;
       return mutateTreeCounting(repo.nodes, hexToHash(trees[tree]), edits);
@@ -95,6 +103,23 @@ export async function writeVideoTracks(
       report: { kind: 'video' as const, videos: videos.length, records, ...counts },
     };
   });
+}
+
+/** Refuses a video whose id is an image's (a stored asset record that is not a video's). */
+async function refuseImageIds(
+  repo: Repository,
+  assets: Uint8Array,
+  videos: readonly ImportedVideo[],
+): Promise<void> {
+  for (const { video } of videos) {
+    const stored = await getValue(repo.nodes, assets, encodeImageKey(video));
+    if (stored && decodeAssetRecord(stored).frame_count === undefined)
+      throw new InvalidArgumentError(
+        'video id',
+        video,
+        "the branch has an image of that id: the video's asset record would replace the image's; give the video another id",
+      );
+  }
 }
 
 /** Every record encoded (and so checked) before the write starts; edits sorted by key. */

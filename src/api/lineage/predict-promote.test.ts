@@ -159,4 +159,38 @@ describe('predict promote', () => {
       lineageUp(repo, `${p.image}/no-such-label`, { at: 'prelabel' }),
     ).rejects.toBeInstanceOf(LineageRecordNotFoundError);
   });
+
+  it("a prediction's own `label` member neither renames nor overwrites a label", async () => {
+    const lines = async (ref: string) => {
+      const byKey = new Map<string, string>();
+      for await (const line of catLabels(repo, ref)) {
+        const { image, label } = JSON.parse(line) as { image: string; label: string };
+        byKey.set(`${image}/${label}`, line);
+      }
+      return byKey;
+    };
+    const main = await lines('main');
+    const [key, line] = [...main][0]!;
+    const human = JSON.parse(line) as { image: string; label: string; category: string };
+    const file = join(dir, 'own-label.jsonl');
+    const prediction = { image: human.image, prediction: 'p1', label: human.label };
+    writeFileSync(
+      file,
+      `${JSON.stringify({ ...prediction, category: human.category, bbox: [1, 1, 5, 5], score: 0.9 })}\n`,
+    );
+    const { run } = await startRun(repo, { dataset: 'main' });
+    await registerModel(repo, { run: run.id, name: 'det', version: '4' });
+    const set = (await importPredictions(repo, { model: 'det@4', format: 'jsonl', path: file })).set
+      .id;
+    await createBranch(repo, 'own-label', 'main');
+    const r = await promotePredictions(repo, { set, branch: 'own-label' });
+    expect(r.promoted).toBe(1);
+    const after = await lines('own-label');
+    expect(after.get(key)).toBe(line);
+    expect(after.size).toBe(main.size + 1);
+    expect(JSON.parse(after.get(`${human.image}/pred-p1`)!)).toMatchObject({
+      category: human.category,
+      annotator: 'model:det@4',
+    });
+  });
 });

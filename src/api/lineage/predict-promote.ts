@@ -3,7 +3,8 @@
  * labeling. The predictions of a set that match EXPR (a prediction filter,
  * `prediction-predicate.ts`: `score >= 0.8`, `class = car`) become draft labels on branch B in
  * one commit: label `pred-<prediction id>` in the prediction's image, its content the
- * prediction's (class, geometry, attributes) without the scores, `annotator` `model:NAME@VERSION`
+ * prediction's (class, geometry, attributes) without the scores (nor an `op`, `image`, `label`
+ * or `review` member a prediction may carry), `annotator` `model:NAME@VERSION`
  * and `proposed_by` {model, model_name, prediction_set, prediction, score} (the lineage link
  * `blame` and `lineage up` read), and review status `pending`.
  *
@@ -53,7 +54,12 @@ export interface PromoteResult {
 /** The label id a promoted prediction gets. */
 export const promotedLabelId = (prediction: string): string => `pred-${prediction}`;
 
-const SCORE_MEMBERS = new Set(['score', 'scores']);
+/**
+ * Members of a prediction not carried into its label: its scores, and those naming the edit
+ * line itself (a prediction may keep a `label` member, e.g. a class index, beside its id: on
+ * the line it would replace the label id, renaming the label or overwriting another).
+ */
+const DROPPED_MEMBERS = new Set(['score', 'scores', 'op', 'image', 'label', 'review']);
 
 export async function promotePredictions(
   repo: Repository,
@@ -85,7 +91,7 @@ export async function promotePredictions(
       }
       const content = decodeValue(leaf.values[i]!) as { readonly [k: string]: JsonValue };
       const kept = Object.fromEntries(
-        Object.entries(content).filter(([k]) => !SCORE_MEMBERS.has(k)),
+        Object.entries(content).filter(([k]) => !DROPPED_MEMBERS.has(k)),
       );
       ops.push(
         JSON.stringify({

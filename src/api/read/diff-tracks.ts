@@ -3,7 +3,8 @@
  * or keyframes changed, its class and the frame ranges that changed (`dataset/track-change.ts`:
  * moved, added, now outside). Cost follows the change: the `tracks` and `keyframes` trees are
  * diffed (equal subtrees skipped by hash), and only the changed tracks' keyframes are read and
- * materialized, over the ranges around the changed keyframes.
+ * materialized, over the ranges around the changed keyframes. Changed keyframes of a track whose
+ * record is in neither snapshot are skipped (no track reads them).
  */
 import { encodeImageKey } from '../../dataset/label-key.js';
 import { decodeAssetRecord } from '../../dataset/asset-record.js';
@@ -68,7 +69,10 @@ export async function* diffTrackSnapshots(
     const [before, after] = await Promise.all(
       [a, b].map((s) => trackRecord(repo, s, t.video, t.track)),
     );
-    const record = (after ?? before)!;
+    const record = after ?? before;
+    // Keyframes of a track in neither snapshot (a merge can keep keyframes one side added to a
+    // track the other side removed) belong to no track: nothing materializes them.
+    if (!record) continue;
     let last = lastFrames.get(t.video);
     if (last === undefined) lastFrames.set(t.video, (last = await lastFrame(repo, a, b, t.video)));
     const [ka, kb] = await Promise.all(

@@ -5,7 +5,7 @@
  * mismatch, so a remote cannot slip in other bytes) and answers from the stored copy; the next
  * read is local. So an export with images, `explain` thumbnails or a server on a clone download
  * only the images they actually read. Concurrent reads of one missing blob share one fetch; the
- * peer is connected on the first miss only.
+ * peer is connected on the first miss only (and again after a connection that failed).
  *
  * `has` answers for the local store only (what the clone holds, as `add images` and `clone
  * --blobs all` need). A blob the remote lacks too is absent (`undefined`), as in any store; a
@@ -67,6 +67,21 @@ export class OnDemandBlobStore implements BlobStore {
     return this.local.localPath(hash);
   }
 
+  /**
+   * The peer, connected on first use. A failed connection is not kept: the next miss connects
+   * again (a server on a clone must not fail every later image because the remote was down once).
+   */
+  private connected(): Promise<SyncPeer> {
+    if (!this.peer) {
+      const peer = this.connect(this.remote);
+      this.peer = peer;
+      peer.catch(() => {
+        if (this.peer === peer) this.peer = undefined;
+      });
+    }
+    return this.peer;
+  }
+
   /** Fetches `hash` from the remote into the local store; false when the remote lacks it. */
   private fetched(hash: ChunkHash): Promise<boolean> {
     let pending = this.fetching.get(hash);
@@ -80,8 +95,7 @@ export class OnDemandBlobStore implements BlobStore {
   private async fetchOnce(hash: ChunkHash): Promise<boolean> {
     let bytes: Uint8Array | undefined;
     try {
-      this.peer ??= this.connect(this.remote);
-      const peer = await this.peer;
+      const peer = await this.connected();
       if (!peer.fetchBlob) return false;
       bytes = await peer.fetchBlob(hash);
     } catch (e) {

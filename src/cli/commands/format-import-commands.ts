@@ -2,7 +2,9 @@
  * `verso import yolo|voc|cvat|label-studio PATH [--branch B] [--images DIR] [-m MSG]
  * [--replace-all] [--clip] [--allow-unknown-images]` (layer: cli). One table row per format;
  * every importer takes the same options and returns the same result
- * (`api/reimport-match-import.ts`), printed the same way; `cvat` also takes `--task ID`.
+ * (`api/reimport-match-import.ts`), printed the same way; `cvat` also takes `--task ID` and
+ * `--video ID`, and `import mot` is a row of its own. A result is printed by its kind (labels,
+ * annotators' labelings, video tracks): one renderer per kind (`RENDERERS`).
  */
 import type { Command } from 'commander';
 import type {
@@ -21,6 +23,7 @@ import {
   removedLines,
   importerOptions,
   importerTarget,
+  refusePolicyForLabelings,
   type PolicyFlags,
 } from './write-report.js';
 
@@ -96,6 +99,8 @@ export function formatImportCommand(f: FormatImport) {
         throw new UsageError(
           "--annotator and --annotators replace annotators' labelings; they take no --replace-all",
         );
+      if (opts.annotator !== undefined || opts.annotators)
+        refusePolicyForLabelings(opts, opts.annotators ? '--annotators' : '--annotator');
     },
     repository: true,
     async run(repo, { args, opts }: CommandInput<FormatFlags>) {
@@ -112,33 +117,63 @@ export function formatImportCommand(f: FormatImport) {
         ...(opts.video !== undefined ? { video: opts.video } : {}),
       });
     },
-    render: (r, { opts }) =>
-      'kind' in r ? videoImportLines(opts.branch, r) : imageImportLines(opts.branch, r),
+    render: (r, { opts }) => importLines(opts.branch, r),
   });
 }
 
-function videoImportLines(branch: string, r: VideoImportResult): string[] {
-  return [
-    commitLine(
-      branch,
-      r,
-      `imported ${r.videos} video(s): ${r.records.tracks} tracks, ${r.records.keyframes} keyframes; tracks ${counts(r.tracks)}, keyframes ${counts(r.keyframes)}, assets ${counts(r.assets)}`,
-    ),
-  ];
+type ImportResult = ImageImportResult | VideoImportResult;
+type AnnotatorsImportResult = ImageImportResult & {
+  readonly labelings: NonNullable<ImageImportResult['labelings']>;
+};
+
+/** The kinds of import result, each printed its own way (`RENDERERS`). */
+interface ResultKinds {
+  readonly video: VideoImportResult;
+  readonly annotators: AnnotatorsImportResult;
+  readonly labels: ImageImportResult;
 }
 
-function imageImportLines(branch: string, r: ImageImportResult): string[] {
-  return [
-    commitLine(
-      branch,
-      r,
-      r.labelings
-        ? `imported ${r.images} images as annotators ${r.labelings.annotators.join(', ')}: objects ${counts(r.labelings.objects)}, annotations ${counts(r.labelings.annotations)}, assets ${counts(r.assets)}, splits ${counts(r.splits)}`
-        : `imported ${r.images} images (${r.matched} labels matched to stored ones): labels ${counts(r.labels)}, reviews ${counts(r.reviews)}, assets ${counts(r.assets)}, splits ${counts(r.splits)}`,
-    ),
-    ...removedLines(r.mode, r.removed),
-    ...geometryLines(r.geometry),
-  ];
+function kindOf(r: ImportResult): keyof ResultKinds {
+  if ('kind' in r) return r.kind;
+  return r.labelings ? 'annotators' : 'labels';
+}
+
+interface KindRenderer<R> {
+  /** What the commit line says was imported. */
+  readonly summary: (r: R) => string;
+  /** Lines after the commit line. */
+  readonly more?: (r: R) => string[];
+}
+
+/** What follows an image import's commit line: removed labels, geometry fixes. */
+const imageMore = (r: ImageImportResult) => [
+  ...removedLines(r.mode, r.removed),
+  ...geometryLines(r.geometry),
+];
+
+/** One entry per kind of result: a new kind of import is one more entry (and `kindOf`). */
+const RENDERERS: { readonly [K in keyof ResultKinds]: KindRenderer<ResultKinds[K]> } = {
+  video: {
+    summary: (r) =>
+      `imported ${r.videos} video(s): ${r.records.tracks} tracks, ${r.records.keyframes} keyframes; tracks ${counts(r.tracks)}, keyframes ${counts(r.keyframes)}, assets ${counts(r.assets)}`,
+  },
+  annotators: {
+    summary: (r) =>
+      `imported ${r.images} images as annotators ${r.labelings.annotators.join(', ')}: objects ${counts(r.labelings.objects)}, annotations ${counts(r.labelings.annotations)}, assets ${counts(r.assets)}, splits ${counts(r.splits)}`,
+    more: imageMore,
+  },
+  labels: {
+    summary: (r) =>
+      `imported ${r.images} images (${r.matched} labels matched to stored ones): labels ${counts(r.labels)}, reviews ${counts(r.reviews)}, assets ${counts(r.assets)}, splits ${counts(r.splits)}`,
+    more: imageMore,
+  },
+};
+
+/** The lines of any import's result: its commit line, then its kind's further lines. */
+function importLines(branch: string, r: ImportResult): string[] {
+  // `kindOf` picked the entry whose result type `r` is.
+  const renderer = RENDERERS[kindOf(r)] as KindRenderer<ImportResult>;
+  return [commitLine(branch, r, renderer.summary(r)), ...(renderer.more?.(r) ?? [])];
 }
 
 type MotFlags = { branch: string; message?: string; sequence?: string };
@@ -166,7 +201,7 @@ export const importMotCommand = defineCommand({
       ...(opts.sequence !== undefined ? { sequence: opts.sequence } : {}),
     });
   },
-  render: (r, { opts }) => videoImportLines(opts.branch, r),
+  render: (r, { opts }) => importLines(opts.branch, r),
 });
 
 export function registerFormatImports(importGroup: Command, ctx: CliContext): void {

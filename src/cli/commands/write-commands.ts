@@ -16,6 +16,7 @@ import {
   removedLines,
   importerOptions,
   importerTarget,
+  refusePolicyForLabelings,
   type PolicyFlags,
 } from './write-report.js';
 
@@ -53,6 +54,7 @@ export const importLabelsCommand = defineCommand<
       throw new UsageError(
         "--annotator replaces that annotator's labeling of the file's images; it takes neither --upsert nor --replace-all",
       );
+    if (opts.annotator !== undefined) refusePolicyForLabelings(opts, '--annotator');
   },
   repository: true,
   progress: true,

@@ -13,6 +13,7 @@
  * (the full list: opening, gc, and the fallbacks of `S3PackChunkStore`).
  */
 import { randomBytes } from 'node:crypto';
+import { keyUnder, type S3Location } from './s3-location.js';
 import type { ListedObject } from './s3-objects.js';
 
 /** Hex digits of the time in a pack id or tombstone name (48 bits of ms: past the year 10,000). */
@@ -36,6 +37,11 @@ export function newPackId(now = Date.now()): string {
 /** The name, under the store's prefix, of pack `id`'s pack or index object (either layout). */
 export function packObjectName(id: string, kind: PackObjectKind): string {
   return id.length === 16 ? `${PACKS}${id}.${kind}` : `${TIMED_PACKS}${id}.${kind}`;
+}
+
+/** The full key of pack `id`'s pack or index object in the store at `location`. */
+export function packObjectKey(location: S3Location, id: string, kind: PackObjectKind): string {
+  return keyUnder(location, packObjectName(id, kind));
 }
 
 /** The name, under the store's prefix, of a tombstone for pack `id` written at `now`. */

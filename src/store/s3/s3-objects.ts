@@ -34,6 +34,8 @@ export interface ListedObject {
 }
 
 const DELETE_CONCURRENCY = 16;
+/** Parallel S3 requests of one pack-store operation (index loads, getMany ranges, copies). */
+export const OPERATION_CONCURRENCY = 16;
 
 export class S3Objects {
   readonly counts: S3RequestCounts = { get: 0, put: 0, list: 0, delete: 0, head: 0, listedKeys: 0 };
