@@ -6142,7 +6142,7 @@ export interface paths {
                 query: {
                     ref: string;
                     /** @description coco and jsonl are one file; yolo, yolo-seg and voc a tar of the folder */
-                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc";
+                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc" | "mot";
                     /** @description only labels matching this filter */
                     where?: string;
                     /** @description read the labels as this schema version */
@@ -6255,7 +6255,7 @@ export interface paths {
                 query: {
                     ref: string;
                     /** @description coco and jsonl are one file; yolo, yolo-seg and voc a tar of the folder */
-                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc";
+                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc" | "mot";
                     /** @description only labels matching this filter */
                     where?: string;
                     /** @description read the labels as this schema version */
