@@ -1,7 +1,9 @@
 /**
- * `npm run bench -- python [--labels 100000] [--runs 3]` (layer: bench): the Python client's
+ * `npm run bench -- python [--labels 100000] [--runs 3] [--explain-labels 1000000]` (layer:
+ * bench): the Python client's
  * benchmarks (`python/bench/`), each a script that builds its own repository and `verso serve`:
  * labels streamed into Python (`stream_labels.py`), `record_predictions` (`record_predictions.py`),
+ * `explain(top=50)` over a run of `--explain-labels` 128-d vectors (`explain_vectors.py`),
  * and `VersoDataset` + `DataLoader(num_workers=2)` against a plain folder of the same JPEGs
  * (`dataset_images.py`). Runs them with `$VERSO_PYTHON`, else Debian's `/usr/bin/python3` (the
  * interpreter that has torch and numpy), and prints what each prints.
@@ -15,6 +17,7 @@ const { values } = parseArgs({
   options: {
     labels: { type: 'string', default: '100000' },
     runs: { type: 'string', default: '3' },
+    'explain-labels': { type: 'string', default: '1000000' },
   },
 });
 const log = benchLog('python');
@@ -23,6 +26,7 @@ const dir = resolve(import.meta.dirname, '../../python/bench');
 const scripts: [string, string[]][] = [
   ['stream_labels.py', ['--labels', values.labels, '--runs', values.runs]],
   ['record_predictions.py', []],
+  ['explain_vectors.py', ['--labels', values['explain-labels']]],
   ['dataset_images.py', ['--runs', values.runs]],
 ];
 let failed = 0;

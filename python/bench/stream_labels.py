@@ -11,6 +11,10 @@ synthetic dataset: ``.bench-data/labels-N-seed-1/labels.jsonl`` of this checkout
   script's loop does);
 - ``bytes``: the same answer read as raw bytes, not decoded (the server and transport ceiling);
 - ``cli``: ``verso cat main`` into /dev/null, as a separate process (the CLI's own rate).
+
+With the CPU time per label of this process and of the server (Linux ``/proc``) in one more
+typed run, which do not depend on what else the machine runs: on two free cores the stream
+goes at about ``1 / max(client, server)`` labels per second.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Tuple
 
 HERE = Path(__file__).resolve().parent
 CHECKOUT = HERE.parent.parent
@@ -45,6 +50,16 @@ def dataset(labels: int, given: str | None, tmp: str) -> Path:
     return out / "labels.jsonl"
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far (0 where /proc is missing)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def best(runs: int, fn) -> float:  # type: ignore[no-untyped-def]
     times = []
     for _ in range(runs):
@@ -52,6 +67,13 @@ def best(runs: int, fn) -> float:  # type: ignore[no-untyped-def]
         fn()
         times.append(time.perf_counter() - t0)
     return min(times)
+
+
+def cpu_of(fn, server_pid: int) -> Tuple[float, float]:  # type: ignore[no-untyped-def]
+    """CPU seconds of this process and of the server while ``fn`` runs once."""
+    c0, s0 = time.process_time(), cpu_seconds(server_pid)
+    fn()
+    return time.process_time() - c0, cpu_seconds(server_pid) - s0
 
 
 def main() -> None:
@@ -85,6 +107,7 @@ def main() -> None:
 
             typed()  # warm the server's caches
             typed_s = best(args.runs, typed)
+            client_cpu, server_cpu = cpu_of(typed, repo.server.process.pid if repo.server else 0)
             bytes_s = best(args.runs, raw_bytes)
         cli_s = best(args.runs, lambda: subprocess.run(
             [*cmd, "--repo", repo_dir, "cat", "main"], check=True, stdout=subprocess.DEVNULL))
@@ -95,9 +118,12 @@ def main() -> None:
         "typed_labels_per_s": round(total / typed_s),
         "bytes_labels_per_s": round(total / bytes_s),
         "cli_cat_labels_per_s": round(total / cli_s),
+        "typed_client_cpu_us_per_label": round(client_cpu / total * 1e6, 2),
+        "typed_server_cpu_us_per_label": round(server_cpu / total * 1e6, 2),
         "typed_s": round(typed_s, 3),
         "bytes_s": round(bytes_s, 3),
         "cli_cat_s": round(cli_s, 3),
+        "load_1min": round(os.getloadavg()[0], 2),
     }
     print(json.dumps(result, indent=2))
 

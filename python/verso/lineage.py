@@ -18,9 +18,12 @@ attached together when the run finishes (or by ``run.seal_vectors()``).
 
 from __future__ import annotations
 
+import array as pyarray
 import hashlib
 import json
 import os
+import sys
+from base64 import b64encode
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
 
@@ -188,14 +191,15 @@ def _artifact_id(artifact: str) -> str:
 
 
 def _prediction_lines(batch: Iterable[Mapping[str, Any]]) -> Iterator[bytes]:
-    """NDJSON of predictions, in blocks (vectors from numpy or torch as float lists)."""
-    if _orjson is not None:
-        dumps = _orjson_line
-    else:
-        dumps = _json_line
+    """NDJSON of predictions, in blocks. A vector goes as base64 of its float32 little-endian
+    bytes (the server's compact form: no decimal text to print or parse)."""
+    dumps = _orjson_line if _orjson is not None else _json_line
     lines: List[bytes] = []
     size = 0
     for p in batch:
+        vector = p.get("vector")
+        if vector is not None and not isinstance(vector, str):
+            p = {**p, "vector": _compact_vector(vector)}
         line = dumps(p)
         lines.append(line)
         size += len(line)
@@ -204,6 +208,26 @@ def _prediction_lines(batch: Iterable[Mapping[str, Any]]) -> Iterator[bytes]:
             lines, size = [], 0
     if lines:
         yield b"".join(lines)
+
+
+def _compact_vector(vector: Any) -> Any:
+    """A vector (list, numpy array, torch tensor) as base64 of float32 little-endian values; a
+    value that is not a vector of numbers goes as it is, for the server to refuse it by name."""
+    module = type(vector).__module__.split(".")[0]
+    if module == "torch":
+        vector = vector.detach().to("cpu").float().numpy()
+        module = "numpy"
+    if module == "numpy":
+        data = vector.astype("<f4", copy=False).tobytes()
+    else:
+        try:
+            floats = pyarray.array("f", vector)
+        except (TypeError, ValueError, OverflowError):
+            return vector
+        if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
+            floats.byteswap()
+        data = floats.tobytes()
+    return b64encode(data).decode("ascii")
 
 
 def _plain(value: Any) -> Any:
@@ -216,8 +240,6 @@ def _plain(value: Any) -> Any:
 
 
 def _json_line(p: Mapping[str, Any]) -> bytes:
-    if "vector" in p and not isinstance(p["vector"], list):
-        p = {**p, "vector": _plain(p["vector"])}
     return (json.dumps(p, separators=(",", ":"), default=_plain) + "\n").encode()
 
 

@@ -160,6 +160,21 @@ export function describeLineageCatalogContract(
         expect(page.first.map((p) => p.id)).toEqual(['p1']);
       });
 
+      it('refuses a stored or repeated prediction id, storing nothing of the batch', async () => {
+        await cat.insertRun(run('run-1', A));
+        await cat.insertModel(model);
+        await cat.insertPredictions([prediction('p1', 'model-1')]);
+        for (const batch of [
+          [prediction('p2', 'model-1'), prediction('p1', 'model-1')],
+          [prediction('p3', 'model-1'), prediction('p3', 'model-1')],
+        ]) {
+          const e = await rejection(cat.insertPredictions(batch));
+          expect(e).toBeInstanceOf(LineageRecordExistsError);
+          expect((e as Error).message).toContain(batch[1]!.id);
+          expect(await cat.getPrediction(batch[0]!.id)).toBeUndefined();
+        }
+      });
+
       it('stores slices by content hash and finds them by commit', async () => {
         const slice = {
           id: B,

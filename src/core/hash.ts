@@ -39,7 +39,7 @@ export function hexToHash(hex: ChunkHash): Uint8Array {
 }
 
 export function sha256Hex(bytes: Uint8Array): ChunkHash {
-  return nodeCrypto.createHash('sha256').update(bytes).digest('hex') as ChunkHash;
+  return hashToHex(sha256(bytes));
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;

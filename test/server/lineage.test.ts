@@ -180,10 +180,16 @@ describe('server: lineage', () => {
       body: ndjson([
         { id: 'srv-1', image: 'new-1.jpg', output: { class: 'car' }, vector: axis3 },
         { image: 'new-2.jpg', output: { class: 'dog' } },
+        // The same vector as base64 of its float32 little-endian bytes (the compact form).
+        {
+          image: 'new-3.jpg',
+          output: { class: 'car' },
+          vector: Buffer.from(Float32Array.from(axis3).buffer).toString('base64'),
+        },
       ]),
     });
     expect(preds.status, preds.text).toBe(200);
-    expect(preds.json()).toMatchObject({ model: versions[1].id, count: 2 });
+    expect(preds.json()).toMatchObject({ model: versions[1].id, count: 3 });
     const predId = preds.json().predictions[0] as string;
     const pred = (await s.http('GET', s.repoPath(`/predictions/${predId}`), read)).json();
     expect(pred).toMatchObject({
@@ -205,6 +211,12 @@ describe('server: lineage', () => {
       .reverse()
       .map(({ k }) => k);
     expect(explained.examples.map((e) => `${e['image']}/${e['label']}`)).toEqual(onAxis);
+    const fromBase64 = await s.http(
+      'GET',
+      s.repoPath(`/explain/${preds.json().predictions[2] as string}?top=2`),
+      read,
+    );
+    expect(fromBase64.json().examples).toEqual(explained.examples);
     const first = LABELS.find((l) => `${l.image}/${l.label}` === onAxis[0])!;
     expect(explained.examples[0]).toMatchObject({
       rank: 1,
@@ -233,7 +245,7 @@ describe('server: lineage', () => {
       await s.http('GET', s.repoPath(`/lineage/down/${encodeURIComponent(keys[0]!)}`), read)
     ).json();
     expect(down.runs.map((r: { id: string }) => r.id)).toEqual([run.id]);
-    expect(down.runs[0].models[1].predictions.total).toBe(2);
+    expect(down.runs[0].models[1].predictions.total).toBe(3);
 
     // Finishing freezes the run: no more vectors.
     const fin = await s.http('POST', s.repoPath(`/runs/${run.id}/finish`), {
@@ -410,6 +422,20 @@ describe('server: lineage', () => {
     });
     expect([badLine.status, badLine.json().error.code]).toEqual([422, 'FORMAT_PARSE']);
     expect(badLine.json().error.message).toBe("request body:2 field 'output': missing");
+    for (const [vector, why] of [
+      ['AACAPw=', 'expected base64 of float32 little-endian values'],
+      ['AAC@gD8=', 'expected base64 of float32 little-endian values'],
+      ['AACAfw==', 'value 0 is not a finite number'],
+    ]) {
+      const bad = await s.http('POST', s.repoPath('/models/m/predictions'), {
+        token: s.tokens.annotate,
+        body: ndjson([{ image: 'a.jpg', output: 1, vector }]),
+      });
+      expect([bad.status, bad.json().error.message]).toEqual([
+        422,
+        expect.stringContaining(`request body:1 field 'vector': ${why}`),
+      ]);
+    }
     const asJson = await s.http('POST', s.repoPath('/models/m/predictions'), {
       token: s.tokens.annotate,
       json: { image: 'a.jpg', output: 1 },

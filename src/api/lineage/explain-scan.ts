@@ -3,8 +3,8 @@
  * is read in chunks of whole rows into one reused buffer per thread (never the whole file at
  * once) and each chunk is scored as it arrives (`lineage/influence.ts`).
  *
- * Threads: the main thread and up to `availableParallelism() - 1` workers
- * (`explain-worker.ts`) claim chunks from one shared counter (`Atomics.add`) until none are
+ * Threads: the main thread and up to `availableParallelism() - 2` workers (`explain-worker.ts`;
+ * one core is left to the rest of the machine) claim chunks from one shared counter (`Atomics.add`) until none are
  * left, so a late-starting or slowed thread simply claims fewer. Each returns its local top K
  * and the lists are merged; ranking is a total order, so the result equals a single-threaded
  * scan of the whole file bit for bit. A worker that has not claimed a chunk by the time the
@@ -167,7 +167,10 @@ function startWorker(file: string, input: ScanWorkerInput): ScanWorker {
 function defaultThreads(header: VectorHeader): number {
   const bytes = header.count * header.dim * 4;
   if (bytes < PARALLEL_MIN_BYTES) return 1;
-  return Math.min(availableParallelism(), MAX_WORKERS + 1);
+  // One core is left to the rest (the server's other requests, a client on the same machine): a
+  // worker loads for 0.1-0.2 s, so on 2 cores it mostly slowed the scan (1M x 128 explained in
+  // 195-197 ms on the main thread alone, 231-297 ms with one worker, load ~4; docs/python.md).
+  return Math.max(1, Math.min(availableParallelism() - 1, MAX_WORKERS + 1));
 }
 
 function readHeader(fd: number): VectorHeader {

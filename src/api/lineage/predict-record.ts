@@ -4,11 +4,15 @@
  * registered model, a batch in one transaction (all or nothing).
  *
  * A batch line is `{"id"?, "image", "output", "time"?, "vector"?}`: `id` is the serving
- * system's id (kept as `external_id`), `vector` an array of numbers stored as float32. Ids are
+ * system's id (kept as `external_id`), `vector` an array of numbers stored as float32, or the
+ * float32 values themselves as base64 of their little-endian bytes (numpy's
+ * `astype('<f4').tobytes()`: no decimal text to print and parse, 684 characters for 128
+ * floats). A prediction without `time` is stamped with the batch's time. Ids are
  * `pred-<16 hex>` of (model, image, output, time, external id, line). A vector's dimension must
  * match the run's vectors when the run already has some. Every line is checked before anything
  * is stored; errors name file, line and field.
  */
+import { endianness } from 'node:os';
 import { FormatParseError, InvalidArgumentError } from '../../core/errors.js';
 import type { ModelRecord, PredictionRecord } from '../../catalog/catalog.js';
 import { checkInputFile } from '../../io/input-file.js';
@@ -25,7 +29,7 @@ export interface PredictionInput {
   readonly output: string;
   readonly externalId?: string | undefined;
   readonly time?: string | undefined;
-  readonly vector?: readonly number[] | undefined;
+  readonly vector?: Float32Array | undefined;
 }
 
 export interface PredictRecordResult {
@@ -47,23 +51,20 @@ export async function recordPrediction(
       option: 'output',
     });
   }
-  let vector: number[] | undefined;
+  let vector: Float32Array | undefined;
   if (input.vectorFile !== undefined) {
     const file = input.vectorFile;
     const parsed = await readJsonInput(file);
-    vector = numberArray(parsed, file, 1);
+    vector = Float32Array.from(numberArray(parsed, file, 1));
   }
   const m = await findModel(repo, model);
   const dim = await runDimension(repo, m);
-  const record = toRecord(
-    repo,
-    m,
-    { ...input, output: JSON.stringify(output), vector },
-    0,
+  const record = toRecord(m, { ...input, output: JSON.stringify(output), vector }, 0, {
     dim,
-    input.vectorFile ?? 'vector',
-    1,
-  );
+    now: timeOf(repo),
+    file: input.vectorFile ?? 'vector',
+    line: 1,
+  });
   await repo.catalog.lineage.insertPredictions([record]);
   return { model: m.id, predictions: [record.id] };
 }
@@ -78,6 +79,7 @@ export async function recordPredictionFile(
   const m = await findModel(repo, model);
   const dim = await runDimension(repo, m);
   const records: PredictionRecord[] = [];
+  const now = timeOf(repo);
   for await (const { text, line } of readLines(file)) {
     let value: unknown;
     try {
@@ -85,7 +87,7 @@ export async function recordPredictionFile(
     } catch (e) {
       throw new FormatParseError(file, line, null, `not JSON: ${(e as Error).message}`);
     }
-    records.push(toRecord(repo, m, parseLine(value, file, line), line, dim, file, line));
+    records.push(toRecord(m, parseLine(value, file, line), line, { dim, now, file, line }));
   }
   await repo.catalog.lineage.insertPredictions(records);
   return { model: m.id, predictions: records.map((r) => r.id) };
@@ -111,9 +113,32 @@ function parseLine(value: unknown, file: string, line: number): PredictionInput 
     output: JSON.stringify(o['output']),
     externalId: text('id', false),
     time,
-    vector: o['vector'] === undefined ? undefined : numberArray(o['vector'], file, line, 'vector'),
+    vector: o['vector'] === undefined ? undefined : vectorOf(o['vector'], file, line),
   };
 }
+
+/** A line's `vector`: an array of numbers, or base64 of float32 little-endian values. */
+function vectorOf(v: unknown, file: string, line: number): Float32Array {
+  if (typeof v !== 'string') return Float32Array.from(numberArray(v, file, line, 'vector'));
+  const bytes = Buffer.from(v, 'base64');
+  // Node's decoder skips what is not base64: a text that does not encode back was not base64.
+  if (bytes.length === 0 || bytes.length % 4 !== 0 || bytes.toString('base64') !== v)
+    throw new FormatParseError(
+      file,
+      line,
+      'vector',
+      'expected base64 of float32 little-endian values (a non-empty multiple of 4 bytes)',
+    );
+  const floats = new Float32Array(bytes.length / 4);
+  if (LITTLE_ENDIAN) new Uint8Array(floats.buffer).set(bytes);
+  else for (let i = 0; i < floats.length; i++) floats[i] = bytes.readFloatLE(4 * i);
+  for (let i = 0; i < floats.length; i++)
+    if (!Number.isFinite(floats[i]))
+      throw new FormatParseError(file, line, 'vector', `value ${i} is not a finite number`);
+  return floats;
+}
+
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 function numberArray(
   v: unknown,
@@ -134,14 +159,19 @@ async function runDimension(repo: Repository, m: ModelRecord): Promise<number | 
   return (await repo.catalog.lineage.getRun(m.run))?.vectors?.dim;
 }
 
+/** Where a prediction comes from and what it is checked against; `now`: the batch's time. */
+interface RecordContext {
+  readonly dim: number | undefined;
+  readonly now: string;
+  readonly file: string;
+  readonly line: number;
+}
+
 function toRecord(
-  repo: Pick<Repository, 'clock'>,
   m: ModelRecord,
   p: PredictionInput,
   ordinal: number,
-  dim: number | undefined,
-  file: string,
-  line: number,
+  { dim, now, file, line }: RecordContext,
 ): PredictionRecord {
   if (p.vector && dim !== undefined && p.vector.length !== dim)
     throw new FormatParseError(
@@ -150,7 +180,7 @@ function toRecord(
       'vector',
       `has ${p.vector.length} numbers; run ${m.run} has vectors of dimension ${dim}`,
     );
-  const time = p.time === undefined ? timeOf(repo) : new Date(p.time).toISOString();
+  const time = p.time === undefined ? now : new Date(p.time).toISOString();
   const externalId = p.externalId ?? null;
   const fields = [m.id, p.image, p.output, time, externalId ?? '', String(ordinal)];
   return {
@@ -160,6 +190,8 @@ function toRecord(
     output: p.output,
     time,
     externalId,
-    vector: p.vector ? new Uint8Array(Float32Array.from(p.vector).buffer) : null,
+    vector: p.vector
+      ? new Uint8Array(p.vector.buffer, p.vector.byteOffset, p.vector.byteLength)
+      : null,
   };
 }

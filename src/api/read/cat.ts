@@ -13,7 +13,8 @@
  *
  * A plain read (no schema, no filter) of a big snapshot on a store other threads can open
  * (`ChunkStore.threadReader`) is rendered by worker threads, a key range each, and yielded in
- * key order (`cat-parallel.ts`): the same bytes, on every core.
+ * key order (`cat-parallel.ts`): the same bytes, on every core. `workers: false` keeps it on the
+ * caller's thread (the server's `GET /labels`, whose client decodes on the same cores).
  */
 import { JsonBytes } from '../../core/canonical-json.js';
 import { treeRoot } from '../../vcs/snapshot.js';
@@ -34,6 +35,8 @@ export async function* catLabelBlocks(
     readonly mapContent?: ContentBytesMapper;
     readonly where?: string;
     readonly filter?: LabelFilter;
+    /** Render on worker threads when it pays (default true); false: on this thread only. */
+    readonly workers?: boolean;
   } = {},
 ): AsyncGenerator<Buffer> {
   const { snap } = await snapshotAtRef(repo, refSpec);
@@ -61,7 +64,8 @@ export async function* catLabelBlocks(
     return;
   }
   const [labels, reviews] = [treeRoot(snap, 'labels'), treeRoot(snap, 'reviews')];
-  const parallel = mapValue ? undefined : await parallelCatBlocks(repo, labels, reviews);
+  const parallel =
+    mapValue || opts.workers === false ? undefined : await parallelCatBlocks(repo, labels, reviews);
   yield* parallel ?? labelRangeBlocks(repo.nodes, labels, reviews, {}, mapValue ?? undefined);
 }
 

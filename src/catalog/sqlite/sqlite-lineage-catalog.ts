@@ -297,18 +297,26 @@ export class SqliteLineageCatalog implements LineageCatalog {
               throw new LineageRecordNotFoundError('model', p.model);
             known.add(p.model);
           }
-          if (this.sql.getPrediction.get(p.id))
-            throw new LineageRecordExistsError('prediction', p.id);
-          const vector = p.vector ? Buffer.from(p.vector) : null;
-          this.sql.insertPrediction.run(
-            p.id,
-            p.model,
-            p.image,
-            p.output,
-            p.time,
-            p.externalId,
-            vector,
-          );
+          const vector = p.vector
+            ? Buffer.from(p.vector.buffer, p.vector.byteOffset, p.vector.byteLength)
+            : null;
+          // No look-up first: the primary key refuses a stored (or repeated) id, in the same
+          // b-tree descent as the insert (a serving loop records tens of thousands a second).
+          try {
+            this.sql.insertPrediction.run(
+              p.id,
+              p.model,
+              p.image,
+              p.output,
+              p.time,
+              p.externalId,
+              vector,
+            );
+          } catch (e) {
+            if ((e as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+              throw new LineageRecordExistsError('prediction', p.id);
+            throw e;
+          }
         }
       })
       .immediate();

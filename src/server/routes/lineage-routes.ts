@@ -128,7 +128,7 @@ export function lineageRoutes(app: VersoApp, ctx: RouteContext): void {
       bodyLimit: ctx.limits.upload,
       schema: {
         summary:
-          'record predictions of a model (id, NAME@VERSION, or a name: its latest version) in bulk: NDJSON {"id"?, "image", "output", "time"?, "vector"?} per line, stored all or nothing',
+          'record predictions of a model (id, NAME@VERSION, or a name: its latest version) in bulk: NDJSON {"id"?, "image", "output", "time"?, "vector"?} per line (vector: numbers, or base64 of float32 little-endian bytes), stored all or nothing',
         tags: ['lineage'],
         params: ModelParams,
         body: {
