@@ -13,7 +13,8 @@
  * The schema version and the category list are scalars: one side changed -> its value; both
  * changed differently -> a conflict (the merged snapshot holds ours'). Beyond keys: labels both
  * sides added on the same image with the same class and box IoU >= `DUPLICATE_IOU` are
- * reported as possible duplicates (the same object drawn twice).
+ * reported as possible duplicates (the same object drawn twice). A video track one side removed
+ * and the other changed is one conflict on the track (`merge-tracks.ts`).
  */
 import { decodeValue, type JsonValue } from '../core/canonical.js';
 import { hashToHex, hexToHash } from '../core/hash.js';
@@ -26,6 +27,7 @@ import { mutateTreeCounting, type MutationCounts } from '../tree/mutate.js';
 import type { NodeStore } from '../tree/node-store.js';
 import { getValue, scan } from '../tree/read.js';
 import { threeWayDiff, type ThreeWayChange } from '../tree/three-way-diff.js';
+import { settleRemovedTracks } from './merge-tracks.js';
 import type { Snapshot } from './snapshot.js';
 
 export const DUPLICATE_IOU = 0.9;
@@ -45,6 +47,11 @@ export interface KeyConflict {
     readonly ours: Uint8Array | undefined;
     readonly theirs: Uint8Array | undefined;
   };
+  /**
+   * For a track one side removed and the other changed (`merge-tracks.ts`): the keyframes
+   * edits that turn ours' keyframes of the track into theirs'.
+   */
+  readonly keyframes?: readonly Edit[];
 }
 
 /** Two labels added on one image, one per side, that look like the same object. */
@@ -85,6 +92,7 @@ export async function mergeSnapshots(
   const perTree = {} as Record<TreeName, TreeMerge>;
   for (const name of TREE_NAMES) perTree[name] = await mergeTree(nodes, name, base, ours, theirs);
   await linkReviewsToLabelConflicts(nodes, perTree, ours, theirs);
+  await settleRemovedTracks(nodes, perTree.tracks, perTree.keyframes, { base, ours, theirs });
   const trees = { ...ours.trees };
   const applied = {} as Record<TreeName, MutationCounts>;
   for (const name of TREE_NAMES) {
