@@ -27,32 +27,13 @@ import { mutateTreeCounting, type MutationCounts } from '../tree/mutate.js';
 import type { NodeStore } from '../tree/node-store.js';
 import { getValue, scan } from '../tree/read.js';
 import { threeWayDiff, type ThreeWayChange } from '../tree/three-way-diff.js';
+import type { ConflictKind, KeyConflict } from './merge-conflict.js';
 import { settleRemovedTracks } from './merge-tracks.js';
 import type { Snapshot } from './snapshot.js';
 
 export const DUPLICATE_IOU = 0.9;
 
-export type ConflictKind = 'modify/modify' | 'add/add' | 'modify/delete' | 'delete/modify';
-
-/** Values are stored bytes; `undefined` = absent on that side. */
-export interface KeyConflict {
-  readonly tree: TreeName;
-  readonly key: Uint8Array;
-  readonly kind: ConflictKind;
-  readonly base: Uint8Array | undefined;
-  readonly ours: Uint8Array | undefined;
-  readonly theirs: Uint8Array | undefined;
-  /** For a labels conflict: the review of the same key, when it differs between the sides. */
-  readonly review?: {
-    readonly ours: Uint8Array | undefined;
-    readonly theirs: Uint8Array | undefined;
-  };
-  /**
-   * For a track one side removed and the other changed (`merge-tracks.ts`): the keyframes
-   * edits that turn ours' keyframes of the track into theirs'.
-   */
-  readonly keyframes?: readonly Edit[];
-}
+export type { ConflictKind, KeyConflict } from './merge-conflict.js';
 
 /** Two labels added on one image, one per side, that look like the same object. */
 export interface PossibleDuplicate {

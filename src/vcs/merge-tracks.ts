@@ -22,7 +22,7 @@ import { bytesEqual, compareBytes } from '../tree/bytes.js';
 import type { Edit } from '../tree/mutate.js';
 import type { NodeStore } from '../tree/node-store.js';
 import { getValue, scan } from '../tree/read.js';
-import type { ConflictKind, KeyConflict } from './merge-snapshots.js';
+import type { ConflictKind, KeyConflict } from './merge-conflict.js';
 import type { Snapshot } from './snapshot.js';
 
 /** The per-key merge of one tree, as `merge-snapshots.ts` builds it. */
