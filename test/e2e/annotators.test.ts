@@ -318,7 +318,7 @@ describe('the label write policy applies to annotators as to labels', () => {
     expect((JSON.parse(line!) as Line)['bbox']).toEqual([400, 100, 86, 100]);
   }); // prettier-ignore
 
-  it('an unknown class of the branch schema is refused as for a label import', async () => {
+  it('an unknown class of the branch schema is refused as for a label import, format imports too', async () => {
     const classes = [{ id: 1, name: 'person' }];
     writeFileSync(join(dir, 'schema.json'), JSON.stringify({ classes }));
     await w.ok(['schema', 'create', '1.0', '--from', join(dir, 'schema.json')]);
@@ -331,9 +331,15 @@ describe('the label write policy applies to annotators as to labels', () => {
     expectFailure(annotated, 1, "class.jsonl:1 field 'category_id'", 'unknown class id 7');
     expect(annotated.stderr).toBe(plain.stderr);
     expect(await w.head('s')).toBe(head);
+    // a format import's labels of classes the schema lacks (VOC's 'dog', ...) alike
+    const vocPlain = await w.run(['import', 'voc', VOC_DIR, '--branch', 's']);
+    const vocAnnotated = await w.run(['import', 'voc', VOC_DIR, '--branch', 's', '--annotator', 'v']);
+    expectFailure(vocAnnotated, 1, "2007_000032.xml object[0] field 'category_id'", 'unknown class id 2');
+    expect(vocAnnotated.stderr).toBe(vocPlain.stderr);
+    expect(await w.head('s')).toBe(head);
   }); // prettier-ignore
 
-  it('format imports with --annotator check too, and take --clip and --allow-unknown-images', async () => {
+  it('format imports with --annotator take --clip and --allow-unknown-images again', async () => {
     const voc = await initRepo(tmp.root(), 'policy-voc');
     const r = await voc.json<{ geometry: { clipped: number }; labelings: { annotators: string[] } }>(['import', 'voc', VOC_DIR, '--annotator', 'v', '--clip', '--allow-unknown-images']);
     expect(r.labelings.annotators).toEqual(['v']);

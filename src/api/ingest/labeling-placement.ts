@@ -30,17 +30,16 @@ export async function placeLabelings(
     for (const labels of byAnnotator.values()) {
       labels.forEach((l, i) => {
         const problem = check.content(l.content);
-        if (problem) throw placementError(l.where, l.label, problem);
+        if (problem) throw placementError(l.where, problem);
         const placed = check.place(image, l.label, l.content, info);
-        if (!placed.ok) throw placementError(l.where, l.label, placed);
+        if (!placed.ok) throw placementError(l.where, placed);
         if (placed.content) labels[i] = { ...l, content: placed.content };
       });
     }
   }
 }
 
-function placementError(where: Where, label: string, p: LabelProblem): FormatParseError {
-  const [file, record] = where;
-  const why = typeof record === 'number' ? p.why : `label '${label}': ${p.why}`;
-  return new FormatParseError(file, record, p.field, why, problemData(p));
+/** The label import's error: file, line or record, field. */
+function placementError(where: Where, p: LabelProblem): FormatParseError {
+  return new FormatParseError(where[0], where[1], p.field, p.why, problemData(p));
 }
