@@ -13,7 +13,8 @@
  * The schema version and the category list are scalars: one side changed -> its value; both
  * changed differently -> a conflict (the merged snapshot holds ours'). Beyond keys: labels both
  * sides added on the same image with the same class and box IoU >= `DUPLICATE_IOU` are
- * reported as possible duplicates (the same object drawn twice).
+ * reported as possible duplicates (the same object drawn twice). A video track one side removed
+ * and the other changed is one conflict on the track (`merge-tracks.ts`).
  */
 import { decodeValue, type JsonValue } from '../core/canonical.js';
 import { hashToHex, hexToHash } from '../core/hash.js';
@@ -26,26 +27,13 @@ import { mutateTreeCounting, type MutationCounts } from '../tree/mutate.js';
 import type { NodeStore } from '../tree/node-store.js';
 import { getValue, scan } from '../tree/read.js';
 import { threeWayDiff, type ThreeWayChange } from '../tree/three-way-diff.js';
+import type { ConflictKind, KeyConflict } from './merge-conflict.js';
+import { settleRemovedTracks } from './merge-tracks.js';
 import type { Snapshot } from './snapshot.js';
 
 export const DUPLICATE_IOU = 0.9;
 
-export type ConflictKind = 'modify/modify' | 'add/add' | 'modify/delete' | 'delete/modify';
-
-/** Values are stored bytes; `undefined` = absent on that side. */
-export interface KeyConflict {
-  readonly tree: TreeName;
-  readonly key: Uint8Array;
-  readonly kind: ConflictKind;
-  readonly base: Uint8Array | undefined;
-  readonly ours: Uint8Array | undefined;
-  readonly theirs: Uint8Array | undefined;
-  /** For a labels conflict: the review of the same key, when it differs between the sides. */
-  readonly review?: {
-    readonly ours: Uint8Array | undefined;
-    readonly theirs: Uint8Array | undefined;
-  };
-}
+export type { ConflictKind, KeyConflict } from './merge-conflict.js';
 
 /** Two labels added on one image, one per side, that look like the same object. */
 export interface PossibleDuplicate {
@@ -85,6 +73,7 @@ export async function mergeSnapshots(
   const perTree = {} as Record<TreeName, TreeMerge>;
   for (const name of TREE_NAMES) perTree[name] = await mergeTree(nodes, name, base, ours, theirs);
   await linkReviewsToLabelConflicts(nodes, perTree, ours, theirs);
+  await settleRemovedTracks(nodes, perTree.tracks, perTree.keyframes, { base, ours, theirs });
   const trees = { ...ours.trees };
   const applied = {} as Record<TreeName, MutationCounts>;
   for (const name of TREE_NAMES) {

@@ -6,7 +6,7 @@
  * `consensus` fuses into the labels in one commit with lineage, `agreement` reports; bad input
  * exits with a clear error and writes nothing.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,9 +18,10 @@ import {
   type TestRepo,
 } from './helpers.js';
 
+const REAL = join(REPO_ROOT, '../shared/data/real');
 const LS_DIR = join(
-  REPO_ROOT,
-  '../shared/data/real/label_studio/label-studio-sdk/tests/custom/converter/data/test_export_yolo',
+  REAL,
+  'label_studio/label-studio-sdk/tests/custom/converter/data/test_export_yolo',
 );
 const LS_FILE = join(
   LS_DIR,
@@ -274,4 +275,74 @@ describe('bad input: a clear error and nothing written', () => {
     expect(await repo.head()).toBe(head);
     expect(await labelingOf('a')).toEqual(A);
   });
+});
+
+describe('the label write policy applies to annotators as to labels', () => {
+  const IMAGES = join(REAL, 'images/review_object_detection_metrics/data/database/images');
+  const VOC_DIR = join(
+    REAL,
+    'pascal_voc/review_object_detection_metrics/data/database/gts/pascalvoc_format',
+  );
+  let w: TestRepo;
+  let dir: string;
+  const person = { image: '2007_000027', label: '1', category_id: 1, category: 'person' };
+  beforeAll(async () => {
+    w = await initRepo(tmp.root(), 'policy');
+    dir = tmp.dir('policy-files');
+    const images = tmp.dir('policy-images');
+    copyFileSync(join(IMAGES, '2007_000027.jpg'), join(images, '2007_000027.jpg')); // 486x500
+    await w.ok(['add', 'images', images]);
+  });
+
+  it('a label on an image with no asset record: refused as a label import refuses it', async () => {
+    const head = await w.head();
+    const file = writeJsonLines(join(dir, 'unknown.jsonl'), [{ ...person, image: 'no-such-image', bbox: [1, 1, 2, 2] }]);
+    const plain = await w.run(['import', 'labels', file, '--json']);
+    const annotated = await w.run(['import', 'labels', file, '--annotator', 'a', '--json']);
+    expectFailure(annotated, 1, "unknown.jsonl:1 field 'image'", "'no-such-image'");
+    expect(annotated.stderr).toBe(plain.stderr);
+    expect(await w.head()).toBe(head);
+    await w.ok(['import', 'labels', file, '--annotator', 'a', '--allow-unknown-images']);
+    const stored = (await w.ok(['cat', 'main', '--annotator', 'a'])).trim().split('\n');
+    expect(stored.map((l) => (JSON.parse(l) as Line).image)).toEqual(['no-such-image']);
+  }); // prettier-ignore
+
+  it('a box far past its image is refused; --clip clips it and reports it', async () => {
+    const head = await w.head();
+    const file = writeJsonLines(join(dir, 'far.jsonl'), [{ ...person, bbox: [400, 100, 300, 100] }]);
+    expectFailure(await w.run(['import', 'labels', file, '--annotator', 'b']), 1, "far.jsonl:1 field 'bbox'", '486x500', '--clip');
+    expect(await w.head()).toBe(head);
+    const r = await w.json<{ geometry: { clipped: number } }>(['import', 'labels', file, '--annotator', 'b', '--clip']);
+    expect(r.geometry.clipped).toBe(1);
+    const [line] = (await w.ok(['cat', 'main', '--annotator', 'b'])).trim().split('\n');
+    expect((JSON.parse(line!) as Line)['bbox']).toEqual([400, 100, 86, 100]);
+  }); // prettier-ignore
+
+  it('an unknown class of the branch schema is refused as for a label import, format imports too', async () => {
+    const classes = [{ id: 1, name: 'person' }];
+    writeFileSync(join(dir, 'schema.json'), JSON.stringify({ classes }));
+    await w.ok(['schema', 'create', '1.0', '--from', join(dir, 'schema.json')]);
+    await w.ok(['branch', 'create', 's', '--from', 'main']);
+    await w.ok(['migrate', '--branch', 's', '--to', '1.0']);
+    const head = await w.head('s');
+    const file = writeJsonLines(join(dir, 'class.jsonl'), [{ ...person, category_id: 7, category: 'zebra', bbox: [1, 1, 5, 5] }]);
+    const plain = await w.run(['import', 'labels', file, '--branch', 's']);
+    const annotated = await w.run(['import', 'labels', file, '--branch', 's', '--annotator', 'c']);
+    expectFailure(annotated, 1, "class.jsonl:1 field 'category_id'", 'unknown class id 7');
+    expect(annotated.stderr).toBe(plain.stderr);
+    expect(await w.head('s')).toBe(head);
+    // a format import's labels of classes the schema lacks (VOC's 'dog', ...) alike
+    const vocPlain = await w.run(['import', 'voc', VOC_DIR, '--branch', 's']);
+    const vocAnnotated = await w.run(['import', 'voc', VOC_DIR, '--branch', 's', '--annotator', 'v']);
+    expectFailure(vocAnnotated, 1, "2007_000032.xml object[0] field 'category_id'", 'unknown class id 2');
+    expect(vocAnnotated.stderr).toBe(vocPlain.stderr);
+    expect(await w.head('s')).toBe(head);
+  }); // prettier-ignore
+
+  it('format imports with --annotator take --clip and --allow-unknown-images again', async () => {
+    const voc = await initRepo(tmp.root(), 'policy-voc');
+    const r = await voc.json<{ geometry: { clipped: number }; labelings: { annotators: string[] } }>(['import', 'voc', VOC_DIR, '--annotator', 'v', '--clip', '--allow-unknown-images']);
+    expect(r.labelings.annotators).toEqual(['v']);
+    expect(r.geometry.clipped).toBe(0);
+  }); // prettier-ignore
 });

@@ -433,12 +433,6 @@ describe('usage errors exit 2 with the USAGE envelope', () => {
     [['merge', 'resolve', '--all'], 'give exactly one of --ours, --theirs, --both, --value FILE'],
     [['merge', 'resolve', '--ours', '--theirs'], 'give exactly one of'],
     [['import', 'labels', 'x.jsonl', '--upsert', '--replace-all'], 'cannot be used together'],
-    // annotators' labelings are not checked by the label write policy: its flags are refused
-    [['import', 'labels', 'x.jsonl', '--annotator', 'a', '--clip'], 'which --clip does not apply'],
-    [
-      ['import', 'label-studio', 'x.json', '--annotators', '--clip', '--allow-unknown-images'],
-      "--annotators stores annotators' labelings, which --clip and --allow-unknown-images",
-    ],
     [['show'], "missing required argument 'ref'"],
     [['nosuch'], "unknown command 'nosuch'"],
     // options with a fixed set of values (commander's .choices()): refused while parsing

@@ -158,6 +158,60 @@ describe('video tracks', () => {
     expect(status).toContain('keyframes/walk/1/9');
   });
 
+  it('a track removed on one branch and given a keyframe on the other is a track conflict', async () => {
+    const r = await initRepo(tmp.root(), 'removed-track-repo');
+    const rows = readFileSync(CAMPUS, 'utf8').trim().split('\n');
+    const importCampus = async (name: string, lines: string[], branch: string) =>
+      r.ok(['import', 'mot', sequence(name, lines), '--sequence', 'campus', '--branch', branch]);
+    await importCampus('campus-base', rows, 'main');
+    await r.ok(['branch', 'create', 'a']);
+    await r.ok(['branch', 'create', 'b']);
+    const withoutTrack2 = rows.filter((l) => l.split(',')[1] !== '2');
+    await importCampus('campus-a', withoutTrack2, 'a');
+    // b moves the box of track 2 at its second frame: a keyframe added or changed on track 2
+    const second = rows.filter((l) => l.split(',')[1] === '2')[1]!;
+    const moved = second.replace(
+      /^(\d+,2,)([\d.]+)/,
+      (_m, head: string, x: string) => `${head}${Number(x) + 7}`,
+    );
+    const editedB = rows.map((l) => (l === second ? moved : l));
+    await importCampus('campus-b', editedB, 'b');
+    const exported = async (ref: string, out: string) => {
+      await r.ok(['export', ref, '--format', 'mot', '--out', join(tmp.root(), out)]);
+      return readFileSync(join(tmp.root(), out, 'campus', 'gt', 'gt.txt'), 'utf8');
+    };
+    const onlyA = await exported('a', 'only-a');
+    const onlyB = await exported('b', 'only-b');
+    const valueFile = join(tmp.root(), 'track.json');
+    writeFileSync(valueFile, '{"category": "1"}');
+
+    await r.ok(['branch', 'create', 'a2', '--from', 'a']);
+    for (const [into, choice, expected] of [
+      ['a', '--ours', onlyA],
+      ['a2', '--theirs', onlyB],
+    ] as const) {
+      expectFailure(await r.run(['merge', 'b', '--into', into]), 1, 'stopped');
+      const status = await r.json<{ conflicts: { id: string; kind: string }[] }>([
+        'merge',
+        'status',
+        '--into',
+        into,
+      ]);
+      expect(status.conflicts.map((c) => [c.id, c.kind])).toEqual([
+        ['tracks/campus/2', 'delete/modify'],
+      ]);
+      expectFailure(
+        await r.run(['merge', 'resolve', 'tracks/campus/2', '--value', valueFile, '--into', into]),
+        1,
+        'choose ours or theirs',
+      );
+      await r.ok(['merge', 'resolve', 'tracks/campus/2', choice, '--into', into]);
+      await r.ok(['merge', 'commit', '--into', into]);
+      expect(await exported(into, `merged-${into}`)).toBe(expected);
+      await r.ok(['diff', `${into}~1`, into]);
+    }
+  });
+
   it('diff names a track and the frame ranges that changed', async () => {
     const r = await initRepo(tmp.root(), 'diff-repo');
     await importWalk(r, 'd30', curved(30));

@@ -7,7 +7,9 @@
  * replaces it), other annotators' annotations and the labels tree are never touched
  * (`labeling-trees.ts`). A line may repeat the annotator in `annotator` (it must be NAME);
  * `review` is refused (reviews are of labels, which consensus writes). Every line is parsed and
- * checked (structure, geometry) before anything is written; a bad line aborts the import.
+ * checked (structure, geometry) before anything is written, then every label by the label write
+ * policy (`labeling-placement.ts`: the branch's schema, the image's asset record, placement on
+ * the image; `clip` clips); a bad line aborts the import naming file and line.
  * An import that changes nothing makes no commit.
  */
 import { basename } from 'node:path';
@@ -26,6 +28,12 @@ import { treeRoot } from '../../vcs/snapshot.js';
 import type { Repository } from '../repository/repository.js';
 import type { CommitResult } from '../write/commit-to-branch.js';
 import { writeToBranch } from '../write/write-to-branch.js';
+import {
+  LabelWriteCheck,
+  type GeometryReport,
+  type WritePolicy,
+} from '../write/label-write-check.js';
+import { placeLabelings } from './labeling-placement.js';
 import { LabelingCollector, writeLabelings, type LabelingChanges } from './labeling-trees.js';
 
 export interface ImportAnnotatorLabelsOptions {
@@ -33,6 +41,7 @@ export interface ImportAnnotatorLabelsOptions {
   readonly branch: string;
   readonly annotator: string;
   readonly message?: string;
+  readonly policy?: WritePolicy;
 }
 
 export interface ImportAnnotatorLabelsResult extends CommitResult {
@@ -40,6 +49,7 @@ export interface ImportAnnotatorLabelsResult extends CommitResult {
   readonly lines: number;
   readonly images: number;
   readonly changes: LabelingChanges;
+  readonly geometry: GeometryReport;
 }
 
 export async function importAnnotatorLabels(
@@ -52,6 +62,9 @@ export async function importAnnotatorLabels(
   const images = input.sortedImages().length;
   return writeToBranch(repo, opts.branch, async (base) => {
     const s = base.snapshot;
+    const check = await LabelWriteCheck.open(repo, s.schema, opts.policy);
+    await placeLabelings(repo, treeRoot(s, 'assets'), input, check);
+    const geometry = check.report();
     const written = await writeLabelings(
       repo,
       { objects: treeRoot(s, 'objects'), annotations: treeRoot(s, 'annotations') },
@@ -76,8 +89,9 @@ export async function importAnnotatorLabels(
         lines: input.labels,
         objects: { ...changes.objects },
         annotations: { ...changes.annotations },
+        ...(geometry.clipped > 0 ? { clipped: geometry.clipped } : {}),
       },
-      report: { annotator, lines: input.labels, images, changes },
+      report: { annotator, lines: input.labels, images, changes, geometry },
     };
   });
 }

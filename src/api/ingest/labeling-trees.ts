@@ -34,13 +34,14 @@ import { mutateTreeCounting, type Edit, type MutationCounts } from '../../tree/m
 import { scan } from '../../tree/read.js';
 import type { Repository } from '../repository/repository.js';
 
+/** Where a label came from, for errors: [file, record]. */
+export type Where = readonly [file: string, record: string | number];
+
 export interface LabelingLabel {
   readonly label: string;
   readonly content: LabelContent;
+  readonly where: Where;
 }
-
-/** Where a label came from, for errors: [file, record]. */
-type Where = readonly [file: string, record: string | number];
 
 /** Annotators' labels by image and annotator, as importers read them. */
 export class LabelingCollector {
@@ -69,7 +70,7 @@ export class LabelingCollector {
         `duplicate label '${label}' of annotator '${annotator}' on image '${image}', first at ${first[1]}`,
       );
     this.seen.set(key, where);
-    this.cover(image, annotator).push({ label, content });
+    this.cover(image, annotator).push({ label, content, where });
     this.labels++;
   }
 

@@ -25,7 +25,8 @@
  * An import that changes nothing makes no commit (`committed: false`).
  * With `labelings` (an import `--annotator`), the importer puts its labels there instead of into
  * the sink: they go to the `objects` and `annotations` trees (`labeling-trees.ts`) in the same
- * commit, and the labels and reviews trees are left as they are.
+ * commit, and the labels and reviews trees are left as they are; they are checked by the same
+ * write policy, against the import's assets (`labeling-placement.ts`).
  */
 import { decodeValue, encodeValue, writeValue, type JsonValue } from '../../core/canonical.js';
 import { InvalidArgumentError } from '../../core/errors.js';
@@ -49,6 +50,7 @@ import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import { writeLabelings, type LabelingChanges, type LabelingCollector } from './labeling-trees.js';
 import type { RemovedReport } from './change-report.js';
 import { importLabelTrees, type ImportMode } from './import-label-trees.js';
+import { placeLabelings } from './labeling-placement.js';
 import { writeLabelPayload } from './label-file-records.js';
 import {
   LabelWriteCheck,
@@ -174,6 +176,7 @@ export async function importRecords(
         invalid: opts.invalid,
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       });
+      if (opts.labelings) await placeLabelings(repo, assets, opts.labelings, check);
       const labelings =
         opts.labelings &&
         (await writeLabelings(

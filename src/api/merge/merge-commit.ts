@@ -156,6 +156,7 @@ function resolutionEdits(conflicts: readonly StoredConflict[]): Record<TreeName,
     if (r.choice === 'theirs') {
       put(tree, c.key!, fromHex(c.theirs as string | null));
       if (c.review) put('reviews', c.key!, fromHex(c.review.theirs));
+      for (const k of c.keyframes ?? []) put('keyframes', k.key, fromHex(k.value));
     } else {
       put(tree, c.key!, fromHex(r.value));
       if (r.review !== undefined) put('reviews', c.key!, fromHex(r.review));

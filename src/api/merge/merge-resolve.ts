@@ -189,11 +189,13 @@ async function decisionFor(
       { option: 'both' },
     );
   if (opts.choice !== 'value') return { resolution: { choice: opts.choice }, dropped: [] };
-  if (c.type !== 'key')
+  if (c.type !== 'key' || c.keyframes)
     throw new InvalidArgumentError(
       'resolution',
       'value',
-      `applies to record conflicts, not to '${c.id}'`,
+      c.keyframes
+        ? `cannot resolve '${c.id}' (a track removed on one side, its keyframes changed on the other): choose ours or theirs`
+        : `applies to record conflicts, not to '${c.id}'`,
       { option: 'value' },
     );
   const file = opts.valueFile!;

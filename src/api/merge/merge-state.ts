@@ -8,6 +8,8 @@
  *
  * Conflict ids, as `merge status` prints them and `merge resolve` takes them:
  * `labels/IMAGE/LABEL`, `reviews/IMAGE/LABEL`, `assets/IMAGE`, `splits/IMAGE`,
+ * `tracks/VIDEO/TRACK` (a track removed on one side and changed on the other carries the
+ * keyframes of the track that resolving to theirs writes), `keyframes/VIDEO/TRACK/FRAME`,
  * `duplicate/IMAGE/OURS_LABEL+THEIRS_LABEL`, `schema`, `categories` (the two category-list
  * chunks, decided with --ours/--theirs like the schema).
  */
@@ -46,6 +48,8 @@ export interface StoredConflict {
   readonly ours?: Hex | string;
   readonly theirs?: Hex | string;
   readonly review?: { readonly ours: Hex; readonly theirs: Hex };
+  /** A track one side removed and the other changed: keyframe edits (hex) resolving to theirs applies. */
+  readonly keyframes?: readonly { readonly key: string; readonly value: Hex }[];
   /** Duplicates: hex key of theirs' label. */
   readonly theirsKey?: string;
   readonly resolution?: Resolution;

@@ -159,6 +159,14 @@ function storedConflicts(
     ours: toHex(c.ours),
     theirs: toHex(c.theirs),
     ...(c.review ? { review: { ours: toHex(c.review.ours), theirs: toHex(c.review.theirs) } } : {}),
+    ...(c.keyframes
+      ? {
+          keyframes: c.keyframes.map((e) => ({
+            key: toHex(e.key)!,
+            value: toHex(e.value ?? undefined),
+          })),
+        }
+      : {}),
   }));
   if (!allowDuplicates) {
     for (const d of m.duplicates) {

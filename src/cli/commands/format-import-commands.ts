@@ -23,7 +23,6 @@ import {
   removedLines,
   importerOptions,
   importerTarget,
-  refusePolicyForLabelings,
   type PolicyFlags,
 } from './write-report.js';
 
@@ -99,8 +98,6 @@ export function formatImportCommand(f: FormatImport) {
         throw new UsageError(
           "--annotator and --annotators replace annotators' labelings; they take no --replace-all",
         );
-      if (opts.annotator !== undefined || opts.annotators)
-        refusePolicyForLabelings(opts, opts.annotators ? '--annotators' : '--annotator');
     },
     repository: true,
     async run(repo, { args, opts }: CommandInput<FormatFlags>) {

@@ -16,7 +16,6 @@ import {
   removedLines,
   importerOptions,
   importerTarget,
-  refusePolicyForLabelings,
   type PolicyFlags,
 } from './write-report.js';
 
@@ -54,7 +53,6 @@ export const importLabelsCommand = defineCommand<
       throw new UsageError(
         "--annotator replaces that annotator's labeling of the file's images; it takes neither --upsert nor --replace-all",
       );
-    if (opts.annotator !== undefined) refusePolicyForLabelings(opts, '--annotator');
   },
   repository: true,
   progress: true,
@@ -65,6 +63,7 @@ export const importLabelsCommand = defineCommand<
         file: args[0] as string,
         branch: opts.branch,
         annotator: opts.annotator,
+        policy: policyOf(opts),
         ...(opts.message ? { message: opts.message } : {}),
       });
     return importLabels(repo, {
@@ -82,6 +81,7 @@ export const importLabelsCommand = defineCommand<
             r,
             `imported ${r.lines} labels of annotator '${r.annotator}' on ${r.images} images: objects ${counts(r.changes.objects)}, annotations ${counts(r.changes.annotations)}`,
           ),
+          ...geometryLines(r.geometry),
         ]
       : [
           commitLine(

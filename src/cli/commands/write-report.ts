@@ -8,7 +8,6 @@ import type { Command } from 'commander';
 import type { RemovedReport } from '../../api/ingest/index.js';
 import type { GeometryReport, WritePolicy } from '../../api/write/index.js';
 import type { ChangeCounts } from '../../dataset/change-counts.js';
-import { UsageError } from '../usage-error.js';
 
 /** Labels named in text output (JSON lists more: see `CLIPPED_LISTED`). */
 const LISTED = 20;
@@ -68,22 +67,6 @@ export function importerTarget(flags: ImporterFlags) {
     ...(flags.replaceAll ? { mode: 'replace_all' as const } : {}),
     policy: policyOf(flags),
   };
-}
-
-/**
- * Refuses the label write policy with `--annotator`/`--annotators` (`which`): annotators'
- * labelings go to the objects and annotations trees, which the policy's checks (clipping,
- * unknown images) do not run on, so the flags would be ignored.
- */
-export function refusePolicyForLabelings(flags: PolicyFlags, which: string): void {
-  const given = [
-    flags.clip ? '--clip' : undefined,
-    flags.allowUnknownImages ? '--allow-unknown-images' : undefined,
-  ].filter((f) => f !== undefined);
-  if (given.length > 0)
-    throw new UsageError(
-      `${which} stores annotators' labelings, which ${given.join(' and ')} ${given.length > 1 ? 'do' : 'does'} not apply to; import without ${given.length > 1 ? 'them' : 'it'}`,
-    );
 }
 
 export function policyOf(flags: PolicyFlags): WritePolicy {
