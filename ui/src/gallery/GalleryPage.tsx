@@ -22,6 +22,13 @@ import { FilterBar } from './FilterBar.js';
 import { useGalleryPages, type GalleryImage, type GalleryPages } from './gallery-data.js';
 import { VirtualGrid } from './VirtualGrid.js';
 
+/**
+ * Labels above which a thumbnail draws them on one canvas, not an SVG element each: a crowded
+ * image (the generated 1M-label set has one with 1,429 boxes) would stall the scrolling grid
+ * for the ~80 ms its elements take to create, lay out and paint. Its image page draws them all.
+ */
+const DENSE_LABELS = 200;
+
 /** Thumbnail box and cell size, CSS pixels; thumbnails are fetched at 256 (sharp enough at 2x for 128). */
 const THUMB = 200;
 const CELL_WIDTH = 216;
@@ -190,6 +197,7 @@ const GalleryCell = memo(function GalleryCell({
           displayWidth={shown.width}
           displayHeight={shown.height}
           items={items}
+          dense={items.length > DENSE_LABELS}
           alt={`image ${item.image}`}
         />
       </div>

@@ -36,7 +36,12 @@ interface VirtualGridProps<T> {
   /** Cells laid out (loaded or not). */
   readonly count: number;
   readonly itemAt: (index: number) => T | undefined;
+  /**
+   * Told the cells in view, widened by `lookahead` cells in the direction of the last scroll
+   * (none before the first), so the caller can fetch what comes next before it is on screen.
+   */
   readonly onVisible?: (first: number, last: number) => void;
+  readonly lookahead?: number;
   readonly cellWidth: number;
   readonly cellHeight: number;
   readonly keyOf: (item: T) => string;
@@ -48,6 +53,7 @@ export function VirtualGrid<T>({
   count,
   itemAt,
   onVisible,
+  lookahead = 0,
   cellWidth,
   cellHeight,
   keyOf,
@@ -56,7 +62,7 @@ export function VirtualGrid<T>({
 }: VirtualGridProps<T>) {
   const scroller = useRef<HTMLDivElement>(null);
   const cellWindow = useRef<HTMLDivElement>(null);
-  const [view, setView] = useState({ top: 0, width: 0, height: 0 });
+  const [view, setView] = useState({ top: 0, width: 0, height: 0, ahead: 0 });
   const columns = Math.max(1, Math.floor(view.width / cellWidth));
   const rows = Math.ceil(count / columns);
   const geometry: ScrollGeometry = { contentHeight: rows * cellHeight, viewHeight: view.height };
@@ -87,10 +93,13 @@ export function VirtualGrid<T>({
     let size = { width: el.clientWidth, height: el.clientHeight };
     const measure = () => {
       const exact = contentTopOf(el.scrollTop, latest.current.geometry);
-      const next = { top: Math.floor(exact / cellHeight) * cellHeight, ...size };
-      setView((v) =>
-        v.top === next.top && v.width === next.width && v.height === next.height ? v : next,
-      );
+      const top = Math.floor(exact / cellHeight) * cellHeight;
+      setView((v) => {
+        // +1 when the last move was down, -1 up; kept while the rows stay.
+        const ahead = top === v.top ? v.ahead : Math.sign(top - v.top);
+        const next = { top, ...size, ahead };
+        return v.top === top && v.width === next.width && v.height === next.height ? v : next;
+      });
       placeWindow();
     };
     measure();
@@ -111,9 +120,13 @@ export function VirtualGrid<T>({
   const last = Math.min(rows - 1, Math.ceil((view.top + view.height) / cellHeight) + 1 + OVERSCAN);
   const firstCell = first * columns;
   const lastCell = Math.min(count - 1, (last + 1) * columns - 1);
+  const [wantFirst, wantLast] = [
+    view.ahead < 0 ? Math.max(0, firstCell - lookahead) : firstCell,
+    view.ahead > 0 ? Math.min(count - 1, lastCell + lookahead) : lastCell,
+  ];
   useEffect(() => {
-    if (view.width > 0 && lastCell >= firstCell) onVisible?.(firstCell, lastCell);
-  }, [onVisible, firstCell, lastCell, view.width]);
+    if (view.width > 0 && wantLast >= wantFirst) onVisible?.(wantFirst, wantLast);
+  }, [onVisible, wantFirst, wantLast, view.width]);
   // The cell the keyboard moved to: focused as soon as it is drawn (its page may be loading).
   const [focusIndex, setFocusIndex] = useState<number | undefined>();
   useEffect(() => {

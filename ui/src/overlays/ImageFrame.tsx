@@ -4,10 +4,12 @@
  * `data-image-id`; the overlay's user space is the asset's `width` × `height`, so shapes scale
  * with the display. The picture (a thumbnail or the full file) is any size: it is stretched to
  * the same box, read by `<img>` itself (the repository's media cookie authorizes it: see
- * `api/client.ts`). RLE masks are painted on a canvas under the overlay (`MaskLayer.tsx`).
+ * `api/client.ts`). RLE masks are painted on a canvas under the overlay (`MaskLayer.tsx`); a
+ * crowded thumbnail (`dense`) draws its labels on one canvas instead of the SVG (`DenseLayer.tsx`).
  */
 import { useState, type ReactNode } from 'react';
 import { useMediaReady, useSession } from '../app/session-context.js';
+import { DenseLayer } from './DenseLayer.js';
 import { LabelOverlay, type OverlayItem } from './LabelOverlay.js';
 import { MaskLayer } from './MaskLayer.js';
 
@@ -22,6 +24,8 @@ interface ImageFrameProps {
   readonly items: readonly OverlayItem[];
   readonly alt: string;
   readonly onSelect?: (labelId: string) => void;
+  /** Draw the labels on one canvas, not an SVG element each (crowded thumbnails: `DenseLayer`). */
+  readonly dense?: boolean;
   readonly children?: ReactNode;
 }
 
@@ -53,12 +57,22 @@ export function ImageFrame(props: ImageFrameProps) {
         </div>
       )}
       <MaskLayer width={props.width} height={props.height} items={props.items} />
-      <LabelOverlay
-        width={props.width}
-        height={props.height}
-        items={props.items}
-        {...(props.onSelect ? { onSelect: props.onSelect } : {})}
-      />
+      {props.dense ? (
+        <DenseLayer
+          width={props.width}
+          height={props.height}
+          displayWidth={props.displayWidth}
+          displayHeight={props.displayHeight}
+          items={props.items}
+        />
+      ) : (
+        <LabelOverlay
+          width={props.width}
+          height={props.height}
+          items={props.items}
+          {...(props.onSelect ? { onSelect: props.onSelect } : {})}
+        />
+      )}
       {props.children}
     </div>
   );
