@@ -359,7 +359,9 @@ function galleryReady(page: Page): Promise<number> {
       frames.length > 0 &&
       [...d.querySelectorAll('.grid-cell-pending')].length === 0 &&
       frames.every((f) => f.querySelector('img')?.complete === true) &&
-      (d.querySelector('.filter-count')?.textContent ?? '') !== '';
+      (d.querySelector('.filter-count')?.textContent ?? '') !== '' &&
+      // Shown: the page is hidden until who the token is is known.
+      (d.querySelector('.identity')?.textContent ?? '') !== '';
     if (ok && w.readyAt === undefined) w.readyAt = performance.now();
     return ok;
   });

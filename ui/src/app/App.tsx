@@ -130,7 +130,12 @@ function InRepository({ repo, children }: { repo: string; children: React.ReactN
           </>
         )}
       </p>
-      {children}
+      {/* The page asks for its data meanwhile, but shows once the token is known to be good:
+          a refused token gets this frame's one failure, not one from each of the page's
+          requests. */}
+      <div className="repository-page" style={known ? undefined : { visibility: 'hidden' }}>
+        {children}
+      </div>
     </RepositoryContext.Provider>
   );
 }
