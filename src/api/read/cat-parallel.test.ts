@@ -1,10 +1,12 @@
 /**
  * `cat` on worker threads gives byte for byte the single-threaded output: many small ranges over
  * a real embedded repository, labels with and without reviews, ids that need JSON escaping, and
- * a consumer that stops early (the workers are terminated, nothing hangs). The worker is the
+ * a consumer that stops early (the workers end on their own, nothing hangs, and a worker still
+ * loading lmdb-js is never killed, which would abort the process). The worker is the
  * built one (`dist/`, as the CLI runs it).
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +96,26 @@ describe('parallelCatBlocks', () => {
     expect((await blocks!.next()).done).toBe(true);
   });
 
+  it('survives readers that stop while workers still load, and every worker ends', async () => {
+    const { snap } = await snapshotAtRef(repo, 'main');
+    const [labels, reviews] = [treeRoot(snap, 'labels'), treeRoot(snap, 'reviews')];
+    const opts = { labelsPerRange: 50, workers: 2, workerFile: WORKER };
+    const stopAfterFirstBlock = async () => {
+      const blocks = await parallelCatBlocks(repo, labels, reviews, opts);
+      expect((await blocks!.next()).done).toBe(false);
+      await blocks!.return(undefined);
+    };
+    await stopAfterFirstBlock();
+    await sleep(500);
+    const threadsBefore = threadCount();
+    // Each stop lands while the slower worker is often still loading lmdb-js's native module:
+    // killing it there (worker.terminate) aborted the whole process now and then.
+    for (let i = 0; i < 60; i++) await stopAfterFirstBlock();
+    for (let waited = 0; threadCount() > threadsBefore && waited < 20_000; waited += 100)
+      await sleep(100);
+    expect(threadCount()).toBeLessThanOrEqual(threadsBefore);
+  });
+
   it('runs on this thread for a snapshot smaller than two ranges', async () => {
     const { snap } = await snapshotAtRef(repo, 'main');
     const opts = { labelsPerRange: LABELS * 2, workers: 2, workerFile: WORKER };
@@ -102,3 +124,8 @@ describe('parallelCatBlocks', () => {
     ).toBeUndefined();
   });
 });
+
+/** This process's OS threads (Linux): a worker thread that has not ended is one of them. */
+function threadCount(): number {
+  return readdirSync('/proc/self/task').length;
+}

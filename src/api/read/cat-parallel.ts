@@ -7,7 +7,11 @@
  * Bounded: each worker holds at most RANGES_PER_WORKER ranges, and no range more than
  * `workers x WINDOW_PER_WORKER` ahead of the one being yielded is started, so memory stays a
  * few ranges' worth of output whatever the snapshot's size. A consumer that stops early
- * terminates the workers. A process runs about one cat worker per core in all (a server
+ * cancels the workers: a shared flag they read between blocks, after which each closes its store
+ * and ends on its own. They are never `terminate()`d: terminating a thread inside an lmdb-js call
+ * (its module load included) aborts the whole process ("FATAL ERROR: Error::ThrowAsJavaScript
+ * Exception napi_throw", lmdb-js#200, better-sqlite3#1507), and a server must survive a client
+ * that hangs up. A process runs about one cat worker per core in all (a server
  * streaming to many clients at once): a read that finds fewer than two free renders on its own
  * thread. Used only for stores other threads can open (`threadReader`), when a
  * worker file exists (built code) and the snapshot has at least two ranges; otherwise the caller
@@ -36,6 +40,8 @@ export interface CatWorkerInput {
   readonly location: ThreadReaderLocation;
   readonly labelsRoot: ChunkHash;
   readonly reviewsRoot: ChunkHash;
+  /** Slot 0 becomes 1 when the reader stopped early: workers stop at their next block. */
+  readonly cancelled: Int32Array;
 }
 export type CatWorkerRequest =
   | { readonly kind: 'range'; readonly seq: number; readonly range: KeyRange }
@@ -74,6 +80,7 @@ export async function parallelCatBlocks(
     location,
     labelsRoot: hashToHex(labelsRoot),
     reviewsRoot: hashToHex(reviewsRoot),
+    cancelled: new Int32Array(new SharedArrayBuffer(4)),
   };
   return renderRanges(file, input, ranges, Math.min(workers, ranges.length));
 }
@@ -151,8 +158,8 @@ async function* renderRanges(
     }
   } finally {
     stopped = true;
-    if (head === ranges.length) for (const worker of pool) worker.postMessage({ kind: 'stop' });
-    else await Promise.all(pool.map((worker) => worker.terminate()));
+    if (head < ranges.length) Atomics.store(input.cancelled, 0, 1);
+    for (const worker of pool) worker.postMessage({ kind: 'stop' });
     running -= workers;
   }
 }

@@ -2,7 +2,8 @@
  * Worker thread of `cat-parallel.ts` (layer: api): opens the repository's chunk store for
  * reading, then renders each key range it is sent (`labelRangeBlocks`, the same code as the
  * single-threaded `cat`) and posts the JSONL blocks, then a `done` for the range. Ranges are
- * handled one at a time, in the order they arrive.
+ * handled one at a time, in the order they arrive. It ends on a `stop`, or at the next block once
+ * the reader has cancelled (`input.cancelled`), closing its store first: it is never terminated.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { toWireError } from '../../core/error-wire.js';
@@ -21,6 +22,10 @@ port.on('message', (m: CatWorkerRequest) => {
   wake?.();
 });
 
+function cancelled(): boolean {
+  return Atomics.load(input.cancelled, 0) === 1;
+}
+
 function post(reply: CatWorkerReply): void {
   const block = reply.kind === 'block' ? reply.block : undefined;
   // A block that starts its own big buffer (`JsonBytes.take` hands those over) moves without a
@@ -37,10 +42,12 @@ try {
   for (;;) {
     while (requests.length === 0) await new Promise<void>((r) => (wake = r));
     const request = requests.shift()!;
-    if (request.kind === 'stop') break;
+    if (request.kind === 'stop' || cancelled()) break;
     try {
-      for await (const block of labelRangeBlocks(nodes, labels, reviews, request.range))
+      for await (const block of labelRangeBlocks(nodes, labels, reviews, request.range)) {
+        if (cancelled()) break;
         post({ kind: 'block', seq: request.seq, block });
+      }
       post({ kind: 'done', seq: request.seq });
     } catch (e) {
       post({ kind: 'error', seq: request.seq, error: toWireError(e) });
