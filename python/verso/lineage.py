@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import sys
-from base64 import b64encode
+from binascii import b2a_base64
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence
 
@@ -194,20 +194,28 @@ def _prediction_lines(batch: Iterable[Mapping[str, Any]]) -> Iterator[bytes]:
     """NDJSON of predictions, in blocks. A vector goes as base64 of its float32 little-endian
     bytes (the server's compact form: no decimal text to print or parse)."""
     dumps = _orjson_line if _orjson is not None else _json_line
-    lines: List[bytes] = []
+    lines: List[Any] = []
     size = 0
     for p in batch:
         vector = p.get("vector")
         if vector is not None and not isinstance(vector, str):
-            p = {**p, "vector": _compact_vector(vector)}
+            p = dict(p)
+            p["vector"] = _compact_vector(vector)
         line = dumps(p)
         lines.append(line)
         size += len(line)
         if size >= BLOCK:
-            yield b"".join(lines)
+            yield _joined(lines)
             lines, size = [], 0
     if lines:
-        yield b"".join(lines)
+        yield _joined(lines)
+
+
+def _joined(lines: List[Any]) -> bytes:
+    """Lines of one block as bytes (orjson gives bytes; the json module str, encoded once)."""
+    if isinstance(lines[0], bytes):
+        return b"".join(lines)
+    return "".join(lines).encode()
 
 
 def _compact_vector(vector: Any) -> Any:
@@ -227,7 +235,7 @@ def _compact_vector(vector: Any) -> Any:
         if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
             floats.byteswap()
         data = floats.tobytes()
-    return b64encode(data).decode("ascii")
+    return b2a_base64(data, newline=False).decode("ascii")
 
 
 def _plain(value: Any) -> Any:
@@ -239,8 +247,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _json_line(p: Mapping[str, Any]) -> bytes:
-    return (json.dumps(p, separators=(",", ":"), default=_plain) + "\n").encode()
+#: One encoder for every line (``json.dumps`` builds one a call).
+_ENCODE = json.JSONEncoder(separators=(",", ":"), default=_plain).encode
+
+
+def _json_line(p: Mapping[str, Any]) -> str:
+    return _ENCODE(p) + "\n"
 
 
 def _orjson_line(p: Mapping[str, Any]) -> bytes:

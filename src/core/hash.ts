@@ -20,7 +20,10 @@ export type ChunkHash = string & { readonly [chunkHashBrand]: true };
  */
 const oneShotHash = (
   nodeCrypto as {
-    hash?: (algorithm: string, data: Uint8Array, encoding: 'buffer') => Buffer;
+    hash?: {
+      (algorithm: string, data: Uint8Array, encoding: 'buffer'): Buffer;
+      (algorithm: string, data: string, encoding: 'hex'): string;
+    };
   }
 ).hash;
 
@@ -40,6 +43,12 @@ export function hexToHash(hex: ChunkHash): Uint8Array {
 
 export function sha256Hex(bytes: Uint8Array): ChunkHash {
   return hashToHex(sha256(bytes));
+}
+
+/** The SHA-256 of `text`'s UTF-8 bytes, as hex (lineage ids: one a prediction recorded). */
+export function sha256HexOfText(text: string): string {
+  if (oneShotHash) return oneShotHash('sha256', text, 'hex');
+  return nodeCrypto.createHash('sha256').update(text).digest('hex');
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { topInfluences } from './influence.js';
-import { lineageId } from './lineage-id.js';
+import { lineageId, predictionId } from './lineage-id.js';
 import {
   decodeVectorFile,
   encodeVectorFile,
@@ -96,5 +96,21 @@ describe('lineageId', () => {
     expect(lineageId('run', ['a', 'b'])).not.toBe(lineageId('run', ['ab']));
     expect(lineageId('run', ['x'])).toMatch(/^run-[0-9a-f]{12}$/);
     expect(lineageId('pred', ['x'])).toMatch(/^pred-[0-9a-f]{16}$/);
+  });
+});
+
+describe('predictionId', () => {
+  it('is deterministic, and sorts as the times do whatever the fields (property)', () => {
+    const time = fc.integer({ min: 0, max: 2 ** 47 });
+    const fields = fc.array(fc.string(), { maxLength: 4 });
+    fc.assert(
+      fc.property(time, time, fields, fields, (t1, t2, f1, f2) => {
+        const [a, b] = [predictionId(t1, f1), predictionId(t2, f2)];
+        expect(a).toMatch(/^pred-[0-9a-f]{28}$/);
+        expect(predictionId(t1, f1)).toBe(a);
+        if (t1 < t2) expect(a < b).toBe(true);
+        if (t1 === t2 && JSON.stringify(f1) !== JSON.stringify(f2)) expect(a).not.toBe(b);
+      }),
+    );
   });
 });

@@ -33,42 +33,69 @@ export async function* readLines(
     ...(range.start !== undefined ? { start: range.start } : {}),
     ...(range.end !== undefined ? { end: range.end - 1 } : {}),
   });
-  let carry: Buffer | null = null;
-  let line = 0;
-  let atFileStart = (range.start ?? 0) === 0;
-  const check = (buf: Buffer, from: number, to: number) => {
-    if (to > from && !isUtf8(buf.subarray(from, to)))
-      throw invalidUtf8Error(file, buf, firstInvalidUtf8(buf, from, to), line + 1);
-  };
   try {
-    for await (const block of stream as AsyncIterable<Buffer>) {
-      const buf: Buffer = carry ? Buffer.concat([carry, block]) : block;
-      let start = 0;
-      if (atFileStart) {
-        // A file's first block holds its first 1 MiB (or all of it): the mark is never split.
-        refuseUtf16(buf, file);
-        start = utf8BomLength(buf);
-      }
-      check(buf, start, buf.lastIndexOf(10));
-      atFileStart = false;
-      for (;;) {
-        const nl = buf.indexOf(10, start);
-        if (nl < 0) break;
-        line++;
-        const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
-        if (end > start) yield { text: buf.toString('utf8', start, end), line };
-        start = nl + 1;
-      }
-      carry = start < buf.length ? buf.subarray(start) : null;
-    }
-    if (carry && carry.length > 0) {
-      check(carry, 0, carry.length);
-      line++;
-      const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
-      if (end > 0) yield { text: carry.toString('utf8', 0, end), line };
-    }
+    yield* linesOfBlocks(stream, file, (range.start ?? 0) === 0);
   } finally {
     stream.destroy();
+  }
+}
+
+/**
+ * Lines of a stream of byte blocks (a file's, a request body's) under the rules above; `name`
+ * is what errors call it. `atStart`: the blocks begin the text (a byte order mark may lead).
+ */
+export async function* linesOfBlocks(
+  blocks: AsyncIterable<Buffer>,
+  name: string,
+  atStart = true,
+): AsyncGenerator<NumberedLine> {
+  let carry: Buffer | null = null;
+  let line = 0;
+  let atFileStart = atStart;
+  const check = (buf: Buffer, from: number, to: number) => {
+    if (to > from && !isUtf8(buf.subarray(from, to)))
+      throw invalidUtf8Error(name, buf, firstInvalidUtf8(buf, from, to), line + 1);
+  };
+  for await (const block of blocks) {
+    const buf: Buffer = carry ? Buffer.concat([carry, block]) : block;
+    let start = 0;
+    if (atFileStart) {
+      // A mark is at most 4 bytes: a stream's first blocks may be shorter than that.
+      if (buf.length < 4) {
+        carry = buf;
+        continue;
+      }
+      refuseUtf16(buf, name);
+      start = utf8BomLength(buf);
+    }
+    check(buf, start, buf.lastIndexOf(10));
+    atFileStart = false;
+    for (;;) {
+      const nl = buf.indexOf(10, start);
+      if (nl < 0) break;
+      line++;
+      const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
+      if (end > start) yield { text: buf.toString('utf8', start, end), line };
+      start = nl + 1;
+    }
+    carry = start < buf.length ? buf.subarray(start) : null;
+  }
+  if (carry && carry.length > 0) {
+    let start = 0;
+    if (atFileStart) {
+      refuseUtf16(carry, name);
+      start = utf8BomLength(carry);
+    }
+    check(carry, start, carry.length);
+    for (;;) {
+      const nl = carry.indexOf(10, start);
+      const stop = nl < 0 ? carry.length : nl;
+      line++;
+      const end = stop > start && carry[stop - 1] === 13 ? stop - 1 : stop;
+      if (end > start) yield { text: carry.toString('utf8', start, end), line };
+      if (nl < 0) break;
+      start = nl + 1;
+    }
   }
 }
 

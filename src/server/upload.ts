@@ -10,13 +10,14 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { pipeline as pipe, Transform, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
 import type { Repository } from '../api/repository/index.js';
 import { isVersoError, VersoError } from '../core/errors.js';
 import { HttpRefusal } from './http-errors.js';
+import { linesOfBlocks, type NumberedLine } from '../io/line-reader.js';
 
 export const REQUEST_BODY = 'request body';
 
@@ -47,42 +48,7 @@ export async function withUploadedFile<T>(
   const file = join(folder, REQUEST_BODY);
   try {
     await mkdir(folder);
-    let size = 0;
-    let line = 1;
-    /** Bytes of the current line so far. */
-    let run = 0;
-    const limiter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        size += chunk.length;
-        if (size > limits.upload)
-          return done(
-            new HttpRefusal(
-              'BODY_TOO_LARGE',
-              413,
-              `request body is larger than ${limits.upload} bytes`,
-              { limit: limits.upload },
-            ),
-          );
-        for (let at = 0; ;) {
-          const nl = chunk.indexOf(10, at);
-          run += (nl < 0 ? chunk.length : nl) - at;
-          if (run > limits.ndjsonLine)
-            return done(
-              new HttpRefusal(
-                'BODY_TOO_LARGE',
-                413,
-                `request body line ${line} is longer than ${limits.ndjsonLine} bytes (split the record, or check the line ends)`,
-                { line, limit: limits.ndjsonLine },
-              ),
-            );
-          if (nl < 0) break;
-          line++;
-          run = 0;
-          at = nl + 1;
-        }
-        done(null, chunk);
-      },
-    });
+    const limiter = bodyLimiter(limits);
     const stages = lines.mapLine ? [limiter, lineMapper(lines.mapLine)] : [limiter];
     await pipeline([body, ...stages, createWriteStream(file)]);
     try {
@@ -93,6 +59,56 @@ export async function withUploadedFile<T>(
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+/**
+ * Lines of a streamed body as it arrives, under the same limits (413) and the line reader's
+ * UTF-8 rules, named "request body" in errors: for a verb that parses while the client is still
+ * sending, instead of after a scratch file is written.
+ */
+export function uploadedLines(body: Readable, limits: UploadLimits): AsyncGenerator<NumberedLine> {
+  const limited = pipe(body, bodyLimiter(limits), () => undefined);
+  return linesOfBlocks(limited, REQUEST_BODY);
+}
+
+/** Passes a body through unchanged, refusing (413) one too large or with a line too long. */
+function bodyLimiter(limits: UploadLimits): Transform {
+  let size = 0;
+  let line = 1;
+  /** Bytes of the current line so far. */
+  let run = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      if (size > limits.upload)
+        return done(
+          new HttpRefusal(
+            'BODY_TOO_LARGE',
+            413,
+            `request body is larger than ${limits.upload} bytes`,
+            { limit: limits.upload },
+          ),
+        );
+      for (let at = 0; ;) {
+        const nl = chunk.indexOf(10, at);
+        run += (nl < 0 ? chunk.length : nl) - at;
+        if (run > limits.ndjsonLine)
+          return done(
+            new HttpRefusal(
+              'BODY_TOO_LARGE',
+              413,
+              `request body line ${line} is longer than ${limits.ndjsonLine} bytes (split the record, or check the line ends)`,
+              { line, limit: limits.ndjsonLine },
+            ),
+          );
+        if (nl < 0) break;
+        line++;
+        run = 0;
+        at = nl + 1;
+      }
+      done(null, chunk);
+    },
+  });
 }
 
 /** A transform that splits UTF-8 bytes into lines and writes `map(line)` for each. */

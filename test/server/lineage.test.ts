@@ -422,6 +422,17 @@ describe('server: lineage', () => {
     });
     expect([badLine.status, badLine.json().error.code]).toEqual([422, 'FORMAT_PARSE']);
     expect(badLine.json().error.message).toBe("request body:2 field 'output': missing");
+    // Lines are parsed as they arrive; after a bad first line the long rest is still read, so
+    // the sender gets the answer, not a reset connection.
+    const rest = Array.from({ length: 20_000 }, (_, i) => ({ image: `i${i}.jpg`, output: i }));
+    const early = await s.http('POST', s.repoPath('/models/m/predictions'), {
+      token: s.tokens.annotate,
+      body: ndjson([{ image: 'a.jpg' }, ...rest]),
+    });
+    expect([early.status, early.json().error.message]).toEqual([
+      422,
+      "request body:1 field 'output': missing",
+    ]);
     for (const [vector, why] of [
       ['AACAPw=', 'expected base64 of float32 little-endian values'],
       ['AAC@gD8=', 'expected base64 of float32 little-endian values'],

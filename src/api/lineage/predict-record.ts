@@ -8,7 +8,8 @@
  * float32 values themselves as base64 of their little-endian bytes (numpy's
  * `astype('<f4').tobytes()`: no decimal text to print and parse, 684 characters for 128
  * floats). A prediction without `time` is stamped with the batch's time. Ids are
- * `pred-<16 hex>` of (model, image, output, time, external id, line). A vector's dimension must
+ * `pred-<12 hex of the time><16 hex>` of (model, image, output, time, external id, line)
+ * (`predictionId`: ids ascend with time, which keeps a serving loop's inserts fast). A vector's dimension must
  * match the run's vectors when the run already has some. Every line is checked before anything
  * is stored; errors name file, line and field.
  */
@@ -16,8 +17,8 @@ import { endianness } from 'node:os';
 import { FormatParseError, InvalidArgumentError } from '../../core/errors.js';
 import type { ModelRecord, PredictionRecord } from '../../catalog/catalog.js';
 import { checkInputFile } from '../../io/input-file.js';
-import { readLines } from '../../io/line-reader.js';
-import { lineageId } from '../../influence/lineage-id.js';
+import { readLines, type NumberedLine } from '../../io/line-reader.js';
+import { predictionId } from '../../influence/lineage-id.js';
 import { timeOf } from '../repository/identity.js';
 import { readJsonInput } from '../../io/json-input.js';
 import { findModel } from './model-register.js';
@@ -76,21 +77,52 @@ export async function recordPredictionFile(
   file: string,
 ): Promise<PredictRecordResult> {
   checkInputFile(file);
+  return recordPredictionLines(repo, model, readLines(file), file);
+}
+
+/**
+ * Every line of `lines` (JSONL; `source` names them in errors), each checked as it comes (a
+ * request body is parsed while its sender still sends), then all stored in one transaction.
+ * After a bad line the rest is still read, unparsed, so that a streamed body is consumed whole
+ * and its sender reads the error instead of a reset connection.
+ */
+export async function recordPredictionLines(
+  repo: Repository,
+  model: string,
+  lines: AsyncIterable<NumberedLine>,
+  source: string,
+): Promise<PredictRecordResult> {
   const m = await findModel(repo, model);
   const dim = await runDimension(repo, m);
   const records: PredictionRecord[] = [];
   const now = timeOf(repo);
-  for await (const { text, line } of readLines(file)) {
-    let value: unknown;
+  let failure: unknown;
+  for await (const { text, line } of lines) {
+    if (failure !== undefined) continue;
     try {
-      value = JSON.parse(text);
+      records.push(
+        toRecord(m, parseLine(parseJson(text, source, line), source, line), line, {
+          dim,
+          now,
+          file: source,
+          line,
+        }),
+      );
     } catch (e) {
-      throw new FormatParseError(file, line, null, `not JSON: ${(e as Error).message}`);
+      failure = e;
     }
-    records.push(toRecord(m, parseLine(value, file, line), line, { dim, now, file, line }));
   }
+  if (failure !== undefined) throw failure;
   await repo.catalog.lineage.insertPredictions(records);
   return { model: m.id, predictions: records.map((r) => r.id) };
+}
+
+function parseJson(text: string, file: string, line: number): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new FormatParseError(file, line, null, `not JSON: ${(e as Error).message}`);
+  }
 }
 
 function parseLine(value: unknown, file: string, line: number): PredictionInput {
@@ -184,7 +216,7 @@ function toRecord(
   const externalId = p.externalId ?? null;
   const fields = [m.id, p.image, p.output, time, externalId ?? '', String(ordinal)];
   return {
-    id: lineageId('pred', fields),
+    id: predictionId(Date.parse(time), fields),
     model: m.id,
     image: p.image,
     output: p.output,
