@@ -1,11 +1,11 @@
 /**
- * `uploadedLines`: a streamed body's lines as they arrive, under the upload limits (413 naming
- * the line or the size) and named "request body" in errors.
+ * `limitedBody`: a streamed body read as it arrives (here through the line reader, as the
+ * predictions route reads it), under the upload limits (413 naming the line or the size).
  */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { NumberedLine } from '../io/line-reader.js';
-import { uploadedLines } from './upload.js';
+import { linesOfBlocks, type NumberedLine } from '../io/line-reader.js';
+import { limitedBody, REQUEST_BODY } from './upload.js';
 
 const LIMITS = { upload: 1000, ndjsonLine: 100 };
 
@@ -17,7 +17,10 @@ async function all(lines: AsyncIterable<NumberedLine>): Promise<NumberedLine[]> 
 
 const body = (...parts: string[]) => Readable.from(parts.map((p) => Buffer.from(p)));
 
-describe('uploadedLines', () => {
+describe('limitedBody', () => {
+  const uploadedLines = (body: Readable, limits: typeof LIMITS) =>
+    linesOfBlocks(limitedBody(body, limits), REQUEST_BODY);
+
   it('gives the numbered lines of a body sent in pieces', async () => {
     const lines = await all(uploadedLines(body('{"a":', '1}\n\n{"b"', ':2}\r\n{"c":3}'), LIMITS));
     expect(lines).toEqual([

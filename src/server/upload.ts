@@ -17,7 +17,6 @@ import { randomUUID } from 'node:crypto';
 import type { Repository } from '../api/repository/index.js';
 import { isVersoError, VersoError } from '../core/errors.js';
 import { HttpRefusal } from './http-errors.js';
-import { linesOfBlocks, type NumberedLine } from '../io/line-reader.js';
 
 export const REQUEST_BODY = 'request body';
 
@@ -62,13 +61,11 @@ export async function withUploadedFile<T>(
 }
 
 /**
- * Lines of a streamed body as it arrives, under the same limits (413) and the line reader's
- * UTF-8 rules, named "request body" in errors: for a verb that parses while the client is still
- * sending, instead of after a scratch file is written.
+ * A streamed body under the same limits (413), for a verb that parses while the client is still
+ * sending (its lines named "request body" in errors), instead of after a scratch file is written.
  */
-export function uploadedLines(body: Readable, limits: UploadLimits): AsyncGenerator<NumberedLine> {
-  const limited = pipe(body, bodyLimiter(limits), () => undefined);
-  return linesOfBlocks(limited, REQUEST_BODY);
+export function limitedBody(body: Readable, limits: UploadLimits): Readable {
+  return pipe(body, bodyLimiter(limits), () => undefined);
 }
 
 /** Passes a body through unchanged, refusing (413) one too large or with a line too long. */

@@ -9,7 +9,7 @@ export { registerModel, type ModelRegisterOptions } from './model-register.js';
 export {
   recordPrediction,
   recordPredictionFile,
-  recordPredictionLines,
+  recordPredictionStream,
   type PredictionInput,
   type PredictRecordResult,
 } from './predict-record.js';

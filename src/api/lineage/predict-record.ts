@@ -17,7 +17,7 @@ import { endianness } from 'node:os';
 import { FormatParseError, InvalidArgumentError } from '../../core/errors.js';
 import type { ModelRecord, PredictionRecord } from '../../catalog/catalog.js';
 import { checkInputFile } from '../../io/input-file.js';
-import { readLines, type NumberedLine } from '../../io/line-reader.js';
+import { linesOfBlocks, readLines, type NumberedLine } from '../../io/line-reader.js';
 import { predictionId } from '../../influence/lineage-id.js';
 import { timeOf } from '../repository/identity.js';
 import { readJsonInput } from '../../io/json-input.js';
@@ -78,6 +78,16 @@ export async function recordPredictionFile(
 ): Promise<PredictRecordResult> {
   checkInputFile(file);
   return recordPredictionLines(repo, model, readLines(file), file);
+}
+
+/** The JSONL of a stream of byte blocks (a request body as it arrives), as `recordPredictionLines`. */
+export async function recordPredictionStream(
+  repo: Repository,
+  model: string,
+  blocks: AsyncIterable<Buffer>,
+  source: string,
+): Promise<PredictRecordResult> {
+  return recordPredictionLines(repo, model, linesOfBlocks(blocks, source), source);
 }
 
 /**

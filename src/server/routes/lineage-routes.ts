@@ -19,7 +19,7 @@ import {
   lineageUp,
   listModels,
   listPredictions,
-  recordPredictionLines,
+  recordPredictionStream,
   showPrediction,
 } from '../../api/lineage/index.js';
 import { snakeCaseJson } from '../../core/json-case.js';
@@ -27,7 +27,7 @@ import { HttpRefusal } from '../http-errors.js';
 import { NDJSON, sendRecords } from '../ndjson.js';
 import { AnyObject, errors, Hash, ndjson, REPO_ERRORS, RepoParams } from '../schemas.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
-import { REQUEST_BODY, uploadedLines } from '../upload.js';
+import { limitedBody, REQUEST_BODY } from '../upload.js';
 import {
   ModelParams,
   ModelSchema,
@@ -149,8 +149,8 @@ export function lineageRoutes(app: VersoApp, ctx: RouteContext): void {
       const body = streamedBody(request, NDJSON);
       const model = await modelRef(request.repo, request.params.model);
       // Parsed as it arrives: the client's encoding of a batch and the server's parsing overlap.
-      const lines = uploadedLines(body, ctx.limits);
-      const r = await recordPredictionLines(request.repo, model, lines, REQUEST_BODY);
+      const blocks = limitedBody(body, ctx.limits);
+      const r = await recordPredictionStream(request.repo, model, blocks, REQUEST_BODY);
       return { model: r.model, count: r.predictions.length, predictions: [...r.predictions] };
     },
   );
