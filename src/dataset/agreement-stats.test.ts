@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Box } from './label-overlap.js';
-import { AgreementAccumulator, type Vote } from './agreement-stats.js';
+import { AgreementAccumulator, objectAgreement, type Vote } from './agreement-stats.js';
 
 const v = (annotator: string, cls: string, box: Box): Vote => ({ annotator, cls, box });
 
@@ -68,5 +69,64 @@ describe('AgreementAccumulator', () => {
     const lone = new AgreementAccumulator();
     lone.addImage('i', [[v('A', 'cat', [0, 0, 1, 1])]]);
     expect(lone.report().fleiss_kappa).toBeNull();
+  });
+});
+
+describe('objectAgreement', () => {
+  it('scores the hand-computed example: the share of the image pairs that match on the object', () => {
+    const b1: Box = [0, 0, 10, 10];
+    // o1 of the example: A and B match, C names another class: 1 of 3 pairs.
+    expect(objectAgreement([v('A', 'cat', b1), v('B', 'cat', b1), v('C', 'dog', b1)], 3)).toBe(
+      1 / 3,
+    );
+    // o2: A and B at IoU 0.5 (the threshold) match; C did not label it: 1 of 3.
+    const o2 = [v('A', 'dog', [20, 20, 10, 10]), v('B', 'dog', [20, 20, 10, 5])];
+    expect(objectAgreement(o2, 3)).toBe(1 / 3);
+    expect(objectAgreement([v('A', 'cat', b1)], 1)).toBeNull();
+    expect(objectAgreement([v('A', 'cat', b1)], 2)).toBe(0);
+  });
+
+  const box = fc
+    .tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 }))
+    .map(([x, y]): Box => [x, y, 20, 20]);
+  const cls = fc.constantFrom('cat', 'dog');
+  /** Images where every annotator labeled every object: one (class, box) per annotator and object. */
+  const fullImages = fc.integer({ min: 2, max: 4 }).chain((annotators) =>
+    fc.array(fc.array(fc.tuple(cls, box), { minLength: annotators, maxLength: annotators }), {
+      minLength: 1,
+      maxLength: 6,
+    }),
+  );
+
+  it('is independent of vote order, within [0, 1] (property)', () => {
+    fc.assert(
+      fc.property(fullImages, fc.nat(), (objects, seed) => {
+        for (const votes of objects) {
+          const vs = votes.map(([c, b], i) => v(`a${i}`, c, b));
+          const shuffled = [...vs].sort((x, y) =>
+            x.annotator + seed < y.annotator + seed ? 1 : -1,
+          );
+          const score = objectAgreement(vs, vs.length)!;
+          expect(objectAgreement(shuffled, vs.length)).toBe(score);
+          expect(score).toBeGreaterThanOrEqual(0);
+          expect(score).toBeLessThanOrEqual(1);
+        }
+      }),
+    );
+  });
+
+  it('averages over the objects to the mean pairwise F1 when everyone labeled everything (property)', () => {
+    fc.assert(
+      fc.property(fullImages, (objects) => {
+        const acc = new AgreementAccumulator();
+        const votes = objects.map((o) => o.map(([c, b], i) => v(`a${i}`, c, b)));
+        acc.addImage('img', votes);
+        const f1s = acc.report().pairs.map((p) => p.f1!);
+        const meanF1 = f1s.reduce((x, y) => x + y, 0) / f1s.length;
+        const n = votes[0]!.length;
+        const scores = votes.map((o) => objectAgreement(o, n)!);
+        expect(scores.reduce((x, y) => x + y, 0) / scores.length).toBeCloseTo(meanF1, 9);
+      }),
+    );
   });
 });

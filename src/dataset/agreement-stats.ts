@@ -15,6 +15,8 @@
  *   Pe = sum p_j^2, kappa = (P - Pe) / (1 - Pe).
  * Per class: F1 and mean IoU with matches and labels counted per class; per image: F1 over the
  * image's pairs; per annotator: their labels and the mean of their pairs' F1, kappa and IoU.
+ * One object's agreement (the filter's `agreement`, `objectAgreement`): the share of the
+ * image's annotator pairs that match on it, so an object one of three annotators drew is 0.
  */
 import { boxIoU, type Box } from './label-overlap.js';
 import { ANNOTATOR_MATCH_IOU } from './object-matching.js';
@@ -70,6 +72,27 @@ const [LABEL, MATCH] = [0, 1];
 const tally = (): F1Tally => ({ matches: 0, labels: 0, iouSum: 0, iouN: 0 });
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 const f1Of = (t: F1Tally) => ratio(2 * t.matches, t.labels);
+
+/** Two votes on one object match: same class, and IoU >= the threshold when both have a box. */
+function votesMatch(a: Vote, b: Vote): { readonly iou?: number } | undefined {
+  if (a.cls !== b.cls) return undefined;
+  if (!a.box || !b.box) return {};
+  const iou = boxIoU(a.box, b.box);
+  return iou >= ANNOTATOR_MATCH_IOU ? { iou } : undefined;
+}
+
+/**
+ * One object's agreement: of the pairs among the `imageAnnotators` annotators who labeled its
+ * image, the share that match on it (both labeled it, and `votesMatch`); null when fewer than
+ * two annotators labeled the image (no pair to agree).
+ */
+export function objectAgreement(votes: readonly Vote[], imageAnnotators: number): number | null {
+  if (imageAnnotators < 2) return null;
+  let matching = 0;
+  for (let i = 0; i < votes.length; i++)
+    for (let j = i + 1; j < votes.length; j++) if (votesMatch(votes[i]!, votes[j]!)) matching++;
+  return matching / ((imageAnnotators * (imageAnnotators - 1)) / 2);
+}
 
 export class AgreementAccumulator {
   private readonly pairs = new Map<string, Pair>();
@@ -133,9 +156,8 @@ export class AgreementAccumulator {
       bump(p.classesB, vb.cls);
       if (va.cls !== vb.cls) continue;
       p.same++;
-      const iou = va.box && vb.box ? boxIoU(va.box, vb.box) : undefined;
-      if (iou !== undefined && iou < ANNOTATOR_MATCH_IOU) continue;
-      this.count(va.cls, MATCH, img, p, iou);
+      const match = votesMatch(va, vb);
+      if (match) this.count(va.cls, MATCH, img, p, match.iou);
     }
   }
 

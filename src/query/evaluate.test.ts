@@ -309,7 +309,9 @@ describe('evaluate', () => {
         { tree: 'reviews', ref: 'v1' },
       ],
       predictions: [],
+      annotations: false,
     });
+    expect(filterNeeds(parseFilter('agreement < 0.6 or annotators >= 3')).annotations).toBe(true);
     expect(
       filterNeeds(
         parseFilter('pred(a@1).class != class or not matched(pred(b@1)) or pred(a@1).score < 1'),
@@ -352,6 +354,23 @@ describe('evaluate', () => {
       ),
     );
     expect(got).toEqual(expected);
+  });
+
+  it.each([
+    ['annotators >= 3', true, false, false],
+    ['annotators = 0', false, false, true],
+    ['agreement < 0.6', true, false, false],
+    ['agreement = 1', false, false, false],
+    ['exists agreement', true, false, false],
+    ['not exists agreement', false, true, true],
+    ['annotators = 1 and agreement < 0.5', false, false, false],
+  ])('%s: object of 3 at 1/3 %s, of 1 alone %s, no object %s', (where, ...expected) => {
+    const pred = compileFilter(parseFilter(where, { now: NOW }));
+    const [key, label] = [encodeLabelKey('img', '1'), encodeValue({ category: 'cat' })];
+    const of = [{ annotators: 3, agreement: 1 / 3 }, { annotators: 1, agreement: null }, undefined];
+    expect(of.map((o) => pred(new RecordView().reset(key, label).withAnnotations(o)))).toEqual(
+      expected,
+    );
   });
 
   it.each([

@@ -14,6 +14,9 @@
  *   the caller's join), missing when it has none; `margin` and `entropy` are computed from its
  *   scores (`dataset/prediction-uncertainty.ts`); `iou(pred(M), label)` is always a number;
  *   `matched(pred(M))` holds when the label has a matched prediction;
+ * - `annotators` is the number of annotators of the object the label is (0 for a label that is
+ *   no object), `agreement` its agreement, missing when the image has fewer than two annotators
+ *   (`RecordView.annotations`, filled by the caller's join);
  * - a comparison of two fields (`pred(M).class != class`) is false when either is missing,
  *   else as a comparison with the right side's value as a literal.
  */
@@ -35,6 +38,8 @@ export interface FilterNeeds {
   readonly changes: readonly { readonly tree: ChangeTree; readonly ref: string }[];
   /** The prediction sets `pred(M)` terms name, as written, each once. */
   readonly predictions: readonly string[];
+  /** Whether `annotators`/`agreement` are read (the objects and annotations trees). */
+  readonly annotations: boolean;
 }
 
 export const changeSetName = (tree: ChangeTree, ref: string): string => `${tree}\u0000${ref}`;
@@ -77,6 +82,7 @@ export function filterNeeds(e: Expr): FilterNeeds {
     splits: sources.has('split'),
     changes: [...changes.values()],
     predictions: [...predictions],
+    annotations: sources.has('annotations'),
   };
 }
 
@@ -175,6 +181,10 @@ function fieldGetter(f: FieldRef): Getter {
       return pathGetter(f.path, (v) => v.asset());
     case 'pred':
       return predictionGetter(f.model!, f.path);
+    case 'annotations':
+      return f.path[0] === 'annotators'
+        ? (v) => v.annotations()?.annotators ?? 0
+        : (v) => v.annotations()?.agreement ?? undefined;
   }
 }
 

@@ -11,10 +11,18 @@
  * - prediction (`pred(M).X`, `iou(pred(M), label)`): the label's matched prediction in the
  *   prediction set M (`dataset/prediction-match.ts`): `score`, `class`, `class_id`,
  *   `prediction` (its id), `margin`, `entropy` (`dataset/prediction-uncertainty.ts`),
- *   `attributes.X`; `iou` is the label's IoU with it (see `PRED_FIELDS`).
+ *   `attributes.X`; `iou` is the label's IoU with it (see `PRED_FIELDS`);
+ * - several annotators (`annotations`): `annotators`, how many annotators labeled the object the
+ *   label is (its key names an object of the `objects` tree, as `consensus` labels do; 0 for
+ *   any other label), and `agreement`, the share of its image's annotator pairs that agree on
+ *   it (`dataset/agreement-stats.ts` `objectAgreement`; missing below two annotators).
  * `date` marks fields whose values are ISO instants (named periods apply to them).
  */
-export type FieldSource = 'key' | 'label' | 'kind' | 'review' | 'asset' | 'split' | 'pred';
+export type FieldSource =
+  'key' | 'label' | 'kind' | 'review' | 'asset' | 'split' | 'pred' | 'annotations';
+
+/** Fields of the object a label is, from the annotations of its annotators. */
+const ANNOTATION_FIELDS = ['annotators', 'agreement'] as const;
 
 export interface FieldRef {
   /** As written in the expression. */
@@ -73,6 +81,7 @@ export const FIELD_NAMES: readonly string[] = [
   ...Object.keys(REVIEW_FIELDS),
   ...ASSET_FIELDS.map((f) => `image.${f}`),
   'split',
+  ...ANNOTATION_FIELDS,
 ];
 
 /** The field `name` names, or undefined when it names none. */
@@ -81,6 +90,8 @@ export function resolveField(name: string): FieldRef | undefined {
   if (name === 'image' || name === 'label') return { name, source: 'key', path: [name], date };
   if (name === 'kind') return { name, source: 'kind', path: [], date };
   if (name === 'split') return { name, source: 'split', path: [], date };
+  if ((ANNOTATION_FIELDS as readonly string[]).includes(name))
+    return { name, source: 'annotations', path: [name], date };
   const label = LABEL_FIELDS[name];
   if (label !== undefined) return { name, source: 'label', path: [label], date };
   const review = REVIEW_FIELDS[name];

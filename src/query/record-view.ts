@@ -20,6 +20,12 @@ export interface PredictionOfLabel {
 /** The label's `PredictionOfLabel` in the set a filter names as `model` (`pred(model)`). */
 export type PredictionLookup = (model: string) => PredictionOfLabel | undefined;
 
+/** What a label has of several annotators: the object it is, as `annotators`/`agreement` read it. */
+export interface AnnotationsOfLabel {
+  readonly annotators: number;
+  readonly agreement: number | null;
+}
+
 export class RecordView {
   private keyBytes: Uint8Array = new Uint8Array(0);
   private labelBytes: Uint8Array = new Uint8Array(0);
@@ -34,6 +40,7 @@ export class RecordView {
   private assetCache: Obj | null | undefined;
   private splitCache: JsonValue | undefined;
   private predictionLookup: PredictionLookup | undefined;
+  private annotationsCache: AnnotationsOfLabel | undefined;
 
   /** The next record: its key and encoded label, review, asset record and split (absent: undefined). */
   reset(
@@ -49,6 +56,7 @@ export class RecordView {
     this.reviewCache = this.assetCache = this.splitCache = undefined;
     if (this.members.size > 0) this.members.clear();
     this.predictionLookup = undefined;
+    this.annotationsCache = undefined;
     return this;
   }
 
@@ -60,6 +68,16 @@ export class RecordView {
 
   predictionOf(model: string): PredictionOfLabel | undefined {
     return this.predictionLookup?.(model);
+  }
+
+  /** The object of the current record (after `reset`; filters with `annotators`/`agreement`). */
+  withAnnotations(annotations: AnnotationsOfLabel | undefined): this {
+    this.annotationsCache = annotations;
+    return this;
+  }
+
+  annotations(): AnnotationsOfLabel | undefined {
+    return this.annotationsCache;
   }
 
   key(): LabelKey {

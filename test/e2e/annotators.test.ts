@@ -13,6 +13,7 @@ import {
   REPO_ROOT,
   expectFailure,
   initRepo,
+  parseJsonLines,
   useTempRoot,
   writeJsonLines,
   type TestRepo,
@@ -204,6 +205,37 @@ describe('consensus and agreement', () => {
     expect(r.fleiss_kappa).toBeLessThan(1);
     const text = await repo.ok(['agreement', 'main']);
     expect(text).toMatch(/annotator A\s+annotator B\s+F1\s+kappa\s+mean IoU\s+matches/);
+  });
+});
+
+describe('filter terms annotators and agreement', () => {
+  // After consensus, the labels are objects i1/1, i1/2 (cat and dog: a, b and c agree, boxes at
+  // IoU >= 0.8) and i2/1 (a and c say cat, b dog: 1 of the image's 3 annotator pairs agrees).
+  it('select consensus labels by their annotator count and agreement, by scan and by index', async () => {
+    const count = async (where: string) =>
+      (await repo.json<{ labels: number }>(['count', 'main', '--where', where])).labels;
+    expect(await count('annotators >= 3')).toBe(3);
+    expect(await count('annotators = 3 and agreement = 1')).toBe(2);
+    expect(await count('annotators < 3 or agreement > 1')).toBe(0);
+    const cat = async (where: string) =>
+      parseJsonLines<Line>(await repo.ok(['cat', 'main', '--where', where])).map((l) => [
+        l.image,
+        l.label,
+      ]);
+    expect(await cat('agreement < 0.6')).toEqual([['i2', '1']]);
+    // An indexed term first: the labels come by point lookups, and the join reads per image.
+    expect(await cat('class = cat and agreement < 0.5')).toEqual([['i2', '1']]);
+    const plan = await repo.ok(['count', 'main', '--where', 'agreement < 0.6', '--explain']);
+    expect(plan).toMatch(/annotators, agreement: the objects and annotations trees/);
+  });
+
+  it('a label that is no object has 0 annotators and no agreement', async () => {
+    const w = await initRepo(tmp.dir('plain-labels'));
+    const file = writeJsonLines(join(data, 'plain.jsonl'), [A[0]]);
+    await w.ok(['import', 'labels', file, '--allow-unknown-images']);
+    const count = async (where: string) =>
+      (await w.json<{ labels: number }>(['count', 'main', '--where', where])).labels;
+    expect([await count('annotators = 0'), await count('exists agreement')]).toEqual([1, 0]);
   });
 });
 

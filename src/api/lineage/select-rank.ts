@@ -30,7 +30,7 @@ import { parseFilter } from '../../query/parser.js';
 import { RecordView } from '../../query/record-view.js';
 import { scanLeaves } from '../../tree/read.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
-import { ForwardRangeCursor } from '../query/prediction-join.js';
+import { ForwardRangeCursor } from '../query/image-entries.js';
 import { ReviewCursor } from '../read/label-review-scan.js';
 import { compileLabelFilter } from '../query/query-filter.js';
 import type { Repository } from '../repository/repository.js';

@@ -19,20 +19,11 @@ import { labelBox, type Box } from '../../dataset/label-overlap.js';
 import { selectMembers } from '../../core/canonical-members.js';
 import { matchPredictions } from '../../dataset/prediction-match.js';
 import { keyIdOf, type PredictionLookup, type PredictionOfLabel } from '../../query/record-view.js';
-import { compareBytes } from '../../tree/bytes.js';
-import { scanLeaves, type LeafRun } from '../../tree/read.js';
-import type { NodeStore } from '../../tree/node-store.js';
+import { imageEntries, type ImageEntries } from './image-entries.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import type { Repository } from '../repository/repository.js';
 
 type Obj = { readonly [k: string]: JsonValue };
-type Range = { readonly start: Uint8Array; readonly end: Uint8Array };
-type Entry = readonly [key: Uint8Array, value: Uint8Array];
-
-/** Reads the entries of one image's key range; images asked in ascending order ('scan') or any. */
-interface ImageEntries {
-  entriesIn(range: Range): Promise<Entry[]>;
-}
 
 export class PredictionJoin {
   private readonly labels: ImageEntries;
@@ -47,10 +38,7 @@ export class PredictionJoin {
     /** Scans start here (the first image loaded is at or after it). */
     start?: Uint8Array,
   ) {
-    const entries = (root: Uint8Array): ImageEntries =>
-      lookup === 'scan'
-        ? new ForwardRangeCursor(scanLeaves(repo.nodes, root, start ? { start } : {}))
-        : new RangeLookup(repo.nodes, root);
+    const entries = (root: Uint8Array) => imageEntries(repo.nodes, root, lookup, start);
     this.labels = entries(treeRoot(snap, 'labels'));
     this.sets = [...sets].map(([model, set]) => ({
       model,
@@ -116,51 +104,5 @@ class StoredPrediction {
 
   get content(): Obj {
     return (this.contentCache ??= decodeValue(this.value) as Obj);
-  }
-}
-
-/** Walks a tree forward; each call takes the entries of the next range asked (ascending). */
-export class ForwardRangeCursor implements ImageEntries {
-  private run: LeafRun | undefined;
-  private i = 0;
-  private done = false;
-
-  constructor(private readonly runs: AsyncGenerator<LeafRun>) {}
-
-  async entriesIn(range: Range): Promise<Entry[]> {
-    const out: Entry[] = [];
-    for (;;) {
-      if (!this.run || this.i >= this.run.to) {
-        if (this.done) return out;
-        const next = await this.runs.next();
-        if (next.done) {
-          this.done = true;
-          return out;
-        }
-        [this.run, this.i] = [next.value, next.value.from];
-        continue;
-      }
-      const key = this.run.keys[this.i]!;
-      if (compareBytes(key, range.start) >= 0) {
-        if (compareBytes(key, range.end) >= 0) return out;
-        out.push([key, this.run.values[this.i]!]);
-      }
-      this.i++;
-    }
-  }
-}
-
-/** One range scan per image (labels found by point lookups). */
-class RangeLookup implements ImageEntries {
-  constructor(
-    private readonly nodes: NodeStore,
-    private readonly root: Uint8Array,
-  ) {}
-
-  async entriesIn(range: Range): Promise<Entry[]> {
-    const out: Entry[] = [];
-    for await (const run of scanLeaves(this.nodes, this.root, range))
-      for (let i = run.from; i < run.to; i++) out.push([run.keys[i]!, run.values[i]!]);
-    return out;
   }
 }

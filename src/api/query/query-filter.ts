@@ -15,6 +15,8 @@
  * `pred(M)` terms: each M is resolved to a prediction set before any scan (an unknown M is a
  * `LineageRecordNotFoundError`), and the matcher joins each set's predictions of the current
  * image as the scan moves forward (`prediction-join.ts`); `--explain` lists the sets joined.
+ * `annotators` / `agreement` join the image's objects and annotations the same way
+ * (`annotation-join.ts`).
  */
 import { decodeTuple } from '../../core/tuple.js';
 import { diffTrees } from '../../tree/diff.js';
@@ -34,8 +36,10 @@ import { parseFilter } from '../../query/parser.js';
 import { keyIdOf, RecordView } from '../../query/record-view.js';
 import type { PredictionSetRecord } from '../../catalog/catalog.js';
 import { resolvePredictionSet } from '../repository/lineage-refs.js';
+import { AnnotationJoin } from './annotation-join.js';
 import { PredictionJoin } from './prediction-join.js';
 import { PREDICTION_MATCH_IOU } from '../../dataset/prediction-match.js';
+import { ANNOTATOR_MATCH_IOU } from '../../dataset/object-matching.js';
 import { ReviewCursor, scanLabelBatches, type LabelEntry } from '../read/label-review-scan.js';
 import { candidateKeys, planQuery, type QueryPlan } from './query-plan.js';
 import type { Repository } from '../repository/repository.js';
@@ -82,7 +86,9 @@ export async function compileLabelFilter(
     let p = plans.get(mapped);
     if (!p) {
       const path = accessPath(ast, { contentMapped: mapped });
-      p = planQuery(repo, snap, ast, path, changeSets).then((q) => withJoinSteps(q, sets));
+      p = planQuery(repo, snap, ast, path, changeSets).then((q) =>
+        withJoinSteps(q, sets, needs.annotations),
+      );
       plans.set(mapped, p);
     }
     return p;
@@ -115,14 +121,24 @@ export async function compileLabelFilter(
 
 const LOOKUP_BATCH = 1024;
 
-/** The plan's steps preceded by one line per prediction set the filter joins. */
-function withJoinSteps(plan: QueryPlan, sets: ReadonlyMap<string, PredictionSetRecord>): QueryPlan {
-  if (sets.size === 0) return plan;
+/** The plan's steps preceded by one line per prediction set the filter joins (and the annotations). */
+function withJoinSteps(
+  plan: QueryPlan,
+  sets: ReadonlyMap<string, PredictionSetRecord>,
+  annotations: boolean,
+): QueryPlan {
+  if (sets.size === 0 && !annotations) return plan;
   const joins = [...sets].map(
     ([m, s]) =>
       `pred(${m}): prediction set ${s.id} (${s.predictionCount} predictions on ${s.imageCount} images), ` +
       `walked with the labels by image; a label's prediction is matched by class-agnostic box IoU >= ${PREDICTION_MATCH_IOU}, greedily by IoU`,
   );
+  if (annotations)
+    joins.push(
+      `annotators, agreement: the objects and annotations trees, walked with the labels by image; ` +
+        `a label is the object of its key; agreement: the share of the image's annotator pairs that agree on it ` +
+        `(same class, box IoU >= ${ANNOTATOR_MATCH_IOU})`,
+    );
   return { ...plan, steps: [...joins, ...plan.steps] };
 }
 
@@ -201,6 +217,7 @@ export class LabelMatcher {
   private readonly assets: ValueSource | undefined;
   private readonly splits: ValueSource | undefined;
   private readonly join: PredictionJoin | undefined;
+  private readonly annotations: AnnotationJoin | undefined;
   private image: string | undefined;
   private asset: Found;
   private split: Found;
@@ -225,6 +242,7 @@ export class LabelMatcher {
     if (needs.assets) this.assets = source('assets');
     if (needs.splits) this.splits = source('splits');
     if (sets.size > 0) this.join = new PredictionJoin(repo, snap, sets, lookup, start);
+    if (needs.annotations) this.annotations = new AnnotationJoin(repo, snap, lookup, start);
   }
 
   /** Whether the label (`key`, encoded content `label`, its `review`) matches; sync when it can be. */
@@ -242,7 +260,7 @@ export class LabelMatcher {
   }
 
   private withImage(key: Uint8Array, label: Uint8Array, review: Found): boolean | Promise<boolean> {
-    if (this.assets || this.splits || this.join) {
+    if (this.assets || this.splits || this.join || this.annotations) {
       const image = decodeTuple(key)[0]!;
       if (image !== this.image)
         return this.nextImage(image).then(() => this.match(key, label, review));
@@ -256,11 +274,14 @@ export class LabelMatcher {
     this.asset = await this.assets?.valueAt(imageKey);
     this.split = await this.splits?.valueAt(imageKey);
     await this.join?.loadImage(image);
+    await this.annotations?.loadImage(image);
   }
 
   private match(key: Uint8Array, label: Uint8Array, review: Found): boolean {
     const view = this.view.reset(key, label, review, this.asset, this.split);
-    return this.predicate(this.join ? view.withPredictions(this.join.lookupFor(key)) : view);
+    if (this.join) view.withPredictions(this.join.lookupFor(key));
+    if (this.annotations) view.withAnnotations(this.annotations.annotationsOf(key));
+    return this.predicate(view);
   }
 }
 
