@@ -28,6 +28,7 @@ const DATA_MEMBERS: ReadonlySet<string> = new Set([
   'annotator',
   'reviewer',
   'counts',
+  'weights',
 ]);
 
 const LOWER_CAMEL = /^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]+)+$/;

@@ -6,6 +6,7 @@
  */
 import { Type } from 'typebox';
 import { assetRecordJson, catLabelBlocks, countLabels, imagePage } from '../../api/read/index.js';
+import { readLabelingBlocks } from '../../api/annotators/index.js';
 import { HttpRefusal } from '../http-errors.js';
 import { sendBlocks, started } from '../ndjson.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
@@ -30,13 +31,30 @@ export function labelRoutes(app: VersoApp, _ctx: RouteContext): void {
           schema: Type.Optional(
             Type.String({ description: 'read the labels as this schema version' }),
           ),
+          annotator: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description:
+                "this annotator's labeling (from the annotations), each label with the object it is (as `verso cat --annotator`); takes neither where nor schema",
+            }),
+          ),
         }),
-        response: { 200: ndjson('labels'), ...errors(...REPO_ERRORS) },
+        response: { 200: ndjson('labels'), ...errors(...REPO_ERRORS, 400) },
       },
     },
     async (request, reply) => {
-      const { where, schema } = request.query;
+      const { where, schema, annotator } = request.query;
       const ref = request.query.ref ?? 'main';
+      if (annotator !== undefined) {
+        if (where !== undefined || schema !== undefined)
+          throw new HttpRefusal('BAD_REQUEST', 400, 'annotator= takes neither where nor schema', {
+            option: where !== undefined ? 'where' : 'schema',
+          });
+        return sendBlocks(
+          reply,
+          await started(readLabelingBlocks(request.repo, ref, { annotator })),
+        );
+      }
       // On the request's thread, not cat's worker threads: a client decoding the stream needs
       // the cores more (1M labels on 2 cores: 333k/s raw and 164k/s into Python on one thread,
       // 151k/s and 107k/s with the workers; docs/python.md).

@@ -6,6 +6,7 @@
  */
 import type { RouteContext, VersoApp } from '../server-types.js';
 import { accessRoutes } from './access-routes.js';
+import { annotatorRoutes } from './annotator-routes.js';
 import { registerOperations } from '../operations/operation-routes.js';
 import { exportRoutes } from './export-routes.js';
 import { historyRoutes } from './history-routes.js';
@@ -29,6 +30,7 @@ export function registerRepositoryRoutes(app: VersoApp, ctx: RouteContext): void
   historyRoutes(app, ctx);
   labelRoutes(app, ctx);
   writeRoutes(app, ctx);
+  annotatorRoutes(app, ctx);
   accessRoutes(app, ctx);
   imageRoutes(app, ctx);
   const operations = registerOperations(app, ctx);

@@ -4,10 +4,17 @@
  * authored by the caller's identity. Errors name the body's line (`request body:12`), and a bad
  * line writes nothing. Reviews an apply writes are the caller's (`review-stamp.ts`); an import
  * keeps the reviews its records carry (existing data: the reviewers are history), so importing
- * reviews needs the `review` role.
+ * reviews needs the `review` role. An import with `annotator=NAME` is that annotator's labeling,
+ * stored beside the other annotators' (`import labels --annotator`; the labels are not touched).
  */
 import { Type } from 'typebox';
-import { importLabels } from '../../api/ingest/index.js';
+import {
+  importAnnotatorLabels,
+  importLabels,
+  type ImportAnnotatorLabelsResult,
+  type ImportLabelsResult,
+} from '../../api/ingest/index.js';
+import { HttpRefusal } from '../http-errors.js';
 import { applyEdits, type WritePolicy } from '../../api/write/index.js';
 import { snakeCaseJson } from '../../core/json-case.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
@@ -103,28 +110,51 @@ export function writeRoutes(app: VersoApp, ctx: RouteContext): void {
             ]),
           ),
           message: Type.Optional(Type.String()),
+          annotator: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description:
+                "the body is this annotator's labeling: it replaces theirs on its images, beside the other annotators' (objects and annotations); the labels are not touched; takes no mode",
+            }),
+          ),
           ...POLICY_QUERY,
         }),
         body: NdjsonBody,
-        response: { 200: CommitResultSchema, ...errors(...REPO_ERRORS, ...BODY_ERRORS, 409, 422) },
+        response: {
+          200: CommitResultSchema,
+          ...errors(...REPO_ERRORS, ...BODY_ERRORS, 400, 409, 422),
+        },
       },
     },
     async (request) => {
-      const { mode, message } = request.query;
+      const { mode, message, annotator } = request.query;
+      if (annotator !== undefined && mode !== undefined)
+        throw new HttpRefusal(
+          'BAD_REQUEST',
+          400,
+          "annotator= replaces that annotator's labeling of the body's images: it takes no mode",
+          { option: 'mode' },
+        );
       const guard = reviewImportGuard(request.actor);
       await assertBranchWrite(request, request.params.branch);
-      const result = await withUploadedFile(
+      const branch = request.params.branch;
+      const common = {
+        branch,
+        ...(message !== undefined ? { message } : {}),
+        policy: policyOf(request.query),
+      };
+      const result = await withUploadedFile<ImportLabelsResult | ImportAnnotatorLabelsResult>(
         request.repo,
         streamedBody(request, NDJSON),
         ctx.limits,
         (file) =>
-          importLabels(request.repo, {
-            file,
-            branch: request.params.branch,
-            ...(mode !== undefined ? { mode } : {}),
-            ...(message !== undefined ? { message } : {}),
-            policy: policyOf(request.query),
-          }),
+          annotator !== undefined
+            ? importAnnotatorLabels(request.repo, { file, annotator, ...common })
+            : importLabels(request.repo, {
+                file,
+                ...common,
+                ...(mode !== undefined ? { mode } : {}),
+              }),
         guard ? { mapLine: guard } : {},
       );
       return snakeCaseJson(result) as never;
