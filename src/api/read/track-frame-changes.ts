@@ -26,9 +26,9 @@ import { trackKeyframeCount, trackKeyframes, trackKeyframesAround } from './vide
 
 /**
  * Changes per keyframe above which a track is read whole. Measured on a 5,400-keyframe track
- * (2026-12-07, `docs/benchmarks.md`, video): reading it whole in both versions takes ~21 ms,
- * one change's windows ~0.2 ms (four O(depth) descents a version), so they break even near one
- * change in 50 keyframes; windows vs whole at 100 changes 24 vs 42 ms, at 540 116 vs 39 ms.
+ * (2026-12-07, load ~5 on 2 cores): one change's windows take ~0.25 ms (four O(depth) descents
+ * in each version), reading the track whole in both versions 20-35 ms, so they break even near
+ * one change in 30-50 keyframes; windows vs whole at 100 changes 26 vs 35 ms, at 540 135 vs 69.
  */
 export const WHOLE_TRACK_DENSITY = 1 / 40;
 
