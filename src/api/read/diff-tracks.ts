@@ -3,9 +3,9 @@
  * or keyframes changed, its class and the frame ranges that changed (`dataset/track-change.ts`:
  * moved, added, now outside). Cost follows the change: the `tracks` and `keyframes` trees are
  * diffed (equal subtrees skipped by hash), and of a changed track only the keyframes around its
- * changed keyframes are read and materialized (`track-frame-changes.ts`), never the whole track.
- * Changed keyframes of a track whose record is in neither snapshot are skipped (no track reads
- * them).
+ * changed keyframes are read and materialized (`track-frame-changes.ts`; the whole track only
+ * when its changes are dense). Changed keyframes of a track whose record is in neither snapshot
+ * are skipped (no track reads them).
  */
 import { encodeImageKey } from '../../dataset/label-key.js';
 import { decodeAssetRecord } from '../../dataset/asset-record.js';
