@@ -10,6 +10,8 @@
  * change frames from the keyframe before f to the keyframe after f (in either version; to the
  * video's end after the last), so only those ranges are materialized: O(changed ranges), not
  * O(frames). `bruteForceFrameChanges` compares every frame: the reference it is tested against.
+ * Its steps (`changeSpan`, `addSpan`, `spanFrameChanges`) each need only the keyframes around
+ * one change or span, so a reader can fetch just those (`api/read/track-frame-changes.ts`).
  */
 import { shapeAt, type FrameShape, type Keyframe } from './track-interpolation.js';
 import type { TrackShape } from './track-record.js';
@@ -63,6 +65,9 @@ export function bruteForceFrameChanges(
   return out;
 }
 
+/** Frames from..to, inclusive. */
+export type FrameSpan = readonly [from: number, to: number];
+
 /** The frame ranges that changed, given the frames whose keyframes changed (sorted). */
 export function trackFrameChanges(
   shape: TrackShape,
@@ -72,25 +77,58 @@ export function trackFrameChanges(
   lastFrame: number,
 ): FrameRange[] {
   const spans: [number, number][] = [];
-  for (const f of changedFrames) {
-    const from = Math.min(f, prevFrame(before, f), prevFrame(after, f));
-    const to = Math.min(
-      lastFrame,
-      Math.max(f, nextFrame(before, f, lastFrame), nextFrame(after, f, lastFrame)),
-    );
-    const last = spans.at(-1);
-    if (last && from <= last[1] + 1) last[1] = Math.max(last[1], to);
-    else spans.push([from, to]);
-  }
+  for (const f of changedFrames) addSpan(spans, changeSpan(before, after, f, lastFrame));
   const out: FrameRange[] = [];
-  for (const [from, to] of spans)
-    for (let f = from; f <= to; f++)
-      push(
-        out,
-        frameChange(shapeAt(shape, before, f, lastFrame), shapeAt(shape, after, f, lastFrame)),
-        f,
-      );
+  for (const span of spans) spanFrameChanges(shape, before, after, span, lastFrame, out);
   return out;
+}
+
+/**
+ * The frames a change of the keyframe at f can alter: from the keyframe before f to the one
+ * after it, in either version (to the video's end after the last). Of each version only f's
+ * neighbours are looked at: any run of its keyframes holding the last one before f and the first
+ * one after f (when they exist) gives the same span.
+ */
+export function changeSpan(
+  before: readonly Keyframe[],
+  after: readonly Keyframe[],
+  f: number,
+  lastFrame: number,
+): FrameSpan {
+  const from = Math.min(f, prevFrame(before, f), prevFrame(after, f));
+  const to = Math.min(
+    lastFrame,
+    Math.max(f, nextFrame(before, f, lastFrame), nextFrame(after, f, lastFrame)),
+  );
+  return [from, to];
+}
+
+/** Adds `span` to `spans` (sorted by start), joining it to the last one when they touch. */
+export function addSpan(spans: [number, number][], [from, to]: FrameSpan): void {
+  const last = spans.at(-1);
+  if (last && from <= last[1] + 1) last[1] = Math.max(last[1], to);
+  else spans.push([from, to]);
+}
+
+/**
+ * Appends the changes of the frames of `span` to `out` (after the ranges already there). Of
+ * each version only a run of keyframes is looked at: the last one at or before the span's
+ * first frame through the first one after its last frame (`shapeAt` needs no other).
+ */
+export function spanFrameChanges(
+  shape: TrackShape,
+  before: readonly Keyframe[],
+  after: readonly Keyframe[],
+  [from, to]: FrameSpan,
+  lastFrame: number,
+  out: FrameRange[],
+): void {
+  for (let f = from; f <= to; f++)
+    push(
+      out,
+      frameChange(shapeAt(shape, before, f, lastFrame), shapeAt(shape, after, f, lastFrame)),
+      f,
+    );
 }
 
 /** The frame of the last keyframe before f, else f. */

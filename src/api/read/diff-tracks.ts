@@ -2,13 +2,14 @@
  * Track-level changes between two snapshots (layer: api): for each video track whose record
  * or keyframes changed, its class and the frame ranges that changed (`dataset/track-change.ts`:
  * moved, added, now outside). Cost follows the change: the `tracks` and `keyframes` trees are
- * diffed (equal subtrees skipped by hash), and only the changed tracks' keyframes are read and
- * materialized, over the ranges around the changed keyframes. Changed keyframes of a track whose
- * record is in neither snapshot are skipped (no track reads them).
+ * diffed (equal subtrees skipped by hash), and of a changed track only the keyframes around its
+ * changed keyframes are read and materialized (`track-frame-changes.ts`; the whole track only
+ * when its changes are dense). Changed keyframes of a track whose record is in neither snapshot
+ * are skipped (no track reads them).
  */
 import { encodeImageKey } from '../../dataset/label-key.js';
 import { decodeAssetRecord } from '../../dataset/asset-record.js';
-import { frameRangesText, trackFrameChanges, type FrameRange } from '../../dataset/track-change.js';
+import { frameRangesText, type FrameRange } from '../../dataset/track-change.js';
 import { decodeKeyframeKey, decodeTrackKey, encodeTrackKey } from '../../dataset/track-key.js';
 import { decodeTrackRecord, type TrackRecord } from '../../dataset/track-record.js';
 import { compareBytes } from '../../tree/bytes.js';
@@ -17,7 +18,7 @@ import { getValue } from '../../tree/read.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import { fieldChanges } from '../../dataset/record-change.js';
 import type { Repository } from '../repository/repository.js';
-import { trackKeyframes } from './video-tracks.js';
+import { readTrackFrameChanges } from './track-frame-changes.js';
 import type { JsonValue } from '../../core/canonical.js';
 import type { FieldChange } from '../../dataset/record-change.js';
 
@@ -75,10 +76,13 @@ export async function* diffTrackSnapshots(
     if (!record) continue;
     let last = lastFrames.get(t.video);
     if (last === undefined) lastFrames.set(t.video, (last = await lastFrame(repo, a, b, t.video)));
-    const [ka, kb] = await Promise.all(
-      [a, b].map((s) => trackKeyframes(repo, treeRoot(s, 'keyframes'), t.video, t.track)),
+    const roots = [treeRoot(a, 'keyframes'), treeRoot(b, 'keyframes')] as const;
+    const frames = await readTrackFrameChanges(
+      { nodes: repo.nodes, roots, video: t.video, track: t.track },
+      record.shape,
+      t.frames,
+      last,
     );
-    const frames = trackFrameChanges(record.shape, ka!, kb!, t.frames, last);
     const change: ChangeType = !before ? 'added' : !after ? 'removed' : 'modified';
     const track: TrackDiff = {
       video: t.video,

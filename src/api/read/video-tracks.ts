@@ -1,7 +1,9 @@
 /**
  * Reading video tracks from a snapshot (layer: api): a video's asset record, and each track
  * with its keyframes in frame order. One range scan of the `tracks` tree per video and one of
- * the `keyframes` tree per track (a track's keyframes are one key range, `track-key.ts`).
+ * the `keyframes` tree per track (a track's keyframes are one key range, `track-key.ts`); or,
+ * for a frame range, only the track's keyframes around it (`trackKeyframesAround`: O(depth)
+ * node reads plus the keyframes in the range); or only their count (`trackKeyframeCount`).
  * Materializing the shapes is `dataset/track-interpolation.ts`.
  */
 import { decodeAssetRecord, type AssetRecord } from '../../dataset/asset-record.js';
@@ -10,6 +12,7 @@ import type { Keyframe } from '../../dataset/track-interpolation.js';
 import {
   decodeKeyframeKey,
   decodeTrackKey,
+  encodeKeyframeKey,
   trackKeyframeRange,
   videoRange,
 } from '../../dataset/track-key.js';
@@ -18,7 +21,9 @@ import {
   decodeTrackRecord,
   type TrackRecord,
 } from '../../dataset/track-record.js';
-import { getValue, scan } from '../../tree/read.js';
+import { compareBytes } from '../../tree/bytes.js';
+import type { NodeStore } from '../../tree/node-store.js';
+import { countRange, entryAt, getValue, rankOf, scan, type Entry } from '../../tree/read.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import type { Repository } from '../repository/repository.js';
 import { AssetNotFoundError } from './read-errors.js';
@@ -69,23 +74,63 @@ export async function* videoTracks(
       video,
       id,
       track: decodeTrackRecord(value),
-      keyframes: await trackKeyframes(repo, treeRoot(snapshot, 'keyframes'), video, id),
+      keyframes: await trackKeyframes(repo.nodes, treeRoot(snapshot, 'keyframes'), video, id),
     };
   }
 }
 
+/** Every keyframe of the track, in frame order. */
 export async function trackKeyframes(
-  repo: Repository,
+  nodes: NodeStore,
   keyframesRoot: Uint8Array,
   video: string,
   track: string,
 ): Promise<Keyframe[]> {
   const out: Keyframe[] = [];
-  for await (const [key, value] of scan(
-    repo.nodes,
-    keyframesRoot,
-    trackKeyframeRange(video, track),
-  ))
-    out.push({ frame: decodeKeyframeKey(key).frame, record: decodeKeyframeRecord(value) });
+  for await (const entry of scan(nodes, keyframesRoot, trackKeyframeRange(video, track)))
+    out.push(keyframeOf(entry));
   return out;
 }
+
+/** How many keyframes the track has (O(depth) node reads, from the subtree counts). */
+export function trackKeyframeCount(
+  nodes: NodeStore,
+  keyframesRoot: Uint8Array,
+  video: string,
+  track: string,
+): Promise<number> {
+  return countRange(nodes, keyframesRoot, trackKeyframeRange(video, track));
+}
+
+/**
+ * The run of the track's keyframes around frames from..to: the last one before `from`, every
+ * one in from..to and the first one after `to` (those that exist), in frame order. One rank
+ * lookup and one positional read for the keyframe before (O(depth) node reads), then a range
+ * scan from `from` that stops at the first keyframe after `to`, never past the track.
+ */
+export async function trackKeyframesAround(
+  nodes: NodeStore,
+  keyframesRoot: Uint8Array,
+  video: string,
+  track: string,
+  from: number,
+  to: number,
+): Promise<Keyframe[]> {
+  const { start: trackStart, end: trackEnd } = trackKeyframeRange(video, track);
+  const start = encodeKeyframeKey(video, track, from);
+  const out: Keyframe[] = [];
+  const rank = await rankOf(nodes, keyframesRoot, start);
+  const previous = rank > 0 ? await entryAt(nodes, keyframesRoot, rank - 1) : undefined;
+  if (previous && compareBytes(previous[0], trackStart) >= 0) out.push(keyframeOf(previous));
+  for await (const entry of scan(nodes, keyframesRoot, { start, end: trackEnd })) {
+    const keyframe = keyframeOf(entry);
+    out.push(keyframe);
+    if (keyframe.frame > to) break;
+  }
+  return out;
+}
+
+const keyframeOf = ([key, value]: Entry): Keyframe => ({
+  frame: decodeKeyframeKey(key).frame,
+  record: decodeKeyframeRecord(value),
+});
