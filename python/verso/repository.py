@@ -13,6 +13,7 @@ import os
 from typing import Any, Dict, Iterable, List, Optional, Union
 
 from .access import AccessMethods
+from .annotators import AnnotatorMethods
 from .edits import Record, file_blocks, ndjson_blocks
 from .exports import ExportMethods
 from .images import ImageMethods
@@ -36,10 +37,10 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 
 class Repository(AccessMethods, SchemaMethods, MergeMethods, ExportMethods, ImageMethods,
-                 LineageMethods):
+                 LineageMethods, AnnotatorMethods):
     """One repository of a server, addressed as ``{server}/repos/{name}``: refs, history,
-    labels and label writes here; access, schemas, merges, exports, images and lineage from
-    their modules' mixins (``base.py`` holds the plumbing they share)."""
+    labels and label writes here; access, schemas, merges, exports, images, lineage and
+    several annotators from their modules' mixins (``base.py`` holds the plumbing they share)."""
 
     # ---- refs -------------------------------------------------------------------------------
 
@@ -103,12 +104,18 @@ class Repository(AccessMethods, SchemaMethods, MergeMethods, ExportMethods, Imag
     # ---- labels -----------------------------------------------------------------------------
 
     def labels(
-        self, ref: str = "main", where: Optional[str] = None, schema: Optional[str] = None
+        self,
+        ref: str = "main",
+        where: Optional[str] = None,
+        schema: Optional[str] = None,
+        annotator: Optional[str] = None,
     ) -> Stream[Label]:
         """Labels at ``ref`` in key order, streamed; ``where`` filters them (the ``--where``
         language: ``"class = car and annotated_at >= 2026-01-01"``), ``schema`` reads them as
-        another schema version."""
-        return self._stream("/labels", {"ref": ref, "where": where, "schema": schema}, Label)
+        another schema version. With ``annotator``: that annotator's labeling instead (each
+        label with the ``object`` it is; neither ``where`` nor ``schema``)."""
+        query = {"ref": ref, "where": where, "schema": schema, "annotator": annotator}
+        return self._stream("/labels", query, Label)
 
     def count(self, ref: str = "main", where: Optional[str] = None) -> int:
         """The number of labels at ``ref``, or of those matching ``where``."""
@@ -147,15 +154,18 @@ class Repository(AccessMethods, SchemaMethods, MergeMethods, ExportMethods, Imag
         self,
         branch: str,
         labels: Union[PathLike, Iterable[Record]],
-        mode: str = "per_image",
+        mode: Optional[str] = None,
         message: Optional[str] = None,
         *,
         clip: bool = False,
         allow_unknown_images: bool = False,
+        annotator: Optional[str] = None,
     ) -> CommitResult:
         """Imports labels (a native JSONL file's path, or label records) into a branch as one
-        commit. ``mode``: ``per_image`` (the images named get exactly these labels),
-        ``upsert`` or ``replace_all``."""
+        commit. ``mode``: ``per_image`` (the default: the images named get exactly these
+        labels), ``upsert`` or ``replace_all``. With ``annotator``: the records are that
+        annotator's labeling, stored beside the other annotators' (the labels are not touched;
+        no ``mode``)."""
         if isinstance(labels, (str, os.PathLike)):
             body = file_blocks(os.fspath(labels))
         else:
@@ -165,6 +175,7 @@ class Repository(AccessMethods, SchemaMethods, MergeMethods, ExportMethods, Imag
             "message": message,
             "clip": clip or None,
             "allow_unknown_images": allow_unknown_images or None,
+            "annotator": annotator,
         }
         return self._write(f"/branches/{segment(branch)}/import", query, body)
 
