@@ -57,7 +57,7 @@ const API_FEATURE_USES = {
   ingest: ['read'],
   interchange: ['images', 'ingest', 'query', 'read', 'schema'],
   merge: [],
-  blame: [],
+  blame: ['read'],
   schema: [],
   lineage: ['interchange', 'query', 'read', 'schema'],
   maintenance: ['images', 'merge', 'read'],

@@ -16,3 +16,14 @@ export class LabelNotFoundError extends VersoError {
     );
   }
 }
+
+/** A track that is not in the video at a ref (`verso blame VIDEO --track ID`). */
+export class TrackNotFoundError extends VersoError {
+  constructor(ref: string, video: string, track: string) {
+    super('NotFound', 'TRACK_NOT_FOUND', `no track '${track}' in video '${video}' in ${ref}`, {
+      ref,
+      video,
+      track,
+    });
+  }
+}

@@ -1,2 +1,8 @@
-/** The blame feature's public verb (layer: api): which commits made each label what it is. */
+/** The blame feature's public verbs (layer: api): which commits made each label, and each frame of a video track, what it is. */
 export { blame, type BlameCommit, type BlameQuery, type LabelBlame } from './blame.js';
+export {
+  trackBlame,
+  type FrameBlame,
+  type TrackBlame,
+  type TrackBlameQuery,
+} from './track-blame.js';

@@ -2,29 +2,47 @@
  * `verso blame IMAGE [LABEL]` (layer: cli): who introduced and last changed each label of an
  * image, and who reviewed it, read from the blame index (`api/blame/`). `--json` prints the
  * result as one document (the labels of one image: a bounded answer, not a stream); the default
- * is one block per label.
+ * is one block per label. `verso blame VIDEO --track ID`: per frame range of the track, the
+ * commit that last changed it (`trackBlame`).
  */
 import type { Command } from 'commander';
-import type { LabelBlame } from '../../api/blame/index.js';
+import type { LabelBlame, TrackBlame } from '../../api/blame/index.js';
+import { UsageError } from '../usage-error.js';
 import { defineCommand, registerTable } from '../command-table.js';
 import type { CliContext } from '../context.js';
 
-export const blameCommand = defineCommand<{ ref: string }, LabelBlame[]>({
+export const blameCommand = defineCommand<
+  { ref: string; track?: string },
+  LabelBlame[] | TrackBlame
+>({
   name: 'blame <image> [label]',
-  description: 'per label: the commit that introduced it, the last change, annotator and review',
+  description:
+    'per label: the commit that introduced it, the last change, annotator and review; with --track, per frame range of a video track',
   spec: (cmd) =>
-    cmd.option('--ref <ref>', 'the commit to read (branch, tag, id, main~2, ...)', 'main'),
+    cmd
+      .option('--ref <ref>', 'the commit to read (branch, tag, id, main~2, ...)', 'main')
+      .option(
+        '--track <id>',
+        'IMAGE is a video: per frame range of this track, the commit that last changed it (first-parent history)',
+      ),
   repository: true,
   async run(repo, { args, opts }) {
-    const { blame } = await import('../../api/blame/index.js');
+    const { blame, trackBlame } = await import('../../api/blame/index.js');
     const label = args[1] as string | undefined;
+    if (opts.track !== undefined) {
+      if (label !== undefined) throw new UsageError('--track takes a video and no label');
+      return trackBlame(repo, { ref: opts.ref, video: args[0] as string, track: opts.track });
+    }
     return blame(repo, {
       ref: opts.ref,
       image: args[0] as string,
       ...(label !== undefined ? { label } : {}),
     });
   },
-  render: (result) => result.flatMap((b, i) => [...(i ? [''] : []), ...blameBlock(b)]),
+  render: (result) =>
+    Array.isArray(result)
+      ? result.flatMap((b, i) => [...(i ? [''] : []), ...blameBlock(b)])
+      : trackBlock(result),
 });
 
 export function registerBlameCommands(program: Command, ctx: CliContext): void {
@@ -33,6 +51,19 @@ export function registerBlameCommands(program: Command, ctx: CliContext): void {
 
 const short = (commit: string): string => commit.slice(0, 12);
 const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
+function trackBlock(t: TrackBlame): string[] {
+  const width = Math.max(...t.frames.map((f) => `${f.from}-${f.to}`.length), 0);
+  return [
+    `${t.video} track ${t.track} (${t.class})`,
+    `  introduced  ${short(t.introduced.commit)}  ${t.introduced.time}  ${t.introduced.author}  ${t.introduced.message}`,
+    `  record      ${short(t.record.commit)}  ${t.record.time}  ${t.record.author}  ${t.record.message}`,
+    ...t.frames.map(
+      (f) =>
+        `  frames ${`${f.from}-${f.to}`.padEnd(width)}  ${short(f.commit)}  ${f.time}  ${f.author}  ${f.message}`,
+    ),
+  ];
+}
 
 function blameBlock(b: LabelBlame): string[] {
   const lines = [

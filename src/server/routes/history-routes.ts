@@ -4,7 +4,7 @@
  * counts), and blame. Member names are those of the CLI's `--json`.
  */
 import { Type } from 'typebox';
-import { blame } from '../../api/blame/index.js';
+import { blame, trackBlame } from '../../api/blame/index.js';
 import { diffDetails, diffStat, logCommits, showCommit } from '../../api/read/index.js';
 import { snakeCaseJson } from '../../core/json-case.js';
 import { sendRecords, started } from '../ndjson.js';
@@ -154,6 +154,30 @@ export function historyRoutes(app: VersoApp, _ctx: RouteContext): void {
       const ref = request.query.ref ?? 'main';
       const labels = await blame(request.repo, { ref, image, ...(label ? { label } : {}) });
       return { labels: snakeCaseJson(labels) as never };
+    },
+  );
+
+  app.get(
+    '/blame/track',
+    {
+      config: { role: 'read' },
+      schema: {
+        summary:
+          'per frame range of a video track visible at the ref: the commit that last changed it (first-parent history), with the commits that introduced the track and last changed its record (as `verso blame VIDEO --track ID --json`)',
+        tags: ['history'],
+        params: RepoParams,
+        querystring: Type.Object({
+          ref: RefQuery,
+          video: Type.String({ minLength: 1 }),
+          track: Type.String({ minLength: 1 }),
+        }),
+        response: { 200: AnyObject, ...errors(...REPO_ERRORS) },
+      },
+    },
+    async (request) => {
+      const { video, track } = request.query;
+      const ref = request.query.ref ?? 'main';
+      return snakeCaseJson(await trackBlame(request.repo, { ref, video, track })) as never;
     },
   );
 }
