@@ -19,6 +19,13 @@
  * the id it has in the unfiltered export.
  * With `--with-images`: each written image's file at `images/<file_name>` beside the file (its
  * base name when `file_name` is not a plain relative path), staged (`export-out.ts`).
+ * Videos (asset records with `frame_count`) are written frame by frame (`video-frame-boxes.ts`):
+ * in place of the video's record, one image per frame `{file_name: <video>/frame_<n>, width,
+ * height, video, frame}` numbered after every planned image id; after the labels, each box
+ * track's visible box at each frame as an annotation (ids after every label id) with
+ * `attributes.track_id`, `keyframe` and `occluded`, as CVAT's COCO export writes them. A video's
+ * frames are streamed (its keyframes held, never its boxes); `--where` selects labels, so a
+ * filtered export writes no frames; `--with-images` places no frame files.
  */
 import type { JsonValue } from '../../core/canonical.js';
 import { decodeValue, encodeValue } from '../../core/canonical.js';

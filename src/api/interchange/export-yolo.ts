@@ -15,6 +15,10 @@
  * The snapshot is walked image by image (`imagesOf`, `export-common.ts`), one image's labels in memory at a time.
  * With a filter (`export --where`) only matching labels are written, and only the images that
  * have one, as the filter's plan yields them (an index plan never walks the whole snapshot).
+ * A video (an asset record with `frame_count`) is written frame by frame
+ * (`video-frame-boxes.ts`): `labels/[<split>/]<video>/frame_<n>.txt` per frame (empty where no
+ * box track is visible), its box tracks' interpolated boxes normalized by the video's
+ * width/height (a video without them is refused, nothing written); no track ids (YOLO has none).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
