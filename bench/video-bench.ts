@@ -10,7 +10,9 @@
  * same boxes as labels (one video's boxes built as a labels tree keyed (video/frame, track),
  * times the video count), the per-track diff after one keyframe of one track is moved (median
  * of `--runs`; target <= 50 ms), and materializing one video's boxes from its keyframes (read
- * and interpolate every frame of every track; target >= 1M boxes/s).
+ * and interpolate every frame of every track; target >= 1M boxes/s), and the per-frame COCO and
+ * YOLO exports of the whole snapshot (every video frame by frame: boxes/s, and the heap's peak
+ * above its level before, sampled every 20 ms: the boxes are streamed, not held).
  * Prints the table and writes `bench-results/video.json`.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +34,7 @@ import { openRepository } from '../src/api/repository/compose.js';
 import { initRepository } from '../src/api/repository/init-repository.js';
 import type { Repository } from '../src/api/repository/repository.js';
 import { snapshotAtRef } from '../src/api/repository/snapshot-at.js';
+import { exportSnapshot } from '../src/api/interchange/export.js';
 import { TreeBuilder } from '../src/tree/builder.js';
 import { median, timeMs } from './measure.js';
 import { Rng } from './rng.js';
@@ -116,6 +119,19 @@ async function frameByFrameBytes(repo: Repository, v: ImportedVideo): Promise<nu
   return treeBytes(repo, builder.finish());
 }
 
+/** The heap's peak above its current level (MiB) from now until `stop()`, sampled every 20 ms. */
+function peakHeap(): { stop(): number } {
+  const base = process.memoryUsage().heapUsed;
+  let peak = base;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(0, Math.max(peak, process.memoryUsage().heapUsed) - base) / 2 ** 20;
+    },
+  };
+}
+
 const work = mkdtempSync(join(tmpdir(), 'verso-bench-video-'));
 try {
   await initRepository(join(work, 'repo'));
@@ -183,6 +199,23 @@ try {
         })
       ).ms,
     );
+  const exports: { format: string; ms: number; labels: number; images: number; heapMiB: number }[] =
+    [];
+  for (const format of ['coco', 'yolo']) {
+    log(`exporting the snapshot as ${format}, frame by frame`);
+    const out = join(work, format === 'coco' ? 'frames.json' : 'frames-yolo');
+    const heap = peakHeap();
+    const { ms, value: result } = await timeMs(() =>
+      exportSnapshot(repo, { ref: 'main', format, out }),
+    );
+    exports.push({
+      format,
+      ms,
+      labels: result.labels,
+      images: result.images ?? 0,
+      heapMiB: heap.stop(),
+    });
+  }
   await repo.close();
   const rate = keyframes / (importMs / 1000);
   const boxRate = count / (median(materialize) / 1000);
@@ -218,6 +251,12 @@ try {
       target: '>= 1,000,000 /s',
       ok: boxRate >= 1_000_000,
     },
+    ...exports.map((e) => ({
+      operation: `export ${e.format}: ${fmtNumber(e.images, 0)} frames, ${fmtNumber(e.labels, 0)} boxes`,
+      measured: `${fmtNumber(e.ms, 0)} ms, ${fmtNumber(e.labels / (e.ms / 1000), 0)} boxes/s, heap peak +${fmtNumber(e.heapMiB, 0)} MiB`,
+      target: '',
+      ok: null,
+    })),
   ];
   const title = `Verso video benchmark: ${cpus().length} cores, node ${process.version}, ${new Date().toISOString()}`;
   process.stdout.write(renderTable(title, rows));
@@ -238,6 +277,7 @@ try {
         diffMs: diffs,
         materializeMs: materialize,
         boxes: count,
+        exports,
       },
       null,
       2,

@@ -162,7 +162,8 @@ describe('COCO and YOLO exports of videos, frame by frame', () => {
     await importCvat(repo, { path: join(REAL, 'cvat', VIDEOS[0][0]), branch: 'mixed' });
     const after = join(dir, 'mixed-after.json');
     await exportSnapshot(repo, { ref: 'mixed', format: 'coco', out: after });
-    const [a, b] = [before, after].map((p) => JSON.parse(readFileSync(p, 'utf8')) as CocoFile);
+    const read = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as CocoFile;
+    const [a, b] = [read(before), read(after)];
     const frames = new Set(b.images.filter((i) => i.frame !== undefined).map((i) => i.id));
     expect(b.images.filter((i) => !frames.has(i.id))).toEqual(a.images);
     expect(b.annotations.filter((x) => !frames.has(x.image_id))).toEqual(a.annotations);
