@@ -31,16 +31,25 @@ const range = fc
   })
   .map((r) => ({ first: r.first, last: r.first + r.count - 1, step: r.step }));
 
+/** `keyframes` as a stream, calling `onRead` per keyframe handed out. */
+async function* streamOf(keyframes: readonly Keyframe[], onRead: () => void) {
+  for (const k of keyframes) {
+    onRead();
+    yield k;
+  }
+}
+
 describe('frames of tracks', () => {
-  it('at every frame of the range gives exactly the visible shape of each track there', () => {
-    fc.assert(
-      fc.property(fc.array(track, { maxLength: 6 }), range, (tracks, r) => {
-        const walked = [
-          ...framesOfTracks(
-            tracks.map((keyframes) => ({ shape: 'box', keyframes })),
-            r,
-          ),
-        ];
+  it('at every frame of the range gives exactly the visible shape of each track there', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(track, { maxLength: 6 }), range, async (tracks, r) => {
+        const read: number[] = tracks.map(() => 0);
+        const walked = [];
+        const streams = tracks.map((keyframes, i) => ({
+          shape: 'box' as const,
+          keyframes: streamOf(keyframes, () => read[i]!++),
+        }));
+        for await (const w of framesOfTracks(streams, r)) walked.push(w);
         const frames: number[] = [];
         for (let f = r.first; f <= r.last; f += r.step) frames.push(f);
         expect(walked.map((w) => w.frame)).toEqual(frames);
@@ -53,6 +62,13 @@ describe('frames of tracks', () => {
           });
           expect(w.shapes).toEqual(direct);
         }
+        // Read forward only as far as needed: up to the first keyframe past the last frame walked.
+        const lastWalked = frames.at(-1)!;
+        tracks.forEach((ks, i) =>
+          expect(read[i]).toBe(
+            Math.min(ks.length, ks.filter((k) => k.frame <= lastWalked).length + 1),
+          ),
+        );
       }),
       { seed: 1818, numRuns: 300 },
     );

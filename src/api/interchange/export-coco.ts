@@ -23,9 +23,9 @@
  * in place of the video's record, one image per frame `{file_name: <video>/frame_<n>, width,
  * height, video, frame}` numbered after every planned image id; after the labels, each box
  * track's visible box at each frame as an annotation (ids after every label id) with
- * `attributes.track_id`, `keyframe` and `occluded`, as CVAT's COCO export writes them. A video's
- * frames are streamed (its keyframes held, never its boxes); `--where` selects labels, so a
- * filtered export writes no frames; `--with-images` places no frame files.
+ * `attributes.track_id`, `keyframe` and `occluded`, as CVAT's COCO export writes them. A
+ * video's frames are streamed (two keyframes a track held, never its boxes); `--where` selects
+ * labels, so a filtered export writes no frames; `--with-images` places no frame files.
  */
 import type { JsonValue } from '../../core/canonical.js';
 import { decodeValue, encodeValue } from '../../core/canonical.js';

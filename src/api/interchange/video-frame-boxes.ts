@@ -5,8 +5,9 @@
  * `<video>/frame_<frame>` (`videoFrameName`: the stored frame number, zero-padded to 6 digits
  * as CVAT names extracted frames, `frame_000123`). Each frame carries the boxes of the video's
  * box tracks visible there, interpolated from the keyframes (`dataset/track-frames.ts`); a
- * track that is outside is absent. Frames are produced one at a time: only the video's
- * keyframes (stored records) are held, never its materialized boxes. Shapes of other tracks
+ * track that is outside is absent. Frames are produced one at a time, each track's keyframes
+ * read as the frames pass them: the video's track records and two keyframes a track are held,
+ * never its boxes nor all its keyframes. Shapes of other tracks
  * (points, skeletons, polygons, polylines) are counted per frame as `skipped`. The classes of
  * the tracks feed the export's category list (`trackClasses`).
  */
@@ -17,7 +18,7 @@ import type { KeyframeRecord, TrackRecord } from '../../dataset/track-record.js'
 import { decodeTrackRecord } from '../../dataset/track-record.js';
 import { scan } from '../../tree/read.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
-import { videoTracks, type StoredTrack } from '../read/video-tracks.js';
+import { keyframeStream, videoTrackRecords } from '../read/video-tracks.js';
 import type { Repository } from '../repository/repository.js';
 
 type Obj = { readonly [k: string]: JsonValue };
@@ -63,13 +64,17 @@ export async function* videoFrameBoxes(
   video: string,
   asset: VideoRecord,
 ): AsyncGenerator<VideoFrame> {
-  const tracks: StoredTrack[] = [];
-  for await (const t of videoTracks(repo, snap, video)) tracks.push(t);
+  const tracks: { readonly id: string; readonly track: TrackRecord }[] = [];
+  for await (const t of videoTrackRecords(repo, snap, video)) tracks.push(t);
+  const keyframes = treeRoot(snap, 'keyframes');
   const frames = framesOfTracks(
-    tracks.map((t) => ({ shape: t.track.shape, keyframes: t.keyframes })),
+    tracks.map((t) => ({
+      shape: t.track.shape,
+      keyframes: keyframeStream(repo, keyframes, video, t.id),
+    })),
     videoFrames(asset),
   );
-  for (const f of frames) {
+  for await (const f of frames) {
     const boxes: FrameBox[] = [];
     let skipped = 0;
     for (const { track, shape } of f.shapes) {

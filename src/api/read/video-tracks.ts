@@ -2,7 +2,8 @@
  * Reading video tracks from a snapshot (layer: api): a video's asset record, and each track
  * with its keyframes in frame order. One range scan of the `tracks` tree per video and one of
  * the `keyframes` tree per track (a track's keyframes are one key range, `track-key.ts`).
- * Materializing the shapes is `dataset/track-interpolation.ts`.
+ * Materializing the shapes is `dataset/track-interpolation.ts`; `keyframeStream` reads one
+ * track's keyframes as they are consumed (the per-frame exports, `dataset/track-frames.ts`).
  */
 import { decodeAssetRecord, type AssetRecord } from '../../dataset/asset-record.js';
 import { encodeImageKey } from '../../dataset/label-key.js';
@@ -59,19 +60,27 @@ export async function* videoTracks(
   snapshot: Snapshot,
   video: string,
 ): AsyncGenerator<StoredTrack> {
+  for await (const { id, track } of videoTrackRecords(repo, snapshot, video))
+    yield {
+      video,
+      id,
+      track,
+      keyframes: await trackKeyframes(repo, treeRoot(snapshot, 'keyframes'), video, id),
+    };
+}
+
+/** Every track record of `video` (without its keyframes), in track id order. */
+export async function* videoTrackRecords(
+  repo: Repository,
+  snapshot: Snapshot,
+  video: string,
+): AsyncGenerator<{ readonly id: string; readonly track: TrackRecord }> {
   for await (const [key, value] of scan(
     repo.nodes,
     treeRoot(snapshot, 'tracks'),
     videoRange(video),
-  )) {
-    const { track: id } = decodeTrackKey(key);
-    yield {
-      video,
-      id,
-      track: decodeTrackRecord(value),
-      keyframes: await trackKeyframes(repo, treeRoot(snapshot, 'keyframes'), video, id),
-    };
-  }
+  ))
+    yield { id: decodeTrackKey(key).track, track: decodeTrackRecord(value) };
 }
 
 export async function trackKeyframes(
@@ -81,11 +90,21 @@ export async function trackKeyframes(
   track: string,
 ): Promise<Keyframe[]> {
   const out: Keyframe[] = [];
+  for await (const k of keyframeStream(repo, keyframesRoot, video, track)) out.push(k);
+  return out;
+}
+
+/** A track's keyframes in frame order, read as they are consumed (one range scan). */
+export async function* keyframeStream(
+  repo: Repository,
+  keyframesRoot: Uint8Array,
+  video: string,
+  track: string,
+): AsyncGenerator<Keyframe> {
   for await (const [key, value] of scan(
     repo.nodes,
     keyframesRoot,
     trackKeyframeRange(video, track),
   ))
-    out.push({ frame: decodeKeyframeKey(key).frame, record: decodeKeyframeRecord(value) });
-  return out;
+    yield { frame: decodeKeyframeKey(key).frame, record: decodeKeyframeRecord(value) };
 }
