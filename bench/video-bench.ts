@@ -10,9 +10,12 @@
  * same boxes as labels (one video's boxes built as a labels tree keyed (video/frame, track),
  * times the video count), the per-track diff after one keyframe of one track is moved (median
  * of `--runs`; target <= 50 ms), and materializing one video's boxes from its keyframes (read
- * and interpolate every frame of every track; target >= 1M boxes/s).
+ * and interpolate every frame of every track; target >= 1M boxes/s), and `verso export --format
+ * coco|yolo` of the whole snapshot (every video frame by frame) as a CLI process with its heap
+ * capped (`EXPORT_HEAP_MIB`): boxes/s, and proof that the boxes are streamed, not held.
  * Prints the table and writes `bench-results/video.json`.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +37,7 @@ import type { Repository } from '../src/api/repository/repository.js';
 import { snapshotAtRef } from '../src/api/repository/snapshot-at.js';
 import { TreeBuilder } from '../src/tree/builder.js';
 import { median, timeMs } from './measure.js';
+import { VERSO_CLI } from './paths.js';
 import { Rng } from './rng.js';
 import { benchLog, fmtNumber, renderTable, type TableRow } from './table.js';
 
@@ -116,6 +120,33 @@ async function frameByFrameBytes(repo: Repository, v: ImportedVideo): Promise<nu
   return treeBytes(repo, builder.finish());
 }
 
+/**
+ * The old-space cap of the export processes: far below one video's materialized boxes (1.08M
+ * boxes are over 100 MiB as objects), so an export that held them (or all the keyframes of a
+ * video keyed at every frame, `--every 1`) would die of an out-of-memory error.
+ */
+const EXPORT_HEAP_MIB = 48;
+
+/** `verso ARGS --json` in a process whose heap is capped; its stdout. */
+function cappedCli(args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [`--max-old-space-size=${EXPORT_HEAP_MIB}`, VERSO_CLI, ...args, '--json'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let [stdout, stderr] = ['', ''];
+    child.stdout.on('data', (d: Buffer) => void (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) =>
+      status === 0
+        ? resolve(stdout)
+        : reject(new Error(`verso ${args.join(' ')} exited ${status}: ${stderr.slice(-2000)}`)),
+    );
+  });
+}
+
 const work = mkdtempSync(join(tmpdir(), 'verso-bench-video-'));
 try {
   await initRepository(join(work, 'repo'));
@@ -177,13 +208,23 @@ try {
       (
         await timeMs(async () => {
           count = 0;
-          for await (const t of videoTracks(repo, after.snap, videoId(1)))
+          for await (const t of videoTracks(repo, after.snap, videoId(Math.min(1, VIDEOS - 1))))
             for (const s of materializeTrack('box', t.keyframes, 0, FRAMES - 1, FRAMES - 1))
               if (s.record.bbox) count++;
         })
       ).ms,
     );
   await repo.close();
+  const exports: { format: string; ms: number; labels: number; images: number }[] = [];
+  for (const format of ['coco', 'yolo']) {
+    log(`verso export main --format ${format} under a ${EXPORT_HEAP_MIB} MiB heap`);
+    const out = join(work, format === 'coco' ? 'frames.json' : 'frames-yolo');
+    const { ms, value } = await timeMs(() =>
+      cappedCli(['--repo', join(work, 'repo'), 'export', 'main', '--format', format, '--out', out]),
+    );
+    const result = JSON.parse(value) as { labels: number; images: number };
+    exports.push({ format, ms, labels: result.labels, images: result.images });
+  }
   const rate = keyframes / (importMs / 1000);
   const boxRate = count / (median(materialize) / 1000);
   const frameBytes = perVideoFrameBytes * VIDEOS;
@@ -218,6 +259,12 @@ try {
       target: '>= 1,000,000 /s',
       ok: boxRate >= 1_000_000,
     },
+    ...exports.map((e) => ({
+      operation: `verso export --format ${e.format}: ${fmtNumber(e.images, 0)} frames, ${fmtNumber(e.labels, 0)} boxes, ${EXPORT_HEAP_MIB} MiB heap`,
+      measured: `${fmtNumber(e.ms, 0)} ms, ${fmtNumber(e.labels / (e.ms / 1000), 0)} boxes/s`,
+      target: '',
+      ok: null,
+    })),
   ];
   const title = `Verso video benchmark: ${cpus().length} cores, node ${process.version}, ${new Date().toISOString()}`;
   process.stdout.write(renderTable(title, rows));
@@ -238,6 +285,7 @@ try {
         diffMs: diffs,
         materializeMs: materialize,
         boxes: count,
+        exports,
       },
       null,
       2,

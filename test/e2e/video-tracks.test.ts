@@ -1,6 +1,7 @@
 /**
  * Video tracks through the CLI (issue 18): `import cvat` on a CVAT for video export, `import
- * mot` and `export --format mot` row for row, bad input refused naming file and line with
+ * mot` and `export --format mot` row for row, `export --format yolo|coco` frame by frame (a
+ * video without a size refused, nothing written), bad input refused naming file and line with
  * nothing written, and merges per keyframe: edits of different frames of one track combine,
  * the same keyframe edited two ways is a conflict naming video, track and frame.
  */
@@ -75,6 +76,43 @@ describe('video tracks', () => {
     ]);
     expectFailure(refused, 1, 'exports every video track', 'a label filter');
     expect(existsSync(filtered)).toBe(false);
+  });
+
+  it('export --format yolo|coco writes the frames of a video, and refuses one without a size', async () => {
+    const frames = await initRepo(join(tmp.root(), 'frames-repo'));
+    await frames.ok(['import', 'cvat', TRAFFIC]);
+    const yolo = join(tmp.root(), 'frames-yolo');
+    const y = await frames.json<{ images: number; labels: number }>([
+      'export',
+      'main',
+      '--format',
+      'yolo',
+      '--out',
+      yolo,
+    ]);
+    const coco = join(tmp.root(), 'frames.json');
+    const c = await frames.json<{ images: number; labels: number }>([
+      'export',
+      'main',
+      '--format',
+      'coco',
+      '--out',
+      coco,
+    ]);
+    expect([y.images, c.images]).toEqual([221, 221]);
+    expect(y.labels).toBe(c.labels);
+    const doc = JSON.parse(readFileSync(coco, 'utf8')) as { images: { file_name: string }[] };
+    expect(doc.images[0]!.file_name).toMatch(/\/frame_000000$/);
+    expect(existsSync(join(yolo, 'labels', `${doc.images[220]!.file_name}.txt`))).toBe(true);
+    // main holds the MOT sequence 'campus', which has no width/height (no seqinfo.ini).
+    for (const [format, out] of [
+      ['yolo', join(tmp.root(), 'unsized-yolo')],
+      ['coco', join(tmp.root(), 'unsized.json')],
+    ] as const) {
+      const refused = await repo.run(['export', 'main', '--format', format, '--out', out]);
+      expectFailure(refused, 1, "'campus'", 'width/height');
+      expect(existsSync(out)).toBe(false);
+    }
   });
 
   it.each([

@@ -11,7 +11,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, type Dirent 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportSnapshot, importCoco } from '../../src/api/interchange/index.js';
+import { exportSnapshot, importCoco, importCvat } from '../../src/api/interchange/index.js';
+import { createBranch } from '../../src/api/repository/index.js';
 import { startTestServer, type TestServer } from './harness.js';
 
 const COCO = join(
@@ -21,6 +22,10 @@ const COCO = join(
 const IMAGES = join(
   import.meta.dirname,
   '../../../shared/data/real/images/review_object_detection_metrics/data/database/images',
+);
+const VIDEO = join(
+  import.meta.dirname,
+  '../../../shared/data/real/cvat/traffic-video-tracking/annotations.xml',
 );
 const WHERE = 'class = person';
 
@@ -50,6 +55,10 @@ beforeAll(async () => {
         where: WHERE,
         withImages: true,
       });
+      await createBranch(repo, 'video');
+      await importCvat(repo, { path: VIDEO, branch: 'video' });
+      await exportSnapshot(repo, { ref: 'video', format: 'coco', out: out('video.json') });
+      await exportSnapshot(repo, { ref: 'video', format: 'yolo', out: out('video-yolo') });
     },
   });
 });
@@ -152,6 +161,29 @@ describe('server: export', () => {
       [],
     );
     expect(scratchFiles()).toEqual([]);
+  });
+
+  it("exports a video's frames over HTTP as verso export does", async () => {
+    const coco = await bytesOf(
+      s.repoPath(`/export?${q({ ref: 'video', format: 'coco' })}`),
+      s.tokens.read,
+    );
+    expect(coco.status).toBe(200);
+    expect(coco.body.equals(readFileSync(join(expected, 'video.json')))).toBe(true);
+    expect(coco.headers.get('x-verso-images')).toBe('321'); // main's 100 images and the video's 221 frames
+    const yolo = await bytesOf(
+      s.repoPath(`/export?${q({ ref: 'video', format: 'yolo' })}`),
+      s.tokens.read,
+    );
+    expect(yolo.status).toBe(200);
+    const unpacked = await untar(yolo.body);
+    const want = filesUnder(join(expected, 'video-yolo'));
+    expect(want.filter((f) => f.includes('/frame_'))).toHaveLength(221);
+    expect(filesUnder(unpacked)).toEqual(want);
+    for (const f of want)
+      expect(
+        readFileSync(join(unpacked, f)).equals(readFileSync(join(expected, 'video-yolo', f))),
+      ).toBe(true);
   });
 
   it('runs an async export as an operation with a download', async () => {

@@ -14,6 +14,8 @@
  * 2. the snapshot's stored category list (the one a format import gave), in its order, then
  *    every other class its labels use (found by one scan of the labels' two class members);
  * 3. no list: the classes the labels use.
+ * "The labels" include the video tracks (each track's class, by name: `trackClasses`), whose
+ * boxes COCO and YOLO write frame by frame.
  * Classes found by the scan (rules 2 and 3) come in one deterministic order from the whole
  * snapshot, never from the filtered subset: numeric `category_id`s ascending, then string ids,
  * then labels with only a `category` name by name (given ids above every id seen, in that
@@ -31,6 +33,7 @@ import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import { categoriesOf, type Category } from '../read/categories.js';
 import type { Repository } from '../repository/repository.js';
 import { SchemaRegistry } from '../repository/schema-registry.js';
+import { trackClasses } from './video-frame-boxes.js';
 
 export interface ExportCategories {
   readonly categories: readonly Category[];
@@ -77,6 +80,7 @@ export async function withUsedClasses(
   const used = new UsedClasses(base.categories);
   for await (const leaf of scanLeaves(repo.nodes, treeRoot(snap, 'labels')))
     for (let i = leaf.from; i < leaf.to; i++) used.add(leaf.values[i]!);
+  for await (const cls of trackClasses(repo, snap)) used.add(cls);
   return [...base.categories, ...used.list()];
 }
 

@@ -19,9 +19,17 @@
  * the id it has in the unfiltered export.
  * With `--with-images`: each written image's file at `images/<file_name>` beside the file (its
  * base name when `file_name` is not a plain relative path), staged (`export-out.ts`).
+ * Videos (asset records with `frame_count`) are written frame by frame (`video-frame-boxes.ts`):
+ * in place of the video's record, one image per frame `{file_name: <video>/frame_<n>, width,
+ * height, video, frame}` numbered after every planned image id; after the labels, each box
+ * track's visible box at each frame as an annotation (ids after every label id) with
+ * `attributes.track_id`, `keyframe` and `occluded`, as CVAT's COCO export writes them. A
+ * video's frames are streamed (two keyframes a track held, never its boxes); `--where` selects
+ * labels, so a filtered export writes no frames; `--with-images` places no frame files.
  */
 import type { JsonValue } from '../../core/canonical.js';
-import { decodeValue } from '../../core/canonical.js';
+import { decodeValue, encodeValue } from '../../core/canonical.js';
+import { videoFrames } from '../../dataset/track-frames.js';
 import { selectMembers } from '../../core/canonical-members.js';
 import { decodeTuple } from '../../core/tuple.js';
 import { decodeLabelKey } from '../../dataset/label-key.js';
@@ -38,6 +46,14 @@ import { ImageFilePlacer, imageFileName } from './export-images.js';
 import { writeStaged } from './export-out.js';
 import type { ExportCounts, Exporter, ExportView } from './exporter.js';
 import type { Repository } from '../repository/repository.js';
+import {
+  frameBoxContent,
+  isVideoRecord,
+  trackClasses,
+  videoFrameBoxes,
+  videoFrameName,
+  type VideoRecord,
+} from './video-frame-boxes.js';
 
 type Obj = { [k: string]: JsonValue };
 
@@ -79,7 +95,11 @@ async function writeCoco(
     ? `${repo.scratchDir()}/coco-annotations-${Date.now()}.json`
     : undefined;
   const writer = new CocoWriter(out, kept, info, spool ? { spool } : {});
-  let labels = 0;
+  const videos: FramedVideo[] = [];
+  let lastImageId = 0;
+  for (const id of imageIds.values()) lastImageId = Math.max(lastImageId, id);
+  const frameIds = { next: lastImageId + 1 };
+  let [labels, lastLabelId] = [0, 0];
   try {
     const writeImages = async (only?: ReadonlySet<string>) => {
       if (only) {
@@ -90,6 +110,10 @@ async function writeCoco(
         const image = decodeTuple(key)[0]!;
         if (only && !only.has(image)) continue;
         const asset = decodeValue(value) as Obj;
+        if (isVideoRecord(asset)) {
+          videos.push(writeFrameImages(writer, image, asset, frameIds));
+          continue;
+        }
         writer.image(imageIds.get(image)!, asset);
         await images?.place(image, asset, join(imageDir!, cocoImagePath(image, asset)));
       }
@@ -108,24 +132,81 @@ async function writeCoco(
     for await (const batch of batches) {
       for (const e of batch) {
         const k = decodeLabelKey(e.key);
-        if (writer.annotation(labelId(k.label), imageIds.get(k.image)!, e.label, e.review)) {
+        const id = labelId(k.label);
+        lastLabelId = Math.max(lastLabelId, id);
+        if (writer.annotation(id, imageIds.get(k.image)!, e.label, e.review)) {
           if (view.filter) matched.add(k.image);
           labels++;
         } else skipped++;
       }
     }
     if (view.filter) await writeImages(matched);
+    const boxes = await writeFrameBoxes(repo, snap, writer, videos, lastLabelId + 1);
     writer.end();
+    const frames = videos.reduce((n, v) => n + v.frames, 0);
     return {
-      images: view.filter ? matched.size : imageIds.size,
-      labels,
-      ...(skipped > 0 ? { skipped } : {}),
+      images: (view.filter ? matched.size : imageIds.size - videos.length) + frames,
+      labels: labels + boxes.written,
+      ...(skipped + boxes.skipped > 0 ? { skipped: skipped + boxes.skipped } : {}),
       ...(images ? { image_files: images.counts() } : {}),
     };
   } catch (e) {
     writer.abort();
     throw e;
   }
+}
+
+/** A video written as frame images: its frames' image ids are `firstId + index`. */
+interface FramedVideo {
+  readonly video: string;
+  readonly asset: VideoRecord;
+  readonly firstId: number;
+  readonly frames: number;
+}
+
+/**
+ * A video's frames as images `{id, file_name: <video>/frame_<n>, width, height, video, frame}`
+ * (`video-frame-boxes.ts`), numbered from `ids.next` (after every image id of the plan).
+ */
+function writeFrameImages(
+  writer: CocoWriter,
+  video: string,
+  asset: VideoRecord,
+  ids: { next: number },
+): FramedVideo {
+  const range = videoFrames(asset);
+  const firstId = ids.next;
+  let frames = 0;
+  for (let frame = range.first; frame <= range.last; frame += range.step, frames++)
+    writer.image(ids.next++, {
+      file_name: videoFrameName(video, frame),
+      width: asset['width']!,
+      height: asset['height']!,
+      video,
+      frame,
+    });
+  return { video, asset, firstId, frames };
+}
+
+/** The videos' frame boxes as annotations numbered from `firstId` (after every label id). */
+async function writeFrameBoxes(
+  repo: Repository,
+  snap: Snapshot,
+  writer: CocoWriter,
+  videos: readonly FramedVideo[],
+  firstId: number,
+): Promise<{ written: number; skipped: number }> {
+  let [id, skipped] = [firstId, 0];
+  for (const v of videos)
+    for await (const f of videoFrameBoxes(repo, snap, v.video, v.asset)) {
+      skipped += f.skipped;
+      for (const box of f.boxes) {
+        const content = encodeValue(frameBoxContent(box));
+        if (writer.annotation(id, v.firstId + f.index, content)) id++;
+        else skipped++;
+      }
+    }
+  return { written: id - firstId, skipped };
 }
 
 /** Images named in the error (the count is exact). */
@@ -177,6 +258,7 @@ async function planIds(repo: Repository, snap: Snapshot, used?: UsedClasses) {
       }
     }
   }
+  for await (const cls of trackClasses(repo, snap)) used?.add(cls);
   const assignImage = numbering([...candidates.values()]);
   const imageIds = new Map<string, number>();
   for (const [image, c] of candidates) imageIds.set(image, assignImage(c));

@@ -15,6 +15,10 @@
  * The snapshot is walked image by image (`imagesOf`, `export-common.ts`), one image's labels in memory at a time.
  * With a filter (`export --where`) only matching labels are written, and only the images that
  * have one, as the filter's plan yields them (an index plan never walks the whole snapshot).
+ * A video (an asset record with `frame_count`) is written frame by frame
+ * (`video-frame-boxes.ts`): `labels/[<split>/]<video>/frame_<n>.txt` per frame (empty where no
+ * box track is visible), its box tracks' interpolated boxes normalized by the video's
+ * width/height (a video without them is refused, nothing written); no track ids (YOLO has none).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -26,16 +30,68 @@ import { ClassIndex, imagesOf, type ImageEntry } from './export-common.js';
 import { ImageFilePlacer, imageFileName } from './export-images.js';
 import { writeStaged } from './export-out.js';
 import type { Exporter } from './exporter.js';
+import { isVideoRecord, videoFrameBoxes, type VideoRecord } from './video-frame-boxes.js';
+import type { Repository } from '../repository/repository.js';
+import type { Snapshot } from '../../vcs/snapshot.js';
 
 function imageSize(img: ImageEntry): { width: number; height: number } {
   const [width, height] = [img.asset?.['width'], img.asset?.['height']];
   if (typeof width === 'number' && typeof height === 'number') return { width, height };
+  const video = isVideoRecord(img.asset);
   throw new InvalidArgumentError(
-    'image',
+    video ? 'video' : 'image',
     img.image,
-    'has no width/height in its asset record; YOLO coordinates need them',
+    `has no width/height in its asset record; YOLO coordinates ${video ? "of its frames' boxes " : ''}need them`,
     { missing: 'image-size' },
   );
+}
+
+/** YOLO lines of one image's labels (those it cannot draw, or of no class index, counted). */
+function imageLines(img: ImageEntry, classes: ClassIndex, kind: YoloShapeKind) {
+  const lines: string[] = [];
+  let skipped = 0;
+  const size = imageSize(img);
+  for (const l of img.labels) {
+    const numbers = yoloNumbers(l.content, size, kind);
+    const cls = numbers && classes.indexOf(l.content);
+    if (numbers === undefined || cls === undefined) skipped++;
+    else lines.push(yoloLine(cls, numbers));
+  }
+  return { lines, skipped };
+}
+
+/**
+ * A video's frames, one label file each at `<labels>/<video>/frame_<n>.txt`
+ * (`video-frame-boxes.ts`), empty for a frame without a visible box.
+ */
+async function writeVideoFrames(
+  repo: Repository,
+  snap: Snapshot,
+  img: ImageEntry & { readonly asset: VideoRecord },
+  labelsDir: string,
+  classes: ClassIndex,
+  kind: YoloShapeKind,
+) {
+  const size = imageSize(img);
+  let [frames, labels, skipped] = [0, 0, 0];
+  mkdirSync(join(labelsDir, img.image), { recursive: true });
+  for await (const f of videoFrameBoxes(repo, snap, img.image, img.asset)) {
+    let text = '';
+    for (const box of f.boxes) {
+      const content = { category: box.track.category, bbox: [...box.bbox] };
+      const numbers = yoloNumbers(content, size, kind);
+      const cls = numbers && classes.indexOf(content);
+      if (numbers === undefined || cls === undefined) skipped++;
+      else {
+        text += `${yoloLine(cls, numbers)}\n`;
+        labels++;
+      }
+    }
+    writeFileSync(join(labelsDir, `${f.name}.txt`), text);
+    frames++;
+    skipped += f.skipped;
+  }
+  return { frames, labels, skipped };
 }
 
 function yoloExporter(kind: YoloShapeKind): Exporter {
@@ -53,19 +109,30 @@ function yoloExporter(kind: YoloShapeKind): Exporter {
       const splits = new Set<string>();
       let [written, labels, skipped] = [0, 0, 0];
       for await (const img of imagesOf(repo, snap, view.mapContent, view.filter)) {
-        const lines: string[] = [];
-        const size = imageSize(img);
-        for (const l of img.labels) {
-          const numbers = yoloNumbers(l.content, size, kind);
-          const cls = numbers && classes.indexOf(l.content);
-          if (numbers === undefined || cls === undefined) skipped++;
-          else lines.push(yoloLine(cls, numbers));
-        }
         const sub = img.split === undefined ? [] : [img.split];
+        if (img.split !== undefined) splits.add(img.split);
+        if (isVideoRecord(img.asset)) {
+          const v = { ...img, asset: img.asset };
+          const done = await writeVideoFrames(
+            repo,
+            snap,
+            v,
+            join(dir, 'labels', ...sub),
+            classes,
+            kind,
+          );
+          [written, labels, skipped] = [
+            written + done.frames,
+            labels + done.labels,
+            skipped + done.skipped,
+          ];
+          continue;
+        }
+        const { lines, skipped: left } = imageLines(img, classes, kind);
+        skipped += left;
         const file = join(dir, 'labels', ...sub, `${img.image}.txt`);
         mkdirSync(dirname(file), { recursive: true });
         writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
-        if (img.split !== undefined) splits.add(img.split);
         await images?.place(
           img.image,
           img.asset,

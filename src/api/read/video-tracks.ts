@@ -4,7 +4,8 @@
  * the `keyframes` tree per track (a track's keyframes are one key range, `track-key.ts`); or,
  * for a frame range, only the track's keyframes around it (`trackKeyframesAround`: O(depth)
  * node reads plus the keyframes in the range); or only their count (`trackKeyframeCount`).
- * Materializing the shapes is `dataset/track-interpolation.ts`.
+ * Materializing the shapes is `dataset/track-interpolation.ts`; `keyframeStream` reads one
+ * track's keyframes as they are consumed (the per-frame exports, `dataset/track-frames.ts`).
  */
 import { decodeAssetRecord, type AssetRecord } from '../../dataset/asset-record.js';
 import { encodeImageKey } from '../../dataset/label-key.js';
@@ -64,19 +65,27 @@ export async function* videoTracks(
   snapshot: Snapshot,
   video: string,
 ): AsyncGenerator<StoredTrack> {
+  for await (const { id, track } of videoTrackRecords(repo, snapshot, video))
+    yield {
+      video,
+      id,
+      track,
+      keyframes: await trackKeyframes(repo.nodes, treeRoot(snapshot, 'keyframes'), video, id),
+    };
+}
+
+/** Every track record of `video` (without its keyframes), in track id order. */
+export async function* videoTrackRecords(
+  repo: Repository,
+  snapshot: Snapshot,
+  video: string,
+): AsyncGenerator<{ readonly id: string; readonly track: TrackRecord }> {
   for await (const [key, value] of scan(
     repo.nodes,
     treeRoot(snapshot, 'tracks'),
     videoRange(video),
-  )) {
-    const { track: id } = decodeTrackKey(key);
-    yield {
-      video,
-      id,
-      track: decodeTrackRecord(value),
-      keyframes: await trackKeyframes(repo.nodes, treeRoot(snapshot, 'keyframes'), video, id),
-    };
-  }
+  ))
+    yield { id: decodeTrackKey(key).track, track: decodeTrackRecord(value) };
 }
 
 /** Every keyframe of the track, in frame order. */
@@ -87,9 +96,19 @@ export async function trackKeyframes(
   track: string,
 ): Promise<Keyframe[]> {
   const out: Keyframe[] = [];
-  for await (const entry of scan(nodes, keyframesRoot, trackKeyframeRange(video, track)))
-    out.push(keyframeOf(entry));
+  for await (const k of keyframeStream(nodes, keyframesRoot, video, track)) out.push(k);
   return out;
+}
+
+/** A track's keyframes in frame order, read as they are consumed (one range scan). */
+export async function* keyframeStream(
+  nodes: NodeStore,
+  keyframesRoot: Uint8Array,
+  video: string,
+  track: string,
+): AsyncGenerator<Keyframe> {
+  for await (const entry of scan(nodes, keyframesRoot, trackKeyframeRange(video, track)))
+    yield keyframeOf(entry);
 }
 
 /** How many keyframes the track has (O(depth) node reads, from the subtree counts). */

@@ -85,7 +85,8 @@ type ExportFlags = {
 
 export const exportCommand = defineCommand({
   name: 'export <ref>',
-  description: 'write the labels of a commit in another format (coco, jsonl, yolo, yolo-seg, voc)',
+  description:
+    'write the labels of a commit in another format (coco, jsonl, yolo, yolo-seg, voc, mot); coco and yolo write videos frame by frame',
   spec: (cmd) =>
     exportTargetOptions(cmd)
       .option('--schema <version>', 'read the labels as this schema version (auto ops applied)')
@@ -122,7 +123,7 @@ export const exportCommand = defineCommand({
       `exported ${images}${r.labels} labels of ${r.commit.slice(0, 12)}${as} to ${r.out}`,
       ...(r.skipped
         ? [
-            `${r.skipped} labels left out: ${opts.format} cannot draw them, or their class is not in the category list`,
+            `${r.skipped} labels (or video frame shapes) left out: ${opts.format} cannot draw them, or their class is not in the category list`,
           ]
         : []),
       ...(files ? [`image files: ${files.linked} linked, ${files.copied} copied`] : []),
