@@ -45,6 +45,16 @@ export type Expr =
       readonly period: string;
       readonly interval: Interval;
     }
+  /**
+   * `FIELD in A..B` (integers, both ends included): a number within the range; for a track's
+   * `frame`, the track is visible at some frame of the range.
+   */
+  | {
+      readonly type: 'in_range';
+      readonly field: FieldRef;
+      readonly from: number;
+      readonly to: number;
+    }
   | { readonly type: 'exists'; readonly field: FieldRef }
   | { readonly type: 'changed'; readonly tree: ChangeTree; readonly ref: string }
   /** `matched(pred(M))`: the label has a matched prediction in M. */

@@ -374,6 +374,34 @@ describe('evaluate', () => {
   });
 
   it.each([
+    ['track.length > 100', true, false],
+    ['track.keyframes = 3', true, true],
+    ['frame in 100..200', true, false],
+    ['frame in 0..9', false, false],
+    ['frame in 50..60 and track.first = 10', false, false],
+    ['frame in 220..300', true, false],
+    ['not frame in 0..1000', false, true],
+    ['track.last in 200..250 and track.class = car', true, false],
+    ['exists track.first', true, false],
+  ])('tracks: %s: two visible runs %s, never visible %s', (where, ...expected) => {
+    const pred = compileFilter(parseFilter(where, { now: NOW, subject: 'tracks' }));
+    const [key, record] = [encodeLabelKey('v', '7'), encodeValue({ category: 'car' })];
+    const visible = {
+      length: 161,
+      keyframes: 3,
+      first: 20,
+      last: 250,
+      spans: [
+        [20, 99],
+        [170, 250],
+      ] as const,
+    };
+    const never = { length: 0, keyframes: 3, first: null, last: null, spans: [] };
+    const got = [visible, never].map((t) => pred(new RecordView().reset(key, record).withTrack(t)));
+    expect(got).toEqual(expected);
+  });
+
+  it.each([
     ['image = 00000001', true], // a numeral compares with a string value as its text
     ['label < 2', true], // strings order by code units: "10" < "2"
     ['area != 5', true], // missing value: = is false, != is true

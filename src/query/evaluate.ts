@@ -17,6 +17,9 @@
  * - `annotators` is the number of annotators of the object the label is (0 for a label that is
  *   no object), `agreement` its agreement, missing when the image has fewer than two annotators
  *   (`RecordView.annotations`, filled by the caller's join);
+ * - `FIELD in A..B` holds for a number within the range, both ends included; over tracks,
+ *   `frame in A..B` holds when the track is visible at some frame of A..B, and `track.length`,
+ *   `track.keyframes`, `track.first`, `track.last` read the track's summary (`RecordView.track`);
  * - a comparison of two fields (`pred(M).class != class`) is false when either is missing,
  *   else as a comparison with the right side's value as a literal.
  */
@@ -129,6 +132,16 @@ export function compileFilter(
         return t !== undefined && t >= start && t < end;
       };
     }
+    case 'in_range': {
+      const { from, to } = e;
+      if (e.field.source === 'track' && e.field.path[0] === 'frame')
+        return (v) => (v.track()?.spans ?? []).some(([a, b]) => a <= to && b >= from);
+      const get = fieldGetter(e.field);
+      return (v) => {
+        const x = get(v);
+        return typeof x === 'number' && x >= from && x <= to;
+      };
+    }
     case 'changed': {
       const set = changeSets.get(changeSetName(e.tree, e.ref));
       if (!set) throw new Error(`no change set computed for ${e.tree} since ${e.ref}`);
@@ -181,6 +194,10 @@ function fieldGetter(f: FieldRef): Getter {
       return pathGetter(f.path, (v) => v.asset());
     case 'pred':
       return predictionGetter(f.model!, f.path);
+    case 'track': {
+      const member = f.path[0] as 'length' | 'keyframes' | 'first' | 'last';
+      return (v) => v.track()?.[member] ?? undefined;
+    }
     case 'annotations':
       return f.path[0] === 'annotators'
         ? (v) => v.annotations()?.annotators ?? 0

@@ -19,7 +19,16 @@
  * `date` marks fields whose values are ISO instants (named periods apply to them).
  */
 export type FieldSource =
-  'key' | 'label' | 'kind' | 'review' | 'asset' | 'split' | 'pred' | 'annotations';
+  | 'key'
+  | 'label'
+  | 'kind'
+  | 'review'
+  | 'asset'
+  | 'split'
+  | 'pred'
+  | 'annotations'
+  /** A track's summary (`resolveTrackField`): `length`, `keyframes`, `first`, `last`, `frame`. */
+  | 'track';
 
 /** Fields of the object a label is, from the annotations of its annotators. */
 const ANNOTATION_FIELDS = ['annotators', 'agreement'] as const;
@@ -133,4 +142,47 @@ export function resolvePredField(model: string, name: string): FieldRef | undefi
 /** `iou(pred(model), label)`. */
 export function predIouField(model: string): FieldRef {
   return { name: `iou(pred(${model}), label)`, source: 'pred', path: ['iou'], date: false, model };
+}
+
+/**
+ * The fields of a track filter (`verso tracks --where`): `video` and `track` (the key's ids),
+ * `track.class`, `track.annotator`, `track.attributes.X` (the track record), `track.length`
+ * (frames where it is visible), `track.keyframes`, `track.first` and `track.last` (its first and
+ * last visible frame), and `frame`, only as `frame in A..B` (visible at some frame of A..B).
+ */
+export const TRACK_FIELD_NAMES: readonly string[] = [
+  'video',
+  'track',
+  'track.class',
+  'track.annotator',
+  'track.attributes.X',
+  'track.length',
+  'track.keyframes',
+  'track.first',
+  'track.last',
+  'frame',
+];
+
+const TRACK_SUMMARY = new Set(['length', 'keyframes', 'first', 'last']);
+
+/** The track field `name` names, or undefined when it names none. */
+export function resolveTrackField(name: string): FieldRef | undefined {
+  const field = (source: FieldSource, path: readonly string[]): FieldRef => ({
+    name,
+    source,
+    path,
+    date: false,
+  });
+  if (name === 'video') return field('key', ['image']);
+  if (name === 'track') return field('key', ['label']);
+  if (name === 'frame') return field('track', ['frame']);
+  if (!name.startsWith('track.')) return undefined;
+  const rest = name.slice('track.'.length);
+  if (TRACK_SUMMARY.has(rest)) return field('track', [rest]);
+  if (rest === 'class') return field('label', ['category']);
+  if (rest === 'annotator') return field('label', ['annotator']);
+  const parts = rest.split('.');
+  if (parts[0] === 'attributes' && parts.length >= 2 && parts.every((p) => /^[\w-]+$/.test(p)))
+    return field('label', parts);
+  return undefined;
 }

@@ -29,6 +29,8 @@ function show(e: Expr): string {
       return `${e.field.name} in [${e.values.map(lit).join(', ')}]`;
     case 'in_period':
       return `${e.field.name} in ${e.period}`;
+    case 'in_range':
+      return `${e.field.name} in ${e.from}..${e.to}`;
     case 'exists':
       return `exists ${e.field.name}`;
     case 'changed':
@@ -171,5 +173,27 @@ describe('parser', () => {
     expect(() => parse('colour = red')).toThrow(
       /fields: image, label, class, class_id,.*review\.at.*image\.width.*split/,
     );
+  });
+
+  it('reads integer ranges A..B for any field, and refuses an empty one', () => {
+    expect(show(parse('area in 10..200 and not class_id in -1..3'))).toBe(
+      '(area in 10..200 and not class_id in -1..3)',
+    );
+    expect(() => parse('area in 5..2')).toThrow(/the range 5\.\.2 is empty/);
+  });
+
+  it('over tracks: the track fields, frame only as frame in A..B, label fields refused', () => {
+    const tracks = (s: string) => parseFilter(s, { now: NOW, subject: 'tracks' });
+    expect(show(tracks('track.length > 100 and track.class = car and frame in 100..200'))).toBe(
+      '((track.length > #100 and track.class = "car") and frame in 100..200)',
+    );
+    expect(show(tracks('video = v1 and track.attributes.color = red'))).toBe(
+      '(video = "v1" and track.attributes.color = "red")',
+    );
+    expect(() => tracks('frame > 3')).toThrow(/'frame' is read as 'frame in A\.\.B'/);
+    expect(() => tracks('review.status = approved')).toThrow(
+      /unknown track field 'review\.status' \(fields: video, track, track\.class/,
+    );
+    expect(() => parse('track.length > 3')).toThrow(/unknown field 'track\.length'/);
   });
 });

@@ -8,6 +8,7 @@
  *   primary    := '(' expr ')' | 'exists' FIELD | CHANGE '(' REF ')' | 'matched' '(' PRED ')'
  *               | FIELD test
  *   test       := OP value | OP FIELD | ['not'] 'in' '(' value (',' value)* ')' | ['not'] 'in' PERIOD
+ *               | ['not'] 'in' A..B      (integers A <= B, both included)
  *   CHANGE     := 'changed_since' | 'review_changed_since'
  *   FIELD      := NAME | PRED '.' NAME | 'iou' '(' PRED ',' 'label' ')'
  *   PRED       := 'pred' '(' M ')'      (M: a prediction set id or a model's NAME@VERSION)
@@ -18,7 +19,9 @@
  * prediction field's operator that names a field is that field (quote it to mean the text).
  *
  * Fields are resolved here (`fields.ts`): an unknown name is a `QuerySyntaxError` listing the
- * fields. Relative offsets and periods are resolved against `now` (`periods.ts`).
+ * fields. Relative offsets and periods are resolved against `now` (`periods.ts`). A filter over
+ * tracks (`subject: 'tracks'`) names the track fields instead (`resolveTrackField`), and their
+ * `frame` only as `frame in A..B`.
  */
 import { QuerySyntaxError } from './query-errors.js';
 import type { CompareOp, Expr, Literal } from './ast.js';
@@ -28,6 +31,8 @@ import {
   predIouField,
   resolveField,
   resolvePredField,
+  resolveTrackField,
+  TRACK_FIELD_NAMES,
   type FieldRef,
 } from './fields.js';
 import { tokenize, type Token } from './lexer.js';
@@ -42,13 +47,17 @@ const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+const RANGE = /^(-?\d+)\.\.(-?\d+)$/;
+
 export interface ParseOptions {
   /** The current time in epoch ms for periods and offsets (default: the system clock). */
   readonly now?: number;
+  /** What the filter selects: labels (the default) or video tracks (`verso tracks`). */
+  readonly subject?: 'labels' | 'tracks';
 }
 
 export function parseFilter(expression: string, opts: ParseOptions = {}): Expr {
-  return new Parser(expression, opts.now ?? Date.now()).parseAll();
+  return new Parser(expression, opts.now ?? Date.now(), opts.subject ?? 'labels').parseAll();
 }
 
 class Parser {
@@ -58,6 +67,7 @@ class Parser {
   constructor(
     private readonly expression: string,
     private readonly now: number,
+    private readonly subject: 'labels' | 'tracks',
   ) {
     this.tokens = tokenize(expression);
   }
@@ -187,6 +197,17 @@ class Parser {
           ? `expected a field after ${after}${found(t)}`
           : `expected a field, 'not', 'exists' or '('${found(t)}`,
       );
+    if (this.subject === 'tracks') {
+      const f = resolveTrackField(t.text);
+      if (!f)
+        this.fail(t, `unknown track field '${t.text}' (fields: ${TRACK_FIELD_NAMES.join(', ')})`);
+      if (f.path[0] === 'frame' && !this.isRangeNext())
+        this.fail(
+          t,
+          "'frame' is read as 'frame in A..B' (the track is visible in some frame of A..B)",
+        );
+      return f;
+    }
     const pred = this.predField(t);
     if (pred) return pred;
     const f = resolveField(t.text);
@@ -196,6 +217,18 @@ class Parser {
         `unknown field '${t.text}' (fields: ${FIELD_NAMES.join(', ')}, pred(M).X, iou(pred(M), label))`,
       );
     return f;
+  }
+
+  /** The next tokens are `in A..B` (or `not in A..B`). */
+  private isRangeNext(): boolean {
+    const at = this.tokens[this.pos]?.text.toLowerCase() === 'not' ? this.pos + 1 : this.pos;
+    const [kw, range] = [this.tokens[at], this.tokens[at + 1]];
+    return (
+      kw?.type === 'word' &&
+      kw.text.toLowerCase() === 'in' &&
+      range?.type === 'word' &&
+      RANGE.test(range.text)
+    );
   }
 
   private test(field: FieldRef): Expr {
@@ -233,12 +266,18 @@ class Parser {
 
   private inTest(field: FieldRef): Expr {
     const t = this.next();
+    const range = t.type === 'word' ? RANGE.exec(t.text) : null;
+    if (range) {
+      const [from, to] = [Number(range[1]), Number(range[2])];
+      if (from > to) this.fail(t, `the range ${t.text} is empty: write A..B with A <= B`);
+      return { type: 'in_range', field, from, to };
+    }
     if (t.type === 'word') {
       const interval = periodInterval(t.text, this.now);
       if (!interval)
         this.fail(
           t,
-          `unknown period '${t.text}' (periods: ${PERIOD_NAMES.join(', ')}, -90d, -12h, -2w)`,
+          `unknown period '${t.text}' (periods: ${PERIOD_NAMES.join(', ')}, -90d, -12h, -2w; or a range A..B)`,
         );
       return { type: 'in_period', field, period: t.text, interval };
     }

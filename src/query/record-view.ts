@@ -26,6 +26,17 @@ export interface AnnotationsOfLabel {
   readonly agreement: number | null;
 }
 
+/** A video track as a track filter reads it (`verso tracks --where`). */
+export interface TrackSummary {
+  readonly length: number;
+  readonly keyframes: number;
+  /** First and last visible frame (null when it is never visible). */
+  readonly first: number | null;
+  readonly last: number | null;
+  /** The runs of visible frames [from, to], ascending. */
+  readonly spans: readonly (readonly [number, number])[];
+}
+
 export class RecordView {
   private keyBytes: Uint8Array = new Uint8Array(0);
   private labelBytes: Uint8Array = new Uint8Array(0);
@@ -41,6 +52,7 @@ export class RecordView {
   private splitCache: JsonValue | undefined;
   private predictionLookup: PredictionLookup | undefined;
   private annotationsCache: AnnotationsOfLabel | undefined;
+  private trackSummary: TrackSummary | undefined;
 
   /** The next record: its key and encoded label, review, asset record and split (absent: undefined). */
   reset(
@@ -57,6 +69,7 @@ export class RecordView {
     if (this.members.size > 0) this.members.clear();
     this.predictionLookup = undefined;
     this.annotationsCache = undefined;
+    this.trackSummary = undefined;
     return this;
   }
 
@@ -78,6 +91,16 @@ export class RecordView {
 
   annotations(): AnnotationsOfLabel | undefined {
     return this.annotationsCache;
+  }
+
+  /** The track of the current record (a track filter: the key is (video, track)). */
+  withTrack(track: TrackSummary): this {
+    this.trackSummary = track;
+    return this;
+  }
+
+  track(): TrackSummary | undefined {
+    return this.trackSummary;
   }
 
   key(): LabelKey {

@@ -94,6 +94,7 @@ const RUNS: readonly Run[] = [
   run('diff', () => ['diff', 'main', 'feature'], 'records'),
   run('diff', () => ['diff', 'main', 'feature', '--stat'], 'document'),
   run('cat', () => ['cat', 'main'], 'records'),
+  run('tracks', () => ['tracks', 'main'], 'records', { mayBeEmpty: true }),
   run('cat', () => ['cat', 'main', '--where', 'class = cat', '--explain'], 'document'),
   run('count', () => ['count', 'main'], 'document'),
   run('count', () => ['count', 'main', '--where', 'class = cat', '--explain'], 'document'),

@@ -16,16 +16,15 @@
  */
 import type { ChunkHash } from '../../core/hash.js';
 import { bytesEqual } from '../../tree/bytes.js';
-import { decodeAssetRecord } from '../../dataset/asset-record.js';
-import { encodeImageKey } from '../../dataset/label-key.js';
 import { decodeKeyframeKey, encodeTrackKey } from '../../dataset/track-key.js';
-import { shapeAt, type Keyframe } from '../../dataset/track-interpolation.js';
+import { visibleSpans } from '../../dataset/track-visibility.js';
 import { decodeTrackRecord, type TrackRecord } from '../../dataset/track-record.js';
 import { diffTrees } from '../../tree/diff.js';
 import { getValue } from '../../tree/read.js';
 import { getCommit, type Commit } from '../../vcs/commit.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import { trackKeyframes } from '../read/video-tracks.js';
+import { lastFrameOf } from '../read/track-list.js';
 import { readTrackFrameChanges } from '../read/track-frame-changes.js';
 import { snapshotAtRef, snapshotOfCommit } from '../repository/snapshot-at.js';
 import type { Repository } from '../repository/repository.js';
@@ -64,7 +63,7 @@ export async function trackBlame(repo: Repository, q: TrackBlameQuery): Promise<
   if (!record) throw new TrackNotFoundError(q.ref, q.video, q.track);
   const lastFrame = await lastFrameOf(repo, snap, q.video);
   const keyframes = await trackKeyframes(repo.nodes, treeRoot(snap, 'keyframes'), q.video, q.track);
-  let unblamed = visibleSpans(record, keyframes, lastFrame);
+  let unblamed: Span[] = visibleSpans(keyframes, lastFrame);
   const frames: FrameBlame[] = [];
   let recordBlame: BlameCommitWithMessage | undefined;
   let id = head;
@@ -143,12 +142,6 @@ function sameRecord(a: TrackRecord, b: TrackRecord): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-async function lastFrameOf(repo: Repository, s: Snapshot, video: string): Promise<number> {
-  const bytes = await getValue(repo.nodes, treeRoot(s, 'assets'), encodeImageKey(video));
-  const count = bytes ? decodeAssetRecord(bytes).frame_count : undefined;
-  return count === undefined ? 0 : count - 1;
-}
-
 /** Frames of the track's keyframes that differ between the two snapshots, ascending. */
 async function changedKeyframes(
   repo: Repository,
@@ -163,25 +156,6 @@ async function changedKeyframes(
     if (k.video === video && k.track === track) frames.push(k.frame);
   }
   return frames;
-}
-
-/** The runs of frames where the track is visible (materialized and not outside). */
-export function visibleSpans(
-  record: TrackRecord,
-  keyframes: readonly Keyframe[],
-  lastFrame: number,
-): Span[] {
-  const spans: Span[] = [];
-  const first = keyframes[0]?.frame;
-  if (first === undefined) return spans;
-  for (let f = first; f <= lastFrame; f++) {
-    const s = shapeAt(record.shape, keyframes, f, lastFrame);
-    if (!s || s.record.outside) continue;
-    const last = spans.at(-1);
-    if (last && last[1] === f - 1) last[1] = f;
-    else spans.push([f, f]);
-  }
-  return spans;
 }
 
 /** `spans` cut by `taken`: the parts inside some taken range, and the rest (both sorted). */

@@ -1,6 +1,6 @@
 /**
  * The read feature's public verbs (layer: api): labels (`cat`, `count`), history (`log`,
- * `show`), differences between versions, assets and categories.
+ * `show`), differences between versions, assets and categories, video tracks.
  */
 export { catLabelBlocks, catLabels } from './cat.js';
 export { countLabels, type CountResult } from './count.js';
@@ -15,6 +15,7 @@ export {
   type RecordChange,
 } from './diff.js';
 export { logCommits, type LogEntry } from './log.js';
+export { listTracks, type TrackListing, type TrackListOptions } from './track-list.js';
 export { showCommit, type ShowResult } from './show.js';
 export { findAssets, listAssets, showAsset, type AssetEntry } from './assets.js';
 export { assetRecordJson } from '../../dataset/asset-record.js';

@@ -1,10 +1,10 @@
 /**
- * `verso log`, `show`, `diff`, `cat` (layer: cli), as command-table entries. Every one takes
- * `--json`: `log` and `diff` stream records (JSON Lines), `cat` prints labels as JSON Lines with
- * or without it, `show`, `diff --stat` and `cat --explain` print one document.
+ * `verso log`, `show`, `diff`, `cat`, `tracks` (layer: cli), as command-table entries. Every one
+ * takes `--json`: `log`, `diff` and `tracks` stream records (JSON Lines), `cat` prints labels as
+ * JSON Lines with or without it, `show`, `diff --stat` and `cat --explain` print one document.
  */
 import type { Command } from 'commander';
-import type { ChangeDetail, DiffStat, LogEntry } from '../../api/read/index.js';
+import type { ChangeDetail, DiffStat, LogEntry, TrackListing } from '../../api/read/index.js';
 import { positiveInteger } from '../arg-parsers.js';
 import { UsageError } from '../usage-error.js';
 import {
@@ -149,7 +149,36 @@ export const cat = defineCommand<
   render: (data) => (data instanceof RawBlocks ? [] : explanationText(data, false)),
 });
 
-export const READ_COMMANDS: readonly AnyCliCommand[] = [log, show, diff, cat];
+export const tracks = defineCommand<{ video?: string; where?: string }, Records<TrackListing>>({
+  name: 'tracks <ref>',
+  description:
+    'the video tracks at REF: class, keyframes and visible frames; --where selects them (track.length > 100, track.class = car and frame in 100..200)',
+  spec: (cmd) =>
+    cmd
+      .option('--video <id>', 'only the tracks of this video')
+      .option(
+        '--where <expr>',
+        'a track filter: video, track, track.class, track.attributes.X, track.length, track.keyframes, track.first, track.last, frame in A..B',
+      ),
+  json: 'one JSON object per track',
+  repository: true,
+  async run(repo, { args, opts }) {
+    const { listTracks } = await import('../../api/read/index.js');
+    return new Records(
+      listTracks(repo, args[0] as string, {
+        ...(opts.video !== undefined ? { video: opts.video } : {}),
+        ...(opts.where !== undefined ? { where: opts.where } : {}),
+      }),
+    );
+  },
+  render: (listed) =>
+    listed.map(
+      (t) =>
+        `${t.video} track ${t.track} (${t.class}): ${t.first === null ? 'never visible' : `frames ${t.first}-${t.last}, ${t.length} visible`}, ${t.keyframes} keyframes`,
+    ),
+});
+
+export const READ_COMMANDS: readonly AnyCliCommand[] = [log, show, diff, cat, tracks];
 
 export function registerReadCommands(program: Command, ctx: CliContext): void {
   registerTable(program, ctx, READ_COMMANDS);

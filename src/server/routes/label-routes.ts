@@ -5,14 +5,47 @@
  * (`GET /images`, for the web UI's gallery: O(page), never the whole ref).
  */
 import { Type } from 'typebox';
-import { assetRecordJson, catLabelBlocks, countLabels, imagePage } from '../../api/read/index.js';
+import {
+  assetRecordJson,
+  catLabelBlocks,
+  countLabels,
+  imagePage,
+  listTracks,
+} from '../../api/read/index.js';
 import { readLabelingBlocks } from '../../api/annotators/index.js';
 import { HttpRefusal } from '../http-errors.js';
-import { sendBlocks, started } from '../ndjson.js';
+import { sendBlocks, sendRecords, started } from '../ndjson.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
 import { errors, Hash, ndjson, REPO_ERRORS, RepoParams, RefQuery } from '../schemas.js';
 
 export function labelRoutes(app: VersoApp, _ctx: RouteContext): void {
+  app.get(
+    '/tracks',
+    {
+      config: { role: 'read' },
+      schema: {
+        summary:
+          'the video tracks at a ref, each with its class, keyframes and visible frames (NDJSON, as `verso tracks --json`); where= selects them with a track filter (track.length > 100, frame in 100..200)',
+        tags: ['labels'],
+        params: RepoParams,
+        querystring: Type.Object({
+          ref: RefQuery,
+          video: Type.Optional(Type.String({ minLength: 1 })),
+          where: Type.Optional(Type.String({ description: 'a track filter (docs/formats.md)' })),
+        }),
+        response: { 200: ndjson('tracks'), ...errors(...REPO_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      const { video, where } = request.query;
+      const listed = listTracks(request.repo, request.query.ref ?? 'main', {
+        ...(video !== undefined ? { video } : {}),
+        ...(where !== undefined ? { where } : {}),
+      });
+      return sendRecords(reply, await started(listed));
+    },
+  );
+
   app.get(
     '/labels',
     {
