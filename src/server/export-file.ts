@@ -46,9 +46,11 @@ export const FileResponse = {
     'x-verso-labels': { schema: { type: 'integer' }, description: 'labels written' },
   },
   content: {
-    'application/json': { schema: { type: 'string' } },
-    'application/x-ndjson': { schema: { type: 'string' } },
-    'application/x-tar': { schema: { type: 'string' } },
+    'application/json': { schema: { type: 'object', description: 'the COCO file' } },
+    'application/x-ndjson': {
+      schema: { type: 'object', description: 'one label record a line (the native interchange)' },
+    },
+    'application/x-tar': { schema: { type: 'string', format: 'binary' } },
   },
 };
 

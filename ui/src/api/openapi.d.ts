@@ -6720,8 +6720,8 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
-                        "application/x-ndjson": string;
+                        "application/json": Record<string, never>;
+                        "application/x-ndjson": Record<string, never>;
                         "application/x-tar": string;
                     };
                 };
@@ -6835,8 +6835,8 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
-                        "application/x-ndjson": string;
+                        "application/json": Record<string, never>;
+                        "application/x-ndjson": Record<string, never>;
                         "application/x-tar": string;
                     };
                 };
@@ -8711,7 +8711,8 @@ export interface paths {
                         dataset: string;
                         /** @description a prediction set id or a model NAME@VERSION */
                         predictions: string;
-                        strategy: "least-confidence" | "margin" | "entropy" | "random";
+                        /** @description disagreement: images whose labels the model most confidently contradicts */
+                        strategy: "least-confidence" | "margin" | "entropy" | "random" | "disagreement";
                         top: number;
                         per_class?: number;
                         where?: string;
@@ -9384,8 +9385,8 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
-                        "application/x-ndjson": string;
+                        "application/json": Record<string, never>;
+                        "application/x-ndjson": Record<string, never>;
                         "application/x-tar": string;
                     };
                 };
