@@ -109,7 +109,10 @@ class PredictionVerbs(unittest.TestCase):
         self.assertEqual(next(iter(self.repo.log("drafts"))).author, "annotate-user")
         self.assertEqual(self.repo.count("drafts", where="review.status = pending"), mine["promoted"]
                          + self.repo.count("main", where="review.status = pending"))
-        again = self.repo.promote("det@1", "drafts", where="score >= 0.7")
+        with self.assertRaises(verso.Conflict):
+            self.repo.promote("det@1", "drafts", where="score >= 0.5", expected_head="main")
+        self.assertEqual(self.repo.head("drafts"), mine["commit"])
+        again = self.repo.promote("det@1", "drafts", where="score >= 0.7", expected_head=mine["commit"])
         self.assertEqual((again["committed"], again["commit"], again["skipped_existing"]),
                          (False, mine["commit"], mine["promoted"]))
 

@@ -66,14 +66,16 @@ class PredictionMethods(RepositoryBase):
         return result
 
     def promote(self, predictions: str, branch: str, where: Optional[str] = None,
-                message: Optional[str] = None) -> Json:
+                message: Optional[str] = None, expected_head: Optional[str] = None) -> Json:
         """Turns the predictions of a set (id or model) matching ``where`` (``score >= 0.8``,
         ``class = car``) into draft labels on ``branch``: one commit by this token's identity,
         review ``pending``. Labels promoted before and images the branch lacks are skipped
-        and counted, so promoting again changes nothing. Needs the ``annotate`` role."""
+        and counted, so promoting again changes nothing. With ``expected_head``, a branch at
+        another commit raises ``Conflict`` (REF_UPDATE_RACE). Needs the ``annotate`` role."""
         result: Json = self._call(
             "POST", f"/branches/{segment(branch)}/promote",
-            json_body=_given(set=predictions, where=where, message=message))
+            json_body=_given(set=predictions, where=where, message=message,
+                             expected_head=expected_head))
         return result
 
     def select(self, dataset: str, predictions: str, strategy: str, top: int,

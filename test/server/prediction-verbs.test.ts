@@ -5,8 +5,9 @@
  * /slices/S` and `GET /slices/S/export` answer exactly what the library (the CLI's `--json`)
  * answers on the same repository; `POST /branches/B/promote` commits the drafts as the caller,
  * the same labels the library promotes, and again changes nothing; `POST /slices/S/branch`
- * starts the branch at the slice's commit. Refusals (role, unknown set, slice, ref or branch,
- * bad input, an existing branch) answer their status and write nothing.
+ * starts the branch at the slice's commit. Refusals (role, a protected branch, a branch not at
+ * `expected_head`, unknown set, slice, ref or branch, bad input, an existing branch) answer
+ * their status and write nothing.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -205,7 +206,7 @@ describe('server: disagreements, promote and slices', () => {
     expect(pending.json().labels).toBe(r.promoted);
     const again = await s.http('POST', s.repoPath('/branches/drafts/promote'), {
       ...annotate,
-      json: body,
+      json: { ...body, expected_head: r.commit },
     });
     expect(again.json()).toMatchObject({
       committed: false,
@@ -248,6 +249,12 @@ describe('server: disagreements, promote and slices', () => {
       ...annotate,
       json: { name: 'persons', dataset: 'main', where: 'class = person' },
     });
+    await s.http('POST', s.repoPath('/branches'), { ...annotate, json: { name: 'guarded' } });
+    const rule = await s.http('PUT', s.repoPath('/branches/guarded/protection'), {
+      token: s.tokens.admin,
+      json: { require: 'review' },
+    });
+    expect(rule.status, rule.text).toBe(200);
     const heads = async () =>
       (await s.http('GET', s.repoPath('/refs'), read)).json<{ refs: unknown[] }>().refs;
     const before = await heads();
@@ -256,6 +263,14 @@ describe('server: disagreements, promote and slices', () => {
     const sliceBefore = await slices();
     const cases: [string, string, { token: string; json?: unknown }, number, RegExp?][] = [
       ['POST', '/branches/main/promote', { ...read, json: { set: 'det@1' } }, 403],
+      ['POST', '/branches/guarded/promote', { ...annotate, json: { set: 'det@1' } }, 403],
+      [
+        'POST',
+        '/branches/main/promote',
+        { ...annotate, json: { set: 'det@1', expected_head: 'main~1' } },
+        409,
+        /moved/,
+      ],
       ['POST', '/slices/persons/branch', { ...read, json: { name: 'x' } }, 403],
       ['POST', '/slices', { ...read, json: { name: 'x', dataset: 'main' } }, 403],
       ['POST', '/branches/main/promote', { ...annotate, json: { set: 'nope@9' } }, 404],

@@ -9,8 +9,8 @@
  * Roles: reading needs `read`; promoting needs `annotate`, as `POST /select` and the label
  * writes (`apply`, `import`) do: the labels it writes are drafts whose review is `pending`, no
  * reviewer's decision, so `review` is not asked. A protected branch refuses it as any direct
- * commit (403 `BRANCH_PROTECTED`), and a branch that moves while the predictions are read
- * refuses it (409), writing nothing.
+ * commit (403 `BRANCH_PROTECTED`); a branch not at `expected_head`, or one that moves while the
+ * predictions are read, refuses it (409 `REF_UPDATE_RACE`), writing nothing.
  */
 import { Type } from 'typebox';
 import {
@@ -106,6 +106,13 @@ export function predictionVerbRoutes(app: VersoApp, _ctx: RouteContext): void {
             }),
           ),
           message: Type.Optional(Type.String({ description: 'the commit message' })),
+          expected_head: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description:
+                'promote only if the branch is at this commit (else 409 REF_UPDATE_RACE with the current head)',
+            }),
+          ),
         }),
         response: {
           200: Type.Object({
@@ -125,12 +132,13 @@ export function predictionVerbRoutes(app: VersoApp, _ctx: RouteContext): void {
     async (request) => {
       const { branch } = request.params;
       await assertBranchWrite(request, branch);
-      const { set, where, message } = request.body;
+      const { set, where, message, expected_head } = request.body;
       const r = await promotePredictions(request.repo, {
         set,
         branch,
-        ...(where !== undefined ? { where } : {}),
-        ...(message !== undefined ? { message } : {}),
+        where,
+        message,
+        expectedHead: expected_head,
       });
       return promoteJson(r);
     },

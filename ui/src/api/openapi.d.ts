@@ -8972,6 +8972,8 @@ export interface paths {
                         where?: string;
                         /** @description the commit message */
                         message?: string;
+                        /** @description promote only if the branch is at this commit (else 409 REF_UPDATE_RACE with the current head) */
+                        expected_head?: string;
                     };
                 };
             };
