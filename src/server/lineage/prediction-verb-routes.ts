@@ -82,9 +82,9 @@ export function predictionVerbRoutes(app: VersoApp, _ctx: RouteContext): void {
       const r = await listDisagreements(request.repo, {
         dataset,
         predictions,
-        ...(min_score !== undefined ? { minScore: min_score } : {}),
+        minScore: min_score,
       });
-      return disagreementsJson(r) as never;
+      return disagreementsJson(r);
     },
   );
 
