@@ -70,6 +70,16 @@ CLIENT_ROUTES = [
     ("GET", "/repos/{repo}/explain/{prediction}", {"top"}),
     ("GET", "/repos/{repo}/lineage/up/{id}", {"all"}),
     ("GET", "/repos/{repo}/lineage/down/{id}", {"limit"}),
+    ("POST", "/repos/{repo}/models/{model}/prediction-sets", {"dataset"}),
+    ("GET", "/repos/{repo}/prediction-sets", {"model"}),
+    ("GET", "/repos/{repo}/prediction-sets/{id}", set()),
+    ("GET", "/repos/{repo}/disagreements", {"dataset", "predictions", "min_score"}),
+    ("POST", "/repos/{repo}/branches/{branch}/promote", set()),
+    ("POST", "/repos/{repo}/select", set()),
+    ("POST", "/repos/{repo}/slices", set()),
+    ("GET", "/repos/{repo}/slices/{id}", set()),
+    ("GET", "/repos/{repo}/slices/{id}/export", {"format", "with_images"}),
+    ("POST", "/repos/{repo}/slices/{id}/branch", set()),
 ]
 
 

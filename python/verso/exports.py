@@ -11,6 +11,7 @@ import tarfile
 from dataclasses import dataclass, field
 from typing import IO, Any, Callable, Dict, Iterator, Optional, Union
 
+from .base import RepositoryBase
 from .errors import ProtocolError, VersoError
 from .operations import OperationMethods, Progress
 from .transport import Response
@@ -58,8 +59,7 @@ def export(repo: "ExportMethods", ref: str, format: str, out: Out,  # noqa: A002
     query = {"ref": ref, "format": format, "where": where, "schema": schema,
              "with_images": with_images or None}
     if on_progress is None:
-        response = repo.transport.request("GET", f"{repo.prefix}/export", query)
-        return _received(response, format, out, {k.lower(): v for k, v in response.headers.items()})
+        return download(repo, "/export", query, format, out)
     # In the background, followed to its end, then downloaded.
     answer = repo._call("POST", "/export", {**query, "async": True})
     done = repo.wait(str(answer["operation"]), on_progress)
@@ -68,6 +68,22 @@ def export(repo: "ExportMethods", ref: str, format: str, out: Out,  # noqa: A002
     counts = {f"x-verso-{k}": str(result[k]) for k in ("commit", "labels", "images", "skipped")
               if result.get(k) is not None}
     return _received(response, format, out, counts)
+
+
+def download(repo: RepositoryBase, path: str, query: Dict[str, Any], format: str,  # noqa: A002
+             out: Optional[Out]) -> ExportResult:
+    """A ``GET`` of an export route (``/export``, ``/slices/S/export``) written to ``out`` as
+    it arrives, with the counts its ``X-Verso-*`` headers carry."""
+    _check_out(out)
+    assert out is not None
+    response = repo.transport.request("GET", f"{repo.prefix}{path}", query)
+    return _received(response, format, out, {k.lower(): v for k, v in response.headers.items()})
+
+
+def _check_out(out: Optional[Out]) -> None:
+    if out is None:
+        raise VersoError("export needs out=: a file path, a folder (yolo, voc) or a binary file",
+                         code="INVALID_ARGUMENT")
 
 
 def _received(response: Response, format: str, out: Out, headers: Dict[str, str]) -> ExportResult:  # noqa: A002
@@ -127,7 +143,5 @@ class ExportMethods(OperationMethods):
         files when ``with_images``) to ``out``, a path or a binary file object, as it streams.
         With ``on_progress``, the server runs it in the background and the callback gets its
         ``Progress`` until it is done; then it is downloaded."""
-        if out is None:
-            raise VersoError("export needs out=: a file path, a folder (yolo, voc) or a binary file",
-                             code="INVALID_ARGUMENT")
+        _check_out(out)  # before a background export starts
         return export(self, ref, format, out, where, schema, with_images, on_progress)

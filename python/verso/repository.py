@@ -19,6 +19,7 @@ from .exports import ExportMethods
 from .images import ImageMethods
 from .lineage import LineageMethods
 from .merges import MergeMethods
+from .predictions import PredictionMethods
 from .records import (
     BlameEntry,
     Change,
@@ -37,10 +38,10 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 
 class Repository(AccessMethods, SchemaMethods, MergeMethods, ExportMethods, ImageMethods,
-                 LineageMethods, AnnotatorMethods):
+                 LineageMethods, PredictionMethods, AnnotatorMethods):
     """One repository of a server, addressed as ``{server}/repos/{name}``: refs, history,
-    labels and label writes here; access, schemas, merges, exports, images, lineage and
-    several annotators from their modules' mixins (``base.py`` holds the plumbing they share)."""
+    labels and label writes here; access, schemas, merges, exports, images, lineage,
+    prediction sets and slices, and several annotators from their modules' mixins (``base.py`` holds the plumbing they share)."""
 
     # ---- refs -------------------------------------------------------------------------------
 

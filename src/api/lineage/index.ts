@@ -65,6 +65,13 @@ export {
   type SliceDetails,
   type SliceExportOptions,
 } from './slices.js';
+export {
+  disagreementsJson,
+  promoteJson,
+  sliceBranchJson,
+  sliceJson,
+  sliceRecordJson,
+} from './prediction-verbs-json.js';
 export { explainPrediction, type ExplainedExample, type ExplainResult } from './explain.js';
 export { firstMissingExample, runExampleBlocks, showPrediction, showRun } from './lineage-show.js';
 export {

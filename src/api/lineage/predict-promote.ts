@@ -11,7 +11,9 @@
  * Never overwrites: a prediction whose label id already exists on B (promoted before, then maybe
  * reviewed) is skipped, so promoting again changes nothing; predictions of images B does not have
  * are skipped too, and both are counted. The commit is made on the head read (`expectedHead`),
- * through the ordinary write checks (schema, geometry): a refused input writes nothing.
+ * through the ordinary write checks (schema, geometry): a refused input writes nothing. Given
+ * `expectedHead` (what the caller last read of B), a branch elsewhere is refused with
+ * `RefUpdateRaceError` before anything is read.
  */
 import type { ModelRecord, PredictionSetRecord } from '../../catalog/catalog.js';
 import { decodeValue, type JsonValue } from '../../core/canonical.js';
@@ -21,6 +23,8 @@ import { encodeLabelKey } from '../../dataset/label-key.js';
 import { parseFilter } from '../../query/parser.js';
 import { RecordView } from '../../query/record-view.js';
 import { getValue, scanLeaves } from '../../tree/read.js';
+import { RefUpdateRaceError } from '../../catalog/catalog-errors.js';
+import { resolveRef } from '../../vcs/resolve-ref.js';
 import { treeRoot } from '../../vcs/snapshot.js';
 import { findModel, resolvePredictionSet } from '../repository/lineage-refs.js';
 import type { Repository } from '../repository/repository.js';
@@ -35,6 +39,8 @@ export interface PromoteOptions {
   readonly branch: string;
   readonly where?: string | undefined;
   readonly message?: string | undefined;
+  /** Promote only if the branch is at this commit (id, prefix or ref expression). */
+  readonly expectedHead?: string | undefined;
 }
 
 export interface PromoteResult {
@@ -70,6 +76,11 @@ export async function promotePredictions(
   const match =
     opts.where === undefined ? undefined : predictionPredicate(parseFilter(opts.where), opts.where);
   const dataset = await datasetCheck(repo, opts.branch);
+  if (opts.expectedHead !== undefined) {
+    const expected = await resolveRef(repo.catalog, repo.chunks, opts.expectedHead);
+    if (expected !== dataset.commit)
+      throw new RefUpdateRaceError(opts.branch, expected, dataset.commit);
+  }
   const labels = treeRoot(dataset.snap, 'labels');
   const modelName = `${model.name}@${model.version}`;
   const ops: string[] = [];

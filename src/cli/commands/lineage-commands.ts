@@ -157,8 +157,8 @@ const sliceSave = defineCommand({
       .option('--schema <version>', 'read the labels as this schema version'),
   repository: true,
   async run(repo, { args, opts }: CommandInput<SliceOpts>) {
-    const { saveSlice } = await import('../../api/lineage/index.js');
-    return saveSlice(repo, { name: args[0] as string, ...opts });
+    const { saveSlice, sliceRecordJson } = await import('../../api/lineage/index.js');
+    return sliceRecordJson(await saveSlice(repo, { name: args[0] as string, ...opts }));
   },
   render: (r) => [r.id],
 });

@@ -178,20 +178,14 @@ export const predictDisagreementsCommand = defineCommand({
       ),
   repository: true,
   async run(repo, { opts }: CommandInput<DisagreementsOpts>) {
-    const { listDisagreements } = await import('../../api/lineage/index.js');
-    const r = await listDisagreements(repo, opts);
-    return {
-      dataset: r.commit,
-      prediction_set: r.set.id,
-      min_score: r.minScore,
-      disagreements: r.disagreements.map((d) => ({ ...d })),
-    };
+    const { disagreementsJson, listDisagreements } = await import('../../api/lineage/index.js');
+    return disagreementsJson(await listDisagreements(repo, opts));
   },
   render: (r) => [
     `${r.disagreements.length} approved labels the model disagrees with (score >= ${r.min_score}, set ${r.prediction_set})`,
     ...r.disagreements.map(
       (d) =>
-        `${d.score.toFixed(3)}\t${d.image}/${d.label}\t${d.class} -> ${d.predictedClass}\tannotator ${String(d.annotator)} ${String(d.annotatedAt)}\treviewer ${String(d.reviewer)} ${String(d.reviewedAt)}`,
+        `${d.score.toFixed(3)}\t${d.image}/${d.label}\t${d.class} -> ${d.predicted_class}\tannotator ${String(d.annotator)} ${String(d.annotated_at)}\treviewer ${String(d.reviewer)} ${String(d.reviewed_at)}`,
     ),
   ],
 });
@@ -217,18 +211,8 @@ export const predictPromoteCommand = defineCommand({
       .option('--message <text>', 'the commit message'),
   repository: true,
   async run(repo, { args, opts }: CommandInput<PromoteOpts>) {
-    const { promotePredictions, predictionSetJson } = await import('../../api/lineage/index.js');
-    const r = await promotePredictions(repo, { set: args[0] as string, ...opts });
-    return {
-      prediction_set: predictionSetJson(r.set).id,
-      model: `${r.model.name}@${r.model.version}`,
-      branch: r.branch,
-      commit: r.commit,
-      committed: r.committed,
-      promoted: r.promoted,
-      skipped_existing: r.skippedExisting,
-      skipped_unknown_images: r.skippedUnknownImages,
-    };
+    const { promoteJson, promotePredictions } = await import('../../api/lineage/index.js');
+    return promoteJson(await promotePredictions(repo, { set: args[0] as string, ...opts }));
   },
   render: (r) => [
     r.committed

@@ -12,23 +12,8 @@ export const sliceShowCommand = defineCommand({
     'a slice (id, id prefix or name): its commit, filter or selection, and a selection’s images hardest first',
   repository: true,
   async run(repo, { args }: CommandInput<object>) {
-    const { showSlice } = await import('../../api/lineage/index.js');
-    const { slice, images } = await showSlice(repo, args[0] as string);
-    return {
-      id: slice.id,
-      name: slice.name,
-      commit: slice.commit,
-      filter: slice.filter,
-      schema: slice.schema,
-      example_count: slice.exampleCount,
-      created_at: slice.createdAt,
-      selection: slice.selection && {
-        prediction_set: slice.selection.predictionSet,
-        strategy: slice.selection.strategy,
-        params: slice.selection.params,
-      },
-      ...(images ? { images: images.map((i) => ({ ...i })) } : {}),
-    };
+    const { showSlice, sliceJson } = await import('../../api/lineage/index.js');
+    return sliceJson(await showSlice(repo, args[0] as string));
   },
   render: (s) => [
     `slice ${s.id} ${s.name}`,
@@ -77,9 +62,8 @@ export const sliceBranchCommand = defineCommand({
   spec: (cmd) => cmd.requiredOption('--name <branch>', 'the new branch'),
   repository: true,
   async run(repo, { args, opts }: CommandInput<{ name: string }>) {
-    const { branchSlice } = await import('../../api/lineage/index.js');
-    const r = await branchSlice(repo, args[0] as string, opts.name);
-    return { slice: r.slice.id, branch: r.branch, commit: r.target };
+    const { branchSlice, sliceBranchJson } = await import('../../api/lineage/index.js');
+    return sliceBranchJson(await branchSlice(repo, args[0] as string, opts.name));
   },
   render: (r) => [
     `branch ${r.branch} at ${r.commit.slice(0, 12)}, the commit of slice ${r.slice.slice(0, 12)}`,

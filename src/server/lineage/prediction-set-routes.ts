@@ -12,6 +12,7 @@ import {
   importPredictions,
   listPredictionSets,
   predictionSetJson,
+  SELECT_STRATEGIES,
   selectImages,
   showPredictionSet,
 } from '../../api/lineage/index.js';
@@ -154,12 +155,13 @@ export function predictionSetRoutes(app: VersoApp, ctx: RouteContext): void {
             minLength: 1,
             description: 'a prediction set id or a model NAME@VERSION',
           }),
-          strategy: Type.Union([
-            Type.Literal('least-confidence'),
-            Type.Literal('margin'),
-            Type.Literal('entropy'),
-            Type.Literal('random'),
-          ]),
+          strategy: Type.Union(
+            SELECT_STRATEGIES.map((x) => Type.Literal(x)),
+            {
+              description:
+                'disagreement: images whose labels the model most confidently contradicts',
+            },
+          ),
           top: Type.Integer({ minimum: 1 }),
           per_class: Type.Optional(Type.Integer({ minimum: 1 })),
           where: Type.Optional(Type.String({ minLength: 1 })),

@@ -7,7 +7,8 @@
  * `lineage up|down`, `explain`).
  *
  * Runs and their vectors are `lineage/run-routes.ts`; models, predictions, walks and explain
- * are here. Vectors: each `POST /runs/ID/vectors` body is one chunk in the binary vector file
+ * are here; prediction sets, disagreements, promote and slices are `lineage/prediction-set-routes.ts`,
+ * `lineage/prediction-verb-routes.ts` and `lineage/slice-routes.ts`. Vectors: each `POST /runs/ID/vectors` body is one chunk in the binary vector file
  * layout (`lineage/vector-chunk-reader.ts`), checked as it streams; accepted chunks are staged
  * and attached together by `POST /runs/ID/vectors/seal` or when the run finishes
  * (`lineage/vector-staging.ts`).
@@ -38,12 +39,16 @@ import {
 } from '../lineage/lineage-schemas.js';
 import { modelRef, registerWithVersion } from '../lineage/model-registration.js';
 import { predictionSetRoutes } from '../lineage/prediction-set-routes.js';
+import { predictionVerbRoutes } from '../lineage/prediction-verb-routes.js';
+import { sliceRoutes } from '../lineage/slice-routes.js';
 import { runRoutes } from '../lineage/run-routes.js';
 import { streamedBody } from '../streamed-body.js';
 
 export function lineageRoutes(app: VersoApp, ctx: RouteContext): void {
   runRoutes(app, ctx);
   predictionSetRoutes(app, ctx);
+  predictionVerbRoutes(app, ctx);
+  sliceRoutes(app, ctx);
 
   app.post(
     '/models',
