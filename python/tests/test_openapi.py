@@ -23,6 +23,8 @@ CLIENT_ROUTES = [
     ("GET", "/repos/{repo}/commits/{ref}", set()),
     ("GET", "/repos/{repo}/diff", {"from", "to", "stat"}),
     ("GET", "/repos/{repo}/blame", {"ref", "image", "label"}),
+    ("GET", "/repos/{repo}/blame/track", {"ref", "video", "track"}),
+    ("GET", "/repos/{repo}/tracks", {"ref", "video", "where"}),
     ("GET", "/repos/{repo}/labels", {"ref", "where", "schema", "annotator"}),
     ("GET", "/repos/{repo}/count", {"ref", "where"}),
     ("POST", "/repos/{repo}/branches/{branch}/apply", {"message", "expected_head", "base_head", "clip", "allow_unknown_images"}),

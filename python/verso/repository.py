@@ -102,6 +102,24 @@ class Repository(AccessMethods, SchemaMethods, MergeMethods, ExportMethods, Imag
         answer = self._call("GET", "/blame", {"ref": ref, "image": image, "label": label})
         return [BlameEntry.from_json(e) for e in answer["labels"]]
 
+    def blame_track(self, video: str, track: str, ref: str = "main") -> Dict[str, Any]:
+        """Per run of frames where a video track is visible at ``ref``: the first-parent commit
+        that last changed them (``frames``: ``from``, ``to``, ``commit``, ``author``, ``time``,
+        ``message``), with the commits that ``introduced`` the track and last changed its
+        ``record`` (as ``verso blame VIDEO --track ID --json``)."""
+        result: Dict[str, Any] = self._call(
+            "GET", "/blame/track", {"ref": ref, "video": video, "track": track}
+        )
+        return result
+
+    def tracks(
+        self, ref: str = "main", video: Optional[str] = None, where: Optional[str] = None
+    ) -> Stream[Dict[str, Any]]:
+        """The video tracks at ``ref`` (of one ``video``), each with its ``class``,
+        ``keyframes`` and visible frames (``length``, ``first``, ``last``); ``where`` is a
+        track filter: ``"track.length > 100 and frame in 100..200"``."""
+        return self._stream("/tracks", {"ref": ref, "video": video, "where": where}, dict)
+
     # ---- labels -----------------------------------------------------------------------------
 
     def labels(
