@@ -94,6 +94,7 @@ describe('buildProgramFor', () => {
       'show',
       'diff',
       'cat',
+      'tracks',
       'completion',
       'help',
     ]);

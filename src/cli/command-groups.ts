@@ -38,7 +38,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     load: async () => (await import('./commands/ref-commands.js')).registerRefCommands,
   },
   {
-    words: ['log', 'show', 'diff', 'cat'],
+    words: ['log', 'show', 'diff', 'cat', 'tracks'],
     load: async () => (await import('./commands/read-commands.js')).registerReadCommands,
   },
   {
