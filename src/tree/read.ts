@@ -3,12 +3,25 @@
  *
  * `get` and `entryAt` descend one path (O(depth) node loads); `scan` walks leaves in key order
  * from the first key >= start up to (excluding) end.
+ *
+ * Scans yield to the event loop every `LEAVES_PER_TURN` leaves read by any scan of the process
+ * (`setImmediate`), so many short scans (one per track of a video export) count too: leaves in the
+ * node cache resolve as microtasks, so a long scan (a whole-snapshot export, a count by scan)
+ * would otherwise hold the process's timers and I/O, and with them every other request of a
+ * `verso serve`, until it ends. 256 leaves are ~15k labels, a few ms of work.
  */
 import { compareBytes } from './bytes.js';
 import { LevelCursor, childIndexFor } from './level-cursor.js';
 import type { NodeStore } from './node-store.js';
 
 export type Entry = readonly [key: Uint8Array, value: Uint8Array];
+
+export const LEAVES_PER_TURN = 256;
+
+/** Leaves read by every scan of this process since the last turn given (many short scans count too). */
+let leavesSinceTurn = 0;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface KeyRange {
   /** Inclusive lower bound (default: first key). */
@@ -90,6 +103,10 @@ export async function* scanLeaves(
     }
     if (to > from) yield { keys: leaf.keys, values: leaf.values, from, to };
     if (last || !(await cursor.next())) return;
+    if (++leavesSinceTurn >= LEAVES_PER_TURN) {
+      leavesSinceTurn = 0;
+      await nextTurn();
+    }
     from = 0;
   }
 }
