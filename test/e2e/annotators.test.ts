@@ -6,7 +6,7 @@
  * `consensus` fuses into the labels in one commit with lineage, `agreement` reports; bad input
  * exits with a clear error and writes nothing.
  */
-import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -306,6 +306,75 @@ describe('bad input: a clear error and nothing written', () => {
     );
     expect(await repo.head()).toBe(head);
     expect(await labelingOf('a')).toEqual(A);
+  });
+});
+
+describe('import coco --annotator', () => {
+  const VOC_COCO = join(
+    REAL,
+    'coco/review_object_detection_metrics/data/database/gts/coco_format_v1/instances_default.json',
+  );
+  type Coco = { annotations: { bbox: number[]; category_id: number }[] };
+
+  it("stores a real COCO file as an annotator's labeling, read back as a plain import reads it", async () => {
+    const c = await initRepo(tmp.dir('coco-annotators'));
+    await c.ok(['branch', 'create', 'plain']);
+    await c.ok(['import', 'coco', VOC_COCO, '--branch', 'plain']);
+    const r = await c.json<{ labelings: { annotators: string[] }; labels: { added: number } }>([
+      'import',
+      'coco',
+      VOC_COCO,
+      '--annotator',
+      'ann',
+    ]);
+    expect(r.labelings.annotators).toEqual(['ann']);
+    expect(r.labels.added).toBe(0);
+    expect(await c.cat('main')).toEqual([]); // the labels are not touched
+    const strip = (l: Line) => {
+      const { annotator: _a, object: _o, ...rest } = l;
+      return rest;
+    };
+    const byKey = (a: Line, b: Line) =>
+      a.image === b.image ? (a.label < b.label ? -1 : 1) : a.image < b.image ? -1 : 1;
+    const mine = parseJsonLines<Line>(await c.ok(['cat', 'main', '--annotator', 'ann']));
+    const plain = (await c.cat('plain')) as unknown as Line[];
+    expect(mine.length).toBe(273);
+    expect(mine.map(strip).sort(byKey)).toEqual(plain.map(strip).sort(byKey));
+
+    // A second annotator: every box 1 px right, one annotation's class changed.
+    const coco = JSON.parse(readFileSync(VOC_COCO, 'utf8')) as Coco;
+    coco.annotations.forEach((a) => (a.bbox = [a.bbox[0]! + 1, ...a.bbox.slice(1)]));
+    const other = coco.annotations.find((a) => a.category_id !== coco.annotations[0]!.category_id)!;
+    coco.annotations[0]!.category_id = other.category_id;
+    const bobFile = join(tmp.dir('coco-bob'), 'bob.json');
+    writeFileSync(bobFile, JSON.stringify(coco));
+    await c.ok(['import', 'coco', bobFile, '--annotator', 'bob']);
+    const a = await c.json<{ pairs: { a: string; b: string; f1: number; matches: number }[] }>([
+      'agreement',
+      'main',
+    ]);
+    expect(a.pairs).toMatchObject([{ a: 'ann', b: 'bob', matches: 272 }]);
+    expect(a.pairs[0]!.f1).toBeCloseTo((2 * 272) / (273 + 273), 9);
+  });
+
+  it('refuses --annotator with --annotators or --replace-all, and --annotators without names', async () => {
+    const c = await initRepo(tmp.dir('coco-refusals'));
+    expectFailure(
+      await c.run(['import', 'coco', VOC_COCO, '--annotator', 'a', '--annotators']),
+      2,
+      'not both',
+    );
+    expectFailure(
+      await c.run(['import', 'coco', VOC_COCO, '--annotator', 'a', '--replace-all']),
+      2,
+      'no --replace-all',
+    );
+    expectFailure(
+      await c.run(['import', 'coco', VOC_COCO, '--annotators']),
+      1,
+      'the label names no annotator',
+    );
+    expect((await c.log()).length).toBe(1);
   });
 });
 

@@ -10,6 +10,8 @@
  * (`label-write-check.ts`; `--clip`). With `--images DIR` every image's file is checked, hashed and stored as a
  * blob before the commit (`coco-image-files.ts`); without, a `sha256` the file gives is kept as
  * `source_sha256` (not a verified hash). Any bad record or file aborts before anything moves.
+ * With `labelingOwner` (`--annotator NAME`, `--annotators`) the annotations are annotators'
+ * labelings (`labeling-put.ts`): each image is covered for its annotator, the labels untouched.
  */
 import { basename } from 'node:path';
 import type { JsonValue } from '../../core/canonical.js';
@@ -31,6 +33,8 @@ import {
   type RecordKind,
 } from '../ingest/record-import.js';
 import type { Repository } from '../repository/repository.js';
+import { LabelingCollector } from '../ingest/labeling-trees.js';
+import { addLabelingLabel, coverLabeling, type LabelingOwner } from './labeling-put.js';
 import { problemData } from '../../schema/label-validator.js';
 
 export interface ImportCocoOptions {
@@ -44,6 +48,8 @@ export interface ImportCocoOptions {
   readonly mode?: RecordImportMode;
   readonly policy?: WritePolicy;
   readonly onProgress?: ProgressFn;
+  /** The file is annotators' labelings, not labels (`labeling-put.ts`): the labels tree is untouched. */
+  readonly labelingOwner?: LabelingOwner;
 }
 
 export interface ImportCocoResult extends RecordImportResult {
@@ -66,6 +72,8 @@ export async function importCoco(
   let sourceIds: readonly JsonValue[] = [];
   let counts = { images: 0, annotations: 0, categories: 0 };
   let blobs = undefined as ImportCocoResult['blobs'];
+  const owner = opts.labelingOwner;
+  const labelings = owner && new LabelingCollector();
   const result = await importRecords(
     repo,
     {
@@ -91,18 +99,26 @@ export async function importCoco(
           p.why,
         ),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...(labelings ? { labelings } : {}),
     },
     async (sink) => {
       const withFiles: CocoImageEntry[] | undefined = opts.images !== undefined ? [] : undefined;
       const r = readCoco(opts.file, {
         image(image, asset, index) {
-          sink.cover(image, index);
+          // A labeling covers the image for its annotator only: the labels stay as they are.
+          if (labelings && owner) coverLabeling(labelings, image, owner);
+          else sink.cover(image, index);
           if (withFiles) withFiles.push({ image, asset, index });
           else sink.asset(image, unverifiedAsset(asset), index);
           if (opts.split !== undefined) sink.split(image, opts.split, index);
         },
         annotation: (image, label, content, review, index) =>
-          sink.label(image, label, content, review, index),
+          labelings && owner
+            ? addLabelingLabel(labelings, owner, image, label, content, [
+                opts.file,
+                `annotations[${index}] (id ${label})`,
+              ])
+            : sink.label(image, label, content, review, index),
       });
       sourceIds = r.imageSourceIds;
       if (withFiles) {

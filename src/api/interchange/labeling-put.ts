@@ -33,18 +33,37 @@ export function putLabeling(
   describe: (tag: number) => readonly [file: string, record: string],
 ): void {
   const [file, record] = describe(img.tag);
-  if ('annotator' in owner) into.cover(img.image, owner.annotator);
-  img.labels.forEach((l, i) => {
-    const where = [file, l.where ?? record] as const;
-    const named = l.content[ANNOTATOR_MEMBER];
-    const annotator = 'annotator' in owner ? owner.annotator : named;
-    if (typeof annotator !== 'string' || annotator === '')
-      throw new FormatParseError(
-        file,
-        where[1],
-        ANNOTATOR_MEMBER,
-        'the label names no annotator; name one annotator for the whole file instead',
-      );
-    into.add(img.image, annotator, l.id ?? String(i + 1), l.content, where);
-  });
+  coverLabeling(into, img.image, owner);
+  img.labels.forEach((l, i) =>
+    addLabelingLabel(into, owner, img.image, l.id ?? String(i + 1), l.content, [
+      file,
+      l.where ?? record,
+    ]),
+  );
+}
+
+/** The image is covered for the named annotator (a re-import then empties it). */
+export function coverLabeling(into: LabelingCollector, image: string, owner: LabelingOwner): void {
+  if ('annotator' in owner) into.cover(image, owner.annotator);
+}
+
+/** One label of `image` as its owner's labeling; `where` names it in errors. */
+export function addLabelingLabel(
+  into: LabelingCollector,
+  owner: LabelingOwner,
+  image: string,
+  label: string,
+  content: LabelContent,
+  where: readonly [file: string, record: string | number],
+): void {
+  const named = content[ANNOTATOR_MEMBER];
+  const annotator = 'annotator' in owner ? owner.annotator : named;
+  if (typeof annotator !== 'string' || annotator === '')
+    throw new FormatParseError(
+      where[0],
+      where[1],
+      ANNOTATOR_MEMBER,
+      'the label names no annotator; name one annotator for the whole file instead',
+    );
+  into.add(image, annotator, label, content, where);
 }

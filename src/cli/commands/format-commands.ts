@@ -8,6 +8,7 @@
 import type { Command } from 'commander';
 import type { ExportResult } from '../../api/interchange/index.js';
 import { defineCommand, Records, registerCommand, type CommandInput } from '../command-table.js';
+import { UsageError } from '../usage-error.js';
 import type { CliContext } from '../context.js';
 import { explainCommand, explanationText, type Explanation } from './query-commands.js';
 import { checkExportImages, exportTargetOptions } from './export-target.js';
@@ -36,6 +37,8 @@ type CocoFlags = PolicyFlags & {
   split?: string;
   images?: string;
   replaceAll?: boolean;
+  annotator?: string;
+  annotators?: boolean;
 };
 
 export const importCocoCommand = defineCommand({
@@ -49,8 +52,24 @@ export const importCocoCommand = defineCommand({
         .option(
           '--images <dir>',
           'folder of the image files named by file_name: checked and stored as blobs',
+        )
+        .option(
+          '--annotator <name>',
+          "the file is this annotator's labeling: stored beside the other annotators' (objects and annotations), the labels are not touched",
+        )
+        .option(
+          '--annotators',
+          "each annotation is its own annotator's labeling (its `annotator`)",
         ),
     ),
+  check: ({ opts }: CommandInput<CocoFlags>) => {
+    if (opts.annotator !== undefined && opts.annotators)
+      throw new UsageError('give --annotator NAME or --annotators, not both');
+    if ((opts.annotator !== undefined || opts.annotators) && opts.replaceAll)
+      throw new UsageError(
+        "--annotator and --annotators replace annotators' labelings; they take no --replace-all",
+      );
+  },
   repository: true,
   progress: true,
   async run(repo, { args, opts }: CommandInput<CocoFlags>, rc) {
@@ -58,6 +77,11 @@ export const importCocoCommand = defineCommand({
     return importCoco(repo, {
       file: args[0] as string,
       ...importerTarget(opts),
+      ...(opts.annotator !== undefined
+        ? { labelingOwner: { annotator: opts.annotator } }
+        : opts.annotators
+          ? { labelingOwner: { fromLabels: true as const } }
+          : {}),
       ...(opts.split !== undefined ? { split: opts.split } : {}),
       ...(opts.images !== undefined ? { images: opts.images } : {}),
       ...(rc.progress ? { onProgress: rc.progress } : {}),
@@ -67,7 +91,9 @@ export const importCocoCommand = defineCommand({
     commitLine(
       opts.branch,
       r,
-      `imported ${r.images} images, ${r.annotations} annotations, ${r.categories} categories: labels ${counts(r.labels)}, reviews ${counts(r.reviews)}, assets ${counts(r.assets)}${r.blobs ? `; blobs ${r.blobs.new} new, ${r.blobs.deduplicated} already stored` : ''}`,
+      r.labelings
+        ? `imported ${r.images} images, ${r.annotations} annotations as annotators ${r.labelings.annotators.join(', ')}: objects ${counts(r.labelings.objects)}, annotations ${counts(r.labelings.annotations)}, assets ${counts(r.assets)}`
+        : `imported ${r.images} images, ${r.annotations} annotations, ${r.categories} categories: labels ${counts(r.labels)}, reviews ${counts(r.reviews)}, assets ${counts(r.assets)}${r.blobs ? `; blobs ${r.blobs.new} new, ${r.blobs.deduplicated} already stored` : ''}`,
     ),
     ...removedLines(r.mode, r.removed),
     ...geometryLines(r.geometry),
