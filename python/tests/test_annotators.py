@@ -54,6 +54,13 @@ class Annotators(unittest.TestCase):
             self.assertEqual([(m["image"], m["category"]) for m in mine],
                              [(x["image"], x["category"]) for x in LABELINGS[name]])
 
+    def test_diff_shows_each_annotators_labeling(self) -> None:
+        changes = [c for c in self.repo.diff("main", "multi") if c.tree == "annotations"]
+        self.assertEqual(sorted((c.annotator, c.image, c.change) for c in changes),
+                         sorted((n, x["image"], "added") for n, xs in LABELINGS.items() for x in xs))
+        bob = next(c for c in changes if c.annotator == "bob" and c.image == "img002")
+        self.assertEqual(bob.after["category"], "person")
+
     def test_agreement_is_the_cli_json(self) -> None:
         for by in (None, "annotator", "class"):
             args = ["agreement", "multi"] + (["--by", by] if by else [])

@@ -211,9 +211,11 @@ class FieldChange:
 @dataclass(frozen=True)
 class Change:
     """One record-level change between two refs: ``tree`` (``labels``, ``reviews``, ``assets``,
-    ``splits``), ``change`` (``added``, ``removed``, ``modified``), the record's ``key``
-    (``{"image", "label"}`` for labels and reviews), its content ``before`` and ``after`` (None
-    where it did not exist), the changed ``fields`` and, for labels, the ``geometry`` movement."""
+    ``splits``; ``annotations`` for an annotator's labeling of an object, ``tracks`` for a video
+    track), ``change`` (``added``, ``removed``, ``modified``), the record's ``key``
+    (``{"image", "label"}`` for labels and reviews; the object for annotations), its content
+    ``before`` and ``after`` (None where it did not exist), the changed ``fields`` and, for
+    labels and annotations, the ``geometry`` movement."""
 
     tree: str
     change: str
@@ -231,6 +233,12 @@ class Change:
     @property
     def label(self) -> Optional[str]:
         return self.key.get("label")
+
+    @property
+    def annotator(self) -> Optional[str]:
+        """Whose labeling changed (tree ``annotations``), else None."""
+        value = self.raw.get("annotator")
+        return value if isinstance(value, str) else None
 
     @staticmethod
     def from_json(data: Json) -> "Change":

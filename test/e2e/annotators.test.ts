@@ -137,6 +137,28 @@ describe('import labels --annotator and cat --annotator', () => {
     expect(await labelingOf('b')).toEqual([moved[0], B[2]]);
     expect(await labelingOf('a')).toEqual(a);
     expect(await labelingOf('c')).toEqual(c);
+    // diff shows b's labeling as b reads it, per object: one box moved, one label gone.
+    const changes = await repo.jsonLines<Record<string, unknown>>(['diff', 'main~1', 'main']);
+    const content = ({ image: _i, label: _l, ...rest }: Line) => rest;
+    expect(changes.filter((x) => x['tree'] === 'annotations')).toEqual([
+      expect.objectContaining({
+        key: { image: 'i1', label: '1' },
+        annotator: 'b',
+        change: 'modified',
+        before: content(B[0]!),
+        after: content(moved[0]!),
+        geometry: expect.objectContaining({ box: expect.objectContaining({ dx: 1 }) }),
+      }),
+      expect.objectContaining({
+        key: { image: 'i1', label: '2' },
+        annotator: 'b',
+        change: 'removed',
+        before: content(B[1]!),
+      }),
+    ]);
+    const text = await repo.ok(['diff', 'main~1', 'main']);
+    expect(text).toContain('~ annotations i1 1 by b');
+    expect(text).toContain('- annotations i1 2 by b');
     await repo.ok(['import', 'labels', join(data, 'b.jsonl'), '--annotator', 'b']);
     expect(await labelingOf('b')).toEqual(B);
   });

@@ -2,7 +2,8 @@
  * `verso diff A B`: record-level changes between two snapshots (layer: api).
  *
  * Tree by tree (labels, reviews, assets, splits), each in key order; `diffDetails` then gives
- * one change per changed video track (`diff-tracks.ts`). Cost follows the number
+ * one change per changed annotation of several annotators (`diff-annotations.ts`) and one per
+ * changed video track (`diff-tracks.ts`). Cost follows the number
  * of changes, not the dataset: equal subtrees are skipped by hash, and only the values of
  * changed keys are ever decoded (`describeChange`: the changed fields and, for labels, the
  * geometry's movement, `dataset/record-change.ts`). `diffStat` counts per tree and, for labels,
@@ -25,6 +26,7 @@ import { diffTrees, prefetchTreeDiffs, type ChangeType } from '../../tree/diff.j
 import { resolveRef } from '../../vcs/resolve-ref.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import { categoriesOf } from './categories.js';
+import { diffAnnotationSnapshots } from './diff-annotations.js';
 import { diffTrackSnapshots, type TrackDiff } from './diff-tracks.js';
 import type { Repository } from '../repository/repository.js';
 import { snapshotOfCommit } from '../repository/snapshot-at.js';
@@ -52,6 +54,8 @@ export interface ChangeDetail {
   readonly geometry?: GeometryMovement;
   /** A video track's change (tree `tracks`, key {image: video, label: track}): its frame ranges. */
   readonly track?: TrackDiff;
+  /** An annotator's change (tree `annotations`, key {image, label: object}): whose labeling. */
+  readonly annotator?: string;
 }
 
 export interface DiffEnds {
@@ -118,6 +122,7 @@ export async function* diffDetails(
 ): AsyncGenerator<ChangeDetail> {
   const [a, b] = await Promise.all([snapshotAt(repo, fromSpec), snapshotAt(repo, toSpec)]);
   for await (const c of diffSnapshots(repo, a.snapshot, b.snapshot)) yield describeChange(c);
+  yield* diffAnnotationSnapshots(repo, a.snapshot, b.snapshot);
   yield* diffTrackSnapshots(repo, a.snapshot, b.snapshot);
 }
 

@@ -2,7 +2,8 @@
  * How `verso diff` prints (layer: cli): text and `--stat` (per tree, then per class); `--json`
  * is the runner's JSON Lines of the changes.
  *
- * Text: one header line per change (`~ labels   IMAGE LABEL`, as before), then for a modified
+ * Text: one header line per change (`~ labels   IMAGE LABEL`, as before; `~ annotations IMAGE
+ * OBJECT by ANNOTATOR` for an annotator's labeling), then for a modified
  * record one indented line per changed field (`field: before → after`, `(absent)` for a member
  * one side lacks) and, for a label whose geometry moved, `box moved dx .. dy .. dw .. dh ..,
  * IoU ..` and `keypoints moved: N points, mean D px`; an added or removed record prints its
@@ -22,7 +23,8 @@ export function changeText(c: ChangeDetail): string {
     const what = c.change === 'modified' ? t.summary : c.change;
     return `${SIGN[c.change]} ${c.tree.padEnd(8)} ${t.video} track ${t.track} (${t.class}): ${what || 'record changed'}`;
   }
-  const head = `${SIGN[c.change]} ${c.tree.padEnd(8)} ${c.key.image}${c.key.label === undefined ? '' : ` ${c.key.label}`}`;
+  const by = c.annotator === undefined ? '' : ` by ${c.annotator}`;
+  const head = `${SIGN[c.change]} ${c.tree.padEnd(8)} ${c.key.image}${c.key.label === undefined ? '' : ` ${c.key.label}`}${by}`;
   if (c.change !== 'modified') {
     const value = c.change === 'added' ? c.after : c.before;
     return value === undefined ? head : `${head}  ${valueText(value)}`;

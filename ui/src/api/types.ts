@@ -31,7 +31,7 @@ export type Role = Whoami['role'];
 
 /** One change a line of `GET /diff` (as `verso diff --json`). */
 export interface Change {
-  readonly tree: 'labels' | 'reviews' | 'assets' | 'splits';
+  readonly tree: 'labels' | 'reviews' | 'assets' | 'splits' | 'annotations' | 'tracks';
   readonly key: { readonly image: string; readonly label?: string };
   readonly change: 'added' | 'removed' | 'modified';
   readonly before?: Record<string, unknown>;

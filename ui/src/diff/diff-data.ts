@@ -20,7 +20,8 @@ export interface ChangedImage {
 export function changedImages(changes: readonly Change[]): ChangedImage[] {
   const byImage = new Map<string, { labels: Change[]; reviews: Change[]; asset: Change[] }>();
   for (const c of changes) {
-    if (c.tree === 'splits') continue;
+    // Splits, annotators' labelings and video tracks are not drawn on an image's labels.
+    if (c.tree !== 'labels' && c.tree !== 'reviews' && c.tree !== 'assets') continue;
     let entry = byImage.get(c.key.image);
     if (!entry) byImage.set(c.key.image, (entry = { labels: [], reviews: [], asset: [] }));
     (c.tree === 'labels' ? entry.labels : c.tree === 'reviews' ? entry.reviews : entry.asset).push(
