@@ -16,18 +16,35 @@ import {
   encodeObjectKey,
   labelingOf,
 } from '../../dataset/annotation-record.js';
-import { fieldChanges, geometryMovement } from '../../dataset/record-change.js';
+import {
+  fieldChanges,
+  geometryMovement,
+  type FieldChange,
+  type GeometryMovement,
+} from '../../dataset/record-change.js';
+import type { ChangeType } from '../../tree/diff.js';
 import { diffTrees } from '../../tree/diff.js';
 import { getValue } from '../../tree/read.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import type { Repository } from '../repository/repository.js';
-import type { ChangeDetail } from './diff.js';
+
+/** One changed annotation, in the shape of a diff's record change (`ChangeDetail`). */
+export interface AnnotationChange {
+  readonly tree: 'annotations';
+  readonly key: { readonly image: string; readonly label: string };
+  readonly annotator: string;
+  readonly change: ChangeType;
+  readonly before?: JsonValue;
+  readonly after?: JsonValue;
+  readonly fields?: readonly FieldChange[];
+  readonly geometry?: GeometryMovement;
+}
 
 export async function* diffAnnotationSnapshots(
   repo: Repository,
   a: Snapshot,
   b: Snapshot,
-): AsyncGenerator<ChangeDetail> {
+): AsyncGenerator<AnnotationChange> {
   const labeling = async (s: Snapshot, image: string, object: string, bytes: Uint8Array) => {
     const reference = await getValue(
       repo.nodes,
