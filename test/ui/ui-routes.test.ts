@@ -37,6 +37,8 @@ describe('serving the web UI', () => {
     const asset = await fetch(`${s.url}/assets/${script}`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // Read whole: an answer left unread keeps its connection busy (a CI run's close waited on one).
+    expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(0);
 
     // Not a browser navigation, or an API path: the API's JSON 404.
     for (const [path, headers] of [
