@@ -16,15 +16,13 @@
  */
 import type { ChunkHash } from '../../core/hash.js';
 import { bytesEqual } from '../../tree/bytes.js';
-import { decodeKeyframeKey, encodeTrackKey } from '../../dataset/track-key.js';
+import { decodeKeyframeKey } from '../../dataset/track-key.js';
 import { visibleSpans } from '../../dataset/track-visibility.js';
-import { decodeTrackRecord, type TrackRecord } from '../../dataset/track-record.js';
+import type { TrackRecord } from '../../dataset/track-record.js';
 import { diffTrees } from '../../tree/diff.js';
-import { getValue } from '../../tree/read.js';
 import { getCommit, type Commit } from '../../vcs/commit.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
-import { trackKeyframes } from '../read/video-tracks.js';
-import { lastFrameOf } from '../read/track-list.js';
+import { lastFrameOf, trackKeyframes, trackRecordAt } from '../read/video-tracks.js';
 import { readTrackFrameChanges } from '../read/track-frame-changes.js';
 import { snapshotAtRef, snapshotOfCommit } from '../repository/snapshot-at.js';
 import type { Repository } from '../repository/repository.js';
@@ -59,7 +57,7 @@ type Span = [from: number, to: number];
 
 export async function trackBlame(repo: Repository, q: TrackBlameQuery): Promise<TrackBlame> {
   const { commit: head, snap } = await snapshotAtRef(repo, q.ref);
-  const record = await trackRecord(repo, snap, q.video, q.track);
+  const record = await trackRecordAt(repo, snap, q.video, q.track);
   if (!record) throw new TrackNotFoundError(q.ref, q.video, q.track);
   const lastFrame = await lastFrameOf(repo, snap, q.video);
   const keyframes = await trackKeyframes(repo.nodes, treeRoot(snap, 'keyframes'), q.video, q.track);
@@ -74,7 +72,7 @@ export async function trackBlame(repo: Repository, q: TrackBlameQuery): Promise<
     const by = blameCommit(id, commit);
     const parentId = commit.parents[0];
     const parent = parentId === undefined ? undefined : await snapshotOfCommit(repo, parentId);
-    const before = parent && (await trackRecord(repo, parent, q.video, q.track));
+    const before = parent && (await trackRecordAt(repo, parent, q.video, q.track));
     if (!parent || !before) {
       // The track's first commit: everything not blamed yet is from here.
       for (const [from, to] of unblamed) frames.push({ from, to, ...by });
@@ -126,16 +124,6 @@ function touchesTracks(a: Snapshot, b: Snapshot): boolean {
     !bytesEqual(treeRoot(a, 'keyframes'), treeRoot(b, 'keyframes')) ||
     !bytesEqual(treeRoot(a, 'tracks'), treeRoot(b, 'tracks'))
   );
-}
-
-async function trackRecord(
-  repo: Repository,
-  s: Snapshot,
-  video: string,
-  track: string,
-): Promise<TrackRecord | undefined> {
-  const bytes = await getValue(repo.nodes, treeRoot(s, 'tracks'), encodeTrackKey(video, track));
-  return bytes && decodeTrackRecord(bytes);
 }
 
 function sameRecord(a: TrackRecord, b: TrackRecord): boolean {

@@ -7,15 +7,12 @@
  * when its changes are dense). Changed keyframes of a track whose record is in neither snapshot
  * are skipped (no track reads them).
  */
-import { encodeImageKey } from '../../dataset/label-key.js';
-import { decodeAssetRecord } from '../../dataset/asset-record.js';
 import { frameRangesText, type FrameRange } from '../../dataset/track-change.js';
 import { decodeKeyframeKey, decodeTrackKey, encodeTrackKey } from '../../dataset/track-key.js';
-import { decodeTrackRecord, type TrackRecord } from '../../dataset/track-record.js';
 import { compareBytes } from '../../tree/bytes.js';
 import { diffTrees, type ChangeType } from '../../tree/diff.js';
-import { getValue } from '../../tree/read.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
+import { lastFrameOf, trackRecordAt } from './video-tracks.js';
 import { fieldChanges } from '../../dataset/record-change.js';
 import type { Repository } from '../repository/repository.js';
 import { readTrackFrameChanges } from './track-frame-changes.js';
@@ -68,14 +65,17 @@ export async function* diffTrackSnapshots(
   const lastFrames = new Map<string, number>();
   for (const t of order) {
     const [before, after] = await Promise.all(
-      [a, b].map((s) => trackRecord(repo, s, t.video, t.track)),
+      [a, b].map((s) => trackRecordAt(repo, s, t.video, t.track)),
     );
     const record = after ?? before;
     // Keyframes of a track in neither snapshot (a merge can keep keyframes one side added to a
     // track the other side removed) belong to no track: nothing materializes them.
     if (!record) continue;
     let last = lastFrames.get(t.video);
-    if (last === undefined) lastFrames.set(t.video, (last = await lastFrame(repo, a, b, t.video)));
+    if (last === undefined) {
+      const ends = await Promise.all([a, b].map((s) => lastFrameOf(repo, s, t.video)));
+      lastFrames.set(t.video, (last = Math.max(...ends)));
+    }
     const roots = [treeRoot(a, 'keyframes'), treeRoot(b, 'keyframes')] as const;
     const frames = await readTrackFrameChanges(
       { nodes: repo.nodes, roots, video: t.video, track: t.track },
@@ -101,30 +101,4 @@ export async function* diffTrackSnapshots(
       track,
     };
   }
-}
-
-async function trackRecord(
-  repo: Repository,
-  s: Snapshot,
-  video: string,
-  track: string,
-): Promise<TrackRecord | undefined> {
-  const bytes = await getValue(repo.nodes, treeRoot(s, 'tracks'), encodeTrackKey(video, track));
-  return bytes && decodeTrackRecord(bytes);
-}
-
-/** The video's last frame in either snapshot (its asset's frame_count - 1). */
-async function lastFrame(
-  repo: Repository,
-  a: Snapshot,
-  b: Snapshot,
-  video: string,
-): Promise<number> {
-  let last = 0;
-  for (const s of [a, b]) {
-    const bytes = await getValue(repo.nodes, treeRoot(s, 'assets'), encodeImageKey(video));
-    const count = bytes ? decodeAssetRecord(bytes).frame_count : undefined;
-    if (count !== undefined) last = Math.max(last, count - 1);
-  }
-  return last;
 }

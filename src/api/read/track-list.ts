@@ -9,20 +9,19 @@
  * reads the track record as a label's content (`track.class` is its `category`) and the
  * summary (`RecordView.withTrack`).
  */
-import { decodeAssetRecord } from '../../dataset/asset-record.js';
 import type { JsonValue } from '../../core/canonical.js';
-import { encodeImageKey, encodeLabelKey } from '../../dataset/label-key.js';
+import { encodeLabelKey } from '../../dataset/label-key.js';
 import { decodeTrackKey, videoRange } from '../../dataset/track-key.js';
 import { decodeTrackRecord } from '../../dataset/track-record.js';
 import { trackVisibility } from '../../dataset/track-visibility.js';
 import { compileFilter, type Predicate } from '../../query/evaluate.js';
 import { parseFilter } from '../../query/parser.js';
 import { RecordView } from '../../query/record-view.js';
-import { getValue, scan } from '../../tree/read.js';
-import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
+import { scan } from '../../tree/read.js';
+import { treeRoot } from '../../vcs/snapshot.js';
 import { snapshotAtRef } from '../repository/snapshot-at.js';
 import type { Repository } from '../repository/repository.js';
-import { trackKeyframes } from './video-tracks.js';
+import { lastFrameOf, trackKeyframes } from './video-tracks.js';
 
 export interface TrackListOptions {
   readonly video?: string;
@@ -80,11 +79,4 @@ export async function* listTracks(
       last: visible.last,
     };
   }
-}
-
-/** The video's last frame (its asset's `frame_count` - 1; 0 without one). */
-export async function lastFrameOf(repo: Repository, s: Snapshot, video: string): Promise<number> {
-  const bytes = await getValue(repo.nodes, treeRoot(s, 'assets'), encodeImageKey(video));
-  const count = bytes ? decodeAssetRecord(bytes).frame_count : undefined;
-  return count === undefined ? 0 : count - 1;
 }

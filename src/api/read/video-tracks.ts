@@ -14,6 +14,7 @@ import {
   decodeKeyframeKey,
   decodeTrackKey,
   encodeKeyframeKey,
+  encodeTrackKey,
   trackKeyframeRange,
   videoRange,
 } from '../../dataset/track-key.js';
@@ -153,3 +154,21 @@ const keyframeOf = ([key, value]: Entry): Keyframe => ({
   frame: decodeKeyframeKey(key).frame,
   record: decodeKeyframeRecord(value),
 });
+
+/** The record of one track in a snapshot, or undefined when the video has no such track. */
+export async function trackRecordAt(
+  repo: Repository,
+  s: Snapshot,
+  video: string,
+  track: string,
+): Promise<TrackRecord | undefined> {
+  const bytes = await getValue(repo.nodes, treeRoot(s, 'tracks'), encodeTrackKey(video, track));
+  return bytes && decodeTrackRecord(bytes);
+}
+
+/** The video's last frame (its asset's `frame_count` - 1; 0 without one). */
+export async function lastFrameOf(repo: Repository, s: Snapshot, video: string): Promise<number> {
+  const bytes = await getValue(repo.nodes, treeRoot(s, 'assets'), encodeImageKey(video));
+  const count = bytes ? decodeAssetRecord(bytes).frame_count : undefined;
+  return count === undefined ? 0 : Math.max(0, count - 1);
+}

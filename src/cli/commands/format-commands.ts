@@ -8,11 +8,10 @@
 import type { Command } from 'commander';
 import type { ExportResult } from '../../api/interchange/index.js';
 import { defineCommand, Records, registerCommand, type CommandInput } from '../command-table.js';
-import { UsageError } from '../usage-error.js';
 import type { CliContext } from '../context.js';
 import { explainCommand, explanationText, type Explanation } from './query-commands.js';
 import { checkExportImages, exportTargetOptions } from './export-target.js';
-import { registerFormatImports } from './format-import-commands.js';
+import { checkAnnotatorOptions, registerFormatImports } from './format-import-commands.js';
 import {
   commitLine,
   counts,
@@ -62,14 +61,7 @@ export const importCocoCommand = defineCommand({
           "each annotation is its own annotator's labeling (its `annotator`)",
         ),
     ),
-  check: ({ opts }: CommandInput<CocoFlags>) => {
-    if (opts.annotator !== undefined && opts.annotators)
-      throw new UsageError('give --annotator NAME or --annotators, not both');
-    if ((opts.annotator !== undefined || opts.annotators) && opts.replaceAll)
-      throw new UsageError(
-        "--annotator and --annotators replace annotators' labelings; they take no --replace-all",
-      );
-  },
+  check: ({ opts }: CommandInput<CocoFlags>) => checkAnnotatorOptions(opts),
   repository: true,
   progress: true,
   async run(repo, { args, opts }: CommandInput<CocoFlags>, rc) {

@@ -70,6 +70,20 @@ type FormatFlags = PolicyFlags & {
   annotators?: boolean;
 };
 
+/** `--annotator NAME` and `--annotators` exclude each other and `--replace-all`. */
+export function checkAnnotatorOptions(opts: {
+  readonly annotator?: string;
+  readonly annotators?: boolean;
+  readonly replaceAll?: boolean;
+}): void {
+  if (opts.annotator !== undefined && opts.annotators)
+    throw new UsageError('give --annotator NAME or --annotators, not both');
+  if ((opts.annotator !== undefined || opts.annotators) && opts.replaceAll)
+    throw new UsageError(
+      "--annotator and --annotators replace annotators' labelings; they take no --replace-all",
+    );
+}
+
 /** The table entry of one format importer. */
 export function formatImportCommand(f: FormatImport) {
   return defineCommand({
@@ -91,14 +105,7 @@ export function formatImportCommand(f: FormatImport) {
             "each label is its own annotator's labeling (Label Studio: the annotation's completed_by)",
           ),
       ),
-    check: ({ opts }: CommandInput<FormatFlags>) => {
-      if (opts.annotator !== undefined && opts.annotators)
-        throw new UsageError('give --annotator NAME or --annotators, not both');
-      if ((opts.annotator !== undefined || opts.annotators) && opts.replaceAll)
-        throw new UsageError(
-          "--annotator and --annotators replace annotators' labelings; they take no --replace-all",
-        );
-    },
+    check: ({ opts }: CommandInput<FormatFlags>) => checkAnnotatorOptions(opts),
     repository: true,
     async run(repo, { args, opts }: CommandInput<FormatFlags>) {
       return f.run(repo, {
