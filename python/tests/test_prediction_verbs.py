@@ -122,6 +122,31 @@ class PredictionVerbs(unittest.TestCase):
         self.assertEqual(made, {"slice": saved["id"], "branch": "relabel-people", "commit": saved["commit"]})
         self.assertEqual(self.repo.head("relabel-people"), saved["commit"])
 
+    def test_a_run_on_a_selection_links_back_to_the_model_that_chose_it(self) -> None:
+        selected = self.repo.select("main", "det@1", strategy="least-confidence", top=2, name="loop")
+        with self.repo.run(slice="loop", params={"round": 2}) as run:
+            later = run.register_model("det", version="loop-2")
+        self.assertEqual(self.repo.get_run(run.id).info.slice, selected["slice"])
+        images = ", ".join(f'"{i}"' for i in selected["images"])
+        self.assertEqual(run.info.example_count,
+                         self.repo.count(self.repo.slice("loop")["commit"], where=f"image in ({images})"))
+        up = self.repo.lineage_up(run.id)
+        self.assertEqual(up.trained_on["slice"]["id"], selected["slice"])
+        self.assertEqual(up.trained_on["selected_by"]["model"]["name"], "det")
+        self.assertEqual(up.trained_on["selected_by"]["model"]["version"], "1")
+        self.assertEqual(up.trained_on["selected_by"]["strategy"], "least-confidence")
+        self.assertEqual(up.raw, cli_json(fx.repo_dir, "lineage", "up", run.id))
+        down = self.repo.lineage_down("det@1")
+        self.assertEqual(down, cli_json(fx.repo_dir, "lineage", "down", "det@1"))
+        slices = [s for m in down["runs"][0]["models"] for ps in m["prediction_sets"] for s in ps["slices"]]
+        loop = next(s for s in slices if s["id"] == selected["slice"])
+        self.assertEqual([(r["id"], [m["id"] for m in r["models"]]) for r in loop["runs"]],
+                         [(run.id, [later.id])])
+        with self.assertRaises(ValueError):
+            self.repo.run()
+        with self.assertRaises(verso.NotFound):
+            self.repo.run(slice="no-such-slice")
+
     def test_wrong_roles_names_and_values_raise_and_write_nothing(self) -> None:
         before = self.repo.branches()
         reader = fx.connect("read")

@@ -58,6 +58,9 @@ class LineageUp:
     run: Optional[RunInfo]
     commit: Json
     examples: Optional[Json]
+    #: For a run that trained on a slice: ``{"slice": {...}, "selected_by": {"prediction_set",
+    #: "model", "strategy"}}`` (the model whose predictions chose the run's data), else None.
+    trained_on: Optional[Json] = None
     raw: Json = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -265,16 +268,22 @@ def _orjson_line(p: Mapping[str, Any]) -> bytes:
 class LineageMethods(RepositoryBase):
     def run(
         self,
-        dataset: str,
+        dataset: Optional[str] = None,
         where: Optional[str] = None,
         schema: Optional[str] = None,
         params: Optional[Dict[str, Any]] = None,
+        slice: Optional[str] = None,  # noqa: A002
     ) -> Run:
         """Starts a training run on ``dataset`` (a ref), the labels matching ``where`` read as
-        schema ``schema``: the server fixes and hashes the example set now. Use it in a
-        ``with`` block to finish it when the block ends."""
-        body: Dict[str, Any] = {"dataset": dataset}
-        for name, value in (("where", where), ("schema", schema), ("params", params)):
+        schema ``schema``: the server fixes and hashes the example set now. With ``slice``, the
+        run trains on that slice's labels at ``dataset`` (default: the slice's commit), and
+        lineage links it to the model whose predictions chose them. Use it in a ``with`` block
+        to finish it when the block ends."""
+        if dataset is None and slice is None:
+            raise ValueError("run: give a dataset ref, a slice, or both")
+        body: Dict[str, Any] = {}
+        for name, value in (("dataset", dataset), ("slice", slice), ("where", where),
+                            ("schema", schema), ("params", params)):
             if value is not None:
                 body[name] = value
         return Run(self, RunInfo.from_json(self._call("POST", "/runs", json_body=body)))
@@ -324,11 +333,14 @@ class LineageMethods(RepositoryBase):
             RunInfo.from_json(d["run"]) if d.get("run") else None,
             d.get("commit") or {},
             d.get("examples"),
-            d,
+            trained_on=d.get("trained_on"),
+            raw=d,
         )
 
     def lineage_down(self, target: str, limit: int = 10) -> Dict[str, Any]:
-        """From a ref, ``IMAGE/LABEL``, run or model down to the runs that trained on it, their
-        models and (the first ``limit``) predictions, as ``verso lineage down --json``."""
+        """From a ref, ``IMAGE/LABEL``, run, model, prediction set or slice down to the runs
+        that trained on it, their models, (the first ``limit``) predictions and prediction sets,
+        the slices chosen from those and the runs that trained on them, as ``verso lineage down
+        --json``."""
         result: Dict[str, Any] = self._call("GET", f"/lineage/down/{segment(target)}", {"limit": limit})
         return result

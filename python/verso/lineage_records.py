@@ -40,6 +40,8 @@ class RunInfo:
     finished_at: Optional[str]
     status: str
     vectors: Optional[VectorsInfo]
+    #: The slice the run trained on (``repo.run(slice=...)``), or None.
+    slice: Optional[str] = None
     raw: Json = field(default_factory=dict, repr=False, compare=False)
 
     @staticmethod
@@ -51,7 +53,8 @@ class RunInfo:
             dict(d.get("params") or {}), d.get("author", ""), d.get("started_at", ""),
             d.get("finished_at"), d.get("status", ""),
             VectorsInfo(v["blob"], v["dim"], v["count"], v["kind"]) if isinstance(v, dict) else None,
-            d,
+            slice=d.get("slice"),
+            raw=d,
         )
 
 

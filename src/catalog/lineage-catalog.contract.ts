@@ -11,7 +11,7 @@ import {
   LineageRecordNotFoundError,
   RunFinishedError,
 } from './catalog-errors.js';
-import type { ChunkHash } from '../core/hash.js';
+import { sha256Hex, type ChunkHash } from '../core/hash.js';
 import type { LineageCatalog, PredictionRecord, RunRecord } from './lineage-catalog.js';
 import { A, B, C, rejection, reopened } from './testing.js';
 import type { ContractHarness, HarnessFactory } from './testing.js';
@@ -25,6 +25,7 @@ function run(runId: string, at: ChunkHash): RunRecord {
     schema: null,
     exampleSet: B,
     exampleCount: 3,
+    slice: null,
     params: { lr: '0.1' },
     author: 'ann',
     startedAt: '2024-01-02T03:04:05.000Z',
@@ -245,6 +246,35 @@ export function describeLineageCatalogContract(
         await cat.insertSlice(slice);
         expect(await cat.getSlice(C)).toEqual(slice);
         expect(await (await reopened(h)).listSlices()).toEqual([slice]);
+      });
+
+      it('finds the slices chosen from a prediction set and the runs that trained on a slice', async () => {
+        const chosen = (id: ChunkHash, set: string, createdAt: string) => ({
+          id,
+          name: `select-${set}`,
+          commit: A,
+          filter: null,
+          schema: null,
+          exampleCount: 1,
+          createdAt,
+          selection: { predictionSet: set, strategy: 'margin', params: { top: 1 } },
+        });
+        const later = chosen(B, 'pset-1', '2024-01-03T00:00:00.000Z');
+        const earlier = chosen(C, 'pset-1', '2024-01-02T00:00:00.000Z');
+        const other = chosen(A, 'pset-2', '2024-01-01T00:00:00.000Z');
+        const D = sha256Hex(new TextEncoder().encode('d'));
+        const saved = { ...chosen(D, 'x', '2024-01-01T00:00:00.000Z'), selection: null };
+        for (const s of [later, earlier, other, saved]) await cat.insertSlice(s);
+        expect((await cat.slicesByPredictionSet('pset-1')).map((s) => s.id)).toEqual([C, B]);
+        expect(await cat.slicesByPredictionSet('pset-3')).toEqual([]);
+        const onSlice = { ...run('run-s', A), slice: C };
+        await cat.insertRun(onSlice);
+        await cat.insertRun(run('run-plain', A));
+        expect(await cat.runsBySlice(C)).toEqual([onSlice]);
+        expect(await cat.runsBySlice(B)).toEqual([]);
+        const again = await reopened(h);
+        expect((await again.runsBySlice(C)).map((r) => r.id)).toEqual(['run-s']);
+        expect((await again.getRun('run-s'))?.slice).toBe(C);
       });
     });
 

@@ -44,6 +44,12 @@ export interface RunRecord {
   /** Root hash of the example-set tree (label key -> content as read). */
   readonly exampleSet: ChunkHash;
   readonly exampleCount: number;
+  /**
+   * The slice the run trained on (`run start --slice`), or null: a slice chosen by `verso
+   * select` links the run to the prediction set, and so the model, whose predictions chose its
+   * data (the active-learning loop, issue 17).
+   */
+  readonly slice: string | null;
   readonly params: Readonly<Record<string, string>>;
   readonly author: string;
   readonly startedAt: string;
@@ -144,6 +150,8 @@ export interface LineageCatalog {
   finishRun(id: string, status: RunStatus, finishedAt: string): Promise<RunRecord>;
   setRunVectors(id: string, vectors: RunVectors): Promise<void>;
   runsByCommit(commit: ChunkHash): Promise<RunRecord[]>;
+  /** The runs that trained on a slice, oldest first. */
+  runsBySlice(slice: string): Promise<RunRecord[]>;
   /** Every run, oldest first (for membership questions that must ask each run's example set). */
   listRuns(): Promise<RunRecord[]>;
 
@@ -169,6 +177,8 @@ export interface LineageCatalog {
   insertSlice(slice: SliceRecord): Promise<void>;
   getSlice(id: string): Promise<SliceRecord | undefined>;
   slicesByCommit(commit: ChunkHash): Promise<SliceRecord[]>;
+  /** The slices `verso select` chose from a prediction set, oldest first. */
+  slicesByPredictionSet(set: string): Promise<SliceRecord[]>;
   /** Every slice (gc keeps their commits and example sets). */
   listSlices(): Promise<SliceRecord[]>;
 

@@ -22,6 +22,7 @@ export interface RunRow {
   readonly schema: string | null;
   readonly example_set: string;
   readonly example_count: number;
+  readonly slice: string | null;
   readonly params: string;
   readonly author: string;
   readonly started_at: string;
@@ -88,6 +89,7 @@ export function toRun(r: RunRow): RunRecord {
     schema: r.schema,
     exampleSet: r.example_set as ChunkHash,
     exampleCount: r.example_count,
+    slice: r.slice ?? null,
     params: JSON.parse(r.params) as Record<string, string>,
     author: r.author,
     startedAt: r.started_at,

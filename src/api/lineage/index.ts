@@ -50,6 +50,7 @@ export {
   type LineageUpOptions,
   type PredictionSummary,
 } from './lineage.js';
+export type { LaterRun, PredictionSetDown, SliceDown, SliceUp } from './lineage-loop.js';
 export {
   promotePredictions,
   promotedLabelId,

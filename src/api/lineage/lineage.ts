@@ -8,9 +8,13 @@
  * not listed, so a reader never takes a missing list for an empty one). ID is a prediction id
  * (or serving id), model id or `NAME@VERSION`, run id, a ref, or `IMAGE/LABEL` (at `at`): a
  * label a model proposed goes up through its prediction set and model (`lineage-label-up.ts`).
+ * A run that trained on a slice goes up through it to the prediction set and model whose
+ * predictions chose its data (`lineage-loop.ts`).
  * Down: a ref (commit) -> its slices and runs (indexes by commit) -> models (by run) -> predictions (by model:
- * count and the first `limit`); `IMAGE/LABEL` -> the runs whose example set holds that label
- * (one point lookup per run) -> models -> predictions; a run or model id starts lower.
+ * count and the first `limit`) and prediction sets -> the slices selected from them -> the runs
+ * that trained on those (`lineage-loop.ts`); `IMAGE/LABEL` -> the runs whose example set holds
+ * that label (one point lookup per run) -> models -> ...; a run, model, prediction set or slice
+ * id starts lower.
  */
 import { RefNotFoundError } from '../../vcs/ref-errors.js';
 import { hexToHash } from '../../core/hash.js';
@@ -34,6 +38,15 @@ import { ReviewCursor } from '../read/label-review-scan.js';
 import { findModel } from './model-register.js';
 import { labelProposal, type LabelUp } from './lineage-label-up.js';
 import { findPrediction, requireModelById, requireRun } from './lineage-records.js';
+import {
+  modelSetsDown,
+  predictionSetDown,
+  runSliceUp,
+  sliceDown,
+  type PredictionSetDown,
+  type SliceDown,
+  type SliceUp,
+} from './lineage-loop.js';
 import type { Repository } from '../repository/repository.js';
 
 export const REVIEWER_SCAN_LIMIT = 10_000;
@@ -58,6 +71,8 @@ export interface LineageUp {
   readonly prediction?: PredictionSummary;
   readonly model?: ModelRecord;
   readonly run?: RunRecord;
+  /** The slice the run trained on, and the prediction set and model that chose it. */
+  readonly trainedOn?: SliceUp;
   readonly commit: CommitSummary;
   readonly examples?: {
     readonly root: ChunkHash;
@@ -94,12 +109,14 @@ export async function lineageUp(
     ? run.commit
     : await resolveRef(repo.catalog, repo.chunks, proposal ? (opts.at ?? 'main') : id);
   const commit = summary(commitId, await getCommit(repo.chunks, commitId));
+  const trainedOn = run && (await runSliceUp(repo, run));
   const out: LineageUp = {
     ...(proposal ? { label: proposal.label } : {}),
     ...(proposal?.predictionSet ? { predictionSet: proposal.predictionSet } : {}),
     ...(p ? { prediction: withoutVector(p) } : {}),
     ...(model ? { model } : {}),
     ...(run ? { run } : {}),
+    ...(trainedOn ? { trainedOn } : {}),
     commit,
   };
   if (!run) return out;
@@ -119,14 +136,22 @@ export interface LineageDown {
   /** Slices saved on the commit. */
   readonly slices?: readonly SliceRecord[];
   readonly label?: string;
+  /** `lineage down SET_ID`: the set, the slices chosen from it and the runs on those. */
+  readonly predictionSet?: PredictionSetDown;
+  /** `lineage down SLICE_ID`: the slice and the runs that trained on it. */
+  readonly slice?: SliceDown;
   readonly runs: readonly (RunRecord & {
-    readonly models: readonly (ModelRecord & {
-      readonly predictions: {
-        readonly total: number;
-        readonly first: readonly PredictionSummary[];
-      };
-    })[];
+    readonly models: readonly ModelDown[];
   })[];
+}
+
+export interface ModelDown extends ModelRecord {
+  readonly predictions: {
+    readonly total: number;
+    readonly first: readonly PredictionSummary[];
+  };
+  /** Its prediction sets, the slices `select` chose from them, the runs that trained on those. */
+  readonly predictionSets: readonly PredictionSetDown[];
 }
 
 export async function lineageDown(repo: Repository, id: string, limit = 10): Promise<LineageDown> {
@@ -137,6 +162,10 @@ export async function lineageDown(repo: Repository, id: string, limit = 10): Pro
     const r = await requireRun(repo, model.run);
     return { runs: [{ ...r, models: [await modelDown(repo, model, limit)] }] };
   }
+  const set = await repo.catalog.lineage.getPredictionSet(id);
+  if (set) return { predictionSet: await predictionSetDown(repo, set), runs: [] };
+  const slice = await repo.catalog.lineage.getSlice(id);
+  if (slice) return { slice: await sliceDown(repo, slice), runs: [] };
   let commitId: ChunkHash | undefined;
   try {
     commitId = await resolveRef(repo.catalog, repo.chunks, id);
@@ -161,9 +190,10 @@ async function runDown(repo: Repository, run: RunRecord, limit: number) {
   return { ...run, models: await Promise.all(models.map((m) => modelDown(repo, m, limit))) };
 }
 
-async function modelDown(repo: Repository, model: ModelRecord, limit: number) {
+async function modelDown(repo: Repository, model: ModelRecord, limit: number): Promise<ModelDown> {
   const { total, first } = await repo.catalog.lineage.predictionsByModel(model.id, limit);
-  return { ...model, predictions: { total, first: first.map(withoutVector) } };
+  const predictionSets = await modelSetsDown(repo, model);
+  return { ...model, predictions: { total, first: first.map(withoutVector) }, predictionSets };
 }
 
 async function modelOrUndefined(repo: Repository, id: string): Promise<ModelRecord | undefined> {

@@ -75,20 +75,33 @@ export async function exportSlice(
   opts: SliceExportOptions,
 ): Promise<ExportResult & { readonly slice: string }> {
   const slice = await findSlice(repo, opts.slice);
-  const where =
-    slice.selection === null
-      ? (slice.filter ?? undefined)
-      : imagesFilter(await selectionImages(repo, slice));
   const r = await exportSnapshot(repo, {
     ref: slice.commit,
     format: opts.format,
     out: opts.out,
-    ...(slice.schema !== null ? { schema: slice.schema } : {}),
-    ...(where !== undefined ? { where } : {}),
+    ...(await sliceLabels(repo, slice)),
     ...(opts.withImages ? { withImages: opts.withImages } : {}),
   });
   const { where: _expression, ...rest } = r;
   return { ...rest, slice: slice.id };
+}
+
+/**
+ * The labels a slice stands for, at any commit, as a filter and the schema it is read in: a
+ * saved slice's filter and schema; a selection's images (every label of them).
+ */
+export async function sliceLabels(
+  repo: Repository,
+  slice: SliceRecord,
+): Promise<{ readonly where?: string; readonly schema?: string }> {
+  const where =
+    slice.selection === null
+      ? (slice.filter ?? undefined)
+      : imagesFilter(await selectionImages(repo, slice));
+  return {
+    ...(slice.schema !== null ? { schema: slice.schema } : {}),
+    ...(where !== undefined ? { where } : {}),
+  };
 }
 
 /** The filter of every label of `images` (no image: one that never exists, ids are not empty). */

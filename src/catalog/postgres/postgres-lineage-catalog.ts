@@ -59,8 +59,8 @@ export class PostgresLineageCatalog implements LineageCatalog {
     const { rowCount } = await this.db.write('insertRun', {
       text: `INSERT INTO runs (id, dataset_ref, commit_id, filter, schema, example_set, example_count,
                params, author, started_at, finished_at, status,
-               vectors_blob, vectors_dim, vectors_count, vectors_kind)
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)
+               vectors_blob, vectors_dim, vectors_count, vectors_kind, slice)
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
              ON CONFLICT (id) DO NOTHING`,
       values: [
         r.id,
@@ -79,6 +79,7 @@ export class PostgresLineageCatalog implements LineageCatalog {
         v?.dim ?? null,
         v?.count ?? null,
         v?.kind ?? null,
+        r.slice,
       ],
     });
     if (rowCount !== 1) throw new LineageRecordExistsError('run', r.id);
@@ -120,6 +121,14 @@ export class PostgresLineageCatalog implements LineageCatalog {
     const rows = await this.db.read<RunRow>('runsByCommit', {
       text: 'SELECT * FROM runs WHERE commit_id = $1 ORDER BY started_at, id',
       values: [commit],
+    });
+    return rows.map(toRun);
+  }
+
+  async runsBySlice(slice: string): Promise<RunRecord[]> {
+    const rows = await this.db.read<RunRow>('runsBySlice', {
+      text: 'SELECT * FROM runs WHERE slice = $1 ORDER BY started_at, id',
+      values: [slice],
     });
     return rows.map(toRun);
   }
@@ -303,6 +312,15 @@ export class PostgresLineageCatalog implements LineageCatalog {
   async listSlices(): Promise<SliceRecord[]> {
     const rows = await this.db.read<SliceRow>('listSlices', {
       text: 'SELECT * FROM slices ORDER BY id',
+    });
+    return rows.map(toSlice);
+  }
+
+  async slicesByPredictionSet(set: string): Promise<SliceRecord[]> {
+    const rows = await this.db.read<SliceRow>('slicesByPredictionSet', {
+      text: `SELECT * FROM slices WHERE ((selection::jsonb) ->> 'predictionSet') = $1
+             ORDER BY created_at, id`,
+      values: [set],
     });
     return rows.map(toSlice);
   }

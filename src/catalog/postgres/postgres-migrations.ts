@@ -192,10 +192,24 @@ const PREDICTION_SETS = `
   CREATE TRIGGER prediction_sets_immutable BEFORE UPDATE OR DELETE ON prediction_sets
     FOR EACH ROW EXECUTE FUNCTION verso_refuse('lineage records are immutable');`;
 
+/**
+ * The active-learning loop's links (issue 17), as in the SQLite backend: the slice a run trained
+ * on (immutable like the rest of the run) and the slices `select` chose from a prediction set.
+ */
+const RUN_SLICE = `
+  ALTER TABLE runs ADD COLUMN slice ${T};
+  CREATE INDEX runs_by_slice ON runs (slice) WHERE slice IS NOT NULL;
+  CREATE TRIGGER runs_slice_immutable BEFORE UPDATE OF slice ON runs FOR EACH ROW
+    WHEN (NEW.slice IS DISTINCT FROM OLD.slice)
+    EXECUTE FUNCTION verso_refuse('lineage records are immutable');
+  CREATE INDEX slices_by_prediction_set
+    ON slices (((selection::jsonb) ->> 'predictionSet'), created_at, id);`;
+
 export const MIGRATIONS: readonly string[] = [
   CORE_TABLES + LINEAGE_TABLES + DERIVED_TABLES + ACCESS_TABLES,
   IMMUTABILITY_TRIGGERS,
   PREDICTION_SETS,
+  RUN_SLICE,
 ];
 
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

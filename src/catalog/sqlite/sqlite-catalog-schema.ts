@@ -12,6 +12,7 @@ import {
   LINEAGE_IMMUTABILITY_MIGRATION,
   LINEAGE_MIGRATION,
   PREDICTION_SETS_MIGRATION,
+  RUN_SLICE_MIGRATION,
 } from './sqlite-lineage-catalog.js';
 import { REF_LOG_MIGRATION } from './sqlite-ref-log.js';
 import { ACCESS_MIGRATION } from './sqlite-access-catalog.js';
@@ -60,6 +61,7 @@ export const MIGRATIONS: readonly string[] = [
   REF_LOG_MIGRATION,
   ACCESS_MIGRATION,
   PREDICTION_SETS_MIGRATION,
+  RUN_SLICE_MIGRATION,
 ];
 
 /** The catalog's schema version (`PRAGMA user_version`; 0 for a database without tables). */

@@ -151,6 +151,7 @@ describe('SqliteCatalog lineage immutability in the database', () => {
         schema: null,
         exampleSet: hash('e'),
         exampleCount: 2,
+        slice: null,
         params: {},
         author: 'ann',
         startedAt: '2024-01-02T03:04:05.000Z',

@@ -114,6 +114,20 @@ export const PREDICTION_SETS_MIGRATION = `
   CREATE TRIGGER prediction_sets_never_deleted BEFORE DELETE ON prediction_sets
     BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;`;
 
+/**
+ * The active-learning loop's links (issue 17): the slice a run trained on (`run start
+ * --slice`), kept as immutable as the rest of the run, and the index from a prediction set to
+ * the slices `select` chose from it.
+ */
+export const RUN_SLICE_MIGRATION = `
+  ALTER TABLE runs ADD COLUMN slice TEXT;
+  CREATE INDEX runs_by_slice ON runs (slice) WHERE slice IS NOT NULL;
+  CREATE TRIGGER runs_slice_immutable BEFORE UPDATE OF slice ON runs
+    WHEN NEW.slice IS NOT OLD.slice
+    BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;
+  CREATE INDEX slices_by_prediction_set
+    ON slices (json_extract(selection, '$.predictionSet'), created_at, id);`;
+
 type Statements = ReturnType<typeof prepare>;
 type Param = string | number | null | Buffer;
 
@@ -122,7 +136,7 @@ function prepare(db: Database.Database) {
   return {
     insertRun: q(
       `INSERT INTO runs (id, dataset_ref, commit_id, filter, schema, example_set, example_count,
-         params, author, started_at, finished_at, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+         slice, params, author, started_at, finished_at, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     ),
     getRun: q<RunRow>('SELECT * FROM runs WHERE id = ?'),
     finishRun: q('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?'),
@@ -130,6 +144,7 @@ function prepare(db: Database.Database) {
       'UPDATE runs SET vectors_blob = ?, vectors_dim = ?, vectors_count = ?, vectors_kind = ? WHERE id = ?',
     ),
     runsByCommit: q<RunRow>('SELECT * FROM runs WHERE commit_id = ? ORDER BY started_at, id'),
+    runsBySlice: q<RunRow>('SELECT * FROM runs WHERE slice = ? ORDER BY started_at, id'),
     listRuns: q<RunRow>('SELECT * FROM runs ORDER BY started_at, id'),
     listModels: q<ModelRow>('SELECT * FROM models ORDER BY created_at, id'),
     predictionsAfter: q<PredictionRow>(
@@ -161,6 +176,10 @@ function prepare(db: Database.Database) {
     ),
     getSlice: q<SliceRow>('SELECT * FROM slices WHERE id = ?'),
     slicesByCommit: q<SliceRow>('SELECT * FROM slices WHERE commit_id = ? ORDER BY id'),
+    slicesByPredictionSet: q<SliceRow>(
+      `SELECT * FROM slices WHERE json_extract(selection, '$.predictionSet') = ?
+       ORDER BY created_at, id`,
+    ),
     listSlices: q<SliceRow>('SELECT * FROM slices ORDER BY id'),
     insertPredictionSet: q(
       `INSERT INTO prediction_sets (id, model, root, prediction_count, image_count, format,
@@ -195,6 +214,7 @@ export class SqliteLineageCatalog implements LineageCatalog {
           r.schema,
           r.exampleSet,
           r.exampleCount,
+          r.slice,
           JSON.stringify(r.params),
           r.author,
           r.startedAt,
@@ -241,6 +261,10 @@ export class SqliteLineageCatalog implements LineageCatalog {
 
   async runsByCommit(commit: ChunkHash): Promise<RunRecord[]> {
     return this.sql.runsByCommit.all(commit).map(toRun);
+  }
+
+  async runsBySlice(slice: string): Promise<RunRecord[]> {
+    return this.sql.runsBySlice.all(slice).map(toRun);
   }
 
   async listRuns(): Promise<RunRecord[]> {
@@ -371,6 +395,10 @@ export class SqliteLineageCatalog implements LineageCatalog {
 
   async slicesByCommit(commit: ChunkHash): Promise<SliceRecord[]> {
     return this.sql.slicesByCommit.all(commit).map(toSlice);
+  }
+
+  async slicesByPredictionSet(set: string): Promise<SliceRecord[]> {
+    return this.sql.slicesByPredictionSet.all(set).map(toSlice);
   }
 
   async insertPredictionSet(p: PredictionSetRecord): Promise<void> {

@@ -21,7 +21,7 @@ import {
   type CommandInput,
 } from '../command-table.js';
 import type { CliContext } from '../context.js';
-import type { LineageUp } from '../../api/lineage/index.js';
+import { capped, downLines, num, TEXT_LIST_LIMIT, upLines } from '../lineage-render.js';
 import { UsageError } from '../usage-error.js';
 import { modelListCommand, predictListCommand, runListCommand } from './lineage-list-commands.js';
 import {
@@ -105,24 +105,7 @@ const lineageDown = defineCommand({
     const { lineageDown } = await import('../../api/lineage/index.js');
     return lineageDown(repo, args[0] as string, opts.limit);
   },
-  render: (r) => {
-    const slices = (r.slices ?? []).map(
-      (x) => `slice ${x.id} ${x.name} (${num(x.exampleCount)} examples)`,
-    );
-    const lines = r.runs.flatMap((run) => [
-      `run ${run.id} (${run.datasetRef} @ ${run.commit.slice(0, 12)}, ${num(run.exampleCount)} examples)`,
-      ...run.models.flatMap((m) => [
-        `  model ${m.id} ${m.name}@${m.version}: ${num(m.predictions.total)} predictions`,
-        ...m.predictions.first.map((p) => `    prediction ${p.id} image ${p.image} at ${p.time}`),
-        ...(m.predictions.total > m.predictions.first.length
-          ? [
-              `    … and ${num(m.predictions.total - m.predictions.first.length)} more; use --limit N, or verso predict list --model ${m.id}`,
-            ]
-          : []),
-      ]),
-    ]);
-    return [...slices, ...(r.runs.length > 0 ? lines : ['no runs'])];
-  },
+  render: (r) => downLines(r),
 });
 
 const explain = defineCommand({
@@ -168,7 +151,11 @@ const runStart = defineCommand({
   description: 'record a training run on a dataset selection; prints the run id',
   spec: (cmd) =>
     cmd
-      .requiredOption('--dataset <ref>', 'the dataset ref (branch, tag, commit)')
+      .option('--dataset <ref>', 'the dataset ref (branch, tag, commit)')
+      .option(
+        '--slice <slice>',
+        "train on a slice's labels (at --dataset, default the slice's commit)",
+      )
       .option('--where <expr>', 'train on the labels matching this filter')
       .option('--schema <version>', 'read the labels as this schema version')
       .option('--param <k=v>', 'a training parameter (repeatable)', keyValuePairs)
@@ -183,12 +170,15 @@ const runStart = defineCommand({
   check: ({ opts }: CommandInput<RunStartOpts>) => {
     if ((opts.export === undefined) !== (opts.out === undefined))
       throw new UsageError('run start: give --export FORMAT and --out PATH together');
+    if (opts.dataset === undefined && opts.slice === undefined)
+      throw new UsageError('run start: give --dataset REF, --slice S, or both');
   },
   repository: true,
   async run(repo, { opts }: CommandInput<RunStartOpts>) {
     const { startRun } = await import('../../api/lineage/index.js');
     return startRun(repo, {
       dataset: opts.dataset,
+      slice: opts.slice,
       where: opts.where,
       schema: opts.schema,
       params: opts.param,
@@ -270,7 +260,8 @@ export function registerLineageCommands(program: Command, ctx: CliContext): void
 }
 
 interface RunStartOpts {
-  dataset: string;
+  dataset?: string;
+  slice?: string;
   where?: string;
   schema?: string;
   param?: string[];
@@ -306,53 +297,6 @@ function single(opts: PredictOpts) {
   if (opts.image === undefined || opts.output === undefined)
     throw new UsageError('predict record: give --image and --output, or --file');
   return { image: opts.image, output: opts.output, externalId: opts.id, vectorFile: opts.vector };
-}
-
-function upLines(r: LineageUp, all: boolean): string[] {
-  const lines: string[] = [];
-  if (r.label) {
-    const p = r.label.proposed_by as { model_name?: unknown; score?: unknown } | null;
-    lines.push(
-      `label      ${r.label.image}/${r.label.label} at ${r.label.ref}${p ? `: proposed by model ${String(p.model_name)} (score ${String(p.score)})` : ': not proposed by a model'}`,
-    );
-  }
-  if (r.predictionSet)
-    lines.push(
-      `prediction set ${r.predictionSet.id} (${num(r.predictionSet.predictionCount)} predictions)`,
-    );
-  if (r.prediction)
-    lines.push(`prediction ${r.prediction.id} image ${r.prediction.image} at ${r.prediction.time}`);
-  if (r.model) lines.push(`model      ${r.model.id} ${r.model.name}@${r.model.version}`);
-  if (r.run)
-    lines.push(`run        ${r.run.id} ${r.run.datasetRef} ${r.run.status} by ${r.run.author}`);
-  lines.push(`commit     ${r.commit.id} by ${r.commit.author} at ${r.commit.time}`);
-  const ex = r.examples;
-  if (ex) {
-    lines.push(`examples   ${num(ex.count)} (set ${ex.root.slice(0, 12)})`);
-    if (ex.people === 'over_limit') {
-      const why = `not listed: the set has ${num(ex.count)} examples, over the ${num(ex.scan_limit)} read by default; use --all to read them all`;
-      lines.push(`annotators ${why}`, `reviewers  ${why}`);
-    } else {
-      const limit = all ? Infinity : TEXT_LIST_LIMIT;
-      lines.push(`annotators ${capped(ex.annotators ?? [], limit, 'use --all or --json')}`);
-      lines.push(`reviewers  ${capped(ex.reviewers ?? [], limit, 'use --all or --json')}`);
-    }
-  }
-  return lines;
-}
-
-/** How many names or ids a text line lists before it says how many more there are. */
-const TEXT_LIST_LIMIT = 10;
-
-/** `a, b, c` or `a, b, … and 12,345 more; HOW` when there are more than `limit`. */
-function capped(items: readonly string[], limit: number, how: string): string {
-  if (items.length === 0) return '-';
-  if (items.length <= limit) return items.join(', ');
-  return `${items.slice(0, limit).join(', ')}, … and ${num(items.length - limit)} more; ${how}`;
-}
-
-function num(n: number): string {
-  return n.toLocaleString('en-US');
 }
 
 function str(v: unknown): string {

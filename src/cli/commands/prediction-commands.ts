@@ -194,6 +194,7 @@ interface PromoteOpts {
   branch: string;
   where?: string;
   message?: string;
+  expectedHead?: string;
   json?: boolean;
 }
 
@@ -208,7 +209,11 @@ export const predictPromoteCommand = defineCommand({
         '--where <expr>',
         'only predictions matching (score, class, kind, attributes.X, image.*)',
       )
-      .option('--message <text>', 'the commit message'),
+      .option('--message <text>', 'the commit message')
+      .option(
+        '--expected-head <commit>',
+        'promote only if the branch is at this commit (refused if it moved)',
+      ),
   repository: true,
   async run(repo, { args, opts }: CommandInput<PromoteOpts>) {
     const { promoteJson, promotePredictions } = await import('../../api/lineage/index.js');

@@ -27,6 +27,7 @@ export const RunSchema = Type.Object(
     schema: Nullable(Type.String()),
     example_set: Hash,
     example_count: Type.Integer(),
+    slice: Nullable(Type.String({ description: 'the slice the run trained on' })),
     params: AnyObject,
     author: Type.String(),
     started_at: Type.String(),

@@ -43,7 +43,20 @@ export function runRoutes(app: VersoApp, ctx: RouteContext): void {
         tags: ['lineage'],
         params: RepoParams,
         body: Type.Object({
-          dataset: Type.String({ minLength: 1, description: 'a ref: branch, tag or commit' }),
+          dataset: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description:
+                "a ref: branch, tag or commit (default with `slice`: the slice's commit)",
+            }),
+          ),
+          slice: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description:
+                "train on a slice's labels (id, unique prefix or name); the run links to the model whose predictions chose them",
+            }),
+          ),
           where: Type.Optional(Type.String({ description: 'a filter in the --where language' })),
           schema: Type.Optional(Type.String({ description: 'read the labels as this version' })),
           params: Type.Optional(
@@ -56,9 +69,10 @@ export function runRoutes(app: VersoApp, ctx: RouteContext): void {
       },
     },
     async (request, reply) => {
-      const { dataset, where, schema, params } = request.body;
+      const { dataset, slice, where, schema, params } = request.body;
       const { run } = await startRun(request.repo, {
         dataset,
+        slice,
         where,
         schema,
         params: paramPairs(params ?? {}),
