@@ -58,7 +58,7 @@ const API_FEATURE_USES = {
   interchange: ['images', 'ingest', 'query', 'read', 'schema'],
   merge: [],
   blame: ['read'],
-  schema: [],
+  schema: ['annotators'],
   lineage: ['interchange', 'query', 'read', 'schema'],
   maintenance: ['images', 'merge', 'read'],
   access: [],

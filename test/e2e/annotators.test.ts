@@ -469,3 +469,77 @@ describe('the label write policy applies to annotators as to labels', () => {
     expect(r.geometry.clipped).toBe(0);
   }); // prettier-ignore
 });
+
+describe("schema migration of annotators' labelings", () => {
+  const cls = (id: number, name: string, bbox: number[]) => ({
+    category_id: id,
+    category: name,
+    bbox,
+  });
+  const LABELINGS: Record<string, Line[]> = {
+    a: [
+      { image: 'm1', label: '1', ...cls(1, 'cat', [0, 0, 10, 10]) },
+      { image: 'm1', label: '2', ...cls(2, 'dog', [30, 30, 10, 10]) },
+    ],
+    b: [
+      { image: 'm1', label: '1', ...cls(1, 'cat', [0, 0, 10, 10]) },
+      { image: 'm1', label: '2', ...cls(1, 'cat', [30, 30, 10, 10]) },
+    ],
+    c: [{ image: 'm1', label: '1', ...cls(1, 'cat', [1, 0, 10, 10]) }],
+  };
+  let m: TestRepo;
+  let files: string;
+
+  beforeAll(async () => {
+    m = await initRepo(tmp.root(), 'migrate-annotators');
+    files = tmp.dir('migrate-files');
+    for (const [who, lines] of Object.entries(LABELINGS))
+      await m.ok(['import', 'labels', writeJsonLines(join(files, `${who}.jsonl`), lines), '--annotator', who, '--allow-unknown-images']);
+    writeFileSync(join(files, 'v1.json'), JSON.stringify({ classes: [{ id: 1, name: 'cat' }, { id: 2, name: 'dog' }] }));
+    writeFileSync(join(files, 'v2.json'), JSON.stringify({ classes: [{ id: 1, name: 'feline' }, { id: 2, name: 'dog' }] }));
+    await m.ok(['schema', 'create', '1.0', '--from', join(files, 'v1.json')]);
+    await m.ok(['schema', 'create', '2.0', '--from', join(files, 'v2.json'), '--parent', '1.0']);
+  }, 120_000); // prettier-ignore
+
+  const labelingOf = async (who: string) =>
+    parseJsonLines<Line>(await m.ok(['cat', 'main', '--annotator', who])).map(
+      (l) => `${l.label} ${String(l['category'])}`,
+    );
+
+  it('adopting a version validates every labeling, naming the annotator of one that breaks it', async () => {
+    await m.ok(['branch', 'create', 'bad']);
+    const odd = writeJsonLines(join(files, 'odd.jsonl'), [{ image: 'm1', label: '9', ...cls(7, 'zebra', [60, 60, 5, 5]) }]);
+    await m.ok(['import', 'labels', odd, '--branch', 'bad', '--annotator', 'z', '--allow-unknown-images']);
+    const head = await m.head('bad');
+    expectFailure(await m.run(['migrate', '--branch', 'bad', '--to', '1.0']), 1, "annotator 'z', object", "'category_id'");
+    expect(await m.head('bad')).toBe(head);
+    const r = await m.json<{ annotations: { labelings: number } }>(['migrate', '--branch', 'main', '--to', '1.0']);
+    expect(r.annotations.labelings).toBe(5);
+  }); // prettier-ignore
+
+  it("rewrites every annotator's labeling through a rename in the same commit; agreement survives", async () => {
+    const before = { a: await labelingOf('a'), b: await labelingOf('b'), c: await labelingOf('c') };
+    const agreementBefore = await m.json<Record<string, unknown>>(['agreement', 'main']);
+    const head = await m.head();
+    const r = await m.json<{ rewritten: number; annotations: { labelings: number; rewritten: number; marked: number } }>(['migrate', '--branch', 'main', '--to', '2.0']);
+    expect(r.annotations).toEqual({ labelings: 5, rewritten: 4, marked: 0 });
+    const show = await m.show();
+    expect(show.parents).toEqual([head]);
+    expect(show.operations).toMatchObject({ op: 'migrate', annotations: { labelings: 5, rewritten: 4 } });
+    for (const who of ['a', 'b', 'c'] as const)
+      expect(await labelingOf(who)).toEqual(before[who].map((l) => l.replace(' cat', ' feline')));
+    expect(await m.json<Record<string, unknown>>(['agreement', 'main'])).toEqual(agreementBefore);
+    await m.ok(['consensus', '--strategy', 'majority', '--min-agreement', '2']);
+    expect((await m.cat()).map((l) => l['category'])).toEqual(['feline']); // object 2 is dog vs cat: below K = 2
+  }); // prettier-ignore
+
+  it('a rename under the review policy leaves every labeling as it was and counts them', async () => {
+    await m.ok(['branch', 'create', 'rev', '--from', 'main~2']);
+    const policy = join(files, 'policy.json');
+    writeFileSync(policy, JSON.stringify({ rename_class: 'review' }));
+    const before = (await m.ok(['cat', 'rev', '--annotator', 'b'])).trim();
+    const r = await m.json<{ annotations: { rewritten: number; marked: number } }>(['migrate', '--branch', 'rev', '--to', '2.0', '--policy', policy]);
+    expect(r.annotations).toMatchObject({ rewritten: 0, marked: 4 });
+    expect((await m.ok(['cat', 'rev', '--annotator', 'b'])).trim()).toBe(before);
+  }); // prettier-ignore
+});

@@ -9,7 +9,10 @@
  *   the rest review). Auto ops rewrite the labels they affect; review ops leave a label's
  *   content as it was and set its review to `{...old review, status: 'needs_review', reason}`.
  * The commit's operations are the migration record: `{op: 'migrate', from, to, labels,
- * rewritten, marked, ops: [{index, version, policy, labels, ...the delta op}]}`.
+ * rewritten, marked, ops: [{index, version, policy, labels, ...the delta op}]}`, plus
+ * `annotations: {labelings, rewritten, marked}` when the branch keeps several annotators'
+ * labelings (issue 18): each object's reference and every annotator's labeling are migrated
+ * alike (`schema/migrate-object.ts`) and adopting a version validates every labeling too.
  * `dryRun` computes the same counts and writes nothing (and takes no writer lease).
  */
 import { decodeValue, encodeValue, type JsonValue } from '../../core/canonical.js';
@@ -30,7 +33,14 @@ import { getValue, scanLeaves } from '../../tree/read.js';
 import { branchHead, type BranchHead } from '../write/branch-head.js';
 import type { CommitResult } from '../write/commit-to-branch.js';
 import { writeToBranch } from '../write/write-to-branch.js';
-import type { Snapshot } from '../../vcs/snapshot.js';
+import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
+import {
+  encodeAnnotationKey,
+  encodeObjectKey,
+  encodeReference,
+} from '../../dataset/annotation-record.js';
+import { migrateObject } from '../../schema/migrate-object.js';
+import { labelingsOf, scanObjectLabelings } from '../annotators/object-scan.js';
 import { NEEDS_REVIEW } from './migrate-status.js';
 import type { Repository } from '../repository/repository.js';
 import { SchemaRegistry } from '../repository/schema-registry.js';
@@ -50,6 +60,8 @@ export interface MigratedOp {
   readonly policy: 'auto' | 'review';
   /** Labels the op affected (rewritten under auto, marked under review). */
   readonly labels: number;
+  /** Annotators' labelings it affected, when there are any. */
+  readonly annotations?: number;
   /** One line for people, e.g. `2.1 op 3: split_class 3 'vehicle' into 5 'car', 6 'truck'`. */
   readonly text: string;
   readonly op: JsonValue;
@@ -64,8 +76,17 @@ export interface MigrateResult {
   readonly labels: number;
   readonly rewritten: number;
   readonly marked: number;
+  /** With several annotators' labelings: how many, and how many were rewritten or marked. */
+  readonly annotations?: AnnotationCounts;
   readonly ops: readonly MigratedOp[];
   readonly commit?: CommitResult;
+}
+
+export interface AnnotationCounts {
+  readonly labelings: number;
+  readonly rewritten: number;
+  /** Labelings a review op hit: left as they were (annotations carry no review). */
+  readonly marked: number;
 }
 
 export async function migrateBranch(
@@ -122,12 +143,14 @@ export async function migrateBranch(
           labels: plan.counts.labels,
           rewritten: plan.counts.rewritten,
           marked: plan.counts.marked,
+          ...(plan.counts.annotations ? { annotations: { ...plan.counts.annotations } } : {}),
           ops: plan.counts.ops.map((o) => ({
             ...(o.op as object),
             index: o.index,
             version: o.version,
             policy: o.policy,
             labels: o.labels,
+            ...(o.annotations !== undefined ? { annotations: o.annotations } : {}),
           })),
         },
         report: summary,
@@ -138,7 +161,7 @@ export async function migrateBranch(
 }
 
 interface Plan {
-  readonly counts: Pick<MigrateResult, 'labels' | 'rewritten' | 'marked' | 'ops'>;
+  readonly counts: Pick<MigrateResult, 'labels' | 'rewritten' | 'marked' | 'ops' | 'annotations'>;
   /** The migrated snapshot (its trees written to the chunk store). */
   snapshot(): Promise<Snapshot>;
 }
@@ -162,8 +185,18 @@ async function adopt(
       labels++;
     }
   }
+  let labelings = 0;
+  for await (const batch of scanObjectLabelings(repo, base.snapshot))
+    for (const o of batch)
+      for (const { annotator, content } of labelingsOf(o)) {
+        const problem = validate(content);
+        if (problem)
+          throw new LabelSchemaError(o.image, o.object, problem.field, problem.why, annotator);
+        labelings++;
+      }
+  const annotations = labelings > 0 ? { labelings, rewritten: 0, marked: 0 } : undefined;
   return {
-    counts: { labels, rewritten: 0, marked: 0, ops: [] },
+    counts: { labels, rewritten: 0, marked: 0, ops: [], ...(annotations ? { annotations } : {}) },
     snapshot: async () => ({ ...base.snapshot, schema: to }),
   };
 }
@@ -189,15 +222,18 @@ async function rewrite(
       if (r.reasons.length > 0) marked.push({ key: run.keys[i]!, reason: r.reasons.join('; ') });
     }
   }
+  const objects = await migrateObjects(repo, base.snapshot, active, steps.length);
   const counts = {
     labels,
     rewritten: labelEdits.length,
     marked: marked.length,
+    ...(objects.counts.labelings > 0 ? { annotations: objects.counts } : {}),
     ops: steps.map((s) => ({
       index: s.index,
       version: s.version,
       policy: s.policy,
       labels: hits[s.index]!,
+      ...(objects.hits[s.index]! > 0 ? { annotations: objects.hits[s.index]! } : {}),
       text: describeStep(s),
       op: s.op as unknown as JsonValue,
     })),
@@ -221,6 +257,12 @@ async function rewrite(
         labelEdits,
       );
       const newReviews = await mutateTreeCounting(repo.nodes, reviewsRoot, reviewEdits);
+      const tree = async (name: 'objects' | 'annotations', edits: Edit[]) =>
+        edits.length === 0
+          ? base.snapshot.trees[name]
+          : hashToHex(
+              (await mutateTreeCounting(repo.nodes, treeRoot(base.snapshot, name), edits)).root,
+            );
       return {
         ...base.snapshot,
         schema: to,
@@ -228,8 +270,46 @@ async function rewrite(
           ...base.snapshot.trees,
           labels: hashToHex(newLabels.root),
           reviews: hashToHex(newReviews.root),
+          objects: await tree('objects', objects.objectEdits),
+          annotations: await tree('annotations', objects.annotationEdits),
         },
       };
     },
   };
+}
+
+/**
+ * Every object's reference and annotators' labelings through the active steps (one walk of the
+ * objects and annotations trees); `hits` counts the labelings each step hit.
+ */
+async function migrateObjects(
+  repo: Repository,
+  snapshot: Snapshot,
+  active: readonly PlannedStep[],
+  stepCount: number,
+) {
+  const hits = new Array<number>(stepCount).fill(0);
+  const objectEdits: Edit[] = [];
+  const annotationEdits: Edit[] = [];
+  const counts = { labelings: 0, rewritten: 0, marked: 0 };
+  for await (const batch of scanObjectLabelings(repo, snapshot))
+    for (const o of batch) {
+      counts.labelings += o.annotations.length;
+      if (active.length === 0) continue;
+      const m = migrateObject(active, o);
+      counts.rewritten += m.rewritten;
+      counts.marked += m.marked;
+      for (const h of m.hits) hits[h]!++;
+      if (m.reference)
+        objectEdits.push({
+          key: encodeObjectKey(o.image, o.object),
+          value: encodeReference(m.reference),
+        });
+      for (const a of m.annotations)
+        annotationEdits.push({
+          key: encodeAnnotationKey(o.image, o.object, a.annotator),
+          value: a.bytes,
+        });
+    }
+  return { counts, hits, objectEdits, annotationEdits };
 }

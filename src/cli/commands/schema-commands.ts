@@ -148,7 +148,15 @@ const migrate = defineCommand<MigrateFlags, MigrateResult>({
       : '(dry run, nothing written)';
     return [
       `${head} schema ${r.from ?? '(none)'} -> ${r.to}: ${r.labels} labels, ${r.rewritten} rewritten, ${r.marked} marked needs_review`,
-      ...r.ops.map((o) => `  ${o.text}: ${o.policy}, ${o.labels} labels`),
+      ...(r.annotations
+        ? [
+            `  annotators' labelings: ${r.annotations.labelings}, ${r.annotations.rewritten} rewritten, ${r.annotations.marked} hit by review ops (left as they were)`,
+          ]
+        : []),
+      ...r.ops.map(
+        (o) =>
+          `  ${o.text}: ${o.policy}, ${o.labels} labels${o.annotations !== undefined ? `, ${o.annotations} annotators' labelings` : ''}`,
+      ),
     ];
   },
 });
