@@ -61,6 +61,21 @@ class Annotators(unittest.TestCase):
         bob = next(c for c in changes if c.annotator == "bob" and c.image == "img002")
         self.assertEqual(bob.after["category"], "person")
 
+    def test_blame_of_annotations_is_the_cli_json(self) -> None:
+        mine = self.repo.blame_annotations("img001", ref="multi")
+        self.assertEqual(mine, cli_json(fx.repo_dir, "blame", "img001", "--annotations", "--ref",
+                                        "multi")["annotations"])
+        self.assertEqual(sorted((b["annotator"], b["label"]) for b in mine),
+                         [("ann", "a1"), ("bob", "b1"), ("cyd", "c1")])
+        log = [c.id for c in self.repo.log("multi")]
+        # each annotator's import is its own commit, newest first in the log
+        by = {b["annotator"]: b["introduced"]["commit"] for b in mine}
+        self.assertEqual([by["cyd"], by["bob"], by["ann"]], log[:3])
+        one = self.repo.blame_annotations("img001", ref="multi", object=mine[0]["object"])
+        self.assertEqual(one, [b for b in mine if b["object"] == mine[0]["object"]])
+        with self.assertRaises(verso.NotFound):
+            self.repo.blame_annotations("no-such-image", ref="multi")
+
     def test_agreement_is_the_cli_json(self) -> None:
         for by in (None, "annotator", "class"):
             args = ["agreement", "multi"] + (["--by", by] if by else [])

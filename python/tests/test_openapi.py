@@ -24,6 +24,7 @@ CLIENT_ROUTES = [
     ("GET", "/repos/{repo}/diff", {"from", "to", "stat"}),
     ("GET", "/repos/{repo}/blame", {"ref", "image", "label"}),
     ("GET", "/repos/{repo}/blame/track", {"ref", "video", "track"}),
+    ("GET", "/repos/{repo}/blame/annotations", {"ref", "image", "object"}),
     ("GET", "/repos/{repo}/tracks", {"ref", "video", "where"}),
     ("GET", "/repos/{repo}/labels", {"ref", "where", "schema", "annotator"}),
     ("GET", "/repos/{repo}/count", {"ref", "where"}),

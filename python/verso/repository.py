@@ -112,6 +112,17 @@ class Repository(AccessMethods, SchemaMethods, MergeMethods, ExportMethods, Imag
         )
         return result
 
+    def blame_annotations(
+        self, image: str, ref: str = "main", object: Optional[str] = None  # noqa: A002
+    ) -> List[Dict[str, Any]]:
+        """Per annotator's labeling of each object of an image (or of one ``object``) at
+        ``ref``: ``annotator``, the annotator's own ``label`` id, ``annotated_at``, and the
+        first-parent commits that ``introduced`` and last ``changed`` it (as ``verso blame IMAGE
+        [OBJECT] --annotations --json``)."""
+        answer = self._call("GET", "/blame/annotations", {"ref": ref, "image": image, "object": object})
+        found: List[Dict[str, Any]] = answer["annotations"]
+        return found
+
     def tracks(
         self, ref: str = "main", video: Optional[str] = None, where: Optional[str] = None
     ) -> Stream[Dict[str, Any]]:

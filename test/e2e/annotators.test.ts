@@ -533,6 +533,24 @@ describe("schema migration of annotators' labelings", () => {
     expect((await m.cat()).map((l) => l['category'])).toEqual(['feline']); // object 2 is dog vs cat: below K = 2
   }); // prettier-ignore
 
+  it("blames each annotator's labeling: the migration changed the renamed ones only", async () => {
+    const commit = async (ref: string) => (await m.show(ref)).commit;
+    const [importA, importB, importC, migrated] = await Promise.all(['main~5', 'main~4', 'main~3', 'main~1'].map(commit));
+    const { annotations } = await m.json<{ annotations: { object: string; annotator: string; introduced: { commit: string }; changed: { commit: string } }[] }>(['blame', 'm1', '--annotations']);
+    expect(annotations.map((b) => [b.object, b.annotator, b.introduced.commit, b.changed.commit])).toEqual([
+      ['1', 'a', importA, migrated],
+      ['1', 'b', importB, migrated],
+      ['1', 'c', importC, migrated],
+      ['2', 'a', importA, importA],
+      ['2', 'b', importB, migrated],
+    ]);
+    const text = await m.ok(['blame', 'm1', '2', '--annotations']);
+    expect(text).toContain('m1 2 by a');
+    expect(text).toContain(`introduced  ${importA.slice(0, 12)}`);
+    expectFailure(await m.run(['blame', 'nope', '--annotations']), 1, "no annotators' labelings of image 'nope' in main");
+    expectFailure(await m.run(['blame', 'm1', '--annotations', '--track', '7']), 2, 'give --track or --annotations');
+  }); // prettier-ignore
+
   it('a rename under the review policy leaves every labeling as it was and counts them', async () => {
     await m.ok(['branch', 'create', 'rev', '--from', 'main~2']);
     const policy = join(files, 'policy.json');

@@ -27,3 +27,17 @@ export class TrackNotFoundError extends VersoError {
     });
   }
 }
+
+/** An image (or object) without annotators' labelings at a ref (`verso blame --annotations`). */
+export class AnnotationNotFoundError extends VersoError {
+  constructor(ref: string, image: string, object?: string) {
+    super(
+      'NotFound',
+      'ANNOTATION_NOT_FOUND',
+      object === undefined
+        ? `no annotators' labelings of image '${image}' in ${ref}`
+        : `no annotators' labelings of object '${object}' of image '${image}' in ${ref}`,
+      { ref, image, ...(object === undefined ? {} : { object }) },
+    );
+  }
+}

@@ -1,4 +1,7 @@
-/** The blame feature's public verbs (layer: api): which commits made each label, and each frame of a video track, what it is. */
+/**
+ * The blame feature's public verbs (layer: api): which commits made each label, each
+ * annotator's labeling of an object, and each frame of a video track what it is.
+ */
 export { blame, type BlameCommit, type BlameQuery, type LabelBlame } from './blame.js';
 export {
   trackBlame,
@@ -6,3 +9,8 @@ export {
   type TrackBlame,
   type TrackBlameQuery,
 } from './track-blame.js';
+export {
+  annotationBlame,
+  type AnnotationBlame,
+  type AnnotationBlameQuery,
+} from './annotation-blame.js';

@@ -4,7 +4,7 @@
  * counts), and blame. Member names are those of the CLI's `--json`.
  */
 import { Type } from 'typebox';
-import { blame, trackBlame } from '../../api/blame/index.js';
+import { blame, annotationBlame, trackBlame } from '../../api/blame/index.js';
 import { diffDetails, diffStat, logCommits, showCommit } from '../../api/read/index.js';
 import { snakeCaseJson } from '../../core/json-case.js';
 import { sendRecords, started } from '../ndjson.js';
@@ -178,6 +178,34 @@ export function historyRoutes(app: VersoApp, _ctx: RouteContext): void {
       const { video, track } = request.query;
       const ref = request.query.ref ?? 'main';
       return snakeCaseJson(await trackBlame(request.repo, { ref, video, track })) as never;
+    },
+  );
+
+  app.get(
+    '/blame/annotations',
+    {
+      config: { role: 'read' },
+      schema: {
+        summary:
+          "per annotator's labeling of each object of an image (or of one object) at the ref: the commits that introduced and last changed it (first-parent history; as `verso blame IMAGE [OBJECT] --annotations --json`)",
+        tags: ['history'],
+        params: RepoParams,
+        querystring: Type.Object({
+          ref: RefQuery,
+          image: Type.String({ minLength: 1 }),
+          object: Type.Optional(Type.String({ minLength: 1 })),
+        }),
+        response: { 200: AnyObject, ...errors(...REPO_ERRORS) },
+      },
+    },
+    async (request) => {
+      const { image, object } = request.query;
+      const q = { ref: request.query.ref ?? 'main', image };
+      const found = await annotationBlame(
+        request.repo,
+        object === undefined ? q : { ...q, object },
+      );
+      return { annotations: found } as never;
     },
   );
 }
