@@ -204,6 +204,7 @@ export function describeLineageCatalogContract(
         format: 'coco',
         dataset: A,
         createdAt,
+        rankings: { margin: B, entropy: A } as Record<string, ChunkHash> | null,
       });
 
       it('stores prediction sets of a stored model, finds them by model, keeps them immutable and across reopen', async () => {
@@ -213,7 +214,11 @@ export function describeLineageCatalogContract(
         ).toBeInstanceOf(LineageRecordNotFoundError);
         await cat.insertModel(model);
         const first = set('pset-1', '2024-01-04T00:00:00.000Z');
-        const second = { ...set('pset-0', '2024-01-05T00:00:00.000Z'), dataset: null };
+        const second = {
+          ...set('pset-0', '2024-01-05T00:00:00.000Z'),
+          dataset: null,
+          rankings: null,
+        };
         await cat.insertPredictionSet(first);
         await cat.insertPredictionSet(second);
         expect(await cat.getPredictionSet('pset-1')).toEqual(first);

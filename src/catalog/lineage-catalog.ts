@@ -119,6 +119,11 @@ export interface PredictionSetRecord {
   /** The commit its images (and classes) were checked against, or null. */
   readonly dataset: ChunkHash | null;
   readonly createdAt: string;
+  /**
+   * Its ranking trees by strategy (`dataset/prediction-ranking.ts`), derived from `root` when it
+   * was stored; null for a set stored before they existed (`select` then scans the set).
+   */
+  readonly rankings: Readonly<Record<string, ChunkHash>> | null;
 }
 
 /**

@@ -69,6 +69,7 @@ export interface PredictionSetRow {
   readonly format: string;
   readonly dataset: string | null;
   readonly created_at: string;
+  readonly rankings?: string | null;
 }
 
 export function toRun(r: RunRow): RunRecord {
@@ -136,5 +137,9 @@ export function toPredictionSet(r: PredictionSetRow): PredictionSetRecord {
     format: r.format,
     dataset: r.dataset as ChunkHash | null,
     createdAt: r.created_at,
+    rankings:
+      r.rankings === null || r.rankings === undefined
+        ? null
+        : (JSON.parse(r.rankings) as Record<string, ChunkHash>),
   };
 }

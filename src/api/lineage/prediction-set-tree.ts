@@ -16,6 +16,7 @@ import { TreeBuilder } from '../../tree/builder.js';
 import { compareBytes } from '../../tree/bytes.js';
 import type { Repository } from '../repository/repository.js';
 import type { SourcedPrediction } from './prediction-sources.js';
+import { RankingBuilder, type PredictionRankings } from './prediction-rankings.js';
 
 export interface PredictionEntry {
   readonly key: Uint8Array;
@@ -52,24 +53,29 @@ export interface BuiltPredictionTree {
   readonly root: ChunkHash;
   readonly predictionCount: number;
   readonly imageCount: number;
+  /** The set's ranking trees (`prediction-rankings.ts`), built in the same pass. */
+  readonly rankings: PredictionRankings;
 }
 
-/** Builds (and makes durable) the tree of sorted, distinct entries. */
+/** Builds (and makes durable) the tree of sorted, distinct entries, and its ranking trees. */
 export async function buildPredictionTree(
   repo: Repository,
   sorted: readonly PredictionEntry[],
 ): Promise<BuiltPredictionTree> {
   const builder = new TreeBuilder(repo.nodes);
+  const ranking = new RankingBuilder();
   let images = 0;
   let lastImage: string | undefined;
   for (const [i, e] of sorted.entries()) {
     builder.add(e.key, e.value);
-    if (e.from.p.image !== lastImage) [images, lastImage] = [images + 1, e.from.p.image];
+    const p = e.from.p;
+    ranking.add(p.image, p.prediction, p.record, p.category);
+    if (p.image !== lastImage) [images, lastImage] = [images + 1, p.image];
     if (i % 8192 === 8191) await repo.chunks.ready();
   }
   const root = hashToHex(builder.finish());
-  await repo.chunks.flush();
-  return { root, predictionCount: sorted.length, imageCount: images };
+  const rankings = await ranking.finish(repo);
+  return { root, predictionCount: sorted.length, imageCount: images, rankings };
 }
 
 /** The (image, prediction) of a tree key. */

@@ -410,7 +410,7 @@ describe('select', () => {
 });
 
 describe('gc', () => {
-  it('keeps every prediction set tree and every select slice tree', async () => {
+  it('keeps every prediction set tree, its ranking trees and every select slice tree', async () => {
     const model = await newModel();
     const rows = imageIds.slice(0, 40).map((image, i) => ({
       image,
@@ -430,9 +430,20 @@ describe('gc', () => {
       top: 3,
     });
     const [setNodes, sliceNodes] = [await treeChunks(set.root), await treeChunks(slice.id)];
+    const rankings = Object.values(set.rankings!);
+    expect(rankings).toHaveLength(3);
+    const rankingNodes = await Promise.all(rankings.map((r) => treeChunks(r)));
     await collectGarbage(repo);
     expect(await treeChunks(set.root)).toEqual(setNodes);
     expect(await treeChunks(slice.id)).toEqual(sliceNodes);
+    expect(await Promise.all(rankings.map((r) => treeChunks(r)))).toEqual(rankingNodes);
+    const again = await selectImages(repo, {
+      dataset: 'main',
+      predictions: set.id,
+      strategy: 'least-confidence',
+      top: 3,
+    });
+    expect(again.slice.id).toBe(slice.id);
   });
 });
 

@@ -1,6 +1,12 @@
 /**
  * `select`'s ranking (layer: api): every candidate image with its deciding prediction and its
- * difficulty, hardest first, ties by image id ascending (issue 17).
+ * difficulty, hardest first, ties by image id ascending (issue 17), and the choice of the top
+ * ones (`chooseImages`).
+ *
+ * - A set stored with ranking trees (`prediction-rankings.ts`) is read in that order for
+ *   least-confidence, margin and entropy when `where` names no prediction field: the first
+ *   images are taken, each checked against the dataset by point lookups, until `top` are
+ *   chosen: O(top · log n), not O(predictions). Otherwise the set is scanned as below.
  *
  * - least-confidence, margin, entropy, random: an image's difficulty is that of its most
  *   uncertain prediction (`dataset/prediction-uncertainty.ts`; between equally uncertain
@@ -17,7 +23,8 @@
  */
 import type { PredictionSetRecord } from '../../catalog/catalog.js';
 import { decodeValue, type JsonValue } from '../../core/canonical.js';
-import { hexToHash } from '../../core/hash.js';
+import { hexToHash, type ChunkHash } from '../../core/hash.js';
+import { isRankedStrategy } from '../../dataset/prediction-ranking.js';
 import { decodeLabelKey, encodeImageKey, imageLabelRange } from '../../dataset/label-key.js';
 import {
   harder,
@@ -28,7 +35,7 @@ import {
 import { filterNeeds, type Predicate } from '../../query/evaluate.js';
 import { parseFilter } from '../../query/parser.js';
 import { RecordView } from '../../query/record-view.js';
-import { scanLeaves } from '../../tree/read.js';
+import { getValue, scan, scanLeaves } from '../../tree/read.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import { ForwardRangeCursor } from '../query/image-entries.js';
 import { ReviewCursor } from '../read/label-review-scan.js';
@@ -37,6 +44,7 @@ import type { Repository } from '../repository/repository.js';
 import type { DatasetCheck } from './prediction-dataset-check.js';
 import { predictionPredicate } from './prediction-predicate.js';
 import { predictionKeyOf } from './prediction-set-tree.js';
+import { rankedImages } from './prediction-rankings.js';
 import { disagreementsIn } from './predict-disagreements.js';
 
 export interface SelectedImage {
@@ -52,19 +60,80 @@ export interface RankOptions {
   readonly where?: string | undefined;
 }
 
-/** Every candidate image with its deciding prediction, hardest first, ties by image id. */
-export async function rankImages(
+export interface ChooseOptions extends RankOptions {
+  readonly top: number;
+  readonly perClass?: number | undefined;
+}
+
+/** The `top` hardest candidate images (at most `perClass` per deciding class), hardest first. */
+export async function chooseImages(
   repo: Repository,
   set: PredictionSetRecord,
   dataset: DatasetCheck,
-  opts: RankOptions,
+  opts: ChooseOptions,
   seed: string,
 ): Promise<SelectedImage[]> {
   const strategy = opts.strategy;
-  const ranked =
-    strategy === 'disagreement'
-      ? await rankByDisagreement(repo, dataset.snap, set, opts.where)
-      : await rankByPrediction(repo, set, dataset, strategy, opts.where, seed);
+  if (strategy === 'disagreement')
+    return choose(await rankByDisagreement(repo, dataset.snap, set, opts.where), opts);
+  const filter =
+    opts.where === undefined ? undefined : await selectFilter(repo, dataset.snap, opts.where);
+  const ranking = isRankedStrategy(strategy) ? set.rankings?.[strategy] : undefined;
+  if (ranking !== undefined && filter?.kind !== 'predictions')
+    return choose(rankedCandidates(repo, ranking, dataset.snap, filter), opts);
+  return choose(await rankImages(repo, set, dataset, strategy, filter, seed), opts);
+}
+
+/** The images of a ranking tree the dataset has (and `filter` keeps), in the tree's order. */
+async function* rankedCandidates(
+  repo: Repository,
+  ranking: ChunkHash,
+  snap: Snapshot,
+  filter: Filter | undefined,
+): AsyncGenerator<SelectedImage> {
+  const assets = treeRoot(snap, 'assets');
+  const labels = treeRoot(snap, 'labels');
+  for await (const r of rankedImages(repo, ranking)) {
+    const keep =
+      filter?.kind === 'images'
+        ? filter.images.has(r.image)
+        : (await getValue(repo.nodes, assets, encodeImageKey(r.image))) !== undefined ||
+          !(await scan(repo.nodes, labels, imageLabelRange(r.image)).next()).done;
+    if (keep) yield r;
+  }
+}
+
+/** Takes images in order until `top` are chosen, at most `perClass` per deciding class. */
+async function choose(
+  ranked: AsyncIterable<SelectedImage> | Iterable<SelectedImage>,
+  opts: Pick<ChooseOptions, 'top' | 'perClass'>,
+): Promise<SelectedImage[]> {
+  const taken = new Map<string, number>();
+  const out: SelectedImage[] = [];
+  if (opts.top <= 0) return out;
+  for await (const r of ranked) {
+    const n = taken.get(r.category) ?? 0;
+    if (opts.perClass !== undefined && n >= opts.perClass) continue;
+    taken.set(r.category, n + 1);
+    out.push(r);
+    if (out.length >= opts.top) break;
+  }
+  return out;
+}
+
+/** Every candidate image with its deciding prediction, hardest first, ties by image id. */
+async function rankImages(
+  repo: Repository,
+  set: PredictionSetRecord,
+  dataset: DatasetCheck,
+  strategy: PredictionStrategy,
+  filter: Filter | undefined,
+  seed: string,
+): Promise<SelectedImage[]> {
+  return sortRanked(strategy, await rankByPrediction(repo, set, dataset, strategy, filter, seed));
+}
+
+function sortRanked(strategy: SelectStrategy, ranked: SelectedImage[]): SelectedImage[] {
   return ranked.sort(
     (a, b) =>
       (harder(strategy, a.difficulty, b.difficulty)
@@ -92,7 +161,7 @@ async function rankByDisagreement(
         category: d.predictedClass,
       });
   }
-  return [...best.values()];
+  return sortRanked('disagreement', [...best.values()]);
 }
 
 type Filter =
@@ -104,10 +173,9 @@ async function rankByPrediction(
   set: PredictionSetRecord,
   dataset: DatasetCheck,
   strategy: PredictionStrategy,
-  where: string | undefined,
+  filter: Filter | undefined,
   seed: string,
 ): Promise<SelectedImage[]> {
-  const filter = where === undefined ? undefined : await selectFilter(repo, dataset.snap, where);
   const facts = new ImageFacts(repo, dataset.snap);
   const out: SelectedImage[] = [];
   const view = new RecordView();

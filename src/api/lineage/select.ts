@@ -3,8 +3,9 @@
  * [--where EXPR] [--seed S]` (layer: api): the N images the model is least sure about, saved as
  * a slice (issue 17).
  *
- * An image's difficulty is that of its most uncertain prediction (`select-rank.ts`); images
- * are ranked hardest first, ties by image id ascending.
+ * An image's difficulty is that of its most uncertain prediction (`select-rank.ts`, which reads
+ * the set's ranking tree when it can); images are ranked hardest first, ties by image id
+ * ascending.
  * `--per-class N` takes at most N images whose deciding prediction has one class, going down
  * the ranking until `top` images are chosen.
  *
@@ -22,7 +23,7 @@ import { timeOf } from '../repository/identity.js';
 import { withLease } from '../repository/lease.js';
 import type { Repository } from '../repository/repository.js';
 import { datasetCheck } from './prediction-dataset-check.js';
-import { rankImages, type SelectedImage } from './select-rank.js';
+import { chooseImages, type SelectedImage } from './select-rank.js';
 import { resolvePredictionSet } from './prediction-sets.js';
 
 export interface SelectOptions {
@@ -52,8 +53,7 @@ export async function selectImages(repo: Repository, opts: SelectOptions): Promi
   const commit = dataset.commit;
   const set = await resolvePredictionSet(repo, opts.predictions);
   const seed = opts.strategy === 'random' ? (opts.seed ?? '') : null;
-  const ranked = await rankImages(repo, set, dataset, opts, seed ?? '');
-  const images = choose(ranked, opts.top, opts.perClass);
+  const images = await chooseImages(repo, set, dataset, opts, seed ?? '');
   const params: Record<string, string | number | null> = {
     top: opts.top,
     per_class: opts.perClass ?? null,
@@ -78,20 +78,6 @@ export async function selectImages(repo: Repository, opts: SelectOptions): Promi
     await repo.catalog.lineage.insertSlice(slice);
     return { slice, images, created: true };
   });
-}
-
-function choose(ranked: readonly SelectedImage[], top: number, perClass?: number): SelectedImage[] {
-  if (perClass === undefined) return ranked.slice(0, top);
-  const taken = new Map<string, number>();
-  const out: SelectedImage[] = [];
-  for (const r of ranked) {
-    if (out.length >= top) break;
-    const n = taken.get(r.category) ?? 0;
-    if (n >= perClass) continue;
-    taken.set(r.category, n + 1);
-    out.push(r);
-  }
-  return out;
 }
 
 /** The slice tree: header at key [0], the images at [1, rank (4 bytes, big-endian)]. */

@@ -1,7 +1,8 @@
 /**
  * Everything in the chunk store that must outlive gc, beyond what refs reach (layer: api):
  * training runs and saved slices (their exact commits and example-set trees: lineage and
- * explain resolve through them long after the branch moved on), prediction sets' trees, and pending merges (the
+ * explain resolve through them long after the branch moved on), prediction sets' trees (and their
+ * ranking trees), and pending merges (the
  * commits they merge and the auto-merged trees `merge commit` will publish). `gc` keeps exactly
  * what is reachable from these roots and `verify` checks the same set.
  */
@@ -27,8 +28,10 @@ export async function liveRoots(repo: Repository): Promise<LiveRoots> {
     commits.push(slice.commit);
     others.push({ id: slice.id as ChunkHash, kind: 'node' });
   }
-  for (const set of await repo.catalog.lineage.listPredictionSets())
+  for (const set of await repo.catalog.lineage.listPredictionSets()) {
     others.push({ id: set.root, kind: 'node' });
+    for (const root of Object.values(set.rankings ?? {})) others.push({ id: root, kind: 'node' });
+  }
   for (const rec of await repo.catalog.listPendingMerges()) {
     const state = JSON.parse(rec.state) as PendingMerge;
     commits.push(state.ours, state.theirs, ...state.bases);

@@ -337,8 +337,8 @@ export class PostgresLineageCatalog implements LineageCatalog {
     try {
       const { rowCount } = await this.db.write('insertPredictionSet', {
         text: `INSERT INTO prediction_sets (id, model, root, prediction_count, image_count, format,
-                 dataset, created_at)
-               VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (id) DO NOTHING`,
+                 dataset, created_at, rankings)
+               VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (id) DO NOTHING`,
         values: [
           p.id,
           p.model,
@@ -348,6 +348,7 @@ export class PostgresLineageCatalog implements LineageCatalog {
           p.format,
           p.dataset,
           p.createdAt,
+          p.rankings === null ? null : JSON.stringify(p.rankings),
         ],
       });
       if (rowCount !== 1) throw new LineageRecordExistsError('prediction set', p.id);

@@ -193,10 +193,12 @@ const PREDICTION_SETS = `
     FOR EACH ROW EXECUTE FUNCTION verso_refuse('lineage records are immutable');`;
 
 /**
- * The active-learning loop's links (issue 17), as in the SQLite backend: the slice a run trained
- * on (immutable like the rest of the run) and the slices `select` chose from a prediction set.
+ * The active-learning loop (issue 17), as in the SQLite backend: the slice a run trained on
+ * (immutable like the rest of the run), the slices `select` chose from a prediction set, and a
+ * set's ranking trees.
  */
 const RUN_SLICE = `
+  ALTER TABLE prediction_sets ADD COLUMN rankings ${T};
   ALTER TABLE runs ADD COLUMN slice ${T};
   CREATE INDEX runs_by_slice ON runs (slice) WHERE slice IS NOT NULL;
   CREATE TRIGGER runs_slice_immutable BEFORE UPDATE OF slice ON runs FOR EACH ROW

@@ -115,11 +115,12 @@ export const PREDICTION_SETS_MIGRATION = `
     BEGIN SELECT RAISE(ABORT, 'lineage records are immutable'); END;`;
 
 /**
- * The active-learning loop's links (issue 17): the slice a run trained on (`run start
- * --slice`), kept as immutable as the rest of the run, and the index from a prediction set to
- * the slices `select` chose from it.
+ * The active-learning loop (issue 17): the slice a run trained on (`run start --slice`), kept
+ * as immutable as the rest of the run; the index from a prediction set to the slices `select`
+ * chose from it; a set's ranking trees (JSON: strategy -> root).
  */
 export const RUN_SLICE_MIGRATION = `
+  ALTER TABLE prediction_sets ADD COLUMN rankings TEXT;
   ALTER TABLE runs ADD COLUMN slice TEXT;
   CREATE INDEX runs_by_slice ON runs (slice) WHERE slice IS NOT NULL;
   CREATE TRIGGER runs_slice_immutable BEFORE UPDATE OF slice ON runs
@@ -183,7 +184,7 @@ function prepare(db: Database.Database) {
     listSlices: q<SliceRow>('SELECT * FROM slices ORDER BY id'),
     insertPredictionSet: q(
       `INSERT INTO prediction_sets (id, model, root, prediction_count, image_count, format,
-         dataset, created_at) VALUES (?,?,?,?,?,?,?,?)`,
+         dataset, created_at, rankings) VALUES (?,?,?,?,?,?,?,?,?)`,
     ),
     getPredictionSet: q<PredictionSetRow>('SELECT * FROM prediction_sets WHERE id = ?'),
     predictionSetsByModel: q<PredictionSetRow>(
@@ -416,6 +417,7 @@ export class SqliteLineageCatalog implements LineageCatalog {
           p.format,
           p.dataset,
           p.createdAt,
+          p.rankings === null ? null : JSON.stringify(p.rankings),
         );
       })
       .immediate();

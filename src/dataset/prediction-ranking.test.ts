@@ -1,0 +1,56 @@
+/**
+ * Ranking keys (issue 17): sorting a set's images by their key bytes gives `select`'s order
+ * (hardest first under the strategy, ties by image id ascending), for any difficulties,
+ * including 0, -0, tiny and negative values; entries decode to what was encoded.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compareBytes } from '../tree/bytes.js';
+import {
+  decodeRankedImage,
+  encodeRankedImage,
+  RANKED_STRATEGIES,
+  rankingKey,
+  type RankedImage,
+} from './prediction-ranking.js';
+import { harder } from './prediction-uncertainty.js';
+
+const ranked = fc.record({
+  image: fc.string({ minLength: 1, maxLength: 6 }),
+  difficulty: fc.oneof(
+    fc.constantFrom(0, -0, 1, 0.5, Number.MIN_VALUE, -1, Math.LN2),
+    fc.double({ min: -4, max: 4, noNaN: true }),
+  ),
+  prediction: fc.constantFrom('p1', 'p2'),
+  category: fc.constantFrom('cat', 'dog'),
+});
+
+describe('rankingKey', () => {
+  it.each(RANKED_STRATEGIES)('orders %s hardest first, ties by image id', (strategy) => {
+    fc.assert(
+      fc.property(fc.uniqueArray(ranked, { selector: (r) => r.image, maxLength: 30 }), (rs) => {
+        const byKey = [...rs].sort((a, b) =>
+          compareBytes(rankingKey(strategy, a), rankingKey(strategy, b)),
+        );
+        const expected = [...rs].sort(
+          (a, b) =>
+            (harder(strategy, a.difficulty, b.difficulty)
+              ? -1
+              : harder(strategy, b.difficulty, a.difficulty)
+                ? 1
+                : 0) || (a.image < b.image ? -1 : a.image > b.image ? 1 : 0),
+        );
+        expect(byKey.map((r) => r.image)).toEqual(expected.map((r) => r.image));
+      }),
+    );
+  });
+
+  it('round-trips an entry', () => {
+    fc.assert(
+      fc.property(ranked, (r: RankedImage) => {
+        const back = decodeRankedImage(encodeRankedImage(r));
+        expect(back).toEqual({ ...r, difficulty: r.difficulty === 0 ? 0 : r.difficulty });
+      }),
+    );
+  });
+});
