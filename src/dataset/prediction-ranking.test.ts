@@ -13,7 +13,7 @@ import {
   rankingKey,
   type RankedImage,
 } from './prediction-ranking.js';
-import { harder } from './prediction-uncertainty.js';
+import { harder, seedlessUncertainties, uncertainty } from './prediction-uncertainty.js';
 
 const ranked = fc.record({
   image: fc.string({ minLength: 1, maxLength: 6 }),
@@ -51,6 +51,30 @@ describe('rankingKey', () => {
         const back = decodeRankedImage(encodeRankedImage(r));
         expect(back).toEqual({ ...r, difficulty: r.difficulty === 0 ? 0 : r.difficulty });
       }),
+    );
+  });
+});
+
+describe('seedlessUncertainties', () => {
+  const probability = fc.oneof(
+    fc.constantFrom(0, 0.5, 1),
+    fc.double({ min: 0, max: 1, noNaN: true }),
+  );
+  const content = fc.record(
+    {
+      score: probability,
+      scores: fc.dictionary(fc.constantFrom('cat', 'dog', 'car', 'bus', 'cow'), probability),
+    },
+    { requiredKeys: ['score'] },
+  );
+  it("is exactly each strategy's uncertainty, bit for bit", () => {
+    fc.assert(
+      fc.property(content, (c) => {
+        const got = seedlessUncertainties(c);
+        const want = RANKED_STRATEGIES.map((s) => uncertainty(s, c, 'img', ''));
+        for (const [i, v] of want.entries()) expect(Object.is(got[i], v)).toBe(true);
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -60,19 +60,45 @@ export function uncertainty(
       const [top, second] = topTwoOf(content);
       return top - second;
     }
-    case 'entropy': {
-      const p = probabilitiesOf(content);
-      const sum = p.reduce((a, b) => a + b, 0);
-      let h = 0;
-      for (const x of p) if (x > 0) h -= (x / sum) * Math.log(x / sum);
-      return h;
-    }
+    case 'entropy':
+      return entropyOf(probabilitiesOf(content));
     case 'random':
       return (
         parseInt(sha256Hex(new TextEncoder().encode(`${seed}\u0000${image}`)).slice(0, 13), 16) /
         2 ** 52
       );
   }
+}
+
+/**
+ * least-confidence, margin and entropy of one prediction at once (one read of its
+ * probabilities), each exactly `uncertainty`'s value: the same float64 operations in the same
+ * order (top and second are the same numbers whether sorted or found in one pass).
+ */
+export function seedlessUncertainties(content: Content): [number, number, number] {
+  if (content['scores'] === undefined) {
+    const score = typeof content['score'] === 'number' ? content['score'] : 0;
+    return [1 - score, score - (1 - score), entropyOf([score, 1 - score])];
+  }
+  const p = probabilitiesOf(content);
+  let top = 0;
+  let second = 0;
+  if (p.length > 0) {
+    [top, second] = [p[0]!, p.length > 1 ? -Infinity : 0];
+    for (let i = 1; i < p.length; i++) {
+      const x = p[i]!;
+      if (x > top) [top, second] = [x, top];
+      else if (x > second) second = x;
+    }
+  }
+  return [1 - top, top - second, entropyOf(p)];
+}
+
+function entropyOf(p: readonly number[]): number {
+  const sum = p.reduce((a, b) => a + b, 0);
+  let h = 0;
+  for (const x of p) if (x > 0) h -= (x / sum) * Math.log(x / sum);
+  return h;
 }
 
 /** True when value `a` is harder than `b` under `strategy` (margin: smaller is harder). */

@@ -16,7 +16,7 @@ import {
   type RankedImage,
   type RankedStrategy,
 } from '../../dataset/prediction-ranking.js';
-import { harder, uncertainty } from '../../dataset/prediction-uncertainty.js';
+import { harder, seedlessUncertainties } from '../../dataset/prediction-uncertainty.js';
 import { TreeBuilder } from '../../tree/builder.js';
 import { compareBytes } from '../../tree/bytes.js';
 import { scanLeaves } from '../../tree/read.js';
@@ -39,8 +39,9 @@ export class RankingBuilder {
     category: string,
   ): void {
     if (image !== this.image) this.close(image);
-    for (const strategy of RANKED_STRATEGIES) {
-      const difficulty = uncertainty(strategy, content, image, '');
+    const values = seedlessUncertainties(content);
+    for (const [i, strategy] of RANKED_STRATEGIES.entries()) {
+      const difficulty = values[i]!;
       const best = this.current.get(strategy);
       if (!best || harder(strategy, difficulty, best.difficulty))
         this.current.set(strategy, { image, difficulty, prediction, category });
