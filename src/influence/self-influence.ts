@@ -1,0 +1,100 @@
+/**
+ * Self-influence of training examples (layer: influence, pure): the squared L2 norm of each
+ * example's recorded gradient vector, TracIn's self-influence (an example's influence on its own
+ * loss). Examples the model finds hard to fit, mislabeled ones first, have large gradients.
+ *
+ * Invariants:
+ * - A row's score is one plain float64 running sum, `v[0]² + v[1]² + ...` in index order
+ *   (`squaredNorm`), whatever the chunking: a brute-force recomputation gives the same bits.
+ * - Ranking is a total order (`ranksAbove`): higher score first, NaN after every number, ties
+ *   to the lower example key (`IMAGE/LABEL`, string order); keys are distinct.
+ * - `TopSelfInfluence` keeps at most K entries (a min-heap whose root is the worst kept), so a
+ *   scan of millions of rows holds K keys, not all of them. A row's key is only asked for
+ *   (`keyOf`) when its score could enter the heap, so most keys are never decoded.
+ */
+
+export interface SelfInfluence {
+  /** Row of the vector file. */
+  readonly row: number;
+  readonly key: string;
+  readonly score: number;
+}
+
+/** The squared L2 norm of `dim` floats of `v` from `base`, summed in float64 in index order. */
+export function squaredNorm(v: Float32Array, base: number, dim: number): number {
+  let sum = 0;
+  for (let j = base, end = base + dim; j < end; j++) sum += v[j]! * v[j]!;
+  return sum;
+}
+
+/** Whether (score a, key a) ranks before (score b, key b). */
+export function ranksAbove(sa: number, ka: string, sb: number, kb: string): boolean {
+  if (sa > sb) return true;
+  if (sa === sb) return ka < kb;
+  return sb !== sb && (sa === sa || ka < kb); // NaN ranks last; NaNs by key
+}
+
+/** The K best rows offered so far, by `ranksAbove`. */
+export class TopSelfInfluence {
+  private readonly heap: SelfInfluence[] = [];
+
+  constructor(private readonly capacity: number) {}
+
+  /** Offers row `row` with `score`; `keyOf` is called only when the row might be kept. */
+  offer(row: number, score: number, keyOf: () => string): void {
+    const { heap } = this;
+    if (this.capacity <= 0) return;
+    if (heap.length < this.capacity) {
+      heap.push({ row, score, key: keyOf() });
+      this.up(heap.length - 1);
+      return;
+    }
+    const worst = heap[0]!;
+    // A lower score (or NaN against a number) can never enter: skip decoding its key.
+    if (score < worst.score || (score !== score && worst.score === worst.score)) return;
+    const key = keyOf();
+    if (!ranksAbove(score, key, worst.score, worst.key)) return;
+    heap[0] = { row, score, key };
+    this.down(0);
+  }
+
+  /** The kept rows, best first. */
+  sorted(): SelfInfluence[] {
+    return [...this.heap].sort((a, b) => (ranksAbove(a.score, a.key, b.score, b.key) ? -1 : 1));
+  }
+
+  /** Whether heap[a] ranks below heap[b] (is nearer the root). */
+  private worse(a: number, b: number): boolean {
+    const x = this.heap[a]!;
+    const y = this.heap[b]!;
+    return ranksAbove(y.score, y.key, x.score, x.key);
+  }
+
+  private swap(a: number, b: number): void {
+    const h = this.heap;
+    [h[a], h[b]] = [h[b]!, h[a]!];
+  }
+
+  private up(i: number): void {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.worse(i, p)) return;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+
+  private down(i: number): void {
+    const n = this.heap.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < n && this.worse(l, m)) m = l;
+      if (r < n && this.worse(r, m)) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+}
