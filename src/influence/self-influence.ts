@@ -8,10 +8,12 @@
  *   (`squaredNorm`), whatever the chunking: a brute-force recomputation gives the same bits.
  * - Ranking is a total order (`ranksAbove`): higher score first, NaN after every number, ties
  *   to the lower example key (`IMAGE/LABEL`, string order); keys are distinct.
- * - `TopSelfInfluence` keeps at most K entries (a min-heap whose root is the worst kept), so a
+ * - `TopSelfInfluence` keeps at most K entries (`bounded-heap.ts`: the root is the worst kept), so a
  *   scan of millions of rows holds K keys, not all of them. A row's key is only asked for
  *   (`keyOf`) when its score could enter the heap, so most keys are never decoded.
  */
+
+import { BoundedHeap } from './bounded-heap.js';
 
 export interface SelfInfluence {
   /** Row of the vector file. */
@@ -36,65 +38,26 @@ export function ranksAbove(sa: number, ka: string, sb: number, kb: string): bool
 
 /** The K best rows offered so far, by `ranksAbove`. */
 export class TopSelfInfluence {
-  private readonly heap: SelfInfluence[] = [];
+  private readonly heap: BoundedHeap<SelfInfluence>;
 
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.heap = new BoundedHeap(capacity, (a, b) => ranksAbove(a.score, a.key, b.score, b.key));
+  }
 
   /** Offers row `row` with `score`; `keyOf` is called only when the row might be kept. */
   offer(row: number, score: number, keyOf: () => string): void {
-    const { heap } = this;
-    if (this.capacity <= 0) return;
-    if (heap.length < this.capacity) {
-      heap.push({ row, score, key: keyOf() });
-      this.up(heap.length - 1);
-      return;
-    }
-    const worst = heap[0]!;
-    // A lower score (or NaN against a number) can never enter: skip decoding its key.
-    if (score < worst.score || (score !== score && worst.score === worst.score)) return;
-    const key = keyOf();
-    if (!ranksAbove(score, key, worst.score, worst.key)) return;
-    heap[0] = { row, score, key };
-    this.down(0);
+    if (this.heap.capacity <= 0) return;
+    const worst = this.heap.worst();
+    if (worst) {
+      // A lower score (or NaN against a number) can never enter: skip decoding its key.
+      if (score < worst.score || (score !== score && worst.score === worst.score)) return;
+      const key = keyOf();
+      if (ranksAbove(score, key, worst.score, worst.key)) this.heap.keep({ row, score, key });
+    } else this.heap.keep({ row, score, key: keyOf() });
   }
 
   /** The kept rows, best first. */
   sorted(): SelfInfluence[] {
-    return [...this.heap].sort((a, b) => (ranksAbove(a.score, a.key, b.score, b.key) ? -1 : 1));
-  }
-
-  /** Whether heap[a] ranks below heap[b] (is nearer the root). */
-  private worse(a: number, b: number): boolean {
-    const x = this.heap[a]!;
-    const y = this.heap[b]!;
-    return ranksAbove(y.score, y.key, x.score, x.key);
-  }
-
-  private swap(a: number, b: number): void {
-    const h = this.heap;
-    [h[a], h[b]] = [h[b]!, h[a]!];
-  }
-
-  private up(i: number): void {
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.worse(i, p)) return;
-      this.swap(i, p);
-      i = p;
-    }
-  }
-
-  private down(i: number): void {
-    const n = this.heap.length;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < n && this.worse(l, m)) m = l;
-      if (r < n && this.worse(r, m)) m = r;
-      if (m === i) return;
-      this.swap(i, m);
-      i = m;
-    }
+    return this.heap.sorted();
   }
 }
