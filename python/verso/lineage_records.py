@@ -136,7 +136,7 @@ class Suspect:
     self_influence: float
     image: str
     label: str
-    category: Optional[str]
+    category: Optional[str]  # the JSON's ``class`` (a Python keyword)
     annotator: Optional[str]
     annotated_at: Optional[str]
     review_status: Optional[str]

@@ -10,13 +10,15 @@
  * annotation time, reviewer, review status). `by: 'annotator'` also aggregates every scored
  * example per annotator (examples, mean self-influence, how many of the top N, their share of
  * it): that pass keeps one key and one float per example (the vector file's row order is not
- * key order), then reads the annotators by one walk of the run's example set.
+ * key order), then reads the annotators by one walk of the run's example set (that member alone of each
+ * label, `selectMembers`).
  *
  * Only gradient vectors have a self-influence: a run with embeddings, or none, is refused
  * (`SuspectsUnavailableError`), as is a `top` that is not a positive integer or an unknown `by`.
  */
 import type { RunRecord } from '../../catalog/catalog.js';
-import { decodeValue, type JsonValue } from '../../core/canonical.js';
+import type { JsonValue } from '../../core/canonical.js';
+import { selectMembers } from '../../core/canonical-members.js';
 import { CorruptionError, InvalidArgumentError } from '../../core/errors.js';
 import { hexToHash } from '../../core/hash.js';
 import { decodeLabelKey } from '../../dataset/label-key.js';
@@ -31,6 +33,7 @@ import { requireRun } from './lineage-records.js';
 import { visitVectorRows } from './vector-rows.js';
 
 export const SUSPECTS_BY = ['annotator'] as const;
+const ANNOTATOR = ['annotator'] as const;
 export type SuspectsBy = (typeof SUSPECTS_BY)[number];
 
 export interface SuspectsOptions {
@@ -153,7 +156,8 @@ async function byAnnotator(
       const { image, label } = decodeLabelKey(leaf.keys[i]!);
       const norm = norms.get(`${image}/${label}`);
       if (norm === undefined) continue;
-      const g = group(annotatorOf(decodeValue(leaf.values[i]!)));
+      const [annotator] = selectMembers(leaf.values[i]!, ANNOTATOR);
+      const g = group(typeof annotator === 'string' ? annotator : null);
       g.examples++;
       g.sum += norm;
     }
@@ -172,9 +176,4 @@ async function byAnnotator(
         b.mean_self_influence - a.mean_self_influence ||
         ((a.annotator ?? '\uffff') < (b.annotator ?? '\uffff') ? -1 : 1),
     );
-}
-
-function annotatorOf(content: JsonValue): string | null {
-  const a = member(content, 'annotator');
-  return typeof a === 'string' ? a : null;
 }
