@@ -9,7 +9,9 @@
  * API (median of `--runs`): `explain --top 50` (gradient / dot product, and embedding / cosine)
  * against target <= 300 ms, and `lineage up` from a prediction against target <= 20 ms. Then
  * checks that explain's top 50 (ranks and scores) equal a plain reference scan of the whole
- * blob (`referenceScore` per row, full sort) and fails the run if not.
+ * blob (`referenceScore` per row, full sort) and fails the run if not. `suspects --top 50` (and
+ * with `--by annotator`) over the gradient run is timed too (no target), its ranking checked
+ * against squared norms computed from the whole blob (full sort, ties by key).
  * Prints the table and writes `bench-results/lineage.json`.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,7 @@ import { hexToHash } from '../src/core/hash.js';
 import { decodeLabelKey } from '../src/dataset/label-key.js';
 import { scanLeaves } from '../src/tree/read.js';
 import { explainPrediction } from '../src/api/lineage/explain.js';
+import { rankSuspects } from '../src/api/lineage/suspects.js';
 import { importLabels } from '../src/api/ingest/import-labels.js';
 import { initRepository } from '../src/api/repository/init-repository.js';
 import { lineageUp } from '../src/api/lineage/lineage.js';
@@ -31,7 +34,7 @@ import { addRunVectors } from '../src/api/lineage/run-vectors.js';
 import type { PredictionRecord } from '../src/catalog/catalog.js';
 import { lineageId } from '../src/influence/lineage-id.js';
 import { referenceScore } from '../src/influence/influence.js';
-import { decodeVectorFile, encodeVectorFile } from '../src/influence/vector-file.js';
+import { decodeVectorFile, encodeVectorFile, vectorKeys } from '../src/influence/vector-file.js';
 import { ensureDataset } from './gen-data.js';
 import { median, timeMs } from './measure.js';
 import { Rng } from './rng.js';
@@ -102,6 +105,21 @@ async function referenceTop(repo: Repository, runId: string, query: Float32Array
   return rows.slice(0, k).map((row) => scores[row]!);
 }
 
+/** The top `k` (key, squared norm) of run `runId`'s vectors by a plain full sort. */
+async function referenceSuspects(repo: Repository, runId: string, k: number): Promise<string[]> {
+  const run = await repo.catalog.lineage.getRun(runId);
+  const file = decodeVectorFile((await repo.blobs.get(run!.vectors!.blob))!);
+  const keys = [...vectorKeys(file)];
+  const norms = Float64Array.from({ length: file.count }, (_, row) => {
+    let n = 0;
+    for (let j = row * file.dim; j < (row + 1) * file.dim; j++) n += file.vectors[j]! ** 2;
+    return n;
+  });
+  const rows = Array.from({ length: file.count }, (_, row) => row);
+  rows.sort((a, b) => norms[b]! - norms[a]! || (keys[a]! < keys[b]! ? -1 : 1));
+  return rows.slice(0, k).map((row) => `${keys[row]} ${norms[row]}`);
+}
+
 const work = mkdtempSync(join(tmpdir(), 'verso-bench-lineage-'));
 try {
   const ds = await ensureDataset({
@@ -153,6 +171,18 @@ try {
       throw new Error(`explain of ${preds[i]!.id} differs from the reference scan`);
   }
   log('explain results equal the reference scan (scores and order, both kinds)');
+  const suspects = await timed(() => rankSuspects(repo, grad.run.id, { top: 50 }));
+  const suspectsBy = await timed(() =>
+    rankSuspects(repo, grad.run.id, { top: 50, by: 'annotator' }),
+  );
+  const ranked = (await rankSuspects(repo, grad.run.id, { top: 50 })).examples;
+  const want = await referenceSuspects(repo, grad.run.id, 50);
+  if (
+    JSON.stringify(ranked.map((e) => `${e.image}/${e.label} ${e.self_influence}`)) !==
+    JSON.stringify(want)
+  )
+    throw new Error('suspects differs from the reference sort');
+  log('suspects equals the reference sort of squared norms');
   await repo.close();
   const rows: TableRow[] = [
     {
@@ -180,6 +210,18 @@ try {
       ok: median(explainEmb) <= 300,
     },
     {
+      operation: `suspects --top 50, ${fmtNumber(EXAMPLES, 0)} x ${DIM} (median of ${RUNS})`,
+      measured: `${fmtNumber(median(suspects), 0)} ms`,
+      target: '',
+      ok: null,
+    },
+    {
+      operation: `suspects --top 50 --by annotator, ${fmtNumber(EXAMPLES, 0)} x ${DIM} (median of ${RUNS})`,
+      measured: `${fmtNumber(median(suspectsBy), 0)} ms`,
+      target: '',
+      ok: null,
+    },
+    {
       operation: `lineage up from a prediction, ${fmtNumber(PREDICTIONS, 0)} recorded (median of ${RUNS})`,
       measured: `${fmtNumber(median(up), 1)} ms`,
       target: '<= 20 ms',
@@ -197,6 +239,8 @@ try {
     predictions: PREDICTIONS,
     explainGrad,
     explainEmb,
+    suspects,
+    suspectsBy,
     up,
     rows,
   };

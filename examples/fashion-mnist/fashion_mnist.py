@@ -1,6 +1,6 @@
 """Train on a Verso snapshot, record the run, explain a misclassified prediction: Fashion-MNIST.
 
-    /usr/bin/python3 examples/fashion-mnist/fashion_mnist.py [--train 4000] [--test 1000] [--keep DIR]
+    /usr/bin/python3 examples/fashion-mnist/fashion_mnist.py [--train 4000] [--test 1000] [--flip 0.1] [--keep DIR]
 
 Needs Debian's ``dataset-fashion-mnist`` (IDX files under /usr/share/datasets/fashion-mnist),
 torch, numpy and Pillow. What it does, all through the Python client:
@@ -16,7 +16,14 @@ torch, numpy and Pillow. What it does, all through the Python client:
    registered, every test prediction recorded with its gradient (``record_predictions``);
 6. a misclassified test prediction explained (``repo.explain(..., top=50)``): its top-50 are
    enriched in the wrong labels compared with their base rate, and name who labeled and
-   reviewed them, and when.
+   reviewed them, and when;
+7. label-error hunting (``repo.suspects(run, top=50)``): the training examples with the highest
+   self-influence (squared norm of their gradient), compared with the explain top-50.
+
+With ``--flip P`` the wrong labels are not ann_hasty's shirts: a fraction P of the training labels,
+drawn uniformly at random (seed 1), are flipped to another class drawn uniformly (the example
+records which); the output then gives the share of flipped labels in the suspects' top 50 and in
+the top 50 of the first misclassified test prediction's explain.
 """
 
 from __future__ import annotations
@@ -62,15 +69,30 @@ def png(pixels: np.ndarray) -> bytes:
     return out.getvalue()
 
 
-def labels_of(truth: np.ndarray, rng: np.random.Generator) -> tuple:
-    """Label records with annotators, times and reviews; ann_hasty calls 60% of shirts T-shirts."""
+FLIP_SEED = 1
+
+
+def flipped_labels(truth: np.ndarray, fraction: float) -> dict:
+    """A ``fraction`` of the indexes, uniformly at random (seed FLIP_SEED), each mapped to another
+    class drawn uniformly from the nine others."""
+    rng = np.random.default_rng(FLIP_SEED)
+    chosen = rng.choice(len(truth), size=round(fraction * len(truth)), replace=False)
+    return {int(i): (int(truth[i]) + int(rng.integers(1, 10))) % 10 for i in sorted(chosen.tolist())}
+
+
+def labels_of(truth: np.ndarray, rng: np.random.Generator, flip: float = 0.0) -> tuple:
+    """Label records with annotators, times and reviews. Without ``flip``, ann_hasty calls 60% of
+    shirts T-shirts; with it, the ``flipped_labels`` instead."""
     records, wrong = [], set()
+    flips = flipped_labels(truth, flip) if flip > 0 else {}
     for i, y in enumerate(truth.tolist()):
         image = f"train-{i:05d}"
         annotator = ANNOTATORS[int(rng.integers(0, len(ANNOTATORS)))]
-        given = y
-        if annotator == "ann_hasty" and y == SHIRT and rng.random() < 0.6:
+        given = flips.get(i, y)
+        hasty = annotator == "ann_hasty" and y == SHIRT and rng.random() < 0.6
+        if hasty and flip == 0:
             given = TSHIRT
+        if given != y:
             wrong.add(image)
         day = int(rng.integers(1, 28))
         record = {"image": image, "label": "1", "category": CLASSES[given], "category_id": given,
@@ -106,16 +128,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--train", type=int, default=4000)
     ap.add_argument("--test", type=int, default=1000)
+    ap.add_argument("--flip", type=float, default=0.0,
+                    help="flip this fraction of the training labels to another class (seed 1)")
     ap.add_argument("--keep", help="build the repository in DIR and keep it")
     args = ap.parse_args()
     if args.keep:
-        run_example(args.train, args.test, args.keep)
+        run_example(args.train, args.test, args.keep, args.flip)
     else:
         with tempfile.TemporaryDirectory(prefix="verso-fmnist-") as workdir:
-            run_example(args.train, args.test, workdir)
+            run_example(args.train, args.test, workdir, args.flip)
 
 
-def run_example(train: int, test: int, workdir: str) -> dict:
+def run_example(train: int, test: int, workdir: str, flip: float = 0.0) -> dict:
     """The whole flow in ``workdir``; prints its story and returns its numbers."""
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
@@ -129,11 +153,12 @@ def run_example(train: int, test: int, workdir: str) -> dict:
         keys = list(images)
         for start in range(0, len(keys), 1000):
             repo.add_images("main", {k: images[k] for k in keys[start:start + 1000]}, message="Fashion-MNIST images")
-        records, wrong = labels_of(train_y, rng)
+        records, wrong = labels_of(train_y, rng, flip)
         repo.import_labels("main", records, message="labels from the annotation vendor")
         repo.create_tag("fmnist-v1", "main")
+        how = f"{flip:.0%} flipped at random" if flip > 0 else "all by ann_hasty"
         print(f"repository: {repo.count('fmnist-v1')} labels on {len(images)} images, tag fmnist-v1 "
-              f"({time.perf_counter() - t0:.1f} s); {len(wrong)} wrong labels, all by ann_hasty")
+              f"({time.perf_counter() - t0:.1f} s); {len(wrong)} wrong labels, {how}")
 
         with repo.run(dataset="fmnist-v1", params={"model": "mlp-64", "epochs": 8, "lr": 0.003}) as run:
             data = VersoDataset(repo, run=run, target="classification", classes=CLASSES,
@@ -165,7 +190,7 @@ def run_example(train: int, test: int, workdir: str) -> dict:
             for i, p in enumerate(predicted.tolist()))
         shirts_as_tshirts = [i for i, (p, t) in enumerate(zip(predicted.tolist(), test_y.tolist())) if t == SHIRT and p == TSHIRT]
         misclassified = [i for i, (p, t) in enumerate(zip(predicted.tolist(), test_y.tolist())) if p != t]
-        chosen = (shirts_as_tshirts or misclassified)[0]
+        chosen = misclassified[0] if flip > 0 else (shirts_as_tshirts or misclassified)[0]
         why = repo.explain(pids[chosen], top=50)
         top_wrong = sum(1 for e in why.examples if e.image in wrong)
         base = len(wrong) / len(records)
@@ -178,13 +203,24 @@ def run_example(train: int, test: int, workdir: str) -> dict:
             print(f"{e.score:8.3f}  {e.image:<14} {e.category or '':<12} {e.annotator or '':<10} "
                   f"{(e.annotated_at or '')[:10]:<10} {e.reviewer or '-':<8} {(e.reviewed_at or '-')[:10]}"
                   f"{'  <- wrong' if e.image in wrong else ''}")
+        suspects = repo.suspects(run, top=50, by="annotator")
+        suspects_wrong = sum(1 for e in suspects.examples if e.image in wrong)
+        print(f"\nsuspects (top 50 by self-influence): {suspects_wrong} wrong labels ({suspects_wrong / 50:.0%}), "
+              f"explain's top 50: {top_wrong} ({top_wrong / 50:.0%}); base rate {base:.1%}")
+        for e in suspects.examples[:5]:
+            print(f"{e.self_influence:8.3f}  {e.image:<14} {e.category or '':<12} {e.annotator or '':<10} "
+                  f"{e.review_status or '-':<9} {e.reviewer or '-':<8}{'  <- wrong' if e.image in wrong else ''}")
+        for a in suspects.annotators or []:
+            print(f"  {a.annotator or '-':<10} {a.examples:>6} examples, mean self-influence {a.mean_self_influence:.3f}, "
+                  f"{a.in_top} in the top 50 ({a.share:.0%})")
         up = repo.lineage_up(pids[chosen])
         print(f"\nlineage: {pids[chosen]} <- model {up.model.name}@{up.model.version} <- run {up.run.id} "  # type: ignore[union-attr]
               f"<- commit {up.commit['id'][:12]} (fmnist-v1); annotators {', '.join(up.examples['annotators'])}")  # type: ignore[index]
     print(f"\n({time.perf_counter() - t0:.1f} s)")
     return {"accuracy": accuracy, "top_wrong": top_wrong, "base_rate": base, "wrong": len(wrong),
             "true": CLASSES[int(test_y[chosen])], "predicted": CLASSES[int(predicted[chosen])],
-            "top": why.examples, "explain": why, "prediction": pids[chosen]}
+            "top": why.examples, "explain": why, "prediction": pids[chosen],
+            "suspects": suspects, "suspects_wrong": suspects_wrong, "run": run.id}
 
 
 if __name__ == "__main__":

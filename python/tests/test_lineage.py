@@ -1,11 +1,12 @@
 """Training lineage through a real server: a run's example set, vectors, models, predictions,
-explain (same answer as the CLI) and lineage up."""
+explain and suspects (same answers as the CLI) and lineage up."""
 
 from __future__ import annotations
 
 import math
 import os
 import random
+import struct
 import tempfile
 import unittest
 
@@ -106,6 +107,31 @@ class Lineage(unittest.TestCase):
         self.assertEqual(up.examples["annotators"], sorted({x["annotator"] for x in LABELS}))  # type: ignore[index]
         down = self.repo.lineage_down(run.id)
         self.assertEqual(down["runs"][0]["models"][0]["predictions"]["total"], 2)
+
+    def test_suspects_rank_by_squared_norm_as_the_cli(self) -> None:
+        with self.repo.run(dataset="main") as run:
+            ids = [x.key for x in run.examples]
+            grads = vectors(len(ids), 6, seed=3)
+            run.add_vectors(ids, grads)
+        found = self.repo.suspects(run, top=4, by="annotator")
+        self.assertEqual(found.raw, cli_json(fx.repo_dir, "suspects", run.id, "--top", "4", "--by", "annotator"))
+        plain = self.repo.suspects(run.id, top=4)
+        self.assertEqual(plain.raw, cli_json(fx.repo_dir, "suspects", run.id, "--top", "4"))
+        self.assertIsNone(plain.annotators)
+        f32 = [[struct.unpack("f", struct.pack("f", x))[0] for x in g] for g in grads]
+        norms = sorted(((-sum(x * x for x in v), f"{i[0]}/{i[1]}") for i, v in zip(ids, f32)))
+        self.assertEqual([f"{e.image}/{e.label}" for e in found.examples], [k for _, k in norms[:4]])
+        self.assertEqual([e.self_influence for e in found.examples], [-n for n, _ in norms[:4]])
+        top = found.examples[0]
+        truth = next(x for x in LABELS if f"{x['image']}/{x['label']}" == norms[0][1])
+        self.assertEqual((top.category, top.annotator, top.review_status),
+                         (truth["category"], truth["annotator"], truth.get("review", {}).get("status")))
+        self.assertEqual(sum(a.examples for a in found.annotators or []), len(ids))
+        self.assertEqual(sum(a.in_top for a in found.annotators or []), 4)
+        with self.assertRaises(verso.NotFound):
+            self.repo.suspects("run-nope")
+        with self.assertRaises(verso.BadRequest):
+            self.repo.suspects(run, by="reviewer")
 
     def test_vectors_for_unknown_examples_write_nothing(self) -> None:
         with self.repo.run(dataset="main", where="class = dog") as run:

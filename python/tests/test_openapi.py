@@ -71,6 +71,7 @@ CLIENT_ROUTES = [
     ("GET", "/repos/{repo}/predictions", {"model"}),
     ("GET", "/repos/{repo}/predictions/{id}", set()),
     ("GET", "/repos/{repo}/explain/{prediction}", {"top"}),
+    ("GET", "/repos/{repo}/runs/{id}/suspects", {"top", "by"}),
     ("GET", "/repos/{repo}/lineage/up/{id}", {"all"}),
     ("GET", "/repos/{repo}/lineage/down/{id}", {"limit"}),
     ("POST", "/repos/{repo}/models/{model}/prediction-sets", {"dataset"}),

@@ -33,7 +33,16 @@ from .errors import (
 from .exports import ExportResult
 from .images import Asset
 from .lineage import Examples, LineageUp, Model, Run
-from .lineage_records import ExplainedExample, Explanation, PredictionInfo, RunInfo, VectorsInfo
+from .lineage_records import (
+    AnnotatorSuspects,
+    ExplainedExample,
+    Explanation,
+    PredictionInfo,
+    RunInfo,
+    Suspect,
+    Suspects,
+    VectorsInfo,
+)
 from .local import LocalServer
 from .merges import MergeConflict, MergeOutcome, PendingMerge
 from .operations import Operation, Progress
@@ -62,7 +71,7 @@ __all__ = [
     "Change", "FieldChange", "BlameEntry", "Asset", "ExportResult",
     "MergeOutcome", "PendingMerge", "MergeConflict", "Operation", "Progress",
     "Run", "RunInfo", "VectorsInfo", "Examples", "Model", "PredictionInfo", "Explanation",
-    "ExplainedExample", "LineageUp", "LocalServer",
+    "ExplainedExample", "Suspects", "Suspect", "AnnotatorSuspects", "LineageUp", "LocalServer",
     "VersoError", "BadRequest", "Unprocessable", "Unauthorized", "Forbidden", "NotFound",
     "Conflict", "PayloadTooLarge", "RateLimited", "ServerError", "ConnectionFailed",
     "ProtocolError",

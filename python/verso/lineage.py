@@ -1,6 +1,6 @@
 """Training lineage from Python: runs and their example sets, run vectors, models, predictions,
-explain and lineage walks (the server's ``/runs``, ``/models``, ``/predictions``, ``/explain``,
-``/lineage`` routes).
+explain, suspects and lineage walks (the server's ``/runs``, ``/models``, ``/predictions``,
+``/explain``, ``/runs/ID/suspects``, ``/lineage`` routes).
 
     with repo.run(dataset="production-v4", where="reviewed_at >= 2026-07-01", schema="2.3",
                   params={"lr": 0.01}) as run:
@@ -10,6 +10,7 @@ explain and lineage walks (the server's ``/runs``, ``/models``, ``/predictions``
         model = run.register_model("detector", "model.pt", metrics={"map": 0.61})
     ids = model.record_predictions([{"image": "img1", "output": {...}, "vector": v}])
     repo.explain(ids[0], top=50)
+    repo.suspects(run, top=50)                # likely label errors: highest self-influence
 
 A run started with ``with`` is finished when the block ends: ``ok``, or ``failed`` when the
 block raised. Vectors sent in several ``add_vectors`` calls are staged by the server and
@@ -34,6 +35,7 @@ from .lineage_records import (
     Explanation,
     PredictionInfo,
     RunInfo,
+    Suspects,
 )
 from .records import Label
 from .transport import Stream, segment
@@ -322,6 +324,14 @@ class LineageMethods(RepositoryBase):
         their label, annotator, annotation time, reviewer and review time."""
         return Explanation.from_json(
             self._call("GET", f"/explain/{segment(prediction_id)}", {"top": top}))
+
+    def suspects(self, run: "Run | str", top: int = 50, by: Optional[str] = None) -> Suspects:
+        """The ``top`` training examples of a run (a ``Run`` or its id) with the highest
+        self-influence, the squared norm of their gradient vectors: likely label errors, with
+        class, annotator and review. ``by="annotator"`` also aggregates per annotator."""
+        run_id = run.id if isinstance(run, Run) else run
+        return Suspects.from_json(
+            self._call("GET", f"/runs/{segment(run_id)}/suspects", {"top": top, "by": by}))
 
     def lineage_up(self, target: str, all: bool = False) -> LineageUp:  # noqa: A002
         """From a prediction (or model, run, ref) up to the model, run, exact commit and example

@@ -1,6 +1,6 @@
 """Training lineage records as the server gives them: runs (with their vectors), predictions,
-and explanations with their ranked examples (``verso run list --json``, ``predict list
---json``, ``explain --json`` member names)."""
+explanations with their ranked examples, and a run's suspects (``verso run list --json``,
+``predict list --json``, ``explain --json``, ``suspects --json`` member names)."""
 
 from __future__ import annotations
 
@@ -127,4 +127,69 @@ class Explanation:
             d["prediction"], d["model"], d["run"], d["commit"], d.get("kind", ""),
             int(d.get("scored", 0)), [ExplainedExample.from_json(e) for e in d.get("examples", [])],
             list(d.get("unscored", [])), d,
+        )
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """A training example ranked by self-influence (the squared norm of its gradient vector):
+    its key, class, who annotated it and when, and its review status and reviewer."""
+
+    rank: int
+    self_influence: float
+    image: str
+    label: str
+    category: Optional[str]  # the JSON's ``class`` (a Python keyword)
+    annotator: Optional[str]
+    annotated_at: Optional[str]
+    review_status: Optional[str]
+    reviewer: Optional[str]
+    reviewed_at: Optional[str]
+
+    @staticmethod
+    def from_json(d: Json) -> "Suspect":
+        return Suspect(
+            int(d["rank"]), float(d["self_influence"]), str(d["image"]), str(d["label"]),
+            d.get("class"), d.get("annotator"), d.get("annotated_at"), d.get("review_status"),
+            d.get("reviewer"), d.get("reviewed_at"),
+        )
+
+
+@dataclass(frozen=True)
+class AnnotatorSuspects:
+    """One annotator's scored examples: how many, their mean self-influence, how many of the top
+    are theirs and that count's share of the top (``annotator`` None: labels naming none)."""
+
+    annotator: Optional[str]
+    examples: int
+    mean_self_influence: float
+    in_top: int
+    share: float
+
+
+@dataclass(frozen=True)
+class Suspects:
+    """``suspects``: a run's examples with the highest self-influence, best first (likely label
+    errors); with ``by="annotator"`` also ``annotators``, most in the top first."""
+
+    run: str
+    commit: str
+    scored: int
+    unscored: int
+    top: int
+    examples: List[Suspect]
+    annotators: Optional[List[AnnotatorSuspects]]
+    raw: Json = field(default_factory=dict, repr=False, compare=False)
+
+    @staticmethod
+    def from_json(d: Json) -> "Suspects":
+        groups = d.get("annotators")
+        return Suspects(
+            d["run"], d["commit"], int(d["scored"]), int(d["unscored"]), int(d["top"]),
+            [Suspect.from_json(e) for e in d.get("examples", [])],
+            None if groups is None else [
+                AnnotatorSuspects(g.get("annotator"), int(g["examples"]),
+                                  float(g["mean_self_influence"]), int(g["in_top"]), float(g["share"]))
+                for g in groups],
+            d,
         )

@@ -37,6 +37,9 @@ export const SELECT_STRATEGY_CHOICES = [
   'disagreement',
 ] as const;
 
+/** `suspects --by` (the api's SUSPECTS_BY; a test checks they agree). */
+export const SUSPECTS_BY_CHOICES = ['annotator'] as const;
+
 /** An option `flags` whose value must be one of `choices`. */
 export function choiceOption(
   flags: string,

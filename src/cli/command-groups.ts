@@ -58,7 +58,7 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
     load: async () => (await import('./commands/asset-commands.js')).registerAssetCommands,
   },
   {
-    words: ['run', 'slice', 'model', 'predict', 'lineage', 'explain', 'select'],
+    words: ['run', 'slice', 'model', 'predict', 'lineage', 'explain', 'select', 'suspects'],
     load: async () => (await import('./commands/lineage-commands.js')).registerLineageCommands,
   },
   {

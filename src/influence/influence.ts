@@ -16,6 +16,7 @@
 import type { VectorKind } from '../catalog/lineage-catalog.js';
 import { cosine, cosineRows, dotRows } from './js-kernels.js';
 import { simdKernels, type SimdKernels } from './simd-kernels.js';
+import { BoundedHeap } from './bounded-heap.js';
 
 export interface Influence {
   /** Row of the vector file. */
@@ -169,61 +170,20 @@ function squaredNorm(q: Float32Array, dim: number): number {
   return n;
 }
 
-/** Keeps the `capacity` best by `ranksBefore`; the root is the worst kept. */
+/** Keeps the `capacity` best by `ranksBefore` (`bounded-heap.ts`). */
 class MinHeap {
-  private readonly rows: number[] = [];
-  private readonly scores: number[] = [];
+  private readonly heap: BoundedHeap<Influence>;
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity: number) {
+    this.heap = new BoundedHeap(capacity, (a, b) => ranksBefore(a.score, a.row, b.score, b.row));
+  }
 
   offer(row: number, score: number): void {
-    if (this.capacity <= 0) return;
-    if (this.rows.length < this.capacity) {
-      this.rows.push(row);
-      this.scores.push(score);
-      this.up(this.rows.length - 1);
-    } else if (ranksBefore(score, row, this.scores[0]!, this.rows[0]!)) {
-      this.rows[0] = row;
-      this.scores[0] = score;
-      this.down(0);
-    }
+    const worst = this.heap.worst();
+    if (!worst || ranksBefore(score, row, worst.score, worst.row)) this.heap.keep({ row, score });
   }
 
   sorted(): Influence[] {
-    return mergeInfluences(
-      [this.rows.map((row, i) => ({ row, score: this.scores[i]! }))],
-      this.capacity,
-    );
-  }
-
-  private less(a: number, b: number): boolean {
-    return ranksBefore(this.scores[b]!, this.rows[b]!, this.scores[a]!, this.rows[a]!);
-  }
-
-  private swap(a: number, b: number): void {
-    [this.rows[a], this.rows[b]] = [this.rows[b]!, this.rows[a]!];
-    [this.scores[a], this.scores[b]] = [this.scores[b]!, this.scores[a]!];
-  }
-
-  private up(i: number): void {
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(i, p)) return;
-      this.swap(i, p);
-      i = p;
-    }
-  }
-
-  private down(i: number): void {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < this.rows.length && this.less(l, m)) m = l;
-      if (r < this.rows.length && this.less(r, m)) m = r;
-      if (m === i) return;
-      this.swap(i, m);
-      i = m;
-    }
+    return mergeInfluences([this.heap.sorted()], this.capacity);
   }
 }

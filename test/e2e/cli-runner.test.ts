@@ -13,8 +13,12 @@ import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXPORT_FORMATS } from '../../src/api/interchange/index.js';
-import { SELECT_STRATEGIES } from '../../src/api/lineage/index.js';
-import { EXPORT_FORMAT_CHOICES, SELECT_STRATEGY_CHOICES } from '../../src/cli/arg-parsers.js';
+import { SELECT_STRATEGIES, SUSPECTS_BY } from '../../src/api/lineage/index.js';
+import {
+  EXPORT_FORMAT_CHOICES,
+  SELECT_STRATEGY_CHOICES,
+  SUSPECTS_BY_CHOICES,
+} from '../../src/cli/arg-parsers.js';
 import { tableEntryOf } from '../../src/cli/command-table.js';
 import type { main } from '../../src/cli/main.js';
 import { buildProgram } from '../../src/cli/program.js';
@@ -229,6 +233,7 @@ const RUNS: readonly Run[] = [
   run('lineage up', () => ['lineage', 'up', ids['prediction']!], 'document'),
   run('lineage down', () => ['lineage', 'down', 'main'], 'document'),
   run('explain', () => ['explain', ids['prediction']!, '--top', '2'], 'document'),
+  run('suspects', () => ['suspects', ids['run']!, '--top', '2', '--by', 'annotator'], 'document'),
   run(
     'count',
     () => ['count', 'main', '--where', 'not matched(pred(det@1)) or pred(det@1).class != class'],
@@ -279,6 +284,7 @@ const REFUSALS: readonly (readonly [path: string, args: string[], code: string])
   ['import mot', ['import', 'mot', '/no/such/gt.txt'], ''],
   ['import label-studio', ['import', 'label-studio', '/no/such/export.json'], ''],
   ['fetch', ['fetch', 'nowhere'], 'REMOTE_NOT_FOUND'],
+  ['suspects', ['suspects', 'no-such-run'], 'LINEAGE_NOT_FOUND'],
   ['pull', ['pull', 'nowhere'], 'REMOTE_NOT_FOUND'],
   ['push', ['push', 'nowhere'], 'REMOTE_NOT_FOUND'],
   ['clone', ['clone', 'http://127.0.0.1:9/repos/none', '/no/such/parent/clone'], ''],
@@ -443,6 +449,8 @@ describe('usage errors exit 2 with the USAGE envelope', () => {
     ],
     [['run', 'finish', 'R', '--status', 'bogus'], 'Allowed choices are ok, failed'],
     [['run', 'add-vectors', 'R', 'v.jsonl', '--kind', 'bogus'], 'choices are gradient, embedding'],
+    [['suspects', 'R', '--by', 'reviewer'], 'Allowed choices are annotator'],
+    [['suspects', 'R', '--top', '0'], 'expected a positive integer'],
     [
       ['run', 'start', '--dataset', 'main', '--export', 'nope', '--out', 'x'],
       "option '--export <format>' argument 'nope' is invalid",
@@ -482,6 +490,7 @@ describe('usage errors exit 2 with the USAGE envelope', () => {
   it("the choices are the api's: every export format is offered, and only those", () => {
     expect([...EXPORT_FORMAT_CHOICES].sort()).toEqual([...EXPORT_FORMATS].sort());
     expect([...SELECT_STRATEGY_CHOICES]).toEqual([...SELECT_STRATEGIES]);
+    expect([...SUSPECTS_BY_CHOICES]).toEqual([...SUSPECTS_BY]);
   });
 
   it('a value after the option is parsed once: log -n 1 prints one commit', async () => {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openRepository } from '../../src/api/repository/index.js';
-import { explainPrediction } from '../../src/api/lineage/index.js';
+import { explainPrediction, rankSuspects } from '../../src/api/lineage/index.js';
 import { snakeCaseJson } from '../../src/core/json-case.js';
 import { VectorChunkReader } from '../../src/server/lineage/vector-chunk-reader.js';
 import { startTestServer, type TestServer } from './harness.js';
@@ -226,6 +226,24 @@ describe('server: lineage', () => {
       reviewed_at: first.review.reviewed_at,
     });
 
+    // Suspects: the examples by squared norm, longest vectors first, per annotator too.
+    const suspects = (
+      await s.http('GET', s.repoPath(`/runs/${run.id}/suspects?top=5&by=annotator`), read)
+    ).json<{ examples: Record<string, unknown>[]; annotators: Record<string, unknown>[] }>();
+    const byNorm = keys
+      .map((k, i) => ({ k, n: vectorOf(i).reduce((a, x) => a + Math.fround(x) ** 2, 0) }))
+      .sort((a, b) => b.n - a.n || (a.k < b.k ? -1 : 1));
+    expect(suspects.examples.map((e) => `${e['image']}/${e['label']}`)).toEqual(
+      byNorm.slice(0, 5).map((e) => e.k),
+    );
+    expect(suspects.annotators.reduce((n, a) => n + (a['in_top'] as number), 0)).toBe(5);
+    for (const query of ['top=0', 'top=x', 'by=reviewer']) {
+      const bad = await s.http('GET', s.repoPath(`/runs/${run.id}/suspects?${query}`), read);
+      expect([bad.status, bad.json().error.code], query).toEqual([400, 'BAD_REQUEST']);
+    }
+    const unknown = await s.http('GET', s.repoPath('/runs/run-nope/suspects'), read);
+    expect([unknown.status, unknown.json().error.code]).toEqual([404, 'LINEAGE_NOT_FOUND']);
+
     // Lineage up from the prediction reaches the model, run, commit and the labels' people.
     const up = (await s.http('GET', s.repoPath(`/lineage/up/${predId}`), read)).json();
     expect(up).toMatchObject({
@@ -261,6 +279,7 @@ describe('server: lineage', () => {
     const repo = await openRepository(s.repoDir);
     try {
       expect(explained).toEqual(snakeCaseJson(await explainPrediction(repo, predId, 2)));
+      expect(suspects).toEqual(await rankSuspects(repo, run.id, { top: 5, by: 'annotator' }));
     } finally {
       await repo.close();
     }
@@ -503,6 +522,7 @@ describe('server: lineage', () => {
         'GET /lineage/up/{id}',
         'GET /lineage/down/{id}',
         'GET /explain/{prediction}',
+        'GET /runs/{id}/suspects',
       ]),
     );
   });

@@ -18,6 +18,7 @@
  * anyway, and the page cache or kernel readahead serves sequential reads.
  */
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readFully } from '../../io/read-fully.js';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -115,7 +116,7 @@ export function scanClaimedChunks(fd: number, input: ScanWorkerInput): Influence
     const first = Atomics.add(claims, NEXT_CHUNK, 1) * chunkRows;
     if (first >= header.count) break;
     const rows = Math.min(chunkRows, header.count - first);
-    readInto(fd, buffer.subarray(0, rows * rowBytes), VECTOR_HEADER_BYTES + first * rowBytes);
+    readFully(fd, buffer.subarray(0, rows * rowBytes), VECTOR_HEADER_BYTES + first * rowBytes);
     scorer.scoreChunk(rows, first);
   }
   return scorer.top();
@@ -181,15 +182,6 @@ function readHeader(fd: number): VectorHeader {
 
 function readRange(fd: number, position: number, length: number): Uint8Array {
   const bytes = new Uint8Array(length);
-  readInto(fd, bytes, position);
+  readFully(fd, bytes, position);
   return bytes;
-}
-
-/** Fills `into` from `position`; a short file throws. */
-function readInto(fd: number, into: Uint8Array, position: number): void {
-  for (let at = 0; at < into.length;) {
-    const n = readSync(fd, into, at, into.length - at, position + at);
-    if (n === 0) throw new Error(`truncated: the file ends at byte ${position + at}`);
-    at += n;
-  }
 }

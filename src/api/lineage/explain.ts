@@ -4,16 +4,13 @@
  * for embeddings, as recorded with the run's vectors). The run's vector blob is scanned in place
  * in chunks, split across threads (`explain-scan.ts`); a backend without local files gives the
  * whole blob, scored in this thread. Each of the top K is then resolved through the run's exact
- * commit (point lookups): label content, annotator, annotation time, reviewer, review time.
+ * commit (point lookups, `example-details.ts`): label content, annotator, annotation time, reviewer, review time.
  * When the run's vectors cover only some of its examples, the others are listed as `unscored`
  * (`explain-unscored.ts`): the ranking is over the scored ones only.
  */
-import { decodeValue, type JsonValue } from '../../core/canonical.js';
 import { CorruptionError, VersoError } from '../../core/errors.js';
 import { ExplainUnavailableError } from './lineage-errors.js';
-import { encodeLabelKey } from '../../dataset/label-key.js';
-import { getValue } from '../../tree/read.js';
-import { treeRoot } from '../../vcs/snapshot.js';
+import { exampleDetails, type ExampleDetails } from './example-details.js';
 import type { ChunkHash } from '../../core/hash.js';
 import { topInfluences } from '../../influence/influence.js';
 import { decodeVectorFile, keysOfRows, splitExampleKey } from '../../influence/vector-file.js';
@@ -23,17 +20,11 @@ import { snapshotOfCommit } from '../repository/snapshot-at.js';
 import { requireModelById, requirePrediction, requireRun } from './lineage-records.js';
 import type { Repository } from '../repository/repository.js';
 
-export interface ExplainedExample {
+export interface ExplainedExample extends ExampleDetails {
   readonly rank: number;
   readonly score: number;
   readonly image: string;
   readonly label: string;
-  readonly content: JsonValue | null;
-  readonly annotator: JsonValue | null;
-  readonly annotated_at: JsonValue | null;
-  readonly reviewer: JsonValue | null;
-  readonly reviewed_at: JsonValue | null;
-  readonly review: JsonValue | null;
 }
 
 export interface ExplainResult {
@@ -80,20 +71,8 @@ export async function explainPrediction(
   for (const [i, b] of best.entries()) {
     const parts = splitExampleKey(keys.get(b.row) ?? '');
     if (!parts) throw new CorruptionError(`vector blob ${blob}: bad key at row ${b.row}`, { blob });
-    const key = encodeLabelKey(parts.image, parts.label);
-    const content = await valueAt(repo, treeRoot(snap, 'labels'), key);
-    const review = await valueAt(repo, treeRoot(snap, 'reviews'), key);
-    examples.push({
-      rank: i + 1,
-      score: b.score,
-      ...parts,
-      content,
-      annotator: member(content, 'annotator'),
-      annotated_at: member(content, 'annotated_at'),
-      reviewer: member(review, 'reviewer'),
-      reviewed_at: member(review, 'reviewed_at'),
-      review,
-    });
+    const details = await exampleDetails(repo, snap, parts.image, parts.label);
+    examples.push({ rank: i + 1, score: b.score, ...parts, ...details });
   }
   return {
     prediction: p.id,
@@ -127,17 +106,4 @@ async function scanBlob(
     best.map((b) => b.row),
   );
   return { header: file, best, keys };
-}
-
-async function valueAt(
-  repo: Repository,
-  root: Uint8Array,
-  key: Uint8Array,
-): Promise<JsonValue | null> {
-  const bytes = await getValue(repo.nodes, root, key);
-  return bytes === undefined ? null : decodeValue(bytes);
-}
-
-function member(v: JsonValue | null, name: string): JsonValue | null {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v[name] ?? null) : null;
 }

@@ -1,6 +1,7 @@
 /**
  * The lineage feature's public verbs (layer: api): training runs, models, predictions, saved
- * slices, lineage up and down, and explaining a prediction by its training examples.
+ * slices, lineage up and down, explaining a prediction by its training examples, and ranking a
+ * run's examples by self-influence (suspects).
  */
 export { startRun, type RunStartOptions, type RunStartResult } from './run-start.js';
 export { finishRun } from './run-finish.js';
@@ -74,6 +75,15 @@ export {
   sliceRecordJson,
 } from './prediction-verbs-json.js';
 export { explainPrediction, type ExplainedExample, type ExplainResult } from './explain.js';
+export {
+  rankSuspects,
+  SUSPECTS_BY,
+  type AnnotatorSuspects,
+  type Suspect,
+  type SuspectsBy,
+  type SuspectsOptions,
+  type SuspectsResult,
+} from './suspects.js';
 export { firstMissingExample, runExampleBlocks, showPrediction, showRun } from './lineage-show.js';
 export {
   decodeVectorHeader,

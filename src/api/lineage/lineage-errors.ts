@@ -13,3 +13,18 @@ export class ExplainUnavailableError extends VersoError {
     });
   }
 }
+
+/** `suspects` asked of a run that cannot answer it (no vectors, or embeddings not gradients). */
+export class SuspectsUnavailableError extends VersoError {
+  constructor(run: string, why: string) {
+    super(
+      'InvalidInput',
+      'SUSPECTS_UNAVAILABLE',
+      `cannot rank the examples of run ${run}: ${why}`,
+      {
+        run,
+        why,
+      },
+    );
+  }
+}

@@ -1,6 +1,6 @@
 /**
  * Lineage commands (layer: cli): `run start|finish|add-vectors`, `slice save`, `model register`,
- * `predict record`, `lineage up|down`, `explain` (docs/formats.md, "Lineage and explain"), as
+ * `predict record`, `lineage up|down`, `explain`, `suspects` (docs/formats.md, "Lineage and explain"), as
  * command-table entries.
  */
 import type { Command } from 'commander';
@@ -33,6 +33,7 @@ import {
   predictPromoteCommand,
 } from './prediction-commands.js';
 import { sliceBranchCommand, sliceExportCommand, sliceShowCommand } from './slice-commands.js';
+import { suspectsCommand } from './suspects-command.js';
 
 const modelRegister = defineCommand({
   name: 'register',
@@ -257,6 +258,7 @@ export function registerLineageCommands(program: Command, ctx: CliContext): void
   const lineage = program.command('lineage').description('walk lineage records');
   registerTable(lineage, ctx, [lineageUp, lineageDown]);
   registerCommand(program, ctx, explain);
+  registerCommand(program, ctx, suspectsCommand);
 }
 
 interface RunStartOpts {

@@ -8,7 +8,8 @@
  *
  * Runs and their vectors are `lineage/run-routes.ts`; models, predictions, walks and explain
  * are here; prediction sets, disagreements, promote and slices are `lineage/prediction-set-routes.ts`,
- * `lineage/prediction-verb-routes.ts` and `lineage/slice-routes.ts`. Vectors: each `POST /runs/ID/vectors` body is one chunk in the binary vector file
+ * `lineage/prediction-verb-routes.ts` and `lineage/slice-routes.ts`; suspects is
+ * `lineage/suspects-route.ts`. Vectors: each `POST /runs/ID/vectors` body is one chunk in the binary vector file
  * layout (`lineage/vector-chunk-reader.ts`), checked as it streams; accepted chunks are staged
  * and attached together by `POST /runs/ID/vectors/seal` or when the run finishes
  * (`lineage/vector-staging.ts`).
@@ -42,10 +43,12 @@ import { predictionSetRoutes } from '../lineage/prediction-set-routes.js';
 import { predictionVerbRoutes } from '../lineage/prediction-verb-routes.js';
 import { sliceRoutes } from '../lineage/slice-routes.js';
 import { runRoutes } from '../lineage/run-routes.js';
+import { suspectsRoute } from '../lineage/suspects-route.js';
 import { streamedBody } from '../streamed-body.js';
 
 export function lineageRoutes(app: VersoApp, ctx: RouteContext): void {
   runRoutes(app, ctx);
+  suspectsRoute(app);
   predictionSetRoutes(app, ctx);
   predictionVerbRoutes(app, ctx);
   sliceRoutes(app, ctx);
