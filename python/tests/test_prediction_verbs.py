@@ -6,6 +6,7 @@ the server's errors and write nothing."""
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import unittest
@@ -146,6 +147,25 @@ class PredictionVerbs(unittest.TestCase):
             self.repo.run()
         with self.assertRaises(verso.NotFound):
             self.repo.run(slice="no-such-slice")
+
+    def test_select_with_diversity_chooses_what_the_cli_chooses(self) -> None:
+        images = sorted({label["image"] for label in LABELS})
+        vectors = [[float(n % 3), float(n % 5), 1.0] for n in range(len(images))]
+        mine = self.repo.select("main", "det@1", strategy="entropy", top=2, name="diverse",
+                                diversity=(images, vectors))
+        path = os.path.join(self.out, "embeddings.jsonl")
+        with open(path, "w") as f:
+            for image, vector in zip(images, vectors):
+                f.write(json.dumps({"image": image, "vector": vector}) + "\n")
+        theirs = cli_json(fx.repo_dir, "select", "--dataset", "main", "--predictions", "det@1",
+                          "--strategy", "entropy", "--top", "2", "--diversity", f"embedding:{path}")
+        self.assertEqual(mine["images"], theirs["images"])
+        from_file = self.repo.select("main", "det@1", strategy="entropy", top=2, diversity=path)
+        self.assertEqual(from_file["slice"], theirs["slice"])
+        self.assertEqual(self.repo.slice(mine["slice"])["selection"]["params"]["diversity"], "embedding")
+        with self.assertRaises(verso.BadRequest):
+            self.repo.select("main", "det@1", strategy="entropy", top=2,
+                             diversity=(images[:1], vectors[:1]))
 
     def test_wrong_roles_names_and_values_raise_and_write_nothing(self) -> None:
         before = self.repo.branches()

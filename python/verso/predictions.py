@@ -15,12 +15,28 @@ as dictionaries.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+import os
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .base import RepositoryBase
 from .edits import ndjson_blocks
 from .exports import ExportResult, Out, download
+from .images import put_blob
 from .transport import segment
+from .vectors import vector_chunks
+
+#: ``select(diversity=...)``: ``(image_ids, vectors)`` or a VVEC/JSONL file's path.
+Diversity = Union[Tuple[Sequence[str], Any], str, "os.PathLike[str]"]
+
+
+def _embedding_bytes(diversity: Diversity) -> bytes:
+    """One binary vector file (kind embedding, keys = image ids), or the given file's bytes."""
+    if isinstance(diversity, tuple):
+        ids, values = diversity
+        chunks = list(vector_chunks(list(ids), values, kind="embedding", chunk_bytes=1 << 62))
+        return b"".join(bytes(piece) for _, pieces in chunks for piece in pieces)
+    with open(os.fspath(diversity), "rb") as f:
+        return f.read()
 
 Json = Dict[str, Any]
 
@@ -80,13 +96,18 @@ class PredictionMethods(RepositoryBase):
 
     def select(self, dataset: str, predictions: str, strategy: str, top: int,
                per_class: Optional[int] = None, where: Optional[str] = None,
-               seed: Optional[str] = None, name: Optional[str] = None) -> Json:
+               seed: Optional[str] = None, name: Optional[str] = None,
+               diversity: Optional[Diversity] = None) -> Json:
         """The ``top`` images the model is least sure about (``least-confidence``, ``margin``,
         ``entropy``, ``random``, ``disagreement``), hardest first, saved as a slice:
-        ``{"slice", "images"}``. Needs the ``annotate`` role."""
+        ``{"slice", "images"}``. ``diversity``: one embedding per image, as ``(image_ids,
+        vectors)`` (numpy array, tensor or lists) or a file (VVEC or JSONL ``{"image",
+        "vector"}``); the images are then chosen among the 10 x top hardest to be unlike each
+        other (``--diversity embedding:FILE``). Needs the ``annotate`` role."""
+        vectors = None if diversity is None else put_blob(self, _embedding_bytes(diversity))
         result: Json = self._call("POST", "/select", json_body=_given(
             dataset=dataset, predictions=predictions, strategy=strategy, top=top,
-            per_class=per_class, where=where, seed=seed, name=name))
+            per_class=per_class, where=where, seed=seed, name=name, diversity_vectors=vectors))
         return result
 
     # ---- slices -----------------------------------------------------------------------------

@@ -218,6 +218,30 @@ describe('promote --expected-head', () => {
   });
 });
 
+describe('select --diversity', () => {
+  it('chooses among the hardest by embedding, recorded in the slice; bad input writes nothing', async () => {
+    const images = [...new Set((await repo.cat('main')).map((l) => l.image))];
+    const vectors = join(data, 'embeddings.jsonl');
+    const line = (image: string, i: number) => JSON.stringify({ image, vector: [Math.cos(i), Math.sin(i), (i % 7) / 7] });
+    writeFileSync(vectors, images.map(line).join('\n') + '\n');
+    const args = ['select', '--dataset', 'main', '--predictions', 'det@1', '--strategy', 'entropy', '--top', '5'];
+    const plain = await repo.json<{ slice: string; images: string[] }>(args);
+    const diverse = await repo.json<{ slice: string; images: string[] }>([...args, '--diversity', `embedding:${vectors}`]);
+    expect(diverse.images).toHaveLength(5);
+    expect(diverse.images[0]).toBe(plain.images[0]);
+    expect(diverse.slice).not.toBe(plain.slice);
+    const shown = await repo.json<{ selection: { params: Record<string, unknown> } }>(['slice', 'show', diverse.slice]);
+    expect(shown.selection.params).toMatchObject({ diversity: 'embedding', diversity_pool: 50 });
+    const slices = (await repo.ok(['lineage', 'down', 'det@1', '--json'])).length;
+    expectFailure(await repo.run([...args, '--diversity', vectors]), 2, 'expected embedding:FILE');
+    expectFailure(await repo.run([...args, '--diversity', 'embedding:/no/such/file.jsonl']), 1, '/no/such/file.jsonl');
+    const partial = join(data, 'partial.jsonl');
+    writeFileSync(partial, images.slice(0, 3).map(line).join('\n') + '\n');
+    expectFailure(await repo.run([...args, '--diversity', `embedding:${partial}`]), 1, 'no vector for image');
+    expect((await repo.ok(['lineage', 'down', 'det@1', '--json'])).length).toBe(slices);
+  }); // prettier-ignore
+});
+
 describe('bad input records no run', () => {
   it.each([
     [['run', 'start'], 2, 'give --dataset REF, --slice S, or both'],

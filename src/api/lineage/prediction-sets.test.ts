@@ -23,6 +23,7 @@ import { FormatParseError, VersoError } from '../../core/errors.js';
 import { hashToHex, hexToHash } from '../../core/hash.js';
 import { importCoco } from '../interchange/import-coco.js';
 import { collectGarbage } from '../maintenance/gc.js';
+import { encodeVectorFile } from '../../influence/vector-file.js';
 import { initRepository } from '../repository/init-repository.js';
 import { openRepository } from '../repository/compose.js';
 import type { Repository } from '../repository/repository.js';
@@ -407,6 +408,66 @@ describe('select', () => {
     const scoreOf = new Map(rows.map((r) => [r.image, r.score]));
     for (const img of filtered.images) expect(scoreOf.get(img.image)).toBeGreaterThanOrEqual(0.5);
   });
+});
+
+describe('select --diversity', () => {
+  /** 40 images, hardness by index; even images point one way in embedding space, odd the other. */
+  async function setup() {
+    const model = await newModel();
+    const images = imageIds.slice(0, 40);
+    const rows = images.map((image, i) => ({
+      image,
+      prediction: 'p',
+      category: classNames[i % 2]!,
+      score: 0.5 + i / 100,
+    }));
+    await importPredictions(repo, { model, format: 'jsonl', path: file(`div-${model}.jsonl`, jsonl(rows)) });
+    const vectorOf = (i: number) => (i % 2 === 0 ? [1, 0.01 * i] : [-1, 0.01 * i]);
+    const lines = images.map((image, i) => ({ image, vector: vectorOf(i) }));
+    const text = jsonl(lines);
+    const binary = encodeVectorFile('embedding', 2, images, new Float32Array(images.flatMap((_, i) => vectorOf(i))));
+    return { model, images, text, binary };
+  } // prettier-ignore
+
+  it('chooses hard images unlike each other, the same from JSONL and VVEC, bound into the slice id', async () => {
+    const { model, images, text, binary } = await setup();
+    const base = { dataset: 'main', predictions: model, strategy: 'least-confidence' as const, top: 2 };
+    const plain = await selectImages(repo, base);
+    expect(plain.images.map((i) => i.image)).toEqual([images[0], images[1]]);
+    const fromJsonl = await selectImages(repo, { ...base, top: 3, diversity: { name: 'v.jsonl', bytes: Buffer.from(text) } });
+    // hardest (0, even) first; then the farthest: an odd one (1, the hardest odd); then the
+    // farthest from both: among the rest, the even one least like 0 (the largest second coordinate in the pool)
+    const chosen = fromJsonl.images.map((i) => images.indexOf(i.image));
+    expect(chosen[0]).toBe(0);
+    expect(chosen.filter((i) => i % 2 === 1)).toHaveLength(1);
+    expect(chosen).toEqual([...chosen].sort((a, b) => a - b));
+    const fromBinary = await selectImages(repo, { ...base, top: 3, diversity: { name: 'v.vvec', bytes: binary } });
+    expect(fromBinary.images).toEqual(fromJsonl.images);
+    expect(fromJsonl.slice.selection!.params).toMatchObject({ diversity: 'embedding', diversity_pool: 30 });
+    const again = await selectImages(repo, { ...base, top: 3, diversity: { name: 'v.jsonl', bytes: Buffer.from(text) } });
+    expect([again.slice.id, again.created]).toEqual([fromJsonl.slice.id, false]);
+    const moved = Buffer.from(text.replace('"vector":[1,0]', '"vector":[1,0.5]'));
+    const other = await selectImages(repo, { ...base, top: 3, diversity: { name: 'w.jsonl', bytes: moved } });
+    expect(other.slice.id).not.toBe(fromJsonl.slice.id);
+    const perClass = await selectImages(repo, { ...base, top: 4, perClass: 2, diversity: { name: 'v.jsonl', bytes: Buffer.from(text) } });
+    const counts = new Map<string, number>();
+    for (const i of perClass.images) counts.set(i.category, (counts.get(i.category) ?? 0) + 1);
+    expect([...counts.values()].every((n) => n <= 2)).toBe(true);
+  }); // prettier-ignore
+
+  it('refuses vectors missing for a candidate, a malformed line, gradient vectors; writes no slice', async () => {
+    const { model, images, text } = await setup();
+    const before = (await repo.catalog.lineage.listSlices()).length;
+    const base = { dataset: 'main', predictions: model, strategy: 'margin' as const, top: 2 };
+    const without = text.split('\n').filter((l) => !l.includes(`"${images[5]}"`)).join('\n');
+    await expect(selectImages(repo, { ...base, diversity: { name: 'v.jsonl', bytes: Buffer.from(without) } })).rejects.toThrow(`no vector for image '${images[5]}'`);
+    await expect(selectImages(repo, { ...base, diversity: { name: 'bad.jsonl', bytes: Buffer.from('{"image": "x"}\n') } })).rejects.toThrow("bad.jsonl:1 field 'vector'");
+    const ragged = `${JSON.stringify({ image: 'a', vector: [1, 2] })}\n${JSON.stringify({ image: 'b', vector: [1] })}\n`;
+    await expect(selectImages(repo, { ...base, diversity: { name: 'r.jsonl', bytes: Buffer.from(ragged) } })).rejects.toThrow('r.jsonl:2');
+    const gradient = encodeVectorFile('gradient', 1, ['a'], new Float32Array([1]));
+    await expect(selectImages(repo, { ...base, diversity: { name: 'g.vvec', bytes: gradient } })).rejects.toThrow('not embeddings');
+    expect(await repo.catalog.lineage.listSlices()).toHaveLength(before);
+  }); // prettier-ignore
 });
 
 describe('gc', () => {

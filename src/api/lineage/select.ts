@@ -7,7 +7,8 @@
  * the set's ranking tree when it can); images are ranked hardest first, ties by image id
  * ascending.
  * `--per-class N` takes at most N images whose deciding prediction has one class, going down
- * the ranking until `top` images are chosen.
+ * the ranking until `top` images are chosen. `--diversity embedding:FILE` chooses them among the
+ * hardest 10 x top by farthest-first in embedding space (`select-diversity.ts`).
  *
  * The slice is a Prolly tree: one header entry (commit, prediction set, strategy, parameters),
  * then one entry per chosen image by rank. Its root is the slice id, so the id binds the
@@ -24,6 +25,12 @@ import { withLease } from '../repository/lease.js';
 import type { Repository } from '../repository/repository.js';
 import { datasetCheck } from './prediction-dataset-check.js';
 import { chooseImages, type SelectedImage } from './select-rank.js';
+import {
+  diversify,
+  DIVERSITY_POOL_FACTOR,
+  readEmbeddings,
+  type DiversityVectors,
+} from './select-diversity.js';
 import { resolvePredictionSet } from './prediction-sets.js';
 
 export interface SelectOptions {
@@ -37,6 +44,8 @@ export interface SelectOptions {
   /** The random strategy's seed (default ""). */
   readonly seed?: string | undefined;
   readonly name?: string | undefined;
+  /** `--diversity embedding:FILE`: one embedding per image (`select-diversity.ts`). */
+  readonly diversity?: DiversityVectors | undefined;
 }
 
 export type { SelectedImage } from './select-rank.js';
@@ -53,12 +62,31 @@ export async function selectImages(repo: Repository, opts: SelectOptions): Promi
   const commit = dataset.commit;
   const set = await resolvePredictionSet(repo, opts.predictions);
   const seed = opts.strategy === 'random' ? (opts.seed ?? '') : null;
-  const images = await chooseImages(repo, set, dataset, opts, seed ?? '');
+  const embeddings = opts.diversity && readEmbeddings(opts.diversity);
+  const pool = opts.top * DIVERSITY_POOL_FACTOR;
+  const images = embeddings
+    ? diversify(
+        await chooseImages(
+          repo,
+          set,
+          dataset,
+          { ...opts, top: pool, perClass: undefined },
+          seed ?? '',
+        ),
+        embeddings,
+        opts.diversity!.name,
+        opts.top,
+        opts.perClass,
+      )
+    : await chooseImages(repo, set, dataset, opts, seed ?? '');
   const params: Record<string, string | number | null> = {
     top: opts.top,
     per_class: opts.perClass ?? null,
     where: opts.where ?? null,
     ...(seed !== null ? { seed } : {}),
+    ...(embeddings
+      ? { diversity: 'embedding', diversity_vectors: embeddings.sha256, diversity_pool: pool }
+      : {}),
   };
   const selection = { predictionSet: set.id, strategy: opts.strategy, params };
   return withLease(repo, 'writer', async () => {

@@ -12,6 +12,8 @@ import {
 } from '../arg-parsers.js';
 import { defineCommand, Records, type CommandInput } from '../command-table.js';
 import { UsageError } from '../usage-error.js';
+import { readFileSync } from 'node:fs';
+import { checkInputFile } from '../../io/input-file.js';
 
 interface ImportOpts {
   model: string;
@@ -108,7 +110,20 @@ interface SelectOpts {
   where?: string;
   seed?: string;
   name?: string;
+  diversity?: string;
   json?: boolean;
+}
+
+/** `--diversity embedding:FILE`: the file's bytes (read here, so the API takes bytes from anywhere). */
+function diversityVectors(spec: string | undefined) {
+  if (spec === undefined) return undefined;
+  const file = /^embedding:(.+)$/.exec(spec)?.[1];
+  if (file === undefined)
+    throw new UsageError(
+      `--diversity: expected embedding:FILE (one vector per image), got '${spec}'`,
+    );
+  checkInputFile(file);
+  return { name: file, bytes: readFileSync(file) };
 }
 
 export const selectCommand = defineCommand({
@@ -140,13 +155,18 @@ export const selectCommand = defineCommand({
         'only predictions matching (class, score, kind, attributes.X, image.*); naming pred(M), or with --strategy disagreement: only images with a label matching',
       )
       .option('--seed <seed>', 'the random strategy seed')
-      .option('--name <name>', 'the slice name (default select-STRATEGY-N)'),
+      .option('--name <name>', 'the slice name (default select-STRATEGY-N)')
+      .option(
+        '--diversity <embedding:FILE>',
+        'choose among the 10 x top hardest by farthest-first in embedding space (FILE: VVEC or JSONL {"image", "vector"})',
+      ),
   repository: true,
   async run(repo, { opts }: CommandInput<SelectOpts>) {
     const { selectImages } = await import('../../api/lineage/index.js');
     const r = await selectImages(repo, {
       ...opts,
       strategy: opts.strategy as 'margin',
+      diversity: diversityVectors(opts.diversity),
     });
     return { slice: r.slice.id, images: r.images.map((i) => i.image) };
   },

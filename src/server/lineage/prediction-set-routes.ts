@@ -17,6 +17,8 @@ import {
   showPredictionSet,
 } from '../../api/lineage/index.js';
 import { NDJSON } from '../ndjson.js';
+import { BlobNotFoundError } from '../../api/images/index.js';
+import type { ChunkHash } from '../../core/hash.js';
 import { errors, REPO_ERRORS, RepoParams } from '../schemas.js';
 import type { RouteContext, VersoApp } from '../server-types.js';
 import { streamedBody } from '../streamed-body.js';
@@ -167,6 +169,13 @@ export function predictionSetRoutes(app: VersoApp, ctx: RouteContext): void {
           where: Type.Optional(Type.String({ minLength: 1 })),
           seed: Type.Optional(Type.String()),
           name: Type.Optional(Type.String({ minLength: 1 })),
+          diversity_vectors: Type.Optional(
+            Type.String({
+              pattern: '^[0-9a-f]{64}$',
+              description:
+                'the SHA-256 of a stored blob (PUT /blobs/{sha256}) holding one embedding per image (VVEC or JSONL): choose among the 10 x top hardest by farthest-first in embedding space (as `--diversity embedding:FILE`)',
+            }),
+          ),
         }),
         response: {
           200: Type.Object({ slice: Type.String(), images: Type.Array(Type.String()) }),
@@ -176,6 +185,9 @@ export function predictionSetRoutes(app: VersoApp, ctx: RouteContext): void {
     },
     async (request) => {
       const b = request.body;
+      const sha = b.diversity_vectors;
+      const bytes = sha === undefined ? undefined : await request.repo.blobs.get(sha as ChunkHash);
+      if (sha !== undefined && !bytes) throw new BlobNotFoundError(sha);
       const r = await selectImages(request.repo, {
         dataset: b.dataset,
         predictions: b.predictions,
@@ -185,6 +197,7 @@ export function predictionSetRoutes(app: VersoApp, ctx: RouteContext): void {
         where: b.where,
         seed: b.seed,
         name: b.name,
+        ...(bytes ? { diversity: { name: `blob ${sha!}`, bytes } } : {}),
       });
       return { slice: r.slice.id, images: r.images.map((i) => i.image) };
     },

@@ -8631,6 +8631,152 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/repos/{repo}/runs/{id}/suspects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** a run's training examples ranked by self-influence (squared norm of their gradient vectors), likely label errors first, with class, annotator and review (as `verso suspects --json`) */
+        get: {
+            parameters: {
+                query?: {
+                    top?: number;
+                    /** @description aggregate per annotator */
+                    by?: "annotator";
+                };
+                header?: never;
+                path: {
+                    repo: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            run: string;
+                            /** @description a SHA-256 hash, hex */
+                            commit: string;
+                            /** @description examples with a vector */
+                            scored: number;
+                            /** @description the run's examples without a vector */
+                            unscored: number;
+                            top: number;
+                            /** @description highest self-influence first */
+                            examples: {
+                                rank: number;
+                                /** @description squared L2 norm of the gradient vector */
+                                self_influence: number;
+                                image: string;
+                                label: string;
+                                /** @description as in the label or review (null when absent) */
+                                class: unknown;
+                                /** @description as in the label or review (null when absent) */
+                                annotator: unknown;
+                                /** @description as in the label or review (null when absent) */
+                                annotated_at: unknown;
+                                /** @description as in the label or review (null when absent) */
+                                review_status: unknown;
+                                /** @description as in the label or review (null when absent) */
+                                reviewer: unknown;
+                                /** @description as in the label or review (null when absent) */
+                                reviewed_at: unknown;
+                            }[];
+                            /** @description with by=annotator: most in the top first */
+                            annotators?: {
+                                annotator: string | null;
+                                /** @description their scored examples */
+                                examples: number;
+                                mean_self_influence: number;
+                                /** @description how many of the top examples are theirs */
+                                in_top: number;
+                                /** @description in_top over the number of top examples */
+                                share: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description an error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/repos/{repo}/models/{model}/prediction-sets": {
         parameters: {
             query?: never;
@@ -9052,6 +9198,8 @@ export interface paths {
                         where?: string;
                         seed?: string;
                         name?: string;
+                        /** @description the SHA-256 of a stored blob (PUT /blobs/{sha256}) holding one embedding per image (VVEC or JSONL): choose among the 10 x top hardest by farthest-first in embedding space (as `--diversity embedding:FILE`) */
+                        diversity_vectors?: string;
                     };
                 };
             };
