@@ -6911,8 +6911,8 @@ export interface paths {
             parameters: {
                 query: {
                     ref: string;
-                    /** @description coco and jsonl are one file; yolo, yolo-seg and voc a tar of the folder */
-                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc" | "mot";
+                    /** @description coco, jsonl and cvat (CVAT 1.1 XML) are one file; yolo, yolo-seg, voc and mot a tar of the folder */
+                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc" | "mot" | "cvat";
                     /** @description only labels matching this filter */
                     where?: string;
                     /** @description read the labels as this schema version */
@@ -6929,7 +6929,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description the exported file: application/json (coco), application/x-ndjson (jsonl), application/x-tar (yolo, yolo-seg, voc) */
+                /** @description the exported file: application/json (coco), application/x-ndjson (jsonl), application/xml (cvat), application/x-tar (yolo, yolo-seg, voc, mot) */
                 200: {
                     headers: {
                         /** @description the commit exported */
@@ -6939,8 +6939,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
-                        "application/x-ndjson": string;
+                        "application/json": Record<string, never>;
+                        "application/x-ndjson": Record<string, never>;
+                        "application/xml": string;
                         "application/x-tar": string;
                     };
                 };
@@ -7024,8 +7025,8 @@ export interface paths {
             parameters: {
                 query: {
                     ref: string;
-                    /** @description coco and jsonl are one file; yolo, yolo-seg and voc a tar of the folder */
-                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc" | "mot";
+                    /** @description coco, jsonl and cvat (CVAT 1.1 XML) are one file; yolo, yolo-seg, voc and mot a tar of the folder */
+                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc" | "mot" | "cvat";
                     /** @description only labels matching this filter */
                     where?: string;
                     /** @description read the labels as this schema version */
@@ -7044,7 +7045,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description the exported file: application/json (coco), application/x-ndjson (jsonl), application/x-tar (yolo, yolo-seg, voc) */
+                /** @description the exported file: application/json (coco), application/x-ndjson (jsonl), application/xml (cvat), application/x-tar (yolo, yolo-seg, voc, mot) */
                 200: {
                     headers: {
                         /** @description the commit exported */
@@ -7054,8 +7055,9 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
-                        "application/x-ndjson": string;
+                        "application/json": Record<string, never>;
+                        "application/x-ndjson": Record<string, never>;
+                        "application/xml": string;
                         "application/x-tar": string;
                     };
                 };
@@ -8930,7 +8932,8 @@ export interface paths {
                         dataset: string;
                         /** @description a prediction set id or a model NAME@VERSION */
                         predictions: string;
-                        strategy: "least-confidence" | "margin" | "entropy" | "random";
+                        /** @description disagreement: images whose labels the model most confidently contradicts */
+                        strategy: "least-confidence" | "margin" | "entropy" | "random" | "disagreement";
                         top: number;
                         per_class?: number;
                         where?: string;
@@ -9008,6 +9011,790 @@ export interface paths {
                 };
                 /** @description an error */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/repos/{repo}/disagreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** approved labels whose matched prediction names another class with a confident score (likely label errors), most confident first, with annotator and reviewer (as `verso predict disagreements --json`) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description the dataset version whose labels are checked */
+                    dataset: string;
+                    /** @description a prediction set id, or a model NAME@VERSION (its newest set) */
+                    predictions: string;
+                    /** @description smallest top score that counts as confident (default 0.5) */
+                    min_score?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description repository name */
+                    repo: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a SHA-256 hash, hex */
+                            dataset: string;
+                            prediction_set: string;
+                            min_score: number;
+                            disagreements: {
+                                image: string;
+                                label: string;
+                                /** @description the label's class */
+                                class: string;
+                                prediction: string;
+                                predicted_class: string;
+                                /** @description the prediction's top score */
+                                score: number;
+                                iou: number;
+                                annotator: unknown;
+                                annotated_at: unknown;
+                                reviewer: unknown;
+                                reviewed_at: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description an error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/repos/{repo}/branches/{branch}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** turn a prediction set's predictions (matching where) into draft labels on the branch: one commit by the caller, review pending, proposed_by the model; labels that exist and images the branch lacks are skipped and counted (as `verso predict promote --json`; needs annotate, as /select) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    repo: string;
+                    branch: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a prediction set id, or a model NAME@VERSION (its newest set) */
+                        set: string;
+                        /** @description only predictions matching (score, class, kind, attributes.X, image.*) */
+                        where?: string;
+                        /** @description the commit message */
+                        message?: string;
+                        /** @description promote only if the branch is at this commit (else 409 REF_UPDATE_RACE with the current head) */
+                        expected_head?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            prediction_set: string;
+                            /** @description NAME@VERSION */
+                            model: string;
+                            branch: string;
+                            /** @description the new commit, or the unchanged head */
+                            commit: string;
+                            committed: boolean;
+                            promoted: number;
+                            skipped_existing: number;
+                            skipped_unknown_images: number;
+                        };
+                    };
+                };
+                /** @description an error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/repos/{repo}/slices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** save the labels of a ref matching where as a slice whose id is their content hash; the same labels again answer the stored slice (as `verso slice save --json`; needs annotate, as /select) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description repository name */
+                    repo: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description the ref (branch, tag, commit) */
+                        dataset: string;
+                        where?: string;
+                        schema?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @description a SHA-256 hash, hex */
+                            commit: string;
+                            filter: string | null;
+                            schema: string | null;
+                            /** @description labels (a saved slice) or images (a selection) */
+                            example_count: number;
+                            created_at: string;
+                            selection: {
+                                prediction_set: string;
+                                strategy: string;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                            } | null;
+                        };
+                    };
+                };
+                /** @description an error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/repos/{repo}/slices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** a slice: its commit, filter or selection, and a selection's images hardest first (as `verso slice show --json`) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    repo: string;
+                    /** @description a slice id, unique id prefix or unique name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @description a SHA-256 hash, hex */
+                            commit: string;
+                            filter: string | null;
+                            schema: string | null;
+                            /** @description labels (a saved slice) or images (a selection) */
+                            example_count: number;
+                            created_at: string;
+                            selection: {
+                                prediction_set: string;
+                                strategy: string;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                            } | null;
+                            images?: {
+                                image: string;
+                                difficulty: number;
+                                prediction: string;
+                                category: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description an error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/repos/{repo}/slices/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** a slice's labels at the slice's own commit in another format, streamed as the file as GET /export sends it (a selection: every label of its images; as `verso slice export`) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description coco, jsonl and cvat (CVAT 1.1 XML) are one file; yolo, yolo-seg, voc and mot a tar of the folder */
+                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc" | "mot" | "cvat";
+                    /** @description folder formats: put the image files in the archive too */
+                    with_images?: boolean;
+                };
+                header?: never;
+                path: {
+                    repo: string;
+                    /** @description a slice id, unique id prefix or unique name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the exported file: application/json (coco), application/x-ndjson (jsonl), application/xml (cvat), application/x-tar (yolo, yolo-seg, voc, mot) */
+                200: {
+                    headers: {
+                        /** @description the commit exported */
+                        "x-verso-commit"?: unknown;
+                        /** @description labels written */
+                        "x-verso-labels"?: unknown;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, never>;
+                        "application/x-ndjson": Record<string, never>;
+                        "application/xml": string;
+                        "application/x-tar": string;
+                    };
+                };
+                /** @description an error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/repos/{repo}/slices/{id}/branch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** start a labeling branch at a slice's commit (as `verso slice branch --json`; needs annotate, as POST /branches) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    repo: string;
+                    /** @description a slice id, unique id prefix or unique name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            slice: string;
+                            branch: string;
+                            /** @description a SHA-256 hash, hex */
+                            commit: string;
+                        };
+                    };
+                };
+                /** @description an error */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an error */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
