@@ -19,7 +19,6 @@
 import { rmSync } from 'node:fs';
 import { extname } from 'node:path';
 import { InvalidArgumentError } from '../../core/errors.js';
-import type { LabelContent } from '../../dataset/label-line.js';
 import { CvatLabelSet } from '../../formats/cvat/cvat-label-set.js';
 import {
   imageAttributes,
@@ -33,7 +32,7 @@ import { scan } from '../../tree/read.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import { trackedVideos } from '../read/video-tracks.js';
 import type { Repository } from '../repository/repository.js';
-import { ClassIndex, imagesOf, type ImageEntry } from './export-common.js';
+import { classNamer, imagesOf, type ImageEntry } from './export-common.js';
 import { ImagesWithoutSizeError } from './export-errors.js';
 import { writeCvatVideo } from './export-cvat-video.js';
 import type { Exporter, ExportView } from './exporter.js';
@@ -92,17 +91,9 @@ async function writeCvatImages(
   view: ExportView,
   file: OutputFile,
 ): Promise<{ images: number; labels: number; skipped?: number }> {
-  const classes = new ClassIndex(view.categories);
   const labels = new CvatLabelSet();
-  for (const name of classes.names) labels.declare(name);
-  const className = (c: LabelContent): string | undefined => {
-    const i = classes.indexOf(c);
-    if (i !== undefined) return classes.names[i];
-    if (view.categorySource === 'schema') return undefined;
-    const [name, id] = [c['category'], c['category_id']];
-    if (typeof name === 'string') return name;
-    return typeof id === 'number' || typeof id === 'string' ? String(id) : undefined;
-  };
+  for (const c of view.categories) labels.declare(c.name);
+  const className = classNamer(view);
   const walk = () => imagesOf(repo, snap, view.mapContent, view.filter);
   const shapesOf = (img: ImageEntry) =>
     img.labels.map((l) => {
