@@ -6,33 +6,28 @@
  * `frame_filter` step, `size` = frames in that range), `original_size`, `source` (the asset's
  * `file_name`: the re-import's video id is its base name without extension) and the labels
  * (`formats/cvat/cvat-label-set.ts`). Each track is one `<track id label source group_id>`
- * holding its shape at every frame from its first keyframe, as CVAT writes it: materialized from
- * the keyframes (`dataset/track-interpolation.ts`); a stored keyframe is keyframe="1" and
- * written exactly (keyframe="0" if the source marked it interpolated, `keyframe: false`), an
- * interpolated shape keyframe="0" at 2 decimals; after an outside keyframe nothing until the
- * next keyframe. The importer's keyframe reduction then stores exactly the keyframes this
- * snapshot has (round trip: `cvat-round-trip.test.ts`).
+ * holding its shape at every frame from its first keyframe, as CVAT writes it: materialized
+ * from the keyframes as they are read (`dataset/track-frames.ts` `shapesOfTrack`); a stored
+ * keyframe is keyframe="1" and written exactly (keyframe="0" if the source marked it
+ * interpolated, `keyframe: false`), an interpolated shape keyframe="0" at 2 decimals; after an
+ * outside keyframe nothing until the next keyframe. The importer's keyframe reduction then
+ * stores exactly the keyframes this snapshot has (round trip: `cvat-round-trip.test.ts`).
  *
  * Two passes over the tracks: the first declares the labels and refuses what CVAT cannot hold
  * (a polygon keyframe of several rings, a points keyframe with hidden points) before a byte is
- * written; the second streams one track at a time. Fields CVAT has no place for (a track's
+ * written; the second streams one track at a time, two of its keyframes held (the track
+ * records, a few fields each, are held). Fields CVAT has no place for (a track's
  * `category_id`, `annotator`, `annotated_at`, `attributes`; a keyframe's `confidence`,
  * `visibility`, `world`: what MOT imports) are not written and named in `fields_left_out`.
  */
 import { InvalidArgumentError } from '../../core/errors.js';
-import { frameTotal, videoFrames } from '../../dataset/track-frames.js';
-import { materializeTrack } from '../../dataset/track-interpolation.js';
+import { frameTotal, shapesOfTrack, videoFrames } from '../../dataset/track-frames.js';
 import { CvatLabelSet } from '../../formats/cvat/cvat-label-set.js';
 import { trackShapeProblem, trackShapeXml } from '../../formats/cvat/write-cvat-shapes.js';
 import { cvatHead, CVAT_TAIL, openTag } from '../../formats/cvat/write-cvat-xml.js';
 import type { OutputFile } from '../../io/output-file.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
-import {
-  keyframeStream,
-  trackKeyframes,
-  videoAsset,
-  videoTrackRecords,
-} from '../read/video-tracks.js';
+import { keyframeStream, videoAsset, videoTrackRecords } from '../read/video-tracks.js';
 import type { Repository } from '../repository/repository.js';
 import type { ExportCounts } from './exporter.js';
 
@@ -93,17 +88,12 @@ export async function writeCvatVideo(
     ]);
     await file.write(`  ${open}>\n`);
     const parts = labels.partNames(track.category);
-    const keyframes = await trackKeyframes(repo.nodes, keyframesRoot, video, id);
-    const frames = materializeTrack(
-      track.shape,
-      keyframes,
-      range.first,
-      range.last,
-      range.last,
-      range.step,
+    const frames = shapesOfTrack(
+      { shape: track.shape, keyframes: keyframeStream(repo.nodes, keyframesRoot, video, id) },
+      range,
     );
     let chunk = '';
-    for (const s of frames) {
+    for await (const s of frames) {
       const stored = s.keyframe;
       const shape = {
         frame: s.frame,

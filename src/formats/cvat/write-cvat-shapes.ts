@@ -43,9 +43,11 @@ export function boxEnd(x: number, w: number): string {
 const flag = (on: boolean | undefined) => (on ? '1' : '0');
 
 const attributeChildren = (attributes: Attributes | undefined): string =>
-  Object.entries(attributes ?? {})
-    .map(([name, v]) => element('attribute', [['name', name]], xmlText(attributeText(v))))
-    .join('');
+  attributes === undefined
+    ? ''
+    : Object.entries(attributes)
+        .map(([name, v]) => element('attribute', [['name', name]], xmlText(attributeText(v))))
+        .join('');
 
 function boxGeometry(bbox: readonly number[], exact: boolean): XmlAttributes {
   const [x, y, w, h] = bbox as [number, number, number, number];
@@ -103,7 +105,11 @@ export interface TrackShapeAt {
   readonly exact: boolean;
 }
 
-/** One `<box>` / `<points>` / `<polygon>` / `<polyline>` / `<skeleton>` of a track. */
+/**
+ * One `<box>` / `<points>` / `<polygon>` / `<polyline>` / `<skeleton>` of a track. Built as
+ * one string (a video's export writes a million of these; its values are numbers and flags,
+ * which need no escaping, and attributes, which are escaped).
+ */
 export function trackShapeXml(
   shape: TrackShape,
   s: TrackShapeAt,
@@ -111,35 +117,29 @@ export function trackShapeXml(
 ): string {
   const r = s.record;
   const num = s.exact ? exactNumber : cvatNumber;
-  const head: XmlAttributes = [
-    ['frame', s.frame],
-    ['keyframe', flag(s.keyframe)],
-    ['outside', flag(r.outside)],
-    ['occluded', flag(r.occluded)],
-  ];
-  const tail: XmlAttributes = [['z_order', r.z_order ?? 0]];
-  const attributes = attributeChildren(r.attributes);
-  switch (shape) {
-    case 'box':
-      return element('box', [...head, ...boxGeometry(r.bbox!, s.exact), ...tail], attributes);
-    case 'points':
-      return element(
-        'points',
-        [...head, ['points', pointList(xyOf(r.keypoints!), num)], ...tail],
-        attributes,
-      );
-    case 'polygon':
-    case 'polyline': {
-      const xy = shape === 'polygon' ? r.segmentation![0]! : r.polyline!;
-      return element(shape, [...head, ['points', pointList(xy, num)], ...tail], attributes);
-    }
-    case 'skeleton':
-      return element(
-        'skeleton',
-        [...head, ...tail],
-        skeletonPoints(r.keypoints!, parts, num, s.keyframe) + attributes,
-      );
+  let geometry: string;
+  let children = attributeChildren(r.attributes);
+  if (shape === 'box') {
+    const [x, y, w, h] = r.bbox as [number, number, number, number];
+    geometry = s.exact
+      ? ` xtl="${exactNumber(x)}" ytl="${exactNumber(y)}" xbr="${boxEnd(x, w)}" ybr="${boxEnd(y, h)}"`
+      : ` xtl="${num(x)}" ytl="${num(y)}" xbr="${num(x + w)}" ybr="${num(y + h)}"`;
+  } else if (shape === 'skeleton') {
+    geometry = '';
+    children = skeletonPoints(r.keypoints!, parts, num, s.keyframe) + children;
+  } else {
+    const xy =
+      shape === 'points'
+        ? xyOf(r.keypoints!)
+        : shape === 'polygon'
+          ? r.segmentation![0]!
+          : r.polyline!;
+    geometry = ` points="${pointList(xy, num)}"`;
   }
+  const open =
+    `<${shape} frame="${s.frame}" keyframe="${flag(s.keyframe)}" outside="${flag(r.outside)}"` +
+    ` occluded="${flag(r.occluded)}"${geometry} z_order="${r.z_order ?? 0}"`;
+  return children === '' ? `${open}/>` : `${open}>${children}</${shape}>`;
 }
 
 const xyOf = (keypoints: readonly number[]) => keypoints.filter((_, i) => i % 3 !== 2);

@@ -10,11 +10,18 @@
  */
 export { cvatNumber } from './cvat-video-numbers.js';
 
+const TEXT_SPECIAL = /[&<>\r]/;
+const ATTRIBUTE_SPECIAL = /[&<>\r"\t\n]/;
+
 export const xmlText = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+  TEXT_SPECIAL.test(s)
+    ? s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;')
+    : s;
 
 export const xmlAttribute = (s: string): string =>
-  xmlText(s).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
+  ATTRIBUTE_SPECIAL.test(s)
+    ? xmlText(s).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;')
+    : s;
 
 /** A stored number as text that reads back as the same number. */
 export const exactNumber = (x: number): string => String(x);
