@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VersoError } from '../../core/errors.js';
 import type { Keyframe } from '../../dataset/track-interpolation.js';
 import type { KeyframeRecord, TrackShape } from '../../dataset/track-record.js';
+import { trackedVideos } from '../read/video-tracks.js';
 import { openRepository } from '../repository/compose.js';
 import { initRepository } from '../repository/init-repository.js';
 import type { Repository } from '../repository/repository.js';
@@ -169,13 +170,14 @@ describe('export cvat (video)', () => {
     );
   });
 
-  it('names the fields CVAT has no place for (MOT columns), and writes the rest', async () => {
+  it('names the fields CVAT has no place for (MOT columns), writes the rest, keeps the video id', async () => {
     const out = join(dir, 'mot-like.xml');
     const r = await withRepo(async (repo) => {
       await write(repo, [
         {
           video: 'seq',
-          asset: { file_name: 'seq.mp4', frame_count: 3 },
+          // MOT's frame folder: not the video's name, so the export names it by <name>
+          asset: { file_name: 'img1', frame_count: 3 },
           tracks: [
             {
               id: '1',
@@ -190,6 +192,11 @@ describe('export cvat (video)', () => {
     expect(r.fields_left_out).toEqual(['category_id', 'confidence']);
     expect([r.tracks, r.labels]).toEqual([1, 3]);
     expect(readFileSync(out, 'utf8')).toContain('<box frame="2" keyframe="0" outside="0"');
+    const videos = await withRepo(async (repo) => {
+      await importCvat(repo, { path: out, branch: 'main' });
+      return trackedVideos(repo, (await branchHead(repo, 'main')).snapshot);
+    });
+    expect(videos).toEqual(['seq']);
   });
 
   const refusals: [string, ImportedVideo[], RegExp][] = [

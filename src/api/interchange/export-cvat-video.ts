@@ -3,8 +3,10 @@
  * CVAT for video 1.1 task export (layer: api), what `import-cvat-video.ts` reads back.
  *
  * `<meta><task>`: the video's frames (`start_frame`, `stop_frame` = frame_count - 1,
- * `frame_filter` step, `size` = frames in that range), `original_size`, `source` (the asset's
- * `file_name`: the re-import's video id is its base name without extension) and the labels
+ * `frame_filter` step, `size` = frames in that range), `original_size`, `name` (the video id),
+ * `source` (the asset's `file_name`, when its base name without extension is the video id, the
+ * re-import's id for the video; else left out, so the re-import names the video by `name`, and
+ * its `file_name` is then the id: MOT's `img1` folder) and the labels
  * (`formats/cvat/cvat-label-set.ts`). Each track is one `<track id label source group_id>`
  * holding its shape at every frame from its first keyframe, as CVAT writes it: materialized
  * from the keyframes as they are read (`dataset/track-frames.ts` `shapesOfTrack`); a stored
@@ -74,7 +76,8 @@ export async function writeCvatVideo(
       ...(asset.width !== undefined && asset.height !== undefined
         ? { width: asset.width, height: asset.height }
         : {}),
-      source: asset.file_name,
+      // The importer names the video by `<source>` (base name, no extension), else `<name>`.
+      ...(sourceNames(asset.file_name, video) ? { source: asset.file_name } : {}),
       labels: labels.xml(),
     }),
   );
@@ -117,3 +120,7 @@ export async function writeCvatVideo(
     ...(leftOut.size > 0 ? { fields_left_out: [...leftOut].sort() } : {}),
   };
 }
+
+/** `file` (a `<source>`) reads back as video id `video`: its base name without extension. */
+const sourceNames = (file: string, video: string): boolean =>
+  file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') === video;
