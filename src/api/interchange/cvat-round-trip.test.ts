@@ -4,7 +4,9 @@
  * and the category list) are identical, so every record is; importing the written file again
  * into the first repository changes nothing. For video, the written file also lists every
  * shape of the original frame by frame (as CVAT writes numbers: 2 decimals), keyframe or
- * interpolated, plus only the outside markers that end a track the original left open.
+ * interpolated, plus only the outside markers that end a track the original left open. A real
+ * MOT15 sequence exported as CVAT and imported has the same boxes at every frame (at CVAT's 2
+ * decimals; its confidence and world columns are named as not written).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,15 +15,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHAPE_FIELD } from '../../dataset/track-record.js';
 import { renderCvatGeometry } from '../../formats/cvat/cvat-video-numbers.js';
 import { parseCvatVideo, type CvatVideoTrack } from '../../formats/cvat/read-cvat-video.js';
+import { materializeTrack } from '../../dataset/track-interpolation.js';
 import { catLabelBlocks } from '../read/cat.js';
+import { videoAsset, videoTracks } from '../read/video-tracks.js';
 import { openRepository } from '../repository/compose.js';
 import { initRepository } from '../repository/init-repository.js';
 import type { Repository } from '../repository/repository.js';
 import { branchHead } from '../write/branch-head.js';
 import { exportSnapshot } from './export.js';
 import { importCvat } from './import-cvat.js';
+import { importMot } from './import-mot.js';
 
 const REAL = join(__dirname, '../../../../shared/data/real/cvat');
+const MOT = join(__dirname, '../../../../shared/data/real/mot/SU-T/motmetrics/data');
 const VIDEOS = [
   'traffic-video-tracking/annotations.xml',
   'basic-athletic-movement-annotation-project/annotations.xml',
@@ -139,6 +145,37 @@ describe('CVAT round trip', () => {
     expect((await branchHead(first, 'main')).head).toBe(head);
   });
 });
+
+describe('MOT to CVAT', () => {
+  it('the real MOT15 boxes, exported as CVAT and imported, are the same at every frame', async () => {
+    const first = await freshRepo();
+    await importMot(first, {
+      path: join(MOT, 'TUD-Campus/gt.txt'),
+      branch: 'main',
+      sequence: 'campus',
+    });
+    const out = join(dir, 'campus.xml');
+    const r = await exportSnapshot(first, { ref: 'main', format: 'cvat', out });
+    expect(r.fields_left_out).toEqual(['confidence', 'world']);
+    const second = await freshRepo();
+    await importCvat(second, { path: out, branch: 'main' });
+    const [a, b] = [await boxesByFrame(first), await boxesByFrame(second)];
+    expect(b.size).toBe(a.size);
+    expect(b).toEqual(a);
+  });
+});
+
+/** Every visible box of video `campus`, keyed by track and frame, as CVAT writes numbers. */
+async function boxesByFrame(repo: Repository): Promise<Map<string, string>> {
+  const { snapshot } = await branchHead(repo, 'main');
+  const last = (await videoAsset(repo, snapshot, 'campus')).frame_count - 1;
+  const out = new Map<string, string>();
+  for await (const t of videoTracks(repo, snapshot, 'campus'))
+    for (const s of materializeTrack('box', t.keyframes, 0, last, last))
+      if (!s.record.outside)
+        out.set(`${t.id}@${s.frame}`, renderCvatGeometry('bbox', s.record.bbox));
+  return out;
+}
 
 /** Every label of `main` as its `cat` line without the label id, sorted. */
 async function labelContents(repo: Repository): Promise<string[]> {
