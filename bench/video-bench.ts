@@ -11,8 +11,9 @@
  * times the video count), the per-track diff after one keyframe of one track is moved (median
  * of `--runs`; target <= 50 ms), and materializing one video's boxes from its keyframes (read
  * and interpolate every frame of every track; target >= 1M boxes/s), and `verso export --format
- * coco|yolo` of the whole snapshot (every video frame by frame) as a CLI process with its heap
- * capped (`EXPORT_HEAP_MIB`): boxes/s, and proof that the boxes are streamed, not held.
+ * coco|yolo` of the whole snapshot (every video frame by frame) and `--format cvat` of one
+ * video (every track's box at every frame) as a CLI process with its heap capped
+ * (`EXPORT_HEAP_MIB`): boxes/s, and proof that the boxes are streamed, not held.
  * Prints the table and writes `bench-results/video.json`.
  */
 import { spawn } from 'node:child_process';
@@ -225,6 +226,26 @@ try {
     const result = JSON.parse(value) as { labels: number; images: number };
     exports.push({ format, ms, labels: result.labels, images: result.images });
   }
+  // CVAT holds one video (a task): exported from a repository of the first video alone.
+  await initRepository(join(work, 'one'));
+  const one = await openRepository(join(work, 'one'));
+  await writeVideoTracks(one, { branch: 'main', message: 'one', operations: {} }, [video(0)]);
+  await one.close();
+  log(`verso export main --format cvat (one video) under a ${EXPORT_HEAP_MIB} MiB heap`);
+  const cvat = await timeMs(() =>
+    cappedCli([
+      '--repo',
+      join(work, 'one'),
+      'export',
+      'main',
+      '--format',
+      'cvat',
+      '--out',
+      join(work, 'one.xml'),
+    ]),
+  );
+  const cvatResult = JSON.parse(cvat.value) as { labels: number };
+  exports.push({ format: 'cvat', ms: cvat.ms, labels: cvatResult.labels, images: FRAMES });
   const rate = keyframes / (importMs / 1000);
   const boxRate = count / (median(materialize) / 1000);
   const frameBytes = perVideoFrameBytes * VIDEOS;

@@ -101,7 +101,7 @@ class Exports(unittest.TestCase):
         self.tmp = tempfile.mkdtemp()
 
     def test_file_formats_are_the_clis_bytes(self) -> None:
-        for fmt, name in (("coco", "a.json"), ("jsonl", "a.jsonl")):
+        for fmt, name in (("coco", "a.json"), ("jsonl", "a.jsonl"), ("cvat", "a.xml")):
             with self.subTest(fmt=fmt):
                 mine, theirs = os.path.join(self.tmp, "py-" + name), os.path.join(self.tmp, "cli-" + name)
                 result = self.repo.export("main", fmt, out=mine, where="class = car")

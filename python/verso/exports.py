@@ -1,6 +1,6 @@
 """Exports from Python: the labels of a ref in another format, streamed from the server to a
-file or, for the folder formats (YOLO, YOLO-seg, VOC: a tar archive on the wire), unpacked into a
-folder as it arrives (the server's ``GET /export``).
+file or, for the folder formats (YOLO, YOLO-seg, VOC, MOT: a tar archive on the wire), unpacked
+into a folder as it arrives (the server's ``GET /export``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .errors import ProtocolError, VersoError
 from .operations import OperationMethods, Progress
 from .transport import Response
 
-FOLDER_FORMATS = ("yolo", "yolo-seg", "voc")
+FOLDER_FORMATS = ("yolo", "yolo-seg", "voc", "mot")
 Out = Union[str, "os.PathLike[str]", IO[bytes]]
 
 
@@ -82,7 +82,7 @@ def download(repo: RepositoryBase, path: str, query: Dict[str, Any], format: str
 
 def _check_out(out: Optional[Out]) -> None:
     if out is None:
-        raise VersoError("export needs out=: a file path, a folder (yolo, voc) or a binary file",
+        raise VersoError("export needs out=: a file path, a folder (yolo, voc, mot) or a binary file",
                          code="INVALID_ARGUMENT")
 
 
@@ -139,8 +139,9 @@ class ExportMethods(OperationMethods):
                with_images: bool = False,
                on_progress: Optional[Callable[[Progress], Any]] = None) -> ExportResult:
         """Writes the labels of ``ref`` (``where`` / ``schema`` as for ``labels``) in ``format``
-        (``coco``, ``jsonl``: a file; ``yolo``, ``yolo-seg``, ``voc``: a folder, with the image
-        files when ``with_images``) to ``out``, a path or a binary file object, as it streams.
+        (``coco``, ``jsonl``, ``cvat``: a file; ``yolo``, ``yolo-seg``, ``voc``: a folder, with
+        the image files when ``with_images``; ``mot``: a folder) to ``out``, a path or a binary
+        file object, as it streams.
         With ``on_progress``, the server runs it in the background and the callback gets its
         ``Progress`` until it is done; then it is downloaded."""
         _check_out(out)  # before a background export starts

@@ -25,7 +25,15 @@ export function probability(value: string): number {
  * shows them. The api checks them again for library callers; a test keeps these lists equal to
  * the api's.
  */
-export const EXPORT_FORMAT_CHOICES = ['coco', 'jsonl', 'yolo', 'yolo-seg', 'voc', 'mot'] as const;
+export const EXPORT_FORMAT_CHOICES = [
+  'coco',
+  'jsonl',
+  'yolo',
+  'yolo-seg',
+  'voc',
+  'mot',
+  'cvat',
+] as const;
 export const RUN_STATUS_CHOICES = ['ok', 'failed'] as const;
 export const VECTOR_KIND_CHOICES = ['gradient', 'embedding'] as const;
 /** `select --strategy` (the api's SELECT_STRATEGIES; a test checks they agree). */

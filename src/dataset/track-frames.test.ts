@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { frameTotal, framesOfTracks, videoFrames } from './track-frames.js';
-import { shapeAt, type Keyframe } from './track-interpolation.js';
+import { frameTotal, framesOfTracks, shapesOfTrack, videoFrames } from './track-frames.js';
+import { materializeTrack, shapeAt, type Keyframe } from './track-interpolation.js';
 
 const coord = fc.integer({ min: -500, max: 2000 }).map((n) => n / 4);
 const size = fc.integer({ min: 0, max: 800 }).map((n) => n / 4);
@@ -71,6 +71,20 @@ describe('frames of tracks', () => {
         );
       }),
       { seed: 1818, numRuns: 300 },
+    );
+  });
+
+  it('walks one track as materializeTrack does, outside keyframes included', async () => {
+    await fc.assert(
+      fc.asyncProperty(track, range, async (keyframes, r) => {
+        const walked = [];
+        const stream = { shape: 'box' as const, keyframes: streamOf(keyframes, () => {}) };
+        for await (const s of shapesOfTrack(stream, r)) walked.push(s);
+        expect(walked).toEqual([
+          ...materializeTrack('box', keyframes, r.first, r.last, r.last, r.step),
+        ]);
+      }),
+      { seed: 1819, numRuns: 300 },
     );
   });
 

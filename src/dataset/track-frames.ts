@@ -8,6 +8,7 @@
  * only the two keyframes around the current frame are held per track: a per-frame export of
  * 54,000 frames x 20 tracks holds neither the 1M boxes nor the keyframes (a track keyed at
  * every frame has as many keyframes as boxes). The stream is awaited only to pass a keyframe.
+ * `shapesOfTrack` walks one track the same way, outside keyframes included (CVAT's export).
  * `videoFrames` is the frames a video record has: `start_frame` (else 0) to `frame_count - 1`,
  * every `frame_step`-th (else every one); frame numbers are the stored (absolute) ones.
  */
@@ -112,5 +113,27 @@ export async function* framesOfTracks(
     }
   } finally {
     await Promise.all(cursors.map((c) => c.close()));
+  }
+}
+
+/**
+ * Every shape of one track over `range`, in frame order, outside keyframes included (what a
+ * per-track export writes: CVAT for video): `materializeTrack`'s shapes, with the keyframes read
+ * as the frames pass them (two held), so a track keyed at every frame is never held whole.
+ */
+export async function* shapesOfTrack(
+  track: TrackKeyframes,
+  range: FrameRange,
+): AsyncGenerator<FrameShape> {
+  const cursor = new TrackCursor(track);
+  try {
+    await cursor.start();
+    for (let frame = range.first; frame <= range.last; frame += range.step) {
+      if (cursor.next && cursor.next.frame <= frame) await cursor.advance(frame);
+      const shape = cursor.shapeAt(frame);
+      if (shape) yield shape;
+    }
+  } finally {
+    await cursor.close();
   }
 }

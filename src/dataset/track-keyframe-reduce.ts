@@ -8,7 +8,10 @@
  * numbers) and with equal other fields, is not stored; every other shape is, so materializing
  * the stored keyframes (`track-interpolation.ts`) gives back every shape of the file. Greedy,
  * in one forward pass: from an anchor (a stored keyframe), reach as far as the shapes in between
- * stay reproduced, store the last shape reached, continue from it. A run of L shapes that
+ * stay reproduced, store the last shape reached, continue from it; shapes after the anchor that
+ * are all the anchor held (up to the track's end, none forced) are not stored, since after the
+ * last keyframe its shape is held: so a snapshot exported as CVAT (which lists a track's shape
+ * up to the video's end) reads back with the keyframes it had. A run of L shapes that
  * interpolation between its forced ends reproduces (what CVAT exports) costs O(L); other runs
  * up to O(L^2).
  *
@@ -65,6 +68,7 @@ export function reduceToKeyframes(source: readonly SourceShape[], opts: ReduceOp
   let a = 0;
   store(shapes[0]!);
   while (a < shapes.length - 1) {
+    if (heldToEnd(a)) break;
     let e = a + 1;
     if (!shapes[a]!.record.outside) {
       const k = nextForced(a);
@@ -83,6 +87,22 @@ export function reduceToKeyframes(source: readonly SourceShape[], opts: ReduceOp
     let k = a + 1;
     while (k < shapes.length - 1 && !shapes[k]!.forced) k++;
     return k;
+  }
+
+  /**
+   * Every shape after shapes[a] is shapes[a] held (what follows the last keyframe when it is not
+   * outside), none forced: storing the last of them would add nothing.
+   */
+  function heldToEnd(a: number): boolean {
+    const p = { frame: shapes[a]!.frame, record: shapes[a]!.record };
+    if (p.record.outside) return false;
+    for (let j = a + 1; j < shapes.length; j++)
+      if (
+        shapes[j]!.forced ||
+        !same(between(opts.shape, p, undefined, shapes[j]!.frame), shapes[j]!.record)
+      )
+        return false;
+    return true;
   }
 
   /** Interpolating from shapes[a] to shapes[e] reproduces every shape in between. */

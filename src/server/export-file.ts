@@ -1,7 +1,8 @@
 /**
  * An export sent as the file itself (layer: server), for every route that exports labels
- * (`GET /export`, `GET /slices/ID/export`): COCO as one JSON file, JSONL as NDJSON, and the
- * folder formats (YOLO, YOLO-seg, VOC) as a tar archive of the folder (`tar-writer.ts`). The
+ * (`GET /export`, `GET /slices/ID/export`): COCO as one JSON file, JSONL as NDJSON, CVAT as
+ * one XML file, and the folder formats (YOLO, YOLO-seg, VOC, MOT) as a tar archive of the
+ * folder (`tar-writer.ts`). The
  * export is written to the repository's scratch space first (so a failed export is a JSON error,
  * not a cut stream), then streamed and removed. The response's `X-Verso-*` headers carry what
  * the CLI prints (commit, labels, images, skipped).
@@ -26,12 +27,19 @@ const SENT_AS: Readonly<Record<string, { readonly type: string; readonly ext: st
   yolo: { type: 'application/x-tar', ext: 'tar' },
   'yolo-seg': { type: 'application/x-tar', ext: 'tar' },
   voc: { type: 'application/x-tar', ext: 'tar' },
+  mot: { type: 'application/x-tar', ext: 'tar' },
+  cvat: { type: 'application/xml', ext: 'xml' },
 };
-const FOLDER_FORMATS: ReadonlySet<string> = new Set(['yolo', 'yolo-seg', 'voc']);
+const FOLDER_FORMATS: ReadonlySet<string> = new Set(['yolo', 'yolo-seg', 'voc', 'mot']);
+/** The folder formats that can carry image files. */
+const IMAGE_FORMATS: ReadonlySet<string> = new Set(['yolo', 'yolo-seg', 'voc']);
 
 export const ExportFormatQuery = Type.Union(
   EXPORT_FORMATS.map((f) => Type.Literal(f)),
-  { description: 'coco and jsonl are one file; yolo, yolo-seg and voc a tar of the folder' },
+  {
+    description:
+      'coco, jsonl and cvat (CVAT 1.1 XML) are one file; yolo, yolo-seg, voc and mot a tar of the folder',
+  },
 );
 
 export const WithImagesQuery = Type.Optional(
@@ -40,7 +48,7 @@ export const WithImagesQuery = Type.Optional(
 
 export const FileResponse = {
   description:
-    'the exported file: application/json (coco), application/x-ndjson (jsonl), application/x-tar (yolo, yolo-seg, voc)',
+    'the exported file: application/json (coco), application/x-ndjson (jsonl), application/xml (cvat), application/x-tar (yolo, yolo-seg, voc, mot)',
   headers: {
     'x-verso-commit': { schema: { type: 'string' }, description: 'the commit exported' },
     'x-verso-labels': { schema: { type: 'integer' }, description: 'labels written' },
@@ -50,6 +58,7 @@ export const FileResponse = {
     'application/x-ndjson': {
       schema: { type: 'object', description: 'one label record a line (the native interchange)' },
     },
+    'application/xml': { schema: { type: 'string', description: 'the CVAT 1.1 XML file' } },
     'application/x-tar': { schema: { type: 'string', format: 'binary' } },
   },
 };
@@ -64,7 +73,7 @@ export interface ExportRequest {
 
 /** Refusals an export would make only after resolving what it exports. */
 export function checkExportRequest(req: Pick<ExportRequest, 'format' | 'with_images'>): void {
-  if (req.with_images && !FOLDER_FORMATS.has(req.format))
+  if (req.with_images && !IMAGE_FORMATS.has(req.format))
     throw new InvalidArgumentError(
       'format with images',
       req.format,

@@ -139,6 +139,21 @@ const RUNS: readonly Run[] = [
   ),
   run(
     'export',
+    // CVAT for images needs image sizes, which these labels' images lack: none matched here
+    () => [
+      'export',
+      'main',
+      '--format',
+      'cvat',
+      '--out',
+      join(data, 'out.xml'),
+      '--where',
+      'class = giraffe',
+    ],
+    'document',
+  ),
+  run(
+    'export',
     () => [
       'export',
       'main',
@@ -458,6 +473,10 @@ describe('usage errors exit 2 with the USAGE envelope', () => {
     [
       ['export', 'main', '--format', 'jsonl', '--out', 'x', '--with-images'],
       '--with-images: JSONL has no image files',
+    ],
+    [
+      ['export', 'main', '--format', 'cvat', '--out', 'x', '--with-images'],
+      '--with-images: the CVAT export is one XML file',
     ],
     // values checked as they are parsed, and combinations checked before the repository opens
     [['run', 'start', '--dataset', 'main', '--param', 'lr'], 'expected KEY=VALUE'],

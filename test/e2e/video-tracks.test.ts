@@ -1,6 +1,6 @@
 /**
  * Video tracks through the CLI (issue 18): `import cvat` on a CVAT for video export, `import
- * mot` and `export --format mot` row for row, `export --format yolo|coco` frame by frame (a
+ * mot` and `export --format mot` row for row, `export --format cvat` read back track for track, `export --format yolo|coco` frame by frame (a
  * video without a size refused, nothing written), bad input refused naming file and line with
  * nothing written, and merges per keyframe: edits of different frames of one track combine,
  * the same keyframe edited two ways is a conflict naming video, track and frame.
@@ -54,6 +54,35 @@ describe('video tracks', () => {
     expect(r.records.keyframes).toBeGreaterThan(0);
     const text = await repo.ok(['import', 'cvat', TRAFFIC]);
     expect(text).toContain('nothing to commit');
+  });
+
+  it('export --format cvat, imported into a new repository: the same tracks', async () => {
+    const [a, b] = [await initRepo(tmp.dir('cvat-a')), await initRepo(tmp.dir('cvat-b'))];
+    await a.ok(['import', 'cvat', TRAFFIC]);
+    const out = join(tmp.root(), 'traffic-export.xml');
+    const r = await a.json<{ tracks: number; labels: number }>([
+      'export',
+      'main',
+      '--format',
+      'cvat',
+      '--out',
+      out,
+    ]);
+    expect(r.tracks).toBe(20);
+    expect(r.labels).toBeGreaterThanOrEqual(1751);
+    await b.ok(['import', 'cvat', out]);
+    expect(await b.ok(['tracks', 'main', '--json'])).toBe(await a.ok(['tracks', 'main', '--json']));
+    expect(await a.ok(['import', 'cvat', out])).toContain('nothing to commit');
+
+    // a second video: one CVAT file holds one, so the export is refused, nothing written
+    await a.ok(['import', 'mot', sequence('second', ['1,1,0,0,5,5,1,1,1'])]);
+    const refused = join(tmp.root(), 'two-videos.xml');
+    expectFailure(
+      await a.run(['export', 'main', '--format', 'cvat', '--out', refused]),
+      1,
+      'a CVAT for video file holds one video',
+    );
+    expect(existsSync(refused)).toBe(false);
   });
 
   it('import mot, export --format mot: every row back', async () => {

@@ -55,6 +55,7 @@ beforeAll(async () => {
         where: WHERE,
         withImages: true,
       });
+      await exportSnapshot(repo, { ref: 'main', format: 'cvat', out: out('all.xml') });
       await createBranch(repo, 'video');
       await importCvat(repo, { path: VIDEO, branch: 'video' });
       await exportSnapshot(repo, { ref: 'video', format: 'coco', out: out('video.json') });
@@ -184,6 +185,25 @@ describe('server: export', () => {
       expect(
         readFileSync(join(unpacked, f)).equals(readFileSync(join(expected, 'video-yolo', f))),
       ).toBe(true);
+  });
+
+  it('sends CVAT as one XML file, as verso export writes it; refuses tracks beside image labels', async () => {
+    const cvat = await bytesOf(
+      s.repoPath(`/export?${q({ ref: 'main', format: 'cvat' })}`),
+      s.tokens.read,
+    );
+    expect(cvat.status).toBe(200);
+    expect(cvat.headers.get('content-type')).toContain('application/xml');
+    expect(cvat.body.equals(readFileSync(join(expected, 'all.xml')))).toBe(true);
+    expect(cvat.headers.get('x-verso-labels')).toBe('273');
+    const video = await s.http(
+      'GET',
+      s.repoPath(`/export?${q({ ref: 'video', format: 'cvat' })}`),
+      { token: s.tokens.read },
+    );
+    expect(video.status).toBe(400);
+    expect(video.text).toContain('video tracks and image labels');
+    expect(scratchFiles()).toEqual([]);
   });
 
   it('runs an async export as an operation with a download', async () => {

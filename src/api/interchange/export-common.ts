@@ -1,8 +1,8 @@
 /**
  * What the image-by-image exporters share (layer: api): the walk of a snapshot image by image
  * (`imagesOf`: asset record, split and labels side by side, or only the images a filter matches)
- * and the class indices fixed by the snapshot's category list (`ClassIndex`). YOLO and VOC use
- * them; neither exporter borrows from the other.
+ * and the class indices fixed by the snapshot's category list (`ClassIndex`; `classNamer` for
+ * the formats that name classes). YOLO, VOC and CVAT use them; no exporter borrows from another.
  */
 import { decodeValue, type JsonValue } from '../../core/canonical.js';
 import { decodeTuple } from '../../core/tuple.js';
@@ -11,6 +11,7 @@ import type { LabelContent } from '../../dataset/label-line.js';
 import { getValue, scan } from '../../tree/read.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import type { LabelFilter } from '../query/query-filter.js';
+import type { ExportView } from './exporter.js';
 import type { Repository } from '../repository/repository.js';
 
 type Obj = { [k: string]: JsonValue };
@@ -155,4 +156,23 @@ export class ClassIndex {
     const name = content['category'];
     return typeof name === 'string' ? this.byKey.get(`name:${name}`) : undefined;
   }
+}
+
+/**
+ * The class name a format that names classes (VOC, CVAT) writes for a label: its class's name
+ * in the snapshot's category list; for a class outside it, its own name (`category`, else
+ * `category_id`), unless the list is a schema's (then undefined: the label is left out).
+ */
+export function classNamer(
+  view: Pick<ExportView, 'categories' | 'categorySource'>,
+): (content: LabelContent) => string | undefined {
+  const classes = new ClassIndex(view.categories);
+  return (content) => {
+    const cls = classes.indexOf(content);
+    if (cls !== undefined) return classes.names[cls];
+    if (view.categorySource === 'schema') return undefined;
+    const [name, id] = [content['category'], content['category_id']];
+    if (typeof name === 'string') return name;
+    return typeof id === 'number' || typeof id === 'string' ? String(id) : undefined;
+  };
 }

@@ -15,26 +15,16 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImagesWithoutSizeError } from './export-errors.js';
-import type { LabelContent } from '../../dataset/label-line.js';
 import { vocNumbers, vocXml } from '../../formats/voc/write-voc.js';
 import { ImageFilePlacer } from './export-images.js';
 import { writeStaged } from './export-out.js';
-import { ClassIndex, imagesOf } from './export-common.js';
+import { classNamer, imagesOf } from './export-common.js';
 import type { Exporter } from './exporter.js';
 
 export const exportVoc: Exporter = async (repo, _commit, snap, out, view) =>
   writeStaged(out, async (dir) => {
     mkdirSync(join(dir, 'Annotations'), { recursive: true });
-    const classes = new ClassIndex(view.categories);
-    // A class outside the list: its own name, unless the list is a schema's (then left out).
-    const className = (content: LabelContent): string | undefined => {
-      const cls = classes.indexOf(content);
-      if (cls !== undefined) return classes.names[cls];
-      if (view.categorySource === 'schema') return undefined;
-      const [name, id] = [content['category'], content['category_id']];
-      if (typeof name === 'string') return name;
-      return typeof id === 'number' || typeof id === 'string' ? String(id) : undefined;
-    };
+    const className = classNamer(view);
     const images = view.withImages
       ? new ImageFilePlacer(repo, view.withImages === 'blobs-only')
       : undefined;

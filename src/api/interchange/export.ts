@@ -21,6 +21,7 @@ const EXPORTERS: Readonly<Record<string, () => Promise<Exporter>>> = {
   'yolo-seg': async () => (await import('./export-yolo.js')).exportYoloSeg,
   voc: async () => (await import('./export-voc.js')).exportVoc,
   mot: async () => (await import('./export-mot.js')).exportMot,
+  cvat: async () => (await import('./export-cvat.js')).exportCvat,
 };
 
 export const EXPORT_FORMATS: readonly string[] = Object.keys(EXPORTERS);
@@ -70,6 +71,12 @@ function refuseLabelOptions(opts: ExportOptions): void {
     );
 }
 
+/** Formats that cannot carry image files, and why. */
+const WITHOUT_IMAGES: Readonly<Record<string, string>> = {
+  jsonl: 'JSONL has no image files',
+  cvat: 'the CVAT export is one XML file, without image files',
+};
+
 /** Formats that write a folder (the others write one file). */
 const FOLDER_FORMATS: ReadonlySet<string> = new Set(['yolo', 'yolo-seg', 'voc', 'mot']);
 
@@ -98,11 +105,11 @@ export async function exportSnapshot(repo: Repository, opts: ExportOptions): Pro
       opts.format,
       `expected one of ${EXPORT_FORMATS.join(', ')}`,
     );
-  if (opts.withImages && opts.format === 'jsonl')
+  if (opts.withImages && WITHOUT_IMAGES[opts.format] !== undefined)
     throw new InvalidArgumentError(
       'format with images',
-      'jsonl',
-      'JSONL has no image files: use coco, yolo, yolo-seg or voc',
+      opts.format,
+      `${WITHOUT_IMAGES[opts.format]}: use coco, yolo, yolo-seg or voc`,
       { option: 'with-images' },
     );
   if (TRACK_FORMATS.has(opts.format)) refuseLabelOptions(opts);

@@ -15,6 +15,10 @@ export interface ExportCounts {
   readonly labels: number;
   /** Labels the format cannot represent, or of a class outside the category list, left out. */
   readonly skipped?: number;
+  /** Track formats: the tracks written (`labels` then counts their shapes or rows). */
+  readonly tracks?: number;
+  /** Stored fields the format has no place for, not written (CVAT: MOT's `confidence`...). */
+  readonly fields_left_out?: readonly string[];
   /** `--with-images`: image files placed (hard-linked or copied). */
   readonly image_files?: ImageFileCounts;
 }

@@ -17,16 +17,21 @@ export function exportTargetOptions(cmd: Command): Command {
         EXPORT_FORMAT_CHOICES,
       ).makeOptionMandatory(),
     )
-    .requiredOption('--out <path>', 'output file (a folder for yolo, yolo-seg, voc)');
+    .requiredOption('--out <path>', 'output file (a folder for yolo, yolo-seg, voc, mot)');
 }
 
-/** Refuses `--with-images` with JSONL (exit 2). */
+/** The formats of one file without images, and what they are. */
+const WITHOUT_IMAGES: Readonly<Record<string, string>> = {
+  jsonl: 'JSONL has no image files',
+  cvat: 'the CVAT export is one XML file, without image files',
+};
+
+/** Refuses `--with-images` with JSONL or CVAT (exit 2). */
 export function checkExportImages(opts: {
   readonly format: string;
   readonly withImages?: boolean;
 }): void {
-  if (opts.withImages && opts.format === 'jsonl')
-    throw new UsageError(
-      '--with-images: JSONL has no image files; use --format coco, yolo, yolo-seg or voc',
-    );
+  const why = WITHOUT_IMAGES[opts.format];
+  if (opts.withImages && why !== undefined)
+    throw new UsageError(`--with-images: ${why}; use --format coco, yolo, yolo-seg or voc`);
 }

@@ -104,7 +104,7 @@ type ExportFlags = {
 export const exportCommand = defineCommand({
   name: 'export <ref>',
   description:
-    'write the labels of a commit in another format (coco, jsonl, yolo, yolo-seg, voc, mot); coco and yolo write videos frame by frame',
+    'write the labels of a commit in another format (coco, jsonl, yolo, yolo-seg, voc, mot, cvat); coco and yolo write videos frame by frame, mot and cvat as tracks',
   spec: (cmd) =>
     exportTargetOptions(cmd)
       .option('--schema <version>', 'read the labels as this schema version (auto ops applied)')
@@ -137,8 +137,15 @@ export const exportCommand = defineCommand({
     const images = r.images === undefined ? '' : `${r.images} images, `;
     const as = r.schema === undefined ? '' : ` as schema ${r.schema}`;
     const files = r.image_files;
+    const what =
+      r.tracks === undefined
+        ? `${images}${r.labels} labels`
+        : `${r.tracks} tracks (${r.labels} shapes)`;
     return [
-      `exported ${images}${r.labels} labels of ${r.commit.slice(0, 12)}${as} to ${r.out}`,
+      `exported ${what} of ${r.commit.slice(0, 12)}${as} to ${r.out}`,
+      ...(r.fields_left_out
+        ? [`not written (${opts.format} has no place for them): ${r.fields_left_out.join(', ')}`]
+        : []),
       ...(r.skipped
         ? [
             `${r.skipped} labels (or video frame shapes) left out: ${opts.format} cannot draw them, or their class is not in the category list`,
