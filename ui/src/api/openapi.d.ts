@@ -7020,8 +7020,8 @@ export interface paths {
             parameters: {
                 query: {
                     ref: string;
-                    /** @description coco and jsonl are one file; yolo, yolo-seg and voc a tar of the folder */
-                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc" | "mot";
+                    /** @description coco, jsonl and cvat (CVAT 1.1 XML) are one file; yolo, yolo-seg, voc and mot a tar of the folder */
+                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc" | "mot" | "cvat";
                     /** @description only labels matching this filter */
                     where?: string;
                     /** @description read the labels as this schema version */
@@ -7038,7 +7038,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description the exported file: application/json (coco), application/x-ndjson (jsonl), application/x-tar (yolo, yolo-seg, voc) */
+                /** @description the exported file: application/json (coco), application/x-ndjson (jsonl), application/xml (cvat), application/x-tar (yolo, yolo-seg, voc, mot) */
                 200: {
                     headers: {
                         /** @description the commit exported */
@@ -7050,6 +7050,7 @@ export interface paths {
                     content: {
                         "application/json": Record<string, never>;
                         "application/x-ndjson": Record<string, never>;
+                        "application/xml": string;
                         "application/x-tar": string;
                     };
                 };
@@ -7133,8 +7134,8 @@ export interface paths {
             parameters: {
                 query: {
                     ref: string;
-                    /** @description coco and jsonl are one file; yolo, yolo-seg and voc a tar of the folder */
-                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc" | "mot";
+                    /** @description coco, jsonl and cvat (CVAT 1.1 XML) are one file; yolo, yolo-seg, voc and mot a tar of the folder */
+                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc" | "mot" | "cvat";
                     /** @description only labels matching this filter */
                     where?: string;
                     /** @description read the labels as this schema version */
@@ -7153,7 +7154,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description the exported file: application/json (coco), application/x-ndjson (jsonl), application/x-tar (yolo, yolo-seg, voc) */
+                /** @description the exported file: application/json (coco), application/x-ndjson (jsonl), application/xml (cvat), application/x-tar (yolo, yolo-seg, voc, mot) */
                 200: {
                     headers: {
                         /** @description the commit exported */
@@ -7165,6 +7166,7 @@ export interface paths {
                     content: {
                         "application/json": Record<string, never>;
                         "application/x-ndjson": Record<string, never>;
+                        "application/xml": string;
                         "application/x-tar": string;
                     };
                 };
@@ -9844,8 +9846,8 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    /** @description coco and jsonl are one file; yolo, yolo-seg and voc a tar of the folder */
-                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc" | "mot";
+                    /** @description coco, jsonl and cvat (CVAT 1.1 XML) are one file; yolo, yolo-seg, voc and mot a tar of the folder */
+                    format: "coco" | "jsonl" | "yolo" | "yolo-seg" | "voc" | "mot" | "cvat";
                     /** @description folder formats: put the image files in the archive too */
                     with_images?: boolean;
                 };
@@ -9859,7 +9861,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description the exported file: application/json (coco), application/x-ndjson (jsonl), application/x-tar (yolo, yolo-seg, voc) */
+                /** @description the exported file: application/json (coco), application/x-ndjson (jsonl), application/xml (cvat), application/x-tar (yolo, yolo-seg, voc, mot) */
                 200: {
                     headers: {
                         /** @description the commit exported */
@@ -9871,6 +9873,7 @@ export interface paths {
                     content: {
                         "application/json": Record<string, never>;
                         "application/x-ndjson": Record<string, never>;
+                        "application/xml": string;
                         "application/x-tar": string;
                     };
                 };
