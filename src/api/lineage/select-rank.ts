@@ -81,7 +81,8 @@ export async function chooseImages(
   const ranking = isRankedStrategy(strategy) ? set.rankings?.[strategy] : undefined;
   if (ranking !== undefined && filter?.kind !== 'predictions')
     return choose(rankedCandidates(repo, ranking, dataset.snap, filter), opts);
-  return choose(await rankImages(repo, set, dataset, strategy, filter, seed), opts);
+  const ranked = await rankByPrediction(repo, set, dataset, strategy, filter, seed);
+  return choose(sortRanked(strategy, ranked), opts);
 }
 
 /** The images of a ranking tree the dataset has (and `filter` keeps), in the tree's order. */
@@ -121,18 +122,7 @@ async function choose(
   return out;
 }
 
-/** Every candidate image with its deciding prediction, hardest first, ties by image id. */
-async function rankImages(
-  repo: Repository,
-  set: PredictionSetRecord,
-  dataset: DatasetCheck,
-  strategy: PredictionStrategy,
-  filter: Filter | undefined,
-  seed: string,
-): Promise<SelectedImage[]> {
-  return sortRanked(strategy, await rankByPrediction(repo, set, dataset, strategy, filter, seed));
-}
-
+/** Hardest first under `strategy`, ties by image id ascending. */
 function sortRanked(strategy: SelectStrategy, ranked: SelectedImage[]): SelectedImage[] {
   return ranked.sort(
     (a, b) =>
