@@ -33,7 +33,7 @@ import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import { categoriesOf, type Category } from '../read/categories.js';
 import type { Repository } from '../repository/repository.js';
 import { SchemaRegistry } from '../repository/schema-registry.js';
-import { trackClasses } from './video-frame-boxes.js';
+import { trackClasses } from './video-frame-labels.js';
 
 export interface ExportCategories {
   readonly categories: readonly Category[];

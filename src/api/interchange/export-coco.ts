@@ -19,7 +19,7 @@
  * the id it has in the unfiltered export.
  * With `--with-images`: each written image's file at `images/<file_name>` beside the file (its
  * base name when `file_name` is not a plain relative path), staged (`export-out.ts`).
- * Videos (asset records with `frame_count`) are written frame by frame (`video-frame-boxes.ts`):
+ * Videos (asset records with `frame_count`) are written frame by frame (`video-frame-labels.ts`):
  * in place of the video's record, one image per frame `{file_name: <video>/frame_<n>, width,
  * height, video, frame}` numbered after every planned image id; after the labels, each box
  * track's visible box at each frame as an annotation (ids after every label id) with
@@ -47,13 +47,12 @@ import { writeStaged } from './export-out.js';
 import type { ExportCounts, Exporter, ExportView } from './exporter.js';
 import type { Repository } from '../repository/repository.js';
 import {
-  frameBoxContent,
   isVideoRecord,
   trackClasses,
-  videoFrameBoxes,
+  videoFrameLabels,
   videoFrameName,
   type VideoRecord,
-} from './video-frame-boxes.js';
+} from './video-frame-labels.js';
 
 type Obj = { [k: string]: JsonValue };
 
@@ -141,7 +140,7 @@ async function writeCoco(
       }
     }
     if (view.filter) await writeImages(matched);
-    const boxes = await writeFrameBoxes(repo, snap, writer, videos, lastLabelId + 1);
+    const boxes = await writeFrameLabels(repo, snap, writer, videos, lastLabelId + 1);
     writer.end();
     const frames = videos.reduce((n, v) => n + v.frames, 0);
     return {
@@ -166,7 +165,7 @@ interface FramedVideo {
 
 /**
  * A video's frames as images `{id, file_name: <video>/frame_<n>, width, height, video, frame}`
- * (`video-frame-boxes.ts`), numbered from `ids.next` (after every image id of the plan).
+ * (`video-frame-labels.ts`), numbered from `ids.next` (after every image id of the plan).
  */
 function writeFrameImages(
   writer: CocoWriter,
@@ -188,8 +187,8 @@ function writeFrameImages(
   return { video, asset, firstId, frames };
 }
 
-/** The videos' frame boxes as annotations numbered from `firstId` (after every label id). */
-async function writeFrameBoxes(
+/** The videos' frame labels as annotations numbered from `firstId` (after every label id). */
+async function writeFrameLabels(
   repo: Repository,
   snap: Snapshot,
   writer: CocoWriter,
@@ -198,14 +197,11 @@ async function writeFrameBoxes(
 ): Promise<{ written: number; skipped: number }> {
   let [id, skipped] = [firstId, 0];
   for (const v of videos)
-    for await (const f of videoFrameBoxes(repo, snap, v.video, v.asset)) {
-      skipped += f.skipped;
-      for (const box of f.boxes) {
-        const content = encodeValue(frameBoxContent(box));
-        if (writer.annotation(id, v.firstId + f.index, content)) id++;
+    for await (const f of videoFrameLabels(repo, snap, v.video, v.asset))
+      for (const label of f.labels) {
+        if (writer.annotation(id, v.firstId + f.index, encodeValue(label))) id++;
         else skipped++;
       }
-    }
   return { written: id - firstId, skipped };
 }
 

@@ -16,7 +16,7 @@
  * With a filter (`export --where`) only matching labels are written, and only the images that
  * have one, as the filter's plan yields them (an index plan never walks the whole snapshot).
  * A video (an asset record with `frame_count`) is written frame by frame
- * (`video-frame-boxes.ts`): `labels/[<split>/]<video>/frame_<n>.txt` per frame (empty where no
+ * (`video-frame-labels.ts`): `labels/[<split>/]<video>/frame_<n>.txt` per frame (empty where no
  * box track is visible), its box tracks' interpolated boxes normalized by the video's
  * width/height (a video without them is refused, nothing written); no track ids (YOLO has none).
  */
@@ -30,7 +30,7 @@ import { ClassIndex, imagesOf, type ImageEntry } from './export-common.js';
 import { ImageFilePlacer, imageFileName } from './export-images.js';
 import { writeStaged } from './export-out.js';
 import type { Exporter } from './exporter.js';
-import { isVideoRecord, videoFrameBoxes, type VideoRecord } from './video-frame-boxes.js';
+import { isVideoRecord, videoFrameLabels, type VideoRecord } from './video-frame-labels.js';
 import type { Repository } from '../repository/repository.js';
 import type { Snapshot } from '../../vcs/snapshot.js';
 
@@ -62,7 +62,7 @@ function imageLines(img: ImageEntry, classes: ClassIndex, kind: YoloShapeKind) {
 
 /**
  * A video's frames, one label file each at `<labels>/<video>/frame_<n>.txt`
- * (`video-frame-boxes.ts`), empty for a frame without a visible box.
+ * (`video-frame-labels.ts`), empty for a frame without a visible box.
  */
 async function writeVideoFrames(
   repo: Repository,
@@ -75,10 +75,9 @@ async function writeVideoFrames(
   const size = imageSize(img);
   let [frames, labels, skipped] = [0, 0, 0];
   mkdirSync(join(labelsDir, img.image), { recursive: true });
-  for await (const f of videoFrameBoxes(repo, snap, img.image, img.asset)) {
+  for await (const f of videoFrameLabels(repo, snap, img.image, img.asset)) {
     let text = '';
-    for (const box of f.boxes) {
-      const content = { category: box.track.category, bbox: [...box.bbox] };
+    for (const content of f.labels) {
       const numbers = yoloNumbers(content, size, kind);
       const cls = numbers && classes.indexOf(content);
       if (numbers === undefined || cls === undefined) skipped++;
@@ -89,7 +88,6 @@ async function writeVideoFrames(
     }
     writeFileSync(join(labelsDir, `${f.name}.txt`), text);
     frames++;
-    skipped += f.skipped;
   }
   return { frames, labels, skipped };
 }

@@ -1,9 +1,10 @@
 /**
  * COCO and YOLO exports of videos on the real CVAT for video exports and MOT15 files: every
- * frame is an image `<video>/frame_<n>`, and its boxes are exactly the stored keyframes'
- * interpolation there (checked against `shapeAt` frame by frame and, for box-only videos,
- * against the MOT export of the same snapshot, itself checked row for row against the source
- * files); outside frames write nothing; image labels export as before; a video without a size
+ * frame is an image `<video>/frame_<n>`, and its shapes (boxes, and the athletic file's
+ * skeleton as keypoints) are exactly the stored keyframes' interpolation there (checked against
+ * `shapeAt` frame by frame and, for box-only videos, against the MOT export of the same
+ * snapshot, itself checked row for row against the source files); YOLO writes the boxes and
+ * counts the skeleton frames it cannot hold as skipped; outside frames write nothing; image labels export as before; a video without a size
  * is refused for YOLO and COCO with nothing written.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -25,7 +26,8 @@ import { exportSnapshot } from './export.js';
 import { importCoco } from './import-coco.js';
 import { importCvat } from './import-cvat.js';
 import { importMot } from './import-mot.js';
-import { videoFrameName } from './video-frame-boxes.js';
+import { frameLabelContent, videoFrameName } from './video-frame-labels.js';
+import type { TrackRecord } from '../../dataset/track-record.js';
 
 const REAL = join(__dirname, '../../../../shared/data/real');
 const VIDEOS = [
@@ -51,7 +53,8 @@ interface CocoFile {
     id: number;
     image_id: number;
     category_id: number;
-    bbox: number[];
+    bbox?: number[];
+    keypoints?: number[];
     attributes?: { track_id?: number | string; keyframe?: boolean };
   }[];
   categories: { id: number; name: string }[];
@@ -59,35 +62,44 @@ interface CocoFile {
 
 const box6 = (b: readonly number[]) => b.map(motNumber).join(',');
 
-/** The expected boxes, `frame -> track -> box`, from the stored keyframes by `shapeAt`. */
-async function expectedBoxes(branch: string) {
+type Shape = { category: string; bbox?: readonly number[]; keypoints?: readonly number[] };
+
+/**
+ * The expected shapes, `frame -> track -> shape`, from the stored keyframes by `shapeAt` (a box
+ * track's `bbox`, a skeleton's or points' `keypoints`), and how many are not boxes.
+ */
+async function expectedShapes(branch: string) {
   const { snapshot } = await branchHead(repo, branch);
   const [video] = await trackedVideos(repo, snapshot);
   const asset = await videoAsset(repo, snapshot, video!);
   const range = videoFrames(asset);
-  const byFrame = new Map<number, Map<string, { bbox: readonly number[]; category: string }>>();
+  const byFrame = new Map<number, Map<string, Shape>>();
   const outside: [number, string][] = [];
+  let notBoxes = 0;
   for await (const t of videoTracks(repo, snapshot, video!)) {
-    if (t.track.shape !== 'box') continue;
     for (let f = range.first; f <= range.last; f += range.step) {
-      const s = shapeAt('box', t.keyframes, f, range.last);
+      const s = shapeAt(t.track.shape, t.keyframes, f, range.last);
       if (!s) continue;
       if (s.record.outside) outside.push([f, t.id]);
       else {
         if (!byFrame.has(f)) byFrame.set(f, new Map());
-        byFrame.get(f)!.set(t.id, { bbox: s.record.bbox!, category: t.track.category });
+        const category = t.track.category;
+        const box = t.track.shape === 'box';
+        if (!box) notBoxes++;
+        byFrame.get(f)!.set(t.id, box ? { category, bbox: s.record.bbox! } : { category, keypoints: s.record.keypoints! });
       }
     }
   }
-  return { video: video!, asset, range, byFrame, outside };
-}
+  return { video: video!, asset, range, byFrame, outside, notBoxes };
+} // prettier-ignore
 
 describe('COCO and YOLO exports of videos, frame by frame', () => {
   it.each(VIDEOS)('%s', async (file, boxesOnly) => {
     const branch = file.split('/')[0]!;
     await createBranch(repo, branch);
     await importCvat(repo, { path: join(REAL, 'cvat', file), branch });
-    const { video, asset, range, byFrame, outside } = await expectedBoxes(branch);
+    const { video, asset, range, byFrame, outside, notBoxes } = await expectedShapes(branch);
+    expect(notBoxes > 0).toBe(!boxesOnly);
     expect(outside.length).toBeGreaterThan(0);
 
     const cocoFile = join(dir, `${branch}.json`);
@@ -101,21 +113,25 @@ describe('COCO and YOLO exports of videos, frame by frame', () => {
       expect([img.width, img.height]).toEqual([asset.width, asset.height]);
     }
     const names = new Map(doc.categories.map((c) => [c.id, c.name]));
-    const got = new Map<number, Map<string, { bbox: number[]; category: string }>>();
+    const got = new Map<number, Map<string, Shape>>();
     for (const a of doc.annotations) {
       const f = frameOf.get(a.image_id)!.frame!;
       if (!got.has(f)) got.set(f, new Map());
-      got.get(f)!.set(String(a.attributes!.track_id), {
-        bbox: a.bbox,
-        category: names.get(a.category_id)!,
-      });
+      const category = names.get(a.category_id)!;
+      got
+        .get(f)!
+        .set(
+          String(a.attributes!.track_id),
+          a.keypoints ? { category, keypoints: a.keypoints } : { category, bbox: a.bbox! },
+        );
     }
     expect(got).toEqual(byFrame);
     for (const [f, track] of outside) expect(got.get(f)?.has(track) ?? false).toBe(false);
     expect(new Set(doc.annotations.map((a) => a.id)).size).toBe(doc.annotations.length);
 
     const yoloDir = join(dir, `${branch}-yolo`);
-    await exportSnapshot(repo, { ref: branch, format: 'yolo', out: yoloDir });
+    const yolo = await exportSnapshot(repo, { ref: branch, format: 'yolo', out: yoloDir });
+    expect(yolo.skipped ?? 0).toBe(notBoxes); // YOLO detection has no line for keypoints
     const yaml = readFileSync(join(yoloDir, 'data.yaml'), 'utf8');
     const classNames = [...yaml.matchAll(/^ {2}\d+: (.*)$/gm)].map(
       (m) => JSON.parse(m[1]!) as string,
@@ -126,12 +142,14 @@ describe('COCO and YOLO exports of videos, frame by frame', () => {
     for (let f = range.first; f <= range.last; f += range.step) {
       const name = `${videoFrameName(video, f)}.txt`;
       const lines = readFileSync(join(yoloDir, 'labels', name), 'utf8').split('\n');
-      const expected = [...(byFrame.get(f)?.values() ?? [])].map((b) =>
-        yoloLine(
-          classNames.indexOf(b.category),
-          yoloNumbers({ bbox: [...b.bbox] }, size, 'detect')!,
-        ),
-      );
+      const expected = [...(byFrame.get(f)?.values() ?? [])]
+        .filter((b) => b.bbox)
+        .map((b) =>
+          yoloLine(
+            classNames.indexOf(b.category),
+            yoloNumbers({ bbox: [...b.bbox!] }, size, 'detect')!,
+          ),
+        );
       expect(lines.filter((l) => l !== '').sort()).toEqual(expected.sort());
     }
 
@@ -145,7 +163,7 @@ describe('COCO and YOLO exports of videos, frame by frame', () => {
       .map((l) => l.split(','))
       .map((c) => `${Number(c[0]) - 1}/${c[1]}/${c.slice(2, 6).join(',')}`);
     const fromCoco = doc.annotations.map(
-      (a) => `${frameOf.get(a.image_id)!.frame}/${a.attributes!.track_id}/${box6(a.bbox)}`,
+      (a) => `${frameOf.get(a.image_id)!.frame}/${a.attributes!.track_id}/${box6(a.bbox!)}`,
     );
     expect(fromCoco.sort()).toEqual(rows.sort());
   });
@@ -184,4 +202,17 @@ describe('COCO and YOLO exports of videos, frame by frame', () => {
       expect(existsSync(out)).toBe(false);
     }
   });
+});
+
+describe('frameLabelContent', () => {
+  const track = (shape: TrackRecord['shape']): TrackRecord => ({ shape, category: 'road', attributes: { lane: 2 } });
+  it('gives a polygon its extent and shoelace area, a polyline its extent, points their keypoints', () => {
+    const square = frameLabelContent('7', track('polygon'), { segmentation: [[0, 0, 4, 0, 4, 3, 0, 3]] }, true);
+    expect(square).toMatchObject({ category: 'road', segmentation: [[0, 0, 4, 0, 4, 3, 0, 3]], bbox: [0, 0, 4, 3], area: 12, iscrowd: 0 });
+    expect(square['attributes']).toEqual({ lane: 2, occluded: false, keyframe: true, track_id: 7 });
+    const line = frameLabelContent('a', track('polyline'), { polyline: [1, 5, 3, 2], occluded: true }, false);
+    expect(line).toMatchObject({ polyline: [1, 5, 3, 2], bbox: [1, 2, 2, 3], attributes: { occluded: true, keyframe: false, track_id: 'a' } });
+    expect(frameLabelContent('1', track('points'), { keypoints: [1, 2, 2] }, true)).toMatchObject({ keypoints: [1, 2, 2] });
+    expect(frameLabelContent('1', track('box'), { bbox: [1, 2, 3, 4] }, true)).toMatchObject({ bbox: [1, 2, 3, 4], area: 12 });
+  }); // prettier-ignore
 });
