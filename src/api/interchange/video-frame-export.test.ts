@@ -205,7 +205,11 @@ describe('COCO and YOLO exports of videos, frame by frame', () => {
 });
 
 describe('frameLabelContent', () => {
-  const track = (shape: TrackRecord['shape']): TrackRecord => ({ shape, category: 'road', attributes: { lane: 2 } });
+  const track = (shape: TrackRecord['shape']): TrackRecord => ({
+    shape,
+    category: 'road',
+    attributes: { lane: 2 },
+  });
   it('gives a polygon its extent and shoelace area, a polyline its extent, points their keypoints', () => {
     const square = frameLabelContent('7', track('polygon'), { segmentation: [[0, 0, 4, 0, 4, 3, 0, 3]] }, true);
     expect(square).toMatchObject({ category: 'road', segmentation: [[0, 0, 4, 0, 4, 3, 0, 3]], bbox: [0, 0, 4, 3], area: 12, iscrowd: 0 });
