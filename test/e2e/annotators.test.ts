@@ -546,7 +546,7 @@ describe("schema migration of annotators' labelings", () => {
     ]);
     const text = await m.ok(['blame', 'm1', '2', '--annotations']);
     expect(text).toContain('m1 2 by a');
-    expect(text).toContain(`introduced  ${importA.slice(0, 12)}`);
+    expect(text).toContain(`introduced  ${importA!.slice(0, 12)}`);
     expectFailure(await m.run(['blame', 'nope', '--annotations']), 1, "no annotators' labelings of image 'nope' in main");
     expectFailure(await m.run(['blame', 'm1', '--annotations', '--track', '7']), 2, 'give --track or --annotations');
   }); // prettier-ignore
