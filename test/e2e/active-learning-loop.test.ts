@@ -242,6 +242,27 @@ describe('select --diversity', () => {
   }); // prettier-ignore
 });
 
+describe('a run on a saved slice with a schema', () => {
+  it("trains in the slice's schema and refuses another", async () => {
+    const gt = JSON.parse(readFileSync(GT, 'utf8')) as { categories: { id: number; name: string }[] };
+    const classes = gt.categories.map(({ id, name }) => ({ id, name }));
+    const v1 = join(data, 'v1.json');
+    const v2 = join(data, 'v2.json');
+    writeFileSync(v1, JSON.stringify({ classes }));
+    writeFileSync(v2, JSON.stringify({ classes: [...classes, { id: 99, name: 'kite' }] }));
+    await repo.ok(['schema', 'create', '1.0', '--from', v1]);
+    await repo.ok(['schema', 'create', '2.0', '--from', v2, '--parent', '1.0']);
+    await repo.ok(['branch', 'create', 'typed', '--from', 'main']);
+    await repo.ok(['migrate', '--branch', 'typed', '--to', '1.0']);
+    await repo.ok(['slice', 'save', 'dogs', '--dataset', 'typed', '--schema', '1.0', '--where', 'class = dog']);
+    const { run } = await repo.json<RunJson & { run: { schema: string | null; filter: string } }>(['run', 'start', '--slice', 'dogs']);
+    expect([run.schema, run.filter]).toEqual(['1.0', 'class = dog']);
+    const before = (await repo.jsonLines<{ id: string }>(['run', 'list'])).length;
+    expectFailure(await repo.run(['run', 'start', '--slice', 'dogs', '--schema', '2.0']), 1, 'was saved in schema 1.0');
+    expect(await repo.jsonLines<{ id: string }>(['run', 'list'])).toHaveLength(before);
+  }); // prettier-ignore
+});
+
 describe('bad input records no run', () => {
   it.each([
     [['run', 'start'], 2, 'give --dataset REF, --slice S, or both'],
