@@ -110,4 +110,31 @@ describe('web UI: lineage and explain', () => {
     await f.screenshot(page, 'lineage');
     expect(f.pageErrors).toEqual([]);
   });
+
+  it('shows the slice a run trained on and the model whose predictions chose it; an unexplained prediction keeps its chain', async () => {
+    const dogs = await f.labels('main', 'class = dog');
+    const predictions = join(temp.root(), 'predictions.jsonl');
+    const line = (l: (typeof dogs)[number], i: number) =>
+      JSON.stringify({ image: l.image, prediction: `p${i}`, category: 'dog', bbox: l.bbox, score: 0.5 + (i % 5) / 10 });
+    writeFileSync(predictions, dogs.map(line).join('\n') + '\n');
+    await f.cli(['predict', 'import', '--model', 'detector@1', '--dataset', 'main', predictions]);
+    await f.cli(['select', '--dataset', 'main', '--predictions', 'detector@1', '--strategy', 'least-confidence', '--top', '3', '--name', 'hard-dogs']);
+    const { run } = JSON.parse(await f.cli(['run', 'start', '--slice', 'hard-dogs', '--json'])) as { run: { id: string } };
+    await f.cli(['model', 'register', '--run', run.id, '--name', 'detector', '--version', '2']);
+    const recorded = JSON.parse(
+      await f.cli(['predict', 'record', '--model', 'detector@2', '--image', '2007_000063', '--output', '{"class":"dog"}', '--json']),
+    ) as { predictions: string[] };
+
+    const page = await f.page();
+    await page.goto(`${f.url}/r/voc/lineage?token=${f.tokens.read}`);
+    await page.getByRole('link', { name: recorded.predictions[0]! }).click();
+    await page.locator('[data-lineage="slice"]').waitFor();
+    const slice = await page.locator('[data-lineage="slice"]').textContent();
+    expect(slice).toContain('hard-dogs');
+    expect(slice).toContain('chosen by least-confidence on the predictions of detector@1');
+    expect(await page.locator('[data-lineage="run"]').textContent()).toContain(run.id);
+    expect(await page.locator('.explain-unavailable').textContent()).toContain('Not explained');
+    expect(await page.locator('[data-example]').count()).toBe(0);
+    expect(f.pageErrors).toEqual([]);
+  }); // prettier-ignore
 });

@@ -123,7 +123,7 @@ async function writeCvatImages(
     throw new ImagesWithoutSizeError('CVAT', unsized.slice(0, 10), unsized.length);
 
   await file.write(
-    cvatHead({ name: 'verso export', size: images, mode: 'annotation', labels: labels.xml() }),
+    cvatHead({ name: 'verso', size: images, mode: 'annotation', labels: labels.xml() }),
   );
   let [index, written] = [0, 0];
   for await (const img of walk()) {

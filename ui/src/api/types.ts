@@ -195,6 +195,15 @@ export interface LineageUp {
     readonly started_at: string;
   };
   readonly commit: { readonly id: string; readonly author: string; readonly message: string };
+  /** A run trained on a slice (`run start --slice`): the slice and what chose its data. */
+  readonly trained_on?: {
+    readonly slice: { readonly id: string; readonly name: string; readonly example_count: number };
+    readonly selected_by?: {
+      readonly strategy: string;
+      readonly model: { readonly name: string; readonly version: string };
+      readonly prediction_set: { readonly id: string };
+    };
+  };
   readonly examples: {
     readonly count: number;
     readonly annotators: readonly { name?: string; labels?: number }[] | readonly string[];

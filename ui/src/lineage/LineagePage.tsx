@@ -1,9 +1,11 @@
 /**
  * Lineage (layer: ui/lineage): the recorded predictions, and for one prediction the chain it
  * came from (prediction → model → run → snapshot → labels → annotators and reviewers, from `GET
- * /lineage/up`) and its explanation: the training examples with the highest influence (`GET
- * /explain`), as a grid of thumbnails with the example's label drawn, its score, annotator and
- * reviewer. Thumbnails are the run's commit's images.
+ * /lineage/up`; for a run trained on a `select` slice, the slice and the model whose
+ * predictions chose it) and its explanation: the training examples with the highest influence
+ * (`GET /explain`), as a grid of thumbnails with the example's label drawn, its score, annotator
+ * and reviewer. Thumbnails are the run's commit's images. A prediction that cannot be explained
+ * (no vector) still shows its chain, with the reason in place of the grid.
  */
 import type { Asset, Explanation, LineageUp } from '../api/types.js';
 import { assetsOf } from '../api/assets-of.js';
@@ -66,8 +68,9 @@ function PredictionLineage({ repo, prediction }: { repo: string; prediction: str
   const data = useAsync(async () => {
     const [up, explanation] = await Promise.all([
       client.lineageUp(repo, prediction),
-      client.explain(repo, prediction, TOP),
+      client.explain(repo, prediction, TOP).catch((e: unknown) => e as Error),
     ]);
+    if (explanation instanceof Error) return { up, explanation, assets: new Map<string, Asset>() };
     const assets = await assetsOf(
       client,
       repo,
@@ -87,22 +90,46 @@ function PredictionLineage({ repo, prediction }: { repo: string; prediction: str
         <>
           <Chain repo={repo} up={data.value.up} />
           <h2>Most influential training examples</h2>
-          <p>
-            {data.value.explanation.scored} examples scored ({data.value.explanation.kind} vectors).
-          </p>
-          <ol className="explain-grid" aria-label="influential examples">
-            {data.value.explanation.examples.map((e) => (
-              <ExampleCell
-                key={`${e.image}/${e.label}`}
-                repo={repo}
-                example={e}
-                asset={data.value.assets.get(e.image)}
-              />
-            ))}
-          </ol>
+          {data.value.explanation instanceof Error ? (
+            <p className="explain-unavailable">Not explained: {data.value.explanation.message}</p>
+          ) : (
+            <Explained
+              repo={repo}
+              explanation={data.value.explanation}
+              assets={data.value.assets}
+            />
+          )}
         </>
       )}
     </section>
+  );
+}
+
+function Explained({
+  repo,
+  explanation,
+  assets,
+}: {
+  repo: string;
+  explanation: Explanation;
+  assets: ReadonlyMap<string, Asset>;
+}) {
+  return (
+    <>
+      <p>
+        {explanation.scored} examples scored ({explanation.kind} vectors).
+      </p>
+      <ol className="explain-grid" aria-label="influential examples">
+        {explanation.examples.map((e) => (
+          <ExampleCell
+            key={`${e.image}/${e.label}`}
+            repo={repo}
+            example={e}
+            asset={assets.get(e.image)}
+          />
+        ))}
+      </ol>
+    </>
   );
 }
 
@@ -114,6 +141,10 @@ function names(people: LineageUp['examples']['annotators']): string {
 }
 
 function Chain({ repo, up }: { repo: string; up: LineageUp }) {
+  const on = up.trained_on;
+  const chosen = on?.selected_by
+    ? ` chosen by ${on.selected_by.strategy} on the predictions of ${on.selected_by.model.name}@${on.selected_by.model.version}`
+    : '';
   const steps = [
     ['prediction', `${up.prediction.id} on ${up.prediction.image}`],
     ['model', `${up.model.name}@${up.model.version}`],
@@ -121,6 +152,14 @@ function Chain({ repo, up }: { repo: string; up: LineageUp }) {
       'run',
       `${up.run.id} (${up.run.status}) by ${up.run.author}, ${up.run.example_count} examples${up.run.filter ? ` where ${up.run.filter}` : ''}`,
     ],
+    ...(on
+      ? ([
+          [
+            'slice',
+            `${on.slice.name} (${shortId(on.slice.id)}, ${on.slice.example_count} examples)${chosen}`,
+          ],
+        ] as const)
+      : []),
     ['snapshot', `${shortId(up.commit.id)} “${up.commit.message}” (${up.run.dataset_ref})`],
     ['labels', `${up.examples.count} labels`],
     [
