@@ -24,8 +24,12 @@ export interface DatasetCheck {
   /** Whether the dataset has the image (an asset record or a label). */
   known(image: string): Promise<boolean>;
   size(image: string): Promise<ImageSize | undefined>;
-  /** Throws a `FormatParseError` naming file and line for an unknown image or class. */
-  check(s: SourcedPrediction): Promise<void>;
+  /**
+   * Throws a `FormatParseError` naming file and line for an unknown image or class. Checks
+   * synchronously (returns undefined) when the image is the one checked last, as the other
+   * predictions of an image usually are; else returns the promise of the check.
+   */
+  check(s: SourcedPrediction): Promise<void> | undefined;
 }
 
 export async function datasetCheck(repo: Repository, ref: string): Promise<DatasetCheck> {
@@ -43,6 +47,23 @@ export async function datasetCheck(repo: Repository, ref: string): Promise<Datas
     const known = bytes !== undefined || (await hasLabels(repo, labels, image));
     return (last = { image, bytes, known });
   };
+  const verdict = ({ file, p }: SourcedPrediction, known: boolean): undefined => {
+    if (!known)
+      throw new FormatParseError(
+        file,
+        p.line,
+        'image',
+        `unknown image '${p.image}': not in the dataset at ${ref}`,
+      );
+    if (classes && !classes.has(p.category))
+      throw new FormatParseError(
+        file,
+        p.line,
+        'category',
+        `unknown class '${p.category}': not in the category list of ${ref}`,
+      );
+    return undefined;
+  };
   return {
     commit,
     snap,
@@ -56,21 +77,9 @@ export async function datasetCheck(repo: Repository, ref: string): Promise<Datas
         ? { width, height }
         : undefined;
     },
-    async check({ file, p }) {
-      if (!(await lookup(p.image)).known)
-        throw new FormatParseError(
-          file,
-          p.line,
-          'image',
-          `unknown image '${p.image}': not in the dataset at ${ref}`,
-        );
-      if (classes && !classes.has(p.category))
-        throw new FormatParseError(
-          file,
-          p.line,
-          'category',
-          `unknown class '${p.category}': not in the category list of ${ref}`,
-        );
+    check(s) {
+      if (last?.image === s.p.image) return verdict(s, last.known);
+      return lookup(s.p.image).then((l) => verdict(s, l.known));
     },
   };
 }
