@@ -1,8 +1,8 @@
 /**
  * The predictions of a `predict import` input, per format (layer: api), in batches (a block of
- * lines, a file): native JSONL (streamed a 1 MiB block at a time), COCO results (with the COCO file that maps their ids) and a folder of YOLO txt
- * files with confidences (with a class-names file; image sizes from the dataset's asset
- * records). Every prediction is checked here (format, score range, ids); what only the dataset
+ * lines, a file): native JSONL (streamed a 1 MiB block at a time), COCO results (with the COCO
+ * file that maps their ids) and a folder of YOLO txt files with confidences (with a
+ * class-names file; image sizes from the dataset's asset records). Every prediction is checked here (format, score range, ids); what only the dataset
  * can say (known image, known class) is `prediction-dataset-check.ts`.
  */
 import { readdirSync, statSync } from 'node:fs';
@@ -45,9 +45,16 @@ export async function* readPredictionBatches(
       checkInputFile(src.path);
       for await (const lines of readLineBatches(src.path)) {
         const batch: SourcedPrediction[] = [];
-        for (const { text, line } of lines)
-          if (text.trim() !== '')
-            batch.push({ file: src.path, p: parsePredictionLine(text, src.path, line) });
+        try {
+          for (const { text, line } of lines)
+            if (text.trim() !== '')
+              batch.push({ file: src.path, p: parsePredictionLine(text, src.path, line) });
+        } catch (e) {
+          // The lines before a malformed one are handed over first, so the first refusal in
+          // file order (an unknown image there, say) is the one reported.
+          if (batch.length > 0) yield batch;
+          throw e;
+        }
         if (batch.length > 0) yield batch;
       }
       return;
