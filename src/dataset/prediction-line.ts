@@ -117,6 +117,11 @@ export function encodePredictionKey(p: Pick<PredictionLine, 'image' | 'predictio
 /** The canonical encoding of the prediction's content (the line without image, prediction). */
 export function encodePredictionContent(p: Pick<PredictionLine, 'record'>): Uint8Array {
   const w = new ByteWriter(256);
-  writeObject(w, p.record, RESERVED);
+  writePredictionContent(w, p);
   return w.finish();
+}
+
+/** Appends `encodePredictionContent(p)` to `w`. */
+export function writePredictionContent(w: ByteWriter, p: Pick<PredictionLine, 'record'>): void {
+  writeObject(w, p.record, RESERVED);
 }

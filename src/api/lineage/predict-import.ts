@@ -17,13 +17,9 @@ import { withLease } from '../repository/lease.js';
 import type { Repository } from '../repository/repository.js';
 import { findModel } from './model-register.js';
 import { datasetCheck } from './prediction-dataset-check.js';
-import {
-  buildPredictionTree,
-  predictionEntry,
-  sortedPredictions,
-  type PredictionEntry,
-} from './prediction-set-tree.js';
-import { readPredictions, type PredictionSource } from './prediction-sources.js';
+import { PackedPredictions } from './packed-predictions.js';
+import { buildPredictionTree } from './prediction-set-tree.js';
+import { readPredictionBatches, type PredictionSource } from './prediction-sources.js';
 
 export interface PredictImportOptions extends PredictionSource {
   /** A model id or NAME@VERSION of a registered model. */
@@ -51,14 +47,16 @@ export async function importPredictions(
       { option: 'dataset' },
     );
   const dataset = opts.dataset === undefined ? undefined : await datasetCheck(repo, opts.dataset);
-  const entries: PredictionEntry[] = [];
-  for await (const s of readPredictions(opts, async (image) => dataset?.size(image))) {
-    await dataset?.check(s);
-    entries.push(predictionEntry(s));
-  }
-  const sorted = sortedPredictions(entries);
+  const packed = new PackedPredictions();
+  for await (const batch of readPredictionBatches(opts, async (image) => dataset?.size(image)))
+    for (const s of batch) {
+      const checking = dataset?.check(s);
+      if (checking) await checking;
+      packed.add(s);
+    }
+  const order = packed.sortedOrder();
   return withLease(repo, 'writer', async () => {
-    const tree = await buildPredictionTree(repo, sorted);
+    const tree = await buildPredictionTree(repo, packed, order);
     const id = lineageId('pset', [model.id, tree.root]);
     const stored = await repo.catalog.lineage.getPredictionSet(id);
     if (stored) return { set: stored, created: false };

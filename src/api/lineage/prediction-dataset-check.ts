@@ -9,7 +9,7 @@ import { FormatParseError } from '../../core/errors.js';
 import { hexToHash, type ChunkHash } from '../../core/hash.js';
 import type { ImageSize } from '../../dataset/label-geometry.js';
 import { encodeImageKey, imageLabelRange } from '../../dataset/label-key.js';
-import { getValue, scanLeaves } from '../../tree/read.js';
+import { countRange, getValue } from '../../tree/read.js';
 import { getCategoryList } from '../../vcs/category-list.js';
 import type { Snapshot } from '../../vcs/snapshot.js';
 import type { Repository } from '../repository/repository.js';
@@ -24,8 +24,12 @@ export interface DatasetCheck {
   /** Whether the dataset has the image (an asset record or a label). */
   known(image: string): Promise<boolean>;
   size(image: string): Promise<ImageSize | undefined>;
-  /** Throws a `FormatParseError` naming file and line for an unknown image or class. */
-  check(s: SourcedPrediction): Promise<void>;
+  /**
+   * Throws a `FormatParseError` naming file and line for an unknown image or class. Checks
+   * synchronously (returns undefined) when the image is the one checked last, as the other
+   * predictions of an image usually are; else returns the promise of the check.
+   */
+  check(s: SourcedPrediction): Promise<void> | undefined;
 }
 
 export async function datasetCheck(repo: Repository, ref: string): Promise<DatasetCheck> {
@@ -43,6 +47,23 @@ export async function datasetCheck(repo: Repository, ref: string): Promise<Datas
     const known = bytes !== undefined || (await hasLabels(repo, labels, image));
     return (last = { image, bytes, known });
   };
+  const verdict = ({ file, p }: SourcedPrediction, known: boolean): undefined => {
+    if (!known)
+      throw new FormatParseError(
+        file,
+        p.line,
+        'image',
+        `unknown image '${p.image}': not in the dataset at ${ref}`,
+      );
+    if (classes && !classes.has(p.category))
+      throw new FormatParseError(
+        file,
+        p.line,
+        'category',
+        `unknown class '${p.category}': not in the category list of ${ref}`,
+      );
+    return undefined;
+  };
   return {
     commit,
     snap,
@@ -56,29 +77,17 @@ export async function datasetCheck(repo: Repository, ref: string): Promise<Datas
         ? { width, height }
         : undefined;
     },
-    async check({ file, p }) {
-      if (!(await lookup(p.image)).known)
-        throw new FormatParseError(
-          file,
-          p.line,
-          'image',
-          `unknown image '${p.image}': not in the dataset at ${ref}`,
-        );
-      if (classes && !classes.has(p.category))
-        throw new FormatParseError(
-          file,
-          p.line,
-          'category',
-          `unknown class '${p.category}': not in the category list of ${ref}`,
-        );
+    check(s) {
+      if (last?.image === s.p.image) return verdict(s, last.known);
+      return lookup(s.p.image).then((l) => verdict(s, l.known));
     },
   };
 }
 
+/**
+ * Counted from the subtree counts through cached nodes: a scan would read (and decode) the
+ * image's leaf past the node cache once per image, the most expensive step of a check.
+ */
 async function hasLabels(repo: Repository, labels: Uint8Array, image: string): Promise<boolean> {
-  for await (const run of scanLeaves(repo.nodes, labels, imageLabelRange(image))) {
-    void run;
-    return true;
-  }
-  return false;
+  return (await countRange(repo.nodes, labels, imageLabelRange(image))) > 0;
 }

@@ -6,7 +6,6 @@
  * content only: the same predictions give the same roots. The set's catalog record names them
  * (`rankings`); gc keeps them with the set.
  */
-import type { JsonValue } from '../../core/canonical.js';
 import { hashToHex, hexToHash, type ChunkHash } from '../../core/hash.js';
 import {
   encodeRankedImage,
@@ -16,7 +15,7 @@ import {
   type RankedImage,
   type RankedStrategy,
 } from '../../dataset/prediction-ranking.js';
-import { harder, seedlessUncertainties } from '../../dataset/prediction-uncertainty.js';
+import { harder } from '../../dataset/prediction-uncertainty.js';
 import { TreeBuilder } from '../../tree/builder.js';
 import { compareBytes } from '../../tree/bytes.js';
 import { scanLeaves } from '../../tree/read.js';
@@ -32,14 +31,14 @@ export class RankingBuilder {
   private current = new Map<RankedStrategy, RankedImage>();
   private image: string | undefined;
 
+  /** `values`: the prediction's `seedlessUncertainties` (computed where it was parsed). */
   add(
     image: string,
     prediction: string,
-    content: { readonly [k: string]: JsonValue },
+    values: readonly [number, number, number],
     category: string,
   ): void {
     if (image !== this.image) this.close(image);
-    const values = seedlessUncertainties(content);
     for (const [i, strategy] of RANKED_STRATEGIES.entries()) {
       const difficulty = values[i]!;
       const best = this.current.get(strategy);

@@ -269,6 +269,18 @@ describe('the native JSONL: content addressing, sharing, refusals', () => {
     expect(
       (await failure(importPredictions(repo, { model, format: 'jsonl', path: malformed }))).message,
     ).toMatch(/malformed\.jsonl:2: malformed JSON/);
+    // The first refusal in file order is reported, though lines are parsed a block at a time.
+    const unknownFirst = file(
+      'unknown-first.jsonl',
+      `${jsonl([rows[0]!, { ...rows[1]!, image: 'no-such-image' }])}{"image": \n`,
+    );
+    expect(
+      (
+        await failure(
+          importPredictions(repo, { model, dataset: 'main', format: 'jsonl', path: unknownFirst }),
+        )
+      ).message,
+    ).toMatch(/unknown-first\.jsonl:2 field 'image'.*unknown image 'no-such-image'/);
     const twice = file('twice.jsonl', jsonl([rows[0]!, rows[1]!, { ...rows[0]!, score: 0.01 }]));
     expect(
       (await failure(importPredictions(repo, { model, format: 'jsonl', path: twice }))).message,

@@ -1,8 +1,8 @@
 /**
- * The predictions of a `predict import` input, per format (layer: api): native JSONL (streamed
- * line by line), COCO results (with the COCO file that maps their ids) and a folder of YOLO txt
- * files with confidences (with a class-names file; image sizes from the dataset's asset
- * records). Every prediction is checked here (format, score range, ids); what only the dataset
+ * The predictions of a `predict import` input, per format (layer: api), in batches (a block of
+ * lines, a file): native JSONL (streamed a 1 MiB block at a time), COCO results (with the COCO
+ * file that maps their ids) and a folder of YOLO txt files with confidences (with a
+ * class-names file; image sizes from the dataset's asset records). Every prediction is checked here (format, score range, ids); what only the dataset
  * can say (known image, known class) is `prediction-dataset-check.ts`.
  */
 import { readdirSync, statSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { parseCocoResults, readCocoIdMap } from '../../formats/coco/read-coco-re
 import { parseYoloNames, parseYoloPredictions } from '../../formats/yolo/read-yolo-predictions.js';
 import { imageIdOfPath } from '../../formats/yolo/yolo-layout.js';
 import { checkInputFile } from '../../io/input-file.js';
-import { readLines } from '../../io/line-reader.js';
+import { readLineBatches } from '../../io/line-reader.js';
 import { readTextFile } from '../../io/text-file.js';
 
 export type PredictionFormat = 'jsonl' | 'coco' | 'yolo';
@@ -35,16 +35,28 @@ export interface SourcedPrediction {
   readonly p: PredictionLine;
 }
 
-export async function* readPredictions(
+/** The predictions in input order, a batch at a time (never an empty batch). */
+export async function* readPredictionBatches(
   src: PredictionSource,
   sizeOf: (image: string) => Promise<ImageSize | undefined>,
-): AsyncGenerator<SourcedPrediction> {
+): AsyncGenerator<SourcedPrediction[]> {
   switch (src.format) {
     case 'jsonl': {
       checkInputFile(src.path);
-      for await (const { text, line } of readLines(src.path))
-        if (text.trim() !== '')
-          yield { file: src.path, p: parsePredictionLine(text, src.path, line) };
+      for await (const lines of readLineBatches(src.path)) {
+        const batch: SourcedPrediction[] = [];
+        try {
+          for (const { text, line } of lines)
+            if (text.trim() !== '')
+              batch.push({ file: src.path, p: parsePredictionLine(text, src.path, line) });
+        } catch (e) {
+          // The lines before a malformed one are handed over first, so the first refusal in
+          // file order (an unknown image there, say) is the one reported.
+          if (batch.length > 0) yield batch;
+          throw e;
+        }
+        if (batch.length > 0) yield batch;
+      }
       return;
     }
     case 'coco': {
@@ -56,8 +68,11 @@ export async function* readPredictions(
           { option: 'coco' },
         );
       const ids = readCocoIdMap(readTextFile(src.cocoFile), src.cocoFile);
-      for (const p of parseCocoResults(readTextFile(src.path), src.path, ids))
-        yield { file: src.path, p };
+      const batch = parseCocoResults(readTextFile(src.path), src.path, ids).map((p) => ({
+        file: src.path,
+        p,
+      }));
+      if (batch.length > 0) yield batch;
       return;
     }
     case 'yolo': {
@@ -79,8 +94,10 @@ export async function* readPredictions(
             `${file}: no size for image '${image}' (YOLO coordinates are relative): the dataset checked against has no asset record with its width and height`,
             { file },
           );
-        for (const p of parseYoloPredictions(readTextFile(file), file, image, names, size))
-          yield { file, p };
+        const batch = parseYoloPredictions(readTextFile(file), file, image, names, size).map(
+          (p) => ({ file, p }),
+        );
+        if (batch.length > 0) yield batch;
       }
       return;
     }
