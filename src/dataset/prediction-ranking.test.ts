@@ -14,6 +14,7 @@ import {
   type RankedImage,
 } from './prediction-ranking.js';
 import { harder, seedlessUncertainties, uncertainty } from './prediction-uncertainty.js';
+import { compareUtf8 } from '../api/lineage/select-rank.js';
 
 const ranked = fc.record({
   image: fc.string({ minLength: 1, maxLength: 6 }),
@@ -76,5 +77,18 @@ describe('seedlessUncertainties', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("select's tie order", () => {
+  it('compareUtf8 is the order of the UTF-8 bytes, as the ranking keys', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' }), (a, b) => {
+        const want = Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
+        expect(Math.sign(compareUtf8(a, b))).toBe(want);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(Math.sign(compareUtf8('\uFF21', '\u{1F600}'))).toBe(-1);
   });
 });

@@ -5,7 +5,7 @@
  *
  * The first-parent history is walked from the ref back, as `git blame --first-parent` does (a
  * change merged in is the merge's). A labeling is the object's reference plus the annotator's
- * delta, so it is the same in two commits exactly when both entries are: for each commit whose
+ * delta, compared as content (`sameLabeling`): for each commit whose
  * `objects` or `annotations` root differs from its parent's, the image's entries of the two
  * trees are read (one key range each) and compared; the labelings whose entries the parent
  * lacks were introduced there, those whose entries differ were changed there (if no later
@@ -16,8 +16,11 @@ import type { ChunkHash } from '../../core/hash.js';
 import {
   decodeAnnotation,
   decodeAnnotationKey,
+  decodeReference,
+  labelingOf,
   TIME_MEMBER,
 } from '../../dataset/annotation-record.js';
+import { encodeValue } from '../../core/canonical.js';
 import { decodeLabelKey, imageLabelRange } from '../../dataset/label-key.js';
 import { bytesEqual } from '../../tree/bytes.js';
 import { scan } from '../../tree/read.js';
@@ -124,16 +127,26 @@ async function imageEntries(
   return { objects, annotations };
 }
 
-/** Whether the labeling of annotation `k` is the same in both: its delta and its reference. */
+/**
+ * Whether the labeling of annotation `k` is the same in both, as `cat --annotator` reads it:
+ * equal reference and delta bytes are (the fast path); otherwise the labelings are rebuilt and
+ * compared, since a schema migration rewrites a reference and re-derives the deltas, and an
+ * annotator whose labeling it did not touch may then be stored as another (reference, delta).
+ */
 function sameLabeling(a: ImageEntries, b: ImageEntries, k: string, key: Uint8Array): boolean {
   const { object } = decodeAnnotationKey(key);
   const [ra, rb] = [a.objects.get(object), b.objects.get(object)];
-  return (
-    ra !== undefined &&
-    rb !== undefined &&
-    bytesEqual(ra, rb) &&
-    bytesEqual(a.annotations.get(k)!.value, b.annotations.get(k)!.value)
-  );
+  const [da, db] = [a.annotations.get(k)!.value, b.annotations.get(k)!.value];
+  if (ra === undefined || rb === undefined) return false;
+  if (bytesEqual(ra, rb) && bytesEqual(da, db)) return true;
+  return bytesEqual(labelingBytes(ra, da, object), labelingBytes(rb, db, object));
+}
+
+/** A labeling's content and the annotator's own label id, canonically encoded. */
+function labelingBytes(reference: Uint8Array, delta: Uint8Array, object: string): Uint8Array {
+  const annotation = decodeAnnotation(delta);
+  const content = labelingOf(decodeReference(reference), annotation);
+  return encodeValue([content, annotation.label ?? object]);
 }
 
 function touchesAnnotations(a: Snapshot, b: Snapshot): boolean {

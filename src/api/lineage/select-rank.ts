@@ -8,6 +8,9 @@
  *   images are taken, each checked against the dataset by point lookups, until `top` are
  *   chosen: O(top · log n), not O(predictions). Otherwise the set is scanned as below.
  *
+ * Ties are broken by image id in the order of its UTF-8 bytes, the key order of the ranking
+ * trees, so both paths choose alike.
+ *
  * - least-confidence, margin, entropy, random: an image's difficulty is that of its most
  *   uncertain prediction (`dataset/prediction-uncertainty.ts`; between equally uncertain
  *   predictions of an image, the first by prediction id), over the prediction set's tree in one
@@ -130,9 +133,26 @@ function sortRanked(strategy: SelectStrategy, ranked: SelectedImage[]): Selected
         ? -1
         : harder(strategy, b.difficulty, a.difficulty)
           ? 1
-          : 0) || (a.image < b.image ? -1 : a.image > b.image ? 1 : 0),
+          : 0) || compareUtf8(a.image, b.image),
   );
 }
+
+/**
+ * Two strings in the order of their UTF-8 bytes (the order of keys, and so of the ranking
+ * trees), without encoding them: UTF-16 order differs only where a surrogate meets a unit of
+ * U+E000-U+FFFF, so those are moved past each other before comparing.
+ */
+export function compareUtf8(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const [x, y] = [a.charCodeAt(i), b.charCodeAt(i)];
+    if (x !== y) return utf8Rank(x) - utf8Rank(y);
+  }
+  return a.length - b.length;
+}
+
+const utf8Rank = (u: number): number =>
+  u >= 0xd800 && u <= 0xdfff ? u + 0x2000 : u >= 0xe000 ? u - 0x800 : u;
 
 async function rankByDisagreement(
   repo: Repository,

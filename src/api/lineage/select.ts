@@ -64,13 +64,15 @@ export async function selectImages(repo: Repository, opts: SelectOptions): Promi
   const seed = opts.strategy === 'random' ? (opts.seed ?? '') : null;
   const embeddings = opts.diversity && readEmbeddings(opts.diversity);
   const pool = opts.top * DIVERSITY_POOL_FACTOR;
+  // with --per-class N the pool takes at most 10 x N a class, so that other classes are in it
+  const poolPerClass = opts.perClass && opts.perClass * DIVERSITY_POOL_FACTOR;
   const images = embeddings
     ? diversify(
         await chooseImages(
           repo,
           set,
           dataset,
-          { ...opts, top: pool, perClass: undefined },
+          { ...opts, top: pool, perClass: poolPerClass },
           seed ?? '',
         ),
         embeddings,

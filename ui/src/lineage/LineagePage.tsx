@@ -9,6 +9,7 @@
  */
 import type { Asset, Explanation, LineageUp } from '../api/types.js';
 import { assetsOf } from '../api/assets-of.js';
+import { ApiError } from '../api/client.js';
 import { Failure, Loading } from '../app/Failure.js';
 import { Link } from '../app/Link.js';
 import { useSession } from '../app/session-context.js';
@@ -68,7 +69,11 @@ function PredictionLineage({ repo, prediction }: { repo: string; prediction: str
   const data = useAsync(async () => {
     const [up, explanation] = await Promise.all([
       client.lineageUp(repo, prediction),
-      client.explain(repo, prediction, TOP).catch((e: unknown) => e as Error),
+      client.explain(repo, prediction, TOP).catch((e: unknown) => {
+        // only "this prediction cannot be explained" (no vector): any other failure is the page's
+        if (e instanceof ApiError && e.code === 'EXPLAIN_UNAVAILABLE') return e;
+        throw e;
+      }),
     ]);
     if (explanation instanceof Error) return { up, explanation, assets: new Map<string, Asset>() };
     const assets = await assetsOf(
