@@ -12,7 +12,6 @@
  * commit did). Commits that touch no annotation cost two root comparisons. The walk ends when
  * every labeling has its introduction (at worst, at the root commit).
  */
-import type { ChunkHash } from '../../core/hash.js';
 import {
   decodeAnnotation,
   decodeAnnotationKey,
@@ -24,12 +23,12 @@ import { encodeValue } from '../../core/canonical.js';
 import { decodeLabelKey, imageLabelRange } from '../../dataset/label-key.js';
 import { bytesEqual } from '../../tree/bytes.js';
 import { scan } from '../../tree/read.js';
-import { getCommit, type Commit } from '../../vcs/commit.js';
+import { getCommit } from '../../vcs/commit.js';
 import { treeRoot, type Snapshot } from '../../vcs/snapshot.js';
 import { snapshotAtRef, snapshotOfCommit } from '../repository/snapshot-at.js';
 import type { Repository } from '../repository/repository.js';
 import { AnnotationNotFoundError } from './blame-errors.js';
-import type { BlameCommitWithMessage } from './track-blame.js';
+import { blameCommit, type BlameCommitWithMessage } from './track-blame.js';
 
 export interface AnnotationBlameQuery {
   readonly ref: string;
@@ -154,8 +153,4 @@ function touchesAnnotations(a: Snapshot, b: Snapshot): boolean {
     !bytesEqual(treeRoot(a, 'annotations'), treeRoot(b, 'annotations')) ||
     !bytesEqual(treeRoot(a, 'objects'), treeRoot(b, 'objects'))
   );
-}
-
-function blameCommit(id: ChunkHash, c: Commit): BlameCommitWithMessage {
-  return { commit: id, author: c.author, time: c.time, message: c.message };
 }

@@ -115,7 +115,8 @@ export async function trackBlame(repo: Repository, q: TrackBlameQuery): Promise<
   }
 }
 
-function blameCommit(id: ChunkHash, c: Commit): BlameCommitWithMessage {
+/** A commit as blame names it (shared with `annotation-blame.ts`). */
+export function blameCommit(id: ChunkHash, c: Commit): BlameCommitWithMessage {
   return { commit: id, author: c.author, time: c.time, message: c.message };
 }
 
